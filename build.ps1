@@ -1,0 +1,138 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and packages the RolloutTools module.
+.DESCRIPTION
+    build    assembles a loadable module folder out/RolloutTools/<version>/
+    test     builds, runs the xunit tests and the Pester tests against the built module, and prints
+             "N passed, N failed" last; exits non-zero when anything failed
+    demo     builds, then reads the traces under samples/ and shows a table and a grouping
+    package  builds, then writes out/packages/RolloutTools.<version>.nupkg for Publish-/Install-PSResource
+    bench    builds, generates a synthetic corpus and times Get-AgentRollout over it
+    clean    removes out/ and the projects' bin/ and obj/ folders
+.EXAMPLE
+    dotnet tool restore && dotnet pwsh ./build.ps1 test
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'clean')]
+    [string] $Task = 'build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+
+$root = $PSScriptRoot
+$out = Join-Path $root 'out'
+$version = (Import-PowerShellDataFile (Join-Path $root 'RolloutTools.psd1')).ModuleVersion
+$moduleDir = Join-Path $out "RolloutTools/$version"
+
+function Invoke-Native([string] $What, [scriptblock] $Command) {
+    & $Command
+    if ($LASTEXITCODE -ne 0) { throw "$What failed with exit code $LASTEXITCODE." }
+}
+
+function Invoke-ModuleBuild {
+    if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
+    Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/RolloutTools') -c $Configuration -o $moduleDir --nologo -v quiet }
+    # Only what the module needs at run time ships; the publish step also leaves the dependency manifest.
+    Get-ChildItem $moduleDir -Filter '*.deps.json' | Remove-Item
+    Write-Host "Module: $moduleDir"
+}
+
+function Get-PesterManifest {
+    Invoke-Native 'restore of Pester' { dotnet restore (Join-Path $root 'tests/tools/tools.csproj') --nologo -v quiet }
+    $packages = $env:NUGET_PACKAGES
+    if (-not $packages) {
+        $line = dotnet nuget locals global-packages --list
+        $packages = ($line -replace '^global-packages:\s*', '').Trim()
+    }
+    $manifest = Get-ChildItem (Join-Path $packages 'pester') -Directory | Where-Object Name -like '5.*' |
+        Sort-Object { [version]$_.Name } | Select-Object -Last 1 |
+        ForEach-Object { Join-Path $_.FullName 'tools/Pester.psd1' }
+    if (-not $manifest -or -not (Test-Path $manifest)) { throw "Pester 5 was not found under $packages after restore." }
+    $manifest
+}
+
+function Invoke-XunitTests {
+    $results = Join-Path $out 'test-results'
+    $trx = Join-Path $results 'xunit.trx'
+    if (Test-Path $trx) { Remove-Item $trx }
+    dotnet test (Join-Path $root 'tests/RolloutTools.Core.Tests') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=xunit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
+    if (-not (Test-Path $trx)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    $counters = ([xml](Get-Content $trx -Raw)).TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int]$counters.passed; Failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout }
+}
+
+function Invoke-PesterTests {
+    $summary = Join-Path $out 'test-results/pester.json'
+    if (Test-Path $summary) { Remove-Item $summary }
+    $env:ROLLOUTTOOLS_MODULE = Join-Path $moduleDir 'RolloutTools.psd1'
+    $env:ROLLOUTTOOLS_PESTER = Get-PesterManifest
+    $env:ROLLOUTTOOLS_PESTER_SUMMARY = $summary
+    $env:ROLLOUTTOOLS_PESTER_TESTS = Join-Path $root 'tests/pester'
+    # A child process, so the module's DLL is never loaded into (and locked by) the building session.
+    dotnet pwsh -NoProfile -NonInteractive -Command {
+        Import-Module $env:ROLLOUTTOOLS_PESTER -Force
+        $config = New-PesterConfiguration
+        $config.Run.Path = $env:ROLLOUTTOOLS_PESTER_TESTS
+        $config.Run.PassThru = $true
+        $config.Output.Verbosity = 'Normal'
+        $run = Invoke-Pester -Configuration $config
+        @{ Passed = $run.PassedCount; Failed = $run.FailedCount + $run.FailedBlocksCount + $run.FailedContainersCount } |
+            ConvertTo-Json | Set-Content $env:ROLLOUTTOOLS_PESTER_SUMMARY
+    } | Out-Host
+    if (-not (Test-Path $summary)) { return [pscustomobject]@{ Passed = 0; Failed = 1 } }
+    Get-Content $summary -Raw | ConvertFrom-Json
+}
+
+switch ($Task) {
+    'build' { Invoke-ModuleBuild }
+    'test' {
+        Invoke-ModuleBuild
+        $xunit = Invoke-XunitTests
+        $pester = Invoke-PesterTests
+        Write-Host "xunit: $($xunit.Passed) passed, $($xunit.Failed) failed"
+        Write-Host "Pester: $($pester.Passed) passed, $($pester.Failed) failed"
+        $failed = $xunit.Failed + $pester.Failed
+        Write-Host "$($xunit.Passed + $pester.Passed) passed, $failed failed"
+        if ($failed -gt 0) { exit 1 }
+    }
+    'demo' {
+        Invoke-ModuleBuild
+        $env:ROLLOUTTOOLS_MODULE = Join-Path $moduleDir 'RolloutTools.psd1'
+        $env:CLAUDE_CONFIG_DIR = Join-Path $root 'samples/claude-code'
+        dotnet pwsh -NoProfile -NonInteractive -Command {
+            Import-Module $env:ROLLOUTTOOLS_MODULE
+            Write-Host "`nGet-AgentRollout  (CLAUDE_CONFIG_DIR = $env:CLAUDE_CONFIG_DIR)" -ForegroundColor Cyan
+            $records = Get-AgentRollout
+            $records | Format-Table | Out-Host
+            Write-Host "Get-AgentRollout | Group-Object IsSidechain, { `$_.Models[0] }" -ForegroundColor Cyan
+            $records | Group-Object IsSidechain, { $_.Models[0] } | Select-Object Count, Name | Format-Table | Out-Host
+            Write-Host 'The conversation of the longest session:' -ForegroundColor Cyan
+            ($records | Sort-Object MessageCount -Bottom 1).Messages | Format-Table | Out-Host
+        }
+        if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+    }
+    'package' {
+        Invoke-ModuleBuild
+        $packages = Join-Path $out 'packages'
+        New-Item -ItemType Directory -Force $packages | Out-Null
+        Compress-PSResource -Path $moduleDir -DestinationPath $packages
+        Get-ChildItem $packages -Filter "RolloutTools.$version.nupkg"
+    }
+    'bench' {
+        Invoke-ModuleBuild
+        & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1')
+    }
+    'clean' {
+        foreach ($path in @($out) + (Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj).FullName) {
+            if (Test-Path $path) { Remove-Item $path -Recurse -Force }
+        }
+    }
+}

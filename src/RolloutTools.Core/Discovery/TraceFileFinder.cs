@@ -1,0 +1,49 @@
+using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
+using RolloutTools.Core.Formats;
+
+namespace RolloutTools.Core.Discovery;
+
+/// <summary>Finds a format's trace files under a folder, in a stable order.</summary>
+public static class TraceFileFinder
+{
+    /// <summary>
+    /// Without recursion: the trace files directly in the folder and their companions (Claude Code's
+    /// &lt;session&gt;/subagents/). With recursion: every trace file below it. The filter is a glob on the
+    /// file name, or on the path relative to the folder when it contains a slash.
+    /// </summary>
+    public static IReadOnlyList<string> Find(string folder, IRolloutReader reader, bool recurse, string? filter)
+    {
+        var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
+        if (recurse)
+        {
+            matcher.AddInclude("**/" + reader.FilePattern);
+        }
+        else
+        {
+            matcher.AddInclude(reader.FilePattern);
+            matcher.AddIncludePatterns(reader.CompanionPatterns);
+        }
+
+        var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(folder)));
+        return result.Files
+            .Where(f => MatchesFilter(f.Path, filter))
+            .Select(f => Path.GetFullPath(Path.Combine(folder, f.Path)))
+            .Where(reader.IsTraceFile)
+            .OrderBy(p => p, StringComparer.Ordinal)
+            .ToArray();
+    }
+
+    /// <summary>Whether a file named on its own (not found by searching) passes the filter.</summary>
+    public static bool MatchesFilter(string relativePath, string? filter)
+    {
+        if (string.IsNullOrEmpty(filter)) return true;
+        var subject = filter.Contains('/') || filter.Contains('\\') ? relativePath.Replace('\\', '/') : Path.GetFileName(relativePath);
+        var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
+        matcher.AddInclude(filter.Replace('\\', '/'));
+        return matcher.Match(subject).HasMatches;
+    }
+
+    /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>
+    public static bool HasDeeperTraces(string folder, IRolloutReader reader) => Find(folder, reader, recurse: true, filter: null).Count > 0;
+}

@@ -1,0 +1,229 @@
+using System.Collections.Concurrent;
+using System.Text;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.ClaudeCode;
+
+/// <summary>
+/// Claude Code: one JSONL transcript per session under ~/.claude/projects/&lt;escaped cwd&gt;/ (or
+/// $CLAUDE_CONFIG_DIR/projects), subagent transcripts beside the sessions (agent-*.jsonl, before 2.1.7) or in
+/// &lt;session&gt;/subagents/ (2.1.7 on) with an agent-*.meta.json sidecar.
+/// </summary>
+public sealed class ClaudeCodeReader : IRolloutReader
+{
+    private const string AgentPrefix = "agent-";
+
+    public RolloutFormat Format => RolloutFormat.ClaudeCode;
+
+    public string SourceKind => "claude_code";
+
+    public string FilePattern => "*.jsonl";
+
+    public IReadOnlyList<string> CompanionPatterns { get; } = new[] { "*/subagents/*.jsonl" };
+
+    public IReadOnlyList<string> DefaultLocations()
+    {
+        var configured = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
+        var root = string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude")
+            : configured;
+        return new[] { Path.Combine(root, "projects") };
+    }
+
+    /// <summary>Not traces: the global prompt history, spilled tool output, and a subagent folder's journal.</summary>
+    public bool IsTraceFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return false;
+        if (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase)) return false;
+        var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty);
+        if (folder.Equals("tool-results", StringComparison.OrdinalIgnoreCase)) return false;
+        return !(name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && folder.Equals("subagents", StringComparison.OrdinalIgnoreCase));
+    }
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this, sources, cancellation);
+
+    /// <summary>
+    /// Claude Code titles a session by writing a summary line whose leafUuid names the session's last
+    /// message, sometimes into another file that holds nothing else. Before reading, the scan peeks at the
+    /// leading summary lines of every file of the run, so such titles reach their session and summary-only
+    /// files are known not to be traces.
+    /// </summary>
+    private sealed class Scan : IRolloutScan
+    {
+        private readonly ClaudeCodeReader _reader;
+        private readonly ConcurrentDictionary<string, string> _summariesByLeaf = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, bool> _summaryOnly = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, ClaudeSessionIndex> _indexes = new(StringComparer.Ordinal);
+
+        public Scan(ClaudeCodeReader reader, IReadOnlyList<TraceSource> sources, CancellationToken cancellation)
+        {
+            _reader = reader;
+            Parallel.ForEach(
+                sources.Where(s => s.IsFile),
+                new ParallelOptions { CancellationToken = cancellation },
+                source => PeekSummaries(source, cancellation));
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation)
+        {
+            var diagnostics = new DiagnosticList(source.DisplayPath);
+            if (_summaryOnly.ContainsKey(source.DisplayPath))
+            {
+                return new ReadResult(source, null, "it holds only summary lines, which title other sessions", diagnostics.Items);
+            }
+
+            ClaudeTranscript transcript;
+            using (var stream = source.Open())
+            {
+                transcript = ClaudeTranscript.Parse(stream, diagnostics, cancellation);
+            }
+            foreach (var (leaf, summary) in transcript.SummariesByLeaf) _summariesByLeaf.TryAdd(leaf, summary);
+
+            if (transcript.Values == 0)
+            {
+                if (diagnostics.ErrorCount > 0) diagnostics.Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
+                else diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+            if (!transcript.Entries.Exists(e => e.IsConversational))
+            {
+                var reason = transcript.SummaryValues == transcript.Values
+                    ? "it holds only summary lines, which title other sessions"
+                    : "it holds no conversation, only bookkeeping lines";
+                return new ReadResult(source, null, reason, diagnostics.Items);
+            }
+
+            var record = BuildRecord(source, transcript, diagnostics);
+            return new ReadResult(source, record, null, diagnostics.Items);
+        }
+
+        private RolloutRecord BuildRecord(TraceSource source, ClaudeTranscript transcript, DiagnosticList diagnostics)
+        {
+            var stem = Path.GetFileNameWithoutExtension(source.DisplayPath);
+            var isAgentFile = stem.StartsWith(AgentPrefix, StringComparison.Ordinal);
+            var sessionId = SessionId(transcript, stem, isAgentFile);
+            var agentId = transcript.AgentId ?? (isAgentFile ? stem[AgentPrefix.Length..] : null);
+            var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.DisplayPath, ".meta.json")) : null;
+            var index = source.IsFile ? Index(ProjectFolder(source.DisplayPath, isAgentFile)) : ClaudeSessionIndex.None;
+            var indexEntry = index.Find(sessionId);
+            var conversation = ClaudeConversation.Build(transcript);
+            var time = transcript.TimeSpanOf(sessionId);
+            var leafSummary = conversation.ActiveUuids.Select(u => transcript.SummariesByLeaf.GetValueOrDefault(u) ?? _summariesByLeaf.GetValueOrDefault(u)).FirstOrDefault(s => s is not null);
+            var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+
+            var meta = new SourceMeta.Builder()
+                .Add("session_id", sessionId)
+                .Add("slug", transcript.Slug)
+                .Add("claude_versions", transcript.Versions)
+                .Add("summary", leafSummary ?? indexEntry?.Summary)
+                .Add("custom_title", transcript.CustomTitle)
+                .Add("ai_title", transcript.AiTitle)
+                .Add("first_prompt", indexEntry?.FirstPrompt)
+                .Add("last_prompt", transcript.LastPrompt)
+                .Add("agent_type", agent?.AgentType)
+                .Add("agent_description", agent?.Description)
+                .Add("parent_tool_use_id", agent?.ToolUseId)
+                .Add("agent_name", transcript.AgentName)
+                .Add("entrypoint", transcript.Entrypoint)
+                .Add("mode", transcript.Mode)
+                .Add("permission_mode", transcript.PermissionMode)
+                .Add("pr_links", transcript.PullRequests)
+                .Add("compactions", transcript.Compactions)
+                .Add("microcompactions", transcript.Microcompactions)
+                .Add("api_errors", transcript.ApiErrors)
+                .Add("turn_duration_ms", transcript.TurnDurationMs)
+                .Add("queued_prompts", transcript.QueuedPrompts)
+                .Add("abandoned_entries", conversation.AbandonedEntries)
+                .Add("sidechain_entries", conversation.SidechainEntries)
+                .Add("duplicate_entries", conversation.DuplicateEntries)
+                .Add("orphan_tool_results", conversation.OrphanToolResults)
+                .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
+                .Add("redacted_thinking_blocks", transcript.RedactedThinkingBlocks)
+                .Add("skipped_lines", diagnostics.ErrorCount)
+                .Add("untyped_lines", transcript.UntypedValues)
+                .Add("record_types", transcript.RecordTypes)
+                .Add("unknown_record_types", transcript.UnknownRecordTypes)
+                .Add("unknown_block_types", transcript.UnknownBlockTypes)
+                .Build();
+
+            return new RolloutRecord
+            {
+                TraceId = agentId is null ? sessionId : $"{sessionId}:{agentId}",
+                Format = RolloutFormat.ClaudeCode,
+                SourceKind = _reader.SourceKind,
+                SourcePath = source.DisplayPath,
+                RootSessionId = sessionId,
+                AgentId = agentId,
+                IsSidechain = transcript.IsSidechain || isAgentFile,
+                Cwd = transcript.LastCwd,
+                ProjectPath = indexEntry?.ProjectPath ?? index.OriginalPath ?? transcript.FirstCwd,
+                GitBranch = string.IsNullOrEmpty(transcript.LastGitBranch) ? null : transcript.LastGitBranch,
+                StartedAt = time?.First,
+                EndedAt = time?.Last,
+                Title = Titles.Clean(transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? indexEntry?.Summary ?? firstPrompt ?? indexEntry?.FirstPrompt),
+                Models = conversation.Models,
+                Messages = conversation.Messages,
+                SourceMeta = meta,
+                Usage = conversation.Usage,
+            };
+        }
+
+        /// <summary>
+        /// The file name, when the lines agree it is theirs; otherwise the id most conversational lines carry.
+        /// The first line is no guide: files can begin with another session's progress lines.
+        /// </summary>
+        private static string SessionId(ClaudeTranscript transcript, string stem, bool isAgentFile)
+        {
+            var votes = transcript.SessionVotes;
+            if (votes.ContainsKey(stem)) return stem;
+            if (votes.Count > 0) return votes.OrderByDescending(v => v.Value).ThenBy(v => v.Key, StringComparer.Ordinal).First().Key;
+            return isAgentFile ? string.Empty : stem;
+        }
+
+        /// <summary>The project folder: the session's own folder, or two up from &lt;session&gt;/subagents/.</summary>
+        private static string ProjectFolder(string path, bool isAgentFile)
+        {
+            var folder = Path.GetDirectoryName(path) ?? string.Empty;
+            if (isAgentFile && Path.GetFileName(folder).Equals("subagents", StringComparison.Ordinal))
+            {
+                folder = Path.GetDirectoryName(Path.GetDirectoryName(folder)) ?? folder;
+            }
+            return folder;
+        }
+
+        private ClaudeSessionIndex Index(string projectFolder) => _indexes.GetOrAdd(projectFolder, ClaudeSessionIndex.Load);
+
+        /// <summary>Reads only as far as the leading summary lines go; most files start otherwise and cost one small read.</summary>
+        private void PeekSummaries(TraceSource source, CancellationToken cancellation)
+        {
+            try
+            {
+                using var stream = source.Open();
+                var head = new byte[512];
+                var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+                if (head.AsSpan(0, read).IndexOf("\"summary\""u8) < 0) return;
+                stream.Position = 0;
+
+                var diagnostics = new DiagnosticList(source.DisplayPath);
+                var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
+                foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
+                {
+                    if (line.Root.GetStringOrNull("type") != "summary") return;
+                    if (line.Root.GetStringOrNull("leafUuid") is { } leaf && line.Root.GetStringOrNull("summary") is { } summary)
+                    {
+                        _summariesByLeaf.TryAdd(leaf, summary);
+                        summaries[leaf] = summary;
+                    }
+                }
+                if (summaries.Count > 0 && diagnostics.ErrorCount == 0) _summaryOnly.TryAdd(source.DisplayPath, true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The real read reports it.
+            }
+        }
+    }
+}

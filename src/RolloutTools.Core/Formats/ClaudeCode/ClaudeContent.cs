@@ -1,0 +1,196 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.ClaudeCode;
+
+/// <summary>Turns Anthropic Messages API content (as Claude Code stores it) into normalized pieces.</summary>
+internal static class ClaudeContent
+{
+    private const string SyntheticModel = "<synthetic>";
+
+    public static UserLine ReadUser(JsonElement root)
+    {
+        var message = root.GetPropertyOrDefault("message");
+        var content = message.GetPropertyOrDefault("content");
+        var blocks = new List<ContentBlock>();
+        var toolResults = new List<ToolResultPart>();
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            blocks.Add(ContentBlock.FromText(content.GetString()!));
+        }
+        else if (content.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var block in content.EnumerateArray())
+            {
+                if (block.GetStringOrNull("type") == "tool_result")
+                {
+                    toolResults.Add(ReadToolResult(block, structuredResult: null));
+                }
+                else
+                {
+                    AddBlock(blocks, block);
+                }
+            }
+        }
+
+        // The structured result on the line belongs to its tool_result when there is exactly one.
+        if (toolResults.Count == 1 && root.TryGetProperty("toolUseResult", out var structured) && structured.ValueKind != JsonValueKind.Null)
+        {
+            toolResults[0] = toolResults[0] with { StructuredResult = structured.GetRawText() };
+        }
+
+        return new UserLine
+        {
+            Blocks = blocks,
+            ToolResults = toolResults,
+            IsMeta = root.GetBool("isMeta"),
+            IsCompactSummary = root.GetBool("isCompactSummary"),
+        };
+    }
+
+    public static AssistantLine ReadAssistant(JsonElement root, Counter unknownBlockTypes, Action redactedThinking)
+    {
+        var message = root.GetPropertyOrDefault("message");
+        var blocks = new List<ContentBlock>();
+        var thinking = new List<string>();
+        var calls = new List<ToolCall>();
+        var serverResults = new List<ToolResultPart>();
+        var content = message.GetPropertyOrDefault("content");
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            blocks.Add(ContentBlock.FromText(content.GetString()!));
+        }
+        else if (content.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var block in content.EnumerateArray())
+            {
+                var type = block.GetStringOrNull("type");
+                switch (type)
+                {
+                    case "text":
+                        blocks.Add(ContentBlock.FromText(block.GetStringOrNull("text") ?? string.Empty));
+                        break;
+                    case "thinking":
+                        if (block.GetStringOrNull("thinking") is { Length: > 0 } thought) thinking.Add(thought);
+                        break;
+                    case "redacted_thinking":
+                        // Encrypted reasoning: nothing readable to keep.
+                        redactedThinking();
+                        break;
+                    case "tool_use" or "server_tool_use" or "mcp_tool_use":
+                        calls.Add(new ToolCall(
+                            block.GetStringOrNull("id") ?? string.Empty,
+                            block.GetStringOrNull("name") ?? string.Empty,
+                            block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}"));
+                        break;
+                    case "image":
+                        AddBlock(blocks, block);
+                        break;
+                    case not null when type.EndsWith("_tool_result", StringComparison.Ordinal) && block.GetStringOrNull("tool_use_id") is not null:
+                        serverResults.Add(ReadToolResult(block, structuredResult: null));
+                        break;
+                    default:
+                        unknownBlockTypes.Add(type ?? "untyped");
+                        break;
+                }
+            }
+        }
+
+        var model = message.GetStringOrNull("model");
+        return new AssistantLine
+        {
+            MessageId = message.GetStringOrNull("id"),
+            RequestId = root.GetStringOrNull("requestId"),
+            Model = model,
+            Blocks = blocks,
+            Thinking = thinking,
+            ToolCalls = calls,
+            ServerToolResults = serverResults,
+            Usage = ReadUsage(message.GetPropertyOrDefault("usage")),
+            IsSynthetic = model == SyntheticModel,
+        };
+    }
+
+    /// <summary>The prompt of a queued_command attachment: text typed while the agent was busy.</summary>
+    public static string? ReadQueuedPrompt(JsonElement attachment)
+    {
+        if (attachment.GetStringOrNull("type") != "queued_command") return null;
+        var prompt = attachment.GetPropertyOrDefault("prompt");
+        return prompt.ValueKind switch
+        {
+            JsonValueKind.String => prompt.GetString(),
+            JsonValueKind.Array => Model.RolloutMessage.JoinText(ReadBlocks(prompt)),
+            _ => null,
+        };
+    }
+
+    /// <summary>
+    /// Usage as the API reports it: input_tokens already excludes cache reads and writes. Cache writes are
+    /// taken from the per-lifetime breakdown when it is larger (older lines carry only the total).
+    /// </summary>
+    private static TokenUsage? ReadUsage(JsonElement usage)
+    {
+        if (usage.ValueKind != JsonValueKind.Object) return null;
+        var breakdown = usage.GetPropertyOrDefault("cache_creation");
+        var cacheWrite = Math.Max(
+            usage.GetInt64OrZero("cache_creation_input_tokens"),
+            breakdown.GetInt64OrZero("ephemeral_5m_input_tokens") + breakdown.GetInt64OrZero("ephemeral_1h_input_tokens"));
+        return new TokenUsage(
+            usage.GetInt64OrZero("input_tokens"),
+            usage.GetInt64OrZero("output_tokens"),
+            usage.GetInt64OrZero("cache_read_input_tokens"),
+            cacheWrite);
+    }
+
+    private static ToolResultPart ReadToolResult(JsonElement block, string? structuredResult)
+    {
+        var content = block.GetPropertyOrDefault("content");
+        IReadOnlyList<ContentBlock> blocks = content.ValueKind switch
+        {
+            JsonValueKind.String => new[] { ContentBlock.FromText(content.GetString()!) },
+            JsonValueKind.Array => ReadBlocks(content),
+            JsonValueKind.Undefined or JsonValueKind.Null => Array.Empty<ContentBlock>(),
+            _ => new[] { ContentBlock.FromText(content.GetRawText()) },
+        };
+        return new ToolResultPart(block.GetStringOrNull("tool_use_id") ?? string.Empty, blocks, block.GetBool("is_error"), structuredResult);
+    }
+
+    private static List<ContentBlock> ReadBlocks(JsonElement array)
+    {
+        var blocks = new List<ContentBlock>();
+        foreach (var block in array.EnumerateArray()) AddBlock(blocks, block);
+        return blocks;
+    }
+
+    /// <summary>
+    /// Text stays text and images stay images. Any other block (a search result, a document) is kept as its
+    /// JSON text rather than dropped or turned into a type name.
+    /// </summary>
+    private static void AddBlock(List<ContentBlock> blocks, JsonElement block)
+    {
+        switch (block.ValueKind == JsonValueKind.Object ? block.GetStringOrNull("type") : null)
+        {
+            case "text":
+                blocks.Add(ContentBlock.FromText(block.GetStringOrNull("text") ?? string.Empty));
+                break;
+            case "image":
+                var source = block.GetPropertyOrDefault("source");
+                if (source.GetStringOrNull("data") is { } data)
+                {
+                    blocks.Add(ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data));
+                }
+                else if (source.GetStringOrNull("url") is { } url)
+                {
+                    blocks.Add(ContentBlock.FromImageUrl(url));
+                }
+                break;
+            default:
+                blocks.Add(block.ValueKind == JsonValueKind.String
+                    ? ContentBlock.FromText(block.GetString()!)
+                    : ContentBlock.FromText(block.GetRawText()));
+                break;
+        }
+    }
+}

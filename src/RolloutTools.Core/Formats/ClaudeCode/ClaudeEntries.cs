@@ -1,0 +1,58 @@
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats.ClaudeCode;
+
+/// <summary>
+/// One line of a Claude Code transcript that takes part in the conversation DAG (it has a uuid), reduced to
+/// what the conversation needs. Bookkeeping lines without a uuid never become entries.
+/// </summary>
+internal sealed class ClaudeEntry
+{
+    public required int Line { get; init; }
+    public required string Type { get; init; }
+    public string? Uuid { get; init; }
+    public string? ParentUuid { get; init; }
+    public string? LogicalParentUuid { get; init; }
+    public string? SessionId { get; init; }
+    public bool IsSidechain { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+    public UserLine? User { get; init; }
+    public AssistantLine? Assistant { get; init; }
+
+    /// <summary>A prompt typed while the agent was busy, delivered through a queued_command attachment.</summary>
+    public string? QueuedPrompt { get; init; }
+
+    public bool IsConversational => User is not null || Assistant is not null || QueuedPrompt is not null;
+}
+
+/// <summary>A user line: text and images the model was sent, and the tool results it carries.</summary>
+internal sealed class UserLine
+{
+    public required IReadOnlyList<ContentBlock> Blocks { get; init; }
+    public required IReadOnlyList<ToolResultPart> ToolResults { get; init; }
+    public bool IsMeta { get; init; }
+    public bool IsCompactSummary { get; init; }
+}
+
+internal sealed record ToolResultPart(string ToolUseId, IReadOnlyList<ContentBlock> Content, bool IsError, string? StructuredResult);
+
+/// <summary>
+/// One assistant line. Claude Code writes one line per content block of a streamed response; lines of
+/// the same response share message.id and requestId and are merged later.
+/// </summary>
+internal sealed class AssistantLine
+{
+    public string? MessageId { get; init; }
+    public string? RequestId { get; init; }
+    public string? Model { get; init; }
+    public required IReadOnlyList<ContentBlock> Blocks { get; init; }
+    public required IReadOnlyList<string> Thinking { get; init; }
+    public required IReadOnlyList<ToolCall> ToolCalls { get; init; }
+
+    /// <summary>Results of server-side tools (web search and the like) returned inside the response itself.</summary>
+    public required IReadOnlyList<ToolResultPart> ServerToolResults { get; init; }
+    public TokenUsage? Usage { get; init; }
+
+    /// <summary>model "&lt;synthetic&gt;": a notice Claude Code wrote itself, such as an API error.</summary>
+    public bool IsSynthetic { get; init; }
+}

@@ -1,0 +1,217 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.ClaudeCode;
+
+/// <summary>
+/// Everything one pass over a Claude Code transcript collects: the DAG entries, and the file-level facts
+/// that bookkeeping lines carry. Every record type is handled on purpose; unknown ones are counted.
+/// </summary>
+internal sealed class ClaudeTranscript
+{
+    private static readonly HashSet<string> BookkeepingTypes = new(StringComparer.Ordinal)
+    {
+        "file-history-snapshot", "queue-operation", "progress", "mode", "permission-mode", "last-prompt",
+        "pr-link", "custom-title", "ai-title", "agent-name", "worktree-state", "frame-link", "bridge-session",
+        "relocated", "started", "result", "atis-latch", "summary", "attachment", "system",
+    };
+
+    private readonly Dictionary<string, int> _sessionVotes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
+
+    public List<ClaudeEntry> Entries { get; } = new();
+    public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
+    public Counter RecordTypes { get; } = new();
+    public Counter UnknownRecordTypes { get; } = new();
+    public Counter UnknownBlockTypes { get; } = new();
+    public List<string> Versions { get; } = new();
+    public List<string> PullRequests { get; } = new();
+    public string? AgentId { get; private set; }
+    public bool IsSidechain { get; private set; }
+    public string? FirstCwd { get; private set; }
+    public string? LastCwd { get; private set; }
+    public string? LastGitBranch { get; private set; }
+    public string? CustomTitle { get; private set; }
+    public string? AiTitle { get; private set; }
+    public string? LastPrompt { get; private set; }
+    public string? PermissionMode { get; private set; }
+    public string? Mode { get; private set; }
+    public string? Slug { get; private set; }
+    public string? AgentName { get; private set; }
+    public string? Entrypoint { get; private set; }
+    public long TurnDurationMs { get; private set; }
+    public int Compactions { get; private set; }
+    public int Microcompactions { get; private set; }
+    public int ApiErrors { get; private set; }
+    public int QueuedPrompts { get; private set; }
+    public int RedactedThinkingBlocks { get; private set; }
+    public int UntypedValues { get; private set; }
+    public int Values { get; private set; }
+    public int SummaryValues { get; private set; }
+
+    public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var transcript = new ClaudeTranscript();
+        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
+        {
+            transcript.Add(line);
+        }
+        return transcript;
+    }
+
+    /// <summary>The session ids the conversational lines name, with how many lines name each.</summary>
+    public IReadOnlyDictionary<string, int> SessionVotes => _sessionVotes;
+
+    public (DateTimeOffset First, DateTimeOffset Last)? TimeSpanOf(string sessionId)
+    {
+        (DateTimeOffset First, DateTimeOffset Last)? span = null;
+        foreach (var key in new[] { sessionId, string.Empty })
+        {
+            if (!_timeBySession.TryGetValue(key, out var s)) continue;
+            span = span is { } t ? (Min(t.First, s.First), Max(t.Last, s.Last)) : s;
+        }
+        return span;
+    }
+
+    private void Add(JsonLine line)
+    {
+        Values++;
+        var root = line.Root;
+        var type = root.GetStringOrNull("type");
+        if (type is null)
+        {
+            UntypedValues++;
+            return;
+        }
+
+        var subtype = root.GetStringOrNull("subtype");
+        RecordTypes.Add(type switch
+        {
+            "system" when subtype is not null => $"system/{subtype}",
+            "attachment" => $"attachment/{root.GetPropertyOrDefault("attachment").GetStringOrNull("type") ?? "unknown"}",
+            "progress" => $"progress/{root.GetPropertyOrDefault("data").GetStringOrNull("type") ?? "unknown"}",
+            _ => type,
+        });
+
+        if (type == "summary") SummaryValues++;
+        NoteEnvelope(root, type);
+
+        switch (type)
+        {
+            case "user":
+                AddEntry(root, line.LineNumber, type, user: ClaudeContent.ReadUser(root));
+                break;
+            case "assistant":
+                AddEntry(root, line.LineNumber, type, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
+                break;
+            case "attachment":
+                AddEntry(root, line.LineNumber, type, queuedPrompt: ClaudeContent.ReadQueuedPrompt(root.GetPropertyOrDefault("attachment")));
+                break;
+            case "system":
+                NoteSystem(root, subtype);
+                AddEntry(root, line.LineNumber, type);
+                break;
+            case "progress":
+                AddEntry(root, line.LineNumber, type);
+                break;
+            case "summary":
+                if (root.GetStringOrNull("leafUuid") is { } leaf && root.GetStringOrNull("summary") is { } summary)
+                {
+                    SummariesByLeaf[leaf] = summary;
+                }
+                break;
+            case "custom-title":
+                CustomTitle = root.GetStringOrNull("customTitle") ?? CustomTitle;
+                break;
+            case "ai-title":
+                AiTitle = root.GetStringOrNull("aiTitle") ?? root.GetStringOrNull("title") ?? AiTitle;
+                break;
+            case "last-prompt":
+                LastPrompt = root.GetStringOrNull("lastPrompt") ?? LastPrompt;
+                break;
+            case "mode":
+                Mode = root.GetStringOrNull("mode") ?? Mode;
+                break;
+            case "permission-mode":
+                PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
+                break;
+            case "agent-name":
+                AgentName = root.GetStringOrNull("agentName") ?? root.GetStringOrNull("name") ?? AgentName;
+                break;
+            case "pr-link":
+                if (root.GetStringOrNull("prUrl") is { } url && !PullRequests.Contains(url)) PullRequests.Add(url);
+                break;
+            case "queue-operation":
+                if (root.GetStringOrNull("operation") == "enqueue") QueuedPrompts++;
+                break;
+            default:
+                if (!BookkeepingTypes.Contains(type)) UnknownRecordTypes.Add(type);
+                break;
+        }
+    }
+
+    private void NoteEnvelope(JsonElement root, string type)
+    {
+        var sessionId = root.GetStringOrNull("sessionId");
+        if (root.GetTimestamp("timestamp") is { } time)
+        {
+            var key = sessionId ?? string.Empty;
+            _timeBySession[key] = _timeBySession.TryGetValue(key, out var span) ? (Min(span.First, time), Max(span.Last, time)) : (time, time);
+        }
+
+        // Identity and place come from the conversation itself; progress lines can belong to another session.
+        if (type is not ("user" or "assistant")) return;
+        if (sessionId is not null) _sessionVotes[sessionId] = _sessionVotes.GetValueOrDefault(sessionId) + 1;
+        if (root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
+        if (root.GetBool("isSidechain")) IsSidechain = true;
+        if (root.GetStringOrNull("cwd") is { Length: > 0 } cwd)
+        {
+            FirstCwd ??= cwd;
+            LastCwd = cwd;
+        }
+        if (root.GetStringOrNull("gitBranch") is { } branch) LastGitBranch = branch;
+        if (root.GetStringOrNull("version") is { } version && !Versions.Contains(version)) Versions.Add(version);
+        Slug = root.GetStringOrNull("slug") ?? Slug;
+        Entrypoint = root.GetStringOrNull("entrypoint") ?? Entrypoint;
+        PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
+    }
+
+    private void NoteSystem(JsonElement root, string? subtype)
+    {
+        switch (subtype)
+        {
+            case "compact_boundary": Compactions++; break;
+            case "microcompact_boundary": Microcompactions++; break;
+            case "api_error": ApiErrors++; break;
+            case "turn_duration": TurnDurationMs += root.GetInt64OrZero("durationMs"); break;
+        }
+    }
+
+    private void AddEntry(JsonElement root, int line, string type, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
+    {
+        var uuid = root.GetStringOrNull("uuid");
+        if (uuid is null) return;
+        if (assistant is { IsSynthetic: true } && root.GetBool("isApiErrorMessage")) ApiErrors++;
+        Entries.Add(new ClaudeEntry
+        {
+            Line = line,
+            Type = type,
+            Uuid = uuid,
+            ParentUuid = root.GetStringOrNull("parentUuid"),
+            LogicalParentUuid = root.GetStringOrNull("logicalParentUuid"),
+            SessionId = root.GetStringOrNull("sessionId"),
+            IsSidechain = root.GetBool("isSidechain"),
+            Timestamp = root.GetTimestamp("timestamp"),
+            User = user,
+            Assistant = assistant,
+            QueuedPrompt = queuedPrompt,
+        });
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
+
+    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a >= b ? a : b;
+}
+

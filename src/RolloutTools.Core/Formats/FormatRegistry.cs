@@ -1,0 +1,15 @@
+using RolloutTools.Core.Formats.ClaudeCode;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats;
+
+/// <summary>Every format the module reads. Adding a format is one folder under Formats/ and one line here.</summary>
+public static class FormatRegistry
+{
+    public static IReadOnlyList<IRolloutReader> All { get; } = new IRolloutReader[]
+    {
+        new ClaudeCodeReader(),
+    };
+
+    public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);
+}

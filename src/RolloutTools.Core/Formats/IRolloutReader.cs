@@ -1,0 +1,49 @@
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats;
+
+/// <summary>One trace to read: a file on disk, or text handed over in memory (piped JSONL lines).</summary>
+public sealed record TraceSource(string DisplayPath, bool IsFile, Func<Stream> Open)
+{
+    /// <summary>Opens read-only and lets the agent keep appending, renaming or deleting while we read.</summary>
+    public static TraceSource FromFile(string path) => new(path, true, () => new FileStream(
+        path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan));
+
+    public static TraceSource FromBytes(string displayPath, byte[] content) => new(displayPath, false, () => new MemoryStream(content, writable: false));
+}
+
+/// <summary>What reading one trace produced: a record, or the reason there is none, and the problems met.</summary>
+public sealed record ReadResult(TraceSource Source, RolloutRecord? Record, string? SkipReason, IReadOnlyList<RolloutDiagnostic> Diagnostics);
+
+/// <summary>
+/// A trace format: where its files live, which files are traces, and how to read one. Reading goes through
+/// a scan so a format can share facts across the files of one run (Claude Code's cross-file titles).
+/// </summary>
+public interface IRolloutReader
+{
+    RolloutFormat Format { get; }
+
+    /// <summary>The snake_case name records carry in SourceKind.</summary>
+    string SourceKind { get; }
+
+    /// <summary>Where the agent keeps its traces on this machine, whether or not the folders exist.</summary>
+    IReadOnlyList<string> DefaultLocations();
+
+    /// <summary>Whether a file, found under a folder being searched, is one of this format's traces.</summary>
+    bool IsTraceFile(string path);
+
+    /// <summary>The glob a trace file's name matches, such as "*.jsonl".</summary>
+    string FilePattern { get; }
+
+    /// <summary>Globs, relative to a searched folder, for files that belong to the traces in it even without recursion.</summary>
+    IReadOnlyList<string> CompanionPatterns { get; }
+
+    IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation);
+}
+
+/// <summary>Reads the traces of one run; Read may be called from several threads at once.</summary>
+public interface IRolloutScan
+{
+    ReadResult Read(TraceSource source, CancellationToken cancellation);
+}

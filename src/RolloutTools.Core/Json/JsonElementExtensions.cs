@@ -1,0 +1,30 @@
+using System.Text.Json;
+
+namespace RolloutTools.Core.Json;
+
+/// <summary>Tolerant accessors: trace fields change type and go missing between agent versions.</summary>
+public static class JsonElementExtensions
+{
+    public static string? GetStringOrNull(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String
+            ? value.GetString()
+            : null;
+
+    public static bool GetBool(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
+
+    public static long GetInt64OrZero(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var n)
+            ? n
+            : 0;
+
+    public static JsonElement GetPropertyOrDefault(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
+
+    /// <summary>An ISO-8601 timestamp, normalized to UTC; null when missing or unreadable.</summary>
+    public static DateTimeOffset? GetTimestamp(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            && value.ValueKind == JsonValueKind.String && value.TryGetDateTimeOffset(out var time)
+            ? time.ToUniversalTime()
+            : null;
+}

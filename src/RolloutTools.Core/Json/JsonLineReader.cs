@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Text;
+using System.Text.Json;
+using System.Text.Unicode;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Json;
+
+/// <summary>One JSON value read from a JSONL stream. Valid only until the reader moves on.</summary>
+public readonly record struct JsonLine(int LineNumber, JsonElement Root);
+
+/// <summary>
+/// Splits a JSONL stream into JSON values, the way agents actually write them: a UTF-8 BOM and CRLF are
+/// tolerated, two objects glued on one line (an append to a file that lacked its final newline) are both
+/// read, a half-written last line (the agent is still writing) is a warning, invalid UTF-8 is repaired
+/// with U+FFFD rather than losing the line, and any other bad line is reported and skipped.
+/// Lines are parsed in place from one pooled buffer; each document is disposed when the caller moves on.
+/// </summary>
+public static class JsonLineReader
+{
+    private const int InitialBufferSize = 64 * 1024;
+
+    public static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation = default)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        try
+        {
+            int start = 0, end = 0, lineNumber = 0;
+            var endOfStream = false;
+            var firstLine = true;
+            while (true)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                if (newline < 0 && !endOfStream)
+                {
+                    // Move the partial line to the front, grow if a single line fills the buffer, and read on.
+                    if (start > 0)
+                    {
+                        Buffer.BlockCopy(buffer, start, buffer, 0, end - start);
+                        end -= start;
+                        start = 0;
+                    }
+                    if (end == buffer.Length)
+                    {
+                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        Buffer.BlockCopy(buffer, 0, bigger, 0, end);
+                        ArrayPool<byte>.Shared.Return(buffer);
+                        buffer = bigger;
+                    }
+                    var read = stream.Read(buffer, end, buffer.Length - end);
+                    if (read == 0) endOfStream = true;
+                    end += read;
+                    continue;
+                }
+                if (newline < 0 && start == end) break;
+
+                var hasNewline = newline >= 0;
+                var length = hasNewline ? newline : end - start;
+                var lineStart = start;
+                start += hasNewline ? length + 1 : length;
+                lineNumber++;
+
+                var line = new ReadOnlyMemory<byte>(buffer, lineStart, length);
+                if (firstLine)
+                {
+                    firstLine = false;
+                    if (line.Span.StartsWith(Encoding.UTF8.Preamble)) line = line[3..];
+                }
+                line = TrimWhitespace(line);
+                if (line.IsEmpty) continue;
+
+                if (!Utf8.IsValid(line.Span))
+                {
+                    diagnostics.Warn(RolloutDiagnostic.InvalidUtf8, lineNumber, "invalid UTF-8 bytes were replaced with U+FFFD.");
+                    line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line.Span));
+                }
+
+                var isLastLine = !hasNewline;
+                foreach (var value in SplitValues(line, lineNumber, isLastLine, diagnostics))
+                {
+                    using var document = value;
+                    yield return new JsonLine(lineNumber, document.RootElement);
+                }
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The common case is one value per line, parsed in one pass. Only when that fails is the line walked
+    /// value by value, to recover glued objects and report exactly where the damage is.
+    /// </summary>
+    private static List<JsonDocument> SplitValues(ReadOnlyMemory<byte> line, int lineNumber, bool isLastLine, DiagnosticList diagnostics)
+    {
+        var values = new List<JsonDocument>(1);
+        if (TryParse(line, out var whole, out _))
+        {
+            values.Add(whole!);
+            return values;
+        }
+
+        var offset = 0;
+        while (offset < line.Length)
+        {
+            var rest = line[offset..];
+            var reader = new Utf8JsonReader(rest.Span, isFinalBlock: true, state: default);
+            string? problem = null;
+            try
+            {
+                reader.Read();
+                reader.Skip();
+            }
+            catch (JsonException e)
+            {
+                problem = e.Message;
+            }
+            if (problem is null && TryParse(rest[..(int)reader.BytesConsumed], out var document, out problem))
+            {
+                values.Add(document!);
+                offset += (int)reader.BytesConsumed;
+                offset += LeadingWhitespace(line.Span[offset..]);
+                continue;
+            }
+            if (isLastLine)
+            {
+                diagnostics.Warn(RolloutDiagnostic.TruncatedLine, lineNumber, "the last line is incomplete (the agent may still be writing); it was skipped.");
+            }
+            else
+            {
+                diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not valid JSON, line skipped: {problem}");
+            }
+            break;
+        }
+        return values;
+    }
+
+    private static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument? document, out string? problem)
+    {
+        try
+        {
+            document = JsonDocument.Parse(json);
+            problem = null;
+            return true;
+        }
+        catch (JsonException e)
+        {
+            document = null;
+            problem = e.Message;
+            return false;
+        }
+    }
+
+    private static ReadOnlyMemory<byte> TrimWhitespace(ReadOnlyMemory<byte> line)
+    {
+        var span = line.Span;
+        var first = LeadingWhitespace(span);
+        var last = span.Length;
+        while (last > first && IsWhitespace(span[last - 1])) last--;
+        return line[first..last];
+    }
+
+    private static int LeadingWhitespace(ReadOnlySpan<byte> span)
+    {
+        var i = 0;
+        while (i < span.Length && IsWhitespace(span[i])) i++;
+        return i;
+    }
+
+    private static bool IsWhitespace(byte b) => b is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n';
+}

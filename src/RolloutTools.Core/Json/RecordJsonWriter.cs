@@ -1,0 +1,142 @@
+using System.Text.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Json;
+
+/// <summary>
+/// The record's JSON form: DataDesigner's normalized rollout fields (trace_id … final_assistant_message)
+/// under their names, then ours. Messages follow DataDesigner's ChatMessage.to_dict: content is always a
+/// list of typed blocks and tool calls are OpenAI function calls.
+/// </summary>
+public static class RecordJsonWriter
+{
+    public static void Write(Utf8JsonWriter w, RolloutRecord r)
+    {
+        w.WriteStartObject();
+        w.WriteString("trace_id", r.TraceId);
+        w.WriteString("format", r.Format.ToString());
+        w.WriteString("source_kind", r.SourceKind);
+        WriteNullable(w, "source_path", r.SourcePath);
+        w.WriteString("root_session_id", r.RootSessionId);
+        WriteNullable(w, "agent_id", r.AgentId);
+        w.WriteBoolean("is_sidechain", r.IsSidechain);
+        WriteNullable(w, "cwd", r.Cwd);
+        WriteNullable(w, "project_path", r.ProjectPath);
+        WriteNullable(w, "git_branch", r.GitBranch);
+        WriteNullable(w, "started_at", r.StartedAt);
+        WriteNullable(w, "ended_at", r.EndedAt);
+        w.WritePropertyName("messages");
+        w.WriteStartArray();
+        foreach (var message in r.Messages) WriteMessage(w, message);
+        w.WriteEndArray();
+        w.WritePropertyName("source_meta");
+        r.SourceMeta.WriteTo(w);
+        w.WriteNumber("message_count", r.MessageCount);
+        w.WriteNumber("tool_call_count", r.ToolCallCount);
+        WriteNullable(w, "final_assistant_message", r.FinalAssistantMessage);
+        WriteNullable(w, "title", r.Title);
+        if (r.Duration is { } duration) w.WriteNumber("duration_seconds", duration.TotalSeconds);
+        else w.WriteNull("duration_seconds");
+        w.WritePropertyName("models");
+        w.WriteStartArray();
+        foreach (var model in r.Models) w.WriteStringValue(model);
+        w.WriteEndArray();
+        w.WriteNumber("input_tokens", r.InputTokens);
+        w.WriteNumber("output_tokens", r.OutputTokens);
+        w.WriteNumber("cache_read_tokens", r.CacheReadTokens);
+        w.WriteNumber("cache_write_tokens", r.CacheWriteTokens);
+        w.WriteEndObject();
+    }
+
+    public static void WriteMessage(Utf8JsonWriter w, RolloutMessage m)
+    {
+        w.WriteStartObject();
+        w.WriteString("role", Lower(m.Role));
+        w.WritePropertyName("content");
+        w.WriteStartArray();
+        foreach (var block in m.Content) WriteBlock(w, block);
+        w.WriteEndArray();
+        if (m.ReasoningContent is not null) w.WriteString("reasoning_content", m.ReasoningContent);
+        w.WritePropertyName("tool_calls");
+        w.WriteStartArray();
+        foreach (var call in m.ToolCalls)
+        {
+            w.WriteStartObject();
+            w.WriteString("id", call.Id);
+            w.WriteString("type", "function");
+            w.WritePropertyName("function");
+            w.WriteStartObject();
+            w.WriteString("name", call.Name);
+            w.WriteString("arguments", call.Arguments);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        if (m.ToolCallId is not null) w.WriteString("tool_call_id", m.ToolCallId);
+        w.WriteString("kind", SnakeCase(m.Kind.ToString()));
+        if (m.ToolName is not null) w.WriteString("tool_name", m.ToolName);
+        if (m.IsError is { } isError) w.WriteBoolean("is_error", isError);
+        if (m.StructuredResult is not null)
+        {
+            w.WritePropertyName("structured_result");
+            w.WriteRawValue(m.StructuredResult, skipInputValidation: true);
+        }
+        if (m.Timestamp is { } timestamp) w.WriteString("timestamp", timestamp);
+        if (m.Model is not null) w.WriteString("model", m.Model);
+        if (m.Usage is { } usage)
+        {
+            w.WritePropertyName("usage");
+            w.WriteStartObject();
+            w.WriteNumber("input_tokens", usage.InputTokens);
+            w.WriteNumber("output_tokens", usage.OutputTokens);
+            w.WriteNumber("cache_read_tokens", usage.CacheReadTokens);
+            w.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
+            w.WriteEndObject();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteBlock(Utf8JsonWriter w, ContentBlock block)
+    {
+        w.WriteStartObject();
+        if (block.Type == ContentBlockType.Text)
+        {
+            w.WriteString("type", "text");
+            w.WriteString("text", block.Text);
+        }
+        else
+        {
+            w.WriteString("type", "image");
+            if (block.MediaType is not null) w.WriteString("media_type", block.MediaType);
+            if (block.Data is not null) w.WriteString("data", block.Data);
+            if (block.Url is not null) w.WriteString("url", block.Url);
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, string? value)
+    {
+        if (value is null) w.WriteNull(name);
+        else w.WriteString(name, value);
+    }
+
+    private static void WriteNullable(Utf8JsonWriter w, string name, DateTimeOffset? value)
+    {
+        if (value is { } v) w.WriteString(name, v);
+        else w.WriteNull(name);
+    }
+
+    private static string Lower(MessageRole role) => role.ToString().ToLowerInvariant();
+
+    /// <summary>CompactionSummary → compaction_summary.</summary>
+    internal static string SnakeCase(string pascal)
+    {
+        var chars = new System.Text.StringBuilder(pascal.Length + 4);
+        for (var i = 0; i < pascal.Length; i++)
+        {
+            if (char.IsUpper(pascal[i]) && i > 0) chars.Append('_');
+            chars.Append(char.ToLowerInvariant(pascal[i]));
+        }
+        return chars.ToString();
+    }
+}

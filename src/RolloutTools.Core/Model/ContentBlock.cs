@@ -1,0 +1,47 @@
+namespace RolloutTools.Core.Model;
+
+/// <summary>The kinds of content a message holds.</summary>
+public enum ContentBlockType
+{
+    Text,
+    Image,
+}
+
+/// <summary>
+/// One block of message content. Images stay images (base64 data or a URL), never pasted into text.
+/// </summary>
+public sealed record ContentBlock
+{
+    private ContentBlock(ContentBlockType type, string? text, string? mediaType, string? data, string? url)
+    {
+        Type = type;
+        Text = text;
+        MediaType = mediaType;
+        Data = data;
+        Url = url;
+    }
+
+    public ContentBlockType Type { get; }
+
+    /// <summary>The text of a text block.</summary>
+    public string? Text { get; }
+
+    /// <summary>The MIME type of an image block, when the source names it.</summary>
+    public string? MediaType { get; }
+
+    /// <summary>Base64 image bytes, for inline images.</summary>
+    public string? Data { get; }
+
+    /// <summary>Where the image lives, for images given by address.</summary>
+    public string? Url { get; }
+
+    public static ContentBlock FromText(string text) => new(ContentBlockType.Text, text, null, null, null);
+
+    public static ContentBlock FromImageData(string? mediaType, string data) => new(ContentBlockType.Image, null, mediaType, data, null);
+
+    public static ContentBlock FromImageUrl(string url) => new(ContentBlockType.Image, null, null, null, url);
+
+    public override string ToString() => Type == ContentBlockType.Text
+        ? Text ?? string.Empty
+        : $"[image {MediaType ?? Url ?? "inline"}]";
+}

@@ -1,0 +1,54 @@
+namespace RolloutTools.Core.Reading;
+
+public enum DiagnosticSeverity
+{
+    /// <summary>Something the person should know; the data is still complete.</summary>
+    Warning,
+    /// <summary>Data was lost: a line or a file could not be read.</summary>
+    Error,
+}
+
+/// <summary>
+/// A problem found while reading one trace. ErrorId is stable so scripts can match it; the message names
+/// the file and, where there is one, the line.
+/// </summary>
+public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string ErrorId, string Path, int? LineNumber, string Message)
+{
+    public const string ParseError = "RolloutParseError";
+    public const string ReadError = "RolloutReadError";
+    public const string FileNotFound = "RolloutFileNotFound";
+    public const string NoUsableLines = "RolloutNoUsableLines";
+    public const string TruncatedLine = "RolloutTruncatedLine";
+    public const string InvalidUtf8 = "RolloutInvalidUtf8";
+    public const string EmptyFile = "RolloutEmptyFile";
+
+    public override string ToString() => Message;
+}
+
+/// <summary>Collects the diagnostics of one file as it is read.</summary>
+public sealed class DiagnosticList
+{
+    private readonly List<RolloutDiagnostic> _items = new();
+
+    public DiagnosticList(string path)
+    {
+        Path = path;
+    }
+
+    /// <summary>The file the diagnostics are about, as the person named it.</summary>
+    public string Path { get; }
+
+    public IReadOnlyList<RolloutDiagnostic> Items => _items;
+
+    public int ErrorCount => _items.Count(d => d.Severity == DiagnosticSeverity.Error);
+
+    public void Warn(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Warning, errorId, line, detail);
+
+    public void Error(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Error, errorId, line, detail);
+
+    private void Add(DiagnosticSeverity severity, string errorId, int? line, string detail)
+    {
+        var where = line is { } n ? $"{Path}:{n}" : Path;
+        _items.Add(new RolloutDiagnostic(severity, errorId, Path, line, $"{where}: {detail}"));
+    }
+}

@@ -1,0 +1,79 @@
+using System.Management.Automation;
+using System.Text;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Commands;
+
+/// <summary>
+/// Converts piped input into records: files (FileInfo objects or paths) each become a record, and JSONL
+/// text lines (Get-Content) together become one record when the input ends.
+/// </summary>
+[Cmdlet(VerbsData.ConvertTo, "RolloutRecord")]
+[OutputType(typeof(RolloutRecord))]
+public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
+{
+    private readonly MemoryStream _lines = new();
+    private string? _linesSource;
+
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    [AllowEmptyString]
+    [AllowNull]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(Mandatory = true)]
+    public RolloutFormat Format { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var reader = FormatRegistry.Get(Format);
+        switch (InputObject?.BaseObject)
+        {
+            case null:
+                break;
+            case FileSystemInfo item:
+                AddPath(item.FullName, new[] { reader }, recurse: false, filter: null);
+                break;
+            case string text when LooksLikeJson(text):
+                AddLine(text);
+                break;
+            case string path:
+                foreach (var resolved in ResolvePath(path)) AddPath(resolved, new[] { reader }, recurse: false, filter: null);
+                break;
+            default:
+                WriteError(new ErrorRecord(
+                    new ArgumentException($"Cannot convert a {InputObject.BaseObject.GetType().Name}: pipe files, paths or JSONL text lines."),
+                    "RolloutInvalidInput", ErrorCategory.InvalidArgument, InputObject));
+                break;
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        if (_lines.Length > 0)
+        {
+            AddRequest(TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray()), FormatRegistry.Get(Format));
+        }
+        ReadQueued(new ReadOptions());
+    }
+
+    /// <summary>A JSONL line starts with a brace; blank lines belong to the text too. Paths never start so.</summary>
+    private static bool LooksLikeJson(string text)
+    {
+        var trimmed = text.AsSpan().TrimStart();
+        return trimmed.IsEmpty || trimmed[0] == '{' || trimmed[0] == '[';
+    }
+
+    private void AddLine(string text)
+    {
+        // Get-Content tags each line with the file it came from; errors then name that file.
+        if (_linesSource is null && InputObject!.Properties["PSPath"]?.Value is string psPath)
+        {
+            _linesSource = SessionState.Path.GetUnresolvedProviderPathFromPSPath(psPath);
+        }
+        var bytes = Encoding.UTF8.GetBytes(text);
+        _lines.Write(bytes);
+        _lines.WriteByte((byte)'\n');
+    }
+}

@@ -1,0 +1,83 @@
+using System.Management.Automation;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Commands;
+
+/// <summary>Reads agent session traces from files, folders or the agents' default locations.</summary>
+[Cmdlet(VerbsCommon.Get, "AgentRollout", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(RolloutRecord))]
+public sealed class GetAgentRolloutCommand : RolloutCommandBase
+{
+    private const string PathSet = "Path";
+    private const string LiteralPathSet = "LiteralPath";
+    private bool _sawPath;
+
+    [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? Path { get; set; }
+
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP")]
+    [ValidateNotNullOrEmpty]
+    public string[]? LiteralPath { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public RolloutFormat[]? Format { get; set; }
+
+    [Parameter]
+    [SupportsWildcards]
+    public string? Filter { get; set; }
+
+    [Parameter]
+    public SwitchParameter Recurse { get; set; }
+
+    [Parameter]
+    public DateTime? Since { get; set; }
+
+    [Parameter]
+    public DateTime? Until { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        if (Since is { } since && Until is { } until && since > until)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Since ({since}) is later than -Until ({until})."), "RolloutInvalidTimeRange", ErrorCategory.InvalidArgument, null));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        var readers = Readers(Format);
+        var paths = ParameterSetName == LiteralPathSet
+            ? (LiteralPath ?? Array.Empty<string>()).SelectMany(ResolveLiteralPath)
+            : (Path ?? Array.Empty<string>()).SelectMany(ResolvePath);
+        foreach (var path in paths)
+        {
+            _sawPath = true;
+            AddPath(path, readers, Recurse, Filter);
+        }
+        if (Path is null && LiteralPath is null) AddDefaultLocations(readers);
+    }
+
+    protected override void EndProcessing()
+    {
+        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until) });
+    }
+
+    /// <summary>With no path at all, every format's own folders, searched all the way down.</summary>
+    private void AddDefaultLocations(IEnumerable<Core.Formats.IRolloutReader> readers)
+    {
+        if (_sawPath) return;
+        foreach (var reader in readers)
+        {
+            foreach (var location in reader.DefaultLocations())
+            {
+                if (Directory.Exists(location)) AddPath(location, new[] { reader }, recurse: true, Filter);
+                else WriteVerbose($"No {reader.Format} traces here: '{location}' does not exist.");
+            }
+        }
+    }
+}

@@ -1,0 +1,204 @@
+using System.Collections.ObjectModel;
+using Stopwatch = System.Diagnostics.Stopwatch;
+using System.Management.Automation;
+using Microsoft.PowerShell.Commands;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Commands;
+
+/// <summary>
+/// What the reading cmdlets share: resolving paths through the provider, turning files and folders into
+/// read requests, and writing results as records, errors, warnings, verbose notes and progress.
+/// </summary>
+public abstract class RolloutCommandBase : PSCmdlet
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<TraceRequest> _requests = new();
+    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+
+    protected CancellationToken Cancellation => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    /// <summary>Resolves -Path style input: provider paths with wildcards. Missing paths are reported, not thrown.</summary>
+    protected IEnumerable<string> ResolvePath(string path)
+    {
+        Collection<string> resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetResolvedProviderPathFromPSPath(path, out provider);
+        }
+        catch (ItemNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "RolloutFileNotFound", ErrorCategory.ObjectNotFound, path));
+            return Array.Empty<string>();
+        }
+        catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
+        {
+            WriteError(new ErrorRecord(e, "RolloutFileNotFound", ErrorCategory.ObjectNotFound, path));
+            return Array.Empty<string>();
+        }
+        return IsFileSystem(provider, path) ? resolved : Array.Empty<string>();
+    }
+
+    /// <summary>Resolves -LiteralPath style input: no wildcards; the item must exist.</summary>
+    protected IEnumerable<string> ResolveLiteralPath(string path)
+    {
+        string resolved;
+        ProviderInfo provider;
+        try
+        {
+            resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path, out provider, out _);
+        }
+        catch (Exception e) when (e is ProviderNotFoundException or System.Management.Automation.DriveNotFoundException)
+        {
+            WriteError(new ErrorRecord(e, "RolloutFileNotFound", ErrorCategory.ObjectNotFound, path));
+            return Array.Empty<string>();
+        }
+        if (!IsFileSystem(provider, path)) return Array.Empty<string>();
+        if (!File.Exists(resolved) && !Directory.Exists(resolved))
+        {
+            var e = new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist.");
+            WriteError(new ErrorRecord(e, "RolloutFileNotFound", ErrorCategory.ObjectNotFound, path));
+            return Array.Empty<string>();
+        }
+        return new[] { resolved };
+    }
+
+    private bool IsFileSystem(ProviderInfo provider, string path)
+    {
+        if (provider.ImplementingType == typeof(FileSystemProvider)) return true;
+        var e = new ArgumentException($"'{path}' is not a file system path; rollouts are read from files.");
+        WriteError(new ErrorRecord(e, "PathNotFileSystem", ErrorCategory.InvalidArgument, path));
+        return false;
+    }
+
+    /// <summary>Queues a file or a folder's trace files for reading, as each format in scope sees them.</summary>
+    protected void AddPath(string path, IReadOnlyList<IRolloutReader> readers, bool recurse, string? filter)
+    {
+        if (Directory.Exists(path))
+        {
+            var found = 0;
+            foreach (var reader in readers)
+            {
+                var files = TraceFileFinder.Find(path, reader, recurse, filter);
+                found += files.Count;
+                foreach (var file in files) AddRequest(TraceSource.FromFile(file), reader);
+            }
+            if (found == 0 && !recurse && readers.Any(r => TraceFileFinder.HasDeeperTraces(path, r)))
+            {
+                WriteWarning($"No trace files directly in '{path}'; its subfolders hold some. Add -Recurse to read them.");
+            }
+            return;
+        }
+
+        if (!TraceFileFinder.MatchesFilter(path, filter))
+        {
+            WriteVerbose($"Skipped '{path}': its name does not match -Filter '{filter}'.");
+            return;
+        }
+        var claimant = readers.FirstOrDefault(r => r.IsTraceFile(path)) ?? (readers.Count == 1 ? readers[0] : null);
+        if (claimant is null)
+        {
+            WriteWarning($"Skipped '{path}': it is not a trace file of {string.Join(" or ", readers.Select(r => r.Format))}. Name the format with -Format to read it anyway.");
+            return;
+        }
+        AddRequest(TraceSource.FromFile(path), claimant);
+    }
+
+    protected void AddRequest(TraceSource source, IRolloutReader reader)
+    {
+        if (!source.IsFile || _seen.Add(source.DisplayPath)) _requests.Add(new TraceRequest(source, reader));
+    }
+
+    /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
+    protected void ReadQueued(ReadOptions options)
+    {
+        var requests = _requests.ToArray();
+        _requests.Clear();
+        if (requests.Length == 0) return;
+
+        var progress = new ProgressRecord(1, "Reading agent rollouts", $"{requests.Length} files");
+        var clock = Stopwatch.StartNew();
+        var lastReport = TimeSpan.Zero;
+        var done = 0;
+        try
+        {
+            foreach (var result in RolloutLoader.ReadAll(requests, options, Cancellation))
+            {
+                done++;
+                WriteDiagnostics(result);
+                if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.DisplayPath}': {reason}.");
+                if (result.Record is { } record) WriteObject(record);
+                if (requests.Length > 1 && clock.Elapsed - lastReport >= ProgressInterval)
+                {
+                    lastReport = clock.Elapsed;
+                    progress.PercentComplete = done * 100 / requests.Length;
+                    progress.StatusDescription = $"{done} of {requests.Length}: {Path.GetFileName(result.Source.DisplayPath)}";
+                    WriteProgress(progress);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            if (lastReport > TimeSpan.Zero)
+            {
+                progress.RecordType = ProgressRecordType.Completed;
+                WriteProgress(progress);
+            }
+        }
+    }
+
+    private void WriteDiagnostics(ReadResult result)
+    {
+        foreach (var diagnostic in result.Diagnostics)
+        {
+            if (diagnostic.Severity == DiagnosticSeverity.Warning)
+            {
+                WriteWarning(diagnostic.Message);
+                continue;
+            }
+            var category = diagnostic.ErrorId switch
+            {
+                RolloutDiagnostic.FileNotFound => ErrorCategory.ObjectNotFound,
+                RolloutDiagnostic.ReadError => ErrorCategory.ReadError,
+                _ => ErrorCategory.InvalidData,
+            };
+            var error = new ErrorRecord(new RolloutReadException(diagnostic), diagnostic.ErrorId, category, diagnostic.Path);
+            WriteError(error);
+        }
+    }
+
+    protected static IReadOnlyList<IRolloutReader> Readers(RolloutFormat[]? formats) =>
+        formats is { Length: > 0 } ? formats.Distinct().Select(FormatRegistry.Get).ToArray() : FormatRegistry.All;
+
+    /// <summary>A DateTime without a zone is the person's local time, as everywhere in PowerShell.</summary>
+    protected static DateTimeOffset? ToOffset(DateTime? time) => time is { } t
+        ? new DateTimeOffset(t.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(t, DateTimeKind.Local) : t)
+        : null;
+}
+
+/// <summary>The exception behind a per-file or per-line error record; it keeps the diagnostic for scripts.</summary>
+public sealed class RolloutReadException : Exception
+{
+    public RolloutReadException(RolloutDiagnostic diagnostic)
+        : base(diagnostic.Message)
+    {
+        Diagnostic = diagnostic;
+    }
+
+    public RolloutDiagnostic Diagnostic { get; }
+
+    public string Path => Diagnostic.Path;
+
+    public int? LineNumber => Diagnostic.LineNumber;
+}

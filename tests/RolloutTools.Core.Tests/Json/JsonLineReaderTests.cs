@@ -1,0 +1,105 @@
+using System.Text;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Json;
+
+public sealed class JsonLineReaderTests
+{
+    private static (List<(int Line, string Json)> Values, DiagnosticList Diagnostics) Read(byte[] bytes)
+    {
+        var diagnostics = new DiagnosticList("trace.jsonl");
+        var values = JsonLineReader.Read(new MemoryStream(bytes), diagnostics)
+            .Select(v => (v.LineNumber, v.Root.GetRawText()))
+            .ToList();
+        return (values, diagnostics);
+    }
+
+    private static (List<(int Line, string Json)> Values, DiagnosticList Diagnostics) Read(string text) => Read(Encoding.UTF8.GetBytes(text));
+
+    [Fact]
+    public void Glued_objects_on_one_line_are_both_read()
+    {
+        var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":2}{\"c\":3}\n{\"d\":4}\n");
+
+        Assert.Equal(new[] { (1, "{\"a\":1}"), (2, "{\"b\":2}"), (2, "{\"c\":3}"), (3, "{\"d\":4}") }, values);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
+    public void Truncated_last_line_is_a_warning_and_the_rest_is_kept()
+    {
+        var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":");
+
+        Assert.Equal(new[] { (1, "{\"a\":1}") }, values);
+        var warning = Assert.Single(diagnostics.Items);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal(RolloutDiagnostic.TruncatedLine, warning.ErrorId);
+        Assert.Equal(2, warning.LineNumber);
+        Assert.StartsWith("trace.jsonl:2:", warning.Message);
+    }
+
+    [Fact]
+    public void Bad_line_is_an_error_naming_file_and_line_and_later_lines_survive()
+    {
+        var (values, diagnostics) = Read("{\"a\":1}\nnot json\n{\"c\":3}\n");
+
+        Assert.Equal(new[] { (1, "{\"a\":1}"), (3, "{\"c\":3}") }, values);
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal(DiagnosticSeverity.Error, error.Severity);
+        Assert.Equal(RolloutDiagnostic.ParseError, error.ErrorId);
+        Assert.Equal(2, error.LineNumber);
+        Assert.StartsWith("trace.jsonl:2: not valid JSON", error.Message);
+    }
+
+    [Fact]
+    public void Valid_object_followed_by_garbage_keeps_the_object_and_reports_the_line()
+    {
+        var (values, diagnostics) = Read("{\"a\":1}}x\n{\"b\":2}\n");
+
+        Assert.Equal(new[] { (1, "{\"a\":1}"), (2, "{\"b\":2}") }, values);
+        Assert.Equal(1, Assert.Single(diagnostics.Items).LineNumber);
+    }
+
+    [Fact]
+    public void Bom_crlf_and_blank_lines_are_tolerated()
+    {
+        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes("{\"a\":1}\r\n\r\n  \r\n{\"b\":2}\r\n")).ToArray();
+
+        var (values, diagnostics) = Read(bytes);
+
+        Assert.Equal(new[] { (1, "{\"a\":1}"), (4, "{\"b\":2}") }, values);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_replaced_and_the_line_kept()
+    {
+        var bytes = Encoding.UTF8.GetBytes("{\"t\":\"a").Concat(new byte[] { 0xC3, 0x28 }).Concat(Encoding.UTF8.GetBytes("b\"}\n")).ToArray();
+
+        var (values, diagnostics) = Read(bytes);
+
+        Assert.Equal("{\"t\":\"a\uFFFD(b\"}", Assert.Single(values).Json);
+        Assert.Equal(RolloutDiagnostic.InvalidUtf8, Assert.Single(diagnostics.Items).ErrorId);
+    }
+
+    [Fact]
+    public void Lines_longer_than_the_buffer_are_read_whole()
+    {
+        var big = new string('x', 300_000);
+        var (values, diagnostics) = Read($"{{\"a\":\"{big}\"}}\n{{\"b\":2}}\n");
+
+        Assert.Equal(2, values.Count);
+        Assert.Equal(big.Length + 8, values[0].Json.Length);
+        Assert.Empty(diagnostics.Items);
+    }
+
+    [Fact]
+    public void Last_line_without_newline_is_read_when_complete()
+    {
+        var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":2}");
+
+        Assert.Equal(2, values.Count);
+        Assert.Empty(diagnostics.Items);
+    }
+}
