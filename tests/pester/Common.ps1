@@ -1,0 +1,30 @@
+# Shared by every test file: imports the built module and writes small Claude Code transcripts.
+$script:ModulePath = if ($env:ROLLOUTTOOLS_MODULE) { $env:ROLLOUTTOOLS_MODULE } else {
+    (Get-ChildItem (Join-Path $PSScriptRoot '../../out/RolloutTools') -Filter RolloutTools.psd1 -Recurse | Select-Object -First 1).FullName
+}
+Import-Module $script:ModulePath -Force
+
+$script:SamplesRoot = Join-Path $PSScriptRoot '../../samples'
+
+function New-ClaudeSession {
+    <# Writes a two-turn session (prompt, tool call, tool result, answer) and returns its path. #>
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $SessionId = [guid]::NewGuid().ToString(),
+        [string] $Prompt = 'List the files',
+        [datetime] $Start = [datetime]'2025-11-03T09:00:00Z',
+        [string[]] $ExtraLines = @()
+    )
+    $t = { param($s) $Start.ToUniversalTime().AddSeconds($s).ToString("yyyy-MM-ddTHH:mm:ss.fffZ") }
+    $envelope = "`"sessionId`":`"$SessionId`",`"cwd`":`"/home/dev/acme-shop`",`"gitBranch`":`"main`",`"version`":`"2.0.76`",`"isSidechain`":false,`"userType`":`"external`""
+    $lines = @(
+        "{`"type`":`"user`",`"uuid`":`"u1`",`"parentUuid`":null,$envelope,`"timestamp`":`"$(& $t 0)`",`"message`":{`"role`":`"user`",`"content`":$(ConvertTo-Json $Prompt)}}"
+        "{`"type`":`"assistant`",`"uuid`":`"a1`",`"parentUuid`":`"u1`",$envelope,`"timestamp`":`"$(& $t 5)`",`"requestId`":`"req_1`",`"message`":{`"id`":`"msg_1`",`"role`":`"assistant`",`"model`":`"claude-opus-4-1-20250805`",`"content`":[{`"type`":`"tool_use`",`"id`":`"toolu_1`",`"name`":`"Bash`",`"input`":{`"command`":`"ls`"}}],`"usage`":{`"input_tokens`":10,`"output_tokens`":20,`"cache_read_input_tokens`":300,`"cache_creation_input_tokens`":40}}}"
+        "{`"type`":`"user`",`"uuid`":`"u2`",`"parentUuid`":`"a1`",$envelope,`"timestamp`":`"$(& $t 10)`",`"message`":{`"role`":`"user`",`"content`":[{`"type`":`"tool_result`",`"tool_use_id`":`"toolu_1`",`"content`":`"a.txt`"}]}}"
+        "{`"type`":`"assistant`",`"uuid`":`"a2`",`"parentUuid`":`"u2`",$envelope,`"timestamp`":`"$(& $t 65)`",`"requestId`":`"req_2`",`"message`":{`"id`":`"msg_2`",`"role`":`"assistant`",`"model`":`"claude-opus-4-1-20250805`",`"content`":[{`"type`":`"text`",`"text`":`"One file: a.txt`"}],`"usage`":{`"input_tokens`":5,`"output_tokens`":7}}}"
+    ) + $ExtraLines
+    $folder = Split-Path $Path -Parent
+    if ($folder -and -not (Test-Path -LiteralPath $folder)) { New-Item -ItemType Directory -Path $folder -Force | Out-Null }
+    [System.IO.File]::WriteAllText((Convert-Path -LiteralPath $folder) + [System.IO.Path]::DirectorySeparatorChar + (Split-Path $Path -Leaf), ($lines -join "`n") + "`n")
+    Get-Item -LiteralPath $Path
+}
