@@ -51,6 +51,14 @@ Describe 'Get-AgentRollout' {
         (Get-ChildItem $projects -Recurse -Filter *.jsonl | Get-AgentRollout).Count | Should -Be 3
     }
 
+    It 'skips piped files that are not traces with one warning' {
+        $records = Get-ChildItem (Join-Path $TestDrive 'claude') -Recurse -Filter *.jsonl | Get-AgentRollout -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors
+        $records.Count | Should -Be 3
+        $errors | Should -BeNullOrEmpty
+        $warnings.Count | Should -Be 1
+        "$warnings" | Should -BeLike 'Skipped 1 file*not agent traces*'
+    }
+
     It 'reads a name with brackets through -LiteralPath' {
         $odd = New-ClaudeSession -Path (Join-Path $TestDrive 'odd/session[1].jsonl') -Prompt 'Bracketed'
         (Get-AgentRollout -LiteralPath $odd.FullName).Title | Should -Be 'Bracketed'
@@ -60,6 +68,7 @@ Describe 'Get-AgentRollout' {
     It 'filters by name and by time' {
         (Get-AgentRollout -Path $projects -Filter '2222*').Title | Should -Be 'Second task' -Because '-Filter matches file names, as in Get-ChildItem'
         (Get-AgentRollout -Path $projects -Filter '**/subagents/*').Title | Should -Be 'Sub task'
+        (Get-AgentRollout -Path $projects -Filter '1111111?-*').Title | Should -Be 'First task'
         (Get-AgentRollout -Since '2025-11-15' -Path $projects).Title | Should -Be @('Second task', 'Sub task')
         (Get-AgentRollout -Until '2025-11-15' -Path $projects).Title | Should -Be 'First task'
     }

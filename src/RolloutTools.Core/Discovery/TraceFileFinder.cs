@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using RolloutTools.Core.Formats;
@@ -34,14 +35,21 @@ public static class TraceFileFinder
             .ToArray();
     }
 
-    /// <summary>Whether a file named on its own (not found by searching) passes the filter.</summary>
+    /// <summary>
+    /// Whether a file passes the filter: a name pattern with * and ? as Get-ChildItem -Filter takes it, or,
+    /// when the filter holds a slash, a glob (with **) on the path relative to the searched folder.
+    /// </summary>
     public static bool MatchesFilter(string relativePath, string? filter)
     {
         if (string.IsNullOrEmpty(filter)) return true;
-        var subject = filter.Contains('/') || filter.Contains('\\') ? relativePath.Replace('\\', '/') : Path.GetFileName(relativePath);
-        var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
-        matcher.AddInclude(filter.Replace('\\', '/'));
-        return matcher.Match(subject).HasMatches;
+        if (filter.Contains('/') || filter.Contains('\\'))
+        {
+            var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
+            matcher.AddInclude(filter.Replace('\\', '/'));
+            return matcher.Match(relativePath.Replace('\\', '/')).HasMatches;
+        }
+        var pattern = "^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$";
+        return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
     /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>

@@ -19,6 +19,7 @@ public abstract class RolloutCommandBase : PSCmdlet
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TraceRequest> _requests = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<string> _notTraces = new();
 
     protected CancellationToken Cancellation => _stopping.Token;
 
@@ -79,7 +80,8 @@ public abstract class RolloutCommandBase : PSCmdlet
     }
 
     /// <summary>Queues a file or a folder's trace files for reading, as each format in scope sees them.</summary>
-    protected void AddPath(string path, IReadOnlyList<IRolloutReader> readers, bool recurse, string? filter)
+    /// <param name="anyFile">Read a file named directly as the one format in scope even when its name says it is no trace.</param>
+    protected void AddPath(string path, IReadOnlyList<IRolloutReader> readers, bool recurse, string? filter, bool anyFile = false)
     {
         if (Directory.Exists(path))
         {
@@ -102,10 +104,11 @@ public abstract class RolloutCommandBase : PSCmdlet
             WriteVerbose($"Skipped '{path}': its name does not match -Filter '{filter}'.");
             return;
         }
-        var claimant = readers.FirstOrDefault(r => r.IsTraceFile(path)) ?? (readers.Count == 1 ? readers[0] : null);
+        var claimant = readers.FirstOrDefault(r => r.IsTraceFile(path)) ?? (anyFile && readers.Count == 1 ? readers[0] : null);
         if (claimant is null)
         {
-            WriteWarning($"Skipped '{path}': it is not a trace file of {string.Join(" or ", readers.Select(r => r.Format))}. Name the format with -Format to read it anyway.");
+            _notTraces.Add(path);
+            WriteVerbose($"Skipped '{path}': it is not a trace file of {string.Join(" or ", readers.Select(r => r.Format))}.");
             return;
         }
         AddRequest(TraceSource.FromFile(path), claimant);
@@ -119,6 +122,11 @@ public abstract class RolloutCommandBase : PSCmdlet
     /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
     protected void ReadQueued(ReadOptions options)
     {
+        if (_notTraces.Count > 0)
+        {
+            WriteWarning($"Skipped {_notTraces.Count} file(s) that are not agent traces (such as history.jsonl or spilled tool output); -Verbose names them.");
+            _notTraces.Clear();
+        }
         var requests = _requests.ToArray();
         _requests.Clear();
         if (requests.Length == 0) return;
