@@ -61,3 +61,30 @@ Describe 'Help for <_.Name>' -ForEach $commands {
         $command.OutputType.Name | Should -Contain 'RolloutTools.Core.Model.RolloutRecord'
     }
 }
+
+Describe 'Package' {
+    It 'packs into a nupkg that PSResourceGet saves from a repository and that imports' {
+        $packages = Join-Path $TestDrive 'packages'
+        $installed = Join-Path $TestDrive 'installed'
+        New-Item -ItemType Directory -Path $packages, $installed | Out-Null
+        Compress-PSResource -Path (Split-Path $ModulePath) -DestinationPath $packages
+        $nupkg = Get-ChildItem $packages -Filter 'RolloutTools.*.nupkg'
+        $nupkg | Should -HaveCount 1
+
+        # A child process whose repository list lives in TestDrive, so the user's own settings are never touched.
+        $env:XDG_DATA_HOME = Join-Path $TestDrive 'data'
+        $env:LOCALAPPDATA = Join-Path $TestDrive 'data'
+        try {
+            $names = dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
+                Register-PSResourceRepository -Name RolloutToolsTest -Uri '$packages' -Trusted
+                Save-PSResource -Name RolloutTools -Repository RolloutToolsTest -Path '$installed' -TrustRepository -Quiet -ErrorAction Stop
+                Import-Module (Get-ChildItem '$installed' -Recurse -Filter RolloutTools.psd1).FullName
+                (Get-Command -Module RolloutTools).Name"
+        }
+        finally {
+            Remove-Item Env:XDG_DATA_HOME, Env:LOCALAPPDATA -ErrorAction SilentlyContinue
+        }
+        $names | Should -Contain 'Get-AgentRollout'
+        $names | Should -Contain 'ConvertTo-RolloutRecord'
+    }
+}

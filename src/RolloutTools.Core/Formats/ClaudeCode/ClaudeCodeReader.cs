@@ -108,6 +108,9 @@ public sealed class ClaudeCodeReader : IRolloutReader
             var agentId = transcript.AgentId ?? (isAgentFile ? stem[AgentPrefix.Length..] : null);
             var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.DisplayPath, ".meta.json")) : null;
             var index = source.IsFile ? Index(ProjectFolder(source.DisplayPath, isAgentFile)) : ClaudeSessionIndex.None;
+            var isSidechain = transcript.IsSidechain || isAgentFile;
+
+            // The index describes sessions; a subagent shares its session's id but not its title.
             var indexEntry = index.Find(sessionId);
             var conversation = ClaudeConversation.Build(transcript);
             var time = transcript.TimeSpanOf(sessionId);
@@ -118,10 +121,10 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 .Add("session_id", sessionId)
                 .Add("slug", transcript.Slug)
                 .Add("claude_versions", transcript.Versions)
-                .Add("summary", leafSummary ?? indexEntry?.Summary)
+                .Add("summary", leafSummary ?? (isSidechain ? null : indexEntry?.Summary))
                 .Add("custom_title", transcript.CustomTitle)
                 .Add("ai_title", transcript.AiTitle)
-                .Add("first_prompt", indexEntry?.FirstPrompt)
+                .Add("first_prompt", isSidechain ? null : indexEntry?.FirstPrompt)
                 .Add("last_prompt", transcript.LastPrompt)
                 .Add("agent_type", agent?.AgentType)
                 .Add("agent_description", agent?.Description)
@@ -157,13 +160,15 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 SourcePath = source.DisplayPath,
                 RootSessionId = sessionId,
                 AgentId = agentId,
-                IsSidechain = transcript.IsSidechain || isAgentFile,
+                IsSidechain = isSidechain,
                 Cwd = transcript.LastCwd,
                 ProjectPath = indexEntry?.ProjectPath ?? index.OriginalPath ?? transcript.FirstCwd,
                 GitBranch = string.IsNullOrEmpty(transcript.LastGitBranch) ? null : transcript.LastGitBranch,
                 StartedAt = time?.First,
                 EndedAt = time?.Last,
-                Title = Titles.Clean(transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? indexEntry?.Summary ?? firstPrompt ?? indexEntry?.FirstPrompt),
+                Title = Titles.Clean(isSidechain
+                    ? transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? agent?.Description ?? firstPrompt
+                    : transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? indexEntry?.Summary ?? firstPrompt ?? indexEntry?.FirstPrompt),
                 Models = conversation.Models,
                 Messages = conversation.Messages,
                 SourceMeta = meta,

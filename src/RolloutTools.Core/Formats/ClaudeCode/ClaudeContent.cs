@@ -45,8 +45,7 @@ internal static class ClaudeContent
         {
             Blocks = blocks,
             ToolResults = toolResults,
-            IsMeta = root.GetBool("isMeta"),
-            IsCompactSummary = root.GetBool("isCompactSummary"),
+            Kind = Classify(root, blocks),
         };
     }
 
@@ -113,17 +112,48 @@ internal static class ClaudeContent
         };
     }
 
-    /// <summary>The prompt of a queued_command attachment: text typed while the agent was busy.</summary>
+    /// <summary>
+    /// The prompt of a queued_command attachment: text the person typed while the agent was busy. The same
+    /// attachment also carries task notifications (commandMode "task-notification"), which are not theirs.
+    /// </summary>
     public static string? ReadQueuedPrompt(JsonElement attachment)
     {
         if (attachment.GetStringOrNull("type") != "queued_command") return null;
-        var prompt = attachment.GetPropertyOrDefault("prompt");
-        return prompt.ValueKind switch
-        {
-            JsonValueKind.String => prompt.GetString(),
-            JsonValueKind.Array => Model.RolloutMessage.JoinText(ReadBlocks(prompt)),
-            _ => null,
-        };
+        if (attachment.GetStringOrNull("commandMode") is { } mode && mode != "prompt") return null;
+        var text = ReadText(attachment.GetPropertyOrDefault("prompt"));
+        return text.Length > 0 ? text : null;
+    }
+
+    /// <summary>Text given either as a string or as a list of content blocks.</summary>
+    public static string ReadText(JsonElement content) => content.ValueKind switch
+    {
+        JsonValueKind.String => content.GetString()!,
+        JsonValueKind.Array => RolloutMessage.JoinText(ReadBlocks(content)),
+        _ => string.Empty,
+    };
+
+    private static readonly string[] CommandMarkers =
+    {
+        "<command-name>", "<command-message>", "<command-args>", "<command-contents>", "<local-command-stdout>",
+        "<local-command-stderr>", "<local-command-caveat>", "<bash-input>", "<bash-stdout>", "<bash-stderr>",
+    };
+
+    private static readonly string[] ContextMarkers = { "<system-reminder>", "<user-prompt-submit-hook>", "<user-memory-input>" };
+
+    /// <summary>
+    /// Claude Code sends more than the person's words as user turns: compaction summaries (isCompactSummary),
+    /// caveats and other injected text (isMeta), echoes of slash commands and shell mode, interruption
+    /// markers, and prompts typed while it was busy (promptSource "queued", 2.1.x).
+    /// </summary>
+    private static MessageKind Classify(JsonElement root, List<ContentBlock> blocks)
+    {
+        if (root.GetBool("isCompactSummary")) return MessageKind.CompactionSummary;
+        var text = blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart() ?? string.Empty;
+        if (text.StartsWith("[Request interrupted by user", StringComparison.Ordinal)) return MessageKind.Interruption;
+        if (root.GetBool("isMeta")) return MessageKind.Context;
+        if (CommandMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Command;
+        if (ContextMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Context;
+        return root.GetStringOrNull("promptSource") == "queued" ? MessageKind.QueuedPrompt : MessageKind.Prompt;
     }
 
     /// <summary>

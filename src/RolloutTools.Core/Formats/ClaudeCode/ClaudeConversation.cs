@@ -41,7 +41,7 @@ internal sealed class ClaudeConversation
         var duplicates = 0;
         for (var i = 0; i < entries.Count; i++)
         {
-            if (!indexByUuid.TryAdd(entries[i].Uuid!, i)) duplicates++;
+            if (entries[i].Uuid is { } uuid && !indexByUuid.TryAdd(uuid, i)) duplicates++;
         }
 
         // A main session's file can hold sidechain lines of its subagents; they are not its conversation.
@@ -82,7 +82,7 @@ internal sealed class ClaudeConversation
     private static List<int> ActivePath(List<ClaudeEntry> entries, Dictionary<string, int> indexByUuid, Func<ClaudeEntry, bool> ownLines)
     {
         var path = new List<int>();
-        var tip = entries.FindLastIndex(e => e.IsConversational && ownLines(e));
+        var tip = entries.FindLastIndex(e => e.Uuid is not null && e.IsConversational && ownLines(e));
         var seen = new HashSet<int>();
         for (var current = tip; current >= 0 && seen.Add(current);)
         {
@@ -115,6 +115,15 @@ internal sealed class ClaudeConversation
                 included.Add(i);
                 answered.UnionWith(results.Select(r => r.ToolUseId));
             }
+        }
+
+        // A queued prompt recovered from the queue lines has no place in the DAG: it belongs to the branch
+        // of the conversational line that follows it.
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (entries[i].Uuid is not null) continue;
+            var next = entries.FindIndex(i + 1, e => e.Uuid is not null && e.IsConversational);
+            if (next < 0 || included.Contains(next)) included.Add(i);
         }
         return included;
     }

@@ -10,6 +10,7 @@ internal sealed class ClaudeEntry
 {
     public required int Line { get; init; }
     public required string Type { get; init; }
+    /// <summary>Null only for a queued prompt recovered from the queue lines, which are not part of the DAG.</summary>
     public string? Uuid { get; init; }
     public string? ParentUuid { get; init; }
     public string? LogicalParentUuid { get; init; }
@@ -25,13 +26,14 @@ internal sealed class ClaudeEntry
     public bool IsConversational => User is not null || Assistant is not null || QueuedPrompt is not null;
 }
 
-/// <summary>A user line: text and images the model was sent, and the tool results it carries.</summary>
-internal sealed class UserLine
+/// <summary>A user line: text and images the model was sent, what kind of text it is, and the tool results it carries.</summary>
+internal sealed record UserLine
 {
     public required IReadOnlyList<ContentBlock> Blocks { get; init; }
     public required IReadOnlyList<ToolResultPart> ToolResults { get; init; }
-    public bool IsMeta { get; init; }
-    public bool IsCompactSummary { get; init; }
+    public required MessageKind Kind { get; init; }
+
+    public string FirstText => Blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text ?? string.Empty;
 }
 
 internal sealed record ToolResultPart(string ToolUseId, IReadOnlyList<ContentBlock> Content, bool IsError, string? StructuredResult);

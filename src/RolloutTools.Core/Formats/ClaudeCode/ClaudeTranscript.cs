@@ -19,6 +19,8 @@ internal sealed class ClaudeTranscript
     };
 
     private readonly Dictionary<string, int> _sessionVotes = new(StringComparer.Ordinal);
+    private readonly List<string> _queue = new();
+    private readonly HashSet<string> _dequeued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
 
     public List<ClaudeEntry> Entries { get; } = new();
@@ -101,7 +103,9 @@ internal sealed class ClaudeTranscript
         switch (type)
         {
             case "user":
-                AddEntry(root, line.LineNumber, type, user: ClaudeContent.ReadUser(root));
+                var user = ClaudeContent.ReadUser(root);
+                if (user.Kind == MessageKind.Prompt && _dequeued.Remove(user.FirstText)) user = user with { Kind = MessageKind.QueuedPrompt };
+                AddEntry(root, line.LineNumber, type, user: user);
                 break;
             case "assistant":
                 AddEntry(root, line.LineNumber, type, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
@@ -144,7 +148,7 @@ internal sealed class ClaudeTranscript
                 if (root.GetStringOrNull("prUrl") is { } url && !PullRequests.Contains(url)) PullRequests.Add(url);
                 break;
             case "queue-operation":
-                if (root.GetStringOrNull("operation") == "enqueue") QueuedPrompts++;
+                NoteQueue(root, line.LineNumber);
                 break;
             default:
                 if (!BookkeepingTypes.Contains(type)) UnknownRecordTypes.Add(type);
@@ -176,6 +180,45 @@ internal sealed class ClaudeTranscript
         Slug = root.GetStringOrNull("slug") ?? Slug;
         Entrypoint = root.GetStringOrNull("entrypoint") ?? Entrypoint;
         PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
+    }
+
+    /// <summary>
+    /// Prompts typed while the agent is busy are enqueued, then either dequeued (they arrive as the next user
+    /// line) or removed when the agent absorbs them mid-turn. From about 2.1.133 an absorbed prompt is also
+    /// written as a queued_command attachment and its remove line repeats the content; before that the
+    /// enqueue line is the only place its text survives, so it becomes a message of its own here.
+    /// </summary>
+    private void NoteQueue(JsonElement root, int line)
+    {
+        switch (root.GetStringOrNull("operation"))
+        {
+            case "enqueue":
+                QueuedPrompts++;
+                _queue.Add(ClaudeContent.ReadText(root.GetPropertyOrDefault("content")));
+                break;
+            case "dequeue" when _queue.Count > 0:
+                _dequeued.Add(_queue[0]);
+                _queue.RemoveAt(0);
+                break;
+            case "remove" when _queue.Count > 0:
+                var text = _queue[0];
+                _queue.RemoveAt(0);
+                if (!root.TryGetProperty("content", out _) && text.Length > 0)
+                {
+                    Entries.Add(new ClaudeEntry
+                    {
+                        Line = line,
+                        Type = "queue-operation",
+                        SessionId = root.GetStringOrNull("sessionId"),
+                        Timestamp = root.GetTimestamp("timestamp"),
+                        QueuedPrompt = text,
+                    });
+                }
+                break;
+            case "popAll":
+                _queue.Clear();
+                break;
+        }
     }
 
     private void NoteSystem(JsonElement root, string? subtype)

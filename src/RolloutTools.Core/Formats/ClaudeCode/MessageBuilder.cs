@@ -13,6 +13,8 @@ internal sealed class MessageBuilder
     private readonly Dictionary<string, PendingResponse> _openResponses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _toolNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingCalls = new(StringComparer.Ordinal);
+    private readonly List<RolloutMessage> _deferred = new();
 
     public int OrphanToolResults { get; private set; }
 
@@ -25,38 +27,60 @@ internal sealed class MessageBuilder
         else if (entry.QueuedPrompt is { } queued) AddUserText(entry, MessageKind.QueuedPrompt, new[] { ContentBlock.FromText(queued) });
     }
 
-    public IReadOnlyList<RolloutMessage> Build() => _output
-        .Select(o => o is PendingResponse response ? response.ToMessage() : (RolloutMessage)o)
-        .Where(m => m is not null)
-        .Select(m => m!)
-        .ToArray();
+    public IReadOnlyList<RolloutMessage> Build()
+    {
+        FlushDeferred();
+        return _output
+            .Select(o => o is PendingResponse response ? response.ToMessage() : (RolloutMessage)o)
+            .Where(m => m is not null)
+            .Select(m => m!)
+            .ToArray();
+    }
 
     private void AddAssistant(ClaudeEntry entry, AssistantLine line)
     {
         var key = ClaudeConversation.ResponseKey(entry);
         if (!_openResponses.TryGetValue(key, out var response))
         {
+            FlushDeferred();
             response = new PendingResponse(entry.Timestamp, line.Model, line.IsSynthetic);
             _openResponses[key] = response;
             _output.Add(response);
         }
         response.Add(line);
-        foreach (var call in line.ToolCalls) _toolNames.TryAdd(call.Id, call.Name);
+        foreach (var call in line.ToolCalls)
+        {
+            if (_toolNames.TryAdd(call.Id, call.Name)) _pendingCalls.Add(call.Id);
+        }
         foreach (var result in line.ServerToolResults) AddToolResult(entry, result);
     }
 
     private void AddUser(ClaudeEntry entry, UserLine line)
     {
         foreach (var result in line.ToolResults) AddToolResult(entry, result);
-        if (line.Blocks.Count > 0) AddUserText(entry, Classify(line), line.Blocks);
+        if (line.Blocks.Count > 0) AddUserText(entry, line.Kind, line.Blocks);
+        if (_pendingCalls.Count == 0) FlushDeferred();
     }
 
     private void AddUserText(ClaudeEntry entry, MessageKind kind, IReadOnlyList<ContentBlock> blocks)
     {
-        // A new user turn ends every response in progress, so a gateway that reuses one message id for
-        // every response cannot merge two turns into one message.
-        _openResponses.Clear();
-        _output.Add(new RolloutMessage { Role = MessageRole.User, Kind = kind, Content = blocks, Timestamp = entry.Timestamp });
+        var message = new RolloutMessage { Role = MessageRole.User, Kind = kind, Content = blocks, Timestamp = entry.Timestamp };
+
+        // Between a call and its result nothing may stand: a prompt absorbed mid-turn waits for the results.
+        _deferred.Add(message);
+        if (_pendingCalls.Count == 0) FlushDeferred();
+    }
+
+    /// <summary>
+    /// Writes the waiting user messages. A user turn ends every response in progress, so a gateway that
+    /// reuses one message id for every response cannot merge two turns into one message.
+    /// </summary>
+    private void FlushDeferred()
+    {
+        if (_deferred.Count > 0) _openResponses.Clear();
+        _output.AddRange(_deferred);
+        _deferred.Clear();
+        _pendingCalls.Clear();
     }
 
     private void AddToolResult(ClaudeEntry entry, ToolResultPart result)
@@ -67,6 +91,7 @@ internal sealed class MessageBuilder
             OrphanToolResults++;
             return;
         }
+        _pendingCalls.Remove(result.ToolUseId);
         _output.Add(new RolloutMessage
         {
             Role = MessageRole.Tool,
@@ -78,29 +103,6 @@ internal sealed class MessageBuilder
             StructuredResult = result.StructuredResult,
             Timestamp = entry.Timestamp,
         });
-    }
-
-    private static readonly string[] CommandMarkers =
-    {
-        "<command-name>", "<command-message>", "<command-args>", "<command-contents>", "<local-command-stdout>",
-        "<local-command-stderr>", "<local-command-caveat>", "<bash-input>", "<bash-stdout>", "<bash-stderr>",
-    };
-
-    private static readonly string[] ContextMarkers = { "<system-reminder>", "<user-prompt-submit-hook>", "<user-memory-input>" };
-
-    /// <summary>
-    /// Claude Code sends more than the person's words as user turns: compaction summaries (isCompactSummary),
-    /// caveats and other injected text (isMeta), echoes of slash commands and shell mode, and interruption markers.
-    /// </summary>
-    internal static MessageKind Classify(UserLine line)
-    {
-        if (line.IsCompactSummary) return MessageKind.CompactionSummary;
-        var text = line.Blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart() ?? string.Empty;
-        if (text.StartsWith("[Request interrupted by user", StringComparison.Ordinal)) return MessageKind.Interruption;
-        if (line.IsMeta) return MessageKind.Context;
-        if (CommandMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Command;
-        if (ContextMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Context;
-        return MessageKind.Prompt;
     }
 
     /// <summary>The lines of one API response, merged as they arrive.</summary>
