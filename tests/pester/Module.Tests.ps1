@@ -71,9 +71,10 @@ Describe 'Package' {
         $nupkg = Get-ChildItem $packages -Filter 'RolloutTools.*.nupkg'
         $nupkg | Should -HaveCount 1
 
-        # A child process whose repository list lives in TestDrive, so the user's own settings are never touched.
-        $env:XDG_DATA_HOME = Join-Path $TestDrive 'data'
-        $env:LOCALAPPDATA = Join-Path $TestDrive 'data'
+        # A child process with its own home, so its repository list never touches the user's settings.
+        $realHome = $env:HOME
+        $env:HOME = Join-Path $TestDrive 'home'
+        New-Item -ItemType Directory -Path $env:HOME | Out-Null
         try {
             $names = dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
                 Register-PSResourceRepository -Name RolloutToolsTest -Uri '$packages' -Trusted
@@ -82,8 +83,9 @@ Describe 'Package' {
                 (Get-Command -Module RolloutTools).Name"
         }
         finally {
-            Remove-Item Env:XDG_DATA_HOME, Env:LOCALAPPDATA -ErrorAction SilentlyContinue
+            $env:HOME = $realHome
         }
+        Join-Path $TestDrive 'home/.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
         $names | Should -Contain 'Get-AgentRollout'
         $names | Should -Contain 'ConvertTo-RolloutRecord'
     }

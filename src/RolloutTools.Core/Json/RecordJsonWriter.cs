@@ -41,10 +41,7 @@ public static class RecordJsonWriter
         w.WriteStartArray();
         foreach (var model in r.Models) w.WriteStringValue(model);
         w.WriteEndArray();
-        w.WriteNumber("input_tokens", r.InputTokens);
-        w.WriteNumber("output_tokens", r.OutputTokens);
-        w.WriteNumber("cache_read_tokens", r.CacheReadTokens);
-        w.WriteNumber("cache_write_tokens", r.CacheWriteTokens);
+        WriteTokenCounts(w, r.Usage);
         w.WriteEndObject();
     }
 
@@ -87,13 +84,18 @@ public static class RecordJsonWriter
         {
             w.WritePropertyName("usage");
             w.WriteStartObject();
-            w.WriteNumber("input_tokens", usage.InputTokens);
-            w.WriteNumber("output_tokens", usage.OutputTokens);
-            w.WriteNumber("cache_read_tokens", usage.CacheReadTokens);
-            w.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
+            WriteTokenCounts(w, usage);
             w.WriteEndObject();
         }
         w.WriteEndObject();
+    }
+
+    private static void WriteTokenCounts(Utf8JsonWriter w, TokenUsage usage)
+    {
+        w.WriteNumber("input_tokens", usage.InputTokens);
+        w.WriteNumber("output_tokens", usage.OutputTokens);
+        w.WriteNumber("cache_read_tokens", usage.CacheReadTokens);
+        w.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
     }
 
     private static void WriteBlock(Utf8JsonWriter w, ContentBlock block)
