@@ -78,6 +78,8 @@ public static class RecordJsonWriter
             w.WritePropertyName("structured_result");
             w.WriteRawValue(m.StructuredResult, skipInputValidation: true);
         }
+        if (m.ExitCode is { } exitCode) w.WriteNumber("exit_code", exitCode);
+        if (m.ToolDuration is { } toolDuration) w.WriteNumber("tool_duration_seconds", toolDuration.TotalSeconds);
         if (m.Timestamp is { } timestamp) w.WriteString("timestamp", timestamp);
         if (m.Model is not null) w.WriteString("model", m.Model);
         if (m.Usage is { } usage)

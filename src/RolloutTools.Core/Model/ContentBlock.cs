@@ -39,7 +39,18 @@ public sealed record ContentBlock
 
     public static ContentBlock FromImageData(string? mediaType, string data) => new(ContentBlockType.Image, null, mediaType, data, null);
 
-    public static ContentBlock FromImageUrl(string url) => new(ContentBlockType.Image, null, null, null, url);
+    /// <summary>An image given by address; a data: URL is unpacked into its media type and base64 data.</summary>
+    public static ContentBlock FromImageUrl(string url)
+    {
+        const string prefix = "data:";
+        const string base64 = ";base64,";
+        if (url.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+        {
+            var marker = url.IndexOf(base64, StringComparison.OrdinalIgnoreCase);
+            if (marker > 0) return FromImageData(url[prefix.Length..marker], url[(marker + base64.Length)..]);
+        }
+        return new(ContentBlockType.Image, null, null, null, url);
+    }
 
     public override string ToString() => Type == ContentBlockType.Text
         ? Text ?? string.Empty

@@ -32,6 +32,12 @@ public sealed class RolloutMessage
     /// <summary>On a tool message: the agent's structured result, as raw JSON, when it wrote one beside the text.</summary>
     public string? StructuredResult { get; init; }
 
+    /// <summary>On a tool message for a command: its exit code, when the agent recorded one.</summary>
+    public int? ExitCode { get; init; }
+
+    /// <summary>On a tool message: how long the tool ran, when the agent recorded it.</summary>
+    public TimeSpan? ToolDuration { get; init; }
+
     public DateTimeOffset? Timestamp { get; init; }
 
     public string? Model { get; init; }

@@ -15,7 +15,7 @@ internal static class ClaudeContent
         var message = root.GetPropertyOrDefault("message");
         var content = message.GetPropertyOrDefault("content");
         var blocks = new List<ContentBlock>();
-        var toolResults = new List<ToolResultPart>();
+        var toolResults = new List<ToolResult>();
         if (content.ValueKind == JsonValueKind.String)
         {
             blocks.Add(ContentBlock.FromText(content.GetString()!));
@@ -26,7 +26,7 @@ internal static class ClaudeContent
             {
                 if (block.GetStringOrNull("type") == "tool_result")
                 {
-                    toolResults.Add(ReadToolResult(block, structuredResult: null));
+                    toolResults.Add(ReadToolResult(block));
                 }
                 else
                 {
@@ -55,7 +55,7 @@ internal static class ClaudeContent
         var blocks = new List<ContentBlock>();
         var thinking = new List<string>();
         var calls = new List<ToolCall>();
-        var serverResults = new List<ToolResultPart>();
+        var serverResults = new List<ToolResult>();
         var content = message.GetPropertyOrDefault("content");
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -88,7 +88,7 @@ internal static class ClaudeContent
                         AddBlock(blocks, block);
                         break;
                     case not null when type.EndsWith("_tool_result", StringComparison.Ordinal) && block.GetStringOrNull("tool_use_id") is not null:
-                        serverResults.Add(ReadToolResult(block, structuredResult: null));
+                        serverResults.Add(ReadToolResult(block));
                         break;
                     default:
                         unknownBlockTypes.Add(type ?? "untyped");
@@ -174,7 +174,7 @@ internal static class ClaudeContent
             cacheWrite);
     }
 
-    private static ToolResultPart ReadToolResult(JsonElement block, string? structuredResult)
+    private static ToolResult ReadToolResult(JsonElement block)
     {
         var content = block.GetPropertyOrDefault("content");
         IReadOnlyList<ContentBlock> blocks = content.ValueKind switch
@@ -184,7 +184,7 @@ internal static class ClaudeContent
             JsonValueKind.Undefined or JsonValueKind.Null => Array.Empty<ContentBlock>(),
             _ => new[] { ContentBlock.FromText(content.GetRawText()) },
         };
-        return new ToolResultPart(block.GetStringOrNull("tool_use_id") ?? string.Empty, blocks, block.GetBool("is_error"), structuredResult);
+        return new ToolResult(block.GetStringOrNull("tool_use_id") ?? string.Empty, blocks) { IsError = block.GetBool("is_error") };
     }
 
     private static List<ContentBlock> ReadBlocks(JsonElement array)

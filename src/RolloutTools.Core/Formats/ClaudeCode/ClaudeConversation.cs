@@ -49,10 +49,10 @@ internal sealed class ClaudeConversation
         var activePath = ActivePath(entries, indexByUuid, ownLines);
         var included = Include(entries, activePath);
 
-        var builder = new MessageBuilder();
-        foreach (var index in included) builder.Add(entries[index]);
+        var builder = new ConversationBuilder();
+        var responses = new Dictionary<string, ConversationBuilder.AssistantTurn>(StringComparer.Ordinal);
+        foreach (var index in included) AddMessages(builder, responses, entries[index]);
 
-        var responses = ResponseGroups(entries);
         var abandoned = 0;
         var sidechain = 0;
         for (var i = 0; i < entries.Count; i++)
@@ -69,13 +69,44 @@ internal sealed class ClaudeConversation
             DuplicateEntries = duplicates,
             OrphanToolResults = builder.OrphanToolResults,
             UnansweredToolCalls = builder.UnansweredToolCalls,
-            Usage = responses.Values.Aggregate(default(TokenUsage), (sum, usage) => sum + usage),
+            Usage = ResponseGroups(entries).Values.Aggregate(default(TokenUsage), (sum, usage) => sum + usage),
             Models = entries
                 .Where(e => e.Assistant is { IsSynthetic: false, Model: not null })
                 .Select(e => e.Assistant!.Model!)
                 .Distinct(StringComparer.Ordinal)
                 .ToArray(),
         };
+    }
+
+    /// <summary>
+    /// One included line into the conversation: the lines of one response fill one assistant message
+    /// (parallel tool calls together), each tool_result becomes a tool message, user text a user message.
+    /// </summary>
+    private static void AddMessages(ConversationBuilder builder, Dictionary<string, ConversationBuilder.AssistantTurn> responses, ClaudeEntry entry)
+    {
+        if (entry.Assistant is { } line)
+        {
+            var key = ResponseKey(entry);
+            if (!responses.TryGetValue(key, out var turn) || turn.IsClosed)
+            {
+                turn = builder.StartAssistant(entry.Timestamp, line.Model, line.IsSynthetic ? MessageKind.Synthetic : MessageKind.Response);
+                responses[key] = turn;
+            }
+            turn.AddContent(line.Blocks);
+            foreach (var thought in line.Thinking) turn.AddReasoning(thought);
+            foreach (var call in line.ToolCalls) turn.AddToolCall(call);
+            if (line.Usage is { } usage) turn.SetUsage(usage);
+            foreach (var result in line.ServerToolResults) builder.AddToolResult(result with { Timestamp = entry.Timestamp });
+        }
+        else if (entry.User is { } user)
+        {
+            foreach (var result in user.ToolResults) builder.AddToolResult(result with { Timestamp = entry.Timestamp });
+            if (user.Blocks.Count > 0) builder.AddMessage(MessageRole.User, user.Kind, user.Blocks, entry.Timestamp);
+        }
+        else if (entry.QueuedPrompt is { } queued)
+        {
+            builder.AddMessage(MessageRole.User, MessageKind.QueuedPrompt, new[] { ContentBlock.FromText(queued) }, entry.Timestamp);
+        }
     }
 
     /// <summary>Indices of the active path, tip first.</summary>
@@ -105,15 +136,15 @@ internal sealed class ClaudeConversation
         }
 
         var calls = new HashSet<string>(included.SelectMany(i => entries[i].Assistant?.ToolCalls ?? Array.Empty<ToolCall>()).Select(c => c.Id), StringComparer.Ordinal);
-        var answered = new HashSet<string>(included.SelectMany(i => entries[i].User?.ToolResults ?? Array.Empty<ToolResultPart>()).Select(r => r.ToolUseId), StringComparer.Ordinal);
+        var answered = new HashSet<string>(included.SelectMany(i => entries[i].User?.ToolResults ?? Array.Empty<ToolResult>()).Select(r => r.CallId), StringComparer.Ordinal);
         for (var i = 0; i < entries.Count; i++)
         {
             var results = entries[i].User?.ToolResults;
             if (results is null || results.Count == 0 || included.Contains(i)) continue;
-            if (results.All(r => calls.Contains(r.ToolUseId) && !answered.Contains(r.ToolUseId)))
+            if (results.All(r => calls.Contains(r.CallId) && !answered.Contains(r.CallId)))
             {
                 included.Add(i);
-                answered.UnionWith(results.Select(r => r.ToolUseId));
+                answered.UnionWith(results.Select(r => r.CallId));
             }
         }
 

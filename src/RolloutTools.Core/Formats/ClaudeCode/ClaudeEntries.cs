@@ -30,13 +30,12 @@ internal sealed class ClaudeEntry
 internal sealed record UserLine
 {
     public required IReadOnlyList<ContentBlock> Blocks { get; init; }
-    public required IReadOnlyList<ToolResultPart> ToolResults { get; init; }
+    public required IReadOnlyList<ToolResult> ToolResults { get; init; }
     public required MessageKind Kind { get; init; }
 
     public string FirstText => Blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text ?? string.Empty;
 }
 
-internal sealed record ToolResultPart(string ToolUseId, IReadOnlyList<ContentBlock> Content, bool IsError, string? StructuredResult);
 
 /// <summary>
 /// One assistant line. Claude Code writes one line per content block of a streamed response; lines of
@@ -52,7 +51,7 @@ internal sealed class AssistantLine
     public required IReadOnlyList<ToolCall> ToolCalls { get; init; }
 
     /// <summary>Results of server-side tools (web search and the like) returned inside the response itself.</summary>
-    public required IReadOnlyList<ToolResultPart> ServerToolResults { get; init; }
+    public required IReadOnlyList<ToolResult> ServerToolResults { get; init; }
     public TokenUsage? Usage { get; init; }
 
     /// <summary>model "&lt;synthetic&gt;": a notice Claude Code wrote itself, such as an API error.</summary>

@@ -1,0 +1,164 @@
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats;
+
+/// <summary>A tool's answer to a call, as a reader found it.</summary>
+public sealed record ToolResult(string CallId, IReadOnlyList<ContentBlock> Content)
+{
+    public bool IsError { get; init; }
+    public string? StructuredResult { get; init; }
+    public int? ExitCode { get; init; }
+    public TimeSpan? Duration { get; init; }
+    public DateTimeOffset? Timestamp { get; init; }
+}
+
+/// <summary>
+/// Builds a conversation that chat-completions consumers accept, whatever order the trace wrote things in:
+/// every tool message answers a call made earlier in the same conversation (results of unknown or already
+/// answered calls are counted, not emitted), nothing stands between an assistant message's calls and their
+/// results (a user message that arrives there waits), and one response is one assistant message, however
+/// many lines or items it was written as.
+/// </summary>
+public sealed class ConversationBuilder
+{
+    private readonly List<object> _output = new();
+    private readonly List<AssistantTurn> _openTurns = new();
+    private readonly Dictionary<string, string> _toolNames = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _pendingCalls = new(StringComparer.Ordinal);
+    private readonly List<RolloutMessage> _waiting = new();
+
+    public int OrphanToolResults { get; private set; }
+
+    public int UnansweredToolCalls => _toolNames.Keys.Count(id => !_answered.Contains(id));
+
+    /// <summary>Starts the assistant message of a new response; it stays open for more content until a user message.</summary>
+    public AssistantTurn StartAssistant(DateTimeOffset? timestamp, string? model, MessageKind kind = MessageKind.Response)
+    {
+        Flush();
+        var turn = new AssistantTurn(this, timestamp, model, kind);
+        _openTurns.Add(turn);
+        _output.Add(turn);
+        return turn;
+    }
+
+    public void AddToolResult(ToolResult result)
+    {
+        if (!_toolNames.TryGetValue(result.CallId, out var name) || !_answered.Add(result.CallId))
+        {
+            OrphanToolResults++;
+            return;
+        }
+        _pendingCalls.Remove(result.CallId);
+        _output.Add(new RolloutMessage
+        {
+            Role = MessageRole.Tool,
+            Kind = MessageKind.ToolResult,
+            Content = result.Content,
+            ToolCallId = result.CallId,
+            ToolName = name,
+            IsError = result.IsError,
+            StructuredResult = result.StructuredResult,
+            ExitCode = result.ExitCode,
+            ToolDuration = result.Duration,
+            Timestamp = result.Timestamp,
+        });
+        if (_pendingCalls.Count == 0) Flush();
+    }
+
+    /// <summary>A user or system message; it waits while calls of the last response are unanswered.</summary>
+    public void AddMessage(MessageRole role, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? timestamp)
+    {
+        _waiting.Add(new RolloutMessage { Role = role, Kind = kind, Content = content, Timestamp = timestamp });
+        if (_pendingCalls.Count == 0) Flush();
+    }
+
+    public IReadOnlyList<RolloutMessage> Build()
+    {
+        Flush();
+        return _output
+            .Select(o => o as RolloutMessage ?? ((AssistantTurn)o).ToMessage())
+            .OfType<RolloutMessage>()
+            .ToArray();
+    }
+
+    /// <summary>Writes the waiting messages; they end every response in progress.</summary>
+    private void Flush()
+    {
+        if (_waiting.Count > 0)
+        {
+            foreach (var turn in _openTurns) turn.IsClosed = true;
+            _openTurns.Clear();
+        }
+        _output.AddRange(_waiting);
+        _waiting.Clear();
+        _pendingCalls.Clear();
+    }
+
+    private void RegisterCall(ToolCall call)
+    {
+        if (_toolNames.TryAdd(call.Id, call.Name)) _pendingCalls.Add(call.Id);
+    }
+
+    /// <summary>One response's assistant message, filled as its pieces arrive.</summary>
+    public sealed class AssistantTurn
+    {
+        private readonly ConversationBuilder _builder;
+        private readonly List<ContentBlock> _content = new();
+        private readonly List<string> _reasoning = new();
+        private readonly List<ToolCall> _calls = new();
+        private readonly DateTimeOffset? _timestamp;
+        private readonly string? _model;
+        private readonly MessageKind _kind;
+        private TokenUsage? _usage;
+
+        internal AssistantTurn(ConversationBuilder builder, DateTimeOffset? timestamp, string? model, MessageKind kind)
+        {
+            _builder = builder;
+            _timestamp = timestamp;
+            _model = model;
+            _kind = kind;
+        }
+
+        /// <summary>Closed once a user message followed it: later pieces belong to a new response.</summary>
+        public bool IsClosed { get; internal set; }
+
+        public bool HasToolCalls => _calls.Count > 0;
+
+        public void AddContent(IEnumerable<ContentBlock> blocks) =>
+            _content.AddRange(blocks.Where(b => b.Type != ContentBlockType.Text || b.Text!.Length > 0));
+
+        public void AddReasoning(string text)
+        {
+            if (text.Length > 0) _reasoning.Add(text);
+        }
+
+        public void AddToolCall(ToolCall call)
+        {
+            if (_calls.Exists(c => c.Id == call.Id)) return;
+            _calls.Add(call);
+            _builder.RegisterCall(call);
+        }
+
+        /// <summary>Streamed lines repeat the usage with growing counts; the fullest block is the response's.</summary>
+        public void SetUsage(TokenUsage usage)
+        {
+            if (_usage is not { } best || usage.Total > best.Total) _usage = usage;
+        }
+
+        /// <summary>Null when nothing readable is left (a response of redacted reasoning only).</summary>
+        internal RolloutMessage? ToMessage() => _content.Count == 0 && _reasoning.Count == 0 && _calls.Count == 0
+            ? null
+            : new RolloutMessage
+            {
+                Role = MessageRole.Assistant,
+                Kind = _kind,
+                Content = _content,
+                ReasoningContent = _reasoning.Count > 0 ? string.Join("\n\n", _reasoning) : null,
+                ToolCalls = _calls,
+                Timestamp = _timestamp,
+                Model = _kind == MessageKind.Synthetic ? null : _model,
+                Usage = _kind == MessageKind.Synthetic ? null : _usage,
+            };
+    }
+}
