@@ -16,15 +16,8 @@ public static class TraceFileFinder
     public static IReadOnlyList<string> Find(string folder, IRolloutReader reader, bool recurse, string? filter)
     {
         var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
-        if (recurse)
-        {
-            matcher.AddInclude("**/" + reader.FilePattern);
-        }
-        else
-        {
-            matcher.AddInclude(reader.FilePattern);
-            matcher.AddIncludePatterns(reader.CompanionPatterns);
-        }
+        foreach (var pattern in reader.FilePatterns) matcher.AddInclude(recurse ? "**/" + pattern : pattern);
+        if (!recurse) matcher.AddIncludePatterns(reader.CompanionPatterns);
 
         var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(folder)));
         return result.Files
@@ -50,6 +43,24 @@ public static class TraceFileFinder
         }
         var pattern = "^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$";
         return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+    }
+
+    /// <summary>
+    /// Every trace file in the format's default locations, searched all the way down. When two locations
+    /// hold the same relative path, the copy in the earlier location wins.
+    /// </summary>
+    public static IReadOnlyList<string> FindInDefaultLocations(IRolloutReader reader, string? filter)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var files = new List<string>();
+        foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
+        {
+            foreach (var file in Find(location, reader, recurse: true, filter))
+            {
+                if (seen.Add(Path.GetRelativePath(location, file))) files.Add(file);
+            }
+        }
+        return files;
     }
 
     /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>

@@ -1,3 +1,4 @@
+using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -14,7 +15,11 @@ public sealed record TraceSource(string DisplayPath, bool IsFile, Func<Stream> O
 }
 
 /// <summary>What reading one trace produced: a record, or the reason there is none, and the problems met.</summary>
-public sealed record ReadResult(TraceSource Source, RolloutRecord? Record, string? SkipReason, IReadOnlyList<RolloutDiagnostic> Diagnostics);
+public sealed record ReadResult(TraceSource Source, RolloutRecord? Record, string? SkipReason, IReadOnlyList<RolloutDiagnostic> Diagnostics)
+{
+    /// <summary>No format recognised the content; such files are summed up in one warning.</summary>
+    public bool IsUnrecognized { get; init; }
+}
 
 /// <summary>
 /// A trace format: where its files live, which files are traces, and how to read one. Reading goes through
@@ -27,17 +32,23 @@ public interface IRolloutReader
     /// <summary>The snake_case name records carry in SourceKind.</summary>
     string SourceKind { get; }
 
-    /// <summary>Where the agent keeps its traces on this machine, whether or not the folders exist.</summary>
+    /// <summary>
+    /// Where the agent keeps its traces on this machine, whether or not the folders exist, first the one whose
+    /// copy wins when two hold the same relative path (Codex's active sessions over archived ones).
+    /// </summary>
     IReadOnlyList<string> DefaultLocations();
 
     /// <summary>Whether a file, found under a folder being searched, is one of this format's traces.</summary>
     bool IsTraceFile(string path);
 
-    /// <summary>The glob a trace file's name matches, such as "*.jsonl".</summary>
-    string FilePattern { get; }
+    /// <summary>Globs a trace file's name matches, such as "*.jsonl".</summary>
+    IReadOnlyList<string> FilePatterns { get; }
 
     /// <summary>Globs, relative to a searched folder, for files that belong to the traces in it even without recursion.</summary>
     IReadOnlyList<string> CompanionPatterns { get; }
+
+    /// <summary>Whether a file that begins so is one of this format's traces; reads nothing more.</summary>
+    bool Recognizes(JsonHead head);
 
     IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation);
 }

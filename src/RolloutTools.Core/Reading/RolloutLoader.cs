@@ -1,10 +1,20 @@
 using System.Text.Json;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 
 namespace RolloutTools.Core.Reading;
 
-/// <summary>One trace to read, and the format to read it as.</summary>
-public sealed record TraceRequest(TraceSource Source, IRolloutReader Reader);
+/// <summary>
+/// One trace to read. With a reader, it is read as that format. Without one, its content decides among
+/// every format (the first few kilobytes, read in parallel with the rest of the run): a format outside
+/// Allowed is skipped, and content no format recognises is read as Fallback, or skipped when there is none.
+/// </summary>
+public sealed record TraceRequest(TraceSource Source, IRolloutReader? Reader = null)
+{
+    public IReadOnlyList<IRolloutReader> Allowed { get; init; } = FormatRegistry.All;
+
+    public IRolloutReader? Fallback { get; init; }
+}
 
 /// <summary>Limits on what a run returns.</summary>
 public sealed record ReadOptions
@@ -29,31 +39,52 @@ public static class RolloutLoader
 
     public static IEnumerable<ReadResult> ReadAll(IReadOnlyList<TraceRequest> requests, ReadOptions options, CancellationToken cancellation)
     {
-        var wanted = new List<TraceRequest>(requests.Count);
-        var skipped = new Dictionary<TraceRequest, ReadResult>();
-        foreach (var request in requests)
+        var readers = new IRolloutReader?[requests.Count];
+        var skipped = new ReadResult?[requests.Count];
+        Parallel.For(0, requests.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = options.DegreeOfParallelism }, i =>
         {
+            var request = requests[i];
             if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.DisplayPath)
                 && File.GetLastWriteTimeUtc(request.Source.DisplayPath) < since.UtcDateTime - ModifiedTimeSlack)
             {
-                skipped[request] = new ReadResult(request.Source, null, "it was last written before -Since", Array.Empty<RolloutDiagnostic>());
+                skipped[i] = Skipped(request.Source, "it was last written before -Since");
+                return;
             }
-            else
-            {
-                wanted.Add(request);
-            }
-        }
+            (readers[i], skipped[i]) = Resolve(request);
+        });
 
-        var scans = wanted
-            .GroupBy(r => r.Reader)
-            .ToDictionary(g => g.Key, g => g.Key.BeginScan(g.Select(r => r.Source).ToArray(), cancellation));
+        var scans = Enumerable.Range(0, requests.Count)
+            .Where(i => readers[i] is not null)
+            .GroupBy(i => readers[i]!)
+            .ToDictionary(g => g.Key, g => g.Key.BeginScan(g.Select(i => requests[i].Source).ToArray(), cancellation));
 
         return OrderedParallel.Select(
-            requests,
-            (request, token) => skipped.TryGetValue(request, out var result) ? result : Filter(Read(scans[request.Reader], request.Source, token), options),
+            Enumerable.Range(0, requests.Count).ToArray(),
+            (i, token) => skipped[i] ?? Filter(Read(scans[readers[i]!], requests[i].Source, token), options),
             options.DegreeOfParallelism,
             cancellation);
     }
+
+    private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request)
+    {
+        if (request.Reader is { } named) return (named, null);
+        IRolloutReader? detected;
+        try
+        {
+            detected = FormatDetector.Detect(request.Source, FormatRegistry.All);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Reading it as any allowed format reports the problem with the file.
+            return (request.Fallback ?? request.Allowed[0], null);
+        }
+        if (detected is not null && request.Allowed.Contains(detected)) return (detected, null);
+        if (detected is not null) return (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", request.Allowed.Select(r => r.Format))}"));
+        if (request.Fallback is { } fallback) return (fallback, null);
+        return (null, Skipped(request.Source, "no format recognises its content") with { IsUnrecognized = true });
+    }
+
+    private static ReadResult Skipped(TraceSource source, string reason) => new(source, null, reason, Array.Empty<RolloutDiagnostic>());
 
     private static ReadResult Read(IRolloutScan scan, TraceSource source, CancellationToken cancellation)
     {
@@ -81,7 +112,7 @@ public static class RolloutLoader
     private static ReadResult Filter(ReadResult result, ReadOptions options)
     {
         if (result.Record is not { } record) return result;
-        if (options.Since is { } since && !(record.EndedAt >= since))
+        if (options.Since is { } since && !((record.EndedAt ?? record.StartedAt) >= since))
         {
             return result with { Record = null, SkipReason = "its last activity is before -Since" };
         }

@@ -22,24 +22,24 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [AllowNull]
     public PSObject? InputObject { get; set; }
 
-    [Parameter(Mandatory = true)]
-    public RolloutFormat Format { get; set; }
+    [Parameter]
+    public RolloutFormat? Format { get; set; }
 
     protected override void ProcessRecord()
     {
-        var reader = FormatRegistry.Get(Format);
+        var named = Named(Format is { } format ? new[] { format } : null);
         switch (InputObject?.BaseObject)
         {
             case null:
                 break;
             case FileSystemInfo item:
-                AddPath(item.FullName, new[] { reader }, recurse: false, filter: null, anyFile: true);
+                AddPath(item.FullName, named, recurse: false, filter: null);
                 break;
             case string text when LooksLikeJson(text):
                 AddLine(text);
                 break;
             case string path:
-                foreach (var resolved in ResolvePath(path)) AddPath(resolved, new[] { reader }, recurse: false, filter: null, anyFile: true);
+                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, recurse: false, filter: null);
                 break;
             default:
                 WriteError(new ErrorRecord(
@@ -53,7 +53,8 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     {
         if (_lines.Length > 0)
         {
-            AddRequest(TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray()), FormatRegistry.Get(Format));
+            var source = TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray());
+            AddRequest(new TraceRequest(source, Format is { } format ? FormatRegistry.Get(format) : null));
         }
         ReadQueued(new ReadOptions());
     }

@@ -1,4 +1,6 @@
 using System.Management.Automation;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -50,16 +52,16 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override void ProcessRecord()
     {
-        var readers = Readers(Format);
+        var named = Named(Format);
         var paths = ParameterSetName == LiteralPathSet
             ? (LiteralPath ?? Array.Empty<string>()).SelectMany(ResolveLiteralPath)
             : (Path ?? Array.Empty<string>()).SelectMany(ResolvePath);
         foreach (var path in paths)
         {
             _sawPath = true;
-            AddPath(path, readers, Recurse, Filter);
+            AddPath(path, named, Recurse, Filter);
         }
-        if (Path is null && LiteralPath is null) AddDefaultLocations(readers);
+        if (Path is null && LiteralPath is null) AddDefaultLocations(named ?? FormatRegistry.All);
     }
 
     protected override void EndProcessing()
@@ -68,15 +70,18 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     }
 
     /// <summary>With no path at all, every format's own folders, searched all the way down.</summary>
-    private void AddDefaultLocations(IEnumerable<Core.Formats.IRolloutReader> readers)
+    private void AddDefaultLocations(IEnumerable<IRolloutReader> readers)
     {
         if (_sawPath) return;
         foreach (var reader in readers)
         {
-            foreach (var location in reader.DefaultLocations())
+            foreach (var location in reader.DefaultLocations().Where(l => !Directory.Exists(l)))
             {
-                if (Directory.Exists(location)) AddPath(location, new[] { reader }, recurse: true, Filter);
-                else WriteVerbose($"No {reader.Format} traces here: '{location}' does not exist.");
+                WriteVerbose($"No {reader.Format} traces here: '{location}' does not exist.");
+            }
+            foreach (var file in TraceFileFinder.FindInDefaultLocations(reader, Filter))
+            {
+                AddRequest(new TraceRequest(TraceSource.FromFile(file), reader));
             }
         }
     }

@@ -19,7 +19,6 @@ public abstract class RolloutCommandBase : PSCmdlet
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TraceRequest> _requests = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<string> _notTraces = new();
 
     protected CancellationToken Cancellation => _stopping.Token;
 
@@ -79,20 +78,22 @@ public abstract class RolloutCommandBase : PSCmdlet
         return false;
     }
 
-    /// <summary>Queues a file or a folder's trace files for reading, as each format in scope sees them.</summary>
-    /// <param name="anyFile">Read a file named directly as the one format in scope even when its name says it is no trace.</param>
-    protected void AddPath(string path, IReadOnlyList<IRolloutReader> readers, bool recurse, string? filter, bool anyFile = false)
+    /// <summary>
+    /// Queues a file, or a folder's trace files, for reading. With formats named, only those are read, and a
+    /// file no format recognises is read as the named one; without, each file's content decides its format.
+    /// </summary>
+    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, bool recurse, string? filter)
     {
+        var readers = named ?? FormatRegistry.All;
         if (Directory.Exists(path))
         {
-            var found = 0;
-            foreach (var reader in readers)
-            {
-                var files = TraceFileFinder.Find(path, reader, recurse, filter);
-                found += files.Count;
-                foreach (var file in files) AddRequest(TraceSource.FromFile(file), reader);
-            }
-            if (found == 0 && !recurse && readers.Any(r => TraceFileFinder.HasDeeperTraces(path, r)))
+            var files = readers
+                .SelectMany(reader => TraceFileFinder.Find(path, reader, recurse, filter).Select(file => (file, reader)))
+                .GroupBy(f => f.file, StringComparer.Ordinal)
+                .OrderBy(g => g.Key, StringComparer.Ordinal)
+                .ToArray();
+            foreach (var group in files) AddRequest(Request(TraceSource.FromFile(group.Key), named, group.Count() == 1 ? group.First().reader : null));
+            if (files.Length == 0 && !recurse && readers.Any(r => TraceFileFinder.HasDeeperTraces(path, r)))
             {
                 WriteWarning($"No trace files directly in '{path}'; its subfolders hold some. Add -Recurse to read them.");
             }
@@ -104,29 +105,21 @@ public abstract class RolloutCommandBase : PSCmdlet
             WriteVerbose($"Skipped '{path}': its name does not match -Filter '{filter}'.");
             return;
         }
-        var claimant = readers.FirstOrDefault(r => r.IsTraceFile(path)) ?? (anyFile && readers.Count == 1 ? readers[0] : null);
-        if (claimant is null)
-        {
-            _notTraces.Add(path);
-            WriteVerbose($"Skipped '{path}': it is not a trace file of {string.Join(" or ", readers.Select(r => r.Format))}.");
-            return;
-        }
-        AddRequest(TraceSource.FromFile(path), claimant);
+        AddRequest(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null));
     }
 
-    protected void AddRequest(TraceSource source, IRolloutReader reader)
+    /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
+    protected static TraceRequest Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback) =>
+        named is null ? new TraceRequest(source) : new TraceRequest(source) { Allowed = named, Fallback = fallback };
+
+    protected void AddRequest(TraceRequest request)
     {
-        if (!source.IsFile || _seen.Add(source.DisplayPath)) _requests.Add(new TraceRequest(source, reader));
+        if (!request.Source.IsFile || _seen.Add(request.Source.DisplayPath)) _requests.Add(request);
     }
 
     /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
     protected void ReadQueued(ReadOptions options)
     {
-        if (_notTraces.Count > 0)
-        {
-            WriteWarning($"Skipped {_notTraces.Count} file(s) that are not agent traces (such as history.jsonl or spilled tool output); -Verbose names them.");
-            _notTraces.Clear();
-        }
         var requests = _requests.ToArray();
         _requests.Clear();
         if (requests.Length == 0) return;
@@ -135,6 +128,7 @@ public abstract class RolloutCommandBase : PSCmdlet
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var done = 0;
+        var unrecognized = 0;
         try
         {
             foreach (var result in RolloutLoader.ReadAll(requests, options, Cancellation))
@@ -142,6 +136,7 @@ public abstract class RolloutCommandBase : PSCmdlet
                 done++;
                 WriteDiagnostics(result);
                 if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.DisplayPath}': {reason}.");
+                if (result.IsUnrecognized) unrecognized++;
                 if (result.Record is { } record) WriteObject(record);
                 if (requests.Length > 1 && clock.Elapsed - lastReport >= ProgressInterval)
                 {
@@ -158,6 +153,10 @@ public abstract class RolloutCommandBase : PSCmdlet
         }
         finally
         {
+            if (unrecognized > 0)
+            {
+                WriteWarning($"Skipped {unrecognized} file(s) that are not agent traces: no format recognises their content. -Verbose names them.");
+            }
             if (lastReport > TimeSpan.Zero)
             {
                 progress.RecordType = ProgressRecordType.Completed;
@@ -186,8 +185,9 @@ public abstract class RolloutCommandBase : PSCmdlet
         }
     }
 
-    protected static IReadOnlyList<IRolloutReader> Readers(RolloutFormat[]? formats) =>
-        formats is { Length: > 0 } ? formats.Distinct().Select(FormatRegistry.Get).ToArray() : FormatRegistry.All;
+    /// <summary>The readers of the formats a person named, or null when they named none.</summary>
+    protected static IReadOnlyList<IRolloutReader>? Named(IEnumerable<RolloutFormat>? formats) =>
+        formats?.Distinct().Select(FormatRegistry.Get).ToArray() is { Length: > 0 } readers ? readers : null;
 
     /// <summary>A DateTime without a zone is the person's local time, as everywhere in PowerShell.</summary>
     protected static DateTimeOffset? ToOffset(DateTime? time) => time is { } t

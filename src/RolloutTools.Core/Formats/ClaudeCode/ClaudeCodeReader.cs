@@ -19,7 +19,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     public string SourceKind => "claude_code";
 
-    public string FilePattern => "*.jsonl";
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
 
     public IReadOnlyList<string> CompanionPatterns { get; } = new[] { "*/subagents/*.jsonl" };
 
@@ -42,6 +42,13 @@ public sealed class ClaudeCodeReader : IRolloutReader
         if (folder.Equals("tool-results", StringComparison.OrdinalIgnoreCase)) return false;
         return !(name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && folder.Equals("subagents", StringComparison.OrdinalIgnoreCase));
     }
+
+    /// <summary>
+    /// A Claude Code line names one of Claude Code's record types, or at least carries its session fields;
+    /// and it is never an envelope with a payload (Codex).
+    /// </summary>
+    public bool Recognizes(JsonHead head) => !head.Has("payload") && head.Type is { } type
+        && (ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid"));
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this, sources, cancellation);
 

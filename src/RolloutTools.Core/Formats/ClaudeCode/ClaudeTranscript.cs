@@ -11,6 +11,8 @@ namespace RolloutTools.Core.Formats.ClaudeCode;
 /// </summary>
 internal sealed class ClaudeTranscript
 {
+    public static bool IsKnownType(string type) => type is "user" or "assistant" || BookkeepingTypes.Contains(type);
+
     private static readonly HashSet<string> BookkeepingTypes = new(StringComparer.Ordinal)
     {
         "file-history-snapshot", "queue-operation", "progress", "mode", "permission-mode", "last-prompt",
