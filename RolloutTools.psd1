@@ -5,11 +5,11 @@
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
     Copyright            = '(c) RolloutTools contributors. MIT License.'
-    Description          = 'Reads the session traces ("rollouts") that AI coding agents such as Claude Code leave on disk and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
+    Description          = 'Reads the session traces ("rollouts") that AI coding agents such as Claude Code and OpenAI Codex leave on disk and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RolloutTools.Format.ps1xml')
-    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord')
+    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

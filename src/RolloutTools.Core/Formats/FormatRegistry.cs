@@ -1,4 +1,5 @@
 using RolloutTools.Core.Formats.ClaudeCode;
+using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -9,6 +10,7 @@ public static class FormatRegistry
     public static IReadOnlyList<IRolloutReader> All { get; } = new IRolloutReader[]
     {
         new ClaudeCodeReader(),
+        new CodexReader(),
     };
 
     public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);

@@ -4,4 +4,5 @@ namespace RolloutTools.Core.Model;
 public enum RolloutFormat
 {
     ClaudeCode,
+    Codex,
 }

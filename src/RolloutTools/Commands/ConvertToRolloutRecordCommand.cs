@@ -59,11 +59,14 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
         ReadQueued(new ReadOptions());
     }
 
-    /// <summary>A JSONL line starts with a brace; blank lines belong to the text too. Paths never start so.</summary>
+    /// <summary>
+    /// JSON text starts with a brace, a bracket or a quote (the lines of a pretty-printed document too);
+    /// blank lines belong to the text. Paths never start so.
+    /// </summary>
     private static bool LooksLikeJson(string text)
     {
         var trimmed = text.AsSpan().TrimStart();
-        return trimmed.IsEmpty || trimmed[0] == '{' || trimmed[0] == '[';
+        return trimmed.IsEmpty || trimmed[0] is '{' or '[' or '}' or ']' or '"';
     }
 
     private void AddLine(string text)

@@ -7,10 +7,11 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Commands;
 
 /// <summary>Reads agent session traces from files, folders or the agents' default locations.</summary>
-[Cmdlet(VerbsCommon.Get, "AgentRollout", DefaultParameterSetName = PathSet)]
+[Cmdlet(VerbsCommon.Get, "AgentRollout", DefaultParameterSetName = DefaultSet)]
 [OutputType(typeof(RolloutRecord))]
 public sealed class GetAgentRolloutCommand : RolloutCommandBase
 {
+    private const string DefaultSet = "Default";
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
     private bool _sawPath;
@@ -25,7 +26,13 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Binds from the pipeline by property name only without a path, so Get-RolloutFormat objects select
+    /// formats (read from their default locations) instead of being taken for paths.
+    /// </summary>
+    [Parameter(ParameterSetName = DefaultSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = PathSet)]
+    [Parameter(ParameterSetName = LiteralPathSet)]
     public RolloutFormat[]? Format { get; set; }
 
     [Parameter]

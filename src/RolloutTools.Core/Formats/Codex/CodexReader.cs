@@ -1,0 +1,198 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Codex;
+
+/// <summary>
+/// OpenAI Codex CLI: rollout-&lt;local time&gt;-&lt;thread id&gt;.jsonl under $CODEX_HOME/sessions/YYYY/MM/DD/
+/// (flat before 2025-07-17) and archived_sessions/; the TypeScript CLI of 2025 wrote rollout-*.json documents.
+/// File names and date folders are local time; every time the record carries comes from the content (UTC).
+/// </summary>
+public sealed class CodexReader : IRolloutReader
+{
+    public RolloutFormat Format => RolloutFormat.Codex;
+
+    public string SourceKind => "codex";
+
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "rollout-*.jsonl", "rollout-*.json" };
+
+    public IReadOnlyList<string> CompanionPatterns { get; } = Array.Empty<string>();
+
+    /// <summary>Active sessions first: when both folders hold the same relative path, the active copy wins.</summary>
+    public IReadOnlyList<string> DefaultLocations()
+    {
+        var home = CodexHome();
+        return new[] { Path.Combine(home, "sessions"), Path.Combine(home, "archived_sessions") };
+    }
+
+    public bool IsTraceFile(string path)
+    {
+        var name = Path.GetFileName(path);
+        return name.StartsWith("rollout-", StringComparison.OrdinalIgnoreCase)
+            && (name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+    }
+
+    /// <summary>
+    /// The envelope ({timestamp, type, payload}), the bare session meta that began pre-envelope files
+    /// ({id, timestamp} and no type), their state lines, or the TypeScript document ({session, items}).
+    /// </summary>
+    public bool Recognizes(JsonHead head) =>
+        (head.Has("payload") && head.Has("timestamp") && head.Type is not null)
+        || (head.Type is null && head.Has("id") && head.Has("timestamp"))
+        || head.Has("record_type")
+        || (head.Has("session") && head.Has("items"));
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this);
+
+    internal static string CodexHome()
+    {
+        var configured = Environment.GetEnvironmentVariable("CODEX_HOME");
+        return string.IsNullOrWhiteSpace(configured)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex")
+            : configured;
+    }
+
+    private sealed class Scan : IRolloutScan
+    {
+        private readonly CodexReader _reader;
+        private readonly ConcurrentDictionary<string, CodexThreadNames> _names = new(StringComparer.Ordinal);
+
+        public Scan(CodexReader reader)
+        {
+            _reader = reader;
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation)
+        {
+            var diagnostics = new DiagnosticList(source.DisplayPath);
+            CodexTranscript? transcript;
+            using (var stream = source.Open())
+            {
+                transcript = IsDocument(stream) ? ParseDocument(stream, diagnostics) : CodexTranscript.ParseLines(stream, diagnostics, cancellation);
+            }
+
+            if (transcript is null || transcript.Values == 0)
+            {
+                if (diagnostics.ErrorCount > 0) diagnostics.Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
+                else diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+
+            var messages = transcript.Messages();
+            if (messages.Count == 0 && transcript.Meta is null)
+            {
+                return new ReadResult(source, null, "it holds no session and no conversation", diagnostics.Items);
+            }
+            return new ReadResult(source, BuildRecord(source, transcript, messages, diagnostics), null, diagnostics.Items);
+        }
+
+        private RolloutRecord BuildRecord(TraceSource source, CodexTranscript transcript, IReadOnlyList<RolloutMessage> messages, DiagnosticList diagnostics)
+        {
+            var meta = transcript.Meta ?? new CodexSessionMeta();
+            var id = meta.Id ?? ThreadIdFromName(source.DisplayPath);
+            var threadName = source.IsFile ? Names(source.DisplayPath).Find(id) : null;
+            var sourceMeta = new SourceMeta.Builder()
+                .Add("session_id", id)
+                .Add("generation", transcript.Generation)
+                .Add("cli_version", meta.CliVersion)
+                .Add("originator", meta.Originator)
+                .Add("model_provider", meta.ModelProvider)
+                .Add("source", meta.Source)
+                .Add("subagent", meta.SubagentKind)
+                .Add("parent_thread_id", meta.ParentThreadId)
+                .Add("agent_nickname", meta.AgentNickname)
+                .Add("agent_role", meta.AgentRole)
+                .Add("agent_path", meta.AgentPath)
+                .Add("depth", meta.Depth)
+                .Add("forked_from_id", meta.ForkedFromId)
+                .Add("git_commit", meta.GitCommit)
+                .Add("git_repository", meta.GitRepository)
+                .Add("thread_name", threadName)
+                .Add("reasoning_efforts", transcript.ReasoningEfforts)
+                .Add("approval_policy", transcript.ApprovalPolicy)
+                .Add("sandbox_policy", transcript.SandboxPolicy)
+                .Add("reasoning_output_tokens", transcript.ReasoningOutputTokens)
+                .Add("duplicate_token_counts", transcript.DuplicateTokenCounts)
+                .Add("compactions", transcript.Compactions)
+                .Add("ghost_snapshots", transcript.GhostSnapshots)
+                .Add("aborted_turns", transcript.AbortedTurns)
+                .Add("replayed_lines", transcript.ReplayedLines)
+                .Add("orphan_tool_results", transcript.OrphanToolResults)
+                .Add("unanswered_tool_calls", transcript.UnansweredToolCalls)
+                .Add("skipped_lines", diagnostics.ErrorCount)
+                .Add("record_types", transcript.RecordTypes)
+                .Add("unknown_item_types", transcript.UnknownTypes)
+                .Build();
+
+            var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+            return new RolloutRecord
+            {
+                TraceId = id,
+                Format = RolloutFormat.Codex,
+                SourceKind = _reader.SourceKind,
+                SourcePath = source.DisplayPath,
+                RootSessionId = meta.ParentThreadId ?? id,
+                AgentId = meta.IsSubagent ? id : null,
+                IsSidechain = meta.IsSubagent,
+                Cwd = transcript.LastCwd,
+                ProjectPath = meta.Cwd ?? transcript.LastCwd,
+                GitBranch = string.IsNullOrEmpty(meta.GitBranch) ? null : meta.GitBranch,
+                StartedAt = transcript.First,
+                EndedAt = transcript.Last,
+                Title = Titles.Clean(threadName ?? firstPrompt),
+                Models = transcript.Models,
+                Messages = messages,
+                SourceMeta = sourceMeta,
+                Usage = transcript.Usage,
+            };
+        }
+
+        /// <summary>The TypeScript era wrote one JSON document per session; everything later is JSONL.</summary>
+        private static bool IsDocument(Stream stream)
+        {
+            var head = new byte[4096];
+            var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+            stream.Position = 0;
+            return JsonHead.Read(head.AsSpan(0, length)) is { } shape && shape.Has("session") && shape.Has("items");
+        }
+
+        private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(stream);
+                return CodexTranscript.ParseDocument(document.RootElement);
+            }
+            catch (JsonException e)
+            {
+                var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
+                diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON: {e.Message}");
+                return null;
+            }
+        }
+
+        /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
+        private static string ThreadIdFromName(string path)
+        {
+            var stem = Path.GetFileNameWithoutExtension(path);
+            return stem.Length >= 36 && Guid.TryParse(stem[^36..], out _) ? stem[^36..] : stem;
+        }
+
+        /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>
+        private CodexThreadNames Names(string path)
+        {
+            for (var folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
+            {
+                var name = Path.GetFileName(folder);
+                if (name is "sessions" or "archived_sessions" && Path.GetDirectoryName(folder) is { } home)
+                {
+                    return _names.GetOrAdd(home, CodexThreadNames.Load);
+                }
+            }
+            return CodexThreadNames.None;
+        }
+    }
+}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats.Codex;
+
+/// <summary>
+/// A tool output as Codex records it, unpacked: the shell tool of 2025 returned a JSON string
+/// {"output", "metadata": {"exit_code", "duration_seconds"}}, later builds return text headed by
+/// "Exit code:"/"Process exited with code" and "Wall time:" lines, some outputs are lists of content items,
+/// and old protocol versions sent {content, success}. The exit code and duration become fields, never text.
+/// </summary>
+internal static partial class CodexToolOutput
+{
+    public static ToolResult Read(string callId, JsonElement output, DateTimeOffset? timestamp)
+    {
+        var result = output.ValueKind switch
+        {
+            JsonValueKind.String => FromText(callId, output.GetString()!),
+            JsonValueKind.Array => new ToolResult(callId, CodexContent.ReadBlocks(output)),
+            JsonValueKind.Object => FromObject(callId, output),
+            _ => new ToolResult(callId, Array.Empty<ContentBlock>()),
+        };
+        return result with { Timestamp = timestamp };
+    }
+
+    private static ToolResult FromText(string callId, string text)
+    {
+        if (text.StartsWith('{'))
+        {
+            try
+            {
+                using var document = JsonDocument.Parse(text);
+                if (document.RootElement.GetPropertyOrDefault("output") is { ValueKind: JsonValueKind.String } inner)
+                {
+                    var metadata = document.RootElement.GetPropertyOrDefault("metadata");
+                    int? exitCode = metadata.GetPropertyOrDefault("exit_code") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out var c) ? c : null;
+                    TimeSpan? duration = metadata.GetPropertyOrDefault("duration_seconds") is { ValueKind: JsonValueKind.Number } seconds ? TimeSpan.FromSeconds(seconds.GetDouble()) : null;
+                    return new ToolResult(callId, new[] { ContentBlock.FromText(inner.GetString()!) })
+                    {
+                        ExitCode = exitCode,
+                        Duration = duration,
+                        IsError = exitCode is not (null or 0),
+                    };
+                }
+            }
+            catch (JsonException)
+            {
+                // Output that merely starts with a brace.
+            }
+        }
+
+        var header = text.Length > 400 ? text[..400] : text;
+        int? exit = ExitCodeLine().Match(header) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+        TimeSpan? wall = WallTimeLine().Match(header) is { Success: true } w ? TimeSpan.FromSeconds(double.Parse(w.Groups[1].Value, CultureInfo.InvariantCulture)) : null;
+        return new ToolResult(callId, new[] { ContentBlock.FromText(text) }) { ExitCode = exit, Duration = wall, IsError = exit is not (null or 0) };
+    }
+
+    private static ToolResult FromObject(string callId, JsonElement output)
+    {
+        var content = output.GetPropertyOrDefault("content");
+        var blocks = content.ValueKind == JsonValueKind.Array
+            ? CodexContent.ReadBlocks(content)
+            : new[] { ContentBlock.FromText(content.ValueKind == JsonValueKind.String ? content.GetString()! : output.GetRawText()) };
+        var failed = output.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False;
+        return new ToolResult(callId, blocks) { IsError = failed };
+    }
+
+    [GeneratedRegex(@"^(?:Exit code:|Process exited with code)\s*(-?\d+)", RegexOptions.Multiline)]
+    private static partial Regex ExitCodeLine();
+
+    [GeneratedRegex(@"^Wall time:\s*([0-9]+(?:\.[0-9]+)?)\s*seconds", RegexOptions.Multiline)]
+    private static partial Regex WallTimeLine();
+}

@@ -1,0 +1,413 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Codex;
+
+/// <summary>
+/// One pass over a Codex rollout of any generation, turning its items into a conversation and collecting
+/// the session's facts. The response items are the backbone; events only add what items lack (token
+/// counts, exit codes, reasoning when no reasoning item carries text), because events repeat the items.
+/// </summary>
+internal sealed class CodexTranscript
+{
+    private readonly ConversationBuilder _conversation = new();
+    private readonly List<string> _reasoningFromItems = new();
+    private readonly List<string> _reasoningFromEvents = new();
+    private readonly Dictionary<string, (int? ExitCode, TimeSpan? Duration, bool Failed)> _endEvents = new(StringComparer.Ordinal);
+    private ConversationBuilder.AssistantTurn? _turn;
+    private ConversationBuilder.AssistantTurn? _lastTurn;
+    private string? _previousTotals;
+    private int _syntheticIds;
+
+    public CodexSessionMeta? Meta { get; private set; }
+    public Counter RecordTypes { get; } = new();
+    public Counter UnknownTypes { get; } = new();
+    public List<string> Models { get; } = new();
+    public List<string> ReasoningEfforts { get; } = new();
+    public string? Model { get; private set; }
+    public string? LastCwd { get; private set; }
+    public string? ApprovalPolicy { get; private set; }
+    public string? SandboxPolicy { get; private set; }
+    public string Generation { get; set; } = "envelope";
+    public TokenUsage Usage { get; private set; }
+    public long ReasoningOutputTokens { get; private set; }
+    public int DuplicateTokenCounts { get; private set; }
+    public int Compactions { get; private set; }
+    public int GhostSnapshots { get; private set; }
+    public int AbortedTurns { get; private set; }
+    public int SessionMetas { get; private set; }
+    public int ReplayedLines { get; private set; }
+    public int Values { get; private set; }
+    public DateTimeOffset? First { get; private set; }
+    public DateTimeOffset? Last { get; private set; }
+
+    public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
+
+    public int OrphanToolResults => _conversation.OrphanToolResults;
+
+    public int UnansweredToolCalls => _conversation.UnansweredToolCalls;
+
+    /// <summary>Reads the JSONL generations: the envelope ({timestamp, type, payload}) and the bare lines before it.</summary>
+    public static CodexTranscript ParseLines(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var transcript = new CodexTranscript();
+        var replay = new CodexReplay();
+        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
+        {
+            transcript.Values++;
+            var root = line.Root;
+            if (root.TryGetProperty("payload", out var payload) && root.GetStringOrNull("type") is { } kind)
+            {
+                var timestamp = root.GetTimestamp("timestamp");
+                if (replay.Skips(kind, payload, transcript.SessionMetas))
+                {
+                    transcript.ReplayedLines++;
+                    if (kind == "session_meta") transcript.SessionMetas++;
+                    continue;
+                }
+                transcript.NoteTime(timestamp);
+                transcript.AddEnvelope(kind, payload, timestamp);
+            }
+            else
+            {
+                transcript.Generation = "bare-jsonl";
+                transcript.AddBare(root);
+            }
+        }
+        return transcript;
+    }
+
+    /// <summary>Reads the TypeScript CLI's single JSON document, {session, items}.</summary>
+    public static CodexTranscript ParseDocument(JsonElement root)
+    {
+        var transcript = new CodexTranscript { Generation = "typescript-json" };
+        var session = root.GetPropertyOrDefault("session");
+        transcript.SetMeta(session);
+        if (root.GetPropertyOrDefault("items") is { ValueKind: JsonValueKind.Array } items)
+        {
+            foreach (var item in items.EnumerateArray())
+            {
+                transcript.Values++;
+                transcript.AddItem(item, null);
+            }
+        }
+        return transcript;
+    }
+
+    private void AddEnvelope(string kind, JsonElement payload, DateTimeOffset? timestamp)
+    {
+        switch (kind)
+        {
+            case "session_meta":
+                RecordTypes.Add(kind);
+                SessionMetas++;
+                if (Meta is null) SetMeta(payload);
+                break;
+            case "response_item":
+                AddItem(payload, timestamp);
+                break;
+            case "event_msg":
+                AddEvent(payload, timestamp);
+                break;
+            case "turn_context":
+                RecordTypes.Add(kind);
+                AddTurnContext(payload);
+                break;
+            case "compacted":
+                RecordTypes.Add(kind);
+                Compactions++;
+                EndTurn(dropReasoning: true);
+                if (payload.GetStringOrNull("message") is { Length: > 0 } summary)
+                {
+                    _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
+                }
+                break;
+            default:
+                // world_state, inter-agent items, token usage records and whatever comes next: facts about
+                // the session's surroundings, not conversation.
+                RecordTypes.Add(kind);
+                break;
+        }
+    }
+
+    /// <summary>The pre-envelope JSONL: a bare session meta first, then bare items and state lines.</summary>
+    private void AddBare(JsonElement root)
+    {
+        if (root.TryGetProperty("record_type", out _))
+        {
+            RecordTypes.Add("record_type/" + (root.GetStringOrNull("record_type") ?? "unknown"));
+            return;
+        }
+        if (root.GetStringOrNull("type") is null && root.TryGetProperty("id", out _) && Meta is null)
+        {
+            RecordTypes.Add("session_meta");
+            SessionMetas++;
+            SetMeta(root);
+            NoteTime(Meta!.Timestamp);
+            return;
+        }
+        AddItem(root, null);
+    }
+
+    private void SetMeta(JsonElement meta)
+    {
+        Meta = CodexSessionMeta.Read(meta);
+        NoteTime(Meta.Timestamp);
+        LastCwd ??= Meta.Cwd;
+    }
+
+    private void AddTurnContext(JsonElement context)
+    {
+        if (context.GetStringOrNull("model") is { } model)
+        {
+            Model = model;
+            if (!Models.Contains(model)) Models.Add(model);
+        }
+        if (context.GetStringOrNull("effort") is { } effort && !ReasoningEfforts.Contains(effort)) ReasoningEfforts.Add(effort);
+        LastCwd = context.GetStringOrNull("cwd") ?? LastCwd;
+        ApprovalPolicy = context.GetStringOrNull("approval_policy") ?? ApprovalPolicy;
+        var sandbox = context.GetPropertyOrDefault("sandbox_policy");
+        SandboxPolicy = sandbox.GetStringOrNull("type") ?? sandbox.GetStringOrNull("mode") ?? (sandbox.ValueKind == JsonValueKind.String ? sandbox.GetString() : SandboxPolicy);
+    }
+
+    /// <summary>One response item (or, in the TypeScript era, a chat-completions message).</summary>
+    private void AddItem(JsonElement item, DateTimeOffset? timestamp)
+    {
+        var type = item.GetStringOrNull("type");
+        if (type is null && item.GetStringOrNull("role") is not null) type = "chat_message";
+        RecordTypes.Add("response_item/" + (type ?? "untyped"));
+        switch (type)
+        {
+            case "message":
+                AddMessage(item.GetStringOrNull("role"), CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                break;
+            case "chat_message":
+                AddChatMessage(item, timestamp);
+                break;
+            case "reasoning":
+                var raw = CodexContent.Text(item.GetPropertyOrDefault("content"));
+                var text = raw.Length > 0 ? raw : CodexContent.Text(item.GetPropertyOrDefault("summary"));
+                if (text.Length > 0) _reasoningFromItems.Add(text);
+                break;
+            case "function_call":
+                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, item.GetStringOrNull("arguments") ?? "{}"));
+                break;
+            case "custom_tool_call":
+                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, JsonText.Write(w =>
+                {
+                    w.WriteStartObject();
+                    w.WriteString("input", item.GetStringOrNull("input") ?? string.Empty);
+                    w.WriteEndObject();
+                })));
+                break;
+            case "local_shell_call":
+                Call(timestamp, new ToolCall(CallId(item), "local_shell", RawOrEmpty(item.GetPropertyOrDefault("action"))));
+                break;
+            case "function_call_output" or "custom_tool_call_output":
+                AddOutput(CallId(item), item.GetPropertyOrDefault("output"), timestamp);
+                break;
+            case "web_search_call":
+                ServerCall(timestamp, "web_search", item, ContentBlock.FromText($"web search {item.GetStringOrNull("status") ?? "done"}"));
+                break;
+            case "image_generation_call":
+                var image = item.GetStringOrNull("result") is { Length: > 0 } data
+                    ? ContentBlock.FromImageData("image/png", data)
+                    : ContentBlock.FromText($"image generation {item.GetStringOrNull("status") ?? "done"}");
+                ServerCall(timestamp, "image_generation", item, image);
+                break;
+            case "tool_search_call":
+                Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
+                break;
+            case "tool_search_output":
+                _conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp });
+                EndTurn(dropReasoning: false);
+                break;
+            case "ghost_snapshot":
+                GhostSnapshots++;
+                break;
+            case "compaction" or "compaction_summary" or "context_compaction":
+                Compactions++;
+                break;
+            default:
+                UnknownTypes.Add(type ?? "untyped");
+                break;
+        }
+    }
+
+    private void AddMessage(string? role, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    {
+        switch (role)
+        {
+            case "assistant":
+                Turn(timestamp).AddContent(blocks);
+                break;
+            case "user":
+                EndTurn(dropReasoning: true);
+                _conversation.AddMessage(MessageRole.User, CodexContent.ClassifyUser(RolloutMessage.JoinText(blocks)), blocks, timestamp);
+                break;
+            default:
+                // developer and system: instructions Codex injected, never a person's words.
+                EndTurn(dropReasoning: true);
+                _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
+                break;
+        }
+    }
+
+    /// <summary>The TypeScript CLI sometimes stored chat-completions messages: {role, content, reasoning?, tool_calls?, tool_call_id?}.</summary>
+    private void AddChatMessage(JsonElement item, DateTimeOffset? timestamp)
+    {
+        var role = item.GetStringOrNull("role");
+        var blocks = CodexContent.ReadBlocks(item.GetPropertyOrDefault("content"));
+        if (role == "tool")
+        {
+            AddOutput(item.GetStringOrNull("tool_call_id") ?? string.Empty, item.GetPropertyOrDefault("content"), timestamp);
+            return;
+        }
+        if (role != "assistant")
+        {
+            AddMessage(role, blocks, timestamp);
+            return;
+        }
+        if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) _reasoningFromItems.Add(reasoning);
+        var turn = Turn(timestamp);
+        turn.AddContent(blocks);
+        if (item.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } calls)
+        {
+            foreach (var call in calls.EnumerateArray())
+            {
+                var function = call.GetPropertyOrDefault("function");
+                turn.AddToolCall(new ToolCall(call.GetStringOrNull("id") ?? string.Empty, function.GetStringOrNull("name") ?? string.Empty, function.GetStringOrNull("arguments") ?? "{}"));
+            }
+        }
+    }
+
+    private void AddEvent(JsonElement payload, DateTimeOffset? timestamp)
+    {
+        var type = payload.GetStringOrNull("type") ?? "untyped";
+        RecordTypes.Add("event_msg/" + type);
+        switch (type)
+        {
+            case "token_count":
+                AddTokenCount(payload.GetPropertyOrDefault("info"));
+                break;
+            case "agent_reasoning":
+                if (payload.GetStringOrNull("text") is { Length: > 0 } summary) _reasoningFromEvents.Add(summary);
+                break;
+            case "agent_reasoning_raw_content":
+                if (payload.GetStringOrNull("text") is { Length: > 0 } raw) _reasoningFromEvents.Add(raw);
+                break;
+            case "turn_aborted":
+                AbortedTurns++;
+                EndTurn(dropReasoning: true);
+                break;
+            case "exec_command_end":
+                if (payload.GetStringOrNull("call_id") is { } execId)
+                {
+                    int? exit = payload.GetPropertyOrDefault("exit_code") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out var c) ? c : null;
+                    var duration = payload.GetPropertyOrDefault("duration");
+                    TimeSpan? elapsed = duration.ValueKind == JsonValueKind.Object
+                        ? TimeSpan.FromSeconds(duration.GetInt64OrZero("secs")) + TimeSpan.FromTicks(duration.GetInt64OrZero("nanos") / 100)
+                        : null;
+                    _endEvents[execId] = (exit, elapsed, exit is not (null or 0));
+                }
+                break;
+            case "patch_apply_end":
+                if (payload.GetStringOrNull("call_id") is { } patchId)
+                {
+                    _endEvents[patchId] = (null, null, payload.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False);
+                }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Codex repeats token_count events (identical totals) and writes some without info; each distinct
+    /// snapshot's last_token_usage is one request. Codex counts cached input inside input and reasoning
+    /// inside output; InputTokens here excludes the cached part, as for every format.
+    /// </summary>
+    private void AddTokenCount(JsonElement info)
+    {
+        if (info.ValueKind != JsonValueKind.Object) return;
+        var totals = info.GetPropertyOrDefault("total_token_usage");
+        var totalsText = totals.ValueKind == JsonValueKind.Object ? totals.GetRawText() : null;
+        if (totalsText is not null && totalsText == _previousTotals)
+        {
+            DuplicateTokenCounts++;
+            return;
+        }
+        _previousTotals = totalsText;
+        var last = info.GetPropertyOrDefault("last_token_usage");
+        if (last.ValueKind != JsonValueKind.Object) return;
+        var input = last.GetInt64OrZero("input_tokens");
+        var cached = last.GetInt64OrZero("cached_input_tokens");
+        var usage = new TokenUsage(Math.Max(0, input - cached), last.GetInt64OrZero("output_tokens"), cached, last.GetInt64OrZero("cache_write_input_tokens"));
+        Usage += usage;
+        ReasoningOutputTokens += last.GetInt64OrZero("reasoning_output_tokens");
+        (_turn ?? _lastTurn)?.SetUsage(usage);
+        EndTurn(dropReasoning: false);
+    }
+
+    private void AddOutput(string callId, JsonElement output, DateTimeOffset? timestamp)
+    {
+        var result = CodexToolOutput.Read(callId, output, timestamp);
+        if (_endEvents.TryGetValue(callId, out var end))
+        {
+            result = result with
+            {
+                ExitCode = result.ExitCode ?? end.ExitCode,
+                Duration = result.Duration ?? end.Duration,
+                IsError = result.IsError || end.Failed,
+            };
+        }
+        _conversation.AddToolResult(result);
+        EndTurn(dropReasoning: false);
+    }
+
+    private void Call(DateTimeOffset? timestamp, ToolCall call) => Turn(timestamp).AddToolCall(call);
+
+    /// <summary>A tool the API ran itself: the call and its result are both in the item.</summary>
+    private void ServerCall(DateTimeOffset? timestamp, string name, JsonElement item, ContentBlock result)
+    {
+        var id = item.GetStringOrNull("id") ?? item.GetStringOrNull("call_id") ?? $"{name}_{++_syntheticIds}";
+        Turn(timestamp).AddToolCall(new ToolCall(id, name, RawOrEmpty(item.GetPropertyOrDefault("action"))));
+        _conversation.AddToolResult(new ToolResult(id, new[] { result }) { Timestamp = timestamp });
+        EndTurn(dropReasoning: false);
+    }
+
+    /// <summary>The open assistant message, or a new one carrying the reasoning that preceded it.</summary>
+    private ConversationBuilder.AssistantTurn Turn(DateTimeOffset? timestamp)
+    {
+        if (_turn is null || _turn.IsClosed)
+        {
+            _turn = _conversation.StartAssistant(timestamp, Model);
+            _lastTurn = _turn;
+        }
+        var reasoning = _reasoningFromItems.Count > 0 ? _reasoningFromItems : _reasoningFromEvents;
+        foreach (var text in reasoning) _turn.AddReasoning(text);
+        _reasoningFromItems.Clear();
+        _reasoningFromEvents.Clear();
+        return _turn;
+    }
+
+    /// <summary>The response is over; reasoning never crosses a user message.</summary>
+    private void EndTurn(bool dropReasoning)
+    {
+        _turn = null;
+        if (!dropReasoning) return;
+        _reasoningFromItems.Clear();
+        _reasoningFromEvents.Clear();
+    }
+
+    private void NoteTime(DateTimeOffset? time)
+    {
+        if (time is not { } t) return;
+        if (First is null || t < First) First = t;
+        if (Last is null || t > Last) Last = t;
+    }
+
+    private static string CallId(JsonElement item) => item.GetStringOrNull("call_id") ?? item.GetStringOrNull("id") ?? string.Empty;
+
+    private static string RawOrEmpty(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : value.GetRawText();
+}
