@@ -28,3 +28,27 @@ function New-ClaudeSession {
     [System.IO.File]::WriteAllText((Convert-Path -LiteralPath $folder) + [System.IO.Path]::DirectorySeparatorChar + (Split-Path $Path -Leaf), ($lines -join "`n") + "`n")
     Get-Item -LiteralPath $Path
 }
+
+function New-CodexRollout {
+    <# Writes a one-turn Codex envelope rollout (meta, context, prompt, shell call, output, answer, tokens) and returns it. #>
+    param(
+        [Parameter(Mandatory)] [string] $Path,
+        [string] $SessionId = [guid]::NewGuid().ToString(),
+        [string] $Prompt = 'Run the tests',
+        [datetime] $Start = [datetime]'2025-11-20T21:05:09Z'
+    )
+    $t = { param($s) $Start.ToUniversalTime().AddSeconds($s).ToString("yyyy-MM-ddTHH:mm:ss.fffZ") }
+    $lines = @(
+        "{`"timestamp`":`"$(& $t 0)`",`"type`":`"session_meta`",`"payload`":{`"id`":`"$SessionId`",`"timestamp`":`"$(& $t 0)`",`"cwd`":`"/home/dev/acme-shop`",`"originator`":`"codex_cli_rs`",`"cli_version`":`"0.58.0`",`"source`":`"cli`",`"model_provider`":`"openai`",`"git`":{`"commit_hash`":`"3f2a9c1`",`"branch`":`"main`"}}}"
+        "{`"timestamp`":`"$(& $t 1)`",`"type`":`"turn_context`",`"payload`":{`"cwd`":`"/home/dev/acme-shop`",`"approval_policy`":`"on-request`",`"model`":`"gpt-5-codex`",`"effort`":`"medium`"}}"
+        "{`"timestamp`":`"$(& $t 1)`",`"type`":`"response_item`",`"payload`":{`"type`":`"message`",`"role`":`"user`",`"content`":[{`"type`":`"input_text`",`"text`":$(ConvertTo-Json $Prompt)}]}}"
+        "{`"timestamp`":`"$(& $t 3)`",`"type`":`"response_item`",`"payload`":{`"type`":`"function_call`",`"name`":`"shell`",`"arguments`":`"{\`"command\`":[\`"make\`",\`"test\`"]}`",`"call_id`":`"call_1`"}}"
+        "{`"timestamp`":`"$(& $t 9)`",`"type`":`"response_item`",`"payload`":{`"type`":`"function_call_output`",`"call_id`":`"call_1`",`"output`":`"{\`"output\`":\`"ok\`",\`"metadata\`":{\`"exit_code\`":0,\`"duration_seconds\`":5.5}}`"}}"
+        "{`"timestamp`":`"$(& $t 12)`",`"type`":`"response_item`",`"payload`":{`"type`":`"message`",`"role`":`"assistant`",`"content`":[{`"type`":`"output_text`",`"text`":`"All tests pass.`"}]}}"
+        "{`"timestamp`":`"$(& $t 12)`",`"type`":`"event_msg`",`"payload`":{`"type`":`"token_count`",`"info`":{`"total_token_usage`":{`"input_tokens`":900,`"cached_input_tokens`":600,`"output_tokens`":80,`"reasoning_output_tokens`":30,`"total_tokens`":980},`"last_token_usage`":{`"input_tokens`":900,`"cached_input_tokens`":600,`"output_tokens`":80,`"reasoning_output_tokens`":30,`"total_tokens`":980}}}}"
+    )
+    $folder = Split-Path $Path -Parent
+    if (-not (Test-Path -LiteralPath $folder)) { New-Item -ItemType Directory -Path $folder -Force | Out-Null }
+    [System.IO.File]::WriteAllText((Convert-Path -LiteralPath $folder) + [System.IO.Path]::DirectorySeparatorChar + (Split-Path $Path -Leaf), ($lines -join "`n") + "`n")
+    Get-Item -LiteralPath $Path
+}
