@@ -162,6 +162,21 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void Token_counts_with_only_running_totals_count_the_difference()
+    {
+        static string Totals(long input, long cached, long output) =>
+            $"{{\"type\":\"token_count\",\"info\":{{\"total_token_usage\":{{\"input_tokens\":{input},\"cached_input_tokens\":{cached},\"output_tokens\":{output},\"reasoning_output_tokens\":0,\"total_tokens\":{input + output}}}}}}}";
+        var record = new Lines()
+            .Meta().Context()
+            .User("Go").Assistant("One.").Event(Totals(1000, 800, 50))
+            .User("Again").Assistant("Two.").Event(Totals(2500, 2000, 120)).Event(Totals(2500, 2000, 120))
+            .Read().Record!;
+
+        Assert.Equal(new TokenUsage(500, 120, 2000, 0), new TokenUsage(record.InputTokens, record.OutputTokens, record.CacheReadTokens, record.CacheWriteTokens));
+        Assert.Equal(new TokenUsage(300, 70, 1200, 0), record.Messages[3].Usage);
+    }
+
+    [Fact]
     public void Pre_envelope_lines_have_a_bare_meta_and_no_timestamps()
     {
         var text = string.Join("\n",

@@ -18,7 +18,7 @@ internal sealed class CodexTranscript
     private readonly Dictionary<string, (int? ExitCode, TimeSpan? Duration, bool Failed)> _endEvents = new(StringComparer.Ordinal);
     private ConversationBuilder.AssistantTurn? _turn;
     private ConversationBuilder.AssistantTurn? _lastTurn;
-    private string? _previousTotals;
+    private CodexUsage? _previousTotals;
     private int _syntheticIds;
 
     public CodexSessionMeta? Meta { get; private set; }
@@ -160,12 +160,17 @@ internal sealed class CodexTranscript
 
     private void AddTurnContext(JsonElement context)
     {
-        if (context.GetStringOrNull("model") is { } model)
+        // 2026 builds also nest the model and effort in the collaboration mode's settings.
+        var settings = context.GetPropertyOrDefault("collaboration_mode").GetPropertyOrDefault("settings");
+        if ((context.GetStringOrNull("model") ?? settings.GetStringOrNull("model")) is { } model)
         {
             Model = model;
             if (!Models.Contains(model)) Models.Add(model);
         }
-        if (context.GetStringOrNull("effort") is { } effort && !ReasoningEfforts.Contains(effort)) ReasoningEfforts.Add(effort);
+        if ((context.GetStringOrNull("effort") ?? settings.GetStringOrNull("reasoning_effort")) is { } effort && !ReasoningEfforts.Contains(effort))
+        {
+            ReasoningEfforts.Add(effort);
+        }
         LastCwd = context.GetStringOrNull("cwd") ?? LastCwd;
         ApprovalPolicy = context.GetStringOrNull("approval_policy") ?? ApprovalPolicy;
         var sandbox = context.GetPropertyOrDefault("sandbox_policy");
@@ -324,27 +329,26 @@ internal sealed class CodexTranscript
 
     /// <summary>
     /// Codex repeats token_count events (identical totals) and writes some without info; each distinct
-    /// snapshot's last_token_usage is one request. Codex counts cached input inside input and reasoning
-    /// inside output; InputTokens here excludes the cached part, as for every format.
+    /// snapshot is one request, read from last_token_usage, or, in builds that write only the running
+    /// totals, from their difference to the previous snapshot. Codex counts cached input inside input and
+    /// reasoning inside output; InputTokens here excludes the cached part, as for every format.
     /// </summary>
     private void AddTokenCount(JsonElement info)
     {
         if (info.ValueKind != JsonValueKind.Object) return;
-        var totals = info.GetPropertyOrDefault("total_token_usage");
-        var totalsText = totals.ValueKind == JsonValueKind.Object ? totals.GetRawText() : null;
-        if (totalsText is not null && totalsText == _previousTotals)
+        var totals = CodexUsage.Read(info.GetPropertyOrDefault("total_token_usage"));
+        if (totals is not null && totals == _previousTotals)
         {
             DuplicateTokenCounts++;
             return;
         }
-        _previousTotals = totalsText;
-        var last = info.GetPropertyOrDefault("last_token_usage");
-        if (last.ValueKind != JsonValueKind.Object) return;
-        var input = last.GetInt64OrZero("input_tokens");
-        var cached = last.GetInt64OrZero("cached_input_tokens");
-        var usage = new TokenUsage(Math.Max(0, input - cached), last.GetInt64OrZero("output_tokens"), cached, last.GetInt64OrZero("cache_write_input_tokens"));
+        var request = CodexUsage.Read(info.GetPropertyOrDefault("last_token_usage"))
+            ?? (totals is null ? null : totals.Minus(_previousTotals));
+        _previousTotals = totals ?? _previousTotals;
+        if (request is null) return;
+        var usage = request.ToTokenUsage();
         Usage += usage;
-        ReasoningOutputTokens += last.GetInt64OrZero("reasoning_output_tokens");
+        ReasoningOutputTokens += request.Reasoning;
         (_turn ?? _lastTurn)?.SetUsage(usage);
         EndTurn(dropReasoning: false);
     }
