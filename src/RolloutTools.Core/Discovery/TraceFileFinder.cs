@@ -46,19 +46,19 @@ public static class TraceFileFinder
     }
 
     /// <summary>
-    /// Every trace file in the format's default locations, searched all the way down. When two locations
-    /// hold the same relative path, the copy in the earlier location wins.
+    /// Every trace file in the format's default locations, searched all the way down. A file whose name
+    /// an earlier location already holds is a copy (Codex archives a rollout under the same name, with or
+    /// without its date folders), and the earlier location's copy wins.
     /// </summary>
     public static IReadOnlyList<string> FindInDefaultLocations(IRolloutReader reader, string? filter)
     {
-        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var earlier = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<string>();
         foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
         {
-            foreach (var file in Find(location, reader, recurse: true, filter))
-            {
-                if (seen.Add(Path.GetRelativePath(location, file))) files.Add(file);
-            }
+            var found = Find(location, reader, recurse: true, filter);
+            files.AddRange(found.Where(f => !earlier.Contains(Path.GetFileName(f))));
+            earlier.UnionWith(found.Select(Path.GetFileName)!);
         }
         return files;
     }

@@ -14,6 +14,8 @@ public enum MessageKind
     Context,
     /// <summary>A local command and its output (slash commands, shell-mode input), echoed into the transcript.</summary>
     Command,
+    /// <summary>A message from another agent: a subagent's task from its parent, or a subagent's report back.</summary>
+    AgentMessage,
     /// <summary>The summary that replaces earlier history after a compaction.</summary>
     CompactionSummary,
     /// <summary>The marker the agent writes when the person interrupts a turn.</summary>

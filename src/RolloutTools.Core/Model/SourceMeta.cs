@@ -4,6 +4,17 @@ using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Model;
 
+/// <summary>Counts by name, sorted, reading as "a: 1, b: 2" in a cell.</summary>
+public sealed class CountTable : System.Collections.ObjectModel.ReadOnlyDictionary<string, long>
+{
+    public CountTable(IReadOnlyDictionary<string, long> counts)
+        : base(new SortedDictionary<string, long>(counts.ToDictionary(c => c.Key, c => c.Value), StringComparer.Ordinal))
+    {
+    }
+
+    public override string ToString() => string.Join(", ", this.Select(c => $"{c.Key}: {c.Value}"));
+}
+
 /// <summary>
 /// Format-specific facts that have no column of their own (record types seen, versions, skipped lines, ...).
 /// Keys are snake_case, in the order the reader set them. Values are strings, whole numbers, booleans,
@@ -110,7 +121,7 @@ public sealed class SourceMeta : IReadOnlyDictionary<string, object>
 
         public Builder Add(string key, IReadOnlyDictionary<string, long> counts)
         {
-            if (counts.Count > 0) Set(key, new SortedDictionary<string, long>(counts.ToDictionary(c => c.Key, c => c.Value), StringComparer.Ordinal));
+            if (counts.Count > 0) Set(key, new CountTable(counts));
             return this;
         }
 

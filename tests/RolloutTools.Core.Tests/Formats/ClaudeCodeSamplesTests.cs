@@ -13,23 +13,17 @@ namespace RolloutTools.Core.Tests.Formats;
 /// </summary>
 public sealed class ClaudeCodeSamplesTests
 {
-    private static readonly Lazy<IReadOnlyList<ReadResult>> Results = new(ReadSamples);
-
-    private static IReadOnlyList<ReadResult> ReadSamples()
+    private static readonly Lazy<IReadOnlyList<ReadResult>> Results = new(() =>
     {
-        var root = new DirectoryInfo(AppContext.BaseDirectory);
-        while (!File.Exists(Path.Combine(root.FullName, "RolloutTools.sln"))) root = root.Parent!;
         var reader = new ClaudeCodeReader();
-        var files = TraceFileFinder.Find(Path.Combine(root.FullName, "samples", "claude-code", "projects"), reader, recurse: true, filter: null);
-        var requests = files.Select(f => new TraceRequest(TraceSource.FromFile(f), reader)).ToArray();
-        return RolloutLoader.ReadAll(requests, new ReadOptions(), CancellationToken.None).ToArray();
-    }
+        return SampleFolder.Read(reader, TraceFileFinder.Find(SampleFolder.Root("claude-code", "projects"), reader, recurse: true, filter: null));
+    });
 
-    private static RolloutRecord Record(string traceId) => Results.Value.Select(r => r.Record).Single(r => r?.TraceId == traceId)!;
+    private static RolloutRecord Record(string traceId) => SampleFolder.Record(Results.Value, traceId);
 
-    private static string Kinds(RolloutRecord record) => string.Join(" ", record.Messages.Select(m => m.Kind));
+    private static string Kinds(RolloutRecord record) => SampleFolder.Kinds(record);
 
-    private static TokenUsage Tokens(RolloutRecord r) => new(r.InputTokens, r.OutputTokens, r.CacheReadTokens, r.CacheWriteTokens);
+    private static TokenUsage Tokens(RolloutRecord r) => SampleFolder.Tokens(r);
 
     [Fact]
     public void The_folder_reads_without_errors_into_eight_records()
@@ -140,27 +134,6 @@ public sealed class ClaudeCodeSamplesTests
     }
 
     [Fact]
-    public void Every_tool_message_answers_an_earlier_call_in_every_sample()
-    {
-        foreach (var record in Results.Value.Select(r => r.Record).OfType<RolloutRecord>())
-        {
-            var calls = new HashSet<string>();
-            var open = new HashSet<string>();
-            foreach (var message in record.Messages)
-            {
-                if (message.Role == MessageRole.Tool)
-                {
-                    Assert.True(calls.Contains(message.ToolCallId!), $"{record.TraceId}: {message.ToolCallId} answers no earlier call");
-                    open.Remove(message.ToolCallId!);
-                }
-                else
-                {
-                    Assert.True(open.Count == 0 || message.Role == MessageRole.Assistant, $"{record.TraceId}: {message.Kind} stands between calls and their results");
-                    open.Clear();
-                    foreach (var call in message.ToolCalls) open.Add(call.Id);
-                    calls.UnionWith(message.ToolCalls.Select(c => c.Id));
-                }
-            }
-        }
-    }
+    public void Every_tool_message_answers_an_earlier_call_in_every_sample() =>
+        SampleFolder.AssertToolMessagesAnswerCalls(Results.Value.Select(r => r.Record).OfType<RolloutRecord>());
 }

@@ -8,8 +8,17 @@ namespace RolloutTools.Core.Formats.Codex;
 /// Codex content items (input_text, output_text, input_image with a data: or http URL, and the plain
 /// chat-completions text parts of the TypeScript era) as normalized blocks, and what injected text looks like.
 /// </summary>
-internal static class CodexContent
+internal static partial class CodexContent
 {
+    /// <summary>The &lt;cwd&gt; of an &lt;environment_context&gt; message, if the text is one.</summary>
+    public static string? EnvironmentCwd(string text) =>
+        text.TrimStart().StartsWith("<environment_context>", StringComparison.Ordinal) && CwdElement().Match(text) is { Success: true } m
+            ? m.Groups[1].Value.Trim()
+            : null;
+
+    [System.Text.RegularExpressions.GeneratedRegex("<cwd>([^<]*)</cwd>")]
+    private static partial System.Text.RegularExpressions.Regex CwdElement();
+
     public static IReadOnlyList<ContentBlock> ReadBlocks(JsonElement content)
     {
         if (content.ValueKind == JsonValueKind.String) return new[] { ContentBlock.FromText(content.GetString()!) };

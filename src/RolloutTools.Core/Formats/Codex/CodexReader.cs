@@ -127,14 +127,15 @@ public sealed class CodexReader : IRolloutReader
                 .Add("unknown_item_types", transcript.UnknownTypes)
                 .Build();
 
-            var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+            // A subagent has no person's prompt: its task, from the parent agent, names it.
+            var firstPrompt = (messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt) ?? messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
             return new RolloutRecord
             {
                 TraceId = id,
                 Format = RolloutFormat.Codex,
                 SourceKind = _reader.SourceKind,
                 SourcePath = source.DisplayPath,
-                RootSessionId = meta.ParentThreadId ?? id,
+                RootSessionId = meta.RootId ?? meta.ParentThreadId ?? id,
                 AgentId = meta.IsSubagent ? id : null,
                 IsSidechain = meta.IsSubagent,
                 Cwd = transcript.LastCwd,

@@ -11,6 +11,9 @@ namespace RolloutTools.Core.Formats.Codex;
 internal sealed record CodexSessionMeta
 {
     public string? Id { get; init; }
+
+    /// <summary>The top-level thread of a tree of subagents (session_id, 2026); the thread itself otherwise.</summary>
+    public string? RootId { get; init; }
     public DateTimeOffset? Timestamp { get; init; }
     public string? Cwd { get; init; }
     public string? Originator { get; init; }
@@ -41,6 +44,7 @@ internal sealed record CodexSessionMeta
         return new CodexSessionMeta
         {
             Id = meta.GetStringOrNull("id") ?? meta.GetStringOrNull("session_id"),
+            RootId = meta.GetStringOrNull("session_id"),
             Timestamp = meta.GetTimestamp("timestamp"),
             Cwd = meta.GetStringOrNull("cwd"),
             Originator = meta.GetStringOrNull("originator"),
@@ -53,7 +57,7 @@ internal sealed record CodexSessionMeta
                 JsonValueKind.Object => subagent.EnumerateObject().Select(p => p.Name).FirstOrDefault(),
                 _ => null,
             },
-            ParentThreadId = spawn.GetStringOrNull("parent_thread_id"),
+            ParentThreadId = spawn.GetStringOrNull("parent_thread_id") ?? meta.GetStringOrNull("parent_thread_id"),
             AgentNickname = spawn.GetStringOrNull("agent_nickname"),
             AgentRole = spawn.GetStringOrNull("agent_role"),
             AgentPath = spawn.GetStringOrNull("agent_path"),

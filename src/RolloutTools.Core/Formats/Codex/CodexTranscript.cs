@@ -61,10 +61,9 @@ internal sealed class CodexTranscript
             if (root.TryGetProperty("payload", out var payload) && root.GetStringOrNull("type") is { } kind)
             {
                 var timestamp = root.GetTimestamp("timestamp");
-                if (replay.Skips(kind, payload, transcript.SessionMetas))
+                if (replay.Skips(root, kind, payload))
                 {
                     transcript.ReplayedLines++;
-                    if (kind == "session_meta") transcript.SessionMetas++;
                     continue;
                 }
                 transcript.NoteTime(timestamp);
@@ -132,30 +131,58 @@ internal sealed class CodexTranscript
         }
     }
 
-    /// <summary>The pre-envelope JSONL: a bare session meta first, then bare items and state lines.</summary>
+    /// <summary>
+    /// Lines before the envelope: a bare session meta first, then bare items and {"record_type":"state"}
+    /// lines (2025-05 to 2025-08); for a few weeks of 2025-09, flattened lines tagged by record_type
+    /// (session_meta, response, event, prev_session_meta, state) with a timestamp each.
+    /// </summary>
     private void AddBare(JsonElement root)
     {
-        if (root.TryGetProperty("record_type", out _))
+        var timestamp = root.GetTimestamp("timestamp");
+        switch (root.GetStringOrNull("record_type"))
         {
-            RecordTypes.Add("record_type/" + (root.GetStringOrNull("record_type") ?? "unknown"));
-            return;
+            case null:
+                break;
+            case "response":
+                NoteTime(timestamp);
+                AddItem(root, timestamp);
+                return;
+            case "event":
+                NoteTime(timestamp);
+                AddEvent(root, timestamp);
+                return;
+            case "session_meta" when Meta is null:
+                RecordTypes.Add("session_meta");
+                SessionMetas++;
+                SetMeta(root);
+                return;
+            case var other:
+                RecordTypes.Add("record_type/" + other);
+                return;
         }
         if (root.GetStringOrNull("type") is null && root.TryGetProperty("id", out _) && Meta is null)
         {
             RecordTypes.Add("session_meta");
             SessionMetas++;
             SetMeta(root);
-            NoteTime(Meta!.Timestamp);
             return;
         }
-        AddItem(root, null);
+        AddItem(root, timestamp);
     }
 
+    /// <summary>
+    /// The session's facts; its instructions (AGENTS.md and user instructions, before they became messages)
+    /// open the conversation as context.
+    /// </summary>
     private void SetMeta(JsonElement meta)
     {
         Meta = CodexSessionMeta.Read(meta);
         NoteTime(Meta.Timestamp);
         LastCwd ??= Meta.Cwd;
+        if (meta.GetStringOrNull("instructions") is { } instructions && !string.IsNullOrWhiteSpace(instructions))
+        {
+            _conversation.AddMessage(MessageRole.System, MessageKind.Context, new[] { ContentBlock.FromText(instructions) }, Meta.Timestamp);
+        }
     }
 
     private void AddTurnContext(JsonElement context)
@@ -229,6 +256,11 @@ internal sealed class CodexTranscript
                 _conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp });
                 EndTurn(dropReasoning: false);
                 break;
+            case "agent_message":
+                // Another agent speaking: the parent's task to a subagent, or a subagent's report.
+                EndTurn(dropReasoning: true);
+                _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                break;
             case "ghost_snapshot":
                 GhostSnapshots++;
                 break;
@@ -250,7 +282,10 @@ internal sealed class CodexTranscript
                 break;
             case "user":
                 EndTurn(dropReasoning: true);
-                _conversation.AddMessage(MessageRole.User, CodexContent.ClassifyUser(RolloutMessage.JoinText(blocks)), blocks, timestamp);
+                var text = RolloutMessage.JoinText(blocks);
+                // Before session_meta carried a cwd, the environment context was the only place it was written.
+                LastCwd ??= CodexContent.EnvironmentCwd(text);
+                _conversation.AddMessage(MessageRole.User, CodexContent.ClassifyUser(text), blocks, timestamp);
                 break;
             default:
                 // developer and system: instructions Codex injected, never a person's words.

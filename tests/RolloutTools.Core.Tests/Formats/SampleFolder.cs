@@ -1,0 +1,58 @@
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+/// <summary>Reads a format's sample folder in one run, the way Get-AgentRollout reads its default locations.</summary>
+internal static class SampleFolder
+{
+    public static string Root(params string[] parts)
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (!File.Exists(Path.Combine(root.FullName, "RolloutTools.sln"))) root = root.Parent!;
+        return Path.Combine(new[] { root.FullName, "samples" }.Concat(parts).ToArray());
+    }
+
+    public static IReadOnlyList<ReadResult> Read(IRolloutReader reader, IReadOnlyList<string> files)
+    {
+        var requests = files.Select(f => new TraceRequest(TraceSource.FromFile(f), reader)).ToArray();
+        return RolloutLoader.ReadAll(requests, new ReadOptions(), CancellationToken.None).ToArray();
+    }
+
+    public static RolloutRecord Record(IReadOnlyList<ReadResult> results, string traceId) =>
+        results.Select(r => r.Record).Single(r => r?.TraceId == traceId)!;
+
+    public static string Kinds(RolloutRecord record) => string.Join(" ", record.Messages.Select(m => m.Kind));
+
+    public static TokenUsage Tokens(RolloutRecord r) => new(r.InputTokens, r.OutputTokens, r.CacheReadTokens, r.CacheWriteTokens);
+
+    /// <summary>
+    /// The chat-completions rule: a tool message answers a call made earlier, and nothing but the results
+    /// stands between an assistant message's calls and their results. Only calls that are never answered
+    /// (an interrupted turn) may be followed by something else.
+    /// </summary>
+    public static void AssertToolMessagesAnswerCalls(IEnumerable<RolloutRecord> records)
+    {
+        foreach (var record in records)
+        {
+            var answered = record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolCallId!).ToHashSet();
+            var calls = new HashSet<string>();
+            var open = new HashSet<string>();
+            foreach (var message in record.Messages)
+            {
+                if (message.Role == MessageRole.Tool)
+                {
+                    Assert.True(calls.Contains(message.ToolCallId!), $"{record.TraceId}: {message.ToolCallId} answers no earlier call");
+                    open.Remove(message.ToolCallId!);
+                    continue;
+                }
+                Assert.False(open.Any(answered.Contains), $"{record.TraceId}: a {message.Kind} message stands between calls and their results");
+                open.Clear();
+                open.UnionWith(message.ToolCalls.Select(c => c.Id));
+                calls.UnionWith(open);
+            }
+        }
+    }
+}
