@@ -31,12 +31,41 @@ Describe 'Format detection' {
         (Get-AgentRollout -Path $mixed -Format ClaudeCode -WarningAction SilentlyContinue).Format | Should -Be 'ClaudeCode'
     }
 
+    It 'reads piped input as the named format with ConvertTo-RolloutRecord -Format' {
+        $codexFile = Get-ChildItem $mixed -Filter 'rollout-*'
+        $record = $codexFile | ConvertTo-RolloutRecord -Format ClaudeCode -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }
+        $record | Should -BeNullOrEmpty -Because 'a Codex rollout holds no Claude Code conversation'
+        ($codexFile | ConvertTo-RolloutRecord -Format Codex).Format | Should -Be 'Codex'
+    }
+
     It 'detects the format of piped files and text without -Format' {
         (Get-ChildItem $mixed -Filter 'rollout-*' | ConvertTo-RolloutRecord).Format | Should -Be 'Codex'
         $codexFile = Get-ChildItem $mixed -Filter 'rollout-*'
         $record = Get-Content -LiteralPath $codexFile.FullName | ConvertTo-RolloutRecord
         $record.Format | Should -Be 'Codex'
         $record.TraceId | Should -Be '0199a0b1-2c3d-7e4f-8a9b-0c1d2e3f4a5b'
+    }
+
+    It 'reports damage in a rollout as the format its name points to' {
+        $damaged = Join-Path $TestDrive 'damaged/rollout-2025-11-20T14-05-09-0199a0b1-cccc-7e4f-8a9b-0c1d2e3f4a5b.jsonl'
+        New-Item -ItemType Directory -Path (Split-Path $damaged) -Force | Out-Null
+        Set-Content -LiteralPath $damaged -Value 'garbage that is not json'
+        { Get-AgentRollout -Path $damaged -ErrorAction Stop } | Should -Throw -ErrorId 'RolloutParseError,*'
+        $null = Get-AgentRollout -Path $damaged -Format Codex -ErrorVariable errors -ErrorAction SilentlyContinue
+        ($errors | Where-Object FullyQualifiedErrorId -like 'RolloutNoUsableLines,*').Count | Should -Be 1
+    }
+
+    It 'never takes the agents'' companion files for traces, and suggests -Recurse for a Codex home' {
+        $codexHome = Join-Path $TestDrive 'codex-home'
+        New-CodexRollout -Path (Join-Path $codexHome 'sessions/2025/11/20/rollout-2025-11-20T14-05-09-0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b.jsonl') -SessionId '0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b' | Out-Null
+        Set-Content -LiteralPath (Join-Path $codexHome 'session_index.jsonl') -Value '{"id":"0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b","thread_name":"Named","updated_at":"2025-11-20T21:06:00Z"}'
+        Set-Content -LiteralPath (Join-Path $codexHome 'history.jsonl') -Value '{"session_id":"0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b","ts":1763672769,"text":"Run the tests"}'
+        $records = Get-AgentRollout -Path $codexHome -WarningVariable warnings -WarningAction SilentlyContinue
+        $records | Should -BeNullOrEmpty
+        "$warnings" | Should -BeLike '*-Recurse*'
+        $record = Get-AgentRollout -Path $codexHome -Recurse -WarningVariable warnings -WarningAction SilentlyContinue
+        $record.Title | Should -Be 'Named'
+        $warnings | Should -BeNullOrEmpty
     }
 
     It 'reads Codex traces from CODEX_HOME, with active sessions winning over archived copies' {

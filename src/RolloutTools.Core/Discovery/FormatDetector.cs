@@ -9,11 +9,10 @@ public static class FormatDetector
     private const int HeadSize = 8 * 1024;
 
     /// <summary>
-    /// The first format that recognises the content; or, when the content does not even start as a JSON
-    /// object (empty, damaged), the first whose file names the file's matches, so its reader can report
-    /// what is wrong with it. Null when neither decides.
+    /// The first format that recognises the content, or null when none does. IsJson is false when the
+    /// content does not even start as a JSON object (empty, damaged): then the file's name has to decide.
     /// </summary>
-    public static IRolloutReader? Detect(TraceSource source, IReadOnlyList<IRolloutReader> readers)
+    public static (IRolloutReader? Reader, bool IsJson) Detect(TraceSource source, IReadOnlyList<IRolloutReader> readers)
     {
         var head = new byte[HeadSize];
         int length;
@@ -22,7 +21,7 @@ public static class FormatDetector
             length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         }
         return JsonHead.Read(head.AsSpan(0, length)) is { } shape
-            ? readers.FirstOrDefault(r => r.Recognizes(shape))
-            : readers.FirstOrDefault(r => source.IsFile && r.IsTraceFile(source.DisplayPath));
+            ? (readers.FirstOrDefault(r => r.Recognizes(shape)), true)
+            : (null, false);
     }
 }

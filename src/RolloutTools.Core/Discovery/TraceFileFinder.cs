@@ -23,7 +23,7 @@ public static class TraceFileFinder
         return result.Files
             .Where(f => MatchesFilter(f.Path, filter))
             .Select(f => Path.GetFullPath(Path.Combine(folder, f.Path)))
-            .Where(reader.IsTraceFile)
+            .Where(f => reader.IsTraceFile(f) && !FormatRegistry.All.Any(r => r.IsCompanionFile(f)))
             .OrderBy(p => p, StringComparer.Ordinal)
             .ToArray();
     }
@@ -62,6 +62,15 @@ public static class TraceFileFinder
         }
         return files;
     }
+
+    /// <summary>
+    /// The format a file's name points to: among the formats whose names match, the one with the most
+    /// specific pattern ("rollout-*.jsonl" before "*.jsonl").
+    /// </summary>
+    public static IRolloutReader? ClaimByName(string path, IEnumerable<IRolloutReader> readers) => readers
+        .Where(r => r.IsTraceFile(path))
+        .OrderByDescending(r => r.FilePatterns.Where(p => MatchesFilter(path, p)).Select(p => p.Count(c => c is not ('*' or '?'))).DefaultIfEmpty(0).Max())
+        .FirstOrDefault();
 
     /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>
     public static bool HasDeeperTraces(string folder, IRolloutReader reader) => Find(folder, reader, recurse: true, filter: null).Count > 0;

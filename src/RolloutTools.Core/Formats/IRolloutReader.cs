@@ -38,8 +38,14 @@ public interface IRolloutReader
     /// </summary>
     IReadOnlyList<string> DefaultLocations();
 
-    /// <summary>Whether a file, found under a folder being searched, is one of this format's traces.</summary>
+    /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no companion file).</summary>
     bool IsTraceFile(string path);
+
+    /// <summary>
+    /// Whether a file is one the agent keeps beside its traces that is not a trace (a prompt history, an
+    /// index, spilled tool output). No search of any format returns such a file.
+    /// </summary>
+    bool IsCompanionFile(string path);
 
     /// <summary>Globs a trace file's name matches, such as "*.jsonl".</summary>
     IReadOnlyList<string> FilePatterns { get; }

@@ -69,9 +69,10 @@ public static class RolloutLoader
     {
         if (request.Reader is { } named) return (named, null);
         IRolloutReader? detected;
+        bool isJson;
         try
         {
-            detected = FormatDetector.Detect(request.Source, FormatRegistry.All);
+            (detected, isJson) = FormatDetector.Detect(request.Source, FormatRegistry.All);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -80,7 +81,10 @@ public static class RolloutLoader
         }
         if (detected is not null && request.Allowed.Contains(detected)) return (detected, null);
         if (detected is not null) return (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", request.Allowed.Select(r => r.Format))}"));
-        if (request.Fallback is { } fallback) return (fallback, null);
+
+        // Empty or damaged content: the format its name points to reads it and reports what is wrong.
+        var claimed = isJson || !request.Source.IsFile ? null : TraceFileFinder.ClaimByName(request.Source.DisplayPath, request.Allowed);
+        if ((claimed ?? request.Fallback) is { } fallback) return (fallback, null);
         return (null, Skipped(request.Source, "no format recognises its content") with { IsUnrecognized = true });
     }
 

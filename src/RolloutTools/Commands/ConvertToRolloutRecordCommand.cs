@@ -33,13 +33,13 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             case null:
                 break;
             case FileSystemInfo item:
-                AddPath(item.FullName, named, recurse: false, filter: null);
+                AddPath(item.FullName, named, recurse: false, filter: null, force: true);
                 break;
             case string text when LooksLikeJson(text):
                 AddLine(text);
                 break;
             case string path:
-                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, recurse: false, filter: null);
+                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, recurse: false, filter: null, force: true);
                 break;
             default:
                 WriteError(new ErrorRecord(

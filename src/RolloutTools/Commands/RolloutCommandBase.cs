@@ -82,7 +82,8 @@ public abstract class RolloutCommandBase : PSCmdlet
     /// Queues a file, or a folder's trace files, for reading. With formats named, only those are read, and a
     /// file no format recognises is read as the named one; without, each file's content decides its format.
     /// </summary>
-    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, bool recurse, string? filter)
+    /// <param name="force">Read every file as the one named format, whatever its content says.</param>
+    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, bool recurse, string? filter, bool force = false)
     {
         var readers = named ?? FormatRegistry.All;
         if (Directory.Exists(path))
@@ -92,7 +93,7 @@ public abstract class RolloutCommandBase : PSCmdlet
                 .GroupBy(f => f.file, StringComparer.Ordinal)
                 .OrderBy(g => g.Key, StringComparer.Ordinal)
                 .ToArray();
-            foreach (var group in files) AddRequest(Request(TraceSource.FromFile(group.Key), named, group.Count() == 1 ? group.First().reader : null));
+            foreach (var group in files) AddRequest(Request(TraceSource.FromFile(group.Key), named, group.Count() == 1 ? group.First().reader : null, force));
             if (files.Length == 0 && !recurse && readers.Any(r => TraceFileFinder.HasDeeperTraces(path, r)))
             {
                 WriteWarning($"No trace files directly in '{path}'; its subfolders hold some. Add -Recurse to read them.");
@@ -105,12 +106,16 @@ public abstract class RolloutCommandBase : PSCmdlet
             WriteVerbose($"Skipped '{path}': its name does not match -Filter '{filter}'.");
             return;
         }
-        AddRequest(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null));
+        AddRequest(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null, force));
     }
 
     /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
-    protected static TraceRequest Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback) =>
-        named is null ? new TraceRequest(source) : new TraceRequest(source) { Allowed = named, Fallback = fallback };
+    private static TraceRequest Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback, bool force) => named switch
+    {
+        null => new TraceRequest(source),
+        { Count: 1 } when force => new TraceRequest(source, named[0]),
+        _ => new TraceRequest(source) { Allowed = named, Fallback = fallback },
+    };
 
     protected void AddRequest(TraceRequest request)
     {

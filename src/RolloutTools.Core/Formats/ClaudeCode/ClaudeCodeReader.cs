@@ -32,15 +32,17 @@ public sealed class ClaudeCodeReader : IRolloutReader
         return new[] { Path.Combine(root, "projects") };
     }
 
-    /// <summary>Not traces: the global prompt history, spilled tool output, and a subagent folder's journal.</summary>
-    public bool IsTraceFile(string path)
+    public bool IsTraceFile(string path) =>
+        Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsCompanionFile(path);
+
+    /// <summary>The global prompt history, spilled tool output, and a subagent folder's journal.</summary>
+    public bool IsCompanionFile(string path)
     {
         var name = Path.GetFileName(path);
-        if (!name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase)) return false;
-        if (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase)) return false;
         var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty);
-        if (folder.Equals("tool-results", StringComparison.OrdinalIgnoreCase)) return false;
-        return !(name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && folder.Equals("subagents", StringComparison.OrdinalIgnoreCase));
+        return name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase)
+            || folder.Equals("tool-results", StringComparison.OrdinalIgnoreCase)
+            || (name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && folder.Equals("subagents", StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>

@@ -45,6 +45,10 @@ public sealed class CodexReader : IRolloutReader
         || head.Has("record_type")
         || (head.Has("session") && head.Has("items"));
 
+    /// <summary>The prompt history and the thread-name index in CODEX_HOME.</summary>
+    public bool IsCompanionFile(string path) => Path.GetFileName(path) is var name
+        && (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase) || name.Equals("session_index.jsonl", StringComparison.OrdinalIgnoreCase));
+
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this);
 
     internal static string CodexHome()

@@ -10,7 +10,8 @@ namespace RolloutTools.Core.Formats.Codex;
 /// A tool output as Codex records it, unpacked: the shell tool of 2025 returned a JSON string
 /// {"output", "metadata": {"exit_code", "duration_seconds"}}, later builds return text headed by
 /// "Exit code:"/"Process exited with code" and "Wall time:" lines, some outputs are lists of content items,
-/// and old protocol versions sent {content, success}. The exit code and duration become fields, never text.
+/// and old protocol versions sent {content, success}. The exit code and duration become fields; a JSON
+/// wrapper is unpacked to its output text, while plain text stays as the agent wrote it.
 /// </summary>
 internal static partial class CodexToolOutput
 {
