@@ -59,7 +59,7 @@ Describe 'Help for <_.Name>' -ForEach $commands {
 
     It 'declares its output type' {
         $command.OutputType.Name | Should -Not -BeNullOrEmpty
-        $command.OutputType.Name | Should -BeLike 'RolloutTools.Core.*'
+        $command.OutputType.Name | Should -Match '^(RolloutTools\.Core\.|System\.(IO\.FileInfo|String)$)'
     }
 }
 

@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -11,6 +12,7 @@ public static class FormatRegistry
     {
         new ClaudeCodeReader(),
         new CodexReader(),
+        new NormalizedReader(),
     };
 
     public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);

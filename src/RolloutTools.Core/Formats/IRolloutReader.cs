@@ -59,6 +59,15 @@ public interface IRolloutReader
     IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation);
 }
 
+/// <summary>
+/// The scan of a format whose files hold many records (datasets): their records are read one by one,
+/// on the thread that consumes them, so memory does not grow with the file.
+/// </summary>
+public interface IMultiRecordScan : IRolloutScan
+{
+    IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation);
+}
+
 /// <summary>Reads the traces of one run; Read may be called from several threads at once.</summary>
 public interface IRolloutScan
 {

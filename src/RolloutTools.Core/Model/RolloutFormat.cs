@@ -5,4 +5,7 @@ public enum RolloutFormat
 {
     ClaudeCode,
     Codex,
+
+    /// <summary>RolloutTools' own records as JSON lines (Export-AgentRollout -As Normalized), and DataDesigner's rows.</summary>
+    Normalized,
 }

@@ -4,7 +4,7 @@ namespace RolloutTools.Core.Model;
 /// One message of a normalized conversation, in the chat-completions shape (role, content, reasoning_content,
 /// tool_calls, tool_call_id) plus what the source knows about it: kind, time, model, usage, error status.
 /// </summary>
-public sealed class RolloutMessage
+public sealed record RolloutMessage
 {
     private static readonly IReadOnlyList<ContentBlock> NoContent = Array.Empty<ContentBlock>();
     private static readonly IReadOnlyList<ToolCall> NoToolCalls = Array.Empty<ToolCall>();

@@ -6,7 +6,7 @@ namespace RolloutTools.Core.Model;
 /// One trace file, normalized: who and where the session ran, when, which models, the conversation in
 /// chat-completions shape, and the token totals. A subagent's transcript is a record of its own.
 /// </summary>
-public sealed class RolloutRecord
+public sealed record RolloutRecord
 {
     private readonly IReadOnlyList<RolloutMessage> _messages = DisplayList<RolloutMessage>.OfMessages(Array.Empty<RolloutMessage>());
     private readonly IReadOnlyList<string> _models = DisplayList<string>.OfNames(Array.Empty<string>());

@@ -58,11 +58,54 @@ public static class RolloutLoader
             .GroupBy(i => readers[i]!)
             .ToDictionary(g => g.Key, g => g.Key.BeginScan(g.Select(i => requests[i].Source).ToArray(), cancellation));
 
+        // A dataset's records are read lazily, as they are consumed; a trace is read whole on a worker.
         return OrderedParallel.Select(
-            Enumerable.Range(0, requests.Count).ToArray(),
-            (i, token) => skipped[i] ?? Filter(Read(scans[readers[i]!], requests[i].Source, token), options),
-            options.DegreeOfParallelism,
-            cancellation);
+                Enumerable.Range(0, requests.Count).ToArray(),
+                (i, token) => skipped[i] is { } skip ? new[] { skip }
+                    : scans[readers[i]!] is IMultiRecordScan many ? ReadEach(many, requests[i].Source, cancellation)
+                    : new[] { Read(scans[readers[i]!], requests[i].Source, token) },
+                options.DegreeOfParallelism,
+                cancellation)
+            .SelectMany(results => results.Select(result => Filter(result, options)));
+    }
+
+    private static IEnumerable<ReadResult> ReadEach(IMultiRecordScan scan, TraceSource source, CancellationToken cancellation)
+    {
+        IEnumerator<ReadResult> results;
+        try
+        {
+            results = scan.ReadEach(source, cancellation).GetEnumerator();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return new[] { Failed(source, RolloutDiagnostic.ReadError, $"cannot read: {e.Message}") };
+        }
+        return Drain(results, source);
+    }
+
+    /// <summary>A file that breaks while its records stream ends with one error; the records before it stand.</summary>
+    private static IEnumerable<ReadResult> Drain(IEnumerator<ReadResult> results, TraceSource source)
+    {
+        using (results)
+        {
+            while (true)
+            {
+                ReadResult? next = null;
+                var broken = false;
+                try
+                {
+                    if (results.MoveNext()) next = results.Current;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    next = Failed(source, e is FileNotFoundException or DirectoryNotFoundException ? RolloutDiagnostic.FileNotFound : RolloutDiagnostic.ReadError, $"cannot read: {e.Message}");
+                    broken = true;
+                }
+                if (next is null) yield break;
+                yield return next;
+                if (broken) yield break;
+            }
+        }
     }
 
     private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request)

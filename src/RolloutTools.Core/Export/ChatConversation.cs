@@ -1,0 +1,38 @@
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Export;
+
+/// <summary>
+/// The messages a chat dataset line carries, and whether a fine-tuning API would take them. Synthetic
+/// notices are not model output and are left out; calls that were never answered (an interrupted turn)
+/// are dropped from their message rather than losing the whole conversation.
+/// </summary>
+internal static class ChatConversation
+{
+    public static (IReadOnlyList<RolloutMessage> Messages, string? Rejection) Prepare(RolloutRecord record)
+    {
+        var answered = record.Messages.Where(m => m.Role == MessageRole.Tool && m.ToolCallId is not null).Select(m => m.ToolCallId!).ToHashSet(StringComparer.Ordinal);
+        var messages = new List<RolloutMessage>(record.Messages.Count);
+        var called = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var message in record.Messages)
+        {
+            if (message.Kind == MessageKind.Synthetic) continue;
+            var current = message;
+            if (message.ToolCalls.Any(c => !answered.Contains(c.Id)))
+            {
+                current = message with { ToolCalls = message.ToolCalls.Where(c => answered.Contains(c.Id)).ToArray() };
+            }
+            if (current.Role == MessageRole.Assistant && current.ToolCalls.Count == 0 && current.Text.Length == 0) continue;
+            if (current.Role == MessageRole.Tool && !called.Contains(current.ToolCallId ?? string.Empty))
+            {
+                return (messages, $"the tool message for {current.ToolCallId} answers no earlier call");
+            }
+            if (current.Role != MessageRole.Tool && current.Role != MessageRole.Assistant && current.Content.Count == 0) continue;
+            called.UnionWith(current.ToolCalls.Select(c => c.Id));
+            messages.Add(current);
+        }
+        if (!messages.Exists(m => m.Role == MessageRole.Assistant)) return (messages, "it has no assistant message to learn from");
+        if (!messages.Exists(m => m.Role == MessageRole.User)) return (messages, "it has no user message");
+        return (messages, null);
+    }
+}

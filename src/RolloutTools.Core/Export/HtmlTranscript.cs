@@ -1,0 +1,157 @@
+using System.Text;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Export;
+
+/// <summary>
+/// A transcript as one self-contained HTML page. Trace content is untrusted: every piece of it goes through
+/// Encode and lands in element content, never in an attribute; the one exception is an inline image's data: URL,
+/// built only from an allowed image media type and strictly base64 data. The page has no script and loads
+/// nothing: its Content-Security-Policy allows inline style and data: images only, and images given by URL are
+/// shown as text.
+/// </summary>
+internal sealed class HtmlTranscript : TranscriptWriter
+{
+    public const string ContentSecurityPolicy = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'";
+
+    private const string Style = """
+        :root { color-scheme: light dark; --line: #8884; --soft: #8881; --dim: #777; --accent: #3b6fd4; --error: #c0392b; }
+        body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
+        h1 { font-size: 1.5rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
+        h2 { font-size: 1rem; margin: 0 0 .5rem; }
+        dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem; }
+        dl.facts dt { color: var(--dim); }
+        dl.facts dd { margin: 0; overflow-wrap: anywhere; }
+        .turn { border-left: 3px solid var(--line); padding: .25rem 0 .25rem .75rem; margin: 1rem 0; }
+        .turn.user { border-color: var(--accent); }
+        .turn.assistant { border-color: #2e9d5b; }
+        .turn.synthetic { border-color: #b7950b; }
+        .turn.error { border-color: var(--error); }
+        .meta { color: var(--dim); font-weight: normal; font-size: .85em; }
+        summary { cursor: pointer; color: var(--dim); }
+        details details { margin: .5rem 0; }
+        .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+        pre { background: var(--soft); padding: .5rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+        code { font: 13px/1.4 ui-monospace, monospace; }
+        .note, .image-note { color: var(--dim); font-style: italic; overflow-wrap: anywhere; }
+        img { max-width: 100%; }
+        """;
+
+    private static readonly string[] InlineImageTypes = { "image/png", "image/jpeg", "image/gif", "image/webp" };
+
+    private readonly StringBuilder _output = new();
+
+    public HtmlTranscript(RolloutRecord record, TranscriptOptions options)
+        : base(record, options)
+    {
+    }
+
+    protected override void WriteHeader(string title, IReadOnlyList<TranscriptFact> facts, IReadOnlyList<TranscriptFact> sourceFacts)
+    {
+        _output.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
+            .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"").Append(ContentSecurityPolicy).Append("\">\n")
+            .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
+            .Append("<title>").Append(Encode(title)).Append("</title>\n")
+            .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n<header>\n")
+            .Append("<h1>").Append(Encode(title)).Append("</h1>\n");
+        WriteFacts(facts);
+        if (sourceFacts.Count > 0)
+        {
+            StartDetails("Source details");
+            WriteFacts(sourceFacts);
+            EndDetails();
+        }
+        _output.Append("</header>\n<main>\n");
+    }
+
+    private void WriteFacts(IReadOnlyList<TranscriptFact> facts)
+    {
+        _output.Append("<dl class=\"facts\">\n");
+        foreach (var fact in facts)
+        {
+            var value = fact.IsTraceText ? $"<code>{Encode(fact.Value)}</code>" : Encode(fact.Value);
+            _output.Append("<dt>").Append(Encode(fact.Label)).Append("</dt><dd>").Append(value).Append("</dd>\n");
+        }
+        _output.Append("</dl>\n");
+    }
+
+    // turn.Style is one of ours ("user", "tool error", ...), never trace text.
+    protected override void StartTurn(TranscriptTurn turn, string? meta)
+    {
+        var heading = Encode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{Encode(meta)}</span>");
+        if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\">\n<summary>{heading}</summary>\n");
+        else _output.Append($"<section class=\"turn {turn.Style}\">\n<h2>{heading}</h2>\n");
+    }
+
+    protected override void EndTurn(TranscriptTurn turn) => _output.Append(turn.Collapsed ? "</details>\n" : "</section>\n");
+
+    protected override void WriteProse(string text) => _output.Append("<div class=\"text\">").Append(Encode(text)).Append("</div>\n");
+
+    protected override void WriteCode(string text, string? language) =>
+        _output.Append("<pre><code>").Append(Encode(text)).Append("</code></pre>\n");
+
+    protected override void WriteImage(ContentBlock image)
+    {
+        var dataUrl = InlineImageUrl(image);
+        if (dataUrl is not null)
+        {
+            _output.Append("<p class=\"image\"><img src=\"").Append(dataUrl).Append("\" alt=\"image\"></p>\n");
+            return;
+        }
+        var data = TranscriptText.DescribeImageData(image);
+        if (data is not null) _output.Append("<p class=\"image-note\">[image not shown: ").Append(Encode(data)).Append("]</p>\n");
+        else if (!string.IsNullOrWhiteSpace(image.Url)) _output.Append("<p class=\"image-note\">[image not loaded: <code>").Append(Encode(image.Url)).Append("</code>]</p>\n");
+        else _output.Append("<p class=\"image-note\">[image]</p>\n");
+    }
+
+    protected override void WriteNote(string text) => _output.Append("<p class=\"note\">").Append(Encode(text)).Append("</p>\n");
+
+    protected override void StartDetails(string summary) => _output.Append("<details>\n<summary>").Append(Encode(summary)).Append("</summary>\n");
+
+    protected override void EndDetails() => _output.Append("</details>\n");
+
+    protected override string Finish() => _output.Append("</main>\n</body>\n</html>\n").ToString();
+
+    /// <summary>The one escaping function for trace text: &amp; &lt; &gt; " ' become character references.</summary>
+    internal static string Encode(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0) return text;
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '"': builder.Append("&quot;"); break;
+                case '\'': builder.Append("&#39;"); break;
+                default: builder.Append(c); break;
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>
+    /// A data: URL for an image that may be shown inline: base64 data (strictly A-Z a-z 0-9 + /, padded to a
+    /// multiple of four) of type png, jpeg, gif or webp. Anything else, and every image given by URL, gives null.
+    /// </summary>
+    internal static string? InlineImageUrl(ContentBlock image)
+    {
+        if (image.Type != ContentBlockType.Image || string.IsNullOrEmpty(image.Data)) return null;
+        var mediaType = TranscriptText.MediaType(image.MediaType);
+        if (mediaType is null || Array.IndexOf(InlineImageTypes, mediaType) < 0) return null;
+        return IsStrictBase64(image.Data) ? $"data:{mediaType};base64,{image.Data}" : null;
+    }
+
+    private static bool IsStrictBase64(string data)
+    {
+        if (data.Length % 4 != 0) return false;
+        var padding = data.EndsWith("==", StringComparison.Ordinal) ? 2 : data.EndsWith('=') ? 1 : 0;
+        for (var i = 0; i < data.Length - padding; i++)
+        {
+            if (!(char.IsAsciiLetterOrDigit(data[i]) || data[i] is '+' or '/')) return false;
+        }
+        return true;
+    }
+}

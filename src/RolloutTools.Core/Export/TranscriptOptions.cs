@@ -1,0 +1,27 @@
+namespace RolloutTools.Core.Export;
+
+/// <summary>What a transcript shows beyond the conversation's visible turns.</summary>
+public sealed record TranscriptOptions
+{
+    private readonly int _maxToolOutputLength = 2000;
+
+    /// <summary>The defaults: tool output trimmed at 2,000 characters, reasoning and context shown.</summary>
+    public static TranscriptOptions Default { get; } = new();
+
+    /// <summary>
+    /// Tool results longer than this many characters are trimmed, with their full length noted; 0 never trims.
+    /// </summary>
+    public int MaxToolOutputLength
+    {
+        get => _maxToolOutputLength;
+        init => _maxToolOutputLength = value >= 0
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxToolOutputLength), value, "The length must be 0 (no trimming) or more.");
+    }
+
+    /// <summary>Whether the model's reasoning is shown (collapsed) under each assistant turn.</summary>
+    public bool IncludeReasoning { get; init; } = true;
+
+    /// <summary>Whether messages of kind Context and Command (injected text, echoed commands) are shown (collapsed).</summary>
+    public bool IncludeContext { get; init; } = true;
+}

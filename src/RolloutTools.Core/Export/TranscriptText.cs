@@ -1,0 +1,177 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Export;
+
+/// <summary>One line of a transcript's header. IsTraceText marks values taken from the trace (ids, paths, names).</summary>
+internal readonly record struct TranscriptFact(string Label, string Value, bool IsTraceText);
+
+/// <summary>Text cut to a length, with the note that says so (null when nothing was cut).</summary>
+internal readonly record struct TrimmedText(string Text, string? Note);
+
+/// <summary>
+/// The words and numbers both transcript renderers print the same way: facts, times, durations, sizes,
+/// trimming, pretty-printed tool arguments, image descriptions. Everything here is plain text; each renderer
+/// escapes it for its own format.
+/// </summary>
+internal static class TranscriptText
+{
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    private static readonly JsonWriterOptions IndentedJson = new()
+    {
+        Indented = true,
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    public const string Separator = " · ";
+
+    public static string Title(RolloutRecord record) => Titles.Clean(record.Title) ?? "Untitled session";
+
+    public static IReadOnlyList<TranscriptFact> Facts(RolloutRecord record)
+    {
+        var facts = new List<TranscriptFact> { new("Format", record.Format.ToString(), false) };
+        AddTrace(facts, "Trace id", record.TraceId);
+        if (record.RootSessionId != record.TraceId) AddTrace(facts, "Root session", record.RootSessionId);
+        AddTrace(facts, "Agent", record.AgentId);
+        AddTrace(facts, "Working directory", record.Cwd);
+        AddTrace(facts, "Project", record.ProjectPath);
+        AddTrace(facts, "Git branch", record.GitBranch);
+        if (record.StartedAt is { } started) facts.Add(new("Started", Time(started), false));
+        if (record.EndedAt is { } ended) facts.Add(new("Ended", Time(ended), false));
+        if (record.Duration is { } duration) facts.Add(new("Duration", Duration(duration), false));
+        AddTrace(facts, "Models", string.Join(", ", record.Models));
+        facts.Add(new("Messages", Number(record.MessageCount), false));
+        facts.Add(new("Tool calls", Number(record.ToolCallCount), false));
+        facts.Add(new("Input tokens", Number(record.InputTokens), false));
+        facts.Add(new("Output tokens", Number(record.OutputTokens), false));
+        facts.Add(new("Cache read tokens", Number(record.CacheReadTokens), false));
+        facts.Add(new("Cache write tokens", Number(record.CacheWriteTokens), false));
+        return facts;
+    }
+
+    /// <summary>The format-specific facts, keys and values both as the trace gave them.</summary>
+    public static IReadOnlyList<TranscriptFact> SourceFacts(SourceMeta meta) =>
+        meta.Select(e => new TranscriptFact(e.Key, OneLine(e.Value.ToString() ?? string.Empty), true)).ToArray();
+
+    private static void AddTrace(List<TranscriptFact> facts, string label, string? value)
+    {
+        if (!string.IsNullOrWhiteSpace(value)) facts.Add(new(label, OneLine(value), true));
+    }
+
+    public static string Number(long value) => value.ToString("N0", Invariant);
+
+    public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Invariant);
+
+    /// <summary>The time of one turn: the clock time alone on the session's first day, the full time after.</summary>
+    public static string TurnTime(DateTimeOffset time, DateTimeOffset? startedAt) =>
+        startedAt is { } start && start.UtcDateTime.Date == time.UtcDateTime.Date
+            ? time.UtcDateTime.ToString("HH:mm:ss", Invariant)
+            : Time(time);
+
+    public static string Duration(TimeSpan duration)
+    {
+        if (duration < TimeSpan.Zero) return "-" + Duration(duration.Negate());
+        if (duration.TotalSeconds < 1) return $"{(long)duration.TotalMilliseconds} ms";
+        if (duration.TotalMinutes < 1) return duration.TotalSeconds.ToString("0.#", Invariant) + " s";
+        if (duration.TotalHours < 1) return string.Create(Invariant, $"{duration.Minutes} min {duration.Seconds:00} s");
+        if (duration.TotalDays < 1) return string.Create(Invariant, $"{duration.Hours} h {duration.Minutes:00} min");
+        return string.Create(Invariant, $"{(long)duration.TotalDays} d {duration.Hours:00} h");
+    }
+
+    public static string Size(long bytes)
+    {
+        if (bytes < 1024) return bytes == 1 ? "1 byte" : $"{bytes} bytes";
+        if (bytes < 1024 * 1024) return $"{Math.Max(1, (long)Math.Round(bytes / 1024.0))} KB";
+        return (bytes / (1024.0 * 1024.0)).ToString("0.#", Invariant) + " MB";
+    }
+
+    /// <summary>Line ends as "\n" only, so both renderers and every platform give the same output.</summary>
+    public static string NormalizeNewlines(string text) =>
+        text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
+
+    /// <summary>Text for one line: runs of whitespace (line breaks included) become one space.</summary>
+    public static string OneLine(string text)
+    {
+        var builder = new StringBuilder(text.Length);
+        var space = false;
+        foreach (var c in text.AsSpan().Trim())
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c))
+            {
+                space = true;
+                continue;
+            }
+            if (space) builder.Append(' ');
+            space = false;
+            builder.Append(c);
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Cuts text longer than max characters (0: never), never inside a surrogate pair.</summary>
+    public static TrimmedText Trim(string text, int max)
+    {
+        if (max <= 0 || text.Length <= max) return new(NormalizeNewlines(text), null);
+        var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
+        return new(NormalizeNewlines(text[..cut]), $"… (trimmed: {Number(text.Length)} characters in all)");
+    }
+
+    /// <summary>Tool-call arguments indented for reading; text that is not JSON is shown as it is.</summary>
+    public static string PrettyJson(string json)
+    {
+        if (string.IsNullOrWhiteSpace(json)) return json;
+        try
+        {
+            using var document = JsonDocument.Parse(json);
+            var buffer = new ArrayBufferWriter<byte>();
+            using (var writer = new Utf8JsonWriter(buffer, IndentedJson))
+            {
+                document.RootElement.WriteTo(writer);
+            }
+            return NormalizeNewlines(Encoding.UTF8.GetString(buffer.WrittenSpan));
+        }
+        catch (JsonException)
+        {
+            return NormalizeNewlines(json);
+        }
+    }
+
+    /// <summary>
+    /// "image/png, 12 KB" for an image given as data; null for one given by URL. A media type that is not a
+    /// plain type/subtype token is reported as unknown rather than repeated.
+    /// </summary>
+    public static string? DescribeImageData(ContentBlock image)
+    {
+        if (string.IsNullOrEmpty(image.Data)) return null;
+        var mediaType = MediaType(image.MediaType) ?? "unknown type";
+        return $"{mediaType}, {Size(Base64Length(image.Data))}";
+    }
+
+    /// <summary>The media type in lower case when it is a well-formed type/subtype token, else null.</summary>
+    public static string? MediaType(string? mediaType)
+    {
+        if (string.IsNullOrWhiteSpace(mediaType)) return null;
+        var value = mediaType.Trim().ToLowerInvariant();
+        var slash = value.IndexOf('/');
+        if (slash <= 0 || slash == value.Length - 1) return null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            var ok = c is (>= 'a' and <= 'z') or (>= '0' and <= '9') or '.' or '+' or '-' or '_' || (c == '/' && i == slash);
+            if (!ok) return null;
+        }
+        return value;
+    }
+
+    /// <summary>The number of bytes base64 text decodes to (approximately, for text that is not strictly base64).</summary>
+    private static long Base64Length(string data)
+    {
+        var padding = data.EndsWith("==", StringComparison.Ordinal) ? 2 : data.EndsWith('=') ? 1 : 0;
+        return Math.Max(0, (long)data.Length * 3 / 4 - padding);
+    }
+}

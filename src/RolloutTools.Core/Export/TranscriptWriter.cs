@@ -1,0 +1,148 @@
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Export;
+
+/// <summary>
+/// How one message is shown: a CSS-style name (ours, never trace text), a label, and whether it starts collapsed.
+/// IsContext marks the kinds TranscriptOptions.IncludeContext leaves out.
+/// </summary>
+internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false)
+{
+    public static TranscriptTurn Of(RolloutMessage message) => message.Kind switch
+    {
+        _ when message.Role == MessageRole.Tool => new("tool", "Tool result", true),
+        MessageKind.ToolResult => new("tool", "Tool result", true),
+        MessageKind.Prompt => new("user", "User", false),
+        MessageKind.QueuedPrompt => new("user", "User (queued prompt)", false),
+        MessageKind.Context => new("context", "Context", true, IsContext: true),
+        MessageKind.Command => new("context", "Command", true, IsContext: true),
+        MessageKind.AgentMessage => new("context", "Agent message", true),
+        MessageKind.CompactionSummary => new("context", "Compaction summary", true),
+        MessageKind.Interruption => new("context", "Interruption", true),
+        MessageKind.Synthetic => new("synthetic", "Synthetic notice", false),
+        _ => message.Role switch
+        {
+            MessageRole.Assistant => new("assistant", "Assistant", false),
+            MessageRole.System => new("context", "System", true),
+            _ => new("user", "User", false),
+        },
+    };
+}
+
+/// <summary>
+/// Walks a record once and decides what a transcript shows, in which order, what is collapsed and trimmed;
+/// a renderer only says how each piece looks. Every string handed to the abstract members may hold trace text
+/// and must be escaped by the renderer.
+/// </summary>
+internal abstract class TranscriptWriter
+{
+    protected TranscriptWriter(RolloutRecord record, TranscriptOptions options)
+    {
+        Record = record;
+        Options = options;
+    }
+
+    protected RolloutRecord Record { get; }
+
+    protected TranscriptOptions Options { get; }
+
+    public string Render()
+    {
+        WriteHeader(TranscriptText.Title(Record), TranscriptText.Facts(Record), TranscriptText.SourceFacts(Record.SourceMeta));
+        foreach (var message in Record.Messages) WriteMessage(message);
+        return Finish();
+    }
+
+    private void WriteMessage(RolloutMessage message)
+    {
+        var turn = TranscriptTurn.Of(message);
+        if (turn.IsContext && !Options.IncludeContext) return;
+        if (turn.Style == "tool")
+        {
+            WriteToolResult(turn, message);
+            return;
+        }
+
+        StartTurn(turn, Meta(message.Timestamp, message.Role == MessageRole.Assistant ? message.Model : null));
+        foreach (var block in message.Content)
+        {
+            if (block.Type == ContentBlockType.Image) WriteImage(block);
+            else if (!string.IsNullOrWhiteSpace(block.Text)) WriteProse(TranscriptText.NormalizeNewlines(block.Text));
+        }
+        if (Options.IncludeReasoning && !string.IsNullOrWhiteSpace(message.ReasoningContent))
+        {
+            StartDetails("Reasoning");
+            WriteProse(TranscriptText.NormalizeNewlines(message.ReasoningContent));
+            EndDetails();
+        }
+        foreach (var call in message.ToolCalls)
+        {
+            StartDetails("Tool call: " + TranscriptText.OneLine(call.Name));
+            WriteCode(TranscriptText.PrettyJson(call.Arguments), "json");
+            EndDetails();
+        }
+        EndTurn(turn);
+    }
+
+    private void WriteToolResult(TranscriptTurn turn, RolloutMessage message)
+    {
+        var name = string.IsNullOrWhiteSpace(message.ToolName) ? null : TranscriptText.OneLine(message.ToolName);
+        var labelled = turn with
+        {
+            Label = name is null ? turn.Label : $"{turn.Label}: {name}",
+            Style = message.IsError == true ? "tool error" : turn.Style,
+        };
+        var facts = new List<string>();
+        if (message.IsError == true) facts.Add("error");
+        if (message.ExitCode is { } exit) facts.Add($"exit code {exit}");
+        if (message.ToolDuration is { } duration) facts.Add(TranscriptText.Duration(duration));
+        if (message.Timestamp is { } time) facts.Add(TranscriptText.TurnTime(time, Record.StartedAt));
+
+        StartTurn(labelled, facts.Count == 0 ? null : string.Join(TranscriptText.Separator, facts));
+        var text = message.Text;
+        var images = message.Content.Where(b => b.Type == ContentBlockType.Image).ToArray();
+        if (text.Length == 0 && images.Length == 0) WriteNote("(no output)");
+        if (text.Length > 0)
+        {
+            var trimmed = TranscriptText.Trim(text, Options.MaxToolOutputLength);
+            WriteCode(trimmed.Text, null);
+            if (trimmed.Note is not null) WriteNote(trimmed.Note);
+        }
+        foreach (var image in images) WriteImage(image);
+        EndTurn(labelled);
+    }
+
+    private string? Meta(DateTimeOffset? timestamp, string? model)
+    {
+        var parts = new List<string>(2);
+        if (timestamp is { } time) parts.Add(TranscriptText.TurnTime(time, Record.StartedAt));
+        if (!string.IsNullOrWhiteSpace(model)) parts.Add(TranscriptText.OneLine(model));
+        return parts.Count == 0 ? null : string.Join(TranscriptText.Separator, parts);
+    }
+
+    /// <summary>The title, the session facts, and the format-specific facts (collapsed; may be empty).</summary>
+    protected abstract void WriteHeader(string title, IReadOnlyList<TranscriptFact> facts, IReadOnlyList<TranscriptFact> sourceFacts);
+
+    /// <summary>Opens one message: a heading, or a collapsed block when turn.Collapsed. Meta is time and model, or null.</summary>
+    protected abstract void StartTurn(TranscriptTurn turn, string? meta);
+
+    protected abstract void EndTurn(TranscriptTurn turn);
+
+    /// <summary>Words a person or model wrote (possibly Markdown), line ends normalized.</summary>
+    protected abstract void WriteProse(string text);
+
+    /// <summary>Literal text (tool arguments and output), shown verbatim; language is "json" or null.</summary>
+    protected abstract void WriteCode(string text, string? language);
+
+    /// <summary>An image block: inline only when the format can show it safely, otherwise described.</summary>
+    protected abstract void WriteImage(ContentBlock image);
+
+    /// <summary>A short remark of ours, such as a trimming note.</summary>
+    protected abstract void WriteNote(string text);
+
+    protected abstract void StartDetails(string summary);
+
+    protected abstract void EndDetails();
+
+    protected abstract string Finish();
+}
