@@ -9,7 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RolloutTools.Format.ps1xml')
-    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout')
+    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

@@ -1,14 +1,15 @@
 using System.Text;
 using RolloutTools.Core.Model;
+using static RolloutTools.Core.Export.TranscriptText;
 
 namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// A transcript as one self-contained HTML page. Trace content is untrusted: every piece of it goes through
-/// Encode and lands in element content, never in an attribute; the one exception is an inline image's data: URL,
-/// built only from an allowed image media type and strictly base64 data. The page has no script and loads
-/// nothing: its Content-Security-Policy allows inline style and data: images only, and images given by URL are
-/// shown as text.
+/// TranscriptText.HtmlEncode and lands in element content, never in an attribute; the one exception is an inline
+/// image's data: URL, built only from an allowed image media type and strictly base64 data. The page has no
+/// script and loads nothing: its Content-Security-Policy allows inline style and data: images only, and images
+/// given by URL are shown as text.
 /// </summary>
 internal sealed class HtmlTranscript : TranscriptWriter
 {
@@ -51,9 +52,9 @@ internal sealed class HtmlTranscript : TranscriptWriter
         _output.Append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             .Append("<meta http-equiv=\"Content-Security-Policy\" content=\"").Append(ContentSecurityPolicy).Append("\">\n")
             .Append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-            .Append("<title>").Append(Encode(title)).Append("</title>\n")
-            .Append("<style>\n").Append(Style).Append("</style>\n</head>\n<body>\n<header>\n")
-            .Append("<h1>").Append(Encode(title)).Append("</h1>\n");
+            .Append("<title>").Append(HtmlEncode(title)).Append("</title>\n")
+            .Append("<style>\n").Append(Style).Append("\n</style>\n</head>\n<body>\n<header>\n")
+            .Append("<h1>").Append(HtmlEncode(title)).Append("</h1>\n");
         WriteFacts(facts);
         if (sourceFacts.Count > 0)
         {
@@ -69,8 +70,8 @@ internal sealed class HtmlTranscript : TranscriptWriter
         _output.Append("<dl class=\"facts\">\n");
         foreach (var fact in facts)
         {
-            var value = fact.IsTraceText ? $"<code>{Encode(fact.Value)}</code>" : Encode(fact.Value);
-            _output.Append("<dt>").Append(Encode(fact.Label)).Append("</dt><dd>").Append(value).Append("</dd>\n");
+            var value = fact.IsTraceText ? $"<code>{HtmlEncode(fact.Value)}</code>" : HtmlEncode(fact.Value);
+            _output.Append("<dt>").Append(HtmlEncode(fact.Label)).Append("</dt><dd>").Append(value).Append("</dd>\n");
         }
         _output.Append("</dl>\n");
     }
@@ -78,17 +79,17 @@ internal sealed class HtmlTranscript : TranscriptWriter
     // turn.Style is one of ours ("user", "tool error", ...), never trace text.
     protected override void StartTurn(TranscriptTurn turn, string? meta)
     {
-        var heading = Encode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{Encode(meta)}</span>");
+        var heading = HtmlEncode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{HtmlEncode(meta)}</span>");
         if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\">\n<summary>{heading}</summary>\n");
         else _output.Append($"<section class=\"turn {turn.Style}\">\n<h2>{heading}</h2>\n");
     }
 
     protected override void EndTurn(TranscriptTurn turn) => _output.Append(turn.Collapsed ? "</details>\n" : "</section>\n");
 
-    protected override void WriteProse(string text) => _output.Append("<div class=\"text\">").Append(Encode(text)).Append("</div>\n");
+    protected override void WriteProse(string text) => _output.Append("<div class=\"text\">").Append(HtmlEncode(text)).Append("</div>\n");
 
     protected override void WriteCode(string text, string? language) =>
-        _output.Append("<pre><code>").Append(Encode(text)).Append("</code></pre>\n");
+        _output.Append("<pre><code>").Append(HtmlEncode(text)).Append("</code></pre>\n");
 
     protected override void WriteImage(ContentBlock image)
     {
@@ -99,38 +100,18 @@ internal sealed class HtmlTranscript : TranscriptWriter
             return;
         }
         var data = TranscriptText.DescribeImageData(image);
-        if (data is not null) _output.Append("<p class=\"image-note\">[image not shown: ").Append(Encode(data)).Append("]</p>\n");
-        else if (!string.IsNullOrWhiteSpace(image.Url)) _output.Append("<p class=\"image-note\">[image not loaded: <code>").Append(Encode(image.Url)).Append("</code>]</p>\n");
+        if (data is not null) _output.Append("<p class=\"image-note\">[image not shown: ").Append(HtmlEncode(data)).Append("]</p>\n");
+        else if (!string.IsNullOrWhiteSpace(image.Url)) _output.Append("<p class=\"image-note\">[image not loaded: <code>").Append(HtmlEncode(image.Url)).Append("</code>]</p>\n");
         else _output.Append("<p class=\"image-note\">[image]</p>\n");
     }
 
-    protected override void WriteNote(string text) => _output.Append("<p class=\"note\">").Append(Encode(text)).Append("</p>\n");
+    protected override void WriteNote(string text) => _output.Append("<p class=\"note\">").Append(HtmlEncode(text)).Append("</p>\n");
 
-    protected override void StartDetails(string summary) => _output.Append("<details>\n<summary>").Append(Encode(summary)).Append("</summary>\n");
+    protected override void StartDetails(string summary) => _output.Append("<details>\n<summary>").Append(HtmlEncode(summary)).Append("</summary>\n");
 
     protected override void EndDetails() => _output.Append("</details>\n");
 
     protected override string Finish() => _output.Append("</main>\n</body>\n</html>\n").ToString();
-
-    /// <summary>The one escaping function for trace text: &amp; &lt; &gt; " ' become character references.</summary>
-    internal static string Encode(string text)
-    {
-        if (text.AsSpan().IndexOfAny("&<>\"'") < 0) return text;
-        var builder = new StringBuilder(text.Length + 16);
-        foreach (var c in text)
-        {
-            switch (c)
-            {
-                case '&': builder.Append("&amp;"); break;
-                case '<': builder.Append("&lt;"); break;
-                case '>': builder.Append("&gt;"); break;
-                case '"': builder.Append("&quot;"); break;
-                case '\'': builder.Append("&#39;"); break;
-                default: builder.Append(c); break;
-            }
-        }
-        return builder.ToString();
-    }
 
     /// <summary>
     /// A data: URL for an image that may be shown inline: base64 data (strictly A-Z a-z 0-9 + /, padded to a

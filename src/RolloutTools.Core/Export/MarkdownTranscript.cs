@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text;
 using RolloutTools.Core.Model;
 
@@ -75,7 +74,7 @@ internal sealed class MarkdownTranscript : TranscriptWriter
     // An HTML block ends at a blank line, so the summary is one line of HTML-escaped text, and the blank lines
     // around the content let Markdown inside it be parsed again.
     protected override void StartDetails(string summary) =>
-        Block($"<details>\n<summary>{WebUtility.HtmlEncode(TranscriptText.OneLine(summary))}</summary>");
+        Block($"<details>\n<summary>{TranscriptText.HtmlEncode(TranscriptText.OneLine(summary))}</summary>");
 
     protected override void EndDetails() => Block("</details>");
 
@@ -117,7 +116,7 @@ internal sealed class MarkdownTranscript : TranscriptWriter
     /// </summary>
     internal static string Prose(string text)
     {
-        var lines = TranscriptText.NormalizeNewlines(text).Split('\n');
+        var lines = TranscriptText.Clean(text).Split('\n');
         var output = new StringBuilder(text.Length + 16);
         char fenceChar = '\0';
         var fenceLength = 0;

@@ -90,9 +90,56 @@ internal static class TranscriptText
         return (bytes / (1024.0 * 1024.0)).ToString("0.#", Invariant) + " MB";
     }
 
-    /// <summary>Line ends as "\n" only, so both renderers and every platform give the same output.</summary>
-    public static string NormalizeNewlines(string text) =>
-        text.Contains('\r') ? text.Replace("\r\n", "\n").Replace('\r', '\n') : text;
+    /// <summary>
+    /// Trace text made fit to show: line ends as "\n" only (the same output on every platform), terminal escape
+    /// sequences (colours in command output) and other control characters but tab removed.
+    /// </summary>
+    public static string Clean(string text)
+    {
+        var i = 0;
+        while (i < text.Length && (text[i] is '\n' or '\t' || !char.IsControl(text[i]))) i++;
+        if (i == text.Length) return text;
+
+        var builder = new StringBuilder(text.Length);
+        builder.Append(text, 0, i);
+        while (i < text.Length)
+        {
+            var c = text[i++];
+            if (c == '\r')
+            {
+                builder.Append('\n');
+                if (i < text.Length && text[i] == '\n') i++;
+            }
+            else if (c == '\u001b')
+            {
+                i = SkipEscape(text, i);
+            }
+            else if (c is '\n' or '\t' || !char.IsControl(c))
+            {
+                builder.Append(c);
+            }
+        }
+        return builder.ToString();
+    }
+
+    /// <summary>Where the text goes on after an escape sequence whose ESC sat just before start (CSI, OSC or one character).</summary>
+    private static int SkipEscape(string text, int start)
+    {
+        if (start >= text.Length) return start;
+        var i = start + 1;
+        switch (text[start])
+        {
+            case '[':
+                while (i < text.Length && text[i] is >= '\u0020' and <= '\u003f') i++;
+                return i < text.Length && text[i] is >= '\u0040' and <= '\u007e' ? i + 1 : i;
+            case ']':
+                while (i < text.Length && text[i] != '\u0007' && text[i] != '\u001b' && text[i] != '\n') i++;
+                if (i < text.Length && text[i] == '\u0007') return i + 1;
+                return i + 1 < text.Length && text[i] == '\u001b' && text[i + 1] == '\\' ? i + 2 : i;
+            default:
+                return char.IsControl(text[start]) ? start : i;
+        }
+    }
 
     /// <summary>Text for one line: runs of whitespace (line breaks included) become one space.</summary>
     public static string OneLine(string text)
@@ -116,14 +163,15 @@ internal static class TranscriptText
     /// <summary>Cuts text longer than max characters (0: never), never inside a surrogate pair.</summary>
     public static TrimmedText Trim(string text, int max)
     {
-        if (max <= 0 || text.Length <= max) return new(NormalizeNewlines(text), null);
+        if (max <= 0 || text.Length <= max) return new(Clean(text), null);
         var cut = char.IsHighSurrogate(text[max - 1]) ? max - 1 : max;
-        return new(NormalizeNewlines(text[..cut]), $"… (trimmed: {Number(text.Length)} characters in all)");
+        return new(Clean(text[..cut]), $"… (trimmed: {Number(text.Length)} characters in all)");
     }
 
-    /// <summary>Tool-call arguments indented for reading; text that is not JSON is shown as it is.</summary>
-    public static string PrettyJson(string json)
+    /// <summary>Tool-call arguments indented for reading; text that is not JSON is shown as it is (isJson false).</summary>
+    public static string PrettyJson(string json, out bool isJson)
     {
+        isJson = false;
         if (string.IsNullOrWhiteSpace(json)) return json;
         try
         {
@@ -133,11 +181,12 @@ internal static class TranscriptText
             {
                 document.RootElement.WriteTo(writer);
             }
-            return NormalizeNewlines(Encoding.UTF8.GetString(buffer.WrittenSpan));
+            isJson = true;
+            return Clean(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
         catch (JsonException)
         {
-            return NormalizeNewlines(json);
+            return Clean(json);
         }
     }
 
@@ -173,5 +222,25 @@ internal static class TranscriptText
     {
         var padding = data.EndsWith("==", StringComparison.Ordinal) ? 2 : data.EndsWith('=') ? 1 : 0;
         return Math.Max(0, (long)data.Length * 3 / 4 - padding);
+    }
+
+    /// <summary>The one HTML-escaping function for trace text (the HTML page, and the Markdown summaries): &amp; &lt; &gt; " ' become character references.</summary>
+    public static string HtmlEncode(string text)
+    {
+        if (text.AsSpan().IndexOfAny("&<>\"'") < 0) return text;
+        var builder = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+        {
+            switch (c)
+            {
+                case '&': builder.Append("&amp;"); break;
+                case '<': builder.Append("&lt;"); break;
+                case '>': builder.Append("&gt;"); break;
+                case '"': builder.Append("&quot;"); break;
+                case '\'': builder.Append("&#39;"); break;
+                default: builder.Append(c); break;
+            }
+        }
+        return builder.ToString();
     }
 }

@@ -6,12 +6,12 @@ namespace RolloutTools.Core.Export;
 /// How one message is shown: a CSS-style name (ours, never trace text), a label, and whether it starts collapsed.
 /// IsContext marks the kinds TranscriptOptions.IncludeContext leaves out.
 /// </summary>
-internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false)
+internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false, bool IsToolResult = false)
 {
     public static TranscriptTurn Of(RolloutMessage message) => message.Kind switch
     {
-        _ when message.Role == MessageRole.Tool => new("tool", "Tool result", true),
-        MessageKind.ToolResult => new("tool", "Tool result", true),
+        _ when message.Role == MessageRole.Tool => new("tool", "Tool result", true, IsToolResult: true),
+        MessageKind.ToolResult => new("tool", "Tool result", true, IsToolResult: true),
         MessageKind.Prompt => new("user", "User", false),
         MessageKind.QueuedPrompt => new("user", "User (queued prompt)", false),
         MessageKind.Context => new("context", "Context", true, IsContext: true),
@@ -57,7 +57,7 @@ internal abstract class TranscriptWriter
     {
         var turn = TranscriptTurn.Of(message);
         if (turn.IsContext && !Options.IncludeContext) return;
-        if (turn.Style == "tool")
+        if (turn.IsToolResult)
         {
             WriteToolResult(turn, message);
             return;
@@ -67,18 +67,19 @@ internal abstract class TranscriptWriter
         foreach (var block in message.Content)
         {
             if (block.Type == ContentBlockType.Image) WriteImage(block);
-            else if (!string.IsNullOrWhiteSpace(block.Text)) WriteProse(TranscriptText.NormalizeNewlines(block.Text));
+            else if (!string.IsNullOrWhiteSpace(block.Text)) WriteProse(TranscriptText.Clean(block.Text));
         }
         if (Options.IncludeReasoning && !string.IsNullOrWhiteSpace(message.ReasoningContent))
         {
             StartDetails("Reasoning");
-            WriteProse(TranscriptText.NormalizeNewlines(message.ReasoningContent));
+            WriteProse(TranscriptText.Clean(message.ReasoningContent));
             EndDetails();
         }
         foreach (var call in message.ToolCalls)
         {
             StartDetails("Tool call: " + TranscriptText.OneLine(call.Name));
-            WriteCode(TranscriptText.PrettyJson(call.Arguments), "json");
+            var arguments = TranscriptText.PrettyJson(call.Arguments, out var isJson);
+            WriteCode(arguments, isJson ? "json" : null);
             EndDetails();
         }
         EndTurn(turn);

@@ -1,0 +1,61 @@
+using System.Management.Automation;
+using RolloutTools.Core.Export;
+
+namespace RolloutTools.Commands;
+
+/// <summary>
+/// Writes one transcript file per record into a folder, named by date, title and id. Each file is written
+/// under a temporary name and renamed into place, so none is ever left half-written.
+/// </summary>
+[Cmdlet(VerbsData.Export, "RolloutTranscript", SupportsShouldProcess = true)]
+[OutputType(typeof(FileInfo))]
+public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
+{
+    private string? _folder;
+
+    [Parameter(Mandatory = true, Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string? Destination { get; set; }
+
+    [Parameter]
+    [Alias("NoOverwrite")]
+    public SwitchParameter NoClobber { get; set; }
+
+    [Parameter]
+    public SwitchParameter Force { get; set; }
+
+    protected override void BeginProcessing()
+    {
+        _folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
+        if (File.Exists(_folder))
+        {
+            ThrowTerminatingError(new ErrorRecord(new IOException($"'{_folder}' is a file; -Destination takes a folder."), "RolloutExportPathIsFile", ErrorCategory.InvalidArgument, _folder));
+        }
+    }
+
+    protected override void ProcessRecord()
+    {
+        if (InputObject is not { } record || _folder is null) return;
+        var path = Path.Combine(_folder, Transcript.FileName(record, As));
+        if (OutputFile.Refusal(path, NoClobber, Force, append: false) is { } refusal)
+        {
+            WriteError(refusal);
+            return;
+        }
+        if (!ShouldProcess(path, "Write rollout transcript")) return;
+        try
+        {
+            Directory.CreateDirectory(_folder);
+            using var file = new AtomicFile(path, append: false, OutputFile.Encoding(OutputFile.DefaultEncoding));
+            file.WriteText(Transcript.Render(record, As, Options));
+            if (Force) OutputFile.AllowReplace(path);
+            file.Commit();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            WriteError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, path));
+            return;
+        }
+        WriteObject(new FileInfo(path));
+    }
+}
