@@ -9,7 +9,7 @@
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('RolloutTools.Format.ps1xml')
-    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript')
+    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript', 'Protect-AgentRollout')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()

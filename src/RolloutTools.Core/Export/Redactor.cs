@@ -256,9 +256,11 @@ public sealed class Redactor
     /// </summary>
     private static IEnumerable<SecretRule> HomeRules(string? homeDirectory)
     {
-        var home = homeDirectory?.Trim().TrimEnd('/', '\\');
-        var parts = home?.Split('/', '\\', StringSplitOptions.RemoveEmptyEntries) ?? Array.Empty<string>();
-        if (home is null || parts.Length == 0 || (parts.Length == 1 && parts[0].EndsWith(':'))) yield break;
+        if (homeDirectory is null) yield break;
+        var home = homeDirectory.Trim().TrimEnd('/', '\\');
+        var parts = home.Split(new[] { '/', '\\' }, StringSplitOptions.RemoveEmptyEntries);
+        var rooted = home.StartsWith('/') || home.StartsWith('\\') || (home.Length >= 2 && home[1] == ':');
+        if (!rooted || parts.Length == 0 || (parts.Length == 1 && parts[0].EndsWith(':'))) yield break;
         var windows = home.Contains('\\') || (home.Length >= 2 && home[1] == ':');
         var user = parts[^1];
         var options = RegexOptions.CultureInvariant | (windows ? RegexOptions.IgnoreCase : RegexOptions.None);

@@ -2,6 +2,16 @@ using System.Text.RegularExpressions;
 
 namespace RolloutTools.Core.Export;
 
+/// <summary>The part of the text a rule replaces.</summary>
+internal readonly record struct SecretSpan(int Index, int Length)
+{
+    public static SecretSpan Of(Capture capture) => new(capture.Index, capture.Length);
+
+    /// <summary>From a capture made inside a lookbehind (the regex starts at a rare character and looks back
+    /// for the rest) to the end of the match.</summary>
+    public static SecretSpan From(Capture start, Match match) => new(start.Index, match.Index + match.Length - start.Index);
+}
+
 /// <summary>
 /// One kind of secret: a regex, a cheap test that must pass before the regex runs at all, and a judge that
 /// picks the part of a match to replace (the "secret" group when the regex has one, else the whole match)
@@ -9,7 +19,7 @@ namespace RolloutTools.Core.Export;
 /// </summary>
 internal sealed class SecretRule
 {
-    public SecretRule(string kind, Regex regex, Func<string, bool>? mightMatch = null, Func<string, Match, Group?>? judge = null, string? replacement = null)
+    public SecretRule(string kind, Regex regex, Func<string, bool>? mightMatch = null, Func<string, Match, SecretSpan?>? judge = null, string? replacement = null)
     {
         Kind = kind;
         Regex = regex;
@@ -25,7 +35,7 @@ internal sealed class SecretRule
     /// <summary>Null: always run the regex.</summary>
     public Func<string, bool>? MightMatch { get; }
 
-    public Func<string, Match, Group?> Judge { get; }
+    public Func<string, Match, SecretSpan?> Judge { get; }
 
     public string Replacement { get; }
 }
@@ -45,16 +55,21 @@ internal static partial class SecretPatterns
 
     private const string Marker = "[REDACTED:";
 
-    /// <summary>The order rules run in; Redactor puts custom patterns before and home paths after.</summary>
+    /// <summary>
+    /// The order rules run in; Redactor puts custom patterns before and home paths after. A rule whose regex
+    /// starts with a literal (-----BEGIN, eyJ, sk-, gh, AIza) needs no prefilter: the regex engine searches
+    /// for that literal itself. The others are written to start at a rare character (://, @, the = or : of
+    /// an assignment) and look back for the rest, so a corpus is not tried at every letter.
+    /// </summary>
     public static IReadOnlyList<SecretRule> BuiltIn { get; } = new SecretRule[]
     {
-        new("private-key", PrivateKey(), t => t.Contains("PRIVATE KEY", StringComparison.Ordinal)),
-        new("jwt", Jwt(), t => t.Contains("eyJ", StringComparison.Ordinal)),
-        new("anthropic-key", AnthropicKey(), t => t.Contains("sk-ant-", StringComparison.Ordinal)),
-        new("openai-key", OpenAIKey(), t => t.Contains("sk-", StringComparison.Ordinal), (_, m) => LooksRandom(m.Value.AsSpan(3)) ? m : null),
-        new("github-token", GitHubToken(), t => ContainsAny(t, StringComparison.Ordinal, "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_")),
+        new("private-key", PrivateKey()),
+        new("jwt", Jwt()),
+        new("anthropic-key", AnthropicKey()),
+        new("openai-key", OpenAIKey(), judge: (_, m) => LooksRandom(m.ValueSpan[3..]) ? SecretSpan.Of(m) : null),
+        new("github-token", GitHubToken()),
         new("slack-token", SlackToken(), t => ContainsAny(t, StringComparison.Ordinal, "xox", "hooks.slack.com")),
-        new("google-api-key", GoogleApiKey(), t => t.Contains("AIza", StringComparison.Ordinal)),
+        new("google-api-key", GoogleApiKey()),
         new("aws-access-key", AwsAccessKey(), t => ContainsAny(t, StringComparison.Ordinal, "AKIA", "ASIA", "ABIA", "ACCA")),
         new(AwsSecretKind, AwsSecretKey(), t => t.Contains("secret", StringComparison.OrdinalIgnoreCase)),
         new("connection-string", UrlCredentials(), t => t.Contains("://", StringComparison.Ordinal) && t.Contains('@'), JudgeUrlPassword),
@@ -69,7 +84,7 @@ internal static partial class SecretPatterns
     /// <summary>PEM and PGP private key blocks, also when the newlines are JSON-escaped (a key pasted into
     /// a JSON string, a service-account file read by a tool). A block cut off before its END line is
     /// redacted as far as its base64 lines go; a BEGIN line alone (code that looks for one) is left.</summary>
-    [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:(?:\s|\\+[rnt])+[A-Za-z][A-Za-z0-9-]*:[^\r\n\\]*)*(?:(?:\s|\\+[rnt])+[A-Za-z0-9+/=]{16,})+(?:(?:\s|\\+[rnt])+[A-Za-z0-9+/=]{1,15})?(?:(?:\s|\\+[rnt])*-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?")]
+    [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:(?:\s|\\+[rnt])+[A-Za-z][A-Za-z0-9-]*:[^\r\n\\]*)*(?:(?:\s|\\+[rnt])+(?:[A-Za-z0-9+/=]|\\/){16,})+(?:(?:\s|\\+[rnt])+(?:[A-Za-z0-9+/=]|\\/){1,15})?(?:(?:\s|\\+[rnt])*-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?")]
     private static partial Regex PrivateKey();
 
     /// <summary>header.payload.signature, both JSON parts base64url of "{" + quote, hence "eyJ".</summary>
@@ -94,7 +109,7 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])")]
     private static partial Regex GoogleApiKey();
 
-    /// <summary>Access key ids. AWS's documented example (AKIAIOSFODNN7EXAMPLE) is redacted like any other:
+    /// <summary>Access key ids. AWS's documented example (AKIA…EXAMPLE) is redacted like any other:
     /// the rule cannot tell it from a real one by shape, and a special case would be one more thing to trust.</summary>
     [GeneratedRegex(@"(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])")]
     private static partial Regex AwsAccessKey();
@@ -108,12 +123,13 @@ internal static partial class SecretPatterns
 
     /// <summary>scheme://user:password@host; scheme, user and host stay. postgres://localhost:5432/db has no
     /// @ and http://host:8080/a@b has a slash before it, so neither matches.</summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}://[^\s:@/?#'""`\\<>\[\]{}]*:(?<secret>[^\s@/'""`\\<>]+)@(?=[A-Za-z0-9\[])")]
+    [GeneratedRegex(@"(?<=[A-Za-z0-9])://[^\s:@/?#'""`\\<>\[\]{}]*:(?<secret>[^\s@/'""`\\<>]+)@(?=[A-Za-z0-9\[])")]
     private static partial Regex UrlCredentials();
 
-    /// <summary>ADO.NET / ODBC style "…;Password=…;…" and "Pwd=…". The judge wants a neighbouring key=value
-    /// pair, so a lone PWD=/home/x (the shell's working directory) is not a connection string.</summary>
-    [GeneratedRegex(@"(?<![\w-])(?:password|pwd)[ \t]*=[ \t]*(?<secret>""[^""\r\n]*""|'[^'\r\n]*'|[^;\r\n""'\\]*[^;\r\n""'\\\s])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    /// <summary>ADO.NET / ODBC style "…;Password=…;…" and "Pwd=…", written without spaces around "=". The
+    /// judge wants a neighbouring Key=value pair and a value that is not code, so PWD=/home/x (the shell's
+    /// working directory) and password=compute(); count=0; (C) are not connection strings.</summary>
+    [GeneratedRegex(@"(?<![\w-])(?:password|pwd)=(?<secret>""[^""\r\n]*""|'[^'\r\n]*'|[^;\r\n""'\\]*[^;\r\n""'\\\s])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex AdoPassword();
 
     // ---- generic credentials ------------------------------------------------------------------------------
@@ -126,7 +142,7 @@ internal static partial class SecretPatterns
     /// Keys may carry a prefix (DB_PASSWORD, PGPASSWORD, x-api-key) but not a suffix (PASSWORD_MIN_LENGTH,
     /// get_password(), tokens), and == is a comparison, not an assignment.
     /// </summary>
-    [GeneratedRegex(@"(?<key>pass(?:word|wd|phrase)|secret|token|api[_-]?key|apikey|(?:secret|access|private|signing|encryption|auth|client|master)[_-]?key|(?<=[_.-])pwd)(?:\\?[""'])?[ \t]*(?::=|=>|=(?!=)|:(?!:))[ \t]*(?:(?<q>\\?[""'`])(?<secret>(?:(?!\k<q>)[^\r\n]){1,1024})\k<q>|(?<secret>(?>[^\s""'`,;&|(){}\[\]<>\\]{6,1024}))(?![(\[]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(?<key>pass(?:word|wd|phrase)|secret|token|api[_-]?key|apikey|(?:secret|access|private|signing|encryption|auth|client|master)[_-]?key|(?<=[_.-])pwd)(?:\\?[""'])?[ \t]*)(?::=|=>|=(?!=)|:(?!:))[ \t]*(?:(?<q>\\?[""'`])(?<secret>(?:(?!\k<q>)[^\r\n]){1,1024})\k<q>|(?<secret>(?>[^\s""'`,;&|(){}\[\]<>\\]{6,1024}))(?![(\[]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Assignment();
 
     /// <summary>A property name that says its value is a credential (used by the JSON walk).</summary>
@@ -159,7 +175,7 @@ internal static partial class SecretPatterns
     /// foo@2.0.0, icon@2x.png, x@self.weight (matrix product) and user@localhost out; // before the local part
     /// is a URL's user, not an address.
     /// </summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9._%+-]|//)(?<local>[A-Za-z0-9][A-Za-z0-9._%+-]*)@(?!\d+x\.)(?<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2}|com|net|org|edu|gov|mil|int|info|biz|name|pro|mobi|aero|coop|museum|io|ai|dev|app|cloud|tech|xyz|online|site|email|mail|page|blog|shop|store|live|life|world|today|news|media|agency|company|solutions|services|systems|network|digital|group|team|works|studio|design|software|tools|codes|space|zone|global|center|club|ltd|inc|llc|health|art|finance|capital|consulting|academy|school|university|family|house|science|games|social|chat|link|click|one|top|work|run|sh|icu|vip|asia|africa|eu|jobs|travel))(?![A-Za-z0-9-]|\.[A-Za-z0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(?<![A-Za-z0-9._%+-]|//)(?<local>[A-Za-z0-9][A-Za-z0-9._%+-]*))@(?!\d+x\.)(?<domain>(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:[A-Za-z]{2}|com|net|org|edu|gov|mil|int|info|biz|name|pro|mobi|aero|coop|museum|io|ai|dev|app|cloud|tech|xyz|online|site|email|mail|page|blog|shop|store|live|life|world|today|news|media|agency|company|solutions|services|systems|network|digital|group|team|works|studio|design|software|tools|codes|space|zone|global|center|club|ltd|inc|llc|health|art|finance|capital|consulting|academy|school|university|family|house|science|games|social|chat|link|click|one|top|work|run|sh|icu|vip|asia|africa|eu|jobs|travel))(?![A-Za-z0-9-]|\.[A-Za-z0-9])", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Email();
 
     /// <summary>/home/name, /Users/name (also Git Bash /c/Users and WSL /mnt/c/Users), with JSON-escaped
@@ -170,55 +186,57 @@ internal static partial class SecretPatterns
 
     /// <summary>C:\Users\name with \, / or JSON-escaped \\ separators; a name with one space (John Smith)
     /// only when a separator follows it. Public and Default are not a person's.</summary>
-    [GeneratedRegex(@"(?<![\w])[A-Za-z]:(?:\\+|/)users(?:\\+|/)(?!(?:public|default|default user|all users)(?:\\|/|$|[""'\s]))(?:[\p{L}\p{N}_][\p{L}\p{N}_.$-]* [\p{L}\p{N}_][\p{L}\p{N}_.$-]*(?=\\|/)|[\p{L}\p{N}_](?:[\p{L}\p{N}_.$-]*[\p{L}\p{N}_$-])?(?![\p{L}\p{N}_$-]|\.[\p{L}\p{N}_$-]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(?<![\w])(?<drive>[A-Za-z])):(?:\\+|/)users(?:\\+|/)(?!(?:public|default|default user|all users)(?:\\|/|$|[""'\s]))(?:[\p{L}\p{N}_][\p{L}\p{N}_.$-]* [\p{L}\p{N}_][\p{L}\p{N}_.$-]*(?=\\|/)|[\p{L}\p{N}_](?:[\p{L}\p{N}_.$-]*[\p{L}\p{N}_$-])?(?![\p{L}\p{N}_$-]|\.[\p{L}\p{N}_$-]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex WindowsHome();
 
+    /// <summary>Windows first: C:/Users/bob is one Windows home, not C: and a Unix /Users/bob.</summary>
     public static IReadOnlyList<SecretRule> GenericHomes { get; } = new SecretRule[]
     {
-        new(HomePathKind, UnixHome(), t => t.Contains("/home", StringComparison.Ordinal) || t.Contains("/Users", StringComparison.Ordinal)
-            || t.Contains("\\/home", StringComparison.Ordinal) || t.Contains("\\/Users", StringComparison.Ordinal), replacement: "~"),
-        new(HomePathKind, WindowsHome(), t => t.Contains("users", StringComparison.OrdinalIgnoreCase) && t.Contains(':'), replacement: "~"),
+        new(HomePathKind, WindowsHome(), t => t.Contains("users", StringComparison.OrdinalIgnoreCase) && t.Contains(':'), (_, m) => SecretSpan.From(m.Groups["drive"], m), "~"),
+        new(HomePathKind, UnixHome(), t => t.Contains("/home", StringComparison.Ordinal) || t.Contains("/Users", StringComparison.Ordinal), replacement: "~"),
     };
 
     // ---- judges -------------------------------------------------------------------------------------------
 
-    public static Group? SecretOrWhole(string text, Match match)
+    public static SecretSpan? SecretOrWhole(string text, Match match)
     {
         var secret = match.Groups["secret"];
-        return secret.Success ? secret : match;
+        return SecretSpan.Of(secret.Success ? secret : match);
     }
 
-    private static Group? JudgeUrlPassword(string text, Match match)
+    private static SecretSpan? JudgeUrlPassword(string text, Match match)
     {
         var secret = match.Groups["secret"];
-        return IsTemplateOrMask(secret.Value) ? null : secret;
+        return IsTemplateOrMask(secret.Value) ? null : SecretSpan.Of(secret);
     }
 
-    private static Group? JudgeAdoPassword(string text, Match match)
+    private static SecretSpan? JudgeAdoPassword(string text, Match match)
     {
         var secret = match.Groups["secret"];
         var value = secret.Value.Trim('"', '\'');
-        if (value.Length == 0 || IsTemplateOrMask(value) || IsPathOrUrl(value)) return null;
-        return AfterSemicolon(text, match.Index) || BeforeAnotherPair(text, match.Index + match.Length) ? secret : null;
+        if (value.Length == 0 || IsTemplateOrMask(value) || IsPathOrUrl(value) || value.Contains('(') || (value.Contains('.') && CodeName().IsMatch(value))) return null;
+        return AfterSemicolon(text, match.Index) || BeforeAnotherPair(text, match.Index + match.Length) ? SecretSpan.Of(secret) : null;
     }
 
-    private static Group? JudgeAssignment(string text, Match match)
+    private static SecretSpan? JudgeAssignment(string text, Match match)
     {
         var secret = match.Groups["secret"];
-        var key = match.Groups["key"].Value;
-        var literal = match.Groups["q"].Success ? IsQuotedLiteral(secret.Value, key) : IsUnquotedLiteral(secret.Value);
-        return literal ? secret : null;
+        var key = match.Groups["key"];
+        if (IsPublicKeyToken(text.AsSpan(0, key.Index + key.Length))) return null;
+        var literal = match.Groups["q"].Success ? IsQuotedLiteral(secret.Value, key.Value) : IsUnquotedLiteral(secret.Value);
+        return literal ? SecretSpan.Of(secret) : null;
     }
 
-    private static Group? JudgeAuthorization(string text, Match match)
+    private static SecretSpan? JudgeAuthorization(string text, Match match)
     {
         var secret = match.Groups["secret"];
-        return LooksRandom(secret.ValueSpan) ? secret : null;
+        return HasDigitAndLetter(secret.ValueSpan) ? SecretSpan.Of(secret) : null;
     }
 
-    private static Group? JudgeEmail(string text, Match match)
+    private static SecretSpan? JudgeEmail(string text, Match match)
     {
-        var local = match.Groups["local"].Value;
+        var localGroup = match.Groups["local"];
+        var local = localGroup.Value;
         var domain = match.Groups["domain"].Value;
         if (local.Equals("git", StringComparison.OrdinalIgnoreCase)
             || local.Equals("noreply", StringComparison.OrdinalIgnoreCase)
@@ -230,7 +248,7 @@ internal static partial class SecretPatterns
         {
             if (domain.Equals(reserved, StringComparison.OrdinalIgnoreCase) || domain.EndsWith("." + reserved, StringComparison.OrdinalIgnoreCase)) return null;
         }
-        return match;
+        return SecretSpan.From(localGroup, match);
     }
 
     /// <summary>RFC 2606 names, for documentation: user@example.com is nobody's address.</summary>
@@ -241,13 +259,15 @@ internal static partial class SecretPatterns
     /// <summary>
     /// The value of a key that names a secret, written as a string literal (in code, in a config file, or
     /// as a JSON property value). Empty, padded, masked and templated strings are not secrets; neither are
-    /// paths. Keys ending in "token" also name tokenizer output ("token": " the"), so those values must look
-    /// like a credential: eight or more characters and no spaces.
+    /// paths, nor a lone name without digits: Python's forward-referenced annotations (private_key:
+    /// "_RSAPrivateKey") and lookup tables (CHALLENGE_PASSWORD: "challengePassword") are code, and a
+    /// password that is one plain word is left to the reader. Keys ending in "token" also name tokenizer
+    /// output ("token": " the"), so those values must look like a credential: 8+ characters, no spaces.
     /// </summary>
     public static bool IsQuotedLiteral(string value, string key)
     {
         if (value.Length == 0 || char.IsWhiteSpace(value[0]) || char.IsWhiteSpace(value[^1])) return false;
-        if (IsTemplateOrMask(value) || IsPathOrUrl(value)) return false;
+        if (IsTemplateOrMask(value) || IsPathOrUrl(value) || CodeName().IsMatch(value)) return false;
         if (key.EndsWith("token", StringComparison.OrdinalIgnoreCase) && (value.Length < 8 || value.Any(char.IsWhiteSpace))) return false;
         return true;
     }
@@ -255,12 +275,13 @@ internal static partial class SecretPatterns
     /// <summary>
     /// An unquoted value (shell, YAML, .env, code) of 6+ characters is a literal unless it is code: a name or
     /// member access without digits, a variable ($VAR, ${VAR}, %VAR%), a reference (&amp;x, *p, @attr, !Ref), a
-    /// path, a URL, a number or a mask.
+    /// path, a URL, a number, a mask, or a Sphinx role (:py:class:). Trailing sentence punctuation does not
+    /// make a word a literal (":param token: REQUIRED.").
     /// </summary>
     public static bool IsUnquotedLiteral(string value)
     {
-        if ("$%@&*!#~-".Contains(value[0])) return false;
-        if (IsTemplateOrMask(value) || IsPathOrUrl(value) || CodeName().IsMatch(value)) return false;
+        if ("$%@&*!#~-:".Contains(value[0])) return false;
+        if (IsTemplateOrMask(value) || IsPathOrUrl(value) || CodeName().IsMatch(value.TrimEnd('.', ':', '!', '?'))) return false;
         return !value.All(c => char.IsAsciiDigit(c) || c is '.' or '_' or ',');
     }
 
@@ -270,8 +291,13 @@ internal static partial class SecretPatterns
     {
         if (value.Contains(Marker, StringComparison.Ordinal)) return null;
         if (AwsSecretName().IsMatch(propertyName) && AwsSecretValue().IsMatch(value)) return AwsSecretKind;
-        return SecretName().IsMatch(propertyName) && IsQuotedLiteral(value, propertyName) ? PasswordKind : null;
+        return SecretName().IsMatch(propertyName) && !IsPublicKeyToken(propertyName) && IsQuotedLiteral(value, propertyName) ? PasswordKind : null;
     }
+
+    /// <summary>.NET's PublicKeyToken (in assembly names, project files, app.config) is a hash of a public key.</summary>
+    private static bool IsPublicKeyToken(ReadOnlySpan<char> name) =>
+        name.EndsWith("PublicKeyToken", StringComparison.OrdinalIgnoreCase) || name.EndsWith("public_key_token", StringComparison.OrdinalIgnoreCase);
+
 
     private static bool IsTemplateOrMask(string value) =>
         value.Contains(Marker, StringComparison.Ordinal)
@@ -303,6 +329,9 @@ internal static partial class SecretPatterns
         return upper >= 2 && lower >= 2;
     }
 
+    /// <summary>A credential after Bearer/Basic, not a word (Basic Input/Output System, basic username/password).</summary>
+    private static bool HasDigitAndLetter(ReadOnlySpan<char> value) => value.IndexOfAnyInRange('0', '9') >= 0 && value.IndexOfAnyInRange('A', 'Z') + value.IndexOfAnyInRange('a', 'z') > -2;
+
     private static bool AfterSemicolon(string text, int index)
     {
         var i = index - 1;
@@ -320,7 +349,7 @@ internal static partial class SecretPatterns
         while (i < text.Length && text[i] is ' ' or '\t') i++;
         var start = i;
         while (i < text.Length && (char.IsAsciiLetterOrDigit(text[i]) || text[i] is ' ' or '_')) i++;
-        return i > start && char.IsAsciiLetter(text[start]) && i < text.Length && text[i] == '=';
+        return i > start && char.IsAsciiLetter(text[start]) && text[i - 1] != ' ' && i < text.Length && text[i] == '=';
     }
 
     private static bool ContainsAny(string text, StringComparison comparison, params string[] needles)
