@@ -42,6 +42,13 @@ public sealed class DiagnosticList
 
     public int ErrorCount => _items.Count(d => d.Severity == DiagnosticSeverity.Error);
 
+    /// <summary>No record came of the file: one error when its lines were damaged, else a warning that it is empty.</summary>
+    public void NothingRead()
+    {
+        if (ErrorCount > 0) Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
+        else Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
+    }
+
     public void Warn(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Warning, errorId, line, detail);
 
     public void Error(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Error, errorId, line, detail);

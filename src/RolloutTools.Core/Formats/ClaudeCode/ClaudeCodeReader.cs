@@ -93,8 +93,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
             if (transcript.Values == 0)
             {
-                if (diagnostics.ErrorCount > 0) diagnostics.Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
-                else diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
+                diagnostics.NothingRead();
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
             if (!transcript.Entries.Exists(e => e.IsConversational))

@@ -80,8 +80,7 @@ public sealed class CodexReader : IRolloutReader
 
             if (transcript is null || transcript.Values == 0)
             {
-                if (diagnostics.ErrorCount > 0) diagnostics.Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
-                else diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
+                diagnostics.NothingRead();
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
 

@@ -58,14 +58,8 @@ public sealed class NormalizedReader : IRolloutReader
                 if (record is not null) records++;
                 if (record is not null || news.Length > 0) yield return new ReadResult(source, record, null, news);
             }
+            if (records == 0) diagnostics.NothingRead();
             var tail = diagnostics.Items.Skip(reported).ToList();
-            if (records == 0)
-            {
-                var empty = new DiagnosticList(source.DisplayPath);
-                if (diagnostics.ErrorCount > 0) empty.Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
-                else empty.Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no record.");
-                tail.AddRange(empty.Items);
-            }
             if (tail.Count > 0) yield return new ReadResult(source, null, null, tail);
         }
     }
