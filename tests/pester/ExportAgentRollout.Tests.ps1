@@ -57,13 +57,19 @@ Describe 'Export-AgentRollout' {
         }
     }
 
-    It 'writes ShareGPT conversations' {
+    It 'writes ShareGPT conversations whose turns alternate' {
         $share = Join-Path $TestDrive 'share.jsonl'
-        $records | Export-AgentRollout -Path $share -As ShareGPT -IncludeReasoning -ExcludeSidechain -WarningAction SilentlyContinue
+        $records | Export-AgentRollout -Path $share -As ShareGPT -IncludeReasoning -ExcludeSidechain -WarningVariable warnings -WarningAction SilentlyContinue
         $lines = Get-Content -LiteralPath $share | ForEach-Object { $_ | ConvertFrom-Json -Depth 50 }
+        ($lines.Count + $warnings.Count) | Should -Be ($records | Where-Object { -not $_.IsSidechain }).Count
         $lines.conversations.from | Sort-Object -Unique | Should -Be @('function_call', 'gpt', 'human', 'observation', 'system')
-        ($lines.conversations.value -match '^<think>').Count | Should -BeGreaterThan 0
-        $lines.Count | Should -BeLessThan ($records | Where-Object { -not $_.IsSidechain }).Count + 1
+        foreach ($line in $lines) {
+            $turns = @($line.conversations | Where-Object from -ne 'system')
+            for ($i = 0; $i -lt $turns.Count; $i++) {
+                $turns[$i].from | Should -BeIn ($(if ($i % 2 -eq 0) { 'human', 'observation' } else { 'gpt', 'function_call' }))
+            }
+            $turns[-1].from | Should -BeIn 'gpt', 'function_call'
+        }
     }
 
     It 'cuts long tool output with a visible marker and can leave images out' {

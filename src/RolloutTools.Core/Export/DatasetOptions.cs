@@ -1,3 +1,5 @@
+using RolloutTools.Core.Model;
+
 namespace RolloutTools.Core.Export;
 
 /// <summary>The shapes a dataset line can take.</summary>
@@ -27,4 +29,7 @@ public sealed record DatasetOptions
 
     /// <summary>Leave subagent transcripts out.</summary>
     public bool ExcludeSidechain { get; init; }
+
+    /// <summary>Whether the record is one the switches keep (a filter, as opposed to a record a shape rejects).</summary>
+    public bool Includes(RolloutRecord record) => !(ExcludeSidechain && record.IsSidechain);
 }

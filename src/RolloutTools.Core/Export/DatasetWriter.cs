@@ -23,7 +23,7 @@ public sealed class DatasetWriter
     public ReadOnlyMemory<byte>? Line(RolloutRecord record, out string? rejection)
     {
         rejection = null;
-        if (_options.ExcludeSidechain && record.IsSidechain)
+        if (!_options.Includes(record))
         {
             rejection = "it is a subagent's transcript and -ExcludeSidechain is set";
             return null;
@@ -43,9 +43,9 @@ public sealed class DatasetWriter
             {
                 case DatasetFormat.Normalized: RecordJsonWriter.Write(writer, curated); break;
                 case DatasetFormat.OpenAIChat: OpenAIChatWriter.Write(writer, messages, _options.IncludeReasoning); break;
-                default: ShareGptWriter.Write(writer, messages, _options.IncludeReasoning); break;
+                default: rejection = ShareGptWriter.Write(writer, messages, _options.IncludeReasoning); break;
             }
         }
-        return _buffer.WrittenMemory;
+        return rejection is null ? _buffer.WrittenMemory : (ReadOnlyMemory<byte>?)null;
     }
 }

@@ -6,42 +6,67 @@ namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// {"conversations": [{"from", "value"}], "tools", "images"} as the common SFT trainers (LLaMA-Factory,
-/// Axolotl) read ShareGPT: system, human, gpt, function_call (a JSON {name, arguments}, or a list of them
-/// for parallel calls) and observation. Reasoning, when asked for, leads the gpt value in &lt;think&gt; tags;
-/// a user image is an &lt;image&gt; placeholder with its data URL in "images".
+/// Axolotl) read ShareGPT. Turns alternate strictly, as LLaMA-Factory requires: an optional leading system
+/// turn, then input (human, or observation after a call) and output (gpt, or function_call: a JSON
+/// {name, arguments}, or a list of them for parallel calls). Adjacent turns of one kind are joined; an
+/// assistant message that calls tools becomes its function_call turn alone (its text and reasoning have no
+/// place there); trailing input turns are dropped. Reasoning, when asked for, leads a gpt value in
+/// &lt;think&gt; tags; a user image is an &lt;image&gt; placeholder with its data URL in "images".
 /// </summary>
 internal static class ShareGptWriter
 {
-    public static void Write(Utf8JsonWriter w, IReadOnlyList<RolloutMessage> messages, bool includeReasoning)
+    private const string System = "system";
+    private const string Human = "human";
+    private const string Observation = "observation";
+    private const string Gpt = "gpt";
+    private const string FunctionCall = "function_call";
+
+    /// <summary>Null when written; otherwise why the conversation cannot be a ShareGPT line (nothing is written).</summary>
+    public static string? Write(Utf8JsonWriter w, IReadOnlyList<RolloutMessage> messages, bool includeReasoning)
     {
         var images = new List<string>();
+        var turns = new List<(string From, string Value)>();
+        foreach (var message in messages)
+        {
+            var turn = message.Role switch
+            {
+                MessageRole.System when turns.TrueForAll(t => t.From == System) => (System, DatasetText.Of(message)),
+                MessageRole.System => (Human, DatasetText.Of(message)),
+                MessageRole.User => (Human, string.Join("\n\n", message.Content.Select(b =>
+                {
+                    if (b.Type == ContentBlockType.Text) return b.Text;
+                    images.Add(DatasetText.ImageUrl(b));
+                    return "<image>";
+                }))),
+                MessageRole.Tool => (Observation, DatasetText.Of(message)),
+                _ when message.ToolCalls.Count > 0 => (FunctionCall, Calls(message.ToolCalls)),
+                _ => (Gpt, (includeReasoning && message.ReasoningContent is { } r ? $"<think>\n{r}\n</think>\n\n" : string.Empty) + message.Text),
+            };
+            if (turns.Count > 0 && turns[^1].From == turn.Item1) turns[^1] = (turn.Item1, turns[^1].Value + "\n\n" + turn.Item2);
+            else turns.Add(turn);
+        }
+        while (turns.Count > 0 && turns[^1].From is Human or Observation) turns.RemoveAt(turns.Count - 1);
+
+        var first = turns.FindIndex(t => t.From != System);
+        for (var i = first; i >= 0 && i < turns.Count; i++)
+        {
+            var input = (i - first) % 2 == 0;
+            if (input != (turns[i].From is Human or Observation))
+            {
+                return $"its turns do not alternate between input and output at turn {i + 1} ({turns[i - 1].From}, then {turns[i].From})";
+            }
+        }
+        if (first < 0 || turns.Count == first) return "it has no assistant turn to learn from";
+
         w.WriteStartObject();
         w.WritePropertyName("conversations");
         w.WriteStartArray();
-        foreach (var message in messages)
+        foreach (var (from, value) in turns)
         {
-            switch (message.Role)
-            {
-                case MessageRole.System:
-                    Turn(w, "system", DatasetText.Of(message));
-                    break;
-                case MessageRole.User:
-                    Turn(w, "human", string.Join("\n\n", message.Content.Select(b =>
-                    {
-                        if (b.Type == ContentBlockType.Text) return b.Text;
-                        images.Add(DatasetText.ImageUrl(b));
-                        return "<image>";
-                    })));
-                    break;
-                case MessageRole.Tool:
-                    Turn(w, "observation", DatasetText.Of(message));
-                    break;
-                default:
-                    var thinking = includeReasoning && message.ReasoningContent is { } r ? $"<think>\n{r}\n</think>\n\n" : string.Empty;
-                    if (message.Text.Length > 0 || (thinking.Length > 0 && message.ToolCalls.Count == 0)) Turn(w, "gpt", thinking + message.Text);
-                    if (message.ToolCalls.Count > 0) Turn(w, "function_call", Calls(message.ToolCalls));
-                    break;
-            }
+            w.WriteStartObject();
+            w.WriteString("from", from);
+            w.WriteString("value", value);
+            w.WriteEndObject();
         }
         w.WriteEndArray();
         if (messages.Any(m => m.ToolCalls.Count > 0))
@@ -56,14 +81,7 @@ internal static class ShareGptWriter
             w.WriteEndArray();
         }
         w.WriteEndObject();
-    }
-
-    private static void Turn(Utf8JsonWriter w, string from, string value)
-    {
-        w.WriteStartObject();
-        w.WriteString("from", from);
-        w.WriteString("value", value);
-        w.WriteEndObject();
+        return null;
     }
 
     private static string Calls(IReadOnlyList<ToolCall> calls) => JsonText.Write(w =>

@@ -16,6 +16,7 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     private const string LiteralPathSet = "LiteralPath";
     private AtomicFile? _file;
     private DatasetWriter? _writer;
+    private DatasetOptions? _options;
     private string? _target;
     private int _written;
     private int _skipped;
@@ -39,8 +40,9 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     [Parameter]
     public SwitchParameter IncludeReasoning { get; set; }
 
+    /// <summary>Tool results longer than this are cut with a marker; 0 (the default) keeps them whole.</summary>
     [Parameter]
-    [ValidateRange(1, int.MaxValue)]
+    [ValidateRange(0, int.MaxValue)]
     public int MaxToolOutputLength { get; set; }
 
     [Parameter]
@@ -79,19 +81,27 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         {
             ThrowTerminatingError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, _target));
         }
-        _writer = new DatasetWriter(new DatasetOptions
+        _options = new DatasetOptions
         {
             Format = As,
             IncludeReasoning = IncludeReasoning,
             MaxToolOutputLength = MaxToolOutputLength > 0 ? MaxToolOutputLength : null,
             ExcludeImages = ExcludeImages,
             ExcludeSidechain = ExcludeSidechain,
-        });
+        };
+        _writer = new DatasetWriter(_options);
     }
 
     protected override void ProcessRecord()
     {
-        if (_file is null || _writer is null || InputObject is null) return;
+        if (_file is null || _writer is null || _options is null || InputObject is null) return;
+        if (!_options.Includes(InputObject))
+        {
+            // A filter the person asked for: worth a verbose note, not a warning per record.
+            _skipped++;
+            WriteVerbose($"Left out {InputObject.TraceId}: a subagent's transcript, and -ExcludeSidechain is set.");
+            return;
+        }
         if (_writer.Line(InputObject, out var rejection) is { } line)
         {
             _file.WriteLine(line.Span);

@@ -12,6 +12,7 @@ namespace RolloutTools.Commands;
 public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
 {
     private string? _folder;
+    private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -56,6 +57,7 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
             WriteError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, path));
             return;
         }
+        if (!_written.Add(path)) WriteWarning($"'{path}' was written twice in this run (the same trace read twice?); the later record's transcript replaced the earlier.");
         WriteObject(new FileInfo(path));
     }
 }

@@ -94,13 +94,33 @@ public sealed class DatasetWriterTests
             "{\"from\":\"human\",\"value\":\"What is in a.txt?\\n\\n<image>\"}," +
             "{\"from\":\"function_call\",\"value\":\"{\\\"name\\\":\\\"Read\\\",\\\"arguments\\\":{\\\"file_path\\\":\\\"a.txt\\\",\\\"limit\\\":10}}\"}," +
             "{\"from\":\"observation\",\"value\":\"0123456789ABCDEF\"}," +
-            "{\"from\":\"gpt\",\"value\":\"It holds digits.\"}," +
             "{\"from\":\"function_call\",\"value\":\"{\\\"name\\\":\\\"Read\\\",\\\"arguments\\\":{\\\"file_path\\\":\\\"b.txt\\\"}}\"}," +
             "{\"from\":\"observation\",\"value\":\"none\"}," +
             "{\"from\":\"gpt\",\"value\":\"Done.\"}]," +
             "\"tools\":\"[{\\\"type\\\":\\\"function\\\",\\\"function\\\":{\\\"name\\\":\\\"Read\\\",\\\"parameters\\\":{\\\"type\\\":\\\"object\\\",\\\"properties\\\":{\\\"file_path\\\":{\\\"type\\\":\\\"string\\\"},\\\"limit\\\":{\\\"type\\\":\\\"integer\\\"}}}}}]\"," +
             "\"images\":[\"data:image/png;base64,iVBORw0KGgo=\"]}",
             json);
+    }
+
+    [Fact]
+    public void ShareGPT_refuses_turns_that_do_not_alternate_and_drops_a_trailing_prompt()
+    {
+        var sample = Sample();
+        var interrupted = sample with
+        {
+            Messages = sample.Messages.Take(4)
+                .Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Interruption, Content = new[] { ContentBlock.FromText("[Request interrupted by user]") } })
+                .Append(sample.Messages[^1])
+                .ToArray(),
+        };
+        var writer = new DatasetWriter(new DatasetOptions { Format = DatasetFormat.ShareGPT });
+
+        Assert.Null(writer.Line(interrupted, out var reason));
+        Assert.Equal("its turns do not alternate between input and output at turn 5 (observation, then human)", reason);
+
+        var unanswered = sample with { Messages = sample.Messages.Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Thanks") } }).ToArray() };
+        var json = Encoding.UTF8.GetString(writer.Line(unanswered, out _)!.Value.Span);
+        Assert.EndsWith("{\"from\":\"gpt\",\"value\":\"Done.\"}],\"tools\"", json[..(json.IndexOf(",\"tools\"", StringComparison.Ordinal) + 8)]);
     }
 
     [Fact]
