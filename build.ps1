@@ -107,13 +107,26 @@ switch ($Task) {
         Invoke-ModuleBuild
         $env:ROLLOUTTOOLS_MODULE = Join-Path $moduleDir 'RolloutTools.psd1'
         $env:CLAUDE_CONFIG_DIR = Join-Path $root 'samples/claude-code'
+        $env:CODEX_HOME = Join-Path $root 'samples/codex'
         dotnet pwsh -NoProfile -NonInteractive -Command {
             Import-Module $env:ROLLOUTTOOLS_MODULE
-            Write-Host "`nGet-AgentRollout  (CLAUDE_CONFIG_DIR = $env:CLAUDE_CONFIG_DIR)" -ForegroundColor Cyan
+            Write-Host "`nGet-RolloutFormat" -ForegroundColor Cyan
+            Get-RolloutFormat | Format-Table | Out-Host
+            Write-Host "Get-AgentRollout   (CLAUDE_CONFIG_DIR and CODEX_HOME point at samples/)" -ForegroundColor Cyan
             $records = Get-AgentRollout
             $records | Format-Table | Out-Host
-            Write-Host "Get-AgentRollout | Group-Object IsSidechain, { `$_.Models[0] }" -ForegroundColor Cyan
-            $records | Group-Object IsSidechain, { $_.Models[0] } | Select-Object Count, Name | Format-Table | Out-Host
+            Write-Host 'Get-AgentRollout | Group-Object Format, IsSidechain | Select-Object Count, Name' -ForegroundColor Cyan
+            $records | Group-Object Format, IsSidechain | Select-Object Count, Name | Format-Table | Out-Host
+            Write-Host 'Tokens by format: Group-Object Format | ForEach-Object { ... Measure-Object -Sum }' -ForegroundColor Cyan
+            $records | Group-Object Format | ForEach-Object {
+                [pscustomobject]@{
+                    Format    = $_.Name
+                    Sessions  = $_.Count
+                    Input     = [long]($_.Group | Measure-Object InputTokens -Sum).Sum
+                    Output    = [long]($_.Group | Measure-Object OutputTokens -Sum).Sum
+                    CacheRead = [long]($_.Group | Measure-Object CacheReadTokens -Sum).Sum
+                }
+            } | Format-Table | Out-Host
             Write-Host 'The conversation of the longest session:' -ForegroundColor Cyan
             ($records | Sort-Object MessageCount -Bottom 1).Messages | Format-Table | Out-Host
         }
