@@ -34,6 +34,16 @@ Describe 'ConvertTo-RolloutRecord' {
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError,*'
     }
 
+    It 'takes a damaged line inside piped JSON text for a line, not a path' {
+        $lines = @(Get-Content -LiteralPath $session.FullName)
+        $lines = @($lines[0], 'garbage, not a path') + $lines[1..($lines.Count - 1)]
+        $record = $lines | ConvertTo-RolloutRecord -Format ClaudeCode -ErrorVariable errors -ErrorAction SilentlyContinue
+        $record.MessageCount | Should -Be 4
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError,*'
+        $errors[0].Exception.Message | Should -BeLike '*:2: *'
+    }
+
     It 'rejects input it cannot read as a non-terminating error' {
         $records = @(42, $other) | ConvertTo-RolloutRecord -Format ClaudeCode -ErrorVariable errors -ErrorAction SilentlyContinue
         $records.Title | Should -Be 'Other task'

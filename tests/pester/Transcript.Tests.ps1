@@ -43,7 +43,7 @@ Describe 'Export-RolloutTranscript' {
         $files = $records | Export-RolloutTranscript -Destination $folder -As Html
         $files.Count | Should -Be $records.Count
         $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
-        $files.Name | Should -Contain '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-2cb29738.html'
+        $files.Name | Should -Contain '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html'
         (Get-ChildItem $folder -Force).Count | Should -Be $records.Count -Because 'no temporary files are left'
     }
 

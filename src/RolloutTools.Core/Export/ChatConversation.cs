@@ -29,10 +29,34 @@ internal static class ChatConversation
             }
             if (current.Role != MessageRole.Tool && current.Role != MessageRole.Assistant && current.Content.Count == 0) continue;
             called.UnionWith(current.ToolCalls.Select(c => c.Id));
+
+            // Calls still waiting for their results: an assistant message now is more of the same response
+            // (Codex can record a token count between the calls of one response).
+            if (current.Role == MessageRole.Assistant && messages.Count > 0 && messages[^1] is { Role: MessageRole.Assistant, ToolCalls.Count: > 0 } waiting)
+            {
+                messages[^1] = Merge(waiting, current);
+                continue;
+            }
             messages.Add(current);
+        }
+
+        for (var i = 0; i < messages.Count; i++)
+        {
+            var expected = messages[i].ToolCalls.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+            for (var j = i + 1; expected.Count > 0 && j < messages.Count && messages[j].Role == MessageRole.Tool; j++) expected.Remove(messages[j].ToolCallId!);
+            if (expected.Count > 0) return (messages, $"the result of call {expected.First()} does not follow the message that makes it");
         }
         if (!messages.Exists(m => m.Role == MessageRole.Assistant)) return (messages, "it has no assistant message to learn from");
         if (!messages.Exists(m => m.Role == MessageRole.User)) return (messages, "it has no user message");
         return (messages, null);
     }
+
+    private static RolloutMessage Merge(RolloutMessage first, RolloutMessage second) => first with
+    {
+        Content = first.Content.Concat(second.Content).ToArray(),
+        ToolCalls = first.ToolCalls.Concat(second.ToolCalls).ToArray(),
+        ReasoningContent = first.ReasoningContent is null ? second.ReasoningContent
+            : second.ReasoningContent is null ? first.ReasoningContent
+            : first.ReasoningContent + "\n\n" + second.ReasoningContent,
+    };
 }

@@ -81,24 +81,22 @@ public sealed class Redactor
     /// </summary>
     internal string RedactJson(string json, Counter counts)
     {
-        JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(json);
-        }
-        catch (JsonException)
-        {
-            return Redact(json, counts);
-        }
-        using (document)
-        {
-            var before = Total(counts);
+            using var document = JsonDocument.Parse(json);
+            var found = new Counter();
             var buffer = new ArrayBufferWriter<byte>(json.Length + 64);
             using (var writer = new Utf8JsonWriter(buffer, JsonText.WriterOptions))
             {
-                Write(writer, document.RootElement, null, counts);
+                Write(writer, document.RootElement, null, found);
             }
-            return Total(counts) == before ? json : Encoding.UTF8.GetString(buffer.WrittenSpan);
+            foreach (var (kind, count) in found) counts[kind] = counts.GetValueOrDefault(kind) + count;
+            return found.Count == 0 ? json : Encoding.UTF8.GetString(buffer.WrittenSpan);
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
+        {
+            // Not JSON, or JSON with a lone surrogate escape that cannot be rewritten: redact it as text.
+            return Redact(json, counts);
         }
     }
 
@@ -276,11 +274,4 @@ public sealed class Redactor
     }
 
     private static string Marker(string kind) => $"[REDACTED:{kind}]";
-
-    private static long Total(Counter counts)
-    {
-        long total = 0;
-        foreach (var count in counts.Values) total += count;
-        return total;
-    }
 }

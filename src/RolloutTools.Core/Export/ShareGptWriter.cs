@@ -53,7 +53,8 @@ internal static class ShareGptWriter
             var input = (i - first) % 2 == 0;
             if (input != (turns[i].From is Human or Observation))
             {
-                return $"its turns do not alternate between input and output at turn {i + 1} ({turns[i - 1].From}, then {turns[i].From})";
+                var before = i == first ? "the start" : turns[i - 1].From;
+                return $"its turns do not alternate between input and output at turn {i + 1} ({before}, then {turns[i].From})";
             }
         }
         if (first < 0 || turns.Count == first) return "it has no assistant turn to learn from";

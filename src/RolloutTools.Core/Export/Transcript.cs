@@ -24,7 +24,7 @@ public static class Transcript
     }
 
     /// <summary>
-    /// "&lt;yyyy-MM-dd of StartedAt, UTC | undated&gt;-&lt;title slug | untitled&gt;-&lt;8 characters of the trace id&gt;.md|.html":
+    /// "&lt;yyyy-MM-dd of StartedAt, UTC | undated&gt;-&lt;title slug | untitled&gt;-&lt;last 8 letters and digits of the trace id&gt;.md|.html":
     /// lower-case ASCII letters, digits and hyphens only, so it is a valid file name on Windows and Linux.
     /// A subagent's id is taken from the part after the last ':' of its TraceId.
     /// </summary>
@@ -39,7 +39,9 @@ public static class Transcript
         };
         var date = record.StartedAt is { } started ? started.UtcDateTime.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) : "undated";
         var slug = Slug(record.Title, SlugLength);
-        var id = Slug(record.TraceId[(record.TraceId.LastIndexOf(':') + 1)..], IdLength);
+        // The end of the id: time-ordered ids (Codex's UUIDv7) share their first characters for a minute.
+        var whole = Slug(record.TraceId[(record.TraceId.LastIndexOf(':') + 1)..], record.TraceId.Length).Replace("-", string.Empty, StringComparison.Ordinal);
+        var id = whole.Length > IdLength ? whole[^IdLength..] : whole;
         return $"{date}-{(slug.Length > 0 ? slug : "untitled")}-{(id.Length > 0 ? id : "trace")}{extension}";
     }
 
@@ -52,7 +54,8 @@ public static class Transcript
         if (string.IsNullOrEmpty(text)) return string.Empty;
         var builder = new StringBuilder(Math.Min(text.Length, maxLength + 1));
         var hyphen = false;
-        foreach (var c in text.Normalize(NormalizationForm.FormD))
+        // A lone surrogate (a title cut mid-emoji elsewhere) makes Normalize throw; such text is used as it is.
+        foreach (var c in TryNormalize(text))
         {
             if (builder.Length >= maxLength) break;
             if (char.IsAsciiLetterOrDigit(c))
@@ -72,5 +75,17 @@ public static class Transcript
             }
         }
         return builder.ToString().TrimEnd('-');
+    }
+
+    private static string TryNormalize(string text)
+    {
+        try
+        {
+            return text.Normalize(NormalizationForm.FormD);
+        }
+        catch (ArgumentException)
+        {
+            return text;
+        }
     }
 }

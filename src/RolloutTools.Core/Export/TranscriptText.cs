@@ -184,7 +184,7 @@ internal static class TranscriptText
             isJson = true;
             return Clean(Encoding.UTF8.GetString(buffer.WrittenSpan));
         }
-        catch (JsonException)
+        catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
             return Clean(json);
         }

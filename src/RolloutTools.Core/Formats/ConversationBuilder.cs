@@ -15,9 +15,9 @@ public sealed record ToolResult(string CallId, IReadOnlyList<ContentBlock> Conte
 /// <summary>
 /// Builds a conversation that chat-completions consumers accept, whatever order the trace wrote things in:
 /// every tool message answers a call made earlier in the same conversation (results of unknown or already
-/// answered calls are counted, not emitted), nothing stands between an assistant message's calls and their
-/// results (a user message that arrives there waits), and one response is one assistant message, however
-/// many lines or items it was written as.
+/// answered calls are counted, not emitted), a user message that arrives while calls wait for their results
+/// is held back until they come or the next response begins, and one response is one assistant message,
+/// however many lines or items it was written as.
 /// </summary>
 public sealed class ConversationBuilder
 {
@@ -122,8 +122,6 @@ public sealed class ConversationBuilder
 
         /// <summary>Closed once a user message followed it: later pieces belong to a new response.</summary>
         public bool IsClosed { get; internal set; }
-
-        public bool HasToolCalls => _calls.Count > 0;
 
         public void AddContent(IEnumerable<ContentBlock> blocks) =>
             _content.AddRange(blocks.Where(b => b.Type != ContentBlockType.Text || b.Text!.Length > 0));

@@ -18,6 +18,23 @@ public static class JsonElementExtensions
             ? n
             : 0;
 
+    public static int? GetInt32OrNull(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var n)
+            ? n
+            : null;
+
+    /// <summary>A duration given in (fractional) seconds; null when missing, negative or out of range.</summary>
+    public static TimeSpan? GetSecondsOrNull(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number
+            ? Seconds(value.GetDouble())
+            : null;
+
+    /// <summary>Seconds as a TimeSpan to the tick; null for values no TimeSpan holds.</summary>
+    public static TimeSpan? Seconds(double seconds) =>
+        double.IsFinite(seconds) && seconds >= 0 && seconds < TimeSpan.MaxValue.TotalSeconds
+            ? TimeSpan.FromTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond))
+            : null;
+
     public static JsonElement GetPropertyOrDefault(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) ? value : default;
 

@@ -20,6 +20,16 @@ public static class JsonLineReader
 {
     private const int InitialBufferSize = 64 * 1024;
 
+    /// <summary>
+    /// What a well-formed line can still throw when its values are read: a lone surrogate escape in a string
+    /// (a JavaScript writer cut a string mid-emoji), a number out of range. Readers skip such a line and report it.
+    /// </summary>
+    public static bool IsUnreadableValue(Exception e) => e is InvalidOperationException or FormatException or OverflowException or ArgumentException;
+
+    /// <summary>Reports a line whose values could not be read, so the reader can go on with the next.</summary>
+    public static void ReportUnreadable(DiagnosticList diagnostics, JsonLine line, Exception e) =>
+        diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read, line skipped: {e.Message}");
+
     public static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation = default)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
@@ -80,6 +90,12 @@ public static class JsonLineReader
                 foreach (var value in SplitValues(line, lineNumber, isLastLine, diagnostics))
                 {
                     using var document = value;
+                    if (document.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        // Every trace line is an object; a bare number, string or array is damage.
+                        diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not a JSON object but {document.RootElement.ValueKind}, line skipped.");
+                        continue;
+                    }
                     yield return new JsonLine(lineNumber, document.RootElement);
                 }
             }

@@ -45,7 +45,6 @@ public static class RecordJsonReader
     private static RolloutMessage ReadMessage(JsonElement m)
     {
         var content = m.GetPropertyOrDefault("content");
-        var duration = m.GetPropertyOrDefault("tool_duration_seconds");
         var structured = m.GetPropertyOrDefault("structured_result");
         return new RolloutMessage
         {
@@ -63,8 +62,8 @@ public static class RecordJsonReader
             ToolName = m.GetStringOrNull("tool_name"),
             IsError = m.GetPropertyOrDefault("is_error").ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null },
             StructuredResult = structured.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : structured.GetRawText(),
-            ExitCode = m.GetPropertyOrDefault("exit_code") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out var c) ? c : null,
-            ToolDuration = duration.ValueKind == JsonValueKind.Number ? TimeSpan.FromTicks((long)Math.Round(duration.GetDouble() * TimeSpan.TicksPerSecond)) : null,
+            ExitCode = m.GetInt32OrNull("exit_code"),
+            ToolDuration = m.GetSecondsOrNull("tool_duration_seconds"),
             Timestamp = m.GetTimestamp("timestamp"),
             Model = m.GetStringOrNull("model"),
             Usage = m.GetPropertyOrDefault("usage") is { ValueKind: JsonValueKind.Object } usage ? ReadUsage(usage) : null,
@@ -106,7 +105,12 @@ public static class RecordJsonReader
                 case JsonValueKind.True: builder.Add(entry.Name, true); break;
                 case JsonValueKind.Array: builder.Add(entry.Name, Strings(value)); break;
                 case JsonValueKind.Object:
-                    builder.Add(entry.Name, value.EnumerateObject().Where(p => p.Value.ValueKind == JsonValueKind.Number).ToDictionary(p => p.Name, p => p.Value.GetInt64()));
+                    var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+                    foreach (var count in value.EnumerateObject())
+                    {
+                        if (count.Value.ValueKind == JsonValueKind.Number && count.Value.TryGetInt64(out var n2)) counts[count.Name] = n2;
+                    }
+                    builder.Add(entry.Name, counts);
                     break;
             }
         }

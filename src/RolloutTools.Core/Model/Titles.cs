@@ -24,6 +24,9 @@ public static class Titles
             builder.Append(c);
             if (builder.Length > MaxLength) break;
         }
-        return builder.Length > MaxLength ? builder.ToString(0, MaxLength - 1) + "…" : builder.ToString();
+        if (builder.Length <= MaxLength) return builder.ToString();
+        var cut = MaxLength - 1;
+        if (char.IsHighSurrogate(builder[cut - 1])) cut--;
+        return builder.ToString(0, cut) + "…";
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
+using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Reading;
 
@@ -143,8 +144,9 @@ public static class RolloutLoader
         {
             return Failed(source, RolloutDiagnostic.FileNotFound, $"cannot read: the file no longer exists ({e.Message})");
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException || JsonLineReader.IsUnreadableValue(e))
         {
+            // The last resort: whatever one file throws, the run goes on with the others.
             return Failed(source, RolloutDiagnostic.ReadError, $"cannot read: {e.Message}");
         }
     }

@@ -35,7 +35,8 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             case FileSystemInfo item:
                 AddPath(item.FullName, named, recurse: false, filter: null, force: true);
                 break;
-            case string text when LooksLikeJson(text):
+            case string text when _lines.Length > 0 || LooksLikeJson(text):
+                // Once JSON text has begun, every string is one of its lines, even a damaged one.
                 AddLine(text);
                 break;
             case string path:

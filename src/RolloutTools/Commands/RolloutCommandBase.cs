@@ -136,9 +136,12 @@ public abstract class RolloutCommandBase : PSCmdlet
         var unrecognized = 0;
         try
         {
+            TraceSource? previous = null;
             foreach (var result in RolloutLoader.ReadAll(requests, options, Cancellation))
             {
-                done++;
+                // A dataset yields many results for one request; progress counts requests.
+                if (!ReferenceEquals(result.Source, previous)) done++;
+                previous = result.Source;
                 WriteDiagnostics(result);
                 if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.DisplayPath}': {reason}.");
                 if (result.IsUnrecognized) unrecognized++;

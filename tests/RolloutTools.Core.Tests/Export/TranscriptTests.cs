@@ -297,11 +297,22 @@ public sealed class TranscriptTests
         Assert.DoesNotContain("Root session", Transcript.Render(Sample(), TranscriptFormat.Markdown, TranscriptOptions.Default));
     }
 
+    [Fact]
+    public void File_names_of_time_ordered_ids_from_one_minute_differ()
+    {
+        // Codex thread ids are UUIDv7: their first eight hex digits change only about once a minute.
+        static RolloutRecord Untitled(string id) => new() { TraceId = id, Format = RolloutFormat.Codex, SourceKind = "codex", RootSessionId = id };
+
+        Assert.NotEqual(
+            Transcript.FileName(Untitled("019ccfad-d001-7921-871a-a0881e3e9483"), TranscriptFormat.Html),
+            Transcript.FileName(Untitled("019ccfad-d3c2-7a55-9e01-5b7c2f8d1e66"), TranscriptFormat.Html));
+    }
+
     [Theory]
-    [InlineData(null, null, Session, TranscriptFormat.Markdown, "undated-untitled-7f3c2a10.md")]
-    [InlineData("Fix the failing total test", "2025-11-03T23:30:00-05:00", Session, TranscriptFormat.Html, "2025-11-04-fix-the-failing-total-test-7f3c2a10.html")]
-    [InlineData("Review", "2025-11-03T09:00:00Z", Session + ":a3f2b1c9d", TranscriptFormat.Markdown, "2025-11-03-review-a3f2b1c9.md")]
-    [InlineData("Fix: \"C:\\temp\\*.txt\" <now>? | don't", "2025-11-03T09:00:00Z", "../..\\CON:x/y*?<z>", TranscriptFormat.Markdown, "2025-11-03-fix-c-temp-txt-now-dont-x-y-z.md")]
+    [InlineData(null, null, Session, TranscriptFormat.Markdown, "undated-untitled-4b6c8a01.md")]
+    [InlineData("Fix the failing total test", "2025-11-03T23:30:00-05:00", Session, TranscriptFormat.Html, "2025-11-04-fix-the-failing-total-test-4b6c8a01.html")]
+    [InlineData("Review", "2025-11-03T09:00:00Z", Session + ":a3f2b1c9d", TranscriptFormat.Markdown, "2025-11-03-review-3f2b1c9d.md")]
+    [InlineData("Fix: \"C:\\temp\\*.txt\" <now>? | don't", "2025-11-03T09:00:00Z", "../..\\CON:x/y*?<z>", TranscriptFormat.Markdown, "2025-11-03-fix-c-temp-txt-now-dont-xyz.md")]
     [InlineData("Café crème, naïve résumé — 日本語 🎉", null, "AbC", TranscriptFormat.Html, "undated-cafe-creme-naive-resume-abc.html")]
     [InlineData("   \t ", null, "::", TranscriptFormat.Markdown, "undated-untitled-trace.md")]
     public void File_name_is_date_slug_and_short_id(string? title, string? startedAt, string traceId, TranscriptFormat format, string expected)
@@ -318,7 +329,7 @@ public sealed class TranscriptTests
 
         var name = Transcript.FileName(record, TranscriptFormat.Markdown);
 
-        Assert.Equal("2025-11-03-refactor-the-checkout-flow-refactor-the-checkout-flow-refact-7f3c2a10.md", name);
+        Assert.Equal("2025-11-03-refactor-the-checkout-flow-refactor-the-checkout-flow-refact-4b6c8a01.md", name);
         Assert.Matches("^[a-z0-9-]+\\.(md|html)$", name);
         Assert.Equal(-1, name.IndexOfAny(Path.GetInvalidFileNameChars()));
     }

@@ -73,7 +73,7 @@ public sealed class CodexSamplesTests
         Assert.Equal(new TokenUsage(18182, 1742, 61568, 0), SampleFolder.Tokens(g3));
         Assert.Equal("Split CSV importer", g3.Title);
         Assert.Equal(DateTimeOffset.Parse("2026-03-08T23:00:00.641Z"), g3.StartedAt);
-        Assert.Equal(TimeSpan.FromSeconds(0.0831), g3.Messages[5].ToolDuration);
+        Assert.Equal(TimeSpan.FromTicks(831_000), g3.Messages[5].ToolDuration);
         Assert.StartsWith("The importer mixes", g3.Messages[4].ReasoningContent);
 
         var sub = Record("019ccfb2-61b7-7429-aa26-f59410d95df5");

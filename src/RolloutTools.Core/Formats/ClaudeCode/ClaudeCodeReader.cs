@@ -63,23 +63,30 @@ public sealed class ClaudeCodeReader : IRolloutReader
     private sealed class Scan : IRolloutScan
     {
         private readonly ClaudeCodeReader _reader;
-        private readonly ConcurrentDictionary<string, string> _summariesByLeaf = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, bool> _summaryOnly = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _summariesByLeaf = new(StringComparer.Ordinal);
+        private readonly HashSet<string> _summaryOnly = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, ClaudeSessionIndex> _indexes = new(StringComparer.Ordinal);
 
         public Scan(ClaudeCodeReader reader, IReadOnlyList<TraceSource> sources, CancellationToken cancellation)
         {
             _reader = reader;
-            Parallel.ForEach(
-                sources.Where(s => s.IsFile),
-                new ParallelOptions { CancellationToken = cancellation },
-                source => PeekSummaries(source, cancellation));
+            var files = sources.Where(s => s.IsFile).ToArray();
+            var peeks = new (Dictionary<string, string> Summaries, bool SummaryOnly)?[files.Length];
+            Parallel.For(0, files.Length, new ParallelOptions { CancellationToken = cancellation }, i => peeks[i] = PeekSummaries(files[i], cancellation));
+
+            // Merged in file order, so the same run always gives the same titles.
+            for (var i = 0; i < files.Length; i++)
+            {
+                if (peeks[i] is not { } peek) continue;
+                foreach (var (leaf, summary) in peek.Summaries) _summariesByLeaf.TryAdd(leaf, summary);
+                if (peek.SummaryOnly) _summaryOnly.Add(files[i].DisplayPath);
+            }
         }
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.DisplayPath);
-            if (_summaryOnly.ContainsKey(source.DisplayPath))
+            if (_summaryOnly.Contains(source.DisplayPath))
             {
                 return new ReadResult(source, null, "it holds only summary lines, which title other sessions", diagnostics.Items);
             }
@@ -89,7 +96,6 @@ public sealed class ClaudeCodeReader : IRolloutReader
             {
                 transcript = ClaudeTranscript.Parse(stream, diagnostics, cancellation);
             }
-            foreach (var (leaf, summary) in transcript.SummariesByLeaf) _summariesByLeaf.TryAdd(leaf, summary);
 
             if (transcript.Values == 0)
             {
@@ -209,33 +215,36 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
         private ClaudeSessionIndex Index(string projectFolder) => _indexes.GetOrAdd(projectFolder, ClaudeSessionIndex.Load);
 
-        /// <summary>Reads only as far as the leading summary lines go; most files start otherwise and cost one small read.</summary>
-        private void PeekSummaries(TraceSource source, CancellationToken cancellation)
+        /// <summary>
+        /// The leading summary lines of a file, and whether there is nothing else in it. Reads only as far as
+        /// they go; most files start otherwise and cost one small read.
+        /// </summary>
+        private static (Dictionary<string, string> Summaries, bool SummaryOnly)? PeekSummaries(TraceSource source, CancellationToken cancellation)
         {
             try
             {
                 using var stream = source.Open();
                 var head = new byte[512];
                 var read = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
-                if (head.AsSpan(0, read).IndexOf("\"summary\""u8) < 0) return;
+                if (head.AsSpan(0, read).IndexOf("\"summary\""u8) < 0) return null;
                 stream.Position = 0;
 
                 var diagnostics = new DiagnosticList(source.DisplayPath);
                 var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
                 {
-                    if (line.Root.GetStringOrNull("type") != "summary") return;
+                    if (line.Root.GetStringOrNull("type") != "summary") return (summaries, false);
                     if (line.Root.GetStringOrNull("leafUuid") is { } leaf && line.Root.GetStringOrNull("summary") is { } summary)
                     {
-                        _summariesByLeaf.TryAdd(leaf, summary);
                         summaries[leaf] = summary;
                     }
                 }
-                if (summaries.Count > 0 && diagnostics.ErrorCount == 0) _summaryOnly.TryAdd(source.DisplayPath, true);
+                return (summaries, summaries.Count > 0 && diagnostics.ErrorCount == 0);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException || JsonLineReader.IsUnreadableValue(e))
             {
-                // The real read reports it.
+                // Not summary-only, then: the real read reports the problem.
+                return null;
             }
         }
     }

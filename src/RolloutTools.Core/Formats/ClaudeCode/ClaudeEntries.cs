@@ -8,8 +8,6 @@ namespace RolloutTools.Core.Formats.ClaudeCode;
 /// </summary>
 internal sealed class ClaudeEntry
 {
-    public required int Line { get; init; }
-    public required string Type { get; init; }
     /// <summary>Null only for a queued prompt recovered from the queue lines, which are not part of the DAG.</summary>
     public string? Uuid { get; init; }
     public string? ParentUuid { get; init; }

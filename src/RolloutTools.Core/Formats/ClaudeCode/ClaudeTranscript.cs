@@ -60,7 +60,14 @@ internal sealed class ClaudeTranscript
         var transcript = new ClaudeTranscript();
         foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
         {
-            transcript.Add(line);
+            try
+            {
+                transcript.Add(line);
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                JsonLineReader.ReportUnreadable(diagnostics, line, e);
+            }
         }
         return transcript;
     }
@@ -107,20 +114,20 @@ internal sealed class ClaudeTranscript
             case "user":
                 var user = ClaudeContent.ReadUser(root);
                 if (user.Kind == MessageKind.Prompt && _dequeued.Remove(user.FirstText)) user = user with { Kind = MessageKind.QueuedPrompt };
-                AddEntry(root, line.LineNumber, type, user: user);
+                AddEntry(root, user: user);
                 break;
             case "assistant":
-                AddEntry(root, line.LineNumber, type, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
+                AddEntry(root, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
                 break;
             case "attachment":
-                AddEntry(root, line.LineNumber, type, queuedPrompt: ClaudeContent.ReadQueuedPrompt(root.GetPropertyOrDefault("attachment")));
+                AddEntry(root, queuedPrompt: ClaudeContent.ReadQueuedPrompt(root.GetPropertyOrDefault("attachment")));
                 break;
             case "system":
                 NoteSystem(root, subtype);
-                AddEntry(root, line.LineNumber, type);
+                AddEntry(root);
                 break;
             case "progress":
-                AddEntry(root, line.LineNumber, type);
+                AddEntry(root);
                 break;
             case "summary":
                 if (root.GetStringOrNull("leafUuid") is { } leaf && root.GetStringOrNull("summary") is { } summary)
@@ -150,7 +157,7 @@ internal sealed class ClaudeTranscript
                 if (root.GetStringOrNull("prUrl") is { } url && !PullRequests.Contains(url)) PullRequests.Add(url);
                 break;
             case "queue-operation":
-                NoteQueue(root, line.LineNumber);
+                NoteQueue(root);
                 break;
             default:
                 if (!BookkeepingTypes.Contains(type)) UnknownRecordTypes.Add(type);
@@ -190,7 +197,7 @@ internal sealed class ClaudeTranscript
     /// written as a queued_command attachment and its remove line repeats the content; before that the
     /// enqueue line is the only place its text survives, so it becomes a message of its own here.
     /// </summary>
-    private void NoteQueue(JsonElement root, int line)
+    private void NoteQueue(JsonElement root)
     {
         switch (root.GetStringOrNull("operation"))
         {
@@ -209,8 +216,6 @@ internal sealed class ClaudeTranscript
                 {
                     Entries.Add(new ClaudeEntry
                     {
-                        Line = line,
-                        Type = "queue-operation",
                         SessionId = root.GetStringOrNull("sessionId"),
                         Timestamp = root.GetTimestamp("timestamp"),
                         QueuedPrompt = text,
@@ -234,15 +239,13 @@ internal sealed class ClaudeTranscript
         }
     }
 
-    private void AddEntry(JsonElement root, int line, string type, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
+    private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
     {
         var uuid = root.GetStringOrNull("uuid");
         if (uuid is null) return;
         if (assistant is { IsSynthetic: true } && root.GetBool("isApiErrorMessage")) ApiErrors++;
         Entries.Add(new ClaudeEntry
         {
-            Line = line,
-            Type = type,
             Uuid = uuid,
             ParentUuid = root.GetStringOrNull("parentUuid"),
             LogicalParentUuid = root.GetStringOrNull("logicalParentUuid"),

@@ -41,9 +41,15 @@ public sealed class CodexReader : IRolloutReader
     /// </summary>
     public bool Recognizes(JsonHead head) =>
         (head.Has("payload") && head.Has("timestamp") && head.Type is not null)
-        || (head.Type is null && head.Has("id") && head.Has("timestamp"))
+        || (head.Type is null && head.Has("id") && head.Has("timestamp") && head.Has("instructions"))
         || head.Has("record_type")
-        || (head.Has("session") && head.Has("items"));
+        || IsDocument(head);
+
+    /// <summary>
+    /// The TypeScript document begins with "session"; its instructions can outgrow any head, so "items"
+    /// may never come into view. No JSONL generation has a top-level "session".
+    /// </summary>
+    private static bool IsDocument(JsonHead head) => head.Type is null && head.Has("session");
 
     /// <summary>The prompt history and the thread-name index in CODEX_HOME.</summary>
     public bool IsCompanionFile(string path) => Path.GetFileName(path) is var name
@@ -160,7 +166,7 @@ public sealed class CodexReader : IRolloutReader
             var head = new byte[4096];
             var length = stream.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
             stream.Position = 0;
-            return JsonHead.Read(head.AsSpan(0, length)) is { } shape && shape.Has("session") && shape.Has("items");
+            return JsonHead.Read(head.AsSpan(0, length)) is { } shape && CodexReader.IsDocument(shape);
         }
 
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)

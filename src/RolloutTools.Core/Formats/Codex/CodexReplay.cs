@@ -28,16 +28,16 @@ internal sealed class CodexReplay
             if (kind == "session_meta")
             {
                 _sawOwnMeta = true;
-                _ownStartOrdinal = payload.GetPropertyOrDefault("subagent_history_start_ordinal") is { ValueKind: JsonValueKind.Number } start ? start.GetInt64() : null;
+                _ownStartOrdinal = payload.GetPropertyOrDefault("subagent_history_start_ordinal") is { ValueKind: JsonValueKind.Number } start && start.TryGetInt64(out var first) ? first : null;
                 _childStart = payload.GetTimestamp("timestamp") ?? timestamp;
                 _isChild = payload.GetStringOrNull("forked_from_id") is not null || payload.GetPropertyOrDefault("source").ValueKind == JsonValueKind.Object;
             }
             return false;
         }
 
-        if (_ownStartOrdinal is { } first && line.GetPropertyOrDefault("ordinal") is { ValueKind: JsonValueKind.Number } ordinal)
+        if (_ownStartOrdinal is { } own && line.GetPropertyOrDefault("ordinal") is { ValueKind: JsonValueKind.Number } ordinal && ordinal.TryGetInt64(out var position))
         {
-            return ordinal.GetInt64() < first;
+            return position < own;
         }
         if (!_isChild || _copyOver) return false;
         if (!_copying)

@@ -37,8 +37,8 @@ internal static partial class CodexToolOutput
                 if (document.RootElement.GetPropertyOrDefault("output") is { ValueKind: JsonValueKind.String } inner)
                 {
                     var metadata = document.RootElement.GetPropertyOrDefault("metadata");
-                    int? exitCode = metadata.GetPropertyOrDefault("exit_code") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out var c) ? c : null;
-                    TimeSpan? duration = metadata.GetPropertyOrDefault("duration_seconds") is { ValueKind: JsonValueKind.Number } seconds ? TimeSpan.FromSeconds(seconds.GetDouble()) : null;
+                    var exitCode = metadata.GetInt32OrNull("exit_code");
+                    var duration = metadata.GetSecondsOrNull("duration_seconds");
                     return new ToolResult(callId, new[] { ContentBlock.FromText(inner.GetString()!) })
                     {
                         ExitCode = exitCode,
@@ -54,8 +54,10 @@ internal static partial class CodexToolOutput
         }
 
         var header = text.Length > 400 ? text[..400] : text;
-        int? exit = ExitCodeLine().Match(header) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
-        TimeSpan? wall = WallTimeLine().Match(header) is { Success: true } w ? TimeSpan.FromSeconds(double.Parse(w.Groups[1].Value, CultureInfo.InvariantCulture)) : null;
+        int? exit = ExitCodeLine().Match(header) is { Success: true } m && int.TryParse(m.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        var wall = WallTimeLine().Match(header) is { Success: true } w && double.TryParse(w.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
+            ? JsonElementExtensions.Seconds(seconds)
+            : null;
         return new ToolResult(callId, new[] { ContentBlock.FromText(text) }) { ExitCode = exit, Duration = wall, IsError = exit is not (null or 0) };
     }
 
@@ -69,9 +71,9 @@ internal static partial class CodexToolOutput
         return new ToolResult(callId, blocks) { IsError = failed };
     }
 
-    [GeneratedRegex(@"^(?:Exit code:|Process exited with code)\s*(-?\d+)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^(?:Exit code:|Process exited with code)\s*(-?[0-9]+)", RegexOptions.Multiline)]
     private static partial Regex ExitCodeLine();
 
-    [GeneratedRegex(@"^Wall time:\s*([0-9]+(?:\.[0-9]+)?)\s*seconds", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^Wall time:\s*([0-9]{1,12}(?:\.[0-9]+)?)\s*seconds", RegexOptions.Multiline)]
     private static partial Regex WallTimeLine();
 }

@@ -30,14 +30,13 @@ internal sealed class CodexTranscript
     public string? LastCwd { get; private set; }
     public string? ApprovalPolicy { get; private set; }
     public string? SandboxPolicy { get; private set; }
-    public string Generation { get; set; } = "envelope";
+    public string Generation { get; private set; } = "envelope";
     public TokenUsage Usage { get; private set; }
     public long ReasoningOutputTokens { get; private set; }
     public int DuplicateTokenCounts { get; private set; }
     public int Compactions { get; private set; }
     public int GhostSnapshots { get; private set; }
     public int AbortedTurns { get; private set; }
-    public int SessionMetas { get; private set; }
     public int ReplayedLines { get; private set; }
     public int Values { get; private set; }
     public DateTimeOffset? First { get; private set; }
@@ -56,26 +55,37 @@ internal sealed class CodexTranscript
         var replay = new CodexReplay();
         foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
         {
-            transcript.Values++;
-            var root = line.Root;
-            if (root.TryGetProperty("payload", out var payload) && root.GetStringOrNull("type") is { } kind)
+            try
             {
-                var timestamp = root.GetTimestamp("timestamp");
-                if (replay.Skips(root, kind, payload))
-                {
-                    transcript.ReplayedLines++;
-                    continue;
-                }
-                transcript.NoteTime(timestamp);
-                transcript.AddEnvelope(kind, payload, timestamp);
+                transcript.AddLine(line.Root, replay);
             }
-            else
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
             {
-                transcript.Generation = "bare-jsonl";
-                transcript.AddBare(root);
+                JsonLineReader.ReportUnreadable(diagnostics, line, e);
             }
         }
         return transcript;
+    }
+
+    private void AddLine(JsonElement root, CodexReplay replay)
+    {
+        Values++;
+        if (root.TryGetProperty("payload", out var payload) && root.GetStringOrNull("type") is { } kind)
+        {
+            var timestamp = root.GetTimestamp("timestamp");
+            if (replay.Skips(root, kind, payload))
+            {
+                ReplayedLines++;
+                return;
+            }
+            NoteTime(timestamp);
+            AddEnvelope(kind, payload, timestamp);
+        }
+        else
+        {
+            Generation = "bare-jsonl";
+            AddBare(root);
+        }
     }
 
     /// <summary>Reads the TypeScript CLI's single JSON document, {session, items}.</summary>
@@ -101,7 +111,6 @@ internal sealed class CodexTranscript
         {
             case "session_meta":
                 RecordTypes.Add(kind);
-                SessionMetas++;
                 if (Meta is null) SetMeta(payload);
                 break;
             case "response_item":
@@ -153,7 +162,6 @@ internal sealed class CodexTranscript
                 return;
             case "session_meta" when Meta is null:
                 RecordTypes.Add("session_meta");
-                SessionMetas++;
                 SetMeta(root);
                 return;
             case var other:
@@ -163,7 +171,6 @@ internal sealed class CodexTranscript
         if (root.GetStringOrNull("type") is null && root.TryGetProperty("id", out _) && Meta is null)
         {
             RecordTypes.Add("session_meta");
-            SessionMetas++;
             SetMeta(root);
             return;
         }
@@ -345,10 +352,10 @@ internal sealed class CodexTranscript
             case "exec_command_end":
                 if (payload.GetStringOrNull("call_id") is { } execId)
                 {
-                    int? exit = payload.GetPropertyOrDefault("exit_code") is { ValueKind: JsonValueKind.Number } code && code.TryGetInt32(out var c) ? c : null;
+                    var exit = payload.GetInt32OrNull("exit_code");
                     var duration = payload.GetPropertyOrDefault("duration");
-                    TimeSpan? elapsed = duration.ValueKind == JsonValueKind.Object
-                        ? TimeSpan.FromSeconds(duration.GetInt64OrZero("secs")) + TimeSpan.FromTicks(duration.GetInt64OrZero("nanos") / 100)
+                    var elapsed = duration.ValueKind == JsonValueKind.Object
+                        ? JsonElementExtensions.Seconds(duration.GetInt64OrZero("secs") + duration.GetInt64OrZero("nanos") / 1e9)
                         : null;
                     _endEvents[execId] = (exit, elapsed, exit is not (null or 0));
                 }

@@ -49,7 +49,7 @@ public sealed class NormalizedReader : IRolloutReader
                 {
                     record = RecordJsonReader.Read(line.Root);
                 }
-                catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+                catch (Exception e) when (e is JsonException || JsonLineReader.IsUnreadableValue(e))
                 {
                     diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"not a normalized record, line skipped: {e.Message}");
                 }
