@@ -180,9 +180,16 @@ internal sealed class MarkdownTranscript : TranscriptWriter
             {
                 var run = Run(line, i, '`');
                 var close = FindRun(line, i + run, run);
-                var end = close < 0 ? i + run : close + run;
-                output.Append(line, i, end - i);
-                i = end;
+                if (close < 0)
+                {
+                    // An unclosed run would pair with backticks on a later line of the paragraph and turn
+                    // the text between into raw HTML; escaped, it stays a backtick.
+                    for (var k = 0; k < run; k++) output.Append("\\`");
+                    i += run;
+                    continue;
+                }
+                output.Append(line, i, close + run - i);
+                i = close + run;
             }
             else if (c == '<' && i + 1 < line.Length && (char.IsAsciiLetter(line[i + 1]) || line[i + 1] is '/' or '!' or '?'))
             {

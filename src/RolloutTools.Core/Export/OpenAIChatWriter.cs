@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Export;
@@ -41,24 +42,7 @@ internal static class OpenAIChatWriter
                 if (m.Text.Length > 0) w.WriteString("content", m.Text);
                 else w.WriteNull("content");
                 if (includeReasoning && m.ReasoningContent is { } reasoning) w.WriteString("reasoning_content", reasoning);
-                if (m.ToolCalls.Count > 0)
-                {
-                    w.WritePropertyName("tool_calls");
-                    w.WriteStartArray();
-                    foreach (var call in m.ToolCalls)
-                    {
-                        w.WriteStartObject();
-                        w.WriteString("id", call.Id);
-                        w.WriteString("type", "function");
-                        w.WritePropertyName("function");
-                        w.WriteStartObject();
-                        w.WriteString("name", ToolSchemas.Name(call.Name));
-                        w.WriteString("arguments", ToolSchemas.Arguments(call.Arguments));
-                        w.WriteEndObject();
-                        w.WriteEndObject();
-                    }
-                    w.WriteEndArray();
-                }
+                if (m.ToolCalls.Count > 0) ToolCallJson.WriteList(w, m.ToolCalls, ToolSchemas.Name, ToolSchemas.Arguments);
                 break;
             case MessageRole.Tool:
                 w.WriteString("tool_call_id", m.ToolCallId);

@@ -31,12 +31,7 @@ internal static partial class ToolSchemas
         {
             // Free-form input.
         }
-        return JsonText.Write(w =>
-        {
-            w.WriteStartObject();
-            w.WriteString("input", arguments);
-            w.WriteEndObject();
-        });
+        return ToolCallJson.WrapInput(arguments);
     }
 
     /// <summary>One function per distinct name, in order of first call; each property typed when every call agrees.</summary>

@@ -54,10 +54,7 @@ public static class RecordJsonReader
                 ? new[] { ContentBlock.FromText(content.GetString()!) }
                 : Items(content).Select(ReadBlock).OfType<ContentBlock>().ToArray(),
             ReasoningContent = m.GetStringOrNull("reasoning_content"),
-            ToolCalls = Items(m.GetPropertyOrDefault("tool_calls")).Select(c => new ToolCall(
-                c.GetStringOrNull("id") ?? string.Empty,
-                c.GetPropertyOrDefault("function").GetStringOrNull("name") ?? string.Empty,
-                c.GetPropertyOrDefault("function").GetStringOrNull("arguments") ?? "{}")).ToArray(),
+            ToolCalls = Items(m.GetPropertyOrDefault("tool_calls")).Select(ToolCallJson.Read).ToArray(),
             ToolCallId = m.GetStringOrNull("tool_call_id"),
             ToolName = m.GetStringOrNull("tool_name"),
             IsError = m.GetPropertyOrDefault("is_error").ValueKind switch { JsonValueKind.True => true, JsonValueKind.False => false, _ => null },

@@ -54,21 +54,7 @@ public static class RecordJsonWriter
         foreach (var block in m.Content) WriteBlock(w, block);
         w.WriteEndArray();
         if (m.ReasoningContent is not null) w.WriteString("reasoning_content", m.ReasoningContent);
-        w.WritePropertyName("tool_calls");
-        w.WriteStartArray();
-        foreach (var call in m.ToolCalls)
-        {
-            w.WriteStartObject();
-            w.WriteString("id", call.Id);
-            w.WriteString("type", "function");
-            w.WritePropertyName("function");
-            w.WriteStartObject();
-            w.WriteString("name", call.Name);
-            w.WriteString("arguments", call.Arguments);
-            w.WriteEndObject();
-            w.WriteEndObject();
-        }
-        w.WriteEndArray();
+        ToolCallJson.WriteList(w, m.ToolCalls, name => name, arguments => arguments);
         if (m.ToolCallId is not null) w.WriteString("tool_call_id", m.ToolCallId);
         w.WriteString("kind", SnakeCase(m.Kind.ToString()));
         if (m.ToolName is not null) w.WriteString("tool_name", m.ToolName);
@@ -76,7 +62,7 @@ public static class RecordJsonWriter
         if (m.StructuredResult is not null)
         {
             w.WritePropertyName("structured_result");
-            w.WriteRawValue(m.StructuredResult, skipInputValidation: true);
+            w.WriteRawValue(m.StructuredResult, skipInputValidation: false);
         }
         if (m.ExitCode is { } exitCode) w.WriteNumber("exit_code", exitCode);
         if (m.ToolDuration is { } toolDuration) w.WriteNumber("tool_duration_seconds", toolDuration.TotalSeconds);

@@ -389,6 +389,16 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public void Markdown_code_spans_cannot_reach_across_lines_to_hide_markup()
+    {
+        // CommonMark code spans run across line breaks: an unclosed backtick would pair with the first one of the
+        // next line and turn what this line holds as "code" into live HTML.
+        var result = MarkdownTranscript.Prose("x `\n`</details><img src=x onerror=alert(1)>`");
+
+        Assert.Equal("x \\`\n`</details><img src=x onerror=alert(1)>`", result);
+    }
+
+    [Fact]
     public void Images_are_inline_in_html_only_as_validated_data_and_described_in_markdown()
     {
         var png = Convert.ToBase64String(new byte[12 * 1024]);

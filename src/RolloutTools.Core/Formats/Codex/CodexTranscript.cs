@@ -234,12 +234,7 @@ internal sealed class CodexTranscript
                 Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, item.GetStringOrNull("arguments") ?? "{}"));
                 break;
             case "custom_tool_call":
-                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, JsonText.Write(w =>
-                {
-                    w.WriteStartObject();
-                    w.WriteString("input", item.GetStringOrNull("input") ?? string.Empty);
-                    w.WriteEndObject();
-                })));
+                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, ToolCallJson.WrapInput(item.GetStringOrNull("input") ?? string.Empty)));
                 break;
             case "local_shell_call":
                 Call(timestamp, new ToolCall(CallId(item), "local_shell", RawOrEmpty(item.GetPropertyOrDefault("action"))));
@@ -322,11 +317,7 @@ internal sealed class CodexTranscript
         turn.AddContent(blocks);
         if (item.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } calls)
         {
-            foreach (var call in calls.EnumerateArray())
-            {
-                var function = call.GetPropertyOrDefault("function");
-                turn.AddToolCall(new ToolCall(call.GetStringOrNull("id") ?? string.Empty, function.GetStringOrNull("name") ?? string.Empty, function.GetStringOrNull("arguments") ?? "{}"));
-            }
+            foreach (var call in calls.EnumerateArray()) turn.AddToolCall(ToolCallJson.Read(call));
         }
     }
 
