@@ -236,6 +236,18 @@ public sealed class ClaudeCodeReaderTests
     }
 
     [Fact]
+    public void A_session_opened_by_a_slash_command_is_titled_by_it()
+    {
+        var record = Record(new ClaudeLines()
+            .User("u1", null, "<command-message>review is running…</command-message>\n<command-name>/review</command-name>\n<command-args>src/cart.ts</command-args>")
+            .User("u2", "u1", "Review the given file for bugs.", ",\"isMeta\":true")
+            .Text("a1", "u2", "msg_01A", "Two issues found."));
+
+        Assert.Equal("/review src/cart.ts", record.Title);
+        Assert.Equal("Command Context Response", string.Join(" ", record.Messages.Select(m => m.Kind)));
+    }
+
+    [Fact]
     public void Title_prefers_the_custom_title_then_the_agents_summary()
     {
         var lines = new ClaudeLines()

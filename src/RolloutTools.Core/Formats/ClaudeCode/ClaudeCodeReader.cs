@@ -129,7 +129,8 @@ public sealed class ClaudeCodeReader : IRolloutReader
             var conversation = ClaudeConversation.Build(transcript);
             var time = transcript.TimeSpanOf(sessionId);
             var leafSummary = conversation.ActiveUuids.Select(u => transcript.SummariesByLeaf.GetValueOrDefault(u) ?? _summariesByLeaf.GetValueOrDefault(u)).FirstOrDefault(s => s is not null);
-            var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+            var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text
+                ?? conversation.Messages.Select(m => ClaudeContent.SlashCommand(m)).FirstOrDefault(c => c is not null);
 
             var meta = new SourceMeta.Builder()
                 .Add("session_id", sessionId)

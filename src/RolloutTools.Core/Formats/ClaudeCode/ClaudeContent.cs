@@ -6,8 +6,26 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Formats.ClaudeCode;
 
 /// <summary>Turns Anthropic Messages API content (as Claude Code stores it) into normalized pieces.</summary>
-internal static class ClaudeContent
+internal static partial class ClaudeContent
 {
+    /// <summary>
+    /// The slash command a person typed ("/review src/cart.ts"), from its &lt;command-name&gt; echo; a session
+    /// opened by a command has no other prompt to title it.
+    /// </summary>
+    public static string? SlashCommand(RolloutMessage message)
+    {
+        if (message.Kind != MessageKind.Command || CommandName().Match(message.Text) is not { Success: true } name) return null;
+        var arguments = CommandArguments().Match(message.Text) is { Success: true } args ? args.Groups[1].Value.Trim() : string.Empty;
+        var command = name.Groups[1].Value.Trim();
+        return arguments.Length > 0 ? $"{command} {arguments}" : command;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex("<command-name>([^<]*)</command-name>")]
+    private static partial System.Text.RegularExpressions.Regex CommandName();
+
+    [System.Text.RegularExpressions.GeneratedRegex("<command-args>([^<]*)</command-args>")]
+    private static partial System.Text.RegularExpressions.Regex CommandArguments();
+
     private const string SyntheticModel = "<synthetic>";
 
     public static UserLine ReadUser(JsonElement root)
