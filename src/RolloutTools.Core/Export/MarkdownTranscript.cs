@@ -110,9 +110,10 @@ internal sealed class MarkdownTranscript : TranscriptWriter
 
     /// <summary>
     /// Prose from the trace, kept as Markdown, made unable to reach past its own block: a fence it leaves open is
-    /// closed; outside fences and code spans, "&lt;" before a tag-like character and "![" are backslash-escaped, so
-    /// no raw HTML (which could close the transcript's &lt;details&gt;) and no image (which would load from the web)
-    /// comes through. Rendered, both still read as the characters typed.
+    /// closed; a code span must close on its own line (an unclosed backtick run is escaped, since CommonMark would
+    /// let it pair across lines); outside fences and code spans, "&lt;" before a tag-like character and "![" are
+    /// backslash-escaped, so no raw HTML (which could close the transcript's &lt;details&gt;) and no image (which
+    /// would load from the web) comes through. Rendered, all of these still read as the characters typed.
     /// </summary>
     internal static string Prose(string text)
     {
