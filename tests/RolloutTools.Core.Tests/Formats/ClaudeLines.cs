@@ -63,12 +63,10 @@ internal sealed class ClaudeLines
 
     public string Text() => string.Join("\n", _lines) + "\n";
 
-    /// <summary>Reads the lines as the file <paramref name="fileName"/>, alone or among <paramref name="others"/> in one run.</summary>
-    public ReadResult Read(string? fileName = null, params TraceSource[] others)
+    /// <summary>Reads the lines as the file <paramref name="fileName"/>, alone, as an in-memory source.</summary>
+    public ReadResult Read(string? fileName = null)
     {
         var source = TraceSource.FromBytes($"/home/dev/.claude/projects/-home-dev-acme-shop/{fileName ?? SessionId + ".jsonl"}", Encoding.UTF8.GetBytes(Text()));
-        var scan = new ClaudeCodeReader().BeginScan(others.Append(source).ToArray(), CancellationToken.None);
-        foreach (var other in others) scan.Read(other, CancellationToken.None);
-        return scan.Read(source, CancellationToken.None);
+        return new ClaudeCodeReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
     }
 }
