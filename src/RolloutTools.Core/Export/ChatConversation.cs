@@ -4,7 +4,7 @@ namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// The messages a chat dataset line carries, and whether a fine-tuning API would take them. Synthetic
-/// notices are not model output and are left out; calls that were never answered (an interrupted turn)
+/// notices are not model output and abandoned branches not the conversation: both are left out; calls that were never answered (an interrupted turn)
 /// are dropped from their message rather than losing the whole conversation.
 /// </summary>
 internal static class ChatConversation
@@ -16,7 +16,7 @@ internal static class ChatConversation
         var called = new HashSet<string>(StringComparer.Ordinal);
         foreach (var message in record.Messages)
         {
-            if (message.Kind == MessageKind.Synthetic) continue;
+            if (message.Kind == MessageKind.Synthetic || message.IsAbandoned) continue;
             var current = message;
             if (message.ToolCalls.Any(c => !answered.Contains(c.Id)))
             {
@@ -30,11 +30,12 @@ internal static class ChatConversation
             if (current.Role != MessageRole.Tool && current.Role != MessageRole.Assistant && current.Content.Count == 0) continue;
             called.UnionWith(current.ToolCalls.Select(c => c.Id));
 
-            // Calls still waiting for their results: an assistant message now is more of the same response
-            // (Codex can record a token count between the calls of one response).
-            if (current.Role == MessageRole.Assistant && messages.Count > 0 && messages[^1] is { Role: MessageRole.Assistant, ToolCalls.Count: > 0 } waiting)
+            // Two assistant messages with nothing between are one turn of the model: more of the same response
+            // (Codex can record a token count between the calls of one response), or a retry after an API
+            // error notice that is left out. Kept apart, they would break the turn order trainers require.
+            if (current.Role == MessageRole.Assistant && messages.Count > 0 && messages[^1] is { Role: MessageRole.Assistant } before)
             {
-                messages[^1] = Merge(waiting, current);
+                messages[^1] = Merge(before, current);
                 continue;
             }
             messages.Add(current);

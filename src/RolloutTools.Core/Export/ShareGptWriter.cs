@@ -8,9 +8,11 @@ namespace RolloutTools.Core.Export;
 /// {"conversations": [{"from", "value"}], "tools", "images"} as the common SFT trainers (LLaMA-Factory,
 /// Axolotl) read ShareGPT. Turns alternate strictly, as LLaMA-Factory requires: an optional leading system
 /// turn, then input (human, or observation after a call) and output (gpt, or function_call: a JSON
-/// {name, arguments}, or a list of them for parallel calls). Adjacent turns of one kind are joined; an
-/// assistant message that calls tools becomes its function_call turn alone (its text and reasoning have no
-/// place there); trailing input turns are dropped. Reasoning, when asked for, leads a gpt value in
+/// {name, arguments}, or a list of them for parallel calls). Adjacent turns of one kind are joined, and words
+/// that arrive after a tool's result and before the model answers (a prompt typed after a rejected call or an
+/// interruption, a queued prompt, injected context) join that observation: Claude Code itself sends them to
+/// the model in the same user turn as the result. An assistant message that calls tools becomes its
+/// function_call turn alone (its text and reasoning have no place there); trailing input turns are dropped. Reasoning, when asked for, leads a gpt value in
 /// &lt;think&gt; tags; a user image is an &lt;image&gt; placeholder with its data URL in "images".
 /// </summary>
 internal static class ShareGptWriter
@@ -42,7 +44,8 @@ internal static class ShareGptWriter
                 _ when message.ToolCalls.Count > 0 => (FunctionCall, Calls(message.ToolCalls)),
                 _ => (Gpt, (includeReasoning && message.ReasoningContent is { } r ? $"<think>\n{r}\n</think>\n\n" : string.Empty) + message.Text),
             };
-            if (turns.Count > 0 && turns[^1].From == turn.Item1) turns[^1] = (turn.Item1, turns[^1].Value + "\n\n" + turn.Item2);
+            var joins = turns.Count > 0 && (turns[^1].From == turn.Item1 || (turns[^1].From == Observation && turn.Item1 == Human));
+            if (joins) turns[^1] = (turns[^1].From, turns[^1].Value + "\n\n" + turn.Item2);
             else turns.Add(turn);
         }
         while (turns.Count > 0 && turns[^1].From is Human or Observation) turns.RemoveAt(turns.Count - 1);

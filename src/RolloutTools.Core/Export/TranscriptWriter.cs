@@ -8,7 +8,12 @@ namespace RolloutTools.Core.Export;
 /// </summary>
 internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false, bool IsToolResult = false)
 {
-    public static TranscriptTurn Of(RolloutMessage message) => message.Kind switch
+    /// <summary>A message of a branch the person left is shown collapsed, and says so.</summary>
+    public static TranscriptTurn Of(RolloutMessage message) => message.IsAbandoned
+        ? OfKind(message) with { Label = OfKind(message).Label + " (abandoned branch)", Collapsed = true }
+        : OfKind(message);
+
+    private static TranscriptTurn OfKind(RolloutMessage message) => message.Kind switch
     {
         _ when message.Role == MessageRole.Tool => new("tool", "Tool result", true, IsToolResult: true),
         MessageKind.ToolResult => new("tool", "Tool result", true, IsToolResult: true),

@@ -32,25 +32,29 @@ public sealed class ConversationBuilder
 
     public int UnansweredToolCalls => _toolNames.Keys.Count(id => !_answered.Contains(id));
 
+    /// <summary>While set, every message started is marked as part of an abandoned branch.</summary>
+    public bool MarkAbandoned { get; set; }
+
     /// <summary>Starts the assistant message of a new response; it stays open for more content until a user message.</summary>
     public AssistantTurn StartAssistant(DateTimeOffset? timestamp, string? model, MessageKind kind = MessageKind.Response)
     {
         Flush();
-        var turn = new AssistantTurn(this, timestamp, model, kind);
+        var turn = new AssistantTurn(this, timestamp, model, kind, MarkAbandoned);
         _openTurns.Add(turn);
         _output.Add(turn);
         return turn;
     }
 
-    public void AddToolResult(ToolResult result)
+    /// <summary>The tool message, or null when the result answers no open call (it is counted instead).</summary>
+    public RolloutMessage? AddToolResult(ToolResult result)
     {
         if (!_toolNames.TryGetValue(result.CallId, out var name) || !_answered.Add(result.CallId))
         {
             OrphanToolResults++;
-            return;
+            return null;
         }
         _pendingCalls.Remove(result.CallId);
-        _output.Add(new RolloutMessage
+        var message = new RolloutMessage
         {
             Role = MessageRole.Tool,
             Kind = MessageKind.ToolResult,
@@ -62,24 +66,58 @@ public sealed class ConversationBuilder
             ExitCode = result.ExitCode,
             ToolDuration = result.Duration,
             Timestamp = result.Timestamp,
-        });
+            IsAbandoned = MarkAbandoned,
+        };
+        _output.Add(message);
         if (_pendingCalls.Count == 0) Flush();
+        return message;
     }
 
     /// <summary>A user or system message; it waits while calls of the last response are unanswered.</summary>
-    public void AddMessage(MessageRole role, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? timestamp)
+    public RolloutMessage AddMessage(MessageRole role, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? timestamp)
     {
-        _waiting.Add(new RolloutMessage { Role = role, Kind = kind, Content = content, Timestamp = timestamp });
+        var message = new RolloutMessage { Role = role, Kind = kind, Content = content, Timestamp = timestamp, IsAbandoned = MarkAbandoned };
+        _waiting.Add(message);
         if (_pendingCalls.Count == 0) Flush();
+        return message;
     }
 
+    /// <summary>
+    /// Puts another message in the place of one this builder returned, or drops it (null), whether it is written
+    /// or still waiting: some traces say only later what an earlier line was. Found by reference, not by value.
+    /// </summary>
+    public void Replace(RolloutMessage added, RolloutMessage? replacement)
+    {
+        var waiting = _waiting.FindIndex(m => ReferenceEquals(m, added));
+        if (waiting >= 0)
+        {
+            if (replacement is null) _waiting.RemoveAt(waiting);
+            else _waiting[waiting] = replacement;
+            return;
+        }
+        var written = _output.FindIndex(o => ReferenceEquals(o, added));
+        if (written < 0) return;
+        if (replacement is null) _output.RemoveAt(written);
+        else _output[written] = replacement;
+    }
+
+    /// <summary>
+    /// The conversation. A user or system message is never dated before the messages it follows: one held
+    /// back behind tool results reached the model with them, so times stay in order.
+    /// </summary>
     public IReadOnlyList<RolloutMessage> Build()
     {
         Flush();
-        return _output
-            .Select(o => o as RolloutMessage ?? ((AssistantTurn)o).ToMessage())
-            .OfType<RolloutMessage>()
-            .ToArray();
+        var messages = new List<RolloutMessage>(_output.Count);
+        DateTimeOffset? latest = null;
+        foreach (var item in _output)
+        {
+            if ((item as RolloutMessage ?? ((AssistantTurn)item).ToMessage()) is not { } message) continue;
+            if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = message with { Timestamp = latest };
+            if (latest is null || message.Timestamp > latest) latest = message.Timestamp ?? latest;
+            messages.Add(message);
+        }
+        return messages;
     }
 
     /// <summary>Writes the waiting messages; they end every response in progress.</summary>
@@ -110,15 +148,18 @@ public sealed class ConversationBuilder
         private readonly DateTimeOffset? _timestamp;
         private readonly string? _model;
         private readonly MessageKind _kind;
+        private readonly bool _abandoned;
         private TokenUsage? _usage;
 
-        internal AssistantTurn(ConversationBuilder builder, DateTimeOffset? timestamp, string? model, MessageKind kind)
+        internal AssistantTurn(ConversationBuilder builder, DateTimeOffset? timestamp, string? model, MessageKind kind, bool abandoned)
         {
             _builder = builder;
             _timestamp = timestamp;
             _model = model;
             _kind = kind;
+            _abandoned = abandoned;
         }
+
 
         /// <summary>Closed once a user message followed it: later pieces belong to a new response.</summary>
         public bool IsClosed { get; internal set; }
@@ -157,6 +198,7 @@ public sealed class ConversationBuilder
                 Timestamp = _timestamp,
                 Model = _kind == MessageKind.Synthetic ? null : _model,
                 Usage = _kind == MessageKind.Synthetic ? null : _usage,
+                IsAbandoned = _abandoned,
             };
     }
 }

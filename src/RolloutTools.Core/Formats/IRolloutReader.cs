@@ -56,7 +56,8 @@ public interface IRolloutReader
     /// <summary>Whether a file that begins so is one of this format's traces; reads nothing more.</summary>
     bool Recognizes(JsonHead head);
 
-    IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation);
+    /// <summary>Starts reading the traces of one run; <paramref name="options"/> says what the caller asked for (none: the defaults).</summary>
+    IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null);
 }
 
 /// <summary>

@@ -5,18 +5,23 @@ namespace RolloutTools.Core.Json;
 
 /// <summary>
 /// The shape of the first JSON object in a file, read from its first few kilobytes only: the top-level
-/// property names and the value of "type". Enough to tell the formats apart without parsing the file;
-/// a first line too long for the head (an inline image) still yields the properties before it.
+/// property names, the value of "type", and the property names of a "message" object (agents that share
+/// an envelope differ inside it). Enough to tell the formats apart without parsing the file; a first line
+/// too long for the head (an inline image) still yields the properties before it.
 /// </summary>
 public sealed class JsonHead
 {
-    private JsonHead(HashSet<string> properties, string? type)
+    private JsonHead(HashSet<string> properties, string? type, HashSet<string> messageProperties)
     {
         Properties = properties;
         Type = type;
+        MessageProperties = messageProperties;
     }
 
     public IReadOnlySet<string> Properties { get; }
+
+    /// <summary>The property names of the top-level "message" object, when there is one within the head.</summary>
+    public IReadOnlySet<string> MessageProperties { get; }
 
     /// <summary>The string value of the top-level "type" property, when it comes within the head.</summary>
     public string? Type { get; }
@@ -28,6 +33,7 @@ public sealed class JsonHead
     {
         if (head.StartsWith(Encoding.UTF8.Preamble)) head = head[3..];
         var properties = new HashSet<string>(StringComparer.Ordinal);
+        var message = new HashSet<string>(StringComparer.Ordinal);
         string? type = null;
         var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
         try
@@ -40,6 +46,7 @@ public sealed class JsonHead
                 properties.Add(name);
                 if (!reader.Read()) break;
                 if (name == "type" && reader.TokenType == JsonTokenType.String) type = reader.GetString();
+                else if (name == "message" && reader.TokenType == JsonTokenType.StartObject) ReadNames(ref reader, message);
                 else if (!reader.TrySkip()) break;
             }
         }
@@ -51,6 +58,16 @@ public sealed class JsonHead
         {
             // Invalid UTF-8 in a name or value: same.
         }
-        return properties.Count == 0 ? null : new JsonHead(properties, type);
+        return properties.Count == 0 ? null : new JsonHead(properties, type, message);
+    }
+
+    /// <summary>The names of one object's properties, its values skipped; stops where the head ends.</summary>
+    private static void ReadNames(ref Utf8JsonReader reader, HashSet<string> names)
+    {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            names.Add(reader.GetString()!);
+            if (!reader.Read() || !reader.TrySkip()) return;
+        }
     }
 }

@@ -63,6 +63,7 @@ public static class RecordJsonReader
             ToolDuration = m.GetSecondsOrNull("tool_duration_seconds"),
             Timestamp = m.GetTimestamp("timestamp"),
             Model = m.GetStringOrNull("model"),
+            IsAbandoned = m.GetBool("is_abandoned"),
             Usage = m.GetPropertyOrDefault("usage") is { ValueKind: JsonValueKind.Object } usage ? ReadUsage(usage) : null,
         };
     }

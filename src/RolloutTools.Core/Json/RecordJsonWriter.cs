@@ -68,6 +68,7 @@ public static class RecordJsonWriter
         if (m.ToolDuration is { } toolDuration) w.WriteNumber("tool_duration_seconds", toolDuration.TotalSeconds);
         if (m.Timestamp is { } timestamp) w.WriteString("timestamp", timestamp);
         if (m.Model is not null) w.WriteString("model", m.Model);
+        if (m.IsAbandoned) w.WriteBoolean("is_abandoned", true);
         if (m.Usage is { } usage)
         {
             w.WritePropertyName("usage");

@@ -45,6 +45,12 @@ public sealed record RolloutMessage
     /// <summary>On an assistant message: the tokens of the API response it came from, counted once.</summary>
     public TokenUsage? Usage { get; init; }
 
+    /// <summary>
+    /// Part of a branch the person left by rewinding or editing an earlier prompt: not the conversation the
+    /// session went on with. Only read when asked for (-IncludeAbandoned); datasets leave such messages out.
+    /// </summary>
+    public bool IsAbandoned { get; init; }
+
     /// <summary>The text blocks joined by blank lines; images are left out.</summary>
     public string Text => JoinText(Content);
 

@@ -27,6 +27,9 @@ public sealed record ReadOptions
     public DateTimeOffset? Until { get; init; }
 
     public int DegreeOfParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Keep the branches a person left by rewinding or editing a prompt, marked IsAbandoned, in file order.</summary>
+    public bool IncludeAbandoned { get; init; }
 }
 
 /// <summary>
@@ -57,7 +60,7 @@ public static class RolloutLoader
         var scans = Enumerable.Range(0, requests.Count)
             .Where(i => readers[i] is not null)
             .GroupBy(i => readers[i]!)
-            .ToDictionary(g => g.Key, g => g.Key.BeginScan(g.Select(i => requests[i].Source).ToArray(), cancellation));
+            .ToDictionary(g => g.Key, g => g.Key.BeginScan(g.Select(i => requests[i].Source).ToArray(), cancellation, options));
 
         // A dataset's records are read lazily, as they are consumed; a trace is read whole on a worker.
         return OrderedParallel.Select(

@@ -25,6 +25,10 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public RolloutFormat? Format { get; set; }
 
+    /// <summary>Keeps the branches a person left by rewinding or editing a prompt, marked IsAbandoned.</summary>
+    [Parameter]
+    public SwitchParameter IncludeAbandoned { get; set; }
+
     protected override void ProcessRecord()
     {
         var named = Named(Format is { } format ? new[] { format } : null);
@@ -57,7 +61,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             var source = TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray());
             AddRequest(new TraceRequest(source, Format is { } format ? FormatRegistry.Get(format) : null));
         }
-        ReadQueued(new ReadOptions());
+        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
     }
 
     /// <summary>

@@ -48,6 +48,10 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public DateTime? Until { get; set; }
 
+    /// <summary>Keeps the branches a person left by rewinding or editing a prompt, marked IsAbandoned.</summary>
+    [Parameter]
+    public SwitchParameter IncludeAbandoned { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -73,7 +77,7 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until) });
+        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned });
     }
 
     /// <summary>With no path at all, every format's own folders, searched all the way down.</summary>

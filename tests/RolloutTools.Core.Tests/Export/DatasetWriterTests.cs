@@ -103,23 +103,39 @@ public sealed class DatasetWriterTests
     }
 
     [Fact]
-    public void ShareGPT_refuses_turns_that_do_not_alternate_and_drops_a_trailing_prompt()
+    public void ShareGPT_keeps_words_that_follow_a_result_with_its_observation_and_drops_a_trailing_prompt()
     {
         var sample = Sample();
         var interrupted = sample with
         {
             Messages = sample.Messages.Take(4)
-                .Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Interruption, Content = new[] { ContentBlock.FromText("[Request interrupted by user]") } })
+                .Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Interruption, Content = new[] { ContentBlock.FromText("[Request interrupted by user for tool use]") } })
+                .Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Read b.txt instead") } })
+                .Append(new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Content = new[] { ContentBlock.FromText("b.txt is empty.") } })
+                .Append(new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, ToolCalls = new[] { new ToolCall("t4", "Read", "{\"file_path\":\"c.txt\"}") } })
+                .Append(new RolloutMessage { Role = MessageRole.Tool, Kind = MessageKind.ToolResult, ToolCallId = "t4", ToolName = "Read", Content = new[] { ContentBlock.FromText("c") } })
                 .Append(sample.Messages[^1])
                 .ToArray(),
         };
         var writer = new DatasetWriter(new DatasetOptions { Format = DatasetFormat.ShareGPT });
 
-        Assert.Null(writer.Line(interrupted, out var reason));
-        Assert.Equal("its turns do not alternate between input and output at turn 5 (observation, then human)", reason);
+        var json = Encoding.UTF8.GetString(writer.Line(interrupted, out var reason)!.Value.Span);
+        var turns = JsonDocument.Parse(json).RootElement.GetProperty("conversations").EnumerateArray()
+            .Select(t => $"{t.GetProperty("from").GetString()}: {t.GetProperty("value").GetString()}").ToArray();
+        Assert.Null(reason);
+        Assert.Equal(new[]
+        {
+            "system: Be brief.",
+            "human: What is in a.txt?\n\n<image>",
+            "function_call: {\"name\":\"Read\",\"arguments\":{\"file_path\":\"a.txt\",\"limit\":10}}",
+            "observation: 0123456789ABCDEF\n\n[Request interrupted by user for tool use]\n\nRead b.txt instead",
+            "function_call: {\"name\":\"Read\",\"arguments\":{\"file_path\":\"c.txt\"}}",
+            "observation: c",
+            "gpt: Done.",
+        }, turns);
 
         var unanswered = sample with { Messages = sample.Messages.Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Thanks") } }).ToArray() };
-        var json = Encoding.UTF8.GetString(writer.Line(unanswered, out _)!.Value.Span);
+        json = Encoding.UTF8.GetString(writer.Line(unanswered, out _)!.Value.Span);
         Assert.EndsWith("{\"from\":\"gpt\",\"value\":\"Done.\"}],\"tools\"", json[..(json.IndexOf(",\"tools\"", StringComparison.Ordinal) + 8)]);
     }
 

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
+using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Core.Tests.Formats;
 
@@ -64,9 +65,21 @@ internal sealed class ClaudeLines
     public string Text() => string.Join("\n", _lines) + "\n";
 
     /// <summary>Reads the lines as the file <paramref name="fileName"/>, alone, as an in-memory source.</summary>
-    public ReadResult Read(string? fileName = null)
+    public ReadResult Read(string? fileName = null, ReadOptions? options = null)
     {
         var source = TraceSource.FromBytes($"/home/dev/.claude/projects/-home-dev-acme-shop/{fileName ?? SessionId + ".jsonl"}", Encoding.UTF8.GetBytes(Text()));
-        return new ClaudeCodeReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
+        return new ClaudeCodeReader().BeginScan(new[] { source }, CancellationToken.None, options).Read(source, CancellationToken.None);
     }
+
+    /// <summary>A queue-operation line, which has no uuid and stands outside the conversation's tree.</summary>
+    public ClaudeLines Queue(string operation, string? content = null)
+    {
+        _clock = _clock.AddSeconds(1);
+        var text = content is null ? string.Empty : $",\"content\":{Q(content)}";
+        return Raw($"{{\"type\":\"queue-operation\",\"operation\":{Q(operation)},\"timestamp\":\"{_clock.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fff}Z\",\"sessionId\":{Q(SessionId)}{text}}}");
+    }
+
+    /// <summary>An attachment line (a queued_command prompt, say), which is part of the tree.</summary>
+    public ClaudeLines Attachment(string uuid, string? parent, string attachmentJson) =>
+        Raw(Envelope("attachment", uuid, parent, $",\"attachment\":{attachmentJson}"));
 }

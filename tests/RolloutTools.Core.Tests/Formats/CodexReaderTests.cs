@@ -40,6 +40,19 @@ public sealed class CodexReaderTests
 
         public Lines Event(string payload) => Add("event_msg", payload);
 
+        /// <summary>A 0.150+ user message whose content item carries its origin label.</summary>
+        public Lines LabelledUser(string text, string kind) => Add("response_item",
+            $"{{\"type\":\"message\",\"id\":\"msg_{_lines.Count:x4}\",\"role\":\"user\",\"content\":[{{\"type\":\"input_text\",\"text\":{ClaudeLines.Q(text)}}}],\"internal_chat_message_metadata_passthrough\":{{\"turn_id\":\"turn_1\",\"content_item_kinds\":[\"{kind}\"]}}}}");
+
+        public Lines UserMessageEvent(string text) => Event($"{{\"type\":\"user_message\",\"message\":{ClaudeLines.Q(text)},\"images\":[],\"local_images\":[],\"text_elements\":[]}}");
+
+        /// <summary>The 0.147+ form of a typed prompt: item_completed with a UserMessage item.</summary>
+        public Lines UserItemCompleted(string text) => Event(
+            $"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"turn_id\":\"turn_1\",\"item\":{{\"type\":\"UserMessage\",\"id\":\"item_{_lines.Count}\",\"content\":[{{\"type\":\"text\",\"text\":{ClaudeLines.Q(text)},\"text_elements\":[]}}]}},\"started_at_ms\":1763672710000,\"completed_at_ms\":1763672710000}}");
+
+        public Lines ExecEnd(string callId, int exitCode, long secs, long nanos) => Event(
+            $"{{\"type\":\"exec_command_end\",\"call_id\":\"{callId}\",\"process_id\":\"41\",\"turn_id\":\"turn_1\",\"command\":[\"bash\",\"-lc\",\"make test\"],\"cwd\":\"/home/dev/acme-shop\",\"parsed_cmd\":[],\"source\":\"unified_exec_startup\",\"stdout\":\"\",\"stderr\":\"\",\"aggregated_output\":\"1 failed\\n\",\"exit_code\":{exitCode},\"duration\":{{\"secs\":{secs},\"nanos\":{nanos}}},\"formatted_output\":\"1 failed\\n\"}}");
+
         public Lines Call(string callId, string name, string arguments) => Add("response_item", $"{{\"type\":\"function_call\",\"name\":\"{name}\",\"arguments\":{ClaudeLines.Q(arguments)},\"call_id\":\"{callId}\"}}");
 
         public Lines Output(string callId, string output) => Add("response_item", $"{{\"type\":\"function_call_output\",\"call_id\":\"{callId}\",\"output\":{ClaudeLines.Q(output)}}}");
@@ -55,6 +68,11 @@ public sealed class CodexReaderTests
     }
 
     private static string Kinds(RolloutRecord record) => string.Join(" ", record.Messages.Select(m => $"{m.Role}:{m.Kind}"));
+
+    private static string[] Texts(RolloutRecord record) => record.Messages.Select(m => m.Text).ToArray();
+
+    private static (string? CallId, int? ExitCode, TimeSpan? Duration, bool? IsError)[] Outputs(RolloutRecord record) =>
+        record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => (m.ToolCallId, m.ExitCode, m.ToolDuration, m.IsError)).ToArray();
 
     [Fact]
     public void Envelope_session_reads_once_despite_duplicate_events()
@@ -159,6 +177,208 @@ public sealed class CodexReaderTests
         Assert.Equal(1L, record.SourceMeta["ghost_snapshots"]);
         Assert.Equal(1L, record.SourceMeta["compactions"]);
         Assert.Equal(new Dictionary<string, long> { ["x_future_item"] = 1 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_item_types"]);
+    }
+
+    [Fact]
+    public void User_message_events_decide_which_user_items_are_prompts()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("<environment_context>\n  <cwd>/home/dev/acme-shop</cwd>\n</environment_context>")
+            .Event("{\"type\":\"user_message\",\"message\":\"<environment_context>\\n  <cwd>/home/dev/acme-shop</cwd>\\n</environment_context>\",\"kind\":\"environment_context\"}")
+            .User("Files you may edit: cart.py, tax.py")
+            .User("Add sales tax to the cart total")
+            .UserMessageEvent("Add sales tax to the cart total")
+            .Assistant("Added a tax rate to total().")
+            .UserMessageEvent("Also round to cents")
+            .Assistant("Rounded with Decimal.quantize.")
+            .User("<turn_aborted>\nThe user interrupted the previous turn.\n</turn_aborted>")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Context User:Prompt Assistant:Response User:Prompt Assistant:Response User:Interruption", Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                "<environment_context>\n  <cwd>/home/dev/acme-shop</cwd>\n</environment_context>", "Files you may edit: cart.py, tax.py",
+                "Add sales tax to the cart total", "Added a tax rate to total().", "Also round to cents", "Rounded with Decimal.quantize.",
+                "<turn_aborted>\nThe user interrupted the previous turn.\n</turn_aborted>",
+            },
+            Texts(record));
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:18Z"), record.Messages[4].Timestamp);
+        Assert.Equal("Add sales tax to the cart total", record.Title);
+    }
+
+    [Fact]
+    public void Item_completed_user_messages_match_their_items_in_either_order_and_once_each()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("# AGENTS.md instructions for /home/dev/acme-shop\n\n<INSTRUCTIONS>Run make test.</INSTRUCTIONS>")
+            .User("Skill loaded: csv-tools")
+            .User("yes")
+            .UserItemCompleted("yes")
+            .Assistant("Applied.")
+            .UserItemCompleted("yes")
+            .User("yes")
+            .Assistant("Applied again.")
+            .Add("response_item", "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"<image name=[Image #1]>\"},{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,iVBORw0KGgo=\"},{\"type\":\"input_text\",\"text\":\"</image>\"},{\"type\":\"input_text\",\"text\":\"What is wrong here?\"}]}")
+            .UserItemCompleted("What is wrong here?")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Context User:Prompt Assistant:Response User:Prompt Assistant:Response User:Prompt", Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                "# AGENTS.md instructions for /home/dev/acme-shop\n\n<INSTRUCTIONS>Run make test.</INSTRUCTIONS>", "Skill loaded: csv-tools",
+                "yes", "Applied.", "yes", "Applied again.", "<image name=[Image #1]>\n\n</image>\n\nWhat is wrong here?",
+            },
+            Texts(record));
+        Assert.Equal(ContentBlockType.Image, record.Messages[6].Content[1].Type);
+        // The second "yes" event came before its item; the item stands, at its own time.
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:18Z"), record.Messages[4].Timestamp);
+    }
+
+    [Fact]
+    public void Content_item_kinds_say_which_user_items_a_person_typed()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .LabelledUser("Repository rules: keep functions small.", "agents_md.instructions")
+            .LabelledUser("Ticket ACME-12 is assigned to you.", "hooks.additional_context")
+            .LabelledUser("Split the CSV importer", "user.text")
+            .Assistant("Split it into reader and mapper.")
+            .LabelledUser("<turn_aborted>\nThe user interrupted the previous turn.\n</turn_aborted>", "generic.turn_aborted")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Context User:Prompt Assistant:Response User:Interruption", Kinds(record));
+        Assert.Equal("Split the CSV importer", record.Title);
+    }
+
+    [Fact]
+    public void IDE_extension_prompts_become_the_editor_context_then_the_request()
+    {
+        const string typed = "# Context from my IDE setup:\n\n## Active file: src/cart.py\n\n## Open tabs:\n- cart.py: src/cart.py\n- tax.py: src/tax.py\n\n## My request for Codex:\nAdd sales tax to the cart total\n";
+        var record = new Lines()
+            .Meta().Context()
+            .User(typed)
+            .UserMessageEvent(typed)
+            .Assistant("Added a tax rate to total().")
+            .UserMessageEvent("# Context from my IDE setup:\n\n## Active file: src/tax.py\n\n## My request for Codex:\nNow round to cents")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Prompt Assistant:Response User:Context User:Prompt", Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                "# Context from my IDE setup:\n\n## Active file: src/cart.py\n\n## Open tabs:\n- cart.py: src/cart.py\n- tax.py: src/tax.py",
+                "Add sales tax to the cart total", "Added a tax rate to total().",
+                "# Context from my IDE setup:\n\n## Active file: src/tax.py", "Now round to cents",
+            },
+            Texts(record));
+        Assert.Equal("Add sales tax to the cart total", record.Title);
+    }
+
+    [Fact]
+    public void TypeScript_notices_are_synthetic_not_model_output()
+    {
+        var json = $$"""
+            {
+              "session": { "id": "{{Id}}", "timestamp": "2025-05-02T17:11:12.000Z", "instructions": "" },
+              "items": [
+                { "id": "msg_01", "type": "message", "role": "user", "content": [{ "type": "input_text", "text": "What does main.py do?" }] },
+                { "id": "msg_02", "type": "message", "role": "assistant", "content": [{ "type": "output_text", "text": "It prints hi." }] },
+                { "id": "switch-model-1746205912000", "type": "message", "role": "system", "content": [{ "type": "input_text", "text": "Switched model to o3" }] },
+                { "role": "assistant", "content": [{ "type": "text", "text": "Switched approval mode to full-auto" }] },
+                { "id": "msg_03", "type": "message", "role": "user", "content": [{ "type": "input_text", "text": "Now add a test" }] }
+              ]
+            }
+            """;
+        var source = TraceSource.FromBytes($"rollout-2025-05-02-{Id}.json", Encoding.UTF8.GetBytes(json));
+
+        var record = new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response System:Synthetic Assistant:Synthetic User:Prompt", Kinds(record));
+        Assert.Equal(new[] { "What does main.py do?", "It prints hi.", "Switched model to o3", "Switched approval mode to full-auto", "Now add a test" }, Texts(record));
+        Assert.All(record.Messages.Where(m => m.Kind == MessageKind.Synthetic), m => Assert.Equal((null, null), (m.Model, m.Usage)));
+        Assert.Equal("It prints hi.", record.FinalAssistantMessage);
+    }
+
+    [Fact]
+    public void Commands_that_did_not_run_to_their_end_are_errors_with_the_exit_code_codex_wrote()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Touch the config, then build")
+            .Call("call_1", "shell", "{\"command\":[\"touch\",\"/etc/acme.conf\"]}")
+            .Call("call_2", "shell", "{\"command\":[\"make\",\"build\"],\"timeout_ms\":10000}")
+            .Call("call_3", "shell", "{\"command\":[\"mkae\"]}")
+            .Call("call_4", "shell", "{\"command\":[\"git\",\"push\"]}")
+            .Call("call_5", "shell", "{\"command\":[\"ls\"]}")
+            .Output("call_1", "failed in sandbox MacosSeatbelt with execution error: sandbox denied exec error, exit code: 1, stdout: , stderr: touch: /etc/acme.conf: Operation not permitted\n")
+            .Output("call_2", "command timed out after 10000 milliseconds")
+            .Output("call_3", "execution error: Io(Os { code: 2, kind: NotFound, message: \"No such file or directory\" })")
+            .Output("call_4", "exec command rejected by user")
+            .Output("call_5", "cart.py\ntax.py\n")
+            .Assistant("The sandbox blocked /etc; the build timed out.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Tool:ToolResult Tool:ToolResult Tool:ToolResult Tool:ToolResult Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal(
+            new (string?, int?, TimeSpan?, bool?)[]
+            {
+                ("call_1", 1, null, true), ("call_2", 124, null, true), ("call_3", null, null, true), ("call_4", null, null, true), ("call_5", null, null, false),
+            },
+            Outputs(record));
+        Assert.Equal("command timed out after 10000 milliseconds", record.Messages[3].Text);
+    }
+
+    [Fact]
+    public void A_still_running_command_takes_its_exit_code_and_duration_from_the_later_end_event()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Run the tests")
+            .Call("call_exec", "exec_command", "{\"cmd\":\"make test\",\"yield_time_ms\":10000}")
+            .Output("call_exec", "Chunk ID: 3f1a2b\nWall time: 10.0021 seconds\nProcess running with session ID 41\nOriginal token count: 3\nOutput:\nrunning 12 tests\n")
+            .Call("call_poll", "write_stdin", "{\"session_id\":41,\"chars\":\"\",\"yield_time_ms\":30000}")
+            .ExecEnd("call_exec", 1, 42, 500_000_000)
+            .Output("call_poll", "Chunk ID: 9c0d4e\nWall time: 32.4100 seconds\nProcess exited with code 1\nOriginal token count: 2\nOutput:\n1 failed\n")
+            .Assistant("One test fails.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Tool:ToolResult Assistant:Response Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal(
+            new (string?, int?, TimeSpan?, bool?)[] { ("call_exec", 1, TimeSpan.FromSeconds(42.5), true), ("call_poll", 1, TimeSpan.FromTicks(324_100_000), true) },
+            Outputs(record));
+    }
+
+    [Fact]
+    public void Web_search_calls_take_their_id_and_query_from_the_end_event_before_them()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Look up the tax rates")
+            .Event("{\"type\":\"web_search_end\",\"call_id\":\"ws_0a1b2c\",\"query\":\"sales tax rates 2025\",\"action\":{\"type\":\"search\",\"query\":\"sales tax rates 2025\"}}")
+            .Add("response_item", "{\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\"}}")
+            .Event("{\"type\":\"web_search_end\",\"call_id\":\"ws_3d4e5f\",\"query\":\"https://tax.example.test/rates\",\"action\":{\"type\":\"open_page\",\"url\":\"https://tax.example.test/rates\"}}")
+            .Add("response_item", "{\"type\":\"web_search_call\",\"status\":\"completed\"}")
+            .Add("response_item", "{\"type\":\"web_search_call\",\"status\":\"completed\",\"action\":{\"type\":\"search\",\"query\":\"vat rates\"}}")
+            .Assistant("Rates found.")
+            .Read().Record!;
+
+        Assert.Equal(
+            "User:Prompt Assistant:Response Tool:ToolResult Assistant:Response Tool:ToolResult Assistant:Response Tool:ToolResult Assistant:Response",
+            Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                new ToolCall("ws_0a1b2c", "web_search", "{\"type\":\"search\",\"query\":\"sales tax rates 2025\"}"),
+                new ToolCall("ws_3d4e5f", "web_search", "{\"type\":\"open_page\",\"url\":\"https://tax.example.test/rates\",\"query\":\"https://tax.example.test/rates\"}"),
+                new ToolCall("web_search_1", "web_search", "{\"type\":\"search\",\"query\":\"vat rates\"}"),
+            },
+            record.Messages.SelectMany(m => m.ToolCalls));
+        Assert.Equal(new[] { "ws_0a1b2c", "ws_3d4e5f", "web_search_1" }, Outputs(record).Select(o => o.CallId));
+        Assert.Equal(new[] { "web search completed", "web search completed", "web search completed" }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.Text));
     }
 
     [Fact]

@@ -47,12 +47,15 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     /// <summary>
     /// A Claude Code line names one of Claude Code's record types, or at least carries its session fields;
-    /// and it is never an envelope with a payload (Codex).
+    /// it is never an envelope with a payload (Codex), and its message, if any, is Anthropic-shaped: Qwen
+    /// Code writes the same envelope around Gemini "parts".
     /// </summary>
     public bool Recognizes(JsonHead head) => !head.Has("payload") && head.Type is { } type
-        && (ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid"));
+        && (ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid"))
+        && !(head.MessageProperties.Contains("parts") && !head.MessageProperties.Contains("content"));
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this, sources, cancellation);
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
+        new Scan(this, sources, options ?? new ReadOptions(), cancellation);
 
     /// <summary>
     /// Claude Code titles a session by writing a summary line whose leafUuid names the session's last
@@ -63,13 +66,15 @@ public sealed class ClaudeCodeReader : IRolloutReader
     private sealed class Scan : IRolloutScan
     {
         private readonly ClaudeCodeReader _reader;
+        private readonly ReadOptions _options;
         private readonly Dictionary<string, string> _summariesByLeaf = new(StringComparer.Ordinal);
         private readonly HashSet<string> _summaryOnly = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, ClaudeSessionIndex> _indexes = new(StringComparer.Ordinal);
 
-        public Scan(ClaudeCodeReader reader, IReadOnlyList<TraceSource> sources, CancellationToken cancellation)
+        public Scan(ClaudeCodeReader reader, IReadOnlyList<TraceSource> sources, ReadOptions options, CancellationToken cancellation)
         {
             _reader = reader;
+            _options = options;
             var files = sources.Where(s => s.IsFile).ToArray();
             var peeks = new (Dictionary<string, string> Summaries, bool SummaryOnly)?[files.Length];
             Parallel.For(0, files.Length, new ParallelOptions { CancellationToken = cancellation }, i => peeks[i] = PeekSummaries(files[i], cancellation));
@@ -102,6 +107,11 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 diagnostics.NothingRead();
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
+            if (transcript.ConversationLines > 0 && transcript.ContentLines == 0)
+            {
+                // Claude's envelope without Anthropic content (Qwen Code writes Gemini parts in it): not ours to read.
+                return new ReadResult(source, null, "its user and assistant lines carry no Claude Code message content", diagnostics.Items) { IsUnrecognized = true };
+            }
             if (!transcript.Entries.Exists(e => e.IsConversational))
             {
                 var reason = transcript.SummaryValues == transcript.Values
@@ -126,7 +136,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
             // The index describes sessions; a subagent shares its session's id but not its title.
             var indexEntry = index.Find(sessionId);
-            var conversation = ClaudeConversation.Build(transcript);
+            var conversation = ClaudeConversation.Build(transcript, sessionId, _options.IncludeAbandoned);
             var time = transcript.TimeSpanOf(sessionId);
             var leafSummary = conversation.ActiveUuids.Select(u => transcript.SummariesByLeaf.GetValueOrDefault(u) ?? _summariesByLeaf.GetValueOrDefault(u)).FirstOrDefault(s => s is not null);
             var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text
@@ -154,8 +164,11 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 .Add("api_errors", transcript.ApiErrors)
                 .Add("turn_duration_ms", transcript.TurnDurationMs)
                 .Add("queued_prompts", transcript.QueuedPrompts)
+                .Add("segments", conversation.Segments > 1 ? conversation.Segments : 0)
+                .Add("bridged_gaps", conversation.BridgedGaps)
                 .Add("abandoned_entries", conversation.AbandonedEntries)
                 .Add("sidechain_entries", conversation.SidechainEntries)
+                .Add("other_session_entries", conversation.OtherSessionEntries)
                 .Add("duplicate_entries", conversation.DuplicateEntries)
                 .Add("orphan_tool_results", conversation.OrphanToolResults)
                 .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
@@ -179,8 +192,8 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 Cwd = transcript.LastCwd,
                 ProjectPath = indexEntry?.ProjectPath ?? index.OriginalPath ?? transcript.FirstCwd,
                 GitBranch = string.IsNullOrEmpty(transcript.LastGitBranch) ? null : transcript.LastGitBranch,
-                StartedAt = time?.First,
-                EndedAt = time?.Last,
+                StartedAt = Earlier(time?.First, conversation.Messages.Select(m => m.Timestamp).Min()),
+                EndedAt = Later(time?.Last, conversation.Messages.Select(m => m.Timestamp).Max()),
                 Title = Titles.Clean(isSidechain
                     ? transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? agent?.Description ?? firstPrompt
                     : transcript.CustomTitle ?? transcript.AiTitle ?? leafSummary ?? indexEntry?.Summary ?? firstPrompt ?? indexEntry?.FirstPrompt),
@@ -190,6 +203,14 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 Usage = conversation.Usage,
             };
         }
+
+        /// <summary>
+        /// The session's span: its own lines, and every message it shows (which can come from lines that name
+        /// no session or, across a resume, an earlier one).
+        /// </summary>
+        private static DateTimeOffset? Earlier(DateTimeOffset? a, DateTimeOffset? b) => a is null || b < a ? b : a;
+
+        private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null || b > a ? b : a;
 
         /// <summary>
         /// The file name, when the lines agree it is theirs; otherwise the id most conversational lines carry.

@@ -61,9 +61,8 @@ internal static partial class ClaudeContent
 
         return new UserLine
         {
-            Blocks = blocks,
+            Parts = Split(blocks, LineKind(root, blocks)),
             ToolResults = toolResults,
-            Kind = Classify(root, blocks),
         };
     }
 
@@ -126,6 +125,7 @@ internal static partial class ClaudeContent
             ToolCalls = calls,
             ServerToolResults = serverResults,
             Usage = ReadUsage(message.GetPropertyOrDefault("usage")),
+            BlockIndex = root.GetInt32OrNull("apiBlockIndex"),
             IsSynthetic = model == SyntheticModel,
         };
     }
@@ -150,29 +150,186 @@ internal static partial class ClaudeContent
         _ => string.Empty,
     };
 
-    private static readonly string[] CommandMarkers =
+    /// <summary>
+    /// Tags Claude Code (and its IDE and hook integrations) wraps around text it adds to a person's turn: a
+    /// note of the file open in the editor, the selection, reminders, hook output, a finished background
+    /// task. They can share a line, even a text block, with the person's words, before or after them.
+    /// </summary>
+    private static readonly string[] ContextTags =
     {
-        "<command-name>", "<command-message>", "<command-args>", "<command-contents>", "<local-command-stdout>",
-        "<local-command-stderr>", "<local-command-caveat>", "<bash-input>", "<bash-stdout>", "<bash-stderr>",
+        "system-reminder", "ide_opened_file", "ide_selection", "ide_diagnostics", "task-notification",
+        "user-prompt-submit-hook", "user-memory-input", "local-command-caveat",
     };
 
-    private static readonly string[] ContextMarkers = { "<system-reminder>", "<user-prompt-submit-hook>", "<user-memory-input>" };
+    /// <summary>Echoes of what a person ran locally: slash commands and their output, shell mode (!).</summary>
+    private static readonly string[] CommandTags =
+    {
+        "command-name", "command-message", "command-args", "command-contents", "local-command-stdout",
+        "local-command-stderr", "bash-input", "bash-stdout", "bash-stderr",
+    };
 
     /// <summary>
-    /// Claude Code sends more than the person's words as user turns: compaction summaries (isCompactSummary),
-    /// caveats and other injected text (isMeta), echoes of slash commands and shell mode, interruption
-    /// markers, and prompts typed while it was busy (promptSource "queued", 2.1.x).
+    /// What the untagged text of a user line is. Claude Code sends more than the person's words as user
+    /// turns: compaction summaries (isCompactSummary), caveats and other injected text (isMeta), interruption
+    /// markers, and turns that others started. From about 2.1.200 lines say who spoke: origin.kind (only
+    /// "human" is a person; "peer" and "coordinator" are other agents; task notifications, channels, observers,
+    /// continuations and kinds yet unknown are input the session made itself), turnOrigin (2.1.278 on), and
+    /// promptSource ("system" is injected, "queued" was typed while the agent was busy; "sdk" decides nothing).
     /// </summary>
-    private static MessageKind Classify(JsonElement root, List<ContentBlock> blocks)
+    private static MessageKind LineKind(JsonElement root, List<ContentBlock> blocks)
     {
         if (root.GetBool("isCompactSummary")) return MessageKind.CompactionSummary;
         var text = blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart() ?? string.Empty;
         if (text.StartsWith("[Request interrupted by user", StringComparison.Ordinal)) return MessageKind.Interruption;
         if (root.GetBool("isMeta")) return MessageKind.Context;
-        if (CommandMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Command;
-        if (ContextMarkers.Any(m => text.StartsWith(m, StringComparison.Ordinal))) return MessageKind.Context;
-        return root.GetStringOrNull("promptSource") == "queued" ? MessageKind.QueuedPrompt : MessageKind.Prompt;
+
+        var origin = root.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? root.GetStringOrNull("turnOrigin") switch
+        {
+            "task_notification" => "task-notification",
+            "sdk" => null,
+            var other => other,
+        };
+        var source = root.GetStringOrNull("promptSource");
+        return origin switch
+        {
+            null or "human" => source switch
+            {
+                "queued" => MessageKind.QueuedPrompt,
+                "system" => MessageKind.Context,
+                _ => MessageKind.Prompt,
+            },
+            "peer" or "coordinator" => MessageKind.AgentMessage,
+            _ => MessageKind.Context,
+        };
     }
+
+    /// <summary>
+    /// The line's content in parts of one kind: tagged spans at the start or end of a text block are Context
+    /// or Command, the rest is of the line's kind. Images and other blocks stay with the text before them.
+    /// Only spoken text is split; a line that is wholly one thing (a summary, a caveat) stays whole.
+    /// </summary>
+    private static IReadOnlyList<UserPart> Split(List<ContentBlock> blocks, MessageKind lineKind)
+    {
+        if (blocks.Count == 0) return Array.Empty<UserPart>();
+        if (lineKind is not (MessageKind.Prompt or MessageKind.QueuedPrompt or MessageKind.AgentMessage))
+        {
+            return new[] { new UserPart(lineKind, blocks) };
+        }
+
+        var parts = new List<(MessageKind Kind, List<ContentBlock> Blocks)>();
+        void Add(MessageKind kind, ContentBlock block)
+        {
+            if (parts.Count > 0 && parts[^1].Kind == kind) parts[^1].Blocks.Add(block);
+            else parts.Add((kind, new List<ContentBlock> { block }));
+        }
+
+        foreach (var block in blocks)
+        {
+            if (block.Type != ContentBlockType.Text)
+            {
+                Add(parts.Count > 0 ? parts[^1].Kind : lineKind, block);
+                continue;
+            }
+            var spans = TaggedSpans(block.Text!, lineKind);
+            if (spans.Count == 1)
+            {
+                Add(spans[0].Kind, block);
+                continue;
+            }
+            foreach (var (kind, text) in spans) Add(kind, ContentBlock.FromText(text));
+        }
+        return parts.Select(p => new UserPart(p.Kind, p.Blocks)).ToArray();
+    }
+
+    /// <summary>
+    /// A text block cut into the tagged spans at its ends and the words between them. A block that is one
+    /// span comes back whole, untouched; otherwise each span is trimmed of the line breaks that joined them.
+    /// </summary>
+    private static List<(MessageKind Kind, string Text)> TaggedSpans(string text, MessageKind lineKind)
+    {
+        var head = new List<(MessageKind, string)>();
+        var tail = new List<(MessageKind, string)>();
+        var start = 0;
+        var end = text.Length;
+        while (LeadingTag(text, start, end) is { } lead)
+        {
+            head.Add((lead.Kind, text[start..lead.End]));
+            start = SkipSpace(text, lead.End, end);
+        }
+        while (start < end && TrailingTag(text, start, end) is { } trail)
+        {
+            tail.Insert(0, (trail.Kind, text[trail.Start..end]));
+            end = trail.Start;
+            while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+        }
+
+        var spans = head;
+        if (start < end) spans.Add((lineKind, text[start..end]));
+        spans.AddRange(tail);
+        if (spans.Count == 0) return new List<(MessageKind, string)> { (lineKind, text) };
+
+        // Adjacent spans of one kind (the three lines of a slash command's echo) are one piece of text.
+        var merged = new List<(MessageKind Kind, string Text)>();
+        foreach (var span in spans)
+        {
+            if (merged.Count > 0 && merged[^1].Kind == span.Item1) merged[^1] = (span.Item1, merged[^1].Text + "\n" + span.Item2);
+            else merged.Add(span);
+        }
+        return merged.Count == 1
+            ? new List<(MessageKind, string)> { (merged[0].Kind, text) }
+            : merged.Select(m => (m.Kind, m.Text.Trim())).ToList();
+    }
+
+    private static int SkipSpace(string text, int index, int end)
+    {
+        while (index < end && char.IsWhiteSpace(text[index])) index++;
+        return index;
+    }
+
+    /// <summary>A known tag's span starting at <paramref name="start"/> (after white space).</summary>
+    private static (MessageKind Kind, int End)? LeadingTag(string text, int start, int end)
+    {
+        start = SkipSpace(text, start, end);
+        if (start >= end || text[start] != '<') return null;
+        foreach (var (tags, kind) in TagKinds)
+        {
+            foreach (var tag in tags)
+            {
+                if (!HasAt(text, start + 1, tag) || start + 1 + tag.Length >= end || text[start + 1 + tag.Length] is not ('>' or ' ')) continue;
+                // An unclosed span (a truncated echo) runs to the end of the text.
+                var close = text.IndexOf($"</{tag}>", start, end - start, StringComparison.Ordinal);
+                return (kind, close < 0 ? end : close + tag.Length + 3);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>A known tag's span ending at <paramref name="end"/> (before white space).</summary>
+    private static (MessageKind Kind, int Start)? TrailingTag(string text, int start, int end)
+    {
+        while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
+        if (end <= start || text[end - 1] != '>') return null;
+        foreach (var (tags, kind) in TagKinds)
+        {
+            foreach (var tag in tags)
+            {
+                var closing = $"</{tag}>";
+                if (end - start < closing.Length || !HasAt(text, end - closing.Length, closing)) continue;
+                var open = text.LastIndexOf($"<{tag}", end - closing.Length, end - closing.Length - start + 1, StringComparison.Ordinal);
+                return open < 0 ? null : (kind, open);
+            }
+        }
+        return null;
+    }
+
+    private static bool HasAt(string text, int index, string value) =>
+        index + value.Length <= text.Length && string.CompareOrdinal(text, index, value, 0, value.Length) == 0;
+
+    private static readonly (string[] Tags, MessageKind Kind)[] TagKinds =
+    {
+        (ContextTags, MessageKind.Context),
+        (CommandTags, MessageKind.Command),
+    };
 
     /// <summary>
     /// Usage as the API reports it: input_tokens already excludes cache reads and writes. Cache writes are

@@ -3,11 +3,14 @@ using RolloutTools.Core.Model;
 namespace RolloutTools.Core.Formats.ClaudeCode;
 
 /// <summary>
-/// Rebuilds the conversation a Claude Code transcript means. The file is a DAG, not a list: rewinds and
-/// edits leave abandoned branches, compaction restarts the chain (parentUuid null, logicalParentUuid pointing
-/// back), and one API response is spread over one line per content block. The active path runs from the
-/// latest conversational line back to the root; the other lines of its responses and the tool results
-/// answering its calls hang off that path and belong to it too.
+/// Rebuilds the conversation a Claude Code transcript means. The file is a DAG, not a list: a rewind or an
+/// edit gives an earlier entry a second child and leaves the first branch behind; compaction restarts the
+/// chain (parentUuid null, logicalParentUuid pointing back); plan mode and /clear can start a fresh chain in
+/// the same file; and some parents were never written at all (a streamed block that was not flushed, the
+/// pre-compaction entry of a boundary). The conversation runs from the latest line of the session back
+/// through its parents; where a parent is missing or the chain starts afresh, it goes on with the line
+/// written before, so only branches that lost to a later sibling are left out. The other lines of its
+/// responses and the results of its calls hang off that path and belong to it too.
 /// </summary>
 internal sealed class ClaudeConversation
 {
@@ -22,8 +25,15 @@ internal sealed class ClaudeConversation
     /// <summary>Uuids of the active path, from the tip back to the root.</summary>
     public IReadOnlyList<string> ActiveUuids { get; }
 
+    /// <summary>Chains the conversation is made of: 1, plus one for every fresh start later in the file.</summary>
+    public int Segments { get; private init; }
+
+    /// <summary>Parents named but never written, crossed by going on with the line before.</summary>
+    public int BridgedGaps { get; private init; }
+
     public int AbandonedEntries { get; private init; }
     public int SidechainEntries { get; private init; }
+    public int OtherSessionEntries { get; private init; }
     public int DuplicateEntries { get; private init; }
     public int OrphanToolResults { get; private init; }
     public int UnansweredToolCalls { get; private init; }
@@ -34,7 +44,9 @@ internal sealed class ClaudeConversation
     /// <summary>Models of the file's real responses, in order of first use.</summary>
     public IReadOnlyList<string> Models { get; private init; } = Array.Empty<string>();
 
-    public static ClaudeConversation Build(ClaudeTranscript transcript)
+    /// <param name="sessionId">The session the file is about; lines of other sessions are never bridged to.</param>
+    /// <param name="includeAbandoned">Keep the lines of abandoned branches too, in file order, marked.</param>
+    public static ClaudeConversation Build(ClaudeTranscript transcript, string sessionId, bool includeAbandoned)
     {
         var entries = transcript.Entries;
         var indexByUuid = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -45,27 +57,37 @@ internal sealed class ClaudeConversation
         }
 
         // A main session's file can hold sidechain lines of its subagents; they are not its conversation.
-        var ownLines = (ClaudeEntry e) => transcript.IsSidechain || !e.IsSidechain;
-        var activePath = ActivePath(entries, indexByUuid, ownLines);
-        var included = Include(entries, activePath);
+        bool Own(ClaudeEntry e) => transcript.IsSidechain || !e.IsSidechain;
+        bool OfSession(ClaudeEntry e) => e.SessionId is null || e.SessionId == sessionId || sessionId.Length == 0;
+        var walk = ActivePath(entries, indexByUuid, e => Own(e) && OfSession(e));
+        var included = Include(entries, walk.Path);
 
-        var builder = new ConversationBuilder();
-        var responses = new Dictionary<string, ConversationBuilder.AssistantTurn>(StringComparer.Ordinal);
-        foreach (var index in included) AddMessages(builder, responses, entries[index]);
-
-        var abandoned = 0;
+        var abandoned = new HashSet<int>();
         var sidechain = 0;
+        var otherSession = 0;
         for (var i = 0; i < entries.Count; i++)
         {
             if (!entries[i].IsConversational || included.Contains(i)) continue;
-            if (ownLines(entries[i])) abandoned++;
-            else sidechain++;
+            if (!Own(entries[i])) sidechain++;
+            else if (!OfSession(entries[i])) otherSession++;
+            else abandoned.Add(i);
+        }
+        if (includeAbandoned) included.UnionWith(abandoned);
+
+        var builder = new ConversationBuilder();
+        foreach (var unit in Units(entries, included))
+        {
+            builder.MarkAbandoned = abandoned.Contains(unit[0]);
+            AddMessages(builder, unit.Select(i => entries[i]).ToArray());
         }
 
-        return new ClaudeConversation(builder.Build(), activePath.Select(i => entries[i].Uuid!).ToArray())
+        return new ClaudeConversation(builder.Build(), walk.Path.Select(i => entries[i].Uuid!).ToArray())
         {
-            AbandonedEntries = abandoned,
+            Segments = walk.Segments,
+            BridgedGaps = walk.Gaps,
+            AbandonedEntries = abandoned.Count,
             SidechainEntries = sidechain,
+            OtherSessionEntries = otherSession,
             DuplicateEntries = duplicates,
             OrphanToolResults = builder.OrphanToolResults,
             UnansweredToolCalls = builder.UnansweredToolCalls,
@@ -79,53 +101,113 @@ internal sealed class ClaudeConversation
     }
 
     /// <summary>
-    /// One included line into the conversation: the lines of one response fill one assistant message
-    /// (parallel tool calls together), each tool_result becomes a tool message, user text a user message.
+    /// The included lines in file order, the lines of one API response gathered at the place of its first:
+    /// what Claude Code writes between them (results of tools that started mid-stream, queue operations, a
+    /// queued prompt, progress) never splits the response. A response is over once another one starts or
+    /// the person types; a later line with its key is then a gateway reusing the id, a response of its own.
     /// </summary>
-    private static void AddMessages(ConversationBuilder builder, Dictionary<string, ConversationBuilder.AssistantTurn> responses, ClaudeEntry entry)
+    private static List<List<int>> Units(List<ClaudeEntry> entries, SortedSet<int> included)
     {
-        if (entry.Assistant is { } line)
+        var units = new List<List<int>>();
+        List<int>? response = null;
+        string? responseKey = null;
+        foreach (var i in included)
         {
-            var key = ResponseKey(entry);
-            if (!responses.TryGetValue(key, out var turn) || turn.IsClosed)
+            var entry = entries[i];
+            if (entry.Assistant is not null)
             {
-                turn = builder.StartAssistant(entry.Timestamp, line.Model, line.IsSynthetic ? MessageKind.Synthetic : MessageKind.Response);
-                responses[key] = turn;
+                var key = ResponseKey(entry);
+                if (response is not null && key == responseKey)
+                {
+                    response.Add(i);
+                    continue;
+                }
+                response = new List<int> { i };
+                responseKey = key;
+                units.Add(response);
+                continue;
             }
-            turn.AddContent(line.Blocks);
-            foreach (var thought in line.Thinking) turn.AddReasoning(thought);
-            foreach (var call in line.ToolCalls) turn.AddToolCall(call);
-            if (line.Usage is { } usage) turn.SetUsage(usage);
-            foreach (var result in line.ServerToolResults) builder.AddToolResult(result with { Timestamp = entry.Timestamp });
+            if (entry.User is { IsTypedPrompt: true }) response = null;
+            units.Add(new List<int> { i });
         }
-        else if (entry.User is { } user)
+        return units;
+    }
+
+    /// <summary>
+    /// One unit into the conversation: the lines of one response fill one assistant message (parallel tool
+    /// calls together, blocks in apiBlockIndex order, a block written twice taken once), each tool_result
+    /// becomes a tool message, user text user messages of their kinds.
+    /// </summary>
+    private static void AddMessages(ConversationBuilder builder, IReadOnlyList<ClaudeEntry> unit)
+    {
+        var first = unit[0];
+        if (first.Assistant is { } head)
         {
-            foreach (var result in user.ToolResults) builder.AddToolResult(result with { Timestamp = entry.Timestamp });
-            if (user.Blocks.Count > 0) builder.AddMessage(MessageRole.User, user.Kind, user.Blocks, entry.Timestamp);
+            var turn = builder.StartAssistant(first.Timestamp, head.Model, head.IsSynthetic ? MessageKind.Synthetic : MessageKind.Response);
+            var lines = unit.All(e => e.Assistant!.BlockIndex is not null) ? unit.OrderBy(e => e.Assistant!.BlockIndex) : (IEnumerable<ClaudeEntry>)unit;
+            var blocks = new HashSet<int>();
+            foreach (var entry in lines)
+            {
+                var line = entry.Assistant!;
+                if (line.Usage is { } usage) turn.SetUsage(usage);
+                if (line.BlockIndex is { } index && !blocks.Add(index)) continue;
+                turn.AddContent(line.Blocks);
+                foreach (var thought in line.Thinking) turn.AddReasoning(thought);
+                foreach (var call in line.ToolCalls) turn.AddToolCall(call);
+                foreach (var result in line.ServerToolResults) builder.AddToolResult(result with { Timestamp = entry.Timestamp });
+            }
         }
-        else if (entry.QueuedPrompt is { } queued)
+        else if (first.User is { } user)
         {
-            builder.AddMessage(MessageRole.User, MessageKind.QueuedPrompt, new[] { ContentBlock.FromText(queued) }, entry.Timestamp);
+            foreach (var result in user.ToolResults) builder.AddToolResult(result with { Timestamp = first.Timestamp });
+            foreach (var part in user.Parts) builder.AddMessage(MessageRole.User, part.Kind, part.Blocks, first.Timestamp);
+        }
+        else if (first.QueuedPrompt is { } queued)
+        {
+            builder.AddMessage(MessageRole.User, MessageKind.QueuedPrompt, new[] { ContentBlock.FromText(queued) }, first.Timestamp);
         }
     }
 
-    /// <summary>Indices of the active path, tip first.</summary>
-    private static List<int> ActivePath(List<ClaudeEntry> entries, Dictionary<string, int> indexByUuid, Func<ClaudeEntry, bool> ownLines)
+    /// <summary>
+    /// Indices of the active path, tip first, with the number of chains it joins and gaps it crosses. A line
+    /// without a parent that is not the first of the session, or whose parent was never written, goes on
+    /// with the latest conversational line of the session written before it.
+    /// </summary>
+    private static (List<int> Path, int Segments, int Gaps) ActivePath(List<ClaudeEntry> entries, Dictionary<string, int> indexByUuid, Func<ClaudeEntry, bool> ofConversation)
     {
         var path = new List<int>();
-        var tip = entries.FindLastIndex(e => e.Uuid is not null && e.IsConversational && ownLines(e));
+        var tip = entries.FindLastIndex(e => e.Uuid is not null && e.IsConversational && ofConversation(e));
         var seen = new HashSet<int>();
+        var segments = tip < 0 ? 0 : 1;
+        var gaps = 0;
         for (var current = tip; current >= 0 && seen.Add(current);)
         {
             path.Add(current);
             var entry = entries[current];
             var parent = entry.ParentUuid ?? entry.LogicalParentUuid;
-            current = parent is not null && indexByUuid.TryGetValue(parent, out var next) ? next : -1;
+            if (parent is not null && indexByUuid.TryGetValue(parent, out var next) && !seen.Contains(next))
+            {
+                current = next;
+                continue;
+            }
+            current = LineBefore(current);
+            if (current < 0) break;
+            if (parent is null) segments++;
+            else gaps++;
         }
-        return path;
+        return (path, segments, gaps);
+
+        int LineBefore(int index)
+        {
+            for (var j = index - 1; j >= 0; j--)
+            {
+                if (!seen.Contains(j) && entries[j].Uuid is not null && entries[j].IsConversational && ofConversation(entries[j])) return j;
+            }
+            return -1;
+        }
     }
 
-    /// <summary>The active path plus the lines that hang off it, in file order.</summary>
+    /// <summary>The active path plus the lines that hang off it.</summary>
     private static SortedSet<int> Include(List<ClaudeEntry> entries, List<int> activePath)
     {
         var included = new SortedSet<int>(activePath.Where(i => entries[i].IsConversational));

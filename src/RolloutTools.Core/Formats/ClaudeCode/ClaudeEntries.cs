@@ -24,15 +24,31 @@ internal sealed class ClaudeEntry
     public bool IsConversational => User is not null || Assistant is not null || QueuedPrompt is not null;
 }
 
-/// <summary>A user line: text and images the model was sent, what kind of text it is, and the tool results it carries.</summary>
+/// <summary>
+/// A user line: the tool results it carries, and the text and images the model was sent, in parts of one
+/// kind each. One line can hold a person's words and injected text side by side (an IDE's opened-file note
+/// before the prompt); each becomes a message of its own kind.
+/// </summary>
 internal sealed record UserLine
 {
-    public required IReadOnlyList<ContentBlock> Blocks { get; init; }
+    public required IReadOnlyList<UserPart> Parts { get; init; }
     public required IReadOnlyList<ToolResult> ToolResults { get; init; }
-    public required MessageKind Kind { get; init; }
 
-    public string FirstText => Blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text ?? string.Empty;
+    /// <summary>Whether a person typed part of it now (not queued earlier): such a line ends any response in progress.</summary>
+    public bool IsTypedPrompt => Parts.Any(p => p.Kind == MessageKind.Prompt);
+
+    /// <summary>The same line with its typed words marked as queued: they were typed while the agent was busy.</summary>
+    public UserLine AsQueued() => this with
+    {
+        Parts = Parts.Select(p => p.Kind == MessageKind.Prompt ? p with { Kind = MessageKind.QueuedPrompt } : p).ToArray(),
+    };
+
+    /// <summary>The person's words, for matching against the prompt queue.</summary>
+    public string PromptText => RolloutMessage.JoinText(Parts.Where(p => p.Kind == MessageKind.Prompt).SelectMany(p => p.Blocks).ToArray());
 }
+
+/// <summary>Consecutive content of a user line that is one kind of text.</summary>
+internal sealed record UserPart(MessageKind Kind, IReadOnlyList<ContentBlock> Blocks);
 
 
 /// <summary>
@@ -51,6 +67,9 @@ internal sealed class AssistantLine
     /// <summary>Results of server-side tools (web search and the like) returned inside the response itself.</summary>
     public required IReadOnlyList<ToolResult> ServerToolResults { get; init; }
     public TokenUsage? Usage { get; init; }
+
+    /// <summary>apiBlockIndex (2.1.26x on): the block's place in its response, which other lines can interrupt.</summary>
+    public int? BlockIndex { get; init; }
 
     /// <summary>model "&lt;synthetic&gt;": a notice Claude Code wrote itself, such as an API error.</summary>
     public bool IsSynthetic { get; init; }

@@ -55,6 +55,10 @@ internal sealed class ClaudeTranscript
     public int Values { get; private set; }
     public int SummaryValues { get; private set; }
 
+    /// <summary>User and assistant lines, and those of them whose message has Anthropic content.</summary>
+    public int ConversationLines { get; private set; }
+    public int ContentLines { get; private set; }
+
     public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var transcript = new ClaudeTranscript();
@@ -113,7 +117,7 @@ internal sealed class ClaudeTranscript
         {
             case "user":
                 var user = ClaudeContent.ReadUser(root);
-                if (user.Kind == MessageKind.Prompt && _dequeued.Remove(user.FirstText)) user = user with { Kind = MessageKind.QueuedPrompt };
+                if (user.IsTypedPrompt && _dequeued.Remove(user.PromptText)) user = user.AsQueued();
                 AddEntry(root, user: user);
                 break;
             case "assistant":
@@ -176,6 +180,8 @@ internal sealed class ClaudeTranscript
 
         // Identity and place come from the conversation itself; progress lines can belong to another session.
         if (type is not ("user" or "assistant")) return;
+        ConversationLines++;
+        if (root.GetPropertyOrDefault("message").GetPropertyOrDefault("content").ValueKind != JsonValueKind.Undefined) ContentLines++;
         if (sessionId is not null) _sessionVotes[sessionId] = _sessionVotes.GetValueOrDefault(sessionId) + 1;
         if (root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
         if (root.GetBool("isSidechain")) IsSidechain = true;

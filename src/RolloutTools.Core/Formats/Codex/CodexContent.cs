@@ -64,6 +64,50 @@ internal static partial class CodexContent
         "Another language model started to solve this problem and produced a summary of its thinking process.",
     };
 
+    private const string IdeContextMarker = "# Context from my IDE setup:";
+
+    /// <summary>codex-rs calls it USER_MESSAGE_BEGIN (protocol.rs) and shows only what follows it as the prompt.</summary>
+    private const string IdeRequestMarker = "## My request for Codex:";
+
+    /// <summary>
+    /// The IDE extension sends one text: "# Context from my IDE setup:", "## Active file: …", "## Open tabs: …",
+    /// then "## My request for Codex:" and what the person typed. Null for any other text.
+    /// </summary>
+    public static IdeRequest? SplitIdeRequest(IReadOnlyList<ContentBlock> blocks)
+    {
+        if (!RolloutMessage.JoinText(blocks).TrimStart().StartsWith(IdeContextMarker, StringComparison.Ordinal)) return null;
+        var at = blocks.ToList().FindIndex(b => b.Type == ContentBlockType.Text && b.Text!.Contains(IdeRequestMarker, StringComparison.Ordinal));
+        if (at < 0) return null;
+        var text = blocks[at].Text!;
+        var cut = text.IndexOf(IdeRequestMarker, StringComparison.Ordinal);
+        var context = blocks.Take(at).Append(ContentBlock.FromText(text[..cut].TrimEnd())).ToArray();
+        var request = blocks.Skip(at + 1).Prepend(ContentBlock.FromText(text[(cut + IdeRequestMarker.Length)..].Trim())).ToArray();
+        return new IdeRequest(context, request);
+    }
+
+    /// <summary>
+    /// Notices the TypeScript CLI (2025) put into its item list, which it saved whole as the rollout; none reached the
+    /// model. openai/codex codex-cli/src/components/chat/terminal-chat.tsx and terminal-chat-input.tsx wrote them as
+    /// system messages with ids "&lt;kind&gt;-&lt;Date.now()&gt;"; its chat-completions forks wrote the same texts as
+    /// assistant messages without ids.
+    /// </summary>
+    private static readonly string[] TypeScriptNoticeIds =
+    {
+        "switch-model-", "switch-provider-", "switch-approval-", "clear-", "clearhistory-", "bugreport-", "bugreport-error-",
+        "invalidcommand-", "diff-", "interrupt-", "unknown-model-", "compact-error-",
+    };
+
+    private static readonly string[] TypeScriptNoticeTexts =
+    {
+        "Switched model to ", "Switched provider to ", "Switched approval mode to ", "Context cleared", "Terminal cleared",
+        "Command history cleared", "📋 Opened browser to file a bug report", "🔗 Bug report URL: ", "⚠️ Failed to create bug report URL: ",
+        "Invalid command \"", "⏹️  Execution interrupted by user.", "Warning: model \"", "Failed to compact context: ",
+    };
+
+    public static bool IsTypeScriptNotice(string? id, string text) =>
+        (id is not null && TypeScriptNoticeIds.Any(p => id.StartsWith(p, StringComparison.Ordinal) && id.Length > p.Length && id[p.Length..].All(char.IsAsciiDigit)))
+        || TypeScriptNoticeTexts.Any(t => text.StartsWith(t, StringComparison.Ordinal));
+
     /// <summary>
     /// Codex sends the model its environment, AGENTS.md and permission text as user and developer messages,
     /// and marks an interrupted turn and a shell command typed with ! by wrapping them in tags.
@@ -78,3 +122,6 @@ internal static partial class CodexContent
         return MessageKind.Prompt;
     }
 }
+
+/// <summary>An IDE extension prompt, taken apart: the editor state the extension added, and the words typed.</summary>
+internal sealed record IdeRequest(IReadOnlyList<ContentBlock> Context, IReadOnlyList<ContentBlock> Request);

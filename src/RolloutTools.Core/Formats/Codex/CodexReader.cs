@@ -55,7 +55,7 @@ public sealed class CodexReader : IRolloutReader
     public bool IsCompanionFile(string path) => Path.GetFileName(path) is var name
         && (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase) || name.Equals("session_index.jsonl", StringComparison.OrdinalIgnoreCase));
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan(this);
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this);
 
     internal static string CodexHome()
     {

@@ -9,8 +9,9 @@ namespace RolloutTools.Core.Formats.Codex;
 /// <summary>
 /// A tool output as Codex records it, unpacked: the shell tool of 2025 returned a JSON string
 /// {"output", "metadata": {"exit_code", "duration_seconds"}}, later builds return text headed by
-/// "Exit code:"/"Process exited with code" and "Wall time:" lines, some outputs are lists of content items,
-/// and old protocol versions sent {content, success}. The exit code and duration become fields; a JSON
+/// "Exit code:"/"Process exited with code" and "Wall time:" lines, a command that did not run to its end is
+/// answered by one failure sentence, some outputs are lists of content items, and old protocol versions sent
+/// {content, success}. The exit code and duration become fields; a JSON
 /// wrapper is unpacked to its output text, while plain text stays as the agent wrote it.
 /// </summary>
 internal static partial class CodexToolOutput
@@ -53,8 +54,10 @@ internal static partial class CodexToolOutput
             }
         }
 
+        if (IsFailure(text, out var failedWith)) return new ToolResult(callId, new[] { ContentBlock.FromText(text) }) { ExitCode = failedWith, IsError = true };
+
         var header = text.Length > 400 ? text[..400] : text;
-        int? exit = ExitCodeLine().Match(header) is { Success: true } m && int.TryParse(m.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+        var exit = Code(ExitCodeLine().Match(header));
         var wall = WallTimeLine().Match(header) is { Success: true } w && double.TryParse(w.Groups[1].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds)
             ? JsonElementExtensions.Seconds(seconds)
             : null;
@@ -70,6 +73,36 @@ internal static partial class CodexToolOutput
         var failed = output.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False;
         return new ToolResult(callId, blocks) { IsError = failed };
     }
+
+    /// <summary>
+    /// Texts Codex answers with when a command did not run to its end (codex-rs core codex.rs
+    /// handle_container_exec_with_params and handle_sandbox_error, 2025; the unified exec handlers later): a sandbox
+    /// denial ("failed in sandbox MacosSeatbelt with execution error: sandbox denied exec error, exit code: 1, stdout: …"),
+    /// a timeout, a spawn or retry error, a rejection. Only the denial carries the exit code; a timeout is given the code
+    /// Codex records for one (EXEC_TIMEOUT_EXIT_CODE in exec.rs).
+    /// </summary>
+    private static readonly string[] FailurePrefixes =
+    {
+        "failed in sandbox ", "execution error: ", "retry failed: ", "command timed out after ", "exec command rejected",
+        "exec_command failed: ", "write_stdin failed: ",
+    };
+
+    private const int TimeoutExitCode = 124;
+
+    private static bool IsFailure(string text, out int? exitCode)
+    {
+        exitCode = null;
+        if (!FailurePrefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal))) return false;
+        exitCode = Code(FailureExitCode().Match(text)) ?? (text.Contains("timed out", StringComparison.Ordinal) ? TimeoutExitCode : null);
+        return true;
+    }
+
+    private static int? Code(Match match) =>
+        match.Success && int.TryParse(match.Groups[1].Value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var code) ? code : null;
+
+    /// <summary>SandboxErr::Denied's "exit code: N" (Display) or "exit_code: N" (Debug, in "execution error: …").</summary>
+    [GeneratedRegex(@"exit[ _]code:\s*(-?[0-9]+)", RegexOptions.IgnoreCase)]
+    private static partial Regex FailureExitCode();
 
     [GeneratedRegex(@"^(?:Exit code:|Process exited with code)\s*(-?[0-9]+)", RegexOptions.Multiline)]
     private static partial Regex ExitCodeLine();

@@ -8,14 +8,18 @@ namespace RolloutTools.Core.Formats.Codex;
 /// <summary>
 /// One pass over a Codex rollout of any generation, turning its items into a conversation and collecting
 /// the session's facts. The response items are the backbone; events only add what items lack (token
-/// counts, exit codes, reasoning when no reasoning item carries text), because events repeat the items.
+/// counts, exit codes, web search ids, which user messages a person typed, reasoning when no reasoning item
+/// carries text), because events repeat the items. Some of that is known only once the file is read.
 /// </summary>
 internal sealed class CodexTranscript
 {
     private readonly ConversationBuilder _conversation = new();
     private readonly List<string> _reasoningFromItems = new();
     private readonly List<string> _reasoningFromEvents = new();
-    private readonly Dictionary<string, (int? ExitCode, TimeSpan? Duration, bool Failed)> _endEvents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RunEnd> _endEvents = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, RolloutMessage> _toolMessages = new(StringComparer.Ordinal);
+    private readonly CodexPrompts _prompts = new();
+    private readonly CodexWebSearches _webSearches = new();
     private ConversationBuilder.AssistantTurn? _turn;
     private ConversationBuilder.AssistantTurn? _lastTurn;
     private CodexUsage? _previousTotals;
@@ -64,6 +68,7 @@ internal sealed class CodexTranscript
                 JsonLineReader.ReportUnreadable(diagnostics, line, e);
             }
         }
+        transcript.Finish();
         return transcript;
     }
 
@@ -102,7 +107,18 @@ internal sealed class CodexTranscript
                 transcript.AddItem(item, null);
             }
         }
+        transcript.Finish();
         return transcript;
+    }
+
+    /// <summary>What later lines said of earlier ones: the end of a command, which user messages were typed.</summary>
+    private void Finish()
+    {
+        foreach (var (callId, end) in _endEvents)
+        {
+            if (_toolMessages.TryGetValue(callId, out var output) && end.Apply(output) is var ended && ended != output) _conversation.Replace(output, ended);
+        }
+        _prompts.Resolve(_conversation);
     }
 
     private void AddEnvelope(string kind, JsonElement payload, DateTimeOffset? timestamp)
@@ -220,7 +236,7 @@ internal sealed class CodexTranscript
         switch (type)
         {
             case "message":
-                AddMessage(item.GetStringOrNull("role"), CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                AddMessage(item, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
                 break;
             case "chat_message":
                 AddChatMessage(item, timestamp);
@@ -243,13 +259,22 @@ internal sealed class CodexTranscript
                 AddOutput(CallId(item), item.GetPropertyOrDefault("output"), timestamp);
                 break;
             case "web_search_call":
-                ServerCall(timestamp, "web_search", item, ContentBlock.FromText($"web search {item.GetStringOrNull("status") ?? "done"}"));
+                var search = _webSearches.TakeEnd();
+                var searchCall = new ToolCall(
+                    item.GetStringOrNull("id") ?? search?.CallId ?? InventedId("web_search"),
+                    "web_search",
+                    CodexWebSearches.Arguments(item.GetPropertyOrDefault("action"), search));
+                ServerCall(timestamp, searchCall, ContentBlock.FromText($"web search {item.GetStringOrNull("status") ?? "done"}"));
                 break;
             case "image_generation_call":
                 var image = item.GetStringOrNull("result") is { Length: > 0 } data
                     ? ContentBlock.FromImageData("image/png", data)
                     : ContentBlock.FromText($"image generation {item.GetStringOrNull("status") ?? "done"}");
-                ServerCall(timestamp, "image_generation", item, image);
+                var imageCall = new ToolCall(
+                    item.GetStringOrNull("id") ?? item.GetStringOrNull("call_id") ?? InventedId("image_generation"),
+                    "image_generation",
+                    RawOrEmpty(item.GetPropertyOrDefault("action")));
+                ServerCall(timestamp, imageCall, image);
                 break;
             case "tool_search_call":
                 Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
@@ -275,8 +300,15 @@ internal sealed class CodexTranscript
         }
     }
 
-    private void AddMessage(string? role, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    /// <summary>A message item: a Responses message, or the TypeScript era's chat-completions message of any role but tool.</summary>
+    private void AddMessage(JsonElement item, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
     {
+        var role = item.GetStringOrNull("role");
+        if (IsTypeScriptNotice(item, blocks))
+        {
+            AddNotice(role, blocks, timestamp);
+            return;
+        }
         switch (role)
         {
             case "assistant":
@@ -287,7 +319,7 @@ internal sealed class CodexTranscript
                 var text = RolloutMessage.JoinText(blocks);
                 // Before session_meta carried a cwd, the environment context was the only place it was written.
                 LastCwd ??= CodexContent.EnvironmentCwd(text);
-                _conversation.AddMessage(MessageRole.User, CodexContent.ClassifyUser(text), blocks, timestamp);
+                _prompts.AddItem(AddUser(CodexContent.ClassifyUser(text), blocks, timestamp).Said, CodexPrompts.TypedByPerson(item));
                 break;
             default:
                 // developer and system: instructions Codex injected, never a person's words.
@@ -295,6 +327,45 @@ internal sealed class CodexTranscript
                 _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
                 break;
         }
+    }
+
+    /// <summary>A user text; an IDE extension prompt becomes its editor context, then the request typed.</summary>
+    private (RolloutMessage Said, RolloutMessage? IdeContext) AddUser(MessageKind kind, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    {
+        if (kind != MessageKind.Prompt || CodexContent.SplitIdeRequest(blocks) is not { } ide)
+        {
+            return (_conversation.AddMessage(MessageRole.User, kind, blocks, timestamp), null);
+        }
+        var context = _conversation.AddMessage(MessageRole.User, MessageKind.Context, ide.Context, timestamp);
+        return (_conversation.AddMessage(MessageRole.User, kind, ide.Request, timestamp), context);
+    }
+
+    /// <summary>
+    /// A prompt as an event recorded it (user_message until ~0.146, item_completed UserMessage from 0.147). It
+    /// stands in place until the file is read; then it gives way to the response item it repeats, if there is one.
+    /// </summary>
+    private void AddTypedPrompt(JsonElement prompt, DateTimeOffset? timestamp)
+    {
+        var blocks = CodexPrompts.EventBlocks(prompt);
+        if (blocks.Count == 0) return;
+        EndTurn(dropReasoning: true);
+        var (said, ideContext) = AddUser(MessageKind.Prompt, blocks, timestamp);
+        _prompts.AddEvent(said, ideContext);
+    }
+
+    private bool IsTypeScriptNotice(JsonElement item, IReadOnlyList<ContentBlock> blocks) =>
+        Generation == "typescript-json" && CodexContent.IsTypeScriptNotice(item.GetStringOrNull("id"), RolloutMessage.JoinText(blocks));
+
+    /// <summary>A TypeScript CLI notice: in the role it was written in, never model output.</summary>
+    private void AddNotice(string? role, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    {
+        if (role != "assistant")
+        {
+            _conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, blocks, timestamp);
+            return;
+        }
+        EndTurn(dropReasoning: false);
+        _conversation.StartAssistant(timestamp, model: null, MessageKind.Synthetic).AddContent(blocks);
     }
 
     /// <summary>The TypeScript CLI sometimes stored chat-completions messages: {role, content, reasoning?, tool_calls?, tool_call_id?}.</summary>
@@ -307,9 +378,9 @@ internal sealed class CodexTranscript
             AddOutput(item.GetStringOrNull("tool_call_id") ?? string.Empty, item.GetPropertyOrDefault("content"), timestamp);
             return;
         }
-        if (role != "assistant")
+        if (role != "assistant" || IsTypeScriptNotice(item, blocks))
         {
-            AddMessage(role, blocks, timestamp);
+            AddMessage(item, blocks, timestamp);
             return;
         }
         if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) _reasoningFromItems.Add(reasoning);
@@ -348,14 +419,25 @@ internal sealed class CodexTranscript
                     var elapsed = duration.ValueKind == JsonValueKind.Object
                         ? JsonElementExtensions.Seconds(duration.GetInt64OrZero("secs") + duration.GetInt64OrZero("nanos") / 1e9)
                         : null;
-                    _endEvents[execId] = (exit, elapsed, exit is not (null or 0));
+                    _endEvents[execId] = new RunEnd(exit, elapsed, exit is not (null or 0));
                 }
                 break;
             case "patch_apply_end":
                 if (payload.GetStringOrNull("call_id") is { } patchId)
                 {
-                    _endEvents[patchId] = (null, null, payload.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False);
+                    _endEvents[patchId] = new RunEnd(null, null, payload.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False);
                 }
+                break;
+            case "web_search_end":
+                _webSearches.AddEnd(payload);
+                break;
+            case "user_message" when payload.GetStringOrNull("kind") is null or "plain":
+                // Builds of 2025 also wrote user_message for the instructions and environment they injected, with kind
+                // "user_instructions" or "environment_context" (InputMessageKind); only "plain" was typed.
+                AddTypedPrompt(payload, timestamp);
+                break;
+            case "item_completed" when payload.GetPropertyOrDefault("item") is var completed && completed.GetStringOrNull("type") == "UserMessage":
+                AddTypedPrompt(completed, timestamp);
                 break;
         }
     }
@@ -388,30 +470,22 @@ internal sealed class CodexTranscript
 
     private void AddOutput(string callId, JsonElement output, DateTimeOffset? timestamp)
     {
-        var result = CodexToolOutput.Read(callId, output, timestamp);
-        if (_endEvents.TryGetValue(callId, out var end))
-        {
-            result = result with
-            {
-                ExitCode = result.ExitCode ?? end.ExitCode,
-                Duration = result.Duration ?? end.Duration,
-                IsError = result.IsError || end.Failed,
-            };
-        }
-        _conversation.AddToolResult(result);
+        if (_conversation.AddToolResult(CodexToolOutput.Read(callId, output, timestamp)) is { } message) _toolMessages[callId] = message;
         EndTurn(dropReasoning: false);
     }
 
     private void Call(DateTimeOffset? timestamp, ToolCall call) => Turn(timestamp).AddToolCall(call);
 
     /// <summary>A tool the API ran itself: the call and its result are both in the item.</summary>
-    private void ServerCall(DateTimeOffset? timestamp, string name, JsonElement item, ContentBlock result)
+    private void ServerCall(DateTimeOffset? timestamp, ToolCall call, ContentBlock result)
     {
-        var id = item.GetStringOrNull("id") ?? item.GetStringOrNull("call_id") ?? $"{name}_{++_syntheticIds}";
-        Turn(timestamp).AddToolCall(new ToolCall(id, name, RawOrEmpty(item.GetPropertyOrDefault("action"))));
-        _conversation.AddToolResult(new ToolResult(id, new[] { result }) { Timestamp = timestamp });
+        Turn(timestamp).AddToolCall(call);
+        _conversation.AddToolResult(new ToolResult(call.Id, new[] { result }) { Timestamp = timestamp });
         EndTurn(dropReasoning: false);
     }
+
+    /// <summary>For a server tool call that neither its item nor an event names: unique within the file.</summary>
+    private string InventedId(string name) => $"{name}_{++_syntheticIds}";
 
     /// <summary>The open assistant message, or a new one carrying the reasoning that preceded it.</summary>
     private ConversationBuilder.AssistantTurn Turn(DateTimeOffset? timestamp)
@@ -447,4 +521,16 @@ internal sealed class CodexTranscript
     private static string CallId(JsonElement item) => item.GetStringOrNull("call_id") ?? item.GetStringOrNull("id") ?? string.Empty;
 
     private static string RawOrEmpty(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : value.GetRawText();
+
+    /// <summary>What an exec_command_end or patch_apply_end event says of a call's run; it may come before or after the output.</summary>
+    private sealed record RunEnd(int? ExitCode, TimeSpan? Duration, bool Failed)
+    {
+        /// <summary>
+        /// An output without an exit code was written while the process still ran (unified exec: "Process running with
+        /// session ID …"), so its wall time is the wait, not the run: the end event gives both.
+        /// </summary>
+        public RolloutMessage Apply(RolloutMessage output) => output.ExitCode is null && ExitCode is not null
+            ? output with { ExitCode = ExitCode, ToolDuration = Duration ?? output.ToolDuration, IsError = output.IsError == true || Failed }
+            : output with { ToolDuration = output.ToolDuration ?? Duration, IsError = output.IsError == true || Failed };
+    }
 }

@@ -29,7 +29,7 @@ public sealed class NormalizedReader : IRolloutReader
 
     public bool Recognizes(JsonHead head) => head.Has("trace_id") && head.Has("source_kind");
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation) => new Scan();
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
 
     private sealed class Scan : IMultiRecordScan
     {

@@ -1,0 +1,113 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats.Codex;
+
+/// <summary>
+/// Which user messages a person typed. Codex sends the model its injected text (AGENTS.md, environment, skills,
+/// hook context) as user messages too, so the text alone cannot always tell. Builds up to ~0.146 wrote each typed
+/// prompt again as event_msg user_message, 0.147+ as event_msg item_completed with a UserMessage item, both right
+/// after the response item (Session::record_user_prompt_and_emit_turn_item); 0.150+ label every content item of a
+/// response item (internal_chat_message_metadata_passthrough.content_item_kinds, "user.text" when typed). Every
+/// event becomes a prompt in place at once; when the file is read, an event that found its item is dropped in
+/// favour of the item, and user items no event and no label claims are context.
+/// </summary>
+internal sealed class CodexPrompts
+{
+    private readonly List<UserItem> _items = new();
+    private readonly List<TypedPrompt> _events = new();
+    private int _position;
+
+    /// <summary>A user response item, as classified by its text; typedByPerson is what its labels say, if it has any.</summary>
+    public void AddItem(RolloutMessage message, bool? typedByPerson) =>
+        _items.Add(new UserItem(message, Key(message.Content), ++_position, typedByPerson));
+
+    /// <summary>A prompt as an event recorded it, already added to the conversation (an IDE prompt as two messages).</summary>
+    public void AddEvent(RolloutMessage said, RolloutMessage? ideContext) =>
+        _events.Add(new TypedPrompt(said, ideContext, Key(said.Content), ++_position));
+
+    public void Resolve(ConversationBuilder conversation)
+    {
+        var matched = new HashSet<UserItem>();
+        var byKey = _items.ToLookup(i => i.Key, StringComparer.Ordinal);
+        foreach (var typed in _events)
+        {
+            var item = byKey[typed.Key]
+                .Where(i => !matched.Contains(i))
+                .OrderBy(i => Math.Abs(i.Position - typed.Position))
+                .ThenBy(i => i.Position > typed.Position)
+                .FirstOrDefault();
+            if (item is null) continue;
+            matched.Add(item);
+            conversation.Replace(typed.Said, null);
+            if (typed.IdeContext is { } ideContext) conversation.Replace(ideContext, null);
+        }
+
+        foreach (var item in _items)
+        {
+            var kind = Kind(item, matched.Contains(item));
+            if (kind != item.Message.Kind) conversation.Replace(item.Message, item.Message with { Kind = kind });
+        }
+    }
+
+    /// <summary>Labels decide where they exist; otherwise events do, when the build wrote any; otherwise the text did.</summary>
+    private MessageKind Kind(UserItem item, bool matched)
+    {
+        var byText = item.Message.Kind;
+        if (item.TypedByPerson is { } typed) return typed ? MessageKind.Prompt : Demoted(byText);
+        if (matched) return MessageKind.Prompt;
+        return _events.Count > 0 ? Demoted(byText) : byText;
+    }
+
+    /// <summary>Text that looked typed only because no marker said otherwise; interruption and command markers stay.</summary>
+    private static MessageKind Demoted(MessageKind byText) => byText == MessageKind.Prompt ? MessageKind.Context : byText;
+
+    /// <summary>
+    /// Whether a person typed the item, from 0.150+ content_item_kinds ("user.text"; "agents_md.instructions",
+    /// "environments.environment_context", "hooks.additional_context", "generic.turn_aborted" … are not); null unlabelled.
+    /// </summary>
+    public static bool? TypedByPerson(JsonElement item)
+    {
+        var kinds = item.GetPropertyOrDefault("internal_chat_message_metadata_passthrough").GetPropertyOrDefault("content_item_kinds");
+        if (kinds.ValueKind != JsonValueKind.Array || kinds.GetArrayLength() == 0) return null;
+        return kinds.EnumerateArray().Any(k => k.ValueKind == JsonValueKind.String && k.GetString()!.StartsWith("user.", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// The prompt's words as both sides write them: the event leaves out the image tags Codex puts around attached
+    /// images in the item ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;", "&lt;/image&gt;").
+    /// </summary>
+    private static string Key(IReadOnlyList<ContentBlock> content) =>
+        RolloutMessage.JoinText(content.Where(b => b.Type != ContentBlockType.Text || !IsImageTag(b.Text!)).ToArray()).Trim();
+
+    private static bool IsImageTag(string text) =>
+        text is "<image>" or "</image>" || (text.StartsWith("<image name=", StringComparison.Ordinal) && text.EndsWith('>'));
+
+    /// <summary>
+    /// The blocks of a typed-prompt event: user_message {message, images[] of data URLs}, or an item_completed
+    /// UserMessage item {content: [{type: "text", text} | {type: "image", image_url}]}.
+    /// </summary>
+    public static IReadOnlyList<ContentBlock> EventBlocks(JsonElement payload)
+    {
+        var blocks = new List<ContentBlock>();
+        if (payload.GetStringOrNull("message") is { Length: > 0 } message) blocks.Add(ContentBlock.FromText(message));
+        if (payload.GetPropertyOrDefault("images") is { ValueKind: JsonValueKind.Array } images)
+        {
+            blocks.AddRange(images.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => ContentBlock.FromImageUrl(i.GetString()!)));
+        }
+        if (payload.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.Array } content)
+        {
+            foreach (var part in content.EnumerateArray())
+            {
+                if (part.GetStringOrNull("text") is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
+                else if (part.GetStringOrNull("image_url") is { } url) blocks.Add(ContentBlock.FromImageUrl(url));
+            }
+        }
+        return blocks;
+    }
+
+    private sealed record UserItem(RolloutMessage Message, string Key, int Position, bool? TypedByPerson);
+
+    private sealed record TypedPrompt(RolloutMessage Said, RolloutMessage? IdeContext, string Key, int Position);
+}
