@@ -21,6 +21,21 @@ Describe 'Format detection' {
         "$warnings" | Should -BeLike 'Skipped 1 file*not agent traces*'
     }
 
+    It 'does not claim files with Claude Code''s envelope around other content (Qwen Code)' {
+        $qwen = Join-Path $TestDrive 'qwen/chats'
+        New-Item -ItemType Directory -Path $qwen -Force | Out-Null
+        $envelope = '"sessionId":"5b1c0e2a-0000-4000-8000-000000000001","cwd":"/home/dev/acme-shop","version":"0.14.2"'
+        $user = "{`"uuid`":`"q2`",`"parentUuid`":`"q1`",$envelope,`"timestamp`":`"2026-03-01T10:00:01.000Z`",`"type`":`"user`",`"message`":{`"role`":`"user`",`"parts`":[{`"text`":`"Add a health check`"}]}}"
+        $model = "{`"uuid`":`"q3`",`"parentUuid`":`"q2`",$envelope,`"timestamp`":`"2026-03-01T10:00:04.000Z`",`"type`":`"assistant`",`"model`":`"qwen3-coder-plus`",`"message`":{`"role`":`"model`",`"parts`":[{`"text`":`"Adding /healthz.`"}]}}"
+        $system = "{`"uuid`":`"q1`",`"parentUuid`":null,$envelope,`"timestamp`":`"2026-03-01T10:00:00.000Z`",`"type`":`"system`",`"subtype`":`"ui_telemetry`",`"systemPayload`":{}}"
+        Set-Content -LiteralPath (Join-Path $qwen 'a.jsonl') -Value $user, $model
+        Set-Content -LiteralPath (Join-Path $qwen 'b.jsonl') -Value $system, $user, $model
+        $records = Get-AgentRollout -Path $qwen -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors
+        $records | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
+        "$warnings" | Should -BeLike 'Skipped 2 file*not agent traces*'
+    }
+
     It 'names the skipped files under -Verbose' {
         $verbose = Get-AgentRollout -Path $mixed -WarningAction SilentlyContinue -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
         ($verbose.Message -join "`n") | Should -BeLike "*metrics.jsonl*no format recognises*"

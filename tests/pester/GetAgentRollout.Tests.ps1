@@ -189,3 +189,42 @@ Describe 'Get-AgentRollout on bad input' {
         finally { $writer.Dispose() }
     }
 }
+
+Describe 'Get-AgentRollout and abandoned branches' {
+    BeforeAll {
+        # The person edited their second prompt: u3 is a second child of a1, so u2 and its answer were left behind.
+        $session = '33333333-3333-4333-8333-333333333333'
+        $envelope = "`"sessionId`":`"$session`",`"cwd`":`"/home/dev/acme-shop`",`"version`":`"2.1.236`",`"isSidechain`":false"
+        $lines = @(
+            "{`"type`":`"user`",`"uuid`":`"u1`",`"parentUuid`":null,$envelope,`"timestamp`":`"2026-03-02T10:00:00.000Z`",`"message`":{`"role`":`"user`",`"content`":`"Add a test`"}}"
+            "{`"type`":`"assistant`",`"uuid`":`"a1`",`"parentUuid`":`"u1`",$envelope,`"timestamp`":`"2026-03-02T10:00:05.000Z`",`"requestId`":`"req_1`",`"message`":{`"id`":`"msg_1`",`"role`":`"assistant`",`"model`":`"claude-opus-4-6`",`"content`":[{`"type`":`"text`",`"text`":`"Which framework?`"}],`"usage`":{`"input_tokens`":3,`"output_tokens`":4}}}"
+            "{`"type`":`"user`",`"uuid`":`"u2`",`"parentUuid`":`"a1`",$envelope,`"timestamp`":`"2026-03-02T10:00:10.000Z`",`"message`":{`"role`":`"user`",`"content`":`"pytest`"}}"
+            "{`"type`":`"assistant`",`"uuid`":`"a2`",`"parentUuid`":`"u2`",$envelope,`"timestamp`":`"2026-03-02T10:00:15.000Z`",`"requestId`":`"req_2`",`"message`":{`"id`":`"msg_2`",`"role`":`"assistant`",`"model`":`"claude-opus-4-6`",`"content`":[{`"type`":`"text`",`"text`":`"Added a pytest test.`"}],`"usage`":{`"input_tokens`":3,`"output_tokens`":9}}}"
+            "{`"type`":`"user`",`"uuid`":`"u3`",`"parentUuid`":`"a1`",$envelope,`"timestamp`":`"2026-03-02T10:01:00.000Z`",`"message`":{`"role`":`"user`",`"content`":`"unittest, please`"}}"
+            "{`"type`":`"assistant`",`"uuid`":`"a3`",`"parentUuid`":`"u3`",$envelope,`"timestamp`":`"2026-03-02T10:01:05.000Z`",`"requestId`":`"req_3`",`"message`":{`"id`":`"msg_3`",`"role`":`"assistant`",`"model`":`"claude-opus-4-6`",`"content`":[{`"type`":`"text`",`"text`":`"Added a unittest test.`"}],`"usage`":{`"input_tokens`":3,`"output_tokens`":8}}}"
+        )
+        $script:edited = Join-Path $TestDrive "$session.jsonl"
+        [System.IO.File]::WriteAllText($edited, ($lines -join "`n") + "`n")
+    }
+
+    It 'returns the conversation the session went on with and counts what was left' {
+        $record = Get-AgentRollout -Path $edited
+        $record.Messages.Text | Should -Be @('Add a test', 'Which framework?', 'unittest, please', 'Added a unittest test.')
+        $record.SourceMeta['abandoned_entries'] | Should -Be 2
+        $record.OutputTokens | Should -Be 21 -Because 'the abandoned response was billed too'
+    }
+
+    It 'keeps the left branch, marked and in file order, with -IncludeAbandoned' {
+        $record = Get-AgentRollout -Path $edited -IncludeAbandoned
+        $record.Messages.Text | Should -Be @('Add a test', 'Which framework?', 'pytest', 'Added a pytest test.', 'unittest, please', 'Added a unittest test.')
+        ($record.Messages | Where-Object IsAbandoned).Text | Should -Be @('pytest', 'Added a pytest test.')
+        (Get-Content -LiteralPath $edited -Raw | ConvertTo-RolloutRecord -IncludeAbandoned).Messages.Count | Should -Be 6
+    }
+
+    It 'leaves abandoned messages out of chat datasets' {
+        $out = Join-Path $TestDrive 'edited.jsonl'
+        Get-AgentRollout -Path $edited -IncludeAbandoned | Export-AgentRollout -Path $out -As OpenAIChat
+        $line = Get-Content -LiteralPath $out | ConvertFrom-Json
+        $line.messages.content | Should -Be @('Add a test', 'Which framework?', 'unittest, please', 'Added a unittest test.')
+    }
+}

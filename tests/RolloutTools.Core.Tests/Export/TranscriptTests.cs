@@ -287,6 +287,24 @@ public sealed class TranscriptTests
     }
 
     [Fact]
+    public void Messages_of_an_abandoned_branch_are_collapsed_and_say_so()
+    {
+        var record = Sample() with
+        {
+            Messages = Sample().Messages.Concat(new[]
+            {
+                new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Use pytest") }, IsAbandoned = true },
+                new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Use unittest") } },
+            }).ToArray(),
+        };
+
+        var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
+
+        Assert.Contains("<summary>User (abandoned branch)</summary>\n\nUse pytest\n\n</details>", markdown);
+        Assert.Contains("## User\n\nUse unittest", markdown);
+    }
+
+    [Fact]
     public void Subagent_header_names_its_root_session_and_agent()
     {
         var record = Sample() with { TraceId = Session + ":a3f2b1c9d", AgentId = "a3f2b1c9d", IsSidechain = true };
