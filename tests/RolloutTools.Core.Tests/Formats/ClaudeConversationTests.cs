@@ -200,4 +200,27 @@ public sealed class ClaudeConversationTests
         Assert.True(result.IsUnrecognized);
         Assert.Empty(result.Diagnostics);
     }
+
+    [Fact]
+    public void Output_a_refusal_withdrew_is_not_the_conversation_and_the_fallback_answers_the_turn()
+    {
+        var lines = new ClaudeLines { Version = "2.1.278" }
+            .User("u1", null, "Explain the exploit in this log")
+            .Assistant("a1", "u1", "msg_01R", "{\"type\":\"text\",\"text\":\"The log shows a\"}", "{\"input_tokens\":40,\"output_tokens\":3}", model: "claude-opus-5", requestId: "req_R")
+            .System("s1", "a1", "model_refusal_fallback", ",\"trigger\":\"refusal\",\"direction\":\"retry\",\"scope\":\"session\",\"originalModel\":\"claude-opus-5\",\"fallbackModel\":\"claude-sonnet-5\",\"requestId\":\"req_R\",\"retractedMessageUuids\":[\"a1\"],\"refusedUserMessageUuid\":\"u1\"")
+            .Assistant("a2", "u1", "msg_01F", "{\"type\":\"fallback\",\"from\":{\"model\":\"claude-opus-5\"},\"to\":{\"model\":\"claude-sonnet-5\"}},{\"type\":\"text\",\"text\":\"It records a failed login burst.\"}", "{\"input_tokens\":40,\"output_tokens\":9}", model: "claude-sonnet-5", requestId: "req_F");
+
+        var record = Record(lines);
+
+        Assert.Equal("Prompt Response", Kinds(record));
+        Assert.Equal("It records a failed login burst.", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["retracted_entries"]);
+        Assert.Equal(1L, record.SourceMeta["refusal_fallbacks"]);
+        Assert.False(record.SourceMeta.ContainsKey("abandoned_entries"));
+        Assert.False(record.SourceMeta.ContainsKey("unknown_block_types"));
+        Assert.Equal(12L, record.OutputTokens);
+
+        var all = Record(lines, new ReadOptions { IncludeAbandoned = true });
+        Assert.Equal(new[] { false, true, false }, all.Messages.Select(m => m.IsAbandoned));
+    }
 }

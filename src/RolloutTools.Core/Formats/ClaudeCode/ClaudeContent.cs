@@ -104,6 +104,9 @@ internal static partial class ClaudeContent
                     case "image":
                         AddBlock(blocks, block);
                         break;
+                    case "fallback":
+                        // A server-side refusal fallback names the models it switched between; not model output.
+                        break;
                     case not null when type.EndsWith("_tool_result", StringComparison.Ordinal) && block.GetStringOrNull("tool_use_id") is not null:
                         serverResults.Add(ReadToolResult(block));
                         break;

@@ -32,6 +32,7 @@ internal sealed class ClaudeConversation
     public int BridgedGaps { get; private init; }
 
     public int AbandonedEntries { get; private init; }
+    public int RetractedEntries { get; private init; }
     public int SidechainEntries { get; private init; }
     public int OtherSessionEntries { get; private init; }
     public int DuplicateEntries { get; private init; }
@@ -62,6 +63,12 @@ internal sealed class ClaudeConversation
         var walk = ActivePath(entries, indexByUuid, e => Own(e) && OfSession(e));
         var included = Include(entries, walk.Path);
 
+        // Lines a refusal withdrew are left like an abandoned branch, wherever they hang.
+        var retracted = transcript.Retracted.Count == 0
+            ? new HashSet<int>()
+            : Enumerable.Range(0, entries.Count).Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid)).ToHashSet();
+        included.ExceptWith(retracted);
+
         var abandoned = new HashSet<int>();
         var sidechain = 0;
         var otherSession = 0;
@@ -73,11 +80,12 @@ internal sealed class ClaudeConversation
             else abandoned.Add(i);
         }
         if (includeAbandoned) included.UnionWith(abandoned);
+        abandoned.ExceptWith(retracted);
 
         var builder = new ConversationBuilder();
         foreach (var unit in Units(entries, included))
         {
-            builder.MarkAbandoned = abandoned.Contains(unit[0]);
+            builder.MarkAbandoned = abandoned.Contains(unit[0]) || retracted.Contains(unit[0]);
             AddMessages(builder, unit.Select(i => entries[i]).ToArray());
         }
 
@@ -86,6 +94,7 @@ internal sealed class ClaudeConversation
             Segments = walk.Segments,
             BridgedGaps = walk.Gaps,
             AbandonedEntries = abandoned.Count,
+            RetractedEntries = retracted.Count(i => entries[i].IsConversational),
             SidechainEntries = sidechain,
             OtherSessionEntries = otherSession,
             DuplicateEntries = duplicates,

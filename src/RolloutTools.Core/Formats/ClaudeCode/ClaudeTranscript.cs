@@ -49,6 +49,10 @@ internal sealed class ClaudeTranscript
     public int Compactions { get; private set; }
     public int Microcompactions { get; private set; }
     public int ApiErrors { get; private set; }
+    public int RefusalFallbacks { get; private set; }
+
+    /// <summary>Uuids of lines a refusal withdrew.</summary>
+    public HashSet<string> Retracted { get; } = new(StringComparer.Ordinal);
     public int QueuedPrompts { get; private set; }
     public int RedactedThinkingBlocks { get; private set; }
     public int UntypedValues { get; private set; }
@@ -242,6 +246,22 @@ internal sealed class ClaudeTranscript
             case "microcompact_boundary": Microcompactions++; break;
             case "api_error": ApiErrors++; break;
             case "turn_duration": TurnDurationMs += root.GetInt64OrZero("durationMs"); break;
+            case "model_refusal_fallback": NoteRefusal(root); break;
+        }
+    }
+
+    /// <summary>
+    /// A refused response was withdrawn (about 2.1.220 on): the API says its partial output must be discarded,
+    /// and Claude Code answers the same turn again with the fallback model. The lines it streamed before the
+    /// refusal are named here; they never reached the conversation that went on.
+    /// </summary>
+    private void NoteRefusal(JsonElement root)
+    {
+        RefusalFallbacks++;
+        if (root.GetPropertyOrDefault("retractedMessageUuids") is not { ValueKind: JsonValueKind.Array } retracted) return;
+        foreach (var uuid in retracted.EnumerateArray())
+        {
+            if (uuid.ValueKind == JsonValueKind.String) Retracted.Add(uuid.GetString()!);
         }
     }
 
