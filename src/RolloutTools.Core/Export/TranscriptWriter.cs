@@ -9,9 +9,11 @@ namespace RolloutTools.Core.Export;
 internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false, bool IsToolResult = false)
 {
     /// <summary>A message of a branch the person left is shown collapsed, and says so.</summary>
-    public static TranscriptTurn Of(RolloutMessage message) => message.IsAbandoned
-        ? OfKind(message) with { Label = OfKind(message).Label + " (abandoned branch)", Collapsed = true }
-        : OfKind(message);
+    public static TranscriptTurn Of(RolloutMessage message)
+    {
+        var turn = OfKind(message);
+        return message.IsAbandoned ? turn with { Label = turn.Label + " (abandoned branch)", Collapsed = true } : turn;
+    }
 
     private static TranscriptTurn OfKind(RolloutMessage message) => message.Kind switch
     {

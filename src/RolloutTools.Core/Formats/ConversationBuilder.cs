@@ -27,6 +27,7 @@ public sealed class ConversationBuilder
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _pendingCalls = new(StringComparer.Ordinal);
     private readonly List<RolloutMessage> _waiting = new();
+    private readonly Dictionary<RolloutMessage, RolloutMessage?> _replacements = new(ReferenceEqualityComparer.Instance);
 
     public int OrphanToolResults { get; private set; }
 
@@ -84,21 +85,12 @@ public sealed class ConversationBuilder
 
     /// <summary>
     /// Puts another message in the place of one this builder returned, or drops it (null), whether it is written
-    /// or still waiting: some traces say only later what an earlier line was. Found by reference, not by value.
+    /// or still waiting: some traces say only later what an earlier line was. Found by reference, not by value,
+    /// and applied when the conversation is built.
     /// </summary>
     public void Replace(RolloutMessage added, RolloutMessage? replacement)
     {
-        var waiting = _waiting.FindIndex(m => ReferenceEquals(m, added));
-        if (waiting >= 0)
-        {
-            if (replacement is null) _waiting.RemoveAt(waiting);
-            else _waiting[waiting] = replacement;
-            return;
-        }
-        var written = _output.FindIndex(o => ReferenceEquals(o, added));
-        if (written < 0) return;
-        if (replacement is null) _output.RemoveAt(written);
-        else _output[written] = replacement;
+        if (!ReferenceEquals(added, replacement)) _replacements[added] = replacement;
     }
 
     /// <summary>
@@ -112,7 +104,9 @@ public sealed class ConversationBuilder
         DateTimeOffset? latest = null;
         foreach (var item in _output)
         {
-            if ((item as RolloutMessage ?? ((AssistantTurn)item).ToMessage()) is not { } message) continue;
+            var message = item as RolloutMessage ?? ((AssistantTurn)item).ToMessage();
+            while (message is not null && _replacements.TryGetValue(message, out var replacement)) message = replacement;
+            if (message is null) continue;
             if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = message with { Timestamp = latest };
             if (latest is null || message.Timestamp > latest) latest = message.Timestamp ?? latest;
             messages.Add(message);
@@ -159,7 +153,6 @@ public sealed class ConversationBuilder
             _kind = kind;
             _abandoned = abandoned;
         }
-
 
         /// <summary>Closed once a user message followed it: later pieces belong to a new response.</summary>
         public bool IsClosed { get; internal set; }

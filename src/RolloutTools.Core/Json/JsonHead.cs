@@ -46,7 +46,10 @@ public sealed class JsonHead
                 properties.Add(name);
                 if (!reader.Read()) break;
                 if (name == "type" && reader.TokenType == JsonTokenType.String) type = reader.GetString();
-                else if (name == "message" && reader.TokenType == JsonTokenType.StartObject) ReadNames(ref reader, message);
+                else if (name == "message" && reader.TokenType == JsonTokenType.StartObject)
+                {
+                    if (!ReadNames(ref reader, message)) break;
+                }
                 else if (!reader.TrySkip()) break;
             }
         }
@@ -61,13 +64,18 @@ public sealed class JsonHead
         return properties.Count == 0 ? null : new JsonHead(properties, type, message);
     }
 
-    /// <summary>The names of one object's properties, its values skipped; stops where the head ends.</summary>
-    private static void ReadNames(ref Utf8JsonReader reader, HashSet<string> names)
+    /// <summary>
+    /// The names of one object's properties, its values skipped; false when the head ends inside it, so that
+    /// nothing nested is taken for a top-level property.
+    /// </summary>
+    private static bool ReadNames(ref Utf8JsonReader reader, HashSet<string> names)
     {
-        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        while (reader.Read())
         {
+            if (reader.TokenType == JsonTokenType.EndObject) return true;
             names.Add(reader.GetString()!);
-            if (!reader.Read() || !reader.TrySkip()) return;
+            if (!reader.Read() || !reader.TrySkip()) return false;
         }
+        return false;
     }
 }

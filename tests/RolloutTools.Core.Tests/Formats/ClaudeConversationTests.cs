@@ -223,4 +223,72 @@ public sealed class ClaudeConversationTests
         var all = Record(lines, new ReadOptions { IncludeAbandoned = true });
         Assert.Equal(new[] { false, true, false }, all.Messages.Select(m => m.IsAbandoned));
     }
+
+    [Fact]
+    public void A_task_notification_with_its_output_line_is_context_whole()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.39" }
+            .User("u1", null, "Run the tests in the background")
+            .Text("a1", "u1", "msg_01A", "Started.")
+            .User("u2", "a1", "<task-notification>\n<task-id>b7</task-id>\n<status>completed</status>\n</task-notification>\nRead the output file to retrieve the result: /tmp/claude/b7.output")
+            .Text("a2", "u2", "msg_01B", "All green."));
+
+        Assert.Equal("Prompt Response Context Response", Kinds(record));
+        Assert.EndsWith("b7.output", record.Messages[2].Text);
+    }
+
+    [Fact]
+    public void A_compaction_that_keeps_a_preserved_segment_keeps_its_summary_in_place()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.280" }
+            .User("u1", null, "Refactor the cart")
+            .Text("a1", "u1", "msg_01A", "Refactored.")
+            .User("u2", "a1", "Now the checkout")
+            .Text("a2", "u2", "msg_01B", "Checkout done.")
+            .System("b1", null, "compact_boundary", ",\"logicalParentUuid\":\"a2\",\"compactMetadata\":{\"trigger\":\"auto\",\"preTokens\":160000,\"preservedSegment\":{\"headUuid\":\"u2\",\"anchorUuid\":\"s1\",\"tailUuid\":\"a2\"}}")
+            .User("s1", "b1", "This session is being continued from a previous conversation that ran out of context.", ",\"isCompactSummary\":true")
+            // New lines chain to the preserved segment's tail, written before the boundary.
+            .User("u3", "a2", "Add tests")
+            .Text("a3", "u3", "msg_01C", "Added."));
+
+        Assert.Equal("Prompt Response Prompt Response CompactionSummary Prompt Response", Kinds(record));
+        Assert.False(record.SourceMeta.ContainsKey("abandoned_entries"));
+    }
+
+    [Fact]
+    public void Subagent_lines_inside_a_main_session_file_leave_it_a_main_session()
+    {
+        var lines = new ClaudeLines { Version = "1.0.89" }
+            .User("u1", null, "Find the bug")
+            .ToolUse("a1", "u1", "msg_01A", "toolu_01", "Task", "{\"prompt\":\"look\"}");
+        lines.Sidechain = true;
+        lines.User("s1", null, "look").Text("s2", "s1", "msg_01S", "Still looking");
+
+        var record = Record(lines);
+
+        Assert.False(record.IsSidechain);
+        Assert.Equal("Prompt Response", Kinds(record));
+        Assert.Equal(2L, record.SourceMeta["sidechain_entries"]);
+        Assert.False(record.SourceMeta.ContainsKey("segments"));
+    }
+
+    [Fact]
+    public void Pasted_images_stay_with_the_words_and_a_prompt_ending_in_a_quoted_tag_stays_whole()
+    {
+        var png = "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}";
+        var record = Record(new ClaudeLines()
+            .UserContent("u1", null, $"[{png},{{\"type\":\"text\",\"text\":\"<ide_selection>const total = 0;</ide_selection>\\n\\nexplain this\"}}]")
+            .Text("a1", "u1", "msg_01A", "It is never summed.")
+            .UserContent("u2", "a1", $"[{{\"type\":\"text\",\"text\":\"<ide_opened_file>The user opened cart.ts</ide_opened_file>\"}},{png},{{\"type\":\"text\",\"text\":\"What is wrong here?\"}}]")
+            .Text("a2", "u2", "msg_01B", "A typo.")
+            .User("u3", "a2", "Why is this shown as a command: <command-name>/review</command-name>")
+            .Text("a3", "u3", "msg_01C", "It is an echo."));
+
+        Assert.Equal("Prompt Context Response Context Prompt Response Prompt Response", Kinds(record));
+        Assert.Equal(new[] { ContentBlockType.Image, ContentBlockType.Text }, record.Messages[0].Content.Select(b => b.Type));
+        Assert.Equal("explain this", record.Messages[0].Text);
+        Assert.Equal(new[] { ContentBlockType.Image, ContentBlockType.Text }, record.Messages[4].Content.Select(b => b.Type));
+        Assert.Equal("Why is this shown as a command: <command-name>/review</command-name>", record.Messages[6].Text);
+        Assert.Equal("explain this", record.Title);
+    }
 }

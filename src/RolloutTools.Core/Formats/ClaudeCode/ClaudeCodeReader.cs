@@ -139,7 +139,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
             var conversation = ClaudeConversation.Build(transcript, sessionId, _options.IncludeAbandoned);
             var time = transcript.TimeSpanOf(sessionId);
             var leafSummary = conversation.ActiveUuids.Select(u => transcript.SummariesByLeaf.GetValueOrDefault(u) ?? _summariesByLeaf.GetValueOrDefault(u)).FirstOrDefault(s => s is not null);
-            var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text
+            var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text
                 ?? conversation.Messages.Select(m => ClaudeContent.SlashCommand(m)).FirstOrDefault(c => c is not null);
 
             var meta = new SourceMeta.Builder()

@@ -208,8 +208,9 @@ internal static partial class ClaudeContent
 
     /// <summary>
     /// The line's content in parts of one kind: tagged spans at the start or end of a text block are Context
-    /// or Command, the rest is of the line's kind. Images and other blocks stay with the text before them.
-    /// Only spoken text is split; a line that is wholly one thing (a summary, a caveat) stays whole.
+    /// or Command, the rest is of the line's kind. The person's words and what they pasted (images, documents)
+    /// are one part, placed where the first of them is. Only spoken text is split; a line that is wholly one
+    /// thing (a summary, a caveat) stays whole.
     /// </summary>
     private static IReadOnlyList<UserPart> Split(List<ContentBlock> blocks, MessageKind lineKind)
     {
@@ -220,23 +221,21 @@ internal static partial class ClaudeContent
         }
 
         var parts = new List<(MessageKind Kind, List<ContentBlock> Blocks)>();
+        var spoken = -1;
         void Add(MessageKind kind, ContentBlock block)
         {
-            if (parts.Count > 0 && parts[^1].Kind == kind) parts[^1].Blocks.Add(block);
+            if (kind == lineKind && spoken >= 0) parts[spoken].Blocks.Add(block);
+            else if (parts.Count > 0 && parts[^1].Kind == kind) parts[^1].Blocks.Add(block);
             else parts.Add((kind, new List<ContentBlock> { block }));
+            if (kind == lineKind && spoken < 0) spoken = parts.Count - 1;
         }
 
         foreach (var block in blocks)
         {
-            if (block.Type != ContentBlockType.Text)
+            var spans = block.Type == ContentBlockType.Text ? TaggedSpans(block.Text!, lineKind) : null;
+            if (spans is null || spans.Count == 1)
             {
-                Add(parts.Count > 0 ? parts[^1].Kind : lineKind, block);
-                continue;
-            }
-            var spans = TaggedSpans(block.Text!, lineKind);
-            if (spans.Count == 1)
-            {
-                Add(spans[0].Kind, block);
+                Add(spans?[0].Kind ?? lineKind, block);
                 continue;
             }
             foreach (var (kind, text) in spans) Add(kind, ContentBlock.FromText(text));
@@ -250,6 +249,13 @@ internal static partial class ClaudeContent
     /// </summary>
     private static List<(MessageKind Kind, string Text)> TaggedSpans(string text, MessageKind lineKind)
     {
+        // A finished background task is announced with the tag and a line telling the model where its output
+        // is; all of it is the agent's notice.
+        if (text.AsSpan().TrimStart().StartsWith("<task-notification>", StringComparison.Ordinal))
+        {
+            return new List<(MessageKind, string)> { (MessageKind.Context, text) };
+        }
+
         var head = new List<(MessageKind, string)>();
         var tail = new List<(MessageKind, string)>();
         var start = 0;
@@ -307,20 +313,20 @@ internal static partial class ClaudeContent
         return null;
     }
 
-    /// <summary>A known tag's span ending at <paramref name="end"/> (before white space).</summary>
+    /// <summary>
+    /// An injected tag's span ending at <paramref name="end"/> (before white space). Command echoes only ever
+    /// open a line: a prompt that ends with one is quoting it.
+    /// </summary>
     private static (MessageKind Kind, int Start)? TrailingTag(string text, int start, int end)
     {
         while (end > start && char.IsWhiteSpace(text[end - 1])) end--;
         if (end <= start || text[end - 1] != '>') return null;
-        foreach (var (tags, kind) in TagKinds)
+        foreach (var tag in ContextTags)
         {
-            foreach (var tag in tags)
-            {
-                var closing = $"</{tag}>";
-                if (end - start < closing.Length || !HasAt(text, end - closing.Length, closing)) continue;
-                var open = text.LastIndexOf($"<{tag}", end - closing.Length, end - closing.Length - start + 1, StringComparison.Ordinal);
-                return open < 0 ? null : (kind, open);
-            }
+            var closing = $"</{tag}>";
+            if (end - start < closing.Length || !HasAt(text, end - closing.Length, closing)) continue;
+            var open = text.LastIndexOf($"<{tag}", end - closing.Length, end - closing.Length - start + 1, StringComparison.Ordinal);
+            return open < 0 ? null : (MessageKind.Context, open);
         }
         return null;
     }

@@ -61,7 +61,7 @@ internal sealed class ClaudeConversation
         bool Own(ClaudeEntry e) => transcript.IsSidechain || !e.IsSidechain;
         bool OfSession(ClaudeEntry e) => e.SessionId is null || e.SessionId == sessionId || sessionId.Length == 0;
         var walk = ActivePath(entries, indexByUuid, e => Own(e) && OfSession(e));
-        var included = Include(entries, walk.Path);
+        var included = Include(entries, indexByUuid, walk.Path);
 
         // Lines a refusal withdrew are left like an abandoned branch, wherever they hang.
         var retracted = transcript.Retracted.Count == 0
@@ -114,6 +114,7 @@ internal sealed class ClaudeConversation
     /// what Claude Code writes between them (results of tools that started mid-stream, queue operations, a
     /// queued prompt, progress) never splits the response. A response is over once another one starts or
     /// the person types; a later line with its key is then a gateway reusing the id, a response of its own.
+    /// (A gateway that reuses one id for a whole tool loop without a request id is not told apart.)
     /// </summary>
     private static List<List<int>> Units(List<ClaudeEntry> entries, SortedSet<int> included)
     {
@@ -217,7 +218,7 @@ internal sealed class ClaudeConversation
     }
 
     /// <summary>The active path plus the lines that hang off it.</summary>
-    private static SortedSet<int> Include(List<ClaudeEntry> entries, List<int> activePath)
+    private static SortedSet<int> Include(List<ClaudeEntry> entries, Dictionary<string, int> indexByUuid, List<int> activePath)
     {
         var included = new SortedSet<int>(activePath.Where(i => entries[i].IsConversational));
         var responseKeys = new HashSet<string>(included.Where(i => entries[i].Assistant is not null).Select(i => ResponseKey(entries[i])), StringComparer.Ordinal);
@@ -236,6 +237,19 @@ internal sealed class ClaudeConversation
             {
                 included.Add(i);
                 answered.UnionWith(results.Select(r => r.CallId));
+            }
+        }
+
+        // A compaction that keeps a preserved segment (about 2.1.27x) chains the lines after it to the segment's
+        // tail, written before the boundary; its summary then hangs off the path by the boundary's logical parent.
+        var onPath = new HashSet<string>(included.Select(i => entries[i].Uuid).OfType<string>(), StringComparer.Ordinal);
+        for (var i = 0; i < entries.Count; i++)
+        {
+            if (included.Contains(i) || entries[i].User?.Parts is not [{ Kind: MessageKind.CompactionSummary }]) continue;
+            if (entries[i].ParentUuid is { } parent && indexByUuid.TryGetValue(parent, out var boundary)
+                && entries[boundary].LogicalParentUuid is { } before && onPath.Contains(before))
+            {
+                included.Add(i);
             }
         }
 

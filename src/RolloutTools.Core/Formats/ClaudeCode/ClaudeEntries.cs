@@ -50,7 +50,6 @@ internal sealed record UserLine
 /// <summary>Consecutive content of a user line that is one kind of text.</summary>
 internal sealed record UserPart(MessageKind Kind, IReadOnlyList<ContentBlock> Blocks);
 
-
 /// <summary>
 /// One assistant line. Claude Code writes one line per content block of a streamed response; lines of
 /// the same response share message.id and requestId and are merged later.

@@ -187,8 +187,9 @@ internal sealed class ClaudeTranscript
         ConversationLines++;
         if (root.GetPropertyOrDefault("message").GetPropertyOrDefault("content").ValueKind != JsonValueKind.Undefined) ContentLines++;
         if (sessionId is not null) _sessionVotes[sessionId] = _sessionVotes.GetValueOrDefault(sessionId) + 1;
-        if (root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
-        if (root.GetBool("isSidechain")) IsSidechain = true;
+        // A subagent's file is sidechain from its first line; a main file can hold its subagents' lines later.
+        if (ConversationLines == 1) IsSidechain = root.GetBool("isSidechain");
+        if (root.GetBool("isSidechain") == IsSidechain && root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
         if (root.GetStringOrNull("cwd") is { Length: > 0 } cwd)
         {
             FirstCwd ??= cwd;
