@@ -7,8 +7,8 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Tests.Formats;
 
 /// <summary>
-/// The traces under samples/claude-code mirror what Claude Code 1.0.89, 2.0.64–2.0.76, 2.1.39 and 2.1.236
-/// write; samples/claude-code/README.md lists what each demonstrates. These tests read the whole folder in
+/// The traces under samples/claude-code mirror what Claude Code 1.0.89, 2.0.64–2.0.76, 2.1.39, 2.1.236 and
+/// 2.1.270 write; samples/claude-code/README.md lists what each demonstrates. These tests read the whole folder in
 /// one run, as Get-AgentRollout does, and check the normalized result line by line.
 /// </summary>
 public sealed class ClaudeCodeSamplesTests
@@ -26,10 +26,10 @@ public sealed class ClaudeCodeSamplesTests
     private static TokenUsage Tokens(RolloutRecord r) => SampleFolder.Tokens(r);
 
     [Fact]
-    public void The_folder_reads_without_errors_into_eight_records()
+    public void The_folder_reads_without_errors_into_nine_records()
     {
         Assert.DoesNotContain(Results.Value, r => r.Diagnostics.Count > 0);
-        Assert.Equal(8, Results.Value.Count(r => r.Record is not null));
+        Assert.Equal(9, Results.Value.Count(r => r.Record is not null));
         var skipped = Assert.Single(Results.Value, r => r.Record is null);
         Assert.EndsWith("19545640-aa3f-454e-bd14-befd3aa09821.jsonl", skipped.Source.DisplayPath);
     }
@@ -131,6 +131,120 @@ public sealed class ClaudeCodeSamplesTests
         Assert.Null(f.FinalAssistantMessage);
         Assert.Empty(f.Models);
         Assert.Equal(f.Messages[0].Text, f.Title);
+    }
+
+    private const string HarborSession = "5d0c7a4e-3b19-4f6e-9a2d-8c1e47b2f935";
+
+    private static string HarborFile => SampleFolder.Root("claude-code", "projects", "-home-dev-harbor-api", HarborSession + ".jsonl");
+
+    [Fact]
+    public void Version_2_1_270_session_bridges_gaps_keeps_both_segments_and_never_splits_a_response()
+    {
+        var g = Record(HarborSession);
+
+        Assert.Equal(
+            "Context Prompt Response ToolResult ToolResult Response ToolResult QueuedPrompt Response ToolResult Response " +
+            "Context Response ToolResult " +
+            "Prompt Response ToolResult Response ToolResult Response Prompt Context Response ToolResult Response " +
+            "CompactionSummary Context Command Command Prompt Response ToolResult Response",
+            Kinds(g));
+
+        // G:5: an <ide_opened_file> block before the typed words.
+        Assert.Equal("<ide_opened_file>The user opened the file /home/dev/harbor-api/app/bookings.py in the IDE. This may or may not be related to the current task.</ide_opened_file>", g.Messages[0].Text);
+        Assert.Equal("Bookings that cross midnight (22:00-02:00) are rejected as overlapping even when the berth is free. Find out why and plan a fix.", g.Messages[1].Text);
+
+        // G:6-10: one response (apiBlockIndex 0, 1, 2) with the async Agent's result written between blocks 1 and 2.
+        var first = g.Messages[2];
+        Assert.Equal(new[] { ("toolu_01TWwD3RZGEMbLo7dY374J2c", "Agent"), ("toolu_01mJ1LY8v6BRwxv38Zn5CEjw", "Read") }, first.ToolCalls.Select(c => (c.Id, c.Name)));
+        Assert.StartsWith("The overlap check probably compares naive times of day", first.ReasoningContent);
+        Assert.Equal(string.Empty, first.Text);
+        Assert.Equal(new TokenUsage(6, 611, 31702, 9214), first.Usage);
+        Assert.Contains("\"status\":\"async_launched\"", g.Messages[3].StructuredResult);
+
+        // G:11-16: the queue lines and the queued_command attachment inside a response; the prompt follows its result.
+        Assert.Equal("Found it: `overlaps()` and `validate()` compare `.time()` only, so 22:00-02:00 looks like an end before its start. Let me confirm with the test suite.", g.Messages[5].Text);
+        Assert.Equal("toolu_01ohqugCkJiphMbuVKARtYmm", Assert.Single(g.Messages[5].ToolCalls).Id);
+        Assert.True(g.Messages[6].IsError);
+        Assert.Equal("the nightly export in jobs/export.py builds the same intervals, check it too", g.Messages[7].Text);
+
+        // G:24: a task notification is input the session made, not a person's words.
+        Assert.StartsWith("<task-notification>\n<task-id>a3f09c2d41b7e8a65</task-id>", g.Messages[11].Text);
+        Assert.Equal("ExitPlanMode", Assert.Single(g.Messages[12].ToolCalls).Name);
+
+        // G:30: the fresh chain after the plan; G:43: the edited prompt with a <system-reminder> after its words.
+        Assert.StartsWith("Implement the following plan:\n\n# Accept bookings that cross midnight", g.Messages[14].Text);
+        Assert.Equal("Add a regression test for a booking that ends exactly at midnight, in tests/test_bookings.py rather than a new file.", g.Messages[20].Text);
+        Assert.StartsWith("<system-reminder>\nNote: /home/dev/harbor-api/tests/test_bookings.py was modified", g.Messages[21].Text);
+        Assert.EndsWith("</system-reminder>", g.Messages[21].Text);
+        Assert.StartsWith("This session is being continued from a previous conversation", g.Messages[25].Text);
+        Assert.Equal("Commit this on a new branch fix/overnight-bookings", g.Messages[29].Text);
+
+        Assert.Equal(
+            new[]
+            {
+                "toolu_01TWwD3RZGEMbLo7dY374J2c", "toolu_01mJ1LY8v6BRwxv38Zn5CEjw", "toolu_01ohqugCkJiphMbuVKARtYmm", "toolu_01Pbi1n7tb7xkmq3K2GJY7qq",
+                "toolu_01fzov3cFr9xnu6c22DBJVa6", "toolu_01r5T9oeZkYRMJyYg9rK6phF", "toolu_01CJexR6CXtiQwggYDnjx7yW", "toolu_01r8NzrK4VUuP5ksaJq1ZLga",
+                "toolu_01hXqYfh6hgA5ShPJaCQTuJN",
+            },
+            g.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolCallId));
+        Assert.Equal(new[] { "Agent", "Read", "Bash", "Bash", "ExitPlanMode", "Edit", "Bash", "Edit", "Bash" }, g.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolName));
+        Assert.DoesNotContain(g.Messages, m => m.IsAbandoned);
+
+        // Thirteen responses, the abandoned one (G:40) included: it was billed.
+        Assert.Equal(new TokenUsage(58, 3550, 419620, 30550), Tokens(g));
+        Assert.Equal(2L, g.SourceMeta["segments"]);
+        Assert.Equal(2L, g.SourceMeta["bridged_gaps"]);
+        Assert.Equal(3L, g.SourceMeta["abandoned_entries"]);
+        Assert.Equal(1L, g.SourceMeta["compactions"]);
+        Assert.Equal(76951L, g.SourceMeta["turn_duration_ms"]);
+        Assert.Equal("claude-vscode", g.SourceMeta["entrypoint"]);
+        Assert.Equal("acceptEdits", g.SourceMeta["permission_mode"]);
+        Assert.Equal("amber-tidal-quokka", g.SourceMeta["slug"]);
+        Assert.Equal("Commit this on a new branch fix/overnight-bookings", g.SourceMeta["last_prompt"]);
+        Assert.Equal(new[] { "2.1.270" }, (IEnumerable<string>)g.SourceMeta["claude_versions"]);
+        Assert.Equal("Fix overlap check for bookings that cross midnight", g.Title);
+        Assert.Equal(DateTimeOffset.Parse("2026-09-17T07:41:02.118Z"), g.StartedAt);
+        Assert.Equal(DateTimeOffset.Parse("2026-09-17T07:47:02.468Z"), g.EndedAt);
+        Assert.Equal("/home/dev/harbor-api", g.Cwd);
+        Assert.Equal("fix/overnight-bookings", g.GitBranch);
+        Assert.Equal(new[] { "claude-opus-5" }, g.Models);
+        Assert.Equal("Committed as 4e1b9c2 on fix/overnight-bookings.", g.FinalAssistantMessage);
+        var times = g.Messages.Select(m => m.Timestamp!.Value).ToArray();
+        Assert.Equal(times.Order(), times);
+    }
+
+    [Fact]
+    public void Version_2_1_270_rewound_branch_is_kept_in_place_and_marked_when_asked()
+    {
+        var reader = new ClaudeCodeReader();
+        var g = SampleFolder.Read(reader, new[] { HarborFile }, new ReadOptions { IncludeAbandoned = true }).Single().Record!;
+
+        Assert.Equal(
+            "Context Prompt Response ToolResult ToolResult Response ToolResult QueuedPrompt Response ToolResult Response " +
+            "Context Response ToolResult " +
+            "Prompt Response ToolResult Response ToolResult Response Prompt Response ToolResult Prompt Context Response ToolResult Response " +
+            "CompactionSummary Context Command Command Prompt Response ToolResult Response",
+            Kinds(g));
+        Assert.Equal(new[] { 20, 21, 22 }, g.Messages.Select((m, i) => (m, i)).Where(x => x.m.IsAbandoned).Select(x => x.i));
+        Assert.Equal("Add a regression test for a booking that ends exactly at midnight.", g.Messages[20].Text);
+        Assert.Equal("toolu_012EsL4L9ZV6R4bL3sVRVc7u", Assert.Single(g.Messages[21].ToolCalls).Id);
+        Assert.Equal("toolu_012EsL4L9ZV6R4bL3sVRVc7u", g.Messages[22].ToolCallId);
+        Assert.Equal(3L, g.SourceMeta["abandoned_entries"]);
+        Assert.Equal(new TokenUsage(58, 3550, 419620, 30550), Tokens(g));
+    }
+
+    [Fact]
+    public void Version_2_1_270_cost_state_is_known_bookkeeping()
+    {
+        var g = Record(HarborSession);
+        Assert.False(g.SourceMeta.ContainsKey("unknown_record_types"));
+    }
+
+    [Fact]
+    public void Version_2_1_270_queued_prompts_count_only_what_a_person_typed()
+    {
+        var g = Record(HarborSession);
+        Assert.Equal(1L, g.SourceMeta["queued_prompts"]);
     }
 
     [Fact]

@@ -34,7 +34,7 @@ public sealed class CodexSamplesTests
     public void Every_generation_reads_without_errors_and_the_active_copy_wins()
     {
         Assert.DoesNotContain(Results.Value, r => r.Diagnostics.Count > 0);
-        Assert.Equal(8, Results.Value.Count(r => r.Record is not null));
+        Assert.Equal(10, Results.Value.Count(r => r.Record is not null));
         var g2 = Assert.Single(Results.Value, r => r.Record?.TraceId == "019aa34c-c6e2-7d2f-8b66-8cfc48e6059d");
         Assert.Contains($"{Path.DirectorySeparatorChar}sessions{Path.DirectorySeparatorChar}", g2.Source.DisplayPath);
     }
@@ -86,6 +86,90 @@ public sealed class CodexSamplesTests
         Assert.Equal("Quartz", sub.SourceMeta["agent_nickname"]);
         Assert.Equal(new[] { "medium" }, (IEnumerable<string>)sub.SourceMeta["reasoning_efforts"]);
         Assert.Equal(DateTimeOffset.Parse("2026-03-08T23:05:00.087Z"), sub.StartedAt);
+    }
+
+    private static (string? CallId, int? ExitCode, TimeSpan? Duration, bool? IsError)[] Outputs(RolloutRecord record) =>
+        record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => (m.ToolCallId, m.ExitCode, m.ToolDuration, m.IsError)).ToArray();
+
+    [Fact]
+    public void Envelope_session_of_0_145_from_the_IDE_takes_prompts_from_events_and_exit_codes_from_late_end_events()
+    {
+        var g4 = Record("019f5fae-ddd4-732a-89d2-1754d65130a3");
+
+        Assert.Equal(
+            "Context Context Context Context Prompt Response ToolResult Response ToolResult Response ToolResult Response ToolResult Response ToolResult Response " +
+            "Prompt Response ToolResult Response Prompt Response ToolResult Response",
+            SampleFolder.Kinds(g4));
+        Assert.Equal(MessageRole.System, g4.Messages[0].Role);
+        // G4:7: the IDE extension's one text, split into the editor state and the request; its user_message (G4:8) is not a second prompt.
+        Assert.Equal(
+            "# Context from my IDE setup:\n\n## Active file: internal/relay/buffer.go\n\n## Open tabs:\n- buffer.go: internal/relay/buffer.go\n- buffer_test.go: internal/relay/buffer_test.go",
+            g4.Messages[3].Text);
+        Assert.Equal("The relay drops points when the buffer flushes during shutdown. Find out why and fix it.", g4.Messages[4].Text);
+        Assert.Equal("Is this a known problem upstream? Link an issue if there is one.", g4.Messages[16].Text);
+        // G4:50: a prompt written only as a user_message event.
+        Assert.Equal("commit it with a message that says what was lost", g4.Messages[20].Text);
+        Assert.Equal(DateTimeOffset.Parse("2026-07-14T08:16:25.717Z"), g4.Messages[20].Timestamp);
+
+        Assert.Equal("**Reproducing the shutdown loss**", g4.Messages[5].ReasoningContent);
+        Assert.Equal("**Draining before exit**", g4.Messages[9].ReasoningContent);
+        Assert.StartsWith("`flushLoop` returns on `ctx.Done()`", g4.Messages[9].Text);
+        Assert.Equal(
+            new[] { "exec_command", "write_stdin", "apply_patch", "exec_command", "exec_command", "web_search", "exec_command" },
+            g4.Messages.SelectMany(m => m.ToolCalls).Select(c => c.Name));
+        // G4:42-43: the search item has no id and no query; its end event, written just before, has both.
+        Assert.Equal(
+            new ToolCall("ws_4656363f32f969f9c0907db66fd42ae9", "web_search", "{\"type\":\"search\",\"query\":\"golang context cancellation drain buffered channel before shutdown metrics exporter issue\"}"),
+            Assert.Single(g4.Messages[17].ToolCalls));
+        Assert.Equal(
+            new (string?, int?, TimeSpan?, bool?)[]
+            {
+                // G4:13 "Process running with session ID 63018": exit code and run time from the end event G4:16, written later.
+                ("call_PFbkP3dncPmMmwQxyhXz246f", 1, TimeSpan.FromTicks(146_040_000), true),
+                ("call_u23kTD2HQWsizgNJpMr19e1r", 1, TimeSpan.FromTicks(31_120_000), true),
+                ("call_5m4TUhc2PleWVmbe6benQKe4", 0, TimeSpan.Zero, false),
+                // G4:29: the sandbox's failure sentence carries the exit code; the end event G4:28 the run time.
+                ("call_RHU1uHoqAU96Ud72FDCGm9bq", 1, TimeSpan.FromTicks(4_020_000), true),
+                ("call_UcP2muscl7ytY59Bmxdaz8CP", 0, TimeSpan.FromTicks(51_022_000), false),
+                ("ws_4656363f32f969f9c0907db66fd42ae9", null, null, false),
+                ("call_67DL0cyiR9RFEQ3KCifG4zoB", 0, TimeSpan.FromTicks(2_914_000), false),
+            },
+            Outputs(g4));
+        Assert.StartsWith("failed in sandbox LinuxSeccomp with execution error: sandbox denied exec error, exit code: 1", g4.Messages[12].Text);
+
+        Assert.Equal(new TokenUsage(16547, 1528, 113024, 0), SampleFolder.Tokens(g4));
+        Assert.Equal(720L, g4.SourceMeta["reasoning_output_tokens"]);
+        Assert.Equal(new TokenUsage(561, 61, 12672, 0), g4.Messages[7].Usage);
+        Assert.Null(g4.Messages[17].Usage);
+        Assert.Equal("The relay drops points when the buffer flushes during shutdown. Find out why and fix it.", g4.Title);
+        Assert.Equal(new[] { "gpt-5.5" }, g4.Models);
+        Assert.Equal("0.145.2", g4.SourceMeta["cli_version"]);
+        Assert.Equal("codex_vscode", g4.SourceMeta["originator"]);
+        Assert.Equal("vscode", g4.SourceMeta["source"]);
+        Assert.Equal("main", g4.GitBranch);
+        Assert.Equal("/home/dev/metrics-relay", g4.Cwd);
+        Assert.Equal(DateTimeOffset.Parse("2026-07-14T08:12:03.412Z"), g4.StartedAt);
+        Assert.Equal(DateTimeOffset.Parse("2026-07-14T08:16:32.182Z"), g4.EndedAt);
+        Assert.Equal("Committed as 5e0a2c7: \"relay: drain buffered points on shutdown\".", g4.FinalAssistantMessage);
+        Assert.False(g4.SourceMeta.ContainsKey("unanswered_tool_calls"));
+    }
+
+    [Fact]
+    public void Paginated_session_of_0_152_takes_the_prompt_from_content_item_kinds()
+    {
+        var g5 = Record("01a0f39d-f7c7-7e45-a285-455283955e82");
+
+        Assert.Equal("Context Context Context Context Prompt Response ToolResult Response", SampleFolder.Kinds(g5));
+        // G5:7 reads like a request, but its label (hooks.additional_context) says nobody typed it.
+        Assert.Equal("On-call note: the relay on edge-3 restarted twice today; check its logs before changing anything.", g5.Messages[3].Text);
+        Assert.Equal("How many points did the relay drop on shutdown last week? The logs are in var/log/relay.", g5.Messages[4].Text);
+        Assert.Equal(new (string?, int?, TimeSpan?, bool?)[] { ("call_9AOsqx2Hk2EhkrctEibDr2AJ", 0, TimeSpan.FromTicks(412_000), false) }, Outputs(g5));
+        Assert.Equal(new TokenUsage(12324, 199, 11776, 0), SampleFolder.Tokens(g5));
+        Assert.Equal(g5.Messages[4].Text, g5.Title);
+        Assert.Equal("0.152.0", g5.SourceMeta["cli_version"]);
+        Assert.Equal(new[] { "low" }, (IEnumerable<string>)g5.SourceMeta["reasoning_efforts"]);
+        Assert.Equal(DateTimeOffset.Parse("2026-09-30T18:40:11.207Z"), g5.StartedAt);
+        Assert.Equal(DateTimeOffset.Parse("2026-09-30T18:40:26.357Z"), g5.EndedAt);
     }
 
     [Fact]

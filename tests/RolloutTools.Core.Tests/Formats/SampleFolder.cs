@@ -15,10 +15,10 @@ internal static class SampleFolder
         return Path.Combine(new[] { root.FullName, "samples" }.Concat(parts).ToArray());
     }
 
-    public static IReadOnlyList<ReadResult> Read(IRolloutReader reader, IReadOnlyList<string> files)
+    public static IReadOnlyList<ReadResult> Read(IRolloutReader reader, IReadOnlyList<string> files, ReadOptions? options = null)
     {
         var requests = files.Select(f => new TraceRequest(TraceSource.FromFile(f), reader)).ToArray();
-        return RolloutLoader.ReadAll(requests, new ReadOptions(), CancellationToken.None).ToArray();
+        return RolloutLoader.ReadAll(requests, options ?? new ReadOptions(), CancellationToken.None).ToArray();
     }
 
     public static RolloutRecord Record(IReadOnlyList<ReadResult> results, string traceId) =>

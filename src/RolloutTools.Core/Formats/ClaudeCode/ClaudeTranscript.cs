@@ -17,7 +17,7 @@ internal sealed class ClaudeTranscript
     {
         "file-history-snapshot", "queue-operation", "progress", "mode", "permission-mode", "last-prompt",
         "pr-link", "custom-title", "ai-title", "agent-name", "worktree-state", "frame-link", "bridge-session",
-        "relocated", "started", "result", "atis-latch", "summary", "attachment", "system",
+        "relocated", "started", "result", "atis-latch", "summary", "attachment", "system", "cost-state",
     };
 
     private readonly Dictionary<string, int> _sessionVotes = new(StringComparer.Ordinal);
@@ -213,8 +213,10 @@ internal sealed class ClaudeTranscript
         switch (root.GetStringOrNull("operation"))
         {
             case "enqueue":
-                QueuedPrompts++;
-                _queue.Add(ClaudeContent.ReadText(root.GetPropertyOrDefault("content")));
+                // Finished background tasks wait in the same queue; only what a person typed is a queued prompt.
+                var queued = ClaudeContent.ReadText(root.GetPropertyOrDefault("content"));
+                if (!queued.TrimStart().StartsWith("<task-notification>", StringComparison.Ordinal)) QueuedPrompts++;
+                _queue.Add(queued);
                 break;
             case "dequeue" when _queue.Count > 0:
                 _dequeued.Add(_queue[0]);
