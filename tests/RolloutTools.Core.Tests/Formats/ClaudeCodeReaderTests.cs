@@ -106,26 +106,6 @@ public sealed class ClaudeCodeReaderTests
     }
 
     [Fact]
-    public void Rewound_branch_is_left_out_and_counted()
-    {
-        var lines = new ClaudeLines()
-            .User("u1", null, "Add a test")
-            .Text("a1", "u1", "msg_01A", "Which framework?")
-            .User("u2", "a1", "pytest")
-            .ToolUse("a2", "u2", "msg_01B", "toolu_01", "Write", "{}")
-            .ToolResult("u3", "a2", "toolu_01", "\"written\"")
-            // The person rewound to a1 and answered differently.
-            .User("u4", "a1", "unittest, please")
-            .Text("a3", "u4", "msg_01C", "Done with unittest.");
-
-        var record = Record(lines);
-
-        Assert.Equal(new[] { "Add a test", "Which framework?", "unittest, please", "Done with unittest." }, record.Messages.Select(m => m.Text));
-        Assert.Equal(3L, record.SourceMeta["abandoned_entries"]);
-        Assert.Equal(0, record.ToolCallCount);
-    }
-
-    [Fact]
     public void Compaction_is_crossed_and_its_summary_is_marked()
     {
         var lines = new ClaudeLines()
