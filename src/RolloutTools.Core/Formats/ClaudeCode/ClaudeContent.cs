@@ -251,7 +251,7 @@ internal static partial class ClaudeContent
     {
         // A finished background task is announced with the tag and a line telling the model where its output
         // is; all of it is the agent's notice.
-        if (text.AsSpan().TrimStart().StartsWith("<task-notification>", StringComparison.Ordinal))
+        if (IsTaskNotification(text))
         {
             return new List<(MessageKind, string)> { (MessageKind.Context, text) };
         }
@@ -288,6 +288,9 @@ internal static partial class ClaudeContent
             ? new List<(MessageKind, string)> { (merged[0].Kind, text) }
             : merged.Select(m => (m.Kind, m.Text.Trim())).ToList();
     }
+
+    /// <summary>Claude Code's notice that a background task finished; it waits in the prompt queue like a prompt.</summary>
+    public static bool IsTaskNotification(string text) => text.AsSpan().TrimStart().StartsWith("<task-notification>", StringComparison.Ordinal);
 
     private static int SkipSpace(string text, int index, int end)
     {

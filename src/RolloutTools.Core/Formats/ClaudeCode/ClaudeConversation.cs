@@ -63,7 +63,7 @@ internal sealed class ClaudeConversation
         var walk = ActivePath(entries, indexByUuid, e => Own(e) && OfSession(e));
         var included = Include(entries, indexByUuid, walk.Path);
 
-        // Lines a refusal withdrew are left like an abandoned branch, wherever they hang.
+        // Lines a refusal withdrew are left out like an abandoned branch, wherever they hang, and counted apart.
         var retracted = transcript.Retracted.Count == 0
             ? new HashSet<int>()
             : Enumerable.Range(0, entries.Count).Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid)).ToHashSet();
@@ -80,12 +80,11 @@ internal sealed class ClaudeConversation
             else abandoned.Add(i);
         }
         if (includeAbandoned) included.UnionWith(abandoned);
-        abandoned.ExceptWith(retracted);
 
         var builder = new ConversationBuilder();
         foreach (var unit in Units(entries, included))
         {
-            builder.MarkAbandoned = abandoned.Contains(unit[0]) || retracted.Contains(unit[0]);
+            builder.MarkAbandoned = abandoned.Contains(unit[0]);
             AddMessages(builder, unit.Select(i => entries[i]).ToArray());
         }
 
@@ -93,7 +92,7 @@ internal sealed class ClaudeConversation
         {
             Segments = walk.Segments,
             BridgedGaps = walk.Gaps,
-            AbandonedEntries = abandoned.Count,
+            AbandonedEntries = abandoned.Count(i => !retracted.Contains(i)),
             RetractedEntries = retracted.Count(i => entries[i].IsConversational),
             SidechainEntries = sidechain,
             OtherSessionEntries = otherSession,

@@ -215,7 +215,7 @@ internal sealed class ClaudeTranscript
             case "enqueue":
                 // Finished background tasks wait in the same queue; only what a person typed is a queued prompt.
                 var queued = ClaudeContent.ReadText(root.GetPropertyOrDefault("content"));
-                if (!queued.TrimStart().StartsWith("<task-notification>", StringComparison.Ordinal)) QueuedPrompts++;
+                if (!ClaudeContent.IsTaskNotification(queued)) QueuedPrompts++;
                 _queue.Add(queued);
                 break;
             case "dequeue" when _queue.Count > 0:
