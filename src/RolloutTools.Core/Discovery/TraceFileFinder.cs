@@ -64,13 +64,35 @@ public static class TraceFileFinder
     }
 
     /// <summary>
-    /// The format a file's name points to: among the formats whose names match, the one with the most
-    /// specific pattern ("rollout-*.jsonl" before "*.jsonl").
+    /// The format a file's name and place point to, for content that cannot tell: among the formats whose
+    /// names match, first one whose default location holds the file, then the one with the most specific
+    /// pattern ("rollout-*.jsonl" before "*.jsonl").
     /// </summary>
-    public static IRolloutReader? ClaimByName(string path, IEnumerable<IRolloutReader> readers) => readers
+    /// <param name="strict">
+    /// The content is some other program's JSON: only a place or a name that belongs to one format alone
+    /// (not a bare "*.jsonl") claims it.
+    /// </param>
+    public static IRolloutReader? Claim(string path, IEnumerable<IRolloutReader> readers, bool strict = false) => readers
         .Where(r => r.IsTraceFile(path))
-        .OrderByDescending(r => r.FilePatterns.Where(p => MatchesFilter(path, p)).Select(p => p.Count(c => c is not ('*' or '?'))).DefaultIfEmpty(0).Max())
+        .Select(r => (Reader: r, InPlace: r.DefaultLocations().Any(location => IsBelow(path, location)), Specificity: Specificity(path, r)))
+        .Where(c => !strict || c.InPlace || c.Specificity.IsNamed)
+        .OrderByDescending(c => c.InPlace)
+        .ThenByDescending(c => c.Specificity.Literals)
+        .Select(c => c.Reader)
         .FirstOrDefault();
+
+    /// <summary>How much of the file's name the format's most specific matching pattern spells out, and whether it names more than an extension.</summary>
+    private static (int Literals, bool IsNamed) Specificity(string path, IRolloutReader reader) => reader.FilePatterns
+        .Where(p => MatchesFilter(path, p))
+        .Select(p => (p.Count(c => c is not ('*' or '?')), !p.StartsWith('*')))
+        .DefaultIfEmpty((0, false))
+        .Max();
+
+    private static bool IsBelow(string path, string folder)
+    {
+        var root = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)) + Path.DirectorySeparatorChar;
+        return Path.GetFullPath(path).StartsWith(root, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>
     public static bool HasDeeperTraces(string folder, IRolloutReader reader) => Find(folder, reader, recurse: true, filter: null).Count > 0;

@@ -10,6 +10,31 @@ public static class JsonElementExtensions
             ? value.GetString()
             : null;
 
+    /// <summary>
+    /// An identifier (uuid, parent, session, call id): a string, or a number taken as its digits, since a
+    /// writer that emits one as a number still means the same id. Null for any other type.
+    /// </summary>
+    public static string? GetIdOrNull(this JsonElement element, string name) =>
+        element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value)
+            ? value.ValueKind switch
+            {
+                JsonValueKind.String => value.GetString(),
+                JsonValueKind.Number => value.GetRawText(),
+                _ => null,
+            }
+            : null;
+
+    /// <summary>
+    /// Text the agent wrote (a prompt, an answer): a string, or empty when absent or null. Any other type is
+    /// damage that would otherwise lose words silently, so it throws, and the reader reports the line.
+    /// </summary>
+    public static string GetTextOrEmpty(this JsonElement element, string name) => element.GetPropertyOrDefault(name) switch
+    {
+        { ValueKind: JsonValueKind.String } text => text.GetString()!,
+        { ValueKind: JsonValueKind.Undefined or JsonValueKind.Null } => string.Empty,
+        var other => throw new FormatException($"\"{name}\" is {other.ValueKind}, not text."),
+    };
+
     public static bool GetBool(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.True;
 

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Json;
-using System.Text.Unicode;
 using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Core.Json;
@@ -79,12 +78,13 @@ public static class JsonLineReader
                 }
                 line = TrimWhitespace(line);
                 if (line.IsEmpty) continue;
-
-                if (!Utf8.IsValid(line.Span))
+                if (line.Span[0] == 0 || line.Span[^1] == 0)
                 {
-                    diagnostics.Warn(RolloutDiagnostic.InvalidUtf8, lineNumber, "invalid UTF-8 bytes were replaced with U+FFFD.");
-                    line = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(line.Span));
+                    line = TrimNul(line, lineNumber, diagnostics);
+                    if (line.IsEmpty) continue;
                 }
+
+                line = Utf8Repair.Line(line, diagnostics, lineNumber);
 
                 var isLastLine = !hasNewline;
                 foreach (var value in SplitValues(line, lineNumber, isLastLine, diagnostics))
@@ -168,6 +168,24 @@ public static class JsonLineReader
             problem = e.Message;
             return false;
         }
+    }
+
+    /// <summary>
+    /// NUL bytes are never text: a file preallocated and not written to the end (a crash, a full disk, a copy
+    /// cut short) holds runs of them, where an append may follow. They are skipped around the line's JSON.
+    /// </summary>
+    private static ReadOnlyMemory<byte> TrimNul(ReadOnlyMemory<byte> line, int lineNumber, DiagnosticList diagnostics)
+    {
+        var span = line.Span;
+        var first = span.IndexOfAnyExcept((byte)0);
+        if (first < 0)
+        {
+            diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not text but {line.Length:N0} NUL bytes (a file not written to the end), line skipped.");
+            return ReadOnlyMemory<byte>.Empty;
+        }
+        var last = span.LastIndexOfAnyExcept((byte)0);
+        diagnostics.Warn(RolloutDiagnostic.NulBytes, lineNumber, $"{line.Length - (last + 1 - first):N0} NUL bytes around the line (a file not written to the end) were skipped.");
+        return TrimWhitespace(line[first..(last + 1)]);
     }
 
     private static ReadOnlyMemory<byte> TrimWhitespace(ReadOnlyMemory<byte> line)

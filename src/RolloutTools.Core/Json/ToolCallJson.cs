@@ -9,7 +9,7 @@ public static class ToolCallJson
     public static ToolCall Read(JsonElement call)
     {
         var function = call.GetPropertyOrDefault("function");
-        return new ToolCall(call.GetStringOrNull("id") ?? string.Empty, function.GetStringOrNull("name") ?? string.Empty, function.GetStringOrNull("arguments") ?? "{}");
+        return new ToolCall(call.GetIdOrNull("id") ?? string.Empty, function.GetStringOrNull("name") ?? string.Empty, function.GetStringOrNull("arguments") ?? "{}");
     }
 
     /// <summary>Free-form tool input (Codex's custom tools, apply_patch) as JSON-object arguments: {"input": …}.</summary>

@@ -21,6 +21,8 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string TruncatedLine = "RolloutTruncatedLine";
     public const string InvalidUtf8 = "RolloutInvalidUtf8";
     public const string EmptyFile = "RolloutEmptyFile";
+    public const string NulBytes = "RolloutNulBytes";
+    public const string SidecarDamaged = "RolloutSidecarDamaged";
 
     public override string ToString() => Message;
 }
@@ -45,9 +47,15 @@ public sealed class DiagnosticList
     /// <summary>No record came of the file: one error when its lines were damaged, else a warning that it is empty.</summary>
     public void NothingRead()
     {
-        if (ErrorCount > 0) Error(RolloutDiagnostic.NoUsableLines, null, "no line could be read; no record.");
+        if (ErrorCount > 0) NoRecord("no line could be read; no record.");
         else Warn(RolloutDiagnostic.EmptyFile, null, "the file holds no complete line yet; no record.");
     }
+
+    /// <summary>A diagnostic about another file than this one (a sidecar the trace's reading used).</summary>
+    public void Add(RolloutDiagnostic diagnostic) => _items.Add(diagnostic);
+
+    /// <summary>Lines were read, and none of them makes a record: one error saying why.</summary>
+    public void NoRecord(string detail) => Error(RolloutDiagnostic.NoUsableLines, null, detail);
 
     public void Warn(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Warning, errorId, line, detail);
 

@@ -115,22 +115,25 @@ public static class RolloutLoader
     private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request)
     {
         if (request.Reader is { } named) return (named, null);
-        IRolloutReader? detected;
-        bool isJson;
+        Detection detection;
         try
         {
-            (detected, isJson) = FormatDetector.Detect(request.Source, FormatRegistry.All);
+            detection = FormatDetector.Detect(request.Source, FormatRegistry.All);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Reading it as any allowed format reports the problem with the file.
             return (request.Fallback ?? request.Allowed[0], null);
         }
-        if (detected is not null && request.Allowed.Contains(detected)) return (detected, null);
-        if (detected is not null) return (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", request.Allowed.Select(r => r.Format))}"));
+        if (detection.Reader is { } detected)
+        {
+            return request.Allowed.Contains(detected)
+                ? (detected, null)
+                : (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", request.Allowed.Select(r => r.Format))}"));
+        }
 
-        // Empty or damaged content: the format its name points to reads it and reports what is wrong.
-        var claimed = isJson || !request.Source.IsFile ? null : TraceFileFinder.ClaimByName(request.Source.DisplayPath, request.Allowed);
+        // Empty, damaged or wrongly typed content: the format its name and place point to reads it and reports what is wrong.
+        var claimed = request.Source.IsFile ? TraceFileFinder.Claim(request.Source.DisplayPath, request.Allowed, strict: detection.IsForeign) : null;
         if ((claimed ?? request.Fallback) is { } fallback) return (fallback, null);
         return (null, Skipped(request.Source, "no format recognises its content") with { IsUnrecognized = true });
     }

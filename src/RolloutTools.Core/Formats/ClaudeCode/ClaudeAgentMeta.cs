@@ -1,27 +1,19 @@
 using System.Text.Json;
-using RolloutTools.Core.Json;
+using RolloutTools.Core.Formats.Shared;
 
 namespace RolloutTools.Core.Formats.ClaudeCode;
 
 /// <summary>
 /// The agent-&lt;id&gt;.meta.json sidecar of a subagent transcript (2.1.x): the agent's type, the task it was given
-/// and the Task/Agent tool call that spawned it. Optional; unreadable means absent.
+/// and the Task/Agent tool call that spawned it. Optional.
 /// </summary>
 internal sealed record ClaudeAgentMeta(string? AgentType, string? Description, string? ToolUseId)
 {
-    public static ClaudeAgentMeta? Load(string path)
+    public static Sidecar<ClaudeAgentMeta> Load(string path) => SidecarFile.LoadDocument(path, Read);
+
+    private static ClaudeAgentMeta Read(JsonElement root)
     {
-        try
-        {
-            if (!File.Exists(path)) return null;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var document = JsonDocument.Parse(stream);
-            var root = document.RootElement;
-            return new ClaudeAgentMeta(root.GetStringOrNull("agentType"), root.GetStringOrNull("description"), root.GetStringOrNull("toolUseId"));
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
-        }
+        Expect.Object(root, "the metadata");
+        return new ClaudeAgentMeta(Expect.String(root, "agentType"), Expect.String(root, "description"), Expect.String(root, "toolUseId"));
     }
 }

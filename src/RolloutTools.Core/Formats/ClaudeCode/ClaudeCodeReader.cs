@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -50,8 +51,10 @@ public sealed class ClaudeCodeReader : IRolloutReader
     /// it is never an envelope with a payload (Codex), and its message, if any, is Anthropic-shaped: Qwen
     /// Code writes the same envelope around Gemini "parts".
     /// </summary>
-    public bool Recognizes(JsonHead head) => !head.Has("payload") && head.Type is { } type
-        && (ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid"))
+    public bool Recognizes(JsonHead head) => !head.Has("payload")
+        && (head.Type is { } type
+            ? ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid")
+            : head.Has("parentUuid") && head.Has("sessionId") && head.Has("uuid"))
         && !(head.MessageProperties.Contains("parts") && !head.MessageProperties.Contains("content"));
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
@@ -69,7 +72,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
         private readonly ReadOptions _options;
         private readonly Dictionary<string, string> _summariesByLeaf = new(StringComparer.Ordinal);
         private readonly HashSet<string> _summaryOnly = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, ClaudeSessionIndex> _indexes = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Sidecar<ClaudeSessionIndex>> _indexes = new(StringComparer.Ordinal);
 
         public Scan(ClaudeCodeReader reader, IReadOnlyList<TraceSource> sources, ReadOptions options, CancellationToken cancellation)
         {
@@ -114,6 +117,13 @@ public sealed class ClaudeCodeReader : IRolloutReader
             }
             if (!transcript.Entries.Exists(e => e.IsConversational))
             {
+                if (diagnostics.ErrorCount > 0 || transcript.UntypedValues == transcript.Values)
+                {
+                    diagnostics.NoRecord(transcript.UntypedValues == transcript.Values
+                        ? "no line has a record \"type\" (a string); no record."
+                        : "no conversation line could be read; no record.");
+                    return new ReadResult(source, null, null, diagnostics.Items);
+                }
                 var reason = transcript.SummaryValues == transcript.Values
                     ? "it holds only summary lines, which title other sessions"
                     : "it holds no conversation, only bookkeeping lines";
@@ -130,8 +140,8 @@ public sealed class ClaudeCodeReader : IRolloutReader
             var isAgentFile = stem.StartsWith(AgentPrefix, StringComparison.Ordinal);
             var sessionId = SessionId(transcript, stem, isAgentFile);
             var agentId = transcript.AgentId ?? (isAgentFile ? stem[AgentPrefix.Length..] : null);
-            var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.DisplayPath, ".meta.json")) : null;
-            var index = source.IsFile ? Index(ProjectFolder(source.DisplayPath, isAgentFile)) : ClaudeSessionIndex.None;
+            var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.DisplayPath, ".meta.json")).Use(diagnostics) : null;
+            var index = (source.IsFile ? Index(ProjectFolder(source.DisplayPath, isAgentFile)).Use(diagnostics) : null) ?? ClaudeSessionIndex.None;
             var isSidechain = transcript.IsSidechain || isAgentFile;
 
             // The index describes sessions; a subagent shares its session's id but not its title.
@@ -237,7 +247,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
             return folder;
         }
 
-        private ClaudeSessionIndex Index(string projectFolder) => _indexes.GetOrAdd(projectFolder, ClaudeSessionIndex.Load);
+        private Sidecar<ClaudeSessionIndex> Index(string projectFolder) => _indexes.GetOrAdd(projectFolder, ClaudeSessionIndex.Load);
 
         /// <summary>
         /// The leading summary lines of a file, and whether there is nothing else in it. Reads only as far as
@@ -258,7 +268,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
                 {
                     if (line.Root.GetStringOrNull("type") != "summary") return (summaries, false);
-                    if (line.Root.GetStringOrNull("leafUuid") is { } leaf && line.Root.GetStringOrNull("summary") is { } summary)
+                    if (line.Root.GetIdOrNull("leafUuid") is { } leaf && line.Root.GetStringOrNull("summary") is { } summary)
                     {
                         summaries[leaf] = summary;
                     }

@@ -30,8 +30,7 @@ internal static partial class ClaudeContent
 
     public static UserLine ReadUser(JsonElement root)
     {
-        var message = root.GetPropertyOrDefault("message");
-        var content = message.GetPropertyOrDefault("content");
+        var content = Content(root);
         var blocks = new List<ContentBlock>();
         var toolResults = new List<ToolResult>();
         if (content.ValueKind == JsonValueKind.String)
@@ -68,12 +67,12 @@ internal static partial class ClaudeContent
 
     public static AssistantLine ReadAssistant(JsonElement root, Counter unknownBlockTypes, Action redactedThinking)
     {
+        var content = Content(root);
         var message = root.GetPropertyOrDefault("message");
         var blocks = new List<ContentBlock>();
         var thinking = new List<string>();
         var calls = new List<ToolCall>();
         var serverResults = new List<ToolResult>();
-        var content = message.GetPropertyOrDefault("content");
         if (content.ValueKind == JsonValueKind.String)
         {
             blocks.Add(ContentBlock.FromText(content.GetString()!));
@@ -86,7 +85,7 @@ internal static partial class ClaudeContent
                 switch (type)
                 {
                     case "text":
-                        blocks.Add(ContentBlock.FromText(block.GetStringOrNull("text") ?? string.Empty));
+                        blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                         break;
                     case "thinking":
                         if (block.GetStringOrNull("thinking") is { Length: > 0 } thought) thinking.Add(thought);
@@ -97,7 +96,7 @@ internal static partial class ClaudeContent
                         break;
                     case "tool_use" or "server_tool_use" or "mcp_tool_use":
                         calls.Add(new ToolCall(
-                            block.GetStringOrNull("id") ?? string.Empty,
+                            block.GetIdOrNull("id") ?? string.Empty,
                             block.GetStringOrNull("name") ?? string.Empty,
                             block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}"));
                         break;
@@ -107,7 +106,7 @@ internal static partial class ClaudeContent
                     case "fallback":
                         // A server-side refusal fallback names the models it switched between; not model output.
                         break;
-                    case not null when type.EndsWith("_tool_result", StringComparison.Ordinal) && block.GetStringOrNull("tool_use_id") is not null:
+                    case not null when type.EndsWith("_tool_result", StringComparison.Ordinal) && block.GetIdOrNull("tool_use_id") is not null:
                         serverResults.Add(ReadToolResult(block));
                         break;
                     default:
@@ -120,8 +119,8 @@ internal static partial class ClaudeContent
         var model = message.GetStringOrNull("model");
         return new AssistantLine
         {
-            MessageId = message.GetStringOrNull("id"),
-            RequestId = root.GetStringOrNull("requestId"),
+            MessageId = message.GetIdOrNull("id"),
+            RequestId = root.GetIdOrNull("requestId"),
             Model = model,
             Blocks = blocks,
             Thinking = thinking,
@@ -371,7 +370,7 @@ internal static partial class ClaudeContent
             JsonValueKind.Undefined or JsonValueKind.Null => Array.Empty<ContentBlock>(),
             _ => new[] { ContentBlock.FromText(content.GetRawText()) },
         };
-        return new ToolResult(block.GetStringOrNull("tool_use_id") ?? string.Empty, blocks) { IsError = block.GetBool("is_error") };
+        return new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, blocks) { IsError = block.GetBool("is_error") };
     }
 
     private static List<ContentBlock> ReadBlocks(JsonElement array)
@@ -385,12 +384,31 @@ internal static partial class ClaudeContent
     /// Text stays text and images stay images. Any other block (a search result, a document) is kept as its
     /// JSON text rather than dropped or turned into a type name.
     /// </summary>
+    /// <summary>
+    /// The content of a user or assistant line's message. A message or content of another JSON type than
+    /// Claude Code writes is damage: the line is reported (FormatException), never read as an empty turn.
+    /// </summary>
+    private static JsonElement Content(JsonElement root)
+    {
+        var message = root.GetPropertyOrDefault("message");
+        if (message.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            throw new FormatException($"\"message\" is {message.ValueKind}, not an object.");
+        }
+        var content = message.GetPropertyOrDefault("content");
+        if (content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Undefined))
+        {
+            throw new FormatException($"\"message.content\" is {content.ValueKind}, neither text nor a list of blocks.");
+        }
+        return content;
+    }
+
     private static void AddBlock(List<ContentBlock> blocks, JsonElement block)
     {
         switch (block.ValueKind == JsonValueKind.Object ? block.GetStringOrNull("type") : null)
         {
             case "text":
-                blocks.Add(ContentBlock.FromText(block.GetStringOrNull("text") ?? string.Empty));
+                blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                 break;
             case "image":
                 var source = block.GetPropertyOrDefault("source");

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using RolloutTools.Core.Json;
+using RolloutTools.Core.Formats.Shared;
 
 namespace RolloutTools.Core.Formats.ClaudeCode;
 
 /// <summary>
 /// A project folder's sessions-index.json: titles (summary, first prompt) and the project path per session.
-/// Optional and untrusted (third-party tools write it too), so any problem just means no index.
+/// Optional and untrusted (third-party tools write it too).
 /// </summary>
 internal sealed class ClaudeSessionIndex
 {
@@ -23,29 +23,20 @@ internal sealed class ClaudeSessionIndex
 
     public Entry? Find(string sessionId) => _entries.GetValueOrDefault(sessionId);
 
-    public static ClaudeSessionIndex Load(string projectFolder)
+    public static Sidecar<ClaudeSessionIndex> Load(string projectFolder) =>
+        SidecarFile.LoadDocument(Path.Combine(projectFolder, "sessions-index.json"), Read);
+
+    private static ClaudeSessionIndex Read(JsonElement root)
     {
-        var path = Path.Combine(projectFolder, "sessions-index.json");
-        try
+        Expect.Object(root, "the index");
+        var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
+        foreach (var item in Expect.Array(root, "entries"))
         {
-            if (!File.Exists(path)) return None;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            using var document = JsonDocument.Parse(stream);
-            var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
-            if (document.RootElement.GetPropertyOrDefault("entries") is { ValueKind: JsonValueKind.Array } list)
-            {
-                foreach (var item in list.EnumerateArray())
-                {
-                    if (item.GetStringOrNull("sessionId") is not { } id) continue;
-                    entries[id] = new Entry(item.GetStringOrNull("summary"), item.GetStringOrNull("firstPrompt"), item.GetStringOrNull("projectPath"));
-                }
-            }
-            return new ClaudeSessionIndex(entries, document.RootElement.GetStringOrNull("originalPath"));
+            Expect.Object(item, "an entry");
+            if (Expect.String(item, "sessionId") is not { } id) continue;
+            entries[id] = new Entry(Expect.String(item, "summary"), Expect.String(item, "firstPrompt"), Expect.String(item, "projectPath"));
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return None;
-        }
+        return new ClaudeSessionIndex(entries, Expect.String(root, "originalPath"));
     }
 
     internal sealed record Entry(string? Summary, string? FirstPrompt, string? ProjectPath);

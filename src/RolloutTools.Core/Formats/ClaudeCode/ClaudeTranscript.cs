@@ -138,7 +138,7 @@ internal sealed class ClaudeTranscript
                 AddEntry(root);
                 break;
             case "summary":
-                if (root.GetStringOrNull("leafUuid") is { } leaf && root.GetStringOrNull("summary") is { } summary)
+                if (root.GetIdOrNull("leafUuid") is { } leaf && root.GetStringOrNull("summary") is { } summary)
                 {
                     SummariesByLeaf[leaf] = summary;
                 }
@@ -175,7 +175,7 @@ internal sealed class ClaudeTranscript
 
     private void NoteEnvelope(JsonElement root, string type)
     {
-        var sessionId = root.GetStringOrNull("sessionId");
+        var sessionId = root.GetIdOrNull("sessionId");
         if (root.GetTimestamp("timestamp") is { } time)
         {
             var key = sessionId ?? string.Empty;
@@ -229,7 +229,7 @@ internal sealed class ClaudeTranscript
                 {
                     Entries.Add(new ClaudeEntry
                     {
-                        SessionId = root.GetStringOrNull("sessionId"),
+                        SessionId = root.GetIdOrNull("sessionId"),
                         Timestamp = root.GetTimestamp("timestamp"),
                         QueuedPrompt = text,
                     });
@@ -270,15 +270,20 @@ internal sealed class ClaudeTranscript
 
     private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
     {
-        var uuid = root.GetStringOrNull("uuid");
-        if (uuid is null) return;
+        var uuid = root.GetIdOrNull("uuid");
+        if (uuid is null)
+        {
+            // Without its uuid a line cannot take its place in the conversation; words lost so are reported.
+            if (user is not null || assistant is not null || queuedPrompt is not null) throw new FormatException("the line has no \"uuid\" (a string), so it has no place in the conversation.");
+            return;
+        }
         if (assistant is { IsSynthetic: true } && root.GetBool("isApiErrorMessage")) ApiErrors++;
         Entries.Add(new ClaudeEntry
         {
             Uuid = uuid,
-            ParentUuid = root.GetStringOrNull("parentUuid"),
-            LogicalParentUuid = root.GetStringOrNull("logicalParentUuid"),
-            SessionId = root.GetStringOrNull("sessionId"),
+            ParentUuid = root.GetIdOrNull("parentUuid"),
+            LogicalParentUuid = root.GetIdOrNull("logicalParentUuid"),
+            SessionId = root.GetIdOrNull("sessionId"),
             IsSidechain = root.GetBool("isSidechain"),
             Timestamp = root.GetTimestamp("timestamp"),
             User = user,

@@ -34,10 +34,10 @@ internal static partial class CodexContent
             switch (item.GetStringOrNull("type"))
             {
                 case "input_text" or "output_text" or "text" or "summary_text" or "reasoning_text":
-                    blocks.Add(ContentBlock.FromText(item.GetStringOrNull("text") ?? string.Empty));
+                    blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("text")));
                     break;
                 case "refusal":
-                    blocks.Add(ContentBlock.FromText(item.GetStringOrNull("refusal") ?? string.Empty));
+                    blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("refusal")));
                     break;
                 case "input_image" or "image_url":
                     var url = item.GetStringOrNull("image_url") ?? item.GetPropertyOrDefault("image_url").GetStringOrNull("url");

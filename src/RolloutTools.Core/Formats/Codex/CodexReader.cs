@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -68,7 +69,7 @@ public sealed class CodexReader : IRolloutReader
     private sealed class Scan : IRolloutScan
     {
         private readonly CodexReader _reader;
-        private readonly ConcurrentDictionary<string, CodexThreadNames> _names = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Sidecar<CodexThreadNames>> _names = new(StringComparer.Ordinal);
 
         public Scan(CodexReader reader)
         {
@@ -93,7 +94,9 @@ public sealed class CodexReader : IRolloutReader
             var messages = transcript.Messages();
             if (messages.Count == 0 && transcript.Meta is null)
             {
-                return new ReadResult(source, null, "it holds no session and no conversation", diagnostics.Items);
+                // Codex begins every rollout with its session; lines that give neither are not read as Codex meant them.
+                diagnostics.NoRecord("no line gives a session or a conversation (record types Codex does not write, or values of the wrong type); no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
             }
             return new ReadResult(source, BuildRecord(source, transcript, messages, diagnostics), null, diagnostics.Items);
         }
@@ -102,7 +105,7 @@ public sealed class CodexReader : IRolloutReader
         {
             var meta = transcript.Meta ?? new CodexSessionMeta();
             var id = meta.Id ?? ThreadIdFromName(source.DisplayPath);
-            var threadName = source.IsFile ? Names(source.DisplayPath).Find(id) : null;
+            var threadName = source.IsFile ? Names(source.DisplayPath)?.Use(diagnostics)?.Find(id) : null;
             var sourceMeta = new SourceMeta.Builder()
                 .Add("session_id", id)
                 .Add("generation", transcript.Generation)
@@ -173,7 +176,10 @@ public sealed class CodexReader : IRolloutReader
         {
             try
             {
-                using var document = JsonDocument.Parse(stream);
+                using var copy = new MemoryStream();
+                stream.CopyTo(copy);
+                var text = new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, (int)copy.Length);
+                using var document = JsonDocument.Parse(Utf8Repair.Document(text, diagnostics));
                 return CodexTranscript.ParseDocument(document.RootElement);
             }
             catch (JsonException e)
@@ -192,7 +198,7 @@ public sealed class CodexReader : IRolloutReader
         }
 
         /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>
-        private CodexThreadNames Names(string path)
+        private Sidecar<CodexThreadNames>? Names(string path)
         {
             for (var folder = Path.GetDirectoryName(path); folder is not null; folder = Path.GetDirectoryName(folder))
             {
@@ -202,7 +208,7 @@ public sealed class CodexReader : IRolloutReader
                     return _names.GetOrAdd(home, CodexThreadNames.Load);
                 }
             }
-            return CodexThreadNames.None;
+            return null;
         }
     }
 }

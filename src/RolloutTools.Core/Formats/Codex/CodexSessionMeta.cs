@@ -43,7 +43,7 @@ internal sealed record CodexSessionMeta
         var spawn = subagent.GetPropertyOrDefault("thread_spawn");
         return new CodexSessionMeta
         {
-            Id = meta.GetStringOrNull("id") ?? meta.GetStringOrNull("session_id"),
+            Id = meta.GetIdOrNull("id") ?? meta.GetIdOrNull("session_id"),
             RootId = meta.GetStringOrNull("session_id"),
             Timestamp = meta.GetTimestamp("timestamp"),
             Cwd = meta.GetStringOrNull("cwd"),

@@ -1,44 +1,25 @@
-using RolloutTools.Core.Json;
-using RolloutTools.Core.Reading;
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 
 namespace RolloutTools.Core.Formats.Codex;
 
 /// <summary>
 /// $CODEX_HOME/session_index.jsonl: the names people gave their threads, one line per rename, the latest
-/// winning. Optional; unreadable lines or files mean no names.
+/// winning. Optional.
 /// </summary>
 internal sealed class CodexThreadNames
 {
-    public static readonly CodexThreadNames None = new(new Dictionary<string, string>());
-
-    private readonly Dictionary<string, string> _names;
-
-    private CodexThreadNames(Dictionary<string, string> names)
-    {
-        _names = names;
-    }
+    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
     public string? Find(string threadId) => _names.GetValueOrDefault(threadId);
 
-    public static CodexThreadNames Load(string codexHome)
+    public static Sidecar<CodexThreadNames> Load(string codexHome) =>
+        SidecarFile.LoadLines(Path.Combine(codexHome, "session_index.jsonl"), () => new CodexThreadNames(), (names, line) => names.Add(line));
+
+    private void Add(JsonElement line)
     {
-        var path = Path.Combine(codexHome, "session_index.jsonl");
-        if (!File.Exists(path)) return None;
-        var names = new Dictionary<string, string>(StringComparer.Ordinal);
-        try
-        {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-            foreach (var line in JsonLineReader.Read(stream, new DiagnosticList(path)))
-            {
-                var id = line.Root.GetStringOrNull("id") ?? line.Root.GetStringOrNull("thread_id");
-                var name = line.Root.GetStringOrNull("thread_name") ?? line.Root.GetStringOrNull("name");
-                if (id is not null && !string.IsNullOrWhiteSpace(name)) names[id] = name;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return None;
-        }
-        return new CodexThreadNames(names);
+        var id = Expect.String(line, "id") ?? Expect.String(line, "thread_id");
+        var name = Expect.String(line, "thread_name") ?? Expect.String(line, "name");
+        if (id is not null && !string.IsNullOrWhiteSpace(name)) _names[id] = name;
     }
 }

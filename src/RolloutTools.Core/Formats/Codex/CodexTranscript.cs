@@ -261,7 +261,7 @@ internal sealed class CodexTranscript
             case "web_search_call":
                 var search = _webSearches.TakeEnd();
                 var searchCall = new ToolCall(
-                    item.GetStringOrNull("id") ?? search?.CallId ?? InventedId("web_search"),
+                    item.GetIdOrNull("id") ?? search?.CallId ?? InventedId("web_search"),
                     "web_search",
                     CodexWebSearches.Arguments(item.GetPropertyOrDefault("action"), search));
                 ServerCall(timestamp, searchCall, ContentBlock.FromText($"web search {item.GetStringOrNull("status") ?? "done"}"));
@@ -271,7 +271,7 @@ internal sealed class CodexTranscript
                     ? ContentBlock.FromImageData("image/png", data)
                     : ContentBlock.FromText($"image generation {item.GetStringOrNull("status") ?? "done"}");
                 var imageCall = new ToolCall(
-                    item.GetStringOrNull("id") ?? item.GetStringOrNull("call_id") ?? InventedId("image_generation"),
+                    item.GetIdOrNull("id") ?? item.GetIdOrNull("call_id") ?? InventedId("image_generation"),
                     "image_generation",
                     RawOrEmpty(item.GetPropertyOrDefault("action")));
                 ServerCall(timestamp, imageCall, image);
@@ -412,7 +412,7 @@ internal sealed class CodexTranscript
                 EndTurn(dropReasoning: true);
                 break;
             case "exec_command_end":
-                if (payload.GetStringOrNull("call_id") is { } execId)
+                if (payload.GetIdOrNull("call_id") is { } execId)
                 {
                     var exit = payload.GetInt32OrNull("exit_code");
                     var duration = payload.GetPropertyOrDefault("duration");
@@ -423,7 +423,7 @@ internal sealed class CodexTranscript
                 }
                 break;
             case "patch_apply_end":
-                if (payload.GetStringOrNull("call_id") is { } patchId)
+                if (payload.GetIdOrNull("call_id") is { } patchId)
                 {
                     _endEvents[patchId] = new RunEnd(null, null, payload.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False);
                 }
@@ -518,7 +518,7 @@ internal sealed class CodexTranscript
         if (Last is null || t > Last) Last = t;
     }
 
-    private static string CallId(JsonElement item) => item.GetStringOrNull("call_id") ?? item.GetStringOrNull("id") ?? string.Empty;
+    private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
 
     private static string RawOrEmpty(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : value.GetRawText();
 

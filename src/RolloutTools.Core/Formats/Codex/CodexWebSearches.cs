@@ -16,7 +16,7 @@ internal sealed class CodexWebSearches
 
     public void AddEnd(JsonElement payload)
     {
-        if (payload.GetStringOrNull("call_id") is not { Length: > 0 } callId) return;
+        if (payload.GetIdOrNull("call_id") is not { Length: > 0 } callId) return;
         var action = payload.GetPropertyOrDefault("action");
         _ends.Add(new WebSearchEnd(callId, payload.GetStringOrNull("query"), action.ValueKind == JsonValueKind.Object ? action.GetRawText() : null));
     }
