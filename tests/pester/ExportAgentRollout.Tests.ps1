@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
     $env:CLAUDE_CONFIG_DIR = Join-Path $SamplesRoot 'claude-code'
     $env:CODEX_HOME = Join-Path $SamplesRoot 'codex'
     $records = Get-AgentRollout
@@ -127,5 +128,190 @@ Describe 'Export-AgentRollout' {
         { $records[0] | Export-AgentRollout -Path $locked } | Should -Throw -ErrorId 'RolloutExportReadOnly,*'
         $records[0] | Export-AgentRollout -Path $locked -Force -PassThru | Should -BeOfType [System.IO.FileInfo]
         (Get-AgentRollout -Format Normalized -Path $locked).TraceId | Should -Be $records[0].TraceId
+    }
+}
+
+Describe 'Export-AgentRollout files on hostile disks' {
+    BeforeAll {
+        $sample = ($records | Where-Object { $_.Format -eq 'ClaudeCode' -and -not $_.IsSidechain } | Select-Object -First 1).SourcePath
+        # A child that exports the sample record again and again, slowly, into a file given by $dest.
+        $endless = {
+            param($dest)
+            "`$r = Get-AgentRollout -LiteralPath '$sample' | Select-Object -First 1`n" +
+            "& { while (`$true) { `$r; Start-Sleep -Milliseconds 20 } } | Export-AgentRollout -LiteralPath '$dest'`n"
+        }
+    }
+
+    It 'keeps a private file private, and its owner, when replacing it' -Skip:$IsWindows {
+        $private = Join-Path $TestDrive 'private.jsonl'
+        $records[0] | Export-AgentRollout -Path $private
+        chmod 600 $private
+        if (Test-Root) { chown 1234:2345 $private }
+        $records[1] | Export-AgentRollout -Path $private
+        (Get-Item -LiteralPath $private).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+        if (Test-Root) { (Get-Item -LiteralPath $private).UnixStat.UserId, (Get-Item -LiteralPath $private).UnixStat.GroupId | Should -Be 1234, 2345 }
+        (Get-AgentRollout -Format Normalized -Path $private).TraceId | Should -Be $records[1].TraceId
+    }
+
+    It 'writes through a symbolic link to its target, and the link stays a link' -Skip:$IsWindows {
+        $real = Join-Path $TestDrive 'real'
+        New-Item -ItemType Directory -Path $real | Out-Null
+        $target = Join-Path $real 'data.jsonl'
+        Set-Content -LiteralPath $target -Value 'previous'
+        chmod 640 $target
+        $link = Join-Path $TestDrive 'link.jsonl'
+        New-Item -ItemType SymbolicLink -Path $link -Target $target | Out-Null
+        $records[0..1] | Export-AgentRollout -Path $link
+        (Get-Item -LiteralPath $link).LinkType | Should -Be 'SymbolicLink'
+        (Get-Item -LiteralPath $link).LinkTarget | Should -Be $target
+        (Get-AgentRollout -Format Normalized -Path $target).TraceId | Should -Be $records[0..1].TraceId
+        (Get-Item -LiteralPath $target).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, GroupRead')
+        Get-ChildItem -LiteralPath $TestDrive, $real -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+
+        $dangling = Join-Path $TestDrive 'dangling.jsonl'
+        New-Item -ItemType SymbolicLink -Path $dangling -Target (Join-Path $real 'new.jsonl') | Out-Null
+        $records[0] | Export-AgentRollout -Path $dangling
+        (Get-Item -LiteralPath $dangling).LinkType | Should -Be 'SymbolicLink'
+        (Get-AgentRollout -Format Normalized -Path (Join-Path $real 'new.jsonl')).TraceId | Should -Be $records[0].TraceId
+
+        $loop = Join-Path $TestDrive 'loop.jsonl'
+        New-Item -ItemType SymbolicLink -Path $loop -Target $loop | Out-Null
+        { $records[0] | Export-AgentRollout -Path $loop } | Should -Throw -ErrorId 'RolloutExportError,*'
+    }
+
+    It 'overwrites a writable file in a folder it cannot write, in place, and says so under -Verbose' {
+        if ($reason = Get-PermissionSkipReason) { Set-ItResult -Skipped -Because $reason; return }
+        $folder = Join-Path $TestDrive 'locked-folder'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $data = Join-Path $folder 'data.jsonl'
+        $log = Join-Path $folder 'log.jsonl'
+        $records[0] | Export-AgentRollout -Path $log
+        Set-Content -LiteralPath $data -Value 'previous'
+        chmod 666 $data $log
+        chmod 555 $folder
+        try {
+            $child = Start-ChildPwsh -WithoutDacOverride -Script @"
+try { [System.IO.File]::WriteAllText('$folder/probe', 'x'); 'probe: written' } catch { 'probe: denied' }
+`$r = Get-AgentRollout -LiteralPath '$sample' | Select-Object -First 1
+`$r | Export-AgentRollout -LiteralPath '$data' -Verbose 4>&1 | ForEach-Object { "verbose: `$_" }
+`$r | Export-AgentRollout -LiteralPath '$log' -Append
+try { `$r | Export-AgentRollout -LiteralPath '$folder/new.jsonl' -ErrorAction Stop } catch { "error: `$(`$_.FullyQualifiedErrorId): `$_" }
+"@
+            $result = Wait-ChildPwsh $child
+        }
+        finally {
+            chmod 755 $folder
+        }
+        $result.Errors | Should -BeNullOrEmpty
+        $result.Output | Should -Match 'probe: denied' -Because 'the child must meet the folder''s permissions, or this test proves nothing'
+        $result.Output | Should -Match "verbose: Writing '$([regex]::Escape($data))' in place, not atomically"
+        $result.Output | Should -Match "error: RolloutExportError,\S+: Could not write '$([regex]::Escape("$folder/new.jsonl"))'"
+        $result.Output | Should -Not -Match '\.tmp'
+        $sampleId = (Get-AgentRollout -LiteralPath $sample | Select-Object -First 1).TraceId
+        (Get-AgentRollout -Format Normalized -Path $data).TraceId | Should -Be $sampleId
+        (Get-AgentRollout -Format Normalized -Path $log).TraceId | Should -Be $records[0].TraceId, $sampleId
+        Get-ChildItem -LiteralPath $folder -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+    }
+
+    It 'removes its temporary file when stopped (Ctrl+C), leaving the previous file' {
+        $stopped = Join-Path $TestDrive 'stopped'
+        New-Item -ItemType Directory -Path $stopped | Out-Null
+        $dest = Join-Path $stopped 'data.jsonl'
+        Set-Content -LiteralPath $dest -Value 'previous'
+        $shell = [powershell]::Create()
+        try {
+            $null = $shell.AddScript("Import-Module '$ModulePath'").AddStatement().AddScript((& $endless $dest))
+            $running = $shell.BeginInvoke()
+            Wait-TemporaryFile $stopped | Should -Not -BeNullOrEmpty
+            $shell.Stop()
+            $running.IsCompleted | Should -BeTrue
+        }
+        finally {
+            $shell.Dispose()
+        }
+        Get-ChildItem -LiteralPath $stopped -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+        Get-Content -LiteralPath $dest | Should -Be 'previous'
+    }
+
+    It 'removes its temporary file when pwsh is ended by SIGTERM' {
+        if ($IsWindows) { Set-ItResult -Skipped -Because 'Windows has no SIGTERM to send'; return }
+        $terminated = Join-Path $TestDrive 'terminated'
+        New-Item -ItemType Directory -Path $terminated | Out-Null
+        $dest = Join-Path $terminated 'data.jsonl'
+        Set-Content -LiteralPath $dest -Value 'previous'
+        $child = Start-ChildPwsh -Script (& $endless $dest)
+        Wait-TemporaryFile $terminated | Should -Not -BeNullOrEmpty
+        kill -TERM $child.Id
+        $result = Wait-ChildPwsh $child
+        $result.ExitCode | Should -Be 143 -Because 'the signal still ends the process (128 + 15)'
+        Get-ChildItem -LiteralPath $terminated -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+        Get-Content -LiteralPath $dest | Should -Be 'previous'
+    }
+
+    It 'removes the temporary file a killed export left, on the next export into that folder, but not a live one' {
+        $killed = Join-Path $TestDrive 'killed'
+        New-Item -ItemType Directory -Path $killed | Out-Null
+        $dest = Join-Path $killed 'data.jsonl'
+        $child = Start-ChildPwsh -Script (& $endless $dest)
+        $stale = Wait-TemporaryFile $killed
+        $child.Kill()
+        $null = Wait-ChildPwsh $child
+        Test-Path -LiteralPath $stale.FullName | Should -BeTrue -Because 'kill -9 runs no cleanup'
+
+        # Another export, still writing, holds its temporary file open and locked: it must survive.
+        $live = Join-Path $killed ".other.jsonl.$([guid]::NewGuid().ToString('N')).rollouttools.tmp"
+        $liveStream = [System.IO.FileStream]::new($live, 'CreateNew', 'ReadWrite', 'None')
+        try {
+            $verbose = $records[0] | Export-AgentRollout -Path $dest -Verbose 4>&1 | ForEach-Object { "$_" }
+            Test-Path -LiteralPath $live | Should -BeTrue
+        }
+        finally {
+            $liveStream.Dispose()
+        }
+        $verbose | Should -Contain "Removed 1 temporary file(s) an interrupted export left in '$killed'."
+        Test-Path -LiteralPath $stale.FullName | Should -BeFalse
+        (Get-AgentRollout -Format Normalized -Path $dest).TraceId | Should -Be $records[0].TraceId
+    }
+
+    It 'names the destination, not the temporary file, when the file cannot be put in place' {
+        $blocked = Join-Path $TestDrive 'blocked.jsonl'
+        $failure = $null
+        try {
+            & { $records[0]; New-Item -ItemType Directory -Path $blocked | Out-Null; $records[1] } | Export-AgentRollout -Path $blocked -ErrorAction Stop
+        }
+        catch {
+            $failure = $_
+        }
+        $failure.FullyQualifiedErrorId | Should -BeLike 'RolloutExportError,*'
+        $failure.TargetObject | Should -Be $blocked
+        "$failure" | Should -BeLike "Could not write '$blocked':*"
+        "$failure" | Should -Not -Match '\.tmp'
+        Get-ChildItem -LiteralPath $TestDrive -Force -Filter '*.tmp' | Should -BeNullOrEmpty
+    }
+
+    It 'appends in the file''s own encoding: UTF-16 stays UTF-16, a BOM stays single' {
+        $wide = Join-Path $TestDrive 'wide.jsonl'
+        $records[0] | Export-AgentRollout -Path $wide -Encoding unicode
+        $records[1] | Export-AgentRollout -Path $wide -Append
+        $records[2] | Export-AgentRollout -Path $wide -Append -Encoding utf8 -WarningVariable warned -WarningAction SilentlyContinue
+        "$warned" | Should -Be "'$wide' is unicode; the records are appended in that encoding, not utf8."
+        $bytes = [System.IO.File]::ReadAllBytes($wide)
+        $bytes[0..1] | Should -Be 0xFF, 0xFE
+        $text = [System.Text.UnicodeEncoding]::new($false, $true, $true).GetString($bytes, 2, $bytes.Length - 2)
+        $lines = $text.TrimEnd("`n").Split("`n")
+        ($lines | ForEach-Object { ($_ | ConvertFrom-Json -Depth 100).trace_id }) | Should -Be $records[0..2].TraceId
+
+        $bom = Join-Path $TestDrive 'bom.jsonl'
+        $records[0] | Export-AgentRollout -Path $bom -Encoding utf8BOM
+        $records[1] | Export-AgentRollout -Path $bom -Append
+        $bytes = [System.IO.File]::ReadAllBytes($bom)
+        $bytes[0..2] | Should -Be 0xEF, 0xBB, 0xBF
+        [System.Text.Encoding]::UTF8.GetString($bytes, 3, $bytes.Length - 3).Contains([char]0xFEFF) | Should -BeFalse
+        (Get-AgentRollout -Format Normalized -Path $bom).TraceId | Should -Be $records[0..1].TraceId
+
+        $plain = Join-Path $TestDrive 'plain-append.jsonl'
+        $records[0] | Export-AgentRollout -Path $plain
+        $records[1] | Export-AgentRollout -Path $plain -Append -Encoding utf8BOM -WarningAction SilentlyContinue
+        [System.IO.File]::ReadAllBytes($plain)[0] | Should -Be ([byte][char]'{')
     }
 }

@@ -56,4 +56,23 @@ Describe 'Export-RolloutTranscript' {
         $again | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutExportFileExists,*'
     }
+
+    It 'replaces a transcript as Export-AgentRollout replaces a dataset: through links, keeping permissions, removing stale temporary files' -Skip:$IsWindows {
+        $folder = Join-Path $TestDrive 'shared'
+        $first = $records[0] | Export-RolloutTranscript -Destination $folder
+        $elsewhere = Join-Path $TestDrive 'elsewhere.md'
+        Move-Item -LiteralPath $first.FullName -Destination $elsewhere
+        chmod 600 $elsewhere
+        New-Item -ItemType SymbolicLink -Path $first.FullName -Target $elsewhere | Out-Null
+        # Temporary files go beside the file written, the link's target, and so does the sweep for stale ones.
+        $stale = Join-Path $TestDrive ".elsewhere.md.$([guid]::NewGuid().ToString('N')).rollouttools.tmp"
+        Set-Content -LiteralPath $stale -Value 'left by a killed export'
+        $verbose = $records[0] | Export-RolloutTranscript -Destination $folder -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object { "$_" }
+        $verbose | Should -Contain "Removed 1 temporary file(s) an interrupted export left in '$TestDrive'."
+        $verbose | Should -Contain "'$($first.FullName)' is a symbolic link; writing its target '$elsewhere'."
+        Test-Path -LiteralPath $stale | Should -BeFalse
+        (Get-Item -LiteralPath $first.FullName).LinkType | Should -Be 'SymbolicLink'
+        Get-Content -LiteralPath $elsewhere -Raw | Should -Be ($records[0] | ConvertTo-RolloutTranscript)
+        (Get-Item -LiteralPath $elsewhere).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+    }
 }

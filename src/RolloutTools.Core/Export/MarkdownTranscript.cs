@@ -5,9 +5,10 @@ namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// A transcript in CommonMark, collapsed parts as &lt;details&gt; blocks. Trace text keeps its Markdown, but cannot
-/// break out of the transcript's structure: literal text goes in fences longer than any backtick run inside it,
-/// prose has its unclosed fences closed and its HTML and image syntax neutralized, one-line values go in code
-/// spans or are backslash-escaped, and what sits inside HTML (summaries) is HTML-escaped.
+/// break out of the transcript's structure nor become a link or an image: literal text goes in fences longer than
+/// any backtick run inside it, prose has its unclosed fences closed and its link, image, autolink and HTML syntax
+/// neutralized, one-line values go in code spans or are backslash-escaped, and what sits inside HTML (summaries)
+/// is HTML-escaped. The transcript's own lines hold no link syntax either, so no reference definition can make one.
 /// </summary>
 internal sealed class MarkdownTranscript : TranscriptWriter
 {
@@ -61,12 +62,13 @@ internal sealed class MarkdownTranscript : TranscriptWriter
         Block($"{fence}{language ?? "text"}\n{body}{fence}");
     }
 
+    // Brackets escaped: "[image]" would otherwise be a link wherever a reference definition of that name exists.
     protected override void WriteImage(ContentBlock image)
     {
         var data = TranscriptText.DescribeImageData(image);
-        if (data is not null) Block($"[image: {data}]");
-        else if (!string.IsNullOrWhiteSpace(image.Url)) Block($"[image: {CodeSpan(TranscriptText.OneLine(image.Url))}]");
-        else Block("[image]");
+        if (data is not null) Block($"\\[image: {data}\\]");
+        else if (!string.IsNullOrWhiteSpace(image.Url)) Block($"\\[image: {CodeSpan(TranscriptText.OneLine(image.Url))}\\]");
+        else Block("\\[image\\]");
     }
 
     protected override void WriteNote(string text) => Block(Inline(text));
@@ -111,9 +113,11 @@ internal sealed class MarkdownTranscript : TranscriptWriter
     /// <summary>
     /// Prose from the trace, kept as Markdown, made unable to reach past its own block: a fence it leaves open is
     /// closed; a code span must close on its own line (an unclosed backtick run is escaped, since CommonMark would
-    /// let it pair across lines); outside fences and code spans, "&lt;" before a tag-like character and "![" are
-    /// backslash-escaped, so no raw HTML (which could close the transcript's &lt;details&gt;) and no image (which
-    /// would load from the web) comes through. Rendered, all of these still read as the characters typed.
+    /// let it pair across lines). Outside fences and code spans every "[" is backslash-escaped, and every "&lt;"
+    /// not followed by a space: with no bracket there is no link, image or reference definition (whatever the
+    /// destination, however its scheme is spelled or entity-encoded), and with no "&lt;" no autolink and no raw HTML
+    /// (which could also close the transcript's &lt;details&gt;). Emphasis, code, lists, quotes and headings stay.
+    /// Rendered, the escaped characters read as typed.
     /// </summary>
     internal static string Prose(string text)
     {
@@ -192,14 +196,10 @@ internal sealed class MarkdownTranscript : TranscriptWriter
                 output.Append(line, i, close + run - i);
                 i = close + run;
             }
-            else if (c == '<' && i + 1 < line.Length && (char.IsAsciiLetter(line[i + 1]) || line[i + 1] is '/' or '!' or '?'))
+            else if ((c == '<' && i + 1 < line.Length && !char.IsWhiteSpace(line[i + 1])) || c == '[')
             {
-                output.Append("\\<");
-                i++;
-            }
-            else if (c == '!' && i + 1 < line.Length && line[i + 1] == '[')
-            {
-                output.Append("\\!");
+                // "<" before a space ("a < b") opens nothing, and stays as typed.
+                output.Append('\\').Append(c);
                 i++;
             }
             else

@@ -5,8 +5,8 @@ using RolloutTools.Core.Model;
 namespace RolloutTools.Commands;
 
 /// <summary>
-/// Writes records as a JSONL dataset, one line per record, streaming. The file is written under a temporary
-/// name and put in place at the end, so an interrupted export never leaves a truncated file.
+/// Writes records as a JSONL dataset, one line per record, streaming, into an <see cref="ExportFile"/>: written
+/// under a temporary name and put in place at the end, so an interrupted export never leaves a truncated file.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AgentRollout", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
@@ -14,7 +14,7 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
-    private AtomicFile? _file;
+    private ExportFile? _file;
     private DatasetWriter? _writer;
     private DatasetOptions? _options;
     private string? _target;
@@ -75,12 +75,13 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         if (!ShouldProcess(_target, Append ? "Append agent rollouts" : "Export agent rollouts")) return;
         try
         {
-            _file = new AtomicFile(_target, Append, OutputFile.Encoding(Encoding));
+            _file = OutputFile.Open(this, _target, Append, OutputFile.Encoding(Encoding), new StaleFileSweep());
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ExportFileException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, _target));
+            ThrowTerminatingError(OutputFile.Failure(e));
         }
+        WarnOfKeptEncoding(_file!);
         _options = new DatasetOptions
         {
             Format = As,
@@ -104,7 +105,14 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         }
         if (_writer.Line(InputObject, out var rejection) is { } line)
         {
-            _file.WriteLine(line.Span);
+            try
+            {
+                _file.WriteLine(line.Span);
+            }
+            catch (ExportFileException e)
+            {
+                ThrowTerminatingError(OutputFile.Failure(e));
+            }
             _written++;
             return;
         }
@@ -117,16 +125,27 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         if (_file is null) return;
         try
         {
-            if (Force) OutputFile.AllowReplace(_target!);
             _file.Commit();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (ExportFileException e)
         {
-            ThrowTerminatingError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, _target));
+            ThrowTerminatingError(OutputFile.Failure(e));
         }
         WriteVerbose($"Wrote {_written} record(s) to '{_target}' as {As}; skipped {_skipped}.");
         if (PassThru) WriteObject(new FileInfo(_target!));
     }
 
+    /// <summary>
+    /// An appended file keeps its own encoding, whatever -Encoding says (one file in two encodings cannot be read);
+    /// when the person asked for another, a warning says which was kept.
+    /// </summary>
+    private void WarnOfKeptEncoding(ExportFile file)
+    {
+        if (!Append || !MyInvocation.BoundParameters.ContainsKey(nameof(Encoding))) return;
+        if (OutputFile.SameEncoding(file.Encoding, OutputFile.Encoding(Encoding))) return;
+        WriteWarning($"'{_target}' is {OutputFile.Name(file.Encoding)}; the records are appended in that encoding, not {Encoding}.");
+    }
+
+    /// <summary>Runs also when the pipeline is stopped (Ctrl+C) or fails: an uncommitted file removes its temporary file.</summary>
     public void Dispose() => _file?.Dispose();
 }

@@ -5,7 +5,7 @@ namespace RolloutTools.Commands;
 
 /// <summary>
 /// Writes one transcript file per record into a folder, named by date, title and id. Each file is written
-/// under a temporary name and renamed into place, so none is ever left half-written.
+/// as an <see cref="ExportFile"/> (under a temporary name, renamed into place), so none is ever left half-written.
 /// </summary>
 [Cmdlet(VerbsData.Export, "RolloutTranscript", SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
@@ -13,6 +13,7 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
 {
     private string? _folder;
     private readonly HashSet<string> _written = new(StringComparer.OrdinalIgnoreCase);
+    private readonly StaleFileSweep _staleFiles = new();
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -44,16 +45,22 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
             return;
         }
         if (!ShouldProcess(path, "Write rollout transcript")) return;
+        var text = Transcript.Render(record, As, Options);
         try
         {
             Directory.CreateDirectory(_folder);
-            using var file = new AtomicFile(path, append: false, OutputFile.Encoding(OutputFile.DefaultEncoding));
-            file.WriteText(Transcript.Render(record, As, Options));
-            if (Force) OutputFile.AllowReplace(path);
+            using var file = OutputFile.Open(this, path, append: false, OutputFile.Encoding(OutputFile.DefaultEncoding), _staleFiles);
+            file.WriteText(text);
             file.Commit();
+        }
+        catch (ExportFileException e)
+        {
+            WriteError(OutputFile.Failure(e));
+            return;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            // The folder could not be created.
             WriteError(new ErrorRecord(e, "RolloutExportError", ErrorCategory.WriteError, path));
             return;
         }

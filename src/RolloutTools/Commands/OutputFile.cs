@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using RolloutTools.Core.Export;
 
 namespace RolloutTools.Commands;
 
@@ -39,12 +40,41 @@ internal static class OutputFile
         return null;
     }
 
-    /// <summary>With -Force, a read-only destination is made writable so it can be replaced (Windows refuses otherwise).</summary>
-    public static void AllowReplace(string path)
+    /// <summary>
+    /// Opens an export's file, saying under -Verbose what a person would otherwise not see: stale temporary files
+    /// removed, and a file written in place (not atomically) because its folder cannot be written to.
+    /// </summary>
+    public static ExportFile Open(Cmdlet cmdlet, string path, bool append, Encoding encoding, StaleFileSweep staleFiles)
     {
-        if (File.Exists(path) && File.GetAttributes(path).HasFlag(FileAttributes.ReadOnly))
+        var before = staleFiles.Removed;
+        var file = new ExportFile(path, append, encoding, staleFiles);
+        if (file.Target != file.Destination) cmdlet.WriteVerbose($"'{path}' is a symbolic link; writing its target '{file.Target}'.");
+        if (staleFiles.Removed > before)
         {
-            File.SetAttributes(path, File.GetAttributes(path) & ~FileAttributes.ReadOnly);
+            cmdlet.WriteVerbose($"Removed {staleFiles.Removed - before} temporary file(s) an interrupted export left in '{Path.GetDirectoryName(file.Target)}'.");
         }
+        if (!file.IsAtomic)
+        {
+            cmdlet.WriteVerbose($"Writing '{path}' in place, not atomically: its folder cannot be written to, so an interruption leaves the file incomplete.");
+        }
+        return file;
     }
+
+    /// <summary>A failure to write an export's file, as an error record naming the destination.</summary>
+    public static ErrorRecord Failure(ExportFileException e) => new(e, "RolloutExportError", ErrorCategory.WriteError, e.Destination);
+
+    /// <summary>Whether two encodings write the same bytes: the same code page and the same byte order mark.</summary>
+    public static bool SameEncoding(Encoding a, Encoding b) => a.CodePage == b.CodePage && a.GetPreamble().AsSpan().SequenceEqual(b.GetPreamble());
+
+    /// <summary>The -Encoding name of an encoding this module writes or keeps.</summary>
+    public static string Name(Encoding encoding) => encoding switch
+    {
+        UTF8Encoding when encoding.GetPreamble().Length > 0 => "utf8BOM",
+        UTF8Encoding => "utf8NoBOM",
+        UnicodeEncoding when encoding.CodePage == 1201 => "bigendianunicode",
+        UnicodeEncoding => "unicode",
+        UTF32Encoding when encoding.CodePage == 12001 => "utf32BE",
+        UTF32Encoding => "utf32",
+        _ => encoding.WebName,
+    };
 }

@@ -280,7 +280,7 @@ public sealed class TranscriptTests
         Assert.DoesNotContain("system-reminder", markdown);
         Assert.DoesNotContain("/clear", markdown);
         Assert.Contains("<summary>Compaction summary</summary>\n\nSummary of earlier work.\n\n</details>", markdown);
-        Assert.Contains("<summary>Interruption</summary>\n\n[Request interrupted by user]\n\n</details>", markdown);
+        Assert.Contains("<summary>Interruption</summary>\n\n\\[Request interrupted by user]\n\n</details>", markdown);
         Assert.Contains("## User (queued prompt)\n\nAlso run the linter.", markdown);
         Assert.Contains("<summary>Command</summary>\n\n/clear\n\n</details>", full);
         Assert.Contains("<summary>Reasoning</summary>", full);
@@ -402,7 +402,7 @@ public sealed class TranscriptTests
 
         var result = MarkdownTranscript.Prose(prose);
 
-        Assert.Equal("Here is **bold** and `<b>code</b>`.\n\\</details>\n\\<!-- open comment\n\\![pixel](http://example.com/p.png) a < b\n```python\nprint('<never closed>')\n```", result);
+        Assert.Equal("Here is **bold** and `<b>code</b>`.\n\\</details>\n\\<!-- open comment\n!\\[pixel](http://example.com/p.png) a < b\n```python\nprint('<never closed>')\n```", result);
         Assert.Equal("~~~\n<x>\n````\n~~~~\n\\<y>", MarkdownTranscript.Prose("~~~\n<x>\n````\n~~~~\n<y>"));
     }
 
@@ -442,7 +442,7 @@ public sealed class TranscriptTests
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
         var html = Transcript.Render(record, TranscriptFormat.Html, TranscriptOptions.Default);
 
-        Assert.Contains("See these.\n\n[image: image/png, 12 KB]\n\n[image: `https://example.com/shot.png`]\n\n[image: image/svg+xml, 12 KB]\n", markdown);
+        Assert.Contains("See these.\n\n\\[image: image/png, 12 KB\\]\n\n\\[image: `https://example.com/shot.png`\\]\n\n\\[image: image/svg+xml, 12 KB\\]\n", markdown);
         Assert.DoesNotContain(png, markdown);
         Assert.Contains($"<p class=\"image\"><img src=\"data:image/png;base64,{png}\" alt=\"image\"></p>\n<p class=\"image-note\">[image not loaded: <code>https://example.com/shot.png</code>]</p>\n<p class=\"image-note\">[image not shown: image/svg+xml, 12 KB]</p>", html);
         AssertSafeHtml(html);
@@ -508,8 +508,8 @@ public sealed class TranscriptTests
         Assert.Contains("## Assistant · 09:00:00 · \"\\>\\<svg onload=alert(1)\\>\n", markdown);
         Assert.Contains("<summary>Tool call: &lt;script&gt;alert(1)&lt;/script&gt;</summary>\n\n```text\n<script>", markdown);
         Assert.DoesNotContain("iVBORw0KGgo", markdown);
-        Assert.Contains("[image: `http://evil.example/pixel.png`]", markdown);
-        Assert.Contains("[image: text/html, 1 KB]", markdown);
+        Assert.Contains("\\[image: `http://evil.example/pixel.png`\\]", markdown);
+        Assert.Contains("\\[image: text/html, 1 KB\\]", markdown);
         Assert.Contains("- **Working directory:** `\"><svg onload=alert(1)>`\n", markdown);
     }
 
