@@ -224,7 +224,8 @@ try { `$r | Export-AgentRollout -LiteralPath '$folder/new.jsonl' -ErrorAction St
             $running = $shell.BeginInvoke()
             Wait-TemporaryFile $stopped | Should -Not -BeNullOrEmpty
             $shell.Stop()
-            $running.IsCompleted | Should -BeTrue
+            # Stop returns when the pipeline has stopped; the async result may be marked complete a moment later.
+            $running.AsyncWaitHandle.WaitOne([timespan]::FromSeconds(10)) | Should -BeTrue
         }
         finally {
             $shell.Dispose()
