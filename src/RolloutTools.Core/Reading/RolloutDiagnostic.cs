@@ -21,6 +21,7 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string TruncatedLine = "RolloutTruncatedLine";
     public const string InvalidUtf8 = "RolloutInvalidUtf8";
     public const string EmptyFile = "RolloutEmptyFile";
+    public const string LineTooLong = "RolloutLineTooLong";
 
     public override string ToString() => Message;
 }
