@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Formats.ClaudeCode;
@@ -14,7 +15,7 @@ internal sealed record ClaudeAgentMeta(string? AgentType, string? Description, s
         try
         {
             if (!File.Exists(path)) return null;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = FileKinds.OpenRead(path);
             using var document = JsonDocument.Parse(stream);
             var root = document.RootElement;
             return new ClaudeAgentMeta(root.GetStringOrNull("agentType"), root.GetStringOrNull("description"), root.GetStringOrNull("toolUseId"));

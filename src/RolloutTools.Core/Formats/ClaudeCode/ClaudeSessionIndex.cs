@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Formats.ClaudeCode;
@@ -29,7 +30,7 @@ internal sealed class ClaudeSessionIndex
         try
         {
             if (!File.Exists(path)) return None;
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = FileKinds.OpenRead(path);
             using var document = JsonDocument.Parse(stream);
             var entries = new Dictionary<string, Entry>(StringComparer.Ordinal);
             if (document.RootElement.GetPropertyOrDefault("entries") is { ValueKind: JsonValueKind.Array } list)

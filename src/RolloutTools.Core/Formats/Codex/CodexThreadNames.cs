@@ -1,3 +1,4 @@
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Reading;
 
@@ -27,7 +28,7 @@ internal sealed class CodexThreadNames
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
         try
         {
-            using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            using var stream = FileKinds.OpenRead(path);
             foreach (var line in JsonLineReader.Read(stream, new DiagnosticList(path)))
             {
                 var id = line.Root.GetStringOrNull("id") ?? line.Root.GetStringOrNull("thread_id");
