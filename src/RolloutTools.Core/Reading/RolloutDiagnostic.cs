@@ -22,6 +22,7 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string InvalidUtf8 = "RolloutInvalidUtf8";
     public const string EmptyFile = "RolloutEmptyFile";
     public const string LineTooLong = "RolloutLineTooLong";
+    public const string FolderUnreadable = "RolloutFolderUnreadable";
 
     public override string ToString() => Message;
 }
