@@ -1,7 +1,21 @@
+using RolloutTools.Core.Reading;
+
 namespace RolloutTools.Core.Discovery;
 
 /// <summary>A folder a search could not list, and why; the traces in it are missing from the result.</summary>
-public sealed record UnreadableFolder(string Path, Exception Error);
+public sealed record UnreadableFolder(string Path, Exception Error)
+{
+    /// <summary>The problem as the readers report theirs: an error naming the folder.</summary>
+    public RolloutDiagnostic Diagnostic
+    {
+        get
+        {
+            var reason = Error is UnauthorizedAccessException ? "permission denied" : Error.Message.TrimEnd('.');
+            return new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.FolderUnreadable, Path, null,
+                $"{Path}: cannot read the folder ({reason}); the traces in it are skipped, the rest is read.");
+        }
+    }
+}
 
 /// <summary>A file met on a walk: its path relative to the walked folder (with '/'), and where it really is.</summary>
 internal readonly record struct WalkedFile(string RelativePath, string RealPath, bool IsLink);

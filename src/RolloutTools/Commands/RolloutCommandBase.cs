@@ -113,10 +113,8 @@ public abstract class RolloutCommandBase : PSCmdlet
     {
         foreach (var folder in folders.Where(f => _reportedFolders.Add(f.Path)))
         {
-            var denied = folder.Error is UnauthorizedAccessException;
-            var reason = denied ? "permission denied" : folder.Error.Message.TrimEnd('.');
-            var e = new IOException($"Cannot read folder '{folder.Path}': {reason}. The traces in it are skipped; the rest is read.", folder.Error);
-            WriteError(new ErrorRecord(e, RolloutDiagnostic.FolderUnreadable, denied ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError, folder.Path));
+            var category = folder.Error is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError;
+            WriteError(new ErrorRecord(new RolloutReadException(folder.Diagnostic), RolloutDiagnostic.FolderUnreadable, category, folder.Path));
         }
     }
 

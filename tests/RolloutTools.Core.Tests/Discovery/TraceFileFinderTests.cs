@@ -1,5 +1,6 @@
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
+using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Reading;
 
 namespace RolloutTools.Core.Tests.Discovery;
@@ -53,6 +54,8 @@ public sealed class TraceFileFinderTests : IDisposable
         var unreadable = Assert.Single(found.UnreadableFolders);
         Assert.Equal(Path.Combine(Root, "p", "locked"), unreadable.Path);
         Assert.IsType<UnauthorizedAccessException>(unreadable.Error);
+        Assert.Equal((RolloutDiagnostic.FolderUnreadable, DiagnosticSeverity.Error), (unreadable.Diagnostic.ErrorId, unreadable.Diagnostic.Severity));
+        Assert.Equal($"{unreadable.Path}: cannot read the folder (permission denied); the traces in it are skipped, the rest is read.", unreadable.Diagnostic.Message);
     }
 
     [UnixFact]
