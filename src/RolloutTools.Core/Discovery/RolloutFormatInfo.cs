@@ -13,7 +13,7 @@ public sealed class RolloutFormatInfo
         DefaultLocations = DisplayList<string>.OfNames(reader.DefaultLocations().ToArray());
         FilePatterns = DisplayList<string>.OfNames(reader.FilePatterns.ToArray());
         Present = DefaultLocations.Any(Directory.Exists);
-        TraceFileCount = Present ? TraceFileFinder.FindInDefaultLocations(reader, filter: null).Count : 0;
+        TraceFileCount = Present ? TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Count : 0;
     }
 
     /// <summary>Named Format so that piping into Get-AgentRollout binds it to -Format.</summary>

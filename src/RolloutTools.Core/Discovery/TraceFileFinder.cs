@@ -1,31 +1,70 @@
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileSystemGlobbing;
-using Microsoft.Extensions.FileSystemGlobbing.Abstractions;
 using RolloutTools.Core.Formats;
 
 namespace RolloutTools.Core.Discovery;
 
-/// <summary>Finds a format's trace files under a folder, in a stable order.</summary>
+/// <summary>How to search a folder for traces.</summary>
+public sealed record TraceSearch
+{
+    /// <summary>Every subfolder, not only the traces directly in the folder and their companions.</summary>
+    public bool Recurse { get; init; }
+
+    /// <summary>A glob on the file name, or on the path relative to the folder when it holds a slash.</summary>
+    public string? Filter { get; init; }
+
+    /// <summary>Enter linked folders (symbolic links, junctions) found below the folder; each real folder is still entered once.</summary>
+    public bool FollowLinks { get; init; }
+}
+
+/// <summary>A trace file found, and the formats whose file patterns its name matches.</summary>
+public sealed record FoundTrace(string Path, IReadOnlyList<IRolloutReader> Readers);
+
+/// <summary>What a search found, in a stable order, and the folders it could not list.</summary>
+public sealed record FoundTraces(IReadOnlyList<FoundTrace> Files, IReadOnlyList<UnreadableFolder> UnreadableFolders);
+
+/// <summary>Finds trace files under a folder, in a stable order.</summary>
 public static class TraceFileFinder
 {
     /// <summary>
     /// Without recursion: the trace files directly in the folder and their companions (Claude Code's
-    /// &lt;session&gt;/subagents/). With recursion: every trace file below it. The filter is a glob on the
-    /// file name, or on the path relative to the folder when it contains a slash.
+    /// &lt;session&gt;/subagents/). With recursion: every trace file below it. A file reached twice (a link to a
+    /// file beside it, two links to one file) is found once, under its own name rather than a link's.
     /// </summary>
-    public static IReadOnlyList<string> Find(string folder, IRolloutReader reader, bool recurse, string? filter)
-    {
-        var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
-        foreach (var pattern in reader.FilePatterns) matcher.AddInclude(recurse ? "**/" + pattern : pattern);
-        if (!recurse) matcher.AddIncludePatterns(reader.CompanionPatterns);
+    public static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search) =>
+        Find(folder, readers, search, FolderWalk.Disk);
 
-        var result = matcher.Execute(new DirectoryInfoWrapper(new DirectoryInfo(folder)));
-        return result.Files
-            .Where(f => MatchesFilter(f.Path, filter))
-            .Select(f => Path.GetFullPath(Path.Combine(folder, f.Path)))
-            .Where(f => reader.IsTraceFile(f) && !FormatRegistry.All.Any(r => r.IsCompanionFile(f)))
-            .OrderBy(p => p, StringComparer.Ordinal)
+    internal static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FolderWalk walk)
+    {
+        var depth = search.Recurse ? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.CompanionPatterns)).Max(FolderDepth);
+        var (walked, unreadable) = walk.Walk(folder, depth, search.FollowLinks);
+        var files = walked
+            .Where(f => MatchesFilter(f.RelativePath, search.Filter))
+            .Select(f => (File: f, Path: Path.GetFullPath(Path.Combine(folder, f.RelativePath))))
+            .Where(f => !FormatRegistry.All.Any(r => r.IsCompanionFile(f.Path)))
+            .Select(f => (f.File, f.Path, Readers: readers.Where(r => Matches(f.File.RelativePath, r, search.Recurse) && r.IsTraceFile(f.Path)).ToArray()))
+            .Where(f => f.Readers.Length > 0)
+            .GroupBy(f => f.File.RealPath, RealPath.Comparer)
+            .Select(same => same.OrderBy(f => f.File.IsLink).ThenBy(f => f.Path, StringComparer.Ordinal).First())
+            .OrderBy(f => f.Path, StringComparer.Ordinal)
+            .Select(f => new FoundTrace(f.Path, f.Readers))
             .ToArray();
+        return new FoundTraces(files, unreadable);
+    }
+
+    /// <summary>
+    /// Whether a format's patterns take a file: its file patterns match the name anywhere below with recursion,
+    /// directly in the folder without; its companion patterns match the relative path without recursion.
+    /// </summary>
+    private static bool Matches(string relativePath, IRolloutReader reader, bool recurse) =>
+        reader.FilePatterns.Any(p => (recurse || !relativePath.Contains('/')) && MatchesFilter(relativePath, p))
+        || (!recurse && reader.CompanionPatterns.Any(p => MatchesFilter(relativePath, p)));
+
+    /// <summary>How many folder levels below the searched one a pattern can reach: "*/subagents/*.jsonl" two, "**" any.</summary>
+    private static int FolderDepth(string pattern)
+    {
+        var segments = pattern.Split('/', '\\');
+        return segments.Contains("**") ? int.MaxValue : segments.Length - 1;
     }
 
     /// <summary>
@@ -50,17 +89,19 @@ public static class TraceFileFinder
     /// an earlier location already holds is a copy (Codex archives a rollout under the same name, with or
     /// without its date folders), and the earlier location's copy wins.
     /// </summary>
-    public static IReadOnlyList<string> FindInDefaultLocations(IRolloutReader reader, string? filter)
+    public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search)
     {
         var earlier = new HashSet<string>(StringComparer.Ordinal);
-        var files = new List<string>();
+        var files = new List<FoundTrace>();
+        var unreadable = new List<UnreadableFolder>();
         foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
         {
-            var found = Find(location, reader, recurse: true, filter);
-            files.AddRange(found.Where(f => !earlier.Contains(Path.GetFileName(f))));
-            earlier.UnionWith(found.Select(Path.GetFileName)!);
+            var found = Find(location, new[] { reader }, search with { Recurse = true });
+            files.AddRange(found.Files.Where(f => !earlier.Contains(Path.GetFileName(f.Path))));
+            earlier.UnionWith(found.Files.Select(f => Path.GetFileName(f.Path)));
+            unreadable.AddRange(found.UnreadableFolders);
         }
-        return files;
+        return new FoundTraces(files, unreadable);
     }
 
     /// <summary>
@@ -94,6 +135,7 @@ public static class TraceFileFinder
         return Path.GetFullPath(path).StartsWith(root, OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
     }
 
-    /// <summary>Whether a folder holds any of the format's trace files further down, to suggest -Recurse.</summary>
-    public static bool HasDeeperTraces(string folder, IRolloutReader reader) => Find(folder, reader, recurse: true, filter: null).Count > 0;
+    /// <summary>Whether a folder holds trace files of these formats further down, to suggest -Recurse.</summary>
+    public static bool HasDeeperTraces(string folder, IReadOnlyList<IRolloutReader> readers, bool followLinks) =>
+        Find(folder, readers, new TraceSearch { Recurse = true, FollowLinks = followLinks }).Files.Count > 0;
 }

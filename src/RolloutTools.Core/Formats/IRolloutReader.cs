@@ -1,3 +1,4 @@
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -7,9 +8,8 @@ namespace RolloutTools.Core.Formats;
 /// <summary>One trace to read: a file on disk, or text handed over in memory (piped JSONL lines).</summary>
 public sealed record TraceSource(string DisplayPath, bool IsFile, Func<Stream> Open)
 {
-    /// <summary>Opens read-only and lets the agent keep appending, renaming or deleting while we read.</summary>
-    public static TraceSource FromFile(string path) => new(path, true, () => new FileStream(
-        path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan));
+    /// <summary>Opens read-only and lets the agent keep appending, renaming or deleting while we read; regular files only.</summary>
+    public static TraceSource FromFile(string path) => new(path, true, () => FileKinds.OpenRead(path));
 
     public static TraceSource FromBytes(string displayPath, byte[] content) => new(displayPath, false, () => new MemoryStream(content, writable: false));
 }

@@ -20,6 +20,12 @@ public static class JsonLineReader
     private const int InitialBufferSize = 64 * 1024;
 
     /// <summary>
+    /// The longest line read, in bytes: far above any real trace line (a pasted image is a few megabytes), low
+    /// enough that a file without newlines (a disk image, a stream of zeros) never costs gigabytes of memory.
+    /// </summary>
+    public const int MaxLineBytes = 256 * 1024 * 1024;
+
+    /// <summary>
     /// What a well-formed line can still throw when its values are read: a lone surrogate escape in a string
     /// (a JavaScript writer cut a string mid-emoji), a number out of range. Readers skip such a line and report it.
     /// </summary>
@@ -29,18 +35,48 @@ public static class JsonLineReader
     public static void ReportUnreadable(DiagnosticList diagnostics, JsonLine line, Exception e) =>
         diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read, line skipped: {e.Message}");
 
-    public static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation = default)
+    public static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation = default) =>
+        Read(stream, diagnostics, MaxLineBytes, cancellation);
+
+    /// <param name="maxLineBytes">A longer line is reported and skipped; tests pass a small one.</param>
+    internal static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, int maxLineBytes, CancellationToken cancellation = default)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialBufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineBytes + 1));
         try
         {
             int start = 0, end = 0, lineNumber = 0;
             var endOfStream = false;
             var firstLine = true;
+            var discarding = false;
             while (true)
             {
                 cancellation.ThrowIfCancellationRequested();
                 var newline = buffer.AsSpan(start, end - start).IndexOf((byte)'\n');
+                if (discarding)
+                {
+                    // The rest of an over-long line: drop it as it comes, without keeping it.
+                    if (newline >= 0)
+                    {
+                        start += newline + 1;
+                        discarding = false;
+                        continue;
+                    }
+                    start = end = 0;
+                    if (endOfStream) break;
+                    var more = stream.Read(buffer, 0, buffer.Length);
+                    if (more == 0) endOfStream = true;
+                    end = more;
+                    continue;
+                }
+                if ((newline < 0 ? end - start : newline) > maxLineBytes)
+                {
+                    lineNumber++;
+                    firstLine = false;
+                    diagnostics.Error(RolloutDiagnostic.LineTooLong, lineNumber, $"the line is longer than {maxLineBytes:N0} bytes, line skipped.");
+                    if (newline >= 0) start += newline + 1;
+                    else discarding = true;
+                    continue;
+                }
                 if (newline < 0 && !endOfStream)
                 {
                     // Move the partial line to the front, grow if a single line fills the buffer, and read on.
@@ -52,7 +88,8 @@ public static class JsonLineReader
                     }
                     if (end == buffer.Length)
                     {
-                        var bigger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
+                        // One byte over the limit is enough to tell a line is too long.
+                        var bigger = ArrayPool<byte>.Shared.Rent((int)Math.Min(buffer.Length * 2L, maxLineBytes + 1L));
                         Buffer.BlockCopy(buffer, 0, bigger, 0, end);
                         ArrayPool<byte>.Shared.Return(buffer);
                         buffer = bigger;

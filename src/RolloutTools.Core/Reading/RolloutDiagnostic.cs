@@ -2,6 +2,8 @@ namespace RolloutTools.Core.Reading;
 
 public enum DiagnosticSeverity
 {
+    /// <summary>What was passed over and why, for -Verbose: nothing was lost.</summary>
+    Note,
     /// <summary>Something the person should know; the data is still complete.</summary>
     Warning,
     /// <summary>Data was lost: a line or a file could not be read.</summary>
@@ -23,6 +25,8 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string EmptyFile = "RolloutEmptyFile";
     public const string NulBytes = "RolloutNulBytes";
     public const string SidecarDamaged = "RolloutSidecarDamaged";
+    public const string LineTooLong = "RolloutLineTooLong";
+    public const string FolderUnreadable = "RolloutFolderUnreadable";
 
     public override string ToString() => Message;
 }

@@ -48,6 +48,12 @@ public static class RolloutLoader
         Parallel.For(0, requests.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = options.DegreeOfParallelism }, i =>
         {
             var request = requests[i];
+            if (request.Source.IsFile && FileKinds.Of(request.Source.DisplayPath) is var kind and not (FileKind.Regular or FileKind.Missing))
+            {
+                // Named like a trace, found in a folder or named by the person: opening a FIFO would wait for ever.
+                skipped[i] = Skipped(request.Source, $"it is {FileKinds.Describe(kind)}, not a regular file");
+                return;
+            }
             if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.DisplayPath)
                 && File.GetLastWriteTimeUtc(request.Source.DisplayPath) < since.UtcDateTime - ModifiedTimeSlack)
             {

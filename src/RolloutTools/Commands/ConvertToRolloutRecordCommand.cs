@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using System.Text;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -37,14 +38,14 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             case null:
                 break;
             case FileSystemInfo item:
-                AddPath(item.FullName, named, recurse: false, filter: null, force: true);
+                AddPath(item.FullName, named, new TraceSearch(), force: true);
                 break;
             case string text when _lines.Length > 0 || LooksLikeJson(text):
                 // Once JSON text has begun, every string is one of its lines, even a damaged one.
                 AddLine(text);
                 break;
             case string path:
-                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, recurse: false, filter: null, force: true);
+                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, new TraceSearch(), force: true);
                 break;
             default:
                 WriteError(new ErrorRecord(

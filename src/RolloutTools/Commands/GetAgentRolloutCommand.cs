@@ -42,6 +42,10 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter Recurse { get; set; }
 
+    /// <summary>Enters linked folders (symbolic links, junctions) below the folders searched, as Get-ChildItem -FollowSymlink.</summary>
+    [Parameter]
+    public SwitchParameter FollowSymlink { get; set; }
+
     [Parameter]
     public DateTime? Since { get; set; }
 
@@ -70,7 +74,7 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
         foreach (var path in paths)
         {
             _sawPath = true;
-            AddPath(path, named, Recurse, Filter);
+            AddPath(path, named, new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink });
         }
         if (Path is null && LiteralPath is null) AddDefaultLocations(named ?? FormatRegistry.All);
     }
@@ -90,10 +94,9 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
             {
                 WriteVerbose($"No {reader.Format} traces here: '{location}' does not exist.");
             }
-            foreach (var file in TraceFileFinder.FindInDefaultLocations(reader, Filter))
-            {
-                AddRequest(new TraceRequest(TraceSource.FromFile(file), reader));
-            }
+            var found = TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch { Filter = Filter, FollowLinks = FollowSymlink });
+            WriteUnreadable(found.UnreadableFolders);
+            foreach (var file in found.Files) AddRequest(new TraceRequest(TraceSource.FromFile(file.Path), reader));
         }
     }
 }

@@ -19,6 +19,7 @@ public abstract class RolloutCommandBase : PSCmdlet
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<TraceRequest> _requests = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _reportedFolders = new(StringComparer.Ordinal);
 
     protected CancellationToken Cancellation => _stopping.Token;
 
@@ -81,32 +82,40 @@ public abstract class RolloutCommandBase : PSCmdlet
     /// <summary>
     /// Queues a file, or a folder's trace files, for reading. With formats named, only those are read, and a
     /// file no format recognises is read as the named one; without, each file's content decides its format.
+    /// A subfolder that cannot be listed is one error, and the rest is still read.
     /// </summary>
     /// <param name="force">Read every file as the one named format, whatever its content says.</param>
-    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, bool recurse, string? filter, bool force = false)
+    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, TraceSearch search, bool force = false)
     {
         var readers = named ?? FormatRegistry.All;
         if (Directory.Exists(path))
         {
-            var files = readers
-                .SelectMany(reader => TraceFileFinder.Find(path, reader, recurse, filter).Select(file => (file, reader)))
-                .GroupBy(f => f.file, StringComparer.Ordinal)
-                .OrderBy(g => g.Key, StringComparer.Ordinal)
-                .ToArray();
-            foreach (var group in files) AddRequest(Request(TraceSource.FromFile(group.Key), named, group.Count() == 1 ? group.First().reader : null, force));
-            if (files.Length == 0 && !recurse && readers.Any(r => TraceFileFinder.HasDeeperTraces(path, r)))
+            var found = TraceFileFinder.Find(path, readers, search);
+            WriteUnreadable(found.UnreadableFolders);
+            foreach (var file in found.Files) AddRequest(Request(TraceSource.FromFile(file.Path), named, file.Readers.Count == 1 ? file.Readers[0] : null, force));
+            if (found.Files.Count == 0 && !search.Recurse && TraceFileFinder.HasDeeperTraces(path, readers, search.FollowLinks))
             {
                 WriteWarning($"No trace files directly in '{path}'; its subfolders hold some. Add -Recurse to read them.");
             }
             return;
         }
 
-        if (!TraceFileFinder.MatchesFilter(path, filter))
+        if (!TraceFileFinder.MatchesFilter(path, search.Filter))
         {
-            WriteVerbose($"Skipped '{path}': its name does not match -Filter '{filter}'.");
+            WriteVerbose($"Skipped '{path}': its name does not match -Filter '{search.Filter}'.");
             return;
         }
         AddRequest(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null, force));
+    }
+
+    /// <summary>One error per folder a search could not list; each folder is reported once per command.</summary>
+    protected void WriteUnreadable(IEnumerable<UnreadableFolder> folders)
+    {
+        foreach (var folder in folders.Where(f => _reportedFolders.Add(f.Path)))
+        {
+            var category = folder.Error is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError;
+            WriteError(new ErrorRecord(new RolloutReadException(folder.Diagnostic), RolloutDiagnostic.FolderUnreadable, category, folder.Path));
+        }
     }
 
     /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
@@ -177,6 +186,11 @@ public abstract class RolloutCommandBase : PSCmdlet
     {
         foreach (var diagnostic in result.Diagnostics)
         {
+            if (diagnostic.Severity == DiagnosticSeverity.Note)
+            {
+                WriteVerbose(diagnostic.Message);
+                continue;
+            }
             if (diagnostic.Severity == DiagnosticSeverity.Warning)
             {
                 WriteWarning(diagnostic.Message);

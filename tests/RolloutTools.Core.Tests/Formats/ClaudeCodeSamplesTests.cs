@@ -16,7 +16,7 @@ public sealed class ClaudeCodeSamplesTests
     private static readonly Lazy<IReadOnlyList<ReadResult>> Results = new(() =>
     {
         var reader = new ClaudeCodeReader();
-        return SampleFolder.Read(reader, TraceFileFinder.Find(SampleFolder.Root("claude-code", "projects"), reader, recurse: true, filter: null));
+        return SampleFolder.Read(reader, TraceFileFinder.Find(SampleFolder.Root("claude-code", "projects"), new[] { reader }, new TraceSearch { Recurse = true }).Files.Select(f => f.Path).ToArray());
     });
 
     private static RolloutRecord Record(string traceId) => SampleFolder.Record(Results.Value, traceId);

@@ -20,7 +20,7 @@ public sealed class CodexSamplesTests
         try
         {
             var reader = new CodexReader();
-            return SampleFolder.Read(reader, TraceFileFinder.FindInDefaultLocations(reader, filter: null));
+            return SampleFolder.Read(reader, TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Select(f => f.Path).ToArray());
         }
         finally
         {

@@ -102,4 +102,49 @@ public sealed class JsonLineReaderTests
         Assert.Equal(2, values.Count);
         Assert.Empty(diagnostics.Items);
     }
+
+    /// <summary>Reads with a small line limit, handing the bytes over a few at a time as a slow disk or a pipe would.</summary>
+    private static (List<(int Line, string Json)> Values, DiagnosticList Diagnostics) ReadLimited(string text, int maxLineBytes)
+    {
+        var diagnostics = new DiagnosticList("trace.jsonl");
+        var values = JsonLineReader.Read(new TrickleStream(Encoding.UTF8.GetBytes(text)), diagnostics, maxLineBytes)
+            .Select(v => (v.LineNumber, v.Root.GetRawText()))
+            .ToList();
+        return (values, diagnostics);
+    }
+
+    [Fact]
+    public void A_line_over_the_limit_is_an_error_naming_it_and_the_next_lines_are_read()
+    {
+        var huge = "{\"big\":\"" + new string('x', 200) + "\"}";
+        var (values, diagnostics) = ReadLimited("{\"a\":1}\n" + huge + "\n{\"c\":3}\n" + huge + "\n{\"e\":5}\n", maxLineBytes: 40);
+
+        Assert.Equal(new[] { (1, "{\"a\":1}"), (3, "{\"c\":3}"), (5, "{\"e\":5}") }, values);
+        Assert.Equal(new[] { (RolloutDiagnostic.LineTooLong, (int?)2), (RolloutDiagnostic.LineTooLong, 4) }, diagnostics.Items.Select(d => (d.ErrorId, d.LineNumber)));
+        Assert.All(diagnostics.Items, d => Assert.Equal(DiagnosticSeverity.Error, d.Severity));
+        Assert.StartsWith("trace.jsonl:2: the line is longer than 40 bytes", diagnostics.Items[0].Message);
+    }
+
+    [Fact]
+    public void A_line_at_the_limit_is_read_and_an_endless_last_line_is_dropped_as_it_comes()
+    {
+        var atLimit = "{\"k\":\"" + new string('y', 32) + "\"}";
+        Assert.Equal(40, atLimit.Length);
+        var (values, diagnostics) = ReadLimited(atLimit + "\n" + new string('z', 10_000), maxLineBytes: 40);
+
+        Assert.Equal(new[] { (1, atLimit) }, values);
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal((RolloutDiagnostic.LineTooLong, (int?)2), (error.ErrorId, error.LineNumber));
+    }
+
+    /// <summary>Returns at most 7 bytes per read, so a line arrives over many reads.</summary>
+    private sealed class TrickleStream : MemoryStream
+    {
+        public TrickleStream(byte[] bytes)
+            : base(bytes, writable: false)
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, 7));
+    }
 }

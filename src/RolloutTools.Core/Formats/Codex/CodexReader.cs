@@ -174,6 +174,12 @@ public sealed class CodexReader : IRolloutReader
 
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
         {
+            // One document is parsed whole, so the line limit bounds it as it bounds one line of JSONL.
+            if (stream.Length > JsonLineReader.MaxLineBytes)
+            {
+                diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
+                return null;
+            }
             try
             {
                 using var copy = new MemoryStream();

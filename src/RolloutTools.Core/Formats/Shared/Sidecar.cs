@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Unicode;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Reading;
 
@@ -8,8 +9,8 @@ namespace RolloutTools.Core.Formats.Shared;
 /// <summary>
 /// What an agent keeps beside its traces (an index, a subagent's metadata, thread names), loaded once per
 /// run. It is optional and untrusted: damage of any kind means the sidecar is absent, and the warning that
-/// names it goes to the first session that uses it, so a run reports each damaged sidecar once and never
-/// loses a session over it.
+/// names it (a verbose note, for a FIFO or device in its place) goes to the first session that uses it, so
+/// a run reports each damaged sidecar once and never loses a session over it.
 /// </summary>
 internal sealed class Sidecar<T>
     where T : class
@@ -87,6 +88,12 @@ internal static class SidecarFile
         {
             return new Sidecar<T>(null, null);
         }
+        catch (NotRegularFileException e)
+        {
+            // A pipe or a device where the agent keeps a file is nothing to warn about, and nothing to open.
+            return new Sidecar<T>(null, new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.SidecarDamaged, path, null,
+                $"{path}: passed over as if absent: it is {FileKinds.Describe(e.Kind)}, not a regular file."));
+        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             problem = $"it cannot be read ({e.Message})";
@@ -106,7 +113,7 @@ internal static class SidecarFile
 
     private static byte[] ReadAll(string path)
     {
-        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var stream = FileKinds.OpenRead(path);
         if (stream.Length > MaxLength) throw new SidecarShapeException($"it is {stream.Length:N0} bytes, more than a sidecar ever holds");
         var bytes = new byte[stream.Length];
         var read = stream.ReadAtLeast(bytes, bytes.Length, throwOnEndOfStream: false);
