@@ -12,7 +12,10 @@ public sealed record UnreadableFolder(string Path, Exception Error)
         {
             var reason = Error is UnauthorizedAccessException ? "permission denied" : Error.Message.TrimEnd('.');
             return new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.FolderUnreadable, Path, null,
-                $"{Path}: cannot read the folder ({reason}); the traces in it are skipped, the rest is read.");
+                $"{Path}: cannot read the folder ({reason}); the traces in it are skipped, the rest is read.")
+            {
+                IsAccessDenied = Error is UnauthorizedAccessException,
+            };
         }
     }
 }

@@ -44,7 +44,7 @@ public static class FormatDetector
         for (var line = 0; line <= LinesInView && !rest.IsEmpty; line++)
         {
             var end = rest.IndexOf((byte)'\n');
-            if (JsonHead.Read(rest.TrimStart((byte)0)) is { } shape && readers.FirstOrDefault(r => r.Recognizes(shape)) is { } reader)
+            if (JsonHead.Read(rest.TrimStart((byte)0)) is { } shape && MostConfident(shape, readers) is { } reader)
             {
                 return new Detection(reader, false);
             }
@@ -52,6 +52,19 @@ public static class FormatDetector
             rest = rest[(end + 1)..];
         }
         return new Detection(null, IsWholeObject(head));
+    }
+
+    /// <summary>The format surest that the line is its own; among equals, the first registered.</summary>
+    public static IRolloutReader? MostConfident(JsonHead line, IReadOnlyList<IRolloutReader> readers)
+    {
+        IRolloutReader? best = null;
+        var bestScore = DetectionScore.None;
+        foreach (var reader in readers)
+        {
+            var score = reader.Score(line);
+            if (score > bestScore) (best, bestScore) = (reader, score);
+        }
+        return best;
     }
 
     /// <summary>

@@ -31,17 +31,18 @@ public static class TraceFileFinder
     /// &lt;session&gt;/subagents/). With recursion: every trace file below it. A file reached twice (a link to a
     /// file beside it, two links to one file) is found once, under its own name rather than a link's.
     /// </summary>
-    public static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search) =>
-        Find(folder, readers, search, FolderWalk.Disk);
+    /// <param name="registry">Whose companion files no search returns; the module's formats when null.</param>
+    public static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FormatRegistry? registry = null) =>
+        Find(folder, readers, search, FolderWalk.Disk, registry ?? FormatRegistry.Default);
 
-    internal static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FolderWalk walk)
+    internal static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FolderWalk walk, FormatRegistry registry)
     {
         var depth = search.Recurse ? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.CompanionPatterns)).Max(FolderDepth);
         var (walked, unreadable) = walk.Walk(folder, depth, search.FollowLinks);
         var files = walked
             .Where(f => MatchesFilter(f.RelativePath, search.Filter))
             .Select(f => (File: f, Path: Path.GetFullPath(Path.Combine(folder, f.RelativePath))))
-            .Where(f => !FormatRegistry.All.Any(r => r.IsCompanionFile(f.Path)))
+            .Where(f => !registry.IsCompanionFile(f.Path))
             .Select(f => (f.File, f.Path, Readers: readers.Where(r => Matches(f.File.RelativePath, r, search.Recurse) && r.IsTraceFile(f.Path)).ToArray()))
             .Where(f => f.Readers.Length > 0)
             .GroupBy(f => f.File.RealPath, RealPath.Comparer)
@@ -89,14 +90,14 @@ public static class TraceFileFinder
     /// an earlier location already holds is a copy (Codex archives a rollout under the same name, with or
     /// without its date folders), and the earlier location's copy wins.
     /// </summary>
-    public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search)
+    public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null)
     {
         var earlier = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<FoundTrace>();
         var unreadable = new List<UnreadableFolder>();
         foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
         {
-            var found = Find(location, new[] { reader }, search with { Recurse = true });
+            var found = Find(location, new[] { reader }, search with { Recurse = true }, registry);
             files.AddRange(found.Files.Where(f => !earlier.Contains(Path.GetFileName(f.Path))));
             earlier.UnionWith(found.Files.Select(f => Path.GetFileName(f.Path)));
             unreadable.AddRange(found.UnreadableFolders);
@@ -136,6 +137,6 @@ public static class TraceFileFinder
     }
 
     /// <summary>Whether a folder holds trace files of these formats further down, to suggest -Recurse.</summary>
-    public static bool HasDeeperTraces(string folder, IReadOnlyList<IRolloutReader> readers, bool followLinks) =>
-        Find(folder, readers, new TraceSearch { Recurse = true, FollowLinks = followLinks }).Files.Count > 0;
+    public static bool HasDeeperTraces(string folder, IReadOnlyList<IRolloutReader> readers, bool followLinks, FormatRegistry? registry = null) =>
+        Find(folder, readers, new TraceSearch { Recurse = true, FollowLinks = followLinks }, registry).Files.Count > 0;
 }

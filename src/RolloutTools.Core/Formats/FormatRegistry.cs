@@ -5,15 +5,32 @@ using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
 
-/// <summary>Every format the module reads. Adding a format is one folder under Formats/ and one line here.</summary>
-public static class FormatRegistry
+/// <summary>
+/// The formats a run knows: detection chooses among them, searches skip their companion files. The module
+/// uses <see cref="Default"/>; a caller (a test, a host with a format of its own) can build another.
+/// </summary>
+public sealed class FormatRegistry
 {
-    public static IReadOnlyList<IRolloutReader> All { get; } = new IRolloutReader[]
+    /// <summary>Every format the module reads. Adding a format is one folder under Formats/ and one line here.</summary>
+    public static FormatRegistry Default { get; } = new(new IRolloutReader[]
     {
         new ClaudeCodeReader(),
         new CodexReader(),
         new NormalizedReader(),
-    };
+    });
 
-    public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);
+    public FormatRegistry(IEnumerable<IRolloutReader> readers)
+    {
+        All = readers.ToArray();
+        var twice = All.GroupBy(r => r.Format).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null) throw new ArgumentException($"Two readers claim the format {twice.Key}.", nameof(readers));
+    }
+
+    public IReadOnlyList<IRolloutReader> All { get; }
+
+    public IRolloutReader Get(RolloutFormat format) =>
+        All.FirstOrDefault(r => r.Format == format) ?? throw new ArgumentException($"No reader for the format {format} is registered.", nameof(format));
+
+    /// <summary>Whether any format keeps this file beside its traces without it being one (an index, a prompt history).</summary>
+    public bool IsCompanionFile(string path) => All.Any(r => r.IsCompanionFile(path));
 }

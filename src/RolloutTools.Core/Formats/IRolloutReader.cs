@@ -53,8 +53,11 @@ public interface IRolloutReader
     /// <summary>Globs, relative to a searched folder, for files that belong to the traces in it even without recursion.</summary>
     IReadOnlyList<string> CompanionPatterns { get; }
 
-    /// <summary>Whether a file that begins so is one of this format's traces; reads nothing more.</summary>
-    bool Recognizes(JsonHead head);
+    /// <summary>
+    /// How sure the format is that a file with this line is one of its traces (a <see cref="DetectionScore"/>);
+    /// reads nothing more. The most confident format wins; no two formats should be equally sure of one line.
+    /// </summary>
+    int Score(JsonHead head);
 
     /// <summary>Starts reading the traces of one run; <paramref name="options"/> says what the caller asked for (none: the defaults).</summary>
     IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null);

@@ -27,6 +27,12 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string SidecarDamaged = "RolloutSidecarDamaged";
     public const string LineTooLong = "RolloutLineTooLong";
     public const string FolderUnreadable = "RolloutFolderUnreadable";
+    public const string TracesInSubfolders = "RolloutTracesInSubfolders";
+    public const string FilteredOut = "RolloutFilteredOut";
+    public const string LocationMissing = "RolloutLocationMissing";
+
+    /// <summary>The problem is a permission the person lacks, not damage; hosts report it so (PermissionDenied).</summary>
+    public bool IsAccessDenied { get; init; }
 
     public override string ToString() => Message;
 }

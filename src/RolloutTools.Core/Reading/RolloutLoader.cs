@@ -7,12 +7,14 @@ namespace RolloutTools.Core.Reading;
 
 /// <summary>
 /// One trace to read. With a reader, it is read as that format. Without one, its content decides among
-/// every format (the first few kilobytes, read in parallel with the rest of the run): a format outside
-/// Allowed is skipped, and content no format recognises is read as Fallback, or skipped when there is none.
+/// every format of the run's registry (the first few kilobytes, read in parallel with the rest of the run):
+/// a format outside Allowed is skipped, and content no format recognises is read as Fallback, or skipped
+/// when there is none.
 /// </summary>
 public sealed record TraceRequest(TraceSource Source, IRolloutReader? Reader = null)
 {
-    public IReadOnlyList<IRolloutReader> Allowed { get; init; } = FormatRegistry.All;
+    /// <summary>The formats the person asked for; null for any.</summary>
+    public IReadOnlyList<IRolloutReader>? Allowed { get; init; }
 
     public IRolloutReader? Fallback { get; init; }
 }
@@ -41,8 +43,10 @@ public static class RolloutLoader
     /// <summary>A file last written this long before -Since may still hold later timestamps (clock skew, another machine).</summary>
     private static readonly TimeSpan ModifiedTimeSlack = TimeSpan.FromDays(1);
 
-    public static IEnumerable<ReadResult> ReadAll(IReadOnlyList<TraceRequest> requests, ReadOptions options, CancellationToken cancellation)
+    /// <param name="registry">The formats detection chooses among; the module's own when null.</param>
+    public static IEnumerable<ReadResult> ReadAll(IReadOnlyList<TraceRequest> requests, ReadOptions options, CancellationToken cancellation, FormatRegistry? registry = null)
     {
+        registry ??= FormatRegistry.Default;
         var readers = new IRolloutReader?[requests.Count];
         var skipped = new ReadResult?[requests.Count];
         Parallel.For(0, requests.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = options.DegreeOfParallelism }, i =>
@@ -60,7 +64,7 @@ public static class RolloutLoader
                 skipped[i] = Skipped(request.Source, "it was last written before -Since");
                 return;
             }
-            (readers[i], skipped[i]) = Resolve(request);
+            (readers[i], skipped[i]) = Resolve(request, registry);
         });
 
         var scans = Enumerable.Range(0, requests.Count)
@@ -118,28 +122,29 @@ public static class RolloutLoader
         }
     }
 
-    private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request)
+    private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request, FormatRegistry registry)
     {
         if (request.Reader is { } named) return (named, null);
+        var allowed = request.Allowed ?? registry.All;
         Detection detection;
         try
         {
-            detection = FormatDetector.Detect(request.Source, FormatRegistry.All);
+            detection = FormatDetector.Detect(request.Source, registry.All);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // Reading it as any allowed format reports the problem with the file.
-            return (request.Fallback ?? request.Allowed[0], null);
+            return (request.Fallback ?? allowed[0], null);
         }
         if (detection.Reader is { } detected)
         {
-            return request.Allowed.Contains(detected)
+            return allowed.Contains(detected)
                 ? (detected, null)
-                : (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", request.Allowed.Select(r => r.Format))}"));
+                : (null, Skipped(request.Source, $"it is a {detected.Format} trace, and -Format asked for {string.Join(", ", allowed.Select(r => r.Format))}"));
         }
 
         // Empty, damaged or wrongly typed content: the format its name and place point to reads it and reports what is wrong.
-        var claimed = request.Source.IsFile ? TraceFileFinder.Claim(request.Source.DisplayPath, request.Allowed, strict: detection.IsForeign) : null;
+        var claimed = request.Source.IsFile ? TraceFileFinder.Claim(request.Source.DisplayPath, allowed, strict: detection.IsForeign) : null;
         if ((claimed ?? request.Fallback) is { } fallback) return (fallback, null);
         return (null, Skipped(request.Source, "no format recognises its content") with { IsUnrecognized = true });
     }

@@ -30,22 +30,24 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    protected override ReadPlan CreatePlan() => new() { Force = true };
+
     protected override void ProcessRecord()
     {
-        var named = Named(Format is { } format ? new[] { format } : null);
+        var formats = Format is { } format ? new[] { format } : null;
         switch (InputObject?.BaseObject)
         {
             case null:
                 break;
             case FileSystemInfo item:
-                AddPath(item.FullName, named, new TraceSearch(), force: true);
+                WriteProblems(Plan.AddPath(item.FullName, formats));
                 break;
             case string text when _lines.Length > 0 || LooksLikeJson(text):
                 // Once JSON text has begun, every string is one of its lines, even a damaged one.
                 AddLine(text);
                 break;
             case string path:
-                foreach (var resolved in ResolvePath(path)) AddPath(resolved, named, new TraceSearch(), force: true);
+                foreach (var resolved in ResolvePath(path)) WriteProblems(Plan.AddPath(resolved, formats));
                 break;
             default:
                 WriteError(new ErrorRecord(
@@ -59,8 +61,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     {
         if (_lines.Length > 0)
         {
-            var source = TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray());
-            AddRequest(new TraceRequest(source, Format is { } format ? FormatRegistry.Get(format) : null));
+            Plan.AddText(_linesSource ?? "<pipeline>", _lines.ToArray(), Format);
         }
         ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
     }

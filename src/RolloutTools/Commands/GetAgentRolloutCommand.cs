@@ -1,6 +1,5 @@
 using System.Management.Automation;
 using RolloutTools.Core.Discovery;
-using RolloutTools.Core.Formats;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -65,38 +64,24 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
         }
     }
 
+    protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink } };
+
     protected override void ProcessRecord()
     {
-        var named = Named(Format);
         var paths = ParameterSetName == LiteralPathSet
             ? (LiteralPath ?? Array.Empty<string>()).SelectMany(ResolveLiteralPath)
             : (Path ?? Array.Empty<string>()).SelectMany(ResolvePath);
         foreach (var path in paths)
         {
             _sawPath = true;
-            AddPath(path, named, new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink });
+            WriteProblems(Plan.AddPath(path, Format));
         }
-        if (Path is null && LiteralPath is null) AddDefaultLocations(named ?? FormatRegistry.All);
+        // With no path at all, every format's own folders (or those of the formats named), searched all the way down.
+        if (Path is null && LiteralPath is null && !_sawPath) WriteProblems(Plan.AddDefaultLocations(Format));
     }
 
     protected override void EndProcessing()
     {
         ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned });
-    }
-
-    /// <summary>With no path at all, every format's own folders, searched all the way down.</summary>
-    private void AddDefaultLocations(IEnumerable<IRolloutReader> readers)
-    {
-        if (_sawPath) return;
-        foreach (var reader in readers)
-        {
-            foreach (var location in reader.DefaultLocations().Where(l => !Directory.Exists(l)))
-            {
-                WriteVerbose($"No {reader.Format} traces here: '{location}' does not exist.");
-            }
-            var found = TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch { Filter = Filter, FollowLinks = FollowSymlink });
-            WriteUnreadable(found.UnreadableFolders);
-            foreach (var file in found.Files) AddRequest(new TraceRequest(TraceSource.FromFile(file.Path), reader));
-        }
     }
 }

@@ -15,7 +15,7 @@ public sealed class GetRolloutFormatCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        var readers = Format is { Length: > 0 } ? Format.Distinct().Select(FormatRegistry.Get) : FormatRegistry.All;
+        var readers = Format is { Length: > 0 } ? Format.Distinct().Select(FormatRegistry.Default.Get) : FormatRegistry.Default.All;
         foreach (var reader in readers) WriteObject(RolloutFormatInfo.Of(reader));
     }
 }

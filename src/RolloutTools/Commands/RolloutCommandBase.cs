@@ -10,18 +10,21 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Commands;
 
 /// <summary>
-/// What the reading cmdlets share: resolving paths through the provider, turning files and folders into
-/// read requests, and writing results as records, errors, warnings, verbose notes and progress.
+/// What the reading cmdlets share: resolving paths through the provider, and writing what Core's read plan
+/// gives as records, errors, warnings, verbose notes and progress.
 /// </summary>
 public abstract class RolloutCommandBase : PSCmdlet
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly List<TraceRequest> _requests = new();
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _reportedFolders = new(StringComparer.Ordinal);
+    private ReadPlan? _plan;
 
     protected CancellationToken Cancellation => _stopping.Token;
+
+    /// <summary>What this command reads; made on first use, from the parameters bound by then.</summary>
+    protected ReadPlan Plan => _plan ??= CreatePlan();
+
+    protected abstract ReadPlan CreatePlan();
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -79,66 +82,19 @@ public abstract class RolloutCommandBase : PSCmdlet
         return false;
     }
 
-    /// <summary>
-    /// Queues a file, or a folder's trace files, for reading. With formats named, only those are read, and a
-    /// file no format recognises is read as the named one; without, each file's content decides its format.
-    /// A subfolder that cannot be listed is one error, and the rest is still read.
-    /// </summary>
-    /// <param name="force">Read every file as the one named format, whatever its content says.</param>
-    protected void AddPath(string path, IReadOnlyList<IRolloutReader>? named, TraceSearch search, bool force = false)
+    /// <summary>Writes what the plan met while queueing: errors, warnings and verbose notes.</summary>
+    protected void WriteProblems(IEnumerable<RolloutDiagnostic> problems)
     {
-        var readers = named ?? FormatRegistry.All;
-        if (Directory.Exists(path))
-        {
-            var found = TraceFileFinder.Find(path, readers, search);
-            WriteUnreadable(found.UnreadableFolders);
-            foreach (var file in found.Files) AddRequest(Request(TraceSource.FromFile(file.Path), named, file.Readers.Count == 1 ? file.Readers[0] : null, force));
-            if (found.Files.Count == 0 && !search.Recurse && TraceFileFinder.HasDeeperTraces(path, readers, search.FollowLinks))
-            {
-                WriteWarning($"No trace files directly in '{path}'; its subfolders hold some. Add -Recurse to read them.");
-            }
-            return;
-        }
-
-        if (!TraceFileFinder.MatchesFilter(path, search.Filter))
-        {
-            WriteVerbose($"Skipped '{path}': its name does not match -Filter '{search.Filter}'.");
-            return;
-        }
-        AddRequest(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null, force));
-    }
-
-    /// <summary>One error per folder a search could not list; each folder is reported once per command.</summary>
-    protected void WriteUnreadable(IEnumerable<UnreadableFolder> folders)
-    {
-        foreach (var folder in folders.Where(f => _reportedFolders.Add(f.Path)))
-        {
-            var category = folder.Error is UnauthorizedAccessException ? ErrorCategory.PermissionDenied : ErrorCategory.ReadError;
-            WriteError(new ErrorRecord(new RolloutReadException(folder.Diagnostic), RolloutDiagnostic.FolderUnreadable, category, folder.Path));
-        }
-    }
-
-    /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
-    private static TraceRequest Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback, bool force) => named switch
-    {
-        null => new TraceRequest(source),
-        { Count: 1 } when force => new TraceRequest(source, named[0]),
-        _ => new TraceRequest(source) { Allowed = named, Fallback = fallback },
-    };
-
-    protected void AddRequest(TraceRequest request)
-    {
-        if (!request.Source.IsFile || _seen.Add(request.Source.DisplayPath)) _requests.Add(request);
+        foreach (var problem in problems) WriteDiagnostic(problem);
     }
 
     /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
     protected void ReadQueued(ReadOptions options)
     {
-        var requests = _requests.ToArray();
-        _requests.Clear();
-        if (requests.Length == 0) return;
+        var total = Plan.Requests.Count;
+        if (total == 0) return;
 
-        var progress = new ProgressRecord(1, "Reading agent rollouts", $"{requests.Length} files");
+        var progress = new ProgressRecord(1, "Reading agent rollouts", $"{total} files");
         var clock = Stopwatch.StartNew();
         var lastReport = TimeSpan.Zero;
         var done = 0;
@@ -146,7 +102,7 @@ public abstract class RolloutCommandBase : PSCmdlet
         try
         {
             TraceSource? previous = null;
-            foreach (var result in RolloutLoader.ReadAll(requests, options, Cancellation))
+            foreach (var result in Plan.Read(options, Cancellation))
             {
                 // A dataset yields many results for one request; progress counts requests.
                 if (!ReferenceEquals(result.Source, previous)) done++;
@@ -155,11 +111,11 @@ public abstract class RolloutCommandBase : PSCmdlet
                 if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.DisplayPath}': {reason}.");
                 if (result.IsUnrecognized) unrecognized++;
                 if (result.Record is { } record) WriteObject(record);
-                if (requests.Length > 1 && clock.Elapsed - lastReport >= ProgressInterval)
+                if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)
                 {
                     lastReport = clock.Elapsed;
-                    progress.PercentComplete = done * 100 / requests.Length;
-                    progress.StatusDescription = $"{done} of {requests.Length}: {Path.GetFileName(result.Source.DisplayPath)}";
+                    progress.PercentComplete = done * 100 / total;
+                    progress.StatusDescription = $"{done} of {total}: {Path.GetFileName(result.Source.DisplayPath)}";
                     WriteProgress(progress);
                 }
             }
@@ -184,32 +140,29 @@ public abstract class RolloutCommandBase : PSCmdlet
 
     private void WriteDiagnostics(ReadResult result)
     {
-        foreach (var diagnostic in result.Diagnostics)
-        {
-            if (diagnostic.Severity == DiagnosticSeverity.Note)
-            {
-                WriteVerbose(diagnostic.Message);
-                continue;
-            }
-            if (diagnostic.Severity == DiagnosticSeverity.Warning)
-            {
-                WriteWarning(diagnostic.Message);
-                continue;
-            }
-            var category = diagnostic.ErrorId switch
-            {
-                RolloutDiagnostic.FileNotFound => ErrorCategory.ObjectNotFound,
-                RolloutDiagnostic.ReadError => ErrorCategory.ReadError,
-                _ => ErrorCategory.InvalidData,
-            };
-            var error = new ErrorRecord(new RolloutReadException(diagnostic), diagnostic.ErrorId, category, diagnostic.Path);
-            WriteError(error);
-        }
+        foreach (var diagnostic in result.Diagnostics) WriteDiagnostic(diagnostic);
     }
 
-    /// <summary>The readers of the formats a person named, or null when they named none.</summary>
-    protected static IReadOnlyList<IRolloutReader>? Named(IEnumerable<RolloutFormat>? formats) =>
-        formats?.Distinct().Select(FormatRegistry.Get).ToArray() is { Length: > 0 } readers ? readers : null;
+    private void WriteDiagnostic(RolloutDiagnostic diagnostic)
+    {
+        switch (diagnostic.Severity)
+        {
+            case DiagnosticSeverity.Note:
+                WriteVerbose(diagnostic.Message);
+                return;
+            case DiagnosticSeverity.Warning:
+                WriteWarning(diagnostic.Message);
+                return;
+        }
+        var category = diagnostic.ErrorId switch
+        {
+            _ when diagnostic.IsAccessDenied => ErrorCategory.PermissionDenied,
+            RolloutDiagnostic.FileNotFound => ErrorCategory.ObjectNotFound,
+            RolloutDiagnostic.ReadError or RolloutDiagnostic.FolderUnreadable => ErrorCategory.ReadError,
+            _ => ErrorCategory.InvalidData,
+        };
+        WriteError(new ErrorRecord(new RolloutReadException(diagnostic), diagnostic.ErrorId, category, diagnostic.Path));
+    }
 
     /// <summary>A DateTime without a zone is the person's local time, as everywhere in PowerShell.</summary>
     protected static DateTimeOffset? ToOffset(DateTime? time) => time is { } t

@@ -32,7 +32,7 @@ public sealed class TraceFileFinderTests : IDisposable
     }
 
     private FoundTraces Find(TraceSearch search, FolderWalk? walk = null) =>
-        TraceFileFinder.Find(Path.Combine(Root, "p"), FormatRegistry.All, search, walk ?? FolderWalk.Disk);
+        TraceFileFinder.Find(Path.Combine(Root, "p"), FormatRegistry.Default.All, search, walk ?? FolderWalk.Disk, FormatRegistry.Default);
 
     private string[] Relative(FoundTraces found) => found.Files.Select(f => Path.GetRelativePath(Path.Combine(Root, "p"), f.Path).Replace('\\', '/')).ToArray();
 
@@ -112,6 +112,6 @@ public sealed class TraceFileFinderTests : IDisposable
         Assert.Equal(new[] { "rollout-2025-11-20T21-05-09-t.jsonl", "s1.jsonl", "s1/subagents/agent-a1.jsonl" }, Relative(found));
         Assert.Equal(3, found.Files[0].Readers.Count);
         Assert.Equal(new[] { "ClaudeCode", "Normalized" }, found.Files.Single(f => f.Path == session).Readers.Select(r => r.Format.ToString()));
-        Assert.True(TraceFileFinder.HasDeeperTraces(Path.Combine(Root, "p", "deep"), FormatRegistry.All, followLinks: false));
+        Assert.True(TraceFileFinder.HasDeeperTraces(Path.Combine(Root, "p", "deep"), FormatRegistry.Default.All, followLinks: false));
     }
 }

@@ -1,4 +1,5 @@
 using System.Text;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Json;
@@ -453,7 +454,7 @@ public sealed class CodexReaderTests
     {
         var shape = JsonHead.Read(Encoding.UTF8.GetBytes(head))!;
 
-        Assert.Equal(expected, FormatRegistry.All.Single(r => r.Recognizes(shape)).Format);
+        Assert.Equal(expected, FormatDetector.MostConfident(shape, FormatRegistry.Default.All)!.Format);
     }
 
     [Theory]
@@ -465,6 +466,6 @@ public sealed class CodexReaderTests
     {
         var shape = JsonHead.Read(Encoding.UTF8.GetBytes(head));
 
-        Assert.True(shape is null || FormatRegistry.All.All(r => !r.Recognizes(shape)));
+        Assert.True(shape is null || FormatDetector.MostConfident(shape, FormatRegistry.Default.All) is null);
     }
 }

@@ -8,6 +8,13 @@ namespace RolloutTools.Core.Tests.Formats;
 /// <summary>Reads a format's sample folder in one run, the way Get-AgentRollout reads its default locations.</summary>
 internal static class SampleFolder
 {
+    /// <summary>Each folder under samples/ and the format whose traces it holds; a new format's samples are named here.</summary>
+    public static readonly IReadOnlyDictionary<string, RolloutFormat> Formats = new Dictionary<string, RolloutFormat>
+    {
+        ["claude-code"] = RolloutFormat.ClaudeCode,
+        ["codex"] = RolloutFormat.Codex,
+    };
+
     public static string Root(params string[] parts)
     {
         var root = new DirectoryInfo(AppContext.BaseDirectory);

@@ -41,10 +41,10 @@ public sealed class DamageFuzzTests : IDisposable
     public static TheoryData<string> Samples()
     {
         var data = new TheoryData<string>();
-        foreach (var format in new[] { "claude-code", "codex" })
+        foreach (var format in SampleFolder.Formats.Keys)
         {
             var root = SampleFolder.Root(format);
-            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => FormatRegistry.All.Any(r => r.IsTraceFile(f)) && !FormatRegistry.All.Any(r => r.IsCompanionFile(f))).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => FormatRegistry.Default.All.Any(r => r.IsTraceFile(f)) && !FormatRegistry.Default.All.Any(r => r.IsCompanionFile(f))).Order(StringComparer.Ordinal))
             {
                 data.Add(Path.GetRelativePath(SampleFolder.Root(), file));
             }

@@ -1,5 +1,6 @@
 using System.Text;
 using RolloutTools.Core.Export;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
@@ -70,7 +71,7 @@ public sealed class DamagedInputTests
         var shape = JsonHead.Read(Encoding.UTF8.GetBytes(json)[..8192])!;
         var result = ReadCodex("rollout-2025-05-02-ts1.json", json);
 
-        Assert.True(new CodexReader().Recognizes(shape));
+        Assert.True(new CodexReader().Score(shape) > DetectionScore.None);
         Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!).Replace("Context ", string.Empty));
     }
 
@@ -79,7 +80,7 @@ public sealed class DamagedInputTests
     {
         var shape = JsonHead.Read("{\"id\":\"req-1\",\"timestamp\":\"2025-11-20T21:05:09Z\",\"level\":\"info\"}"u8)!;
 
-        Assert.All(FormatRegistry.All, r => Assert.False(r.Recognizes(shape)));
+        Assert.All(FormatRegistry.Default.All, r => Assert.Equal(DetectionScore.None, r.Score(shape)));
     }
 
     [Fact]

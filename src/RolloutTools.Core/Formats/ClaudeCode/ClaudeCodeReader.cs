@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -47,15 +48,22 @@ public sealed class ClaudeCodeReader : IRolloutReader
     }
 
     /// <summary>
-    /// A Claude Code line names one of Claude Code's record types, or at least carries its session fields;
-    /// it is never an envelope with a payload (Codex), and its message, if any, is Anthropic-shaped: Qwen
-    /// Code writes the same envelope around Gemini "parts".
+    /// A Claude Code line names one of Claude Code's record types, or at least carries its session fields
+    /// (with a "type" of the wrong JSON type, only weakly); it is never an envelope with a payload (Codex),
+    /// and its message, if any, is Anthropic-shaped: Qwen Code writes the same envelope around Gemini "parts".
     /// </summary>
-    public bool Recognizes(JsonHead head) => !head.Has("payload")
-        && (head.Type is { } type
-            ? ClaudeTranscript.IsKnownType(type) || head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid")
-            : head.Has("parentUuid") && head.Has("sessionId") && head.Has("uuid"))
-        && !(head.MessageProperties.Contains("parts") && !head.MessageProperties.Contains("content"));
+    public int Score(JsonHead head)
+    {
+        if (head.Has("payload") || (head.MessageProperties.Contains("parts") && !head.MessageProperties.Contains("content"))) return DetectionScore.None;
+        var sessionFields = head.Has("sessionId") || head.Has("leafUuid") || head.Has("parentUuid");
+        return head.Type switch
+        {
+            "user" or "assistant" when head.Has("uuid") && head.Has("sessionId") => DetectionScore.Certain,
+            { } type when ClaudeTranscript.IsKnownType(type) || sessionFields => DetectionScore.Likely,
+            null when head.Has("parentUuid") && head.Has("sessionId") && head.Has("uuid") => DetectionScore.Weak,
+            _ => DetectionScore.None,
+        };
+    }
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
         new Scan(this, sources, options ?? new ReadOptions(), cancellation);

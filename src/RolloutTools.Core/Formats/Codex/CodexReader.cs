@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -37,14 +38,18 @@ public sealed class CodexReader : IRolloutReader
     }
 
     /// <summary>
-    /// The envelope ({timestamp, type, payload}), the bare session meta that began pre-envelope files
-    /// ({id, timestamp} and no type), their state lines, or the TypeScript document ({session, items}).
+    /// The envelope ({timestamp, type, payload}) is Codex's alone; the bare session meta that began
+    /// pre-envelope files ({id, timestamp, instructions} and no type), their state lines ({record_type}) and
+    /// the TypeScript document ({session, items}) are its usual shapes.
     /// </summary>
-    public bool Recognizes(JsonHead head) =>
-        (head.Has("payload") && head.Has("timestamp") && head.Type is not null)
-        || (head.Type is null && head.Has("id") && head.Has("timestamp") && head.Has("instructions"))
-        || head.Has("record_type")
-        || IsDocument(head);
+    public int Score(JsonHead head) => head switch
+    {
+        _ when head.Has("payload") && head.Has("timestamp") && head.Type is not null => DetectionScore.Certain,
+        { Type: null } when head.Has("id") && head.Has("timestamp") && head.Has("instructions") => DetectionScore.Likely,
+        _ when head.Has("record_type") => DetectionScore.Likely,
+        _ when IsDocument(head) => DetectionScore.Likely,
+        _ => DetectionScore.None,
+    };
 
     /// <summary>
     /// The TypeScript document begins with "session"; its instructions can outgrow any head, so "items"

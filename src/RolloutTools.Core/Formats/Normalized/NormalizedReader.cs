@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -27,7 +28,7 @@ public sealed class NormalizedReader : IRolloutReader
 
     public bool IsCompanionFile(string path) => false;
 
-    public bool Recognizes(JsonHead head) => head.Has("trace_id") && head.Has("source_kind");
+    public int Score(JsonHead head) => head.Has("trace_id") && head.Has("source_kind") ? DetectionScore.Certain : DetectionScore.None;
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
 

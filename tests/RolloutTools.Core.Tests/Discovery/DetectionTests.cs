@@ -1,0 +1,57 @@
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Tests.Formats;
+
+namespace RolloutTools.Core.Tests.Discovery;
+
+/// <summary>Every sample file, scored by every format: a trace has exactly one most confident format, its own; a companion file has none.</summary>
+public sealed class DetectionTests
+{
+    public static TheoryData<string> SampleFiles()
+    {
+        var data = new TheoryData<string>();
+        foreach (var file in Directory.EnumerateFiles(SampleFolder.Root(), "*.json*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            data.Add(Path.GetRelativePath(SampleFolder.Root(), file));
+        }
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SampleFiles))]
+    public void Each_sample_has_one_most_confident_format_or_none_for_a_companion_file(string sample)
+    {
+        var path = Path.Combine(SampleFolder.Root(), sample);
+        var isCompanion = FormatRegistry.Default.IsCompanionFile(path) || !FormatRegistry.Default.All.Any(r => r.IsTraceFile(path));
+        var lines = Heads(File.ReadAllBytes(path)).ToArray();
+
+        // The line detection decides on: the first one any format scores.
+        var scores = lines
+            .Select(line => FormatRegistry.Default.All.Select(r => (r.Format, Score: r.Score(line))).Where(s => s.Score > DetectionScore.None).ToArray())
+            .FirstOrDefault(s => s.Length > 0) ?? Array.Empty<(RolloutFormat, int)>();
+
+        if (isCompanion)
+        {
+            Assert.Empty(scores);
+            return;
+        }
+        var best = scores.Max(s => s.Score);
+        var winner = Assert.Single(scores, s => s.Score == best);
+        Assert.Equal(SampleFolder.Formats[sample.Split('/', '\\')[0]], winner.Format);
+    }
+
+    /// <summary>Each line's head, as detection sees it: the shape of the JSON object that starts there.</summary>
+    private static IEnumerable<JsonHead> Heads(byte[] file)
+    {
+        var text = file.AsMemory();
+        while (!text.IsEmpty)
+        {
+            if (JsonHead.Read(text.Span) is { } head) yield return head;
+            var end = text.Span.IndexOf((byte)'\n');
+            if (end < 0) yield break;
+            text = text[(end + 1)..];
+        }
+    }
+}
