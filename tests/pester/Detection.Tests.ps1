@@ -70,7 +70,7 @@ Describe 'Format detection' {
         ($errors | Where-Object FullyQualifiedErrorId -like 'RolloutNoUsableLines,*').Count | Should -Be 1
     }
 
-    It 'never takes the agents'' companion files for traces, and suggests -Recurse for a Codex home' {
+    It 'never takes the agents'' sidecar files for traces, and suggests -Recurse for a Codex home' {
         $codexHome = Join-Path $TestDrive 'codex-home'
         New-CodexRollout -Path (Join-Path $codexHome 'sessions/2025/11/20/rollout-2025-11-20T14-05-09-0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b.jsonl') -SessionId '0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b' | Out-Null
         Set-Content -LiteralPath (Join-Path $codexHome 'session_index.jsonl') -Value '{"id":"0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b","thread_name":"Named","updated_at":"2025-11-20T21:06:00Z"}'
@@ -98,6 +98,11 @@ Describe 'Format detection' {
             $records[0].OutputTokens | Should -Be 80
             $records[0].Messages[2].ExitCode | Should -Be 0
             $records[0].Messages[2].ToolDuration | Should -Be ([TimeSpan]::FromSeconds(5.5))
+
+            # The same rule holds for a path searched by hand: one name is one rollout.
+            $verbose = Get-AgentRollout -Path $codexHome -Recurse -Verbose 4>&1
+            @($verbose | Where-Object { $_ -is [RolloutTools.Core.Model.RolloutRecord] }).Title | Should -Be @('Only archived', 'Active copy')
+            "$($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -BeLike "*archived_sessions*$name'*: it is a copy of '*sessions*$name', which is read instead*"
         }
         finally {
             Remove-Item Env:CODEX_HOME

@@ -7,7 +7,7 @@ namespace RolloutTools.Core.Discovery;
 /// <summary>How to search a folder for traces.</summary>
 public sealed record TraceSearch
 {
-    /// <summary>Every subfolder, not only the traces directly in the folder and their companions.</summary>
+    /// <summary>Every subfolder, not only the traces directly in the folder and those attached to them.</summary>
     public bool Recurse { get; init; }
 
     /// <summary>A glob on the file name, or on the path relative to the folder when it holds a slash.</summary>
@@ -27,22 +27,22 @@ public sealed record FoundTraces(IReadOnlyList<FoundTrace> Files, IReadOnlyList<
 public static class TraceFileFinder
 {
     /// <summary>
-    /// Without recursion: the trace files directly in the folder and their companions (Claude Code's
+    /// Without recursion: the trace files directly in the folder and the traces attached to them (Claude Code's
     /// &lt;session&gt;/subagents/). With recursion: every trace file below it. A file reached twice (a link to a
     /// file beside it, two links to one file) is found once, under its own name rather than a link's.
     /// </summary>
-    /// <param name="registry">Whose companion files no search returns; the module's formats when null.</param>
+    /// <param name="registry">Whose sidecar files no search returns; the module's formats when null.</param>
     public static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FormatRegistry? registry = null) =>
         Find(folder, readers, search, FolderWalk.Disk, registry ?? FormatRegistry.Default);
 
     internal static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FolderWalk walk, FormatRegistry registry)
     {
-        var depth = search.Recurse ? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.CompanionPatterns)).Max(FolderDepth);
+        var depth = search.Recurse ? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.AttachedTracePatterns)).Max(FolderDepth);
         var (walked, unreadable) = walk.Walk(folder, depth, search.FollowLinks);
         var files = walked
             .Where(f => MatchesFilter(f.RelativePath, search.Filter))
             .Select(f => (File: f, Path: Path.GetFullPath(Path.Combine(folder, f.RelativePath))))
-            .Where(f => !registry.IsCompanionFile(f.Path))
+            .Where(f => !registry.IsSidecarFile(f.Path))
             .Select(f => (f.File, f.Path, Readers: readers.Where(r => Matches(f.File.RelativePath, r, search.Recurse) && r.IsTraceFile(f.Path)).ToArray()))
             .Where(f => f.Readers.Length > 0)
             .GroupBy(f => f.File.RealPath, RealPath.Comparer)
@@ -55,11 +55,11 @@ public static class TraceFileFinder
 
     /// <summary>
     /// Whether a format's patterns take a file: its file patterns match the name anywhere below with recursion,
-    /// directly in the folder without; its companion patterns match the relative path without recursion.
+    /// directly in the folder without; its attached-trace patterns match the relative path without recursion.
     /// </summary>
     private static bool Matches(string relativePath, IRolloutReader reader, bool recurse) =>
         reader.FilePatterns.Any(p => (recurse || !relativePath.Contains('/')) && MatchesFilter(relativePath, p))
-        || (!recurse && reader.CompanionPatterns.Any(p => MatchesFilter(relativePath, p)));
+        || (!recurse && reader.AttachedTracePatterns.Any(p => MatchesFilter(relativePath, p)));
 
     /// <summary>How many folder levels below the searched one a pattern can reach: "*/subagents/*.jsonl" two, "**" any.</summary>
     private static int FolderDepth(string pattern)
@@ -85,21 +85,15 @@ public static class TraceFileFinder
         return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    /// <summary>
-    /// Every trace file in the format's default locations, searched all the way down. A file whose name
-    /// an earlier location already holds is a copy (Codex archives a rollout under the same name, with or
-    /// without its date folders), and the earlier location's copy wins.
-    /// </summary>
+    /// <summary>Every trace file in the format's default locations, searched all the way down.</summary>
     public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null)
     {
-        var earlier = new HashSet<string>(StringComparer.Ordinal);
         var files = new List<FoundTrace>();
         var unreadable = new List<UnreadableFolder>();
         foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
         {
             var found = Find(location, new[] { reader }, search with { Recurse = true }, registry);
-            files.AddRange(found.Files.Where(f => !earlier.Contains(Path.GetFileName(f.Path))));
-            earlier.UnionWith(found.Files.Select(f => Path.GetFileName(f.Path)));
+            files.AddRange(found.Files);
             unreadable.AddRange(found.UnreadableFolders);
         }
         return new FoundTraces(files, unreadable);

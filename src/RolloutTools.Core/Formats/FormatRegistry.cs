@@ -6,7 +6,7 @@ using RolloutTools.Core.Model;
 namespace RolloutTools.Core.Formats;
 
 /// <summary>
-/// The formats a run knows: detection chooses among them, searches skip their companion files. The module
+/// The formats a run knows: detection chooses among them, searches skip their sidecar files. The module
 /// uses <see cref="Default"/>; a caller (a test, a host with a format of its own) can build another.
 /// </summary>
 public sealed class FormatRegistry
@@ -32,5 +32,5 @@ public sealed class FormatRegistry
         All.FirstOrDefault(r => r.Format == format) ?? throw new ArgumentException($"No reader for the format {format} is registered.", nameof(format));
 
     /// <summary>Whether any format keeps this file beside its traces without it being one (an index, a prompt history).</summary>
-    public bool IsCompanionFile(string path) => All.Any(r => r.IsCompanionFile(path));
+    public bool IsSidecarFile(string path) => All.Any(r => r.IsSidecarFile(path));
 }

@@ -6,12 +6,13 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Formats;
 
 /// <summary>One trace to read: a file on disk, or text handed over in memory (piped JSONL lines).</summary>
-public sealed record TraceSource(string DisplayPath, bool IsFile, Func<Stream> Open)
+/// <param name="Path">The file's full path, or for text in memory the name it goes by (the file it was read from, or "&lt;pipeline&gt;").</param>
+public sealed record TraceSource(string Path, bool IsFile, Func<Stream> Open)
 {
     /// <summary>Opens read-only and lets the agent keep appending, renaming or deleting while we read; regular files only.</summary>
     public static TraceSource FromFile(string path) => new(path, true, () => FileKinds.OpenRead(path));
 
-    public static TraceSource FromBytes(string displayPath, byte[] content) => new(displayPath, false, () => new MemoryStream(content, writable: false));
+    public static TraceSource FromBytes(string name, byte[] content) => new(name, false, () => new MemoryStream(content, writable: false));
 }
 
 /// <summary>What reading one trace produced: a record, or the reason there is none, and the problems met.</summary>
@@ -33,25 +34,25 @@ public interface IRolloutReader
     string SourceKind { get; }
 
     /// <summary>
-    /// Where the agent keeps its traces on this machine, whether or not the folders exist, first the one whose
-    /// copy wins when two hold the same relative path (Codex's active sessions over archived ones).
+    /// Where the agent keeps its traces on this machine (honouring its environment variable), whether or not
+    /// the folders exist.
     /// </summary>
     IReadOnlyList<string> DefaultLocations();
 
-    /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no companion file).</summary>
+    /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no sidecar file).</summary>
     bool IsTraceFile(string path);
 
     /// <summary>
     /// Whether a file is one the agent keeps beside its traces that is not a trace (a prompt history, an
     /// index, spilled tool output). No search of any format returns such a file.
     /// </summary>
-    bool IsCompanionFile(string path);
+    bool IsSidecarFile(string path);
 
     /// <summary>Globs a trace file's name matches, such as "*.jsonl".</summary>
     IReadOnlyList<string> FilePatterns { get; }
 
     /// <summary>Globs, relative to a searched folder, for files that belong to the traces in it even without recursion.</summary>
-    IReadOnlyList<string> CompanionPatterns { get; }
+    IReadOnlyList<string> AttachedTracePatterns { get; }
 
     /// <summary>
     /// How sure the format is that a file with this line is one of its traces (a <see cref="DetectionScore"/>);

@@ -125,7 +125,7 @@ public sealed class ReadPlan
     /// <summary>A file named twice (two paths, a folder and a file in it) is read once.</summary>
     private void Add(TraceRequest request)
     {
-        if (!request.Source.IsFile || _seen.Add(request.Source.DisplayPath)) _requests.Add(request);
+        if (!request.Source.IsFile || _seen.Add(request.Source.Path)) _requests.Add(request);
     }
 
     private IEnumerable<RolloutDiagnostic> Unreported(IEnumerable<UnreadableFolder> folders) =>

@@ -52,14 +52,14 @@ public static class RolloutLoader
         Parallel.For(0, requests.Count, new ParallelOptions { CancellationToken = cancellation, MaxDegreeOfParallelism = options.DegreeOfParallelism }, i =>
         {
             var request = requests[i];
-            if (request.Source.IsFile && FileKinds.Of(request.Source.DisplayPath) is var kind and not (FileKind.Regular or FileKind.Missing))
+            if (request.Source.IsFile && FileKinds.Of(request.Source.Path) is var kind and not (FileKind.Regular or FileKind.Missing))
             {
                 // Named like a trace, found in a folder or named by the person: opening a FIFO would wait for ever.
                 skipped[i] = Skipped(request.Source, $"it is {FileKinds.Describe(kind)}, not a regular file");
                 return;
             }
-            if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.DisplayPath)
-                && File.GetLastWriteTimeUtc(request.Source.DisplayPath) < since.UtcDateTime - ModifiedTimeSlack)
+            if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.Path)
+                && File.GetLastWriteTimeUtc(request.Source.Path) < since.UtcDateTime - ModifiedTimeSlack)
             {
                 skipped[i] = Skipped(request.Source, "it was last written before -Since");
                 return;
@@ -144,7 +144,7 @@ public static class RolloutLoader
         }
 
         // Empty, damaged or wrongly typed content: the format its name and place point to reads it and reports what is wrong.
-        var claimed = request.Source.IsFile ? TraceFileFinder.Claim(request.Source.DisplayPath, allowed, strict: detection.IsForeign) : null;
+        var claimed = request.Source.IsFile ? TraceFileFinder.Claim(request.Source.Path, allowed, strict: detection.IsForeign) : null;
         if ((claimed ?? request.Fallback) is { } fallback) return (fallback, null);
         return (null, Skipped(request.Source, "no format recognises its content") with { IsUnrecognized = true });
     }
@@ -170,7 +170,7 @@ public static class RolloutLoader
 
     private static ReadResult Failed(TraceSource source, string errorId, string detail)
     {
-        var diagnostics = new DiagnosticList(source.DisplayPath);
+        var diagnostics = new DiagnosticList(source.Path);
         diagnostics.Error(errorId, null, detail);
         return new ReadResult(source, null, null, diagnostics.Items);
     }

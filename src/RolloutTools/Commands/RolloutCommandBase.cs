@@ -108,14 +108,14 @@ public abstract class RolloutCommandBase : PSCmdlet
                 if (!ReferenceEquals(result.Source, previous)) done++;
                 previous = result.Source;
                 WriteDiagnostics(result);
-                if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.DisplayPath}': {reason}.");
+                if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.Path}': {reason}.");
                 if (result.IsUnrecognized) unrecognized++;
                 if (result.Record is { } record) WriteObject(record);
                 if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)
                 {
                     lastReport = clock.Elapsed;
                     progress.PercentComplete = done * 100 / total;
-                    progress.StatusDescription = $"{done} of {total}: {Path.GetFileName(result.Source.DisplayPath)}";
+                    progress.StatusDescription = $"{done} of {total}: {Path.GetFileName(result.Source.Path)}";
                     WriteProgress(progress);
                 }
             }

@@ -6,7 +6,7 @@ using RolloutTools.Core.Tests.Formats;
 
 namespace RolloutTools.Core.Tests.Discovery;
 
-/// <summary>Every sample file, scored by every format: a trace has exactly one most confident format, its own; a companion file has none.</summary>
+/// <summary>Every sample file, scored by every format: a trace has exactly one most confident format, its own; a sidecar file has none.</summary>
 public sealed class DetectionTests
 {
     public static TheoryData<string> SampleFiles()
@@ -21,10 +21,10 @@ public sealed class DetectionTests
 
     [Theory]
     [MemberData(nameof(SampleFiles))]
-    public void Each_sample_has_one_most_confident_format_or_none_for_a_companion_file(string sample)
+    public void Each_sample_has_one_most_confident_format_or_none_for_a_sidecar_file(string sample)
     {
         var path = Path.Combine(SampleFolder.Root(), sample);
-        var isCompanion = FormatRegistry.Default.IsCompanionFile(path) || !FormatRegistry.Default.All.Any(r => r.IsTraceFile(path));
+        var isSidecar = FormatRegistry.Default.IsSidecarFile(path) || !FormatRegistry.Default.All.Any(r => r.IsTraceFile(path));
         var lines = Heads(File.ReadAllBytes(path)).ToArray();
 
         // The line detection decides on: the first one any format scores.
@@ -32,7 +32,7 @@ public sealed class DetectionTests
             .Select(line => FormatRegistry.Default.All.Select(r => (r.Format, Score: r.Score(line))).Where(s => s.Score > DetectionScore.None).ToArray())
             .FirstOrDefault(s => s.Length > 0) ?? Array.Empty<(RolloutFormat, int)>();
 
-        if (isCompanion)
+        if (isSidecar)
         {
             Assert.Empty(scores);
             return;

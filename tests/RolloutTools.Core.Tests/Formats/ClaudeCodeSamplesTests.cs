@@ -31,7 +31,7 @@ public sealed class ClaudeCodeSamplesTests
         Assert.DoesNotContain(Results.Value, r => r.Diagnostics.Count > 0);
         Assert.Equal(9, Results.Value.Count(r => r.Record is not null));
         var skipped = Assert.Single(Results.Value, r => r.Record is null);
-        Assert.EndsWith("19545640-aa3f-454e-bd14-befd3aa09821.jsonl", skipped.Source.DisplayPath);
+        Assert.EndsWith("19545640-aa3f-454e-bd14-befd3aa09821.jsonl", skipped.Source.Path);
     }
 
     [Fact]

@@ -36,7 +36,7 @@ public sealed class CodexSamplesTests
         Assert.DoesNotContain(Results.Value, r => r.Diagnostics.Count > 0);
         Assert.Equal(10, Results.Value.Count(r => r.Record is not null));
         var g2 = Assert.Single(Results.Value, r => r.Record?.TraceId == "019aa34c-c6e2-7d2f-8b66-8cfc48e6059d");
-        Assert.Contains($"{Path.DirectorySeparatorChar}sessions{Path.DirectorySeparatorChar}", g2.Source.DisplayPath);
+        Assert.Contains($"{Path.DirectorySeparatorChar}sessions{Path.DirectorySeparatorChar}", g2.Source.Path);
     }
 
     [Fact]

@@ -44,7 +44,7 @@ public sealed class DamageFuzzTests : IDisposable
         foreach (var format in SampleFolder.Formats.Keys)
         {
             var root = SampleFolder.Root(format);
-            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => FormatRegistry.Default.All.Any(r => r.IsTraceFile(f)) && !FormatRegistry.Default.All.Any(r => r.IsCompanionFile(f))).Order(StringComparer.Ordinal))
+            foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories).Where(f => FormatRegistry.Default.All.Any(r => r.IsTraceFile(f)) && !FormatRegistry.Default.All.Any(r => r.IsSidecarFile(f))).Order(StringComparer.Ordinal))
             {
                 data.Add(Path.GetRelativePath(SampleFolder.Root(), file));
             }

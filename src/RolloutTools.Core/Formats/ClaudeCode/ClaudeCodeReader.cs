@@ -23,7 +23,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
 
-    public IReadOnlyList<string> CompanionPatterns { get; } = new[] { "*/subagents/*.jsonl" };
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { "*/subagents/*.jsonl" };
 
     public IReadOnlyList<string> DefaultLocations()
     {
@@ -35,10 +35,10 @@ public sealed class ClaudeCodeReader : IRolloutReader
     }
 
     public bool IsTraceFile(string path) =>
-        Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsCompanionFile(path);
+        Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsSidecarFile(path);
 
     /// <summary>The global prompt history, spilled tool output, and a subagent folder's journal.</summary>
-    public bool IsCompanionFile(string path)
+    public bool IsSidecarFile(string path)
     {
         var name = Path.GetFileName(path);
         var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty);
@@ -95,14 +95,14 @@ public sealed class ClaudeCodeReader : IRolloutReader
             {
                 if (peeks[i] is not { } peek) continue;
                 foreach (var (leaf, summary) in peek.Summaries) _summariesByLeaf.TryAdd(leaf, summary);
-                if (peek.SummaryOnly) _summaryOnly.Add(files[i].DisplayPath);
+                if (peek.SummaryOnly) _summaryOnly.Add(files[i].Path);
             }
         }
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
-            var diagnostics = new DiagnosticList(source.DisplayPath);
-            if (_summaryOnly.Contains(source.DisplayPath))
+            var diagnostics = new DiagnosticList(source.Path);
+            if (_summaryOnly.Contains(source.Path))
             {
                 return new ReadResult(source, null, "it holds only summary lines, which title other sessions", diagnostics.Items);
             }
@@ -144,12 +144,12 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
         private RolloutRecord BuildRecord(TraceSource source, ClaudeTranscript transcript, DiagnosticList diagnostics)
         {
-            var stem = Path.GetFileNameWithoutExtension(source.DisplayPath);
+            var stem = Path.GetFileNameWithoutExtension(source.Path);
             var isAgentFile = stem.StartsWith(AgentPrefix, StringComparison.Ordinal);
             var sessionId = SessionId(transcript, stem, isAgentFile);
             var agentId = transcript.AgentId ?? (isAgentFile ? stem[AgentPrefix.Length..] : null);
-            var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.DisplayPath, ".meta.json")).Use(diagnostics) : null;
-            var index = (source.IsFile ? Index(ProjectFolder(source.DisplayPath, isAgentFile)).Use(diagnostics) : null) ?? ClaudeSessionIndex.None;
+            var agent = source.IsFile && isAgentFile ? ClaudeAgentMeta.Load(Path.ChangeExtension(source.Path, ".meta.json")).Use(diagnostics) : null;
+            var index = (source.IsFile ? Index(ProjectFolder(source.Path, isAgentFile)).Use(diagnostics) : null) ?? ClaudeSessionIndex.None;
             var isSidechain = transcript.IsSidechain || isAgentFile;
 
             // The index describes sessions; a subagent shares its session's id but not its title.
@@ -205,7 +205,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 TraceId = agentId is null ? sessionId : $"{sessionId}:{agentId}",
                 Format = RolloutFormat.ClaudeCode,
                 SourceKind = _reader.SourceKind,
-                SourcePath = source.DisplayPath,
+                SourcePath = source.Path,
                 RootSessionId = sessionId,
                 AgentId = agentId,
                 IsSidechain = isSidechain,
@@ -271,7 +271,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 if (head.AsSpan(0, read).IndexOf("\"summary\""u8) < 0) return null;
                 stream.Position = 0;
 
-                var diagnostics = new DiagnosticList(source.DisplayPath);
+                var diagnostics = new DiagnosticList(source.Path);
                 var summaries = new Dictionary<string, string>(StringComparer.Ordinal);
                 foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
                 {

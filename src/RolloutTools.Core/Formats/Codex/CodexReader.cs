@@ -21,9 +21,9 @@ public sealed class CodexReader : IRolloutReader
 
     public IReadOnlyList<string> FilePatterns { get; } = new[] { "rollout-*.jsonl", "rollout-*.json" };
 
-    public IReadOnlyList<string> CompanionPatterns { get; } = Array.Empty<string>();
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
-    /// <summary>Active sessions first: when both folders hold the same relative path, the active copy wins.</summary>
+    /// <summary>Active and archived sessions; a rollout in both is read once (see <see cref="Scan"/>).</summary>
     public IReadOnlyList<string> DefaultLocations()
     {
         var home = CodexHome();
@@ -58,10 +58,10 @@ public sealed class CodexReader : IRolloutReader
     private static bool IsDocument(JsonHead head) => head.Type is null && head.Has("session");
 
     /// <summary>The prompt history and the thread-name index in CODEX_HOME.</summary>
-    public bool IsCompanionFile(string path) => Path.GetFileName(path) is var name
+    public bool IsSidecarFile(string path) => Path.GetFileName(path) is var name
         && (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase) || name.Equals("session_index.jsonl", StringComparison.OrdinalIgnoreCase));
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this);
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources);
 
     internal static string CodexHome()
     {
@@ -75,15 +75,34 @@ public sealed class CodexReader : IRolloutReader
     {
         private readonly CodexReader _reader;
         private readonly ConcurrentDictionary<string, Sidecar<CodexThreadNames>> _names = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, string> _copyOf = new(StringComparer.Ordinal);
 
-        public Scan(CodexReader reader)
+        /// <summary>
+        /// Codex archives a rollout by moving it to archived_sessions/ under the same name (with or without its
+        /// date folders), and a backup or a sync can leave both copies: one name is one rollout, read once, from
+        /// sessions/ when it is there.
+        /// </summary>
+        public Scan(CodexReader reader, IReadOnlyList<TraceSource> sources)
         {
             _reader = reader;
+            var copies = sources.Where(s => s.IsFile).GroupBy(s => Path.GetFileName(s.Path), StringComparer.Ordinal).Where(g => g.Count() > 1);
+            foreach (var copiesOfOne in copies)
+            {
+                var kept = copiesOfOne.OrderBy(s => IsArchived(s.Path)).First();
+                foreach (var copy in copiesOfOne.Where(s => s != kept)) _copyOf[copy.Path] = kept.Path;
+            }
         }
+
+        private static bool IsArchived(string path) =>
+            path.Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Contains("archived_sessions", StringComparer.Ordinal);
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
-            var diagnostics = new DiagnosticList(source.DisplayPath);
+            var diagnostics = new DiagnosticList(source.Path);
+            if (_copyOf.TryGetValue(source.Path, out var kept))
+            {
+                return new ReadResult(source, null, $"it is a copy of '{kept}', which is read instead", diagnostics.Items);
+            }
             CodexTranscript? transcript;
             using (var stream = source.Open())
             {
@@ -109,8 +128,8 @@ public sealed class CodexReader : IRolloutReader
         private RolloutRecord BuildRecord(TraceSource source, CodexTranscript transcript, IReadOnlyList<RolloutMessage> messages, DiagnosticList diagnostics)
         {
             var meta = transcript.Meta ?? new CodexSessionMeta();
-            var id = meta.Id ?? ThreadIdFromName(source.DisplayPath);
-            var threadName = source.IsFile ? Names(source.DisplayPath)?.Use(diagnostics)?.Find(id) : null;
+            var id = meta.Id ?? ThreadIdFromName(source.Path);
+            var threadName = source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null;
             var sourceMeta = new SourceMeta.Builder()
                 .Add("session_id", id)
                 .Add("generation", transcript.Generation)
@@ -151,7 +170,7 @@ public sealed class CodexReader : IRolloutReader
                 TraceId = id,
                 Format = RolloutFormat.Codex,
                 SourceKind = _reader.SourceKind,
-                SourcePath = source.DisplayPath,
+                SourcePath = source.Path,
                 RootSessionId = meta.RootId ?? meta.ParentThreadId ?? id,
                 AgentId = meta.IsSubagent ? id : null,
                 IsSidechain = meta.IsSubagent,

@@ -19,14 +19,14 @@ public sealed class NormalizedReader : IRolloutReader
 
     public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
 
-    public IReadOnlyList<string> CompanionPatterns { get; } = Array.Empty<string>();
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
     /// <summary>Datasets live wherever their owner put them; there is no default location.</summary>
     public IReadOnlyList<string> DefaultLocations() => Array.Empty<string>();
 
     public bool IsTraceFile(string path) => Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
 
-    public bool IsCompanionFile(string path) => false;
+    public bool IsSidecarFile(string path) => false;
 
     public int Score(JsonHead head) => head.Has("trace_id") && head.Has("source_kind") ? DetectionScore.Certain : DetectionScore.None;
 
@@ -39,7 +39,7 @@ public sealed class NormalizedReader : IRolloutReader
 
         public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation)
         {
-            var diagnostics = new DiagnosticList(source.DisplayPath);
+            var diagnostics = new DiagnosticList(source.Path);
             var reported = 0;
             var records = 0;
             using var stream = source.Open();
