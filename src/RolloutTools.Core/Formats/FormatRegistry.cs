@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -12,6 +13,7 @@ public static class FormatRegistry
     {
         new ClaudeCodeReader(),
         new CodexReader(),
+        new PiCodingAgentReader(),
         new NormalizedReader(),
     };
 
