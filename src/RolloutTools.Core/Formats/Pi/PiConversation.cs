@@ -70,6 +70,7 @@ internal sealed class PiConversation
                 {
                     IsError = message.IsError,
                     StructuredResult = message.Details,
+                    ExitCode = message.ToolName == "bash" ? BashToolExitCode(message) : null,
                     Timestamp = time,
                 });
                 break;
@@ -153,6 +154,21 @@ internal sealed class PiConversation
             StructuredResult = details,
             Timestamp = time,
         });
+    }
+
+    /// <summary>
+    /// Pi's bash tool (core/tools/bash.ts) succeeds only on exit code 0 and otherwise fails with the output
+    /// followed by "Command exited with code N", or "Command timed out after N seconds" (124, as a shell's
+    /// timeout reports it); an aborted command has no code.
+    /// </summary>
+    private static int? BashToolExitCode(PiMessage message)
+    {
+        if (!message.IsError) return 0;
+        var text = RolloutMessage.JoinText(message.Content).TrimEnd();
+        var line = text[(text.LastIndexOf('\n') + 1)..];
+        const string exited = "Command exited with code ";
+        if (line.StartsWith(exited, StringComparison.Ordinal) && int.TryParse(line.AsSpan(exited.Length), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code)) return code;
+        return line.StartsWith("Command timed out after ", StringComparison.Ordinal) ? 124 : null;
     }
 
     private static ContentBlock[] Text(string text) => new[] { ContentBlock.FromText(text) };
