@@ -30,6 +30,10 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    /// <summary>A session kept as a tree (Pi) gives one record per branch, each with TraceId "session:leaf", instead of its active path only.</summary>
+    [Parameter]
+    public SwitchParameter AllBranches { get; set; }
+
     protected override void ProcessRecord()
     {
         var named = Named(Format is { } format ? new[] { format } : null);
@@ -62,7 +66,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             var source = TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray());
             AddRequest(new TraceRequest(source, Format is { } format ? FormatRegistry.Get(format) : null));
         }
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches });
     }
 
     /// <summary>
