@@ -19,13 +19,19 @@ public sealed class PiCodingAgentReader : IRolloutReader
 
     public string SourceKind => PiRecords.SourceKind;
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
+    /// <summary>
+    /// Pi names every session file &lt;time&gt;_&lt;session id&gt;.jsonl (SessionManager.newSession); no other format's
+    /// traces have an underscore, so a damaged file is claimed by the right format. A file named otherwise
+    /// (pi --session other.jsonl) is still found by a search of every format and recognised by its content.
+    /// </summary>
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*_*.jsonl" };
 
     public IReadOnlyList<string> CompanionPatterns { get; } = Array.Empty<string>();
 
     public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(AgentDir(), "sessions") };
 
-    public bool IsTraceFile(string path) => Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+    public bool IsTraceFile(string path) => Path.GetFileName(path) is var name
+        && name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && name.IndexOf('_') > 0;
 
     /// <summary>The sessions folder holds nothing but sessions.</summary>
     public bool IsCompanionFile(string path) => false;
