@@ -196,6 +196,7 @@ public sealed class Redactor
             {
                 case string s: builder.Add(key, Redact(s, counts)); break;
                 case long n: builder.Add(key, n); break;
+                case double d: builder.Add(key, d); break;
                 case bool b: builder.Add(key, b); break;
                 case IReadOnlyList<string> list: builder.Add(key, list.Select(item => Redact(item, counts)).ToArray()); break;
                 case IReadOnlyDictionary<string, long> table: builder.Add(key, table); break;

@@ -56,7 +56,7 @@ internal static class TranscriptText
 
     /// <summary>The format-specific facts, keys and values both as the trace gave them.</summary>
     public static IReadOnlyList<TranscriptFact> SourceFacts(SourceMeta meta) =>
-        meta.Select(e => new TranscriptFact(e.Key, OneLine(e.Value.ToString() ?? string.Empty), true)).ToArray();
+        meta.Select(e => new TranscriptFact(e.Key, OneLine((e.Value is double d ? d.ToString(Invariant) : e.Value.ToString()) ?? string.Empty), true)).ToArray();
 
     private static void AddTrace(List<TranscriptFact> facts, string label, string? value)
     {

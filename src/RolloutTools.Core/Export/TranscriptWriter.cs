@@ -25,6 +25,7 @@ internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed
         MessageKind.Command => new("context", "Command", true, IsContext: true),
         MessageKind.AgentMessage => new("context", "Agent message", true),
         MessageKind.CompactionSummary => new("context", "Compaction summary", true),
+        MessageKind.BranchSummary => new("context", "Branch summary", true),
         MessageKind.Interruption => new("context", "Interruption", true),
         MessageKind.Synthetic => new("synthetic", "Synthetic notice", false),
         _ => message.Role switch

@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -16,6 +17,7 @@ public sealed class FormatRegistry
     {
         new ClaudeCodeReader(),
         new CodexReader(),
+        new PiCodingAgentReader(),
         new NormalizedReader(),
     });
 

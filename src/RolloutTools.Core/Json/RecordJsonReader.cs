@@ -39,6 +39,7 @@ public static class RecordJsonReader
     {
         "codex" => RolloutFormat.Codex,
         "claude_code" => RolloutFormat.ClaudeCode,
+        "pi_coding_agent" => RolloutFormat.PiCodingAgent,
         _ => RolloutFormat.Normalized,
     };
 
@@ -99,7 +100,8 @@ public static class RecordJsonReader
             switch (value.ValueKind)
             {
                 case JsonValueKind.String: builder.Add(entry.Name, value.GetString()); break;
-                case JsonValueKind.Number: builder.Add(entry.Name, value.TryGetInt64(out var n) ? n : (long)value.GetDouble()); break;
+                case JsonValueKind.Number when value.TryGetInt64(out var n): builder.Add(entry.Name, n); break;
+                case JsonValueKind.Number: builder.Add(entry.Name, value.GetDouble()); break;
                 case JsonValueKind.True: builder.Add(entry.Name, true); break;
                 case JsonValueKind.Array: builder.Add(entry.Name, Strings(value)); break;
                 case JsonValueKind.Object:

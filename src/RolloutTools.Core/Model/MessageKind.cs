@@ -18,6 +18,8 @@ public enum MessageKind
     AgentMessage,
     /// <summary>The summary that replaces earlier history after a compaction.</summary>
     CompactionSummary,
+    /// <summary>A summary of a branch the person left (Pi's /tree), brought into the branch they went on with.</summary>
+    BranchSummary,
     /// <summary>The marker the agent writes when the person interrupts a turn.</summary>
     Interruption,
     /// <summary>Text the agent made up locally, such as API error notices; not model output.</summary>

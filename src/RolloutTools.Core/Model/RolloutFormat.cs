@@ -6,6 +6,9 @@ public enum RolloutFormat
     ClaudeCode,
     Codex,
 
+    /// <summary>Pi Coding Agent (badlogic/pi-mono); named as its source kind, pi_coding_agent, since "Pi" alone names many things.</summary>
+    PiCodingAgent,
+
     /// <summary>RolloutTools' own records as JSON lines (Export-AgentRollout -As Normalized), and DataDesigner's rows.</summary>
     Normalized,
 }

@@ -17,8 +17,8 @@ public sealed class CountTable : System.Collections.ObjectModel.ReadOnlyDictiona
 
 /// <summary>
 /// Format-specific facts that have no column of their own (record types seen, versions, skipped lines, ...).
-/// Keys are snake_case, in the order the reader set them. Values are strings, whole numbers, booleans,
-/// string lists or count tables, so the JSON form and PowerShell's dictionary access both stay simple.
+/// Keys are snake_case, in the order the reader set them. Values are strings, whole numbers, decimal numbers
+/// (amounts such as a cost in dollars), booleans, string lists or count tables, so the JSON form and PowerShell's dictionary access both stay simple.
 /// </summary>
 public sealed class SourceMeta : IReadOnlyDictionary<string, object>
 {
@@ -72,6 +72,7 @@ public sealed class SourceMeta : IReadOnlyDictionary<string, object>
             {
                 case string s: writer.WriteStringValue(s); break;
                 case long n: writer.WriteNumberValue(n); break;
+                case double d: writer.WriteNumberValue(d); break;
                 case bool b: writer.WriteBooleanValue(b); break;
                 case IReadOnlyList<string> list:
                     writer.WriteStartArray();
@@ -103,6 +104,13 @@ public sealed class SourceMeta : IReadOnlyDictionary<string, object>
         public Builder Add(string key, long value)
         {
             if (value != 0) Set(key, value);
+            return this;
+        }
+
+        /// <summary>A decimal amount; zero and values that are not finite are left out.</summary>
+        public Builder Add(string key, double value)
+        {
+            if (value != 0 && double.IsFinite(value)) Set(key, value);
             return this;
         }
 

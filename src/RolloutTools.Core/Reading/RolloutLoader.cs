@@ -32,6 +32,9 @@ public sealed record ReadOptions
 
     /// <summary>Keep the branches a person left by rewinding or editing a prompt, marked IsAbandoned, in file order.</summary>
     public bool IncludeAbandoned { get; init; }
+
+    /// <summary>For formats that keep a session as a tree (Pi): one record per branch, each leaf's path, instead of the active path only.</summary>
+    public bool AllBranches { get; init; }
 }
 
 /// <summary>

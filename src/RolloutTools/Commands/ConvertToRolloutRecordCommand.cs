@@ -30,6 +30,10 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    /// <summary>A session kept as a tree (Pi) gives one record per branch, each with TraceId "session:leaf", instead of its active path only.</summary>
+    [Parameter]
+    public SwitchParameter AllBranches { get; set; }
+
     protected override ReadPlan CreatePlan() => new() { Force = true };
 
     protected override void ProcessRecord()
@@ -63,7 +67,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
         {
             Plan.AddText(_linesSource ?? "<pipeline>", _lines.ToArray(), Format);
         }
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches });
     }
 
     /// <summary>

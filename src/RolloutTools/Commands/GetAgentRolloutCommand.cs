@@ -55,6 +55,10 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    /// <summary>A session kept as a tree (Pi) gives one record per branch, each with TraceId "session:leaf", instead of its active path only.</summary>
+    [Parameter]
+    public SwitchParameter AllBranches { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -82,6 +86,6 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches });
     }
 }

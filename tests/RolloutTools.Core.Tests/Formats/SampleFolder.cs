@@ -13,6 +13,7 @@ internal static class SampleFolder
     {
         ["claude-code"] = RolloutFormat.ClaudeCode,
         ["codex"] = RolloutFormat.Codex,
+        ["pi"] = RolloutFormat.PiCodingAgent,
     };
 
     public static string Root(params string[] parts)

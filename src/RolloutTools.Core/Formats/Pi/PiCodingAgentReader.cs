@@ -1,0 +1,137 @@
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Pi;
+
+/// <summary>
+/// Pi Coding Agent (badlogic/pi-mono): one JSONL file per session,
+/// &lt;agent dir&gt;/sessions/--&lt;cwd, '/' as '-'&gt;--/&lt;ISO time, ':' and '.' as '-'&gt;_&lt;uuid&gt;.jsonl, where the agent dir
+/// is ~/.pi/agent or $PI_CODING_AGENT_DIR (pi-mono packages/coding-agent/src/config.ts getAgentDir, getSessionsDir).
+/// The adapter to the reader contract; the format's logic is in PiSession, PiConversation and PiRecords.
+/// </summary>
+public sealed class PiCodingAgentReader : IRolloutReader
+{
+    /// <summary>Pi names it after the app: PI_CODING_AGENT_DIR (config.ts ENV_AGENT_DIR); it names the agent dir, with sessions/ below.</summary>
+    public const string AgentDirVariable = "PI_CODING_AGENT_DIR";
+
+    public RolloutFormat Format => RolloutFormat.PiCodingAgent;
+
+    public string SourceKind => PiRecords.SourceKind;
+
+    /// <summary>
+    /// Pi names every session file &lt;time&gt;_&lt;session id&gt;.jsonl (SessionManager.newSession); no other format's
+    /// traces have an underscore, so a damaged file is claimed by the right format. A file named otherwise
+    /// (pi --session other.jsonl) is still found by a search of every format and recognised by its content.
+    /// </summary>
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*_*.jsonl" };
+
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+
+    public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(AgentDir(), "sessions") };
+
+    public bool IsTraceFile(string path) => Path.GetFileName(path) is var name
+        && name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && name.IndexOf('_') > 0;
+
+    /// <summary>The sessions folder holds nothing but sessions.</summary>
+    public bool IsSidecarFile(string path) => false;
+
+    /// <summary>
+    /// Certain of the header ({"type":"session","id",…}, never Claude Code's sessionId); when the head is
+    /// damaged, likely for an entry line: a tree entry ({type, id, parentId, timestamp}) or a v1 message
+    /// ({type:"message", timestamp, message:{role}}) without Claude Code's envelope fields.
+    /// </summary>
+    public int Score(JsonHead head)
+    {
+        if (head.Has("sessionId") || head.Has("uuid") || head.Has("payload")) return DetectionScore.None;
+        return head.Type switch
+        {
+            "session" when head.Has("id") && (head.Has("cwd") || head.Has("timestamp") || head.Has("version")) => DetectionScore.Certain,
+            "message" when head.Has("timestamp") && head.MessageProperties.Contains("role") => DetectionScore.Likely,
+            { } type when PiSession.EntryTypes.Contains(type) && head.Has("id") && head.Has("parentId") && head.Has("timestamp") => DetectionScore.Likely,
+            _ => DetectionScore.None,
+        };
+    }
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null)
+    {
+        var wanted = new PiRecordOptions(options?.AllBranches ?? false, options?.IncludeAbandoned ?? false);
+        return wanted.AllBranches ? new BranchScan(wanted) : new Scan(wanted);
+    }
+
+    /// <summary>~/.pi/agent, or the variable's folder with a leading ~ expanded as Pi expands it.</summary>
+    internal static string AgentDir()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var configured = Environment.GetEnvironmentVariable(AgentDirVariable);
+        if (string.IsNullOrWhiteSpace(configured)) return Path.Combine(home, ".pi", "agent");
+        if (configured == "~") return home;
+        return configured.StartsWith("~/", StringComparison.Ordinal) ? home + configured[1..] : configured;
+    }
+
+    private static IReadOnlyList<ReadResult> ReadAll(TraceSource source, PiRecordOptions options, CancellationToken cancellation)
+    {
+        var diagnostics = new DiagnosticList(source.Path);
+        PiSession session;
+        using (var stream = source.Open())
+        {
+            session = PiSession.Parse(stream, diagnostics, cancellation);
+        }
+        if (session.Values == 0)
+        {
+            diagnostics.NothingRead();
+            return new[] { new ReadResult(source, null, null, diagnostics.Items) };
+        }
+        if (session.Entries.Count == 0)
+        {
+            // Pi writes a file only once a response arrives, so a header alone is not a session.
+            diagnostics.NoRecord(session.Header is null
+                ? "no line is a Pi session entry; no record."
+                : "the file holds the session header and no entry; no record.");
+            return new[] { new ReadResult(source, null, null, diagnostics.Items) };
+        }
+        var records = PiRecords.Build(session, source.Path, options, diagnostics);
+        return records.Select((record, i) => new ReadResult(source, record, null, i == 0 ? diagnostics.Items : Array.Empty<RolloutDiagnostic>())).ToArray();
+    }
+
+    /// <summary>One record per file: the active path.</summary>
+    private sealed class Scan : IRolloutScan
+    {
+        private readonly PiRecordOptions _options;
+
+        public Scan(PiRecordOptions options)
+        {
+            _options = options;
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadAll(source, _options, cancellation)[0];
+    }
+
+    /// <summary>One record per leaf; the file is parsed once, on the worker that opens it.</summary>
+    private sealed class BranchScan : IMultiRecordScan
+    {
+        private readonly PiRecordOptions _options;
+
+        public BranchScan(PiRecordOptions options)
+        {
+            _options = options;
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadAll(source, _options, cancellation)[0];
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation)
+        {
+            try
+            {
+                return ReadAll(source, _options, cancellation);
+            }
+            catch (Exception e) when (e is System.Text.Json.JsonException || JsonLineReader.IsUnreadableValue(e))
+            {
+                var diagnostics = new DiagnosticList(source.Path);
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"cannot read: {e.Message}");
+                return new[] { new ReadResult(source, null, null, diagnostics.Items) };
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Pi;
+
+/// <summary>
+/// Maps the entries of a path, in order, to chat-completions messages, as Pi's buildSessionContext and
+/// convertToLlm put them before the model (pi-mono packages/coding-agent/src/core/session-manager.ts,
+/// messages.ts), with one difference: history a compaction replaced is kept, and the summary is shown where
+/// the compaction happened, as the Claude Code and Codex readers keep compacted history.
+/// </summary>
+internal sealed class PiConversation
+{
+    private readonly ConversationBuilder _builder = new();
+
+    public int Errors { get; private set; }
+    public int Aborted { get; private set; }
+    public int BashExecutions { get; private set; }
+    public int BashExcluded { get; private set; }
+    public int CustomMessages { get; private set; }
+    public Counter UnknownRoles { get; } = new();
+    public int OrphanToolResults => _builder.OrphanToolResults;
+    public int UnansweredToolCalls => _builder.UnansweredToolCalls;
+
+    public IReadOnlyList<RolloutMessage> Build() => _builder.Build();
+
+    /// <summary>When the entry was written; the message's own time when the line lacks one.</summary>
+    public static DateTimeOffset? TimeOf(PiEntry entry) => entry.Timestamp ?? entry.Message?.Timestamp;
+
+    public void Add(PiEntry entry, bool abandoned)
+    {
+        _builder.MarkAbandoned = abandoned;
+        var time = TimeOf(entry);
+        switch (entry.Type)
+        {
+            case "message" when entry.Message is { } message:
+                AddMessage(entry, message, time);
+                break;
+            case "custom_message":
+                // An extension's message in the model's context (display only decides whether the TUI shows it).
+                CustomMessages++;
+                if (entry.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, entry.Content, time);
+                break;
+            case "compaction" when !string.IsNullOrEmpty(entry.Summary):
+                _builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, Text(entry.Summary), time);
+                break;
+            case "branch_summary" when !string.IsNullOrEmpty(entry.Summary):
+                _builder.AddMessage(MessageRole.User, MessageKind.BranchSummary, Text(entry.Summary), time);
+                break;
+            default:
+                // model_change, thinking_level_change, label, session_info, custom (extension state, never in
+                // context): facts of the record, not messages.
+                break;
+        }
+    }
+
+    private void AddMessage(PiEntry entry, PiMessage message, DateTimeOffset? time)
+    {
+        switch (message.Role)
+        {
+            case "user":
+                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Prompt, message.Content, time);
+                break;
+            case "assistant":
+                AddResponse(message, time);
+                break;
+            case "toolResult":
+                _builder.AddToolResult(new ToolResult(message.ToolCallId ?? string.Empty, message.Content)
+                {
+                    IsError = message.IsError,
+                    StructuredResult = message.Details,
+                    ExitCode = message.ToolName == "bash" ? BashToolExitCode(message) : null,
+                    Timestamp = time,
+                });
+                break;
+            case "bashExecution":
+                AddBash(entry, message, time);
+                break;
+            case "custom" or "hookMessage":
+                // hookMessage is v2's name for custom (migrateV2ToV3).
+                CustomMessages++;
+                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, message.Content, time);
+                break;
+            case "compactionSummary" when !string.IsNullOrEmpty(message.Summary):
+                _builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, Text(message.Summary), time);
+                break;
+            case "branchSummary" when !string.IsNullOrEmpty(message.Summary):
+                _builder.AddMessage(MessageRole.User, MessageKind.BranchSummary, Text(message.Summary), time);
+                break;
+            case var other:
+                // A role this reader does not know: its words are kept as context, never dropped unseen.
+                UnknownRoles.Add(other.Length == 0 ? "(none)" : other);
+                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, message.Content, time);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// One response: text, thinking as reasoning, tool calls. A response that ended in an error or was aborted
+    /// keeps what it streamed, and the error is a Synthetic notice after it; an abort an Interruption.
+    /// </summary>
+    private void AddResponse(PiMessage message, DateTimeOffset? time)
+    {
+        var turn = _builder.StartAssistant(time, message.Model);
+        turn.AddContent(message.Content);
+        foreach (var reasoning in message.Reasoning) turn.AddReasoning(reasoning);
+        foreach (var call in message.ToolCalls) turn.AddToolCall(call);
+        if (message.Usage is { } usage) turn.SetUsage(usage);
+        switch (message.StopReason)
+        {
+            case "error":
+                Errors++;
+                _builder.StartAssistant(time, null, MessageKind.Synthetic).AddContent(Text(message.ErrorMessage is { Length: > 0 } error ? error : "The request failed."));
+                break;
+            case "aborted":
+                Aborted++;
+                _builder.AddMessage(MessageRole.User, MessageKind.Interruption, Text(message.ErrorMessage is { Length: > 0 } reason ? reason : "Request aborted."), time);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A command the person ran with ! (or !!, kept out of the model's context): a bash call and its result,
+    /// in a Command message since the person, not the model, made the call.
+    /// </summary>
+    private void AddBash(PiEntry entry, PiMessage message, DateTimeOffset? time)
+    {
+        BashExecutions++;
+        if (message.ExcludeFromContext) BashExcluded++;
+        var id = $"bash-{entry.Id}";
+        var arguments = JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            w.WriteString("command", message.Command);
+            w.WriteEndObject();
+        });
+        _builder.StartAssistant(time, null, MessageKind.Command).AddToolCall(new ToolCall(id, "bash", arguments));
+        var details = JsonText.Write(w =>
+        {
+            w.WriteStartObject();
+            if (message.ExitCode is { } code) w.WriteNumber("exitCode", code);
+            else w.WriteNull("exitCode");
+            w.WriteBoolean("cancelled", message.Cancelled);
+            w.WriteBoolean("truncated", message.Truncated);
+            if (message.FullOutputPath is not null) w.WriteString("fullOutputPath", message.FullOutputPath);
+            if (message.ExcludeFromContext) w.WriteBoolean("excludeFromContext", true);
+            w.WriteEndObject();
+        });
+        _builder.AddToolResult(new ToolResult(id, string.IsNullOrEmpty(message.Output) ? Array.Empty<ContentBlock>() : Text(message.Output))
+        {
+            IsError = message.Cancelled || message.ExitCode is not (null or 0),
+            ExitCode = message.ExitCode,
+            StructuredResult = details,
+            Timestamp = time,
+        });
+    }
+
+    /// <summary>
+    /// Pi's bash tool (core/tools/bash.ts) succeeds only on exit code 0 and otherwise fails with the output
+    /// followed by "Command exited with code N", or "Command timed out after N seconds" (124, as a shell's
+    /// timeout reports it); an aborted command has no code.
+    /// </summary>
+    private static int? BashToolExitCode(PiMessage message)
+    {
+        if (!message.IsError) return 0;
+        var text = RolloutMessage.JoinText(message.Content).TrimEnd();
+        var line = text[(text.LastIndexOf('\n') + 1)..];
+        const string exited = "Command exited with code ";
+        if (line.StartsWith(exited, StringComparison.Ordinal) && int.TryParse(line.AsSpan(exited.Length), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var code)) return code;
+        return line.StartsWith("Command timed out after ", StringComparison.Ordinal) ? 124 : null;
+    }
+
+    private static ContentBlock[] Text(string text) => new[] { ContentBlock.FromText(text) };
+}

@@ -1,0 +1,286 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats.Pi;
+
+/// <summary>
+/// One line of a Pi session file after the header, read into what the reader keeps: its place in the tree
+/// (id, parentId), its time and the fields of its type. JSON lines are only valid while the reader is on
+/// them, and the active path is known only once the file is read, so every entry is copied out at once.
+/// </summary>
+internal sealed class PiEntry
+{
+    public required string Type { get; init; }
+
+    /// <summary>The 8-hex-digit id (v2 on); a v1 entry gets one when the file is migrated.</summary>
+    public string Id { get; set; } = string.Empty;
+
+    /// <summary>Null for a root; in v1 files set by migration to the entry before.</summary>
+    public string? ParentId { get; set; }
+
+    /// <summary>Whether the line named its id itself (v2 and v3 files).</summary>
+    public bool HasOwnId { get; init; }
+
+    public required int Line { get; init; }
+
+    public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>For "message" entries: the AgentMessage it holds.</summary>
+    public PiMessage? Message { get; init; }
+
+    /// <summary>compaction and branch_summary: the summary text.</summary>
+    public string? Summary { get; init; }
+
+    /// <summary>compaction (v2 on): the first entry the summary does not replace.</summary>
+    public string? FirstKeptEntryId { get; set; }
+
+    /// <summary>compaction in v1 files: an index into the file's entries, the header being 0.</summary>
+    public int? FirstKeptEntryIndex { get; init; }
+
+    public long TokensBefore { get; init; }
+
+    /// <summary>compaction and branch_summary made by an extension rather than by Pi.</summary>
+    public bool FromHook { get; init; }
+
+    /// <summary>branch_summary: the entry the person left ("root" when they went back before the first entry).</summary>
+    public string? FromId { get; init; }
+
+    public string? Provider { get; init; }
+
+    public string? ModelId { get; init; }
+
+    public string? ThinkingLevel { get; init; }
+
+    /// <summary>custom and custom_message: the extension that wrote it.</summary>
+    public string? CustomType { get; init; }
+
+    /// <summary>custom_message: what it puts into the model's context.</summary>
+    public IReadOnlyList<ContentBlock> Content { get; init; } = Array.Empty<ContentBlock>();
+
+    public bool Display { get; init; }
+
+    /// <summary>label: the entry labelled, and the label (null clears it).</summary>
+    public string? TargetId { get; init; }
+
+    public string? Label { get; init; }
+
+    /// <summary>session_info: the name the person gave the session.</summary>
+    public string? Name { get; init; }
+
+    public static PiEntry Read(JsonElement root, string type, int line, PiBlockCounts blocks) => new()
+    {
+        Type = type,
+        Id = root.GetIdOrNull("id") ?? string.Empty,
+        HasOwnId = root.GetIdOrNull("id") is { Length: > 0 },
+        ParentId = root.GetIdOrNull("parentId"),
+        Line = line,
+        Timestamp = root.GetTimestamp("timestamp"),
+        Message = type == "message" && root.GetPropertyOrDefault("message") is { ValueKind: JsonValueKind.Object } message
+            ? PiMessage.Read(message, blocks)
+            : null,
+        Summary = type is "compaction" or "branch_summary" ? root.GetTextOrEmpty("summary") : null,
+        FirstKeptEntryId = root.GetIdOrNull("firstKeptEntryId"),
+        FirstKeptEntryIndex = root.GetInt32OrNull("firstKeptEntryIndex"),
+        TokensBefore = root.GetInt64OrZero("tokensBefore"),
+        FromHook = root.GetBool("fromHook"),
+        FromId = root.GetIdOrNull("fromId"),
+        Provider = root.GetStringOrNull("provider"),
+        ModelId = root.GetStringOrNull("modelId"),
+        ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
+        CustomType = root.GetStringOrNull("customType"),
+        Content = type == "custom_message" ? PiMessage.ReadContent(root.GetPropertyOrDefault("content"), null, blocks) : Array.Empty<ContentBlock>(),
+        Display = root.GetBool("display"),
+        TargetId = root.GetIdOrNull("targetId"),
+        Label = type == "label" ? root.GetStringOrNull("label") : null,
+        Name = type == "session_info" ? root.GetTextOrEmpty("name") : null,
+    };
+}
+
+/// <summary>Block types met that have no place in the record (counted in SourceMeta).</summary>
+internal sealed class PiBlockCounts
+{
+    public Reading.Counter Unknown { get; } = new();
+
+    /// <summary>Thinking a safety filter redacted: only an opaque signature is left.</summary>
+    public int RedactedThinking { get; set; }
+}
+
+/// <summary>
+/// The AgentMessage of a "message" entry: user, assistant and toolResult (pi-ai's LLM messages), and the
+/// coding agent's own bashExecution, custom (hookMessage before v3), branchSummary and compactionSummary.
+/// </summary>
+internal sealed class PiMessage
+{
+    public required string Role { get; init; }
+
+    public IReadOnlyList<ContentBlock> Content { get; init; } = Array.Empty<ContentBlock>();
+
+    public IReadOnlyList<string> Reasoning { get; init; } = Array.Empty<string>();
+
+    public IReadOnlyList<ToolCall> ToolCalls { get; init; } = Array.Empty<ToolCall>();
+
+    /// <summary>The message's own time (Unix milliseconds in the file).</summary>
+    public DateTimeOffset? Timestamp { get; init; }
+
+    public string? Model { get; init; }
+
+    public string? Provider { get; init; }
+
+    public string? StopReason { get; init; }
+
+    public string? ErrorMessage { get; init; }
+
+    /// <summary>Pi's input excludes cache reads and writes (since 2025-12 for OpenAI too), as TokenUsage does.</summary>
+    public TokenUsage? Usage { get; init; }
+
+    /// <summary>usage.cost.total, in dollars, as Pi priced the response.</summary>
+    public double Cost { get; init; }
+
+    public string? ToolCallId { get; init; }
+
+    public string? ToolName { get; init; }
+
+    public bool IsError { get; init; }
+
+    /// <summary>toolResult details, and custom details: raw JSON.</summary>
+    public string? Details { get; init; }
+
+    public string? Command { get; init; }
+
+    public string? Output { get; init; }
+
+    public int? ExitCode { get; init; }
+
+    public bool Cancelled { get; init; }
+
+    public bool Truncated { get; init; }
+
+    public string? FullOutputPath { get; init; }
+
+    public bool ExcludeFromContext { get; init; }
+
+    public string? CustomType { get; init; }
+
+    public string? Summary { get; init; }
+
+    public static PiMessage Read(JsonElement message, PiBlockCounts blocks)
+    {
+        var role = message.GetStringOrNull("role") ?? string.Empty;
+        var reasoning = new List<string>();
+        var calls = new List<ToolCall>();
+        var content = ReadContent(message.GetPropertyOrDefault("content"), role == "assistant" ? (reasoning, calls) : null, blocks);
+        var usage = message.GetPropertyOrDefault("usage");
+        var details = message.GetPropertyOrDefault("details");
+        return new PiMessage
+        {
+            Role = role,
+            Content = content,
+            Reasoning = reasoning,
+            ToolCalls = calls,
+            Timestamp = Milliseconds(message.GetPropertyOrDefault("timestamp")),
+            Model = message.GetStringOrNull("model"),
+            Provider = message.GetStringOrNull("provider"),
+            StopReason = message.GetStringOrNull("stopReason"),
+            ErrorMessage = message.GetStringOrNull("errorMessage"),
+            Usage = usage.ValueKind == JsonValueKind.Object
+                ? new TokenUsage(usage.GetInt64OrZero("input"), usage.GetInt64OrZero("output"), usage.GetInt64OrZero("cacheRead"), usage.GetInt64OrZero("cacheWrite"))
+                : null,
+            Cost = usage.GetPropertyOrDefault("cost") is { ValueKind: JsonValueKind.Object } cost
+                && cost.GetPropertyOrDefault("total") is { ValueKind: JsonValueKind.Number } total && total.TryGetDouble(out var dollars) && double.IsFinite(dollars)
+                ? dollars
+                : 0,
+            ToolCallId = message.GetIdOrNull("toolCallId"),
+            ToolName = message.GetStringOrNull("toolName"),
+            IsError = message.GetBool("isError"),
+            Details = details.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? details.GetRawText() : null,
+            Command = role == "bashExecution" ? message.GetTextOrEmpty("command") : null,
+            Output = role == "bashExecution" ? message.GetTextOrEmpty("output") : null,
+            ExitCode = message.GetInt32OrNull("exitCode"),
+            Cancelled = message.GetBool("cancelled"),
+            Truncated = message.GetBool("truncated"),
+            FullOutputPath = message.GetStringOrNull("fullOutputPath"),
+            ExcludeFromContext = message.GetBool("excludeFromContext"),
+            CustomType = message.GetStringOrNull("customType"),
+            Summary = role is "branchSummary" or "compactionSummary" ? message.GetTextOrEmpty("summary") : null,
+        };
+    }
+
+    /// <summary>
+    /// Content as a string or a list of blocks: text and image for every role; on an assistant message also
+    /// thinking (to <paramref name="assistant"/>'s reasoning) and toolCall. Text of the wrong type throws, so the
+    /// line is reported rather than a person's words lost.
+    /// </summary>
+    public static IReadOnlyList<ContentBlock> ReadContent(JsonElement content, (List<string> Reasoning, List<ToolCall> Calls)? assistant, PiBlockCounts blocks)
+    {
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.String:
+                return content.GetString() is { Length: > 0 } text ? new[] { ContentBlock.FromText(text) } : Array.Empty<ContentBlock>();
+            case JsonValueKind.Array:
+                break;
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return Array.Empty<ContentBlock>();
+            default:
+                throw new FormatException($"\"content\" is {content.ValueKind}, neither text nor a list of blocks.");
+        }
+        var result = new List<ContentBlock>();
+        foreach (var block in content.EnumerateArray())
+        {
+            switch (block.GetStringOrNull("type"))
+            {
+                case "text":
+                    if (block.GetTextOrEmpty("text") is { Length: > 0 } text) result.Add(ContentBlock.FromText(text));
+                    break;
+                case "image" when block.GetStringOrNull("data") is { Length: > 0 } data:
+                    result.Add(ContentBlock.FromImageData(block.GetStringOrNull("mimeType"), data));
+                    break;
+                case "thinking" when assistant is { } a:
+                    if (block.GetBool("redacted")) blocks.RedactedThinking++;
+                    else if (block.GetTextOrEmpty("thinking") is { Length: > 0 } thinking) a.Reasoning.Add(thinking);
+                    break;
+                case "toolCall" when assistant is { } a:
+                    a.Calls.Add(new ToolCall(block.GetIdOrNull("id") ?? string.Empty, block.GetStringOrNull("name") ?? string.Empty, Arguments(block.GetPropertyOrDefault("arguments"))));
+                    break;
+                case var other:
+                    blocks.Unknown.Add(other ?? block.ValueKind.ToString().ToLowerInvariant());
+                    break;
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Arguments are an object. A string (a provider's unparsed JSON) is that JSON when it is an object, else
+    /// kept whole as {"input": …}, as the other readers keep free-form input.
+    /// </summary>
+    private static string Arguments(JsonElement arguments)
+    {
+        switch (arguments.ValueKind)
+        {
+            case JsonValueKind.Object:
+                return arguments.GetRawText();
+            case JsonValueKind.String:
+                var text = arguments.GetString()!;
+                try
+                {
+                    using var parsed = JsonDocument.Parse(text);
+                    if (parsed.RootElement.ValueKind == JsonValueKind.Object) return text;
+                }
+                catch (JsonException)
+                {
+                    // Not JSON: kept as input text below.
+                }
+                return JsonText.Write(w => { w.WriteStartObject(); w.WriteString("input", text); w.WriteEndObject(); });
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return "{}";
+            default:
+                return JsonText.Write(w => { w.WriteStartObject(); w.WritePropertyName("input"); arguments.WriteTo(w); w.WriteEndObject(); });
+        }
+    }
+
+    private static DateTimeOffset? Milliseconds(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) && ms > 0 && ms < 253402300800000
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
+            : null;
+}

@@ -1,0 +1,215 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Pi;
+
+/// <summary>The first line of a Pi session file.</summary>
+internal sealed record PiHeader(string? Id, int? Version, DateTimeOffset? Timestamp, string? Cwd, string? ParentSession)
+{
+    /// <summary>v1 headers carried the starting model and thinking level; later files record changes as entries only.</summary>
+    public string? Provider { get; init; }
+
+    public string? ModelId { get; init; }
+
+    public string? ThinkingLevel { get; init; }
+}
+
+/// <summary>
+/// One Pi session file, read whole and brought to the current shape the way Pi migrates a file when it opens
+/// it (pi-mono packages/coding-agent/src/core/session-manager.ts, CURRENT_SESSION_VERSION = 3):
+/// v1 (no "version", no ids) is one chain, each entry the child of the one before, and a compaction's
+/// firstKeptEntryIndex (an index into the file's entries, the header being 0) becomes firstKeptEntryId;
+/// v2 renamed the message role hookMessage to custom in v3. From v2 on the entries form a tree by
+/// id/parentId; the conversation Pi resumes is the path from the last entry back to the root.
+/// </summary>
+internal sealed class PiSession
+{
+    /// <summary>Every entry type Pi writes after the header (docs/session.md, session-manager.ts SessionEntry).</summary>
+    public static readonly IReadOnlySet<string> EntryTypes = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "message", "model_change", "thinking_level_change", "compaction", "branch_summary", "custom", "custom_message", "label", "session_info",
+    };
+
+    private readonly Dictionary<string, PiEntry> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<PiEntry>> _children = new(StringComparer.Ordinal);
+    private readonly List<PiEntry> _entries = new();
+
+    /// <summary>The file's values in order (the header too, as null), for v1 compaction indices.</summary>
+    private readonly List<PiEntry?> _values = new();
+
+    private PiEntry? _last;
+
+    public PiHeader? Header { get; private set; }
+
+    /// <summary>The header's version; 1 when it has none. Null without a header.</summary>
+    public int? Version => Header is null ? null : Header.Version ?? 1;
+
+    /// <summary>Entries after the header in file order, each id once.</summary>
+    public IReadOnlyList<PiEntry> Entries => _entries;
+
+    public Counter RecordTypes { get; } = new();
+
+    public Counter UnknownRecordTypes { get; } = new();
+
+    public PiBlockCounts Blocks { get; } = new();
+
+    /// <summary>JSON values read, whatever they were.</summary>
+    public int Values { get; private set; }
+
+    /// <summary>Lines repeating an entry already read (Pi once re-appended a whole file after a second header).</summary>
+    public int RepeatedEntries { get; private set; }
+
+    public int RepeatedHeaders { get; private set; }
+
+    /// <summary>Tree entries without an id of their own; they get one from their line.</summary>
+    public int EntriesWithoutId { get; private set; }
+
+    public static PiSession Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var session = new PiSession();
+        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
+        {
+            try
+            {
+                session.Add(line);
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                JsonLineReader.ReportUnreadable(diagnostics, line, e);
+            }
+        }
+        session.Migrate();
+        return session;
+    }
+
+    private void Add(JsonLine line)
+    {
+        Values++;
+        var root = line.Root;
+        var type = root.GetStringOrNull("type");
+        if (type is null)
+        {
+            UnknownRecordTypes.Add(root.ValueKind == JsonValueKind.Object ? "(none)" : root.ValueKind.ToString().ToLowerInvariant());
+            return;
+        }
+        if (type == "session")
+        {
+            RecordTypes.Add(type);
+            _values.Add(null);
+            if (Header is not null)
+            {
+                RepeatedHeaders++;
+                return;
+            }
+            Header = new PiHeader(
+                root.GetIdOrNull("id"),
+                root.GetInt32OrNull("version"),
+                root.GetTimestamp("timestamp"),
+                root.GetStringOrNull("cwd"),
+                root.GetStringOrNull("parentSession") ?? root.GetStringOrNull("branchedFrom"))
+            {
+                Provider = root.GetStringOrNull("provider"),
+                ModelId = root.GetStringOrNull("modelId"),
+                ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
+            };
+            return;
+        }
+        RecordTypes.Add(type);
+        if (!EntryTypes.Contains(type)) UnknownRecordTypes.Add(type);
+        var entry = PiEntry.Read(root, type, line.LineNumber, Blocks);
+        _values.Add(entry);
+        _entries.Add(entry);
+    }
+
+    /// <summary>Gives every entry its place in the tree, as Pi does on load.</summary>
+    private void Migrate()
+    {
+        // Without a header, the lines say which shape they have.
+        var isTree = Version is { } version ? version >= 2 : _entries.Exists(e => e.HasOwnId);
+        var read = new List<PiEntry>(_entries.Count);
+        PiEntry? previous = null;
+        foreach (var entry in _entries)
+        {
+            if (!isTree)
+            {
+                entry.Id = $"line-{entry.Line}";
+                entry.ParentId = previous?.Id;
+            }
+            else if (!entry.HasOwnId)
+            {
+                entry.Id = $"line-{entry.Line}";
+                EntriesWithoutId++;
+            }
+            previous = entry;
+            _last = entry;
+            if (!_byId.TryAdd(entry.Id, entry))
+            {
+                RepeatedEntries++;
+                continue;
+            }
+            read.Add(entry);
+        }
+        if (!isTree)
+        {
+            foreach (var entry in read)
+            {
+                if (entry.FirstKeptEntryId is null && entry.FirstKeptEntryIndex is { } index && index >= 0 && index < _values.Count && _values[index] is { } kept)
+                {
+                    entry.FirstKeptEntryId = kept.Id;
+                }
+            }
+        }
+        _entries.Clear();
+        _entries.AddRange(read);
+        foreach (var entry in _entries)
+        {
+            if (entry.ParentId is { } parent && parent != entry.Id)
+            {
+                if (!_children.TryGetValue(parent, out var list)) _children[parent] = list = new List<PiEntry>();
+                list.Add(entry);
+            }
+        }
+    }
+
+    /// <summary>The entry Pi resumes from: the last one written.</summary>
+    public PiEntry? ActiveLeaf => _last is null ? null : _byId.GetValueOrDefault(_last.Id);
+
+    /// <summary>Entries nothing continues from, in file order: the ends of the branches.</summary>
+    public IReadOnlyList<PiEntry> Leaves() => _entries.Where(e => !_children.ContainsKey(e.Id)).ToArray();
+
+    /// <summary>Entries with more than one child: where the person went back and took another way.</summary>
+    public int BranchPoints => _children.Count(c => c.Value.Count > 1 && _byId.ContainsKey(c.Key));
+
+    public PiEntry? Find(string id) => _byId.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The path from the root to <paramref name="leaf"/>. A parent that was never read (its line is damaged)
+    /// is bridged to the entry written before the child, so one bad line does not cut the conversation; a
+    /// loop ends the walk.
+    /// </summary>
+    public PiPath PathTo(PiEntry leaf)
+    {
+        var path = new List<PiEntry>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var bridged = 0;
+        for (var entry = leaf; entry is not null && seen.Add(entry.Id);)
+        {
+            path.Add(entry);
+            if (entry.ParentId is not { } parent || parent == entry.Id) break;
+            if (_byId.TryGetValue(parent, out var found))
+            {
+                entry = found;
+                continue;
+            }
+            bridged++;
+            var index = _entries.IndexOf(entry);
+            entry = index > 0 ? _entries[index - 1] : null;
+        }
+        path.Reverse();
+        return new PiPath(leaf, path, bridged);
+    }
+}
+
+/// <summary>The entries from the root to one leaf, in order.</summary>
+internal sealed record PiPath(PiEntry Leaf, IReadOnlyList<PiEntry> Entries, int BridgedGaps);
