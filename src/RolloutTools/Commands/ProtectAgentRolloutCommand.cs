@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using RolloutTools.Core.Export;
+using RolloutTools.Core.Redaction;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Commands;

@@ -6,7 +6,7 @@ using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
-namespace RolloutTools.Core.Export;
+namespace RolloutTools.Core.Redaction;
 
 /// <summary>
 /// Replaces secrets and personal paths in a record with typed markers ([REDACTED:openai-key], ...) and home

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RolloutTools.Core.Export;
+namespace RolloutTools.Core.Redaction;
 
 /// <summary>The part of the text a rule replaces.</summary>
 internal readonly record struct SecretSpan(int Index, int Length)
