@@ -9,15 +9,22 @@
     demo     builds, then reads the traces under samples/ and shows a table and a grouping
     package  builds, then writes out/packages/RolloutTools.<version>.nupkg for Publish-/Install-PSResource
     bench    builds, generates a synthetic corpus and times Get-AgentRollout over it
+    redaction-fp  builds, then runs the redactor over every line of the source files under -CorpusPath and
+             prints the lines it changed per 10,000 (false positives on code), its speed, and examples by kind
     clean    removes out/ and the projects' bin/ and obj/ folders
 .EXAMPLE
     dotnet tool restore && dotnet pwsh ./build.ps1 test
+.EXAMPLE
+    dotnet pwsh ./build.ps1 redaction-fp -CorpusPath ~/src/msbuild
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'redaction-fp', 'clean')]
     [string] $Task = 'build',
+
+    # For redaction-fp: a folder of ordinary source code (no real credentials), searched recursively.
+    [string] $CorpusPath,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -142,6 +149,11 @@ switch ($Task) {
     'bench' {
         Invoke-ModuleBuild
         & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1')
+    }
+    'redaction-fp' {
+        if (-not $CorpusPath) { throw 'redaction-fp needs -CorpusPath <folder of source code>.' }
+        Invoke-ModuleBuild
+        & (Join-Path $root 'bench/Measure-RedactionFalsePositive.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1') -CorpusPath $CorpusPath
     }
     'clean' {
         foreach ($path in @($out) + (Get-ChildItem (Join-Path $root 'src'), (Join-Path $root 'tests') -Directory -Recurse -Include bin, obj).FullName) {

@@ -1,12 +1,14 @@
 using System.Management.Automation;
 using RolloutTools.Core.Export;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Redaction;
 
 namespace RolloutTools.Commands;
 
 /// <summary>
 /// Returns a redacted copy of each record for sharing: keys, tokens, passwords, e-mail addresses and home
-/// directory paths replaced by typed markers, with a count per kind in SourceMeta. Source files are never touched.
+/// directory paths replaced by typed markers, with a count per kind in SourceMeta; with -NeutralizeFormulas also
+/// safe to open as CSV in a spreadsheet. Source files are never touched.
 /// </summary>
 [Cmdlet(VerbsSecurity.Protect, "AgentRollout")]
 [OutputType(typeof(RolloutRecord))]
@@ -22,6 +24,11 @@ public sealed class ProtectAgentRolloutCommand : PSCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Pattern { get; set; }
 
+    /// <summary>Also prefix with ' every text that a spreadsheet would read as a formula when the record is
+    /// exported with Export-Csv (CSV injection).</summary>
+    [Parameter]
+    public SwitchParameter NeutralizeFormulas { get; set; }
+
     protected override void BeginProcessing()
     {
         try
@@ -36,6 +43,8 @@ public sealed class ProtectAgentRolloutCommand : PSCmdlet
 
     protected override void ProcessRecord()
     {
-        if (InputObject is { } record && _redactor is { } redactor) WriteObject(redactor.Protect(record));
+        if (InputObject is not { } record || _redactor is not { } redactor) return;
+        var safe = redactor.Protect(record);
+        WriteObject(NeutralizeFormulas ? SpreadsheetCells.Neutralize(safe) : safe);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace RolloutTools.Core.Export;
+namespace RolloutTools.Core.Redaction;
 
 /// <summary>The part of the text a rule replaces.</summary>
 internal readonly record struct SecretSpan(int Index, int Length)
@@ -13,15 +13,17 @@ internal readonly record struct SecretSpan(int Index, int Length)
 }
 
 /// <summary>
-/// One kind of secret: a regex, a cheap test that must pass before the regex runs at all, and a judge that
+/// One kind of secret: a regex, cheap tests that must pass before the regex runs at all (literals the match
+/// must contain, found for all rules in one pass, and/or a function), and a judge that
 /// picks the part of a match to replace (the "secret" group when the regex has one, else the whole match)
 /// or declines it (null) when the match is ordinary code that merely looks like a secret.
 /// </summary>
 internal sealed class SecretRule
 {
-    public SecretRule(string kind, Regex regex, Func<string, bool>? mightMatch = null, Func<string, Match, SecretSpan?>? judge = null, string? replacement = null)
+    public SecretRule(string kind, Regex regex, Func<string, bool>? mightMatch = null, Func<string, Match, SecretSpan?>? judge = null, string? replacement = null, IReadOnlyList<string>? literals = null)
     {
         Kind = kind;
+        Literals = literals ?? Array.Empty<string>();
         Regex = regex;
         MightMatch = mightMatch;
         Judge = judge ?? SecretPatterns.SecretOrWhole;
@@ -31,6 +33,9 @@ internal sealed class SecretRule
     public string Kind { get; }
 
     public Regex Regex { get; }
+
+    /// <summary>Case-sensitive strings of which every match contains one; empty: no such test.</summary>
+    public IReadOnlyList<string> Literals { get; }
 
     /// <summary>Null: always run the regex.</summary>
     public Func<string, bool>? MightMatch { get; }
@@ -56,28 +61,32 @@ internal static partial class SecretPatterns
     private const string Marker = "[REDACTED:";
 
     /// <summary>
-    /// The order rules run in; Redactor puts custom patterns before and home paths after. A rule whose regex
-    /// starts with a literal (-----BEGIN, eyJ, sk-, gh, AIza) needs no prefilter: the regex engine searches
-    /// for that literal itself. The others are written to start at a rare character (://, @, the = or : of
-    /// an assignment) and look back for the rest, so a corpus is not tried at every letter.
+    /// The order rules run in; Redactor puts custom patterns before and home paths after. A rule whose match
+    /// always holds a literal (-----BEGIN, eyJ, sk-, ghp_, AIza) names it, and its regex runs only where
+    /// the redactor's one pass found it. The others are written to start at a rare character (://, @, the =
+    /// or : of an assignment) and look back for the rest, so a corpus is not tried at every letter.
     /// </summary>
-    public static IReadOnlyList<SecretRule> BuiltIn { get; } = new SecretRule[]
-    {
-        new("private-key", PrivateKey()),
-        new("jwt", Jwt()),
-        new("anthropic-key", AnthropicKey()),
-        new("openai-key", OpenAIKey(), judge: (_, m) => LooksRandom(m.ValueSpan[3..]) ? SecretSpan.Of(m) : null),
-        new("github-token", GitHubToken()),
-        new("slack-token", SlackToken(), t => ContainsAny(t, StringComparison.Ordinal, "xox", "hooks.slack.com")),
-        new("google-api-key", GoogleApiKey()),
-        new("aws-access-key", AwsAccessKey(), t => ContainsAny(t, StringComparison.Ordinal, "AKIA", "ASIA", "ABIA", "ACCA")),
+    public static IReadOnlyList<SecretRule> BuiltIn { get; } =
+    [
+        new("private-key", PrivateKey(), literals: ["-----BEGIN"]),
+        new("putty-private-key", PuttyPrivateKey(), literals: ["Private-Lines:"]),
+        new("jwt", Jwt(), literals: ["eyJ"]),
+        new("anthropic-key", AnthropicKey(), literals: ["sk-ant-"]),
+        .. VendorTokens.Rules,
+        new("openai-key", OpenAIKey(), judge: (_, m) => LooksRandom(m.ValueSpan[3..]) ? SecretSpan.Of(m) : null, literals: ["sk-"]),
+        new("github-token", GitHubToken(), literals: ["ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"]),
+        new("slack-token", SlackToken(), literals: ["xox", "xapp-", "hooks.slack.com"]),
+        new("google-api-key", GoogleApiKey(), literals: ["AIza"]),
+        new("aws-access-key", AwsAccessKey(), literals: ["AKIA", "ASIA", "ABIA", "ACCA"]),
         new(AwsSecretKind, AwsSecretKey(), t => t.Contains("secret", StringComparison.OrdinalIgnoreCase)),
-        new("connection-string", UrlCredentials(), t => t.Contains("://", StringComparison.Ordinal) && t.Contains('@'), JudgeUrlPassword),
+        new("connection-string", UrlCredentials(), t => t.Contains('@'), JudgeUrlPassword, literals: ["://"]),
         new("connection-string", AdoPassword(), t => t.Contains(';') && ContainsAny(t, StringComparison.OrdinalIgnoreCase, "password", "pwd"), JudgeAdoPassword),
+        .. CommandLineRules(),
         new(PasswordKind, Assignment(), t => ContainsAny(t, StringComparison.OrdinalIgnoreCase, "pass", "secret", "token", "key", "pwd"), JudgeAssignment),
+        new(PasswordKind, AuthorizationValue(), t => t.Contains("authorization", StringComparison.OrdinalIgnoreCase), JudgeAuthorization),
         new(PasswordKind, AuthorizationHeader(), t => ContainsAny(t, StringComparison.OrdinalIgnoreCase, "bearer", "basic"), JudgeAuthorization),
         new("email", Email(), t => t.Contains('@'), JudgeEmail),
-    };
+    ];
 
     // ---- vendor tokens -------------------------------------------------------------------------------
 
@@ -86,6 +95,12 @@ internal static partial class SecretPatterns
     /// redacted as far as its base64 lines go; a BEGIN line alone (code that looks for one) is left.</summary>
     [GeneratedRegex(@"-----BEGIN[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----(?:(?:\s|\\+[rnt])+[A-Za-z][A-Za-z0-9-]*:[^\r\n\\]*)*(?:(?:\s|\\+[rnt])+(?:[A-Za-z0-9+/=]|\\/){16,})+(?:(?:\s|\\+[rnt])+(?:[A-Za-z0-9+/=]|\\/){1,15})?(?:(?:\s|\\+[rnt])*-----END[A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)?-----)?")]
     private static partial Regex PrivateKey();
+
+    /// <summary>The private half of a PuTTY key file (.ppk, versions 2 and 3): the base64 lines after
+    /// "Private-Lines: n" and the MAC line after them; the header and public lines stay. Escaped newlines
+    /// count as in PEM blocks.</summary>
+    [GeneratedRegex(@"Private-Lines:[ \t]*[0-9]+(?:(?:\s|\\+[rnt])+[A-Za-z0-9+/]{4,}={0,2}(?![A-Za-z0-9+/=:-]))+(?:(?:\s|\\+[rnt])+Private-(?:MAC|Hash):[ \t]*[0-9a-fA-F]+)?")]
+    private static partial Regex PuttyPrivateKey();
 
     /// <summary>header.payload.signature, both JSON parts base64url of "{" + quote, hence "eyJ".</summary>
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{10,}\.eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]*")]
@@ -102,8 +117,9 @@ internal static partial class SecretPatterns
     [GeneratedRegex(@"(?<![A-Za-z0-9_])(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})(?![A-Za-z0-9_])")]
     private static partial Regex GitHubToken();
 
-    /// <summary>Slack API tokens, and incoming-webhook URLs (the path is the credential).</summary>
-    [GeneratedRegex(@"(?<![A-Za-z0-9-])xox[abposr]-[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/services/(?<secret>[A-Za-z0-9_]+/[A-Za-z0-9_]+/[A-Za-z0-9_]+)")]
+    /// <summary>Slack API tokens (xox…- and app-level xapp-), and webhook URLs of apps and workflows (the
+    /// path is the credential).</summary>
+    [GeneratedRegex(@"(?<![A-Za-z0-9-])(?:xox[abposre]-|xapp-[0-9]-)[A-Za-z0-9-]{10,}|https://hooks\.slack\.com/(?:services|workflows|triggers)/(?<secret>[A-Za-z0-9_]+/[A-Za-z0-9_]+/[A-Za-z0-9_/]+)")]
     private static partial Regex SlackToken();
 
     [GeneratedRegex(@"(?<![A-Za-z0-9_-])AIza[0-9A-Za-z_-]{35}(?![A-Za-z0-9_-])")]
@@ -142,7 +158,7 @@ internal static partial class SecretPatterns
     /// Keys may carry a prefix (DB_PASSWORD, PGPASSWORD, x-api-key) but not a suffix (PASSWORD_MIN_LENGTH,
     /// get_password(), tokens), and == is a comparison, not an assignment.
     /// </summary>
-    [GeneratedRegex(@"(?<=(?<key>pass(?:word|wd|phrase)|secret|token|api[_-]?key|apikey|(?:secret|access|private|signing|encryption|auth|client|master)[_-]?key|(?<=[_.-])pwd)(?:\\?[""'])?[ \t]*)(?::=|=>|=(?!=)|:(?!:))[ \t]*(?:(?<q>\\?[""'`])(?<secret>(?:(?!\k<q>)[^\r\n]){1,1024})\k<q>|(?<secret>(?>[^\s""'`,;&|(){}\[\]<>\\]{6,1024}))(?![(\[]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"(?<=(?<key>pass(?:word|wd|phrase)|secret|token|api[_-]?key|apikey|(?:secret|access|private|signing|encryption|auth|client|master)[_-]?key|(?<=[_.-])pwd)(?<kq>\\?[""'])?[ \t]*)(?<op>:=|=>|=(?!=)|:(?!:))[ \t]*(?:(?<q>\\?[""'`])(?<secret>(?:(?!\k<q>)[^\r\n]){1,1024})\k<q>|(?<secret>(?>[^\s""'`,;&|(){}\[\]<>\\]{6,1024}))(?![(\[]))", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Assignment();
 
     /// <summary>A property name that says its value is a credential (used by the JSON walk).</summary>
@@ -161,7 +177,7 @@ internal static partial class SecretPatterns
 
     /// <summary>A name, a member access or a kebab word: code, not a literal (hunter2 has a digit; password,
     /// self.password, settings.SECRET_KEY, process.env.API_KEY, db-credentials do not).</summary>
-    [GeneratedRegex(@"^(?:[A-Za-z_-]+|[A-Za-z_$][\w$]*(?:(?:\.|->|::)[A-Za-z_$][\w$]*)+)$")]
+    [GeneratedRegex(@"^(?:[A-Za-z_-]+|[A-Za-z_$][\w$]*(?:(?:[?!]?\.|->|::)[A-Za-z_$][\w$]*)+)$")]
     private static partial Regex CodeName();
 
     /// <summary>Masks and templates that stand for a value: ***, xxxx, ..., &lt;your key&gt;, {{ var }}, ${VAR}.</summary>
@@ -223,6 +239,9 @@ internal static partial class SecretPatterns
         var secret = match.Groups["secret"];
         var key = match.Groups["key"];
         if (IsPublicKeyToken(text.AsSpan(0, key.Index + key.Length))) return null;
+        // 'password' => 'x' (PHP, Perl, Ruby) has a quoted key or a :symbol; Token => "x" is a C# or Java
+        // expression-bodied member.
+        if (match.Groups["op"].Value == "=>" && !match.Groups["kq"].Success && !IsSymbol(text, key.Index)) return null;
         var literal = match.Groups["q"].Success ? IsQuotedLiteral(secret.Value, key.Value) : IsUnquotedLiteral(secret.Value);
         return literal ? SecretSpan.Of(secret) : null;
     }
@@ -230,7 +249,7 @@ internal static partial class SecretPatterns
     private static SecretSpan? JudgeAuthorization(string text, Match match)
     {
         var secret = match.Groups["secret"];
-        return HasDigitAndLetter(secret.ValueSpan) ? SecretSpan.Of(secret) : null;
+        return HasDigitAndLetter(secret.ValueSpan) && !IsTemplateOrMask(secret.Value) ? SecretSpan.Of(secret) : null;
     }
 
     private static SecretSpan? JudgeEmail(string text, Match match)
@@ -282,7 +301,19 @@ internal static partial class SecretPatterns
     {
         if ("$%@&*!#~-:".Contains(value[0])) return false;
         if (IsTemplateOrMask(value) || IsPathOrUrl(value) || CodeName().IsMatch(value.TrimEnd('.', ':', '!', '?'))) return false;
-        return !value.All(c => char.IsAsciiDigit(c) || c is '.' or '_' or ',');
+        return !NumberLiteral().IsMatch(value);
+    }
+
+    /// <summary>Numbers as code writes them: 8, 1_000, 0.25, 0x0200, 100L, 1.5f, 3,600.</summary>
+    [GeneratedRegex(@"^(?:0[xX][0-9a-fA-F_]+|[0-9][0-9_.,]*)[uUlLfFdDmM]{0,2}$")]
+    private static partial Regex NumberLiteral();
+
+    /// <summary>A Ruby symbol key (:password => …).</summary>
+    private static bool IsSymbol(string text, int keyStart)
+    {
+        var i = keyStart - 1;
+        while (i >= 0 && (char.IsAsciiLetterOrDigit(text[i]) || text[i] == '_')) i--;
+        return i >= 0 && text[i] == ':';
     }
 
     /// <summary>What a JSON walk does with a string value once its own text is redacted: the kind to replace it
@@ -317,7 +348,7 @@ internal static partial class SecretPatterns
         || value.Contains("://", StringComparison.Ordinal);
 
     /// <summary>Random-looking: a digit, base64 punctuation, or upper and lower case twice each (not a word).</summary>
-    private static bool LooksRandom(ReadOnlySpan<char> value)
+    internal static bool LooksRandom(ReadOnlySpan<char> value)
     {
         int upper = 0, lower = 0;
         foreach (var c in value)

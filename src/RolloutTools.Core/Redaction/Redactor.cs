@@ -6,7 +6,7 @@ using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
-namespace RolloutTools.Core.Export;
+namespace RolloutTools.Core.Redaction;
 
 /// <summary>
 /// Replaces secrets and personal paths in a record with typed markers ([REDACTED:openai-key], ...) and home
@@ -20,6 +20,7 @@ public sealed class Redactor
     private const string CountsKey = "redactions";
 
     private readonly SecretRule[] _rules;
+    private readonly LiteralSet _literals;
 
     /// <param name="homeDirectory">The current user's home; replaced by ~ in whatever form it takes (also
     /// with / or JSON-escaped \\ separators on Windows, and as Claude Code's dash-encoded project folder
@@ -33,6 +34,7 @@ public sealed class Redactor
         rules.AddRange(HomeRules(homeDirectory));
         rules.AddRange(SecretPatterns.GenericHomes);
         _rules = rules.ToArray();
+        _literals = new LiteralSet(_rules);
     }
 
     /// <summary>A redacted copy of the record; its source_meta gains "redactions" (kind → count) when anything was replaced.</summary>
@@ -65,9 +67,15 @@ public sealed class Redactor
     {
         ArgumentNullException.ThrowIfNull(text);
         ArgumentNullException.ThrowIfNull(counts);
-        foreach (var rule in _rules)
+        // Literals are looked for once, in the text as given: a replacement removes characters and inserts a
+        // marker, so it can make a later rule's regex run in vain, never hide a literal that was there.
+        Span<bool> present = stackalloc bool[_rules.Length];
+        _literals.Find(text, present);
+        for (var i = 0; i < _rules.Length; i++)
         {
+            var rule = _rules[i];
             if (text.Length == 0) break;
+            if (rule.Literals.Count > 0 && !present[i]) continue;
             if (rule.MightMatch is { } mightMatch && !mightMatch(text)) continue;
             text = Apply(rule, text, counts);
         }

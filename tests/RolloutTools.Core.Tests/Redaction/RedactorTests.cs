@@ -1,10 +1,10 @@
 using System.Text;
 using System.Text.Json;
-using RolloutTools.Core.Export;
+using RolloutTools.Core.Redaction;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
-namespace RolloutTools.Core.Tests.Export;
+namespace RolloutTools.Core.Tests.Redaction;
 
 public sealed class RedactorTests
 {
