@@ -1,3 +1,4 @@
+using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Normalized;
@@ -13,6 +14,7 @@ public static class FormatRegistry
         new ClaudeCodeReader(),
         new CodexReader(),
         new NormalizedReader(),
+        new AtifReader(),
     };
 
     public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);

@@ -30,6 +30,12 @@ public sealed record ReadOptions
 
     /// <summary>Keep the branches a person left by rewinding or editing a prompt, marked IsAbandoned, in file order.</summary>
     public bool IncludeAbandoned { get; init; }
+
+    /// <summary>
+    /// Read a trajectory and the files that continue it (ATIF continued_trajectory_ref) as one record; the
+    /// continuation files give no record of their own.
+    /// </summary>
+    public bool StitchContinuations { get; init; }
 }
 
 /// <summary>
