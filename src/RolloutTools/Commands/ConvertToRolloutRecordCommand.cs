@@ -30,6 +30,10 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    /// <summary>Reads an ATIF trajectory and its continuation files (trajectory.cont-N.json) as one record.</summary>
+    [Parameter]
+    public SwitchParameter StitchContinuations { get; set; }
+
     protected override void ProcessRecord()
     {
         var named = Named(Format is { } format ? new[] { format } : null);
@@ -62,7 +66,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             var source = TraceSource.FromBytes(_linesSource ?? "<pipeline>", _lines.ToArray());
             AddRequest(new TraceRequest(source, Format is { } format ? FormatRegistry.Get(format) : null));
         }
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, StitchContinuations = StitchContinuations });
     }
 
     /// <summary>

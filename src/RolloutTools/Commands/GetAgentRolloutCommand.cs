@@ -56,6 +56,10 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter IncludeAbandoned { get; set; }
 
+    /// <summary>Reads an ATIF trajectory and its continuation files (trajectory.cont-N.json) as one record.</summary>
+    [Parameter]
+    public SwitchParameter StitchContinuations { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -81,7 +85,7 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, StitchContinuations = StitchContinuations });
     }
 
     /// <summary>With no path at all, every format's own folders, searched all the way down.</summary>
