@@ -26,12 +26,20 @@ public sealed class AtifLinks
     /// <summary>The trajectory that delegated to this file, if one in the folder references it.</summary>
     public AtifParent? SubagentOf(string path) => _subagentOf.TryGetValue(Path.GetFullPath(path), out var parent) ? parent : null;
 
-    /// <summary>The first file of the chain this one belongs to (itself when it continues nothing); loops end where they close.</summary>
+    /// <summary>
+    /// The first file of the chain this one belongs to (itself when it continues nothing). In a loop of files
+    /// continuing each other, every member names the same one (the first by name), so the loop is read once.
+    /// </summary>
     public string ChainHead(string path)
     {
         var head = Path.GetFullPath(path);
-        var seen = new HashSet<string>(PathComparer) { head };
-        while (Continues(head) is { } earlier && seen.Add(earlier)) head = earlier;
+        var seen = new List<string> { head };
+        while (Continues(head) is { } earlier)
+        {
+            if (seen.Contains(earlier, PathComparer)) return seen.Order(StringComparer.Ordinal).First();
+            seen.Add(earlier);
+            head = earlier;
+        }
         return head;
     }
 

@@ -36,9 +36,9 @@ public sealed class AtifReader : IRolloutReader
     /// A root whose schema_version starts "ATIF-"; when that value lies beyond the head (keys in another order),
     /// the root's agent and steps with an id beside them.
     /// </summary>
-    public bool Recognizes(JsonHead head) =>
-        head.String("schema_version")?.StartsWith("ATIF-", StringComparison.OrdinalIgnoreCase) == true
-        || (head.Has("agent") && head.Has("steps") && (head.Has("session_id") || head.Has("trajectory_id") || head.Has("schema_version")));
+    public bool Recognizes(JsonHead head) => head.String("schema_version") is { } version
+        ? version.StartsWith("ATIF-", StringComparison.OrdinalIgnoreCase)
+        : head.Has("agent") && head.Has("steps") && (head.Has("session_id") || head.Has("trajectory_id") || head.Has("schema_version"));
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
         new Scan(sources, options ?? new ReadOptions());

@@ -28,9 +28,8 @@ public static partial class AtifSession
     public static AtifRead Read(string displayPath, bool isFile, Func<Stream> open, AtifLinks links, bool stitch, Func<string, bool> readInRun, DiagnosticList diagnostics)
     {
         var path = isFile ? Path.GetFullPath(displayPath) : displayPath;
-        if (isFile && stitch && links.Continues(path) is not null)
+        if (isFile && stitch && links.Continues(path) is not null && links.ChainHead(path) is var head && head != path)
         {
-            var head = links.ChainHead(path);
             if (readInRun(head)) return new AtifRead(Array.Empty<RolloutRecord>(), $"it continues '{head}', read with it as one record (-StitchContinuations)");
             // Named without the file it continues: the whole chain is read, from its first file.
             return ReadChain(head, displayPath, () => FileKinds.OpenRead(head), links, stitch, diagnostics);
