@@ -183,6 +183,18 @@ public sealed class AtifSamplesTests
     }
 
     [Fact]
+    public void Records_read_back_from_a_normalized_dataset_are_equal_images_by_path_included()
+    {
+        foreach (var record in Results.Value.Select(r => r.Record!))
+        {
+            var line = record.ToJson();
+            var source = TraceSource.FromBytes("data.jsonl", System.Text.Encoding.UTF8.GetBytes(line + "\n"));
+            var back = ((IMultiRecordScan)new RolloutTools.Core.Formats.Normalized.NormalizedReader().BeginScan(new[] { source }, CancellationToken.None)).ReadEach(source, CancellationToken.None).Single().Record!;
+            Assert.Equal(line, back.ToJson());
+        }
+    }
+
+    [Fact]
     public void Version_1_7_without_session_id_keeps_compaction_dispatch_and_its_embedded_subagent()
     {
         var r = Record("traj_5f0c2a9e");
