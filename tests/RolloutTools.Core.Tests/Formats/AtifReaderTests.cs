@@ -115,6 +115,11 @@ public sealed class AtifReaderTests : IDisposable
 
         var other = Assert.Single(ReadText("""{"name": "package", "version": "1.0.0"}"""));
         Assert.Equal(RolloutDiagnostic.NoUsableLines, Assert.Single(other.Diagnostics).ErrorId);
+
+        var noSteps = Assert.Single(ReadText("""{"schema_version": "ATIF-v1.5", "session_id": "s", "agent": {"name": "a", "version": "1"}, "steps": []}"""));
+        Assert.Equal("trajectory.json: the trajectory has no steps; no record.", Assert.Single(noSteps.Diagnostics).Message);
+        var stepsNotList = Assert.Single(ReadText("""{"schema_version": "ATIF-v1.5", "steps": "none"}"""));
+        Assert.Equal("trajectory.json: \"steps\" is String, not a list; no record.", Assert.Single(stepsNotList.Diagnostics).Message);
     }
 
     [Fact]

@@ -67,9 +67,13 @@ public static partial class AtifSession
             if (stitch && folder is not null) Stitch(path, folder, meta, transcript, chain, stitchedDocuments, embedded, diagnostics);
 
             var messages = transcript.Messages();
-            if (messages.Count == 0 && transcript.Steps == 0 && diagnostics.ErrorCount > 0)
+            if (transcript.Steps == 0)
             {
-                diagnostics.NoRecord("no step could be read; no record.");
+                var steps = root.GetPropertyOrDefault("steps");
+                diagnostics.NoRecord(
+                    steps.ValueKind == JsonValueKind.Array && steps.GetArrayLength() > 0 ? "no step could be read; no record."
+                    : steps.ValueKind == JsonValueKind.Array ? "the trajectory has no steps; no record."
+                    : $"\"steps\" is {(steps.ValueKind == JsonValueKind.Undefined ? "missing" : steps.ValueKind.ToString())}, not a list; no record.");
                 return new AtifRead(Array.Empty<RolloutRecord>(), null);
             }
 
