@@ -17,7 +17,7 @@ Describe 'Get-RolloutFormat' {
 
     It 'lists every format with its locations, presence and trace count' {
         $formats = Get-RolloutFormat
-        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized')
+        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif')
         $formats[0].SourceKind | Should -Be 'claude_code'
         $formats[0].Present | Should -BeTrue
         $formats[0].TraceFileCount | Should -Be 2

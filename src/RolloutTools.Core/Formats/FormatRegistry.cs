@@ -1,3 +1,4 @@
+using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Normalized;
@@ -19,6 +20,7 @@ public sealed class FormatRegistry
         new CodexReader(),
         new PiCodingAgentReader(),
         new NormalizedReader(),
+        new AtifReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -11,12 +11,15 @@ namespace RolloutTools.Core.Json;
 /// </summary>
 public sealed class JsonHead
 {
-    private JsonHead(HashSet<string> properties, string? type, HashSet<string> messageProperties)
+    private JsonHead(HashSet<string> properties, string? type, HashSet<string> messageProperties, Dictionary<string, string> strings)
     {
         Properties = properties;
         Type = type;
         MessageProperties = messageProperties;
+        _strings = strings;
     }
+
+    private readonly Dictionary<string, string> _strings;
 
     public IReadOnlySet<string> Properties { get; }
 
@@ -28,12 +31,16 @@ public sealed class JsonHead
 
     public bool Has(string property) => Properties.Contains(property);
 
+    /// <summary>The value of a top-level string property that comes within the head (ATIF's "schema_version").</summary>
+    public string? String(string property) => _strings.TryGetValue(property, out var value) ? value : null;
+
     /// <summary>Null when the head does not start with a JSON object.</summary>
     public static JsonHead? Read(ReadOnlySpan<byte> head)
     {
         if (head.StartsWith(Encoding.UTF8.Preamble)) head = head[3..];
         var properties = new HashSet<string>(StringComparer.Ordinal);
         var message = new HashSet<string>(StringComparer.Ordinal);
+        var strings = new Dictionary<string, string>(StringComparer.Ordinal);
         string? type = null;
         var reader = new Utf8JsonReader(head, isFinalBlock: false, state: default);
         try
@@ -45,7 +52,13 @@ public sealed class JsonHead
                 var name = reader.GetString()!;
                 properties.Add(name);
                 if (!reader.Read()) break;
-                if (name == "type" && reader.TokenType == JsonTokenType.String) type = reader.GetString();
+                if (reader.TokenType == JsonTokenType.String && reader.ValueSpan.Length <= 256)
+                {
+                    // Short values only: a long prompt is not what tells a format.
+                    strings[name] = reader.GetString()!;
+                    if (name == "type") type = strings[name];
+                }
+                else if (name == "type" && reader.TokenType == JsonTokenType.String) type = reader.GetString();
                 else if (name == "message" && reader.TokenType == JsonTokenType.StartObject)
                 {
                     if (!ReadNames(ref reader, message)) break;
@@ -61,7 +74,7 @@ public sealed class JsonHead
         {
             // Invalid UTF-8 in a name or value: same.
         }
-        return properties.Count == 0 ? null : new JsonHead(properties, type, message);
+        return properties.Count == 0 ? null : new JsonHead(properties, type, message, strings);
     }
 
     /// <summary>

@@ -81,7 +81,7 @@ public static class RecordJsonReader
     {
         "text" => ContentBlock.FromText(b.GetStringOrNull("text") ?? string.Empty),
         "image" when b.GetStringOrNull("data") is { } data => ContentBlock.FromImageData(b.GetStringOrNull("media_type"), data),
-        "image" when b.GetStringOrNull("url") is { } url => ContentBlock.FromImageUrl(url),
+        "image" when b.GetStringOrNull("url") is { } url => ContentBlock.FromImageUrl(url, b.GetStringOrNull("media_type")),
         _ => b.ValueKind == JsonValueKind.String ? ContentBlock.FromText(b.GetString()!) : null,
     };
 

@@ -40,7 +40,8 @@ public sealed record ContentBlock
     public static ContentBlock FromImageData(string? mediaType, string data) => new(ContentBlockType.Image, null, mediaType, data, null);
 
     /// <summary>An image given by address; a data: URL is unpacked into its media type and base64 data.</summary>
-    public static ContentBlock FromImageUrl(string url)
+    /// <param name="mediaType">The MIME type, when the source names it beside the address.</param>
+    public static ContentBlock FromImageUrl(string url, string? mediaType = null)
     {
         const string prefix = "data:";
         const string base64 = ";base64,";
@@ -49,7 +50,7 @@ public sealed record ContentBlock
             var marker = url.IndexOf(base64, StringComparison.OrdinalIgnoreCase);
             if (marker > 0) return FromImageData(url[prefix.Length..marker], url[(marker + base64.Length)..]);
         }
-        return new(ContentBlockType.Image, null, null, null, url);
+        return new(ContentBlockType.Image, null, mediaType, null, url);
     }
 
     public override string ToString() => Type == ContentBlockType.Text

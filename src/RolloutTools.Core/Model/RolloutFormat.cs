@@ -11,4 +11,7 @@ public enum RolloutFormat
 
     /// <summary>RolloutTools' own records as JSON lines (Export-AgentRollout -As Normalized), and DataDesigner's rows.</summary>
     Normalized,
+
+    /// <summary>Harbor's Agent Trajectory Interchange Format (ATIF-v1.0 to v1.7): trajectory*.json files.</summary>
+    Atif,
 }

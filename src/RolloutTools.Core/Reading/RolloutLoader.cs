@@ -35,6 +35,12 @@ public sealed record ReadOptions
 
     /// <summary>For formats that keep a session as a tree (Pi): one record per branch, each leaf's path, instead of the active path only.</summary>
     public bool AllBranches { get; init; }
+
+    /// <summary>
+    /// Read a trajectory and the files that continue it (ATIF continued_trajectory_ref) as one record; the
+    /// continuation files give no record of their own.
+    /// </summary>
+    public bool StitchContinuations { get; init; }
 }
 
 /// <summary>

@@ -34,6 +34,10 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter AllBranches { get; set; }
 
+    /// <summary>Reads an ATIF trajectory and its continuation files (trajectory.cont-N.json) as one record.</summary>
+    [Parameter]
+    public SwitchParameter StitchContinuations { get; set; }
+
     protected override ReadPlan CreatePlan() => new() { Force = true };
 
     protected override void ProcessRecord()
@@ -67,7 +71,7 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
         {
             Plan.AddText(_linesSource ?? "<pipeline>", _lines.ToArray(), Format);
         }
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches });
+        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations });
     }
 
     /// <summary>

@@ -59,6 +59,10 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter AllBranches { get; set; }
 
+    /// <summary>Reads an ATIF trajectory and its continuation files (trajectory.cont-N.json) as one record.</summary>
+    [Parameter]
+    public SwitchParameter StitchContinuations { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -86,6 +90,6 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches });
+        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations });
     }
 }

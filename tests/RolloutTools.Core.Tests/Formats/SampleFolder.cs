@@ -14,6 +14,7 @@ internal static class SampleFolder
         ["claude-code"] = RolloutFormat.ClaudeCode,
         ["codex"] = RolloutFormat.Codex,
         ["pi"] = RolloutFormat.PiCodingAgent,
+        ["atif"] = RolloutFormat.Atif,
     };
 
     public static string Root(params string[] parts)

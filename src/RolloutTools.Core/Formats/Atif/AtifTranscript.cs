@@ -1,0 +1,335 @@
+using System.Globalization;
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Atif;
+
+/// <summary>
+/// The steps of one trajectory (or of a trajectory and its continuations, stitched) as a conversation.
+/// A step is a system prompt, a user message, or one agent turn: the model's message, reasoning and tool
+/// calls, then the observation its actions got back. A step that cannot be read costs only itself.
+/// </summary>
+public sealed class AtifTranscript
+{
+    private readonly ConversationBuilder _conversation = new();
+    private readonly HashSet<string> _calls = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _stepsSeen = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _contextManagement = new(StringComparer.Ordinal);
+
+    public List<string> Models { get; } = new();
+    public List<string> ReasoningEfforts { get; } = new();
+    public TokenUsage Usage { get; private set; }
+    public bool HasStepMetrics { get; private set; }
+    public decimal StepCostUsd { get; private set; }
+    public bool HasStepCost { get; private set; }
+    public long ReasoningTokens { get; private set; }
+    public DateTimeOffset? First { get; private set; }
+    public DateTimeOffset? Last { get; private set; }
+    public int Steps { get; private set; }
+    public int CopiedContextSteps { get; private set; }
+    public int StitchedCopiesSkipped { get; private set; }
+    public int UntetheredResults { get; private set; }
+    public int UnmatchedCallIds { get; private set; }
+    public int UnknownContentParts { get; private set; }
+    public long LlmCalls { get; private set; }
+    public int DeterministicSteps { get; private set; }
+    public int StepsWithTokenIds { get; private set; }
+    public int StepsWithLogprobs { get; private set; }
+    public IReadOnlyDictionary<string, long> ContextManagement => _contextManagement;
+
+    /// <summary>Subagent trajectories the observations point to: "step N" with the ref's ids and path.</summary>
+    public List<AtifSubagentRef> SubagentRefs { get; } = new();
+
+    /// <summary>The text of the first step a person typed, else of the first copied user step (a continuation read alone).</summary>
+    public string? FirstPrompt { get; private set; }
+
+    private string? _firstCopiedPrompt;
+
+    public string? TitleText => FirstPrompt ?? _firstCopiedPrompt;
+
+    public int UnansweredToolCalls => _conversation.UnansweredToolCalls;
+
+    public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
+
+    /// <summary>Adds the steps of one trajectory document.</summary>
+    /// <param name="defaultModel">agent.model_name: the model of every agent step that names none.</param>
+    /// <param name="folder">The file's folder, for images given by relative path; null for text from the pipeline.</param>
+    /// <param name="isContinuation">A later file of a stitched chain: its copied steps already in the record are left out.</param>
+    /// <param name="lineOf">The line steps[i] starts on, when known (not for embedded subagent trajectories).</param>
+    public void AddSteps(JsonElement trajectory, Func<int, int?> lineOf, string? defaultModel, string? folder, bool isContinuation, DiagnosticList diagnostics)
+    {
+        if (trajectory.GetPropertyOrDefault("steps") is not { ValueKind: JsonValueKind.Array } steps) return;
+        var index = 0;
+        foreach (var step in steps.EnumerateArray())
+        {
+            var line = lineOf(index);
+            try
+            {
+                var parsed = Parse(step, index, defaultModel, folder);
+                Add(parsed, isContinuation);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException)
+            {
+                var id = step.GetIdOrNull("step_id");
+                diagnostics.Error(RolloutDiagnostic.ParseError, line, $"step {(id is null ? $"steps[{index}]" : $"{id} (steps[{index}])")} is not read: {e.Message}");
+            }
+            index++;
+        }
+    }
+
+    private ParsedStep Parse(JsonElement step, int index, string? defaultModel, string? folder)
+    {
+        if (step.ValueKind != JsonValueKind.Object) throw new FormatException($"it is a JSON {step.ValueKind}, not a step object.");
+        var stepId = step.GetIdOrNull("step_id") ?? (index + 1).ToString(CultureInfo.InvariantCulture);
+        var source = step.GetPropertyOrDefault("source") switch
+        {
+            { ValueKind: JsonValueKind.String } s => s.GetString()!,
+            { ValueKind: JsonValueKind.Undefined or JsonValueKind.Null } => throw new FormatException("it has no \"source\"."),
+            var other => throw new FormatException($"\"source\" is {other.ValueKind}, not text."),
+        };
+        if (source is not ("system" or "user" or "agent")) throw new FormatException($"\"source\" is \"{source}\", none of system, user, agent.");
+
+        var message = step.GetPropertyOrDefault("message");
+        var (content, unknown) = AtifContent.Read(message, "message", folder);
+        var reasoning = step.GetPropertyOrDefault("reasoning_content") switch
+        {
+            { ValueKind: JsonValueKind.String } r => r.GetString(),
+            { ValueKind: JsonValueKind.Undefined or JsonValueKind.Null } => null,
+            var other => throw new FormatException($"\"reasoning_content\" is {other.ValueKind}, not text."),
+        };
+
+        var calls = new List<ToolCall>();
+        if (step.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls)
+        {
+            var n = 0;
+            foreach (var call in toolCalls.EnumerateArray())
+            {
+                n++;
+                if (call.ValueKind != JsonValueKind.Object) throw new FormatException($"tool_calls[{n - 1}] is a JSON {call.ValueKind}, not a call.");
+                var id = call.GetIdOrNull("tool_call_id") ?? $"step{stepId}_call{n}";
+                var name = call.GetStringOrNull("function_name") ?? call.GetStringOrNull("name") ?? "unknown";
+                calls.Add(new ToolCall(id, name, AtifContent.Arguments(call.GetPropertyOrDefault("arguments"))));
+            }
+        }
+
+        var results = new List<ParsedResult>();
+        if (step.GetPropertyOrDefault("observation").GetPropertyOrDefault("results") is { ValueKind: JsonValueKind.Array } observed)
+        {
+            var n = 0;
+            foreach (var result in observed.EnumerateArray())
+            {
+                if (result.ValueKind != JsonValueKind.Object) throw new FormatException($"observation.results[{n}] is a JSON {result.ValueKind}, not a result.");
+                var (resultContent, resultUnknown) = AtifContent.Read(result.GetPropertyOrDefault("content"), "content", folder);
+                unknown += resultUnknown;
+                var extra = result.GetPropertyOrDefault("extra");
+                var refs = new List<AtifSubagentRef>();
+                if (result.GetPropertyOrDefault("subagent_trajectory_ref") is { ValueKind: JsonValueKind.Array or JsonValueKind.Object } refList)
+                {
+                    // A single object where a list belongs is read as a list of one.
+                    foreach (var item in refList.ValueKind == JsonValueKind.Array ? refList.EnumerateArray().ToArray() : new[] { refList })
+                    {
+                        if (item.ValueKind != JsonValueKind.Object) continue;
+                        refs.Add(new AtifSubagentRef(stepId, item.GetIdOrNull("trajectory_id"), item.GetIdOrNull("session_id"), item.GetStringOrNull("trajectory_path")));
+                    }
+                }
+                results.Add(new ParsedResult(result.GetIdOrNull("source_call_id"), resultContent, refs)
+                {
+                    StructuredResult = extra.ValueKind == JsonValueKind.Object ? AtifContent.Compact(extra) : null,
+                    ExitCode = extra.GetInt32OrNull("exit_code") ?? extra.GetInt32OrNull("return_code"),
+                    IsError = extra.GetBool("is_error"),
+                });
+                n++;
+            }
+        }
+
+        var metrics = step.GetPropertyOrDefault("metrics");
+        var llmCalls = step.GetPropertyOrDefault("llm_call_count") is { ValueKind: JsonValueKind.Number } count && count.TryGetInt64(out var c) ? c : (long?)null;
+        var extraStep = step.GetPropertyOrDefault("extra");
+        var contextManagement = extraStep.GetPropertyOrDefault("context_management");
+        var effort = step.GetPropertyOrDefault("reasoning_effort") switch
+        {
+            { ValueKind: JsonValueKind.String } s => s.GetString(),
+            { ValueKind: JsonValueKind.Number } f => f.GetRawText(),
+            _ => null,
+        };
+
+        return new ParsedStep(source, content, reasoning, calls, results)
+        {
+            StepId = stepId,
+            Key = source + "\u0000" + (message.ValueKind == JsonValueKind.String ? message.GetString() : message.ValueKind == JsonValueKind.Undefined ? string.Empty : AtifContent.Compact(message)),
+            Timestamp = step.GetTimestamp("timestamp"),
+            Model = llmCalls == 0 ? null : step.GetStringOrNull("model_name") ?? defaultModel,
+            Effort = effort,
+            IsCopied = step.GetBool("is_copied_context"),
+            Metrics = metrics.ValueKind == JsonValueKind.Object ? metrics : null,
+            LlmCalls = llmCalls,
+            ContextManagement = contextManagement.ValueKind == JsonValueKind.Object ? contextManagement.GetStringOrNull("type") ?? "unspecified"
+                : contextManagement.ValueKind == JsonValueKind.String ? contextManagement.GetString() : null,
+            UnknownParts = unknown,
+        };
+    }
+
+    private void Add(ParsedStep step, bool isContinuation)
+    {
+        // A continuation begins with steps copied from what came before (the task, the hand-off); stitched,
+        // those already in the record are not repeated. Copied steps it does not hold (the hand-off summary) stay.
+        if (step.IsCopied && isContinuation && _stepsSeen.Contains(step.Key))
+        {
+            StitchedCopiesSkipped++;
+            return;
+        }
+        _stepsSeen.Add(step.Key);
+        Steps++;
+        if (step.IsCopied) CopiedContextSteps++;
+        UnknownContentParts += step.UnknownParts;
+        if (step.Timestamp is { } time)
+        {
+            if (First is null || time < First) First = time;
+            if (Last is null || time > Last) Last = time;
+        }
+        if (step.ContextManagement is { } kind) _contextManagement[kind] = _contextManagement.GetValueOrDefault(kind) + 1;
+
+        switch (step.Source)
+        {
+            case "agent":
+                AddAgentStep(step);
+                break;
+            case "user":
+                if (step.Content.Count > 0)
+                {
+                    _conversation.AddMessage(MessageRole.User, step.IsCopied ? MessageKind.Context : MessageKind.Prompt, step.Content, step.Timestamp);
+                    var text = RolloutMessage.JoinText(step.Content);
+                    if (step.IsCopied) _firstCopiedPrompt ??= text.Length > 0 ? text : null;
+                    else FirstPrompt ??= text.Length > 0 ? text : null;
+                }
+                AddObservations(step, MessageRole.User);
+                break;
+            default:
+                if (step.Content.Count > 0) _conversation.AddMessage(MessageRole.System, MessageKind.Context, step.Content, step.Timestamp);
+                AddObservations(step, MessageRole.System);
+                break;
+        }
+    }
+
+    private void AddAgentStep(ParsedStep step)
+    {
+        if (step.LlmCalls is { } calls)
+        {
+            LlmCalls += calls;
+            if (calls == 0) DeterministicSteps++;
+        }
+        if (step.Model is { } model && !Models.Contains(model)) Models.Add(model);
+        if (step.Effort is { } effort && !ReasoningEfforts.Contains(effort)) ReasoningEfforts.Add(effort);
+
+        var turn = _conversation.StartAssistant(step.Timestamp, step.Model);
+        turn.AddContent(step.Content);
+        if (step.Reasoning is { } reasoning) turn.AddReasoning(reasoning);
+        foreach (var call in step.Calls)
+        {
+            turn.AddToolCall(call);
+            _calls.Add(call.Id);
+        }
+        // A copied step counts where its metrics are written: Harbor writes none on the steps it copies into a
+        // continuation (they were counted where they first ran), and v1.7 writers that mark the steps before a
+        // compaction boundary as copied keep their metrics, which that trajectory did spend.
+        if (step.Metrics is { } metrics && StepUsage(metrics) is { } usage)
+        {
+            turn.SetUsage(usage);
+            Usage += usage;
+        }
+        AddObservations(step, MessageRole.User);
+    }
+
+    /// <summary>
+    /// ATIF prompt_tokens counts every input token, cached ones included (stated in v1.2, and what Harbor's
+    /// converters always wrote); cache writes, where a provider bills them, are in metrics.extra. Ours:
+    /// input without cache reads or writes, so the four counts add up.
+    /// </summary>
+    private TokenUsage? StepUsage(JsonElement metrics)
+    {
+        if (metrics.GetPropertyOrDefault("prompt_token_ids").ValueKind == JsonValueKind.Array
+            || metrics.GetPropertyOrDefault("completion_token_ids").ValueKind == JsonValueKind.Array) StepsWithTokenIds++;
+        if (metrics.GetPropertyOrDefault("logprobs").ValueKind == JsonValueKind.Array) StepsWithLogprobs++;
+        if (metrics.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd))
+        {
+            StepCostUsd += usd;
+            HasStepCost = true;
+        }
+        var extra = metrics.GetPropertyOrDefault("extra");
+        ReasoningTokens += extra.GetInt64OrZero("reasoning_tokens");
+        var prompt = metrics.GetInt64OrZero("prompt_tokens");
+        var completion = metrics.GetInt64OrZero("completion_tokens");
+        var cached = metrics.GetInt64OrZero("cached_tokens");
+        var written = extra.GetInt64OrZero("cache_creation_input_tokens");
+        if (prompt == 0 && completion == 0 && cached == 0 && written == 0) return null;
+        HasStepMetrics = true;
+        return new TokenUsage(Math.Max(0, prompt - cached), completion, cached, written);
+    }
+
+    /// <summary>
+    /// Results name the call they answer by source_call_id, which is optional: Terminus-2 and agents without
+    /// function calling write the environment's feedback with none. Such output, or output naming a call
+    /// that was never made, is kept as a message of the step's side (the user's, for an agent's actions),
+    /// marked ToolResult, so its text is read and chat datasets stay valid.
+    /// </summary>
+    private void AddObservations(ParsedStep step, MessageRole untetheredRole)
+    {
+        foreach (var result in step.Results)
+        {
+            SubagentRefs.AddRange(result.Refs);
+            if (result.CallId is { } callId && _calls.Contains(callId) && _answered.Add(callId))
+            {
+                _conversation.AddToolResult(new ToolResult(callId, result.Content)
+                {
+                    IsError = result.IsError,
+                    StructuredResult = result.StructuredResult,
+                    ExitCode = result.ExitCode,
+                    Timestamp = step.Timestamp,
+                });
+                continue;
+            }
+            if (result.CallId is not null) UnmatchedCallIds++;
+            if (result.Content.Count == 0) continue;
+            UntetheredResults++;
+            var kind = step.ContextManagement is not null ? MessageKind.CompactionSummary
+                : untetheredRole == MessageRole.System ? MessageKind.Context
+                : MessageKind.ToolResult;
+            _conversation.AddMessage(untetheredRole, kind, result.Content, step.Timestamp);
+        }
+    }
+
+    private sealed record ParsedStep(string Source, IReadOnlyList<ContentBlock> Content, string? Reasoning, IReadOnlyList<ToolCall> Calls, IReadOnlyList<ParsedResult> Results)
+    {
+        public required string StepId { get; init; }
+        public required string Key { get; init; }
+        public DateTimeOffset? Timestamp { get; init; }
+        public string? Model { get; init; }
+        public string? Effort { get; init; }
+        public bool IsCopied { get; init; }
+        public JsonElement? Metrics { get; init; }
+        public long? LlmCalls { get; init; }
+        public string? ContextManagement { get; init; }
+        public int UnknownParts { get; init; }
+    }
+
+    private sealed record ParsedResult(string? CallId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<AtifSubagentRef> Refs)
+    {
+        public string? StructuredResult { get; init; }
+        public int? ExitCode { get; init; }
+        public bool IsError { get; init; }
+    }
+}
+
+/// <summary>A subagent trajectory an observation points to: embedded (by trajectory_id) or in a file (trajectory_path).</summary>
+public sealed record AtifSubagentRef(string StepId, string? TrajectoryId, string? SessionId, string? TrajectoryPath)
+{
+    /// <summary>"step 5: child-id (trajectory.summarization-1-summary.json)".</summary>
+    public override string ToString()
+    {
+        var id = TrajectoryId ?? SessionId ?? "?";
+        return TrajectoryPath is null ? $"step {StepId}: {id}" : $"step {StepId}: {id} ({TrajectoryPath})";
+    }
+}

@@ -1,0 +1,219 @@
+using System.Text;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Formats.Atif;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+public sealed class AtifReaderTests : IDisposable
+{
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "atif-tests-" + Guid.NewGuid().ToString("N"));
+
+    public AtifReaderTests() => Directory.CreateDirectory(_folder);
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Trajectory(string steps, string root = "\"session_id\": \"s-1\",", string version = "ATIF-v1.5") => $$"""
+        {
+          "schema_version": "{{version}}",
+          {{root}}
+          "agent": {"name": "terminus-2", "version": "2.0.0", "model_name": "gpt-4o"},
+          "steps": [
+        {{steps}}
+          ]
+        }
+        """;
+
+    private static IReadOnlyList<ReadResult> ReadText(string json, string name = "trajectory.json")
+    {
+        var source = TraceSource.FromBytes(name, Encoding.UTF8.GetBytes(json));
+        return ((IMultiRecordScan)new AtifReader().BeginScan(new[] { source }, CancellationToken.None)).ReadEach(source, CancellationToken.None).ToArray();
+    }
+
+    private string Write(string name, string json)
+    {
+        var path = Path.Combine(_folder, name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, json);
+        return path;
+    }
+
+    private static IReadOnlyList<ReadResult> ReadFiles(ReadOptions options, params string[] paths) => SampleFolder.Read(new AtifReader(), paths, options);
+
+    [Fact]
+    public void A_bad_step_costs_only_itself_and_is_reported_by_file_and_line()
+    {
+        var json = Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Fix the build"},
+                {"step_id": 2, "source": "agent", "message": 42},
+                {"step_id": 3, "source": "robot", "message": "beep"},
+                "not a step",
+                {"step_id": 5, "source": "agent", "message": "Done."}
+            """);
+        var result = Assert.Single(ReadText(json));
+
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(new[] { 7, 8, 9 }, result.Diagnostics.Select(d => d.LineNumber!.Value));
+        Assert.All(result.Diagnostics, d => Assert.Equal((DiagnosticSeverity.Error, RolloutDiagnostic.ParseError), (d.Severity, d.ErrorId)));
+        Assert.Equal("trajectory.json:7: step 2 (steps[1]) is not read: \"message\" is Number, not text or content parts.", result.Diagnostics[0].Message);
+        Assert.Contains("\"source\" is \"robot\"", result.Diagnostics[1].Message);
+        Assert.Contains("steps[3]", result.Diagnostics[2].Message);
+        Assert.Equal(3L, result.Record!.SourceMeta["skipped_steps"]);
+    }
+
+    [Fact]
+    public void Results_without_or_with_unknown_call_ids_are_kept_as_tool_output_never_an_error()
+    {
+        var json = Trajectory("""
+                {"step_id": 1, "source": "user", "message": "List files"},
+                {"step_id": 2, "source": "agent", "message": "",
+                 "tool_calls": [{"tool_call_id": "c1", "function_name": "bash", "arguments": {"cmd": "ls"}}],
+                 "observation": {"results": [
+                   {"source_call_id": "c1", "content": "a.txt"},
+                   {"source_call_id": "c9", "content": "from a call never made"},
+                   {"content": "environment: disk 91% full"}
+                 ]}},
+                {"step_id": 3, "source": "agent", "message": "One file."}
+            """);
+        var result = Assert.Single(ReadText(json));
+        var r = result.Record!;
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prompt Response ToolResult ToolResult ToolResult Response", SampleFolder.Kinds(r));
+        Assert.Equal(new[] { MessageRole.User, MessageRole.Assistant, MessageRole.Tool, MessageRole.User, MessageRole.User, MessageRole.Assistant }, r.Messages.Select(m => m.Role));
+        Assert.Equal(("c1", "bash", "a.txt"), (r.Messages[2].ToolCallId, r.Messages[2].ToolName, r.Messages[2].Text));
+        Assert.Equal("from a call never made", r.Messages[3].Text);
+        Assert.Equal(1L, r.SourceMeta["unmatched_source_call_ids"]);
+        Assert.Equal(2L, r.SourceMeta["untethered_results"]);
+        SampleFolder.AssertToolMessagesAnswerCalls(new[] { r });
+    }
+
+    [Fact]
+    public void Without_session_or_trajectory_id_the_file_name_is_the_id()
+    {
+        var r = Assert.Single(ReadText(Trajectory("""{"step_id": 1, "source": "user", "message": "hi"}""", root: "", version: "ATIF-v1.7"), "trajectory-run7.json")).Record!;
+        Assert.Equal(("trajectory-run7", "trajectory-run7"), (r.TraceId, r.RootSessionId));
+    }
+
+    [Fact]
+    public void Damaged_documents_are_one_error_each_and_no_record()
+    {
+        var truncated = Assert.Single(ReadText(Trajectory("""{"step_id": 1, "source": "user", "message": "hi"}""")[..60]));
+        Assert.Null(truncated.Record);
+        var error = Assert.Single(truncated.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(RolloutDiagnostic.ParseError, error.ErrorId);
+        Assert.Contains("ends before the trajectory does", error.Message);
+
+        var array = Assert.Single(ReadText("[1, 2]"));
+        Assert.Equal(RolloutDiagnostic.NoUsableLines, Assert.Single(array.Diagnostics).ErrorId);
+
+        var empty = Assert.Single(ReadText("  \n"));
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.EmptyFile), (Assert.Single(empty.Diagnostics).Severity, empty.Diagnostics[0].ErrorId));
+
+        var other = Assert.Single(ReadText("""{"name": "package", "version": "1.0.0"}"""));
+        Assert.Equal(RolloutDiagnostic.NoUsableLines, Assert.Single(other.Diagnostics).ErrorId);
+
+        var noSteps = Assert.Single(ReadText("""{"schema_version": "ATIF-v1.5", "session_id": "s", "agent": {"name": "a", "version": "1"}, "steps": []}"""));
+        Assert.Equal("trajectory.json: the trajectory has no steps; no record.", Assert.Single(noSteps.Diagnostics).Message);
+        var stepsNotList = Assert.Single(ReadText("""{"schema_version": "ATIF-v1.5", "steps": "none"}"""));
+        Assert.Equal("trajectory.json: \"steps\" is String, not a list; no record.", Assert.Single(stepsNotList.Diagnostics).Message);
+    }
+
+    [Fact]
+    public void Invalid_utf8_is_replaced_and_warned_about()
+    {
+        var bytes = Encoding.UTF8.GetBytes(Trajectory("""{"step_id": 1, "source": "user", "message": "caf#"}"""));
+        bytes[Array.IndexOf(bytes, (byte)'#')] = 0xC3;
+        var source = TraceSource.FromBytes("trajectory.json", bytes);
+        var result = new AtifReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
+        Assert.Equal("caf\uFFFD", result.Record!.Messages[0].Text);
+        Assert.Equal(RolloutDiagnostic.InvalidUtf8, Assert.Single(result.Diagnostics).ErrorId);
+    }
+
+    [Fact]
+    public void Content_parts_of_unknown_type_keep_their_text_and_are_counted()
+    {
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": [{"type": "text", "text": "Read this"}, {"type": "audio", "text": "(transcript) hello"}, {"type": "image", "source": {"media_type": "image/jpeg", "path": "https://img.example.test/a.jpg"}}]}
+            """, version: "ATIF-v1.6"))).Record!;
+        Assert.Equal("Read this\n\n(transcript) hello", r.Messages[0].Text);
+        Assert.Equal(("https://img.example.test/a.jpg", "image/jpeg"), (r.Messages[0].Content[2].Url, r.Messages[0].Content[2].MediaType));
+        Assert.Equal(1L, r.SourceMeta["unknown_content_parts"]);
+    }
+
+    [Fact]
+    public void Arguments_of_other_shapes_become_json_objects()
+    {
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "agent", "message": "", "tool_calls": [
+                  {"tool_call_id": "a", "function_name": "f", "arguments": "{\"x\": 1}"},
+                  {"tool_call_id": "b", "function_name": "g", "arguments": "ls -la"},
+                  {"tool_call_id": "c", "function_name": "h"}
+                ]}
+            """))).Record!;
+        Assert.Equal(new[] { "{\"x\":1}", "{\"input\":\"ls -la\"}", "{}" }, r.Messages[0].ToolCalls.Select(c => c.Arguments));
+        Assert.Equal(3L, r.SourceMeta["unanswered_tool_calls"]);
+    }
+
+    [Fact]
+    public void A_missing_continuation_is_a_warning_and_the_record_ends_before_it()
+    {
+        var main = Write("trial/agent/trajectory.json", Trajectory("""{"step_id": 1, "source": "user", "message": "go"}""").Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"steps\""));
+        var result = Assert.Single(ReadFiles(new ReadOptions { StitchContinuations = true }, main));
+        Assert.Equal("s-1", result.Record!.TraceId);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.FileNotFound), (warning.Severity, warning.ErrorId));
+        Assert.Equal(Path.Combine(_folder, "trial", "agent", "trajectory.cont-1.json"), result.Record.SourceMeta["missing_continuation"]);
+    }
+
+    [Fact]
+    public void A_continuation_loop_is_read_once()
+    {
+        var a = Write("loop/trajectory.json", Trajectory("""{"step_id": 1, "source": "user", "message": "a"}""").Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"steps\""));
+        var b = Write("loop/trajectory.cont-1.json", Trajectory("""{"step_id": 1, "source": "user", "message": "b"}""").Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.json\", \"steps\""));
+        var results = ReadFiles(new ReadOptions { StitchContinuations = true }, a, b);
+        var record = Assert.Single(results, r => r.Record is not null).Record!;
+        Assert.Equal("b a", string.Join(" ", record.Messages.Select(m => m.Text)));
+        Assert.Single(record.Messages.Select(m => m.Text), "a");
+    }
+
+    [Fact]
+    public void A_damaged_continuation_is_reported_under_its_own_name()
+    {
+        var main = Write("d/trajectory.json", Trajectory("""{"step_id": 1, "source": "user", "message": "go"}""").Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"steps\""));
+        var cont = Write("d/trajectory.cont-1.json", "{\"schema_version\": \"ATIF-v1.5\", \"steps\": [");
+        var results = ReadFiles(new ReadOptions { StitchContinuations = true }, main, cont);
+        var first = results[0];
+        Assert.Equal("Prompt", SampleFolder.Kinds(first.Record!));
+        Assert.Contains(first.Diagnostics, d => d.Path == cont && d.ErrorId == RolloutDiagnostic.ParseError);
+        Assert.Null(results[1].Record);
+    }
+
+    [Theory]
+    [InlineData("{\n  \"schema_version\": \"ATIF-v1.6\",\n  \"session_id\": \"x\",")]
+    [InlineData("{\"agent\": {\"name\": \"a\", \"version\": \"1\"}, \"trajectory_id\": \"t\", \"steps\": []}")]
+    public void Detection_recognises_atif_and_no_other_format_claims_it(string head)
+    {
+        var shape = JsonHead.Read(Encoding.UTF8.GetBytes(head))!;
+        Assert.Equal(RolloutFormat.Atif, Assert.Single(FormatRegistry.Default.All, r => r.Score(shape) > DetectionScore.None).Format);
+    }
+
+    [Fact]
+    public void Every_sample_file_is_detected_as_atif()
+    {
+        foreach (var file in Directory.EnumerateFiles(SampleFolder.Root("atif"), "*.json", SearchOption.AllDirectories))
+        {
+            Assert.Equal(RolloutFormat.Atif, FormatDetector.Detect(TraceSource.FromFile(file), FormatRegistry.Default.All).Reader?.Format);
+        }
+    }
+
+    [Fact]
+    public void A_json_file_of_another_program_is_not_atif()
+    {
+        Assert.Equal(DetectionScore.None, new AtifReader().Score(JsonHead.Read("""{"schema_version": "2.1", "steps": [], "agent": "x", "session_id": "s"}"""u8)!));
+        Assert.Equal(DetectionScore.None, new AtifReader().Score(JsonHead.Read("""{"schema_version": "2.1", "name": "pkg"}"""u8)!));
+    }
+}
