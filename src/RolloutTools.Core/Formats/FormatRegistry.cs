@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Model;
 
@@ -12,6 +13,7 @@ public static class FormatRegistry
     {
         new ClaudeCodeReader(),
         new CodexReader(),
+        new HermesReader(),
         new NormalizedReader(),
     };
 

@@ -39,6 +39,7 @@ public static class RecordJsonReader
     {
         "codex" => RolloutFormat.Codex,
         "claude_code" => RolloutFormat.ClaudeCode,
+        "hermes_agent" => RolloutFormat.HermesAgent,
         _ => RolloutFormat.Normalized,
     };
 

@@ -8,4 +8,7 @@ public enum RolloutFormat
 
     /// <summary>RolloutTools' own records as JSON lines (Export-AgentRollout -As Normalized), and DataDesigner's rows.</summary>
     Normalized,
+
+    /// <summary>Hermes Agent (NousResearch): state.db, CLI snapshots and gateway transcripts under ~/.hermes.</summary>
+    HermesAgent,
 }
