@@ -26,8 +26,10 @@ internal static class HermesRecords
         var messages = conversation.Build();
 
         var times = messages.Select(m => m.Timestamp).Where(t => t is not null).ToList();
-        var started = Earliest(transcript.Started, index?.Created, times.Min());
-        var ended = Latest(transcript.Ended, index?.Updated, times.Max());
+        // state.db keeps its own times; sessions.json's are for the files, which may have none.
+        var indexed = transcript.Store == HermesStore.StateDb ? null : index;
+        var started = Earliest(transcript.Started, indexed?.Created, times.Min());
+        var ended = Latest(transcript.Ended, indexed?.Updated, times.Max());
         var usage = transcript.Usage.Total > 0 ? transcript.Usage : index?.Usage ?? default;
         var firstPrompt = (messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt) ?? messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
         var home = HermesHome.HomeOf(path);
