@@ -9,14 +9,15 @@ Describe 'Get-RolloutFormat' {
         New-ClaudeSession -Path (Join-Path $claude 'projects/-home-dev-x/s2.jsonl') -Prompt 'Two' | Out-Null
         $env:CLAUDE_CONFIG_DIR = $claude
         $env:CODEX_HOME = Join-Path $TestDrive 'no-codex-here'
+        $env:HERMES_HOME = Join-Path $TestDrive 'no-hermes-here'
     }
     AfterAll {
-        Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME -ErrorAction SilentlyContinue
+        Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME, Env:HERMES_HOME -ErrorAction SilentlyContinue
     }
 
     It 'lists every format with its locations, presence and trace count' {
         $formats = Get-RolloutFormat
-        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'Normalized')
+        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'Normalized', 'HermesAgent')
         $formats[0].SourceKind | Should -Be 'claude_code'
         $formats[0].Present | Should -BeTrue
         $formats[0].TraceFileCount | Should -Be 2

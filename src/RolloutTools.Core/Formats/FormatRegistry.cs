@@ -13,8 +13,8 @@ public static class FormatRegistry
     {
         new ClaudeCodeReader(),
         new CodexReader(),
-        new HermesReader(),
         new NormalizedReader(),
+        new HermesReader(),
     };
 
     public static IRolloutReader Get(RolloutFormat format) => All.First(r => r.Format == format);

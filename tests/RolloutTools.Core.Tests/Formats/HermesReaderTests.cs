@@ -238,6 +238,7 @@ public sealed class HermesReaderTests : IDisposable
         Assert.True(Recognizes("{\"role\": \"session_meta\", \"tools\": []}"));
         Assert.True(Recognizes("{\"role\": \"user\", \"content\": \"hi\", \"timestamp\": \"2026-03-10T14:00:00\"}"));
         Assert.False(Recognizes("{\"timestamp\": \"2026-03-11T19:35:12\", \"session_id\": \"x\", \"reason\": \"max_retries_exhausted\", \"request\": {}}"));
+        Assert.False(Recognizes("{\n  \"role\": \"user\",\n  \"content\": \"a message nested in a request dump\"\n}"));
         Assert.False(Recognizes("{\"type\": \"user\", \"message\": {\"role\": \"user\", \"content\": \"hi\"}}"));
         Assert.False(Recognizes("{\"trace_id\": \"t\", \"source_kind\": \"hermes_agent\", \"messages\": []}"));
 

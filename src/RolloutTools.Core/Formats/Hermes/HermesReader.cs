@@ -38,12 +38,13 @@ public sealed class HermesReader : IRolloutReader
             || (name.StartsWith("request_dump_", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
-    /// A gateway line (an OpenAI message with no "type": a role and content, tool calls or, for session_meta,
-    /// tools) or a CLI snapshot (session_id with the snapshot's other leading keys). state.db is SQLite, which
-    /// no JSON head describes: its name claims it.
+    /// A gateway line (an OpenAI message with no "type" and the time the gateway stamps on every row, or the
+    /// session_meta row) or a CLI snapshot (session_id with the snapshot's other leading keys). The time keeps
+    /// out the plain chat messages nested in other programs' pretty-printed JSON (Hermes' own request dumps),
+    /// whose lines the detector also looks at. state.db is SQLite, which no JSON head describes: its name claims it.
     /// </summary>
     public bool Recognizes(JsonHead head) => head.Type is null && !head.Has("payload") && !head.Has("trace_id")
-        && ((head.Has("role") && (head.Has("content") || head.Has("tool_calls") || head.Has("tools")))
+        && ((head.Has("role") && (head.Has("tools") || (head.Has("timestamp") && (head.Has("content") || head.Has("tool_calls")))))
             || (head.Has("session_id") && (head.Has("session_start") || head.Has("messages") || head.Has("last_updated") || head.Has("base_url"))));
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
@@ -111,6 +112,10 @@ public sealed class HermesReader : IRolloutReader
         private ReadResult ReadFile(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.DisplayPath);
+            if (source.IsFile && IsCompanion(source.DisplayPath))
+            {
+                return new ReadResult(source, null, "it is Hermes' session index or an API request dump, not a session", diagnostics.Items);
+            }
             if (source.IsFile && WinnerOtherThan(source.DisplayPath, HermesHome.SessionIdOf(source.DisplayPath)) is { } winner)
             {
                 return new ReadResult(source, null, $"session {HermesHome.SessionIdOf(source.DisplayPath)} is read from '{winner}' instead ({Why(winner)})", diagnostics.Items);
@@ -132,6 +137,9 @@ public sealed class HermesReader : IRolloutReader
             var index = source.IsFile ? Index(source.DisplayPath)?.Use(diagnostics)?.Find(transcript.SessionId) : null;
             return new ReadResult(source, HermesRecords.Build(transcript, source.DisplayPath, index, diagnostics), null, diagnostics.Items);
         }
+
+        private static bool IsCompanion(string path) => Path.GetFileName(path) is var name
+            && (name.Equals(HermesHome.IndexName, StringComparison.OrdinalIgnoreCase) || name.StartsWith("request_dump_", StringComparison.OrdinalIgnoreCase));
 
         /// <summary>A snapshot is one JSON document whose first key is session_id; a transcript line starts with role.</summary>
         private static bool IsSnapshot(TraceSource source, Stream stream)
