@@ -229,6 +229,22 @@ public sealed class HermesReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_immutable_copy_opens_by_uri_whatever_characters_its_path_holds()
+    {
+        var path = Database("a copy #2/state.db", "WAL", Conversation);
+        using var db = ReadOnlySqlite.Open(path, immutable: true);
+        using var count = db.CreateCommand();
+        count.CommandText = "SELECT COUNT(*) FROM messages";
+        Assert.Equal(4L, count.ExecuteScalar());
+        Assert.Throws<SqliteException>(() =>
+        {
+            using var write = db.CreateCommand();
+            write.CommandText = "DELETE FROM messages";
+            write.ExecuteNonQuery();
+        });
+    }
+
+    [Fact]
     public void Snapshots_and_transcripts_are_told_from_other_json_by_their_first_keys()
     {
         var reader = new HermesReader();

@@ -26,7 +26,8 @@ public static class ReadOnlySqlite
         SqliteNative.EnsureResolver();
         var builder = new SqliteConnectionStringBuilder
         {
-            DataSource = immutable ? "file:" + Uri.EscapeDataString(Path.GetFullPath(path)).Replace("%2F", "/", StringComparison.Ordinal) + "?immutable=1" : path,
+            // A URI filename (file:///C:/x/state.db on Windows) is the only way to pass SQLite's immutable flag.
+            DataSource = immutable ? new Uri(Path.GetFullPath(path)).AbsoluteUri + "?immutable=1" : path,
             Mode = SqliteOpenMode.ReadOnly,
             // A pooled connection keeps the file open after Dispose; the agent must find it closed.
             Pooling = false,
