@@ -115,11 +115,12 @@ switch ($Task) {
         $env:ROLLOUTTOOLS_MODULE = Join-Path $moduleDir 'RolloutTools.psd1'
         $env:CLAUDE_CONFIG_DIR = Join-Path $root 'samples/claude-code'
         $env:CODEX_HOME = Join-Path $root 'samples/codex'
+        $env:HERMES_HOME = Join-Path $root 'samples/hermes'
         dotnet pwsh -NoProfile -NonInteractive -Command {
             Import-Module $env:ROLLOUTTOOLS_MODULE
             Write-Host "`nGet-RolloutFormat" -ForegroundColor Cyan
             Get-RolloutFormat | Format-Table | Out-Host
-            Write-Host "Get-AgentRollout   (CLAUDE_CONFIG_DIR and CODEX_HOME point at samples/)" -ForegroundColor Cyan
+            Write-Host "Get-AgentRollout   (CLAUDE_CONFIG_DIR, CODEX_HOME and HERMES_HOME point at samples/)" -ForegroundColor Cyan
             $records = Get-AgentRollout
             $records | Format-Table | Out-Host
             Write-Host 'Get-AgentRollout | Group-Object Format, IsSidechain | Select-Object Count, Name' -ForegroundColor Cyan

@@ -10,14 +10,15 @@ Describe 'Get-RolloutFormat' {
         $env:CLAUDE_CONFIG_DIR = $claude
         $env:CODEX_HOME = Join-Path $TestDrive 'no-codex-here'
         $env:PI_CODING_AGENT_DIR = Join-Path $TestDrive 'no-pi-here'
+        $env:HERMES_HOME = Join-Path $TestDrive 'no-hermes-here'
     }
     AfterAll {
-        Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME, Env:PI_CODING_AGENT_DIR -ErrorAction SilentlyContinue
+        Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME, Env:PI_CODING_AGENT_DIR, Env:HERMES_HOME -ErrorAction SilentlyContinue
     }
 
     It 'lists every format with its locations, presence and trace count' {
         $formats = Get-RolloutFormat
-        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif')
+        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif', 'HermesAgent')
         $formats[0].SourceKind | Should -Be 'claude_code'
         $formats[0].Present | Should -BeTrue
         $formats[0].TraceFileCount | Should -Be 2

@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Model;
@@ -21,6 +22,7 @@ public sealed class FormatRegistry
         new PiCodingAgentReader(),
         new NormalizedReader(),
         new AtifReader(),
+        new HermesReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

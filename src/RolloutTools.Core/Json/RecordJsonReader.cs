@@ -40,6 +40,7 @@ public static class RecordJsonReader
         "codex" => RolloutFormat.Codex,
         "claude_code" => RolloutFormat.ClaudeCode,
         "pi_coding_agent" => RolloutFormat.PiCodingAgent,
+        "hermes_agent" => RolloutFormat.HermesAgent,
         _ => RolloutFormat.Normalized,
     };
 

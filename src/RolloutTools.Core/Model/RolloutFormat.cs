@@ -14,4 +14,7 @@ public enum RolloutFormat
 
     /// <summary>Harbor's Agent Trajectory Interchange Format (ATIF-v1.0 to v1.7): trajectory*.json files.</summary>
     Atif,
+
+    /// <summary>Hermes Agent (NousResearch): state.db, CLI snapshots and gateway transcripts under ~/.hermes.</summary>
+    HermesAgent,
 }

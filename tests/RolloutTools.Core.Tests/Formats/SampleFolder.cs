@@ -15,6 +15,7 @@ internal static class SampleFolder
         ["codex"] = RolloutFormat.Codex,
         ["pi"] = RolloutFormat.PiCodingAgent,
         ["atif"] = RolloutFormat.Atif,
+        ["hermes"] = RolloutFormat.HermesAgent,
     };
 
     public static string Root(params string[] parts)

@@ -1,0 +1,242 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Hermes;
+
+/// <summary>
+/// One Hermes session as one of its stores holds it: the OpenAI messages in stored order and what the store
+/// says about the session. The three stores say different amounts: state.db the most (tokens, cost, title,
+/// cwd, lineage), a CLI snapshot the system prompt and tools, a gateway transcript only its messages and a
+/// session_meta row.
+/// </summary>
+internal sealed class HermesTranscript
+{
+    public required string SessionId { get; init; }
+
+    public required HermesStore Store { get; init; }
+
+    public List<OpenAIMessage> Messages { get; } = new();
+
+    public string? Model { get; set; }
+
+    /// <summary>cli, telegram, discord, cron, subagent, …: where the session came from (state.db "source", the files' "platform").</summary>
+    public string? Platform { get; set; }
+
+    public string? BaseUrl { get; set; }
+
+    public string? SystemPrompt { get; set; }
+
+    public string? Title { get; set; }
+
+    public string? Cwd { get; set; }
+
+    public string? GitBranch { get; set; }
+
+    public string? ParentSessionId { get; set; }
+
+    public string? RootSessionId { get; set; }
+
+    public string? EndReason { get; set; }
+
+    public string? SessionKey { get; set; }
+
+    public string? ChatType { get; set; }
+
+    public string? DisplayName { get; set; }
+
+    public string? BillingProvider { get; set; }
+
+    public DateTimeOffset? Started { get; set; }
+
+    public DateTimeOffset? Ended { get; set; }
+
+    public TokenUsage Usage { get; set; }
+
+    public long ReasoningTokens { get; set; }
+
+    public string? CostUsd { get; set; }
+
+    public List<string> Tools { get; } = new();
+
+    public List<string> Models { get; } = new();
+
+    /// <summary>Gateway rows of role session_meta: metadata, not conversation.</summary>
+    public int SessionMetaRows { get; set; }
+
+    /// <summary>state.db rows a rewind, undo or retry took back (active = 0, compacted = 0).</summary>
+    public int RewoundRows { get; set; }
+
+    /// <summary>state.db rows a compaction summarized away (active = 0, compacted = 1): still the session's history.</summary>
+    public int CompactedRows { get; set; }
+
+    /// <summary>Copies of a message that each compaction carries into its new generation, read once.</summary>
+    public int DuplicateRows { get; set; }
+
+    public void AddTool(string? name)
+    {
+        if (!string.IsNullOrEmpty(name) && !Tools.Contains(name)) Tools.Add(name);
+    }
+
+    public void AddModel(string? model)
+    {
+        if (!string.IsNullOrEmpty(model) && !Models.Contains(model)) Models.Add(model);
+    }
+
+    /// <summary>The names of the tools a "tools" list declares: [{"type": "function", "function": {"name"}}] or [{"name"}].</summary>
+    public void AddTools(JsonElement tools)
+    {
+        if (tools.ValueKind != JsonValueKind.Array) return;
+        foreach (var tool in tools.EnumerateArray())
+        {
+            AddTool(tool.GetPropertyOrDefault("function").GetStringOrNull("name") ?? tool.GetStringOrNull("name"));
+        }
+    }
+}
+
+/// <summary>Reads the two JSON stores of a Hermes home's sessions/ folder.</summary>
+internal static class HermesFiles
+{
+    /// <summary>
+    /// A CLI snapshot, sessions/session_&lt;id&gt;.json: {session_id, model, base_url, platform, session_start,
+    /// last_updated, system_prompt, tools, message_count, messages}. run_agent.py rewrites it whole after each
+    /// turn (indented, never smaller than before); its times are local and without offset. A message that
+    /// cannot be read is reported with its line and left out; the others stand.
+    /// </summary>
+    public static HermesTranscript? ParseSnapshot(Stream stream, string path, DiagnosticList diagnostics)
+    {
+        if (stream.Length > JsonLineReader.MaxLineBytes)
+        {
+            diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
+            return null;
+        }
+        using var copy = new MemoryStream();
+        stream.CopyTo(copy);
+        var text = Utf8Repair.Document(new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, (int)copy.Length), diagnostics);
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(text);
+        }
+        catch (JsonException e)
+        {
+            diagnostics.Error(RolloutDiagnostic.ParseError, e.LineNumber is { } n ? (int)n + 1 : null, $"not valid JSON: {e.Message}");
+            return null;
+        }
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                diagnostics.NoRecord($"the document is {root.ValueKind}, not a Hermes session object; no record.");
+                return null;
+            }
+            var transcript = new HermesTranscript
+            {
+                SessionId = root.GetIdOrNull("session_id") ?? HermesHome.SessionIdOf(path),
+                Store = HermesStore.Snapshot,
+                Model = root.GetStringOrNull("model"),
+                BaseUrl = root.GetStringOrNull("base_url"),
+                Platform = root.GetStringOrNull("platform"),
+                SystemPrompt = root.GetStringOrNull("system_prompt"),
+                Started = OpenAIMessages.Timestamp(root.GetPropertyOrDefault("session_start")),
+                Ended = OpenAIMessages.Timestamp(root.GetPropertyOrDefault("last_updated")),
+            };
+            transcript.AddModel(transcript.Model);
+            transcript.AddTools(root.GetPropertyOrDefault("tools"));
+            var messages = root.GetPropertyOrDefault("messages");
+            if (messages.ValueKind != JsonValueKind.Array)
+            {
+                diagnostics.NoRecord("the document has no \"messages\" list; no record.");
+                return null;
+            }
+            IReadOnlyList<int>? lines = null;
+            var index = 0;
+            foreach (var message in messages.EnumerateArray())
+            {
+                try
+                {
+                    if (message.GetStringOrNull("role") == "session_meta") transcript.SessionMetaRows++;
+                    else transcript.Messages.Add(OpenAIMessages.Read(message));
+                }
+                catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+                {
+                    lines ??= JsonLines.ElementLines(text.Span, "messages");
+                    var line = index < lines.Count ? lines[index] : (int?)null;
+                    diagnostics.Error(RolloutDiagnostic.ParseError, line, $"message {index + 1} skipped: {e.Message}");
+                }
+                index++;
+            }
+            return transcript;
+        }
+    }
+
+    /// <summary>
+    /// A gateway transcript, sessions/&lt;id&gt;.jsonl: one message per line as the gateway appended it, each
+    /// with an ISO "timestamp"; a first line of role session_meta carries the tools, model and platform
+    /// (absent in some files). A damaged line costs only itself.
+    /// </summary>
+    public static HermesTranscript ParseTranscript(Stream stream, string path, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var transcript = new HermesTranscript { SessionId = HermesHome.SessionIdOf(path), Store = HermesStore.Transcript };
+        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
+        {
+            try
+            {
+                var root = line.Root;
+                if (root.GetStringOrNull("role") == "session_meta")
+                {
+                    transcript.SessionMetaRows++;
+                    transcript.AddTools(root.GetPropertyOrDefault("tools"));
+                    transcript.Model ??= root.GetStringOrNull("model");
+                    transcript.AddModel(root.GetStringOrNull("model"));
+                    transcript.Platform ??= root.GetStringOrNull("platform");
+                    transcript.Started ??= OpenAIMessages.Timestamp(root.GetPropertyOrDefault("timestamp"));
+                    continue;
+                }
+                transcript.Messages.Add(OpenAIMessages.Read(root));
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                JsonLineReader.ReportUnreadable(diagnostics, line, e);
+            }
+        }
+        return transcript;
+    }
+}
+
+/// <summary>Line numbers inside a JSON document, worked out only when a value in it has to be reported.</summary>
+internal static class JsonLines
+{
+    /// <summary>The 1-based line on which each element of the top-level array <paramref name="property"/> begins.</summary>
+    public static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string property)
+    {
+        var lines = new List<int>();
+        var (counted, line) = (0, 1);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals(property)) continue;
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return lines;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    line += json[counted..start].Count((byte)'\n');
+                    counted = start;
+                    lines.Add(line);
+                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
+                }
+                return lines;
+            }
+        }
+        catch (JsonException)
+        {
+            // The lines found so far still help.
+        }
+        return lines;
+    }
+}
