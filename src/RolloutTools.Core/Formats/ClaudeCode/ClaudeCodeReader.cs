@@ -25,14 +25,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { "*/subagents/*.jsonl" };
 
-    public IReadOnlyList<string> DefaultLocations()
-    {
-        var configured = Environment.GetEnvironmentVariable("CLAUDE_CONFIG_DIR");
-        var root = string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".claude")
-            : configured;
-        return new[] { Path.Combine(root, "projects") };
-    }
+    public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(AgentHome.Resolve("CLAUDE_CONFIG_DIR", ".claude"), "projects") };
 
     public bool IsTraceFile(string path) =>
         Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsSidecarFile(path);

@@ -63,13 +63,7 @@ public sealed class CodexReader : IRolloutReader
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources);
 
-    internal static string CodexHome()
-    {
-        var configured = Environment.GetEnvironmentVariable("CODEX_HOME");
-        return string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".codex")
-            : configured;
-    }
+    internal static string CodexHome() => AgentHome.Resolve("CODEX_HOME", ".codex");
 
     private sealed class Scan : IRolloutScan
     {
@@ -198,26 +192,8 @@ public sealed class CodexReader : IRolloutReader
 
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
         {
-            // One document is parsed whole, so the line limit bounds it as it bounds one line of JSONL.
-            if (stream.Length > JsonLineReader.MaxLineBytes)
-            {
-                diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
-                return null;
-            }
-            try
-            {
-                using var copy = new MemoryStream();
-                stream.CopyTo(copy);
-                var text = new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, (int)copy.Length);
-                using var document = JsonDocument.Parse(Utf8Repair.Document(text, diagnostics));
-                return CodexTranscript.ParseDocument(document.RootElement);
-            }
-            catch (JsonException e)
-            {
-                var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
-                diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON: {e.Message}");
-                return null;
-            }
+            using var document = JsonDocumentReader.Read(stream, diagnostics);
+            return document is null ? null : CodexTranscript.ParseDocument(document.RootElement);
         }
 
         /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
