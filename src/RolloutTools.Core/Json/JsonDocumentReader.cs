@@ -5,33 +5,123 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Json;
 
 /// <summary>
-/// A trace kept as one JSON document (a session snapshot, a trajectory), read whole as JSON lines are read one
-/// by one: bounded by the same size limit, a UTF-8 byte order mark skipped, invalid UTF-8 repaired with a
-/// warning, and damage reported at the line where the parser met it.
+/// A trace kept as one JSON document (a session snapshot, a trajectory) and its text, so that an element that
+/// cannot be read is reported by the line it starts on, as a bad line of JSONL is.
+/// </summary>
+public sealed class JsonTextDocument : IDisposable
+{
+    private readonly JsonDocument _document;
+    private readonly ReadOnlyMemory<byte> _text;
+    private readonly Dictionary<string, IReadOnlyList<int>> _elementLines = new(StringComparer.Ordinal);
+
+    internal JsonTextDocument(JsonDocument document, ReadOnlyMemory<byte> text)
+    {
+        _document = document;
+        _text = text;
+    }
+
+    public JsonElement Root => _document.RootElement;
+
+    /// <summary>The 1-based line on which element <paramref name="index"/> of the root's array <paramref name="property"/> starts; worked out on first use.</summary>
+    public int? ElementLine(string property, int index)
+    {
+        if (!_elementLines.TryGetValue(property, out var lines)) _elementLines[property] = lines = ElementLines(_text.Span, property);
+        return index < lines.Count ? lines[index] : null;
+    }
+
+    public void Dispose() => _document.Dispose();
+
+    private static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string property)
+    {
+        var lines = new List<int>();
+        var (counted, line) = (0, 1);
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, MaxDepth = JsonDocumentReader.MaxDepth });
+        try
+        {
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return lines;
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var wanted = reader.ValueTextEquals(property);
+                if (!reader.Read()) break;
+                if (!wanted || reader.TokenType != JsonTokenType.StartArray)
+                {
+                    reader.Skip();
+                    continue;
+                }
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    line += json[counted..start].Count((byte)'\n');
+                    counted = start;
+                    lines.Add(line);
+                    reader.Skip();
+                }
+                break;
+            }
+        }
+        catch (JsonException)
+        {
+            // The lines found before the damage still help.
+        }
+        return lines;
+    }
+}
+
+/// <summary>
+/// Reads a whole-document trace as JSON lines are read one by one: bounded by the same size limit, a UTF-8 byte
+/// order mark skipped, invalid UTF-8 repaired with a warning, and damage reported at the line where the parser
+/// met it. An empty file is a warning, a root that is not an object an error.
 /// </summary>
 public static class JsonDocumentReader
 {
-    /// <summary>The document, or null when it is too long or not valid JSON (an error says which, and where).</summary>
-    public static JsonDocument? Read(Stream stream, DiagnosticList diagnostics)
+    internal const int MaxDepth = 256;
+
+    /// <summary>The document, or null with the reason in <paramref name="diagnostics"/>.</summary>
+    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics)
     {
-        if (stream.CanSeek && stream.Length > JsonLineReader.MaxLineBytes)
-        {
-            diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
-            return null;
-        }
+        if (stream.CanSeek && stream.Length > JsonLineReader.MaxLineBytes) return TooLong(diagnostics);
         using var copy = new MemoryStream();
-        stream.CopyTo(copy);
+        var buffer = new byte[81920];
+        int read;
+        while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+        {
+            // A file growing as it is read is read to where it ends now, and refused once past the limit.
+            if (copy.Length + read > JsonLineReader.MaxLineBytes) return TooLong(diagnostics);
+            copy.Write(buffer, 0, read);
+        }
         var text = new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, (int)copy.Length);
         if (text.Span.StartsWith(Encoding.UTF8.Preamble)) text = text[3..];
+        if (text.Span.Trim(" \t\r\n\0"u8).IsEmpty)
+        {
+            diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, "the file is empty; no record.");
+            return null;
+        }
+
+        text = Utf8Repair.Document(text, diagnostics);
+        JsonDocument document;
         try
         {
-            return JsonDocument.Parse(Utf8Repair.Document(text, diagnostics));
+            document = JsonDocument.Parse(text, new JsonDocumentOptions { AllowTrailingCommas = true, MaxDepth = MaxDepth });
         }
         catch (JsonException e)
         {
             var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
-            diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON: {e.Message}");
+            var cut = e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty;
+            diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON{cut}: {e.Message}");
             return null;
         }
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not an object; no record.");
+            document.Dispose();
+            return null;
+        }
+        return new JsonTextDocument(document, text);
+    }
+
+    private static JsonTextDocument? TooLong(DiagnosticList diagnostics)
+    {
+        diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
+        return null;
     }
 }

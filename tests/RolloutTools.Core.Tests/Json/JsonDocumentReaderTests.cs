@@ -10,7 +10,7 @@ public sealed class JsonDocumentReaderTests
     {
         var diagnostics = new DiagnosticList("doc.json");
         using var document = JsonDocumentReader.Read(new MemoryStream(bytes), diagnostics);
-        return (document?.RootElement.GetProperty("a").GetString(), diagnostics.Items);
+        return (document?.Root.GetProperty("a").GetString(), diagnostics.Items);
     }
 
     [Fact]
@@ -40,5 +40,24 @@ public sealed class JsonDocumentReaderTests
 
         Assert.Equal("caf\uFFFD", root);
         Assert.Equal((RolloutDiagnostic.InvalidUtf8, 3), (Assert.Single(diagnostics).ErrorId, diagnostics[0].LineNumber));
+    }
+
+    [Fact]
+    public void An_element_is_named_by_the_line_it_starts_on()
+    {
+        var diagnostics = new DiagnosticList("doc.json");
+        var text = "{\n  \"meta\": {\"steps\": [9]},\n  \"steps\": [\n    {\"a\": 1},\n    {\n      \"a\": [1,\n 2]\n    },\n    3\n  ]\n}\n";
+        using var document = JsonDocumentReader.Read(new MemoryStream(Encoding.UTF8.GetBytes(text)), diagnostics)!;
+
+        Assert.Equal(new int?[] { 4, 5, 9, null }, Enumerable.Range(0, 4).Select(i => document.ElementLine("steps", i)));
+    }
+
+    [Fact]
+    public void An_empty_file_is_a_warning_and_a_root_that_is_no_object_an_error()
+    {
+        Assert.Equal(RolloutDiagnostic.EmptyFile, Assert.Single(Read(" \n"u8.ToArray()).Diagnostics).ErrorId);
+        var diagnostics = new DiagnosticList("doc.json");
+        Assert.Null(JsonDocumentReader.Read(new MemoryStream("[1, 2]"u8.ToArray()), diagnostics));
+        Assert.Equal(RolloutDiagnostic.NoUsableLines, Assert.Single(diagnostics.Items).ErrorId);
     }
 }

@@ -193,7 +193,7 @@ public sealed class CodexReader : IRolloutReader
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
         {
             using var document = JsonDocumentReader.Read(stream, diagnostics);
-            return document is null ? null : CodexTranscript.ParseDocument(document.RootElement);
+            return document is null ? null : CodexTranscript.ParseDocument(document.Root);
         }
 
         /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>

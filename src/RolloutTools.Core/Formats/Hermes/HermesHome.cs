@@ -1,3 +1,5 @@
+using RolloutTools.Core.Formats.Shared;
+
 namespace RolloutTools.Core.Formats.Hermes;
 
 /// <summary>What a Hermes file is, by its name.</summary>
@@ -25,13 +27,7 @@ internal static class HermesHome
     public const string SessionsFolder = "sessions";
     public const string IndexName = "sessions.json";
 
-    public static string Default()
-    {
-        var configured = Environment.GetEnvironmentVariable("HERMES_HOME");
-        return string.IsNullOrWhiteSpace(configured)
-            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".hermes")
-            : configured;
-    }
+    public static string Default() => AgentHome.Resolve("HERMES_HOME", ".hermes");
 
     /// <summary>state.db, session_*.json (not sessions.json, not request_dump_*.json) or *.jsonl; null for anything else.</summary>
     public static HermesStore? StoreOf(string path)

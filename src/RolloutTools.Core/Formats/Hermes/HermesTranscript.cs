@@ -107,32 +107,11 @@ internal static class HermesFiles
     /// </summary>
     public static HermesTranscript? ParseSnapshot(Stream stream, string path, DiagnosticList diagnostics)
     {
-        if (stream.Length > JsonLineReader.MaxLineBytes)
-        {
-            diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
-            return null;
-        }
-        using var copy = new MemoryStream();
-        stream.CopyTo(copy);
-        var text = Utf8Repair.Document(new ReadOnlyMemory<byte>(copy.GetBuffer(), 0, (int)copy.Length), diagnostics);
-        JsonDocument document;
-        try
-        {
-            document = JsonDocument.Parse(text);
-        }
-        catch (JsonException e)
-        {
-            diagnostics.Error(RolloutDiagnostic.ParseError, e.LineNumber is { } n ? (int)n + 1 : null, $"not valid JSON: {e.Message}");
-            return null;
-        }
+        var document = JsonDocumentReader.Read(stream, diagnostics);
+        if (document is null) return null;
         using (document)
         {
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object)
-            {
-                diagnostics.NoRecord($"the document is {root.ValueKind}, not a Hermes session object; no record.");
-                return null;
-            }
+            var root = document.Root;
             var transcript = new HermesTranscript
             {
                 SessionId = root.GetIdOrNull("session_id") ?? HermesHome.SessionIdOf(path),
@@ -152,7 +131,6 @@ internal static class HermesFiles
                 diagnostics.NoRecord("the document has no \"messages\" list; no record.");
                 return null;
             }
-            IReadOnlyList<int>? lines = null;
             var index = 0;
             foreach (var message in messages.EnumerateArray())
             {
@@ -163,9 +141,7 @@ internal static class HermesFiles
                 }
                 catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
                 {
-                    lines ??= JsonLines.ElementLines(text.Span, "messages");
-                    var line = index < lines.Count ? lines[index] : (int?)null;
-                    diagnostics.Error(RolloutDiagnostic.ParseError, line, $"message {index + 1} skipped: {e.Message}");
+                    diagnostics.Error(RolloutDiagnostic.ParseError, document.ElementLine("messages", index), $"message {index + 1} skipped: {e.Message}");
                 }
                 index++;
             }
@@ -204,39 +180,5 @@ internal static class HermesFiles
             }
         }
         return transcript;
-    }
-}
-
-/// <summary>Line numbers inside a JSON document, worked out only when a value in it has to be reported.</summary>
-internal static class JsonLines
-{
-    /// <summary>The 1-based line on which each element of the top-level array <paramref name="property"/> begins.</summary>
-    public static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string property)
-    {
-        var lines = new List<int>();
-        var (counted, line) = (0, 1);
-        var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, CommentHandling = JsonCommentHandling.Skip });
-        try
-        {
-            while (reader.Read())
-            {
-                if (reader.CurrentDepth != 1 || reader.TokenType != JsonTokenType.PropertyName || !reader.ValueTextEquals(property)) continue;
-                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return lines;
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
-                {
-                    var start = (int)reader.TokenStartIndex;
-                    line += json[counted..start].Count((byte)'\n');
-                    counted = start;
-                    lines.Add(line);
-                    if (reader.TokenType is JsonTokenType.StartObject or JsonTokenType.StartArray) reader.Skip();
-                }
-                return lines;
-            }
-        }
-        catch (JsonException)
-        {
-            // The lines found so far still help.
-        }
-        return lines;
     }
 }
