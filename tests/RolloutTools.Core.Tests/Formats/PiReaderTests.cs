@@ -94,6 +94,26 @@ public sealed class PiReaderTests
     }
 
     [Fact]
+    public void V1_compaction_index_counts_a_line_that_could_not_be_read_as_pi_does()
+    {
+        // migrateV1ToV2 indexes every line JSON.parse accepted; line 4 parses but its text is a number.
+        var result = Read(new[]
+        {
+            $"{{\"type\":\"session\",\"id\":\"{Id}\",\"timestamp\":\"2025-11-01T08:00:00.000Z\",\"cwd\":\"/home/dev/acme-shop\"}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:01.000Z\",\"message\":{\"role\":\"user\",\"content\":\"One\",\"timestamp\":1761984001000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:02.000Z\",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Two\"}],\"model\":\"claude-sonnet-4-5\",\"stopReason\":\"stop\",\"timestamp\":1761984002000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:03.000Z\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":42}],\"timestamp\":1761984003000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:04.000Z\",\"message\":{\"role\":\"user\",\"content\":\"Three\",\"timestamp\":1761984004000}}",
+            "{\"type\":\"compaction\",\"timestamp\":\"2025-11-01T08:00:05.000Z\",\"summary\":\"Said one, two.\",\"firstKeptEntryIndex\":4,\"tokensBefore\":900}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:06.000Z\",\"message\":{\"role\":\"user\",\"content\":\"Four\",\"timestamp\":1761984006000}}",
+        }).Single();
+
+        Assert.Equal(new[] { "One", "Two", "Three", "Said one, two.", "Four" }, Texts(result.Record!));
+        Assert.Equal(2L, result.Record!.SourceMeta["compacted_entries"]);
+        Assert.Equal(4, Assert.Single(result.Diagnostics).LineNumber);
+    }
+
+    [Fact]
     public void A_file_pi_wrote_twice_after_a_second_header_is_read_once()
     {
         var lines = new[] { Header, User("a0000001", null, 1, "Question"), Answer("a0000002", "a0000001", 2, "Answer") };
