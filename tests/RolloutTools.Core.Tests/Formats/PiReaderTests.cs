@@ -94,6 +94,26 @@ public sealed class PiReaderTests
     }
 
     [Fact]
+    public void V1_compaction_index_counts_a_line_that_could_not_be_read_as_pi_does()
+    {
+        // migrateV1ToV2 indexes every line JSON.parse accepted; line 4 parses but its text is a number.
+        var result = Read(new[]
+        {
+            $"{{\"type\":\"session\",\"id\":\"{Id}\",\"timestamp\":\"2025-11-01T08:00:00.000Z\",\"cwd\":\"/home/dev/acme-shop\"}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:01.000Z\",\"message\":{\"role\":\"user\",\"content\":\"One\",\"timestamp\":1761984001000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:02.000Z\",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Two\"}],\"model\":\"claude-sonnet-4-5\",\"stopReason\":\"stop\",\"timestamp\":1761984002000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:03.000Z\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":42}],\"timestamp\":1761984003000}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:04.000Z\",\"message\":{\"role\":\"user\",\"content\":\"Three\",\"timestamp\":1761984004000}}",
+            "{\"type\":\"compaction\",\"timestamp\":\"2025-11-01T08:00:05.000Z\",\"summary\":\"Said one, two.\",\"firstKeptEntryIndex\":4,\"tokensBefore\":900}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:06.000Z\",\"message\":{\"role\":\"user\",\"content\":\"Four\",\"timestamp\":1761984006000}}",
+        }).Single();
+
+        Assert.Equal(new[] { "One", "Two", "Three", "Said one, two.", "Four" }, Texts(result.Record!));
+        Assert.Equal(2L, result.Record!.SourceMeta["compacted_entries"]);
+        Assert.Equal(4, Assert.Single(result.Diagnostics).LineNumber);
+    }
+
+    [Fact]
     public void A_file_pi_wrote_twice_after_a_second_header_is_read_once()
     {
         var lines = new[] { Header, User("a0000001", null, 1, "Question"), Answer("a0000002", "a0000001", 2, "Answer") };
@@ -229,6 +249,92 @@ public sealed class PiReaderTests
         {
             Environment.SetEnvironmentVariable(PiCodingAgentReader.AgentDirVariable, previous);
         }
+    }
+
+    private static string Response(string id, string parent, int second, string api, string usage, long timestamp = 1767603601000) =>
+        Entry(id, parent, second, $"{{\"role\":\"assistant\",\"content\":[{{\"type\":\"text\",\"text\":\"Answer {id}\"}}],\"api\":\"{api}\",\"provider\":\"p\",\"model\":\"m\",\"usage\":{usage},\"stopReason\":\"stop\",\"timestamp\":{timestamp}}}");
+
+    [Fact]
+    public void Input_that_counted_cache_reads_is_brought_to_input_without_them()
+    {
+        // pi-ai's google-generative-ai and google-vertex providers store promptTokenCount, which includes the
+        // cachedContentTokenCount also stored as cacheRead (google.ts, google-vertex.ts at 83378aa); so did
+        // google-gemini-cli before v0.25.0 and the OpenAI APIs before v0.12.7 (989af797), whose usage had no
+        // totalTokens yet. Anthropic's input never did, nor the fixed providers' (totalTokens = all four).
+        var record = Read(new[]
+        {
+            Header,
+            User("a0000001", null, 1, "Question"),
+            Response("a0000002", "a0000001", 2, "google-generative-ai", "{\"input\":12000,\"output\":500,\"cacheRead\":8000,\"cacheWrite\":0,\"totalTokens\":12500,\"cost\":{\"total\":0.01}}"),
+            Response("a0000003", "a0000002", 3, "google-gemini-cli", "{\"input\":4000,\"output\":500,\"cacheRead\":8000,\"cacheWrite\":0,\"totalTokens\":12500,\"cost\":{\"total\":0.01}}"),
+            Response("a0000004", "a0000003", 4, "google-vertex", "{\"input\":9000,\"output\":50,\"cacheRead\":6000,\"cacheWrite\":0,\"cost\":{\"total\":0.01}}", 1765000000000),
+            Response("a0000005", "a0000004", 5, "openai-responses", "{\"input\":5000,\"output\":100,\"cacheRead\":3000,\"cacheWrite\":0,\"cost\":{\"total\":0.01}}", 1763600000000),
+            Response("a0000006", "a0000005", 6, "openai-completions", "{\"input\":2000,\"output\":100,\"cacheRead\":3000,\"cacheWrite\":0,\"cost\":{\"total\":0.01}}", 1764950000000),
+            Response("a0000007", "a0000006", 7, "openai-responses", "{\"input\":2000,\"output\":100,\"cacheRead\":3000,\"cacheWrite\":0,\"totalTokens\":5100,\"cost\":{\"total\":0.01}}"),
+            Response("a0000008", "a0000007", 8, "anthropic-messages", "{\"input\":20,\"output\":100,\"cacheRead\":3000,\"cacheWrite\":400,\"totalTokens\":3520,\"cost\":{\"total\":0.01}}"),
+        }).Single().Record!;
+
+        Assert.Equal(new TokenUsage?[]
+        {
+            new TokenUsage(4000, 500, 8000, 0),
+            new TokenUsage(4000, 500, 8000, 0),
+            new TokenUsage(3000, 50, 6000, 0),
+            new TokenUsage(2000, 100, 3000, 0),
+            new TokenUsage(2000, 100, 3000, 0),
+            new TokenUsage(2000, 100, 3000, 0),
+            new TokenUsage(20, 100, 3000, 400),
+        }, record.Messages.Skip(1).Select(m => m.Usage));
+        Assert.Equal(new TokenUsage(17020, 1450, 34000, 400), SampleFolder.Tokens(record));
+        Assert.Equal(0.07, (double)record.SourceMeta["cost_usd"], 6);
+    }
+
+    [Fact]
+    public void A_message_entry_whose_message_is_not_an_object_is_an_error_naming_the_line()
+    {
+        var result = Read(new[]
+        {
+            Header,
+            User("a0000001", null, 1, "Question"),
+            "{\"type\":\"message\",\"id\":\"a0000002\",\"parentId\":\"a0000001\",\"timestamp\":\"2026-01-05T09:00:02.000Z\",\"message\":\"Use the cents helper\"}",
+            Answer("a0000003", "a0000002", 3, "Answer"),
+        }).Single();
+
+        Assert.Equal(new[] { "Question", "Answer" }, Texts(result.Record!));
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Error, 3), (error.Severity, error.LineNumber));
+        Assert.Contains("\"message\" is String", error.Message);
+        Assert.Equal(1L, result.Record!.SourceMeta["bridged_gaps"]);
+    }
+
+    [Fact]
+    public void With_all_branches_a_last_entry_caught_in_a_loop_still_gives_its_record()
+    {
+        var all = Read(new[] { Header, User("a0000001", "a0000002", 1, "One"), Answer("a0000002", "a0000001", 2, "Two") }, new ReadOptions { AllBranches = true });
+
+        var record = Assert.Single(all).Record!;
+        Assert.Equal($"{Id}:a0000002", record.TraceId);
+        Assert.Equal(new[] { "One", "Two" }, Texts(record));
+        Assert.Equal(true, record.SourceMeta["active_branch"]);
+    }
+
+    [Fact]
+    public void Early_v1_files_name_the_model_as_provider_slash_id_and_their_event_lines_are_known()
+    {
+        // pi-mono before fede1303 (2025-11-13): the header had "model":"provider/id" and a systemPrompt, model_change
+        // had "model"; before 5e988b44 (2025-11-12) every agent event was also saved as {"type":"event"}.
+        var record = Read(new[]
+        {
+            $"{{\"type\":\"session\",\"id\":\"{Id}\",\"timestamp\":\"2025-11-01T08:00:00.000Z\",\"cwd\":\"/home/dev/acme-shop\",\"systemPrompt\":\"You are a coding assistant.\",\"model\":\"anthropic/claude-sonnet-4-5\",\"thinkingLevel\":\"off\"}}",
+            "{\"type\":\"event\",\"timestamp\":\"2025-11-01T08:00:01.000Z\",\"event\":{\"type\":\"agent_start\"}}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:01.000Z\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"One\"}],\"timestamp\":1761984001000}}",
+            "{\"type\":\"model_change\",\"timestamp\":\"2025-11-01T08:00:02.000Z\",\"model\":\"openai/gpt-5\"}",
+            "{\"type\":\"message\",\"timestamp\":\"2025-11-01T08:00:03.000Z\",\"message\":{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Two\"}],\"api\":\"openai-responses\",\"provider\":\"openai\",\"model\":\"gpt-5\",\"usage\":{\"input\":30,\"output\":4,\"cacheRead\":0,\"cacheWrite\":0,\"cost\":{\"input\":0,\"output\":0,\"cacheRead\":0,\"cacheWrite\":0,\"total\":0}},\"stopReason\":\"stop\",\"timestamp\":1761984003000}}",
+            "{\"type\":\"event\",\"timestamp\":\"2025-11-01T08:00:04.000Z\",\"event\":{\"type\":\"agent_end\"}}",
+        }).Single().Record!;
+
+        Assert.Equal(new[] { "One", "Two" }, Texts(record));
+        Assert.Equal(new[] { "anthropic/claude-sonnet-4-5", "openai/gpt-5" }, (IEnumerable<string>)record.SourceMeta["model_changes"]);
+        Assert.False(record.SourceMeta.ContainsKey("unknown_record_types"));
     }
 
     [Fact]

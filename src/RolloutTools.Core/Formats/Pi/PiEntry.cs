@@ -76,9 +76,7 @@ internal sealed class PiEntry
         ParentId = root.GetIdOrNull("parentId"),
         Line = line,
         Timestamp = root.GetTimestamp("timestamp"),
-        Message = type == "message" && root.GetPropertyOrDefault("message") is { ValueKind: JsonValueKind.Object } message
-            ? PiMessage.Read(message, blocks)
-            : null,
+        Message = type == "message" ? PiMessage.Read(MessageObject(root), blocks) : null,
         Summary = type is "compaction" or "branch_summary" ? root.GetTextOrEmpty("summary") : null,
         FirstKeptEntryId = root.GetIdOrNull("firstKeptEntryId"),
         FirstKeptEntryIndex = root.GetInt32OrNull("firstKeptEntryIndex"),
@@ -86,7 +84,8 @@ internal sealed class PiEntry
         FromHook = root.GetBool("fromHook"),
         FromId = root.GetIdOrNull("fromId"),
         Provider = root.GetStringOrNull("provider"),
-        ModelId = root.GetStringOrNull("modelId"),
+        // Before fede1303 (2025-11-13) a model_change named the model as "model": "<provider>/<id>".
+        ModelId = root.GetStringOrNull("modelId") ?? (type == "model_change" ? root.GetStringOrNull("model") : null),
         ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
         CustomType = root.GetStringOrNull("customType"),
         Content = type == "custom_message" ? PiMessage.ReadContent(root.GetPropertyOrDefault("content"), null, blocks) : Array.Empty<ContentBlock>(),
@@ -94,6 +93,16 @@ internal sealed class PiEntry
         TargetId = root.GetIdOrNull("targetId"),
         Label = type == "label" ? root.GetStringOrNull("label") : null,
         Name = type == "session_info" ? root.GetTextOrEmpty("name") : null,
+    };
+
+    /// <summary>
+    /// A message entry holds its AgentMessage as an object; anything else is damage that would lose the words
+    /// unseen, so it throws and the line is reported.
+    /// </summary>
+    private static JsonElement MessageObject(JsonElement root) => root.GetPropertyOrDefault("message") switch
+    {
+        { ValueKind: JsonValueKind.Object } message => message,
+        var other => throw new FormatException($"\"message\" is {(other.ValueKind == JsonValueKind.Undefined ? "missing" : other.ValueKind.ToString())}, not a message object."),
     };
 }
 
@@ -131,7 +140,7 @@ internal sealed class PiMessage
 
     public string? ErrorMessage { get; init; }
 
-    /// <summary>Pi's input excludes cache reads and writes (since 2025-12 for OpenAI too), as TokenUsage does.</summary>
+    /// <summary>Input without cache reads and writes, as TokenUsage counts it (see <see cref="Tokens"/>).</summary>
     public TokenUsage? Usage { get; init; }
 
     /// <summary>usage.cost.total, in dollars, as Pi priced the response.</summary>
@@ -183,9 +192,7 @@ internal sealed class PiMessage
             Provider = message.GetStringOrNull("provider"),
             StopReason = message.GetStringOrNull("stopReason"),
             ErrorMessage = message.GetStringOrNull("errorMessage"),
-            Usage = usage.ValueKind == JsonValueKind.Object
-                ? new TokenUsage(usage.GetInt64OrZero("input"), usage.GetInt64OrZero("output"), usage.GetInt64OrZero("cacheRead"), usage.GetInt64OrZero("cacheWrite"))
-                : null,
+            Usage = usage.ValueKind == JsonValueKind.Object ? Tokens(usage, message.GetStringOrNull("api"), Milliseconds(message.GetPropertyOrDefault("timestamp"))) : null,
             Cost = usage.GetPropertyOrDefault("cost") is { ValueKind: JsonValueKind.Object } cost
                 && cost.GetPropertyOrDefault("total") is { ValueKind: JsonValueKind.Number } total && total.TryGetDouble(out var dollars) && double.IsFinite(dollars)
                 ? dollars
@@ -277,6 +284,34 @@ internal sealed class PiMessage
             default:
                 return JsonText.Write(w => { w.WriteStartObject(); w.WritePropertyName("input"); arguments.WriteTo(w); w.WriteEndObject(); });
         }
+    }
+
+    /// <summary>pi-ai v0.12.7 (989af797), the first release whose OpenAI providers took cache reads out of input.</summary>
+    private static readonly DateTimeOffset OpenAiInputWithoutCache = new(2025, 12, 4, 2, 11, 3, TimeSpan.Zero);
+
+    /// <summary>
+    /// pi-ai means usage.input to exclude cacheRead and cacheWrite (Anthropic's and Bedrock's input always has),
+    /// but some providers stored the prompt count, cache reads included: google-generative-ai and google-vertex
+    /// pass promptTokenCount, which includes cachedContentTokenCount (providers/google.ts, google-vertex.ts, still
+    /// so at 83378aa); google-gemini-cli did until v0.25.0 (2a0283ec); the OpenAI APIs until v0.12.7 (989af797),
+    /// before usage had totalTokens (v0.13.0). Where totalTokens is there it tells: input + output + cacheRead
+    /// overshoots it exactly when input already held the cache reads.
+    /// </summary>
+    private static TokenUsage Tokens(JsonElement usage, string? api, DateTimeOffset? time)
+    {
+        var input = usage.GetInt64OrZero("input");
+        var output = usage.GetInt64OrZero("output");
+        var cacheRead = usage.GetInt64OrZero("cacheRead");
+        var cacheWrite = usage.GetInt64OrZero("cacheWrite");
+        var total = usage.GetInt64OrZero("totalTokens");
+        var inputHoldsCache = cacheRead > 0 && api switch
+        {
+            "google-generative-ai" or "google-vertex" or "google-gemini-cli" => total <= 0 || input + output + cacheRead > total,
+            "openai-completions" or "openai-responses" or "azure-openai-responses" or "openai-codex-responses" =>
+                total > 0 ? input + output + cacheRead > total : time < OpenAiInputWithoutCache,
+            _ => false,
+        };
+        return new TokenUsage(inputHoldsCache ? Math.Max(0, input - cacheRead) : input, output, cacheRead, cacheWrite);
     }
 
     private static DateTimeOffset? Milliseconds(JsonElement value) =>

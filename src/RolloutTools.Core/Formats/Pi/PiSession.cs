@@ -25,17 +25,23 @@ internal sealed record PiHeader(string? Id, int? Version, DateTimeOffset? Timest
 /// </summary>
 internal sealed class PiSession
 {
-    /// <summary>Every entry type Pi writes after the header (docs/session.md, session-manager.ts SessionEntry).</summary>
+    /// <summary>
+    /// Every entry type Pi writes after the header (docs/session.md, session-manager.ts SessionEntry), and "event":
+    /// until 5e988b44 (2025-11-12) every agent event was saved too, the messages being saved again as messages.
+    /// </summary>
     public static readonly IReadOnlySet<string> EntryTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "message", "model_change", "thinking_level_change", "compaction", "branch_summary", "custom", "custom_message", "label", "session_info",
+        "message", "model_change", "thinking_level_change", "compaction", "branch_summary", "custom", "custom_message", "label", "session_info", "event",
     };
 
     private readonly Dictionary<string, PiEntry> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<PiEntry>> _children = new(StringComparer.Ordinal);
     private readonly List<PiEntry> _entries = new();
 
-    /// <summary>The file's values in order (the header too, as null), for v1 compaction indices.</summary>
+    /// <summary>
+    /// Every JSON value of the file in order, as Pi's migrateV1ToV2 indexes them for firstKeptEntryIndex: null for
+    /// the header and for a value that is no entry or could not be read.
+    /// </summary>
     private readonly List<PiEntry?> _values = new();
 
     private PiEntry? _last;
@@ -86,6 +92,7 @@ internal sealed class PiSession
     private void Add(JsonLine line)
     {
         Values++;
+        _values.Add(null);
         var root = line.Root;
         var type = root.GetStringOrNull("type");
         if (type is null)
@@ -96,7 +103,6 @@ internal sealed class PiSession
         if (type == "session")
         {
             RecordTypes.Add(type);
-            _values.Add(null);
             if (Header is not null)
             {
                 RepeatedHeaders++;
@@ -110,7 +116,8 @@ internal sealed class PiSession
                 root.GetStringOrNull("parentSession") ?? root.GetStringOrNull("branchedFrom"))
             {
                 Provider = root.GetStringOrNull("provider"),
-                ModelId = root.GetStringOrNull("modelId"),
+                // Before fede1303 (2025-11-13) the header named the model as "model": "<provider>/<id>".
+                ModelId = root.GetStringOrNull("modelId") ?? root.GetStringOrNull("model"),
                 ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
             };
             return;
@@ -118,7 +125,7 @@ internal sealed class PiSession
         RecordTypes.Add(type);
         if (!EntryTypes.Contains(type)) UnknownRecordTypes.Add(type);
         var entry = PiEntry.Read(root, type, line.LineNumber, Blocks);
-        _values.Add(entry);
+        _values[^1] = entry;
         _entries.Add(entry);
     }
 
@@ -175,8 +182,15 @@ internal sealed class PiSession
     /// <summary>The entry Pi resumes from: the last one written.</summary>
     public PiEntry? ActiveLeaf => _last is null ? null : _byId.GetValueOrDefault(_last.Id);
 
-    /// <summary>Entries nothing continues from, in file order: the ends of the branches.</summary>
-    public IReadOnlyList<PiEntry> Leaves() => _entries.Where(e => !_children.ContainsKey(e.Id)).ToArray();
+    /// <summary>
+    /// Entries nothing continues from, in file order: the ends of the branches; and the active leaf whatever
+    /// points back at it (a damaged file's loop), so the path Pi resumes always has its record.
+    /// </summary>
+    public IReadOnlyList<PiEntry> Leaves()
+    {
+        var active = ActiveLeaf;
+        return _entries.Where(e => !_children.ContainsKey(e.Id) || e == active).ToArray();
+    }
 
     /// <summary>Entries with more than one child: where the person went back and took another way.</summary>
     public int BranchPoints => _children.Count(c => c.Value.Count > 1 && _byId.ContainsKey(c.Key));
