@@ -92,6 +92,46 @@ public sealed class AtifReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_step_wide_result_answers_the_calls_of_its_step()
+    {
+        // Terminus-2 writes its parsed commands as calls and the terminal output once, without source_call_id,
+        // for the whole step; the same count of results as calls pairs them in order.
+        var json = Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Make hello.txt"},
+                {"step_id": 2, "source": "agent", "message": "Analysis: empty dir.",
+                 "tool_calls": [{"tool_call_id": "call_0_1", "function_name": "bash_command", "arguments": {"keystrokes": "mkdir d\n", "duration": 0.1}}],
+                 "observation": {"results": [{"content": "New Terminal Output:\n$ mkdir d"}]}},
+                {"step_id": 3, "source": "agent", "message": "Analysis: write it.",
+                 "tool_calls": [
+                   {"tool_call_id": "call_1_1", "function_name": "bash_command", "arguments": {"keystrokes": "cd d\n", "duration": 0.1}},
+                   {"tool_call_id": "call_1_2", "function_name": "bash_command", "arguments": {"keystrokes": "echo hi > hello.txt\n", "duration": 0.1}},
+                   {"tool_call_id": "call_1_task_complete", "function_name": "mark_task_complete", "arguments": {}}
+                 ],
+                 "observation": {"results": [{"content": "Current terminal state:\n$ cd d\n$ echo hi > hello.txt"}]}},
+                {"step_id": 4, "source": "agent", "message": "",
+                 "tool_calls": [
+                   {"tool_call_id": "a", "function_name": "read", "arguments": {"path": "x"}},
+                   {"tool_call_id": "b", "function_name": "read", "arguments": {"path": "y"}}
+                 ],
+                 "observation": {"results": [{"content": "x body"}, {"content": "y body"}]}}
+            """);
+        var result = Assert.Single(ReadText(json));
+        var r = result.Record!;
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response ToolResult ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(("call_0_1", "bash_command", "New Terminal Output:\n$ mkdir d"), (r.Messages[2].ToolCallId, r.Messages[2].ToolName, r.Messages[2].Text));
+        // One output for three calls answers the last: the terminal as the step left it.
+        Assert.Equal(("call_1_task_complete", "mark_task_complete"), (r.Messages[4].ToolCallId, r.Messages[4].ToolName));
+        Assert.Equal(new[] { ("a", "x body"), ("b", "y body") }, r.Messages.Skip(6).Select(m => (m.ToolCallId!, m.Text)));
+        Assert.All(r.Messages.Where(m => m.Kind == MessageKind.ToolResult), m => Assert.Equal(MessageRole.Tool, m.Role));
+        Assert.Equal(4L, r.SourceMeta["step_wide_results"]);
+        Assert.False(r.SourceMeta.ContainsKey("untethered_results"));
+        Assert.Equal(2L, r.SourceMeta["unanswered_tool_calls"]);
+        SampleFolder.AssertToolMessagesAnswerCalls(new[] { r });
+    }
+
+    [Fact]
     public void Without_session_or_trajectory_id_the_file_name_is_the_id()
     {
         var r = Assert.Single(ReadText(Trajectory("""{"step_id": 1, "source": "user", "message": "hi"}""", root: "", version: "ATIF-v1.7"), "trajectory-run7.json")).Record!;

@@ -32,6 +32,7 @@ public sealed class AtifTranscript
     public int CopiedContextSteps { get; private set; }
     public int StitchedCopiesSkipped { get; private set; }
     public int UntetheredResults { get; private set; }
+    public int StepWideResults { get; private set; }
     public int UnmatchedCallIds { get; private set; }
     public int UnknownContentParts { get; private set; }
     public long LlmCalls { get; private set; }
@@ -270,16 +271,26 @@ public sealed class AtifTranscript
     }
 
     /// <summary>
-    /// Results name the call they answer by source_call_id, which is optional: Terminus-2 and agents without
-    /// function calling write the environment's feedback with none. Such output, or output naming a call
-    /// that was never made, is kept as a message of the step's side (the user's, for an agent's actions),
-    /// marked ToolResult, so its text is read and chat datasets stay valid.
+    /// Results name the call they answer by source_call_id, which is optional. Terminus-2 writes its commands
+    /// as calls and the terminal output once for the whole step, with none ("the observation applies to the
+    /// entire step"): when no result of a step names a call, its results answer the step's calls, in order
+    /// when there are as many, else one result answers the last call (the terminal as the step left it).
+    /// Other output without a call (agents without function calling, environment notes), or naming a call
+    /// never made, is kept as a message of the step's side (the user's, for an agent's actions), marked
+    /// ToolResult, so its text is read and chat datasets stay valid.
     /// </summary>
     private void AddObservations(ParsedStep step, MessageRole untetheredRole)
     {
-        foreach (var result in step.Results)
+        var stepWide = StepWideAnswers(step);
+        for (var i = 0; i < step.Results.Count; i++)
         {
+            var result = step.Results[i];
             SubagentRefs.AddRange(result.Refs);
+            if (stepWide?[i] is { } answers && _calls.Contains(answers) && !_answered.Contains(answers))
+            {
+                StepWideResults++;
+                result = result with { CallId = answers };
+            }
             if (result.CallId is { } callId && _calls.Contains(callId) && _answered.Add(callId))
             {
                 _conversation.AddToolResult(new ToolResult(callId, result.Content)
@@ -299,6 +310,26 @@ public sealed class AtifTranscript
                 : MessageKind.ToolResult;
             _conversation.AddMessage(untetheredRole, kind, result.Content, step.Timestamp);
         }
+    }
+
+    /// <summary>For each result of a step whose results name no call, the step's call it answers (null: none).</summary>
+    private static string?[]? StepWideAnswers(ParsedStep step)
+    {
+        if (step.Calls.Count == 0 || step.Results.Count == 0 || step.Results.Any(r => r.CallId is not null)) return null;
+        var answers = new string?[step.Results.Count];
+        if (step.Results.Count == step.Calls.Count)
+        {
+            for (var i = 0; i < answers.Length; i++) answers[i] = step.Calls[i].Id;
+        }
+        else if (step.Results.Count == 1)
+        {
+            answers[0] = step.Calls[^1].Id;
+        }
+        else
+        {
+            return null;
+        }
+        return answers;
     }
 
     private sealed record ParsedStep(string Source, IReadOnlyList<ContentBlock> Content, string? Reasoning, IReadOnlyList<ToolCall> Calls, IReadOnlyList<ParsedResult> Results)
