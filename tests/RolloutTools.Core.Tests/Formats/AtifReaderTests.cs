@@ -132,6 +132,39 @@ public sealed class AtifReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_single_call_or_result_written_as_an_object_is_read_and_other_shapes_are_reported()
+    {
+        var result = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "agent", "message": "Listing.",
+                 "tool_calls": {"tool_call_id": "c1", "function_name": "bash", "arguments": {"cmd": "ls"}},
+                 "observation": {"results": {"source_call_id": "c1", "content": "a.txt"}}},
+                {"step_id": 2, "source": "agent", "message": "Again.",
+                 "tool_calls": "ls -la"},
+                {"step_id": 3, "source": "agent", "message": "And once more.",
+                 "observation": "b.txt"}
+            """)));
+        var r = result.Record!;
+
+        Assert.Equal("Response ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(("c1", "a.txt"), (r.Messages[1].ToolCallId, r.Messages[1].Text));
+        Assert.Equal(2, result.Diagnostics.Count);
+        Assert.Contains("step 2 (steps[1]) is not read: \"tool_calls\" is String, not a list of calls.", result.Diagnostics[0].Message);
+        Assert.Contains("step 3 (steps[2]) is not read: \"observation\" is String, not an object with results.", result.Diagnostics[1].Message);
+    }
+
+    [Fact]
+    public void Metrics_on_a_system_or_user_step_count_in_the_record()
+    {
+        // Harbor's models allow metrics on agent steps only; a writer that bills a system step (a compaction's call) still spent them.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Go"},
+                {"step_id": 2, "source": "agent", "message": "Done.", "metrics": {"prompt_tokens": 100, "completion_tokens": 10}},
+                {"step_id": 3, "source": "system", "message": "Compacted.", "metrics": {"prompt_tokens": 400, "cached_tokens": 300, "completion_tokens": 50}}
+            """, version: "ATIF-v1.7"))).Record!;
+        Assert.Equal(new TokenUsage(200, 60, 300, 0), r.Usage);
+    }
+
+    [Fact]
     public void Without_session_or_trajectory_id_the_file_name_is_the_id()
     {
         var r = Assert.Single(ReadText(Trajectory("""{"step_id": 1, "source": "user", "message": "hi"}""", root: "", version: "ATIF-v1.7"), "trajectory-run7.json")).Record!;

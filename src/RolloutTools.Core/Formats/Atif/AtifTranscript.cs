@@ -103,10 +103,10 @@ public sealed class AtifTranscript
         };
 
         var calls = new List<ToolCall>();
-        if (step.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls)
+        if (List(step.GetPropertyOrDefault("tool_calls"), "\"tool_calls\" is {0}, not a list of calls.") is { } toolCalls)
         {
             var n = 0;
-            foreach (var call in toolCalls.EnumerateArray())
+            foreach (var call in toolCalls)
             {
                 n++;
                 if (call.ValueKind != JsonValueKind.Object) throw new FormatException($"tool_calls[{n - 1}] is a JSON {call.ValueKind}, not a call.");
@@ -117,10 +117,15 @@ public sealed class AtifTranscript
         }
 
         var results = new List<ParsedResult>();
-        if (step.GetPropertyOrDefault("observation").GetPropertyOrDefault("results") is { ValueKind: JsonValueKind.Array } observed)
+        var observation = step.GetPropertyOrDefault("observation");
+        if (observation.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            throw new FormatException($"\"observation\" is {observation.ValueKind}, not an object with results.");
+        }
+        if (List(observation.GetPropertyOrDefault("results"), "observation \"results\" is {0}, not a list of results.") is { } observed)
         {
             var n = 0;
-            foreach (var result in observed.EnumerateArray())
+            foreach (var result in observed)
             {
                 if (result.ValueKind != JsonValueKind.Object) throw new FormatException($"observation.results[{n}] is a JSON {result.ValueKind}, not a result.");
                 var (resultContent, resultUnknown) = AtifContent.Read(result.GetPropertyOrDefault("content"), "content", folder);
@@ -173,6 +178,18 @@ public sealed class AtifTranscript
         };
     }
 
+    /// <summary>
+    /// The elements of a list field, none when it is absent; a single object where a list belongs is a list of
+    /// one, and any other value is the step's error, so what it held is reported rather than lost unnoticed.
+    /// </summary>
+    private static IReadOnlyList<JsonElement>? List(JsonElement value, string wrongType) => value.ValueKind switch
+    {
+        JsonValueKind.Array => value.EnumerateArray().ToArray(),
+        JsonValueKind.Object => new[] { value },
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        _ => throw new FormatException(string.Format(CultureInfo.InvariantCulture, wrongType, value.ValueKind)),
+    };
+
     private void Add(ParsedStep step, bool isContinuation)
     {
         // A continuation begins with steps copied from what came before (the task, the hand-off); stitched,
@@ -192,6 +209,8 @@ public sealed class AtifTranscript
             if (Last is null || time > Last) Last = time;
         }
         if (step.ContextManagement is { } kind) _contextManagement[kind] = _contextManagement.GetValueOrDefault(kind) + 1;
+        // Harbor's models allow metrics on agent steps only; a writer that bills another step still spent them.
+        if (step.Source != "agent" && step.Metrics is { } spent && StepUsage(spent) is { } usage) Usage += usage;
 
         switch (step.Source)
         {
