@@ -232,6 +232,20 @@ public sealed class AtifReaderTests : IDisposable
     }
 
     [Fact]
+    public void Stitched_per_file_final_metrics_are_added()
+    {
+        // A writer that counts only its own file's steps in final_metrics: the chain's totals are the sum.
+        var main = Write("per-file/agent/trajectory.json", Trajectory("""{"step_id": 1, "source": "agent", "message": "a", "metrics": {"prompt_tokens": 300, "completion_tokens": 5}}""")
+            .Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"final_metrics\": {\"total_prompt_tokens\": 300, \"total_completion_tokens\": 5, \"total_cost_usd\": 0.01}, \"steps\""));
+        Write("per-file/agent/trajectory.cont-1.json", Trajectory("""{"step_id": 1, "source": "agent", "message": "b", "metrics": {"prompt_tokens": 200, "completion_tokens": 7}}""")
+            .Replace("\"steps\"", "\"final_metrics\": {\"total_prompt_tokens\": 200, \"total_completion_tokens\": 7, \"total_cost_usd\": 0.02}, \"steps\""));
+        var r = ReadFiles(new ReadOptions { StitchContinuations = true }, main).Single(x => x.Record is not null).Record!;
+        Assert.Equal(new Dictionary<string, long> { ["total_completion_tokens"] = 12, ["total_prompt_tokens"] = 500 }, (IReadOnlyDictionary<string, long>)r.SourceMeta["final_metrics"]);
+        Assert.Equal("0.03", r.SourceMeta["final_cost_usd"]);
+        Assert.Equal(new TokenUsage(500, 12, 0, 0), r.Usage);
+    }
+
+    [Fact]
     public void A_missing_continuation_is_a_warning_and_the_record_ends_before_it()
     {
         var main = Write("trial/agent/trajectory.json", Trajectory("""{"step_id": 1, "source": "user", "message": "go"}""").Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"steps\""));
