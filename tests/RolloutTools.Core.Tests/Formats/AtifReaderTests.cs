@@ -92,6 +92,79 @@ public sealed class AtifReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_step_wide_result_answers_the_calls_of_its_step()
+    {
+        // Terminus-2 writes its parsed commands as calls and the terminal output once, without source_call_id,
+        // for the whole step; the same count of results as calls pairs them in order.
+        var json = Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Make hello.txt"},
+                {"step_id": 2, "source": "agent", "message": "Analysis: empty dir.",
+                 "tool_calls": [{"tool_call_id": "call_0_1", "function_name": "bash_command", "arguments": {"keystrokes": "mkdir d\n", "duration": 0.1}}],
+                 "observation": {"results": [{"content": "New Terminal Output:\n$ mkdir d"}]}},
+                {"step_id": 3, "source": "agent", "message": "Analysis: write it.",
+                 "tool_calls": [
+                   {"tool_call_id": "call_1_1", "function_name": "bash_command", "arguments": {"keystrokes": "cd d\n", "duration": 0.1}},
+                   {"tool_call_id": "call_1_2", "function_name": "bash_command", "arguments": {"keystrokes": "echo hi > hello.txt\n", "duration": 0.1}},
+                   {"tool_call_id": "call_1_task_complete", "function_name": "mark_task_complete", "arguments": {}}
+                 ],
+                 "observation": {"results": [{"content": "Current terminal state:\n$ cd d\n$ echo hi > hello.txt"}]}},
+                {"step_id": 4, "source": "agent", "message": "",
+                 "tool_calls": [
+                   {"tool_call_id": "a", "function_name": "read", "arguments": {"path": "x"}},
+                   {"tool_call_id": "b", "function_name": "read", "arguments": {"path": "y"}}
+                 ],
+                 "observation": {"results": [{"content": "x body"}, {"content": "y body"}]}}
+            """);
+        var result = Assert.Single(ReadText(json));
+        var r = result.Record!;
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response ToolResult ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(("call_0_1", "bash_command", "New Terminal Output:\n$ mkdir d"), (r.Messages[2].ToolCallId, r.Messages[2].ToolName, r.Messages[2].Text));
+        // One output for three calls answers the last: the terminal as the step left it.
+        Assert.Equal(("call_1_task_complete", "mark_task_complete"), (r.Messages[4].ToolCallId, r.Messages[4].ToolName));
+        Assert.Equal(new[] { ("a", "x body"), ("b", "y body") }, r.Messages.Skip(6).Select(m => (m.ToolCallId!, m.Text)));
+        Assert.All(r.Messages.Where(m => m.Kind == MessageKind.ToolResult), m => Assert.Equal(MessageRole.Tool, m.Role));
+        Assert.Equal(4L, r.SourceMeta["step_wide_results"]);
+        Assert.False(r.SourceMeta.ContainsKey("untethered_results"));
+        Assert.Equal(2L, r.SourceMeta["unanswered_tool_calls"]);
+        SampleFolder.AssertToolMessagesAnswerCalls(new[] { r });
+    }
+
+    [Fact]
+    public void A_single_call_or_result_written_as_an_object_is_read_and_other_shapes_are_reported()
+    {
+        var result = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "agent", "message": "Listing.",
+                 "tool_calls": {"tool_call_id": "c1", "function_name": "bash", "arguments": {"cmd": "ls"}},
+                 "observation": {"results": {"source_call_id": "c1", "content": "a.txt"}}},
+                {"step_id": 2, "source": "agent", "message": "Again.",
+                 "tool_calls": "ls -la"},
+                {"step_id": 3, "source": "agent", "message": "And once more.",
+                 "observation": "b.txt"}
+            """)));
+        var r = result.Record!;
+
+        Assert.Equal("Response ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(("c1", "a.txt"), (r.Messages[1].ToolCallId, r.Messages[1].Text));
+        Assert.Equal(2, result.Diagnostics.Count);
+        Assert.Contains("step 2 (steps[1]) is not read: \"tool_calls\" is String, not a list of calls.", result.Diagnostics[0].Message);
+        Assert.Contains("step 3 (steps[2]) is not read: \"observation\" is String, not an object with results.", result.Diagnostics[1].Message);
+    }
+
+    [Fact]
+    public void Metrics_on_a_system_or_user_step_count_in_the_record()
+    {
+        // Harbor's models allow metrics on agent steps only; a writer that bills a system step (a compaction's call) still spent them.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Go"},
+                {"step_id": 2, "source": "agent", "message": "Done.", "metrics": {"prompt_tokens": 100, "completion_tokens": 10}},
+                {"step_id": 3, "source": "system", "message": "Compacted.", "metrics": {"prompt_tokens": 400, "cached_tokens": 300, "completion_tokens": 50}}
+            """, version: "ATIF-v1.7"))).Record!;
+        Assert.Equal(new TokenUsage(200, 60, 300, 0), r.Usage);
+    }
+
+    [Fact]
     public void Without_session_or_trajectory_id_the_file_name_is_the_id()
     {
         var r = Assert.Single(ReadText(Trajectory("""{"step_id": 1, "source": "user", "message": "hi"}""", root: "", version: "ATIF-v1.7"), "trajectory-run7.json")).Record!;
@@ -156,6 +229,20 @@ public sealed class AtifReaderTests : IDisposable
             """))).Record!;
         Assert.Equal(new[] { "{\"x\":1}", "{\"input\":\"ls -la\"}", "{}" }, r.Messages[0].ToolCalls.Select(c => c.Arguments));
         Assert.Equal(3L, r.SourceMeta["unanswered_tool_calls"]);
+    }
+
+    [Fact]
+    public void Stitched_per_file_final_metrics_are_added()
+    {
+        // A writer that counts only its own file's steps in final_metrics: the chain's totals are the sum.
+        var main = Write("per-file/agent/trajectory.json", Trajectory("""{"step_id": 1, "source": "agent", "message": "a", "metrics": {"prompt_tokens": 300, "completion_tokens": 5}}""")
+            .Replace("\"steps\"", "\"continued_trajectory_ref\": \"trajectory.cont-1.json\", \"final_metrics\": {\"total_prompt_tokens\": 300, \"total_completion_tokens\": 5, \"total_cost_usd\": 0.01}, \"steps\""));
+        Write("per-file/agent/trajectory.cont-1.json", Trajectory("""{"step_id": 1, "source": "agent", "message": "b", "metrics": {"prompt_tokens": 200, "completion_tokens": 7}}""")
+            .Replace("\"steps\"", "\"final_metrics\": {\"total_prompt_tokens\": 200, \"total_completion_tokens\": 7, \"total_cost_usd\": 0.02}, \"steps\""));
+        var r = ReadFiles(new ReadOptions { StitchContinuations = true }, main).Single(x => x.Record is not null).Record!;
+        Assert.Equal(new Dictionary<string, long> { ["total_completion_tokens"] = 12, ["total_prompt_tokens"] = 500 }, (IReadOnlyDictionary<string, long>)r.SourceMeta["final_metrics"]);
+        Assert.Equal("0.03", r.SourceMeta["final_cost_usd"]);
+        Assert.Equal(new TokenUsage(500, 12, 0, 0), r.Usage);
     }
 
     [Fact]

@@ -64,7 +64,8 @@ public sealed class AtifSamplesTests
         Assert.Equal(Path.Combine(Trial, "trajectory.cont-1.json"), main.SourceMeta["continued_by"]);
         Assert.Equal(new[] { $"step 4: {Session}-summarization-1-summary (trajectory.summarization-1-summary.json)" }, (IEnumerable<string>)main.SourceMeta["subagent_trajectory_refs"]);
         Assert.Equal("0.00404", main.SourceMeta["cost_usd"]);
-        Assert.Equal("0.00404", main.SourceMeta["final_cost_usd"]);
+        // Harbor's final metrics include the subagents' (910 prompt tokens, $0.002695); the record's usage is its own steps'.
+        Assert.Equal("0.006735", main.SourceMeta["final_cost_usd"]);
         Assert.Equal(2L, main.SourceMeta["untethered_results"]);
         Assert.Equal(4L, main.SourceMeta["step_count"]);
 
@@ -98,8 +99,10 @@ public sealed class AtifSamplesTests
         Assert.Equal(1L, whole.SourceMeta["stitched_copies_skipped"]);
         Assert.Equal(1L, whole.SourceMeta["copied_context_steps"]);
         Assert.Equal(new[] { Path.Combine(Trial, "trajectory.json"), Path.Combine(Trial, "trajectory.cont-1.json") }, (IEnumerable<string>)whole.SourceMeta["stitched_files"]);
-        Assert.Equal("0.00823", whole.SourceMeta["final_cost_usd"]);
-        Assert.Equal(new Dictionary<string, long> { ["total_cached_tokens"] = 1536, ["total_completion_tokens"] = 210, ["total_prompt_tokens"] = 3582 }, (IReadOnlyDictionary<string, long>)whole.SourceMeta["final_metrics"]);
+        // A continuation's final metrics are the run's totals so far (Harbor writes its running totals), so the
+        // chain's are the last file's, not a sum that counts the first file twice.
+        Assert.Equal("0.010925", whole.SourceMeta["final_cost_usd"]);
+        Assert.Equal(new Dictionary<string, long> { ["total_cached_tokens"] = 1536, ["total_completion_tokens"] = 252, ["total_prompt_tokens"] = 4492 }, (IReadOnlyDictionary<string, long>)whole.SourceMeta["final_metrics"]);
         Assert.False(whole.SourceMeta.ContainsKey("continued_trajectory_ref"));
     }
 

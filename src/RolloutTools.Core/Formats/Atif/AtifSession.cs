@@ -136,7 +136,7 @@ public static partial class AtifSession
             transcript.AddSteps(document.Root, document.StepLine, nextMeta.AgentModel ?? meta.AgentModel, currentFolder, isContinuation: true, nextDiagnostics);
             foreach (var item in nextDiagnostics.Items) diagnostics.Add(item);
             CollectEmbedded(document.Root, nextMeta.OwnId, embedded);
-            chain.Add(nextMeta, next);
+            chain.Add(nextMeta, next, transcript.Usage);
             current = nextMeta;
         }
     }
@@ -246,6 +246,7 @@ public static partial class AtifSession
         .Add("steps_with_logprobs", transcript.StepsWithLogprobs)
         .Add("subagent_trajectory_refs", transcript.SubagentRefs.Select(r => r.ToString()))
         .Add("embedded_subagent_trajectories", meta.EmbeddedIds)
+        .Add("step_wide_results", transcript.StepWideResults)
         .Add("untethered_results", transcript.UntetheredResults)
         .Add("unmatched_source_call_ids", transcript.UnmatchedCallIds)
         .Add("unanswered_tool_calls", transcript.UnansweredToolCalls)
@@ -274,7 +275,12 @@ public static partial class AtifSession
         return (counts, cost, new TokenUsage(Math.Max(0, prompt - cached), counts.GetValueOrDefault("total_completion_tokens"), cached, written));
     }
 
-    /// <summary>Facts of the files of a stitched record: which were read, and their final metrics summed.</summary>
+    /// <summary>
+    /// Facts of the files of a stitched record: which were read, and the chain's final metrics. Harbor writes a
+    /// continuation's final_metrics as the run's totals so far (every earlier file and subagent included), so a
+    /// file whose total_prompt_tokens covers every step read so far replaces the totals; smaller ones, which
+    /// count only their own file, are added.
+    /// </summary>
     private sealed class ChainFacts
     {
         private readonly Dictionary<string, long> _final = new(StringComparer.Ordinal);
@@ -282,7 +288,10 @@ public static partial class AtifSession
         public ChainFacts(AtifMeta first)
         {
             Files.Add(first.Path);
-            AddFinal(first);
+            var (counts, cost, usage) = AtifSession.FinalMetrics(first.Final);
+            foreach (var (name, value) in counts) _final[name] = value;
+            FinalCost = cost;
+            FinalUsage = usage;
         }
 
         public List<string> Files { get; } = new();
@@ -292,16 +301,21 @@ public static partial class AtifSession
         public string? LastContinuedRef { get; private set; }
         public string? MissingContinuation { get; set; }
 
-        public void Add(AtifMeta meta, string path)
+        /// <param name="stepsSoFar">The usage of every step read so far, this file's included.</param>
+        public void Add(AtifMeta meta, string path, TokenUsage stepsSoFar)
         {
             Files.Add(path);
             LastContinuedRef = meta.ContinuedRef;
-            AddFinal(meta);
-        }
-
-        private void AddFinal(AtifMeta meta)
-        {
             var (counts, cost, usage) = AtifSession.FinalMetrics(meta.Final);
+            var stepPrompt = stepsSoFar.InputTokens + stepsSoFar.CacheReadTokens;
+            if (stepPrompt > 0 && counts.TryGetValue("total_prompt_tokens", out var prompt) && prompt >= stepPrompt)
+            {
+                _final.Clear();
+                foreach (var (name, value) in counts) _final[name] = value;
+                FinalCost = cost ?? FinalCost;
+                FinalUsage = usage;
+                return;
+            }
             foreach (var (name, value) in counts) _final[name] = _final.GetValueOrDefault(name) + value;
             if (cost is { } usd) FinalCost = (FinalCost ?? 0) + usd;
             FinalUsage += usage;

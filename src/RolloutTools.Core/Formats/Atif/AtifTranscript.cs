@@ -32,6 +32,7 @@ public sealed class AtifTranscript
     public int CopiedContextSteps { get; private set; }
     public int StitchedCopiesSkipped { get; private set; }
     public int UntetheredResults { get; private set; }
+    public int StepWideResults { get; private set; }
     public int UnmatchedCallIds { get; private set; }
     public int UnknownContentParts { get; private set; }
     public long LlmCalls { get; private set; }
@@ -102,10 +103,10 @@ public sealed class AtifTranscript
         };
 
         var calls = new List<ToolCall>();
-        if (step.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } toolCalls)
+        if (List(step.GetPropertyOrDefault("tool_calls"), "\"tool_calls\" is {0}, not a list of calls.") is { } toolCalls)
         {
             var n = 0;
-            foreach (var call in toolCalls.EnumerateArray())
+            foreach (var call in toolCalls)
             {
                 n++;
                 if (call.ValueKind != JsonValueKind.Object) throw new FormatException($"tool_calls[{n - 1}] is a JSON {call.ValueKind}, not a call.");
@@ -116,10 +117,15 @@ public sealed class AtifTranscript
         }
 
         var results = new List<ParsedResult>();
-        if (step.GetPropertyOrDefault("observation").GetPropertyOrDefault("results") is { ValueKind: JsonValueKind.Array } observed)
+        var observation = step.GetPropertyOrDefault("observation");
+        if (observation.ValueKind is not (JsonValueKind.Object or JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            throw new FormatException($"\"observation\" is {observation.ValueKind}, not an object with results.");
+        }
+        if (List(observation.GetPropertyOrDefault("results"), "observation \"results\" is {0}, not a list of results.") is { } observed)
         {
             var n = 0;
-            foreach (var result in observed.EnumerateArray())
+            foreach (var result in observed)
             {
                 if (result.ValueKind != JsonValueKind.Object) throw new FormatException($"observation.results[{n}] is a JSON {result.ValueKind}, not a result.");
                 var (resultContent, resultUnknown) = AtifContent.Read(result.GetPropertyOrDefault("content"), "content", folder);
@@ -172,6 +178,18 @@ public sealed class AtifTranscript
         };
     }
 
+    /// <summary>
+    /// The elements of a list field, none when it is absent; a single object where a list belongs is a list of
+    /// one, and any other value is the step's error, so what it held is reported rather than lost unnoticed.
+    /// </summary>
+    private static IReadOnlyList<JsonElement>? List(JsonElement value, string wrongType) => value.ValueKind switch
+    {
+        JsonValueKind.Array => value.EnumerateArray().ToArray(),
+        JsonValueKind.Object => new[] { value },
+        JsonValueKind.Undefined or JsonValueKind.Null => null,
+        _ => throw new FormatException(string.Format(CultureInfo.InvariantCulture, wrongType, value.ValueKind)),
+    };
+
     private void Add(ParsedStep step, bool isContinuation)
     {
         // A continuation begins with steps copied from what came before (the task, the hand-off); stitched,
@@ -191,6 +209,8 @@ public sealed class AtifTranscript
             if (Last is null || time > Last) Last = time;
         }
         if (step.ContextManagement is { } kind) _contextManagement[kind] = _contextManagement.GetValueOrDefault(kind) + 1;
+        // Harbor's models allow metrics on agent steps only; a writer that bills another step still spent them.
+        if (step.Source != "agent" && step.Metrics is { } spent && StepUsage(spent) is { } usage) Usage += usage;
 
         switch (step.Source)
         {
@@ -270,16 +290,26 @@ public sealed class AtifTranscript
     }
 
     /// <summary>
-    /// Results name the call they answer by source_call_id, which is optional: Terminus-2 and agents without
-    /// function calling write the environment's feedback with none. Such output, or output naming a call
-    /// that was never made, is kept as a message of the step's side (the user's, for an agent's actions),
-    /// marked ToolResult, so its text is read and chat datasets stay valid.
+    /// Results name the call they answer by source_call_id, which is optional. Terminus-2 writes its commands
+    /// as calls and the terminal output once for the whole step, with none ("the observation applies to the
+    /// entire step"): when no result of a step names a call, its results answer the step's calls, in order
+    /// when there are as many, else one result answers the last call (the terminal as the step left it).
+    /// Other output without a call (agents without function calling, environment notes), or naming a call
+    /// never made, is kept as a message of the step's side (the user's, for an agent's actions), marked
+    /// ToolResult, so its text is read and chat datasets stay valid.
     /// </summary>
     private void AddObservations(ParsedStep step, MessageRole untetheredRole)
     {
-        foreach (var result in step.Results)
+        var stepWide = StepWideAnswers(step);
+        for (var i = 0; i < step.Results.Count; i++)
         {
+            var result = step.Results[i];
             SubagentRefs.AddRange(result.Refs);
+            if (stepWide?[i] is { } answers && _calls.Contains(answers) && !_answered.Contains(answers))
+            {
+                StepWideResults++;
+                result = result with { CallId = answers };
+            }
             if (result.CallId is { } callId && _calls.Contains(callId) && _answered.Add(callId))
             {
                 _conversation.AddToolResult(new ToolResult(callId, result.Content)
@@ -299,6 +329,26 @@ public sealed class AtifTranscript
                 : MessageKind.ToolResult;
             _conversation.AddMessage(untetheredRole, kind, result.Content, step.Timestamp);
         }
+    }
+
+    /// <summary>For each result of a step whose results name no call, the step's call it answers (null: none).</summary>
+    private static string?[]? StepWideAnswers(ParsedStep step)
+    {
+        if (step.Calls.Count == 0 || step.Results.Count == 0 || step.Results.Any(r => r.CallId is not null)) return null;
+        var answers = new string?[step.Results.Count];
+        if (step.Results.Count == step.Calls.Count)
+        {
+            for (var i = 0; i < answers.Length; i++) answers[i] = step.Calls[i].Id;
+        }
+        else if (step.Results.Count == 1)
+        {
+            answers[0] = step.Calls[^1].Id;
+        }
+        else
+        {
+            return null;
+        }
+        return answers;
     }
 
     private sealed record ParsedStep(string Source, IReadOnlyList<ContentBlock> Content, string? Reasoning, IReadOnlyList<ToolCall> Calls, IReadOnlyList<ParsedResult> Results)
