@@ -44,7 +44,10 @@ public static class FormatDetector
         for (var line = 0; line <= LinesInView && !rest.IsEmpty; line++)
         {
             var end = rest.IndexOf((byte)'\n');
-            if (JsonHead.Read(rest.TrimStart((byte)0)) is { } shape && MostConfident(shape, readers) is { } reader)
+            // A JSON lines file starts each object at the margin; an indented line is inside a pretty-printed
+            // document, whose nested objects (a chat message in a request dump) are not lines of a trace.
+            var nested = line > 0 && rest[0] is (byte)' ' or (byte)'\t';
+            if (!nested && JsonHead.Read(rest.TrimStart((byte)0)) is { } shape && MostConfident(shape, readers) is { } reader)
             {
                 return new Detection(reader, false);
             }

@@ -54,4 +54,22 @@ public sealed class DetectionTests
             text = text[(end + 1)..];
         }
     }
+
+    [Fact]
+    public void Objects_nested_in_a_pretty_printed_document_are_not_taken_for_trace_lines()
+    {
+        // Another program's document (a chat export, a request dump) holding messages shaped like trace lines.
+        var document = """
+            {
+              "export": "chat",
+              "messages": [
+                {"role": "user", "content": "hi", "timestamp": "2026-03-10T14:00:00"},
+                {"type": "user", "uuid": "u1", "sessionId": "s1", "parentUuid": null, "message": {"role": "user", "content": "hi"}}
+              ]
+            }
+            """;
+        var source = TraceSource.FromBytes("export.json", System.Text.Encoding.UTF8.GetBytes(document));
+
+        Assert.Null(FormatDetector.Detect(source, FormatRegistry.Default.All).Reader);
+    }
 }
