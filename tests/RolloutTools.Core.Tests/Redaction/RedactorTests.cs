@@ -318,7 +318,7 @@ public sealed class RedactorTests
                 new RolloutMessage
                 {
                     Role = MessageRole.User, Kind = MessageKind.Prompt,
-                    Content = new[] { ContentBlock.FromText("key " + Secrets["google-api-key"]), ContentBlock.FromImageData("image/png", data), ContentBlock.FromImageUrl("file:///home/alice/shot.png") },
+                    Content = new[] { ContentBlock.FromText("key " + Secrets["google-api-key"]), ContentBlock.FromImageData("image/png", data), ContentBlock.FromImageUrl("file:///home/alice/shot.png", "image/png") },
                 },
             },
         };
@@ -330,6 +330,7 @@ public sealed class RedactorTests
         Assert.Equal(data, content[1].Data);
         Assert.Equal("image/png", content[1].MediaType);
         Assert.Equal("file://~/shot.png", content[2].Url);
+        Assert.Equal("image/png", content[2].MediaType);
     }
 
     [Theory]
