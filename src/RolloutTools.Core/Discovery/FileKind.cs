@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
 
 namespace RolloutTools.Core.Discovery;
 
@@ -42,11 +43,13 @@ public static class FileKinds
 
     /// <summary>
     /// Opens a file read-only, letting the agent keep appending, renaming or deleting while we read. Anything but a
-    /// regular file throws <see cref="NotRegularFileException"/> without being opened; a missing file throws as
-    /// FileStream does.
+    /// regular file throws <see cref="NotRegularFileException"/> without being read; a missing file throws as
+    /// FileStream does. On Unix the file is opened without waiting and its type asked of the open handle, so a
+    /// FIFO put in a regular file's place after a check (a rename, a link retargeted) cannot make the open block.
     /// </summary>
     public static FileStream OpenRead(string path)
     {
+        if (!OperatingSystem.IsWindows() && UnixStat.OpenRegular(path) is { } opened) return opened;
         if (Of(path) is var kind and not (FileKind.Regular or FileKind.Missing)) throw new NotRegularFileException(path, kind);
         return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, bufferSize: 1, FileOptions.SequentialScan);
     }
@@ -94,17 +97,69 @@ public static class FileKinds
                 return FileKind.Regular;
             }
             if (result != 0) return Marshal.GetLastPInvokeError() == 2 /* ENOENT */ ? FileKind.Missing : FileKind.Regular;
-            return (status.Mode & TypeMask) switch
+            return KindOf(status);
+        }
+
+        /// <summary>
+        /// Opens with O_NONBLOCK, which makes open(2) of a FIFO return at once instead of waiting for a writer, then
+        /// takes the type from the handle (fstat), which no rename or link can change. Null where the flag's value
+        /// is not known (neither Linux, macOS nor FreeBSD) or the C library is missing: the caller checks, then opens.
+        /// </summary>
+        public static FileStream? OpenRegular(string path)
+        {
+            // O_NONBLOCK: 0x800 on Linux's common architectures, 0x4 on the BSDs and macOS.
+            int nonBlocking = OperatingSystem.IsLinux() ? 0x800 : OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD() ? 0x4 : 0;
+            if (nonBlocking == 0) return null;
+            int fd;
+            try
             {
-                0x8000 => FileKind.Regular,
-                0x4000 => FileKind.Directory,
-                0x1000 => FileKind.Fifo,
-                0xC000 => FileKind.Socket,
-                0x2000 => FileKind.CharacterDevice,
-                0x6000 => FileKind.BlockDevice,
-                _ => FileKind.Other,
+                fd = Open(path, nonBlocking /* | O_RDONLY, which is 0 */);
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return null;
+            }
+            if (fd < 0) throw OpenError(path, Marshal.GetLastPInvokeError());
+            var handle = new SafeFileHandle(fd, ownsHandle: true);
+            try
+            {
+                // Set apart from open(2), whose value of O_CLOEXEC differs by system: no child process inherits the file.
+                _ = SetDescriptorFlags(fd, 1 /* FD_CLOEXEC */);
+                if (FStat(fd, out var status) != 0) throw OpenError(path, Marshal.GetLastPInvokeError());
+                if (KindOf(status) is var kind and not FileKind.Regular) throw new NotRegularFileException(path, kind);
+                _ = SetIsNonBlocking(fd, 0);
+                return new FileStream(handle, FileAccess.Read, bufferSize: 1);
+            }
+            catch
+            {
+                handle.Dispose();
+                throw;
+            }
+        }
+
+        /// <summary>The exception FileStream would throw for the same errno.</summary>
+        private static Exception OpenError(string path, int errno)
+        {
+            var reason = $"'{path}': {Marshal.GetPInvokeErrorMessage(errno)}";
+            return errno switch
+            {
+                2 /* ENOENT */ => new FileNotFoundException($"Could not find file {reason}", path),
+                20 /* ENOTDIR */ => new DirectoryNotFoundException($"Could not find a part of the path {reason}"),
+                1 or 13 /* EPERM, EACCES */ => new UnauthorizedAccessException($"Access to the path {reason} is denied."),
+                _ => new IOException(reason, errno),
             };
         }
+
+        private static FileKind KindOf(Status status) => (status.Mode & TypeMask) switch
+        {
+            0x8000 => FileKind.Regular,
+            0x4000 => FileKind.Directory,
+            0x1000 => FileKind.Fifo,
+            0xC000 => FileKind.Socket,
+            0x2000 => FileKind.CharacterDevice,
+            0x6000 => FileKind.BlockDevice,
+            _ => FileKind.Other,
+        };
 
         [StructLayout(LayoutKind.Sequential, Size = 256)]
         private struct Status
@@ -115,6 +170,19 @@ public static class FileKinds
 
         [DllImport("libSystem.Native", EntryPoint = "SystemNative_Stat", SetLastError = true)]
         private static extern int Stat([MarshalAs(UnmanagedType.LPUTF8Str)] string path, out Status status);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_FStat", SetLastError = true)]
+        private static extern int FStat(nint fd, out Status status);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_FcntlSetFD", SetLastError = true)]
+        private static extern int SetDescriptorFlags(nint fd, int flags);
+
+        [DllImport("libSystem.Native", EntryPoint = "SystemNative_FcntlSetIsNonBlocking", SetLastError = true)]
+        private static extern int SetIsNonBlocking(nint fd, int isNonBlocking);
+
+        /// <summary>open(2) itself: the runtime's SystemNative_Open has no way to pass O_NONBLOCK.</summary>
+        [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+        private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
     }
 }
 

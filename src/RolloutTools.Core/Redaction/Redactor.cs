@@ -171,7 +171,7 @@ public sealed class Redactor
             }
             else if (block is { Type: ContentBlockType.Image, Url: { } url } && Redact(url, counts) is var cleanUrl && !ReferenceEquals(cleanUrl, url))
             {
-                redacted = ContentBlock.FromImageUrl(cleanUrl);
+                redacted = ContentBlock.FromImageUrl(cleanUrl, block.MediaType);
             }
             if (ReferenceEquals(redacted, block) && copy is null) continue;
             copy ??= content.ToArray();

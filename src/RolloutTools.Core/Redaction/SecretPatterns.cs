@@ -131,8 +131,9 @@ internal static partial class SecretPatterns
     private static partial Regex AwsAccessKey();
 
     /// <summary>A secret access key is 40 characters of base64 with nothing to mark it, so only one named as
-    /// such is taken (credentials files, environment variables, the CLI's JSON output).</summary>
-    [GeneratedRegex(@"(?i:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)(?:\\?[""'])?[ \t]*[:=][ \t]*(?:\\?[""'])?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")]
+    /// such is taken (credentials files, environment variables, the CLI's JSON output, and the name as a
+    /// command's argument: aws configure set aws_secret_access_key …).</summary>
+    [GeneratedRegex(@"(?i:aws[_-]?secret[_-]?(?:access[_-]?)?key|secret[_-]?access[_-]?key)(?:\\?[""'])?(?:[ \t]*[:=][ \t]*|[ \t]+)(?:\\?[""'])?(?<secret>[A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])")]
     private static partial Regex AwsSecretKey();
 
     // ---- credentials in connection strings --------------------------------------------------------------

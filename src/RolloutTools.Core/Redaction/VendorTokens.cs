@@ -90,7 +90,8 @@ internal static class VendorTokens
         Rule("databricks-token", Start + "dapi[a-f0-9]{32}(?:-[0-9])?" + End, "dapi"),
         Rule("vault-token", Start + @"hv[sbr]\.[A-Za-z0-9_-]{24,}", "hvs.", "hvb.", "hvr."),
         Rule("terraform-token", @"(?<=(?<![A-Za-z0-9_])(?<secret>[A-Za-z0-9]{14}))\.atlasv1\.[A-Za-z0-9_=-]{60,}", ".atlasv1."),
-        Rule("doppler-token", Start + @"dp\.(?:pt|st|sa|ct|scim|audit)\.[A-Za-z0-9_-]{40,}", "dp."),
+        // A service token names its config between the type and the key (dp.st.prd.…, dp.st.dev_personal.…).
+        Rule("doppler-token", Start + @"dp\.(?:pt|st(?:\.[a-z0-9_-]{1,64})?|sa|ct|scim|audit)\.[A-Za-z0-9_-]{40,}", "dp."),
         Rule("pulumi-token", Start + "pul-[a-f0-9]{40}" + End, "pul-"),
         Rule("planetscale-token", Start + "pscale_(?:tkn|pw|oauth)_[A-Za-z0-9_.=-]{32,}", "pscale_"),
         Rule("supabase-key", Start + "(?:sbp_[a-f0-9]{40}|sb_secret_[A-Za-z0-9_-]{20,})" + End, "sbp_", "sb_secret_"),

@@ -136,4 +136,55 @@ public sealed class SpecialFileTests : IDisposable
             notes.Select(d => Path.GetFileName(d.Path)).Order(StringComparer.Ordinal).ToArray());
         Assert.All(notes, d => Assert.Contains("a FIFO (named pipe), not a regular file", d.Message));
     }
+
+    /// <summary>
+    /// The path flips between a regular file and a FIFO as fast as links can be renamed over it, so a check of the
+    /// path and the open after it can see different files. Each open must give a stream or refuse; one that waits
+    /// for a writer is released here (by opening the FIFO for writing) and fails the test.
+    /// </summary>
+    [UnixFact]
+    public void A_FIFO_renamed_into_place_after_any_check_is_never_waited_on()
+    {
+        var regular = Session("regular.jsonl");
+        var fifo = Fifo("pipe.jsonl");
+        var path = At("swapped.jsonl");
+        File.CreateSymbolicLink(path, regular);
+        using var stop = new CancellationTokenSource();
+        var swapper = Task.Run(() =>
+        {
+            var spare = At("spare.link");
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                File.CreateSymbolicLink(spare, i % 2 == 0 ? fifo : regular);
+                File.Move(spare, path, overwrite: true);
+            }
+        });
+        int opened = 0, refused = 0;
+        var reader = Task.Run(() =>
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (clock.Elapsed < TimeSpan.FromSeconds(3) || ((opened == 0 || refused == 0) && clock.Elapsed < Deadline))
+            {
+                try
+                {
+                    using var stream = FileKinds.OpenRead(path);
+                    opened++;
+                }
+                catch (NotRegularFileException)
+                {
+                    refused++;
+                }
+            }
+        });
+        var finished = reader.Wait(Deadline);
+        stop.Cancel();
+        if (!finished)
+        {
+            using var writer = new FileStream(fifo, FileMode.Open, FileAccess.Write);
+        }
+        swapper.Wait();
+        Assert.True(finished, $"an open waited for a writer on the FIFO (after {opened} opened, {refused} refused)");
+        reader.Wait();
+        Assert.True(opened > 0 && refused > 0, $"the swap was not seen both ways: {opened} opened, {refused} refused");
+    }
 }

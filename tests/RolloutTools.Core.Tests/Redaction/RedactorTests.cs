@@ -318,7 +318,7 @@ public sealed class RedactorTests
                 new RolloutMessage
                 {
                     Role = MessageRole.User, Kind = MessageKind.Prompt,
-                    Content = new[] { ContentBlock.FromText("key " + Secrets["google-api-key"]), ContentBlock.FromImageData("image/png", data), ContentBlock.FromImageUrl("file:///home/alice/shot.png") },
+                    Content = new[] { ContentBlock.FromText("key " + Secrets["google-api-key"]), ContentBlock.FromImageData("image/png", data), ContentBlock.FromImageUrl("file:///home/alice/shot.png", "image/png") },
                 },
             },
         };
@@ -330,6 +330,7 @@ public sealed class RedactorTests
         Assert.Equal(data, content[1].Data);
         Assert.Equal("image/png", content[1].MediaType);
         Assert.Equal("file://~/shot.png", content[2].Url);
+        Assert.Equal("image/png", content[2].MediaType);
     }
 
     [Theory]
@@ -384,6 +385,7 @@ public sealed class RedactorTests
     [InlineData("OPENAI_API_KEY=\"{openai-key}\"", "OPENAI_API_KEY=\"[REDACTED:openai-key]\"")]
     [InlineData("[default]\naws_access_key_id = {aws-access-key}\naws_secret_access_key = {aws-secret-key}", "[default]\naws_access_key_id = [REDACTED:aws-access-key]\naws_secret_access_key = [REDACTED:aws-secret-key]")]
     [InlineData("{\"AccessKeyId\": \"{aws-access-key}\", \"SecretAccessKey\": \"{aws-secret-key}\"}", "{\"AccessKeyId\": \"[REDACTED:aws-access-key]\", \"SecretAccessKey\": \"[REDACTED:aws-secret-key]\"}")]
+    [InlineData("aws configure set aws_secret_access_key {aws-secret-key}", "aws configure set aws_secret_access_key [REDACTED:aws-secret-key]")]
     [InlineData("AKIA" + "IOSFODNN7EXAMPLE", "[REDACTED:aws-access-key]")]
     [InlineData("gh auth login --with-token <<< {github-token}", "gh auth login --with-token <<< [REDACTED:github-token]")]
     [InlineData("{\"token\":\"{slack-token}\"}", "{\"token\":\"[REDACTED:slack-token]\"}")]
@@ -409,6 +411,8 @@ public sealed class RedactorTests
     [InlineData("Signed-off-by: Alice Smith <{email}>", "Signed-off-by: Alice Smith <[REDACTED:email]>")]
     [InlineData("123+alice@users.noreply.github.com", "[REDACTED:email]")]
     [InlineData("ACME-1234-5678", "[REDACTED:custom]")]
+    [InlineData("export DOPPLER_TOKEN=dp" + ".st.prd.Xq7vR2mZk9LpT4wN8bYc3HdJ6fGs1aUe5iOoQyVnMxBl", "export DOPPLER_TOKEN=[REDACTED:doppler-token]")]
+    [InlineData("doppler run --token dp" + ".st.dev_personal.Xq7vR2mZk9LpT4wN8bYc3HdJ6fGs1aUe5iOoQyVnMxBl -- npm start", "doppler run --token [REDACTED:doppler-token] -- npm start")]
     public void Secrets_become_typed_markers(string template, string expected)
     {
         var text = template;
