@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace RolloutTools.Core.Export;
 
@@ -14,8 +15,9 @@ internal static class TemporaryFiles
 {
     private const string Suffix = ".rollouttools.tmp";
 
-    // Leaves room for the dot, the 32-digit id and the suffix within the usual 255-character limit on file names.
-    private const int MaxNameLength = 200;
+    // Leaves room for the dot, the 32-digit id and the suffix within the usual limit on a file name: 255 bytes of
+    // UTF-8 on Linux and macOS (255 UTF-16 units on Windows, which 200 bytes never exceed).
+    private const int MaxNameBytes = 200;
 
     private static readonly ConcurrentDictionary<string, byte> Live = new(StringComparer.Ordinal);
     private static readonly List<PosixSignalRegistration> Registrations = RegisterCleanup();
@@ -25,7 +27,7 @@ internal static class TemporaryFiles
     {
         var folder = Path.GetDirectoryName(target) ?? ".";
         var name = Path.GetFileName(target);
-        if (name.Length > MaxNameLength) name = name[..MaxNameLength];
+        while (Encoding.UTF8.GetByteCount(name) > MaxNameBytes) name = name[..^(char.IsLowSurrogate(name[^1]) ? 2 : 1)];
         return Path.Combine(folder, $".{name}.{Guid.NewGuid():N}{Suffix}");
     }
 

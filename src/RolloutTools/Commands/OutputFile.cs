@@ -48,16 +48,25 @@ internal static class OutputFile
     {
         var before = staleFiles.Removed;
         var file = new ExportFile(path, append, encoding, staleFiles);
-        if (file.Target != file.Destination) cmdlet.WriteVerbose($"'{path}' is a symbolic link; writing its target '{file.Target}'.");
-        if (staleFiles.Removed > before)
+        try
         {
-            cmdlet.WriteVerbose($"Removed {staleFiles.Removed - before} temporary file(s) an interrupted export left in '{Path.GetDirectoryName(file.Target)}'.");
+            if (file.Target != file.Destination) cmdlet.WriteVerbose($"'{path}' is a symbolic link; writing its target '{file.Target}'.");
+            if (staleFiles.Removed > before)
+            {
+                cmdlet.WriteVerbose($"Removed {staleFiles.Removed - before} temporary file(s) an interrupted export left in '{Path.GetDirectoryName(file.Target)}'.");
+            }
+            if (!file.IsAtomic)
+            {
+                cmdlet.WriteVerbose($"Writing '{path}' in place, not atomically: its folder cannot be written to, so an interruption leaves the file incomplete.");
+            }
+            return file;
         }
-        if (!file.IsAtomic)
+        catch
         {
-            cmdlet.WriteVerbose($"Writing '{path}' in place, not atomically: its folder cannot be written to, so an interruption leaves the file incomplete.");
+            // A stop (Ctrl+C) arriving in WriteVerbose must not leave the temporary file behind; the stop goes on.
+            file.Dispose();
+            throw;
         }
-        return file;
     }
 
     /// <summary>A failure to write an export's file, as an error record naming the destination.</summary>

@@ -31,6 +31,22 @@ public sealed class ExportFileTests : IDisposable
         Assert.Empty(Leftovers());
     }
 
+    [Fact]
+    public void A_long_name_of_many_bytes_is_exported_under_a_temporary_name_the_file_system_takes()
+    {
+        // 120 two-byte letters: a valid 246-byte file name, whose temporary name must stay under 255 bytes too.
+        var path = Path.Combine(_folder, new string('é', 120) + ".jsonl");
+
+        using (var file = new ExportFile(path, append: false, new UTF8Encoding(false)))
+        {
+            file.WriteLine("{}"u8);
+            file.Commit();
+        }
+
+        Assert.Equal("{}\n", File.ReadAllText(path));
+        Assert.Empty(Leftovers());
+    }
+
     [Theory]
     [InlineData(new byte[] { 0xEF, 0xBB, 0xBF, (byte)'x' }, 65001, 3)]
     [InlineData(new byte[] { 0xFE, 0xFF, 0, (byte)'x' }, 1201, 2)]
