@@ -70,17 +70,16 @@ Describe 'Format detection' {
         ($errors | Where-Object FullyQualifiedErrorId -like 'RolloutNoUsableLines,*').Count | Should -Be 1
     }
 
-    It 'never takes the agents'' sidecar files for traces, and suggests -Recurse for a Codex home' {
+    It 'never takes the agents'' sidecar files for traces, and reads a Codex home whole' {
         $codexHome = Join-Path $TestDrive 'codex-home'
         New-CodexRollout -Path (Join-Path $codexHome 'sessions/2025/11/20/rollout-2025-11-20T14-05-09-0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b.jsonl') -SessionId '0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b' | Out-Null
         Set-Content -LiteralPath (Join-Path $codexHome 'session_index.jsonl') -Value '{"id":"0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b","thread_name":"Named","updated_at":"2025-11-20T21:06:00Z"}'
         Set-Content -LiteralPath (Join-Path $codexHome 'history.jsonl') -Value '{"session_id":"0199a0b1-dddd-7e4f-8a9b-0c1d2e3f4a5b","ts":1763672769,"text":"Run the tests"}'
-        $records = Get-AgentRollout -Path $codexHome -WarningVariable warnings -WarningAction SilentlyContinue
-        $records | Should -BeNullOrEmpty
-        "$warnings" | Should -BeLike '*-Recurse*'
-        $record = Get-AgentRollout -Path $codexHome -Recurse -WarningVariable warnings -WarningAction SilentlyContinue
-        $record.Title | Should -Be 'Named'
-        $warnings | Should -BeNullOrEmpty
+        foreach ($recurse in $false, $true) {
+            $record = Get-AgentRollout -Path $codexHome -Recurse:$recurse -WarningVariable warnings -WarningAction SilentlyContinue
+            $record.Title | Should -Be 'Named'
+            $warnings | Should -BeNullOrEmpty -Because 'history.jsonl and session_index.jsonl are not read as traces'
+        }
     }
 
     It 'reads Codex traces from CODEX_HOME, with active sessions winning over archived copies' {
@@ -99,8 +98,14 @@ Describe 'Format detection' {
             $records[0].Messages[2].ExitCode | Should -Be 0
             $records[0].Messages[2].ToolDuration | Should -Be ([TimeSpan]::FromSeconds(5.5))
 
-            # The same rule holds for a path searched by hand: one name is one rollout.
-            $verbose = Get-AgentRollout -Path $codexHome -Recurse -Verbose 4>&1
+            # The same rule holds for the home named as a path (read as CODEX_HOME is), and for a search by hand above it.
+            $verbose = Get-AgentRollout -Path $codexHome -Verbose 4>&1
+            @($verbose | Where-Object { $_ -is [RolloutTools.Core.Model.RolloutRecord] }).Title | Should -Be @('Active copy', 'Only archived')
+            "$($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -BeLike "*archived_sessions*$name'*: it is a copy of '*sessions*$name', which is read instead*"
+            $byHand = Join-Path $TestDrive 'by-hand'
+            New-Item -ItemType Directory $byHand | Out-Null
+            Copy-Item -Recurse $codexHome (Join-Path $byHand 'laptop')
+            $verbose = Get-AgentRollout -Path $byHand -Recurse -Verbose 4>&1
             @($verbose | Where-Object { $_ -is [RolloutTools.Core.Model.RolloutRecord] }).Title | Should -Be @('Only archived', 'Active copy')
             "$($verbose | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] })" | Should -BeLike "*archived_sessions*$name'*: it is a copy of '*sessions*$name', which is read instead*"
         }

@@ -74,10 +74,17 @@ Describe 'Get-AgentRollout' {
     }
 
     It 'suggests -Recurse when a folder holds traces only further down' {
-        $records = Get-AgentRollout -Path (Join-Path $TestDrive 'claude/projects') -WarningVariable warnings -WarningAction SilentlyContinue
+        $collected = Join-Path $TestDrive 'collected'
+        Copy-Item -Recurse (Join-Path $TestDrive 'claude/projects/-home-dev-acme-shop') (Join-Path $collected 'acme')
+        $records = Get-AgentRollout -Path $collected -WarningVariable warnings -WarningAction SilentlyContinue
         $records | Should -BeNullOrEmpty
         $warnings[0] | Should -Match '-Recurse'
-        (Get-AgentRollout -Path (Join-Path $TestDrive 'claude/projects') -Recurse).Count | Should -Be 3
+        (Get-AgentRollout -Path $collected -Recurse).Count | Should -Be 3
+    }
+
+    It 'reads a Claude Code projects folder whole, as its default location' {
+        (Get-AgentRollout -Path (Join-Path $TestDrive 'claude/projects') -WarningVariable warnings).Title | Should -Be @('First task', 'Second task', 'Sub task')
+        $warnings | Should -BeNullOrEmpty
     }
 
     It 'works with Where-Object, Group-Object and Sort-Object' {

@@ -3,11 +3,11 @@ BeforeAll {
 
     # What a C# caller gets from Core's plan: records, errors and warnings, in the cmdlet's own words.
     function Invoke-Plan {
-        param([string[]] $Path, [RolloutTools.Core.Model.RolloutFormat[]] $Format, [switch] $Recurse, [string] $Filter)
-        $plan = [RolloutTools.Core.Reading.ReadPlan]@{ Search = [RolloutTools.Core.Discovery.TraceSearch]@{ Recurse = [bool]$Recurse; Filter = $Filter } }
+        param([string[]] $Path, [RolloutTools.Core.Model.RolloutFormat[]] $Format, [switch] $Recurse, [string] $Filter, [string[]] $Id)
+        $plan = [RolloutTools.Core.Reading.ReadPlan]@{ Search = [RolloutTools.Core.Discovery.TraceSearch]@{ Recurse = [bool]$Recurse; Filter = $Filter }; Ids = $Id }
         $problems = if ($Path) { foreach ($p in $Path) { $plan.AddPath($p, $Format) } } else { $plan.AddDefaultLocations($Format) }
         $results = @($plan.Read([RolloutTools.Core.Reading.ReadOptions]::new(), [System.Threading.CancellationToken]::None))
-        $diagnostics = @($problems) + @($results.Diagnostics)
+        $diagnostics = @($problems) + @($results.Diagnostics) + @($plan.NotFound())
         [pscustomobject]@{
             Records  = @($results.Record | Where-Object { $_ } | ForEach-Object { "$($_.TraceId) $($_.SourcePath)" })
             Errors   = @($diagnostics | Where-Object Severity -EQ 'Error' | ForEach-Object { "$($_.ErrorId): $($_.Message)" })
@@ -55,22 +55,53 @@ Describe 'Core''s read plan is the whole of what Get-AgentRollout reads' {
     }
 
     It 'gives the same warning for a folder whose traces are all in subfolders' {
+        $nested = Join-Path $TestDrive 'nested'
+        Copy-Item -Recurse (Join-Path $root 'codex/sessions/2026') (Join-Path $nested '2026')
+        $cmdlet = Invoke-Cmdlet @{ Path = $nested }
+        $cmdlet.Warnings | Should -BeLike "No trace files directly in*"
+        Assert-Same $cmdlet (Invoke-Plan -Path $nested)
+    }
+
+    It 'gives the same for a folder laid out as an agent''s store, read whole' {
         $codex = Join-Path $root 'codex'
         $cmdlet = Invoke-Cmdlet @{ Path = $codex }
-        $cmdlet.Warnings | Should -BeLike "No trace files directly in*"
+        $cmdlet.Records.Count | Should -Be 10
         Assert-Same $cmdlet (Invoke-Plan -Path $codex)
+    }
+
+    It 'gives the same for sessions asked for by id' {
+        $claude = Join-Path $root 'claude'
+        $cmdlet = Invoke-Cmdlet @{ Path = $claude; Id = '2cb29738', 'nosuch', '0badc0de' }
+        $cmdlet.Records.Count | Should -Be 3
+        $cmdlet.Errors | Should -Contain "RolloutSessionNotFound: Cannot find a session whose id is or begins with 'nosuch'."
+        Assert-Same $cmdlet (Invoke-Plan -Path $claude -Id '2cb29738', 'nosuch', '0badc0de')
+    }
+
+    It 'gives the same warning when no default location exists' {
+        $env:CLAUDE_CONFIG_DIR = Join-Path $TestDrive 'none/claude'
+        $env:CODEX_HOME = Join-Path $TestDrive 'none/codex'
+        $env:PI_CODING_AGENT_DIR = Join-Path $TestDrive 'none/pi'
+        try {
+            $cmdlet = Invoke-Cmdlet @{}
+            $cmdlet.Warnings | Should -BeLike 'No agent sessions found. Looked in *'
+            Assert-Same $cmdlet (Invoke-Plan)
+        }
+        finally {
+            Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME, Env:PI_CODING_AGENT_DIR
+        }
     }
 
     It 'gives the same for the default locations' {
         $env:CLAUDE_CONFIG_DIR = Join-Path $root 'claude'
         $env:CODEX_HOME = Join-Path $root 'codex'
+        $env:PI_CODING_AGENT_DIR = Join-Path $TestDrive 'none/pi'
         try {
             $cmdlet = Invoke-Cmdlet @{}
             $cmdlet.Records.Count | Should -BeGreaterThan 15
             Assert-Same $cmdlet (Invoke-Plan)
         }
         finally {
-            Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME
+            Remove-Item Env:CLAUDE_CONFIG_DIR, Env:CODEX_HOME, Env:PI_CODING_AGENT_DIR
         }
     }
 }

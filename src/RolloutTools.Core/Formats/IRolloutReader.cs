@@ -22,6 +22,15 @@ public sealed record ReadResult(TraceSource Source, RolloutRecord? Record, strin
     public bool IsUnrecognized { get; init; }
 }
 
+/// <summary>The ids a trace file's name gives its records.</summary>
+/// <param name="TraceId">The TraceId of the file's record ("session:agent" for a Claude Code subagent).</param>
+/// <param name="AgentId">For a subagent's own file, the agent's id (its record's AgentId).</param>
+public sealed record NamedIds(string TraceId, string? AgentId = null)
+{
+    /// <summary>The file may give a record per branch instead, each TraceId continuing this one as "TraceId:leaf" (Pi).</summary>
+    public bool HasBranches { get; init; }
+}
+
 /// <summary>
 /// A trace format: where its files live, which files are traces, and how to read one. Reading goes through
 /// a scan so a format can share facts across the files of one run (Claude Code's cross-file titles).
@@ -38,6 +47,21 @@ public interface IRolloutReader
     /// the folders exist.
     /// </summary>
     IReadOnlyList<string> DefaultLocations();
+
+    /// <summary>
+    /// The folders of the agent's own store that <paramref name="folder"/> is or holds, to be read whole as the
+    /// default locations are: the folder itself when it is one of the agent's trace folders (a default location,
+    /// or a folder named as one and laid out as the agent lays it out, such as a copied ~/.codex/sessions), or
+    /// those trace folders when it is the agent's home (~/.claude, a Codex home). None for an ordinary folder,
+    /// and for a format that keeps no store of its own.
+    /// </summary>
+    IReadOnlyList<string> StoresIn(string folder) => Array.Empty<string>();
+
+    /// <summary>
+    /// What the file's name, as the agent writes it, says of the ids of the records in it, so a search by id
+    /// skips files without opening them; null when the name says nothing certain (a renamed file, a dataset).
+    /// </summary>
+    NamedIds? IdsInName(string path) => null;
 
     /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no sidecar file).</summary>
     bool IsTraceFile(string path);

@@ -15,6 +15,9 @@ public sealed class ReadPlan
     private readonly List<TraceRequest> _requests = new();
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedFolders = new(StringComparer.Ordinal);
+    private readonly List<LookedIn> _defaultLocations = new();
+    private readonly SessionIdFilter? _ids;
+    private bool _searchedDefaults;
 
     /// <summary>A plan over the module's own formats.</summary>
     public ReadPlan()
@@ -36,14 +39,26 @@ public sealed class ReadPlan
     /// <summary>Read every file as the one format named, whatever its content says (a person piping files to convert them).</summary>
     public bool Force { get; init; }
 
+    /// <summary>
+    /// Only the sessions with these ids: prefixes of a record's TraceId or AgentId, or patterns with * and ?
+    /// (see <see cref="SessionIdFilter"/>). A file whose name shows other ids is never opened. Null or empty: every session.
+    /// </summary>
+    public IReadOnlyList<string>? Ids
+    {
+        get => _ids?.Ids;
+        init => _ids = value is { Count: > 0 } ? new SessionIdFilter(value) : null;
+    }
+
     /// <summary>What is queued so far, in the order it will be read.</summary>
     public IReadOnlyList<TraceRequest> Requests => _requests;
 
     /// <summary>
     /// Queues a file, or a folder's trace files. With formats named, only those are read, and a file no format
-    /// recognises is read as the named one; without, each file's content decides its format. Returns what the
-    /// person should hear of: folders that could not be listed (errors, each once per plan), traces only in
-    /// subfolders without recursion (a warning), a file the filter leaves out (a note).
+    /// recognises is read as the named one; without, each file's content decides its format. A folder laid out
+    /// as an agent's own store (its home, or one of its trace folders: see <see cref="IRolloutReader.StoresIn"/>)
+    /// is read whole, as that agent's default location is. Returns what the person should hear of: folders that
+    /// could not be listed (errors, each once per plan), traces only in subfolders without recursion (a
+    /// warning), a store read whole and a file the filter leaves out (notes).
     /// </summary>
     /// <param name="formats">The formats a person named: only those are read. None (null or empty): any format.</param>
     public IReadOnlyList<RolloutDiagnostic> AddPath(string path, IEnumerable<RolloutFormat>? formats = null)
@@ -53,6 +68,15 @@ public sealed class ReadPlan
         var problems = new List<RolloutDiagnostic>();
         if (Directory.Exists(path))
         {
+            var stores = readers.SelectMany(r => r.StoresIn(path).Select(folder => (Reader: r, Folder: folder))).ToArray();
+            foreach (var (reader, folder) in stores)
+            {
+                problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.StoreReadWhole, folder, null,
+                    $"Reading '{folder}' all the way down as {reader.Format}'s own store, as its default location is read."));
+                AddStore(reader, folder, problems);
+            }
+            if (stores.Length > 0) return problems;
+
             var found = TraceFileFinder.Find(path, readers, Search, Registry);
             problems.AddRange(Unreported(found.UnreadableFolders));
             foreach (var file in found.Files) Add(Request(TraceSource.FromFile(file.Path), named, file.Readers.Count == 1 ? file.Readers[0] : null));
@@ -76,21 +100,43 @@ public sealed class ReadPlan
 
     /// <summary>
     /// Queues every trace in the default locations of the formats named (of all, when none), searched all the
-    /// way down; a location that does not exist is a note.
+    /// way down; a location that does not exist is a note. When none of them holds a trace, <see cref="NotFound"/>
+    /// says where the plan looked.
     /// </summary>
     public IReadOnlyList<RolloutDiagnostic> AddDefaultLocations(IEnumerable<RolloutFormat>? formats = null)
     {
+        _searchedDefaults = true;
         var problems = new List<RolloutDiagnostic>();
         foreach (var reader in Named(formats) ?? Registry.All)
         {
-            foreach (var location in reader.DefaultLocations().Where(l => !Directory.Exists(l)))
+            foreach (var location in reader.DefaultLocations())
             {
-                problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.LocationMissing, location, null,
-                    $"No {reader.Format} traces here: '{location}' does not exist."));
+                if (!Directory.Exists(location))
+                {
+                    _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: false, Traces: 0));
+                    problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.LocationMissing, location, null,
+                        $"No {reader.Format} traces here: '{location}' does not exist."));
+                    continue;
+                }
+                _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: true, Traces: AddStore(reader, location, problems)));
             }
-            var found = TraceFileFinder.FindInDefaultLocations(reader, Search, Registry);
-            problems.AddRange(Unreported(found.UnreadableFolders));
-            foreach (var file in found.Files) Add(new TraceRequest(TraceSource.FromFile(file.Path), reader));
+        }
+        return problems;
+    }
+
+    /// <summary>
+    /// What the person asked for and did not get, once everything queued has been read: a warning naming the
+    /// default locations searched when none held a trace (or saying the formats named keep none), and an
+    /// error (RolloutSessionNotFound, its Path the id) for each id without wildcards that no record matched.
+    /// </summary>
+    public IReadOnlyList<RolloutDiagnostic> NotFound()
+    {
+        var problems = new List<RolloutDiagnostic>();
+        if (_searchedDefaults && _defaultLocations.Sum(l => l.Traces) == 0) problems.Add(NoSessions());
+        foreach (var id in _ids?.Unmatched ?? Array.Empty<string>())
+        {
+            problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.SessionNotFound, id, null,
+                $"Cannot find a session whose id is or begins with '{id}'."));
         }
         return problems;
     }
@@ -107,7 +153,32 @@ public sealed class ReadPlan
     {
         var requests = _requests.ToArray();
         _requests.Clear();
-        return requests.Length == 0 ? Array.Empty<ReadResult>() : RolloutLoader.ReadAll(requests, options, cancellation, Registry);
+        if (requests.Length == 0) return Array.Empty<ReadResult>();
+        var results = RolloutLoader.ReadAll(requests, options, cancellation, Registry);
+        return _ids is { } ids
+            ? results.Select(r => r.Record is { } record && !ids.Matches(record) ? r with { Record = null, SkipReason = "its id does not match -Id" } : r)
+            : results;
+    }
+
+    /// <summary>Queues every trace below one of a format's own folders, read as that format; returns how many there are.</summary>
+    private int AddStore(IRolloutReader reader, string folder, List<RolloutDiagnostic> problems)
+    {
+        var found = TraceFileFinder.Find(folder, new[] { reader }, Search with { Recurse = true }, Registry);
+        problems.AddRange(Unreported(found.UnreadableFolders));
+        foreach (var file in found.Files) Add(new TraceRequest(TraceSource.FromFile(file.Path), reader));
+        return found.Files.Count;
+    }
+
+    private RolloutDiagnostic NoSessions()
+    {
+        if (_defaultLocations.Count == 0)
+        {
+            return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, string.Empty, null,
+                "No agent sessions read: the formats asked for keep no default location. Name the files or folders to read (Get-AgentRollout ./traces -Recurse).");
+        }
+        var places = string.Join(", ", _defaultLocations.Select(l => $"'{l.Location}' ({l.Format}: {(l.Exists ? "no sessions" : "does not exist")})"));
+        return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, _defaultLocations[0].Location, null,
+            $"No agent sessions found. Looked in {places}. Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).");
     }
 
     /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
@@ -122,12 +193,19 @@ public sealed class ReadPlan
     private IReadOnlyList<IRolloutReader>? Named(IEnumerable<RolloutFormat>? formats) =>
         formats?.Distinct().Select(Registry.Get).ToArray() is { Length: > 0 } readers ? readers : null;
 
-    /// <summary>A file named twice (two paths, a folder and a file in it) is read once.</summary>
+    /// <summary>A file named twice (two paths, a folder and a file in it) is read once; one whose name shows other ids than those asked for, never.</summary>
     private void Add(TraceRequest request)
     {
-        if (!request.Source.IsFile || _seen.Add(request.Source.Path)) _requests.Add(request);
+        if (!request.Source.IsFile) _requests.Add(request);
+        else if (!IsOtherSession(request) && _seen.Add(request.Source.Path)) _requests.Add(request);
     }
+
+    private bool IsOtherSession(TraceRequest request) =>
+        _ids is { } ids && request.Reader?.IdsInName(request.Source.Path) is { } named && !ids.MayMatch(named);
 
     private IEnumerable<RolloutDiagnostic> Unreported(IEnumerable<UnreadableFolder> folders) =>
         folders.Where(f => _reportedFolders.Add(f.Path)).Select(f => f.Diagnostic).ToArray();
 }
+
+/// <summary>A default location searched, and how many traces it held.</summary>
+internal sealed record LookedIn(RolloutFormat Format, string Location, bool Exists, int Traces);

@@ -30,6 +30,9 @@ public sealed record RolloutDiagnostic(DiagnosticSeverity Severity, string Error
     public const string TracesInSubfolders = "RolloutTracesInSubfolders";
     public const string FilteredOut = "RolloutFilteredOut";
     public const string LocationMissing = "RolloutLocationMissing";
+    public const string StoreReadWhole = "RolloutStoreReadWhole";
+    public const string NoSessions = "RolloutNoSessions";
+    public const string SessionNotFound = "RolloutSessionNotFound";
 
     /// <summary>The problem is a permission the person lacks, not damage; hosts report it so (PermissionDenied).</summary>
     public bool IsAccessDenied { get; init; }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RolloutTools.Completion;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -6,13 +7,16 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Commands;
 
 /// <summary>Reads agent session traces from files, folders or the agents' default locations.</summary>
-[Cmdlet(VerbsCommon.Get, "AgentRollout", DefaultParameterSetName = DefaultSet)]
+[Cmdlet(VerbsCommon.Get, "AgentRollout", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(RolloutRecord))]
 public sealed class GetAgentRolloutCommand : RolloutCommandBase
 {
-    private const string DefaultSet = "Default";
-    private const string PathSet = "Path";
+    // Two sets, not three: -LiteralPath and -Format bind from the pipeline by property name in the default
+    // set together, so a record (SourcePath, Format) is read again from its file as its format, while a
+    // Get-RolloutFormat object (Format alone) selects default locations. With a set of its own for
+    // -LiteralPath, the binder would prefer the default set and take a record for a format to read whole.
     private const string LiteralPathSet = "LiteralPath";
+    private const string PathSet = "Path";
     private bool _sawPath;
 
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -20,19 +24,23 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [ValidateNotNullOrEmpty]
     public string[]? Path { get; set; }
 
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
-    [Alias("PSPath", "LP")]
+    /// <summary>Binds a FileInfo's PSPath, and a record's or an Import-Csv row's SourcePath, so piped records are read again from their files.</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "SourcePath")]
     [ValidateNotNullOrEmpty]
     public string[]? LiteralPath { get; set; }
 
-    /// <summary>
-    /// Binds from the pipeline by property name only without a path, so Get-RolloutFormat objects select
-    /// formats (read from their default locations) instead of being taken for paths.
-    /// </summary>
-    [Parameter(ParameterSetName = DefaultSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>Binds from the pipeline by property name only without -Path: a Get-RolloutFormat object's, or a piped record's.</summary>
+    [Parameter(ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
     [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
     public RolloutFormat[]? Format { get; set; }
+
+    /// <summary>Only these sessions: ids or their beginnings (the table's eight characters), or patterns with * and ?.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(SessionIdCompleter))]
+    public string[]? Id { get; set; }
 
     [Parameter]
     [SupportsWildcards]
@@ -72,12 +80,12 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
         }
     }
 
-    protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink } };
+    protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink }, Ids = Id };
 
     protected override void ProcessRecord()
     {
-        var paths = ParameterSetName == LiteralPathSet
-            ? (LiteralPath ?? Array.Empty<string>()).SelectMany(ResolveLiteralPath)
+        var paths = LiteralPath is not null
+            ? LiteralPath.SelectMany(ResolveLiteralPath)
             : (Path ?? Array.Empty<string>()).SelectMany(ResolvePath);
         foreach (var path in paths)
         {
@@ -91,5 +99,6 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     protected override void EndProcessing()
     {
         ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations });
+        WriteProblems(Plan.NotFound());
     }
 }

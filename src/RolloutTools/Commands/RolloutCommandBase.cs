@@ -157,7 +157,7 @@ public abstract class RolloutCommandBase : PSCmdlet
         var category = diagnostic.ErrorId switch
         {
             _ when diagnostic.IsAccessDenied => ErrorCategory.PermissionDenied,
-            RolloutDiagnostic.FileNotFound => ErrorCategory.ObjectNotFound,
+            RolloutDiagnostic.FileNotFound or RolloutDiagnostic.SessionNotFound => ErrorCategory.ObjectNotFound,
             RolloutDiagnostic.ReadError or RolloutDiagnostic.FolderUnreadable => ErrorCategory.ReadError,
             _ => ErrorCategory.InvalidData,
         };

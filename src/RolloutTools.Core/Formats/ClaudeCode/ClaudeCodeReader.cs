@@ -30,6 +30,26 @@ public sealed class ClaudeCodeReader : IRolloutReader
     public bool IsTraceFile(string path) =>
         Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && !IsSidecarFile(path);
 
+    /// <summary>
+    /// A config dir, or its projects folder: Claude Code names each project folder after its cwd with every
+    /// character but letters and digits made "-" ("-home-dev-shop", "C--Users-dev-shop").
+    /// </summary>
+    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
+        projects => AgentStore.HasFolder(projects, name => name.StartsWith('-') || (name.Length > 2 && char.IsAsciiLetter(name[0]) && name[1] == '-' && name[2] == '-')));
+
+    /// <summary>
+    /// &lt;session&gt;.jsonl, and &lt;session&gt;/subagents/agent-&lt;agent&gt;.jsonl since 2.1.7; the older agent-*.jsonl beside the
+    /// sessions names no session, and a file not named by a session id may hold any.
+    /// </summary>
+    public NamedIds? IdsInName(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        if (!stem.StartsWith(AgentPrefix, StringComparison.Ordinal)) return Guid.TryParse(stem, out _) ? new NamedIds(stem) : null;
+        var subagents = Path.GetDirectoryName(path);
+        var session = Path.GetFileName(Path.GetDirectoryName(subagents));
+        return Path.GetFileName(subagents) == "subagents" && Guid.TryParse(session, out _) ? new NamedIds($"{session}:{stem[AgentPrefix.Length..]}", stem[AgentPrefix.Length..]) : null;
+    }
+
     /// <summary>The global prompt history, spilled tool output, and a subagent folder's journal.</summary>
     public bool IsSidecarFile(string path)
     {

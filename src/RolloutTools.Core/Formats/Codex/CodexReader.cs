@@ -30,6 +30,13 @@ public sealed class CodexReader : IRolloutReader
         return new[] { Path.Combine(home, "sessions"), Path.Combine(home, "archived_sessions") };
     }
 
+    /// <summary>A Codex home, or its sessions (year folders, or the flat files before them) or archived_sessions folder.</summary>
+    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
+        sessions => AgentStore.HasFile(sessions, "rollout-*") || AgentStore.HasFolder(sessions, name => name.Length == 4 && name.All(char.IsAsciiDigit)));
+
+    /// <summary>rollout-&lt;time&gt;-&lt;thread id&gt;: a subagent's thread has a file of its own, so the id is its own too.</summary>
+    public NamedIds? IdsInName(string path) => ThreadIdInName(path) is { } id ? new NamedIds(id) : null;
+
     public bool IsTraceFile(string path)
     {
         var name = Path.GetFileName(path);
@@ -62,6 +69,13 @@ public sealed class CodexReader : IRolloutReader
         && (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase) || name.Equals("session_index.jsonl", StringComparison.OrdinalIgnoreCase));
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources);
+
+    /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
+    private static string? ThreadIdInName(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        return stem.Length >= 36 && Guid.TryParse(stem[^36..], out _) ? stem[^36..] : null;
+    }
 
     internal static string CodexHome() => AgentHome.Resolve("CODEX_HOME", ".codex");
 
@@ -196,12 +210,7 @@ public sealed class CodexReader : IRolloutReader
             return document is null ? null : CodexTranscript.ParseDocument(document.Root);
         }
 
-        /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
-        private static string ThreadIdFromName(string path)
-        {
-            var stem = Path.GetFileNameWithoutExtension(path);
-            return stem.Length >= 36 && Guid.TryParse(stem[^36..], out _) ? stem[^36..] : stem;
-        }
+        private static string ThreadIdFromName(string path) => ThreadIdInName(path) ?? Path.GetFileNameWithoutExtension(path);
 
         /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>
         private Sidecar<CodexThreadNames>? Names(string path)

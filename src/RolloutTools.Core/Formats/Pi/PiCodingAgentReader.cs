@@ -1,4 +1,5 @@
 using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -33,6 +34,14 @@ public sealed class PiCodingAgentReader : IRolloutReader
 
     public bool IsTraceFile(string path) => Path.GetFileName(path) is var name
         && name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && name.IndexOf('_') > 0;
+
+    /// <summary>An agent dir, or its sessions folder: Pi names each cwd's folder "--&lt;cwd&gt;--", its slashes and colons made "-" (SessionManager).</summary>
+    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
+        sessions => AgentStore.HasFolder(sessions, name => name.Length >= 4 && name.StartsWith("--", StringComparison.Ordinal) && name.EndsWith("--", StringComparison.Ordinal)));
+
+    /// <summary>&lt;time&gt;_&lt;session id&gt;.jsonl; with -AllBranches, each branch's TraceId is "session:leaf".</summary>
+    public NamedIds? IdsInName(string path) =>
+        PiRecords.SessionIdFromName(path) is var id && IsTraceFile(path) && Guid.TryParse(id, out _) ? new NamedIds(id) { HasBranches = true } : null;
 
     /// <summary>The sessions folder holds nothing but sessions.</summary>
     public bool IsSidecarFile(string path) => false;
