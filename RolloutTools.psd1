@@ -8,6 +8,9 @@
     Description          = 'Reads the session traces ("rollouts") that AI coding agents such as Claude Code and OpenAI Codex leave on disk and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
+    # Loaded before the types file, whose TypeAdapter entries name types from both assemblies.
+    RequiredAssemblies   = @('RolloutTools.Core.dll', 'RolloutTools.dll')
+    TypesToProcess       = @('RolloutTools.Types.ps1xml')
     FormatsToProcess     = @('RolloutTools.Format.ps1xml')
     CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript', 'Protect-AgentRollout')
     FunctionsToExport    = @()

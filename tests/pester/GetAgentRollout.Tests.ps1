@@ -116,10 +116,10 @@ Describe 'Get-AgentRollout' {
 
     It 'shows a table view with the key columns' {
         $table = Get-AgentRollout -Path $first.FullName | Format-Table | Out-String -Width 200
-        $table | Should -Match 'Format\s+Started\s+Duration\s+Msgs\s+Tools\s+Tokens\s+Project'
+        $table | Should -Match 'Format\s+Started\s+Duration\s+Msgs\s+Tools\s+TotalTokens\s+Output\s+Project'
         $table | Should -Match '11111111\s+ClaudeCode'
         $list = Get-AgentRollout -Path $first.FullName | Format-List | Out-String
-        $list | Should -Match 'FinalAssistantMessage : One file: a.txt'
+        $list | Should -Match 'TotalTokens\s+: 382'
     }
 
     It 'rejects -Since after -Until as a terminating error' {

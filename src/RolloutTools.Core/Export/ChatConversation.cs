@@ -20,7 +20,7 @@ internal static class ChatConversation
             var current = message;
             if (message.ToolCalls.Any(c => !answered.Contains(c.Id)))
             {
-                current = message with { ToolCalls = message.ToolCalls.Where(c => answered.Contains(c.Id)).ToArray() };
+                current = new RolloutMessage(message) { ToolCalls = message.ToolCalls.Where(c => answered.Contains(c.Id)).ToArray() };
             }
             if (current.Role == MessageRole.Assistant && current.ToolCalls.Count == 0 && current.Text.Length == 0) continue;
             if (current.Role == MessageRole.Tool && !called.Contains(current.ToolCallId ?? string.Empty))
@@ -52,7 +52,7 @@ internal static class ChatConversation
         return (messages, null);
     }
 
-    private static RolloutMessage Merge(RolloutMessage first, RolloutMessage second) => first with
+    private static RolloutMessage Merge(RolloutMessage first, RolloutMessage second) => new RolloutMessage(first)
     {
         Content = first.Content.Concat(second.Content).ToArray(),
         ToolCalls = first.ToolCalls.Concat(second.ToolCalls).ToArray(),

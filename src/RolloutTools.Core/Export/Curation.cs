@@ -9,7 +9,7 @@ public static class Curation
     public static RolloutRecord Apply(RolloutRecord record, DatasetOptions options)
     {
         if (options.MaxToolOutputLength is null && !options.ExcludeImages) return record;
-        return record with { Messages = record.Messages.Select(m => Apply(m, options)).ToArray() };
+        return new RolloutRecord(record) { Messages = record.Messages.Select(m => Apply(m, options)).ToArray() };
     }
 
     private static RolloutMessage Apply(RolloutMessage message, DatasetOptions options)
@@ -26,7 +26,7 @@ public static class Curation
         var structured = KeepStructured(message.StructuredResult, options) ? message.StructuredResult : null;
         return ReferenceEquals(content, message.Content) && structured == message.StructuredResult
             ? message
-            : message with { Content = content, StructuredResult = structured };
+            : new RolloutMessage(message) { Content = content, StructuredResult = structured };
     }
 
     /// <summary>

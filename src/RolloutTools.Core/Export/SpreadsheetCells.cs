@@ -41,7 +41,7 @@ public static class SpreadsheetCells
     public static RolloutRecord Neutralize(RolloutRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
-        return record with
+        return new RolloutRecord(record)
         {
             TraceId = Neutralize(record.TraceId),
             RootSessionId = Neutralize(record.RootSessionId),
@@ -61,7 +61,7 @@ public static class SpreadsheetCells
         var content = message.Content.ToArray();
         var first = Array.FindIndex(content, b => b.Type == ContentBlockType.Text && !string.IsNullOrEmpty(b.Text));
         if (first >= 0 && StartsFormula(content[first].Text!)) content[first] = ContentBlock.FromText(Neutralize(content[first].Text!));
-        return message with
+        return new RolloutMessage(message)
         {
             Content = content,
             ReasoningContent = NeutralizeOrNull(message.ReasoningContent),

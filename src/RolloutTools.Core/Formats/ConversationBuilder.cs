@@ -107,7 +107,7 @@ public sealed class ConversationBuilder
             var message = item as RolloutMessage ?? ((AssistantTurn)item).ToMessage();
             while (message is not null && _replacements.TryGetValue(message, out var replacement)) message = replacement;
             if (message is null) continue;
-            if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = message with { Timestamp = latest };
+            if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = new RolloutMessage(message) { Timestamp = latest };
             if (latest is null || message.Timestamp > latest) latest = message.Timestamp ?? latest;
             messages.Add(message);
         }

@@ -35,7 +35,7 @@ public static class RecordJsonWriter
         w.WriteNumber("tool_call_count", r.ToolCallCount);
         WriteNullable(w, "final_assistant_message", r.FinalAssistantMessage);
         WriteNullable(w, "title", r.Title);
-        if (r.Duration is { } duration) w.WriteNumber("duration_seconds", duration.TotalSeconds);
+        if (r.DurationSeconds is { } seconds) w.WriteNumber("duration_seconds", seconds);
         else w.WriteNull("duration_seconds");
         w.WritePropertyName("models");
         w.WriteStartArray();
@@ -79,12 +79,17 @@ public static class RecordJsonWriter
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// The four counts, then their sum (the record's TotalTokens) for readers that filter the JSON without
+    /// adding up. The sum is derived: RecordJsonReader ignores it, so a round trip cannot disagree with it.
+    /// </summary>
     private static void WriteTokenCounts(Utf8JsonWriter w, TokenUsage usage)
     {
         w.WriteNumber("input_tokens", usage.InputTokens);
         w.WriteNumber("output_tokens", usage.OutputTokens);
         w.WriteNumber("cache_read_tokens", usage.CacheReadTokens);
         w.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
+        w.WriteNumber("total_tokens", usage.Total);
     }
 
     private static void WriteBlock(Utf8JsonWriter w, ContentBlock block)

@@ -9,8 +9,9 @@ public enum ContentBlockType
 
 /// <summary>
 /// One block of message content. Images stay images (base64 data or a URL), never pasted into text.
+/// A class with value equality, not a C# record, for the reason RolloutRecord gives.
 /// </summary>
-public sealed record ContentBlock
+public sealed class ContentBlock : IEquatable<ContentBlock>
 {
     private ContentBlock(ContentBlockType type, string? text, string? mediaType, string? data, string? url)
     {
@@ -52,6 +53,13 @@ public sealed record ContentBlock
         }
         return new(ContentBlockType.Image, null, mediaType, null, url);
     }
+
+    public bool Equals(ContentBlock? other) =>
+        other is not null && Type == other.Type && Text == other.Text && MediaType == other.MediaType && Data == other.Data && Url == other.Url;
+
+    public override bool Equals(object? obj) => Equals(obj as ContentBlock);
+
+    public override int GetHashCode() => HashCode.Combine(Type, Text, MediaType, Data, Url);
 
     public override string ToString() => Type == ContentBlockType.Text
         ? Text ?? string.Empty

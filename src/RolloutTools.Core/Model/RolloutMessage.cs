@@ -1,13 +1,42 @@
+using System.Diagnostics.CodeAnalysis;
+
 namespace RolloutTools.Core.Model;
 
 /// <summary>
 /// One message of a normalized conversation, in the chat-completions shape (role, content, reasoning_content,
 /// tool_calls, tool_call_id) plus what the source knows about it: kind, time, model, usage, error status.
+/// A class, not a C# record, for the reason RolloutRecord gives; the copy constructor takes the place of <c>with</c>.
 /// </summary>
-public sealed record RolloutMessage
+public sealed class RolloutMessage
 {
     private static readonly IReadOnlyList<ContentBlock> NoContent = Array.Empty<ContentBlock>();
     private static readonly IReadOnlyList<ToolCall> NoToolCalls = Array.Empty<ToolCall>();
+
+    public RolloutMessage()
+    {
+    }
+
+    /// <summary>A copy to change with an object initializer: <c>new RolloutMessage(message) { Kind = … }</c>.</summary>
+    [SetsRequiredMembers]
+    public RolloutMessage(RolloutMessage source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        Role = source.Role;
+        Kind = source.Kind;
+        Content = source.Content;
+        ReasoningContent = source.ReasoningContent;
+        ToolCalls = source.ToolCalls;
+        ToolCallId = source.ToolCallId;
+        ToolName = source.ToolName;
+        IsError = source.IsError;
+        StructuredResult = source.StructuredResult;
+        ExitCode = source.ExitCode;
+        ToolDuration = source.ToolDuration;
+        Timestamp = source.Timestamp;
+        Model = source.Model;
+        Usage = source.Usage;
+        IsAbandoned = source.IsAbandoned;
+    }
 
     public required MessageRole Role { get; init; }
 

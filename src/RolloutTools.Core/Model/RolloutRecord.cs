@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Model;
@@ -5,11 +6,41 @@ namespace RolloutTools.Core.Model;
 /// <summary>
 /// One trace file, normalized: who and where the session ran, when, which models, the conversation in
 /// chat-completions shape, and the token totals. A subagent's transcript is a record of its own.
+/// A class, not a C# record: a record's compiler-made public <c>&lt;Clone&gt;$</c> method would show in PowerShell's
+/// Get-Member and tab completion. The copy constructor takes the place of <c>with</c>.
 /// </summary>
-public sealed record RolloutRecord
+public sealed class RolloutRecord
 {
     private readonly IReadOnlyList<RolloutMessage> _messages = DisplayList<RolloutMessage>.OfMessages(Array.Empty<RolloutMessage>());
     private readonly IReadOnlyList<string> _models = DisplayList<string>.OfNames(Array.Empty<string>());
+
+    public RolloutRecord()
+    {
+    }
+
+    /// <summary>A copy to change with an object initializer: <c>new RolloutRecord(record) { Title = … }</c>.</summary>
+    [SetsRequiredMembers]
+    public RolloutRecord(RolloutRecord source)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        TraceId = source.TraceId;
+        Format = source.Format;
+        SourceKind = source.SourceKind;
+        SourcePath = source.SourcePath;
+        RootSessionId = source.RootSessionId;
+        AgentId = source.AgentId;
+        IsSidechain = source.IsSidechain;
+        Cwd = source.Cwd;
+        ProjectPath = source.ProjectPath;
+        GitBranch = source.GitBranch;
+        StartedAt = source.StartedAt;
+        EndedAt = source.EndedAt;
+        Title = source.Title;
+        _models = source._models;
+        _messages = source._messages;
+        SourceMeta = source.SourceMeta;
+        Usage = source.Usage;
+    }
 
     /// <summary>The session id, or "session:agent" for a subagent's transcript.</summary>
     public required string TraceId { get; init; }
@@ -40,7 +71,14 @@ public sealed record RolloutRecord
 
     public DateTimeOffset? EndedAt { get; init; }
 
-    public TimeSpan? Duration => StartedAt is { } start && EndedAt is { } end ? end - start : null;
+    /// <summary>
+    /// From the first moment the trace records to the last. A trace that records one moment or none (an early
+    /// Codex file dates only its header) has no duration: null, not zero.
+    /// </summary>
+    public TimeSpan? Duration => StartedAt is { } start && EndedAt is { } end && end > start ? end - start : null;
+
+    /// <summary>Duration in seconds, a number Measure-Object can add up; the JSON's duration_seconds.</summary>
+    public double? DurationSeconds => Duration?.TotalSeconds;
 
     /// <summary>The agent's own title or summary for the session, else the first prompt a person typed.</summary>
     public string? Title { get; init; }
@@ -66,6 +104,12 @@ public sealed record RolloutRecord
     public long CacheReadTokens => Usage.CacheReadTokens;
 
     public long CacheWriteTokens => Usage.CacheWriteTokens;
+
+    /// <summary>
+    /// Every token the model processed: input + output + cache read + cache write, as ccusage's totalTokens and
+    /// Pi's usage.totalTokens count them (Codex's total_tokens is the same sum: its input includes cache reads).
+    /// </summary>
+    public long TotalTokens => Usage.Total;
 
     public IReadOnlyList<RolloutMessage> Messages
     {

@@ -50,7 +50,7 @@ public sealed class Redactor
         var sourcePath = RedactOrNull(record.SourcePath, counts);
         var gitBranch = RedactOrNull(record.GitBranch, counts);
         var meta = Protect(record.SourceMeta, counts);
-        return record with
+        return new RolloutRecord(record)
         {
             Messages = messages,
             Title = title,
@@ -154,7 +154,7 @@ public sealed class Redactor
             && ReferenceEquals(reasoning, message.ReasoningContent)
             && ReferenceEquals(calls, message.ToolCalls)
             && ReferenceEquals(structured, message.StructuredResult);
-        return same ? message : message with { Content = content, ReasoningContent = reasoning, ToolCalls = calls, StructuredResult = structured };
+        return same ? message : new RolloutMessage(message) { Content = content, ReasoningContent = reasoning, ToolCalls = calls, StructuredResult = structured };
     }
 
     /// <summary>Text blocks and image addresses are redacted; base64 image data is not text and is left as it is.</summary>
@@ -188,7 +188,7 @@ public sealed class Redactor
             var arguments = RedactJson(calls[i].Arguments, counts);
             if (ReferenceEquals(arguments, calls[i].Arguments)) continue;
             copy ??= calls.ToArray();
-            copy[i] = calls[i] with { Arguments = arguments };
+            copy[i] = new ToolCall(calls[i].Id, calls[i].Name, arguments);
         }
         return copy ?? calls;
     }

@@ -106,7 +106,7 @@ public sealed class DatasetWriterTests
     public void ShareGPT_keeps_words_that_follow_a_result_with_its_observation_and_drops_a_trailing_prompt()
     {
         var sample = Sample();
-        var interrupted = sample with
+        var interrupted = new RolloutRecord(sample)
         {
             Messages = sample.Messages.Take(4)
                 .Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Interruption, Content = new[] { ContentBlock.FromText("[Request interrupted by user for tool use]") } })
@@ -134,7 +134,7 @@ public sealed class DatasetWriterTests
             "gpt: Done.",
         }, turns);
 
-        var unanswered = sample with { Messages = sample.Messages.Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Thanks") } }).ToArray() };
+        var unanswered = new RolloutRecord(sample) { Messages = sample.Messages.Append(new RolloutMessage { Role = MessageRole.User, Kind = MessageKind.Prompt, Content = new[] { ContentBlock.FromText("Thanks") } }).ToArray() };
         json = Encoding.UTF8.GetString(writer.Line(unanswered, out _)!.Value.Span);
         Assert.EndsWith("{\"from\":\"gpt\",\"value\":\"Done.\"}],\"tools\"", json[..(json.IndexOf(",\"tools\"", StringComparison.Ordinal) + 8)]);
     }
@@ -159,7 +159,7 @@ public sealed class DatasetWriterTests
     [Fact]
     public void Records_a_fine_tuning_api_would_reject_are_refused_with_the_reason()
     {
-        var promptOnly = Sample() with { Messages = new[] { Sample().Messages[1] } };
+        var promptOnly = new RolloutRecord(Sample()) { Messages = new[] { Sample().Messages[1] } };
 
         Assert.Null(new DatasetWriter(new DatasetOptions { Format = DatasetFormat.OpenAIChat }).Line(promptOnly, out var reason));
         Assert.Equal("it has no assistant message to learn from", reason);

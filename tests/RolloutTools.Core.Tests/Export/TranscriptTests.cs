@@ -235,7 +235,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Default_options_trim_tool_output_at_2000_characters_and_note_the_full_length()
     {
-        var record = Sample() with { Messages = new[] { ToolResult("Bash", new string('x', 48213)) } };
+        var record = new RolloutRecord(Sample()) { Messages = new[] { ToolResult("Bash", new string('x', 48213)) } };
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
         var html = Transcript.Render(record, TranscriptFormat.Html, new TranscriptOptions());
@@ -248,7 +248,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Zero_max_length_never_trims_and_a_negative_one_is_refused()
     {
-        var record = Sample() with { Messages = new[] { ToolResult("Bash", new string('x', 5000)) } };
+        var record = new RolloutRecord(Sample()) { Messages = new[] { ToolResult("Bash", new string('x', 5000)) } };
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, new TranscriptOptions { MaxToolOutputLength = 0 });
 
@@ -260,7 +260,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Options_leave_out_reasoning_and_context_but_keep_other_collapsed_kinds()
     {
-        var record = Sample() with
+        var record = new RolloutRecord(Sample())
         {
             Messages = Sample().Messages.Concat(new[]
             {
@@ -289,7 +289,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Messages_of_an_abandoned_branch_are_collapsed_and_say_so()
     {
-        var record = Sample() with
+        var record = new RolloutRecord(Sample())
         {
             Messages = Sample().Messages.Concat(new[]
             {
@@ -307,7 +307,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Subagent_header_names_its_root_session_and_agent()
     {
-        var record = Sample() with { TraceId = Session + ":a3f2b1c9d", AgentId = "a3f2b1c9d", IsSidechain = true };
+        var record = new RolloutRecord(Sample()) { TraceId = Session + ":a3f2b1c9d", AgentId = "a3f2b1c9d", IsSidechain = true };
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
 
@@ -335,7 +335,7 @@ public sealed class TranscriptTests
     [InlineData("   \t ", null, "::", TranscriptFormat.Markdown, "undated-untitled-trace.md")]
     public void File_name_is_date_slug_and_short_id(string? title, string? startedAt, string traceId, TranscriptFormat format, string expected)
     {
-        var record = Sample() with { Title = title, TraceId = traceId, StartedAt = startedAt is null ? null : DateTimeOffset.Parse(startedAt, System.Globalization.CultureInfo.InvariantCulture) };
+        var record = new RolloutRecord(Sample()) { Title = title, TraceId = traceId, StartedAt = startedAt is null ? null : DateTimeOffset.Parse(startedAt, System.Globalization.CultureInfo.InvariantCulture) };
 
         Assert.Equal(expected, Transcript.FileName(record, format));
     }
@@ -343,7 +343,7 @@ public sealed class TranscriptTests
     [Fact]
     public void File_name_slug_is_at_most_60_characters_and_the_name_is_valid_everywhere()
     {
-        var record = Sample() with { Title = string.Concat(Enumerable.Repeat("Refactor the checkout flow ", 10)) };
+        var record = new RolloutRecord(Sample()) { Title = string.Concat(Enumerable.Repeat("Refactor the checkout flow ", 10)) };
 
         var name = Transcript.FileName(record, TranscriptFormat.Markdown);
 
@@ -355,7 +355,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Markdown_fences_are_longer_than_any_backtick_run_in_the_text()
     {
-        var record = Sample() with
+        var record = new RolloutRecord(Sample())
         {
             Messages = new[]
             {
@@ -378,7 +378,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Terminal_colours_and_control_characters_are_left_out_and_line_ends_are_newlines()
     {
-        var record = Sample() with { Messages = new[] { ToolResult("Bash", "\u001b[1;31mFAILED\u001b[0m test_total\r\n\u001b]0;title\u0007done\u0000\tok\r") } };
+        var record = new RolloutRecord(Sample()) { Messages = new[] { ToolResult("Bash", "\u001b[1;31mFAILED\u001b[0m test_total\r\n\u001b]0;title\u0007done\u0000\tok\r") } };
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
 
@@ -388,7 +388,7 @@ public sealed class TranscriptTests
     [Fact]
     public void Arguments_that_are_not_json_are_shown_as_they_are()
     {
-        var record = Sample() with { Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, ToolCalls = new[] { new ToolCall("c1", "apply_patch", "*** Begin Patch\n*** End Patch") } } } };
+        var record = new RolloutRecord(Sample()) { Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, ToolCalls = new[] { new ToolCall("c1", "apply_patch", "*** Begin Patch\n*** End Patch") } } } };
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
 
@@ -420,7 +420,7 @@ public sealed class TranscriptTests
     public void Images_are_inline_in_html_only_as_validated_data_and_described_in_markdown()
     {
         var png = Convert.ToBase64String(new byte[12 * 1024]);
-        var record = Sample() with
+        var record = new RolloutRecord(Sample())
         {
             Messages = new[]
             {

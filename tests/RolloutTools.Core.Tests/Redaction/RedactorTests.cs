@@ -211,7 +211,7 @@ public sealed class RedactorTests
     public void Arguments_that_are_not_json_are_redacted_as_text()
     {
         var patch = "*** Begin Patch\n*** Update File: /home/alice/shop/.env\n-OPENAI_API_KEY=\n+OPENAI_API_KEY=" + Secrets["openai-key"] + "\n*** End Patch";
-        var record = Sample("nothing") with
+        var record = new RolloutRecord(Sample("nothing"))
         {
             Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, ToolCalls = new[] { new ToolCall("c1", "apply_patch", patch) } } },
         };
@@ -288,7 +288,7 @@ public sealed class RedactorTests
     [Fact]
     public void Record_paths_lose_the_home_directory()
     {
-        var record = Sample("nothing") with
+        var record = new RolloutRecord(Sample("nothing"))
         {
             Cwd = "/home/alice/src/shop",
             ProjectPath = "/home/alice/src/shop",
@@ -311,7 +311,7 @@ public sealed class RedactorTests
     public void Image_data_is_not_redacted_but_text_beside_it_is()
     {
         var data = "iVBORw0KGgoAAAANSUhEUgAA+" + Secrets["google-api-key"] + "+AAAABJRU5ErkJggg==";
-        var record = Sample("nothing") with
+        var record = new RolloutRecord(Sample("nothing"))
         {
             Messages = new[]
             {

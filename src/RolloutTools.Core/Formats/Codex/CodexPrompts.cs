@@ -47,7 +47,7 @@ internal sealed class CodexPrompts
         foreach (var item in _items)
         {
             var kind = Kind(item, matched.Contains(item));
-            if (kind != item.Message.Kind) conversation.Replace(item.Message, item.Message with { Kind = kind });
+            if (kind != item.Message.Kind) conversation.Replace(item.Message, new RolloutMessage(item.Message) { Kind = kind });
         }
     }
 

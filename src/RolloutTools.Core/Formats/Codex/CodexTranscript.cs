@@ -530,7 +530,7 @@ internal sealed class CodexTranscript
         /// session ID …"), so its wall time is the wait, not the run: the end event gives both.
         /// </summary>
         public RolloutMessage Apply(RolloutMessage output) => output.ExitCode is null && ExitCode is not null
-            ? output with { ExitCode = ExitCode, ToolDuration = Duration ?? output.ToolDuration, IsError = output.IsError == true || Failed }
-            : output with { ToolDuration = output.ToolDuration ?? Duration, IsError = output.IsError == true || Failed };
+            ? new RolloutMessage(output) { ExitCode = ExitCode, ToolDuration = Duration ?? output.ToolDuration, IsError = output.IsError == true || Failed }
+            : new RolloutMessage(output) { ToolDuration = output.ToolDuration ?? Duration, IsError = output.IsError == true || Failed };
     }
 }

@@ -1,0 +1,109 @@
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Tests.Model;
+
+public sealed class RolloutRecordTests
+{
+    private static readonly DateTimeOffset Start = new(2026, 3, 8, 22, 0, 0, TimeSpan.Zero);
+
+    private static RolloutRecord Record(DateTimeOffset? started, DateTimeOffset? ended) => new()
+    {
+        TraceId = "t1",
+        Format = RolloutFormat.Codex,
+        SourceKind = "codex",
+        RootSessionId = "t1",
+        StartedAt = started,
+        EndedAt = ended,
+        Usage = new TokenUsage(10, 20, 300, 4000),
+    };
+
+    [Fact]
+    public void TotalTokens_adds_input_output_cache_reads_and_cache_writes()
+    {
+        Assert.Equal(4330, Record(Start, Start).TotalTokens);
+    }
+
+    [Fact]
+    public void Duration_and_DurationSeconds_span_the_first_to_the_last_moment()
+    {
+        var record = Record(Start, Start.AddSeconds(90.5));
+
+        Assert.Equal(TimeSpan.FromSeconds(90.5), record.Duration);
+        Assert.Equal(90.5, record.DurationSeconds);
+    }
+
+    [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(true, true)]
+    public void A_trace_that_records_one_moment_or_none_has_no_duration(bool started, bool ended)
+    {
+        // Early Codex files date only their header: StartedAt and EndedAt are the same moment.
+        var record = Record(started ? Start : null, ended ? Start : null);
+
+        Assert.Null(record.Duration);
+        Assert.Null(record.DurationSeconds);
+    }
+
+    [Fact]
+    public void Json_carries_the_derived_numbers_and_reading_it_back_derives_them_again()
+    {
+        var record = Record(Start, Start.AddSeconds(90.5));
+        var json = JsonDocument.Parse(record.ToJson()).RootElement;
+
+        Assert.Equal(4330, json.GetProperty("total_tokens").GetInt64());
+        Assert.Equal(90.5, json.GetProperty("duration_seconds").GetDouble());
+
+        // A line whose derived numbers were edited reads back with the ones its facts give.
+        var edited = record.ToJson().Replace("\"total_tokens\":4330", "\"total_tokens\":1").Replace("\"duration_seconds\":90.5", "\"duration_seconds\":1");
+        var back = RecordJsonReader.Read(JsonDocument.Parse(edited).RootElement);
+        Assert.Equal((4330L, 90.5), (back.TotalTokens, back.DurationSeconds));
+        Assert.Equal(record.ToJson(), back.ToJson());
+    }
+
+    [Fact]
+    public void A_message_usage_in_json_carries_its_total_too()
+    {
+        var message = new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Usage = new TokenUsage(1, 2, 3, 4) };
+        var record = new RolloutRecord(Record(Start, Start)) { Messages = new[] { message } };
+
+        var usage = JsonDocument.Parse(record.ToJson()).RootElement.GetProperty("messages")[0].GetProperty("usage");
+
+        Assert.Equal(10, usage.GetProperty("total_tokens").GetInt64());
+    }
+
+    [Fact]
+    public void The_copy_constructors_copy_every_property_a_with_expression_copied()
+    {
+        // Every settable property, public or internal, filled with a value that is not its default.
+        var message = new RolloutMessage
+        {
+            Role = MessageRole.Tool, Kind = MessageKind.ToolResult, Content = new[] { ContentBlock.FromText("ok") }, ReasoningContent = "r",
+            ToolCalls = new[] { new ToolCall("c", "n", "{}") }, ToolCallId = "c", ToolName = "n", IsError = true, StructuredResult = "{}",
+            ExitCode = 2, ToolDuration = TimeSpan.FromSeconds(1), Timestamp = Start, Model = "m", Usage = new TokenUsage(1, 2, 3, 4), IsAbandoned = true,
+        };
+        var record = new RolloutRecord(Record(Start, Start.AddMinutes(1)))
+        {
+            SourcePath = "/p", AgentId = "a", IsSidechain = true, Cwd = "/w", ProjectPath = "/w", GitBranch = "b", Title = "t",
+            Models = new[] { "m" }, Messages = new[] { message }, SourceMeta = new SourceMeta.Builder().Add("k", "v").Build(),
+        };
+
+        AssertCopied(record, new RolloutRecord(record));
+        AssertCopied(message, new RolloutMessage(message));
+    }
+
+    private static void AssertCopied<T>(T source, T copy)
+    {
+        var properties = typeof(T).GetProperties(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.NonPublic)
+            .Where(p => p.SetMethod is not null).ToArray();
+        Assert.NotEmpty(properties);
+        foreach (var property in properties)
+        {
+            var value = property.GetValue(source);
+            Assert.False(value is null || value.Equals(property.PropertyType.IsValueType ? Activator.CreateInstance(property.PropertyType) : null), $"{property.Name} is left at its default in the test");
+            Assert.Equal(value, property.GetValue(copy));
+        }
+    }
+}
