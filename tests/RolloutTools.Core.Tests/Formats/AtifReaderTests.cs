@@ -178,7 +178,7 @@ public sealed class AtifReaderTests : IDisposable
         Assert.Null(truncated.Record);
         var error = Assert.Single(truncated.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal(RolloutDiagnostic.ParseError, error.ErrorId);
-        Assert.Contains("ends before the trajectory does", error.Message);
+        Assert.Contains("ends before the document does", error.Message);
 
         var array = Assert.Single(ReadText("[1, 2]"));
         Assert.Equal(RolloutDiagnostic.NoUsableLines, Assert.Single(array.Diagnostics).ErrorId);

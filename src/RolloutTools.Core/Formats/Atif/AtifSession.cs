@@ -40,10 +40,10 @@ public static partial class AtifSession
     private static AtifRead ReadChain(string path, string displayPath, Func<Stream> open, AtifLinks links, bool stitch, DiagnosticList diagnostics, bool isFile = true)
     {
         var folder = isFile ? Path.GetDirectoryName(path) : null;
-        AtifDocument? document;
+        JsonTextDocument? document;
         using (var stream = open())
         {
-            document = AtifDocument.Read(stream, diagnostics);
+            document = JsonDocumentReader.Read(stream, diagnostics);
         }
         if (document is null) return new AtifRead(Array.Empty<RolloutRecord>(), null);
         using var first = document;
@@ -56,12 +56,12 @@ public static partial class AtifSession
         }
 
         var transcript = new AtifTranscript();
-        transcript.AddSteps(root, first.StepLine, meta.AgentModel, folder, isContinuation: false, diagnostics);
+        transcript.AddSteps(root, i => first.ElementLine("steps", i), meta.AgentModel, folder, isContinuation: false, diagnostics);
         var chain = new ChainFacts(meta);
         var embedded = new List<(JsonElement Trajectory, string ParentId)>();
         CollectEmbedded(root, meta.OwnId, embedded);
 
-        var stitchedDocuments = new List<AtifDocument>();
+        var stitchedDocuments = new List<JsonTextDocument>();
         try
         {
             if (stitch && folder is not null) Stitch(path, folder, meta, transcript, chain, stitchedDocuments, embedded, diagnostics);
@@ -94,7 +94,7 @@ public static partial class AtifSession
     }
 
     /// <summary>Appends the continuation files, following continued_trajectory_ref from file to file.</summary>
-    private static void Stitch(string path, string folder, AtifMeta meta, AtifTranscript transcript, ChainFacts chain, List<AtifDocument> documents, List<(JsonElement, string)> embedded, DiagnosticList diagnostics)
+    private static void Stitch(string path, string folder, AtifMeta meta, AtifTranscript transcript, ChainFacts chain, List<JsonTextDocument> documents, List<(JsonElement, string)> embedded, DiagnosticList diagnostics)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal) { path };
         var current = meta;
@@ -114,11 +114,11 @@ public static partial class AtifSession
                 break;
             }
             var nextDiagnostics = new DiagnosticList(next);
-            AtifDocument? document;
+            JsonTextDocument? document;
             try
             {
                 using var stream = FileKinds.OpenRead(next);
-                document = AtifDocument.Read(stream, nextDiagnostics);
+                document = JsonDocumentReader.Read(stream, nextDiagnostics);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotRegularFileException)
             {
@@ -133,7 +133,7 @@ public static partial class AtifSession
             documents.Add(document);
             var nextMeta = AtifMeta.Of(document.Root, next, true);
             currentFolder = Path.GetDirectoryName(next)!;
-            transcript.AddSteps(document.Root, document.StepLine, nextMeta.AgentModel ?? meta.AgentModel, currentFolder, isContinuation: true, nextDiagnostics);
+            transcript.AddSteps(document.Root, i => document.ElementLine("steps", i), nextMeta.AgentModel ?? meta.AgentModel, currentFolder, isContinuation: true, nextDiagnostics);
             foreach (var item in nextDiagnostics.Items) diagnostics.Add(item);
             CollectEmbedded(document.Root, nextMeta.OwnId, embedded);
             chain.Add(nextMeta, next, transcript.Usage);
