@@ -31,9 +31,24 @@ public static class JsonLineReader
     /// </summary>
     public static bool IsUnreadableValue(Exception e) => e is InvalidOperationException or FormatException or OverflowException or ArgumentException;
 
-    /// <summary>Reports a line whose values could not be read, so the reader can go on with the next.</summary>
-    public static void ReportUnreadable(DiagnosticList diagnostics, JsonLine line, Exception e) =>
-        diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read, line skipped: {e.Message}");
+    /// <summary>
+    /// Hands each line to <paramref name="add"/>. A line whose values cannot be read as the format means them
+    /// (<see cref="IsUnreadableValue"/>) is reported with its number and skipped, and reading goes on.
+    /// </summary>
+    public static void ReadEach(Stream stream, DiagnosticList diagnostics, Action<JsonLine> add, CancellationToken cancellation = default)
+    {
+        foreach (var line in Read(stream, diagnostics, cancellation))
+        {
+            try
+            {
+                add(line);
+            }
+            catch (Exception e) when (IsUnreadableValue(e))
+            {
+                diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read, line skipped: {e.Message}");
+            }
+        }
+    }
 
     public static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation = default) =>
         Read(stream, diagnostics, MaxLineBytes, cancellation);

@@ -66,17 +66,7 @@ internal sealed class ClaudeTranscript
     public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var transcript = new ClaudeTranscript();
-        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
-        {
-            try
-            {
-                transcript.Add(line);
-            }
-            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
-            {
-                JsonLineReader.ReportUnreadable(diagnostics, line, e);
-            }
-        }
+        JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation);
         return transcript;
     }
 

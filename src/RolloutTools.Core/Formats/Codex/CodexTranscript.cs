@@ -57,17 +57,7 @@ internal sealed class CodexTranscript
     {
         var transcript = new CodexTranscript();
         var replay = new CodexReplay();
-        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
-        {
-            try
-            {
-                transcript.AddLine(line.Root, replay);
-            }
-            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
-            {
-                JsonLineReader.ReportUnreadable(diagnostics, line, e);
-            }
-        }
+        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root, replay), cancellation);
         transcript.Finish();
         return transcript;
     }

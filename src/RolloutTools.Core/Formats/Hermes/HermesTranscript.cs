@@ -14,6 +14,22 @@ namespace RolloutTools.Core.Formats.Hermes;
 /// </summary>
 internal sealed class HermesTranscript
 {
+    /// <summary>One line of a gateway transcript: the session_meta row's facts, or a message.</summary>
+    public void AddLine(JsonElement root)
+    {
+        if (root.GetStringOrNull("role") != "session_meta")
+        {
+            Messages.Add(OpenAIMessages.Read(root));
+            return;
+        }
+        SessionMetaRows++;
+        AddTools(root.GetPropertyOrDefault("tools"));
+        Model ??= root.GetStringOrNull("model");
+        AddModel(root.GetStringOrNull("model"));
+        Platform ??= root.GetStringOrNull("platform");
+        Started ??= OpenAIMessages.Timestamp(root.GetPropertyOrDefault("timestamp"));
+    }
+
     public required string SessionId { get; init; }
 
     public required HermesStore Store { get; init; }
@@ -157,28 +173,7 @@ internal static class HermesFiles
     public static HermesTranscript ParseTranscript(Stream stream, string path, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var transcript = new HermesTranscript { SessionId = HermesHome.SessionIdOf(path), Store = HermesStore.Transcript };
-        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
-        {
-            try
-            {
-                var root = line.Root;
-                if (root.GetStringOrNull("role") == "session_meta")
-                {
-                    transcript.SessionMetaRows++;
-                    transcript.AddTools(root.GetPropertyOrDefault("tools"));
-                    transcript.Model ??= root.GetStringOrNull("model");
-                    transcript.AddModel(root.GetStringOrNull("model"));
-                    transcript.Platform ??= root.GetStringOrNull("platform");
-                    transcript.Started ??= OpenAIMessages.Timestamp(root.GetPropertyOrDefault("timestamp"));
-                    continue;
-                }
-                transcript.Messages.Add(OpenAIMessages.Read(root));
-            }
-            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
-            {
-                JsonLineReader.ReportUnreadable(diagnostics, line, e);
-            }
-        }
+        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root), cancellation);
         return transcript;
     }
 }

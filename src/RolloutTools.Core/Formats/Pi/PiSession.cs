@@ -74,17 +74,7 @@ internal sealed class PiSession
     public static PiSession Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var session = new PiSession();
-        foreach (var line in JsonLineReader.Read(stream, diagnostics, cancellation))
-        {
-            try
-            {
-                session.Add(line);
-            }
-            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
-            {
-                JsonLineReader.ReportUnreadable(diagnostics, line, e);
-            }
-        }
+        JsonLineReader.ReadEach(stream, diagnostics, session.Add, cancellation);
         session.Migrate();
         return session;
     }
