@@ -58,9 +58,7 @@ public sealed class AtifDocument : IDisposable
         }
         catch (JsonException e)
         {
-            var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
-            var truncated = e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) ? " (the file ends before the trajectory does: still being written, or cut off)" : string.Empty;
-            diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON{truncated}: {e.Message}");
+            JsonProblem.ReportInDocument(diagnostics, e, JsonProblem.EndsEarly(e) ? " (the file ends before the trajectory does: still being written, or cut off)" : string.Empty);
             return null;
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)
