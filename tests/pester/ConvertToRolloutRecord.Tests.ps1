@@ -41,7 +41,7 @@ Describe 'ConvertTo-RolloutRecord' {
         $record.MessageCount | Should -Be 4
         $errors.Count | Should -Be 1
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError,*'
-        $errors[0].Exception.Message | Should -BeLike '*:2: *'
+        $errors[0].Exception.Message | Should -BeLike "*:2:1: not valid JSON: 'g' is an invalid start of a value. The line was skipped."
     }
 
     It 'rejects input it cannot read as a non-terminating error' {

@@ -295,7 +295,7 @@ try { `$r | Export-AgentRollout -LiteralPath '$folder/new.jsonl' -ErrorAction St
         $records[0] | Export-AgentRollout -Path $wide -Encoding unicode
         $records[1] | Export-AgentRollout -Path $wide -Append
         $records[2] | Export-AgentRollout -Path $wide -Append -Encoding utf8 -WarningVariable warned -WarningAction SilentlyContinue
-        "$warned" | Should -Be "'$wide' is unicode; the records are appended in that encoding, not utf8."
+        "$warned" | Should -Be "'$wide' is unicode; the records are appended in that encoding, not utf8NoBOM."
         $bytes = [System.IO.File]::ReadAllBytes($wide)
         $bytes[0..1] | Should -Be 0xFF, 0xFE
         $text = [System.Text.UnicodeEncoding]::new($false, $true, $true).GetString($bytes, 2, $bytes.Length - 2)

@@ -142,7 +142,9 @@ Describe 'Get-AgentRollout on bad input' {
         $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError,*'
         $errors[0].CategoryInfo.Category | Should -Be 'InvalidData'
         $errors[0].TargetObject | Should -Be $broken.FullName
-        $errors[0].Exception.Message | Should -BeLike "*broken.jsonl:5:*"
+        # Line and column in the file, from 1; none of System.Text.Json's own positions, which count from 0.
+        $errors[0].Exception.Message | Should -BeLike "*broken.jsonl:5:17: not valid JSON: 'o' is an invalid start of a property name.*The line was skipped."
+        $errors[0].Exception.Message | Should -Not -BeLike '*BytePositionInLine*'
     }
 
     It 'goes on with the other files' {

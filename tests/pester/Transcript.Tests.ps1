@@ -40,7 +40,7 @@ Describe 'ConvertTo-RolloutTranscript' {
 Describe 'Export-RolloutTranscript' {
     It 'writes one file per record named by date, title and id' {
         $folder = Join-Path $TestDrive 'transcripts'
-        $files = $records | Export-RolloutTranscript -Destination $folder -As Html
+        $files = $records | Export-RolloutTranscript -Destination $folder -As Html -PassThru
         $files.Count | Should -Be $records.Count
         $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
         $files.Name | Should -Contain '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html'
@@ -59,7 +59,7 @@ Describe 'Export-RolloutTranscript' {
 
     It 'replaces a transcript as Export-AgentRollout replaces a dataset: through links, keeping permissions, removing stale temporary files' -Skip:$IsWindows {
         $folder = Join-Path $TestDrive 'shared'
-        $first = $records[0] | Export-RolloutTranscript -Destination $folder
+        $first = $records[0] | Export-RolloutTranscript -Destination $folder -PassThru
         $elsewhere = Join-Path $TestDrive 'elsewhere.md'
         Move-Item -LiteralPath $first.FullName -Destination $elsewhere
         chmod 600 $elsewhere

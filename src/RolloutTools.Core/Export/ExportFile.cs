@@ -61,6 +61,11 @@ public sealed class ExportFile : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             Dispose();
+            // The system names the temporary file's path; the person needs to hear which folder is missing.
+            if (e is DirectoryNotFoundException && Path.GetDirectoryName(_target) is { } folder && !Directory.Exists(folder))
+            {
+                throw new ExportFileException(Destination, $"the folder '{folder}' does not exist; create it first.", e);
+            }
             throw Failure(e);
         }
     }

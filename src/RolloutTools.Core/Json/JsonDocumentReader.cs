@@ -105,9 +105,7 @@ public static class JsonDocumentReader
         }
         catch (JsonException e)
         {
-            var line = e.LineNumber is { } n ? (int)n + 1 : (int?)null;
-            var cut = e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty;
-            diagnostics.Error(RolloutDiagnostic.ParseError, line, $"not valid JSON{cut}: {e.Message}");
+            JsonProblem.ReportInDocument(diagnostics, e, JsonProblem.EndsEarly(e) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty);
             return null;
         }
         if (document.RootElement.ValueKind != JsonValueKind.Object)

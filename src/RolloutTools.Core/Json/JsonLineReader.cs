@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using RolloutTools.Core.Reading;
@@ -136,10 +137,12 @@ public static class JsonLineReader
                     if (line.IsEmpty) continue;
                 }
 
+                // The bytes trimmed off the front (a BOM, blanks, NULs), so a column counts from the file's line.
+                var lead = MemoryMarshal.TryGetArray(line, out var trimmed) ? trimmed.Offset - lineStart : 0;
                 line = Utf8Repair.Line(line, diagnostics, lineNumber);
 
                 var isLastLine = !hasNewline;
-                foreach (var value in SplitValues(line, lineNumber, isLastLine, diagnostics))
+                foreach (var value in SplitValues(line, lineNumber, lead, isLastLine, diagnostics))
                 {
                     using var document = value;
                     if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -162,7 +165,7 @@ public static class JsonLineReader
     /// The common case is one value per line, parsed in one pass. Only when that fails is the line walked
     /// value by value, to recover glued objects and report exactly where the damage is.
     /// </summary>
-    private static List<JsonDocument> SplitValues(ReadOnlyMemory<byte> line, int lineNumber, bool isLastLine, DiagnosticList diagnostics)
+    private static List<JsonDocument> SplitValues(ReadOnlyMemory<byte> line, int lineNumber, int lead, bool isLastLine, DiagnosticList diagnostics)
     {
         var values = new List<JsonDocument>(1);
         if (TryParse(line, out var whole, out _))
@@ -176,7 +179,7 @@ public static class JsonLineReader
         {
             var rest = line[offset..];
             var reader = new Utf8JsonReader(rest.Span, isFinalBlock: true, state: default);
-            string? problem = null;
+            JsonException? problem = null;
             try
             {
                 reader.Read();
@@ -184,7 +187,7 @@ public static class JsonLineReader
             }
             catch (JsonException e)
             {
-                problem = e.Message;
+                problem = e;
             }
             if (problem is null && TryParse(rest[..(int)reader.BytesConsumed], out var document, out problem))
             {
@@ -199,14 +202,14 @@ public static class JsonLineReader
             }
             else
             {
-                diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not valid JSON, line skipped: {problem}");
+                JsonProblem.ReportInLine(diagnostics, problem!, lineNumber, lead + offset, "The line was skipped.");
             }
             break;
         }
         return values;
     }
 
-    private static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument? document, out string? problem)
+    private static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument? document, out JsonException? problem)
     {
         try
         {
@@ -217,7 +220,7 @@ public static class JsonLineReader
         catch (JsonException e)
         {
             document = null;
-            problem = e.Message;
+            problem = e;
             return false;
         }
     }

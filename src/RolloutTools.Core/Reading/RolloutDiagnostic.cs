@@ -74,9 +74,12 @@ public sealed class DiagnosticList
 
     public void Error(string errorId, int? line, string detail) => Add(DiagnosticSeverity.Error, errorId, line, detail);
 
-    private void Add(DiagnosticSeverity severity, string errorId, int? line, string detail)
+    /// <summary>An error at a place within a line: "path:line:column: detail", as compilers and editors name it.</summary>
+    public void ErrorAt(string errorId, int line, int column, string detail) => Add(DiagnosticSeverity.Error, errorId, line, detail, column);
+
+    private void Add(DiagnosticSeverity severity, string errorId, int? line, string detail, int? column = null)
     {
-        var where = line is { } n ? $"{Path}:{n}" : Path;
+        var where = line is { } n ? column is { } c ? $"{Path}:{n}:{c}" : $"{Path}:{n}" : Path;
         _items.Add(new RolloutDiagnostic(severity, errorId, Path, line, $"{where}: {detail}"));
     }
 }

@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using RolloutTools.Encodings;
 using RolloutTools.Core.Export;
 using RolloutTools.Core.Model;
 
@@ -62,8 +63,9 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     public SwitchParameter Append { get; set; }
 
     [Parameter]
-    [ValidateSet("utf8", "utf8NoBOM", "utf8BOM", "unicode", "bigendianunicode", "utf32", IgnoreCase = true)]
-    public string Encoding { get; set; } = OutputFile.DefaultEncoding;
+    [EncodingTransformation]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public System.Text.Encoding Encoding { get; set; } = OutputFile.DefaultEncoding;
 
     [Parameter]
     public SwitchParameter PassThru { get; set; }
@@ -75,7 +77,7 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         if (!ShouldProcess(_target, Append ? "Append agent rollouts" : "Export agent rollouts")) return;
         try
         {
-            _file = OutputFile.Open(this, _target, Append, OutputFile.Encoding(Encoding), new StaleFileSweep());
+            _file = OutputFile.Open(this, _target, Append, Encoding, new StaleFileSweep());
         }
         catch (ExportFileException e)
         {
@@ -142,8 +144,8 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     private void WarnOfKeptEncoding(ExportFile file)
     {
         if (!Append || !MyInvocation.BoundParameters.ContainsKey(nameof(Encoding))) return;
-        if (OutputFile.SameEncoding(file.Encoding, OutputFile.Encoding(Encoding))) return;
-        WriteWarning($"'{_target}' is {OutputFile.Name(file.Encoding)}; the records are appended in that encoding, not {Encoding}.");
+        if (OutputFile.SameEncoding(file.Encoding, Encoding)) return;
+        WriteWarning($"'{_target}' is {OutputFile.Name(file.Encoding)}; the records are appended in that encoding, not {OutputFile.Name(Encoding)}.");
     }
 
     /// <summary>Runs also when the pipeline is stopped (Ctrl+C) or fails: an uncommitted file removes its temporary file.</summary>

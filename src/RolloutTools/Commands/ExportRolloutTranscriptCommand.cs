@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using RolloutTools.Core.Export;
+using RolloutTools.Encodings;
 
 namespace RolloutTools.Commands;
 
@@ -26,6 +27,15 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
     [Parameter]
     public SwitchParameter Force { get; set; }
 
+    [Parameter]
+    [EncodingTransformation]
+    [ArgumentCompleter(typeof(EncodingCompleter))]
+    public System.Text.Encoding Encoding { get; set; } = OutputFile.DefaultEncoding;
+
+    /// <summary>Writes each file written, as Export-AgentRollout and Export-Csv do; without it, nothing.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
     protected override void BeginProcessing()
     {
         _folder = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Destination);
@@ -49,7 +59,7 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
         try
         {
             Directory.CreateDirectory(_folder);
-            using var file = OutputFile.Open(this, path, append: false, OutputFile.Encoding(OutputFile.DefaultEncoding), _staleFiles);
+            using var file = OutputFile.Open(this, path, append: false, Encoding, _staleFiles);
             file.WriteText(text);
             file.Commit();
         }
@@ -65,6 +75,6 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
             return;
         }
         if (!_written.Add(path)) WriteWarning($"'{path}' was written twice in this run (the same trace read twice?); the later record's transcript replaced the earlier.");
-        WriteObject(new FileInfo(path));
+        if (PassThru) WriteObject(new FileInfo(path));
     }
 }

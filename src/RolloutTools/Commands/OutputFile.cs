@@ -10,16 +10,8 @@ namespace RolloutTools.Commands;
 /// </summary>
 internal static class OutputFile
 {
-    public const string DefaultEncoding = "utf8NoBOM";
-
-    public static Encoding Encoding(string name) => name.ToLowerInvariant() switch
-    {
-        "utf8bom" => new UTF8Encoding(encoderShouldEmitUTF8Identifier: true),
-        "unicode" => new UnicodeEncoding(bigEndian: false, byteOrderMark: true),
-        "bigendianunicode" => new UnicodeEncoding(bigEndian: true, byteOrderMark: true),
-        "utf32" => new UTF32Encoding(bigEndian: false, byteOrderMark: true),
-        _ => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false),
-    };
+    /// <summary>UTF-8 without a byte order mark, as PowerShell 7's own cmdlets write.</summary>
+    public static Encoding DefaultEncoding => new UTF8Encoding(encoderShouldEmitUTF8Identifier: false);
 
     /// <summary>Checks, without changing anything, that the file may be written; an error record when not.</summary>
     public static ErrorRecord? Refusal(string path, bool noClobber, bool force, bool append)
@@ -82,7 +74,7 @@ internal static class OutputFile
         UTF8Encoding => "utf8NoBOM",
         UnicodeEncoding when encoding.CodePage == 1201 => "bigendianunicode",
         UnicodeEncoding => "unicode",
-        UTF32Encoding when encoding.CodePage == 12001 => "utf32BE",
+        UTF32Encoding when encoding.CodePage == 12001 => "bigendianutf32",
         UTF32Encoding => "utf32",
         _ => encoding.WebName,
     };

@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.RegularExpressions;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
@@ -52,7 +53,7 @@ public sealed class PiReaderTests
         Assert.Equal(1L, record.SourceMeta["skipped_lines"]);
         var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
         Assert.Equal((RolloutDiagnostic.ParseError, 4), (error.ErrorId, error.LineNumber));
-        Assert.StartsWith($"{Name}:4: ", error.Message);
+        Assert.Matches($@"^{Regex.Escape(Name)}:4:\d+: not valid JSON: ", error.Message);
     }
 
     [Fact]

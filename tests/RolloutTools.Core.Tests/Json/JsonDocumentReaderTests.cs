@@ -30,7 +30,8 @@ public sealed class JsonDocumentReaderTests
         Assert.Null(root);
         var error = Assert.Single(diagnostics);
         Assert.Equal((RolloutDiagnostic.ParseError, 4), (error.ErrorId, error.LineNumber));
-        Assert.StartsWith("doc.json:4: not valid JSON", error.Message);
+        Assert.StartsWith("doc.json:4:1: not valid JSON: ", error.Message);
+        Assert.DoesNotContain("LineNumber", error.Message);
     }
 
     [Fact]

@@ -49,7 +49,18 @@ public sealed class JsonLineReaderTests
         Assert.Equal(DiagnosticSeverity.Error, error.Severity);
         Assert.Equal(RolloutDiagnostic.ParseError, error.ErrorId);
         Assert.Equal(2, error.LineNumber);
-        Assert.StartsWith("trace.jsonl:2: not valid JSON", error.Message);
+        Assert.Equal("trace.jsonl:2:2: not valid JSON: 'not json' is an invalid JSON literal. Expected the literal 'null'. The line was skipped.", error.Message);
+    }
+
+    [Fact]
+    public void A_bad_line_names_the_column_in_the_file_and_none_of_the_parsers_own_positions()
+    {
+        // Blanks before the value and a value glued before the damage both count toward the column.
+        var (_, diagnostics) = Read("{\"a\":1}\n  {\"b\":2}{\"c\": x}\n");
+
+        var error = Assert.Single(diagnostics.Items);
+        Assert.Equal("trace.jsonl:2:16: not valid JSON: 'x' is an invalid start of a value. The line was skipped.", error.Message);
+        Assert.DoesNotContain("BytePositionInLine", error.Message);
     }
 
     [Fact]

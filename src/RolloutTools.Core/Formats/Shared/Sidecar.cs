@@ -100,7 +100,7 @@ internal static class SidecarFile
         }
         catch (JsonException e)
         {
-            problem = $"it is not valid JSON ({e.Message})";
+            problem = $"it is not valid JSON ({JsonProblem.What(e)})";
         }
         catch (SidecarShapeException e)
         {
