@@ -4,7 +4,7 @@
     GUID                 = '7d0c5f0e-3a58-4a8e-9d7b-2f1c6b4e9a21'
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
-    Copyright            = '(c) RolloutTools contributors. MIT License.'
+    Copyright            = '(c) 2026 RolloutTools contributors. MIT License.'
     Description          = 'Reads the session traces ("rollouts") that AI coding agents such as Claude Code and OpenAI Codex leave on disk and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
@@ -18,9 +18,19 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'Rollout', 'Transcript', 'JSONL', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
-            ProjectUri = 'https://example.invalid/RolloutTools'
-            LicenseUri = 'https://example.invalid/RolloutTools/LICENSE'
+            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS',
+                             # Find-PSResource -CommandName looks for these tags; the PowerShell Gallery adds them on
+                             # publish, but Compress-PSResource does not, so a file or NuGet repository needs them here.
+                             'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Protect-AgentRollout')
+            # No ProjectUri or LicenseUri: there is no public repository yet; the MIT LICENSE file ships in the package.
+            ReleaseNotes = @'
+0.1.0, the first release.
+- Reads Claude Code, OpenAI Codex CLI, Pi Coding Agent, Hermes Agent (state.db, snapshots, gateway transcripts) and
+  ATIF trajectories, plus its own Normalized datasets, into one normalized record per session.
+- Export-AgentRollout writes JSONL datasets: Normalized, OpenAIChat or ShareGPT.
+- Protect-AgentRollout redacts secrets and home directories before anything is shared.
+- ConvertTo-RolloutTranscript and Export-RolloutTranscript render Markdown or self-contained HTML transcripts.
+'@
         }
     }
 }

@@ -46,8 +46,9 @@ function Invoke-Native([string] $What, [scriptblock] $Command) {
 function Invoke-ModuleBuild {
     if (Test-Path $moduleDir) { Remove-Item $moduleDir -Recurse -Force }
     Invoke-Native 'dotnet publish' { dotnet publish (Join-Path $root 'src/RolloutTools') -c $Configuration -o $moduleDir --nologo -v quiet }
-    # Only what the module needs at run time ships; the publish step also leaves the dependency manifest.
-    Get-ChildItem $moduleDir -Filter '*.deps.json' | Remove-Item
+    # Only what the module needs at run time ships; the publish step also leaves the dependency manifest and the
+    # debug symbols, which the package would otherwise carry to every user.
+    Get-ChildItem $moduleDir -Recurse -File | Where-Object { $_.Name -like '*.deps.json' -or $_.Extension -eq '.pdb' } | Remove-Item
     Write-Host "Module: $moduleDir"
 }
 

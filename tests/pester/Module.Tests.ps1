@@ -62,32 +62,3 @@ Describe 'Help for <_.Name>' -ForEach $commands {
         $command.OutputType.Name | Should -Match '^(RolloutTools\.Core\.|System\.(IO\.FileInfo|String)$)'
     }
 }
-
-Describe 'Package' {
-    It 'packs into a nupkg that PSResourceGet saves from a repository and that imports' {
-        $packages = Join-Path $TestDrive 'packages'
-        $installed = Join-Path $TestDrive 'installed'
-        New-Item -ItemType Directory -Path $packages, $installed | Out-Null
-        Compress-PSResource -Path (Split-Path $ModulePath) -DestinationPath $packages
-        $nupkg = Get-ChildItem $packages -Filter 'RolloutTools.*.nupkg'
-        $nupkg | Should -HaveCount 1
-
-        # A child process with its own home, so its repository list never touches the user's settings.
-        $realHome = $env:HOME
-        $env:HOME = Join-Path $TestDrive 'home'
-        New-Item -ItemType Directory -Path $env:HOME | Out-Null
-        try {
-            $names = dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command "
-                Register-PSResourceRepository -Name RolloutToolsTest -Uri '$packages' -Trusted
-                Save-PSResource -Name RolloutTools -Repository RolloutToolsTest -Path '$installed' -TrustRepository -Quiet -ErrorAction Stop
-                Import-Module (Get-ChildItem '$installed' -Recurse -Filter RolloutTools.psd1).FullName
-                (Get-Command -Module RolloutTools).Name"
-        }
-        finally {
-            $env:HOME = $realHome
-        }
-        Join-Path $TestDrive 'home/.local/share/PSResourceGet/PSResourceRepository.xml' | Should -Exist
-        $names | Should -Contain 'Get-AgentRollout'
-        $names | Should -Contain 'ConvertTo-RolloutRecord'
-    }
-}
