@@ -5,7 +5,7 @@
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
     Copyright            = '(c) 2026 RolloutTools contributors. MIT License.'
-    Description          = 'Reads the session traces ("rollouts") that AI coding agents such as Claude Code and OpenAI Codex leave on disk and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
+    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Pi Coding Agent, Hermes Agent, and ATIF trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the types file, whose TypeAdapter entries name types from both assemblies.
