@@ -117,11 +117,12 @@ switch ($Task) {
         $env:CLAUDE_CONFIG_DIR = Join-Path $root 'samples/claude-code'
         $env:CODEX_HOME = Join-Path $root 'samples/codex'
         $env:HERMES_HOME = Join-Path $root 'samples/hermes'
+        $env:PI_CODING_AGENT_DIR = Join-Path $root 'samples/pi/agent'
         dotnet pwsh -NoProfile -NonInteractive -Command {
             Import-Module $env:ROLLOUTTOOLS_MODULE
             Write-Host "`nGet-RolloutFormat" -ForegroundColor Cyan
             Get-RolloutFormat | Format-Table | Out-Host
-            Write-Host "Get-AgentRollout   (CLAUDE_CONFIG_DIR, CODEX_HOME and HERMES_HOME point at samples/)" -ForegroundColor Cyan
+            Write-Host "Get-AgentRollout   (CLAUDE_CONFIG_DIR, CODEX_HOME, PI_CODING_AGENT_DIR and HERMES_HOME point at samples/)" -ForegroundColor Cyan
             $records = Get-AgentRollout
             $records | Format-Table | Out-Host
             Write-Host 'Get-AgentRollout | Group-Object Format, IsSidechain | Select-Object Count, Name' -ForegroundColor Cyan
