@@ -63,6 +63,12 @@ public interface IRolloutReader
     /// </summary>
     NamedIds? IdsInName(string path) => null;
 
+    /// <summary>
+    /// Files that hold part of a trace's content besides the trace file itself (SQLite's write-ahead log), so
+    /// that the trace's last activity is theirs too when -Since skips files by the time they were last written.
+    /// </summary>
+    IReadOnlyList<string> ContentBeside(string path) => Array.Empty<string>();
+
     /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no sidecar file).</summary>
     bool IsTraceFile(string path);
 

@@ -68,7 +68,7 @@ public static class RolloutLoader
                 return;
             }
             if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.Path)
-                && File.GetLastWriteTimeUtc(request.Source.Path) < since.UtcDateTime - ModifiedTimeSlack)
+                && LastWritten(request.Source.Path, registry) < since.UtcDateTime - ModifiedTimeSlack)
             {
                 skipped[i] = Skipped(request.Source, "it was last written before -Since");
                 return;
@@ -130,6 +130,14 @@ public static class RolloutLoader
             }
         }
     }
+
+    /// <summary>When the file, or a file holding part of its content for any format (a write-ahead log), was last written.</summary>
+    private static DateTime LastWritten(string path, FormatRegistry registry) => registry.All
+        .SelectMany(r => r.ContentBeside(path))
+        .Where(File.Exists)
+        .Select(File.GetLastWriteTimeUtc)
+        .Append(File.GetLastWriteTimeUtc(path))
+        .Max();
 
     private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request, FormatRegistry registry)
     {

@@ -145,6 +145,23 @@ public sealed class HermesReaderTests : IDisposable
     }
 
     [Fact]
+    public void Since_skips_a_store_by_the_time_its_write_ahead_log_was_written_not_its_database_file()
+    {
+        // Hermes writes new messages into state.db-wal; state.db itself changes only at a checkpoint.
+        var path = Database("home/state.db", "WAL", Conversation);
+        var since = DateTimeOffset.UtcNow.AddHours(-1);
+        File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-10));
+        File.WriteAllBytes(path + "-wal", Array.Empty<byte>());
+
+        var withLog = Assert.Single(Read(new ReadOptions { Since = since }, path));
+        File.Delete(path + "-wal");
+        var withoutLog = Assert.Single(Read(new ReadOptions { Since = since }, path));
+
+        Assert.NotEqual("it was last written before -Since", withLog.SkipReason);
+        Assert.Equal("it was last written before -Since", withoutLog.SkipReason);
+    }
+
+    [Fact]
     public void Reading_a_live_wal_store_neither_waits_for_nor_blocks_the_writer_and_changes_no_file()
     {
         var path = Database("home/state.db", "WAL", Conversation);

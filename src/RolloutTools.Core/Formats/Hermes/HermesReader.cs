@@ -31,6 +31,13 @@ public sealed class HermesReader : IRolloutReader
     /// <summary>The home; its profiles are below it, and only its session places are searched (see <see cref="HermesHome.IsSessionPlace"/>).</summary>
     public IReadOnlyList<string> DefaultLocations() => new[] { HermesHome.Default() };
 
+    /// <summary>
+    /// Hermes keeps state.db in WAL mode: new messages sit in state.db-wal until a checkpoint, and the database
+    /// file's own time can be days behind them.
+    /// </summary>
+    public IReadOnlyList<string> ContentBeside(string path) =>
+        HermesHome.StoreOf(path) == HermesStore.StateDb ? new[] { path + "-wal" } : Array.Empty<string>();
+
     public bool IsTraceFile(string path) => HermesHome.StoreOf(path) is not null && !IsSidecarFile(path) && HermesHome.IsSessionPlace(path);
 
     /// <summary>The gateway's index (sessions.json) and the API failure dumps Hermes writes beside sessions (request_dump_*.json).</summary>
