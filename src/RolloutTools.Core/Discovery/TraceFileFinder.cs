@@ -15,6 +15,9 @@ public sealed record TraceSearch
 
     /// <summary>Enter linked folders (symbolic links, junctions) found below the folder; each real folder is still entered once.</summary>
     public bool FollowLinks { get; init; }
+
+    /// <summary>With recursion, how many folder levels below the folder to enter at most; null for all.</summary>
+    public int? MaxDepth { get; init; }
 }
 
 /// <summary>A trace file found, and the formats whose file patterns its name matches.</summary>
@@ -37,7 +40,7 @@ public static class TraceFileFinder
 
     internal static FoundTraces Find(string folder, IReadOnlyList<IRolloutReader> readers, TraceSearch search, FolderWalk walk, FormatRegistry registry)
     {
-        var depth = search.Recurse ? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.AttachedTracePatterns)).Max(FolderDepth);
+        var depth = search.Recurse ? search.MaxDepth ?? int.MaxValue : readers.SelectMany(r => r.FilePatterns.Concat(r.AttachedTracePatterns)).Max(FolderDepth);
         var (walked, unreadable) = walk.Walk(folder, depth, search.FollowLinks);
         var files = walked
             .Where(f => MatchesFilter(f.RelativePath, search.Filter))
@@ -85,19 +88,23 @@ public static class TraceFileFinder
         return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    /// <summary>Every trace file in the format's default locations, searched all the way down.</summary>
+    /// <summary>Every trace file in the format's default locations, each searched as one of its stores.</summary>
     public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null)
     {
         var files = new List<FoundTrace>();
         var unreadable = new List<UnreadableFolder>();
         foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
         {
-            var found = Find(location, new[] { reader }, search with { Recurse = true }, registry);
+            var found = FindInStore(location, reader, search, registry);
             files.AddRange(found.Files);
             unreadable.AddRange(found.UnreadableFolders);
         }
         return new FoundTraces(files, unreadable);
     }
+
+    /// <summary>The format's traces in one of its own stores: all the way down, or as deep as the format keeps them.</summary>
+    public static FoundTraces FindInStore(string folder, IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null) =>
+        Find(folder, new[] { reader }, search with { Recurse = true, MaxDepth = reader.StoreDepth }, registry);
 
     /// <summary>
     /// The format a file's name and place point to, for content that cannot tell: among the formats whose

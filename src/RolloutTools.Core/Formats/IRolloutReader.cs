@@ -58,6 +58,12 @@ public interface IRolloutReader
     IReadOnlyList<string> StoresIn(string folder) => Array.Empty<string>();
 
     /// <summary>
+    /// How many folder levels below one of its stores (a default location, or a folder <see cref="StoresIn"/>
+    /// names) the agent keeps traces, so a search of the store goes no deeper; null for any depth.
+    /// </summary>
+    int? StoreDepth => null;
+
+    /// <summary>
     /// What the file's name, as the agent writes it, says of the ids of the records in it, so a search by id
     /// skips files without opening them; null when the name says nothing certain (a renamed file, a dataset).
     /// </summary>

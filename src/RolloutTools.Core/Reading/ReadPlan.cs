@@ -163,7 +163,7 @@ public sealed class ReadPlan
     /// <summary>Queues every trace below one of a format's own folders, read as that format; returns how many there are.</summary>
     private int AddStore(IRolloutReader reader, string folder, List<RolloutDiagnostic> problems)
     {
-        var found = TraceFileFinder.Find(folder, new[] { reader }, Search with { Recurse = true }, Registry);
+        var found = TraceFileFinder.FindInStore(folder, reader, Search, Registry);
         problems.AddRange(Unreported(found.UnreadableFolders));
         foreach (var file in found.Files) Add(new TraceRequest(TraceSource.FromFile(file.Path), reader));
         return found.Files.Count;

@@ -114,4 +114,27 @@ public sealed class TraceFileFinderTests : IDisposable
         Assert.Equal(new[] { "ClaudeCode", "Normalized", "HermesAgent" }, found.Files.Single(f => f.Path == session).Readers.Select(r => r.Format.ToString()));
         Assert.True(TraceFileFinder.HasDeeperTraces(Path.Combine(Root, "p", "deep"), FormatRegistry.Default.All, followLinks: false));
     }
+
+    [Fact]
+    public void A_store_is_searched_no_deeper_than_its_format_keeps_traces()
+    {
+        // A Hermes home: its stores, a profile's, and a checkout of Hermes' own code that a search need not walk.
+        File("p/state.db");
+        File("p/sessions/session_20260310_140000_0f1e2d.json");
+        File("p/profiles/work/sessions/session_20260311_090000_1a2b3c.json");
+        File("p/hermes-agent/tests/fixtures/deep/sessions/session_x.json");
+        var hermes = FormatRegistry.Default.Get(RolloutTools.Core.Model.RolloutFormat.HermesAgent);
+        var listed = new List<string>();
+        var walk = new FolderWalk(folder =>
+        {
+            listed.Add(Path.GetRelativePath(Path.Combine(Root, "p"), folder.FullName).Replace('\\', '/'));
+            return folder.EnumerateFileSystemInfos();
+        });
+
+        var found = TraceFileFinder.Find(Path.Combine(Root, "p"), new[] { hermes }, new TraceSearch { Recurse = true, MaxDepth = hermes.StoreDepth }, walk, FormatRegistry.Default);
+
+        Assert.Equal(new[] { "profiles/work/sessions/session_20260311_090000_1a2b3c.json", "sessions/session_20260310_140000_0f1e2d.json", "state.db" }, Relative(found));
+        Assert.DoesNotContain("hermes-agent/tests/fixtures/deep", listed);
+        Assert.Contains("profiles/work/sessions", listed);
+    }
 }

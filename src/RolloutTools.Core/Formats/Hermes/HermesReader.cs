@@ -32,6 +32,12 @@ public sealed class HermesReader : IRolloutReader
     public IReadOnlyList<string> DefaultLocations() => new[] { HermesHome.Default() };
 
     /// <summary>
+    /// A home's sessions lie at most three levels down (profiles/&lt;name&gt;/sessions/&lt;file&gt;); the home also holds
+    /// a checkout of Hermes' own code, which a search of the home has no reason to walk.
+    /// </summary>
+    public int? StoreDepth => 3;
+
+    /// <summary>
     /// Hermes keeps state.db in WAL mode: new messages sit in state.db-wal until a checkpoint, and the database
     /// file's own time can be days behind them.
     /// </summary>
