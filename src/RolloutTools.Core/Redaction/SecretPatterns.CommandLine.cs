@@ -16,7 +16,7 @@ internal static partial class SecretPatterns
     [
         new(PasswordKind, CurlUser(), judge: JudgeCurlUser, literals: ["curl"]),
         new(PasswordKind, PasswordOption(), judge: JudgeOption, literals: ["--"]),
-        new(PasswordKind, PasswordFlag(), judge: JudgeCommandValue, literals: ["mysql", "mariadb", "sshpass", "login", "pass:"]),
+        new(PasswordKind, PasswordFlag(), judge: JudgeCommandValue, literals: ["mysql", "mariadb", "sshpass", "login", "pass:", "redis-cli"]),
         new(PasswordKind, Netrc(), judge: JudgeCommandValue, literals: ["machine"]),
         new(PasswordKind, YamlBlock(), HasBlockScalar, JudgeYamlBlock),
     ];
@@ -32,8 +32,8 @@ internal static partial class SecretPatterns
     private static partial Regex PasswordOption();
 
     /// <summary>-p glued to the password in the MySQL/MariaDB clients (-p alone prompts; -P is the port);
-    /// -p with or without a space for sshpass and registry logins; openssl's pass:X argument.</summary>
-    [GeneratedRegex(@"(?<=\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mariadb(?:-dump|-admin)?)\b[^\r\n|;&]*?[ \t])-p(?<secret>'[^'\r\n]+'|""[^""\r\n]+""|[^\s'""]+)|(?<=\b(?:sshpass|(?:docker|podman|nerdctl|buildah|helm|oras|skopeo)[ \t]+(?:registry[ \t]+)?login)\b[^\r\n|;&]*?[ \t])-p(?:[ \t]+|=)?(?<secret>'[^'\r\n]+'|""[^""\r\n]+""|[^\s'""]+)|(?<=[ \t]-pass(?:in|out)?[ \t]+)pass:(?<secret>[^\s'""]+)")]
+    /// -p with or without a space for sshpass and registry logins; openssl's pass:X argument; redis-cli's -a X and --pass X.</summary>
+    [GeneratedRegex(@"(?<=\b(?:mysql|mysqldump|mysqladmin|mysqlimport|mysqlshow|mysqlcheck|mysqlpump|mariadb(?:-dump|-admin)?)\b[^\r\n|;&]*?[ \t])-p(?<secret>'[^'\r\n]+'|""[^""\r\n]+""|[^\s'""]+)|(?<=\b(?:sshpass|(?:docker|podman|nerdctl|buildah|helm|oras|skopeo)[ \t]+(?:registry[ \t]+)?login)\b[^\r\n|;&]*?[ \t])-p(?:[ \t]+|=)?(?<secret>'[^'\r\n]+'|""[^""\r\n]+""|[^\s'""]+)|(?<=[ \t]-pass(?:in|out)?[ \t]+)pass:(?<secret>[^\s'""]+)|(?<=\bredis-cli\b[^\r\n|;&]*?[ \t])(?:-a|--pass)[ \t]+(?<secret>'[^'\r\n]+'|""[^""\r\n]+""|[^\s'""]+)")]
     private static partial Regex PasswordFlag();
 
     /// <summary>A .netrc entry: machine host login user password X (on one line or several).</summary>

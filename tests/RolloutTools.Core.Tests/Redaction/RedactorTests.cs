@@ -394,6 +394,8 @@ public sealed class RedactorTests
     [InlineData("token={jwt}", "token=[REDACTED:jwt]")]
     [InlineData("\"private_key\": \"{private-key}\\n\"", "\"private_key\": \"[REDACTED:private-key]\\n\"")]
     [InlineData("password = \"hunter2\"", "password = \"[REDACTED:password]\"")]
+    [InlineData("redis-cli -h cache -p 6379 -a Zq8v2Lr0pXw --no-auth-warning ping", "redis-cli -h cache -p 6379 -a [REDACTED:password] --no-auth-warning ping")]
+    [InlineData("redis-cli --user ops --pass 'k3y w1th space' info", "redis-cli --user ops --pass '[REDACTED:password]' info")]
     [InlineData("password=hunter22 psql", "password=[REDACTED:password] psql")]
     [InlineData("passwd: Sup3rS3cret!", "passwd: [REDACTED:password]")]
     [InlineData("\"password\": \"correct horse battery\"", "\"password\": \"[REDACTED:password]\"")]
