@@ -171,26 +171,9 @@ public static partial class AtifSession
             .Add("parent_trajectory", parent?.Path)
             .Add("parent_session_id", parent?.SessionId)
             .Build();
-        return new RolloutRecord
-        {
-            TraceId = parent is null ? ownId : $"{rootSession}:{ownId}",
-            Format = RolloutFormat.Atif,
-            SourceKind = SourceKind,
-            SourcePath = displayPath,
-            RootSessionId = rootSession,
-            AgentId = parent is null ? null : ownId,
-            IsSidechain = parent is not null,
-            Cwd = meta.Cwd,
-            ProjectPath = meta.ProjectPath ?? meta.Cwd,
-            GitBranch = meta.GitBranch,
-            StartedAt = transcript.First,
-            EndedAt = transcript.Last,
-            Title = Titles.Clean(transcript.TitleText),
-            Models = Models(meta, transcript),
-            Messages = messages,
-            SourceMeta = sourceMeta,
-            Usage = transcript.HasStepMetrics ? transcript.Usage : chain.FinalUsage,
-        };
+        return parent is null
+            ? Record(displayPath, meta, transcript, messages, ownId, rootSession, agentId: null, sourceMeta, chain.FinalUsage)
+            : Record(displayPath, meta, transcript, messages, $"{rootSession}:{ownId}", rootSession, ownId, sourceMeta, chain.FinalUsage);
     }
 
     private static RolloutRecord BuildEmbedded(JsonElement trajectory, string parentId, string rootSession, string displayPath, string? folder, DiagnosticList diagnostics)
@@ -200,27 +183,34 @@ public static partial class AtifSession
         transcript.AddSteps(trajectory, _ => null, meta.AgentModel, folder, isContinuation: false, diagnostics);
         var ownId = meta.TrajectoryId ?? meta.SessionId ?? $"{parentId}/subagent";
         var final = FinalMetrics(trajectory.GetPropertyOrDefault("final_metrics"));
-        return new RolloutRecord
-        {
-            TraceId = $"{rootSession}:{ownId}",
-            Format = RolloutFormat.Atif,
-            SourceKind = SourceKind,
-            SourcePath = displayPath,
-            RootSessionId = rootSession,
-            AgentId = ownId,
-            IsSidechain = true,
-            Cwd = meta.Cwd,
-            ProjectPath = meta.ProjectPath ?? meta.Cwd,
-            GitBranch = meta.GitBranch,
-            StartedAt = transcript.First,
-            EndedAt = transcript.Last,
-            Title = Titles.Clean(transcript.TitleText),
-            Models = Models(meta, transcript),
-            Messages = transcript.Messages(),
-            SourceMeta = CommonMeta(meta, transcript, final.Counts, final.Cost, diagnostics).Add("embedded_in", parentId).Build(),
-            Usage = transcript.HasStepMetrics ? transcript.Usage : final.Usage,
-        };
+        var sourceMeta = CommonMeta(meta, transcript, final.Counts, final.Cost, diagnostics).Add("embedded_in", parentId).Build();
+        return Record(displayPath, meta, transcript, transcript.Messages(), $"{rootSession}:{ownId}", rootSession, ownId, sourceMeta, final.Usage);
     }
+
+    /// <summary>
+    /// The record of one trajectory, a file's or an embedded one; a subagent (with an agent id) is a sidechain.
+    /// Usage is the steps' own, or <paramref name="finalUsage"/> when no step carries metrics.
+    /// </summary>
+    private static RolloutRecord Record(string displayPath, AtifMeta meta, AtifTranscript transcript, IReadOnlyList<RolloutMessage> messages, string traceId, string rootSession, string? agentId, SourceMeta sourceMeta, TokenUsage finalUsage) => new()
+    {
+        TraceId = traceId,
+        Format = RolloutFormat.Atif,
+        SourceKind = SourceKind,
+        SourcePath = displayPath,
+        RootSessionId = rootSession,
+        AgentId = agentId,
+        IsSidechain = agentId is not null,
+        Cwd = meta.Cwd,
+        ProjectPath = meta.ProjectPath ?? meta.Cwd,
+        GitBranch = meta.GitBranch,
+        StartedAt = transcript.First,
+        EndedAt = transcript.Last,
+        Title = Titles.Clean(transcript.TitleText),
+        Models = Models(meta, transcript),
+        Messages = messages,
+        SourceMeta = sourceMeta,
+        Usage = transcript.HasStepMetrics ? transcript.Usage : finalUsage,
+    };
 
     private static SourceMeta.Builder CommonMeta(AtifMeta meta, AtifTranscript transcript, IReadOnlyDictionary<string, long> finalMetrics, decimal? finalCost, DiagnosticList diagnostics) => new SourceMeta.Builder()
         .Add("session_id", meta.SessionId)

@@ -40,13 +40,13 @@ internal sealed class PiConversation
             case "custom_message":
                 // An extension's message in the model's context (display only decides whether the TUI shows it).
                 CustomMessages++;
-                if (entry.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, entry.Content, time);
+                AddUserSide(MessageKind.Context, entry.Content, time);
                 break;
             case "compaction" when !string.IsNullOrEmpty(entry.Summary):
-                _builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, Text(entry.Summary), time);
+                AddUserSide(MessageKind.CompactionSummary, Text(entry.Summary), time);
                 break;
             case "branch_summary" when !string.IsNullOrEmpty(entry.Summary):
-                _builder.AddMessage(MessageRole.User, MessageKind.BranchSummary, Text(entry.Summary), time);
+                AddUserSide(MessageKind.BranchSummary, Text(entry.Summary), time);
                 break;
             default:
                 // model_change, thinking_level_change, label, session_info, custom (extension state, never in
@@ -60,7 +60,7 @@ internal sealed class PiConversation
         switch (message.Role)
         {
             case "user":
-                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Prompt, message.Content, time);
+                AddUserSide(MessageKind.Prompt, message.Content, time);
                 break;
             case "assistant":
                 AddResponse(message, time);
@@ -80,20 +80,26 @@ internal sealed class PiConversation
             case "custom" or "hookMessage":
                 // hookMessage is v2's name for custom (migrateV2ToV3).
                 CustomMessages++;
-                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, message.Content, time);
+                AddUserSide(MessageKind.Context, message.Content, time);
                 break;
             case "compactionSummary" when !string.IsNullOrEmpty(message.Summary):
-                _builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, Text(message.Summary), time);
+                AddUserSide(MessageKind.CompactionSummary, Text(message.Summary), time);
                 break;
             case "branchSummary" when !string.IsNullOrEmpty(message.Summary):
-                _builder.AddMessage(MessageRole.User, MessageKind.BranchSummary, Text(message.Summary), time);
+                AddUserSide(MessageKind.BranchSummary, Text(message.Summary), time);
                 break;
             case var other:
                 // A role this reader does not know: its words are kept as context, never dropped unseen.
                 UnknownRoles.Add(other.Length == 0 ? "(none)" : other);
-                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.User, MessageKind.Context, message.Content, time);
+                AddUserSide(MessageKind.Context, message.Content, time);
                 break;
         }
+    }
+
+    /// <summary>A user-side message of the kind given (a prompt, context, a summary); nothing when it holds nothing.</summary>
+    private void AddUserSide(MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
+    {
+        if (content.Count > 0) _builder.AddMessage(MessageRole.User, kind, content, time);
     }
 
     /// <summary>
