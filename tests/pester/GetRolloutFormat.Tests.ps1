@@ -21,10 +21,10 @@ Describe 'Get-RolloutFormat' {
         $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif', 'HermesAgent')
         $formats[0].SourceKind | Should -Be 'claude_code'
         $formats[0].Present | Should -BeTrue
-        $formats[0].TraceFileCount | Should -Be 2
+        $formats[0].SessionCount | Should -Be 2
         $formats[0].DefaultLocations | Should -Be (Join-Path $claude 'projects')
         $formats[1].Present | Should -BeFalse
-        $formats[1].TraceFileCount | Should -Be 0
+        $formats[1].SessionCount | Should -Be 0
         $formats[1].DefaultLocations | Should -Be @((Join-Path $env:CODEX_HOME 'sessions'), (Join-Path $env:CODEX_HOME 'archived_sessions'))
         $formats[1].FilePatterns | Should -Contain 'rollout-*.jsonl'
     }
@@ -40,6 +40,6 @@ Describe 'Get-RolloutFormat' {
     }
 
     It 'shows a table' {
-        Get-RolloutFormat | Format-Table | Out-String | Should -Match 'Format\s+SourceKind\s+Present\s+Traces'
+        Get-RolloutFormat | Format-Table | Out-String | Should -Match 'Format\s+SourceKind\s+Present\s+Sessions'
     }
 }

@@ -36,14 +36,24 @@ Describe 'Hermes Agent' {
             $text | Should -BeLike '*session 20260317_120000_e1e2e3 holds no message yet*'
         }
 
-        It 'is listed by Get-RolloutFormat with its home, patterns and trace count' {
+        It 'is listed by Get-RolloutFormat with its home, patterns and session count' {
             $format = Get-RolloutFormat -Format HermesAgent
             $format.SourceKind | Should -Be 'hermes_agent'
             $format.DefaultLocations | Should -Be $HermesHome
             $format.Present | Should -BeTrue
-            $format.TraceFileCount | Should -Be 6
+            # Six rows of the two databases, two snapshots and two transcripts; one snapshot repeats a row's session.
+            $format.SessionCount | Should -Be 10
             $format.FilePatterns | Should -Be @('state.db', 'session_*.json', '*.jsonl')
             (Get-RolloutFormat).Format | Should -Contain 'HermesAgent'
+        }
+
+        It 'opens only the database row of the session -Id names, and passes over older rows for -Since' {
+            $one = Get-AgentRollout -Format HermesAgent -Id 20260314_170230 -Verbose 4>&1
+            ($one | Where-Object { $_ -is [RolloutTools.Core.Model.RolloutRecord] }).TraceId | Should -Be '20260314_170230_d4e5f6'
+            ($one | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" | Should -Not -BeLike '*20260312_091500_a1b2c3*'
+            $since = Get-AgentRollout -Format HermesAgent -Since ([datetime]'2026-03-16') -Verbose 4>&1
+            ($since | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" |
+                Should -BeLike '*20260312_091500_a1b2c3*store shows no activity since -Since*'
         }
 
         It 'keeps the rewound answer, marked, with -IncludeAbandoned' {

@@ -40,7 +40,7 @@ Describe 'Pi Coding Agent sessions' {
         $pi.SourceKind | Should -Be 'pi_coding_agent'
         $pi.DefaultLocations | Should -Be (Join-Path $PiAgent 'sessions')
         $pi.Present | Should -BeTrue
-        $pi.TraceFileCount | Should -Be 4
+        $pi.SessionCount | Should -Be 4
         (Get-RolloutFormat).Format | Should -Contain 'PiCodingAgent'
     }
 

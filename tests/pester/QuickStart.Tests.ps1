@@ -42,7 +42,7 @@ Describe 'README quick start' {
         foreach ($format in 'ClaudeCode', 'Codex', 'PiCodingAgent', 'HermesAgent') {
             $row = $formats | Where-Object Format -eq $format
             $row.Present | Should -BeTrue -Because "$format's variable points at samples/"
-            $row.TraceFileCount | Should -BeGreaterThan 0
+            $row.SessionCount | Should -BeGreaterThan 0
             $row.DefaultLocations | Should -BeLike "$samples*"
         }
     }

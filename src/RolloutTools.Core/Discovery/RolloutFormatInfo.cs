@@ -3,7 +3,7 @@ using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Discovery;
 
-/// <summary>What the module knows about one format on this machine: where its traces live and how many there are.</summary>
+/// <summary>What the module knows about one format on this machine: where its sessions live and how many there are.</summary>
 public sealed class RolloutFormatInfo
 {
     private RolloutFormatInfo(IRolloutReader reader)
@@ -13,7 +13,7 @@ public sealed class RolloutFormatInfo
         DefaultLocations = DisplayList<string>.OfNames(reader.DefaultLocations().ToArray());
         FilePatterns = DisplayList<string>.OfNames(reader.FilePatterns.ToArray());
         Present = DefaultLocations.Any(Directory.Exists);
-        TraceFileCount = Present ? TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Count : 0;
+        SessionCount = Present ? SessionLocator.InDefaultLocations(reader, new TraceSearch()).Sessions.Count : 0;
     }
 
     /// <summary>Named Format so that piping into Get-AgentRollout binds it to -Format.</summary>
@@ -28,7 +28,8 @@ public sealed class RolloutFormatInfo
     /// <summary>Whether any default location exists on this machine.</summary>
     public bool Present { get; }
 
-    public int TraceFileCount { get; }
+    /// <summary>How many sessions the default locations hold, as Get-AgentRollout would read them (each subagent file, each database row).</summary>
+    public int SessionCount { get; }
 
     public static RolloutFormatInfo Of(IRolloutReader reader) => new(reader);
 

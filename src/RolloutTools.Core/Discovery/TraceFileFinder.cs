@@ -88,24 +88,6 @@ public static class TraceFileFinder
         return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
     }
 
-    /// <summary>Every trace file in the format's default locations, each searched as one of its stores.</summary>
-    public static FoundTraces FindInDefaultLocations(IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null)
-    {
-        var files = new List<FoundTrace>();
-        var unreadable = new List<UnreadableFolder>();
-        foreach (var location in reader.DefaultLocations().Where(Directory.Exists))
-        {
-            var found = FindInStore(location, reader, search, registry);
-            files.AddRange(found.Files);
-            unreadable.AddRange(found.UnreadableFolders);
-        }
-        return new FoundTraces(files, unreadable);
-    }
-
-    /// <summary>The format's traces in one of its own stores: all the way down, or as deep as the format keeps them.</summary>
-    public static FoundTraces FindInStore(string folder, IRolloutReader reader, TraceSearch search, FormatRegistry? registry = null) =>
-        Find(folder, new[] { reader }, search with { Recurse = true, MaxDepth = reader.StoreDepth }, registry);
-
     /// <summary>
     /// The format a file's name and place point to, for content that cannot tell: among the formats whose
     /// names match, first one whose default location holds the file, then the one with the most specific

@@ -9,8 +9,14 @@ namespace RolloutTools.Core.Formats;
 /// <param name="Path">The file's full path, or for text in memory the name it goes by (the file it was read from, or "&lt;pipeline&gt;").</param>
 public sealed record TraceSource(string Path, bool IsFile, Func<Stream> Open)
 {
+    /// <summary>
+    /// Which of the sessions in the file this is, for a file that holds many (a database's session id); null for
+    /// the whole file. The format that located it is the one that reads it.
+    /// </summary>
+    public string? Key { get; init; }
+
     /// <summary>Opens read-only and lets the agent keep appending, renaming or deleting while we read; regular files only.</summary>
-    public static TraceSource FromFile(string path) => new(path, true, () => FileKinds.OpenRead(path));
+    public static TraceSource FromFile(string path, string? key = null) => new(path, true, () => FileKinds.OpenRead(path)) { Key = key };
 
     public static TraceSource FromBytes(string name, byte[] content) => new(name, false, () => new MemoryStream(content, writable: false));
 }
@@ -20,9 +26,13 @@ public sealed record ReadResult(TraceSource Source, RolloutRecord? Record, strin
 {
     /// <summary>No format recognised the content; such files are summed up in one warning.</summary>
     public bool IsUnrecognized { get; init; }
+
+    /// <summary>What was skipped and why, in a sentence naming the file (and the session, for one of many in it); null when nothing was.</summary>
+    public string? SkipMessage => SkipReason is null ? null
+        : $"Skipped '{Source.Path}'{(Source.Key is { } key ? $", session {key}" : string.Empty)}: {SkipReason}.";
 }
 
-/// <summary>The ids a trace file's name gives its records.</summary>
+/// <summary>The ids a session's records will have, as its store shows them (a file's name, a database row).</summary>
 /// <param name="TraceId">The TraceId of the file's record ("session:agent" for a Claude Code subagent).</param>
 /// <param name="AgentId">For a subagent's own file, the agent's id (its record's AgentId).</param>
 public sealed record NamedIds(string TraceId, string? AgentId = null)
@@ -58,22 +68,20 @@ public interface IRolloutReader
     IReadOnlyList<string> StoresIn(string folder) => Array.Empty<string>();
 
     /// <summary>
-    /// How many folder levels below one of its stores (a default location, or a folder <see cref="StoresIn"/>
-    /// names) the agent keeps traces, so a search of the store goes no deeper; null for any depth.
+    /// Every session in one of the agent's stores (a default location, or a folder <see cref="StoresIn"/> names),
+    /// in a stable order: by default its trace files all the way down (<see cref="SessionLocator"/>), each
+    /// described by <see cref="SessionsIn"/>. A format whose sessions lie in a known shape says how deep to look,
+    /// or locates them its own way.
     /// </summary>
-    int? StoreDepth => null;
+    LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry);
 
     /// <summary>
-    /// What the file's name, as the agent writes it, says of the ids of the records in it, so a search by id
-    /// skips files without opening them; null when the name says nothing certain (a renamed file, a dataset).
+    /// The sessions one of the format's trace files holds, as its name and place show them without reading its
+    /// content: the ids the agent writes into the name (so a search by id passes over the others), the files its
+    /// content spreads over, or, for a database, one reference per session with its ids and times. By default,
+    /// the file is one session whose ids only reading tells.
     /// </summary>
-    NamedIds? IdsInName(string path) => null;
-
-    /// <summary>
-    /// Files that hold part of a trace's content besides the trace file itself (SQLite's write-ahead log), so
-    /// that the trace's last activity is theirs too when -Since skips files by the time they were last written.
-    /// </summary>
-    IReadOnlyList<string> ContentBeside(string path) => Array.Empty<string>();
+    IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this) };
 
     /// <summary>Whether a file's name makes it one of this format's traces (a pattern matches, and it is no sidecar file).</summary>
     bool IsTraceFile(string path);

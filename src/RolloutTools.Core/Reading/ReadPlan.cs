@@ -12,8 +12,10 @@ namespace RolloutTools.Core.Reading;
 /// </summary>
 public sealed class ReadPlan
 {
-    private readonly List<TraceRequest> _requests = new();
-    private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
+    private readonly List<SessionReference> _requests = new();
+
+    /// <summary>What is queued of each file: the whole file (a null key), or sessions of it by key.</summary>
+    private readonly Dictionary<string, HashSet<string?>> _seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> _reportedFolders = new(StringComparer.Ordinal);
     private readonly List<LookedIn> _defaultLocations = new();
     private readonly SessionIdFilter? _ids;
@@ -49,8 +51,8 @@ public sealed class ReadPlan
         init => _ids = value is { Count: > 0 } ? new SessionIdFilter(value) : null;
     }
 
-    /// <summary>What is queued so far, in the order it will be read.</summary>
-    public IReadOnlyList<TraceRequest> Requests => _requests;
+    /// <summary>The sessions queued so far, in the order they will be read.</summary>
+    public IReadOnlyList<SessionReference> Requests => _requests;
 
     /// <summary>
     /// Queues a file, or a folder's trace files. With formats named, only those are read, and a file no format
@@ -68,7 +70,7 @@ public sealed class ReadPlan
         var problems = new List<RolloutDiagnostic>();
         if (Directory.Exists(path))
         {
-            var stores = readers.SelectMany(r => r.StoresIn(path).Select(folder => (Reader: r, Folder: folder))).ToArray();
+            var stores = readers.SelectMany(r => r.StoresIn(path).Select(store => (Reader: r, Folder: store))).ToArray();
             foreach (var (reader, folder) in stores)
             {
                 problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.StoreReadWhole, folder, null,
@@ -79,7 +81,7 @@ public sealed class ReadPlan
 
             var found = TraceFileFinder.Find(path, readers, Search, Registry);
             problems.AddRange(Unreported(found.UnreadableFolders));
-            foreach (var file in found.Files) Add(Request(TraceSource.FromFile(file.Path), named, file.Readers.Count == 1 ? file.Readers[0] : null));
+            foreach (var file in found.Files) AddFile(file.Path, file.Readers, named);
             if (found.Files.Count == 0 && !Search.Recurse && TraceFileFinder.HasDeeperTraces(path, readers, Search.FollowLinks, Registry))
             {
                 problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.TracesInSubfolders, path, null,
@@ -94,7 +96,7 @@ public sealed class ReadPlan
                 $"Skipped '{path}': its name does not match -Filter '{Search.Filter}'."));
             return problems;
         }
-        Add(Request(TraceSource.FromFile(path), named, named is { Count: 1 } ? named[0] : null));
+        AddFile(path, readers.Where(r => r.IsTraceFile(path)).ToArray(), named, named is { Count: 1 } ? named[0] : null);
         return problems;
     }
 
@@ -143,7 +145,7 @@ public sealed class ReadPlan
 
     /// <summary>Queues text handed over in memory (piped JSONL lines); with one format named it is read as that format.</summary>
     public void AddText(string displayPath, byte[] content, RolloutFormat? format = null) =>
-        Add(new TraceRequest(TraceSource.FromBytes(displayPath, content), format is { } f ? Registry.Get(f) : null));
+        Add(new SessionReference(TraceSource.FromBytes(displayPath, content), format is { } f ? Registry.Get(f) : null));
 
     /// <summary>
     /// Reads what is queued, in parallel, handing results back in order as they are ready, and empties the
@@ -160,13 +162,13 @@ public sealed class ReadPlan
             : results;
     }
 
-    /// <summary>Queues every trace below one of a format's own folders, read as that format; returns how many there are.</summary>
-    private int AddStore(IRolloutReader reader, string folder, List<RolloutDiagnostic> problems)
+    /// <summary>Queues every session the format locates in one of its own stores, read as that format; returns how many there are.</summary>
+    private int AddStore(IRolloutReader reader, string store, List<RolloutDiagnostic> problems)
     {
-        var found = TraceFileFinder.FindInStore(folder, reader, Search, Registry);
-        problems.AddRange(Unreported(found.UnreadableFolders));
-        foreach (var file in found.Files) Add(new TraceRequest(TraceSource.FromFile(file.Path), reader));
-        return found.Files.Count;
+        var located = reader.Locate(store, Search, Registry);
+        problems.AddRange(Unreported(located.UnreadableFolders));
+        foreach (var session in located.Sessions) Add(session);
+        return located.Sessions.Count;
     }
 
     private RolloutDiagnostic NoSessions()
@@ -181,27 +183,53 @@ public sealed class ReadPlan
             $"No agent sessions found. Looked in {places}. Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).");
     }
 
-    /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
-    private TraceRequest Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback) => named switch
+    /// <summary>
+    /// Queues a file found in an ordinary folder or named by the person; its content decides its format. A
+    /// file whose name only one format's patterns take, and which that format describes as more than one
+    /// plain file (the sessions of a database, a write-ahead log beside it), is queued as that format
+    /// describes it, so that -Id and -Since pass over its sessions as they do in the agent's own store.
+    /// </summary>
+    /// <param name="owners">The formats whose file patterns take its name.</param>
+    /// <param name="fallback">The format to read it as when its content is recognised by none (by default, the one format its name fits).</param>
+    private void AddFile(string path, IReadOnlyList<IRolloutReader> owners, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback = null)
     {
-        null => new TraceRequest(source),
-        { Count: 1 } when Force => new TraceRequest(source, named[0]),
-        _ => new TraceRequest(source) { Allowed = named, Fallback = fallback },
+        if (owners.Count == 1 && owners[0].SessionsIn(path) is var sessions && sessions.Any(s => s.Source.Key is not null || s.DependsOn.Count > 0 || s.LastActivity is not null))
+        {
+            foreach (var session in sessions) Add(session);
+            return;
+        }
+        Add(Request(TraceSource.FromFile(path), named, fallback ?? (owners.Count == 1 ? owners[0] : null)));
+    }
+
+    /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
+    private SessionReference Request(TraceSource source, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback) => named switch
+    {
+        null => new SessionReference(source),
+        { Count: 1 } when Force => new SessionReference(source, named[0]),
+        _ => new SessionReference(source) { Allowed = named, Fallback = fallback },
     };
 
     /// <summary>The readers of the formats a person named, or null when they named none.</summary>
     private IReadOnlyList<IRolloutReader>? Named(IEnumerable<RolloutFormat>? formats) =>
         formats?.Distinct().Select(Registry.Get).ToArray() is { Length: > 0 } readers ? readers : null;
 
-    /// <summary>A file named twice (two paths, a folder and a file in it) is read once; one whose name shows other ids than those asked for, never.</summary>
-    private void Add(TraceRequest request)
+    /// <summary>
+    /// A file named twice (two paths, a folder and a file in it) is read once, whole or session by session as
+    /// it was first queued; a session whose store shows other ids than those asked for is never read.
+    /// </summary>
+    private void Add(SessionReference request)
     {
-        if (!request.Source.IsFile) _requests.Add(request);
-        else if (!IsOtherSession(request) && _seen.Add(request.Source.Path)) _requests.Add(request);
+        if (!request.Source.IsFile)
+        {
+            _requests.Add(request);
+            return;
+        }
+        if (_ids is { } ids && request.Ids is { } named && !ids.MayMatch(named)) return;
+        var key = request.Source.Key;
+        if (!_seen.TryGetValue(request.Source.Path, out var keys)) _seen[request.Source.Path] = keys = new HashSet<string?>(StringComparer.Ordinal);
+        else if (keys.Contains(null) || key is null) return;
+        if (keys.Add(key)) _requests.Add(request);
     }
-
-    private bool IsOtherSession(TraceRequest request) =>
-        _ids is { } ids && request.Reader?.IdsInName(request.Source.Path) is { } named && !ids.MayMatch(named);
 
     private IEnumerable<RolloutDiagnostic> Unreported(IEnumerable<UnreadableFolder> folders) =>
         folders.Where(f => _reportedFolders.Add(f.Path)).Select(f => f.Diagnostic).ToArray();

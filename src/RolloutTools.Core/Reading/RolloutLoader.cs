@@ -5,20 +5,6 @@ using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Reading;
 
-/// <summary>
-/// One trace to read. With a reader, it is read as that format. Without one, its content decides among
-/// every format of the run's registry (the first few kilobytes, read in parallel with the rest of the run):
-/// a format outside Allowed is skipped, and content no format recognises is read as Fallback, or skipped
-/// when there is none.
-/// </summary>
-public sealed record TraceRequest(TraceSource Source, IRolloutReader? Reader = null)
-{
-    /// <summary>The formats the person asked for; null for any.</summary>
-    public IReadOnlyList<IRolloutReader>? Allowed { get; init; }
-
-    public IRolloutReader? Fallback { get; init; }
-}
-
 /// <summary>Limits on what a run returns.</summary>
 public sealed record ReadOptions
 {
@@ -53,7 +39,7 @@ public static class RolloutLoader
     private static readonly TimeSpan ModifiedTimeSlack = TimeSpan.FromDays(1);
 
     /// <param name="registry">The formats detection chooses among; the module's own when null.</param>
-    public static IEnumerable<ReadResult> ReadAll(IReadOnlyList<TraceRequest> requests, ReadOptions options, CancellationToken cancellation, FormatRegistry? registry = null)
+    public static IEnumerable<ReadResult> ReadAll(IReadOnlyList<SessionReference> requests, ReadOptions options, CancellationToken cancellation, FormatRegistry? registry = null)
     {
         registry ??= FormatRegistry.Default;
         var readers = new IRolloutReader?[requests.Count];
@@ -68,9 +54,9 @@ public static class RolloutLoader
                 return;
             }
             if (options.Since is { } since && request.Source.IsFile && File.Exists(request.Source.Path)
-                && LastWritten(request.Source.Path, registry) < since.UtcDateTime - ModifiedTimeSlack)
+                && LastActivity(request) < since.UtcDateTime - ModifiedTimeSlack)
             {
-                skipped[i] = Skipped(request.Source, "it was last written before -Since");
+                skipped[i] = Skipped(request.Source, request.LastActivity is null ? "it was last written before -Since" : "its store shows no activity since -Since");
                 return;
             }
             (readers[i], skipped[i]) = Resolve(request, registry);
@@ -131,15 +117,14 @@ public static class RolloutLoader
         }
     }
 
-    /// <summary>When the file, or a file holding part of its content for any format (a write-ahead log), was last written.</summary>
-    private static DateTime LastWritten(string path, FormatRegistry registry) => registry.All
-        .SelectMany(r => r.ContentBeside(path))
+    /// <summary>When the session last changed, as its store says, or else when its file or a file it depends on was last written.</summary>
+    private static DateTime LastActivity(SessionReference session) => session.LastActivity?.UtcDateTime ?? session.DependsOn
         .Where(File.Exists)
         .Select(File.GetLastWriteTimeUtc)
-        .Append(File.GetLastWriteTimeUtc(path))
+        .Append(File.GetLastWriteTimeUtc(session.Source.Path))
         .Max();
 
-    private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(TraceRequest request, FormatRegistry registry)
+    private static (IRolloutReader? Reader, ReadResult? Skipped) Resolve(SessionReference request, FormatRegistry registry)
     {
         if (request.Reader is { } named) return (named, null);
         var allowed = request.Allowed ?? registry.All;

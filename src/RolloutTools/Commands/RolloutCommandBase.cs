@@ -108,7 +108,7 @@ public abstract class RolloutCommandBase : PSCmdlet
                 if (!ReferenceEquals(result.Source, previous)) done++;
                 previous = result.Source;
                 WriteDiagnostics(result);
-                if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.Path}': {reason}.");
+                if (result.SkipMessage is { } skipped) WriteVerbose(skipped);
                 if (result.IsUnrecognized) unrecognized++;
                 if (result.Record is { } record) WriteObject(record);
                 if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)

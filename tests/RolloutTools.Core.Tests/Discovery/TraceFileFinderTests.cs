@@ -116,7 +116,7 @@ public sealed class TraceFileFinderTests : IDisposable
     }
 
     [Fact]
-    public void A_store_is_searched_no_deeper_than_its_format_keeps_traces()
+    public void A_store_is_searched_no_deeper_than_its_format_keeps_sessions()
     {
         // A Hermes home: its stores, a profile's, and a checkout of Hermes' own code that a search need not walk.
         File("p/state.db");
@@ -124,17 +124,11 @@ public sealed class TraceFileFinderTests : IDisposable
         File("p/profiles/work/sessions/session_20260311_090000_1a2b3c.json");
         File("p/hermes-agent/tests/fixtures/deep/sessions/session_x.json");
         var hermes = FormatRegistry.Default.Get(RolloutTools.Core.Model.RolloutFormat.HermesAgent);
-        var listed = new List<string>();
-        var walk = new FolderWalk(folder =>
-        {
-            listed.Add(Path.GetRelativePath(Path.Combine(Root, "p"), folder.FullName).Replace('\\', '/'));
-            return folder.EnumerateFileSystemInfos();
-        });
 
-        var found = TraceFileFinder.Find(Path.Combine(Root, "p"), new[] { hermes }, new TraceSearch { Recurse = true, MaxDepth = hermes.StoreDepth }, walk, FormatRegistry.Default);
+        var located = hermes.Locate(Path.Combine(Root, "p"), new TraceSearch(), FormatRegistry.Default);
 
-        Assert.Equal(new[] { "profiles/work/sessions/session_20260311_090000_1a2b3c.json", "sessions/session_20260310_140000_0f1e2d.json", "state.db" }, Relative(found));
-        Assert.DoesNotContain("hermes-agent/tests/fixtures/deep", listed);
-        Assert.Contains("profiles/work/sessions", listed);
+        Assert.Equal(
+            new[] { "profiles/work/sessions/session_20260311_090000_1a2b3c.json", "sessions/session_20260310_140000_0f1e2d.json", "state.db" },
+            located.Sessions.Select(s => Path.GetRelativePath(Path.Combine(Root, "p"), s.Source.Path).Replace('\\', '/')));
     }
 }

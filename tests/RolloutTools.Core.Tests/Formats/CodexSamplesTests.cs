@@ -20,7 +20,7 @@ public sealed class CodexSamplesTests
         try
         {
             var reader = new CodexReader();
-            return SampleFolder.Read(reader, TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Select(f => f.Path).ToArray());
+            return SampleFolder.Read(reader, SessionLocator.InDefaultLocations(reader, new TraceSearch()).Sessions.Select(s => s.Source.Path).Distinct().ToArray());
         }
         finally
         {

@@ -21,7 +21,7 @@ public sealed class HermesReaderTests : IDisposable
     private static IReadOnlyList<ReadResult> Read(params string[] files) => Read(new ReadOptions(), files);
 
     private static IReadOnlyList<ReadResult> Read(ReadOptions options, params string[] files) =>
-        RolloutLoader.ReadAll(files.Select(f => new TraceRequest(TraceSource.FromFile(f), new HermesReader())).ToArray(), options, CancellationToken.None).ToArray();
+        RolloutLoader.ReadAll(files.Select(f => new SessionReference(TraceSource.FromFile(f), new HermesReader())).ToArray(), options, CancellationToken.None).ToArray();
 
     private string Write(string relative, string text)
     {
@@ -144,21 +144,76 @@ public sealed class HermesReaderTests : IDisposable
         Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1775030460), result.Record.EndedAt);
     }
 
+    /// <summary>What the reader's store shows of a file's sessions, read through the loader as Get-AgentRollout reads them.</summary>
+    private static IReadOnlyList<ReadResult> ReadLocated(ReadOptions options, string path) =>
+        RolloutLoader.ReadAll(new HermesReader().SessionsIn(path), options, CancellationToken.None).ToArray();
+
     [Fact]
-    public void Since_skips_a_store_by_the_time_its_write_ahead_log_was_written_not_its_database_file()
+    public void A_database_is_located_as_one_reference_per_session_with_its_own_last_activity()
     {
-        // Hermes writes new messages into state.db-wal; state.db itself changes only at a checkpoint.
         var path = Database("home/state.db", "WAL", Conversation);
+        var recent = DateTimeOffset.UtcNow.AddMinutes(-5);
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, $"INSERT INTO sessions (id, source, started_at) VALUES ('20260402_080000_bbbbbb', 'cli', {recent.ToUnixTimeSeconds() - 60});" +
+                $"INSERT INTO messages (session_id, role, content, timestamp) VALUES ('20260402_080000_bbbbbb', 'user', 'still going', {recent.ToUnixTimeSeconds()});");
+        }
+
+        var sessions = new HermesReader().SessionsIn(path);
+        var results = ReadLocated(new ReadOptions { Since = DateTimeOffset.UtcNow.AddDays(-2) }, path);
+
+        Assert.Equal(new[] { "20260401_080000_aaaaaa", "20260402_080000_bbbbbb" }, sessions.Select(s => s.Ids?.TraceId));
+        Assert.Equal(new[] { "20260401_080000_aaaaaa", "20260402_080000_bbbbbb" }, sessions.Select(s => s.Source.Key));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1775030460), sessions[0].LastActivity);
+        Assert.Equal(recent.ToUnixTimeSeconds(), sessions[1].LastActivity?.ToUnixTimeSeconds());
+        Assert.All(sessions, s => Assert.Equal(new[] { path + "-wal" }, s.DependsOn));
+        Assert.Equal("its store shows no activity since -Since", results[0].SkipReason);
+        Assert.Empty(results[0].Diagnostics);
+        Assert.Equal("20260402_080000_bbbbbb", results[1].Record?.TraceId);
+    }
+
+    [Fact]
+    public void Since_goes_by_the_write_ahead_log_of_a_database_whose_sessions_cannot_be_listed()
+    {
+        // Hermes writes new messages into state.db-wal; state.db itself changes only at a checkpoint. (A rollback
+        // journal here, because opening a WAL database, even read-only, makes SQLite create the log when it is missing.)
+        var path = Database("home/state.db", "DELETE", Conversation);
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, "DELETE FROM messages; DELETE FROM sessions;");
+        }
         var since = DateTimeOffset.UtcNow.AddHours(-1);
         File.SetLastWriteTimeUtc(path, DateTime.UtcNow.AddDays(-10));
         File.WriteAllBytes(path + "-wal", Array.Empty<byte>());
 
-        var withLog = Assert.Single(Read(new ReadOptions { Since = since }, path));
+        var withLog = Assert.Single(ReadLocated(new ReadOptions { Since = since }, path));
         File.Delete(path + "-wal");
-        var withoutLog = Assert.Single(Read(new ReadOptions { Since = since }, path));
+        var withoutLog = Assert.Single(ReadLocated(new ReadOptions { Since = since }, path));
 
-        Assert.NotEqual("it was last written before -Since", withLog.SkipReason);
+        Assert.Equal("it holds no session yet", withLog.SkipReason);
         Assert.Equal("it was last written before -Since", withoutLog.SkipReason);
+    }
+
+    [Fact]
+    public void A_session_read_by_its_key_reads_that_session_alone_and_the_listing_problems_once()
+    {
+        var path = Database("home/state.db", "DELETE", Conversation);
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, "INSERT INTO sessions (id, source, started_at) VALUES ('20260402_080000_bbbbbb', 'cli', 1775116800);" +
+                "INSERT INTO sessions (id, source, started_at) VALUES (NULL, 'cli', 1775116900);" +
+                "INSERT INTO messages (session_id, role, content, timestamp) VALUES ('20260402_080000_bbbbbb', 'user', 'second', 1775116801);");
+        }
+
+        var results = ReadLocated(new ReadOptions(), path);
+
+        Assert.Equal(new[] { "20260401_080000_aaaaaa", "20260402_080000_bbbbbb" }, results.Select(r => r.Record?.TraceId));
+        Assert.Equal("second", results[1].Record!.Messages.Single().Text);
+        Assert.Contains("has no id", Assert.Single(results.SelectMany(r => r.Diagnostics)).Message);
+        Assert.Contains("has no id", Assert.Single(results[0].Diagnostics).Message);
     }
 
     [Fact]

@@ -23,7 +23,7 @@ public sealed class HermesSamplesTests
         try
         {
             var reader = new HermesReader();
-            var files = TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Select(f => f.Path).ToArray();
+            var files = SessionLocator.InDefaultLocations(reader, new TraceSearch()).Sessions.Select(s => s.Source.Path).Distinct().ToArray();
             return (files, SampleFolder.Read(reader, files, options));
         }
         finally

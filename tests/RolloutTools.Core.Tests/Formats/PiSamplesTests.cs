@@ -27,7 +27,7 @@ public sealed class PiSamplesTests
         try
         {
             var reader = new PiCodingAgentReader();
-            return SampleFolder.Read(reader, TraceFileFinder.FindInDefaultLocations(reader, new TraceSearch()).Files.Select(f => f.Path).ToArray(), options);
+            return SampleFolder.Read(reader, SessionLocator.InDefaultLocations(reader, new TraceSearch()).Sessions.Select(s => s.Source.Path).Distinct().ToArray(), options);
         }
         finally
         {

@@ -27,7 +27,7 @@ internal static class SampleFolder
 
     public static IReadOnlyList<ReadResult> Read(IRolloutReader reader, IReadOnlyList<string> files, ReadOptions? options = null)
     {
-        var requests = files.Select(f => new TraceRequest(TraceSource.FromFile(f), reader)).ToArray();
+        var requests = files.Select(f => new SessionReference(TraceSource.FromFile(f), reader)).ToArray();
         return RolloutLoader.ReadAll(requests, options ?? new ReadOptions(), CancellationToken.None).ToArray();
     }
 

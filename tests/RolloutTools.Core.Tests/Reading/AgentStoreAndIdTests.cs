@@ -152,21 +152,21 @@ public sealed class AgentStoreAndIdTests : IDisposable
     [InlineData("p/-home-dev/agent-60751213.jsonl", null, null)]
     [InlineData("p/-home-dev/renamed.jsonl", null, null)]
     public void Claude_code_file_names_give_trace_and_agent_ids(string path, string? trace, string? agent) =>
-        Assert.Equal(trace is null ? null : new NamedIds(trace, agent), new ClaudeCodeReader().IdsInName(path));
+        Assert.Equal(trace is null ? null : new NamedIds(trace, agent), Assert.Single(new ClaudeCodeReader().SessionsIn(path)).Ids);
 
     [Theory]
     [InlineData("s/2026/03/09/rollout-2026-03-09T08-05-00-019ccfb2-61b7-7429-aa26-f59410d95df5.jsonl", "019ccfb2-61b7-7429-aa26-f59410d95df5")]
     [InlineData("s/rollout-2025-05-02-0b6f3947-ec62-4143-96a4-6a45f9b31361.json", "0b6f3947-ec62-4143-96a4-6a45f9b31361")]
     [InlineData("s/rollout-mine.jsonl", null)]
     public void Codex_file_names_give_the_thread_id(string path, string? thread) =>
-        Assert.Equal(thread is null ? null : new NamedIds(thread), new CodexReader().IdsInName(path));
+        Assert.Equal(thread is null ? null : new NamedIds(thread), Assert.Single(new CodexReader().SessionsIn(path)).Ids);
 
     [Theory]
     [InlineData("s/--home--/2026-02-10T10-15-32-227Z_c41f7a2b-9e8d-4a63-b5c0-1d2e3f4a5b6c.jsonl", "c41f7a2b-9e8d-4a63-b5c0-1d2e3f4a5b6c")]
     [InlineData("s/--home--/2026-02-10T10-15-32-227Z_mine.jsonl", null)]
     [InlineData("s/--home--/c41f7a2b-9e8d-4a63-b5c0-1d2e3f4a5b6c.jsonl", null)]
     public void Pi_file_names_give_the_session_id(string path, string? session) =>
-        Assert.Equal(session is null ? null : new NamedIds(session) { HasBranches = true }, new PiCodingAgentReader().IdsInName(path));
+        Assert.Equal(session is null ? null : new NamedIds(session) { HasBranches = true }, Assert.Single(new PiCodingAgentReader().SessionsIn(path)).Ids);
 
     [Fact]
     public void An_id_without_wildcards_matches_as_a_prefix_and_a_pattern_matches_whole()
@@ -234,6 +234,28 @@ public sealed class AgentStoreAndIdTests : IDisposable
         var missing = Assert.Single(plan.NotFound());
         Assert.Equal((DiagnosticSeverity.Error, RolloutDiagnostic.SessionNotFound, "nosuch"), (missing.Severity, missing.ErrorId, missing.Path));
         Assert.Equal("Cannot find a session whose id is or begins with 'nosuch'.", missing.Message);
+    }
+
+    [Fact]
+    public void A_plan_for_an_id_queues_only_that_session_of_a_database_and_since_passes_over_rows_by_their_times()
+    {
+        var home = Copy("hermes", "homes/HERMES_HOME");
+        var plan = new ReadPlan { Ids = new[] { "20260314_170230" } };
+        plan.AddDefaultLocations(new[] { RolloutFormat.HermesAgent });
+
+        var session = Assert.Single(plan.Requests);
+        var record = Assert.Single(plan.Read(new ReadOptions(), CancellationToken.None), r => r.Record is not null).Record!;
+
+        Assert.Equal((Path.Combine(home, "state.db"), "20260314_170230_d4e5f6"), (session.Source.Path, session.Source.Key));
+        Assert.Equal("20260314_170230_d4e5f6", record.TraceId);
+        Assert.Empty(plan.NotFound());
+
+        var all = new ReadPlan();
+        all.AddDefaultLocations(new[] { RolloutFormat.HermesAgent });
+        var since = all.Read(new ReadOptions { Since = new DateTimeOffset(2026, 3, 16, 0, 0, 0, TimeSpan.Zero) }, CancellationToken.None).ToArray();
+        Assert.Equal(
+            new[] { "20260220_150000_b0b0b0", "20260312_091500_a1b2c3", "20260312_091540_c0ffee", "20260314_170230_d4e5f6" },
+            since.Where(r => r.SkipReason == "its store shows no activity since -Since").Select(r => r.Source.Key));
     }
 
     [Fact]

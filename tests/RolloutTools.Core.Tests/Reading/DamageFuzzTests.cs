@@ -66,7 +66,7 @@ public sealed class DamageFuzzTests : IDisposable
             var path = Path.Combine(folder, Path.GetFileName(sample));
             File.WriteAllBytes(path, apply(original, random));
 
-            var results = RolloutLoader.ReadAll(new[] { new TraceRequest(TraceSource.FromFile(path)) }, new ReadOptions(), CancellationToken.None).ToArray();
+            var results = RolloutLoader.ReadAll(new[] { new SessionReference(TraceSource.FromFile(path)) }, new ReadOptions(), CancellationToken.None).ToArray();
 
             // A file can hold several sessions (an ATIF trajectory with embedded subagents).
             var what = $"{sample}, variant {i} ({name})";

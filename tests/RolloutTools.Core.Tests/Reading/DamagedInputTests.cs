@@ -17,7 +17,7 @@ public sealed class DamagedInputTests
     private static ReadResult ReadCodex(string name, string text)
     {
         var source = TraceSource.FromBytes(name, Encoding.UTF8.GetBytes(text));
-        return RolloutLoader.ReadAll(new[] { new TraceRequest(source, new CodexReader()) }, new ReadOptions(), CancellationToken.None).Single();
+        return RolloutLoader.ReadAll(new[] { new SessionReference(source, new CodexReader()) }, new ReadOptions(), CancellationToken.None).Single();
     }
 
     [Fact]

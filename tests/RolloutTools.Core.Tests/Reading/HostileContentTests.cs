@@ -29,7 +29,7 @@ public sealed class HostileContentTests : IDisposable
 
     /// <summary>Reads the files as a run does: each one's format detected from its content, name and place.</summary>
     private static ReadResult[] ReadDetected(params string[] paths) => RolloutLoader
-        .ReadAll(paths.Select(p => new TraceRequest(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None)
+        .ReadAll(paths.Select(p => new SessionReference(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None)
         .ToArray();
 
     private static ClaudeLines Session(string id, string prompt) =>

@@ -80,7 +80,7 @@ public sealed class SpecialFileTests : IDisposable
     }
 
     private static IReadOnlyList<ReadResult> ReadAll(params string[] paths) => WithinDeadline(() =>
-        RolloutLoader.ReadAll(paths.Select(p => new TraceRequest(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None).ToArray());
+        RolloutLoader.ReadAll(paths.Select(p => new SessionReference(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None).ToArray());
 
     [UnixFact]
     public void Each_kind_of_file_is_told_apart_links_followed()

@@ -37,11 +37,14 @@ public sealed class ClaudeCodeReader : IRolloutReader
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
         projects => AgentStore.HasFolder(projects, name => name.StartsWith('-') || (name.Length > 2 && char.IsAsciiLetter(name[0]) && name[1] == '-' && name[2] == '-')));
 
+    /// <summary>Each file is one session; the ids in its name let a search by id pass over the others unread.</summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this, IdsInName(path)) };
+
     /// <summary>
     /// &lt;session&gt;.jsonl, and &lt;session&gt;/subagents/agent-&lt;agent&gt;.jsonl since 2.1.7; the older agent-*.jsonl beside the
     /// sessions names no session, and a file not named by a session id may hold any.
     /// </summary>
-    public NamedIds? IdsInName(string path)
+    private static NamedIds? IdsInName(string path)
     {
         var stem = Path.GetFileNameWithoutExtension(path);
         if (!stem.StartsWith(AgentPrefix, StringComparison.Ordinal)) return Guid.TryParse(stem, out _) ? new NamedIds(stem) : null;

@@ -34,8 +34,11 @@ public sealed class CodexReader : IRolloutReader
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
         sessions => AgentStore.HasFile(sessions, "rollout-*") || AgentStore.HasFolder(sessions, name => name.Length == 4 && name.All(char.IsAsciiDigit)));
 
+    /// <summary>Each file is one session; the ids in its name let a search by id pass over the others unread.</summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this, IdsInName(path)) };
+
     /// <summary>rollout-&lt;time&gt;-&lt;thread id&gt;: a subagent's thread has a file of its own, so the id is its own too.</summary>
-    public NamedIds? IdsInName(string path) => ThreadIdInName(path) is { } id ? new NamedIds(id) : null;
+    private static NamedIds? IdsInName(string path) => ThreadIdInName(path) is { } id ? new NamedIds(id) : null;
 
     public bool IsTraceFile(string path)
     {

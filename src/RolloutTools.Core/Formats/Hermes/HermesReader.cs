@@ -35,14 +35,37 @@ public sealed class HermesReader : IRolloutReader
     /// A home's sessions lie at most three levels down (profiles/&lt;name&gt;/sessions/&lt;file&gt;); the home also holds
     /// a checkout of Hermes' own code, which a search of the home has no reason to walk.
     /// </summary>
-    public int? StoreDepth => 3;
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 3);
 
     /// <summary>
-    /// Hermes keeps state.db in WAL mode: new messages sit in state.db-wal until a checkpoint, and the database
-    /// file's own time can be days behind them.
+    /// state.db: one reference per session row, with its id and its last activity from the row's and its
+    /// messages' times, so -Id and -Since read only the sessions asked for. Hermes keeps the database in WAL
+    /// mode, so new messages sit in state.db-wal until a checkpoint and the database file's own time can be
+    /// days behind them. A database that cannot be listed is one reference, whose reading says what is wrong.
+    /// Snapshots and transcripts are named after their session.
     /// </summary>
-    public IReadOnlyList<string> ContentBeside(string path) =>
-        HermesHome.StoreOf(path) == HermesStore.StateDb ? new[] { path + "-wal" } : Array.Empty<string>();
+    public IReadOnlyList<SessionReference> SessionsIn(string path)
+    {
+        var store = HermesHome.StoreOf(path);
+        if (store != HermesStore.StateDb) return new[] { SessionReference.OfFile(path, this, store is null ? null : new NamedIds(HermesHome.SessionIdOf(path))) };
+        var wal = new[] { path + "-wal" };
+        try
+        {
+            using var db = HermesStateDb.Open(path);
+            var sessions = db.Activity();
+            if (sessions.Count > 0)
+            {
+                return sessions
+                    .Select(s => new SessionReference(TraceSource.FromFile(path, s.Id), this) { Ids = new NamedIds(s.Id), LastActivity = s.LastActivity, DependsOn = wal })
+                    .ToArray();
+            }
+        }
+        catch (Exception e) when (e is SqliteException or HermesStoreException or IOException or UnauthorizedAccessException)
+        {
+            // Reading the database whole reports what is wrong with it.
+        }
+        return new[] { SessionReference.OfFile(path, this) with { DependsOn = wal } };
+    }
 
     public bool IsTraceFile(string path) => HermesHome.StoreOf(path) is not null && !IsSidecarFile(path) && HermesHome.IsSessionPlace(path);
 
@@ -77,6 +100,7 @@ public sealed class HermesReader : IRolloutReader
     {
         private readonly ReadOptions _options;
         private readonly ConcurrentDictionary<string, Sidecar<HermesIndex>> _indexes = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, Lazy<SessionListing>> _listings = new(StringComparer.Ordinal);
 
         /// <summary>(home, session id) → the store that reads the session in this run.</summary>
         private readonly Dictionary<(string Home, string Id), (string Path, HermesStore Store)> _winners = new();
@@ -84,7 +108,7 @@ public sealed class HermesReader : IRolloutReader
         public Scan(IReadOnlyList<TraceSource> sources, ReadOptions options)
         {
             _options = options;
-            foreach (var source in sources.Where(s => s.IsFile))
+            foreach (var source in sources.Where(s => s.IsFile).DistinctBy(s => s.Path))
             {
                 if (HermesHome.StoreOf(source.Path) is not { } store) continue;
                 var home = HermesHome.HomeOf(source.Path);
@@ -174,6 +198,10 @@ public sealed class HermesReader : IRolloutReader
             return JsonHead.Read(head.AsSpan(0, length)) is { } shape && shape.Has("session_id") && !shape.Has("role");
         }
 
+        /// <summary>
+        /// Every session of the database, or the one its key names. The problems of opening and listing it are
+        /// told once: with the whole database, or with its first session.
+        /// </summary>
         private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation)
         {
             var path = source.Path;
@@ -186,24 +214,38 @@ public sealed class HermesReader : IRolloutReader
             }
             using (db)
             {
-                if (db.IsImmutableCopy)
+                var listing = _listings.GetOrAdd(path, _ => new Lazy<SessionListing>(() => List(db, path))).Value;
+                var first = source.Key is null || source.Key == listing.Sessions.FirstOrDefault()?.Id;
+                if (first && db.IsImmutableCopy)
                 {
                     opening.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.ReadError, path, null,
                         $"{path}: read as a finished copy (immutable): its write-ahead log cannot be opened read-only here."));
                 }
-                var sessions = Query(path, opening, "list its sessions", () => db.Sessions(opening)) ?? Array.Empty<HermesSessionRow>();
-                var parents = sessions.ToDictionary(s => s.Id, s => s.Text("parent_session_id"), StringComparer.Ordinal);
-                if (opening.Items.Count > 0 || sessions.Count == 0)
+                if (first) foreach (var problem in listing.Problems) opening.Add(problem);
+                var sessions = source.Key is { } key ? listing.Sessions.Where(s => s.Id == key).ToArray() : listing.Sessions;
+                if (sessions.Count == 0)
                 {
-                    var why = sessions.Count == 0 && opening.ErrorCount == 0 ? "it holds no session yet" : null;
+                    var why = source.Key is { } gone ? $"session {gone} is no longer in the database"
+                        : opening.ErrorCount == 0 ? "it holds no session yet" : null;
                     yield return new ReadResult(source, null, why, opening.Items);
+                    yield break;
                 }
+                if (source.Key is null && opening.Items.Count > 0) yield return new ReadResult(source, null, null, opening.Items);
                 foreach (var session in sessions)
                 {
                     cancellation.ThrowIfCancellationRequested();
-                    yield return ReadSession(source, db, session, parents, cancellation);
+                    var result = ReadSession(source, db, session, listing.Parents, cancellation);
+                    yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
                 }
             }
+        }
+
+        /// <summary>The database's sessions, listed once per run however many of its sessions are read.</summary>
+        private static SessionListing List(HermesStateDb db, string path)
+        {
+            var problems = new DiagnosticList(path);
+            var sessions = Query(path, problems, "list its sessions", () => db.Sessions(problems)) ?? Array.Empty<HermesSessionRow>();
+            return new SessionListing(sessions, sessions.ToDictionary(s => s.Id, s => s.Text("parent_session_id"), StringComparer.Ordinal), problems.Items);
         }
 
         private ReadResult ReadSession(TraceSource source, HermesStateDb db, HermesSessionRow session, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
@@ -273,3 +315,6 @@ public sealed class HermesReader : IRolloutReader
         private Sidecar<HermesIndex>? Index(string path) => _indexes.GetOrAdd(HermesHome.HomeOf(path), HermesIndex.Load);
     }
 }
+
+/// <summary>A database's session rows, their parents by id, and the problems met listing them.</summary>
+internal sealed record SessionListing(IReadOnlyList<HermesSessionRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);

@@ -113,6 +113,28 @@ internal sealed class HermesStateDb : IDisposable
         return counts;
     }
 
+    /// <summary>
+    /// Each session's id and when it last changed (its row's end or last activity, or its newest message), in
+    /// the order <see cref="Sessions"/> gives them, from the rows' times alone; rows without an id are left to
+    /// <see cref="Sessions"/> to report.
+    /// </summary>
+    public IReadOnlyList<(string Id, DateTimeOffset? LastActivity)> Activity()
+    {
+        var times = new[] { "ended_at", "last_activity_at", "started_at" }.Where(_sessionColumns.Contains).Select(c => "s." + Quote(c)).ToList();
+        if (_messageColumns.Contains("timestamp")) times.Add("(SELECT MAX(m.timestamp) FROM messages m WHERE m.session_id = s.id)");
+        var order = _sessionColumns.Contains("started_at") ? "s.started_at, s.rowid" : "s.rowid";
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT s.id{string.Concat(times.Select(t => ", " + t))} FROM sessions s ORDER BY {order}";
+        using var reader = command.ExecuteReader();
+        var sessions = new List<(string, DateTimeOffset?)>();
+        while (reader.Read())
+        {
+            if (Text(reader.GetValue(0)) is not { Length: > 0 } id) continue;
+            sessions.Add((id, Latest(Enumerable.Range(1, reader.FieldCount - 1).Select(i => Real(reader.GetValue(i))).ToArray())));
+        }
+        return sessions;
+    }
+
     /// <summary>Every session row, oldest first; a row without an id is reported by its rowid and left out.</summary>
     public IReadOnlyList<HermesSessionRow> Sessions(DiagnosticList diagnostics)
     {

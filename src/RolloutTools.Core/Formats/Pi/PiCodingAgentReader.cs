@@ -39,8 +39,11 @@ public sealed class PiCodingAgentReader : IRolloutReader
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
         sessions => AgentStore.HasFolder(sessions, name => name.Length >= 4 && name.StartsWith("--", StringComparison.Ordinal) && name.EndsWith("--", StringComparison.Ordinal)));
 
+    /// <summary>Each file is one session; the ids in its name let a search by id pass over the others unread.</summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this, IdsInName(path)) };
+
     /// <summary>&lt;time&gt;_&lt;session id&gt;.jsonl; with -AllBranches, each branch's TraceId is "session:leaf".</summary>
-    public NamedIds? IdsInName(string path) =>
+    private NamedIds? IdsInName(string path) =>
         PiRecords.SessionIdFromName(path) is var id && IsTraceFile(path) && Guid.TryParse(id, out _) ? new NamedIds(id) { HasBranches = true } : null;
 
     /// <summary>The sessions folder holds nothing but sessions.</summary>
