@@ -57,7 +57,7 @@ public sealed class SessionToolCall
     public DateTimeOffset? CompletedAt => ResultMessage?.Timestamp;
 
     /// <summary>
-    /// How long the tool ran: the agent's own measure where it keeps one (Codex, some ATIF), else from the call's
+    /// How long the tool ran: the agent's own measure where it keeps one (Codex records how long a command ran), else from the call's
     /// time to the result's. Null when either is missing or the result is dated before the call.
     /// </summary>
     public TimeSpan? Duration => ResultMessage?.ToolDuration
