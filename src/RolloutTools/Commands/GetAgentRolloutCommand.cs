@@ -17,7 +17,6 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     // -LiteralPath, the binder would prefer the default set and take a record for a format to read whole.
     private const string LiteralPathSet = "LiteralPath";
     private const string PathSet = "Path";
-    private bool _sawPath;
 
     [Parameter(Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -82,19 +81,7 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
 
     protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink }, Ids = Id };
 
-    protected override void ProcessRecord()
-    {
-        var paths = LiteralPath is not null
-            ? LiteralPath.SelectMany(ResolveLiteralPath)
-            : (Path ?? Array.Empty<string>()).SelectMany(ResolvePath);
-        foreach (var path in paths)
-        {
-            _sawPath = true;
-            WriteProblems(Plan.AddPath(path, Format));
-        }
-        // With no path at all, every format's own folders (or those of the formats named), searched all the way down.
-        if (Path is null && LiteralPath is null && !_sawPath) WriteProblems(Plan.AddDefaultLocations(Format));
-    }
+    protected override void ProcessRecord() => QueuePaths(Path, LiteralPath, Format);
 
     protected override void EndProcessing()
     {

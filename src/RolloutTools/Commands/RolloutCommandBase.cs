@@ -18,6 +18,7 @@ public abstract class RolloutCommandBase : PSCmdlet
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
     private readonly CancellationTokenSource _stopping = new();
     private ReadPlan? _plan;
+    private bool _sawPath;
 
     protected CancellationToken Cancellation => _stopping.Token;
 
@@ -82,6 +83,23 @@ public abstract class RolloutCommandBase : PSCmdlet
         return false;
     }
 
+    /// <summary>
+    /// Queues the paths bound in this call (literal ones when given, else -Path with wildcards). With no path at
+    /// all in the whole run, queues every format's own folders (or those of the formats named), searched all the way down.
+    /// </summary>
+    protected void QueuePaths(string[]? path, string[]? literalPath, RolloutFormat[]? formats)
+    {
+        var paths = literalPath is not null
+            ? literalPath.SelectMany(ResolveLiteralPath)
+            : (path ?? Array.Empty<string>()).SelectMany(ResolvePath);
+        foreach (var resolved in paths)
+        {
+            _sawPath = true;
+            WriteProblems(Plan.AddPath(resolved, formats));
+        }
+        if (path is null && literalPath is null && !_sawPath) WriteProblems(Plan.AddDefaultLocations(formats));
+    }
+
     /// <summary>Writes what the plan met while queueing: errors, warnings and verbose notes.</summary>
     protected void WriteProblems(IEnumerable<RolloutDiagnostic> problems)
     {
@@ -110,7 +128,7 @@ public abstract class RolloutCommandBase : PSCmdlet
                 WriteDiagnostics(result);
                 if (result.SkipMessage is { } skipped) WriteVerbose(skipped);
                 if (result.IsUnrecognized) unrecognized++;
-                if (result.Record is { } record) WriteObject(record);
+                if (result.Record is { } record) WriteRecord(record);
                 if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)
                 {
                     lastReport = clock.Elapsed;
@@ -137,6 +155,9 @@ public abstract class RolloutCommandBase : PSCmdlet
             }
         }
     }
+
+    /// <summary>What a command writes for each record read: the record itself, unless it writes something made from it.</summary>
+    protected virtual void WriteRecord(RolloutRecord record) => WriteObject(record);
 
     private void WriteDiagnostics(ReadResult result)
     {
