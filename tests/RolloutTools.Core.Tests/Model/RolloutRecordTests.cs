@@ -83,6 +83,7 @@ public sealed class RolloutRecordTests
             Role = MessageRole.Tool, Kind = MessageKind.ToolResult, Content = new[] { ContentBlock.FromText("ok") }, ReasoningContent = "r",
             ToolCalls = new[] { new ToolCall("c", "n", "{}") }, ToolCallId = "c", ToolName = "n", IsError = true, StructuredResult = "{}",
             ExitCode = 2, ToolDuration = TimeSpan.FromSeconds(1), Timestamp = Start, Model = "m", Usage = new TokenUsage(1, 2, 3, 4), IsAbandoned = true,
+            ResponseId = "msg_1:req_1", CostUsd = 0.25m,
         };
         var record = new RolloutRecord(Record(Start, Start.AddMinutes(1)))
         {
