@@ -6,7 +6,7 @@ namespace RolloutTools.Core.Usage;
 /// <summary>
 /// Adds up records into usage rows as they stream in, holding only the rows and the responses already counted.
 /// Every message counts at its own time (a session that ran past midnight is split between days), every response
-/// at its own model, and a response met again in another file (a resumed Claude Code session copies its history
+/// at its own model (other messages at the model of the response before them), and a response met again in another file (a resumed Claude Code session copies its history
 /// into the new file; Codex forks and subagents replay their parent's) counts once, by the identity the agent
 /// wrote (RolloutMessage.ResponseId). Usage a record has beyond its messages' (a trace that states tokens per
 /// session only, as Hermes does, or responses not read, such as Claude Code branches left by a rewind when the
