@@ -84,7 +84,8 @@ internal sealed class UsageBucket
         OutputTokens = Usage.OutputTokens,
         CacheReadTokens = Usage.CacheReadTokens,
         CacheWriteTokens = Usage.CacheWriteTokens,
-        CostUsd = Unpriced > 0 ? null : Stated + Computed > 0 ? Cost : 0m,
+        // Dividing by 1.000… drops the trailing zeros rate arithmetic leaves (0.36737100 reads 0.367371).
+        CostUsd = Unpriced > 0 ? null : Stated + Computed > 0 ? Cost / 1.000000000000000000000000000000000m : 0m,
         CostSource = Unpriced > 0 ? "Unpriced" : (Stated > 0, Computed > 0) switch
         {
             (true, true) => "Mixed",

@@ -88,6 +88,9 @@ public abstract class RolloutCommandBase : PSCmdlet
         foreach (var problem in problems) WriteDiagnostic(problem);
     }
 
+    /// <summary>What becomes of each record read: written to the pipeline, unless the command consumes it.</summary>
+    protected virtual void OnRecord(RolloutRecord record) => WriteObject(record);
+
     /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
     protected void ReadQueued(ReadOptions options)
     {
@@ -110,7 +113,7 @@ public abstract class RolloutCommandBase : PSCmdlet
                 WriteDiagnostics(result);
                 if (result.SkipReason is { } reason) WriteVerbose($"Skipped '{result.Source.Path}': {reason}.");
                 if (result.IsUnrecognized) unrecognized++;
-                if (result.Record is { } record) WriteObject(record);
+                if (result.Record is { } record) OnRecord(record);
                 if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)
                 {
                     lastReport = clock.Elapsed;
