@@ -9,6 +9,8 @@
     demo     builds, then reads the traces under samples/ and shows a table and a grouping
     package  builds, then writes out/packages/RolloutTools.<version>.nupkg for Publish-/Install-PSResource
     bench    builds, generates a synthetic corpus and times Get-AgentRollout over it
+    help-syntax  builds, then rewrites the SYNTAX sections of the MAML help from the cmdlets (after adding a parameter
+             or a format: every -Format lists the formats)
     redaction-fp  builds, then runs the redactor over every line of the source files under -CorpusPath and
              prints the lines it changed per 10,000 (false positives on code), its speed, and examples by kind
     clean    removes out/ and the projects' bin/ and obj/ folders
@@ -20,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'redaction-fp', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'help-syntax', 'redaction-fp', 'clean')]
     [string] $Task = 'build',
 
     # For redaction-fp: a folder of ordinary source code (no real credentials), searched recursively.
@@ -152,6 +154,10 @@ switch ($Task) {
     'bench' {
         Invoke-ModuleBuild
         & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1')
+    }
+    'help-syntax' {
+        Invoke-ModuleBuild
+        & (Join-Path $root 'tools/Update-HelpSyntax.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1') -HelpPath (Join-Path $root 'src/RolloutTools/en-US/RolloutTools.dll-Help.xml')
     }
     'redaction-fp' {
         if (-not $CorpusPath) { throw 'redaction-fp needs -CorpusPath <folder of source code>.' }

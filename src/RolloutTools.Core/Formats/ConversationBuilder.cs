@@ -144,6 +144,7 @@ public sealed class ConversationBuilder
         private readonly MessageKind _kind;
         private readonly bool _abandoned;
         private TokenUsage? _usage;
+        private decimal? _cost;
 
         internal AssistantTurn(ConversationBuilder builder, DateTimeOffset? timestamp, string? model, MessageKind kind, bool abandoned)
         {
@@ -172,10 +173,18 @@ public sealed class ConversationBuilder
             _builder.RegisterCall(call);
         }
 
-        /// <summary>Streamed lines repeat the usage with growing counts; the fullest block is the response's.</summary>
-        public void SetUsage(TokenUsage usage)
+        /// <summary>The response's identity as the agent wrote it; see <see cref="RolloutMessage.ResponseId"/>.</summary>
+        public string? ResponseId { get; set; }
+
+        /// <summary>
+        /// Streamed lines repeat the usage with growing counts; the fullest block is the response's, with the
+        /// cost the trace states beside it, if any.
+        /// </summary>
+        public void SetUsage(TokenUsage usage, decimal? statedCost = null)
         {
-            if (_usage is not { } best || usage.Total > best.Total) _usage = usage;
+            if (_usage is { } best && usage.Total <= best.Total) return;
+            _usage = usage;
+            _cost = statedCost;
         }
 
         /// <summary>Null when nothing readable is left (a response of redacted reasoning only).</summary>
@@ -191,6 +200,8 @@ public sealed class ConversationBuilder
                 Timestamp = _timestamp,
                 Model = _kind == MessageKind.Synthetic ? null : _model,
                 Usage = _kind == MessageKind.Synthetic ? null : _usage,
+                ResponseId = _kind == MessageKind.Synthetic ? null : ResponseId,
+                CostUsd = _kind == MessageKind.Synthetic ? null : _cost,
                 IsAbandoned = _abandoned,
             };
     }

@@ -66,6 +66,8 @@ public static class RecordJsonReader
             Timestamp = m.GetTimestamp("timestamp"),
             Model = m.GetStringOrNull("model"),
             IsAbandoned = m.GetBool("is_abandoned"),
+            ResponseId = m.GetStringOrNull("response_id"),
+            CostUsd = m.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd) ? usd : null,
             Usage = m.GetPropertyOrDefault("usage") is { ValueKind: JsonValueKind.Object } usage ? ReadUsage(usage) : null,
         };
     }
@@ -89,6 +91,9 @@ public static class RecordJsonReader
     private static TokenUsage? ReadUsage(JsonElement u) =>
         u.TryGetProperty("input_tokens", out _) || u.TryGetProperty("output_tokens", out _)
             ? new TokenUsage(u.GetInt64OrZero("input_tokens"), u.GetInt64OrZero("output_tokens"), u.GetInt64OrZero("cache_read_tokens"), u.GetInt64OrZero("cache_write_tokens"))
+            {
+                CacheWrite1hTokens = u.GetInt64OrZero("cache_write_1h_tokens"),
+            }
             : null;
 
     private static SourceMeta ReadMeta(JsonElement meta)

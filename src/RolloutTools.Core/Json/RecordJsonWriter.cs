@@ -69,6 +69,8 @@ public static class RecordJsonWriter
         if (m.Timestamp is { } timestamp) w.WriteString("timestamp", timestamp);
         if (m.Model is not null) w.WriteString("model", m.Model);
         if (m.IsAbandoned) w.WriteBoolean("is_abandoned", true);
+        if (m.ResponseId is not null) w.WriteString("response_id", m.ResponseId);
+        if (m.CostUsd is { } cost) w.WriteNumber("cost_usd", cost);
         if (m.Usage is { } usage)
         {
             w.WritePropertyName("usage");
@@ -80,7 +82,7 @@ public static class RecordJsonWriter
     }
 
     /// <summary>
-    /// The four counts, then their sum (the record's TotalTokens) for readers that filter the JSON without
+    /// The four counts (and the one-hour part of the cache writes, where there is one), then their sum (the record's TotalTokens) for readers that filter the JSON without
     /// adding up. The sum is derived: RecordJsonReader ignores it, so a round trip cannot disagree with it.
     /// </summary>
     private static void WriteTokenCounts(Utf8JsonWriter w, TokenUsage usage)
@@ -89,6 +91,7 @@ public static class RecordJsonWriter
         w.WriteNumber("output_tokens", usage.OutputTokens);
         w.WriteNumber("cache_read_tokens", usage.CacheReadTokens);
         w.WriteNumber("cache_write_tokens", usage.CacheWriteTokens);
+        if (usage.CacheWrite1hTokens > 0) w.WriteNumber("cache_write_1h_tokens", usage.CacheWrite1hTokens);
         w.WriteNumber("total_tokens", usage.Total);
     }
 

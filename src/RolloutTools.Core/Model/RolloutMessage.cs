@@ -35,6 +35,8 @@ public sealed class RolloutMessage
         Timestamp = source.Timestamp;
         Model = source.Model;
         Usage = source.Usage;
+        ResponseId = source.ResponseId;
+        CostUsd = source.CostUsd;
         IsAbandoned = source.IsAbandoned;
     }
 
@@ -73,6 +75,15 @@ public sealed class RolloutMessage
 
     /// <summary>On an assistant message: the tokens of the API response it came from, counted once.</summary>
     public TokenUsage? Usage { get; init; }
+
+    /// <summary>
+    /// On an assistant message: the identity of the API response as the agent wrote it, the same in every file
+    /// that copies the response (a resumed Claude Code session, a forked Codex one), so usage counts once.
+    /// </summary>
+    public string? ResponseId { get; init; }
+
+    /// <summary>On an assistant message: what the response cost in dollars, when the trace states it itself (ATIF, Pi).</summary>
+    public decimal? CostUsd { get; init; }
 
     /// <summary>
     /// Part of a branch the person left by rewinding or editing an earlier prompt: not the conversation the

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using RolloutTools.Completion;
 using RolloutTools.Core.Messages;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Commands;
 
@@ -31,6 +32,13 @@ public sealed class GetRolloutMessageCommand : RecordInputCommandBase
     /// <summary>Takes -Pattern as plain text, as Select-String -SimpleMatch.</summary>
     [Parameter]
     public SwitchParameter SimpleMatch { get; set; }
+
+    /// <summary>Reads the branches a person left by rewinding or editing a prompt too; their messages are marked IsAbandoned.</summary>
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    public SwitchParameter IncludeAbandoned { get; set; }
+
+    protected override ReadOptions ReadOptions => new() { IncludeAbandoned = IncludeAbandoned };
 
     protected override void BeginProcessing()
     {

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using RolloutTools.Core.Messages;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Commands;
 
@@ -21,6 +22,13 @@ public sealed class GetRolloutToolCallCommand : RecordInputCommandBase
     {
         _names = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
     }
+
+    /// <summary>Reads the branches a person left by rewinding or editing a prompt too; their messages are marked IsAbandoned.</summary>
+    [Parameter(ParameterSetName = LiteralPathSet)]
+    [Parameter(ParameterSetName = PathSet)]
+    public SwitchParameter IncludeAbandoned { get; set; }
+
+    protected override ReadOptions ReadOptions => new() { IncludeAbandoned = IncludeAbandoned };
 
     protected override void WriteRecord(RolloutRecord record)
     {

@@ -37,10 +37,8 @@ public abstract class RecordInputCommandBase : RolloutCommandBase
     [Parameter(ParameterSetName = PathSet)]
     public SwitchParameter Recurse { get; set; }
 
-    /// <summary>Reads the branches a person left by rewinding or editing a prompt too; their messages are marked IsAbandoned.</summary>
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [Parameter(ParameterSetName = PathSet)]
-    public SwitchParameter IncludeAbandoned { get; set; }
+    /// <summary>What the traces read from paths are read with.</summary>
+    protected abstract ReadOptions ReadOptions { get; }
 
     protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse } };
 
@@ -56,7 +54,7 @@ public abstract class RecordInputCommandBase : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned });
+        ReadQueued(ReadOptions);
         WriteProblems(Plan.NotFound());
     }
 }

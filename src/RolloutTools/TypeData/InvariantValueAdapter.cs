@@ -10,9 +10,9 @@ namespace RolloutTools.TypeData;
 /// numbers write culture-invariant text. Export-Csv and ConvertTo-Csv write each value's ToString(), which follows
 /// the current culture ("12.02.2026 15:04:01 +00:00" in de-DE, "2/12/2026 3:04:01 PM +00:00" in en-US, "173,474"
 /// seconds in de-DE): text that does not sort by time after Import-Csv, nor read back alike on another machine.
-/// This adapter hands a DateTimeOffset or a double back in a PSObject named <see cref="TypeName"/>, whose
+/// This adapter hands a DateTimeOffset, a double, a decimal (dollars) or a DateOnly (a usage row's day) back in a PSObject named <see cref="TypeName"/>, whose
 /// ToString (from the same file) is the ISO 8601 round-trip form in UTC, which sorts as text in time order, or the
-/// round-trip number. At the prompt the value is still the DateTimeOffset or double: comparisons, Sort-Object,
+/// round-trip number, or the date as yyyy-MM-dd. At the prompt the value is still the DateTimeOffset or double: comparisons, Sort-Object,
 /// Measure-Object and member access see the value inside. Every other property passes through unchanged, in the
 /// class's own order (an ETS CodeProperty would do the same for one property, but list it before all the others
 /// in Export-Csv's columns and in Get-Member).
@@ -39,7 +39,7 @@ public sealed class InvariantValueAdapter : PSPropertyAdapter
     public override object? GetPropertyValue(PSAdaptedProperty adaptedProperty)
     {
         var value = Property(adaptedProperty).GetValue(adaptedProperty.BaseObject);
-        return value is DateTimeOffset or double ? Wrap(value) : value;
+        return value is DateTimeOffset or double or decimal or DateOnly ? Wrap(value) : value;
     }
 
     public override void SetPropertyValue(PSAdaptedProperty adaptedProperty, object value)
@@ -55,6 +55,8 @@ public sealed class InvariantValueAdapter : PSPropertyAdapter
     {
         DateTimeOffset time => time.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture),
         double number => number.ToString("R", CultureInfo.InvariantCulture),
+        decimal amount => amount.ToString(CultureInfo.InvariantCulture),
+        DateOnly day => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
         var other => Convert.ToString(other, CultureInfo.InvariantCulture) ?? string.Empty,
     };
 

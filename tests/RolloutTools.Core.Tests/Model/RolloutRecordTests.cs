@@ -75,6 +75,22 @@ public sealed class RolloutRecordTests
     }
 
     [Fact]
+    public void A_responses_identity_stated_cost_and_one_hour_cache_writes_survive_the_json_round_trip()
+    {
+        var message = new RolloutMessage
+        {
+            Role = MessageRole.Assistant, Kind = MessageKind.Response, ResponseId = "msg_1:req_1", CostUsd = 0.0125m,
+            Usage = new TokenUsage(1, 2, 3, 40) { CacheWrite1hTokens = 30 },
+        };
+        var record = new RolloutRecord(Record(Start, Start)) { Messages = new[] { message } };
+
+        var back = RecordJsonReader.Read(JsonDocument.Parse(record.ToJson()).RootElement).Messages[0];
+
+        Assert.Equal(("msg_1:req_1", (decimal?)0.0125m, (TokenUsage?)new TokenUsage(1, 2, 3, 40) { CacheWrite1hTokens = 30 }), (back.ResponseId, back.CostUsd, back.Usage));
+        Assert.Equal(record.ToJson(), new RolloutRecord(record) { Messages = new[] { back } }.ToJson());
+    }
+
+    [Fact]
     public void The_copy_constructors_copy_every_property_a_with_expression_copied()
     {
         // Every settable property, public or internal, filled with a value that is not its default.
@@ -83,6 +99,7 @@ public sealed class RolloutRecordTests
             Role = MessageRole.Tool, Kind = MessageKind.ToolResult, Content = new[] { ContentBlock.FromText("ok") }, ReasoningContent = "r",
             ToolCalls = new[] { new ToolCall("c", "n", "{}") }, ToolCallId = "c", ToolName = "n", IsError = true, StructuredResult = "{}",
             ExitCode = 2, ToolDuration = TimeSpan.FromSeconds(1), Timestamp = Start, Model = "m", Usage = new TokenUsage(1, 2, 3, 4), IsAbandoned = true,
+            ResponseId = "msg_1:req_1", CostUsd = 0.25m,
         };
         var record = new RolloutRecord(Record(Start, Start.AddMinutes(1)))
         {

@@ -257,11 +257,15 @@ public sealed class AtifTranscript
         // compaction boundary as copied keep their metrics, which that trajectory did spend.
         if (step.Metrics is { } metrics && StepUsage(metrics) is { } usage)
         {
-            turn.SetUsage(usage);
+            turn.SetUsage(usage, StepCost(metrics));
             Usage += usage;
         }
         AddObservations(step, MessageRole.User);
     }
+
+    /// <summary>The step's cost_usd: what the writer says the step's model calls cost.</summary>
+    private static decimal? StepCost(JsonElement metrics) =>
+        metrics.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd) ? usd : null;
 
     /// <summary>
     /// ATIF prompt_tokens counts every input token, cached ones included (stated in v1.2, and what Harbor's
@@ -273,7 +277,7 @@ public sealed class AtifTranscript
         if (metrics.GetPropertyOrDefault("prompt_token_ids").ValueKind == JsonValueKind.Array
             || metrics.GetPropertyOrDefault("completion_token_ids").ValueKind == JsonValueKind.Array) StepsWithTokenIds++;
         if (metrics.GetPropertyOrDefault("logprobs").ValueKind == JsonValueKind.Array) StepsWithLogprobs++;
-        if (metrics.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd))
+        if (StepCost(metrics) is { } usd)
         {
             StepCostUsd += usd;
             HasStepCost = true;

@@ -344,7 +344,8 @@ internal static partial class ClaudeContent
 
     /// <summary>
     /// Usage as the API reports it: input_tokens already excludes cache reads and writes. Cache writes are
-    /// taken from the per-lifetime breakdown when it is larger (older lines carry only the total).
+    /// taken from the per-lifetime breakdown when it is larger (older lines carry only the total); the breakdown's
+    /// one-hour part is kept apart, as it is billed at another rate.
     /// </summary>
     private static TokenUsage? ReadUsage(JsonElement usage)
     {
@@ -357,7 +358,10 @@ internal static partial class ClaudeContent
             usage.GetInt64OrZero("input_tokens"),
             usage.GetInt64OrZero("output_tokens"),
             usage.GetInt64OrZero("cache_read_input_tokens"),
-            cacheWrite);
+            cacheWrite)
+        {
+            CacheWrite1hTokens = breakdown.GetInt64OrZero("ephemeral_1h_input_tokens"),
+        };
     }
 
     private static ToolResult ReadToolResult(JsonElement block)

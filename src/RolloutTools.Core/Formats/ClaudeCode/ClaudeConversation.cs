@@ -153,6 +153,7 @@ internal sealed class ClaudeConversation
         if (first.Assistant is { } head)
         {
             var turn = builder.StartAssistant(first.Timestamp, head.Model, head.IsSynthetic ? MessageKind.Synthetic : MessageKind.Response);
+            turn.ResponseId = ResponseId(head);
             var lines = unit.All(e => e.Assistant!.BlockIndex is not null) ? unit.OrderBy(e => e.Assistant!.BlockIndex) : (IEnumerable<ClaudeEntry>)unit;
             var blocks = new HashSet<int>();
             foreach (var entry in lines)
@@ -270,6 +271,15 @@ internal sealed class ClaudeConversation
     internal static string ResponseKey(ClaudeEntry entry) => entry.Assistant!.MessageId is { } id
         ? $"{entry.SessionId}\u001f{id}\u001f{entry.Assistant.RequestId}"
         : $"\u001e{entry.Uuid}";
+
+    /// <summary>
+    /// The response across files: message.id and requestId, as ccusage keys usage (message.id alone when a
+    /// gateway dropped the request id). Not scoped by session: a resumed or forked session copies its
+    /// history into a file of another session id, and the copy must count once.
+    /// </summary>
+    private static string? ResponseId(AssistantLine line) => line.MessageId is not { } id
+        ? null
+        : line.RequestId is { } request ? $"{id}:{request}" : id;
 
     /// <summary>Usage per response: the lines repeat it, early lines with partial output; the fullest one counts.</summary>
     private static Dictionary<string, TokenUsage> ResponseGroups(List<ClaudeEntry> entries)

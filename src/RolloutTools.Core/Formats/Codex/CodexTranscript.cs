@@ -389,7 +389,7 @@ internal sealed class CodexTranscript
         switch (type)
         {
             case "token_count":
-                AddTokenCount(payload.GetPropertyOrDefault("info"));
+                AddTokenCount(payload.GetPropertyOrDefault("info"), timestamp);
                 break;
             case "agent_reasoning":
                 if (payload.GetStringOrNull("text") is { Length: > 0 } summary) _reasoningFromEvents.Add(summary);
@@ -438,7 +438,13 @@ internal sealed class CodexTranscript
     /// totals, from their difference to the previous snapshot. Codex counts cached input inside input and
     /// reasoning inside output; InputTokens here excludes the cached part, as for every format.
     /// </summary>
-    private void AddTokenCount(JsonElement info)
+    /// <remarks>
+    /// A request's identity is its event: time, model and counts, as ccusage keys Codex usage, so history a
+    /// fork or subagent replays with the parent's timestamps counts once across files. A response already
+    /// paired with a request keeps it; a second request without a response of its own is left in the
+    /// record's totals only.
+    /// </remarks>
+    private void AddTokenCount(JsonElement info, DateTimeOffset? timestamp)
     {
         if (info.ValueKind != JsonValueKind.Object) return;
         var totals = CodexUsage.Read(info.GetPropertyOrDefault("total_token_usage"));
@@ -454,7 +460,12 @@ internal sealed class CodexTranscript
         var usage = request.ToTokenUsage();
         Usage += usage;
         ReasoningOutputTokens += request.Reasoning;
-        (_turn ?? _lastTurn)?.SetUsage(usage);
+        if ((_turn ?? _lastTurn) is { ResponseId: null } turn)
+        {
+            turn.SetUsage(usage);
+            turn.ResponseId = FormattableString.Invariant(
+                $"{timestamp?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}|{Model}|{request.Input}|{request.Cached}|{request.Output}|{request.Reasoning}");
+        }
         EndTurn(dropReasoning: false);
     }
 

@@ -63,7 +63,7 @@ internal sealed class PiConversation
                 AddUserSide(MessageKind.Prompt, message.Content, time);
                 break;
             case "assistant":
-                AddResponse(message, time);
+                AddResponse(message, entry.HasOwnId ? FormattableString.Invariant($"{entry.Id}@{time?.UtcDateTime:O}") : null, time);
                 break;
             case "toolResult":
                 _builder.AddToolResult(new ToolResult(message.ToolCallId ?? string.Empty, message.Content)
@@ -106,13 +106,19 @@ internal sealed class PiConversation
     /// One response: text, thinking as reasoning, tool calls. A response that ended in an error or was aborted
     /// keeps what it streamed, and the error is a Synthetic notice after it; an abort an Interruption.
     /// </summary>
-    private void AddResponse(PiMessage message, DateTimeOffset? time)
+    /// <remarks>
+    /// The entry's id and time are the response's identity: a forked session file copies the entries it
+    /// branched from with both, and the id alone (eight hex digits) is too short to be unique across sessions. A stated cost of zero is not taken: some Pi versions write cost.total 0 for models they
+    /// could not price.
+    /// </remarks>
+    private void AddResponse(PiMessage message, string? entryId, DateTimeOffset? time)
     {
         var turn = _builder.StartAssistant(time, message.Model);
+        turn.ResponseId = entryId;
         turn.AddContent(message.Content);
         foreach (var reasoning in message.Reasoning) turn.AddReasoning(reasoning);
         foreach (var call in message.ToolCalls) turn.AddToolCall(call);
-        if (message.Usage is { } usage) turn.SetUsage(usage);
+        if (message.Usage is { } usage) turn.SetUsage(usage, message.Cost > 0 ? (decimal)message.Cost : null);
         switch (message.StopReason)
         {
             case "error":
