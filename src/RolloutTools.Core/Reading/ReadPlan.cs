@@ -38,6 +38,9 @@ public sealed class ReadPlan
     /// <summary>How folders are searched: recursion, a name filter, links.</summary>
     public TraceSearch Search { get; init; } = new();
 
+    /// <summary>Only this share of the sessions found (see <see cref="SessionPartition"/>); null for all of them.</summary>
+    public SessionPartition? Partition { get; init; }
+
     /// <summary>Read every file as the one format named, whatever its content says (a person piping files to convert them).</summary>
     public bool Force { get; init; }
 
@@ -75,13 +78,13 @@ public sealed class ReadPlan
             {
                 problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.StoreReadWhole, folder, null,
                     $"Reading '{folder}' all the way down as {reader.Format}'s own store, as its default location is read."));
-                AddStore(reader, folder, problems);
+                AddStore(reader, folder, path, problems);
             }
             if (stores.Length > 0) return problems;
 
             var found = TraceFileFinder.Find(path, readers, Search, Registry);
             problems.AddRange(Unreported(found.UnreadableFolders));
-            foreach (var file in found.Files) AddFile(file.Path, file.Readers, named);
+            foreach (var file in found.Files) AddFile(file.Path, path, file.Readers, named);
             if (found.Files.Count == 0 && !Search.Recurse && TraceFileFinder.HasDeeperTraces(path, readers, Search.FollowLinks, Registry))
             {
                 problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.TracesInSubfolders, path, null,
@@ -96,7 +99,7 @@ public sealed class ReadPlan
                 $"Skipped '{path}': its name does not match -Filter '{Search.Filter}'."));
             return problems;
         }
-        AddFile(path, readers.Where(r => r.IsTraceFile(path)).ToArray(), named, named is { Count: 1 } ? named[0] : null);
+        AddFile(path, Path.GetDirectoryName(path) ?? path, readers.Where(r => r.IsTraceFile(path)).ToArray(), named, named is { Count: 1 } ? named[0] : null);
         return problems;
     }
 
@@ -120,7 +123,7 @@ public sealed class ReadPlan
                         $"No {reader.Format} traces here: '{location}' does not exist."));
                     continue;
                 }
-                _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: true, Traces: AddStore(reader, location, problems)));
+                _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: true, Traces: AddStore(reader, location, location, problems)));
             }
         }
         return problems;
@@ -145,7 +148,7 @@ public sealed class ReadPlan
 
     /// <summary>Queues text handed over in memory (piped JSONL lines); with one format named it is read as that format.</summary>
     public void AddText(string displayPath, byte[] content, RolloutFormat? format = null) =>
-        Add(new SessionReference(TraceSource.FromBytes(displayPath, content), format is { } f ? Registry.Get(f) : null));
+        Add(new SessionReference(TraceSource.FromBytes(displayPath, content), format is { } f ? Registry.Get(f) : null), string.Empty);
 
     /// <summary>
     /// Reads what is queued, in parallel, handing results back in order as they are ready, and empties the
@@ -163,11 +166,12 @@ public sealed class ReadPlan
     }
 
     /// <summary>Queues every session the format locates in one of its own stores, read as that format; returns how many there are.</summary>
-    private int AddStore(IRolloutReader reader, string store, List<RolloutDiagnostic> problems)
+    /// <param name="root">The folder the store was found under: the path named, or the default location.</param>
+    private int AddStore(IRolloutReader reader, string store, string root, List<RolloutDiagnostic> problems)
     {
         var located = reader.Locate(store, Search, Registry);
         problems.AddRange(Unreported(located.UnreadableFolders));
-        foreach (var session in located.Sessions) Add(session);
+        foreach (var session in located.Sessions) Add(session, root);
         return located.Sessions.Count;
     }
 
@@ -184,21 +188,25 @@ public sealed class ReadPlan
     }
 
     /// <summary>
-    /// Queues a file found in an ordinary folder or named by the person; its content decides its format. A
-    /// file whose name only one format's patterns take, and which that format describes as more than one
-    /// plain file (the sessions of a database, a write-ahead log beside it), is queued as that format
-    /// describes it, so that -Id and -Since pass over its sessions as they do in the agent's own store.
+    /// Queues a file found in an ordinary folder or named by the person; its content decides its format. The
+    /// format its name belongs to (the only one whose patterns take it, or the one a name of its own points to,
+    /// such as Codex's rollout-*.jsonl) describes it: a file it describes as more than one plain file (the
+    /// sessions of a database, a write-ahead log beside it) is queued as it describes it, so -Id and -Since pass
+    /// over its sessions as in the agent's own store; otherwise the file keeps the ids its name shows.
     /// </summary>
     /// <param name="owners">The formats whose file patterns take its name.</param>
     /// <param name="fallback">The format to read it as when its content is recognised by none (by default, the one format its name fits).</param>
-    private void AddFile(string path, IReadOnlyList<IRolloutReader> owners, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback = null)
+    private void AddFile(string path, string root, IReadOnlyList<IRolloutReader> owners, IReadOnlyList<IRolloutReader>? named, IRolloutReader? fallback = null)
     {
-        if (owners.Count == 1 && owners[0].SessionsIn(path) is var sessions && sessions.Any(s => s.Source.Key is not null || s.DependsOn.Count > 0 || s.LastActivity is not null))
+        var owner = owners.Count == 1 ? owners[0] : TraceFileFinder.Claim(path, owners, strict: true);
+        var sessions = owner?.SessionsIn(path) ?? Array.Empty<SessionReference>();
+        if (sessions.Any(s => s.Source.Key is not null || s.DependsOn.Count > 0 || s.LastActivity is not null))
         {
-            foreach (var session in sessions) Add(session);
+            foreach (var session in sessions) Add(session, root);
             return;
         }
-        Add(Request(TraceSource.FromFile(path), named, fallback ?? (owners.Count == 1 ? owners[0] : null)));
+        var request = Request(TraceSource.FromFile(path), named, fallback ?? (owners.Count == 1 ? owners[0] : null));
+        Add(sessions is [var only] ? request with { Ids = only.Ids } : request, root);
     }
 
     /// <param name="fallback">The format to read the file as when its content is recognised by none; only when formats are named.</param>
@@ -215,10 +223,13 @@ public sealed class ReadPlan
 
     /// <summary>
     /// A file named twice (two paths, a folder and a file in it) is read once, whole or session by session as
-    /// it was first queued; a session whose store shows other ids than those asked for is never read.
+    /// it was first queued; a session whose store shows other ids than those asked for, or that is in another
+    /// worker's partition, is never read.
     /// </summary>
-    private void Add(SessionReference request)
+    /// <param name="root">The folder it was found under (see <see cref="SessionPartition"/>).</param>
+    private void Add(SessionReference request, string root)
     {
+        if (Partition is { } partition && !partition.Takes(request, root)) return;
         if (!request.Source.IsFile)
         {
             _requests.Add(request);

@@ -70,6 +70,16 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter StitchContinuations { get; set; }
 
+    /// <summary>Reads only this share of the sessions found (from 0), for one of -PartitionCount workers over the same folders.</summary>
+    [Parameter]
+    [ValidateRange(0, int.MaxValue)]
+    public int? Partition { get; set; }
+
+    /// <summary>How many workers share the sessions found; each reads its -Partition, and together they read every session once.</summary>
+    [Parameter]
+    [ValidateRange(1, int.MaxValue)]
+    public int? PartitionCount { get; set; }
+
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -77,9 +87,20 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-Since ({since}) is later than -Until ({until})."), "RolloutInvalidTimeRange", ErrorCategory.InvalidArgument, null));
         }
+        if (Partition.HasValue != PartitionCount.HasValue || Partition >= PartitionCount)
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"-Partition and -PartitionCount go together, and -Partition is from 0 to -PartitionCount minus one (got {Partition?.ToString() ?? "none"} of {PartitionCount?.ToString() ?? "none"})."),
+                "RolloutInvalidPartition", ErrorCategory.InvalidArgument, null));
+        }
     }
 
-    protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink }, Ids = Id };
+    protected override ReadPlan CreatePlan() => new()
+    {
+        Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink },
+        Ids = Id,
+        Partition = Partition is { } index && PartitionCount is { } count ? new SessionPartition(index, count) : null,
+    };
 
     protected override void ProcessRecord() => QueuePaths(Path, LiteralPath, Format);
 
