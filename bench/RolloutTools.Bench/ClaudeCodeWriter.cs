@@ -219,6 +219,7 @@ public sealed class ClaudeCodeWriter(string home, Planner planner, Filler filler
             meta.W.WriteString("description", filler.Prose(rng, 30));
             meta.W.WriteString("toolUseId", call.Id);
             meta.W.WriteEndObject();
+            meta.EndLine();
         }
         Count(tally, plan);
     }
