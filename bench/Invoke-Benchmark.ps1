@@ -124,6 +124,8 @@ $commit = (git -C $root rev-parse --short HEAD) + $(if (git -C $root status --po
 $cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } else { $env:PROCESSOR_IDENTIFIER }
 $machine = '{0} cores ({1}), {2}, {3}, pwsh {4}' -f [Environment]::ProcessorCount, $cpu, [System.Runtime.InteropServices.RuntimeInformation]::OSDescription,
     [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription, $PSVersionTable.PSVersion
+# Other work on the machine slows every row alike but not the ratios: the load is written beside the numbers.
+if (Test-Path /proc/loadavg) { $machine += ', load average ' + ((Get-Content /proc/loadavg) -split ' ')[0] + ' at the start' }
 $report = [System.Text.StringBuilder]::new()
 [void]$report.AppendLine("## $((Get-Date).ToString('yyyy-MM-dd')) · commit $commit · $machine").AppendLine()
 
@@ -150,7 +152,7 @@ foreach ($size in $SizeMB) {
         [pscustomobject]@{
             Floor   = [pscustomobject]@{ Seconds = ($floor.Output | ConvertFrom-Json).Seconds; Wall = $floor.Wall; PeakMB = $floor.PeakMB }
             Ccusage = if ($CcusagePath) { Invoke-Timed $CcusagePath @('session', '--json', '--offline') $ccusageEnv }
-            Get     = Invoke-Child $corpus 'Get'
+            Reading = Invoke-Child $corpus 'Get'
             Measure = Invoke-Child $corpus 'Measure'
             Export  = Invoke-Child $corpus 'Export'
         }
@@ -176,7 +178,8 @@ foreach ($size in $SizeMB) {
     $table.Add('|---|---|---|---|---|---|---|---|')
     $table.Add((Row "parse-only floor (Utf8JsonReader, $([Environment]::ProcessorCount) cores)" $floorSeconds (Get-Median $runs.Floor.Wall) (Get-Median $runs.Floor.PeakMB) $null))
     if ($CcusagePath) { $table.Add((Row 'ccusage session --json (whole process)' $ccusageSeconds $ccusageSeconds (Get-Median $runs.Ccusage.PeakMB) $null)) }
-    $gets = $runs.Get
+    # Not $runs.Get: an array has a Get method, which member access finds before the items' property.
+    $gets = $runs.Reading
     $table.Add((Row 'Import-Module' (Get-Median $gets.Import) $null $null $null -NoRate))
     $table.Add((Row 'Get-AgentRollout, cold (first call)' (& $calls $gets 0 Seconds) (Get-Median $gets.ProcessSeconds) (Get-Median $gets.PeakMB) (& $calls $gets 0 FirstRecord)))
     $table.Add((Row 'Get-AgentRollout, warm (second call)' (& $calls $gets 1 Seconds) $null (Get-Median $gets.PeakMB) (& $calls $gets 1 FirstRecord)))
@@ -198,6 +201,6 @@ foreach ($size in $SizeMB) {
 }
 
 if (-not $NoAppend) {
-    Add-Content -LiteralPath (Join-Path $PSScriptRoot 'RESULTS.md') -Value $report.ToString().TrimEnd() -Encoding utf8
+    Add-Content -LiteralPath (Join-Path $PSScriptRoot 'RESULTS.md') -Value ([Environment]::NewLine + $report.ToString().TrimEnd()) -Encoding utf8
     Write-Host "Appended to bench/RESULTS.md"
 }
