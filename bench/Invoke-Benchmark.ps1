@@ -124,8 +124,8 @@ $commit = (git -C $root rev-parse --short HEAD) + $(if (git -C $root status --po
 $cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } else { $env:PROCESSOR_IDENTIFIER }
 $machine = '{0} cores ({1}), {2}, {3}, pwsh {4}' -f [Environment]::ProcessorCount, $cpu, [System.Runtime.InteropServices.RuntimeInformation]::OSDescription,
     [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription, $PSVersionTable.PSVersion
-# Other work on the machine slows every row alike but not the ratios: the load is written beside the numbers.
-if (Test-Path /proc/loadavg) { $machine += ', load average ' + ((Get-Content /proc/loadavg) -split ' ')[0] + ' at the start' }
+# Other work on the machine slows the rows: the load average before and after each size is written beside them.
+function Get-Load { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0] } else { '?' } }
 $report = [System.Text.StringBuilder]::new()
 [void]$report.AppendLine("## $((Get-Date).ToString('yyyy-MM-dd')) · commit $commit · $machine").AppendLine()
 
@@ -136,6 +136,7 @@ foreach ($size in $SizeMB) {
         dotnet $benchDll generate --out $corpus --size-mb $size --seed $Seed | Out-Host
         if ($LASTEXITCODE -ne 0) { throw "Generating the corpus failed with exit code $LASTEXITCODE." }
     }
+    $loadBefore = Get-Load
     $check = Test-Corpus $corpus
     $megabytes = (Get-ChildItem $corpus -Recurse -File | Where-Object Name -ne 'manifest.json' | Measure-Object Length -Sum).Sum / 1MB
     $ccusageEnv = @{
@@ -170,7 +171,7 @@ foreach ($size in $SizeMB) {
     }
     $calls = { param($runs, $index, $field) Get-Median @($runs | ForEach-Object { $_.Calls[$index].$field }) }
     $table = [System.Collections.Generic.List[string]]::new()
-    $table.Add("### $size MB requested: $('{0:N1}' -f $megabytes) MB, $($check.Files) files, $($check.Lines) lines, $($check.Records) records (median of $Repeat)")
+    $table.Add("### $size MB requested: $('{0:N1}' -f $megabytes) MB, $($check.Files) files, $($check.Lines) lines, $($check.Records) records (median of $Repeat; load average $loadBefore before, $(Get-Load) after)")
     $table.Add('')
     $table.Add($(if ($check.Ok) { 'Read by the module with 0 errors; records, messages, tool calls and output tokens equal what the generator wrote, per format.' } else { "**Read with $($check.Errors) errors or counts that differ from the generator's: see the bench's output.**" }))
     $table.Add('')
