@@ -8,7 +8,9 @@
              "N passed, N failed" last; exits non-zero when anything failed
     demo     builds, then reads the traces under samples/ and shows a table and a grouping
     package  builds, then writes out/packages/RolloutTools.<version>.nupkg for Publish-/Install-PSResource
-    bench    builds, generates a synthetic corpus and times Get-AgentRollout over it
+    bench    builds, generates corpora of every format (250 MB and 1 GB, or -BenchSizeMB) and times the module's
+             reading, usage report and export against a parse-only floor and ccusage; appends to bench/RESULTS.md.
+             -Quick: one run over 20 MB, nothing appended. See bench/Invoke-Benchmark.ps1
     help-syntax  builds, then rewrites the SYNTAX sections of the MAML help from the cmdlets (after adding a parameter
              or a format: every -Format lists the formats)
     redaction-fp  builds, then runs the redactor over every line of the source files under -CorpusPath and
@@ -27,6 +29,11 @@ param(
 
     # For redaction-fp: a folder of ordinary source code (no real credentials), searched recursively.
     [string] $CorpusPath,
+
+    # For bench: corpus sizes in megabytes, runs per operation (the median is reported), or one quick small run.
+    [int[]] $BenchSizeMB,
+    [int] $BenchRepeat,
+    [switch] $Quick,
 
     [ValidateSet('Debug', 'Release')]
     [string] $Configuration = 'Release'
@@ -153,7 +160,10 @@ switch ($Task) {
     }
     'bench' {
         Invoke-ModuleBuild
-        & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1')
+        $options = @{ Quick = $Quick }
+        if ($BenchSizeMB) { $options.SizeMB = $BenchSizeMB }
+        if ($BenchRepeat) { $options.Repeat = $BenchRepeat }
+        & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1') @options
     }
     'help-syntax' {
         Invoke-ModuleBuild

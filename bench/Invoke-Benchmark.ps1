@@ -1,74 +1,207 @@
 <#
 .SYNOPSIS
-    Times Get-AgentRollout over a synthetic Claude Code corpus.
+    Times the module against the parse-only floor and ccusage over generated corpora of every format it reads.
 .DESCRIPTION
-    Generates (once, under out/bench-corpus) a corpus shaped like a heavy user's ~/.claude/projects:
-    many sessions, streamed responses split over several lines, parallel tool calls, progress lines and
-    large tool outputs. Then reads it with Get-AgentRollout in a child process and reports files, lines,
-    megabytes and records per second. Run through: dotnet pwsh ./build.ps1 bench
+    For each size: generates (once; the generator is deterministic, so a corpus already there is reused) a corpus of
+    Claude Code, Codex, Pi, ATIF and Hermes traces under out/bench-corpus/<size>mb-seed<seed>, checks that the module
+    reads it with no error and finds the records, messages, tool calls and output tokens the generator wrote, then
+    runs each operation -Repeat times, every run in a fresh process, and reports the median of each figure:
+
+      parse-only floor   every line tokenized with Utf8JsonReader on all cores, nothing built (RolloutTools.Bench)
+      ccusage            `ccusage session --json --offline` with CLAUDE_CONFIG_DIR, CODEX_HOME, PI_AGENT_DIR and
+                         HERMES_HOME pointed at the corpus, when installed (see -CcusagePath); skipped otherwise
+      Import-Module      the module alone
+      Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm)
+      Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it
+      Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
+
+    "seconds" is the work itself: the call inside pwsh, the tokenizing inside the floor's process, the whole
+    process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
+    process's start to the end of its first call. MB/s and the ratios use "seconds". Peak working set is the
+    process's, polled while it runs; "first record" is when the call's first object reached the pipeline.
+
+    Prints a markdown table per size and, unless -Quick or -NoAppend, appends it with the commit and the machine to
+    bench/RESULTS.md. Run through: dotnet pwsh ./build.ps1 bench
+.EXAMPLE
+    dotnet pwsh ./build.ps1 bench -Quick
+.EXAMPLE
+    npm install --prefix out/ccusage ccusage@20.0.24; dotnet pwsh ./build.ps1 bench
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    [int] $Sessions = 400,
-    [int] $TurnsPerSession = 60,
-    [int] $Repeat = 3
+    # Corpus sizes in megabytes; each gets its own table.
+    [int[]] $SizeMB = @(250, 1024),
+    # Runs per operation; the table shows the median.
+    [int] $Repeat = 3,
+    [int] $Seed = 1,
+    # A 20 MB corpus and one run, nothing appended to RESULTS.md: for trying the bench itself.
+    [switch] $Quick,
+    [switch] $NoAppend,
+    # ccusage's launcher. Install it with: npm install --prefix out/ccusage ccusage@20.0.24
+    # (20.0.24, not the newest: it is the last version whose native binary for linux-x64 the registry serves here.)
+    [string] $CcusagePath = (Join-Path $PSScriptRoot '../out/ccusage/node_modules/.bin/ccusage')
 )
 $ErrorActionPreference = 'Stop'
-$corpus = Join-Path $PSScriptRoot "../out/bench-corpus/$Sessions-$TurnsPerSession"
+Set-StrictMode -Version Latest
+if ($Quick) { $SizeMB = @(20); $Repeat = 1; $NoAppend = $true }
 
-if (-not (Test-Path $corpus)) {
-    Write-Host "Generating $Sessions sessions of $TurnsPerSession turns under $corpus ..."
-    $output = 'x' * 3000
-    foreach ($s in 1..$Sessions) {
-        $project = Join-Path $corpus ('projects/-home-dev-project-{0}' -f ($s % 20))
-        New-Item -ItemType Directory -Force $project | Out-Null
-        $id = [guid]::new($s, 0, 0, [byte[]](0, 0, 0, 0, 0, 0, 0, 1)).ToString()
-        $envelope = "`"sessionId`":`"$id`",`"cwd`":`"/home/dev/project`",`"gitBranch`":`"main`",`"version`":`"2.1.39`",`"isSidechain`":false,`"userType`":`"external`""
-        $lines = [System.Collections.Generic.List[string]]::new()
-        $parent = 'null'
-        $clock = [datetime]'2025-10-01T08:00:00Z'
-        foreach ($t in 1..$TurnsPerSession) {
-            $ts = { $script:clock = $clock.AddSeconds(3); $clock.ToString('yyyy-MM-ddTHH:mm:ss.fffZ') }
-            $u = "u$t"; $a = "a$t"; $b = "b$t"; $p = "p$t"; $r1 = "r$t"; $r2 = "q$t"
-            $usage = '{"input_tokens":12,"output_tokens":340,"cache_read_input_tokens":45000,"cache_creation_input_tokens":1200,"cache_creation":{"ephemeral_5m_input_tokens":1200,"ephemeral_1h_input_tokens":0}}'
-            $lines.Add("{`"type`":`"user`",`"uuid`":`"$u`",`"parentUuid`":$parent,$envelope,`"timestamp`":`"$(& $ts)`",`"message`":{`"role`":`"user`",`"content`":`"Please change step $t of the build and run the tests again`"}}")
-            $lines.Add("{`"type`":`"assistant`",`"uuid`":`"$a`",`"parentUuid`":`"$u`",$envelope,`"timestamp`":`"$(& $ts)`",`"requestId`":`"req_$s$t`",`"message`":{`"id`":`"msg_$s$t`",`"type`":`"message`",`"role`":`"assistant`",`"model`":`"claude-opus-4-6`",`"content`":[{`"type`":`"thinking`",`"thinking`":`"I should look at the build file and then run the tests in parallel.`",`"signature`":`"c2lnbmF0dXJl`"}],`"stop_reason`":null,`"usage`":$usage}}")
-            $lines.Add("{`"type`":`"assistant`",`"uuid`":`"$b`",`"parentUuid`":`"$a`",$envelope,`"timestamp`":`"$(& $ts)`",`"requestId`":`"req_$s$t`",`"message`":{`"id`":`"msg_$s$t`",`"type`":`"message`",`"role`":`"assistant`",`"model`":`"claude-opus-4-6`",`"content`":[{`"type`":`"tool_use`",`"id`":`"toolu_$s${t}a`",`"name`":`"Bash`",`"input`":{`"command`":`"make test STEP=$t`"}},{`"type`":`"tool_use`",`"id`":`"toolu_$s${t}b`",`"name`":`"Read`",`"input`":{`"file_path`":`"/home/dev/project/build/step$t.mk`"}}],`"stop_reason`":`"tool_use`",`"usage`":$usage}}")
-            $lines.Add("{`"type`":`"progress`",`"uuid`":`"$p`",`"parentUuid`":`"$b`",$envelope,`"timestamp`":`"$(& $ts)`",`"data`":{`"type`":`"bash_progress`",`"output`":`"running`",`"elapsedTimeSeconds`":2},`"toolUseID`":`"toolu_$s${t}a`"}")
-            $lines.Add("{`"type`":`"user`",`"uuid`":`"$r1`",`"parentUuid`":`"$p`",$envelope,`"timestamp`":`"$(& $ts)`",`"message`":{`"role`":`"user`",`"content`":[{`"tool_use_id`":`"toolu_$s${t}a`",`"type`":`"tool_result`",`"content`":`"$output`"}]},`"toolUseResult`":{`"stdout`":`"$output`",`"stderr`":`"`",`"interrupted`":false,`"isImage`":false}}")
-            $lines.Add("{`"type`":`"user`",`"uuid`":`"$r2`",`"parentUuid`":`"$r1`",$envelope,`"timestamp`":`"$(& $ts)`",`"message`":{`"role`":`"user`",`"content`":[{`"tool_use_id`":`"toolu_$s${t}b`",`"type`":`"tool_result`",`"content`":`"step: build`"}]}}")
-            $parent = "`"$r2`""
+$root = Resolve-Path (Join-Path $PSScriptRoot '..')
+$out = Join-Path $root 'out'
+$tool = Join-Path $out 'bench-tool'
+dotnet build (Join-Path $PSScriptRoot 'RolloutTools.Bench') -c Release -o $tool --nologo -v quiet | Out-Host
+if ($LASTEXITCODE -ne 0) { throw "Building the bench tool failed with exit code $LASTEXITCODE." }
+$benchDll = Join-Path $tool 'RolloutTools.Bench.dll'
+$child = Join-Path $PSScriptRoot 'Invoke-BenchChild.ps1'
+# The children run on the runtime and pwsh that run this script, so the numbers are of one installation.
+$dotnet = [Environment]::ProcessPath
+$pwshArgs = @([System.Reflection.Assembly]::GetEntryAssembly().Location, '-NoProfile', '-NonInteractive', '-File', $child)
+if (-not (Test-Path $CcusagePath)) {
+    $onPath = Get-Command ccusage -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    $CcusagePath = if ($onPath) { $onPath.Source } else { $null }
+}
+
+function Invoke-Timed {
+    <# Runs a process to its end; returns its wall seconds, peak working set (MB, polled) and standard output. #>
+    param([string] $File, [string[]] $Arguments, [hashtable] $Environment = @{})
+    $info = [System.Diagnostics.ProcessStartInfo]::new($File)
+    foreach ($a in $Arguments) { $info.ArgumentList.Add($a) }
+    foreach ($k in $Environment.Keys) { $info.Environment[$k] = $Environment[$k] }
+    $info.RedirectStandardOutput = $true
+    $info.RedirectStandardError = $true
+    $info.UseShellExecute = $false
+    $watch = [System.Diagnostics.Stopwatch]::StartNew()
+    $process = [System.Diagnostics.Process]::Start($info)
+    $stdout = $process.StandardOutput.ReadToEndAsync()
+    $stderr = $process.StandardError.ReadToEndAsync()
+    $peak = 0L
+    while (-not $process.WaitForExit(20)) {
+        try { $process.Refresh(); $peak = [math]::Max($peak, $process.PeakWorkingSet64) } catch [System.InvalidOperationException] { }
+    }
+    $process.WaitForExit()
+    $wall = $watch.Elapsed.TotalSeconds
+    if ($process.ExitCode -ne 0) { throw "$File $($Arguments -join ' ') exited with $($process.ExitCode): $($stderr.Result)" }
+    [pscustomobject]@{ Wall = $wall; PeakMB = [math]::Round($peak / 1MB); Output = $stdout.Result }
+}
+
+function Invoke-Child([string] $Corpus, [string] $Mode) {
+    $arguments = $pwshArgs + @('-ModulePath', $ModulePath, '-Corpus', $Corpus, '-Mode', $Mode, '-ExportPath', (Join-Path $out "bench-export-$PID.jsonl"))
+    $run = Invoke-Timed $dotnet $arguments
+    $json = ($run.Output -split "`n" | Where-Object { $_.Trim().StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
+    $json | Add-Member PeakMB $run.PeakMB -PassThru | Add-Member Wall $run.Wall -PassThru
+}
+
+function Get-Median([double[]] $Values) {
+    $sorted = @($Values | Where-Object { $null -ne $_ } | Sort-Object)
+    if ($sorted.Count -eq 0) { return $null }
+    $mid = [math]::Floor($sorted.Count / 2)
+    if ($sorted.Count % 2) { $sorted[$mid] } else { ($sorted[$mid - 1] + $sorted[$mid]) / 2 }
+}
+
+function Test-Corpus([string] $Corpus) {
+    <# The module must read the corpus with no error and find what the generator wrote; prints both side by side. #>
+    $expected = (Get-Content -Raw (Join-Path $Corpus 'manifest.json') | ConvertFrom-Json).Formats
+    $read = Invoke-Child $Corpus 'Verify'
+    $rows = foreach ($e in $expected) {
+        $r = $read.Formats | Where-Object Format -eq $e.Format
+        [pscustomobject]@{
+            Format = $e.Format; Files = $e.Files; MB = [math]::Round($e.Bytes / 1MB, 1)
+            Records = "$($e.Records) / $(if ($r) { $r.Records } else { 0 })"
+            Messages = "$($e.Messages) / $(if ($r) { $r.Messages } else { 0 })"
+            ToolCalls = "$($e.ToolCalls) / $(if ($r) { $r.ToolCalls } else { 0 })"
+            OutputTokens = "$($e.OutputTokens) / $(if ($r) { $r.OutputTokens } else { 0 })"
+            Equal = [bool]$r -and $r.Records -eq $e.Records -and $r.Messages -eq $e.Messages -and $r.ToolCalls -eq $e.ToolCalls -and $r.OutputTokens -eq $e.OutputTokens
         }
-        [System.IO.File]::WriteAllLines((Join-Path $project "$id.jsonl"), $lines)
     }
+    Write-Host "Written / read by the module (errors: $($read.Errors.Count)):"
+    $rows | Format-Table | Out-String -Width 160 | Write-Host
+    foreach ($message in $read.Errors | Select-Object -First 5) { Write-Warning $message }
+    $ok = $read.Errors.Count -eq 0 -and -not ($rows | Where-Object { -not $_.Equal })
+    if (-not $ok) { Write-Warning 'The module does not read the corpus as the generator wrote it; the timings below are of that reading.' }
+    [pscustomobject]@{ Ok = $ok; Errors = $read.Errors.Count; Records = ($expected | Measure-Object Records -Sum).Sum; Lines = ($expected | Measure-Object Lines -Sum).Sum; Files = ($expected | Measure-Object Files -Sum).Sum }
 }
 
-$files = Get-ChildItem $corpus -Recurse -Filter *.jsonl
-$bytes = ($files | Measure-Object Length -Sum).Sum
-$lineCount = $Sessions * $TurnsPerSession * 6
-$env:ROLLOUTTOOLS_BENCH_MODULE = $ModulePath
-$env:ROLLOUTTOOLS_BENCH_CORPUS = $corpus
-$times = foreach ($i in 1..$Repeat) {
-    $json = dotnet pwsh -NoProfile -NonInteractive -Command {
-        Import-Module $env:ROLLOUTTOOLS_BENCH_MODULE
-        $watch = [System.Diagnostics.Stopwatch]::StartNew()
-        $count = (Get-AgentRollout -Path $env:ROLLOUTTOOLS_BENCH_CORPUS -Recurse | Measure-Object).Count
-        $seconds = $watch.Elapsed.TotalSeconds
-        $peak = [System.Diagnostics.Process]::GetCurrentProcess().PeakWorkingSet64
-        @{ Seconds = $seconds; Records = $count; PeakMB = [math]::Round($peak / 1MB) } | ConvertTo-Json -Compress
+$commit = (git -C $root rev-parse --short HEAD) + $(if (git -C $root status --porcelain -- src) { ' (src modified)' } else { '' })
+$cpu = if (Test-Path /proc/cpuinfo) { ((Get-Content /proc/cpuinfo | Where-Object { $_ -like 'model name*' } | Select-Object -First 1) -split ':\s*', 2)[1] } else { $env:PROCESSOR_IDENTIFIER }
+$machine = '{0} cores ({1}), {2}, {3}, pwsh {4}' -f [Environment]::ProcessorCount, $cpu, [System.Runtime.InteropServices.RuntimeInformation]::OSDescription,
+    [System.Runtime.InteropServices.RuntimeInformation]::FrameworkDescription, $PSVersionTable.PSVersion
+# Other work on the machine slows the rows: the load average before and after each size is written beside them.
+function Get-Load { if (Test-Path /proc/loadavg) { ((Get-Content /proc/loadavg) -split ' ')[0] } else { '?' } }
+$report = [System.Text.StringBuilder]::new()
+[void]$report.AppendLine("## $((Get-Date).ToString('yyyy-MM-dd')) · commit $commit · $machine").AppendLine()
+
+foreach ($size in $SizeMB) {
+    $corpus = Join-Path $out "bench-corpus/${size}mb-seed$Seed"
+    if (-not (Test-Path (Join-Path $corpus 'manifest.json'))) {
+        Write-Host "Generating $size MB under $corpus ..."
+        dotnet $benchDll generate --out $corpus --size-mb $size --seed $Seed | Out-Host
+        if ($LASTEXITCODE -ne 0) { throw "Generating the corpus failed with exit code $LASTEXITCODE." }
     }
-    $json | ConvertFrom-Json
+    $loadBefore = Get-Load
+    $check = Test-Corpus $corpus
+    $megabytes = (Get-ChildItem $corpus -Recurse -File | Where-Object Name -ne 'manifest.json' | Measure-Object Length -Sum).Sum / 1MB
+    $ccusageEnv = @{
+        HOME = (New-Item -ItemType Directory -Force (Join-Path $out 'bench-empty-home')).FullName
+        CLAUDE_CONFIG_DIR = Join-Path $corpus 'claude'; CODEX_HOME = Join-Path $corpus 'codex'
+        PI_AGENT_DIR = Join-Path $corpus 'pi/agent'; HERMES_HOME = Join-Path $corpus 'hermes'
+    }
+    # One untimed pass puts the corpus in the file cache: every row reads from memory.
+    Invoke-Timed $dotnet @($benchDll, 'floor', $corpus) | Out-Null
+
+    $runs = foreach ($i in 1..$Repeat) {
+        Write-Host "Run $i of $Repeat at $size MB ..."
+        $floor = Invoke-Timed $dotnet @($benchDll, 'floor', $corpus)
+        [pscustomobject]@{
+            Floor   = [pscustomobject]@{ Seconds = ($floor.Output | ConvertFrom-Json).Seconds; Wall = $floor.Wall; PeakMB = $floor.PeakMB }
+            Ccusage = if ($CcusagePath) { Invoke-Timed $CcusagePath @('session', '--json', '--offline') $ccusageEnv }
+            Reading = Invoke-Child $corpus 'Get'
+            Measure = Invoke-Child $corpus 'Measure'
+            Export  = Invoke-Child $corpus 'Export'
+        }
+    }
+
+    $floorSeconds = Get-Median $runs.Floor.Seconds
+    $ccusageSeconds = if ($CcusagePath) { Get-Median $runs.Ccusage.Wall }
+    function Row([string] $What, $Seconds, $Process, $Peak, $First, [switch] $NoRate) {
+        $f = { param($v, $digits) if ($null -eq $v) { '–' } else { ([double]$v).ToString("N$digits", [cultureinfo]::InvariantCulture) } }
+        '| {0} | {1} | {2} | {3} | {4} | {5} | {6} | {7} |' -f $What, (& $f $Seconds 2), (& $f $Process 2),
+            $(if ($Seconds -and -not $NoRate) { & $f ($megabytes / $Seconds) 0 } else { '–' }),
+            $(if ($Seconds -and $floorSeconds -and -not $NoRate) { & $f ($Seconds / $floorSeconds) 1 } else { '–' }),
+            $(if ($Seconds -and $ccusageSeconds -and -not $NoRate) { & $f ($Seconds / $ccusageSeconds) 1 } else { '–' }),
+            (& $f $Peak 0), (& $f $First 2)
+    }
+    $calls = { param($runs, $index, $field) Get-Median @($runs | ForEach-Object { $_.Calls[$index].$field }) }
+    $table = [System.Collections.Generic.List[string]]::new()
+    $table.Add("### $size MB requested: $('{0:N1}' -f $megabytes) MB, $($check.Files) files, $($check.Lines) lines, $($check.Records) records (median of $Repeat; load average $loadBefore before, $(Get-Load) after)")
+    $table.Add('')
+    $table.Add($(if ($check.Ok) { 'Read by the module with 0 errors; records, messages, tool calls and output tokens equal what the generator wrote, per format.' } else { "**Read with $($check.Errors) errors or counts that differ from the generator's: see the bench's output.**" }))
+    $table.Add('')
+    $table.Add('| operation | seconds | process s | MB/s | × floor | × ccusage | peak working set MB | first record s |')
+    $table.Add('|---|---|---|---|---|---|---|---|')
+    $table.Add((Row "parse-only floor (Utf8JsonReader, $([Environment]::ProcessorCount) cores)" $floorSeconds (Get-Median $runs.Floor.Wall) (Get-Median $runs.Floor.PeakMB) $null))
+    if ($CcusagePath) { $table.Add((Row 'ccusage session --json (whole process)' $ccusageSeconds $ccusageSeconds (Get-Median $runs.Ccusage.PeakMB) $null)) }
+    # Not $runs.Get: an array has a Get method, which member access finds before the items' property.
+    $gets = $runs.Reading
+    $table.Add((Row 'Import-Module' (Get-Median $gets.Import) $null $null $null -NoRate))
+    $table.Add((Row 'Get-AgentRollout, cold (first call)' (& $calls $gets 0 Seconds) (Get-Median $gets.ProcessSeconds) (Get-Median $gets.PeakMB) (& $calls $gets 0 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, warm (second call)' (& $calls $gets 1 Seconds) $null (Get-Median $gets.PeakMB) (& $calls $gets 1 FirstRecord)))
+    $measures = $runs.Measure
+    $skipped = $measures | Where-Object { $_.PSObject.Properties['Skipped'] } | Select-Object -First 1
+    if ($skipped) {
+        $table.Add('| Measure-AgentRollout -GroupBy Session | skipped: ' + $skipped.Skipped + ' | | | | | | |')
+    } else {
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold' (& $calls $measures 0 Seconds) (Get-Median $measures.ProcessSeconds) (Get-Median $measures.PeakMB) $null))
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm' (& $calls $measures 1 Seconds) $null (Get-Median $measures.PeakMB) $null))
+    }
+    $exports = $runs.Export
+    $table.Add((Row 'Get-AgentRollout \| Export-AgentRollout -As OpenAIChat, cold' (& $calls $exports 0 Seconds) (Get-Median $exports.ProcessSeconds) (Get-Median $exports.PeakMB) $null))
+    if (-not $CcusagePath) { $table.Add(''); $table.Add('ccusage not installed: `npm install --prefix out/ccusage ccusage@20.0.24` adds its row.') }
+    $table.Add('')
+    $text = $table -join [Environment]::NewLine
+    Write-Host $text
+    [void]$report.AppendLine($text)
 }
-$best = $times | Sort-Object Seconds | Select-Object -First 1
-[pscustomobject]@{
-    Files        = $files.Count
-    Lines        = $lineCount
-    MB           = [math]::Round($bytes / 1MB, 1)
-    Records      = $best.Records
-    BestSeconds  = [math]::Round($best.Seconds, 2)
-    FilesPerSec  = [math]::Round($files.Count / $best.Seconds)
-    LinesPerSec  = [math]::Round($lineCount / $best.Seconds)
-    MBPerSec     = [math]::Round($bytes / 1MB / $best.Seconds, 1)
-    PeakMB       = $best.PeakMB
-    Cores        = [Environment]::ProcessorCount
-} | Format-List
+
+if (-not $NoAppend) {
+    Add-Content -LiteralPath (Join-Path $PSScriptRoot 'RESULTS.md') -Value ([Environment]::NewLine + $report.ToString().TrimEnd()) -Encoding utf8
+    Write-Host "Appended to bench/RESULTS.md"
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text.Json;
+
+namespace RolloutTools.Bench;
+
+/// <summary>
+/// The least any reader of these traces must do: read every byte and tokenize every JSON line (or document) with
+/// <see cref="Utf8JsonReader"/>, files spread over all cores, nothing built. The module's readers are measured
+/// against this floor.
+/// </summary>
+public static class ParseFloor
+{
+    public static FloorResult Measure(string folder)
+    {
+        var files = Directory.EnumerateFiles(folder, "*", SearchOption.AllDirectories)
+            .Where(f => (f.EndsWith(".jsonl", StringComparison.Ordinal) || f.EndsWith(".json", StringComparison.Ordinal))
+                && Path.GetFileName(f) != "manifest.json")
+            .ToArray();
+        var watch = Stopwatch.StartNew();
+        long lines = 0, bytes = 0, tokens = 0;
+        Parallel.ForEach(files, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount },
+            () => (Buffer: new byte[1 << 20], Lines: 0L, Bytes: 0L, Tokens: 0L),
+            (path, _, local) =>
+            {
+                using var handle = File.OpenHandle(path);
+                var length = (int)RandomAccess.GetLength(handle);
+                if (local.Buffer.Length < length) local.Buffer = new byte[Math.Max(length, local.Buffer.Length * 2)];
+                var read = 0;
+                while (read < length) read += RandomAccess.Read(handle, local.Buffer.AsSpan(read, length - read), read);
+                var text = local.Buffer.AsSpan(0, length);
+                local.Bytes += length;
+                var (fileLines, fileTokens) = Tokenize(text, document: path.EndsWith(".json", StringComparison.Ordinal));
+                local.Lines += fileLines;
+                local.Tokens += fileTokens;
+                return local;
+            },
+            local =>
+            {
+                Interlocked.Add(ref lines, local.Lines);
+                Interlocked.Add(ref bytes, local.Bytes);
+                Interlocked.Add(ref tokens, local.Tokens);
+            });
+        return new FloorResult(files.Length, lines, bytes, tokens, watch.Elapsed.TotalSeconds);
+    }
+
+    // Compiled fully optimized at once: a floor measured in unoptimized first-tier code would flatter the readers.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static (long Lines, long Tokens) Tokenize(ReadOnlySpan<byte> text, bool document)
+    {
+        long lines = 0, tokens = 0;
+        while (!text.IsEmpty)
+        {
+            var end = document ? -1 : text.IndexOf((byte)'\n');
+            var line = end < 0 ? text : text[..end];
+            text = end < 0 ? default : text[(end + 1)..];
+            if (line.IsEmpty) continue;
+            var reader = new Utf8JsonReader(line);
+            while (reader.Read()) tokens++;
+            lines++;
+        }
+        return (lines, tokens);
+    }
+}
+
+public sealed record FloorResult(int Files, long Lines, long Bytes, long Tokens, double Seconds)
+{
+    public string ToJson() => JsonSerializer.Serialize(this);
+}

@@ -1,0 +1,21 @@
+using RolloutTools.Bench;
+
+// rollouttools-bench generate --out <folder> [--size-mb 250] [--seed 1]
+//   Writes agent homes under <folder> (claude/, codex/, pi/agent/, atif/, hermes/) holding about size-mb megabytes,
+//   and <folder>/manifest.json: per format what was written (files, lines, bytes) and what a reader should find
+//   (records, messages, tool calls, output tokens). The same seed and size give the same bytes on every machine.
+// rollouttools-bench floor <folder>
+//   Tokenizes every line of every trace under <folder> on all cores, builds nothing, and prints the time as JSON.
+switch (args.FirstOrDefault())
+{
+    case "generate" when GeneratorOptions.Parse(args[1..]) is { } options:
+        Console.WriteLine(CorpusWriter.Write(options).Summary());
+        return 0;
+    case "floor" when args.Length == 2 && Directory.Exists(args[1]):
+        Console.WriteLine(ParseFloor.Measure(args[1]).ToJson());
+        return 0;
+    default:
+        Console.Error.WriteLine("Usage: rollouttools-bench generate --out <folder> [--size-mb <megabytes>] [--seed <integer>]");
+        Console.Error.WriteLine("       rollouttools-bench floor <folder>");
+        return 2;
+}
