@@ -21,7 +21,7 @@ Describe 'Format detection' {
         "$warnings" | Should -BeLike 'Skipped 1 file*not agent traces*'
     }
 
-    It 'does not claim files with Claude Code''s envelope around other content (Qwen Code)' {
+    It 'reads files with Claude Code''s envelope around Gemini content as Qwen Code, never as empty Claude Code records' {
         $qwen = Join-Path $TestDrive 'qwen/chats'
         New-Item -ItemType Directory -Path $qwen -Force | Out-Null
         $envelope = '"sessionId":"5b1c0e2a-0000-4000-8000-000000000001","cwd":"/home/dev/acme-shop","version":"0.14.2"'
@@ -30,10 +30,16 @@ Describe 'Format detection' {
         $system = "{`"uuid`":`"q1`",`"parentUuid`":null,$envelope,`"timestamp`":`"2026-03-01T10:00:00.000Z`",`"type`":`"system`",`"subtype`":`"ui_telemetry`",`"systemPayload`":{}}"
         Set-Content -LiteralPath (Join-Path $qwen 'a.jsonl') -Value $user, $model
         Set-Content -LiteralPath (Join-Path $qwen 'b.jsonl') -Value $system, $user, $model
-        $records = Get-AgentRollout -Path $qwen -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors
-        $records | Should -BeNullOrEmpty
+        $records = Get-AgentRollout -Path $qwen -WarningVariable warnings -ErrorVariable errors
         $errors | Should -BeNullOrEmpty
-        "$warnings" | Should -BeLike 'Skipped 2 file*not agent traces*'
+        $warnings | Should -BeNullOrEmpty
+        $records.Format | Should -Be @('QwenCode', 'QwenCode')
+        $records | ForEach-Object { $_.Messages.Text | Should -Be @('Add a health check', 'Adding /healthz.') }
+
+        $asClaude = Get-AgentRollout -Path $qwen -Format ClaudeCode -ErrorVariable errors -Verbose 4>&1
+        @($asClaude | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] }) | Should -BeNullOrEmpty
+        $errors | Should -BeNullOrEmpty
+        ($asClaude.Message -join "`n") | Should -BeLike '*a.jsonl*is a QwenCode trace, and -Format asked for ClaudeCode*'
     }
 
     It 'names the skipped files under -Verbose' {

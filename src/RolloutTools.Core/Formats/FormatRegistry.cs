@@ -4,6 +4,7 @@ using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.Pi;
+using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -23,6 +24,7 @@ public sealed class FormatRegistry
         new NormalizedReader(),
         new AtifReader(),
         new HermesReader(),
+        new QwenCodeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -17,4 +17,7 @@ public enum RolloutFormat
 
     /// <summary>Hermes Agent (NousResearch): state.db, CLI snapshots and gateway transcripts under ~/.hermes.</summary>
     HermesAgent,
+
+    /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
+    QwenCode,
 }

@@ -16,6 +16,7 @@ internal static class SampleFolder
         ["pi"] = RolloutFormat.PiCodingAgent,
         ["atif"] = RolloutFormat.Atif,
         ["hermes"] = RolloutFormat.HermesAgent,
+        ["qwen-code"] = RolloutFormat.QwenCode,
     };
 
     public static string Root(params string[] parts)
