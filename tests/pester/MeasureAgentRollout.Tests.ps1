@@ -88,5 +88,7 @@ Describe 'Measure-AgentRollout' {
     It 'shows rows in a table that fits 120 columns' {
         $lines = Measure-AgentRollout -Path (Join-Path $script:SamplesRoot 'claude-code/projects') -Recurse -GroupBy Day, Model | Format-Table | Out-String -Stream -Width 300
         ($lines | Measure-Object -Property Length -Maximum).Maximum | Should -BeLessOrEqual 120
+        # Dollars and cents, whatever digits the decimal carries (Export-Csv keeps them all).
+        $lines | Where-Object { $_ -match 'Computed$' } | ForEach-Object { $_ | Should -Match '\s\d+\.\d\d Computed$' }
     }
 }
