@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text;
 using RolloutTools.Core.Discovery;
-using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -33,12 +32,13 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     /// <summary>
     /// A config dir, or its projects folder: Claude Code names each project folder after its cwd with every
-    /// character but letters and digits made "-" ("-home-dev-shop", "C--Users-dev-shop").
-    /// Qwen Code names its project folders the same way, but keeps its sessions in a chats folder inside each.
+    /// character but letters and digits made "-" ("-home-dev-shop", "C--Users-dev-shop"), and keeps the sessions
+    /// directly in it. (Other agents name project folders the same way but keep sessions deeper: Qwen Code in chats/.)
     /// </summary>
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(),
-        projects => !QwenCodeReader.IsProjectsFolder(projects)
-            && AgentStore.HasFolder(projects, name => name.StartsWith('-') || (name.Length > 2 && char.IsAsciiLetter(name[0]) && name[1] == '-' && name[2] == '-')));
+        projects => AgentStore.HasFolder(projects, name =>
+            (name.StartsWith('-') || (name.Length > 2 && char.IsAsciiLetter(name[0]) && name[1] == '-' && name[2] == '-'))
+            && AgentStore.HasFile(Path.Combine(projects, name), "*.jsonl")));
 
     /// <summary>Each file is one session; the ids in its name let a search by id pass over the others unread.</summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this, IdsInName(path)) };

@@ -47,7 +47,7 @@ public sealed class QwenCodeReader : IRolloutReader
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), IsProjectsFolder);
 
     /// <summary>Whether a folder is laid out as Qwen Code's projects folder: a project folder in it holds chats/.</summary>
-    public static bool IsProjectsFolder(string projects) => AgentStore.HasFolder(projects, name => Directory.Exists(Path.Combine(projects, name, "chats")));
+    private static bool IsProjectsFolder(string projects) => AgentStore.HasFolder(projects, name => Directory.Exists(Path.Combine(projects, name, "chats")));
 
     /// <summary>The chat files of each project, archived ones too; nothing else the project folders keep.</summary>
     public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
