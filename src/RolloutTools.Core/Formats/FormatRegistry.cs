@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.Pi;
@@ -23,6 +24,7 @@ public sealed class FormatRegistry
         new NormalizedReader(),
         new AtifReader(),
         new HermesReader(),
+        new GeminiCliReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

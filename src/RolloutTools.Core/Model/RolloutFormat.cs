@@ -17,4 +17,7 @@ public enum RolloutFormat
 
     /// <summary>Hermes Agent (NousResearch): state.db, CLI snapshots and gateway transcripts under ~/.hermes.</summary>
     HermesAgent,
+
+    /// <summary>Google Gemini CLI: JSONL and legacy JSON sessions and /chat save checkpoints under ~/.gemini/tmp.</summary>
+    GeminiCli,
 }

@@ -16,6 +16,7 @@ internal static class SampleFolder
         ["pi"] = RolloutFormat.PiCodingAgent,
         ["atif"] = RolloutFormat.Atif,
         ["hermes"] = RolloutFormat.HermesAgent,
+        ["gemini-cli"] = RolloutFormat.GeminiCli,
     };
 
     public static string Root(params string[] parts)

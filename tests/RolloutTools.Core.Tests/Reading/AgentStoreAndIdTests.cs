@@ -1,3 +1,4 @@
+using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
@@ -15,7 +16,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME" };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", GeminiCliReader.HomeVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -274,7 +275,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             $"No agent sessions found. Looked in '{Path.Combine(homes, "CLAUDE_CONFIG_DIR", "projects")}' (ClaudeCode: does not exist), "
             + $"'{Path.Combine(homes, "CODEX_HOME", "sessions")}' (Codex: no sessions), '{Path.Combine(homes, "CODEX_HOME", "archived_sessions")}' (Codex: does not exist), "
             + $"'{Path.Combine(homes, PiCodingAgentReader.AgentDirVariable, "sessions")}' (PiCodingAgent: does not exist), "
-            + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist). "
+            + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist), "
+            + $"'{Path.Combine(homes, GeminiCliReader.HomeVariable, ".gemini", "tmp")}' (GeminiCli: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
