@@ -77,7 +77,8 @@ public static class JsonDocumentReader
     internal const int MaxDepth = 256;
 
     /// <summary>The document, or null with the reason in <paramref name="diagnostics"/>.</summary>
-    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics)
+    /// <param name="acceptArray">A root array is a document too (Gemini CLI's older checkpoints); by default only an object is.</param>
+    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics, bool acceptArray = false)
     {
         if (stream.CanSeek && stream.Length > JsonLineReader.MaxLineBytes) return TooLong(diagnostics);
         using var copy = new MemoryStream();
@@ -108,7 +109,7 @@ public static class JsonDocumentReader
             JsonProblem.ReportInDocument(diagnostics, e, JsonProblem.EndsEarly(e) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty);
             return null;
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        if (document.RootElement.ValueKind != JsonValueKind.Object && !(acceptArray && document.RootElement.ValueKind == JsonValueKind.Array))
         {
             diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not an object; no record.");
             document.Dispose();

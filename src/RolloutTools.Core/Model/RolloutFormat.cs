@@ -20,4 +20,6 @@ public enum RolloutFormat
 
     /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
     QwenCode,
+    /// <summary>Google Gemini CLI: JSONL and legacy JSON sessions and /chat save checkpoints under ~/.gemini/tmp.</summary>
+    GeminiCli,
 }

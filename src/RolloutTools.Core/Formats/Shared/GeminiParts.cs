@@ -1,168 +1,176 @@
+using System.Globalization;
 using System.Text.Json;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats.Shared;
 
-/// <summary>What one Gemini <c>Part</c> is, as the agents that speak the Gemini API store it (Gemini CLI, Qwen Code).</summary>
+/// <summary>What one Gemini API <c>Part</c> is, as far as a conversation cares.</summary>
 public enum GeminiPartKind
 {
+    /// <summary>Visible text; also what an unknown part becomes when it has text.</summary>
     Text,
-    /// <summary>A text part with <c>"thought": true</c>: the model's reasoning.</summary>
+    /// <summary>A thought summary (<c>{"text", "thought": true}</c>): reasoning, not answer.</summary>
     Thought,
-    FunctionCall,
-    FunctionResponse,
-    /// <summary>Inline data or a file reference whose MIME type is an image.</summary>
+    /// <summary>An inline image or a file given by address.</summary>
     Image,
-    /// <summary>Anything else (executableCode, non-image data, a part type added later): counted by its name.</summary>
+    /// <summary><c>functionCall {id?, name, args}</c>.</summary>
+    FunctionCall,
+    /// <summary><c>functionResponse {id?, name, response, parts?}</c>.</summary>
+    FunctionResponse,
+    /// <summary>A part with nothing readable for a conversation (video metadata, code execution, empty).</summary>
     Other,
 }
 
-/// <summary>One Gemini part, read out of its JSON so it outlives the line it came from.</summary>
-public sealed record GeminiPart(GeminiPartKind Kind)
+/// <summary>One part, read. Content holds the text or image blocks it shows (a function response's output, too).</summary>
+public sealed record GeminiPart(GeminiPartKind Kind, IReadOnlyList<ContentBlock> Content)
 {
-    /// <summary>The text of a text or thought part; for a function response, its output (or error) as text.</summary>
-    public string? Text { get; init; }
-
-    /// <summary>The id that ties a function call to its response; null when the writer gave none.</summary>
+    /// <summary>A function call's or response's id; absent in older sessions and in checkpoints.</summary>
     public string? CallId { get; init; }
 
-    /// <summary>The function's name, on calls and responses.</summary>
+    /// <summary>A function call's or response's name.</summary>
     public string? Name { get; init; }
 
-    /// <summary>A call's arguments as a JSON object string ("{}" when it has none).</summary>
+    /// <summary>A function call's arguments as JSON text ("{}" when none).</summary>
     public string? Arguments { get; init; }
 
-    /// <summary>A function response whose payload is an error rather than an output.</summary>
+    /// <summary>A function response that reports failure (its response object has "error" and no "output").</summary>
     public bool IsError { get; init; }
 
-    public ContentBlock? Image { get; init; }
-
-    /// <summary>For <see cref="GeminiPartKind.Other"/>, the part's first property name (its type).</summary>
+    /// <summary>The part's own name for an Other part (its first property), to count.</summary>
     public string? OtherType { get; init; }
 }
 
 /// <summary>
-/// Reads a Gemini <c>Content.parts</c> array (google/genai <c>Part</c>: text, thought, functionCall,
-/// functionResponse, inlineData, fileData). Text of the wrong JSON type throws (FormatException), so the line
-/// that holds it is reported rather than its words lost.
+/// Reads Gemini API content (<c>PartListUnion</c>: a string, one Part, or a list of Parts and strings) as
+/// Gemini CLI and its forks store it: text, thought summaries, inline images, function calls and their
+/// responses. Shared by the Gemini CLI and Qwen Code readers.
 /// </summary>
 public static class GeminiParts
 {
-    public static IReadOnlyList<GeminiPart> Read(JsonElement parts)
+    /// <summary>Every part of a PartListUnion, in order; nothing for null or absent content.</summary>
+    public static IReadOnlyList<GeminiPart> Read(JsonElement content)
     {
-        if (parts.ValueKind != JsonValueKind.Array) return Array.Empty<GeminiPart>();
-        var read = new List<GeminiPart>(parts.GetArrayLength());
-        foreach (var part in parts.EnumerateArray())
+        switch (content.ValueKind)
         {
-            if (part.ValueKind == JsonValueKind.String)
-            {
-                // PartListUnion allows a bare string where a part is expected.
-                read.Add(new GeminiPart(GeminiPartKind.Text) { Text = part.GetString() });
-                continue;
-            }
-            if (part.ValueKind != JsonValueKind.Object) continue;
-            if (ReadPart(part) is { } one) read.Add(one);
-        }
-        return read;
-    }
-
-    /// <summary>
-    /// The text and image parts as content blocks. Adjacent text parts become one block, joined as they were
-    /// written: the API concatenates parts, and writers split one text across several (an @file expansion).
-    /// </summary>
-    public static IReadOnlyList<ContentBlock> Blocks(IEnumerable<GeminiPart> parts)
-    {
-        var blocks = new List<ContentBlock>();
-        var text = new System.Text.StringBuilder();
-        var inText = false;
-        foreach (var part in parts)
-        {
-            if (part.Kind == GeminiPartKind.Text)
-            {
-                text.Append(part.Text);
-                inText = true;
-            }
-            else if (part.Kind == GeminiPartKind.Image)
-            {
-                Flush();
-                blocks.Add(part.Image!);
-            }
-        }
-        Flush();
-        return blocks;
-
-        void Flush()
-        {
-            if (inText && text.Length > 0) blocks.Add(ContentBlock.FromText(text.ToString()));
-            text.Clear();
-            inText = false;
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return Array.Empty<GeminiPart>();
+            case JsonValueKind.String:
+                return new[] { Text(content.GetString()!) };
+            case JsonValueKind.Object:
+                return new[] { ReadPart(content) };
+            case JsonValueKind.Array:
+                var parts = new List<GeminiPart>();
+                foreach (var item in content.EnumerateArray())
+                {
+                    if (item.ValueKind == JsonValueKind.String) parts.Add(Text(item.GetString()!));
+                    else if (item.ValueKind == JsonValueKind.Object) parts.Add(ReadPart(item));
+                    else if (item.ValueKind != JsonValueKind.Null) throw new FormatException($"a content part is {item.ValueKind}, not a part.");
+                }
+                return parts;
+            default:
+                throw new FormatException($"content is {content.ValueKind}, not text or parts.");
         }
     }
 
-    /// <summary>The text of a function response's payload: its "output", else its "error", else the payload as JSON.</summary>
-    public static (string Text, bool IsError) ResponseText(JsonElement response)
-    {
-        if (response.ValueKind == JsonValueKind.String) return (response.GetString()!, false);
-        if (response.ValueKind != JsonValueKind.Object) return (response.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? string.Empty : response.GetRawText(), false);
-        if (response.TryGetProperty("output", out var output) && output.ValueKind == JsonValueKind.String) return (output.GetString()!, false);
-        if (response.TryGetProperty("error", out var error))
-        {
-            return (error.ValueKind == JsonValueKind.String ? error.GetString()! : error.GetRawText(), true);
-        }
-        if (response.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String) return (content.GetString()!, false);
-        return (response.GetRawText(), false);
-    }
+    /// <summary>The text and image blocks of parts, thoughts and function parts left out.</summary>
+    public static IReadOnlyList<ContentBlock> Visible(IEnumerable<GeminiPart> parts) =>
+        parts.Where(p => p.Kind is GeminiPartKind.Text or GeminiPartKind.Image).SelectMany(p => p.Content).ToArray();
 
-    private static GeminiPart? ReadPart(JsonElement part)
+    /// <summary>Text parts joined as Gemini CLI joins them to show a message (no separator).</summary>
+    public static string JoinText(IEnumerable<GeminiPart> parts) =>
+        string.Concat(parts.Where(p => p.Kind == GeminiPartKind.Text).SelectMany(p => p.Content).Select(b => b.Text));
+
+    public static GeminiPart ReadPart(JsonElement part)
     {
         if (part.TryGetProperty("functionCall", out var call) && call.ValueKind == JsonValueKind.Object)
         {
-            var args = call.GetPropertyOrDefault("args");
-            return new GeminiPart(GeminiPartKind.FunctionCall)
+            return new GeminiPart(GeminiPartKind.FunctionCall, Array.Empty<ContentBlock>())
             {
-                CallId = call.GetIdOrNull("id") ?? call.GetIdOrNull("callId"),
+                CallId = call.GetIdOrNull("id"),
                 Name = call.GetStringOrNull("name") ?? string.Empty,
-                Arguments = args.ValueKind == JsonValueKind.Object ? args.GetRawText() : args.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : args.GetRawText(),
+                Arguments = Arguments(call.GetPropertyOrDefault("args")),
             };
         }
         if (part.TryGetProperty("functionResponse", out var response) && response.ValueKind == JsonValueKind.Object)
         {
-            var (text, isError) = ResponseText(response.GetPropertyOrDefault("response"));
-            return new GeminiPart(GeminiPartKind.FunctionResponse)
-            {
-                CallId = response.GetIdOrNull("id") ?? response.GetIdOrNull("callId"),
-                Name = response.GetStringOrNull("name"),
-                Text = text,
-                IsError = isError,
-            };
+            return Response(response);
         }
-        if (part.TryGetProperty("text", out _))
+        if (part.TryGetProperty("text", out var text) && text.ValueKind != JsonValueKind.Null)
         {
-            var text = part.GetTextOrEmpty("text");
-            return new GeminiPart(part.GetBool("thought") ? GeminiPartKind.Thought : GeminiPartKind.Text) { Text = text };
+            if (text.ValueKind != JsonValueKind.String) throw new FormatException($"\"text\" is {text.ValueKind}, not text.");
+            var value = text.GetString()!;
+            return IsThought(part) ? new GeminiPart(GeminiPartKind.Thought, new[] { ContentBlock.FromText(value) }) : Text(value);
         }
-        if (part.TryGetProperty("inlineData", out var inline) && inline.ValueKind == JsonValueKind.Object)
+        if (part.GetPropertyOrDefault("inlineData") is { ValueKind: JsonValueKind.Object } inline)
         {
             var mime = inline.GetStringOrNull("mimeType");
-            var data = inline.GetStringOrNull("data");
-            return IsImage(mime) && data is not null
-                ? new GeminiPart(GeminiPartKind.Image) { Image = ContentBlock.FromImageData(mime, data) }
-                : new GeminiPart(GeminiPartKind.Other) { OtherType = "inlineData" };
+            var data = inline.GetStringOrNull("data") ?? string.Empty;
+            return mime is not null && mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+                ? new GeminiPart(GeminiPartKind.Image, new[] { ContentBlock.FromImageData(mime, data) })
+                : Text(Placeholder(mime, data.Length));
         }
-        if (part.TryGetProperty("fileData", out var file) && file.ValueKind == JsonValueKind.Object)
+        if (part.GetPropertyOrDefault("fileData") is { ValueKind: JsonValueKind.Object } file && file.GetStringOrNull("fileUri") is { } uri)
         {
             var mime = file.GetStringOrNull("mimeType");
-            var uri = file.GetStringOrNull("fileUri");
-            return IsImage(mime) && uri is not null
-                ? new GeminiPart(GeminiPartKind.Image) { Image = ContentBlock.FromImageUrl(uri, mime) }
-                : new GeminiPart(GeminiPartKind.Other) { OtherType = "fileData" };
+            return mime is not null && mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase)
+                ? new GeminiPart(GeminiPartKind.Image, new[] { ContentBlock.FromImageUrl(uri, mime) })
+                : Text($"[file {uri}]");
         }
-        // A part that only carries a thought signature (the model's opaque reasoning state) says nothing readable.
-        if (part.TryGetProperty("thoughtSignature", out _) || part.GetBool("thought")) return null;
-        foreach (var property in part.EnumerateObject()) return new GeminiPart(GeminiPartKind.Other) { OtherType = property.Name };
-        return null;
+        var first = part.EnumerateObject().Select(p => p.Name).FirstOrDefault();
+        return new GeminiPart(GeminiPartKind.Other, Array.Empty<ContentBlock>()) { OtherType = first ?? "(empty)" };
     }
 
-    private static bool IsImage(string? mime) => mime is not null && mime.StartsWith("image/", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// A function response: its output as text ("output" as written; otherwise "error", marked as failure;
+    /// otherwise the response object's JSON), then the images of its multimodal "parts".
+    /// </summary>
+    private static GeminiPart Response(JsonElement response)
+    {
+        var body = response.GetPropertyOrDefault("response");
+        var isError = false;
+        string? output = null;
+        if (body.ValueKind == JsonValueKind.Object)
+        {
+            if (body.TryGetProperty("output", out var o)) output = Raw(o);
+            else if (body.TryGetProperty("error", out var e)) (output, isError) = (Raw(e), true);
+            else output = body.GetRawText();
+        }
+        else if (body.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)) output = Raw(body);
+        var blocks = new List<ContentBlock>();
+        if (!string.IsNullOrEmpty(output)) blocks.Add(ContentBlock.FromText(output));
+        if (response.GetPropertyOrDefault("parts") is { ValueKind: JsonValueKind.Array } nested)
+        {
+            foreach (var inner in Read(nested)) blocks.AddRange(inner.Content);
+        }
+        return new GeminiPart(GeminiPartKind.FunctionResponse, blocks)
+        {
+            CallId = response.GetIdOrNull("id"),
+            Name = response.GetStringOrNull("name") ?? string.Empty,
+            IsError = isError,
+        };
+    }
+
+    /// <summary>"thought": true marks a thought summary; Gemini CLI's own check is truthiness, so a string counts too.</summary>
+    private static bool IsThought(JsonElement part) => part.GetPropertyOrDefault("thought") switch
+    {
+        { ValueKind: JsonValueKind.True } => true,
+        { ValueKind: JsonValueKind.String } s => s.GetString()!.Length > 0,
+        _ => false,
+    };
+
+    /// <summary>Arguments as compact JSON (a pretty-printed file indents them), a string as it is, none as "{}".</summary>
+    public static string Arguments(JsonElement args)
+    {
+        if (args.ValueKind is JsonValueKind.String or JsonValueKind.Undefined or JsonValueKind.Null) return OpenAIMessages.Arguments(args);
+        return JsonText.Write(args.WriteTo);
+    }
+
+    private static string Raw(JsonElement value) => value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetRawText();
+
+    private static GeminiPart Text(string text) => new(GeminiPartKind.Text, new[] { ContentBlock.FromText(text) });
+
+    /// <summary>Non-image inline data (audio, a PDF) as Gemini CLI names it in text: "[application/pdf, 12.3 KB]".</summary>
+    private static string Placeholder(string? mime, int base64Length) =>
+        string.Create(CultureInfo.InvariantCulture, $"[{mime ?? "inline data"}, {Math.Ceiling(base64Length * 3 / 4.0) / 1024:0.0} KB]");
 }

@@ -1,0 +1,303 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.GeminiCli;
+
+/// <summary>
+/// Turns Gemini CLI's stored messages into a chat-completions conversation, as Gemini CLI rebuilds the API
+/// history when it resumes a session (sessionUtils.ts convertSessionToClientHistory): a "user" message is a
+/// prompt, or, when it holds functionResponse parts, the tool results sent back (current versions record them
+/// so); a "gemini" message is one response, its thoughts reasoning, its toolCalls the calls it made with their
+/// results inside them; "info", "error" and "warning" are notices shown in the terminal and never sent to the
+/// model. A result met twice (in the call and in the tool-response message) is kept once.
+/// </summary>
+internal sealed class GeminiConversation
+{
+    private readonly ConversationBuilder _builder = new();
+    private readonly DiagnosticList _diagnostics;
+    private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
+
+    /// <summary>Calls written without an id (legacy content, checkpoints): name → ids given to them, oldest first, not yet answered.</summary>
+    private readonly Dictionary<string, Queue<string>> _unnamedCalls = new(StringComparer.Ordinal);
+
+    public GeminiConversation(DiagnosticList diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
+
+    public TokenUsage Usage { get; private set; }
+
+    public long ThoughtsTokens { get; private set; }
+
+    public long ToolPromptTokens { get; private set; }
+
+    public List<string> Models { get; } = new();
+
+    public Counter Notices { get; } = new();
+
+    public Counter UnknownMessageTypes { get; } = new();
+
+    public Counter UnknownPartTypes { get; } = new();
+
+    public Counter ToolStatuses { get; } = new();
+
+    public int DuplicateToolResponses { get; private set; }
+
+    public int SynthesizedCallIds { get; private set; }
+
+    public int EmptyMessages { get; private set; }
+
+    /// <summary>Messages whose text the person typed but whose content differs (an @file expanded): displayContent kept in SourceMeta as a count.</summary>
+    public int DisplayContents { get; private set; }
+
+    public int OrphanToolResults => _builder.OrphanToolResults;
+
+    public int UnansweredToolCalls => _builder.UnansweredToolCalls;
+
+    public IReadOnlyList<RolloutMessage> Build() => _builder.Build();
+
+    /// <summary>One stored message; one that cannot be read costs only itself and is reported by its line.</summary>
+    public void Add(GeminiStoredMessage stored)
+    {
+        var record = stored.Record;
+        try
+        {
+            var time = record.GetTimestamp("timestamp");
+            var type = record.GetStringOrNull("type");
+            switch (type)
+            {
+                case "user":
+                    if (record.TryGetProperty("displayContent", out var display) && display.ValueKind != JsonValueKind.Null) DisplayContents++;
+                    AddUser(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))), time);
+                    break;
+                case "gemini":
+                    AddResponse(record, stored.Id, time);
+                    break;
+                case "info" or "error" or "warning":
+                    Notices.Add(type);
+                    var notice = GeminiParts.Visible(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
+                    if (notice.Count > 0) _builder.AddMessage(MessageRole.System, MessageKind.Synthetic, notice, time);
+                    break;
+                default:
+                    UnknownMessageTypes.Add(type ?? "(none)");
+                    _diagnostics.Warn(RolloutDiagnostic.ParseError, stored.Line, $"message {stored.Id} has type {(type is null ? "none" : $"\"{type}\"")}, not one Gemini CLI writes; skipped.");
+                    break;
+            }
+        }
+        catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+        {
+            _diagnostics.Error(RolloutDiagnostic.ParseError, stored.Line, $"message {stored.Id} skipped: {e.Message}");
+        }
+    }
+
+    /// <summary>One Content of a /chat save checkpoint: {role: "user" | "model", parts}, with no id or time.</summary>
+    public void AddContent(JsonElement content, int index, int? line)
+    {
+        try
+        {
+            var parts = Count(GeminiParts.Read(content.GetPropertyOrDefault("parts")));
+            var id = $"checkpoint-{index}";
+            switch (content.GetStringOrNull("role"))
+            {
+                case "user":
+                    AddUser(parts, null);
+                    break;
+                case "model":
+                    AddModelParts(_builder.StartAssistant(null, null, ModelKind(parts)), parts, id, Array.Empty<string>());
+                    break;
+                case var role:
+                    UnknownMessageTypes.Add(role ?? "(none)");
+                    _diagnostics.Warn(RolloutDiagnostic.ParseError, line, $"history entry {index + 1} has role {(role is null ? "none" : $"\"{role}\"")}, not user or model; skipped.");
+                    break;
+            }
+        }
+        catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+        {
+            _diagnostics.Error(RolloutDiagnostic.ParseError, line, $"history entry {index + 1} skipped: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// A person's prompt, or the tool results a user turn carries back (functionResponse parts and the images
+    /// sent beside them). Gemini CLI does not send a prompt that is empty or a slash/? command; such text is
+    /// kept as a Command, and the context blocks it injects as user turns as Context.
+    /// </summary>
+    private void AddUser(IReadOnlyList<GeminiPart> parts, DateTimeOffset? time)
+    {
+        if (parts.Any(p => p.Kind == GeminiPartKind.FunctionResponse))
+        {
+            GeminiPart? last = null;
+            var extra = new List<ContentBlock>();
+            foreach (var part in parts)
+            {
+                if (part.Kind != GeminiPartKind.FunctionResponse)
+                {
+                    extra.AddRange(part.Content);
+                    continue;
+                }
+                if (last is not null) AddResult(last, extra, time, isError: last.IsError);
+                (last, extra) = (part, new List<ContentBlock>());
+            }
+            AddResult(last!, extra, time, isError: last!.IsError);
+            return;
+        }
+        var content = GeminiParts.Visible(parts);
+        if (content.Count == 0)
+        {
+            EmptyMessages++;
+            return;
+        }
+        _builder.AddMessage(MessageRole.User, UserKind(GeminiParts.JoinText(parts).Trim()), content, time);
+    }
+
+    private static MessageKind UserKind(string text) =>
+        text.StartsWith('/') || text.StartsWith('?') ? MessageKind.Command
+        : text.StartsWith("<state_snapshot>", StringComparison.Ordinal) ? MessageKind.CompactionSummary
+        : text.StartsWith("<session_context>", StringComparison.Ordinal) || text.StartsWith("<hook_context>", StringComparison.Ordinal)
+          || text.StartsWith("This is the Gemini CLI. We are setting up the context", StringComparison.Ordinal) ? MessageKind.Context
+        : MessageKind.Prompt;
+
+    /// <summary>
+    /// The model turns Gemini CLI writes itself, never generated: the acknowledgement after its setup context
+    /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService).
+    /// </summary>
+    private static MessageKind ModelKind(IReadOnlyList<GeminiPart> parts) =>
+        parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or "Got it. Thanks for the additional context!"
+            ? MessageKind.Synthetic
+            : MessageKind.Response;
+
+    /// <summary>
+    /// A "gemini" message: its content parts (current versions may store thoughts and functionCall parts there,
+    /// and then Gemini CLI takes content as the whole truth), else the thoughts[] summaries, the text, and the
+    /// toolCalls[]; then each call's stored result as a tool message.
+    /// </summary>
+    private void AddResponse(JsonElement record, string messageId, DateTimeOffset? time)
+    {
+        var parts = Count(GeminiParts.Read(record.GetPropertyOrDefault("content")));
+        var calls = record.GetPropertyOrDefault("toolCalls");
+        var storedCalls = calls.ValueKind == JsonValueKind.Array ? calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).ToArray() : Array.Empty<JsonElement>();
+        var results = storedCalls.Select(ReadResult).ToArray();
+
+        // Older sessions keep thought summaries beside the content; Gemini CLI replays them only when the content has none.
+        var summaries = parts.Any(p => p.Kind == GeminiPartKind.Thought) ? Array.Empty<string>() : ThoughtSummaries(record.GetPropertyOrDefault("thoughts"));
+        var model = record.GetStringOrNull("model");
+        if (!string.IsNullOrEmpty(model) && !Models.Contains(model)) Models.Add(model);
+        var turn = _builder.StartAssistant(time, model, storedCalls.Length == 0 && summaries.Length == 0 ? ModelKind(parts) : MessageKind.Response);
+        AddModelParts(turn, parts, messageId, summaries);
+        foreach (var call in storedCalls)
+        {
+            var id = call.GetIdOrNull("id") ?? Synthesize(call.GetStringOrNull("name") ?? string.Empty, messageId);
+            turn.AddToolCall(new ToolCall(id, call.GetStringOrNull("name") ?? string.Empty, GeminiParts.Arguments(call.GetPropertyOrDefault("args"))));
+        }
+        if (Tokens(record.GetPropertyOrDefault("tokens")) is { } usage) turn.SetUsage(usage);
+        foreach (var result in results) if (result is not null) AddResultOf(result);
+    }
+
+    private void AddModelParts(ConversationBuilder.AssistantTurn turn, IReadOnlyList<GeminiPart> parts, string messageId, IReadOnlyList<string> thoughtSummaries)
+    {
+        foreach (var summary in thoughtSummaries) turn.AddReasoning(summary);
+        foreach (var part in parts)
+        {
+            switch (part.Kind)
+            {
+                case GeminiPartKind.Thought:
+                    turn.AddReasoning(part.Content[0].Text!);
+                    break;
+                case GeminiPartKind.Text or GeminiPartKind.Image:
+                    turn.AddContent(part.Content);
+                    break;
+                case GeminiPartKind.FunctionCall:
+                    turn.AddToolCall(new ToolCall(part.CallId ?? Synthesize(part.Name!, messageId), part.Name!, part.Arguments!));
+                    break;
+            }
+        }
+    }
+
+    /// <summary>thoughts[]: {subject, description, timestamp}, replayed by Gemini CLI as "**subject** description".</summary>
+    private static string[] ThoughtSummaries(JsonElement thoughts) => thoughts.ValueKind != JsonValueKind.Array
+        ? Array.Empty<string>()
+        : thoughts.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Object).Select(thought =>
+        {
+            var subject = thought.GetTextOrEmpty("subject").Trim();
+            var description = thought.GetTextOrEmpty("description").Trim();
+            return subject.Length == 0 ? description : description.Length == 0 ? $"**{subject}**" : $"**{subject}** {description}";
+        }).ToArray();
+
+    /// <summary>A call's stored result: parts with a functionResponse (and images beside it), or a plain string.</summary>
+    private PendingResult? ReadResult(JsonElement call)
+    {
+        var status = call.GetStringOrNull("status");
+        if (status is not null) ToolStatuses.Add(status);
+        var id = call.GetIdOrNull("id");
+        var result = call.GetPropertyOrDefault("result");
+        if (id is null || result.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return null;
+        var parts = Count(GeminiParts.Read(result));
+        var content = parts.SelectMany(p => p.Content).ToList();
+        var failed = status is "error" or "cancelled" || parts.Any(p => p.IsError);
+        return new PendingResult(id, content, failed, call.GetTimestamp("timestamp"));
+    }
+
+    private sealed record PendingResult(string CallId, IReadOnlyList<ContentBlock> Content, bool IsError, DateTimeOffset? Time);
+
+    private void AddResultOf(PendingResult result)
+    {
+        if (!_answered.Add(result.CallId))
+        {
+            DuplicateToolResponses++;
+            return;
+        }
+        _builder.AddToolResult(new ToolResult(result.CallId, result.Content) { IsError = result.IsError, Timestamp = result.Time });
+    }
+
+    /// <summary>A functionResponse part sent back in a user turn; without an id, it answers the oldest open call of its name.</summary>
+    private void AddResult(GeminiPart response, List<ContentBlock> extra, DateTimeOffset? time, bool isError)
+    {
+        var id = response.CallId;
+        if (id is null && _unnamedCalls.TryGetValue(response.Name!, out var open) && open.Count > 0) id = open.Dequeue();
+        if (id is null)
+        {
+            _builder.AddToolResult(new ToolResult($"unmatched-{response.Name}", response.Content));
+            return;
+        }
+        AddResultOf(new PendingResult(id, response.Content.Concat(extra).ToArray(), isError, time));
+    }
+
+    private string Synthesize(string name, string messageId)
+    {
+        SynthesizedCallIds++;
+        var id = $"{messageId}-{name}-{SynthesizedCallIds}";
+        if (!_unnamedCalls.TryGetValue(name, out var open)) _unnamedCalls[name] = open = new Queue<string>();
+        open.Enqueue(id);
+        return id;
+    }
+
+    /// <summary>
+    /// Gemini's usageMetadata as the recorder keeps it: input = promptTokenCount, which includes the cached
+    /// tokens; tool = toolUsePromptTokenCount, prompt tokens of tool use billed as input; thoughts =
+    /// thoughtsTokenCount, billed as output. So input excludes the cache reads and adds the tool prompt, and
+    /// output is candidates + thoughts; Gemini reports no cache writes.
+    /// </summary>
+    private TokenUsage? Tokens(JsonElement tokens)
+    {
+        if (tokens.ValueKind != JsonValueKind.Object) return null;
+        var input = tokens.GetInt64OrZero("input");
+        var cached = tokens.GetInt64OrZero("cached");
+        var thoughts = tokens.GetInt64OrZero("thoughts");
+        var tool = tokens.GetInt64OrZero("tool");
+        var usage = new TokenUsage(Math.Max(0, input - cached) + tool, tokens.GetInt64OrZero("output") + thoughts, cached, 0);
+        if (usage.Total == 0) return null;
+        Usage += usage;
+        ThoughtsTokens += thoughts;
+        ToolPromptTokens += tool;
+        return usage;
+    }
+
+    private IReadOnlyList<GeminiPart> Count(IReadOnlyList<GeminiPart> parts)
+    {
+        foreach (var part in parts) if (part.Kind == GeminiPartKind.Other) UnknownPartTypes.Add(part.OtherType!);
+        return parts;
+    }
+}

@@ -1,0 +1,75 @@
+using System.Text;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Formats.GeminiCli;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+public sealed class GeminiCliReaderTests
+{
+    private const string Meta = """{"sessionId":"s1","projectHash":"p","startTime":"2026-05-01T10:00:00Z","lastUpdated":"2026-05-01T10:00:00Z","kind":"main"}""";
+
+    private static ReadResult Read(string text, string name = "session-2026-05-01T10-00-s1.jsonl")
+    {
+        var reader = new GeminiCliReader();
+        return reader.BeginScan(Array.Empty<TraceSource>(), CancellationToken.None).Read(TraceSource.FromBytes(name, Encoding.UTF8.GetBytes(text)), CancellationToken.None);
+    }
+
+    private static string User(string id, string text) => $$"""{"id":"{{id}}","timestamp":"2026-05-01T10:00:01Z","type":"user","content":[{"text":"{{text}}"}]}""";
+
+    private static string Gemini(string id, string text) => $$"""{"id":"{{id}}","timestamp":"2026-05-01T10:00:02Z","type":"gemini","content":"{{text}}","model":"gemini-2.5-pro"}""";
+
+    [Fact]
+    public void A_later_record_with_the_same_id_replaces_the_earlier_in_its_place()
+    {
+        var record = Read(string.Join("\n", Meta, User("u1", "one"), Gemini("g1", "draft"), User("u2", "two"), Gemini("g1", "final"))).Record!;
+        Assert.Equal(new[] { "one", "final", "two" }, record.Messages.Select(m => m.Text));
+    }
+
+    [Fact]
+    public void A_rewind_to_an_unknown_id_drops_everything_before_it()
+    {
+        var record = Read(string.Join("\n", Meta, User("u1", "one"), Gemini("g1", "a"), """{"$rewindTo":"nope"}""", User("u2", "two"))).Record!;
+        Assert.Equal(new[] { "two" }, record.Messages.Select(m => m.Text));
+        Assert.Equal(2L, record.SourceMeta["rewound_messages"]);
+    }
+
+    [Fact]
+    public void A_damaged_line_costs_only_itself_and_is_reported_by_line()
+    {
+        var result = Read(string.Join("\n", Meta, User("u1", "one"), "{\"id\":\"g1\",\"type\":", Gemini("g2", "answer")));
+        Assert.Equal(new[] { "one", "answer" }, result.Record!.Messages.Select(m => m.Text));
+        var error = Assert.Single(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Error);
+        Assert.Equal(3, error.LineNumber);
+    }
+
+    [Fact]
+    public void Text_of_the_wrong_type_is_reported_not_dropped_silently()
+    {
+        var result = Read(string.Join("\n", Meta, """{"id":"u1","timestamp":"2026-05-01T10:00:01Z","type":"user","content":[{"text":42}]}""", User("u2", "two")));
+        Assert.Equal(new[] { "two" }, result.Record!.Messages.Select(m => m.Text));
+        Assert.Equal(2, Assert.Single(result.Diagnostics).LineNumber);
+    }
+
+    [Fact]
+    public void A_session_with_only_its_metadata_line_is_skipped_with_a_reason()
+    {
+        var result = Read(Meta);
+        Assert.Null(result.Record);
+        Assert.Equal("it holds no message yet", result.SkipReason);
+    }
+
+    [Fact]
+    public void Detection_is_certain_of_gemini_lines_and_leaves_claude_code_lines_alone()
+    {
+        var registry = FormatRegistry.Default.All;
+        foreach (var line in new[] { Meta, User("u1", "x"), """{"$rewindTo":"u1"}""", """{"$set":{"summary":"s"}}""" })
+        {
+            var head = RolloutTools.Core.Json.JsonHead.Read(Encoding.UTF8.GetBytes(line))!;
+            Assert.Equal(RolloutFormat.GeminiCli, RolloutTools.Core.Discovery.FormatDetector.MostConfident(head, registry)!.Format);
+        }
+        var claude = RolloutTools.Core.Json.JsonHead.Read("""{"parentUuid":null,"type":"user","uuid":"a","sessionId":"b","timestamp":"2026-05-01T10:00:00Z","message":{"role":"user","content":"hi"}}"""u8)!;
+        Assert.Equal(0, new GeminiCliReader().Score(claude));
+    }
+}
