@@ -3,6 +3,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Model;
 
@@ -23,6 +24,7 @@ public sealed class FormatRegistry
         new NormalizedReader(),
         new AtifReader(),
         new HermesReader(),
+        new OpenCodeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -17,4 +17,7 @@ public enum RolloutFormat
 
     /// <summary>Hermes Agent (NousResearch): state.db, CLI snapshots and gateway transcripts under ~/.hermes.</summary>
     HermesAgent,
+
+    /// <summary>OpenCode (sst/opencode, anomalyco/opencode) and its fork Kilo CLI: the SQLite store and the JSON storage tree of earlier versions.</summary>
+    OpenCode,
 }
