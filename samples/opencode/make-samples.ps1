@@ -158,8 +158,10 @@ $cMessages = @(
     (Assistant 'msg_c5e0f3d3c201Yz7Ab8Cd9Ef0Gh' $C 'msg_c5e0f3d3c101Ef9Gh0Ij1Kl2Mn' '2026-03-02T09:00:12' '2026-03-02T09:00:37' @{ agent = 'general'; mode = 'general'; cost = 0.0031; finish = 'stop'; tokens = (Tokens 900 120 0 0 900) } @(
         (Part 'prt_c5e0f3d3c202Ij1Kl2Mn3Op4Qr' ([ordered]@{ type = 'step-start' })),
         (Part 'prt_c5e0f3d3c203St5Uv6Wx7Yz8Ab' (Tool 'toolu_01Grep' 'grep' ([ordered]@{ status = 'completed'; input = [ordered]@{ pattern = 'LeapYear'; path = '/home/dev/acme-shop/src' }; output = "Found 2 matches`nsrc/date.ts:11: export function isLeapYear(y: number) {`nsrc/date.ts:30:   if (isLeapYear(year)) days[1] = 29"; title = 'LeapYear'; metadata = [ordered]@{ matches = 2 }; time = [ordered]@{ start = (Ms '2026-03-02T09:00:14'); end = (Ms '2026-03-02T09:00:15') } }))),
-        (Part 'prt_c5e0f3d3c204Cd9Ef0Gh1Ij2Kl' ([ordered]@{ type = 'text'; text = 'isLeapYear in src/date.ts:11 is the only one; parseDate calls it.' })),
-        (Part 'prt_c5e0f3d3c205Mn3Op4Qr5St6Uv' (StepFinish 'stop' 0.0031 (Tokens 900 120 0 0 900)))))
+        (Part 'prt_c5e0f3d3c204Cd9Ef0Gh1Ij2Kl' (StepFinish 'tool-calls' 0.002 (Tokens 600 80 0 0 900))),
+        (Part 'prt_c5e0f3d3c205Mn3Op4Qr5St6Uv' ([ordered]@{ type = 'step-start' })),
+        (Part 'prt_c5e0f3d3c206Wx7Yz8Ab9Cd0Ef' ([ordered]@{ type = 'text'; text = 'isLeapYear in src/date.ts:11 is the only one; parseDate calls it.' })),
+        (Part 'prt_c5e0f3d3c207Gh1Ij2Kl3Mn4Op' (StepFinish 'stop' 0.0011 (Tokens 300 40 0 0 0)))))
 )
 
 # E: compaction, a subtask command, a retry, an interrupted tool call and an aborted response, an ignored text part.

@@ -16,6 +16,7 @@ internal static class SampleFolder
         ["pi"] = RolloutFormat.PiCodingAgent,
         ["atif"] = RolloutFormat.Atif,
         ["hermes"] = RolloutFormat.HermesAgent,
+        ["opencode"] = RolloutFormat.OpenCode,
     };
 
     public static string Root(params string[] parts)

@@ -15,7 +15,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME" };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", "XDG_DATA_HOME" };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -274,7 +274,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             $"No agent sessions found. Looked in '{Path.Combine(homes, "CLAUDE_CONFIG_DIR", "projects")}' (ClaudeCode: does not exist), "
             + $"'{Path.Combine(homes, "CODEX_HOME", "sessions")}' (Codex: no sessions), '{Path.Combine(homes, "CODEX_HOME", "archived_sessions")}' (Codex: does not exist), "
             + $"'{Path.Combine(homes, PiCodingAgentReader.AgentDirVariable, "sessions")}' (PiCodingAgent: does not exist), "
-            + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist). "
+            + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist), "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "opencode")}' (OpenCode: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "kilo")}' (OpenCode: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
