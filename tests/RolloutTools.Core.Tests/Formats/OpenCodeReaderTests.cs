@@ -317,4 +317,23 @@ public sealed class OpenCodeReaderTests : IDisposable
         Assert.Equal("second", result.Record.Title);
         Assert.Equal("session ses_gone is no longer in the database", gone.SkipReason);
     }
+
+    [Fact]
+    public void A_message_of_no_known_role_an_empty_tree_session_and_a_bom_are_told_not_dropped()
+    {
+        var path = Database("roles/opencode.db", "DELETE", $"INSERT INTO message VALUES ('msg_7', {Q(Session)}, 1775030410000, 1775030410000, '{{\"role\":\"system\"}}');");
+        var result = Assert.Single(ReadLocated(path));
+        Assert.Equal($"{path}: message row msg_7 of session {Session} skipped: its role is 'system', neither user nor assistant.", Assert.Single(result.Diagnostics).Message);
+        Assert.NotNull(result.Record);
+
+        var session = Tree("bom");
+        File.WriteAllBytes(session, System.Text.Encoding.UTF8.Preamble.ToArray().Concat(File.ReadAllBytes(session)).ToArray());
+        Assert.Equal("A test session", Assert.Single(ReadLocated(session)).Record!.Title);
+
+        Directory.Delete(Path.Combine(OpenCodeHome.StorageOf(session), "message"), recursive: true);
+        var empty = Assert.Single(ReadLocated(session));
+        Assert.Null(empty.Record);
+        var warning = Assert.Single(empty.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, $"{session}: session {Session} has no message files (storage/message/{Session}/) yet; no record."), (warning.Severity, warning.Message));
+    }
 }

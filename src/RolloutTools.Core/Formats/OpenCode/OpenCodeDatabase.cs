@@ -182,6 +182,15 @@ internal sealed class OpenCodeDatabase : IDisposable
         }
     }
 
+    /// <summary>What SQLite's quick check finds wrong with the file (its first finding), or null when it finds nothing.</summary>
+    public string? Damage()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1)";
+        var finding = Text(command.ExecuteScalar());
+        return finding is null or "ok" ? null : finding;
+    }
+
     private static JsonElement? Parse(object? value, string what, DiagnosticList diagnostics)
     {
         try

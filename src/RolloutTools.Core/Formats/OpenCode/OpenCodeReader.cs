@@ -149,6 +149,12 @@ public sealed class OpenCodeReader : IRolloutReader
             {
                 session = OpenCodeTree.Read(source.Path, stream, diagnostics, cancellation);
             }
+            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0)
+            {
+                // As an empty transcript file is: the session began, and nothing of it is on disk yet (or was copied with it).
+                diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, $"session {id} has no message files (storage/message/{id}/) yet; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
             return Result(source, session, diagnostics);
         }
 
@@ -203,13 +209,27 @@ public sealed class OpenCodeReader : IRolloutReader
                 return read;
             });
             if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
+            // A session changed after it began and shows no message: deleted messages, or a damaged file that SQLite
+            // reads as empty pages. Only SQLite's own check tells, so it runs then, once per database.
+            if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0
+                && Query(diagnostics, "check the database", () => new DamageCheck(db.Damage())) is { Finding: { } damage })
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
+            }
             return Result(source, session, diagnostics);
         }
+
+        private sealed record DamageCheck(string? Finding);
 
         private static ReadResult Result(TraceSource source, OpenCodeSession? session, DiagnosticList diagnostics)
         {
             if (session is null) return new ReadResult(source, null, null, diagnostics.Items);
             var record = session.Messages.Count == 0 ? null : OpenCodeRecords.Build(session, source.Path, diagnostics);
+            if (record is { Messages.Count: 0 } && diagnostics.ErrorCount == 0)
+            {
+                diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"the {session.Messages.Count} messages of session {session.Info.Id} hold nothing to show (no text, call or result); no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
             if (record is null || record.Messages.Count == 0)
             {
                 if (diagnostics.ErrorCount > 0)

@@ -21,7 +21,8 @@ internal static class OpenCodeRecords
     {
         var info = session.Info;
         var isChild = !string.IsNullOrEmpty(info.ParentId);
-        var state = new BuildState(isChild);
+        var state = new BuildState(isChild, (message, why) =>
+            diagnostics.Error(RolloutDiagnostic.ParseError, null, $"message {(session.Store == OpenCodeStore.Database ? "row " : string.Empty)}{message} of session {info.Id} skipped: {why}"));
         foreach (var message in session.Messages) state.Add(message);
         var messages = state.Builder.Build();
 
@@ -101,9 +102,12 @@ internal static class OpenCodeRecords
         private readonly List<string> _attached = new();
         private readonly List<string> _patched = new();
 
-        public BuildState(bool isChild)
+        private readonly Action<string, string> _skipped;
+
+        public BuildState(bool isChild, Action<string, string> skipped)
         {
             _isChild = isChild;
+            _skipped = skipped;
         }
 
         public ConversationBuilder Builder { get; } = new();
@@ -140,8 +144,8 @@ internal static class OpenCodeRecords
                 case "assistant":
                     AddAssistant(message);
                     break;
-                default:
-                    Count(Errors, "unknown_role");
+                case var role:
+                    _skipped(message.Id, role is null ? "it has no role." : $"its role is '{role}', neither user nor assistant.");
                     break;
             }
         }

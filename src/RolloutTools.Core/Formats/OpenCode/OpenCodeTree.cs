@@ -93,7 +93,13 @@ internal static class OpenCodeTree
 
     private static JsonElement Parse(Stream stream)
     {
-        using var document = JsonDocument.Parse(stream);
+        using var buffer = new MemoryStream();
+        stream.CopyTo(buffer);
+        // JsonDocument accepts invalid UTF-8 inside a string and fails only when the string is read.
+        if (!System.Text.Unicode.Utf8.IsValid(buffer.GetBuffer().AsSpan(0, (int)buffer.Length))) throw new JsonException("it is not valid UTF-8.");
+        var bytes = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
+        if (bytes.Span.StartsWith(System.Text.Encoding.UTF8.Preamble)) bytes = bytes[3..];
+        using var document = JsonDocument.Parse(bytes);
         if (document.RootElement.ValueKind != JsonValueKind.Object) throw new JsonException($"it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}, not an object.");
         return document.RootElement.Clone();
     }
