@@ -11,6 +11,10 @@ $script:SamplesRoot = Join-Path $PSScriptRoot '../../samples'
 foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME') {
     Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
 }
+# OpenCode and Kilo CLI live in $XDG_DATA_HOME/opencode and /kilo. .NET takes LocalApplicationData from the same variable
+# on Linux and macOS and makes paths relative when the folder is missing, so this one exists (empty of any agent).
+$env:XDG_DATA_HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/XDG_DATA_HOME'
+New-Item -ItemType Directory -Force -Path $env:XDG_DATA_HOME | Out-Null
 
 function New-ClaudeSession {
     <# Writes a two-turn session (prompt, tool call, tool result, answer) and returns its path. #>

@@ -4,6 +4,7 @@ using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Model;
@@ -27,6 +28,7 @@ public sealed class FormatRegistry
         new HermesReader(),
         new QwenCodeReader(),
         new GeminiCliReader(),
+        new OpenCodeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -22,4 +22,6 @@ public enum RolloutFormat
     QwenCode,
     /// <summary>Google Gemini CLI: JSONL and legacy JSON sessions and /chat save checkpoints under ~/.gemini/tmp.</summary>
     GeminiCli,
+    /// <summary>OpenCode (sst/opencode, anomalyco/opencode) and its fork Kilo CLI: the SQLite store and the JSON storage tree of earlier versions.</summary>
+    OpenCode,
 }

@@ -18,6 +18,7 @@ internal static class SampleFolder
         ["hermes"] = RolloutFormat.HermesAgent,
         ["qwen-code"] = RolloutFormat.QwenCode,
         ["gemini-cli"] = RolloutFormat.GeminiCli,
+        ["opencode"] = RolloutFormat.OpenCode,
     };
 
     public static string Root(params string[] parts)

@@ -17,7 +17,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME" };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -278,7 +278,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, PiCodingAgentReader.AgentDirVariable, "sessions")}' (PiCodingAgent: does not exist), "
             + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist), "
             + $"'{Path.Combine(homes, QwenCodeReader.RuntimeDirVariable, "projects")}' (QwenCode: does not exist), '{Path.Combine(homes, QwenCodeReader.HomeVariable, "projects")}' (QwenCode: does not exist), "
-            + $"'{Path.Combine(homes, GeminiCliReader.HomeVariable, ".gemini", "tmp")}' (GeminiCli: does not exist). "
+            + $"'{Path.Combine(homes, GeminiCliReader.HomeVariable, ".gemini", "tmp")}' (GeminiCli: does not exist), "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "opencode")}' (OpenCode: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "kilo")}' (OpenCode: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

@@ -1,0 +1,306 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Microsoft.Data.Sqlite;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.OpenCode;
+
+/// <summary>
+/// OpenCode (sst/opencode, now anomalyco/opencode) and its fork Kilo CLI, which keeps the same stores under its
+/// own name: the data folder (see <see cref="OpenCodeHome"/>) holds the SQLite database of 1.2 and later (one
+/// record per session row) and the per-file JSON tree of earlier versions (one record per session file, its
+/// message and part files read with it). OpenCode copied the tree into the database when it moved, and left the
+/// files: a session both hold is read once, from the database; its session file is skipped with a note saying so.
+/// </summary>
+public sealed class OpenCodeReader : IRolloutReader
+{
+    public RolloutFormat Format => RolloutFormat.OpenCode;
+
+    public string SourceKind => OpenCodeRecords.SourceKind;
+
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "opencode*.db", "kilo*.db", "ses_*.json" };
+
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+
+    /// <summary>OpenCode's data folder, then Kilo CLI's: $XDG_DATA_HOME/opencode and $XDG_DATA_HOME/kilo (~/.local/share on every OS).</summary>
+    public IReadOnlyList<string> DefaultLocations() => OpenCodeHome.Defaults();
+
+    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), OpenCodeHome.IsLaidOut);
+
+    /// <summary>
+    /// The databases at the top of the data folder and the session files of storage/session/&lt;project&gt;/;
+    /// the folder's other trees (message and part files by the hundred thousand, snapshots, logs) are not walked.
+    /// </summary>
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
+    {
+        var top = TraceFileFinder.Find(store, new IRolloutReader[] { this }, search with { Recurse = true, MaxDepth = 0 }, registry);
+        var sessions = Path.Combine(store, OpenCodeHome.StorageFolder, "session");
+        var tree = Directory.Exists(sessions)
+            ? TraceFileFinder.Find(sessions, new IRolloutReader[] { this }, search with { Recurse = true, MaxDepth = 1 }, registry)
+            : new FoundTraces(Array.Empty<FoundTrace>(), Array.Empty<UnreadableFolder>());
+        return new LocatedSessions(
+            top.Files.Concat(tree.Files).SelectMany(f => SessionsIn(f.Path)).ToArray(),
+            top.UnreadableFolders.Concat(tree.UnreadableFolders).ToArray());
+    }
+
+    /// <summary>
+    /// A database: one reference per session row, with its id (a child session's id is also its agent id) and
+    /// its last activity from the rows' times; OpenCode runs the database in WAL mode, so its -wal file counts
+    /// too. A database that cannot be listed is one reference, whose reading says what is wrong. A session file:
+    /// one reference named after the session, depending on its message and part files.
+    /// </summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path)
+    {
+        if (OpenCodeHome.StoreOf(path) == OpenCodeStore.JsonStorage)
+        {
+            var id = Path.GetFileNameWithoutExtension(path);
+            return new[] { SessionReference.OfFile(path, this, new NamedIds(id)) with { DependsOn = OpenCodeHome.TreeFilesOf(path) } };
+        }
+        var wal = new[] { path + "-wal" };
+        try
+        {
+            using var db = OpenCodeDatabase.Open(path);
+            var sessions = db.Sessions();
+            if (sessions.Count > 0)
+            {
+                return sessions
+                    .Select(s => new SessionReference(TraceSource.FromFile(path, s.Id), this)
+                    {
+                        Ids = new NamedIds(s.Id, string.IsNullOrEmpty(s.ParentId) ? null : s.Id),
+                        LastActivity = s.LastActivity,
+                        DependsOn = wal,
+                    })
+                    .ToArray();
+            }
+        }
+        catch (Exception e) when (e is SqliteException or OpenCodeStoreException or IOException or UnauthorizedAccessException)
+        {
+            // Reading the database whole reports what is wrong with it.
+        }
+        return new[] { SessionReference.OfFile(path, this) with { DependsOn = wal } };
+    }
+
+    public bool IsTraceFile(string path) => OpenCodeHome.StoreOf(path) is not null;
+
+    /// <summary>The message and part files of the JSON tree: pieces of a session, read with its session file.</summary>
+    public bool IsSidecarFile(string path) => OpenCodeHome.IsMessageOrPartFile(path);
+
+    /// <summary>
+    /// Certain of a session file of the JSON tree (Session.Info: an "ses_" id with projectID and directory);
+    /// the databases are SQLite, which no JSON head describes: their names claim them.
+    /// </summary>
+    public int Score(JsonHead head)
+    {
+        if (head.Type is not null || !head.Has("projectID") || !head.Has("directory")) return DetectionScore.None;
+        return head.String("id") is { } id && id.StartsWith("ses_", StringComparison.Ordinal) ? DetectionScore.Certain : DetectionScore.Likely;
+    }
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(sources);
+
+    private sealed class Scan : IMultiRecordScan
+    {
+        private readonly ConcurrentDictionary<string, Lazy<Listing>> _listings = new(StringComparer.Ordinal);
+
+        /// <summary>(data folder, session id) → the database of this run that holds the session.</summary>
+        private readonly Dictionary<(string Folder, string Id), string> _inDatabase = new();
+
+        public Scan(IReadOnlyList<TraceSource> sources)
+        {
+            foreach (var source in sources.Where(s => s.IsFile).DistinctBy(s => s.Path))
+            {
+                if (OpenCodeHome.StoreOf(source.Path) != OpenCodeStore.Database) continue;
+                var folder = OpenCodeHome.DataFolderOf(source.Path);
+                try
+                {
+                    using var db = OpenCodeDatabase.Open(source.Path);
+                    foreach (var row in db.Sessions()) _inDatabase.TryAdd((folder, row.Id), source.Path);
+                }
+                catch (Exception e) when (e is SqliteException or OpenCodeStoreException or IOException or UnauthorizedAccessException)
+                {
+                    // Reading the database reports what is wrong with it; its sessions claim nothing.
+                }
+            }
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
+            ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no session", Array.Empty<RolloutDiagnostic>());
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
+            source.IsFile && OpenCodeHome.StoreOf(source.Path) == OpenCodeStore.Database
+                ? ReadDatabase(source, cancellation)
+                : new[] { ReadSessionFile(source, cancellation) };
+
+        private ReadResult ReadSessionFile(TraceSource source, CancellationToken cancellation)
+        {
+            var diagnostics = new DiagnosticList(source.Path);
+            var id = Path.GetFileNameWithoutExtension(source.Path);
+            if (source.IsFile && _inDatabase.TryGetValue((OpenCodeHome.DataFolderOf(source.Path), id), out var database))
+            {
+                return new ReadResult(source, null,
+                    $"session {id} is read from '{database}' instead (OpenCode copied its JSON storage into the database when it moved to SQLite, and writes only there since)",
+                    diagnostics.Items);
+            }
+            OpenCodeSession? session;
+            using (var stream = source.Open())
+            {
+                session = OpenCodeTree.Read(source.Path, stream, diagnostics, cancellation);
+            }
+            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0)
+            {
+                // As an empty transcript file is: the session began, and nothing of it is on disk yet (or was copied with it).
+                diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, $"session {id} has no message files (storage/message/{id}/) yet; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+            return Result(source, session, diagnostics);
+        }
+
+        /// <summary>Every session of the database, or the one its key names; opening and listing problems are told once.</summary>
+        private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation)
+        {
+            var path = source.Path;
+            var opening = new DiagnosticList(path);
+            var db = Open(path, opening);
+            if (db is null)
+            {
+                yield return new ReadResult(source, null, null, opening.Items);
+                yield break;
+            }
+            using (db)
+            {
+                var listing = _listings.GetOrAdd(path, _ => new Lazy<Listing>(() => List(db, path))).Value;
+                var first = source.Key is null || source.Key == listing.Sessions.FirstOrDefault()?.Id;
+                if (first && db.IsImmutableCopy)
+                {
+                    opening.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.ReadError, path, null,
+                        $"{path}: read as a finished copy (immutable): its write-ahead log cannot be opened read-only here."));
+                }
+                if (first) foreach (var problem in listing.Problems) opening.Add(problem);
+                var sessions = source.Key is { } key ? listing.Sessions.Where(s => s.Id == key).ToArray() : listing.Sessions;
+                if (sessions.Count == 0)
+                {
+                    var why = source.Key is { } gone ? $"session {gone} is no longer in the database"
+                        : opening.ErrorCount == 0 ? "it holds no session yet" : null;
+                    yield return new ReadResult(source, null, why, opening.Items);
+                    yield break;
+                }
+                if (source.Key is null && opening.Items.Count > 0) yield return new ReadResult(source, null, null, opening.Items);
+                foreach (var row in sessions)
+                {
+                    cancellation.ThrowIfCancellationRequested();
+                    var result = ReadSession(source, db, row, listing.Parents, cancellation);
+                    yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
+                }
+            }
+        }
+
+        private static ReadResult ReadSession(TraceSource source, OpenCodeDatabase db, OpenCodeSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
+        {
+            var diagnostics = new DiagnosticList(source.Path);
+            var session = Query(diagnostics, $"read session {row.Id}", () =>
+            {
+                if (db.Session(row.Id) is not { } info) return null;
+                info.RootId = Root(row.Id, parents);
+                var read = new OpenCodeSession { Info = info, Store = OpenCodeStore.Database };
+                db.ReadMessages(read, diagnostics, cancellation);
+                return read;
+            });
+            if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
+            // A session changed after it began and shows no message: deleted messages, or a damaged file that SQLite
+            // reads as empty pages. Only SQLite's own check tells, so it runs then, once per database.
+            if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0
+                && Query(diagnostics, "check the database", () => new DamageCheck(db.Damage())) is { Finding: { } damage })
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
+            }
+            return Result(source, session, diagnostics);
+        }
+
+        private sealed record DamageCheck(string? Finding);
+
+        private static ReadResult Result(TraceSource source, OpenCodeSession? session, DiagnosticList diagnostics)
+        {
+            if (session is null) return new ReadResult(source, null, null, diagnostics.Items);
+            var record = session.Messages.Count == 0 ? null : OpenCodeRecords.Build(session, source.Path, diagnostics);
+            if (record is { Messages.Count: 0 } && diagnostics.ErrorCount == 0)
+            {
+                diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"the {session.Messages.Count} messages of session {session.Info.Id} hold nothing to show (no text, call or result); no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+            if (record is null || record.Messages.Count == 0)
+            {
+                if (diagnostics.ErrorCount > 0)
+                {
+                    diagnostics.NoRecord($"no message of session {session.Info.Id} could be read; no record.");
+                    return new ReadResult(source, null, null, diagnostics.Items);
+                }
+                return new ReadResult(source, null, $"session {session.Info.Id} holds no message yet", diagnostics.Items);
+            }
+            return new ReadResult(source, record, null, diagnostics.Items);
+        }
+
+        private static Listing List(OpenCodeDatabase db, string path)
+        {
+            var problems = new DiagnosticList(path);
+            var sessions = Query(problems, "list its sessions", db.Sessions) ?? Array.Empty<OpenCodeSessionRow>();
+            var parents = new Dictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var s in sessions) parents.TryAdd(s.Id, s.ParentId);
+            return new Listing(sessions, parents, problems.Items);
+        }
+
+        private static string Root(string id, IReadOnlyDictionary<string, string?> parents)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal) { id };
+            while (parents.GetValueOrDefault(id) is { Length: > 0 } parent && seen.Add(parent)) id = parent;
+            return id;
+        }
+
+        private static OpenCodeDatabase? Open(string path, DiagnosticList diagnostics)
+        {
+            try
+            {
+                return OpenCodeDatabase.Open(path);
+            }
+            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, Busy());
+            }
+            catch (SqliteException e)
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"not readable as OpenCode's SQLite store: {e.Message}");
+            }
+            catch (OpenCodeStoreException e)
+            {
+                diagnostics.NoRecord($"{e.Message}; no record.");
+            }
+            return null;
+        }
+
+        /// <summary>One query against the store; a locked or damaged database costs this query's session only.</summary>
+        private static T? Query<T>(DiagnosticList diagnostics, string what, Func<T?> query)
+            where T : class
+        {
+            try
+            {
+                return query();
+            }
+            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {Busy()}");
+            }
+            catch (SqliteException e)
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {e.Message}");
+            }
+            return null;
+        }
+
+        private static string Busy() =>
+            $"the database is locked by another program (OpenCode committing, or a tool holding a lock); gave up after waiting {ReadOnlySqlite.BusyTimeout.TotalSeconds:0.#} s. Try again in a moment.";
+
+        private sealed record Listing(IReadOnlyList<OpenCodeSessionRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);
+    }
+}
