@@ -45,7 +45,8 @@ public sealed class UsageMeter
         var anyUsage = false;
         foreach (var message in record.Messages)
         {
-            if (message.Role == MessageRole.Assistant && message.Model is not null) model = message.Model;
+            // A response, or another message that carries its request (Codex's compaction summary), sets the model.
+            if (message.Model is not null && (message.Role == MessageRole.Assistant || message.Usage is not null)) model = message.Model;
             if (message.Usage is { } used)
             {
                 onMessages += used;

@@ -249,6 +249,36 @@ public sealed class UsageMeterTests
     }
 
     [Fact]
+    public void A_codex_compaction_counts_at_the_model_and_time_of_its_own_request()
+    {
+        // samples/codex G2 lines 36-40: /compact runs on gpt-5.1-codex (14,000 tokens at 22:09:52), then the
+        // person switches to gpt-5.1-codex-mini; the compaction request is not the later model's.
+        var file = SampleFolder.Root("codex", "sessions", "2025", "11", "20", "rollout-2025-11-20T14-05-09-019aa34c-c6e2-7d2f-8b66-8cfc48e6059d.jsonl");
+        var record = SampleFolder.Record(SampleFolder.Read(new CodexReader(), new[] { file }), "019aa34c-c6e2-7d2f-8b66-8cfc48e6059d");
+
+        var byModel = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Model } }, record);
+        var compaction = Assert.Single(record.Messages, m => m.Kind == MessageKind.CompactionSummary);
+
+        Assert.Equal(new[] { ("gpt-5.1-codex", 70979L), ("gpt-5.1-codex-mini", 8620L) }, byModel.Select(r => (r.Model!, r.TotalTokens)));
+        Assert.Equal(("gpt-5.1-codex", 14000L), (compaction.Model!, compaction.Usage!.Value.Total));
+    }
+
+    [Fact]
+    public void A_message_that_carries_its_request_counts_at_that_requests_model()
+    {
+        var t = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        var summary = new RolloutMessage
+        {
+            Role = MessageRole.User, Kind = MessageKind.CompactionSummary, Timestamp = t.AddMinutes(1), Model = "gpt-5.1-codex",
+            Usage = new TokenUsage(7, 0, 0, 0), Content = new[] { ContentBlock.FromText("So far: ...") },
+        };
+
+        var rows = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Model } }, Record("a", Response(t, 1, model: "gpt-5.1-codex-mini"), summary));
+
+        Assert.Equal(new[] { ("gpt-5.1-codex", 7L), ("gpt-5.1-codex-mini", 1L) }, rows.Select(r => (r.Model!, r.InputTokens)));
+    }
+
+    [Fact]
     public void A_copy_in_a_main_session_wins_over_a_subagents_copy()
     {
         var t = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);

@@ -23,6 +23,7 @@ internal sealed class CodexTranscript
     private ConversationBuilder.AssistantTurn? _turn;
     private ConversationBuilder.AssistantTurn? _lastTurn;
     private CodexUsage? _previousTotals;
+    private UnansweredRequest? _unanswered;
     private int _syntheticIds;
 
     public CodexSessionMeta? Meta { get; private set; }
@@ -135,8 +136,10 @@ internal sealed class CodexTranscript
                 EndTurn(dropReasoning: true);
                 if (payload.GetStringOrNull("message") is { Length: > 0 } summary)
                 {
-                    _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
+                    var message = _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
+                    if (_unanswered is { } request) _conversation.Replace(message, request.Wrote(message));
                 }
+                _unanswered = null;
                 break;
             default:
                 // world_state, inter-agent items, token usage records and whatever comes next: facts about
@@ -441,8 +444,9 @@ internal sealed class CodexTranscript
     /// <remarks>
     /// A request's identity is its event: time, model and counts, as ccusage keys Codex usage, so history a
     /// fork or subagent replays with the parent's timestamps counts once across files. A response already
-    /// paired with a request keeps it; a second request without a response of its own is left in the
-    /// record's totals only.
+    /// paired with a request keeps it. A request without a response of its own is a /compact (its token_count
+    /// comes between the compaction's turn_context and the compacted line): the summary is that request's
+    /// output and carries it, at the model that wrote it; any other is left in the record's totals only.
     /// </remarks>
     private void AddTokenCount(JsonElement info, DateTimeOffset? timestamp)
     {
@@ -460,11 +464,16 @@ internal sealed class CodexTranscript
         var usage = request.ToTokenUsage();
         Usage += usage;
         ReasoningOutputTokens += request.Reasoning;
+        var id = FormattableString.Invariant(
+            $"{timestamp?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}|{Model}|{request.Input}|{request.Cached}|{request.Output}|{request.Reasoning}");
         if ((_turn ?? _lastTurn) is { ResponseId: null } turn)
         {
             turn.SetUsage(usage);
-            turn.ResponseId = FormattableString.Invariant(
-                $"{timestamp?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}|{Model}|{request.Input}|{request.Cached}|{request.Output}|{request.Reasoning}");
+            turn.ResponseId = id;
+        }
+        else
+        {
+            _unanswered = new UnansweredRequest(usage, Model, id);
         }
         EndTurn(dropReasoning: false);
     }
@@ -495,6 +504,7 @@ internal sealed class CodexTranscript
         {
             _turn = _conversation.StartAssistant(timestamp, Model);
             _lastTurn = _turn;
+            _unanswered = null;
         }
         var reasoning = _reasoningFromItems.Count > 0 ? _reasoningFromItems : _reasoningFromEvents;
         foreach (var text in reasoning) _turn.AddReasoning(text);
@@ -522,6 +532,12 @@ internal sealed class CodexTranscript
     private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
 
     private static string RawOrEmpty(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : value.GetRawText();
+
+    /// <summary>A model request no response took, waiting for the compaction summary it wrote.</summary>
+    private sealed record UnansweredRequest(TokenUsage Usage, string? Model, string ResponseId)
+    {
+        public RolloutMessage Wrote(RolloutMessage summary) => new(summary) { Model = Model, Usage = Usage, ResponseId = ResponseId };
+    }
 
     /// <summary>What an exec_command_end or patch_apply_end event says of a call's run; it may come before or after the output.</summary>
     private sealed record RunEnd(int? ExitCode, TimeSpan? Duration, bool Failed)
