@@ -20,4 +20,7 @@ public enum RolloutFormat
 
     /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
     QwenCode,
+
+    /// <summary>Cursor's agent (cursor-agent): agent-transcripts/&lt;id&gt;/&lt;id&gt;.jsonl under each project of ~/.cursor/projects, with chats/…/store.db.</summary>
+    Cursor,
 }

@@ -17,6 +17,7 @@ internal static class SampleFolder
         ["atif"] = RolloutFormat.Atif,
         ["hermes"] = RolloutFormat.HermesAgent,
         ["qwen-code"] = RolloutFormat.QwenCode,
+        ["cursor"] = RolloutFormat.Cursor,
     };
 
     public static string Root(params string[] parts)
