@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
+using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Hermes;
@@ -29,6 +30,7 @@ public sealed class FormatRegistry
         new QwenCodeReader(),
         new GeminiCliReader(),
         new OpenCodeReader(),
+        new CursorReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

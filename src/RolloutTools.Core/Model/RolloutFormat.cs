@@ -24,4 +24,7 @@ public enum RolloutFormat
     GeminiCli,
     /// <summary>OpenCode (sst/opencode, anomalyco/opencode) and its fork Kilo CLI: the SQLite store and the JSON storage tree of earlier versions.</summary>
     OpenCode,
+
+    /// <summary>Cursor's agent (cursor-agent): agent-transcripts/&lt;id&gt;/&lt;id&gt;.jsonl under each project of ~/.cursor/projects, with chats/…/store.db.</summary>
+    Cursor,
 }

@@ -19,6 +19,7 @@ internal static class SampleFolder
         ["qwen-code"] = RolloutFormat.QwenCode,
         ["gemini-cli"] = RolloutFormat.GeminiCli,
         ["opencode"] = RolloutFormat.OpenCode,
+        ["cursor"] = RolloutFormat.Cursor,
     };
 
     public static string Root(params string[] parts)
