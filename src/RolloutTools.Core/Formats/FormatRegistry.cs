@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.Pi;
@@ -25,6 +26,7 @@ public sealed class FormatRegistry
         new AtifReader(),
         new HermesReader(),
         new QwenCodeReader(),
+        new CopilotCliReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -20,4 +20,7 @@ public enum RolloutFormat
 
     /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
     QwenCode,
+
+    /// <summary>GitHub Copilot CLI: session-state/&lt;id&gt;/events.jsonl (and the older flat &lt;id&gt;.jsonl, history-session-state/) under ~/.copilot.</summary>
+    CopilotCli,
 }
