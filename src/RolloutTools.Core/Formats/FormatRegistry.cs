@@ -3,6 +3,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.GeminiCli;
+using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
@@ -31,6 +32,7 @@ public sealed class FormatRegistry
         new GeminiCliReader(),
         new OpenCodeReader(),
         new CursorReader(),
+        new CopilotCliReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -27,4 +27,7 @@ public enum RolloutFormat
 
     /// <summary>Cursor's agent (cursor-agent): agent-transcripts/&lt;id&gt;/&lt;id&gt;.jsonl under each project of ~/.cursor/projects, with chats/…/store.db.</summary>
     Cursor,
+
+    /// <summary>GitHub Copilot CLI: session-state/&lt;id&gt;/events.jsonl (and the older flat &lt;id&gt;.jsonl, history-session-state/) under ~/.copilot.</summary>
+    CopilotCli,
 }

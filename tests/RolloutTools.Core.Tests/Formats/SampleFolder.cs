@@ -20,6 +20,7 @@ internal static class SampleFolder
         ["gemini-cli"] = RolloutFormat.GeminiCli,
         ["opencode"] = RolloutFormat.OpenCode,
         ["cursor"] = RolloutFormat.Cursor,
+        ["copilot-cli"] = RolloutFormat.CopilotCli,
     };
 
     public static string Root(params string[] parts)

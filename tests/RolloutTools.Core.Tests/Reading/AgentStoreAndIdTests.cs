@@ -5,6 +5,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
+using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Formats;
@@ -18,7 +19,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -281,7 +282,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, QwenCodeReader.RuntimeDirVariable, "projects")}' (QwenCode: does not exist), '{Path.Combine(homes, QwenCodeReader.HomeVariable, "projects")}' (QwenCode: does not exist), "
             + $"'{Path.Combine(homes, GeminiCliReader.HomeVariable, ".gemini", "tmp")}' (GeminiCli: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "opencode")}' (OpenCode: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "kilo")}' (OpenCode: does not exist), "
-            + $"'{Path.Combine(homes, CursorReader.HomeVariable, "projects")}' (Cursor: does not exist). "
+            + $"'{Path.Combine(homes, CursorReader.HomeVariable, "projects")}' (Cursor: does not exist), "
+            + $"'{Path.Combine(homes, CopilotCliReader.HomeVariable, "session-state")}' (CopilotCli: does not exist), '{Path.Combine(homes, CopilotCliReader.HomeVariable, "history-session-state")}' (CopilotCli: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

@@ -73,6 +73,10 @@ internal static class SidecarFile
             return value;
         });
 
+    /// <summary>A text file (YAML, say) handed over as a string once it is known to be UTF-8; <paramref name="parse"/> throws <see cref="SidecarShapeException"/> at damage.</summary>
+    public static Sidecar<T> LoadText<T>(string path, Func<string, T> parse)
+        where T : class => Load(path, bytes => parse(System.Text.Encoding.UTF8.GetString(bytes.AsSpan().StartsWith(System.Text.Encoding.UTF8.Preamble) ? bytes.AsSpan(3) : bytes)));
+
     private static Sidecar<T> Load<T>(string path, Func<byte[], T> parse)
         where T : class
     {
