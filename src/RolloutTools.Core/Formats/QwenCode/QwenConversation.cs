@@ -247,6 +247,8 @@ internal sealed class QwenConversation
     private static void AddResponse(ConversationBuilder builder, QwenEntry record)
     {
         var turn = builder.StartAssistant(record.Timestamp, record.Model);
+        // The record's uuid is the response's: a session copied elsewhere keeps it, so its usage counts once.
+        turn.ResponseId = record.Uuid;
         if (record.Usage is { } usage) turn.SetUsage(usage);
         var calls = 0;
         turn.AddContent(GeminiParts.Blocks(record.Parts));
