@@ -92,6 +92,18 @@ Describe 'OpenCode and Kilo CLI' {
             $legacy.MessageCount | Should -Be 4
         }
 
+        It 'measures the cost each step states, each response once' {
+            $records = Get-AgentRollout -Path $DataHome -Recurse
+            $usage = $records | Measure-AgentRollout
+            $usage.CostSource | Should -Be 'Stated'
+            $usage.CostUsd | Should -Be 0.08613
+            $usage.Sessions | Should -Be 5
+            # The same sessions read twice (a copied data folder) count once: steps are known by message id and place.
+            $twice = @($records; Get-AgentRollout -Path $DataHome -Recurse) | Measure-AgentRollout
+            $twice.CostUsd | Should -Be 0.08613
+            $twice.TotalTokens | Should -Be $usage.TotalTokens
+        }
+
         It 'passes over the message and part files of the tree' {
             $part = Get-ChildItem (Join-Path $OpenCodeHome 'storage/part') -Recurse -File | Select-Object -First 1
             Get-AgentRollout -LiteralPath $part.FullName -ErrorVariable errors -WarningAction SilentlyContinue | Should -BeNullOrEmpty

@@ -152,4 +152,17 @@ public sealed class GeminiCliSamplesTests
         Assert.Equal(older.Messages[1].ToolCalls[0].Id, older.Messages[2].ToolCallId);
         Assert.Equal(1L, older.SourceMeta["synthesized_call_ids"]);
     }
+
+    [Fact]
+    public void A_response_is_identified_by_its_message_id_and_states_no_cost()
+    {
+        var record = Record(Main);
+        Assert.Equal(new[] { "e2d4f6a8-3b5c-4d7e-8f90-a1b2c3d4e5f6", "c3e5a7b9-4d6f-4a8b-9c0d-1e2f3a4b5c6d", "b1a2c3d4-e5f6-4708-9a1b-2c3d4e5f6a7b", "7a6b5c4d-3e2f-4109-8a7b-6c5d4e3f2a1b" },
+            record.Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.ResponseId));
+        Assert.Equal("6d5c4b3a-2f1e-4cab-99d8-f7e6d5c4b3a2", Record("9b1d2e7a-0c3f-4b5e-8d6a-1f2e3d4c5b6a").Messages[2].ResponseId);
+        Assert.All(Run.Value.Results.SelectMany(r => r.Record!.Messages), m => Assert.Null(m.CostUsd));
+        // A checkpoint's history has no message ids, and the setup acknowledgement is no response.
+        Assert.All(Record("checkpoint-before-refactor").Messages, m => Assert.Null(m.ResponseId));
+        Assert.Null(Record("c47e8b10-5d2a-4f6b-8e3c-9a1b2d3c4e5f").Messages[1].ResponseId);
+    }
 }

@@ -222,4 +222,30 @@ public sealed class OpenCodeSamplesTests
         Assert.Equal(new TokenUsage(40, 25, 2500, 0), SampleFolder.Tokens(k));
         Assert.Equal("opencode", Record(A).SourceMeta["app"]);
     }
+
+    [Fact]
+    public void Each_step_states_its_cost_and_is_identified_by_its_message_and_place()
+    {
+        var a = Record(A);
+        var responses = a.Messages.Where(m => m.Usage is not null).ToArray();
+        Assert.Equal(new[]
+        {
+            "msg_c5e0f3d2b001Ef5Gh6Ij7Kl8Mn:1", "msg_c5e0f3d3c001Wx3Yz4Ab5Cd6Ef:1", "msg_c5e0f3d4d001Kl9Mn0Op1Qr2St:1",
+            "msg_c5e0f3f1f001Mn1Op2Qr3St4Uv:1", "msg_c5e0f3f1f001Mn1Op2Qr3St4Uv:2",
+        }, responses.Select(m => m.ResponseId));
+        Assert.Equal(new decimal?[] { 0.01215m, 0.00655m, 0.00902m, 0.0042m, 0.00311m }, responses.Select(m => m.CostUsd));
+        Assert.Equal(0.03503m, responses.Sum(m => m.CostUsd));
+        Assert.Equal(0.03503, a.SourceMeta["cost_usd"]);
+
+        // A message without step parts: its own id and cost, as its own tokens are its usage.
+        var l = Record(L);
+        Assert.Equal(("msg_c3d2b1a1a001Ab5Cd7Ef9Gh1Ij:1", (decimal?)0.0021m), (l.Messages[1].ResponseId, l.Messages[1].CostUsd));
+        Assert.Equal(("msg_c3d2b1a2b001Op7Qr9St1Uv3Wx", (decimal?)0.0012m), (l.Messages[3].ResponseId, l.Messages[3].CostUsd));
+
+        // The compaction summary is a response that cost; the aborted step and the error notice state nothing.
+        var e = Record(E);
+        Assert.Equal(("msg_c5f1e0c1d001Oz0Pa2Qb4Rc6Sd:1", (decimal?)0.015m), (e.Messages[2].ResponseId, e.Messages[2].CostUsd));
+        Assert.All(e.Messages.Skip(4), m => Assert.Equal((null, null), (m.ResponseId, m.CostUsd)));
+        Assert.Equal(0.0009m, Record(K).Messages[1].CostUsd);
+    }
 }

@@ -175,4 +175,16 @@ public sealed class QwenCodeSamplesTests
         Assert.Empty(FormatRegistry.Default.Get(RolloutFormat.ClaudeCode).StoresIn(Path.Combine(home, "projects")));
         Assert.Equal(new[] { Path.Combine(home, "projects") }, new QwenCodeReader().StoresIn(Path.Combine(home, "projects")));
     }
+
+    [Fact]
+    public void A_response_is_identified_by_its_record_uuid_and_states_no_cost()
+    {
+        Assert.Equal(new[]
+        {
+            "00000004-7c1e-4d2a-9b3f-000000000004", "00000006-7c1e-4d2a-9b3f-000000000006", "00000008-7c1e-4d2a-9b3f-000000000008",
+            "0000000a-7c1e-4d2a-9b3f-00000000000a", "0000000f-7c1e-4d2a-9b3f-00000000000f", "00000011-7c1e-4d2a-9b3f-000000000011",
+        }, Record(Current).Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.ResponseId));
+        Assert.Equal("b0000002-2e6f-4a19-8c7d-000000000002", Record(Archived).Messages.First(m => m.Role == MessageRole.Assistant).ResponseId);
+        Assert.All(Results.Value.SelectMany(r => r.Record!.Messages), m => Assert.Null(m.CostUsd));
+    }
 }

@@ -186,6 +186,8 @@ internal sealed class GeminiConversation
         var model = record.GetStringOrNull("model");
         if (!string.IsNullOrEmpty(model) && !Models.Contains(model)) Models.Add(model);
         var turn = _builder.StartAssistant(time, model, storedCalls.Length == 0 && summaries.Length == 0 ? ModelKind(parts) : MessageKind.Response);
+        // The message's id (a UUID) is the response's: a session copied elsewhere keeps it, so its usage counts once.
+        turn.ResponseId = messageId;
         AddModelParts(turn, parts, messageId, summaries);
         foreach (var call in storedCalls)
         {

@@ -221,6 +221,7 @@ internal static class OpenCodeRecords
             var turns = new List<ConversationBuilder.AssistantTurn>();
             var stepUsage = false;
             var stepCost = 0d;
+            var finishedSteps = 0;
             ConversationBuilder.AssistantTurn Turn(DateTimeOffset? at)
             {
                 if (turn is null)
@@ -256,14 +257,18 @@ internal static class OpenCodeRecords
                         break;
                     case "step-finish":
                         Steps++;
+                        finishedSteps++;
                         var tokens = data.GetPropertyOrDefaultSafe("tokens");
+                        var stepCostUsd = OpenCodeJson.Number(data, "cost") ?? 0;
                         if (tokens.ValueKind == JsonValueKind.Object)
                         {
-                            Turn(null).SetUsage(Usage(tokens));
+                            var step = Turn(null);
+                            step.SetUsage(Usage(tokens), Stated(stepCostUsd));
+                            step.ResponseId = StepId(message.Id, finishedSteps);
                             ReasoningTokens += (long)(OpenCodeJson.Number(tokens, "reasoning") ?? 0);
                             stepUsage = true;
                         }
-                        stepCost += OpenCodeJson.Number(data, "cost") ?? 0;
+                        stepCost += stepCostUsd;
                         if (OpenCodeJson.String(data, "reason") is { Length: > 0 } reason && OpenCodeJson.String(info, "finish") is null) Count(FinishReasons, reason);
                         Flush();
                         turn = null;
@@ -291,7 +296,9 @@ internal static class OpenCodeRecords
             var messageTokens = info.GetPropertyOrDefaultSafe("tokens");
             if (!stepUsage && messageTokens.ValueKind == JsonValueKind.Object && Usage(messageTokens) is { Total: > 0 } whole)
             {
-                (turns.LastOrDefault() ?? Turn(time)).SetUsage(whole);
+                var response = turns.LastOrDefault() ?? Turn(time);
+                response.SetUsage(whole, Stated(OpenCodeJson.Number(info, "cost") ?? 0));
+                response.ResponseId = message.Id;
                 ReasoningTokens += (long)(OpenCodeJson.Number(messageTokens, "reasoning") ?? 0);
             }
             // The message's cost sums its steps' (the processor adds each step's); steps stand in when it is missing.
@@ -306,6 +313,15 @@ internal static class OpenCodeRecords
                 notice.AddContent(new[] { ContentBlock.FromText(string.IsNullOrEmpty(detail) ? name : $"{name}: {detail}") });
             }
         }
+
+        /// <summary>
+        /// A step's identity: its message's id (the same in the database and in the JSON tree it was copied from)
+        /// and its place among the message's steps, so a session read from both stores counts its usage once.
+        /// </summary>
+        private static string StepId(string messageId, int step) => FormattableString.Invariant($"{messageId}:{step}");
+
+        /// <summary>A stated cost; zero is none, as OpenCode writes it for a model it has no price for.</summary>
+        private static decimal? Stated(double cost) => cost > 0 ? (decimal)cost : null;
 
         /// <summary>A tool part: the call on the response, and its result once the state is completed or error.</summary>
         private void AddTool(ConversationBuilder.AssistantTurn turn, JsonElement data)

@@ -247,13 +247,15 @@ internal sealed class QwenConversation
     private static void AddResponse(ConversationBuilder builder, QwenEntry record)
     {
         var turn = builder.StartAssistant(record.Timestamp, record.Model);
+        // The record's uuid is the response's: a session copied elsewhere keeps it, so its usage counts once.
+        turn.ResponseId = record.Uuid;
         if (record.Usage is { } usage) turn.SetUsage(usage);
         var calls = 0;
-        turn.AddContent(QwenParts.Blocks(record.Parts));
+        turn.AddContent(GeminiParts.Blocks(record.Parts));
         foreach (var part in record.Parts)
         {
-            if (part.Kind == QwenPartKind.Thought) turn.AddReasoning(part.Text!);
-            else if (part.Kind == QwenPartKind.FunctionCall)
+            if (part.Kind == GeminiPartKind.Thought) turn.AddReasoning(part.Text!);
+            else if (part.Kind == GeminiPartKind.FunctionCall)
             {
                 calls++;
                 turn.AddToolCall(new ToolCall(part.CallId ?? $"{record.Uuid}:{calls}", part.Name!, part.Arguments!));
@@ -268,16 +270,15 @@ internal sealed class QwenConversation
     private static void AddToolResults(ConversationBuilder builder, QwenEntry record)
     {
         var failed = record.ToolStatus is "error" or "cancelled";
-        var responses = record.Parts.Where(p => p.Kind == QwenPartKind.FunctionResponse).ToArray();
+        var responses = record.Parts.Where(p => p.Kind == GeminiPartKind.FunctionResponse).ToArray();
         if (responses.Length == 0) return;
         var extras = record.Type == "tool_result"
-            ? QwenParts.Blocks(record.Parts)
+            ? GeminiParts.Blocks(record.Parts)
             : Array.Empty<ContentBlock>();
         for (var i = 0; i < responses.Length; i++)
         {
             var response = responses[i];
-            var content = new List<ContentBlock>();
-            if (!string.IsNullOrEmpty(response.Text)) content.Add(ContentBlock.FromText(response.Text));
+            var content = new List<ContentBlock>(response.Content);
             if (i == responses.Length - 1) content.AddRange(extras);
             var id = response.CallId ?? (responses.Length == 1 ? record.ToolCallId : null);
             if (id is null) continue;
@@ -287,13 +288,13 @@ internal sealed class QwenConversation
 
     private static void AddUser(ConversationBuilder builder, QwenEntry record, BuildState state)
     {
-        var parts = record.Parts.Where(p => p.Kind is QwenPartKind.Text or QwenPartKind.Image).ToList();
+        var parts = record.Parts.Where(p => p.Kind is GeminiPartKind.Text or GeminiPartKind.Image).ToList();
         if (parts.Count == 0) return;
 
         // A UserPromptSubmit hook's context rides in the prompt's last part, wrapped in Qwen Code's tag
         // (transcript-records.ts): it is the agent's text, not the person's.
         string? hook = null;
-        if (parts.Count > 1 && parts[^1] is { Kind: QwenPartKind.Text, Text: { } last } && IsHookContext(last))
+        if (parts.Count > 1 && parts[^1] is { Kind: GeminiPartKind.Text, Text: { } last } && IsHookContext(last))
         {
             hook = last;
             parts.RemoveAt(parts.Count - 1);
@@ -305,7 +306,7 @@ internal sealed class QwenConversation
             "agent_launch_prompt" or "agent_message" or "agent_mention" => MessageKind.AgentMessage,
             _ => record.IsSidechain ? MessageKind.AgentMessage : MessageKind.Prompt,
         };
-        var blocks = QwenParts.Blocks(parts);
+        var blocks = GeminiParts.Blocks(parts);
         if (blocks.Count > 0) builder.AddMessage(MessageRole.User, kind, blocks, record.Timestamp);
         if (hook is not null)
         {

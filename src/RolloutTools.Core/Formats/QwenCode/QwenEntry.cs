@@ -40,7 +40,7 @@ internal sealed class QwenEntry
 
     public bool IsSidechain { get; init; }
 
-    public IReadOnlyList<QwenPart> Parts { get; init; } = Array.Empty<QwenPart>();
+    public IReadOnlyList<GeminiPart> Parts { get; init; } = Array.Empty<GeminiPart>();
 
     public TokenUsage? Usage { get; init; }
 
@@ -105,7 +105,7 @@ internal sealed class QwenEntry
             GitBranch = root.GetStringOrNull("gitBranch"),
             Model = root.GetStringOrNull("model"),
             IsSidechain = root.GetBool("isSidechain"),
-            Parts = QwenParts.Read(message.GetPropertyOrDefault("parts")),
+            Parts = GeminiParts.Read(message.GetPropertyOrDefault("parts")),
             Usage = ReadUsage(root.GetPropertyOrDefault("usageMetadata")),
             ContextWindowSize = root.GetInt64OrZero("contextWindowSize"),
             ToolStatus = toolResult.GetStringOrNull("status"),
@@ -149,7 +149,7 @@ internal sealed class QwenEntry
         if (history.ValueKind != JsonValueKind.Array) return null;
         foreach (var content in history.EnumerateArray())
         {
-            var text = string.Join("\n\n", QwenParts.Read(content.GetPropertyOrDefault("parts")).Where(p => p.Kind == QwenPartKind.Text).Select(p => p.Text));
+            var text = string.Join("\n\n", GeminiParts.Read(content.GetPropertyOrDefault("parts")).Where(p => p.Kind == GeminiPartKind.Text).Select(p => p.Text));
             return text.Length > 0 ? text : null;
         }
         return null;

@@ -63,7 +63,7 @@ internal sealed class QwenTranscript
         Entries.Add(entry);
         Count(_types, entry.Type);
         if (entry.Subtype is { } subtype) Count(_subtypes, subtype);
-        foreach (var part in entry.Parts.Where(p => p.Kind == QwenPartKind.Other)) Count(_unknownParts, part.OtherType!);
+        foreach (var part in entry.Parts.Where(p => p.Kind == GeminiPartKind.Other)) Count(_unknownParts, part.OtherType!);
         if (entry.Version is { } version && !_versions.Contains(version)) _versions.Add(version);
         if (entry.CustomTitle is { } title)
         {

@@ -39,12 +39,16 @@ public sealed record GeminiPart(GeminiPartKind Kind, IReadOnlyList<ContentBlock>
 
     /// <summary>The part's own name for an Other part (its first property), to count.</summary>
     public string? OtherType { get; init; }
+
+    /// <summary>The words of a text or thought part; null for other kinds.</summary>
+    public string? Text => Kind is GeminiPartKind.Text or GeminiPartKind.Thought ? Content[0].Text : null;
 }
 
 /// <summary>
 /// Reads Gemini API content (<c>PartListUnion</c>: a string, one Part, or a list of Parts and strings) as
 /// Gemini CLI and its forks store it: text, thought summaries, inline images, function calls and their
-/// responses. Shared by the Gemini CLI and Qwen Code readers.
+/// responses. Shared by the Gemini CLI and Qwen Code readers. Text of the wrong JSON type throws
+/// (FormatException), so the line that holds it is reported rather than its words lost.
 /// </summary>
 public static class GeminiParts
 {
@@ -58,13 +62,16 @@ public static class GeminiParts
             case JsonValueKind.String:
                 return new[] { Text(content.GetString()!) };
             case JsonValueKind.Object:
-                return new[] { ReadPart(content) };
+                return ReadPart(content) is { } one ? new[] { one } : Array.Empty<GeminiPart>();
             case JsonValueKind.Array:
-                var parts = new List<GeminiPart>();
+                var parts = new List<GeminiPart>(content.GetArrayLength());
                 foreach (var item in content.EnumerateArray())
                 {
                     if (item.ValueKind == JsonValueKind.String) parts.Add(Text(item.GetString()!));
-                    else if (item.ValueKind == JsonValueKind.Object) parts.Add(ReadPart(item));
+                    else if (item.ValueKind == JsonValueKind.Object)
+                    {
+                        if (ReadPart(item) is { } part) parts.Add(part);
+                    }
                     else if (item.ValueKind != JsonValueKind.Null) throw new FormatException($"a content part is {item.ValueKind}, not a part.");
                 }
                 return parts;
@@ -77,17 +84,45 @@ public static class GeminiParts
     public static IReadOnlyList<ContentBlock> Visible(IEnumerable<GeminiPart> parts) =>
         parts.Where(p => p.Kind is GeminiPartKind.Text or GeminiPartKind.Image).SelectMany(p => p.Content).ToArray();
 
+    /// <summary>
+    /// The text and image parts as content blocks, adjacent text parts joined into one block as they were
+    /// written: the API concatenates parts, and Qwen Code splits one prompt across several (an @file expansion).
+    /// </summary>
+    public static IReadOnlyList<ContentBlock> Blocks(IEnumerable<GeminiPart> parts)
+    {
+        var blocks = new List<ContentBlock>();
+        var text = new System.Text.StringBuilder();
+        foreach (var part in parts)
+        {
+            if (part.Kind == GeminiPartKind.Text) text.Append(part.Text);
+            else if (part.Kind == GeminiPartKind.Image)
+            {
+                Flush();
+                blocks.AddRange(part.Content);
+            }
+        }
+        Flush();
+        return blocks;
+
+        void Flush()
+        {
+            if (text.Length > 0) blocks.Add(ContentBlock.FromText(text.ToString()));
+            text.Clear();
+        }
+    }
+
     /// <summary>Text parts joined as Gemini CLI joins them to show a message (no separator).</summary>
     public static string JoinText(IEnumerable<GeminiPart> parts) =>
         string.Concat(parts.Where(p => p.Kind == GeminiPartKind.Text).SelectMany(p => p.Content).Select(b => b.Text));
 
-    public static GeminiPart ReadPart(JsonElement part)
+    /// <summary>One part; null for a part that carries only the model's opaque thought signature (nothing readable).</summary>
+    public static GeminiPart? ReadPart(JsonElement part)
     {
         if (part.TryGetProperty("functionCall", out var call) && call.ValueKind == JsonValueKind.Object)
         {
             return new GeminiPart(GeminiPartKind.FunctionCall, Array.Empty<ContentBlock>())
             {
-                CallId = call.GetIdOrNull("id"),
+                CallId = CallId(call),
                 Name = call.GetStringOrNull("name") ?? string.Empty,
                 Arguments = Arguments(call.GetPropertyOrDefault("args")),
             };
@@ -117,26 +152,15 @@ public static class GeminiParts
                 ? new GeminiPart(GeminiPartKind.Image, new[] { ContentBlock.FromImageUrl(uri, mime) })
                 : Text($"[file {uri}]");
         }
+        if (part.TryGetProperty("thoughtSignature", out _) || IsThought(part)) return null;
         var first = part.EnumerateObject().Select(p => p.Name).FirstOrDefault();
         return new GeminiPart(GeminiPartKind.Other, Array.Empty<ContentBlock>()) { OtherType = first ?? "(empty)" };
     }
 
-    /// <summary>
-    /// A function response: its output as text ("output" as written; otherwise "error", marked as failure;
-    /// otherwise the response object's JSON), then the images of its multimodal "parts".
-    /// </summary>
+    /// <summary>A function response: its output as text (<see cref="ResponseText"/>), then the blocks of its multimodal "parts".</summary>
     private static GeminiPart Response(JsonElement response)
     {
-        var body = response.GetPropertyOrDefault("response");
-        var isError = false;
-        string? output = null;
-        if (body.ValueKind == JsonValueKind.Object)
-        {
-            if (body.TryGetProperty("output", out var o)) output = Raw(o);
-            else if (body.TryGetProperty("error", out var e)) (output, isError) = (Raw(e), true);
-            else output = body.GetRawText();
-        }
-        else if (body.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)) output = Raw(body);
+        var (output, isError) = ResponseText(response.GetPropertyOrDefault("response"));
         var blocks = new List<ContentBlock>();
         if (!string.IsNullOrEmpty(output)) blocks.Add(ContentBlock.FromText(output));
         if (response.GetPropertyOrDefault("parts") is { ValueKind: JsonValueKind.Array } nested)
@@ -145,11 +169,28 @@ public static class GeminiParts
         }
         return new GeminiPart(GeminiPartKind.FunctionResponse, blocks)
         {
-            CallId = response.GetIdOrNull("id"),
+            CallId = CallId(response),
             Name = response.GetStringOrNull("name") ?? string.Empty,
             IsError = isError,
         };
     }
+
+    /// <summary>
+    /// The text of a function response's payload: "output" as written; otherwise "error", marked as failure;
+    /// otherwise a string "content"; otherwise the payload's JSON. Empty when absent.
+    /// </summary>
+    public static (string Text, bool IsError) ResponseText(JsonElement response)
+    {
+        if (response.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return (string.Empty, false);
+        if (response.ValueKind != JsonValueKind.Object) return (Raw(response), false);
+        if (response.TryGetProperty("output", out var output)) return (Raw(output), false);
+        if (response.TryGetProperty("error", out var error)) return (Raw(error), true);
+        if (response.TryGetProperty("content", out var content) && content.ValueKind == JsonValueKind.String) return (content.GetString()!, false);
+        return (response.GetRawText(), false);
+    }
+
+    /// <summary>The id tying a call to its response: "id" as the API names it, else "callId" where a writer used that name.</summary>
+    private static string? CallId(JsonElement function) => function.GetIdOrNull("id") ?? function.GetIdOrNull("callId");
 
     /// <summary>"thought": true marks a thought summary; Gemini CLI's own check is truthiness, so a string counts too.</summary>
     private static bool IsThought(JsonElement part) => part.GetPropertyOrDefault("thought") switch
