@@ -20,9 +20,11 @@ public sealed class ParquetDatasetWriter
 
     /// <summary>
     /// A row group is written early once its records hold this many characters of text, so a run of very long
-    /// sessions (or base64 images) does not hold a thousand of them in memory.
+    /// sessions (or base64 images) does not hold a thousand of them in memory. Measured on a generated 200 MB corpus
+    /// (871 records): a peak working set of 612 MB at 64M characters, 408 MB at 16M, 386 MB at 4M (where the
+    /// smaller groups also cost time and compress worse); JSON lines of the same records peak at 220 MB.
     /// </summary>
-    public const long RowGroupTextLimit = 64L * 1024 * 1024;
+    public const long RowGroupTextLimit = 16L * 1024 * 1024;
 
     private static readonly ParquetOptions Append = new() { Append = true };
 
