@@ -11,6 +11,8 @@ public enum DatasetFormat
     OpenAIChat,
     /// <summary>{"conversations": [{"from", "value"}], "tools"} as the common SFT trainers read it.</summary>
     ShareGPT,
+    /// <summary>The Normalized record as a Parquet file: one row per record, messages as a list of structs (ParquetDatasetWriter).</summary>
+    Parquet,
 }
 
 /// <summary>How records become dataset lines: the shape, and the curation every shape shares.</summary>
@@ -29,6 +31,9 @@ public sealed record DatasetOptions
 
     /// <summary>Leave subagent transcripts out.</summary>
     public bool ExcludeSidechain { get; init; }
+
+    /// <summary>Why a record the switches leave out is not written.</summary>
+    internal const string ExcludedSidechain = "it is a subagent's transcript and -ExcludeSidechain is set";
 
     /// <summary>Whether the record is one the switches keep (a filter, as opposed to a record a shape rejects).</summary>
     public bool Includes(RolloutRecord record) => !(ExcludeSidechain && record.IsSidechain);

@@ -13,6 +13,10 @@ public sealed class DatasetWriter
 
     public DatasetWriter(DatasetOptions options)
     {
+        if (options.Format == DatasetFormat.Parquet)
+        {
+            throw new ArgumentException("Parquet is a file of row groups, not of lines: write it with ParquetDatasetWriter.", nameof(options));
+        }
         _options = options;
     }
 
@@ -25,7 +29,7 @@ public sealed class DatasetWriter
         rejection = null;
         if (!_options.Includes(record))
         {
-            rejection = "it is a subagent's transcript and -ExcludeSidechain is set";
+            rejection = DatasetOptions.ExcludedSidechain;
             return null;
         }
         var curated = Curation.Apply(record, _options);

@@ -117,6 +117,23 @@ public sealed class ExportFile : IDisposable
         }
     }
 
+    /// <summary>
+    /// Lets a writer of a binary format (Parquet) write to the file directly: the stream reads, writes and seeks, so
+    /// a format whose footer is rewritten as it grows can go back over it. Failures name the destination.
+    /// </summary>
+    public void Write(Action<Stream> write)
+    {
+        var stream = Stream;
+        try
+        {
+            write(stream);
+        }
+        catch (IOException e)
+        {
+            throw Failure(e);
+        }
+    }
+
     /// <summary>Puts the complete file in place of the destination (or, written in place, makes sure it is on disk).</summary>
     public void Commit()
     {

@@ -48,7 +48,7 @@ public static class RecordJsonWriter
     public static void WriteMessage(Utf8JsonWriter w, RolloutMessage m)
     {
         w.WriteStartObject();
-        w.WriteString("role", Lower(m.Role));
+        w.WriteString("role", RoleName(m.Role));
         w.WritePropertyName("content");
         w.WriteStartArray();
         foreach (var block in m.Content) WriteBlock(w, block);
@@ -125,7 +125,8 @@ public static class RecordJsonWriter
         else w.WriteNull(name);
     }
 
-    private static string Lower(MessageRole role) => role.ToString().ToLowerInvariant();
+    /// <summary>The role as the chat-completions shape names it: system, user, assistant, tool.</summary>
+    internal static string RoleName(MessageRole role) => role.ToString().ToLowerInvariant();
 
     /// <summary>CompactionSummary → compaction_summary.</summary>
     internal static string SnakeCase(string pascal)

@@ -6,8 +6,9 @@ using RolloutTools.Core.Model;
 namespace RolloutTools.Commands;
 
 /// <summary>
-/// Writes records as a JSONL dataset, one line per record, streaming, into an <see cref="ExportFile"/>: written
-/// under a temporary name and put in place at the end, so an interrupted export never leaves a truncated file.
+/// Writes records as a dataset, streaming, into an <see cref="ExportFile"/>: JSONL, one line per record, or Parquet,
+/// one row per record in row groups. The file is written under a temporary name and put in place at the end, so an
+/// interrupted export never leaves a truncated file.
 /// </summary>
 [Cmdlet(VerbsData.Export, "AgentRollout", SupportsShouldProcess = true, DefaultParameterSetName = PathSet)]
 [OutputType(typeof(FileInfo))]
@@ -17,6 +18,7 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     private const string LiteralPathSet = "LiteralPath";
     private ExportFile? _file;
     private DatasetWriter? _writer;
+    private ParquetDatasetWriter? _parquet;
     private DatasetOptions? _options;
     private string? _target;
     private int _written;
@@ -73,6 +75,12 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         _target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(Path ?? LiteralPath);
+        if (As == DatasetFormat.Parquet && Append)
+        {
+            // A Parquet file ends in a footer describing every row group; adding to it is not adding lines.
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Append adds lines to a JSONL file; a Parquet file cannot be appended to. Write a new file (one per worker or batch): engines read a folder of Parquet files as one dataset."),
+                "RolloutExportParquetAppend", ErrorCategory.InvalidArgument, _target));
+        }
         if (OutputFile.Refusal(_target, NoClobber, Force, Append) is { } refusal) ThrowTerminatingError(refusal);
         if (!ShouldProcess(_target, Append ? "Append agent rollouts" : "Export agent rollouts")) return;
         try
@@ -84,6 +92,10 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
             ThrowTerminatingError(OutputFile.Failure(e));
         }
         WarnOfKeptEncoding(_file!);
+        if (As == DatasetFormat.Parquet && MyInvocation.BoundParameters.ContainsKey(nameof(Encoding)))
+        {
+            WriteWarning("Parquet stores text as UTF-8 whatever -Encoding says; -Encoding applies to JSONL files only.");
+        }
         _options = new DatasetOptions
         {
             Format = As,
@@ -92,12 +104,20 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
             ExcludeImages = ExcludeImages,
             ExcludeSidechain = ExcludeSidechain,
         };
-        _writer = new DatasetWriter(_options);
+        try
+        {
+            if (As == DatasetFormat.Parquet) _parquet = new ParquetDatasetWriter(_file!, _options);
+            else _writer = new DatasetWriter(_options);
+        }
+        catch (ExportFileException e)
+        {
+            ThrowTerminatingError(OutputFile.Failure(e));
+        }
     }
 
     protected override void ProcessRecord()
     {
-        if (_file is null || _writer is null || _options is null || InputObject is null) return;
+        if (_file is null || _options is null || InputObject is null) return;
         if (!_options.Includes(InputObject))
         {
             // A filter the person asked for: worth a verbose note, not a warning per record.
@@ -105,18 +125,19 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
             WriteVerbose($"Left out {InputObject.TraceId}: a subagent's transcript, and -ExcludeSidechain is set.");
             return;
         }
-        if (_writer.Line(InputObject, out var rejection) is { } line)
+        string? rejection = null;
+        try
         {
-            try
+            var written = _parquet is not null ? _parquet.Add(InputObject, out rejection) : WriteLine(InputObject, out rejection);
+            if (written)
             {
-                _file.WriteLine(line.Span);
+                _written++;
+                return;
             }
-            catch (ExportFileException e)
-            {
-                ThrowTerminatingError(OutputFile.Failure(e));
-            }
-            _written++;
-            return;
+        }
+        catch (ExportFileException e)
+        {
+            ThrowTerminatingError(OutputFile.Failure(e));
         }
         _skipped++;
         WriteWarning($"Skipped {InputObject.TraceId}: {rejection}.");
@@ -127,6 +148,7 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         if (_file is null) return;
         try
         {
+            _parquet?.Complete();
             _file.Commit();
         }
         catch (ExportFileException e)
@@ -135,6 +157,15 @@ public sealed class ExportAgentRolloutCommand : PSCmdlet, IDisposable
         }
         WriteVerbose($"Wrote {_written} record(s) to '{_target}' as {As}; skipped {_skipped}.");
         if (PassThru) WriteObject(new FileInfo(_target!));
+    }
+
+    /// <summary>Writes the record as a JSON line, or returns false with the reason it cannot be one.</summary>
+    private bool WriteLine(RolloutRecord record, out string? rejection)
+    {
+        rejection = null;
+        if (_writer?.Line(record, out rejection) is not { } line) return false;
+        _file!.WriteLine(line.Span);
+        return true;
     }
 
     /// <summary>

@@ -261,6 +261,11 @@ public sealed class PlantedSecretsTests
         yield return ("record", Decoded(record.ToJson()));
         foreach (var format in Enum.GetValues<DatasetFormat>())
         {
+            if (format == DatasetFormat.Parquet)
+            {
+                yield return ($"dataset {format}", ParquetText(record));
+                continue;
+            }
             var line = new DatasetWriter(new DatasetOptions { Format = format, IncludeReasoning = true }).Line(record, out var rejection);
             Assert.True(line is not null, $"{format}: {rejection}");
             yield return ($"dataset {format}", Decoded(Encoding.UTF8.GetString(line!.Value.Span)));
@@ -269,6 +274,34 @@ public sealed class PlantedSecretsTests
         {
             var text = Transcript.Render(record, format, new TranscriptOptions { MaxToolOutputLength = 0 });
             yield return ($"transcript {format}", WebUtility.HtmlDecode(Regex.Replace(text, @"\\([!-/:-@\[-`{-~])", "$1")));
+        }
+    }
+
+    /// <summary>The record's Parquet row as DuckDB reads it, as JSON, with the JSON held in source_meta decoded too.</summary>
+    private static string ParquetText(RolloutRecord record)
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"planted-{Guid.NewGuid():N}.parquet");
+        try
+        {
+            using (var file = new ExportFile(path, append: false, new UTF8Encoding(false)))
+            {
+                var writer = new ParquetDatasetWriter(file, new DatasetOptions { Format = DatasetFormat.Parquet });
+                writer.Add(record, out _);
+                writer.Complete();
+                file.Commit();
+            }
+            using var connection = new DuckDB.NET.Data.DuckDBConnection("DataSource=:memory:");
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "SELECT to_json(p)::VARCHAR, p.source_meta FROM read_parquet($path) p";
+            command.Parameters.Add(new DuckDB.NET.Data.DuckDBParameter("path", path));
+            using var reader = command.ExecuteReader();
+            Assert.True(reader.Read());
+            return Decoded(reader.GetString(0)) + Decoded(reader.GetString(1));
+        }
+        finally
+        {
+            File.Delete(path);
         }
     }
 
