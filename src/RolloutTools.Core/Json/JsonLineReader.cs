@@ -141,17 +141,20 @@ public static class JsonLineReader
                 var lead = MemoryMarshal.TryGetArray(line, out var trimmed) ? trimmed.Offset - lineStart : 0;
                 line = Utf8Repair.Line(line, diagnostics, lineNumber);
 
-                var isLastLine = !hasNewline;
-                foreach (var value in SplitValues(line, lineNumber, lead, isLastLine, diagnostics))
+                // The common case is one value per line, parsed in one pass with nothing else allocated. Only when
+                // that fails is the line walked value by value, to recover glued objects and report the damage.
+                if (TryParse(line, out var whole, out _))
+                {
+                    using (whole)
+                    {
+                        if (IsObject(whole!, lineNumber, diagnostics)) yield return new JsonLine(lineNumber, whole!.RootElement);
+                    }
+                    continue;
+                }
+                foreach (var value in SplitValues(line, lineNumber, lead, isLastLine: !hasNewline, diagnostics))
                 {
                     using var document = value;
-                    if (document.RootElement.ValueKind != JsonValueKind.Object)
-                    {
-                        // Every trace line is an object; a bare number, string or array is damage.
-                        diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not a JSON object but {document.RootElement.ValueKind}, line skipped.");
-                        continue;
-                    }
-                    yield return new JsonLine(lineNumber, document.RootElement);
+                    if (IsObject(document, lineNumber, diagnostics)) yield return new JsonLine(lineNumber, document.RootElement);
                 }
             }
         }
@@ -161,19 +164,21 @@ public static class JsonLineReader
         }
     }
 
+    /// <summary>Every trace line is an object; a bare number, string or array is damage, reported and skipped.</summary>
+    private static bool IsObject(JsonDocument document, int lineNumber, DiagnosticList diagnostics)
+    {
+        if (document.RootElement.ValueKind == JsonValueKind.Object) return true;
+        diagnostics.Error(RolloutDiagnostic.ParseError, lineNumber, $"not a JSON object but {document.RootElement.ValueKind}, line skipped.");
+        return false;
+    }
+
     /// <summary>
-    /// The common case is one value per line, parsed in one pass. Only when that fails is the line walked
-    /// value by value, to recover glued objects and report exactly where the damage is.
+    /// A line that did not parse as one value: walked value by value, to recover objects glued together (an
+    /// append to a file that lacked its final newline) and report exactly where the damage is.
     /// </summary>
     private static List<JsonDocument> SplitValues(ReadOnlyMemory<byte> line, int lineNumber, int lead, bool isLastLine, DiagnosticList diagnostics)
     {
-        var values = new List<JsonDocument>(1);
-        if (TryParse(line, out var whole, out _))
-        {
-            values.Add(whole!);
-            return values;
-        }
-
+        var values = new List<JsonDocument>(2);
         var offset = 0;
         while (offset < line.Length)
         {

@@ -24,6 +24,7 @@ internal sealed class ClaudeTranscript
     private readonly List<string> _queue = new();
     private readonly HashSet<string> _dequeued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Type, string Subtype), string> _kindNames = new();
 
     public List<ClaudeEntry> Entries { get; } = new();
     public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
@@ -98,9 +99,9 @@ internal sealed class ClaudeTranscript
         var subtype = root.GetStringOrNull("subtype");
         RecordTypes.Add(type switch
         {
-            "system" when subtype is not null => $"system/{subtype}",
-            "attachment" => $"attachment/{root.GetPropertyOrDefault("attachment").GetStringOrNull("type") ?? "unknown"}",
-            "progress" => $"progress/{root.GetPropertyOrDefault("data").GetStringOrNull("type") ?? "unknown"}",
+            "system" when subtype is not null => KindName(type, subtype),
+            "attachment" => KindName(type, root.GetPropertyOrDefault("attachment").GetStringOrNull("type") ?? "unknown"),
+            "progress" => KindName(type, root.GetPropertyOrDefault("data").GetStringOrNull("type") ?? "unknown"),
             _ => type,
         });
 
@@ -280,6 +281,16 @@ internal sealed class ClaudeTranscript
             Assistant = assistant,
             QueuedPrompt = queuedPrompt,
         });
+    }
+
+    /// <summary>
+    /// "progress/hook_progress" and the like, made once per file: a transcript holds thousands of progress
+    /// lines, and counting each must not build the same name again.
+    /// </summary>
+    private string KindName(string type, string subtype)
+    {
+        if (!_kindNames.TryGetValue((type, subtype), out var name)) _kindNames[(type, subtype)] = name = $"{type}/{subtype}";
+        return name;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;
