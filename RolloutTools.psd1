@@ -18,16 +18,19 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS',
+            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS',
                              # Find-PSResource -CommandName looks for these tags; the PowerShell Gallery adds them on
                              # publish, but Compress-PSResource does not, so a file or NuGet repository needs them here.
                              'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Protect-AgentRollout', 'PSCommand_Get-RolloutMessage', 'PSCommand_Get-RolloutToolCall', 'PSCommand_Measure-AgentRollout')
             # No ProjectUri or LicenseUri: there is no public repository yet; the MIT LICENSE file ships in the package.
             ReleaseNotes = @'
 0.1.0, the first release.
-- Reads Claude Code, OpenAI Codex CLI, Pi Coding Agent, Hermes Agent (state.db, snapshots, gateway transcripts) and
-  ATIF trajectories, plus its own Normalized datasets, into one normalized record per session.
-- Export-AgentRollout writes JSONL datasets: Normalized, OpenAIChat or ShareGPT.
+- Reads Claude Code, OpenAI Codex CLI, Pi Coding Agent, Hermes Agent (state.db, snapshots, gateway transcripts),
+  Qwen Code, Gemini CLI, OpenCode and Kilo CLI, Cursor's agent, GitHub Copilot CLI and ATIF trajectories, plus its
+  own Normalized datasets, into one normalized record per session.
+- Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block;
+  Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
+- Export-AgentRollout writes datasets: Normalized, OpenAIChat or ShareGPT JSONL, or Parquet.
 - Protect-AgentRollout redacts secrets and home directories before anything is shared.
 - ConvertTo-RolloutTranscript and Export-RolloutTranscript render Markdown or self-contained HTML transcripts.
 '@
