@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
+using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
@@ -25,6 +26,7 @@ public sealed class FormatRegistry
         new AtifReader(),
         new HermesReader(),
         new QwenCodeReader(),
+        new ClineReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -77,7 +77,8 @@ public static class JsonDocumentReader
     internal const int MaxDepth = 256;
 
     /// <summary>The document, or null with the reason in <paramref name="diagnostics"/>.</summary>
-    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics)
+    /// <param name="root">The kind of root the trace has: an object (most documents), or an array (Cline's task history).</param>
+    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics, JsonValueKind root = JsonValueKind.Object)
     {
         if (stream.CanSeek && stream.Length > JsonLineReader.MaxLineBytes) return TooLong(diagnostics);
         using var copy = new MemoryStream();
@@ -108,9 +109,9 @@ public static class JsonDocumentReader
             JsonProblem.ReportInDocument(diagnostics, e, JsonProblem.EndsEarly(e) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty);
             return null;
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        if (document.RootElement.ValueKind != root)
         {
-            diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not an object; no record.");
+            diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not {(root == JsonValueKind.Array ? "an array" : "an object")}; no record.");
             document.Dispose();
             return null;
         }

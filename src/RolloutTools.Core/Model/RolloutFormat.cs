@@ -20,4 +20,7 @@ public enum RolloutFormat
 
     /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
     QwenCode,
+
+    /// <summary>Cline and its forks Roo Code and Kilo Code: the task folders (tasks/&lt;id&gt;/api_conversation_history.json) in each editor's global storage and in ~/.cline/data.</summary>
+    Cline,
 }

@@ -17,6 +17,7 @@ internal static class SampleFolder
         ["atif"] = RolloutFormat.Atif,
         ["hermes"] = RolloutFormat.HermesAgent,
         ["qwen-code"] = RolloutFormat.QwenCode,
+        ["cline"] = RolloutFormat.Cline,
     };
 
     public static string Root(params string[] parts)

@@ -3,6 +3,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
+using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Formats;
@@ -16,7 +17,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -276,7 +277,9 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, "CODEX_HOME", "sessions")}' (Codex: no sessions), '{Path.Combine(homes, "CODEX_HOME", "archived_sessions")}' (Codex: does not exist), "
             + $"'{Path.Combine(homes, PiCodingAgentReader.AgentDirVariable, "sessions")}' (PiCodingAgent: does not exist), "
             + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist), "
-            + $"'{Path.Combine(homes, QwenCodeReader.RuntimeDirVariable, "projects")}' (QwenCode: does not exist), '{Path.Combine(homes, QwenCodeReader.HomeVariable, "projects")}' (QwenCode: does not exist). "
+            + $"'{Path.Combine(homes, QwenCodeReader.RuntimeDirVariable, "projects")}' (QwenCode: does not exist), '{Path.Combine(homes, QwenCodeReader.HomeVariable, "projects")}' (QwenCode: does not exist), "
+            + string.Concat(ClineStorage.Extensions.Keys.Select(e => $"'{Path.Combine(homes, ClineStorage.AppDataVariable, "Code", "User", "globalStorage", e, "tasks")}' (Cline: does not exist), "))
+            + $"'{Path.Combine(homes, ClineStorage.DataDirVariable, "tasks")}' (Cline: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
