@@ -105,8 +105,9 @@ public sealed partial class ClineConversation
                 }
                 if (role == "assistant")
                 {
-                    conversation.Assistant(entry, content, i, usages.GetValueOrDefault(responseOrdinal));
+                    // Counted first: a response that cannot be read still had its request.
                     responseOrdinal++;
+                    conversation.Assistant(entry, content, i, usages.GetValueOrDefault(responseOrdinal - 1));
                 }
                 else
                 {
@@ -115,9 +116,10 @@ public sealed partial class ClineConversation
                     conversation.User(entry, content, responseOrdinal == 0 && ui.Times.Count > 0 ? ui.Times[0] : usages.GetValueOrDefault(responseOrdinal)?.Time);
                 }
             }
-            catch (InvalidOperationException e)
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
-                diagnostics.Error(RolloutDiagnostic.ParseError, null, $"entry {i} of the API history: {e.Message}; skipped.");
+                // Text of the wrong type (GetTextOrEmpty): the entry is reported, the rest read.
+                diagnostics.Error(RolloutDiagnostic.ParseError, null, $"entry {i} of the API history: {e.Message} Skipped.");
             }
         }
         conversation.Messages = conversation.Builder.Build();
