@@ -22,22 +22,38 @@ public sealed class JsonTextDocument : IDisposable
 
     public JsonElement Root => _document.RootElement;
 
-    /// <summary>The 1-based line on which element <paramref name="index"/> of the root's array <paramref name="property"/> starts; worked out on first use.</summary>
-    public int? ElementLine(string property, int index)
+    /// <summary>
+    /// The 1-based line on which element <paramref name="index"/> of the root's array <paramref name="property"/>
+    /// starts, or of the root itself when it is an array and <paramref name="property"/> is null; worked out on first use.
+    /// </summary>
+    public int? ElementLine(string? property, int index)
     {
-        if (!_elementLines.TryGetValue(property, out var lines)) _elementLines[property] = lines = ElementLines(_text.Span, property);
+        if (!_elementLines.TryGetValue(property ?? string.Empty, out var lines)) _elementLines[property ?? string.Empty] = lines = ElementLines(_text.Span, property);
         return index < lines.Count ? lines[index] : null;
     }
 
     public void Dispose() => _document.Dispose();
 
-    private static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string property)
+    private static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string? property)
     {
         var lines = new List<int>();
         var (counted, line) = (0, 1);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, MaxDepth = JsonDocumentReader.MaxDepth });
         try
         {
+            if (property is null)
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return lines;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    line += json[counted..start].Count((byte)'\n');
+                    counted = start;
+                    lines.Add(line);
+                    reader.Skip();
+                }
+                return lines;
+            }
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return lines;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {

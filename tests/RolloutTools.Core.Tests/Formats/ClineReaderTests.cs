@@ -53,6 +53,17 @@ public sealed class ClineReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_bad_entry_is_reported_on_the_line_it_starts_on()
+    {
+        // The agents write the array on one line; a history pretty-printed by hand or by a tool has one entry a line or more.
+        var result = Read("[\n  {\"role\":\"user\",\"content\":\"go\"},\n  \"stray\",\n  {\"role\":\"assistant\",\"content\":\"ok\"}\n]");
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal(3, error.LineNumber);
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(1, Assert.Single(Read("""[{"role":"user","content":"go"},null]""", id: "1700000000003").Diagnostics).LineNumber);
+    }
+
+    [Fact]
     public void A_history_cut_off_mid_write_or_not_an_array_gives_no_record_and_says_why()
     {
         var cut = Read("""[{"role":"user","content":"<task>\nGo\n</task>"},{"role":"assi""");

@@ -61,7 +61,8 @@ public sealed partial class ClineConversation
     /// <summary>The working directory environment_details names ("# Current Working Directory (/path) Files").</summary>
     public string? Cwd { get; private set; }
 
-    public static ClineConversation Read(IReadOnlyList<JsonElement> entries, ClineUiLog ui, ClineTask.TaskMetadata? metadata, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <param name="lineOf">The line an entry starts on (the agents write the whole array on line 1), for the reports.</param>
+    public static ClineConversation Read(IReadOnlyList<JsonElement> entries, Func<int, int?> lineOf, ClineUiLog ui, ClineTask.TaskMetadata? metadata, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var conversation = new ClineConversation(ui, metadata);
         var usages = conversation.PairRequests(entries);
@@ -74,7 +75,7 @@ public sealed partial class ClineConversation
             {
                 if (entry.ValueKind != JsonValueKind.Object)
                 {
-                    diagnostics.Error(RolloutDiagnostic.ParseError, null, $"entry {i} of the API history is a JSON {entry.ValueKind}, not a message; skipped.");
+                    diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1, $"entry {i} of the API history is a JSON {entry.ValueKind}, not a message; skipped.");
                     continue;
                 }
                 var role = entry.GetStringOrNull("role");
@@ -88,7 +89,7 @@ public sealed partial class ClineConversation
                 var content = entry.GetPropertyOrDefault("content");
                 if (role is not ("user" or "assistant") || content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
                 {
-                    diagnostics.Error(RolloutDiagnostic.ParseError, null,
+                    diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1,
                         $"entry {i} of the API history has {(role is null ? "no role" : $"role \"{role}\"")} and {(content.ValueKind == JsonValueKind.Undefined ? "no content" : $"content of type {content.ValueKind}")}: not a message; skipped.");
                     continue;
                 }
@@ -119,7 +120,7 @@ public sealed partial class ClineConversation
             catch (Exception e) when (e is FormatException or InvalidOperationException)
             {
                 // Text of the wrong type (GetTextOrEmpty): the entry is reported, the rest read.
-                diagnostics.Error(RolloutDiagnostic.ParseError, null, $"entry {i} of the API history: {e.Message} Skipped.");
+                diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1, $"entry {i} of the API history: {e.Message} Skipped.");
             }
         }
         conversation.Messages = conversation.Builder.Build();

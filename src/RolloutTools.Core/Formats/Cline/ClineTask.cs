@@ -40,7 +40,7 @@ public static partial class ClineTask
             var item = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, HistoryItemFile), HistoryItem.Read).Use(diagnostics);
 
             var messages = document.Root.EnumerateArray().ToArray();
-            var conversation = ClineConversation.Read(messages, ui, metadata, diagnostics, cancellation);
+            var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, diagnostics, cancellation);
             if (conversation.Count == 0)
             {
                 diagnostics.NoRecord(messages.Length == 0 ? "the API history is empty; no record." : "no message of the API history could be read; no record.");
