@@ -46,14 +46,28 @@ public static class ClineStorage
     };
 
     /// <summary>
+    /// The data folders, under the home, of the servers VS Code and its forks run on a remote machine (Remote - SSH,
+    /// WSL, dev containers): the extensions running there keep their global storage in &lt;folder&gt;/User/globalStorage.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RemoteServers = new[]
+    {
+        ".vscode-server/data", ".vscode-server-insiders/data", ".vscode-oss-server/data", ".cursor-server/data", ".windsurf-server/data",
+    };
+
+    /// <summary>
     /// The tasks folders to search: VS Code's global storage of each extension whether or not it exists, the
-    /// other editors' only where the extension has a folder (so a machine without them is not told of thirty
-    /// missing folders), then the Cline CLI's data dir. With VSCODE_APPDATA set, the editors' folders are
-    /// looked for under it alone, as VS Code itself does.
+    /// other editors' and the remote servers' only where the extension has a folder (so a machine without them is
+    /// not told of thirty missing folders), then the Cline CLI's data dir. With VSCODE_APPDATA set, the editors'
+    /// folders are looked for under it alone, as VS Code itself does, and the remote servers' are not.
     /// </summary>
     public static IReadOnlyList<string> TaskFolders()
     {
         var userDataDirs = Editors.Select(editor => (Dir: Path.Combine(AppData(), editor), Always: editor == "Code")).ToList();
+        if (Variable(AppDataVariable) is null)
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            userDataDirs.AddRange(RemoteServers.Select(server => (Path.Combine(home, server), false)));
+        }
         if (Variable(PortableVariable) is { } portable) userDataDirs.Add((Path.Combine(portable, "user-data"), false));
         var folders = userDataDirs
             .SelectMany(user => Extensions.Keys
@@ -74,8 +88,9 @@ public static class ClineStorage
         for (var i = parts.Length - 1; i >= 0; i--)
         {
             if (!Extensions.TryGetValue(parts[i], out var agent)) continue;
+            // The user data dir's name (Code, Cursor), or the remote server's (.vscode-server) above its data folder.
             var editor = i >= 3 && parts[i - 1].Equals("globalStorage", StringComparison.OrdinalIgnoreCase) && parts[i - 2].Equals("User", StringComparison.OrdinalIgnoreCase)
-                ? parts[i - 3]
+                ? parts[i - 3] == "data" && i >= 4 && parts[i - 4].EndsWith("-server", StringComparison.Ordinal) ? parts[i - 4] : parts[i - 3]
                 : null;
             return (agent, parts[i].ToLowerInvariant(), editor);
         }
