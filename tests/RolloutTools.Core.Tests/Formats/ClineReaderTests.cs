@@ -123,6 +123,25 @@ public sealed class ClineReaderTests : IDisposable
     }
 
     [Fact]
+    public void Claude_4_function_calls_and_results_and_calls_not_run_are_paired()
+    {
+        var result = Read("""
+            [{"role":"user","content":[{"type":"text","text":"<task>\nCheck both\n</task>"}]},
+             {"role":"assistant","content":[{"type":"text","text":"Reading.\n<function_calls>\n<invoke name=\"read_file\">\n<parameter name=\"path\">a.ts</parameter>\n</invoke>\n</function_calls>\n<read_file>\n<path>b.ts</path>\n</read_file>"}]},
+             {"role":"user","content":[{"type":"text","text":"<function_results>\nconst a = 1\n</function_results>"},{"type":"text","text":"Tool [read_file for 'b.ts'] was not executed because a tool has already been used in this message. Only one tool may be used per message."},{"type":"text","text":"<environment_details>\nnone\n</environment_details>"}]},
+             {"role":"assistant","content":"Done."}]
+            """);
+        var record = result.Record!;
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prompt Response ToolResult ToolResult Context Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { new ToolCall("xml-1-0", "read_file", """{"path":"a.ts"}"""), new ToolCall("xml-1-1", "read_file", """{"path":"b.ts"}""") }, record.Messages[1].ToolCalls);
+        Assert.Equal("Reading.", record.Messages[1].Text);
+        Assert.Equal(("const a = 1", false), (record.Messages[2].Text, record.Messages[2].IsError ?? false));
+        Assert.True(record.Messages[3].IsError);
+        Assert.StartsWith("Tool [read_file for 'b.ts'] was not executed", record.Messages[3].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Roo_reasoning_items_go_to_the_next_response_and_encrypted_ones_are_counted()
     {
         var result = Read("""

@@ -304,13 +304,19 @@ public sealed partial class ClineConversation
                         var rest = text[(text.IndexOf("] Result:", StringComparison.Ordinal) + "] Result:".Length)..].Trim();
                         if (rest.Length > 0) output.Add(ContentBlock.FromText(rest));
                         while (i + 1 < blocks.Length && blocks[i + 1].GetStringOrNull("type") is "text" or "image"
-                            && (blocks[i + 1].GetStringOrNull("type") == "image" || Classify(blocks[i + 1].GetTextOrEmpty("text")) is null))
+                            && (blocks[i + 1].GetStringOrNull("type") == "image" || IsOutput(blocks[i + 1].GetTextOrEmpty("text"))))
                         {
                             i++;
                             if (blocks[i].GetStringOrNull("type") == "image") { if (Image(blocks[i]) is { } image) output.Add(image); }
                             else output.Add(ContentBlock.FromText(blocks[i].GetTextOrEmpty("text")));
                         }
                         Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), output) { Timestamp = time });
+                        break;
+                    }
+                    if (_pendingXmlCalls.Count > 0 && ClineXmlTools.OtherAnswer(text) is { } answer)
+                    {
+                        FlushPrompt(prompt, time);
+                        Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), new[] { ContentBlock.FromText(answer.Text) }) { IsError = answer.NotRun, Timestamp = time });
                         break;
                     }
                     if (Classify(text) is { } kind && kind != MessageKind.Prompt)
@@ -347,6 +353,9 @@ public sealed partial class ClineConversation
         Builder.AddMessage(MessageRole.User, MessageKind.Prompt, prompt.ToArray(), time);
         prompt.Clear();
     }
+
+    /// <summary>Whether a block after a "[tool] Result:" header is more of the tool's output, not the next answer or the agent's context.</summary>
+    private static bool IsOutput(string text) => Classify(text) is null && ClineXmlTools.OtherAnswer(text) is null;
 
     /// <summary>What the agent, not the person, wrote into a user entry; null for the person's words and for tool output.</summary>
     private static MessageKind? Classify(string text)

@@ -31,7 +31,7 @@ public static partial class ClineXmlTools
     public sealed record Parsed(string Text, IReadOnlyList<string> Reasoning, IReadOnlyList<(string Name, string Arguments, bool Complete)> Calls);
 
     /// <summary>Whether the text may hold a call: quick to say no to ordinary text.</summary>
-    public static bool MayHoldCalls(string text) => OpeningTag().Matches(text).Any(m => ToolNames.Contains(m.Groups[1].Value));
+    public static bool MayHoldCalls(string text) => OpeningTag().Matches(text).Any(m => ToolNames.Contains(m.Groups[1].Value) || m.Groups[1].Value == "function_calls");
 
     public static Parsed Parse(string text)
     {
@@ -43,6 +43,20 @@ public static partial class ClineXmlTools
         {
             if (open.Index < position) continue;
             var name = open.Groups[1].Value;
+            if (name == "function_calls")
+            {
+                // The Claude 4 shape Cline prompted for a while: <function_calls><invoke name="read_file">
+                // <parameter name="path">…</parameter></invoke></function_calls>.
+                var end = text.IndexOf("</function_calls>", open.Index, StringComparison.Ordinal);
+                var blockEnd = end >= 0 ? end + "</function_calls>".Length : text.Length;
+                outside.Append(text, position, open.Index - position);
+                foreach (Match invoke in Invoke().Matches(text[open.Index..blockEnd]))
+                {
+                    calls.Add((invoke.Groups[1].Value, InvokeArguments(invoke.Groups[2].Value), invoke.Groups[3].Success));
+                }
+                position = blockEnd;
+                continue;
+            }
             if (name != "thinking" && !ToolNames.Contains(name)) continue;
             var bodyStart = open.Index + open.Length;
             var close = text.IndexOf($"</{name}>", bodyStart, StringComparison.Ordinal);
@@ -86,6 +100,13 @@ public static partial class ClineXmlTools
         writer.WriteEndObject();
     });
 
+    private static string InvokeArguments(string body) => JsonText.Write(writer =>
+    {
+        writer.WriteStartObject();
+        foreach (Match parameter in InvokeParameter().Matches(body)) writer.WriteString(parameter.Groups[1].Value, parameter.Groups[2].Value.Trim('\r', '\n'));
+        writer.WriteEndObject();
+    });
+
     /// <summary>
     /// The header of a tool's answer in the next user message, "[read_file for 'src/app.ts'] Result:" (the
     /// tool's name first), or null for any other text.
@@ -96,8 +117,31 @@ public static partial class ClineXmlTools
         return match.Success ? match.Groups[1].Value : null;
     }
 
+    /// <summary>
+    /// The text that answers a call in place of a "[tool] Result:" header: the Claude 4 shape
+    /// (&lt;function_results&gt;…&lt;/function_results&gt;, its inner text returned), or the notice that a call was
+    /// not run (another tool already ran, or the person rejected an earlier one), returned whole.
+    /// </summary>
+    public static (string Text, bool NotRun)? OtherAnswer(string text)
+    {
+        if (FunctionResults().Match(text) is { Success: true } results) return (results.Groups[1].Value.Trim('\r', '\n'), false);
+        return NotRunNotice().IsMatch(text) ? (text, true) : null;
+    }
+
     [GeneratedRegex(@"<([a-z_]+)>")]
     private static partial Regex OpeningTag();
+
+    [GeneratedRegex(@"<invoke name=""([^""]+)"">(.*?)(</invoke>|$)", RegexOptions.Singleline)]
+    private static partial Regex Invoke();
+
+    [GeneratedRegex(@"<parameter name=""([^""]+)"">(.*?)</parameter>", RegexOptions.Singleline)]
+    private static partial Regex InvokeParameter();
+
+    [GeneratedRegex(@"^\s*<function_results>(.*?)(?:</function_results>\s*)?$", RegexOptions.Singleline)]
+    private static partial Regex FunctionResults();
+
+    [GeneratedRegex(@"^\s*(?:Tool \[[a-z_]+[^\]]*\] was (?:not executed|interrupted and not executed)|Skipping tool \[[a-z_]+)")]
+    private static partial Regex NotRunNotice();
 
     [GeneratedRegex(@"<([A-Za-z_][A-Za-z0-9_]*)>")]
     private static partial Regex ParameterTag();
