@@ -102,6 +102,12 @@ Describe 'Cline, Roo Code and Kilo Code tasks' {
         @($calls | Where-Object Status -eq 'Succeeded').Count | Should -Be 3
     }
 
+    It 'converts piped text with -Format Cline, named by the task folder it came from' {
+        $record = Get-Content -LiteralPath (Join-Path $CliData "tasks/$ClineCli/api_conversation_history.json") | ConvertTo-RolloutRecord -Format Cline
+        $record.TraceId | Should -Be $ClineCli
+        $record.MessageCount | Should -Be 7
+    }
+
     It 'reports a damaged entry by task and keeps the rest' {
         $task = Join-Path $TestDrive 'damaged/tasks/1700000000000'
         New-Item -ItemType Directory -Path $task -Force | Out-Null

@@ -54,7 +54,9 @@ public static partial class ClineTask
         TaskMetadata? metadata, HistoryItem? item, DiagnosticList diagnostics)
     {
         var built = conversation.Messages;
-        var taskId = item?.Id ?? (folder is null ? Path.GetFileNameWithoutExtension(source.Path) : Path.GetFileName(folder));
+        // Text handed over in memory goes by the file it came from, whose folder is still the task's.
+        var named = folder ?? (Path.GetFileName(Path.GetDirectoryName(source.Path)) is { Length: > 0 } parent ? parent : null);
+        var taskId = item?.Id ?? (named is null ? Path.GetFileNameWithoutExtension(source.Path) : Path.GetFileName(named));
         var (agent, extension, editor) = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
         var times = ui.Times.Concat(built.Select(m => m.Timestamp).OfType<DateTimeOffset>()).ToArray();
         var firstPrompt = built.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
