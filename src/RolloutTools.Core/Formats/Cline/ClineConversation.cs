@@ -16,7 +16,6 @@ public sealed partial class ClineConversation
 {
     private readonly ClineUiLog _ui;
     private readonly ClineTask.TaskMetadata? _metadata;
-    private readonly List<Response> _responses = new();
     private readonly Queue<string> _pendingXmlCalls = new();
     private readonly List<string> _pendingReasoning = new();
     private readonly HashSet<string> _modes = new(StringComparer.Ordinal);
@@ -127,8 +126,6 @@ public sealed partial class ClineConversation
         return conversation;
     }
 
-    private sealed record Response(ConversationBuilder.AssistantTurn Turn);
-
     /// <summary>What the UI log says of one response: its request's time, tokens and cost.</summary>
     private sealed record RequestFacts(DateTimeOffset? Time, TokenUsage? Usage, decimal? Cost, string? Model);
 
@@ -183,7 +180,6 @@ public sealed partial class ClineConversation
         var model = entry.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelId") ?? request?.Model ?? _metadata?.ModelAt(time);
         var turn = Builder.StartAssistant(time, model);
         turn.ResponseId = entry.GetIdOrNull("id");
-        _responses.Add(new Response(turn));
         foreach (var thought in _pendingReasoning) turn.AddReasoning(thought);
         _pendingReasoning.Clear();
         if (entry.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoningContent) turn.AddReasoning(reasoningContent);

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -15,7 +14,7 @@ namespace RolloutTools.Core.Formats.Cline;
 /// (Roo, Kilo) give the models, versions and workspace. Only the API history is required: the others are
 /// sidecars, each set aside with one warning when damaged.
 /// </summary>
-public static partial class ClineTask
+public static class ClineTask
 {
     public const string UiMessagesFile = "ui_messages.json";
     public const string MetadataFile = "task_metadata.json";
