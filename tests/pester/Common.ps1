@@ -8,13 +8,15 @@ $script:SamplesRoot = Join-Path $PSScriptRoot '../../samples'
 
 # No test reads the person's own agent folders: every agent's home points at a folder that does not exist, until a
 # test points it at one of its own.
-foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME') {
+foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME', 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR') {
     Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
 }
 # OpenCode and Kilo CLI live in $XDG_DATA_HOME/opencode and /kilo. .NET takes LocalApplicationData from the same variable
 # on Linux and macOS and makes paths relative when the folder is missing, so this one exists (empty of any agent).
 $env:XDG_DATA_HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/XDG_DATA_HOME'
 New-Item -ItemType Directory -Force -Path $env:XDG_DATA_HOME | Out-Null
+# A portable VS Code's data folder adds to the editors' folders (Cline's task folders): none in tests.
+Remove-Item Env:VSCODE_PORTABLE -ErrorAction SilentlyContinue
 
 function New-ClaudeSession {
     <# Writes a two-turn session (prompt, tool call, tool result, answer) and returns its path. #>

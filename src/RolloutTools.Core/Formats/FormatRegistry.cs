@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
+using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.CopilotCli;
@@ -33,6 +34,7 @@ public sealed class FormatRegistry
         new OpenCodeReader(),
         new CursorReader(),
         new CopilotCliReader(),
+        new ClineReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

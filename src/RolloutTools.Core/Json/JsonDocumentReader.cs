@@ -22,22 +22,38 @@ public sealed class JsonTextDocument : IDisposable
 
     public JsonElement Root => _document.RootElement;
 
-    /// <summary>The 1-based line on which element <paramref name="index"/> of the root's array <paramref name="property"/> starts; worked out on first use.</summary>
-    public int? ElementLine(string property, int index)
+    /// <summary>
+    /// The 1-based line on which element <paramref name="index"/> of the root's array <paramref name="property"/>
+    /// starts, or of the root itself when it is an array and <paramref name="property"/> is null; worked out on first use.
+    /// </summary>
+    public int? ElementLine(string? property, int index)
     {
-        if (!_elementLines.TryGetValue(property, out var lines)) _elementLines[property] = lines = ElementLines(_text.Span, property);
+        if (!_elementLines.TryGetValue(property ?? string.Empty, out var lines)) _elementLines[property ?? string.Empty] = lines = ElementLines(_text.Span, property);
         return index < lines.Count ? lines[index] : null;
     }
 
     public void Dispose() => _document.Dispose();
 
-    private static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string property)
+    private static IReadOnlyList<int> ElementLines(ReadOnlySpan<byte> json, string? property)
     {
         var lines = new List<int>();
         var (counted, line) = (0, 1);
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { AllowTrailingCommas = true, MaxDepth = JsonDocumentReader.MaxDepth });
         try
         {
+            if (property is null)
+            {
+                if (!reader.Read() || reader.TokenType != JsonTokenType.StartArray) return lines;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    var start = (int)reader.TokenStartIndex;
+                    line += json[counted..start].Count((byte)'\n');
+                    counted = start;
+                    lines.Add(line);
+                    reader.Skip();
+                }
+                return lines;
+            }
             if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject) return lines;
             while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
             {
@@ -77,8 +93,11 @@ public static class JsonDocumentReader
     internal const int MaxDepth = 256;
 
     /// <summary>The document, or null with the reason in <paramref name="diagnostics"/>.</summary>
-    /// <param name="acceptArray">A root array is a document too (Gemini CLI's older checkpoints); by default only an object is.</param>
-    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics, bool acceptArray = false)
+    /// <param name="roots">
+    /// The kinds of root the trace may have: an object (most documents), an array (Cline's task history), or
+    /// either (Gemini CLI, whose older checkpoints are a bare array).
+    /// </param>
+    public static JsonTextDocument? Read(Stream stream, DiagnosticList diagnostics, JsonRoots roots = JsonRoots.Object)
     {
         if (stream.CanSeek && stream.Length > JsonLineReader.MaxLineBytes) return TooLong(diagnostics);
         using var copy = new MemoryStream();
@@ -109,9 +128,9 @@ public static class JsonDocumentReader
             JsonProblem.ReportInDocument(diagnostics, e, JsonProblem.EndsEarly(e) ? " (the file ends before the document does: still being written, or cut off)" : string.Empty);
             return null;
         }
-        if (document.RootElement.ValueKind != JsonValueKind.Object && !(acceptArray && document.RootElement.ValueKind == JsonValueKind.Array))
+        if (!roots.Allows(document.RootElement.ValueKind))
         {
-            diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not an object; no record.");
+            diagnostics.NoRecord($"the file holds a JSON {document.RootElement.ValueKind}, not {roots.Describe()}; no record.");
             document.Dispose();
             return null;
         }
@@ -123,4 +142,25 @@ public static class JsonDocumentReader
         diagnostics.Error(RolloutDiagnostic.LineTooLong, null, $"the document is longer than {JsonLineReader.MaxLineBytes:N0} bytes; not read.");
         return null;
     }
+}
+
+/// <summary>The kinds of root a JSON document trace may have.</summary>
+[Flags]
+public enum JsonRoots
+{
+    Object = 1,
+    Array = 2,
+}
+
+internal static class JsonRootsExtensions
+{
+    public static bool Allows(this JsonRoots roots, JsonValueKind kind) =>
+        (kind == JsonValueKind.Object && roots.HasFlag(JsonRoots.Object)) || (kind == JsonValueKind.Array && roots.HasFlag(JsonRoots.Array));
+
+    public static string Describe(this JsonRoots roots) => roots switch
+    {
+        JsonRoots.Array => "an array",
+        JsonRoots.Object => "an object",
+        _ => "an object or an array",
+    };
 }

@@ -30,4 +30,7 @@ public enum RolloutFormat
 
     /// <summary>GitHub Copilot CLI: session-state/&lt;id&gt;/events.jsonl (and the older flat &lt;id&gt;.jsonl, history-session-state/) under ~/.copilot.</summary>
     CopilotCli,
+
+    /// <summary>Cline and its forks Roo Code and Kilo Code: the task folders (tasks/&lt;id&gt;/api_conversation_history.json) in each editor's global storage and in ~/.cline/data.</summary>
+    Cline,
 }

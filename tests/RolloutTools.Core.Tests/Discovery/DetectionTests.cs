@@ -37,6 +37,14 @@ public sealed class DetectionTests
             Assert.Empty(scores);
             return;
         }
+        if (lines.Length == 0)
+        {
+            // A document whose root is an array (Cline's API history) shows detection no line: its name alone
+            // claims it, so exactly one format may take that name.
+            var owner = Assert.Single(FormatRegistry.Default.All, r => r.IsTraceFile(path));
+            Assert.Equal(SampleFolder.Formats[sample.Split('/', '\\')[0]], owner.Format);
+            return;
+        }
         var best = scores.Max(s => s.Score);
         var winner = Assert.Single(scores, s => s.Score == best);
         Assert.Equal(SampleFolder.Formats[sample.Split('/', '\\')[0]], winner.Format);

@@ -21,6 +21,7 @@ internal static class SampleFolder
         ["opencode"] = RolloutFormat.OpenCode,
         ["cursor"] = RolloutFormat.Cursor,
         ["copilot-cli"] = RolloutFormat.CopilotCli,
+        ["cline"] = RolloutFormat.Cline,
     };
 
     public static string Root(params string[] parts)

@@ -85,7 +85,7 @@ internal sealed class GeminiSession
         var session = new GeminiSession();
         if (IsDocument(stream))
         {
-            var document = JsonDocumentReader.Read(stream, diagnostics, acceptArray: true);
+            var document = JsonDocumentReader.Read(stream, diagnostics, JsonRoots.Object | JsonRoots.Array);
             if (document is null) return null;
             using (document)
             {

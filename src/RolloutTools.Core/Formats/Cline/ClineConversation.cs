@@ -1,0 +1,430 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Cline;
+
+/// <summary>
+/// Turns a task's API history into the normalized conversation. Each assistant entry is one API response;
+/// each user entry holds the answers to the previous response's tool calls (tool_result blocks, or in the XML
+/// era "[tool] Result:" text blocks), the person's words (&lt;task&gt;, &lt;feedback&gt;, &lt;answer&gt;, &lt;user_message&gt;)
+/// and what the agent added (&lt;environment_details&gt;, task resumption notes).
+/// </summary>
+public sealed partial class ClineConversation
+{
+    private readonly ClineUiLog _ui;
+    private readonly ClineTask.TaskMetadata? _metadata;
+    private readonly Queue<string> _pendingXmlCalls = new();
+    private readonly List<string> _pendingReasoning = new();
+    private readonly HashSet<string> _modes = new(StringComparer.Ordinal);
+    private int _xmlCallCount;
+
+    private ClineConversation(ClineUiLog ui, ClineTask.TaskMetadata? metadata)
+    {
+        _ui = ui;
+        _metadata = metadata;
+    }
+
+    public ConversationBuilder Builder { get; } = new();
+
+    public IReadOnlyList<RolloutMessage> Messages { get; private set; } = Array.Empty<RolloutMessage>();
+
+    /// <summary>The API history's entries that were read.</summary>
+    public int Count { get; private set; }
+
+    public int PairedRequests { get; private set; }
+
+    public int UnpairedRequests { get; private set; }
+
+    /// <summary>Where the responses' tokens came from: "ui_messages" (api_req_started), "metrics" (the history's own), both, or none.</summary>
+    public string? UsageSource { get; private set; }
+
+    public int Condensed { get; private set; }
+
+    public int Truncated { get; private set; }
+
+    public int Summaries { get; private set; }
+
+    public int XmlToolCalls => _xmlCallCount;
+
+    public int NativeToolCalls { get; private set; }
+
+    public int RedactedReasoning { get; private set; }
+
+    public Counter UnknownBlockTypes { get; } = new();
+
+    public IEnumerable<string> Modes => _modes;
+
+    /// <summary>The working directory environment_details names ("# Current Working Directory (/path) Files").</summary>
+    public string? Cwd { get; private set; }
+
+    /// <param name="lineOf">The line an entry starts on (the agents write the whole array on line 1), for the reports.</param>
+    public static ClineConversation Read(IReadOnlyList<JsonElement> entries, Func<int, int?> lineOf, ClineUiLog ui, ClineTask.TaskMetadata? metadata, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var conversation = new ClineConversation(ui, metadata);
+        var usages = conversation.PairRequests(entries);
+        var responseOrdinal = 0;
+        for (var i = 0; i < entries.Count; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var entry = entries[i];
+            try
+            {
+                if (entry.ValueKind != JsonValueKind.Object)
+                {
+                    diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1, $"entry {i} of the API history is a JSON {entry.ValueKind}, not a message; skipped.");
+                    continue;
+                }
+                var role = entry.GetStringOrNull("role");
+                if (role is null && entry.GetStringOrNull("type") == "reasoning")
+                {
+                    // Roo Code's standalone reasoning item: it precedes the response it belongs to.
+                    conversation.Count++;
+                    conversation.Reasoning(entry, conversation._pendingReasoning);
+                    continue;
+                }
+                var content = entry.GetPropertyOrDefault("content");
+                if (role is not ("user" or "assistant") || content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array))
+                {
+                    diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1,
+                        $"entry {i} of the API history has {(role is null ? "no role" : $"role \"{role}\"")} and {(content.ValueKind == JsonValueKind.Undefined ? "no content" : $"content of type {content.ValueKind}")}: not a message; skipped.");
+                    continue;
+                }
+                conversation.Count++;
+                if (entry.GetStringOrNull("condenseParent") is not null) conversation.Condensed++;
+                if (entry.GetStringOrNull("truncationParent") is not null) conversation.Truncated++;
+                if (entry.GetPropertyOrDefault("modelInfo").GetStringOrNull("mode") is { } mode) conversation._modes.Add(mode);
+                if (entry.GetBool("isTruncationMarker")) continue;
+                if (entry.GetBool("isSummary"))
+                {
+                    conversation.Summaries++;
+                    conversation.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(Text(content)) }, ClineUiLog.Time(entry, "ts"));
+                    continue;
+                }
+                if (role == "assistant")
+                {
+                    // Counted first: a response that cannot be read still had its request.
+                    responseOrdinal++;
+                    conversation.Assistant(entry, content, i, usages.GetValueOrDefault(responseOrdinal - 1));
+                }
+                else
+                {
+                    // Older histories keep no ts: the task was typed when the log starts, and a later entry went to
+                    // the model with the next response's request.
+                    conversation.User(entry, content, responseOrdinal == 0 && ui.Times.Count > 0 ? ui.Times[0] : usages.GetValueOrDefault(responseOrdinal)?.Time);
+                }
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException)
+            {
+                // Text of the wrong type (GetTextOrEmpty): the entry is reported, the rest read.
+                diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(i) ?? 1, $"entry {i} of the API history: {e.Message} Skipped.");
+            }
+        }
+        conversation.Messages = conversation.Builder.Build();
+        return conversation;
+    }
+
+    /// <summary>What the UI log says of one response: its request's time, tokens and cost.</summary>
+    private sealed record RequestFacts(DateTimeOffset? Time, TokenUsage? Usage, decimal? Cost, string? Model);
+
+    /// <summary>
+    /// Pairs the UI log's API requests with the history's responses. Each request that got an answer added
+    /// exactly one assistant entry, so they pair in order; where every response carries its ts (newer
+    /// versions), a request pairs with the first response written between it and the next request instead,
+    /// so a request that failed without a response takes no one's usage.
+    /// </summary>
+    private Dictionary<int, RequestFacts> PairRequests(IReadOnlyList<JsonElement> entries)
+    {
+        var responses = entries
+            .Where(e => e.ValueKind == JsonValueKind.Object && e.GetStringOrNull("role") == "assistant" && !e.GetBool("isSummary") && !e.GetBool("isTruncationMarker")
+                && e.GetPropertyOrDefault("content").ValueKind is JsonValueKind.String or JsonValueKind.Array)
+            .Select(e => ClineUiLog.Time(e, "ts"))
+            .ToArray();
+        var requests = _ui.Requests;
+        var paired = new Dictionary<int, RequestFacts>();
+        if (requests.Count == 0) return paired;
+        var byTime = responses.All(t => t is not null) && requests.All(r => r.Time is not null);
+        if (byTime)
+        {
+            var next = 0;
+            for (var k = 0; k < requests.Count; k++)
+            {
+                var until = k + 1 < requests.Count ? requests[k + 1].Time : DateTimeOffset.MaxValue;
+                while (next < responses.Length && responses[next] < requests[k].Time) next++;
+                if (next < responses.Length && responses[next] < until)
+                {
+                    paired[next] = Facts(requests[k]);
+                    next++;
+                }
+            }
+        }
+        else
+        {
+            // Without times, requests that stated no tokens (failed before answering) are passed over when
+            // there are more requests than responses.
+            var usable = requests.Count > responses.Length ? requests.Where(r => r.Usage is not null || r.Cost is not null).ToList() : requests;
+            for (var k = 0; k < Math.Min(usable.Count, responses.Length); k++) paired[k] = Facts(usable[k]);
+        }
+        PairedRequests = paired.Count;
+        UnpairedRequests = requests.Count - paired.Count;
+        return paired;
+
+        static RequestFacts Facts(ClineRequest r) => new(r.Time, r.Usage, r.Cost, r.Model);
+    }
+
+    private void Assistant(JsonElement entry, JsonElement content, int index, RequestFacts? request)
+    {
+        var time = ClineUiLog.Time(entry, "ts") ?? request?.Time;
+        var model = entry.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelId") ?? request?.Model ?? _metadata?.ModelAt(time);
+        var turn = Builder.StartAssistant(time, model);
+        turn.ResponseId = entry.GetIdOrNull("id");
+        foreach (var thought in _pendingReasoning) turn.AddReasoning(thought);
+        _pendingReasoning.Clear();
+        if (entry.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoningContent) turn.AddReasoning(reasoningContent);
+
+        var blocks = content.ValueKind == JsonValueKind.String
+            ? new[] { (Type: "text", Block: default(JsonElement), Text: content.GetString()!) }
+            : content.EnumerateArray().Select(b => (Type: b.GetStringOrNull("type") ?? "untyped", Block: b, Text: string.Empty)).ToArray();
+        var native = blocks.Any(b => b.Type == "tool_use");
+        var xmlCalls = 0;
+        foreach (var (type, block, stringText) in blocks)
+        {
+            switch (type)
+            {
+                case "text":
+                    var text = block.ValueKind == JsonValueKind.Object ? block.GetTextOrEmpty("text") : stringText;
+                    if (!native && ClineXmlTools.MayHoldCalls(text))
+                    {
+                        var parsed = ClineXmlTools.Parse(text);
+                        turn.AddContent(new[] { ContentBlock.FromText(parsed.Text) });
+                        foreach (var thought in parsed.Reasoning) turn.AddReasoning(thought);
+                        foreach (var (name, arguments, _) in parsed.Calls)
+                        {
+                            var id = $"xml-{index}-{xmlCalls++}";
+                            turn.AddToolCall(new ToolCall(id, name, arguments));
+                            _pendingXmlCalls.Enqueue(id);
+                            _xmlCallCount++;
+                        }
+                    }
+                    else
+                    {
+                        turn.AddContent(new[] { ContentBlock.FromText(text) });
+                    }
+                    break;
+                case "thinking":
+                    turn.AddReasoning(block.GetStringOrNull("thinking") ?? string.Empty);
+                    break;
+                case "reasoning":
+                    var reasoning = new List<string>();
+                    Reasoning(block, reasoning);
+                    foreach (var thought in reasoning) turn.AddReasoning(thought);
+                    break;
+                case "redacted_thinking":
+                    RedactedReasoning++;
+                    break;
+                case "tool_use":
+                    NativeToolCalls++;
+                    turn.AddToolCall(new ToolCall(
+                        block.GetIdOrNull("id") ?? $"tool-{index}-{NativeToolCalls}",
+                        block.GetStringOrNull("name") ?? string.Empty,
+                        block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}"));
+                    break;
+                case "image":
+                    if (Image(block) is { } image) turn.AddContent(new[] { image });
+                    break;
+                default:
+                    UnknownBlockTypes.Add(type);
+                    break;
+            }
+        }
+
+        if (request?.Usage is { } stated)
+        {
+            turn.SetUsage(stated, request.Cost);
+            UsageSource = UsageSource is null or "ui_messages" ? "ui_messages" : "both";
+        }
+        else if (Metrics(entry) is var (usage, cost) && usage is not null)
+        {
+            turn.SetUsage(usage.Value, cost);
+            UsageSource = UsageSource is null or "metrics" ? "metrics" : "both";
+        }
+    }
+
+    /// <summary>
+    /// The metrics newer Cline versions keep on the response itself: tokens.prompt counts the cached tokens too
+    /// (tokens.cached is the part read from the cache), completion the output; cache writes are not told apart.
+    /// </summary>
+    private static (TokenUsage? Usage, decimal? Cost) Metrics(JsonElement entry)
+    {
+        var metrics = entry.GetPropertyOrDefault("metrics");
+        if (metrics.ValueKind != JsonValueKind.Object) return (null, null);
+        var tokens = metrics.GetPropertyOrDefault("tokens");
+        decimal? cost = metrics.GetPropertyOrDefault("cost") is { ValueKind: JsonValueKind.Number } c && c.TryGetDecimal(out var value) ? value : null;
+        if (tokens.ValueKind != JsonValueKind.Object) return (null, cost);
+        var cached = tokens.GetInt64OrZero("cached");
+        return (new TokenUsage(Math.Max(0, tokens.GetInt64OrZero("prompt") - cached), tokens.GetInt64OrZero("completion"), cached, 0), cost);
+    }
+
+    private void User(JsonElement entry, JsonElement content, DateTimeOffset? sent)
+    {
+        var time = ClineUiLog.Time(entry, "ts") ?? sent;
+        if (content.ValueKind == JsonValueKind.String)
+        {
+            AddText(content.GetString()!, time);
+            return;
+        }
+        var blocks = content.EnumerateArray().ToArray();
+        var prompt = new List<ContentBlock>();
+        for (var i = 0; i < blocks.Length; i++)
+        {
+            var block = blocks[i];
+            switch (block.GetStringOrNull("type"))
+            {
+                case "tool_result":
+                    FlushPrompt(prompt, time);
+                    Builder.AddToolResult(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, ResultContent(block.GetPropertyOrDefault("content")))
+                    {
+                        IsError = block.GetBool("is_error"),
+                        Timestamp = time,
+                    });
+                    break;
+                case "text":
+                    var text = block.GetTextOrEmpty("text");
+                    if (_pendingXmlCalls.Count > 0 && ClineXmlTools.ResultHeader(text) is not null)
+                    {
+                        // The tool's output is the text after the header, in this block or the ones that follow it.
+                        FlushPrompt(prompt, time);
+                        var output = new List<ContentBlock>();
+                        var rest = text[(text.IndexOf("] Result:", StringComparison.Ordinal) + "] Result:".Length)..].Trim();
+                        if (rest.Length > 0) output.Add(ContentBlock.FromText(rest));
+                        while (i + 1 < blocks.Length && blocks[i + 1].GetStringOrNull("type") is "text" or "image"
+                            && (blocks[i + 1].GetStringOrNull("type") == "image" || IsOutput(blocks[i + 1].GetTextOrEmpty("text"))))
+                        {
+                            i++;
+                            if (blocks[i].GetStringOrNull("type") == "image") { if (Image(blocks[i]) is { } image) output.Add(image); }
+                            else output.Add(ContentBlock.FromText(blocks[i].GetTextOrEmpty("text")));
+                        }
+                        Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), output) { Timestamp = time });
+                        break;
+                    }
+                    if (_pendingXmlCalls.Count > 0 && ClineXmlTools.OtherAnswer(text) is { } answer)
+                    {
+                        FlushPrompt(prompt, time);
+                        Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), new[] { ContentBlock.FromText(answer.Text) }) { IsError = answer.NotRun, Timestamp = time });
+                        break;
+                    }
+                    if (Classify(text) is { } kind && kind != MessageKind.Prompt)
+                    {
+                        FlushPrompt(prompt, time);
+                        Builder.AddMessage(MessageRole.User, kind, new[] { ContentBlock.FromText(text) }, time);
+                        if (kind == MessageKind.Context && Cwd is null && WorkingDirectory().Match(text) is { Success: true } cwd) Cwd = cwd.Groups[1].Value.Trim();
+                        break;
+                    }
+                    prompt.Add(ContentBlock.FromText(Unwrap(text)));
+                    break;
+                case "image":
+                    if (Image(block) is { } picture) prompt.Add(picture);
+                    break;
+                case var other:
+                    UnknownBlockTypes.Add(other ?? "untyped");
+                    break;
+            }
+        }
+        FlushPrompt(prompt, time);
+        // A call whose answer never came back (the task was cancelled) stops waiting at the next prompt.
+        _pendingXmlCalls.Clear();
+    }
+
+    private void AddText(string text, DateTimeOffset? time)
+    {
+        var kind = Classify(text) ?? MessageKind.Prompt;
+        Builder.AddMessage(MessageRole.User, kind, new[] { ContentBlock.FromText(kind == MessageKind.Prompt ? Unwrap(text) : text) }, time);
+    }
+
+    private void FlushPrompt(List<ContentBlock> prompt, DateTimeOffset? time)
+    {
+        if (prompt.Count == 0) return;
+        Builder.AddMessage(MessageRole.User, MessageKind.Prompt, prompt.ToArray(), time);
+        prompt.Clear();
+    }
+
+    /// <summary>Whether a block after a "[tool] Result:" header is more of the tool's output, not the next answer or the agent's context.</summary>
+    private static bool IsOutput(string text) => Classify(text) is null && ClineXmlTools.OtherAnswer(text) is null;
+
+    /// <summary>What the agent, not the person, wrote into a user entry; null for the person's words and for tool output.</summary>
+    private static MessageKind? Classify(string text)
+    {
+        var start = text.AsSpan().TrimStart();
+        if (start.StartsWith("<environment_details>", StringComparison.Ordinal)
+            || start.StartsWith("[TASK RESUMPTION]", StringComparison.Ordinal)
+            || start.StartsWith("<explicit_instructions", StringComparison.Ordinal)
+            || start.StartsWith("# task_progress", StringComparison.Ordinal)
+            || start.StartsWith("<slash_command", StringComparison.Ordinal)) return MessageKind.Context;
+        if (start.StartsWith("[ERROR]", StringComparison.Ordinal) || start.StartsWith("[Response interrupted", StringComparison.Ordinal)) return MessageKind.Synthetic;
+        if (ClineXmlTools.ResultHeader(text) is not null) return MessageKind.ToolResult;
+        if (PersonTag().IsMatch(text)) return MessageKind.Prompt;
+        return null;
+    }
+
+    /// <summary>The person's words without the tag the agent put around them (&lt;task&gt;, &lt;feedback&gt;, &lt;answer&gt;, &lt;user_message&gt;).</summary>
+    private static string Unwrap(string text) => PersonTag().Match(text) is { Success: true } match && match.Index == 0 && match.Length == text.Length
+        ? match.Groups[2].Value.Trim()
+        : text;
+
+    private static IReadOnlyList<ContentBlock> ResultContent(JsonElement content)
+    {
+        if (content.ValueKind == JsonValueKind.String) return new[] { ContentBlock.FromText(content.GetString()!) };
+        if (content.ValueKind != JsonValueKind.Array) return Array.Empty<ContentBlock>();
+        var blocks = new List<ContentBlock>();
+        foreach (var block in content.EnumerateArray())
+        {
+            if (block.GetStringOrNull("type") == "text") blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
+            else if (Image(block) is { } image) blocks.Add(image);
+        }
+        return blocks;
+    }
+
+    private static ContentBlock? Image(JsonElement block)
+    {
+        if (block.GetStringOrNull("type") != "image") return null;
+        var source = block.GetPropertyOrDefault("source");
+        if (source.GetStringOrNull("data") is { } data) return ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data);
+        return source.GetStringOrNull("url") is { } url ? ContentBlock.FromImageUrl(url) : null;
+    }
+
+    /// <summary>Readable reasoning of a Roo Code reasoning item or block: its text, else its summary's texts; encrypted reasoning is counted.</summary>
+    private void Reasoning(JsonElement item, List<string> into)
+    {
+        if (item.GetStringOrNull("text") is { Length: > 0 } text)
+        {
+            into.Add(text);
+            return;
+        }
+        var summary = item.GetPropertyOrDefault("summary");
+        var found = false;
+        if (summary.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var part in summary.EnumerateArray())
+            {
+                if (part.GetStringOrNull("text") is { Length: > 0 } summaryText)
+                {
+                    into.Add(summaryText);
+                    found = true;
+                }
+            }
+        }
+        if (!found && item.GetStringOrNull("encrypted_content") is not null) RedactedReasoning++;
+    }
+
+    private static string Text(JsonElement content) => content.ValueKind == JsonValueKind.String
+        ? content.GetString()!
+        : string.Join("\n\n", content.EnumerateArray().Where(b => b.GetStringOrNull("type") == "text").Select(b => b.GetTextOrEmpty("text")));
+
+    [GeneratedRegex(@"^\s*<(task|feedback|answer|user_message)>\s*(.*?)\s*</\1>\s*$", RegexOptions.Singleline)]
+    private static partial Regex PersonTag();
+
+    [GeneratedRegex(@"# Current (?:Working|Workspace) Directory \(([^)\r\n]+)\)")]
+    private static partial Regex WorkingDirectory();
+}

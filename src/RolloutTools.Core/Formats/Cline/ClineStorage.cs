@@ -1,0 +1,123 @@
+namespace RolloutTools.Core.Formats.Cline;
+
+/// <summary>The agents that keep Cline's task folders, and the extension id each has in an editor's global storage.</summary>
+public enum ClineAgent
+{
+    Cline,
+    RooCode,
+    KiloCode,
+}
+
+/// <summary>
+/// Where Cline and its forks keep their task folders: tasks/&lt;task id&gt;/ under the extension's folder in the
+/// global storage of every VS Code-family editor (&lt;user data dir&gt;/User/globalStorage/&lt;extension id&gt;), and
+/// under the Cline CLI's and JetBrains plugin's data dir (~/.cline/data). The folder a task sits in is the only
+/// thing that tells which extension wrote it: the files are the same.
+/// </summary>
+public static class ClineStorage
+{
+    /// <summary>VS Code's own override of the folder its user data dirs live in (src/vs/platform/environment/node/userDataPath.ts): &lt;VSCODE_APPDATA&gt;/&lt;product name&gt;.</summary>
+    public const string AppDataVariable = "VSCODE_APPDATA";
+
+    /// <summary>A portable VS Code's data folder: its user data dir is &lt;VSCODE_PORTABLE&gt;/user-data.</summary>
+    public const string PortableVariable = "VSCODE_PORTABLE";
+
+    /// <summary>The Cline CLI's data dir (apps/vscode/src/shared/storage/storage-context.ts resolveDataDirFromEnv): it wins over CLINE_DIR.</summary>
+    public const string DataDirVariable = "CLINE_DATA_DIR";
+
+    /// <summary>The Cline CLI's home; its data dir is &lt;CLINE_DIR&gt;/data.</summary>
+    public const string HomeVariable = "CLINE_DIR";
+
+    /// <summary>The extension ids, as the folder names of their global storage.</summary>
+    public static readonly IReadOnlyDictionary<string, ClineAgent> Extensions = new Dictionary<string, ClineAgent>(StringComparer.OrdinalIgnoreCase)
+    {
+        ["saoudrizwan.claude-dev"] = ClineAgent.Cline,
+        ["rooveterinaryinc.roo-cline"] = ClineAgent.RooCode,
+        ["kilocode.kilo-code"] = ClineAgent.KiloCode,
+    };
+
+    /// <summary>
+    /// The product names VS Code and its forks give their user data dirs (the folder under the OS's application
+    /// data folder): the editors people run these extensions in.
+    /// </summary>
+    public static readonly IReadOnlyList<string> Editors = new[]
+    {
+        "Code", "Code - Insiders", "Code - OSS", "VSCodium", "VSCodium - Insiders", "Cursor", "Windsurf", "Trae", "Kiro", "Positron",
+    };
+
+    /// <summary>
+    /// The data folders, under the home, of the servers VS Code and its forks run on a remote machine (Remote - SSH,
+    /// WSL, dev containers): the extensions running there keep their global storage in &lt;folder&gt;/User/globalStorage.
+    /// </summary>
+    public static readonly IReadOnlyList<string> RemoteServers = new[]
+    {
+        ".vscode-server/data", ".vscode-server-insiders/data", ".vscode-oss-server/data", ".cursor-server/data", ".windsurf-server/data",
+    };
+
+    /// <summary>
+    /// The tasks folders to search: VS Code's global storage of each extension whether or not it exists, the
+    /// other editors' and the remote servers' only where the extension has a folder (so a machine without them is
+    /// not told of thirty missing folders), then the Cline CLI's data dir. With VSCODE_APPDATA set, the editors'
+    /// folders are looked for under it alone, as VS Code itself does, and the remote servers' are not.
+    /// </summary>
+    public static IReadOnlyList<string> TaskFolders()
+    {
+        var userDataDirs = Editors.Select(editor => (Dir: Path.Combine(AppData(), editor), Always: editor == "Code")).ToList();
+        if (Variable(AppDataVariable) is null)
+        {
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            userDataDirs.AddRange(RemoteServers.Select(server => (Path.Combine(home, server), false)));
+        }
+        if (Variable(PortableVariable) is { } portable) userDataDirs.Add((Path.Combine(portable, "user-data"), false));
+        var folders = userDataDirs
+            .SelectMany(user => Extensions.Keys
+                .Select(extension => Path.Combine(user.Dir, "User", "globalStorage", extension))
+                .Where(storage => user.Always || Directory.Exists(storage))
+                .Select(storage => Path.Combine(storage, "tasks")))
+            .Append(Path.Combine(CliDataDir(), "tasks"));
+        return folders.Distinct(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).ToArray();
+    }
+
+    /// <summary>
+    /// Which agent wrote a task, by the folders above it: the extension's global storage folder, or the Cline
+    /// CLI's data dir (any other place: Cline, whose layout the others copy).
+    /// </summary>
+    public static (ClineAgent Agent, string? Extension, string? Editor) Owner(string taskFolder)
+    {
+        var parts = Path.GetFullPath(taskFolder).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+        for (var i = parts.Length - 1; i >= 0; i--)
+        {
+            if (!Extensions.TryGetValue(parts[i], out var agent)) continue;
+            // The user data dir's name (Code, Cursor), or the remote server's (.vscode-server) above its data folder.
+            var editor = i >= 3 && parts[i - 1].Equals("globalStorage", StringComparison.OrdinalIgnoreCase) && parts[i - 2].Equals("User", StringComparison.OrdinalIgnoreCase)
+                ? parts[i - 3] == "data" && i >= 4 && parts[i - 4].EndsWith("-server", StringComparison.Ordinal) ? parts[i - 4] : parts[i - 3]
+                : null;
+            return (agent, parts[i].ToLowerInvariant(), editor);
+        }
+        return (ClineAgent.Cline, null, null);
+    }
+
+    /// <summary>The folder the OS keeps application data in, as VS Code resolves it (userDataPath.ts); VSCODE_APPDATA first.</summary>
+    private static string AppData()
+    {
+        if (Variable(AppDataVariable) is { } configured) return configured;
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        if (OperatingSystem.IsWindows())
+        {
+            return Variable("APPDATA") ?? Path.Combine(home, "AppData", "Roaming");
+        }
+        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Application Support");
+        return Variable("XDG_CONFIG_HOME") ?? Path.Combine(home, ".config");
+    }
+
+    private static string CliDataDir()
+    {
+        if (Variable(DataDirVariable) is { } data) return data;
+        var home = Variable(HomeVariable) ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cline");
+        return Path.Combine(home, "data");
+    }
+
+    /// <summary>The variable's value trimmed, as the agents read it; null when unset or blank.</summary>
+    private static string? Variable(string name) =>
+        Environment.GetEnvironmentVariable(name)?.Trim() is { Length: > 0 } value ? Path.GetFullPath(value) : null;
+}

@@ -1,0 +1,124 @@
+BeforeAll {
+    . (Join-Path $PSScriptRoot 'Common.ps1')
+    $script:ClineSamples = [System.IO.Path]::GetFullPath((Join-Path $SamplesRoot 'cline'))
+    $script:AppData = Join-Path $ClineSamples 'vscode'
+    $script:CliData = Join-Path $ClineSamples 'cline-data'
+    $script:ClineXml = '1718822400000'
+    $script:ClineCli = '1767225600000'
+    $script:Roo = '7d3c2a10-5b4e-4f1a-9c2d-0e8f6a1b2c3d'
+    $script:Kilo = '0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b'
+    $script:RooTask = Join-Path $AppData "Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/$Roo"
+}
+
+Describe 'Cline, Roo Code and Kilo Code tasks' {
+    AfterEach {
+        foreach ($variable in 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR') {
+            Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
+        }
+    }
+
+    It 'reads a folder of task folders, recognised by name without -Format' {
+        $records = Get-AgentRollout -Path $ClineSamples -Recurse -ErrorVariable errors -WarningVariable warnings
+        $errors | Should -BeNullOrEmpty
+        $warnings | Should -BeNullOrEmpty
+        $records.Format | Select-Object -Unique | Should -Be 'Cline'
+        $records.SourceKind | Select-Object -Unique | Should -Be 'cline'
+        $records.TraceId | Sort-Object | Should -Be (@($ClineXml, $ClineCli, $Roo, $Kilo) | Sort-Object)
+        ($records | ForEach-Object { $_.SourceMeta['agent'] } | Sort-Object) | Should -Be @('cline', 'cline', 'kilo_code', 'roo_code')
+    }
+
+    It 'reads the default locations through VSCODE_APPDATA and CLINE_DATA_DIR' {
+        $env:VSCODE_APPDATA = $AppData
+        $env:CLINE_DATA_DIR = $CliData
+        $records = Get-AgentRollout -Format Cline
+        $records.TraceId | Should -Be @($ClineXml, $Roo, $Kilo, $ClineCli)
+        $records[2].SourceMeta['editor'] | Should -Be 'Cursor'
+        (Get-AgentRollout -Id '7d3c').TraceId | Should -Be $Roo
+
+        # CLINE_DIR names the CLI's home; its data dir is the data folder in it.
+        Remove-Item Env:CLINE_DATA_DIR
+        $home2 = Join-Path $TestDrive 'cline-home'
+        New-Item -ItemType Directory -Path $home2 -Force | Out-Null
+        Copy-Item -Path $CliData -Destination (Join-Path $home2 'data') -Recurse
+        $env:CLINE_DIR = $home2
+        (Get-AgentRollout -Format Cline).TraceId | Should -Contain $ClineCli
+    }
+
+    It 'is listed by Get-RolloutFormat with its default locations' {
+        $env:VSCODE_APPDATA = $AppData
+        $env:CLINE_DATA_DIR = $CliData
+        $cline = Get-RolloutFormat -Format Cline
+        $cline.SourceKind | Should -Be 'cline'
+        $cline.DefaultLocations | Should -Contain (Join-Path $AppData 'Code/User/globalStorage/saoudrizwan.claude-dev/tasks')
+        $cline.DefaultLocations | Should -Contain (Join-Path $AppData 'Cursor/User/globalStorage/kilocode.kilo-code/tasks')
+        $cline.DefaultLocations | Should -Contain (Join-Path $CliData 'tasks')
+        $cline.Present | Should -BeTrue
+        $cline.SessionCount | Should -Be 4
+        (Get-RolloutFormat).Format | Should -Contain 'Cline'
+    }
+
+    It 'reads a copied extension storage folder as its store, and one task by its history file' {
+        $copy = Join-Path $TestDrive 'backup/rooveterinaryinc.roo-cline'
+        New-Item -ItemType Directory -Path $copy -Force | Out-Null
+        Copy-Item -Path (Split-Path $RooTask) -Destination $copy -Recurse
+        (Get-AgentRollout -Path $copy 3>$null).TraceId | Should -Be $Roo
+
+        $one = Get-AgentRollout -LiteralPath (Join-Path $RooTask 'api_conversation_history.json')
+        $one.TraceId | Should -Be $Roo
+        $one.Title | Should -Be 'Rename getUser to fetchUser everywhere.'
+        $one.SourceMeta['condensed_messages'] | Should -Be 3
+    }
+
+    It 'passes over tasks not written since -Since, by any of their files' {
+        $tasks = Join-Path $TestDrive 'since/tasks'
+        $now = [DateTimeOffset]::UtcNow.ToUnixTimeMilliseconds()
+        foreach ($id in '1700000000001', '1700000000002') {
+            New-Item -ItemType Directory -Path (Join-Path $tasks $id) -Force | Out-Null
+            Set-Content -LiteralPath (Join-Path $tasks "$id/api_conversation_history.json") -Value "[{`"role`":`"user`",`"content`":`"go`",`"ts`":$now},{`"role`":`"assistant`",`"content`":`"ok`",`"ts`":$now}]"
+            Set-Content -LiteralPath (Join-Path $tasks "$id/ui_messages.json") -Value "[{`"ts`":$now,`"type`":`"say`",`"say`":`"task`",`"text`":`"go`"}]"
+        }
+        Get-ChildItem -LiteralPath $tasks -Recurse -File | ForEach-Object { $_.LastWriteTimeUtc = [datetime]'2025-01-01' }
+        # Only the UI log of one task is written since: that task counts as active, the other is not opened.
+        (Get-Item -LiteralPath (Join-Path $tasks '1700000000002/ui_messages.json')).LastWriteTimeUtc = [datetime]::UtcNow
+        (Get-AgentRollout -Path $tasks -Since ([datetime]::UtcNow.AddDays(-1)) 3>$null).TraceId | Should -Be '1700000000002'
+    }
+
+    It 'puts each request''s tokens and stated cost on its response, and Measure-AgentRollout sums them' {
+        $env:CLINE_DATA_DIR = $CliData
+        $record = Get-AgentRollout -Format Cline -Id $ClineCli
+        $responses = $record.Messages | Where-Object Role -eq 'Assistant'
+        $responses.CostUsd | Should -Be @(0.0052, 0.0033, 0.0027)
+        $record.InputTokens | Should -Be 1600
+        $record.CacheReadTokens | Should -Be 14400
+        $usage = $record | Measure-AgentRollout
+        ($usage | Measure-Object InputTokens -Sum).Sum | Should -Be 1600
+    }
+
+    It 'lists XML-era tool calls paired with their results' {
+        $env:VSCODE_APPDATA = $AppData
+        $calls = Get-AgentRollout -Format Cline -Id $ClineXml | Get-RolloutToolCall
+        $calls.Name | Should -Be @('read_file', 'replace_in_file', 'write_to_file', 'attempt_completion')
+        $calls[0].Arguments | Should -Be '{"path":"src/cart.ts"}'
+        @($calls | Where-Object Status -eq 'Succeeded').Count | Should -Be 3
+    }
+
+    It 'converts piped text with -Format Cline, named by the task folder it came from' {
+        $record = Get-Content -LiteralPath (Join-Path $CliData "tasks/$ClineCli/api_conversation_history.json") | ConvertTo-RolloutRecord -Format Cline
+        $record.TraceId | Should -Be $ClineCli
+        $record.MessageCount | Should -Be 7
+    }
+
+    It 'reports a damaged entry by task and keeps the rest' {
+        $task = Join-Path $TestDrive 'damaged/tasks/1700000000000'
+        New-Item -ItemType Directory -Path $task -Force | Out-Null
+        Set-Content -LiteralPath (Join-Path $task 'api_conversation_history.json') -Value '[{"role":"user","content":"<task>\nGo\n</task>"},7,{"role":"assistant","content":"Done."}]'
+        Set-Content -LiteralPath (Join-Path $task 'ui_messages.json') -Value '[{"ts":1700000000000,"type":"say","say":"task","text":"Go"'
+        $record = Get-AgentRollout -LiteralPath (Join-Path $task 'api_conversation_history.json') -ErrorVariable errors -ErrorAction SilentlyContinue -WarningVariable warnings -WarningAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError*'
+        $errors[0].Exception.Message | Should -BeLike '*api_conversation_history.json*entry 1*'
+        $warnings.Count | Should -Be 1
+        "$($warnings[0])" | Should -BeLike '*ui_messages.json*ignored*'
+        $record.MessageCount | Should -Be 2
+    }
+}
