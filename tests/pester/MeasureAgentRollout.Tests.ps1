@@ -56,6 +56,20 @@ Describe 'Measure-AgentRollout' {
         $back.FirstActivity | Should -Be '2025-11-03T09:00:00.0000000+00:00'
     }
 
+    It 'measures records piped without their abandoned branches as -Path measures the files, row for row' {
+        # 7e1599af left a branch by rewinding (two Sonnet responses on 2025-12-10); Get-AgentRollout drops its messages.
+        Copy-Item -LiteralPath (Join-Path $script:SamplesRoot 'claude-code') -Destination 'TestDrive:/claude-samples' -Recurse
+        $columns = 'Day', 'Model', 'Sessions', 'Messages', 'ToolCalls', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens',
+            'TotalTokens', 'CostUsd', 'CostSource', 'FirstActivity', 'LastActivity'
+
+        $piped = Get-AgentRollout -Path 'TestDrive:/claude-samples' -Recurse | Measure-AgentRollout -GroupBy Day, Model -TimeZone UTC
+        $read = Measure-AgentRollout -Path 'TestDrive:/claude-samples' -Recurse -GroupBy Day, Model -TimeZone UTC
+
+        $piped.Count | Should -BeGreaterThan 5
+        ($piped | Select-Object $columns | ConvertTo-Csv) | Should -Be ($read | Select-Object $columns | ConvertTo-Csv)
+        ($piped | Where-Object { $_.Day -eq [DateOnly]::new(2025, 12, 10) -and $_.Model -like 'claude-sonnet*' }).TotalTokens | Should -BeGreaterOrEqual 53028
+    }
+
     It 'warns once for a model without a price and leaves its cost empty' {
         $line = '{"type":"assistant","uuid":"a9","parentUuid":"a2","sessionId":"a1b2c3d4-0000-4000-8000-000000000003","cwd":"/home/dev/acme-shop","version":"2.0.76","isSidechain":false,"timestamp":"2025-11-03T09:05:00.000Z","requestId":"req_9","message":{"id":"msg_9","role":"assistant","model":"claude-fable-9","content":[{"type":"text","text":"hi"}],"usage":{"input_tokens":1,"output_tokens":1}}}'
         New-ClaudeSession -Path 'TestDrive:/unpriced/s3.jsonl' -SessionId 'a1b2c3d4-0000-4000-8000-000000000003' -ExtraLines $line, ($line -replace 'msg_9', 'msg_10' -replace 'req_9', 'req_10') | Out-Null

@@ -28,6 +28,7 @@ public sealed class ConversationBuilder
     private readonly HashSet<string> _pendingCalls = new(StringComparer.Ordinal);
     private readonly List<RolloutMessage> _waiting = new();
     private readonly Dictionary<RolloutMessage, RolloutMessage?> _replacements = new(ReferenceEqualityComparer.Instance);
+    private readonly List<UnlistedResponse> _unlisted = new();
 
     public int OrphanToolResults { get; private set; }
 
@@ -101,10 +102,12 @@ public sealed class ConversationBuilder
     {
         Flush();
         var messages = new List<RolloutMessage>(_output.Count);
+        _unlisted.Clear();
         DateTimeOffset? latest = null;
         foreach (var item in _output)
         {
             var message = item as RolloutMessage ?? ((AssistantTurn)item).ToMessage();
+            if (message is null && item is AssistantTurn { Unlisted: { } unlisted }) _unlisted.Add(unlisted);
             while (message is not null && _replacements.TryGetValue(message, out var replacement)) message = replacement;
             if (message is null) continue;
             if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = new RolloutMessage(message) { Timestamp = latest };
@@ -113,6 +116,22 @@ public sealed class ConversationBuilder
         }
         return messages;
     }
+
+    /// <summary>
+    /// Responses the last <see cref="Build"/> left out for having nothing readable (redacted reasoning only), with
+    /// their usage: they were billed, so the record carries them in <see cref="RolloutRecord.UnlistedResponses"/>.
+    /// </summary>
+    internal IReadOnlyList<UnlistedResponse> Unlisted => _unlisted;
+
+    /// <summary>
+    /// The responses of a conversation a record will not list (the branches a rewind left, built apart), with
+    /// the usage, time, model and identity each would have as a message; those without tokens carry nothing.
+    /// </summary>
+    internal IReadOnlyList<UnlistedResponse> BuildUnlisted() => Build()
+        .Where(m => m.Usage is { Total: > 0 })
+        .Select(UnlistedResponse.Of)
+        .Concat(_unlisted)
+        .ToArray();
 
     /// <summary>Writes the waiting messages; they end every response in progress.</summary>
     private void Flush()
@@ -186,6 +205,11 @@ public sealed class ConversationBuilder
             _usage = usage;
             _cost = statedCost;
         }
+
+        /// <summary>The response's usage without its message, for one left out; null for a notice or a response without tokens.</summary>
+        internal UnlistedResponse? Unlisted => _kind == MessageKind.Synthetic || _usage is not { Total: > 0 } usage
+            ? null
+            : new UnlistedResponse(ResponseId, _timestamp, _model, usage, _cost);
 
         /// <summary>Null when nothing readable is left (a response of redacted reasoning only).</summary>
         internal RolloutMessage? ToMessage() => _content.Count == 0 && _reasoning.Count == 0 && _calls.Count == 0

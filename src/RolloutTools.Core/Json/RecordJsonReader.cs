@@ -31,8 +31,19 @@ public static class RecordJsonReader
             Messages = Items(r.GetPropertyOrDefault("messages")).Select(ReadMessage).ToArray(),
             SourceMeta = ReadMeta(r.GetPropertyOrDefault("source_meta")),
             Usage = ReadUsage(r) ?? default,
+            UnlistedResponses = Items(r.GetPropertyOrDefault("unlisted_responses")).Select(ReadUnlisted).ToArray(),
         };
     }
+
+    private static UnlistedResponse ReadUnlisted(JsonElement u) => new(
+        u.GetStringOrNull("response_id"),
+        u.GetTimestamp("timestamp"),
+        u.GetStringOrNull("model"),
+        u.GetPropertyOrDefault("usage") is { ValueKind: JsonValueKind.Object } usage ? ReadUsage(usage) ?? default : default,
+        Cost(u));
+
+    private static decimal? Cost(JsonElement e) =>
+        e.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd) ? usd : null;
 
     /// <summary>DataDesigner rows carry no format: its source_kind names it.</summary>
     private static RolloutFormat FormatOf(string sourceKind) => sourceKind switch
@@ -67,7 +78,7 @@ public static class RecordJsonReader
             Model = m.GetStringOrNull("model"),
             IsAbandoned = m.GetBool("is_abandoned"),
             ResponseId = m.GetStringOrNull("response_id"),
-            CostUsd = m.GetPropertyOrDefault("cost_usd") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var usd) ? usd : null,
+            CostUsd = Cost(m),
             Usage = m.GetPropertyOrDefault("usage") is { ValueKind: JsonValueKind.Object } usage ? ReadUsage(usage) : null,
         };
     }

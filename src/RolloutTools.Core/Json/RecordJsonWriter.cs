@@ -42,6 +42,28 @@ public static class RecordJsonWriter
         foreach (var model in r.Models) w.WriteStringValue(model);
         w.WriteEndArray();
         WriteTokenCounts(w, r.Usage);
+        if (r.UnlistedResponses.Count > 0)
+        {
+            // Responses the token counts include and messages do not list (branches not read); see UnlistedResponse.
+            w.WritePropertyName("unlisted_responses");
+            w.WriteStartArray();
+            foreach (var response in r.UnlistedResponses) WriteUnlisted(w, response);
+            w.WriteEndArray();
+        }
+        w.WriteEndObject();
+    }
+
+    private static void WriteUnlisted(Utf8JsonWriter w, UnlistedResponse response)
+    {
+        w.WriteStartObject();
+        if (response.ResponseId is not null) w.WriteString("response_id", response.ResponseId);
+        if (response.Timestamp is { } timestamp) w.WriteString("timestamp", timestamp);
+        if (response.Model is not null) w.WriteString("model", response.Model);
+        if (response.CostUsd is { } cost) w.WriteNumber("cost_usd", cost);
+        w.WritePropertyName("usage");
+        w.WriteStartObject();
+        WriteTokenCounts(w, response.Usage);
+        w.WriteEndObject();
         w.WriteEndObject();
     }
 

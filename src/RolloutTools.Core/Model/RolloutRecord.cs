@@ -40,6 +40,7 @@ public sealed class RolloutRecord
         _messages = source._messages;
         SourceMeta = source.SourceMeta;
         Usage = source.Usage;
+        UnlistedResponses = source.UnlistedResponses;
     }
 
     /// <summary>The session id, or "session:agent" for a subagent's transcript.</summary>
@@ -121,6 +122,13 @@ public sealed class RolloutRecord
 
     /// <summary>Token totals of the whole trace; the four token columns read from it.</summary>
     internal TokenUsage Usage { get; init; }
+
+    /// <summary>
+    /// Responses Usage counts that Messages does not list (branches left by a rewind when read without
+    /// -IncludeAbandoned), each with its time, model and usage, so a usage report splits them by day and model as
+    /// it would if they were read. See <see cref="UnlistedResponse"/>.
+    /// </summary>
+    internal IReadOnlyList<UnlistedResponse> UnlistedResponses { get; init; } = Array.Empty<UnlistedResponse>();
 
     /// <summary>The record as one line of snake_case JSON (DataDesigner's normalized rollout fields plus ours).</summary>
     public string ToJson() => JsonText.Write(w => RecordJsonWriter.Write(w, this));

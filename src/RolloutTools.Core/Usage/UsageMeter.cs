@@ -8,9 +8,11 @@ namespace RolloutTools.Core.Usage;
 /// Every message counts at its own time (a session that ran past midnight is split between days), every response
 /// at its own model (other messages at the model of the response before them), and a response met again in another file (a resumed Claude Code session copies its history
 /// into the new file; Codex forks and subagents replay their parent's) counts once, by the identity the agent
-/// wrote (RolloutMessage.ResponseId). Usage a record has beyond its messages' (a trace that states tokens per
-/// session only, as Hermes does, or responses not read, such as Claude Code branches left by a rewind when the
-/// record was read without -IncludeAbandoned) counts as one more response of that record, at its end.
+/// wrote (RolloutMessage.ResponseId). A response a record counts without listing it (RolloutRecord.UnlistedResponses:
+/// a branch left by a rewind, read without -IncludeAbandoned) counts at its own time and model too, and a branch that
+/// was read (IsAbandoned messages) counts the same way: its responses' usage, not its messages, so records read with
+/// or without -IncludeAbandoned give the same rows. Usage a record has beyond all these (a trace that states tokens
+/// per session only, as Hermes does) counts as one more response of that record, at its end.
 /// </summary>
 public sealed class UsageMeter
 {
@@ -40,11 +42,20 @@ public sealed class UsageMeter
     {
         ArgumentNullException.ThrowIfNull(record);
         var session = $"{record.Format}\u001f{record.RootSessionId}";
-        var model = record.Messages.FirstOrDefault(m => m.Role == MessageRole.Assistant && m.Model is not null)?.Model ?? record.Models.FirstOrDefault();
+        var firstModel = record.Messages.FirstOrDefault(m => m is { Role: MessageRole.Assistant, Model: not null, IsAbandoned: false })?.Model ?? record.Models.FirstOrDefault();
+        var model = firstModel;
         var onMessages = default(TokenUsage);
         var anyUsage = false;
+        var unlisted = new List<UnlistedResponse>(record.UnlistedResponses);
         foreach (var message in record.Messages)
         {
+            // A branch left by a rewind counts as the record read without it counts it: its responses only, as
+            // unlisted ones, so piping records read either way gives the same rows.
+            if (message.IsAbandoned)
+            {
+                if (message.Usage is { Total: > 0 }) unlisted.Add(UnlistedResponse.Of(message));
+                continue;
+            }
             // A response, or another message that carries its request (Codex's compaction summary), sets the model.
             if (message.Model is not null && (message.Role == MessageRole.Assistant || message.Usage is not null)) model = message.Model;
             if (message.Usage is { } used)
@@ -55,11 +66,22 @@ public sealed class UsageMeter
             var time = message.Timestamp ?? record.StartedAt;
             if (!InRange(time)) continue;
             var key = Key(record, time, model);
-            if (message.Usage is { } usage && !CountResponse(record, message, key, usage, model)) continue;
+            if (message.Usage is { } usage && !CountResponse(record, message.ResponseId, key, usage, message.Model ?? model, message.CostUsd)) continue;
             var bucket = Bucket(key);
             bucket.Messages++;
             bucket.ToolCalls += message.ToolCalls.Count;
             bucket.Touch(session, time);
+        }
+
+        // Responses the record counts but does not list, each at its own time and model.
+        foreach (var response in unlisted)
+        {
+            onMessages += response.Usage;
+            anyUsage = true;
+            var time = response.Timestamp ?? record.StartedAt;
+            if (!InRange(time)) continue;
+            var key = Key(record, time, response.Model ?? firstModel);
+            if (CountResponse(record, response.ResponseId, key, response.Usage, response.Model ?? firstModel, response.CostUsd)) Bucket(key).Touch(session, time);
         }
 
         var rest = record.Usage.Minus(onMessages);
@@ -79,11 +101,11 @@ public sealed class UsageMeter
     /// over one in a subagent's (sidechain) file, then the one with more tokens (a copy written while streaming
     /// can hold partial counts). False when the response was counted before.
     /// </summary>
-    private bool CountResponse(RolloutRecord record, RolloutMessage message, UsageKey key, TokenUsage usage, string? model)
+    private bool CountResponse(RolloutRecord record, string? responseId, UsageKey key, TokenUsage usage, string? model, decimal? statedCost)
     {
-        var cost = Price(usage, message.Model ?? model, message.CostUsd);
+        var cost = Price(usage, model, statedCost);
         var bucket = Bucket(key);
-        if (message.ResponseId is { } id)
+        if (responseId is { } id)
         {
             var identity = $"{record.Format}\u001f{id}";
             var copy = new CountedResponse(key, usage, cost, record.IsSidechain);
@@ -94,7 +116,7 @@ public sealed class UsageMeter
                 {
                     _buckets[counted.Key].Count(counted.Usage, counted.Cost, -1);
                     bucket.Count(usage, cost, 1);
-                    bucket.AddModel(message.Model ?? model);
+                    bucket.AddModel(model);
                     _counted[identity] = copy;
                 }
                 return false;
@@ -102,7 +124,7 @@ public sealed class UsageMeter
             _counted[identity] = copy;
         }
         bucket.Count(usage, cost, 1);
-        bucket.AddModel(message.Model ?? model);
+        bucket.AddModel(model);
         return true;
     }
 

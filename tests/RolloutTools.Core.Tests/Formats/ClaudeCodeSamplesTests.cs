@@ -214,6 +214,23 @@ public sealed class ClaudeCodeSamplesTests
     }
 
     [Fact]
+    public void Responses_of_a_branch_left_are_carried_unlisted_as_IncludeAbandoned_reads_them()
+    {
+        var reader = new ClaudeCodeReader();
+        var files = Results.Value.Select(r => r.Source.Path).ToArray();
+
+        var pairs = SampleFolder.Pairs(Results.Value, SampleFolder.Read(reader, files, new ReadOptions { IncludeAbandoned = true }));
+
+        Assert.Equal(9, pairs.Length);
+        SampleFolder.AssertAbandonedResponsesCarried(pairs);
+        // 7e1599af: the two Sonnet responses of the branch a rewind left on 2025-12-10 (bench/CCUSAGE.md).
+        var left = pairs.Single(p => p.Without.TraceId == "7e1599af-9d87-4fa7-bd6f-82486f2131ce").Without.UnlistedResponses;
+        Assert.Equal(53_028L, left.Sum(u => u.Usage.Total));
+        Assert.All(left, u => Assert.StartsWith("claude-sonnet", u.Model));
+        Assert.All(left, u => Assert.Equal(new DateOnly(2025, 12, 10), DateOnly.FromDateTime(u.Timestamp!.Value.UtcDateTime)));
+    }
+
+    [Fact]
     public void Version_2_1_270_rewound_branch_is_kept_in_place_and_marked_when_asked()
     {
         var reader = new ClaudeCodeReader();

@@ -226,6 +226,26 @@ public sealed class PiSamplesTests
     }
 
     [Fact]
+    public void Responses_of_the_branches_left_are_carried_unlisted_as_IncludeAbandoned_reads_them()
+    {
+        var pairs = SampleFolder.Pairs(Results.Value, ReadSamples(new ReadOptions { IncludeAbandoned = true }));
+
+        SampleFolder.AssertAbandonedResponsesCarried(pairs);
+        var left = pairs.Single(p => p.Without.TraceId == V3).Without.UnlistedResponses;
+        Assert.Equal(2, left.Count);
+        Assert.All(left, u => Assert.NotNull(u.ResponseId));
+        Assert.DoesNotContain(pairs, p => p.Without.TraceId != V3 && p.Without.UnlistedResponses.Count > 0);
+    }
+
+    [Fact]
+    public void A_record_of_one_branch_leaves_the_other_branches_responses_to_their_records()
+    {
+        var records = ReadSamples(new ReadOptions { AllBranches = true }).Select(r => r.Record!).ToArray();
+
+        Assert.All(records, r => Assert.Empty(r.UnlistedResponses));
+    }
+
+    [Fact]
     public void Include_abandoned_keeps_the_branch_left_marked_in_file_order()
     {
         var v3 = SampleFolder.Record(ReadSamples(new ReadOptions { IncludeAbandoned = true }), V3);

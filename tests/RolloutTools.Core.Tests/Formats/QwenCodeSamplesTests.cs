@@ -114,6 +114,16 @@ public sealed class QwenCodeSamplesTests
     }
 
     [Fact]
+    public void Responses_of_the_rewound_branch_are_carried_unlisted_as_IncludeAbandoned_reads_them()
+    {
+        var pairs = SampleFolder.Pairs(Results.Value, ReadSamples(new ReadOptions { IncludeAbandoned = true }));
+
+        SampleFolder.AssertAbandonedResponsesCarried(pairs);
+        var left = Assert.Single(pairs.Single(p => p.Without.TraceId == Current).Without.UnlistedResponses);
+        Assert.Equal(new TokenUsage(84, 30, 13696, 0), left.Usage);
+    }
+
+    [Fact]
     public void IncludeAbandoned_keeps_the_rewound_branch_marked_in_file_order()
     {
         var current = SampleFolder.Record(ReadSamples(new ReadOptions { IncludeAbandoned = true }), Current);

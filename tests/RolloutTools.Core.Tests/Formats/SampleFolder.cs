@@ -40,6 +40,32 @@ internal static class SampleFolder
     public static RolloutRecord Record(IReadOnlyList<ReadResult> results, string traceId) =>
         results.Select(r => r.Record).Single(r => r?.TraceId == traceId)!;
 
+    /// <summary>
+    /// The responses a record read with -IncludeAbandoned does not list as conversation (its abandoned branches'
+    /// and those it leaves out in any read), in time order: what a record read without it must carry unlisted.
+    /// </summary>
+    public static IReadOnlyList<UnlistedResponse> AbandonedResponses(RolloutRecord readWithAbandoned) => InTimeOrder(readWithAbandoned.UnlistedResponses
+        .Concat(readWithAbandoned.Messages.Where(m => m.IsAbandoned && m.Usage is { Total: > 0 }).Select(UnlistedResponse.Of)));
+
+    public static IReadOnlyList<UnlistedResponse> InTimeOrder(IEnumerable<UnlistedResponse> responses) =>
+        responses.OrderBy(u => u.Timestamp).ThenBy(u => u.ResponseId, StringComparer.Ordinal).ToArray();
+
+    /// <summary>The records of two reads of the same files (without and with -IncludeAbandoned), paired by trace id.</summary>
+    public static (RolloutRecord Without, RolloutRecord With)[] Pairs(IReadOnlyList<ReadResult> without, IReadOnlyList<ReadResult> with) =>
+        without.Select(r => r.Record).OfType<RolloutRecord>()
+            .Join(with.Select(r => r.Record).OfType<RolloutRecord>(), r => r.TraceId, r => r.TraceId, (a, b) => (a, b))
+            .ToArray();
+
+    /// <summary>Asserts that each record read without -IncludeAbandoned carries unlisted what the read with it shows as abandoned.</summary>
+    public static void AssertAbandonedResponsesCarried(IEnumerable<(RolloutRecord Without, RolloutRecord With)> pairs)
+    {
+        foreach (var (without, with) in pairs)
+        {
+            Assert.Equal(AbandonedResponses(with), InTimeOrder(without.UnlistedResponses));
+            Assert.Equal(Tokens(with), Tokens(without));
+        }
+    }
+
     public static string Kinds(RolloutRecord record) => string.Join(" ", record.Messages.Select(m => m.Kind));
 
     public static TokenUsage Tokens(RolloutRecord r) => new(r.InputTokens, r.OutputTokens, r.CacheReadTokens, r.CacheWriteTokens);

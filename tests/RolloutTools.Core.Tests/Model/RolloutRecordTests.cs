@@ -91,6 +91,24 @@ public sealed class RolloutRecordTests
     }
 
     [Fact]
+    public void Unlisted_responses_survive_the_json_round_trip()
+    {
+        var unlisted = new[]
+        {
+            new UnlistedResponse("msg_1:req_1", Start.AddMinutes(3), "claude-sonnet-4-5", new TokenUsage(1, 2, 3, 40) { CacheWrite1hTokens = 30 }, null),
+            new UnlistedResponse(null, null, null, new TokenUsage(5, 0, 0, 0), 0.5m),
+        };
+        var record = new RolloutRecord(Record(Start, Start.AddHours(1))) { UnlistedResponses = unlisted };
+
+        var json = record.ToJson();
+        var back = RecordJsonReader.Read(JsonDocument.Parse(json).RootElement);
+
+        Assert.Equal(unlisted, back.UnlistedResponses);
+        Assert.Equal(json, back.ToJson());
+        Assert.DoesNotContain("unlisted_responses", Record(Start, Start).ToJson());
+    }
+
+    [Fact]
     public void The_copy_constructors_copy_every_property_a_with_expression_copied()
     {
         // Every settable property, public or internal, filled with a value that is not its default.
@@ -105,6 +123,7 @@ public sealed class RolloutRecordTests
         {
             SourcePath = "/p", AgentId = "a", IsSidechain = true, Cwd = "/w", ProjectPath = "/w", GitBranch = "b", Title = "t",
             Models = new[] { "m" }, Messages = new[] { message }, SourceMeta = new SourceMeta.Builder().Add("k", "v").Build(),
+            UnlistedResponses = new[] { new UnlistedResponse("msg_2:req_2", Start, "m", new TokenUsage(5, 6, 7, 8), null) },
         };
 
         AssertCopied(record, new RolloutRecord(record));

@@ -1,5 +1,7 @@
 using System.Text;
 using RolloutTools.Core.Formats;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -246,6 +248,52 @@ public sealed class UsageMeterTests
         Assert.Equal(1, meter.DuplicateResponses);
         Assert.Equal(("gpt-5.1-codex", 800L + 1000L, 200L + 1000L, 130L), (row.Model!, row.InputTokens, row.CacheReadTokens, row.OutputTokens));
         Assert.Equal((1800 * 1.25m + 1200 * 0.125m + 130 * 10m) / 1_000_000m, row.CostUsd);
+    }
+
+    /// <summary>Every column of a row, so two reports compare row for row.</summary>
+    private static string Columns(UsageRow r) => string.Join("|", typeof(UsageRow).GetProperties()
+        .Select(p => p.GetValue(r) switch
+        {
+            IReadOnlyList<string> list => string.Join(",", list),
+            var value => Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture),
+        }));
+
+    private static IReadOnlyList<RolloutRecord> ClaudeSamples(ReadOptions options)
+    {
+        var reader = new ClaudeCodeReader();
+        var files = TraceFileFinder.Find(SampleFolder.Root("claude-code", "projects"), new[] { reader }, new TraceSearch { Recurse = true }).Files.Select(f => f.Path).ToArray();
+        return SampleFolder.Read(reader, files, options).Select(r => r.Record).OfType<RolloutRecord>().ToArray();
+    }
+
+    [Fact]
+    public void Records_read_without_abandoned_branches_measure_as_records_read_with_them()
+    {
+        var options = new UsageOptions { GroupBy = new[] { UsageGroup.Day, UsageGroup.Model }, TimeZone = TimeZoneInfo.Utc };
+
+        var without = Measure(options, ClaudeSamples(new ReadOptions()).ToArray());
+        var with = Measure(options, ClaudeSamples(new ReadOptions { IncludeAbandoned = true }).ToArray());
+
+        Assert.Equal(with.Select(Columns), without.Select(Columns));
+        // 7e1599af's rewound branch: two Sonnet responses on 2025-12-10, not at the session's end on Opus (2026-01-06).
+        var sonnet = Assert.Single(without, r => r.Day == new DateOnly(2025, 12, 10) && r.Model!.StartsWith("claude-sonnet", StringComparison.Ordinal));
+        Assert.True(sonnet.TotalTokens >= 53_028, $"{sonnet.TotalTokens} tokens");
+    }
+
+    [Fact]
+    public void An_unlisted_response_counts_at_its_own_time_and_model_and_once()
+    {
+        var t = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        var left = new UnlistedResponse("msg_9:req_9", t.AddHours(-30), "claude-sonnet-4-5", new TokenUsage(1_000, 0, 0, 0), null);
+        var record = new RolloutRecord(Record("a", Prompt(t), Response(t.AddSeconds(5), 10))) { UnlistedResponses = new[] { left } };
+        record = new RolloutRecord(record) { Usage = record.Usage + left.Usage };
+        var resumed = new RolloutRecord(Record("b", Response(t.AddHours(-30), 1_000, model: "claude-sonnet-4-5", id: "msg_9:req_9"))) { RootSessionId = "b" };
+
+        var rows = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Day, UsageGroup.Model }, TimeZone = TimeZoneInfo.Utc }, record, resumed);
+
+        Assert.Equal(
+            new[] { ("2026-03-01", "claude-sonnet-4-5", 1_000L, 0L), ("2026-03-02", "claude-opus-4-5", 10L, 2L) },
+            rows.Select(r => (r.Day!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Model!, r.InputTokens, r.Messages)));
+        Assert.Equal(1_010L, Measure(new UsageOptions(), record, resumed).Single().InputTokens);
     }
 
     [Fact]

@@ -240,6 +240,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 Messages = conversation.Messages,
                 SourceMeta = meta,
                 Usage = conversation.Usage,
+                UnlistedResponses = conversation.UnlistedResponses,
             };
         }
 

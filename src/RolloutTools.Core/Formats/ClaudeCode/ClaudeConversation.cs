@@ -42,6 +42,9 @@ internal sealed class ClaudeConversation
     /// <summary>Every API response in the file counted once, abandoned branches included: they were billed.</summary>
     public TokenUsage Usage { get; private init; }
 
+    /// <summary>Responses Usage counts and Messages leaves out: those of abandoned branches when they are not read.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses { get; private init; } = Array.Empty<UnlistedResponse>();
+
     /// <summary>Models of the file's real responses, in order of first use.</summary>
     public IReadOnlyList<string> Models { get; private init; } = Array.Empty<string>();
 
@@ -87,9 +90,11 @@ internal sealed class ClaudeConversation
             builder.MarkAbandoned = abandoned.Contains(unit[0]);
             AddMessages(builder, unit.Select(i => entries[i]).ToArray());
         }
+        var messages = builder.Build();
 
-        return new ClaudeConversation(builder.Build(), walk.Path.Select(i => entries[i].Uuid!).ToArray())
+        return new ClaudeConversation(messages, walk.Path.Select(i => entries[i].Uuid!).ToArray())
         {
+            UnlistedResponses = includeAbandoned ? builder.Unlisted : builder.Unlisted.Concat(LeftResponses(entries, included, abandoned)).ToArray(),
             Segments = walk.Segments,
             BridgedGaps = walk.Gaps,
             AbandonedEntries = abandoned.Count(i => !retracted.Contains(i)),
@@ -106,6 +111,21 @@ internal sealed class ClaudeConversation
                 .Distinct(StringComparer.Ordinal)
                 .ToArray(),
         };
+    }
+
+    /// <summary>
+    /// The responses of the abandoned (and retracted) lines, each as it would be read with -IncludeAbandoned:
+    /// the lines are grouped into responses among the included ones, as that read groups them, and built apart.
+    /// </summary>
+    private static IReadOnlyList<UnlistedResponse> LeftResponses(List<ClaudeEntry> entries, SortedSet<int> included, HashSet<int> abandoned)
+    {
+        if (!abandoned.Any(i => entries[i].Assistant is { Usage: not null })) return Array.Empty<UnlistedResponse>();
+        var left = new ConversationBuilder { MarkAbandoned = true };
+        foreach (var unit in Units(entries, new SortedSet<int>(included.Concat(abandoned))))
+        {
+            if (abandoned.Contains(unit[0]) && entries[unit[0]].Assistant is not null) AddMessages(left, unit.Select(i => entries[i]).ToArray());
+        }
+        return left.BuildUnlisted();
     }
 
     /// <summary>

@@ -25,6 +25,12 @@ internal sealed class PiConversation
 
     public IReadOnlyList<RolloutMessage> Build() => _builder.Build();
 
+    /// <summary>After <see cref="Build"/>: the responses it left out for having nothing readable.</summary>
+    public IReadOnlyList<UnlistedResponse> Unlisted => _builder.Unlisted;
+
+    /// <summary>The responses of the entries added, for a record that does not list them (branches not read).</summary>
+    public IReadOnlyList<UnlistedResponse> BuildUnlisted() => _builder.BuildUnlisted();
+
     /// <summary>When the entry was written; the message's own time when the line lacks one.</summary>
     public static DateTimeOffset? TimeOf(PiEntry entry) => entry.Timestamp ?? entry.Message?.Timestamp;
 

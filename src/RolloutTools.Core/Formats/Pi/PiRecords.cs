@@ -39,6 +39,15 @@ internal static class PiRecords
         var conversation = new PiConversation();
         foreach (var entry in shown) conversation.Add(entry, abandoned: !onPath.Contains(entry));
         var messages = conversation.Build();
+        var unlisted = conversation.Unlisted;
+        if (!includeAbandoned && !branchScope && session.Entries.Count > path.Entries.Count)
+        {
+            // The other branches' responses were billed and count in this record's tokens: carried apart, each
+            // as it would be read with -IncludeAbandoned. A record of one branch leaves them to the other branches' records.
+            var left = new PiConversation();
+            foreach (var entry in session.Entries.Where(e => !onPath.Contains(e))) left.Add(entry, abandoned: true);
+            unlisted = unlisted.Concat(left.BuildUnlisted()).ToArray();
+        }
 
         // Tokens and cost: every response billed in this file. A record of one branch counts that branch's.
         var billed = branchScope ? path.Entries : session.Entries;
@@ -127,6 +136,7 @@ internal static class PiRecords
             Messages = messages,
             SourceMeta = meta,
             Usage = usage,
+            UnlistedResponses = unlisted,
         };
     }
 

@@ -190,6 +190,7 @@ public sealed class QwenCodeReader : IRolloutReader
                 Messages = conversation.Messages,
                 SourceMeta = meta,
                 Usage = conversation.Usage,
+                UnlistedResponses = conversation.UnlistedResponses,
             };
         }
     }

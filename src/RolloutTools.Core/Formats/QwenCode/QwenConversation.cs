@@ -22,6 +22,9 @@ internal sealed class QwenConversation
 
     public required TokenUsage Usage { get; init; }
 
+    /// <summary>Responses Usage counts and Messages leaves out: those of a rewound branch when it is not read.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses { get; private init; } = Array.Empty<UnlistedResponse>();
+
     public int MergedFragments { get; private init; }
 
     public int AbandonedEntries { get; private init; }
@@ -60,9 +63,11 @@ internal sealed class QwenConversation
         }
 
         var usage = records.Where(r => r.Type == "assistant" && r.Usage is not null).Aggregate(default(TokenUsage), (sum, r) => sum + r.Usage!.Value);
+        var messages = builder.Build();
         return new QwenConversation
         {
-            Messages = builder.Build(),
+            Messages = messages,
+            UnlistedResponses = includeAbandoned ? builder.Unlisted : builder.Unlisted.Concat(LeftResponses(abandoned)).ToArray(),
             ActivePath = path,
             Usage = usage,
             MergedFragments = merged,
@@ -74,6 +79,16 @@ internal sealed class QwenConversation
             OrphanToolResults = builder.OrphanToolResults,
             UnansweredToolCalls = builder.UnansweredToolCalls,
         };
+    }
+
+    /// <summary>The responses of a rewound branch, each as it would be read with -IncludeAbandoned, built apart.</summary>
+    private static IReadOnlyList<UnlistedResponse> LeftResponses(IReadOnlyList<QwenEntry> abandoned)
+    {
+        if (!abandoned.Any(r => r.Type == "assistant" && r.Usage is not null)) return Array.Empty<UnlistedResponse>();
+        var left = new ConversationBuilder { MarkAbandoned = true };
+        var state = new BuildState();
+        foreach (var record in abandoned) Add(left, record, state);
+        return left.BuildUnlisted();
     }
 
     /// <summary>Whether a record becomes a message, so leaving it behind on a rewound branch is worth counting.</summary>
