@@ -13,7 +13,7 @@ Describe 'ConvertTo-RolloutTranscript' {
         $markdown = $record | ConvertTo-RolloutTranscript
         $markdown | Should -BeOfType [string]
         $markdown | Should -Match '^# EU shipping rates from the 2026 rate table'
-        $markdown | Should -Match '<summary>Tool call: Bash</summary>'
+        $markdown | Should -Match '<summary>Tool call: Bash <code>npm test -- shipping --reporter=verbose</code></summary>'
         $markdown | Should -Match 'trimmed|Opened PR #42'
     }
 
@@ -23,7 +23,9 @@ Describe 'ConvertTo-RolloutTranscript' {
         foreach ($page in $pages) {
             $page | Should -Match '^<!DOCTYPE html>'
             $page | Should -Match "Content-Security-Policy"
-            $page | Should -Not -Match '<script|<link|src="http|href="http'
+            $page | Should -Not -Match '<script|<link|src="http'
+            # Markdown links in the trace are live only to web and mail addresses, and never pass a referrer.
+            [regex]::Matches($page, '<a [^>]*>') | ForEach-Object { $_.Value | Should -Match '^<a href="(https?://|mailto:)[^"]*" rel="noopener noreferrer">$' }
         }
     }
 

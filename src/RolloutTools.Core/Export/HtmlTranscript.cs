@@ -6,10 +6,11 @@ namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// A transcript as one self-contained HTML page. Trace content is untrusted: every piece of it goes through
-/// TranscriptText.HtmlEncode and lands in element content, never in an attribute; the one exception is an inline
-/// image's data: URL, built only from an allowed image media type and strictly base64 data. The page has no
-/// script and loads nothing: its Content-Security-Policy allows inline style and data: images only, and images
-/// given by URL are shown as text.
+/// TranscriptText.HtmlEncode and lands in element content, never in an attribute, with two exceptions: an inline
+/// image's data: URL, built only from an allowed image media type and strictly base64 data, and a link's href in
+/// Markdown prose, only ever an absolute http, https or mailto URL (MarkdownHtml says how prose is rendered). The
+/// page has no script and loads nothing: its Content-Security-Policy allows inline style and data: images only,
+/// and images given by URL, in a message or in its Markdown, are shown as text.
 /// </summary>
 internal sealed class HtmlTranscript : TranscriptWriter
 {
@@ -31,7 +32,20 @@ internal sealed class HtmlTranscript : TranscriptWriter
         .meta { color: var(--dim); font-weight: normal; font-size: .85em; }
         summary { cursor: pointer; color: var(--dim); }
         details details { margin: .5rem 0; }
-        .text { white-space: pre-wrap; overflow-wrap: anywhere; }
+        .text { overflow-wrap: anywhere; }
+        .text > :first-child { margin-top: 0; }
+        .text > :last-child { margin-bottom: 0; }
+        .text h3, .text h4, .text h5, .text h6 { font-size: 1rem; margin: .75rem 0 .25rem; }
+        .text table { border-collapse: collapse; }
+        .text th, .text td { border: 1px solid var(--line); padding: .15rem .5rem; }
+        .text blockquote { margin: .5rem 0; padding-left: .75rem; border-left: 3px solid var(--line); color: var(--dim); }
+        figure.code { margin: .5rem 0; }
+        figure.code figcaption { color: var(--dim); font: 12px ui-monospace, monospace; }
+        figure.code pre { margin: 0; }
+        summary code { color: initial; }
+        .diff .add { background: #2e9d5b33; }
+        .diff .del { background: #c0392b33; }
+        .diff .hunk { color: var(--dim); }
         pre { background: var(--soft); padding: .5rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
         code { font: 13px/1.4 ui-monospace, monospace; }
         .note, .image-note { color: var(--dim); font-style: italic; overflow-wrap: anywhere; }
@@ -86,7 +100,7 @@ internal sealed class HtmlTranscript : TranscriptWriter
 
     protected override void EndTurn(TranscriptTurn turn) => _output.Append(turn.Collapsed ? "</details>\n" : "</section>\n");
 
-    protected override void WriteProse(string text) => _output.Append("<div class=\"text\">").Append(HtmlEncode(text)).Append("</div>\n");
+    protected override void WriteProse(string text) => _output.Append("<div class=\"text\">\n").Append(MarkdownHtml.Render(text)).Append("</div>\n");
 
     protected override void WriteCode(string text, string? language) =>
         _output.Append("<pre><code>").Append(HtmlEncode(text)).Append("</code></pre>\n");
@@ -107,7 +121,25 @@ internal sealed class HtmlTranscript : TranscriptWriter
 
     protected override void WriteNote(string text) => _output.Append("<p class=\"note\">").Append(HtmlEncode(text)).Append("</p>\n");
 
-    protected override void StartDetails(string summary) => _output.Append("<details>\n<summary>").Append(HtmlEncode(summary)).Append("</summary>\n");
+    protected override void StartDetails(string summary, string? preview = null)
+    {
+        _output.Append("<details>\n<summary>").Append(HtmlEncode(summary));
+        if (preview is not null) _output.Append(" <code>").Append(HtmlEncode(preview)).Append("</code>");
+        _output.Append("</summary>\n");
+    }
+
+    /// <summary>One span per line that adds or removes; the classes only colour it, the marks stay as text.</summary>
+    protected override void WriteDiff(string diff)
+    {
+        _output.Append("<pre class=\"diff\"><code>");
+        foreach (var line in diff.TrimEnd('\n').Split('\n'))
+        {
+            var style = line.StartsWith('+') ? "add" : line.StartsWith('-') ? "del" : line.StartsWith("@@", StringComparison.Ordinal) || line.StartsWith("***", StringComparison.Ordinal) ? "hunk" : null;
+            if (style is null) _output.Append(HtmlEncode(line)).Append('\n');
+            else _output.Append("<span class=\"").Append(style).Append("\">").Append(HtmlEncode(line)).Append("</span>\n");
+        }
+        _output.Append("</code></pre>\n");
+    }
 
     protected override void EndDetails() => _output.Append("</details>\n");
 

@@ -75,8 +75,13 @@ internal sealed class MarkdownTranscript : TranscriptWriter
 
     // An HTML block ends at a blank line, so the summary is one line of HTML-escaped text, and the blank lines
     // around the content let Markdown inside it be parsed again.
-    protected override void StartDetails(string summary) =>
-        Block($"<details>\n<summary>{TranscriptText.HtmlEncode(TranscriptText.OneLine(summary))}</summary>");
+    protected override void StartDetails(string summary, string? preview = null)
+    {
+        var code = preview is null ? string.Empty : $" <code>{TranscriptText.HtmlEncode(TranscriptText.OneLine(preview))}</code>";
+        Block($"<details>\n<summary>{TranscriptText.HtmlEncode(TranscriptText.OneLine(summary))}{code}</summary>");
+    }
+
+    protected override void WriteDiff(string diff) => WriteCode(diff, "diff");
 
     protected override void EndDetails() => Block("</details>");
 

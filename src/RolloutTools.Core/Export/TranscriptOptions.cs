@@ -1,3 +1,5 @@
+using RolloutTools.Core.Usage;
+
 namespace RolloutTools.Core.Export;
 
 /// <summary>What a transcript shows beyond the conversation's visible turns.</summary>
@@ -24,4 +26,10 @@ public sealed record TranscriptOptions
 
     /// <summary>Whether messages of kind Context and Command (injected text, echoed commands) are shown (collapsed).</summary>
     public bool IncludeContext { get; init; } = true;
+
+    /// <summary>
+    /// Prices a response whose trace states no cost, for the cost in its turn's header; null shows stated costs only.
+    /// The shipped table by default.
+    /// </summary>
+    public PriceTable? Prices { get; init; } = PriceTable.Shipped;
 }

@@ -65,6 +65,18 @@ internal static class TranscriptText
 
     public static string Number(long value) => value.ToString("N0", Invariant);
 
+    /// <summary>"1,200 in, 340 out tokens", with cache reads and writes when there are any.</summary>
+    public static string Tokens(TokenUsage usage)
+    {
+        var text = new StringBuilder().Append(Number(usage.InputTokens)).Append(" in, ").Append(Number(usage.OutputTokens)).Append(" out");
+        if (usage.CacheReadTokens > 0) text.Append(", ").Append(Number(usage.CacheReadTokens)).Append(" cache read");
+        if (usage.CacheWriteTokens > 0) text.Append(", ").Append(Number(usage.CacheWriteTokens)).Append(" cache write");
+        return text.Append(" tokens").ToString();
+    }
+
+    /// <summary>US dollars: cents from a dollar up, four decimals below ("$0.0042"), so a cheap response does not read as free.</summary>
+    public static string Cost(decimal dollars) => "$" + dollars.ToString(Math.Abs(dollars) >= 1 ? "#,0.00" : "0.00##", Invariant);
+
     public static string Time(DateTimeOffset time) => time.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", Invariant);
 
     /// <summary>The time of one turn: the clock time alone on the session's first day, the full time after.</summary>

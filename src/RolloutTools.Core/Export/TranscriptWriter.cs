@@ -71,7 +71,7 @@ internal abstract class TranscriptWriter
             return;
         }
 
-        StartTurn(turn, Meta(message.Timestamp, message.Role == MessageRole.Assistant ? message.Model : null));
+        StartTurn(turn, Meta(message));
         foreach (var block in message.Content)
         {
             if (block.Type == ContentBlockType.Image) WriteImage(block);
@@ -83,14 +83,22 @@ internal abstract class TranscriptWriter
             WriteProse(TranscriptText.Clean(message.ReasoningContent));
             EndDetails();
         }
-        foreach (var call in message.ToolCalls)
-        {
-            StartDetails("Tool call: " + TranscriptText.OneLine(call.Name));
-            var arguments = TranscriptText.PrettyJson(call.Arguments, out var isJson);
-            WriteCode(arguments, isJson ? "json" : null);
-            EndDetails();
-        }
+        foreach (var call in message.ToolCalls) WriteToolCall(call);
         EndTurn(turn);
+    }
+
+    /// <summary>The call's name and preview over its full arguments (collapsed), then an edit's diff, trimmed as tool output is.</summary>
+    private void WriteToolCall(ToolCall call)
+    {
+        var view = TranscriptToolCall.Of(call);
+        StartDetails("Tool call: " + TranscriptText.OneLine(call.Name), view.Preview);
+        var arguments = TranscriptText.PrettyJson(call.Arguments, out var isJson);
+        WriteCode(arguments, isJson ? "json" : null);
+        EndDetails();
+        if (view.Diff is null) return;
+        var diff = TranscriptText.Trim(view.Diff, Options.MaxToolOutputLength);
+        WriteDiff(diff.Text);
+        if (diff.Note is not null) WriteNote(diff.Note);
     }
 
     private void WriteToolResult(TranscriptTurn turn, RolloutMessage message)
@@ -121,11 +129,21 @@ internal abstract class TranscriptWriter
         EndTurn(labelled);
     }
 
-    private string? Meta(DateTimeOffset? timestamp, string? model)
+    /// <summary>
+    /// Time, and for a response its model, tokens and cost: the cost the trace states, else the price table's for
+    /// the model (none when the table has no price for it).
+    /// </summary>
+    private string? Meta(RolloutMessage message)
     {
-        var parts = new List<string>(2);
-        if (timestamp is { } time) parts.Add(TranscriptText.TurnTime(time, Record.StartedAt));
-        if (!string.IsNullOrWhiteSpace(model)) parts.Add(TranscriptText.OneLine(model));
+        var parts = new List<string>(4);
+        if (message.Timestamp is { } time) parts.Add(TranscriptText.TurnTime(time, Record.StartedAt));
+        if (message.Role == MessageRole.Assistant)
+        {
+            if (!string.IsNullOrWhiteSpace(message.Model)) parts.Add(TranscriptText.OneLine(message.Model));
+            if (message.Usage is { } usage) parts.Add(TranscriptText.Tokens(usage));
+            var cost = message.CostUsd ?? (message.Usage is { } priced ? Options.Prices?.Find(message.Model)?.Cost(priced) : null);
+            if (cost is { } dollars) parts.Add(TranscriptText.Cost(dollars));
+        }
         return parts.Count == 0 ? null : string.Join(TranscriptText.Separator, parts);
     }
 
@@ -149,7 +167,11 @@ internal abstract class TranscriptWriter
     /// <summary>A short remark of ours, such as a trimming note.</summary>
     protected abstract void WriteNote(string text);
 
-    protected abstract void StartDetails(string summary);
+    /// <summary>Opens a collapsed block; preview, when given, is one line of trace text shown as code after the summary.</summary>
+    protected abstract void StartDetails(string summary, string? preview = null);
+
+    /// <summary>An edit as unified-diff lines (" ", "-", "+", "@@" between hunks), or a patch as the agent wrote it.</summary>
+    protected abstract void WriteDiff(string diff);
 
     protected abstract void EndDetails();
 

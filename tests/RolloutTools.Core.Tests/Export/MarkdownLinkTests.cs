@@ -259,7 +259,7 @@ public sealed class MarkdownLinkTests
     }
 
     /// <summary>A record with the text in every place a trace puts text: title, facts, source details, prompt, response, reasoning, tool call, tool result, image address.</summary>
-    private static RolloutRecord Carrying(string text) => new()
+    internal static RolloutRecord Carrying(string text) => new()
     {
         TraceId = "t1",
         Format = RolloutFormat.ClaudeCode,
@@ -294,7 +294,7 @@ public sealed class MarkdownLinkTests
     };
 
     /// <summary>A record whose messages hold the parts in turn: prompts and responses alternating, each part also as a collapsed context message.</summary>
-    private static RolloutRecord Conversation(IEnumerable<string> parts) => new()
+    internal static RolloutRecord Conversation(IEnumerable<string> parts) => new()
     {
         TraceId = "t2",
         Format = RolloutFormat.ClaudeCode,

@@ -39,6 +39,8 @@ public sealed class TranscriptTests
                 ToolCalls = new[] { new ToolCall("toolu_01", "Bash", "{\"command\":\"pytest -q\",\"timeout\":60}") },
                 Timestamp = T0.AddSeconds(10),
                 Model = "claude-opus-4-1-20250805",
+                Usage = new TokenUsage(10, 25, 0, 0),
+                CostUsd = 0.0021m,
             },
             new RolloutMessage
             {
@@ -53,7 +55,7 @@ public sealed class TranscriptTests
                 Timestamp = T0.AddSeconds(13),
             },
             new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Synthetic, Content = new[] { ContentBlock.FromText("API Error: 529 overloaded") }, Timestamp = T0.AddSeconds(20) },
-            new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Content = new[] { ContentBlock.FromText("The total is rounded too early; fixed in `cart.py`.") }, Timestamp = T0.AddSeconds(95), Model = "claude-opus-4-1-20250805" },
+            new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Content = new[] { ContentBlock.FromText("The total is rounded too early; fixed in `cart.py`.") }, Timestamp = T0.AddSeconds(95), Model = "claude-opus-4-1-20250805", Usage = new TokenUsage(1200, 340, 48000, 800) },
         },
     };
 
@@ -99,7 +101,7 @@ public sealed class TranscriptTests
 
             Why does `test_total` fail?
 
-            ## Assistant · 09:00:10 · claude-opus-4-1-20250805
+            ## Assistant · 09:00:10 · claude-opus-4-1-20250805 · 10 in, 25 out tokens · $0.0021
 
             Let me run it.
 
@@ -111,7 +113,7 @@ public sealed class TranscriptTests
             </details>
 
             <details>
-            <summary>Tool call: Bash</summary>
+            <summary>Tool call: Bash <code>pytest -q</code></summary>
 
             ```json
             {
@@ -138,7 +140,7 @@ public sealed class TranscriptTests
 
             API Error: 529 overloaded
 
-            ## Assistant · 09:01:35 · claude-opus-4-1-20250805
+            ## Assistant · 09:01:35 · claude-opus-4-1-20250805 · 1,200 in, 340 out, 48,000 cache read, 800 cache write tokens · $0.1305
 
             The total is rounded too early; fixed in `cart.py`.
 
@@ -188,21 +190,29 @@ public sealed class TranscriptTests
             <main>
             <details class="turn context">
             <summary>Context <span class="meta">09:00:00</span></summary>
-            <div class="text">&lt;system-reminder&gt;Be brief.&lt;/system-reminder&gt;</div>
+            <div class="text">
+            <p>&lt;system-reminder&gt;Be brief.&lt;/system-reminder&gt;</p>
+            </div>
             </details>
             <section class="turn user">
             <h2>User <span class="meta">09:00:05</span></h2>
-            <div class="text">Why does `test_total` fail?</div>
+            <div class="text">
+            <p>Why does <code>test_total</code> fail?</p>
+            </div>
             </section>
             <section class="turn assistant">
-            <h2>Assistant <span class="meta">09:00:10 · claude-opus-4-1-20250805</span></h2>
-            <div class="text">Let me run it.</div>
+            <h2>Assistant <span class="meta">09:00:10 · claude-opus-4-1-20250805 · 10 in, 25 out tokens · $0.0021</span></h2>
+            <div class="text">
+            <p>Let me run it.</p>
+            </div>
             <details>
             <summary>Reasoning</summary>
-            <div class="text">Run pytest first.</div>
+            <div class="text">
+            <p>Run pytest first.</p>
+            </div>
             </details>
             <details>
-            <summary>Tool call: Bash</summary>
+            <summary>Tool call: Bash <code>pytest -q</code></summary>
             <pre><code>{
               &quot;command&quot;: &quot;pytest -q&quot;,
               &quot;timeout&quot;: 60
@@ -217,11 +227,15 @@ public sealed class TranscriptTests
             </details>
             <section class="turn synthetic">
             <h2>Synthetic notice <span class="meta">09:00:20</span></h2>
-            <div class="text">API Error: 529 overloaded</div>
+            <div class="text">
+            <p>API Error: 529 overloaded</p>
+            </div>
             </section>
             <section class="turn assistant">
-            <h2>Assistant <span class="meta">09:01:35 · claude-opus-4-1-20250805</span></h2>
-            <div class="text">The total is rounded too early; fixed in `cart.py`.</div>
+            <h2>Assistant <span class="meta">09:01:35 · claude-opus-4-1-20250805 · 1,200 in, 340 out, 48,000 cache read, 800 cache write tokens · $0.1305</span></h2>
+            <div class="text">
+            <p>The total is rounded too early; fixed in <code>cart.py</code>.</p>
+            </div>
             </section>
             </main>
             </body>
@@ -392,7 +406,7 @@ public sealed class TranscriptTests
 
         var markdown = Transcript.Render(record, TranscriptFormat.Markdown, TranscriptOptions.Default);
 
-        Assert.Contains("<summary>Tool call: apply_patch</summary>\n\n```text\n*** Begin Patch\n*** End Patch\n```\n", markdown);
+        Assert.Contains("<summary>Tool call: apply_patch</summary>\n\n```text\n*** Begin Patch\n*** End Patch\n```\n\n</details>\n\n```diff\n*** Begin Patch\n*** End Patch\n```\n", markdown);
     }
 
     [Fact]
