@@ -75,6 +75,8 @@ internal sealed class MarkdownTranscript : TranscriptWriter
 
     // An HTML block ends at a blank line, so the summary is one line of HTML-escaped text, and the blank lines
     // around the content let Markdown inside it be parsed again.
+    protected override void WriteLink(string text, string href) => Block($"[{Inline(text)}](<{href}>)");
+
     protected override void StartDetails(string summary) =>
         Block($"<details>\n<summary>{TranscriptText.HtmlEncode(TranscriptText.OneLine(summary))}</summary>");
 
