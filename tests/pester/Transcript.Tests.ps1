@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
     $env:CLAUDE_CONFIG_DIR = Join-Path $SamplesRoot 'claude-code'
     $records = Get-AgentRollout -Format ClaudeCode
 }
@@ -140,8 +141,18 @@ Describe 'Export-RolloutTranscript index' {
     It 'writes no index under -WhatIf' {
         $folder = Join-Path $TestDrive 'whatif-index'
         New-Item -ItemType Directory -Path $folder | Out-Null
-        $records | Export-RolloutTranscript -Destination $folder -As Html -WhatIf
+        # -WhatIf speaks to the host, so a child pwsh's output is where to read it.
+        $child = Start-ChildPwsh -Script @"
+`$env:CLAUDE_CONFIG_DIR = '$env:CLAUDE_CONFIG_DIR'
+Get-AgentRollout -Format ClaudeCode | Export-RolloutTranscript -Destination '$folder' -As Html -WhatIf
+"@
+        $result = Wait-ChildPwsh $child
+        $result.Errors | Should -BeNullOrEmpty
         Get-ChildItem -LiteralPath $folder -Force | Should -BeNullOrEmpty
+        $said = $result.Output -split '\r?\n' | Where-Object { $_ }
+        $said.Count | Should -Be ($records.Count + 1)
+        $said[-1] | Should -Be "What if: Performing the operation `"Write transcript index`" on target `"$(Join-Path $folder 'index.html')`"."
+
     }
 }
 

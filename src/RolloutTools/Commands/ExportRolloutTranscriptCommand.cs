@@ -23,6 +23,7 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
     private readonly StaleFileSweep _staleFiles = new();
     private readonly List<RolloutRecord> _held = new();
     private readonly List<TranscriptIndexEntry> _indexed = new();
+    private bool _offered;
 
     [Parameter(Mandatory = true, Position = 0)]
     [ValidateNotNullOrEmpty]
@@ -85,6 +86,7 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
             WriteError(refusal);
             return;
         }
+        _offered = true;
         if (!ShouldProcess(path, "Write rollout transcript")) return;
         if (!Write(path, page.Render(), Encoding)) return;
         _indexed.AddRange(page.Sessions);
@@ -95,7 +97,8 @@ public sealed class ExportRolloutTranscriptCommand : TranscriptCommandBase
     /// <summary>The index page and its manifest, merged with what earlier exports into the folder listed.</summary>
     private void WriteIndex()
     {
-        if (_indexed.Count == 0) return;
+        // Under -WhatIf no transcript is written, but the index would be, and is named.
+        if (!_offered) return;
         var page = Path.Combine(_folder!, TranscriptIndex.PageName(As));
         var manifest = Path.Combine(_folder!, TranscriptIndex.ManifestName);
         foreach (var path in new[] { page, manifest })
