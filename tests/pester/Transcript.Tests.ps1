@@ -226,6 +226,24 @@ Describe 'Show-RolloutTranscript' {
         Get-Content -LiteralPath $opened | Should -Be $files.FullName
     }
 
+    It 'writes RolloutTranscriptOpenFailed when nothing can open the page, and goes on' -Skip:($IsWindows -or $IsMacOS) {
+        $none = Join-Path $TestDrive 'no-opener'
+        New-Item -ItemType Directory -Path $none | Out-Null
+        $path = $env:PATH
+        try {
+            $env:PATH = $none
+            $files = $records[0..1] | Show-RolloutTranscript -Destination (Join-Path $TestDrive 'unopened') -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+        }
+        finally {
+            $env:PATH = $path
+        }
+        $files | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 2
+        $failed[0].FullyQualifiedErrorId | Should -Be 'RolloutTranscriptOpenFailed,RolloutTools.Commands.ShowRolloutTranscriptCommand'
+        $failed[0].TargetObject | Should -BeLike (Join-Path $TestDrive 'unopened/*.html') -Because 'the target is the page, written'
+        Test-Path -LiteralPath $failed[0].TargetObject | Should -BeTrue
+    }
+
     It 'writes and opens nothing under -WhatIf, and says what it would open' {
         $folder = Join-Path $TestDrive 'shown-whatif'
         $records[0] | Show-RolloutTranscript -Destination $folder -WhatIf
