@@ -53,7 +53,8 @@ internal static class HeadlessChromium
             if (!chromium.WaitForExit(60_000))
             {
                 chromium.Kill(entireProcessTree: true);
-                throw new TimeoutException("Chromium did not finish within a minute.");
+                // A page that ran alert() (a payload that got through) waits for its dialog forever: that is a failure too.
+                throw new TimeoutException("Chromium did not finish within a minute: did a script from the trace open a dialog?");
             }
             Assert.True(dom.Length > 0, "Chromium printed no DOM: " + error.Result);
             return dom;
