@@ -12,7 +12,7 @@
     RequiredAssemblies   = @('RolloutTools.Core.dll', 'RolloutTools.dll')
     TypesToProcess       = @('RolloutTools.Types.ps1xml')
     FormatsToProcess     = @('RolloutTools.Format.ps1xml')
-    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript', 'Protect-AgentRollout', 'Get-RolloutMessage', 'Get-RolloutToolCall', 'Measure-AgentRollout')
+    CmdletsToExport      = @('Get-AgentRollout', 'ConvertTo-RolloutRecord', 'Get-RolloutFormat', 'Export-AgentRollout', 'ConvertTo-RolloutTranscript', 'Export-RolloutTranscript', 'Show-RolloutTranscript', 'Protect-AgentRollout', 'Get-RolloutMessage', 'Get-RolloutToolCall', 'Measure-AgentRollout')
     FunctionsToExport    = @()
     AliasesToExport      = @()
     VariablesToExport    = @()
@@ -21,7 +21,7 @@
             Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS',
                              # Find-PSResource -CommandName looks for these tags; the PowerShell Gallery adds them on
                              # publish, but Compress-PSResource does not, so a file or NuGet repository needs them here.
-                             'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Protect-AgentRollout', 'PSCommand_Get-RolloutMessage', 'PSCommand_Get-RolloutToolCall', 'PSCommand_Measure-AgentRollout')
+                             'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Show-RolloutTranscript', 'PSCommand_Protect-AgentRollout', 'PSCommand_Get-RolloutMessage', 'PSCommand_Get-RolloutToolCall', 'PSCommand_Measure-AgentRollout')
             # No ProjectUri or LicenseUri: there is no public repository yet; the MIT LICENSE file ships in the package.
             ReleaseNotes = @'
 0.1.0, the first release.

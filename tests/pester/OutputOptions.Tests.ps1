@@ -52,7 +52,7 @@ Describe '-Encoding takes what Export-Csv''s takes' {
 
     It 'Export-RolloutTranscript writes in the encoding asked for' {
         $folder = Join-Path $TestDrive 'wide'
-        $file = $records[0] | Export-RolloutTranscript -Destination $folder -Encoding unicode -PassThru
+        $file = $records[0] | Export-RolloutTranscript -Destination $folder -Encoding unicode -PassThru | Select-Object -First 1
         $bytes = Get-Content -LiteralPath $file.FullName -AsByteStream -TotalCount 4
         $bytes[0..1] -join ',' | Should -Be '255,254'
         Get-Content -LiteralPath $file.FullName -Raw -Encoding unicode | Should -Be ($records[0] | ConvertTo-RolloutTranscript)

@@ -92,8 +92,9 @@ Describe 'README quick start' {
 
     It 'Export-RolloutTranscript -As Html writes a page per session' {
         Get-AgentRollout -Id 2cb29738 | Export-RolloutTranscript -Destination ./out/transcripts -As Html
-        $pages = Get-ChildItem ./out/transcripts -Filter *.html
+        $pages = Get-ChildItem ./out/transcripts -Filter *.html | Where-Object Name -ne 'index.html'
         $pages | Should -HaveCount 3
+        './out/transcripts/index.html' | Should -FileContentMatch 'EU shipping rates from the 2026 rate table'
         $pages | ForEach-Object { $_ | Should -FileContentMatch '<html' }
         ($pages | Get-Content -Raw) -join '' | Should -Match 'shipping-rate lookup'
     }

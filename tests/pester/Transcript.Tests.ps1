@@ -1,5 +1,6 @@
 BeforeAll {
     . (Join-Path $PSScriptRoot 'Common.ps1')
+    . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
     $env:CLAUDE_CONFIG_DIR = Join-Path $SamplesRoot 'claude-code'
     $records = Get-AgentRollout -Format ClaudeCode
 }
@@ -43,10 +44,11 @@ Describe 'Export-RolloutTranscript' {
     It 'writes one file per record named by date, title and id' {
         $folder = Join-Path $TestDrive 'transcripts'
         $files = $records | Export-RolloutTranscript -Destination $folder -As Html -PassThru
-        $files.Count | Should -Be $records.Count
+        $files.Count | Should -Be ($records.Count + 1) -Because 'the index page comes last'
         $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
         $files.Name | Should -Contain '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html'
-        (Get-ChildItem $folder -Force).Count | Should -Be $records.Count -Because 'no temporary files are left'
+        $files[-1].Name | Should -Be 'index.html'
+        (Get-ChildItem $folder -Force).Count | Should -Be ($records.Count + 2) -Because 'index.json is beside the index, and no temporary files are left'
     }
 
     It 'changes nothing under -WhatIf and respects -NoClobber' {
@@ -61,7 +63,7 @@ Describe 'Export-RolloutTranscript' {
 
     It 'replaces a transcript as Export-AgentRollout replaces a dataset: through links, keeping permissions, removing stale temporary files' -Skip:$IsWindows {
         $folder = Join-Path $TestDrive 'shared'
-        $first = $records[0] | Export-RolloutTranscript -Destination $folder -PassThru
+        $first = $records[0] | Export-RolloutTranscript -Destination $folder -PassThru | Select-Object -First 1
         $elsewhere = Join-Path $TestDrive 'elsewhere.md'
         Move-Item -LiteralPath $first.FullName -Destination $elsewhere
         chmod 600 $elsewhere
@@ -76,5 +78,196 @@ Describe 'Export-RolloutTranscript' {
         (Get-Item -LiteralPath $first.FullName).LinkType | Should -Be 'SymbolicLink'
         Get-Content -LiteralPath $elsewhere -Raw | Should -Be ($records[0] | ConvertTo-RolloutTranscript)
         (Get-Item -LiteralPath $elsewhere).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite')
+    }
+}
+
+Describe 'Export-RolloutTranscript index' {
+    BeforeAll {
+        $env:CODEX_HOME = Join-Path $SamplesRoot 'codex'
+        $codex = Get-AgentRollout -Format Codex
+    }
+    AfterAll {
+        Remove-Item Env:CODEX_HOME -ErrorAction SilentlyContinue
+    }
+
+    It 'lists every session with its date, project, title, counts and cost, linking to its file' {
+        $folder = Join-Path $TestDrive 'indexed'
+        $records | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $page = Get-Content -LiteralPath (Join-Path $folder 'index.html') -Raw
+        $rows = [regex]::Matches($page, '<tr><td class="date"')
+        $rows.Count | Should -Be $records.Count
+        $page | Should -Match '<td class="title"><a href="2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html">EU shipping rates from the 2026 rate table</a></td>'
+        $page | Should -Match "script-src 'sha256-[A-Za-z0-9+/]+=*'"
+        $manifest = Get-Content -LiteralPath (Join-Path $folder 'index.json') -Raw | ConvertFrom-Json
+        $manifest.sessions.Count | Should -Be $records.Count
+        $main = $manifest.sessions | Where-Object trace_id -eq '2cb29738-c0cd-422a-a851-f96c078ca30a'
+        $measured = $records | Where-Object TraceId -eq '2cb29738-c0cd-422a-a851-f96c078ca30a' | Measure-AgentRollout
+        [decimal]$main.cost_usd | Should -Be $measured.CostUsd
+        $main.tokens | Should -Be $measured.TotalTokens
+    }
+
+    It 'keeps sessions exported earlier, replaces a session exported again, and drops one whose file is gone' {
+        $folder = Join-Path $TestDrive 'merged'
+        $records | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $codex | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $codex[0] | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $manifest = Get-Content -LiteralPath (Join-Path $folder 'index.json') -Raw | ConvertFrom-Json
+        $manifest.sessions.Count | Should -Be ($records.Count + $codex.Count)
+        Remove-Item -LiteralPath (Join-Path $folder $manifest.sessions[0].file)
+        $codex[0] | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $after = Get-Content -LiteralPath (Join-Path $folder 'index.json') -Raw | ConvertFrom-Json
+        $after.sessions.Count | Should -Be ($records.Count + $codex.Count - 1)
+        $after.sessions.file | Should -Not -Contain $manifest.sessions[0].file
+    }
+
+    It 'writes index.md for Markdown transcripts' {
+        $folder = Join-Path $TestDrive 'markdown'
+        $records | Export-RolloutTranscript -Destination $folder | Out-Null
+        $index = Get-Content -LiteralPath (Join-Path $folder 'index.md') -Raw
+        $index | Should -Match '^# Transcripts'
+        $index | Should -Match '\| \[EU shipping rates from the 2026 rate table\]\(<2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.md>\) \| ClaudeCode \|'
+    }
+
+    It 'ignores an entry of a tampered manifest whose address is not one of its transcript files' {
+        $folder = Join-Path $TestDrive 'tampered'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        New-Item -ItemType File -Path (Join-Path $folder 'x.html') | Out-Null
+        '{"sessions":[{"file":"javascript:alert(1)","format":"Codex","trace_id":"a","title":"t"},{"file":"x.html","format":"Codex","trace_id":"b","title":"<script>alert(1)</script>"}]}' |
+            Set-Content -LiteralPath (Join-Path $folder 'index.json')
+        $records[0] | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $page = Get-Content -LiteralPath (Join-Path $folder 'index.html') -Raw
+        $page | Should -Not -Match 'javascript:'
+        $page | Should -Match '<a href="x.html">&lt;script&gt;alert\(1\)&lt;/script&gt;</a>'
+    }
+
+    It 'writes no index under -WhatIf' {
+        $folder = Join-Path $TestDrive 'whatif-index'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        # -WhatIf speaks to the host, so a child pwsh's output is where to read it.
+        $child = Start-ChildPwsh -Script @"
+`$env:CLAUDE_CONFIG_DIR = '$env:CLAUDE_CONFIG_DIR'
+Get-AgentRollout -Format ClaudeCode | Export-RolloutTranscript -Destination '$folder' -As Html -WhatIf
+"@
+        $result = Wait-ChildPwsh $child
+        $result.Errors | Should -BeNullOrEmpty
+        Get-ChildItem -LiteralPath $folder -Force | Should -BeNullOrEmpty
+        $said = $result.Output -split '\r?\n' | Where-Object { $_ }
+        $said.Count | Should -Be ($records.Count + 1)
+        $said[-1] | Should -Be "What if: Performing the operation `"Write transcript index`" on target `"$(Join-Path $folder 'index.html')`"."
+
+    }
+}
+
+Describe 'Export-RolloutTranscript subagent links and -Combined' {
+    BeforeAll {
+        $env:CODEX_HOME = Join-Path $SamplesRoot 'codex'
+        $codex = Get-AgentRollout -Format Codex
+    }
+    AfterAll {
+        Remove-Item Env:CODEX_HOME -ErrorAction SilentlyContinue
+    }
+
+    It 'links the call that spawned a subagent to its transcript when both are exported together' {
+        $folder = Join-Path $TestDrive 'linked'
+        $records | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $main = Get-Content -LiteralPath (Join-Path $folder '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html') -Raw
+        $main | Should -Match '<p class="link"><a href="2026-02-12-map-shipping-rate-loading-a2f5215.html">Subagent transcript: Map shipping rate loading</a></p>'
+        $codex | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $parent = Get-Content -LiteralPath (Join-Path $folder '2026-03-08-split-csv-importer-1e3e9483.html') -Raw
+        $parent | Should -Match '<a href="2026-03-08-find-every-caller-of-import-csv-in-this-repo-and-report-whic-10d95df5.html">Subagent transcript: '
+    }
+
+    It 'does not link to a subagent that is not exported with its session' {
+        $folder = Join-Path $TestDrive 'alone'
+        $records | Where-Object { -not $_.IsSidechain } | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        Get-ChildItem -LiteralPath $folder -Filter '*.html' | Get-Content -Raw | Should -Not -Match 'Subagent transcript'
+    }
+
+    It 'writes one page per project, its sessions in time order under a table of contents' {
+        $folder = Join-Path $TestDrive 'combined'
+        $files = $records | Export-RolloutTranscript -Destination $folder -As Html -Combined -PassThru
+        $projects = @($records | ForEach-Object { if ($_.ProjectPath) { $_.ProjectPath } else { $_.Cwd } } | Sort-Object -Unique)
+        $files.Count | Should -Be ($projects.Count + 1)
+        $shop = Get-Content -LiteralPath ($files | Where-Object Name -Like 'project-acme-shop-*.html').FullName -Raw
+        ([regex]::Matches($shop, '<!DOCTYPE html>')).Count | Should -Be 1
+        ([regex]::Matches($shop, '<body>')).Count | Should -Be 1
+        $anchors = [regex]::Matches($shop, '<article id="(session-[a-z0-9-]+)">') | ForEach-Object { $_.Groups[1].Value }
+        $toc = [regex]::Matches($shop, '<li><a href="#(session-[a-z0-9-]+)">') | ForEach-Object { $_.Groups[1].Value }
+        $toc | Should -Be $anchors
+        $shopRecords = $records | Where-Object { ($_.ProjectPath ?? $_.Cwd) -eq '/home/dev/acme-shop' } | Sort-Object StartedAt
+        $anchors.Count | Should -Be $shopRecords.Count
+        $shop | Should -Match '<a href="#session-a2f5215">Subagent transcript: Map shipping rate loading</a>'
+        $index = Get-Content -LiteralPath (Join-Path $folder 'index.html') -Raw
+        $index | Should -Match ('<a href="' + [regex]::Escape(($files | Where-Object Name -Like 'project-acme-shop-*.html').Name) + '#session-078ca30a">')
+    }
+}
+
+Describe 'Show-RolloutTranscript' {
+    It 'writes the page and opens it with the default action, as Invoke-Item does' -Skip:($IsWindows -or $IsMacOS) {
+        # xdg-open is what .NET runs to open a file on Linux; this one notes what it was asked to open.
+        $bin = Join-Path $TestDrive 'bin'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        $opened = Join-Path $TestDrive 'opened.txt'
+        Set-Content -LiteralPath (Join-Path $bin 'xdg-open') -Value "#!/bin/sh`necho `"`$1`" >> '$opened'"
+        chmod +x (Join-Path $bin 'xdg-open')
+        $path = $env:PATH
+        try {
+            $env:PATH = "$bin$([System.IO.Path]::PathSeparator)$path"
+            $folder = Join-Path $TestDrive 'shown'
+            $files = $records | Where-Object TraceId -like '2cb29738-c0cd-422a-a851-f96c078ca30a*' | Show-RolloutTranscript -Destination $folder -PassThru
+        }
+        finally {
+            $env:PATH = $path
+        }
+        $files.Count | Should -Be 3
+        $files | ForEach-Object { $_ | Should -BeOfType [System.IO.FileInfo] }
+        $files[0].Name | Should -Be '2026-02-12-eu-shipping-rates-from-the-2026-rate-table-078ca30a.html'
+        Get-Content -LiteralPath $files[0].FullName -Raw | Should -Match 'Subagent transcript: Map shipping rate loading'
+        $deadline = (Get-Date).AddSeconds(10)
+        while (((Get-Content -LiteralPath $opened -ErrorAction SilentlyContinue) | Measure-Object).Count -lt 3 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
+        Get-Content -LiteralPath $opened | Should -Be $files.FullName
+    }
+
+    It 'writes RolloutTranscriptOpenFailed when nothing can open the page, and goes on' -Skip:($IsWindows -or $IsMacOS) {
+        $none = Join-Path $TestDrive 'no-opener'
+        New-Item -ItemType Directory -Path $none | Out-Null
+        $path = $env:PATH
+        try {
+            $env:PATH = $none
+            $files = $records[0..1] | Show-RolloutTranscript -Destination (Join-Path $TestDrive 'unopened') -PassThru -ErrorVariable failed -ErrorAction SilentlyContinue
+        }
+        finally {
+            $env:PATH = $path
+        }
+        $files | Should -BeNullOrEmpty
+        $failed.Count | Should -Be 2
+        $failed[0].FullyQualifiedErrorId | Should -Be 'RolloutTranscriptOpenFailed,RolloutTools.Commands.ShowRolloutTranscriptCommand'
+        $failed[0].TargetObject | Should -BeLike (Join-Path $TestDrive 'unopened/*.html') -Because 'the target is the page, written'
+        Test-Path -LiteralPath $failed[0].TargetObject | Should -BeTrue
+    }
+
+    It 'writes and opens nothing under -WhatIf, and says what it would open' {
+        $folder = Join-Path $TestDrive 'shown-whatif'
+        $records[0] | Show-RolloutTranscript -Destination $folder -WhatIf
+        Test-Path $folder | Should -BeFalse
+        (Get-Command Show-RolloutTranscript).Parameters.Keys | Should -Contain 'Confirm'
+    }
+
+    It 'writes to a new private temporary folder without -Destination' -Skip:$IsWindows {
+        $bin = Join-Path $TestDrive 'bin2'
+        New-Item -ItemType Directory -Path $bin | Out-Null
+        Set-Content -LiteralPath (Join-Path $bin 'xdg-open') -Value "#!/bin/sh`nexit 0"
+        chmod +x (Join-Path $bin 'xdg-open')
+        $path = $env:PATH
+        try {
+            $env:PATH = "$bin$([System.IO.Path]::PathSeparator)$path"
+            $file = $records[0] | Show-RolloutTranscript -PassThru
+        }
+        finally {
+            $env:PATH = $path
+        }
+        $file.DirectoryName | Should -BeLike (Join-Path ([System.IO.Path]::GetTempPath()) 'RolloutTools-*')
+        (Get-Item -LiteralPath $file.DirectoryName).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
+        Remove-Item -LiteralPath $file.DirectoryName -Recurse
     }
 }

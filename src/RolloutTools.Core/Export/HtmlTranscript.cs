@@ -121,6 +121,10 @@ internal sealed class HtmlTranscript : TranscriptWriter
 
     protected override void WriteNote(string text) => _output.Append("<p class=\"note\">").Append(HtmlEncode(text)).Append("</p>\n");
 
+    protected override void WriteLink(string text, string href) =>
+        _output.Append("<p class=\"link\"><a href=\"").Append(HtmlEncode(href)).Append("\">").Append(HtmlEncode(text)).Append("</a></p>\n");
+
+
     protected override void StartDetails(string summary, string? preview = null)
     {
         _output.Append("<details>\n<summary>").Append(HtmlEncode(summary));

@@ -73,6 +73,9 @@ internal sealed class MarkdownTranscript : TranscriptWriter
 
     protected override void WriteNote(string text) => Block(Inline(text));
 
+    // The address is ours (a file name and fragment); the angle brackets keep it one destination whatever it holds.
+    protected override void WriteLink(string text, string href) => Block($"[{Inline(text)}](<{href}>)");
+
     // An HTML block ends at a blank line, so the summary is one line of HTML-escaped text, and the blank lines
     // around the content let Markdown inside it be parsed again.
     protected override void StartDetails(string summary, string? preview = null)

@@ -32,4 +32,13 @@ public sealed record TranscriptOptions
     /// The shipped table by default.
     /// </summary>
     public PriceTable? Prices { get; init; } = PriceTable.Shipped;
+
+    /// <summary>
+    /// Links from a tool call (by its id) to the transcript of the subagent it spawned, when both are written
+    /// together (see <see cref="SubagentLinks"/>); empty by default.
+    /// </summary>
+    public IReadOnlyDictionary<string, TranscriptLink> ToolCallLinks { get; init; } = new Dictionary<string, TranscriptLink>();
 }
+
+/// <summary>A link from one transcript to another: a relative address of ours (a file name, perhaps with a #fragment) and the linked session's title.</summary>
+public sealed record TranscriptLink(string Href, string Title);

@@ -95,6 +95,7 @@ internal abstract class TranscriptWriter
         var arguments = TranscriptText.PrettyJson(call.Arguments, out var isJson);
         WriteCode(arguments, isJson ? "json" : null);
         EndDetails();
+        if (Options.ToolCallLinks.TryGetValue(call.Id, out var link)) WriteLink("Subagent transcript: " + link.Title, link.Href);
         if (view.Diff is null) return;
         var diff = TranscriptText.Trim(view.Diff, Options.MaxToolOutputLength);
         WriteDiff(diff.Text);
@@ -166,6 +167,9 @@ internal abstract class TranscriptWriter
 
     /// <summary>A short remark of ours, such as a trimming note.</summary>
     protected abstract void WriteNote(string text);
+
+    /// <summary>A link to another transcript written with this one; href is ours (a file name and fragment), text may hold trace text.</summary>
+    protected abstract void WriteLink(string text, string href);
 
     /// <summary>Opens a collapsed block; preview, when given, is one line of trace text shown as code after the summary.</summary>
     protected abstract void StartDetails(string summary, string? preview = null);

@@ -4,14 +4,18 @@ using RolloutTools.Core.Model;
 
 namespace RolloutTools.Commands;
 
-/// <summary>The parameters both transcript cmdlets take, and the options they make.</summary>
-public abstract class TranscriptCommandBase : PSCmdlet
+/// <summary>The parameters the transcript cmdlets that write either format take.</summary>
+public abstract class TranscriptCommandBase : TranscriptOptionsCommandBase
+{
+    [Parameter]
+    public TranscriptFormat As { get; set; } = TranscriptFormat.Markdown;
+}
+
+/// <summary>The parameters every transcript cmdlet takes, and the options they make.</summary>
+public abstract class TranscriptOptionsCommandBase : PSCmdlet
 {
     [Parameter(Mandatory = true, ValueFromPipeline = true)]
     public RolloutRecord? InputObject { get; set; }
-
-    [Parameter]
-    public TranscriptFormat As { get; set; } = TranscriptFormat.Markdown;
 
     /// <summary>Tool results longer than this are trimmed, their full length noted; 0 keeps them whole.</summary>
     [Parameter]

@@ -527,7 +527,7 @@ public sealed class TranscriptTests
         Assert.Contains("- **Working directory:** `\"><svg onload=alert(1)>`\n", markdown);
     }
 
-    private static RolloutRecord Hostile()
+    internal static RolloutRecord Hostile()
     {
         const string script = "<script>alert(1)</script>";
         const string img = "<img src=x onerror=alert(1)>";
