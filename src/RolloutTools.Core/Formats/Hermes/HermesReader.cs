@@ -60,7 +60,7 @@ public sealed class HermesReader : IRolloutReader
                     .ToArray();
             }
         }
-        catch (Exception e) when (e is SqliteException or HermesStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
         {
             // Reading the database whole reports what is wrong with it.
         }
@@ -100,7 +100,7 @@ public sealed class HermesReader : IRolloutReader
     {
         private readonly ReadOptions _options;
         private readonly ConcurrentDictionary<string, Sidecar<HermesIndex>> _indexes = new(StringComparer.Ordinal);
-        private readonly ConcurrentDictionary<string, Lazy<SessionListing>> _listings = new(StringComparer.Ordinal);
+        private readonly SessionDatabase<HermesStateDb, HermesSessionRow> _database = new("Hermes", HermesStateDb.Open, (db, problems) => db.Sessions(problems));
 
         /// <summary>(home, session id) → the store that reads the session in this run.</summary>
         private readonly Dictionary<(string Home, string Id), (string Path, HermesStore Store)> _winners = new();
@@ -122,7 +122,7 @@ public sealed class HermesReader : IRolloutReader
                     using var db = HermesStateDb.Open(source.Path);
                     foreach (var (id, count) in db.MessageCounts()) if (count > 0) Claim(home, id, source.Path, store);
                 }
-                catch (Exception e) when (e is SqliteException or HermesStoreException or IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
                 {
                     // Reading the database reports what is wrong with it; its sessions claim nothing.
                 }
@@ -198,55 +198,8 @@ public sealed class HermesReader : IRolloutReader
             return JsonHead.Read(head.AsSpan(0, length)) is { } shape && shape.Has("session_id") && !shape.Has("role");
         }
 
-        /// <summary>
-        /// Every session of the database, or the one its key names. The problems of opening and listing it are
-        /// told once: with the whole database, or with its first session.
-        /// </summary>
-        private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation)
-        {
-            var path = source.Path;
-            var opening = new DiagnosticList(path);
-            var db = Open(path, opening);
-            if (db is null)
-            {
-                yield return new ReadResult(source, null, null, opening.Items);
-                yield break;
-            }
-            using (db)
-            {
-                var listing = _listings.GetOrAdd(path, _ => new Lazy<SessionListing>(() => List(db, path))).Value;
-                var first = source.Key is null || source.Key == listing.Sessions.FirstOrDefault()?.Id;
-                if (first && db.IsImmutableCopy)
-                {
-                    opening.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.ReadError, path, null,
-                        $"{path}: read as a finished copy (immutable): its write-ahead log cannot be opened read-only here."));
-                }
-                if (first) foreach (var problem in listing.Problems) opening.Add(problem);
-                var sessions = source.Key is { } key ? listing.Sessions.Where(s => s.Id == key).ToArray() : listing.Sessions;
-                if (sessions.Count == 0)
-                {
-                    var why = source.Key is { } gone ? $"session {gone} is no longer in the database"
-                        : opening.ErrorCount == 0 ? "it holds no session yet" : null;
-                    yield return new ReadResult(source, null, why, opening.Items);
-                    yield break;
-                }
-                if (source.Key is null && opening.Items.Count > 0) yield return new ReadResult(source, null, null, opening.Items);
-                foreach (var session in sessions)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    var result = ReadSession(source, db, session, listing.Parents, cancellation);
-                    yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
-                }
-            }
-        }
-
-        /// <summary>The database's sessions, listed once per run however many of its sessions are read.</summary>
-        private static SessionListing List(HermesStateDb db, string path)
-        {
-            var problems = new DiagnosticList(path);
-            var sessions = Query(path, problems, "list its sessions", () => db.Sessions(problems)) ?? Array.Empty<HermesSessionRow>();
-            return new SessionListing(sessions, sessions.ToDictionary(s => s.Id, s => s.Text("parent_session_id"), StringComparer.Ordinal), problems.Items);
-        }
+        private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation) =>
+            _database.Read(source, (db, session, parents) => ReadSession(source, db, session, parents, cancellation), cancellation);
 
         private ReadResult ReadSession(TraceSource source, HermesStateDb db, HermesSessionRow session, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
         {
@@ -256,7 +209,7 @@ public sealed class HermesReader : IRolloutReader
             {
                 return new ReadResult(source, null, $"session {session.Id} has no messages here and is read from '{winner}' instead", diagnostics.Items);
             }
-            var transcript = Query(path, diagnostics, $"read session {session.Id}", () => db.ReadSession(session, parents, _options.IncludeAbandoned, diagnostics, cancellation));
+            var transcript = _database.Query(diagnostics, $"read session {session.Id}", () => db.ReadSession(session, parents, _options.IncludeAbandoned, diagnostics, cancellation));
             if (transcript is null) return new ReadResult(source, null, null, diagnostics.Items);
             if (transcript.Messages.Count == 0)
             {
@@ -268,53 +221,7 @@ public sealed class HermesReader : IRolloutReader
             return new ReadResult(source, HermesRecords.Build(transcript, path, index, diagnostics), null, diagnostics.Items);
         }
 
-        private static HermesStateDb? Open(string path, DiagnosticList diagnostics)
-        {
-            try
-            {
-                return HermesStateDb.Open(path);
-            }
-            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, Busy());
-            }
-            catch (SqliteException e)
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"not readable as Hermes' SQLite store: {e.Message}");
-            }
-            catch (HermesStoreException e)
-            {
-                diagnostics.NoRecord($"{e.Message}; no record.");
-            }
-            return null;
-        }
-
-        /// <summary>One query against the store; a locked or damaged database costs this query's session only.</summary>
-        private static T? Query<T>(string path, DiagnosticList diagnostics, string what, Func<T> query)
-            where T : class
-        {
-            try
-            {
-                return query();
-            }
-            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {Busy()}");
-            }
-            catch (SqliteException e)
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {e.Message}");
-            }
-            return null;
-        }
-
-        private static string Busy() =>
-            $"the database is locked by another program (Hermes committing, or a tool holding a lock); gave up after waiting {ReadOnlySqlite.BusyTimeout.TotalSeconds:0.#} s. Try again in a moment.";
-
         /// <summary>sessions.json of the home the store belongs to.</summary>
         private Sidecar<HermesIndex>? Index(string path) => _indexes.GetOrAdd(HermesHome.HomeOf(path), HermesIndex.Load);
     }
 }
-
-/// <summary>A database's session rows, their parents by id, and the problems met listing them.</summary>
-internal sealed record SessionListing(IReadOnlyList<HermesSessionRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);

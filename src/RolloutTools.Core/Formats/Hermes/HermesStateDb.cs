@@ -9,8 +9,10 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Formats.Hermes;
 
 /// <summary>One row of state.db's sessions table, with the columns this version of the store has.</summary>
-internal sealed record HermesSessionRow(long RowId, string Id, IReadOnlyDictionary<string, object?> Values)
+internal sealed record HermesSessionRow(long RowId, string Id, IReadOnlyDictionary<string, object?> Values) : ISessionRow
 {
+    public string? ParentId => Text("parent_session_id");
+
     public string? Text(string column) => HermesStateDb.Text(Values.GetValueOrDefault(column));
 
     public double? Real(string column) => HermesStateDb.Real(Values.GetValueOrDefault(column));
@@ -28,7 +30,7 @@ internal sealed record HermesSessionRow(long RowId, string Id, IReadOnlyDictiona
 /// file has. Opened read-only (see <see cref="ReadOnlySqlite"/>); each session's rows are read into memory
 /// and the statement closed before its record is handed on, so no lock outlives a query.
 /// </summary>
-internal sealed class HermesStateDb : IDisposable
+internal sealed class HermesStateDb : IAgentDatabase
 {
     /// <summary>Structured (multimodal) content is stored as this prefix and JSON; current builds write NUL, a Postgres port SOH.</summary>
     private static readonly string[] ContentJsonPrefixes = { "\u0000json:", "\u0001json:" };
@@ -69,7 +71,7 @@ internal sealed class HermesStateDb : IDisposable
 
     /// <summary>
     /// Opens the store, or throws <see cref="SqliteException"/> (not a database, locked past the wait) or
-    /// <see cref="HermesStoreException"/> (a database without Hermes' tables). A WAL store whose log index
+    /// <see cref="NotAgentStoreException"/> (a database without Hermes' tables). A WAL store whose log index
     /// cannot be opened read-only (a copy on read-only media) is opened once more as an immutable copy.
     /// </summary>
     public static HermesStateDb Open(string path)
@@ -91,7 +93,7 @@ internal sealed class HermesStateDb : IDisposable
             var db = new HermesStateDb(connection, path) { IsImmutableCopy = immutable };
             if (!db._sessionColumns.Contains("id") || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("role"))
             {
-                throw new HermesStoreException("it is a SQLite database without Hermes' sessions and messages tables");
+                throw new NotAgentStoreException("it is a SQLite database without Hermes' sessions and messages tables");
             }
             return db;
         }
@@ -377,13 +379,4 @@ internal sealed class HermesStateDb : IDisposable
     public override string ToString() => _path;
 
     public void Dispose() => _connection.Dispose();
-}
-
-/// <summary>A file that opens as SQLite but is not a Hermes store.</summary>
-internal sealed class HermesStoreException : Exception
-{
-    public HermesStoreException(string message)
-        : base(message)
-    {
-    }
 }

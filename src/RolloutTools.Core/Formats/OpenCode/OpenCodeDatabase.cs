@@ -7,7 +7,7 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Formats.OpenCode;
 
 /// <summary>One session row, as listing the database shows it.</summary>
-internal sealed record OpenCodeSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity);
+internal sealed record OpenCodeSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity) : ISessionRow;
 
 /// <summary>
 /// OpenCode's SQLite store since 1.2 (packages/opencode/src/session/session.sql.ts, drizzle): a session table
@@ -18,7 +18,7 @@ internal sealed record OpenCodeSessionRow(string Id, string? ParentId, DateTimeO
 /// only the columns the file has. Opened read-only (<see cref="ReadOnlySqlite"/>); each session's rows are read
 /// into memory and the statement closed before its record is built.
 /// </summary>
-internal sealed class OpenCodeDatabase : IDisposable
+internal sealed class OpenCodeDatabase : IAgentDatabase
 {
     private static readonly string[] SessionColumns =
     {
@@ -46,7 +46,7 @@ internal sealed class OpenCodeDatabase : IDisposable
 
     /// <summary>
     /// Opens the store, or throws <see cref="SqliteException"/> (not a database, locked past the wait) or
-    /// <see cref="OpenCodeStoreException"/> (a database without OpenCode's tables).
+    /// <see cref="NotAgentStoreException"/> (a database without OpenCode's tables).
     /// </summary>
     public static OpenCodeDatabase Open(string path)
     {
@@ -68,7 +68,7 @@ internal sealed class OpenCodeDatabase : IDisposable
             if (!db._sessionColumns.Contains("id") || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("data")
                 || !db._partColumns.Contains("message_id") || !db._partColumns.Contains("data"))
             {
-                throw new OpenCodeStoreException("it is a SQLite database without OpenCode's session, message and part tables");
+                throw new NotAgentStoreException("it is a SQLite database without OpenCode's session, message and part tables");
             }
             return db;
         }
@@ -224,13 +224,4 @@ internal sealed class OpenCodeDatabase : IDisposable
     private static string Quote(string column) => "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public void Dispose() => _connection.Dispose();
-}
-
-/// <summary>A file that opens as SQLite but is not an OpenCode store.</summary>
-internal sealed class OpenCodeStoreException : Exception
-{
-    public OpenCodeStoreException(string message)
-        : base(message)
-    {
-    }
 }

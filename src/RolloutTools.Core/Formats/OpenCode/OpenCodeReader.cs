@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Discovery;
@@ -77,7 +76,7 @@ public sealed class OpenCodeReader : IRolloutReader
                     .ToArray();
             }
         }
-        catch (Exception e) when (e is SqliteException or OpenCodeStoreException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
         {
             // Reading the database whole reports what is wrong with it.
         }
@@ -103,7 +102,7 @@ public sealed class OpenCodeReader : IRolloutReader
 
     private sealed class Scan : IMultiRecordScan
     {
-        private readonly ConcurrentDictionary<string, Lazy<Listing>> _listings = new(StringComparer.Ordinal);
+        private readonly SessionDatabase<OpenCodeDatabase, OpenCodeSessionRow> _database = new("OpenCode", OpenCodeDatabase.Open, (db, _) => db.Sessions());
 
         /// <summary>(data folder, session id) → the database of this run that holds the session.</summary>
         private readonly Dictionary<(string Folder, string Id), string> _inDatabase = new();
@@ -119,7 +118,7 @@ public sealed class OpenCodeReader : IRolloutReader
                     using var db = OpenCodeDatabase.Open(source.Path);
                     foreach (var row in db.Sessions()) _inDatabase.TryAdd((folder, row.Id), source.Path);
                 }
-                catch (Exception e) when (e is SqliteException or OpenCodeStoreException or IOException or UnauthorizedAccessException)
+                catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
                 {
                     // Reading the database reports what is wrong with it; its sessions claim nothing.
                 }
@@ -158,49 +157,13 @@ public sealed class OpenCodeReader : IRolloutReader
             return Result(source, session, diagnostics);
         }
 
-        /// <summary>Every session of the database, or the one its key names; opening and listing problems are told once.</summary>
-        private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation)
-        {
-            var path = source.Path;
-            var opening = new DiagnosticList(path);
-            var db = Open(path, opening);
-            if (db is null)
-            {
-                yield return new ReadResult(source, null, null, opening.Items);
-                yield break;
-            }
-            using (db)
-            {
-                var listing = _listings.GetOrAdd(path, _ => new Lazy<Listing>(() => List(db, path))).Value;
-                var first = source.Key is null || source.Key == listing.Sessions.FirstOrDefault()?.Id;
-                if (first && db.IsImmutableCopy)
-                {
-                    opening.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.ReadError, path, null,
-                        $"{path}: read as a finished copy (immutable): its write-ahead log cannot be opened read-only here."));
-                }
-                if (first) foreach (var problem in listing.Problems) opening.Add(problem);
-                var sessions = source.Key is { } key ? listing.Sessions.Where(s => s.Id == key).ToArray() : listing.Sessions;
-                if (sessions.Count == 0)
-                {
-                    var why = source.Key is { } gone ? $"session {gone} is no longer in the database"
-                        : opening.ErrorCount == 0 ? "it holds no session yet" : null;
-                    yield return new ReadResult(source, null, why, opening.Items);
-                    yield break;
-                }
-                if (source.Key is null && opening.Items.Count > 0) yield return new ReadResult(source, null, null, opening.Items);
-                foreach (var row in sessions)
-                {
-                    cancellation.ThrowIfCancellationRequested();
-                    var result = ReadSession(source, db, row, listing.Parents, cancellation);
-                    yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
-                }
-            }
-        }
+        private IEnumerable<ReadResult> ReadDatabase(TraceSource source, CancellationToken cancellation) =>
+            _database.Read(source, (db, row, parents) => ReadSession(source, db, row, parents, cancellation), cancellation);
 
-        private static ReadResult ReadSession(TraceSource source, OpenCodeDatabase db, OpenCodeSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
+        private ReadResult ReadSession(TraceSource source, OpenCodeDatabase db, OpenCodeSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var session = Query(diagnostics, $"read session {row.Id}", () =>
+            var session = _database.Query(diagnostics, $"read session {row.Id}", () =>
             {
                 if (db.Session(row.Id) is not { } info) return null;
                 info.RootId = Root(row.Id, parents);
@@ -212,7 +175,7 @@ public sealed class OpenCodeReader : IRolloutReader
             // A session changed after it began and shows no message: deleted messages, or a damaged file that SQLite
             // reads as empty pages. Only SQLite's own check tells, so it runs then, once per database.
             if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0
-                && Query(diagnostics, "check the database", () => new DamageCheck(db.Damage())) is { Finding: { } damage })
+                && _database.Query(diagnostics, "check the database", () => new DamageCheck(db.Damage())) is { Finding: { } damage })
             {
                 diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
             }
@@ -242,65 +205,11 @@ public sealed class OpenCodeReader : IRolloutReader
             return new ReadResult(source, record, null, diagnostics.Items);
         }
 
-        private static Listing List(OpenCodeDatabase db, string path)
-        {
-            var problems = new DiagnosticList(path);
-            var sessions = Query(problems, "list its sessions", db.Sessions) ?? Array.Empty<OpenCodeSessionRow>();
-            var parents = new Dictionary<string, string?>(StringComparer.Ordinal);
-            foreach (var s in sessions) parents.TryAdd(s.Id, s.ParentId);
-            return new Listing(sessions, parents, problems.Items);
-        }
-
         private static string Root(string id, IReadOnlyDictionary<string, string?> parents)
         {
             var seen = new HashSet<string>(StringComparer.Ordinal) { id };
             while (parents.GetValueOrDefault(id) is { Length: > 0 } parent && seen.Add(parent)) id = parent;
             return id;
         }
-
-        private static OpenCodeDatabase? Open(string path, DiagnosticList diagnostics)
-        {
-            try
-            {
-                return OpenCodeDatabase.Open(path);
-            }
-            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, Busy());
-            }
-            catch (SqliteException e)
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"not readable as OpenCode's SQLite store: {e.Message}");
-            }
-            catch (OpenCodeStoreException e)
-            {
-                diagnostics.NoRecord($"{e.Message}; no record.");
-            }
-            return null;
-        }
-
-        /// <summary>One query against the store; a locked or damaged database costs this query's session only.</summary>
-        private static T? Query<T>(DiagnosticList diagnostics, string what, Func<T?> query)
-            where T : class
-        {
-            try
-            {
-                return query();
-            }
-            catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {Busy()}");
-            }
-            catch (SqliteException e)
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {e.Message}");
-            }
-            return null;
-        }
-
-        private static string Busy() =>
-            $"the database is locked by another program (OpenCode committing, or a tool holding a lock); gave up after waiting {ReadOnlySqlite.BusyTimeout.TotalSeconds:0.#} s. Try again in a moment.";
-
-        private sealed record Listing(IReadOnlyList<OpenCodeSessionRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);
     }
 }

@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using Microsoft.Data.Sqlite;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.Shared;
+
+/// <summary>An agent's SQLite store, opened read-only through <see cref="ReadOnlySqlite"/> for one read.</summary>
+internal interface IAgentDatabase : IDisposable
+{
+    /// <summary>Opened as an immutable copy, because its write-ahead log could not be opened read-only (read-only media).</summary>
+    bool IsImmutableCopy { get; }
+}
+
+/// <summary>A session row of an agent's database: its id, and the session it continues or was spawned from.</summary>
+internal interface ISessionRow
+{
+    string Id { get; }
+
+    string? ParentId { get; }
+}
+
+/// <summary>A file that opens as SQLite but lacks the agent's tables: some other program's database.</summary>
+internal sealed class NotAgentStoreException : Exception
+{
+    public NotAgentStoreException(string message)
+        : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// Reads the sessions of an agent's database (Hermes' state.db, OpenCode's opencode.db): the whole database, or the one
+/// session a reference's key names (see <see cref="IRolloutReader.SessionsIn"/>). The sessions are listed once per
+/// scan, however many of them are read; the problems of opening and listing the database are told once, with the whole
+/// database or with its first session. A locked database is a clear error after SQLite's wait, a damaged query costs
+/// its own session, and a database without the agent's tables gives no record.
+/// </summary>
+internal sealed class SessionDatabase<TDb, TRow>
+    where TDb : class, IAgentDatabase
+    where TRow : ISessionRow
+{
+    private readonly ConcurrentDictionary<string, Lazy<Listing>> _listings = new(StringComparer.Ordinal);
+    private readonly string _agent;
+    private readonly Func<string, TDb> _open;
+    private readonly Func<TDb, DiagnosticList, IReadOnlyList<TRow>> _sessions;
+
+    /// <param name="agent">The agent's name, as messages say it ("Hermes", "OpenCode").</param>
+    /// <param name="open">Opens the store; throws <see cref="SqliteException"/> or <see cref="NotAgentStoreException"/>.</param>
+    /// <param name="sessions">Lists its session rows, reporting rows it cannot use.</param>
+    public SessionDatabase(string agent, Func<string, TDb> open, Func<TDb, DiagnosticList, IReadOnlyList<TRow>> sessions)
+    {
+        _agent = agent;
+        _open = open;
+        _sessions = sessions;
+    }
+
+    /// <summary>Reads the sessions <paramref name="source"/> names, each through <paramref name="readSession"/> with every session's parent by id.</summary>
+    public IEnumerable<ReadResult> Read(TraceSource source, Func<TDb, TRow, IReadOnlyDictionary<string, string?>, ReadResult> readSession, CancellationToken cancellation)
+    {
+        var path = source.Path;
+        var opening = new DiagnosticList(path);
+        var db = Open(path, opening);
+        if (db is null)
+        {
+            yield return new ReadResult(source, null, null, opening.Items);
+            yield break;
+        }
+        using (db)
+        {
+            var listing = _listings.GetOrAdd(path, _ => new Lazy<Listing>(() => List(db, path))).Value;
+            var first = source.Key is null || source.Key == listing.Sessions.FirstOrDefault()?.Id;
+            if (first && db.IsImmutableCopy)
+            {
+                opening.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.ReadError, path, null,
+                    $"{path}: read as a finished copy (immutable): its write-ahead log cannot be opened read-only here."));
+            }
+            if (first) foreach (var problem in listing.Problems) opening.Add(problem);
+            var sessions = source.Key is { } key ? listing.Sessions.Where(s => s.Id == key).ToArray() : listing.Sessions;
+            if (sessions.Count == 0)
+            {
+                var why = source.Key is { } gone ? $"session {gone} is no longer in the database"
+                    : opening.ErrorCount == 0 ? "it holds no session yet" : null;
+                yield return new ReadResult(source, null, why, opening.Items);
+                yield break;
+            }
+            if (source.Key is null && opening.Items.Count > 0) yield return new ReadResult(source, null, null, opening.Items);
+            foreach (var session in sessions)
+            {
+                cancellation.ThrowIfCancellationRequested();
+                var result = readSession(db, session, listing.Parents);
+                yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
+            }
+        }
+    }
+
+    /// <summary>One query against the store; a locked or damaged database costs this query's session only.</summary>
+    public T? Query<T>(DiagnosticList diagnostics, string what, Func<T?> query)
+        where T : class
+    {
+        try
+        {
+            return query();
+        }
+        catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
+        {
+            diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {Busy()}");
+        }
+        catch (SqliteException e)
+        {
+            diagnostics.Error(RolloutDiagnostic.ReadError, null, $"could not {what}: {e.Message}");
+        }
+        return null;
+    }
+
+    private TDb? Open(string path, DiagnosticList diagnostics)
+    {
+        try
+        {
+            return _open(path);
+        }
+        catch (SqliteException e) when (ReadOnlySqlite.IsBusy(e))
+        {
+            diagnostics.Error(RolloutDiagnostic.ReadError, null, Busy());
+        }
+        catch (SqliteException e)
+        {
+            var possessive = _agent.EndsWith('s') ? _agent + "'" : _agent + "'s";
+            diagnostics.Error(RolloutDiagnostic.ReadError, null, $"not readable as {possessive} SQLite store: {e.Message}");
+        }
+        catch (NotAgentStoreException e)
+        {
+            diagnostics.NoRecord($"{e.Message}; no record.");
+        }
+        return null;
+    }
+
+    private Listing List(TDb db, string path)
+    {
+        var problems = new DiagnosticList(path);
+        var sessions = Query(problems, "list its sessions", () => _sessions(db, problems)) ?? Array.Empty<TRow>();
+        var parents = new Dictionary<string, string?>(StringComparer.Ordinal);
+        foreach (var session in sessions) parents.TryAdd(session.Id, session.ParentId);
+        return new Listing(sessions, parents, problems.Items);
+    }
+
+    private string Busy() =>
+        $"the database is locked by another program ({_agent} committing, or a tool holding a lock); gave up after waiting {ReadOnlySqlite.BusyTimeout.TotalSeconds:0.#} s. Try again in a moment.";
+
+    private sealed record Listing(IReadOnlyList<TRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);
+}
