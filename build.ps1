@@ -3,8 +3,7 @@
 .SYNOPSIS
     Builds, tests, demonstrates and packages the RolloutTools module.
 .DESCRIPTION
-    build    assembles a loadable module folder out/RolloutTools/<version>/, its two assemblies carrying ReadyToRun
-             code for linux-x64 on .NET 10 beside their IL (see Add-ReadyToRunCode)
+    build    assembles a loadable module folder out/RolloutTools/<version>/
     test     builds, runs the xunit tests and the Pester tests against the built module, and prints
              "N passed, N failed" last; exits non-zero when anything failed
     demo     builds, then reads the traces under samples/ and shows a table and a grouping
@@ -59,30 +58,7 @@ function Invoke-ModuleBuild {
     # Only what the module needs at run time ships; the publish step also leaves the dependency manifest and the
     # debug symbols, which the package would otherwise carry to every user.
     Get-ChildItem $moduleDir -Recurse -File | Where-Object { $_.Name -like '*.deps.json' -or $_.Extension -eq '.pdb' } | Remove-Item
-    Add-ReadyToRunCode
     Write-Host "Module: $moduleDir"
-}
-
-function Add-ReadyToRunCode {
-    <#
-    Replaces the module's two assemblies with ReadyToRun images: the same net8.0 IL (so PowerShell 7.4 on .NET 8 and
-    every other platform load and JIT it as before) plus machine code for linux-x64 on the .NET runtime this SDK
-    bundles (10, PowerShell 7.6's), so a fresh session's first call JIT-compiles far fewer methods. The runtime uses
-    precompiled code only when it was compiled against its own major version: an image compiled against .NET 8 is
-    ignored by PowerShell 7.6 (measured, bench/RESULTS.md), hence RuntimeFrameworkVersion. One platform, because
-    PowerShell loads RequiredAssemblies from the module folder before any module code could pick another image.
-    A separate artifacts path keeps this publish's RID-specific restore away from the ordinary build's obj folders.
-    #>
-    $readyToRun = Join-Path $out 'ready-to-run'
-    $runtimeVersion = (dotnet msbuild (Join-Path $root 'src/RolloutTools') -getProperty:BundledNETCoreAppPackageVersion -nologo).Trim()
-    Invoke-Native 'dotnet publish (ReadyToRun)' {
-        dotnet publish (Join-Path $root 'src/RolloutTools') -c $Configuration -r linux-x64 --self-contained false `
-            -p:PublishReadyToRun=true -p:RuntimeFrameworkVersion=$runtimeVersion --artifacts-path (Join-Path $readyToRun 'artifacts') `
-            -o (Join-Path $readyToRun 'publish') --nologo -v quiet
-    }
-    foreach ($name in 'RolloutTools.Core.dll', 'RolloutTools.dll') {
-        Copy-Item (Join-Path $readyToRun "publish/$name") (Join-Path $moduleDir $name) -Force
-    }
 }
 
 function Get-PesterManifest {
