@@ -6,6 +6,8 @@ using RolloutTools.Bench;
 //   (records, messages, tool calls, output tokens). The same seed and size give the same bytes on every machine.
 // rollouttools-bench floor <folder>
 //   Tokenizes every line of every trace under <folder> on all cores, builds nothing, and prints the time as JSON.
+// rollouttools-bench usage-floor <folder>
+//   The same over only the lines that can carry token counts ("usage", "token_count"): a usage-only read's floor.
 switch (args.FirstOrDefault())
 {
     case "generate" when GeneratorOptions.Parse(args[1..]) is { } options:
@@ -14,8 +16,12 @@ switch (args.FirstOrDefault())
     case "floor" when args.Length == 2 && Directory.Exists(args[1]):
         Console.WriteLine(ParseFloor.Measure(args[1]).ToJson());
         return 0;
+    case "usage-floor" when args.Length == 2 && Directory.Exists(args[1]):
+        Console.WriteLine(ParseFloor.Measure(args[1], usageOnly: true).ToJson());
+        return 0;
     default:
         Console.Error.WriteLine("Usage: rollouttools-bench generate --out <folder> [--size-mb <megabytes>] [--seed <integer>]");
         Console.Error.WriteLine("       rollouttools-bench floor <folder>");
+        Console.Error.WriteLine("       rollouttools-bench usage-floor <folder>");
         return 2;
 }
