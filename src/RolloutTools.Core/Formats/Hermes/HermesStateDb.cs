@@ -5,6 +5,7 @@ using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
+using static RolloutTools.Core.Formats.Shared.ReadOnlySqlite;
 
 namespace RolloutTools.Core.Formats.Hermes;
 
@@ -13,11 +14,11 @@ internal sealed record HermesSessionRow(long RowId, string Id, IReadOnlyDictiona
 {
     public string? ParentId => Text("parent_session_id");
 
-    public string? Text(string column) => HermesStateDb.Text(Values.GetValueOrDefault(column));
+    public string? Text(string column) => ReadOnlySqlite.Text(Values.GetValueOrDefault(column));
 
-    public double? Real(string column) => HermesStateDb.Real(Values.GetValueOrDefault(column));
+    public double? Real(string column) => ReadOnlySqlite.Real(Values.GetValueOrDefault(column));
 
-    public long Long(string column) => HermesStateDb.Real(Values.GetValueOrDefault(column)) is { } n && double.IsFinite(n) ? (long)n : 0;
+    public long Long(string column) => ReadOnlySqlite.Real(Values.GetValueOrDefault(column)) is { } n && double.IsFinite(n) ? (long)n : 0;
 }
 
 /// <summary>
@@ -356,25 +357,6 @@ internal sealed class HermesStateDb : IAgentDatabase
 
     private static DateTimeOffset? Latest(params double?[] seconds) =>
         seconds.Where(s => s is not null).Select(s => OpenAIMessages.FromUnixSeconds(s!.Value)).Where(t => t is not null).Max();
-
-    internal static string? Text(object? value) => value switch
-    {
-        null => null,
-        string text => text,
-        long n => n.ToString(CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    internal static double? Real(object? value) => value switch
-    {
-        long n => n,
-        double d => d,
-        string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-        _ => null,
-    };
-
-    private static string Quote(string column) => "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public override string ToString() => _path;
 

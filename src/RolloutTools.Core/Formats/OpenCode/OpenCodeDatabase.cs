@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Reading;
+using static RolloutTools.Core.Formats.Shared.ReadOnlySqlite;
 
 namespace RolloutTools.Core.Formats.OpenCode;
 
@@ -203,25 +203,6 @@ internal sealed class OpenCodeDatabase : IAgentDatabase
             return null;
         }
     }
-
-    internal static string? Text(object? value) => value switch
-    {
-        null => null,
-        string text => text,
-        long n => n.ToString(CultureInfo.InvariantCulture),
-        double d => d.ToString("R", CultureInfo.InvariantCulture),
-        _ => null,
-    };
-
-    internal static double? Real(object? value) => value switch
-    {
-        long n => n,
-        double d => d,
-        string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
-        _ => null,
-    };
-
-    private static string Quote(string column) => "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 
     public void Dispose() => _connection.Dispose();
 }

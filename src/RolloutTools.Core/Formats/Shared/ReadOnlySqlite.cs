@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
@@ -67,6 +68,28 @@ public static class ReadOnlySqlite
         while (reader.Read()) columns.Add(reader.GetString(0));
         return columns;
     }
+
+    /// <summary>A column's value as text: SQLite stores what it is given, so ids and names may come back as numbers.</summary>
+    internal static string? Text(object? value) => value switch
+    {
+        null => null,
+        string text => text,
+        long n => n.ToString(CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        _ => null,
+    };
+
+    /// <summary>A column's value as a number, from an integer, a real or numeric text.</summary>
+    internal static double? Real(object? value) => value switch
+    {
+        long n => n,
+        double d => d,
+        string text when double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) => d,
+        _ => null,
+    };
+
+    /// <summary>A column name quoted as an SQL identifier.</summary>
+    internal static string Quote(string column) => "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
 
 /// <summary>
