@@ -118,12 +118,12 @@ public sealed class ReadPlan
             {
                 if (!Directory.Exists(location))
                 {
-                    _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: false, Traces: 0));
+                    _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: false, Sessions: 0));
                     problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Note, RolloutDiagnostic.LocationMissing, location, null,
                         $"No {reader.Format} traces here: '{location}' does not exist."));
                     continue;
                 }
-                _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: true, Traces: AddStore(reader, location, location, problems)));
+                _defaultLocations.Add(new LookedIn(reader.Format, location, Exists: true, Sessions: AddStore(reader, location, location, problems)));
             }
         }
         return problems;
@@ -137,7 +137,7 @@ public sealed class ReadPlan
     public IReadOnlyList<RolloutDiagnostic> NotFound()
     {
         var problems = new List<RolloutDiagnostic>();
-        if (_searchedDefaults && _defaultLocations.Sum(l => l.Traces) == 0) problems.Add(NoSessions());
+        if (_searchedDefaults && _defaultLocations.Sum(l => l.Sessions) == 0) problems.Add(NoSessions());
         foreach (var id in _ids?.Unmatched ?? Array.Empty<string>())
         {
             problems.Add(new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.SessionNotFound, id, null,
@@ -246,5 +246,5 @@ public sealed class ReadPlan
         folders.Where(f => _reportedFolders.Add(f.Path)).Select(f => f.Diagnostic).ToArray();
 }
 
-/// <summary>A default location searched, and how many traces it held.</summary>
-internal sealed record LookedIn(RolloutFormat Format, string Location, bool Exists, int Traces);
+/// <summary>A default location searched, and how many sessions it held.</summary>
+internal sealed record LookedIn(RolloutFormat Format, string Location, bool Exists, int Sessions);
