@@ -27,7 +27,32 @@ Describe 'Measure-AgentRollout' {
 
         $rows.Day | Should -Be ([DateOnly]::new(2025, 11, 3))
         $rows.Session | Should -Be 'a1b2c3d4-0000-4000-8000-000000000001'
+        # Reading only the lines with usage, the group's activity is its responses'.
+        $rows.FirstActivity | Should -Be ([DateTimeOffset]'2025-11-03T09:00:05Z')
+        $rows.Responses | Should -Be 2
+        $rows.Messages | Should -BeNullOrEmpty
+        $rows.ToolCalls | Should -BeNullOrEmpty
+    }
+
+    It 'counts messages and tool calls with -CountMessages, which reads every line' {
+        $rows = Measure-AgentRollout -Path 'TestDrive:/projects/-home-dev-acme-shop' -GroupBy Session -CountMessages
+
+        $rows.Messages | Should -BeGreaterThan $rows.Responses
+        $rows.ToolCalls | Should -Not -BeNullOrEmpty
         $rows.FirstActivity | Should -Be ([DateTimeOffset]'2025-11-03T09:00:00Z')
+        $rows.TotalTokens | Should -Be (Measure-AgentRollout -Path 'TestDrive:/projects/-home-dev-acme-shop' -GroupBy Session).TotalTokens
+    }
+
+    It 'gives every sample folder the same tokens, cost, responses and models reading usage lines only as reading everything' {
+        $columns = 'Session', 'Day', 'Model', 'Sessions', 'Responses', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens', 'CostUsd', 'CostSource', 'Models'
+        # Rows of messages without a response (a prompt the day before its answer) exist only where messages are read.
+        $quick = Measure-AgentRollout -Path $script:SamplesRoot -Recurse -GroupBy Session, Day, Model -TimeZone UTC -WarningAction SilentlyContinue |
+            Where-Object Responses -gt 0
+        $full = Measure-AgentRollout -Path $script:SamplesRoot -Recurse -GroupBy Session, Day, Model -TimeZone UTC -CountMessages -WarningAction SilentlyContinue |
+            Where-Object Responses -gt 0
+
+        $quick.Count | Should -BeGreaterThan 30
+        ($quick | Select-Object $columns | ConvertTo-Csv) | Should -Be ($full | Select-Object $columns | ConvertTo-Csv)
     }
 
     It 'takes a TimeZoneInfo and completes time zone ids' {
@@ -53,17 +78,18 @@ Describe 'Measure-AgentRollout' {
         $back.Model | Should -Be 'claude-opus-4-1-20250805'
         [decimal]::Parse($back.CostUsd, [cultureinfo]::InvariantCulture) | Should -Be $before.CostUsd
         [long]$back.TotalTokens | Should -Be $before.TotalTokens
-        $back.FirstActivity | Should -Be '2025-11-03T09:00:00.0000000+00:00'
+        $back.FirstActivity | Should -Be '2025-11-03T09:00:05.0000000+00:00'
+        $back.Messages | Should -Be ''
     }
 
     It 'measures records piped without their abandoned branches as -Path measures the files, row for row' {
         # 7e1599af left a branch by rewinding (two Sonnet responses on 2025-12-10); Get-AgentRollout drops its messages.
         Copy-Item -LiteralPath (Join-Path $script:SamplesRoot 'claude-code') -Destination 'TestDrive:/claude-samples' -Recurse
-        $columns = 'Day', 'Model', 'Sessions', 'Messages', 'ToolCalls', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens',
+        $columns = 'Day', 'Model', 'Sessions', 'Messages', 'ToolCalls', 'Responses', 'InputTokens', 'OutputTokens', 'CacheReadTokens', 'CacheWriteTokens',
             'TotalTokens', 'CostUsd', 'CostSource', 'FirstActivity', 'LastActivity'
 
         $piped = Get-AgentRollout -Path 'TestDrive:/claude-samples' -Recurse | Measure-AgentRollout -GroupBy Day, Model -TimeZone UTC
-        $read = Measure-AgentRollout -Path 'TestDrive:/claude-samples' -Recurse -GroupBy Day, Model -TimeZone UTC
+        $read = Measure-AgentRollout -Path 'TestDrive:/claude-samples' -Recurse -GroupBy Day, Model -TimeZone UTC -CountMessages
 
         $piped.Count | Should -BeGreaterThan 5
         ($piped | Select-Object $columns | ConvertTo-Csv) | Should -Be ($read | Select-Object $columns | ConvertTo-Csv)

@@ -36,9 +36,10 @@ public static class JsonLineReader
     /// Hands each line to <paramref name="add"/>. A line whose values cannot be read as the format means them
     /// (<see cref="IsUnreadableValue"/>) is reported with its number and skipped, and reading goes on.
     /// </summary>
-    public static void ReadEach(Stream stream, DiagnosticList diagnostics, Action<JsonLine> add, CancellationToken cancellation = default)
+    /// <param name="only">When given, lines holding none of these markers are passed over unparsed, and unreported if damaged.</param>
+    public static void ReadEach(Stream stream, DiagnosticList diagnostics, Action<JsonLine> add, CancellationToken cancellation = default, LineMarkers? only = null)
     {
-        foreach (var line in Read(stream, diagnostics, cancellation))
+        foreach (var line in Read(stream, diagnostics, MaxLineBytes, cancellation, only))
         {
             try
             {
@@ -55,7 +56,7 @@ public static class JsonLineReader
         Read(stream, diagnostics, MaxLineBytes, cancellation);
 
     /// <param name="maxLineBytes">A longer line is reported and skipped; tests pass a small one.</param>
-    internal static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, int maxLineBytes, CancellationToken cancellation = default)
+    internal static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, int maxLineBytes, CancellationToken cancellation = default, LineMarkers? only = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineBytes + 1));
         try
@@ -130,7 +131,7 @@ public static class JsonLineReader
                     if (line.Span.StartsWith(Encoding.UTF8.Preamble)) line = line[3..];
                 }
                 line = TrimWhitespace(line);
-                if (line.IsEmpty) continue;
+                if (line.IsEmpty || (only is not null && !only.AnyIn(line.Span))) continue;
                 if (line.Span[0] == 0 || line.Span[^1] == 0)
                 {
                     line = TrimNul(line, lineNumber, diagnostics);

@@ -41,6 +41,7 @@ public sealed class RolloutRecord
         SourceMeta = source.SourceMeta;
         Usage = source.Usage;
         UnlistedResponses = source.UnlistedResponses;
+        ListsResponsesOnly = source.ListsResponsesOnly;
     }
 
     /// <summary>The session id, or "session:agent" for a subagent's transcript.</summary>
@@ -129,6 +130,12 @@ public sealed class RolloutRecord
     /// it would if they were read. See <see cref="UnlistedResponse"/>.
     /// </summary>
     internal IReadOnlyList<UnlistedResponse> UnlistedResponses { get; init; } = Array.Empty<UnlistedResponse>();
+
+    /// <summary>
+    /// Read with <see cref="Reading.ReadOptions.UsageOnly"/> by a format that could skip the other lines: its token
+    /// counts are whole, but Messages holds little beyond responses, so the meter counts no messages or tool calls.
+    /// </summary>
+    internal bool ListsResponsesOnly { get; init; }
 
     /// <summary>The record as one line of snake_case JSON (DataDesigner's normalized rollout fields plus ours).</summary>
     public string ToJson() => JsonText.Write(w => RecordJsonWriter.Write(w, this));

@@ -27,6 +27,13 @@ public sealed record ReadOptions
     /// continuation files give no record of their own.
     /// </summary>
     public bool StitchContinuations { get; init; }
+
+    /// <summary>
+    /// Read only what a usage report needs where a format can tell it by its bytes (Claude Code and Codex: the lines
+    /// that carry token counts, the model and the session). Records read so count every token the full read counts,
+    /// at the same response's time and model, but list little beyond responses: they serve the usage meter, not people.
+    /// </summary>
+    public bool UsageOnly { get; init; }
 }
 
 /// <summary>

@@ -14,6 +14,10 @@ internal sealed class UsageBucket
 
     public long Messages { get; set; }
     public long ToolCalls { get; set; }
+    public long Responses { get; private set; }
+
+    /// <summary>A record that lists responses only (read for usage alone) added to this row: its messages were not counted.</summary>
+    public bool MessagesUncounted { get; set; }
     public TokenUsage Usage { get; private set; }
     public decimal Cost { get; private set; }
     public int Stated { get; private set; }
@@ -44,6 +48,7 @@ internal sealed class UsageBucket
     public void Count(TokenUsage usage, PricedCost cost, int sign)
     {
         Usage = sign > 0 ? Usage + usage : Usage.Minus(usage);
+        Responses += sign;
         switch (cost.Source)
         {
             case CostKind.Stated: Stated += sign; Cost += sign * cost.Usd; break;
@@ -56,6 +61,8 @@ internal sealed class UsageBucket
     {
         Messages += other.Messages;
         ToolCalls += other.ToolCalls;
+        Responses += other.Responses;
+        MessagesUncounted |= other.MessagesUncounted;
         Usage += other.Usage;
         Cost += other.Cost;
         Stated += other.Stated;
@@ -78,8 +85,9 @@ internal sealed class UsageBucket
         Format = key.Format,
         Block = key.Block,
         Sessions = _sessions.Count,
-        Messages = Messages,
-        ToolCalls = ToolCalls,
+        Messages = MessagesUncounted ? null : Messages,
+        ToolCalls = MessagesUncounted ? null : ToolCalls,
+        Responses = Responses,
         InputTokens = Usage.InputTokens,
         OutputTokens = Usage.OutputTokens,
         CacheReadTokens = Usage.CacheReadTokens,

@@ -67,9 +67,12 @@ public sealed class UsageMeter
             if (!InRange(time)) continue;
             var key = Key(record, time, model);
             if (message.Usage is { } usage && !CountResponse(record, message.ResponseId, key, usage, message.Model ?? model, message.CostUsd)) continue;
-            var bucket = Bucket(key);
-            bucket.Messages++;
-            bucket.ToolCalls += message.ToolCalls.Count;
+            var bucket = Bucket(key, record);
+            if (!record.ListsResponsesOnly)
+            {
+                bucket.Messages++;
+                bucket.ToolCalls += message.ToolCalls.Count;
+            }
             bucket.Touch(session, time);
         }
 
@@ -81,7 +84,7 @@ public sealed class UsageMeter
             var time = response.Timestamp ?? record.StartedAt;
             if (!InRange(time)) continue;
             var key = Key(record, time, response.Model ?? firstModel);
-            if (CountResponse(record, response.ResponseId, key, response.Usage, response.Model ?? firstModel, response.CostUsd)) Bucket(key).Touch(session, time);
+            if (CountResponse(record, response.ResponseId, key, response.Usage, response.Model ?? firstModel, response.CostUsd)) Bucket(key, record).Touch(session, time);
         }
 
         var rest = record.Usage.Minus(onMessages);
@@ -89,7 +92,7 @@ public sealed class UsageMeter
         if (rest.Total > 0 && InRange(end))
         {
             var key = Key(record, end, model);
-            var bucket = Bucket(key);
+            var bucket = Bucket(key, record);
             bucket.Count(rest, Price(rest, model, anyUsage ? null : StatedCost(record.SourceMeta)), 1);
             bucket.AddModel(model);
             bucket.Touch(session, end);
@@ -104,7 +107,7 @@ public sealed class UsageMeter
     private bool CountResponse(RolloutRecord record, string? responseId, UsageKey key, TokenUsage usage, string? model, decimal? statedCost)
     {
         var cost = Price(usage, model, statedCost);
-        var bucket = Bucket(key);
+        var bucket = Bucket(key, record);
         if (responseId is { } id)
         {
             var identity = $"{record.Format}\u001f{id}";
@@ -179,9 +182,11 @@ public sealed class UsageMeter
             null);
     }
 
-    private UsageBucket Bucket(UsageKey key)
+    /// <summary>The row a record adds to; one read for usage alone leaves the row's messages uncounted.</summary>
+    private UsageBucket Bucket(UsageKey key, RolloutRecord record)
     {
         if (!_buckets.TryGetValue(key, out var bucket)) _buckets[key] = bucket = new UsageBucket();
+        bucket.MessagesUncounted |= record.ListsResponsesOnly;
         return bucket;
     }
 

@@ -33,10 +33,17 @@ public sealed class UsageRow
     /// <summary>Top-level sessions with activity in the group.</summary>
     public int Sessions { get; init; }
 
-    /// <summary>Messages of the group; a response copied into several files counts once.</summary>
-    public long Messages { get; init; }
+    /// <summary>
+    /// Messages of the group; a response copied into several files counts once. Null when the report read only the
+    /// lines that carry usage (Measure-AgentRollout -Path without -CountMessages), which cannot tell messages apart.
+    /// </summary>
+    public long? Messages { get; init; }
 
-    public long ToolCalls { get; init; }
+    /// <summary>Tool calls of the group; null when Messages is.</summary>
+    public long? ToolCalls { get; init; }
+
+    /// <summary>API responses of the group (billed requests), each counted once however many files copy it.</summary>
+    public long Responses { get; init; }
 
     public long InputTokens { get; init; }
 

@@ -35,6 +35,10 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
     [ValidateNotNullOrEmpty]
     public string? PricingFile { get; set; }
 
+    /// <summary>Reads every line of the traces named by path, so rows count messages and tool calls too (slower).</summary>
+    [Parameter]
+    public SwitchParameter CountMessages { get; set; }
+
     private UsageMeter Meter => _meter ??= new UsageMeter(new UsageOptions
     {
         GroupBy = (GroupBy ?? Array.Empty<UsageGroup>()).Distinct().ToArray(),
@@ -54,8 +58,11 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
         _ = Meter;
     }
 
-    /// <summary>Branches left by a rewind were billed too: they are read, so their responses count once like any other.</summary>
-    protected override ReadOptions ReadOptions => new() { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = true };
+    /// <summary>
+    /// Branches left by a rewind were billed too: they are read, so their responses count once like any other. A
+    /// format that can tell the lines carrying usage by their bytes reads only those, unless messages are wanted.
+    /// </summary>
+    protected override ReadOptions ReadOptions => new() { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = true, UsageOnly = !CountMessages };
 
     protected override void WriteRecord(RolloutRecord record) => Meter.Add(record);
 

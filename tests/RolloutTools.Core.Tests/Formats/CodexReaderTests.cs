@@ -61,10 +61,10 @@ public sealed class CodexReaderTests
         public Lines Tokens(long input, long cached, long output, long reasoning, long totalInput) => Event(
             $"{{\"type\":\"token_count\",\"info\":{{\"total_token_usage\":{{\"input_tokens\":{totalInput},\"cached_input_tokens\":0,\"output_tokens\":0,\"reasoning_output_tokens\":0,\"total_tokens\":{totalInput}}},\"last_token_usage\":{{\"input_tokens\":{input},\"cached_input_tokens\":{cached},\"output_tokens\":{output},\"reasoning_output_tokens\":{reasoning},\"total_tokens\":{input + output}}},\"model_context_window\":272000}},\"rate_limits\":null}}");
 
-        public ReadResult Read(string name = $"rollout-2025-11-20T14-05-09-{Id}.jsonl")
+        public ReadResult Read(string name = $"rollout-2025-11-20T14-05-09-{Id}.jsonl", ReadOptions? options = null)
         {
             var source = TraceSource.FromBytes($"/home/dev/.codex/sessions/2025/11/20/{name}", Encoding.UTF8.GetBytes(string.Join("\n", _lines) + "\n"));
-            return new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
+            return new CodexReader().BeginScan(new[] { source }, CancellationToken.None, options).Read(source, CancellationToken.None);
         }
     }
 
@@ -380,6 +380,48 @@ public sealed class CodexReaderTests
             record.Messages.SelectMany(m => m.ToolCalls));
         Assert.Equal(new[] { "ws_0a1b2c", "ws_3d4e5f", "web_search_1" }, Outputs(record).Select(o => o.CallId));
         Assert.Equal(new[] { "web search completed", "web search completed", "web search completed" }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.Text));
+    }
+
+    /// <summary>A turn of two requests where only the first wrote a message, a model change, then a /compact.</summary>
+    private static Lines TwoRequestsAndACompaction() => new Lines()
+        .Meta().Context()
+        .User("Fix the tax rounding.").Assistant("Done.").Tokens(100, 0, 10, 0, 100)
+        .Tokens(200, 100, 20, 0, 300)
+        .Context(model: "gpt-5.1-codex").User("Thanks").Assistant("Welcome.").Tokens(50, 0, 5, 0, 350)
+        .Context(model: "gpt-5.1-codex").Tokens(400, 0, 40, 0, 750)
+        .Add("compacted", "{\"message\":\"Summary: rounding fixed.\"}");
+
+    [Fact]
+    public void A_request_without_a_message_of_its_own_counts_at_its_own_time_and_model()
+    {
+        var record = TwoRequestsAndACompaction().Read().Record!;
+
+        var unlisted = Assert.Single(record.UnlistedResponses);
+        Assert.Equal(new TokenUsage(100, 20, 100, 0), unlisted.Usage);
+        Assert.Equal("gpt-5-codex", unlisted.Model);
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:15Z"), unlisted.Timestamp);
+        Assert.Equal("gpt-5.1-codex", record.Messages.Single(m => m.Kind == MessageKind.CompactionSummary).Model);
+        // Nothing is left for a usage report to put at the session's end.
+        Assert.Equal(record.Usage, record.Messages.Aggregate(unlisted.Usage, (sum, m) => sum + (m.Usage ?? default)));
+    }
+
+    [Fact]
+    public void A_usage_read_passes_over_the_conversation_and_keeps_every_request_at_its_time_and_model()
+    {
+        var full = TwoRequestsAndACompaction().Read().Record!;
+        var usage = TwoRequestsAndACompaction().Read(options: new ReadOptions { UsageOnly = true }).Record!;
+
+        Assert.True(usage.ListsResponsesOnly);
+        Assert.False(full.ListsResponsesOnly);
+        Assert.DoesNotContain(usage.Messages, m => m.Kind is MessageKind.Prompt or MessageKind.Response);
+        Assert.Equal(full.Usage, usage.Usage);
+        Assert.Equal(Id, usage.RootSessionId);
+        Assert.Equal(full.ProjectPath, usage.ProjectPath);
+        // The two responses with messages become requests of their own, at their token events' times and models.
+        Assert.Equal(
+            new[] { ("gpt-5-codex", 110L), ("gpt-5-codex", 220L), ("gpt-5.1-codex", 55L) },
+            usage.UnlistedResponses.Select(r => (r.Model!, r.Usage.Total)).ToArray());
+        Assert.Equal(440L, usage.Messages.Single(m => m.Kind == MessageKind.CompactionSummary).Usage!.Value.Total);
     }
 
     [Fact]

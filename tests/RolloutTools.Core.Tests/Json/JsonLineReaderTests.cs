@@ -18,6 +18,20 @@ public sealed class JsonLineReaderTests
     private static (List<(int Line, string Json)> Values, DiagnosticList Diagnostics) Read(string text) => Read(Encoding.UTF8.GetBytes(text));
 
     [Fact]
+    public void Lines_without_a_marker_are_passed_over_unparsed_and_line_numbers_still_count_them()
+    {
+        var diagnostics = new DiagnosticList("trace.jsonl");
+        var text = "{\"type\":\"user\"}\nnot json at all\n{\"type\":\"assistant\",\"usage\":{}}\n{\"usage\": broken\n{\"type\":\"turn\"}{\"usage\":1}\n";
+
+        var values = new List<(int, string)>();
+        JsonLineReader.ReadEach(new MemoryStream(Encoding.UTF8.GetBytes(text)), diagnostics, v => values.Add((v.LineNumber, v.Root.GetRawText())), only: new LineMarkers("\"usage\""));
+
+        // Line 2 is damaged but holds no marker, so it is never looked at; line 4 holds one and is reported.
+        Assert.Equal(new[] { (3, "{\"type\":\"assistant\",\"usage\":{}}"), (5, "{\"type\":\"turn\"}"), (5, "{\"usage\":1}") }, values);
+        Assert.Equal(4, Assert.Single(diagnostics.Items).LineNumber);
+    }
+
+    [Fact]
     public void Glued_objects_on_one_line_are_both_read()
     {
         var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":2}{\"c\":3}\n{\"d\":4}\n");

@@ -124,6 +124,7 @@ public sealed class RolloutRecordTests
             SourcePath = "/p", AgentId = "a", IsSidechain = true, Cwd = "/w", ProjectPath = "/w", GitBranch = "b", Title = "t",
             Models = new[] { "m" }, Messages = new[] { message }, SourceMeta = new SourceMeta.Builder().Add("k", "v").Build(),
             UnlistedResponses = new[] { new UnlistedResponse("msg_2:req_2", Start, "m", new TokenUsage(5, 6, 7, 8), null) },
+            ListsResponsesOnly = true,
         };
 
         AssertCopied(record, new RolloutRecord(record));

@@ -123,7 +123,7 @@ public sealed class UsageMeterTests
             Record("a", Prompt(t), Response(t.AddSeconds(1), 1_000_000), Prompt(t.AddSeconds(2)), Response(t.AddSeconds(3), 1_000_000, model: "claude-haiku-4-5")));
 
         // A prompt counts with the model of the response before it (the first response's, before any).
-        Assert.Equal(new[] { ("a", "claude-haiku-4-5", 1L, 1m), ("a", "claude-opus-4-5", 3L, 5m) }, rows.Select(r => (r.Session!, r.Model!, r.Messages, r.CostUsd!.Value)));
+        Assert.Equal(new (string, string, long?, decimal)[] { ("a", "claude-haiku-4-5", 1L, 1m), ("a", "claude-opus-4-5", 3L, 5m) }, rows.Select(r => (r.Session!, r.Model!, r.Messages, r.CostUsd!.Value)));
     }
 
     [Fact]
@@ -214,7 +214,7 @@ public sealed class UsageMeterTests
 
         Assert.Equal(1, meter.DuplicateResponses);
         Assert.Equal(3 * 1603L, rows.Sum(r => r.TotalTokens) + 1603L);
-        Assert.Equal(new[] { (ClaudeLines.Session, 1603L, 2L), ("9a8b7c6d-0000-4000-8000-000000000002", 1603L, 3L) }, rows.Select(r => (r.Session!, r.TotalTokens, r.Messages)));
+        Assert.Equal(new (string, long, long?)[] { (ClaudeLines.Session, 1603L, 2L), ("9a8b7c6d-0000-4000-8000-000000000002", 1603L, 3L) }, rows.Select(r => (r.Session!, r.TotalTokens, r.Messages)));
         // Per response: 3 x $5 + 100 x $25 + 1000 x $0.50 + 500 one-hour writes x $10, per million.
         Assert.Equal(2 * (3 * 5m + 100 * 25m + 1000 * 0.5m + 500 * 10m) / 1_000_000m, rows.Sum(r => r.CostUsd));
     }
@@ -265,6 +265,40 @@ public sealed class UsageMeterTests
         return SampleFolder.Read(reader, files, options).Select(r => r.Record).OfType<RolloutRecord>().ToArray();
     }
 
+    private static IReadOnlyList<RolloutRecord> Samples(IRolloutReader reader, string folder, ReadOptions options)
+    {
+        var files = TraceFileFinder.Find(SampleFolder.Root(folder), new[] { reader }, new TraceSearch { Recurse = true }).Files.Select(f => f.Path).ToArray();
+        return SampleFolder.Read(reader, files, options).Select(r => r.Record).OfType<RolloutRecord>().ToArray();
+    }
+
+    [Theory]
+    [InlineData("claude-code")]
+    [InlineData("codex")]
+    public void A_usage_read_gives_the_rows_of_a_full_read_but_messages(string folder)
+    {
+        var reader = FormatRegistry.Default.Get(SampleFolder.Formats[folder]);
+        var full = Samples(reader, folder, new ReadOptions { IncludeAbandoned = true });
+        var usage = Samples(reader, folder, new ReadOptions { IncludeAbandoned = true, UsageOnly = true });
+        // Codex's TypeScript-era documents are read whole.
+        Assert.Equal(usage.Where(r => r.SourceMeta.TryGetValue("generation", out var g) && Equals(g, "typescript-json")).Count(), usage.Count(r => !r.ListsResponsesOnly));
+
+        foreach (var groups in new[] { new[] { UsageGroup.Session, UsageGroup.Day, UsageGroup.Model }, new[] { UsageGroup.Block, UsageGroup.Project } })
+        {
+            var options = new UsageOptions { GroupBy = groups, TimeZone = TimeZoneInfo.Utc };
+            // Rows only a message without a response makes (a prompt the day before its answer) exist where messages are read.
+            var expected = Measure(options, full.ToArray()).Where(r => r.Responses > 0).ToArray();
+            var rows = Measure(options, usage.ToArray()).Where(r => r.Responses > 0).ToArray();
+
+            Assert.True(expected.Length >= 5, $"{expected.Length} rows");
+            Assert.Equal(expected.Select(TokensAndCost), rows.Select(TokensAndCost));
+            Assert.All(rows, r => Assert.Equal(r.Messages is null, r.ToolCalls is null));
+            Assert.Contains(rows, r => r.Messages is null);
+        }
+    }
+
+    private static string TokensAndCost(UsageRow r) =>
+        $"{r.Session}|{r.Day}|{r.Model}|{r.Block}|{r.Project}|{r.Sessions}|{r.Responses}|{r.InputTokens}|{r.OutputTokens}|{r.CacheReadTokens}|{r.CacheWriteTokens}|{r.CostUsd}|{r.CostSource}|{string.Join(",", r.Models)}";
+
     [Fact]
     public void Records_read_without_abandoned_branches_measure_as_records_read_with_them()
     {
@@ -291,7 +325,7 @@ public sealed class UsageMeterTests
         var rows = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Day, UsageGroup.Model }, TimeZone = TimeZoneInfo.Utc }, record, resumed);
 
         Assert.Equal(
-            new[] { ("2026-03-01", "claude-sonnet-4-5", 1_000L, 0L), ("2026-03-02", "claude-opus-4-5", 10L, 2L) },
+            new (string, string, long, long?)[] { ("2026-03-01", "claude-sonnet-4-5", 1_000L, 0L), ("2026-03-02", "claude-opus-4-5", 10L, 2L) },
             rows.Select(r => (r.Day!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Model!, r.InputTokens, r.Messages)));
         Assert.Equal(1_010L, Measure(new UsageOptions(), record, resumed).Single().InputTokens);
     }

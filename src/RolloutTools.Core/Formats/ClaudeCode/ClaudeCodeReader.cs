@@ -129,9 +129,13 @@ public sealed class ClaudeCodeReader : IRolloutReader
             ClaudeTranscript transcript;
             using (var stream = source.Open())
             {
-                transcript = ClaudeTranscript.Parse(stream, diagnostics, cancellation);
+                transcript = ClaudeTranscript.Parse(stream, diagnostics, cancellation, _options.UsageOnly ? ClaudeTranscript.UsageLines : null);
             }
 
+            if (transcript.Values == 0 && _options.UsageOnly)
+            {
+                return new ReadResult(source, null, "no line of it carries usage", diagnostics.Items);
+            }
             if (transcript.Values == 0)
             {
                 diagnostics.NothingRead();
@@ -241,6 +245,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 SourceMeta = meta,
                 Usage = conversation.Usage,
                 UnlistedResponses = conversation.UnlistedResponses,
+                ListsResponsesOnly = _options.UsageOnly,
             };
         }
 

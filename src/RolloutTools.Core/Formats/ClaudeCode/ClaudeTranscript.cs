@@ -64,10 +64,14 @@ internal sealed class ClaudeTranscript
     public int ConversationLines { get; private set; }
     public int ContentLines { get; private set; }
 
-    public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <summary>Every assistant line carries its response's usage; a usage read needs no other line.</summary>
+    public static readonly LineMarkers UsageLines = new("\"usage\"");
+
+    /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
+    public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
         var transcript = new ClaudeTranscript();
-        JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation);
+        JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation, only);
         return transcript;
     }
 

@@ -71,7 +71,7 @@ public sealed class CodexReader : IRolloutReader
     public bool IsSidecarFile(string path) => Path.GetFileName(path) is var name
         && (name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase) || name.Equals("session_index.jsonl", StringComparison.OrdinalIgnoreCase));
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources);
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources, options ?? new ReadOptions());
 
     /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
     private static string? ThreadIdInName(string path)
@@ -85,6 +85,7 @@ public sealed class CodexReader : IRolloutReader
     private sealed class Scan : IRolloutScan
     {
         private readonly CodexReader _reader;
+        private readonly ReadOptions _options;
         private readonly ConcurrentDictionary<string, Sidecar<CodexThreadNames>> _names = new(StringComparer.Ordinal);
         private readonly Dictionary<string, string> _copyOf = new(StringComparer.Ordinal);
 
@@ -93,9 +94,10 @@ public sealed class CodexReader : IRolloutReader
         /// date folders), and a backup or a sync can leave both copies: one name is one rollout, read once, from
         /// sessions/ when it is there.
         /// </summary>
-        public Scan(CodexReader reader, IReadOnlyList<TraceSource> sources)
+        public Scan(CodexReader reader, IReadOnlyList<TraceSource> sources, ReadOptions options)
         {
             _reader = reader;
+            _options = options;
             var copies = sources.Where(s => s.IsFile).GroupBy(s => Path.GetFileName(s.Path), StringComparer.Ordinal).Where(g => g.Count() > 1);
             foreach (var copiesOfOne in copies)
             {
@@ -117,9 +119,14 @@ public sealed class CodexReader : IRolloutReader
             CodexTranscript? transcript;
             using (var stream = source.Open())
             {
-                transcript = IsDocument(stream) ? ParseDocument(stream, diagnostics) : CodexTranscript.ParseLines(stream, diagnostics, cancellation);
+                transcript = IsDocument(stream) ? ParseDocument(stream, diagnostics)
+                    : CodexTranscript.ParseLines(stream, diagnostics, cancellation, _options.UsageOnly ? CodexTranscript.UsageLines : null);
             }
 
+            if (transcript is { Values: 0 } && _options.UsageOnly)
+            {
+                return new ReadResult(source, null, "no line of it carries usage or its session", diagnostics.Items);
+            }
             if (transcript is null || transcript.Values == 0)
             {
                 diagnostics.NothingRead();
@@ -195,6 +202,8 @@ public sealed class CodexReader : IRolloutReader
                 Messages = messages,
                 SourceMeta = sourceMeta,
                 Usage = transcript.Usage,
+                UnlistedResponses = transcript.UnlistedResponses(),
+                ListsResponsesOnly = _options.UsageOnly && transcript.Generation != CodexTranscript.DocumentGeneration,
             };
         }
 

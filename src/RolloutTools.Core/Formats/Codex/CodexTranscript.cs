@@ -24,6 +24,7 @@ internal sealed class CodexTranscript
     private ConversationBuilder.AssistantTurn? _lastTurn;
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
+    private readonly List<UnlistedResponse> _unclaimed = new();
     private int _syntheticIds;
 
     public CodexSessionMeta? Meta { get; private set; }
@@ -49,16 +50,29 @@ internal sealed class CodexTranscript
 
     public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
 
+    /// <summary>
+    /// Requests billed without a message to carry them, each with its time, model and identity: those no response
+    /// or compaction took, and responses left with nothing readable. Valid after <see cref="Messages"/>.
+    /// </summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses() => _conversation.Unlisted.Concat(_unclaimed).ToArray();
+
     public int OrphanToolResults => _conversation.OrphanToolResults;
 
     public int UnansweredToolCalls => _conversation.UnansweredToolCalls;
 
+    /// <summary>
+    /// What a usage read needs: the token counts, the model in force (turn_context), the session and the copies of a
+    /// parent's it starts with (session_meta), and the compactions whose requests have no response of their own.
+    /// </summary>
+    public static readonly LineMarkers UsageLines = new("\"token_count\"", "\"turn_context\"", "\"session_meta\"", "\"compacted\"");
+
     /// <summary>Reads the JSONL generations: the envelope ({timestamp, type, payload}) and the bare lines before it.</summary>
-    public static CodexTranscript ParseLines(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
+    public static CodexTranscript ParseLines(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
         var transcript = new CodexTranscript();
         var replay = new CodexReplay();
-        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root, replay), cancellation);
+        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root, replay), cancellation, only);
         transcript.Finish();
         return transcript;
     }
@@ -84,10 +98,13 @@ internal sealed class CodexTranscript
         }
     }
 
+    /// <summary>The TypeScript CLI's single JSON document, read whole.</summary>
+    public const string DocumentGeneration = "typescript-json";
+
     /// <summary>Reads the TypeScript CLI's single JSON document, {session, items}.</summary>
     public static CodexTranscript ParseDocument(JsonElement root)
     {
-        var transcript = new CodexTranscript { Generation = "typescript-json" };
+        var transcript = new CodexTranscript { Generation = DocumentGeneration };
         var session = root.GetPropertyOrDefault("session");
         transcript.SetMeta(session);
         if (root.GetPropertyOrDefault("items") is { ValueKind: JsonValueKind.Array } items)
@@ -105,6 +122,7 @@ internal sealed class CodexTranscript
     /// <summary>What later lines said of earlier ones: the end of a command, which user messages were typed.</summary>
     private void Finish()
     {
+        Unclaimed();
         foreach (var (callId, end) in _endEvents)
         {
             if (_toolMessages.TryGetValue(callId, out var output) && end.Apply(output) is var ended && ended != output) _conversation.Replace(output, ended);
@@ -138,8 +156,9 @@ internal sealed class CodexTranscript
                 {
                     var message = _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
                     if (_unanswered is { } request) _conversation.Replace(message, request.Wrote(message));
+                    _unanswered = null;
                 }
-                _unanswered = null;
+                Unclaimed();
                 break;
             default:
                 // world_state, inter-agent items, token usage records and whatever comes next: facts about
@@ -347,7 +366,7 @@ internal sealed class CodexTranscript
     }
 
     private bool IsTypeScriptNotice(JsonElement item, IReadOnlyList<ContentBlock> blocks) =>
-        Generation == "typescript-json" && CodexContent.IsTypeScriptNotice(item.GetStringOrNull("id"), RolloutMessage.JoinText(blocks));
+        Generation == DocumentGeneration && CodexContent.IsTypeScriptNotice(item.GetStringOrNull("id"), RolloutMessage.JoinText(blocks));
 
     /// <summary>A TypeScript CLI notice: in the role it was written in, never model output.</summary>
     private void AddNotice(string? role, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
@@ -473,7 +492,8 @@ internal sealed class CodexTranscript
         }
         else
         {
-            _unanswered = new UnansweredRequest(usage, Model, id);
+            Unclaimed();
+            _unanswered = new UnansweredRequest(usage, Model, id, timestamp);
         }
         EndTurn(dropReasoning: false);
     }
@@ -504,7 +524,7 @@ internal sealed class CodexTranscript
         {
             _turn = _conversation.StartAssistant(timestamp, Model);
             _lastTurn = _turn;
-            _unanswered = null;
+            Unclaimed();
         }
         var reasoning = _reasoningFromItems.Count > 0 ? _reasoningFromItems : _reasoningFromEvents;
         foreach (var text in reasoning) _turn.AddReasoning(text);
@@ -533,8 +553,15 @@ internal sealed class CodexTranscript
 
     private static string RawOrEmpty(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "{}" : value.GetRawText();
 
+    /// <summary>The request waiting for a compaction summary will have none: it counts as billed, at its own time and model.</summary>
+    private void Unclaimed()
+    {
+        if (_unanswered is { } request) _unclaimed.Add(new UnlistedResponse(request.ResponseId, request.Timestamp, request.Model, request.Usage, null));
+        _unanswered = null;
+    }
+
     /// <summary>A model request no response took, waiting for the compaction summary it wrote.</summary>
-    private sealed record UnansweredRequest(TokenUsage Usage, string? Model, string ResponseId)
+    private sealed record UnansweredRequest(TokenUsage Usage, string? Model, string ResponseId, DateTimeOffset? Timestamp)
     {
         public RolloutMessage Wrote(RolloutMessage summary) => new(summary) { Model = Model, Usage = Usage, ResponseId = ResponseId };
     }
