@@ -20,7 +20,7 @@ public sealed class UsageMeter
     private readonly UsageOptions _options;
     private readonly HashSet<UsageGroup> _groups;
     private readonly Dictionary<UsageKey, UsageBucket> _buckets = new();
-    private readonly Dictionary<string, CountedResponse> _counted = new(StringComparer.Ordinal);
+    private readonly Dictionary<ResponseIdentity, CountedResponse> _counted = new();
     private readonly List<string> _unpricedModels = new();
 
     public UsageMeter(UsageOptions? options = null)
@@ -110,14 +110,14 @@ public sealed class UsageMeter
         var bucket = Bucket(key, record);
         if (responseId is { } id)
         {
-            var identity = $"{record.Format}\u001f{id}";
-            var copy = new CountedResponse(key, usage, cost, record.IsSidechain);
+            var identity = ResponseIdentity.Of(record.Format, id);
+            var copy = new CountedResponse(bucket, usage, cost, record.IsSidechain);
             if (_counted.TryGetValue(identity, out var counted))
             {
                 DuplicateResponses++;
                 if (copy.IsBetterThan(counted))
                 {
-                    _buckets[counted.Key].Count(counted.Usage, counted.Cost, -1);
+                    counted.Bucket.Count(counted.Usage, counted.Cost, -1);
                     bucket.Count(usage, cost, 1);
                     bucket.AddModel(model);
                     _counted[identity] = copy;
@@ -253,8 +253,8 @@ public sealed class UsageMeter
         return merged;
     }
 
-    /// <summary>The copy of a response that is counted, and where.</summary>
-    private sealed record CountedResponse(UsageKey Key, TokenUsage Usage, PricedCost Cost, bool IsSidechain)
+    /// <summary>The copy of a response that is counted, and where; a value, as a report over years holds millions.</summary>
+    private readonly record struct CountedResponse(UsageBucket Bucket, TokenUsage Usage, PricedCost Cost, bool IsSidechain)
     {
         public bool IsBetterThan(CountedResponse counted) => IsSidechain != counted.IsSidechain
             ? counted.IsSidechain
