@@ -26,6 +26,9 @@ internal sealed class ClaudeTranscript
     private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
     private readonly Dictionary<(string Type, string Subtype), string> _kindNames = new();
 
+    // Fields nearly every line repeats, read without a new string each time.
+    private readonly RepeatedString _type = new(), _subtype = new(), _innerType = new(), _sessionId = new(), _cwd = new(), _gitBranch = new(), _version = new();
+
     public List<ClaudeEntry> Entries { get; } = new();
     public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
     public Counter RecordTypes { get; } = new();
@@ -93,19 +96,19 @@ internal sealed class ClaudeTranscript
     {
         Values++;
         var root = line.Root;
-        var type = root.GetStringOrNull("type");
+        var type = _type.Read(root, "type");
         if (type is null)
         {
             UntypedValues++;
             return;
         }
 
-        var subtype = root.GetStringOrNull("subtype");
+        var subtype = _subtype.Read(root, "subtype");
         RecordTypes.Add(type switch
         {
             "system" when subtype is not null => KindName(type, subtype),
-            "attachment" => KindName(type, root.GetPropertyOrDefault("attachment").GetStringOrNull("type") ?? "unknown"),
-            "progress" => KindName(type, root.GetPropertyOrDefault("data").GetStringOrNull("type") ?? "unknown"),
+            "attachment" => KindName(type, _innerType.Read(root.GetPropertyOrDefault("attachment"), "type") ?? "unknown"),
+            "progress" => KindName(type, _innerType.Read(root.GetPropertyOrDefault("data"), "type") ?? "unknown"),
             _ => type,
         });
 
@@ -170,7 +173,7 @@ internal sealed class ClaudeTranscript
 
     private void NoteEnvelope(JsonElement root, string type)
     {
-        var sessionId = root.GetIdOrNull("sessionId");
+        var sessionId = _sessionId.ReadId(root, "sessionId");
         if (root.GetTimestamp("timestamp") is { } time)
         {
             var key = sessionId ?? string.Empty;
@@ -185,13 +188,13 @@ internal sealed class ClaudeTranscript
         // A subagent's file is sidechain from its first line; a main file can hold its subagents' lines later.
         if (ConversationLines == 1) IsSidechain = root.GetBool("isSidechain");
         if (root.GetBool("isSidechain") == IsSidechain && root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
-        if (root.GetStringOrNull("cwd") is { Length: > 0 } cwd)
+        if (_cwd.Read(root, "cwd") is { Length: > 0 } cwd)
         {
             FirstCwd ??= cwd;
             LastCwd = cwd;
         }
-        if (root.GetStringOrNull("gitBranch") is { } branch) LastGitBranch = branch;
-        if (root.GetStringOrNull("version") is { } version && !Versions.Contains(version)) Versions.Add(version);
+        if (_gitBranch.Read(root, "gitBranch") is { } branch) LastGitBranch = branch;
+        if (_version.Read(root, "version") is { } version && !Versions.Contains(version)) Versions.Add(version);
         Slug = root.GetStringOrNull("slug") ?? Slug;
         Entrypoint = root.GetStringOrNull("entrypoint") ?? Entrypoint;
         PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
@@ -278,7 +281,7 @@ internal sealed class ClaudeTranscript
             Uuid = uuid,
             ParentUuid = root.GetIdOrNull("parentUuid"),
             LogicalParentUuid = root.GetIdOrNull("logicalParentUuid"),
-            SessionId = root.GetIdOrNull("sessionId"),
+            SessionId = _sessionId.ReadId(root, "sessionId"),
             IsSidechain = root.GetBool("isSidechain"),
             Timestamp = root.GetTimestamp("timestamp"),
             User = user,
