@@ -14,6 +14,9 @@
       Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm)
       Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it
       Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
+      usage-only floor   only the lines holding "usage" or "token_count" tokenized: what a usage report must read
+      DOTNET_TieredPGO=0 the first Get-AgentRollout and Measure-AgentRollout again in a process started without dynamic
+                         PGO, which a script or scheduled task can choose (the module cannot, once pwsh runs)
 
     "seconds" is the work itself: the call inside pwsh, the tokenizing inside the floor's process, the whole
     process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
@@ -83,9 +86,9 @@ function Invoke-Timed {
     [pscustomobject]@{ Wall = $wall; PeakMB = [math]::Round($peak / 1MB); Output = $stdout.Result }
 }
 
-function Invoke-Child([string] $Corpus, [string] $Mode) {
+function Invoke-Child([string] $Corpus, [string] $Mode, [hashtable] $Environment = @{}) {
     $arguments = $pwshArgs + @('-ModulePath', $ModulePath, '-Corpus', $Corpus, '-Mode', $Mode, '-ExportPath', (Join-Path $out "bench-export-$PID.jsonl"))
-    $run = Invoke-Timed $dotnet $arguments
+    $run = Invoke-Timed $dotnet $arguments $Environment
     $json = ($run.Output -split "`n" | Where-Object { $_.Trim().StartsWith('{') } | Select-Object -Last 1) | ConvertFrom-Json
     $json | Add-Member PeakMB $run.PeakMB -PassThru | Add-Member Wall $run.Wall -PassThru
 }
@@ -150,12 +153,17 @@ foreach ($size in $SizeMB) {
     $runs = foreach ($i in 1..$Repeat) {
         Write-Host "Run $i of $Repeat at $size MB ..."
         $floor = Invoke-Timed $dotnet @($benchDll, 'floor', $corpus)
+        $usageFloor = Invoke-Timed $dotnet @($benchDll, 'usage-floor', $corpus)
+        $withoutPgo = @{ DOTNET_TieredPGO = '0' }
         [pscustomobject]@{
             Floor   = [pscustomobject]@{ Seconds = ($floor.Output | ConvertFrom-Json).Seconds; Wall = $floor.Wall; PeakMB = $floor.PeakMB }
+            UsageFloor = [pscustomobject]@{ Seconds = ($usageFloor.Output | ConvertFrom-Json).Seconds; Wall = $usageFloor.Wall; PeakMB = $usageFloor.PeakMB }
             Ccusage = if ($CcusagePath) { Invoke-Timed $CcusagePath @('session', '--json', '--offline') $ccusageEnv }
             Reading = Invoke-Child $corpus 'Get'
             Measure = Invoke-Child $corpus 'Measure'
             Export  = Invoke-Child $corpus 'Export'
+            ReadingWithoutPgo = Invoke-Child $corpus 'Get' $withoutPgo
+            MeasureWithoutPgo = Invoke-Child $corpus 'Measure' $withoutPgo
         }
     }
 
@@ -178,6 +186,7 @@ foreach ($size in $SizeMB) {
     $table.Add('| operation | seconds | process s | MB/s | × floor | × ccusage | peak working set MB | first record s |')
     $table.Add('|---|---|---|---|---|---|---|---|')
     $table.Add((Row "parse-only floor (Utf8JsonReader, $([Environment]::ProcessorCount) cores)" $floorSeconds (Get-Median $runs.Floor.Wall) (Get-Median $runs.Floor.PeakMB) $null))
+    $table.Add((Row 'usage-only floor (lines holding "usage" or "token_count")' (Get-Median $runs.UsageFloor.Seconds) (Get-Median $runs.UsageFloor.Wall) (Get-Median $runs.UsageFloor.PeakMB) $null))
     if ($CcusagePath) { $table.Add((Row 'ccusage session --json (whole process)' $ccusageSeconds $ccusageSeconds (Get-Median $runs.Ccusage.PeakMB) $null)) }
     # Not $runs.Get: an array has a Get method, which member access finds before the items' property.
     $gets = $runs.Reading
@@ -191,6 +200,11 @@ foreach ($size in $SizeMB) {
     } else {
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold' (& $calls $measures 0 Seconds) (Get-Median $measures.ProcessSeconds) (Get-Median $measures.PeakMB) $null))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm' (& $calls $measures 1 Seconds) $null (Get-Median $measures.PeakMB) $null))
+    }
+    $table.Add((Row 'Get-AgentRollout, cold, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 0 Seconds) (Get-Median $runs.ReadingWithoutPgo.ProcessSeconds) (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 0 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, warm, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 1 Seconds) $null (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 1 FirstRecord)))
+    if (-not $skipped) {
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, DOTNET_TieredPGO=0' (& $calls $runs.MeasureWithoutPgo 0 Seconds) (Get-Median $runs.MeasureWithoutPgo.ProcessSeconds) (Get-Median $runs.MeasureWithoutPgo.PeakMB) $null))
     }
     $exports = $runs.Export
     $table.Add((Row 'Get-AgentRollout \| Export-AgentRollout -As OpenAIChat, cold' (& $calls $exports 0 Seconds) (Get-Median $exports.ProcessSeconds) (Get-Median $exports.PeakMB) $null))
