@@ -271,3 +271,37 @@ Describe 'Show-RolloutTranscript' {
         Remove-Item -LiteralPath $file.DirectoryName -Recurse
     }
 }
+
+Describe 'Transcripts of every sample format' {
+    BeforeDiscovery {
+        # Each sample folder, and how many of its subagents the call that spawned them links to.
+        $samples = @(
+            @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
+            @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
+            @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }
+        )
+    }
+    BeforeAll {
+        # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
+        $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
+            'replace_in_file', 'apply_diff', 'write_to_file', 'create'
+    }
+
+    It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {
+        $sample = @(Get-AgentRollout -Path (Join-Path $SamplesRoot $Folder) -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+        $sample.Count | Should -BeGreaterThan 0
+        $calls = @($sample.Messages.ToolCalls)
+        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' })
+        # A call whose arguments hold some text (not only numbers, flags or empty strings) has something to preview.
+        $worded = @($calls | Where-Object { $_.Arguments -match '"\s*:\s*\[?\s*"[^"]' -or $_.Arguments -match '^\s*\*\*\* Begin Patch' })
+        $markdown = ($sample | ConvertTo-RolloutTranscript) -join "`n"
+        ([regex]::Matches($markdown, '(?m)^```diff$')).Count | Should -Be $edits.Count
+        ([regex]::Matches($markdown, '<summary>Tool call: [^<]*<code>')).Count | Should -Be $worded.Count
+        $folder = Join-Path $TestDrive $Folder
+        $sample | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $links = Get-ChildItem -LiteralPath $folder -Filter '*.html' | Get-Content -Raw | ForEach-Object { [regex]::Matches($_, '<p class="link"><a href="([^"#]+)">Subagent transcript: ') }
+        $links.Count | Should -Be $Linked
+        $links | ForEach-Object { Join-Path $folder $_.Groups[1].Value | Should -Exist }
+    }
+}
