@@ -25,8 +25,9 @@ Describe 'ConvertTo-RolloutTranscript' {
             $page | Should -Match '^<!DOCTYPE html>'
             $page | Should -Match "Content-Security-Policy"
             $page | Should -Not -Match '<script|<link|src="http'
-            # Markdown links in the trace are live only to web and mail addresses, and never pass a referrer.
-            [regex]::Matches($page, '<a [^>]*>') | ForEach-Object { $_.Value | Should -Match '^<a href="(https?://|mailto:)[^"]*" rel="noopener noreferrer">$' }
+            # Markdown links in the trace are live only to web and mail addresses, and never pass a referrer; the
+            # page's own links go to its turns.
+            [regex]::Matches($page, '<a [^>]*>') | ForEach-Object { $_.Value | Should -Match '^<a (href="(https?://|mailto:)[^"]*" rel="noopener noreferrer"|class="permalink" href="#t[0-9]+" aria-label="Link to this turn")>$' }
         }
     }
 
@@ -197,6 +198,12 @@ Describe 'Export-RolloutTranscript subagent links and -Combined' {
         $shopRecords = $records | Where-Object { ($_.ProjectPath ?? $_.Cwd) -eq '/home/dev/acme-shop' } | Sort-Object StartedAt
         $anchors.Count | Should -Be $shopRecords.Count
         $shop | Should -Match '<a href="#session-a2f5215">Subagent transcript: Map shipping rate loading</a>'
+        # Every turn has an id under its session's, and links to itself.
+        $turns = [regex]::Matches($shop, '<(section|details) class="turn [^"]*" id="([^"]+)">') | ForEach-Object { $_.Groups[2].Value }
+        $turns.Count | Should -Be ($shopRecords.Messages.Count)
+        $turns | Should -Match '^session-[a-z0-9]+(-[0-9]+)?-t[0-9]+$'
+        ($turns | Sort-Object -Unique).Count | Should -Be $turns.Count
+        $shop | Should -Match '<section class="turn user" id="session-078ca30a-t1">\n<h2>User <span class="meta">15:04:01</span> <a class="permalink" href="#session-078ca30a-t1" aria-label="Link to this turn">#</a></h2>'
         $index = Get-Content -LiteralPath (Join-Path $folder 'index.html') -Raw
         $index | Should -Match ('<a href="' + [regex]::Escape(($files | Where-Object Name -Like 'project-acme-shop-*.html').Name) + '#session-078ca30a">')
     }

@@ -28,7 +28,7 @@ internal static class CombinedTranscript
         for (var i = 0; i < sessions.Count; i++)
         {
             var session = sessions[i];
-            var html = Transcript.Render(session.Record, TranscriptFormat.Html, session.Options);
+            var html = Transcript.Render(session.Record, TranscriptFormat.Html, session.Options with { TurnIdPrefix = session.Anchor });
             var body = html.IndexOf("<body>", StringComparison.Ordinal) + "<body>".Length;
             var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
             if (i == 0)
@@ -59,7 +59,7 @@ internal static class CombinedTranscript
         foreach (var session in sessions)
         {
             page.Append("\n<a id=\"").Append(session.Anchor).Append("\"></a>\n\n")
-                .Append(Transcript.Render(session.Record, TranscriptFormat.Markdown, session.Options));
+                .Append(Transcript.Render(session.Record, TranscriptFormat.Markdown, session.Options with { TurnIdPrefix = session.Anchor }));
         }
         return page.ToString();
     }

@@ -30,6 +30,9 @@ internal sealed class HtmlTranscript : TranscriptWriter
         .turn.synthetic { border-color: #b7950b; }
         .turn.error { border-color: var(--error); }
         .meta { color: var(--dim); font-weight: normal; font-size: .85em; }
+        .permalink { color: var(--dim); font-weight: normal; text-decoration: none; opacity: 0; }
+        h2:hover .permalink, summary:hover .permalink, .permalink:focus, .turn:target > h2 .permalink, .turn:target > summary .permalink { opacity: 1; }
+        .turn:target { background: var(--soft); }
         summary { cursor: pointer; color: var(--dim); }
         details details { margin: .5rem 0; }
         .text { overflow-wrap: anywhere; }
@@ -90,12 +93,14 @@ internal sealed class HtmlTranscript : TranscriptWriter
         _output.Append("</dl>\n");
     }
 
-    // turn.Style is one of ours ("user", "tool error", ...), never trace text.
+    // turn.Style ("user", "tool error", ...) and turn.Id ("t12", "session-2cb29738-t12") are ours, never trace text.
+    // The heading ends in a link to the turn itself, so a reader can copy the address of any turn.
     protected override void StartTurn(TranscriptTurn turn, string? meta)
     {
-        var heading = HtmlEncode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{HtmlEncode(meta)}</span>");
-        if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\">\n<summary>{heading}</summary>\n");
-        else _output.Append($"<section class=\"turn {turn.Style}\">\n<h2>{heading}</h2>\n");
+        var heading = HtmlEncode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{HtmlEncode(meta)}</span>")
+            + $" <a class=\"permalink\" href=\"#{turn.Id}\" aria-label=\"Link to this turn\">#</a>";
+        if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\" id=\"{turn.Id}\">\n<summary>{heading}</summary>\n");
+        else _output.Append($"<section class=\"turn {turn.Style}\" id=\"{turn.Id}\">\n<h2>{heading}</h2>\n");
     }
 
     protected override void EndTurn(TranscriptTurn turn) => _output.Append(turn.Collapsed ? "</details>\n" : "</section>\n");
