@@ -46,6 +46,7 @@ internal sealed class HtmlTranscript : TranscriptWriter
         figure.code figcaption { color: var(--dim); font: 12px ui-monospace, monospace; }
         figure.code pre { margin: 0; }
         summary code { color: initial; }
+        .diff .add, .diff .del { display: inline-block; min-width: 100%; }
         .diff .add { background: #2e9d5b33; }
         .diff .del { background: #c0392b33; }
         .diff .hunk { color: var(--dim); }
