@@ -4,7 +4,7 @@ using static RolloutTools.Core.Export.TranscriptText;
 
 namespace RolloutTools.Core.Export;
 
-/// <summary>One session on a combined page: where it starts (an anchor of ours), the record, and how it is shown.</summary>
+/// <summary>One session on a combined page: where it starts (an anchor of ours, which also starts its turns' ids), the record, and how it is shown.</summary>
 internal sealed record CombinedSession(string Anchor, RolloutRecord Record, TranscriptOptions Options);
 
 /// <summary>
