@@ -51,6 +51,10 @@ internal sealed class HtmlTranscript : TranscriptWriter
         .diff .del { background: #c0392b33; }
         .diff .hunk { color: var(--dim); }
         pre { background: var(--soft); padding: .5rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+        pre .kw { color: #8e44ad; color: light-dark(#8e44ad, #c39bd3); }
+        pre .str { color: #2e7d32; color: light-dark(#2e7d32, #81c784); }
+        pre .num { color: #b35900; color: light-dark(#b35900, #f0a35e); }
+        pre .cm { color: var(--dim); font-style: italic; }
         code { font: 13px/1.4 ui-monospace, monospace; }
         .note, .image-note { color: var(--dim); font-style: italic; overflow-wrap: anywhere; }
         img { max-width: 100%; }
@@ -108,8 +112,9 @@ internal sealed class HtmlTranscript : TranscriptWriter
 
     protected override void WriteProse(string text) => _output.Append("<div class=\"text\">\n").Append(MarkdownHtml.Render(text)).Append("</div>\n");
 
+    // Tool arguments (language "json") are coloured as code blocks in prose are; tool output is shown plain.
     protected override void WriteCode(string text, string? language) =>
-        _output.Append("<pre><code>").Append(HtmlEncode(text)).Append("</code></pre>\n");
+        _output.Append("<pre><code>").Append(CodeHighlighter.Html(text, language)).Append("</code></pre>\n");
 
     protected override void WriteImage(ContentBlock image)
     {

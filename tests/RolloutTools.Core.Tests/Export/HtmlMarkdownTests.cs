@@ -89,7 +89,7 @@ public sealed class HtmlMarkdownTests
     [InlineData("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n")]
     [InlineData("# Plan\n## Step", "<h3>Plan</h3>\n<h4>Step</h4>\n")]
     [InlineData("##### Deep", "<h6>Deep</h6>\n")]
-    [InlineData("```python\nprint(\"<hi>\")\n```", "<figure class=\"code\"><figcaption>python</figcaption><pre><code>print(&quot;&lt;hi&gt;&quot;)\n</code></pre></figure>\n")]
+    [InlineData("```python\nprint(\"<hi>\")\n```", "<figure class=\"code\"><figcaption>python</figcaption><pre><code>print(<span class=\"str\">&quot;&lt;hi&gt;&quot;</span>)\n</code></pre></figure>\n")]
     [InlineData("```\nplain\n```", "<pre><code>plain\n</code></pre>\n")]
     [InlineData("```c\" onclick=\"x\ncode\n```", "<pre><code>code\n</code></pre>\n")]
     [InlineData("    indented", "<pre><code>indented\n</code></pre>\n")]

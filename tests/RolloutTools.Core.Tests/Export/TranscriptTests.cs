@@ -214,8 +214,8 @@ public sealed class TranscriptTests
             <details>
             <summary>Tool call: Bash <code>pytest -q</code></summary>
             <pre><code>{
-              &quot;command&quot;: &quot;pytest -q&quot;,
-              &quot;timeout&quot;: 60
+              <span class="str">&quot;command&quot;</span>: <span class="str">&quot;pytest -q&quot;</span>,
+              <span class="str">&quot;timeout&quot;</span>: <span class="num">60</span>
             }</code></pre>
             </details>
             </section>
