@@ -226,7 +226,11 @@ internal static class IndexPage
         td.date { white-space: nowrap; }
         """;
 
-    /// <summary>Filters rows by every word typed (in any cell), and sorts by a column when its heading is clicked.</summary>
+    /// <summary>
+    /// Filters rows by every word typed (in any cell), starting from the page address's ?q= (a filtered view can be
+    /// linked: index.html?q=codex), and sorts by a column when its heading is clicked. The address only ever
+    /// becomes the filter box's value.
+    /// </summary>
     internal const string Script = """
         (() => {
           const table = document.getElementById("sessions");
@@ -273,6 +277,8 @@ internal static class IndexPage
           });
           filter.addEventListener("input", show);
           filter.hidden = false;
+          const asked = new URLSearchParams(location.search).get("q");
+          if (asked) filter.value = asked;
           show();
         })();
         """;
