@@ -64,6 +64,7 @@ internal static class CombinedTranscript
         return page.ToString();
     }
 
-    /// <summary>"2026-02-12 10:00 · title": a line of the table of contents.</summary>
-    private static string Entry(RolloutRecord record) => TranscriptIndex.Date(record.StartedAt) + Separator + OneLine(Title(record));
+    /// <summary>"2026-02-12 10:00 · title", and "(subagent)" after a subagent's: a line of the table of contents.</summary>
+    private static string Entry(RolloutRecord record) =>
+        TranscriptIndex.Date(record.StartedAt) + Separator + OneLine(Title(record)) + (record.IsSidechain ? " (subagent)" : string.Empty);
 }

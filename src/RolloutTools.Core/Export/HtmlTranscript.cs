@@ -21,6 +21,8 @@ internal sealed class HtmlTranscript : TranscriptWriter
         body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
         h1 { font-size: 1.5rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
         h2 { font-size: 1rem; margin: 0 0 .5rem; }
+        nav h1 { font-size: 1.75rem; }
+        article { border-top: 2px solid var(--line); margin-top: 2rem; padding-top: 1.5rem; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem; }
         dl.facts dt { color: var(--dim); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }

@@ -34,6 +34,19 @@ public sealed class CombinedTranscriptTests
     }
 
     [Fact]
+    public void The_table_of_contents_marks_a_subagent()
+    {
+        var records = TwoSessions();
+        records[1] = new RolloutRecord(records[1]) { IsSidechain = true };
+
+        var html = Assert.Single(TranscriptSet.Combined(records, TranscriptFormat.Html, TranscriptOptions.Default)).Render();
+        var markdown = Assert.Single(TranscriptSet.Combined(records, TranscriptFormat.Markdown, TranscriptOptions.Default)).Render();
+
+        Assert.Contains("<li><a href=\"#session-t1script\">2025-11-03 09:00 · &lt;script&gt;alert(1)&lt;/script&gt;</a></li>\n<li><a href=\"#session-t1script-2\">2025-11-03 10:00 · &lt;script&gt;alert(1)&lt;/script&gt; (subagent)</a></li>", html);
+        Assert.Contains("2. [2025-11-03 10:00 · \\<script\\>alert(1)\\</script\\> (subagent)](#session-t1script-2)\n", markdown);
+    }
+
+    [Fact]
     public void A_turn_keeps_its_id_when_options_leave_turns_out()
     {
         var records = TwoSessions();
