@@ -32,7 +32,8 @@ internal static class TranscriptText
 
     public static string Title(RolloutRecord record) => Titles.Clean(record.Title) ?? "Untitled session";
 
-    public static IReadOnlyList<TranscriptFact> Facts(RolloutRecord record)
+    /// <summary>The session's facts; cost, when given, is the last ("$0.60", "unpriced").</summary>
+    public static IReadOnlyList<TranscriptFact> Facts(RolloutRecord record, string? cost = null)
     {
         var facts = new List<TranscriptFact> { new("Format", record.Format.ToString(), false) };
         AddTrace(facts, "Trace id", record.TraceId);
@@ -51,6 +52,7 @@ internal static class TranscriptText
         facts.Add(new("Output tokens", Number(record.OutputTokens), false));
         facts.Add(new("Cache read tokens", Number(record.CacheReadTokens), false));
         facts.Add(new("Cache write tokens", Number(record.CacheWriteTokens), false));
+        if (cost is not null) facts.Add(new("Cost", cost, false));
         return facts;
     }
 

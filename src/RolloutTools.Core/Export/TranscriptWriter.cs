@@ -1,4 +1,5 @@
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Usage;
 
 namespace RolloutTools.Core.Export;
 
@@ -59,9 +60,19 @@ internal abstract class TranscriptWriter
 
     public string Render()
     {
-        WriteHeader(TranscriptText.Title(Record), TranscriptText.Facts(Record), TranscriptText.SourceFacts(Record.SourceMeta));
+        WriteHeader(TranscriptText.Title(Record), TranscriptText.Facts(Record, SessionCostText()), TranscriptText.SourceFacts(Record.SourceMeta));
         for (var i = 0; i < Record.Messages.Count; i++) WriteMessage(Record.Messages[i], TurnId(i + 1));
         return Finish();
+    }
+
+    /// <summary>
+    /// The session's cost as Measure-AgentRollout and the index give it ("unpriced" when a model has no price);
+    /// none for a session that used no tokens and states no cost, or when the options price nothing.
+    /// </summary>
+    private string? SessionCostText()
+    {
+        if (Options.Prices is null || (Record.TotalTokens == 0 && Record.Messages.All(m => m.CostUsd is null))) return null;
+        return TranscriptIndex.Cost(SessionCost.Of(Record, Options.Prices));
     }
 
     /// <summary>

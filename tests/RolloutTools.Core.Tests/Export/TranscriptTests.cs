@@ -82,6 +82,7 @@ public sealed class TranscriptTests
             - **Output tokens:** 340
             - **Cache read tokens:** 48,000
             - **Cache write tokens:** 800
+            - **Cost:** $0.1326
 
             <details>
             <summary>Source details</summary>
@@ -179,6 +180,7 @@ public sealed class TranscriptTests
             <dt>Output tokens</dt><dd>340</dd>
             <dt>Cache read tokens</dt><dd>48,000</dd>
             <dt>Cache write tokens</dt><dd>800</dd>
+            <dt>Cost</dt><dd>$0.1326</dd>
             </dl>
             <details>
             <summary>Source details</summary>
@@ -327,6 +329,20 @@ public sealed class TranscriptTests
 
         Assert.Contains("- **Trace id:** `7f3c2a10-5b6e-4c1d-9a8f-0e2d4b6c8a01:a3f2b1c9d`\n- **Root session:** `7f3c2a10-5b6e-4c1d-9a8f-0e2d4b6c8a01`\n- **Agent:** `a3f2b1c9d`\n", markdown);
         Assert.DoesNotContain("Root session", Transcript.Render(Sample(), TranscriptFormat.Markdown, TranscriptOptions.Default));
+    }
+
+    [Fact]
+    public void Header_cost_is_the_sessions_and_left_out_when_nothing_is_priced_or_used()
+    {
+        var unknown = new RolloutRecord(Sample())
+        {
+            Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Model = "no-such-model", Usage = new TokenUsage(10, 5, 0, 0) } },
+        };
+        var unused = new RolloutRecord(Sample()) { Usage = new TokenUsage(0, 0, 0, 0), Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Model = "claude-opus-4-1-20250805" } } };
+
+        Assert.Contains("- **Cost:** unpriced\n", Transcript.Render(unknown, TranscriptFormat.Markdown, TranscriptOptions.Default));
+        Assert.DoesNotContain("**Cost:**", Transcript.Render(unused, TranscriptFormat.Markdown, TranscriptOptions.Default));
+        Assert.DoesNotContain("<dt>Cost</dt>", Transcript.Render(Sample(), TranscriptFormat.Html, TranscriptOptions.Default with { Prices = null }));
     }
 
     [Fact]
