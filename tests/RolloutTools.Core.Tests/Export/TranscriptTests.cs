@@ -78,10 +78,7 @@ public sealed class TranscriptTests
             - **Models:** `claude-opus-4-1-20250805`
             - **Messages:** 6
             - **Tool calls:** 1
-            - **Input tokens:** 1,200
-            - **Output tokens:** 340
-            - **Cache read tokens:** 48,000
-            - **Cache write tokens:** 800
+            - **Tokens:** 1,200 in, 340 out, 48,000 cache read, 800 cache write tokens
             - **Cost:** $0.1326
 
             <details>
@@ -176,10 +173,7 @@ public sealed class TranscriptTests
             <dt>Models</dt><dd><code>claude-opus-4-1-20250805</code></dd>
             <dt>Messages</dt><dd>6</dd>
             <dt>Tool calls</dt><dd>1</dd>
-            <dt>Input tokens</dt><dd>1,200</dd>
-            <dt>Output tokens</dt><dd>340</dd>
-            <dt>Cache read tokens</dt><dd>48,000</dd>
-            <dt>Cache write tokens</dt><dd>800</dd>
+            <dt>Tokens</dt><dd>1,200 in, 340 out, 48,000 cache read, 800 cache write tokens</dd>
             <dt>Cost</dt><dd>$0.1326</dd>
             </dl>
             <details>
