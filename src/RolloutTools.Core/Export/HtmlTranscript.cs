@@ -100,7 +100,7 @@ internal sealed class HtmlTranscript : TranscriptWriter
         _output.Append("</dl>\n");
     }
 
-    // turn.Style ("user", "tool error", ...) and turn.Id ("t12", "session-2cb29738-t12") are ours, never trace text.
+    // turn.Style ("user", "tool error", ...) and turn.Id ("t12", "session-078ca30a-t12") are ours, never trace text.
     // The heading ends in a link to the turn itself, so a reader can copy the address of any turn.
     protected override void StartTurn(TranscriptTurn turn, string? meta)
     {

@@ -76,7 +76,7 @@ internal abstract class TranscriptWriter
     }
 
     /// <summary>
-    /// "t12" for the record's twelfth message, after the page's prefix on a combined page ("session-2cb29738-t12"):
+    /// "t12" for the record's twelfth message, after the page's prefix on a combined page ("session-078ca30a-t12"):
     /// numbered among all messages, so a turn keeps its id whatever the options leave out. Only letters, digits and
     /// hyphens, so it is safe in an attribute and a URL fragment as it is.
     /// </summary>
