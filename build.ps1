@@ -13,6 +13,8 @@
              -Quick: one run over 20 MB, nothing appended. See bench/Invoke-Benchmark.ps1
     help-syntax  builds, then rewrites the SYNTAX sections of the MAML help from the cmdlets (after adding a parameter
              or a format: every -Format lists the formats)
+    screenshots  builds, then renders the README's transcript pictures (docs/images) from samples/ with headless
+             Chromium (/usr/bin/chromium or $env:CHROMIUM); see tools/Update-Screenshots.ps1
     redaction-fp  builds, then runs the redactor over every line of the source files under -CorpusPath and
              prints the lines it changed per 10,000 (false positives on code), its speed, and examples by kind
     clean    removes out/ and the projects' bin/ and obj/ folders
@@ -24,7 +26,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'help-syntax', 'redaction-fp', 'clean')]
+    [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'help-syntax', 'screenshots', 'redaction-fp', 'clean')]
     [string] $Task = 'build',
 
     # For redaction-fp: a folder of ordinary source code (no real credentials), searched recursively.
@@ -168,6 +170,10 @@ switch ($Task) {
     'help-syntax' {
         Invoke-ModuleBuild
         & (Join-Path $root 'tools/Update-HelpSyntax.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1') -HelpPath (Join-Path $root 'src/RolloutTools/en-US/RolloutTools.dll-Help.xml')
+    }
+    'screenshots' {
+        Invoke-ModuleBuild
+        & (Join-Path $root 'tools/Update-Screenshots.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1')
     }
     'redaction-fp' {
         if (-not $CorpusPath) { throw 'redaction-fp needs -CorpusPath <folder of source code>.' }

@@ -136,7 +136,7 @@ def write_current(path):
             tool_call_id="call_a03", tool_name="delegate_task")
     message(a, "assistant", "2026-03-12T09:17:10", "", finish_reason="tool_calls",
             reasoning_content="The jitter is drawn from the global random module while the test's clock is frozen; inject the sleep instead.",
-            tool_calls=[call("call_a04", "patch", {"path": "acme_shop/upload.py", "old": "time.sleep(random.uniform(0, 0.1))", "new": "sleep(backoff(attempt))"})])
+            tool_calls=[call("call_a04", "patch", {"mode": "replace", "path": "acme_shop/upload.py", "old_string": "time.sleep(random.uniform(0, 0.1))", "new_string": "sleep(backoff(attempt))"})])
     message(a, "tool", "2026-03-12T09:17:11", json.dumps({"success": True, "diff": "-            time.sleep(random.uniform(0, 0.1))\n+            sleep(backoff(attempt))"}),
             tool_call_id="call_a04", tool_name="patch")
     message(a, "assistant", "2026-03-12T09:21:38",

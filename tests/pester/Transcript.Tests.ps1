@@ -25,8 +25,9 @@ Describe 'ConvertTo-RolloutTranscript' {
             $page | Should -Match '^<!DOCTYPE html>'
             $page | Should -Match "Content-Security-Policy"
             $page | Should -Not -Match '<script|<link|src="http'
-            # Markdown links in the trace are live only to web and mail addresses, and never pass a referrer.
-            [regex]::Matches($page, '<a [^>]*>') | ForEach-Object { $_.Value | Should -Match '^<a href="(https?://|mailto:)[^"]*" rel="noopener noreferrer">$' }
+            # Markdown links in the trace are live only to web and mail addresses, and never pass a referrer; the
+            # page's own links go to its turns.
+            [regex]::Matches($page, '<a [^>]*>') | ForEach-Object { $_.Value | Should -Match '^<a (href="(https?://|mailto:)[^"]*" rel="noopener noreferrer"|class="permalink" href="#t[0-9]+" aria-label="Link to this turn")>$' }
         }
     }
 
@@ -197,6 +198,12 @@ Describe 'Export-RolloutTranscript subagent links and -Combined' {
         $shopRecords = $records | Where-Object { ($_.ProjectPath ?? $_.Cwd) -eq '/home/dev/acme-shop' } | Sort-Object StartedAt
         $anchors.Count | Should -Be $shopRecords.Count
         $shop | Should -Match '<a href="#session-a2f5215">Subagent transcript: Map shipping rate loading</a>'
+        # Every turn has an id under its session's, and links to itself.
+        $turns = [regex]::Matches($shop, '<(section|details) class="turn [^"]*" id="([^"]+)">') | ForEach-Object { $_.Groups[2].Value }
+        $turns.Count | Should -Be ($shopRecords.Messages.Count)
+        $turns | Should -Match '^session-[a-z0-9]+(-[0-9]+)?-t[0-9]+$'
+        ($turns | Sort-Object -Unique).Count | Should -Be $turns.Count
+        $shop | Should -Match '<section class="turn user" id="session-078ca30a-t1">\n<h2>User <span class="meta">15:04:01</span> <a class="permalink" href="#session-078ca30a-t1" aria-label="Link to this turn">#</a></h2>'
         $index = Get-Content -LiteralPath (Join-Path $folder 'index.html') -Raw
         $index | Should -Match ('<a href="' + [regex]::Escape(($files | Where-Object Name -Like 'project-acme-shop-*.html').Name) + '#session-078ca30a">')
     }
@@ -269,5 +276,39 @@ Describe 'Show-RolloutTranscript' {
         $file.DirectoryName | Should -BeLike (Join-Path ([System.IO.Path]::GetTempPath()) 'RolloutTools-*')
         (Get-Item -LiteralPath $file.DirectoryName).UnixFileMode | Should -Be ([System.IO.UnixFileMode]'UserRead, UserWrite, UserExecute')
         Remove-Item -LiteralPath $file.DirectoryName -Recurse
+    }
+}
+
+Describe 'Transcripts of every sample format' {
+    BeforeDiscovery {
+        # Each sample folder, and how many of its subagents the call that spawned them links to.
+        $samples = @(
+            @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
+            @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
+            @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }
+        )
+    }
+    BeforeAll {
+        # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
+        $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
+            'replace_in_file', 'apply_diff', 'write_to_file', 'create'
+    }
+
+    It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {
+        $sample = @(Get-AgentRollout -Path (Join-Path $SamplesRoot $Folder) -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
+        $sample.Count | Should -BeGreaterThan 0
+        $calls = @($sample.Messages.ToolCalls)
+        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' })
+        # A call whose arguments hold some text (not only numbers, flags or empty strings) has something to preview.
+        $worded = @($calls | Where-Object { $_.Arguments -match '"\s*:\s*\[?\s*"[^"]' -or $_.Arguments -match '^\s*\*\*\* Begin Patch' })
+        $markdown = ($sample | ConvertTo-RolloutTranscript) -join "`n"
+        ([regex]::Matches($markdown, '(?m)^```diff$')).Count | Should -Be $edits.Count
+        ([regex]::Matches($markdown, '<summary>Tool call: [^<]*<code>')).Count | Should -Be $worded.Count
+        $folder = Join-Path $TestDrive $Folder
+        $sample | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $links = Get-ChildItem -LiteralPath $folder -Filter '*.html' | Get-Content -Raw | ForEach-Object { [regex]::Matches($_, '<p class="link"><a href="([^"#]+)">Subagent transcript: ') }
+        $links.Count | Should -Be $Linked
+        $links | ForEach-Object { Join-Path $folder $_.Groups[1].Value | Should -Exist }
     }
 }

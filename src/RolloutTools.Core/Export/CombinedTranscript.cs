@@ -4,7 +4,7 @@ using static RolloutTools.Core.Export.TranscriptText;
 
 namespace RolloutTools.Core.Export;
 
-/// <summary>One session on a combined page: where it starts (an anchor of ours), the record, and how it is shown.</summary>
+/// <summary>One session on a combined page: where it starts (an anchor of ours, which also starts its turns' ids), the record, and how it is shown.</summary>
 internal sealed record CombinedSession(string Anchor, RolloutRecord Record, TranscriptOptions Options);
 
 /// <summary>
@@ -28,7 +28,7 @@ internal static class CombinedTranscript
         for (var i = 0; i < sessions.Count; i++)
         {
             var session = sessions[i];
-            var html = Transcript.Render(session.Record, TranscriptFormat.Html, session.Options);
+            var html = Transcript.Render(session.Record, TranscriptFormat.Html, session.Options with { TurnIdPrefix = session.Anchor });
             var body = html.IndexOf("<body>", StringComparison.Ordinal) + "<body>".Length;
             var end = html.LastIndexOf("</body>", StringComparison.Ordinal);
             if (i == 0)
@@ -59,11 +59,12 @@ internal static class CombinedTranscript
         foreach (var session in sessions)
         {
             page.Append("\n<a id=\"").Append(session.Anchor).Append("\"></a>\n\n")
-                .Append(Transcript.Render(session.Record, TranscriptFormat.Markdown, session.Options));
+                .Append(Transcript.Render(session.Record, TranscriptFormat.Markdown, session.Options with { TurnIdPrefix = session.Anchor }));
         }
         return page.ToString();
     }
 
-    /// <summary>"2026-02-12 10:00 · title": a line of the table of contents.</summary>
-    private static string Entry(RolloutRecord record) => TranscriptIndex.Date(record.StartedAt) + Separator + OneLine(Title(record));
+    /// <summary>"2026-02-12 10:00 · title", and "(subagent)" after a subagent's: a line of the table of contents.</summary>
+    private static string Entry(RolloutRecord record) =>
+        TranscriptIndex.Date(record.StartedAt) + Separator + OneLine(Title(record)) + (record.IsSidechain ? " (subagent)" : string.Empty);
 }

@@ -21,6 +21,8 @@ internal sealed class HtmlTranscript : TranscriptWriter
         body { font: 15px/1.5 system-ui, sans-serif; max-width: 60rem; margin: 2rem auto; padding: 0 1rem; }
         h1 { font-size: 1.5rem; margin: 0 0 .5rem; overflow-wrap: anywhere; }
         h2 { font-size: 1rem; margin: 0 0 .5rem; }
+        nav h1 { font-size: 1.75rem; }
+        article { border-top: 2px solid var(--line); margin-top: 2rem; padding-top: 1.5rem; }
         dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .1rem 1rem; margin: 0 0 1rem; }
         dl.facts dt { color: var(--dim); }
         dl.facts dd { margin: 0; overflow-wrap: anywhere; }
@@ -30,6 +32,9 @@ internal sealed class HtmlTranscript : TranscriptWriter
         .turn.synthetic { border-color: #b7950b; }
         .turn.error { border-color: var(--error); }
         .meta { color: var(--dim); font-weight: normal; font-size: .85em; }
+        .permalink { color: var(--dim); font-weight: normal; text-decoration: none; opacity: 0; }
+        h2:hover .permalink, summary:hover .permalink, .permalink:focus, .turn:target > h2 .permalink, .turn:target > summary .permalink { opacity: 1; }
+        .turn:target { background: var(--soft); }
         summary { cursor: pointer; color: var(--dim); }
         details details { margin: .5rem 0; }
         .text { overflow-wrap: anywhere; }
@@ -43,10 +48,15 @@ internal sealed class HtmlTranscript : TranscriptWriter
         figure.code figcaption { color: var(--dim); font: 12px ui-monospace, monospace; }
         figure.code pre { margin: 0; }
         summary code { color: initial; }
+        .diff .add, .diff .del { display: inline-block; min-width: 100%; }
         .diff .add { background: #2e9d5b33; }
         .diff .del { background: #c0392b33; }
         .diff .hunk { color: var(--dim); }
         pre { background: var(--soft); padding: .5rem; overflow-x: auto; white-space: pre-wrap; overflow-wrap: anywhere; }
+        pre .kw { color: #8e44ad; color: light-dark(#8e44ad, #c39bd3); }
+        pre .str { color: #2e7d32; color: light-dark(#2e7d32, #81c784); }
+        pre .num { color: #b35900; color: light-dark(#b35900, #f0a35e); }
+        pre .cm { color: var(--dim); font-style: italic; }
         code { font: 13px/1.4 ui-monospace, monospace; }
         .note, .image-note { color: var(--dim); font-style: italic; overflow-wrap: anywhere; }
         img { max-width: 100%; }
@@ -90,20 +100,23 @@ internal sealed class HtmlTranscript : TranscriptWriter
         _output.Append("</dl>\n");
     }
 
-    // turn.Style is one of ours ("user", "tool error", ...), never trace text.
+    // turn.Style ("user", "tool error", ...) and turn.Id ("t12", "session-078ca30a-t12") are ours, never trace text.
+    // The heading ends in a link to the turn itself, so a reader can copy the address of any turn.
     protected override void StartTurn(TranscriptTurn turn, string? meta)
     {
-        var heading = HtmlEncode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{HtmlEncode(meta)}</span>");
-        if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\">\n<summary>{heading}</summary>\n");
-        else _output.Append($"<section class=\"turn {turn.Style}\">\n<h2>{heading}</h2>\n");
+        var heading = HtmlEncode(turn.Label) + (meta is null ? string.Empty : $" <span class=\"meta\">{HtmlEncode(meta)}</span>")
+            + $" <a class=\"permalink\" href=\"#{turn.Id}\" aria-label=\"Link to this turn\">#</a>";
+        if (turn.Collapsed) _output.Append($"<details class=\"turn {turn.Style}\" id=\"{turn.Id}\">\n<summary>{heading}</summary>\n");
+        else _output.Append($"<section class=\"turn {turn.Style}\" id=\"{turn.Id}\">\n<h2>{heading}</h2>\n");
     }
 
     protected override void EndTurn(TranscriptTurn turn) => _output.Append(turn.Collapsed ? "</details>\n" : "</section>\n");
 
     protected override void WriteProse(string text) => _output.Append("<div class=\"text\">\n").Append(MarkdownHtml.Render(text)).Append("</div>\n");
 
+    // Tool arguments (language "json") are coloured as code blocks in prose are; tool output is shown plain.
     protected override void WriteCode(string text, string? language) =>
-        _output.Append("<pre><code>").Append(HtmlEncode(text)).Append("</code></pre>\n");
+        _output.Append("<pre><code>").Append(CodeHighlighter.Html(text, language)).Append("</code></pre>\n");
 
     protected override void WriteImage(ContentBlock image)
     {

@@ -15,7 +15,8 @@ namespace RolloutTools.Core.Export;
 /// entity-encoded and backslash-escaped schemes are judged by what they spell), with rel="noopener noreferrer";
 /// any other keeps its text and shows its address as text. An image is never loaded: it shows its address as
 /// text, like the transcript's other images given by URL. A code block shows its language as a label, not as a
-/// class. Headings move two levels down, so a message's "# Title" sits under the turn's own heading.
+/// class, and is coloured by CodeHighlighter when it knows the language. Headings move two levels down, so a
+/// message's "# Title" sits under the turn's own heading.
 /// </summary>
 internal static class MarkdownHtml
 {
@@ -113,8 +114,9 @@ internal static class MarkdownHtml
             renderer.EnsureLine();
             var language = Language((block as FencedCodeBlock)?.Info);
             if (language is not null) renderer.Write("<figure class=\"code\"><figcaption>").Write(language).Write("</figcaption>");
-            renderer.Write("<pre><code>");
-            renderer.WriteLeafRawLines(block, true, true);
+            var code = block.Lines.ToString();
+            renderer.Write("<pre><code>").Write(CodeHighlighter.Html(code, language));
+            if (code.Length > 0) renderer.Write('\n');
             renderer.Write("</code></pre>");
             if (language is not null) renderer.Write("</figure>");
             renderer.WriteLine();

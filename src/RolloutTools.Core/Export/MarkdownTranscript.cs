@@ -41,8 +41,11 @@ internal sealed class MarkdownTranscript : TranscriptWriter
         Block(list.ToString());
     }
 
+    // A combined page gives each turn an anchor (an HTML block of ours: the id holds letters, digits and hyphens
+    // only), since its headings repeat from session to session; a page of its own needs none.
     protected override void StartTurn(TranscriptTurn turn, string? meta)
     {
+        if (Options.TurnIdPrefix is not null) Block($"<a id=\"{turn.Id}\"></a>");
         var heading = meta is null ? turn.Label : turn.Label + TranscriptText.Separator + meta;
         if (turn.Collapsed) StartDetails(heading);
         else Block("## " + Inline(heading));

@@ -10,9 +10,13 @@ namespace RolloutTools.Core.Export;
 /// <item>Claude Code 2.1.x: the subagent's agent-&lt;id&gt;.meta.json names the Task/Agent call (parent_tool_use_id);
 /// older versions only say it in the call's result (toolUseResult.agentId, the subagent's AgentId);</item>
 /// <item>Codex (thread_spawn subagents, 2026): the subagent names its parent thread (parent_thread_id) and its
-/// agent_path, which the parent's spawn_agent call returned as task_name.</item>
+/// agent_path, which the parent's spawn_agent call returned as task_name;</item>
+/// <item>every format whose subagent starts from the words its spawning call gave it (Cursor's Task, Gemini CLI's
+/// codebase_investigator objective, Hermes' delegate_task goal, OpenCode's task prompt, ATIF's delegated task, and
+/// the above too): the subagent's first prompt is, whole, one argument of exactly one of the parent's calls.</item>
 /// </list>
-/// A record links only to records of the same format and root session.
+/// A record links only to records of the same format and root session, and not to one that names another session as
+/// its parent (parent_session_id).
 /// </summary>
 public static class SubagentLinks
 {
@@ -24,17 +28,28 @@ public static class SubagentLinks
         ArgumentNullException.ThrowIfNull(parent);
         ArgumentNullException.ThrowIfNull(written);
         var links = new Dictionary<string, TranscriptLink>(StringComparer.Ordinal);
-        var calls = parent.Messages.SelectMany(m => m.ToolCalls).Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
-        if (calls.Count == 0) return links;
+        var calls = parent.Messages.SelectMany(m => m.ToolCalls).ToArray();
+        if (calls.Length == 0) return links;
+        var ids = calls.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        ILookup<string, string>? callsByArgument = null;
         foreach (var (child, href) in written)
         {
             if (ReferenceEquals(child, parent) || child.AgentId is null || child.Format != parent.Format
                 || child.RootSessionId != parent.RootSessionId || child.TraceId == parent.TraceId) continue;
-            if (SpawningCall(parent, child) is { } call && calls.Contains(call)) links.TryAdd(call, new TranscriptLink(href, TranscriptText.Title(child)));
+            if ((Meta(child, "parent_session_id") ?? Meta(child, "parent_thread_id")) is { } named && named != parent.TraceId) continue;
+            var call = SpawningCall(parent, child);
+            if (call is null && FirstPrompt(child) is { } prompt)
+            {
+                callsByArgument ??= calls.SelectMany(c => Arguments(c.Arguments).Select(a => (Argument: a, c.Id))).Distinct().ToLookup(p => p.Argument, p => p.Id, StringComparer.Ordinal);
+                var matching = callsByArgument[prompt].ToArray();
+                if (matching.Length == 1) call = matching[0];
+            }
+            if (call is not null && ids.Contains(call)) links.TryAdd(call, new TranscriptLink(href, TranscriptText.Title(child)));
         }
         return links;
     }
 
+    /// <summary>The call the child's metadata, or the result of a call, says spawned it; null when neither says.</summary>
     private static string? SpawningCall(RolloutRecord parent, RolloutRecord child)
     {
         if (Meta(child, "parent_tool_use_id") is { } stated) return stated;
@@ -44,6 +59,33 @@ public static class SubagentLinks
             return ResultNaming(parent, "task_name", path, structured: false);
         }
         return ResultNaming(parent, "agentId", child.AgentId!, structured: true);
+    }
+
+    /// <summary>What the subagent was first asked, as a person's prompt or as a message from the agent that spawned it.</summary>
+    private static string? FirstPrompt(RolloutRecord child)
+    {
+        var first = child.Messages.FirstOrDefault(m => m.Kind is MessageKind.Prompt or MessageKind.AgentMessage);
+        var text = first?.Text.Trim();
+        return string.IsNullOrEmpty(text) ? null : text;
+    }
+
+    /// <summary>The text values of a call's JSON arguments, trimmed (the top level only: where a task's words go).</summary>
+    private static IEnumerable<string> Arguments(string arguments)
+    {
+        if (!arguments.TrimStart().StartsWith('{')) return Array.Empty<string>();
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            return document.RootElement.EnumerateObject()
+                .Where(p => p.Value.ValueKind == JsonValueKind.String)
+                .Select(p => p.Value.GetString()!.Trim())
+                .Where(t => t.Length > 0)
+                .ToArray();
+        }
+        catch (JsonException)
+        {
+            return Array.Empty<string>();
+        }
     }
 
     /// <summary>The call whose result (its structured result, or its text) is a JSON object with property = value.</summary>

@@ -195,7 +195,8 @@ public sealed class TranscriptIndex
         return format == TranscriptFormat.Html ? IndexPage.Html(entries) : IndexPage.Markdown(entries);
     }
 
-    internal static string Cost(decimal? usd) => usd is { } d ? "$" + d.ToString("0.00", CultureInfo.InvariantCulture) : "unpriced";
+    /// <summary>As a turn's header gives it ("$0.0042" below a dollar, so a cheap session does not read as free), or "unpriced".</summary>
+    internal static string Cost(decimal? usd) => usd is { } d ? TranscriptText.Cost(d) : "unpriced";
 
     internal static string Date(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "undated";
@@ -217,6 +218,7 @@ internal static class IndexPage
         table { border-collapse: collapse; width: 100%; margin-top: 1rem; }
         th, td { text-align: left; padding: .25rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
         td.title, td.project { overflow-wrap: anywhere; }
+        td.project { min-width: 14rem; }
         th.number, td.number { text-align: right; white-space: nowrap; }
         th button { font: inherit; font-weight: bold; background: none; border: 0; padding: 0; cursor: pointer; color: inherit; }
         th[aria-sort=ascending] button::after { content: " ▲"; }
@@ -224,7 +226,11 @@ internal static class IndexPage
         td.date { white-space: nowrap; }
         """;
 
-    /// <summary>Filters rows by every word typed (in any cell), and sorts by a column when its heading is clicked.</summary>
+    /// <summary>
+    /// Filters rows by every word typed (in any cell), starting from the page address's ?q= (a filtered view can be
+    /// linked: index.html?q=codex), and sorts by a column when its heading is clicked. The address only ever
+    /// becomes the filter box's value.
+    /// </summary>
     internal const string Script = """
         (() => {
           const table = document.getElementById("sessions");
@@ -271,6 +277,8 @@ internal static class IndexPage
           });
           filter.addEventListener("input", show);
           filter.hidden = false;
+          const asked = new URLSearchParams(location.search).get("q");
+          if (asked) filter.value = asked;
           show();
         })();
         """;

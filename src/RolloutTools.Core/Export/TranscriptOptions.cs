@@ -38,6 +38,9 @@ public sealed record TranscriptOptions
     /// together (see <see cref="SubagentLinks"/>); empty by default.
     /// </summary>
     public IReadOnlyDictionary<string, TranscriptLink> ToolCallLinks { get; init; } = new Dictionary<string, TranscriptLink>();
+
+    /// <summary>What each turn's id starts with on a combined page (the session's anchor), so ids stay unique there; null on a page of its own.</summary>
+    internal string? TurnIdPrefix { get; init; }
 }
 
 /// <summary>A link from one transcript to another: a relative address of ours (a file name, perhaps with a #fragment) and the linked session's title.</summary>

@@ -32,7 +32,8 @@ internal static class TranscriptText
 
     public static string Title(RolloutRecord record) => Titles.Clean(record.Title) ?? "Untitled session";
 
-    public static IReadOnlyList<TranscriptFact> Facts(RolloutRecord record)
+    /// <summary>The session's facts; cost, when given, is the last ("$0.60", "unpriced").</summary>
+    public static IReadOnlyList<TranscriptFact> Facts(RolloutRecord record, string? cost = null)
     {
         var facts = new List<TranscriptFact> { new("Format", record.Format.ToString(), false) };
         AddTrace(facts, "Trace id", record.TraceId);
@@ -47,10 +48,9 @@ internal static class TranscriptText
         AddTrace(facts, "Models", string.Join(", ", record.Models));
         facts.Add(new("Messages", Number(record.MessageCount), false));
         facts.Add(new("Tool calls", Number(record.ToolCallCount), false));
-        facts.Add(new("Input tokens", Number(record.InputTokens), false));
-        facts.Add(new("Output tokens", Number(record.OutputTokens), false));
-        facts.Add(new("Cache read tokens", Number(record.CacheReadTokens), false));
-        facts.Add(new("Cache write tokens", Number(record.CacheWriteTokens), false));
+        // One line, as a turn's header gives a response's tokens: the header stays short enough to skim past.
+        facts.Add(new("Tokens", Tokens(new TokenUsage(record.InputTokens, record.OutputTokens, record.CacheReadTokens, record.CacheWriteTokens)), false));
+        if (cost is not null) facts.Add(new("Cost", cost, false));
         return facts;
     }
 

@@ -17,12 +17,25 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     private const int MaxPreviewLength = 160;
     private const string PatchStart = "*** Begin Patch";
 
-    /// <summary>Argument names whose value previews the call, best first: commands, then patterns, then files, then what else says most.</summary>
+    /// <summary>Characters a POSIX shell splits on, expands or treats as syntax: an argument holding one is quoted in a preview.</summary>
+    private const string ShellSpecial = " \t\n'\"\\$`;&|<>()*?[]#~!{}";
+
+    /// <summary>
+    /// Argument names whose value previews the call, best first: commands, then patterns, then files, then what a
+    /// subagent is asked (Claude Code's Task, Gemini CLI's objective, Hermes' goal, ATIF's task, Codex's message),
+    /// code run in a notebook, a plan or to-do list, and what attempt_completion reports.
+    /// </summary>
     private static readonly string[] PreviewKeys =
     {
         "command", "cmd", "pattern", "regex", "query", "file_path", "filePath", "absolute_path", "notebook_path", "path",
-        "dir_path", "url", "description", "prompt",
+        "dir_path", "url", "description", "prompt", "objective", "goal", "task", "message", "code", "plan", "todos", "result",
     };
+
+    /// <summary>The text editor tool's commands (Anthropic's, and Copilot CLI's str_replace_editor): its command alone says little without the file.</summary>
+    private static readonly string[] EditorCommands = { "view", "create", "str_replace", "insert", "undo_edit" };
+
+    /// <summary>What a list item says: a to-do's content (Claude Code, Cursor, OpenCode), a plan step (Codex's update_plan), a description (Gemini CLI's write_todos).</summary>
+    private static readonly string[] ItemKeys = { "content", "step", "description", "text", "title" };
 
     /// <summary>The names one edit's old and new text go by: Claude Code, Gemini CLI and Cursor; OpenCode; Pi; Anthropic's text editor tool.</summary>
     private static readonly (string Old, string New)[] EditKeys =
@@ -102,6 +115,10 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
 
     private static string? PreviewOf(JsonElement arguments)
     {
+        if (String(arguments, "command") is { } command && Array.IndexOf(EditorCommands, command) >= 0 && String(arguments, "path") is { } file)
+        {
+            return Cut(command + " " + file);
+        }
         foreach (var key in PreviewKeys)
         {
             if (!arguments.TryGetProperty(key, out var value)) continue;
@@ -116,13 +133,43 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
         return null;
     }
 
-    /// <summary>An argument vector as one line: a shell's script alone, other vectors joined by spaces.</summary>
+    /// <summary>
+    /// An array as one line: a shell's script alone, other argument vectors joined by spaces (an argument that a
+    /// shell would split or expand quoted, so the line reads as it would be typed), a list of to-dos or plan steps
+    /// as their texts joined by "; ".
+    /// </summary>
     private static string? CommandLine(JsonElement vector)
     {
+        var items = vector.EnumerateArray().Select(ItemText).Where(t => !string.IsNullOrWhiteSpace(t)).ToArray();
+        if (items.Length > 0) return string.Join("; ", items);
         var parts = vector.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString()!).ToArray();
         var shell = parts.Length == 3 && Array.IndexOf(Shells, Path.GetFileName(parts[0]).ToLowerInvariant()) >= 0;
         if (shell && (parts[1].StartsWith('-') || parts[1] is "/c" or "/C")) return parts[2];
-        return parts.Length == 0 ? null : string.Join(' ', parts);
+        return parts.Length == 0 ? null : string.Join(' ', parts.Select(Quote));
+    }
+
+    private static string? ItemText(JsonElement item)
+    {
+        if (item.ValueKind != JsonValueKind.Object) return null;
+        foreach (var key in ItemKeys)
+        {
+            if (String(item, key) is { } text) return text;
+        }
+        return null;
+    }
+
+    /// <summary>One argument as a POSIX shell would need it typed: as it is when nothing in it is special, else in single quotes, or double quotes when it holds a single quote.</summary>
+    private static string Quote(string part)
+    {
+        if (part.Length > 0 && part.AsSpan().IndexOfAny(ShellSpecial) < 0) return part;
+        if (!part.Contains('\'')) return "'" + part + "'";
+        var escaped = new StringBuilder(part.Length + 8).Append('"');
+        foreach (var c in part)
+        {
+            if (c is '"' or '\\' or '$' or '`') escaped.Append('\\');
+            escaped.Append(c);
+        }
+        return escaped.Append('"').ToString();
     }
 
     private static string Cut(string text)

@@ -1,13 +1,17 @@
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Usage;
 
 namespace RolloutTools.Core.Export;
 
 /// <summary>
 /// How one message is shown: a CSS-style name (ours, never trace text), a label, and whether it starts collapsed.
-/// IsContext marks the kinds TranscriptOptions.IncludeContext leaves out.
+/// IsContext marks the kinds TranscriptOptions.IncludeContext leaves out. Id is the turn's element id (ours:
+/// letters, digits and hyphens), set by the writer.
 /// </summary>
 internal sealed record TranscriptTurn(string Style, string Label, bool Collapsed, bool IsContext = false, bool IsToolResult = false)
 {
+    public string Id { get; init; } = string.Empty;
+
     /// <summary>A message of a branch the person left is shown collapsed, and says so.</summary>
     public static TranscriptTurn Of(RolloutMessage message)
     {
@@ -56,14 +60,31 @@ internal abstract class TranscriptWriter
 
     public string Render()
     {
-        WriteHeader(TranscriptText.Title(Record), TranscriptText.Facts(Record), TranscriptText.SourceFacts(Record.SourceMeta));
-        foreach (var message in Record.Messages) WriteMessage(message);
+        WriteHeader(TranscriptText.Title(Record), TranscriptText.Facts(Record, SessionCostText()), TranscriptText.SourceFacts(Record.SourceMeta));
+        for (var i = 0; i < Record.Messages.Count; i++) WriteMessage(Record.Messages[i], TurnId(i + 1));
         return Finish();
     }
 
-    private void WriteMessage(RolloutMessage message)
+    /// <summary>
+    /// The session's cost as Measure-AgentRollout and the index give it ("unpriced" when a model has no price);
+    /// none for a session that used no tokens and states no cost, or when the options price nothing.
+    /// </summary>
+    private string? SessionCostText()
     {
-        var turn = TranscriptTurn.Of(message);
+        if (Options.Prices is null || (Record.TotalTokens == 0 && Record.Messages.All(m => m.CostUsd is null))) return null;
+        return TranscriptIndex.Cost(SessionCost.Of(Record, Options.Prices));
+    }
+
+    /// <summary>
+    /// "t12" for the record's twelfth message, after the page's prefix on a combined page ("session-078ca30a-t12"):
+    /// numbered among all messages, so a turn keeps its id whatever the options leave out. Only letters, digits and
+    /// hyphens, so it is safe in an attribute and a URL fragment as it is.
+    /// </summary>
+    private string TurnId(int number) => Options.TurnIdPrefix is { } prefix ? $"{prefix}-t{number}" : $"t{number}";
+
+    private void WriteMessage(RolloutMessage message, string id)
+    {
+        var turn = TranscriptTurn.Of(message) with { Id = id };
         if (turn.IsContext && !Options.IncludeContext) return;
         if (turn.IsToolResult)
         {

@@ -32,7 +32,7 @@ internal static class HeadlessChromium
         return null;
     }
 
-    public static string DumpDom(string file)
+    public static string DumpDom(string file, string query = "")
     {
         var profile = Directory.CreateTempSubdirectory("rollouttools-chromium-");
         try
@@ -45,7 +45,7 @@ internal static class HeadlessChromium
             foreach (var flag in new[]
             {
                 "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile.FullName, "--dump-dom", new Uri(file).AbsoluteUri,
+                "--disable-component-update", "--disable-sync", "--user-data-dir=" + profile.FullName, "--dump-dom", new Uri(file).AbsoluteUri + query,
             }) start.ArgumentList.Add(flag);
             using var chromium = Process.Start(start)!;
             var error = chromium.StandardError.ReadToEndAsync();
@@ -104,11 +104,28 @@ public sealed class BrowserTests : IDisposable
         Assert.Contains("&lt;script&gt;alert(1)&lt;/script&gt;", dom);
     }
 
-    private string Load(string name, string html)
+    [ChromiumFact]
+    public void The_index_filters_offline_by_every_word_and_opens_filtered_from_its_address()
+    {
+        TranscriptIndexEntry Entry(string file, string title, string project) => new()
+        {
+            File = file, Format = RolloutFormat.Codex, TraceId = file, Title = title, Project = project, StartedAt = DateTimeOffset.UnixEpoch,
+        };
+        var index = TranscriptIndex.Empty.Merge(new[] { Entry("a.html", "Fix rounding", "/home/dev/ledger"), Entry("b.html", "Split importer", "/home/dev/ledger") }, _ => true);
+
+        var dom = Load("index.html", index.Render(TranscriptFormat.Html), "?q=LEDGER%20split");
+
+        Assert.Contains("<span id=\"count\">1 of 2 sessions</span>", dom);
+        Assert.Matches("<tr hidden=\"\">[^\n]*Fix rounding", dom);
+        Assert.Matches("<tr>[^\n]*Split importer", dom);
+        Assert.Contains("<input id=\"filter\" type=\"search\" placeholder=\"Filter sessions\" aria-label=\"Filter sessions\">", dom);
+    }
+
+    private string Load(string name, string html, string query = "")
     {
         var path = System.IO.Path.Combine(_folder.FullName, name);
         File.WriteAllText(path, html);
-        return HeadlessChromium.DumpDom(path);
+        return HeadlessChromium.DumpDom(path, query);
     }
 
     private static void AssertNothingLive(string dom, int scripts)

@@ -69,8 +69,8 @@ public sealed class HtmlMarkdownTests
         var html = Transcript.Render(MarkdownLinkTests.Conversation(vectors), TranscriptFormat.Html, TranscriptOptions.Default);
 
         Assert.Empty(Offences(html));
-        // The links left are the vectors' plain http(s) and mail addresses, which are safe to follow.
-        Assert.All(Regex.Matches(html, "<a [^>]*>").Select(m => m.Value), a => Assert.Matches("^<a href=\"(https?://|mailto:)[^\"<>]*\" rel=\"noopener noreferrer\">$", a));
+        // The links left are the vectors' plain http(s) and mail addresses, which are safe to follow, and each turn's link to itself.
+        Assert.All(Regex.Matches(html, "<a [^>]*>").Select(m => m.Value), a => Assert.Matches("^<a (href=\"(https?://|mailto:)[^\"<>]*\" rel=\"noopener noreferrer\"|class=\"permalink\" href=\"#t[0-9]+\" aria-label=\"Link to this turn\")>$", a));
     }
 
     /// <summary>A check that cannot fail proves nothing: Markdig's defaults (raw HTML on, its own link renderer) give offences for most vectors.</summary>
@@ -89,7 +89,7 @@ public sealed class HtmlMarkdownTests
     [InlineData("> quoted", "<blockquote>\n<p>quoted</p>\n</blockquote>\n")]
     [InlineData("# Plan\n## Step", "<h3>Plan</h3>\n<h4>Step</h4>\n")]
     [InlineData("##### Deep", "<h6>Deep</h6>\n")]
-    [InlineData("```python\nprint(\"<hi>\")\n```", "<figure class=\"code\"><figcaption>python</figcaption><pre><code>print(&quot;&lt;hi&gt;&quot;)\n</code></pre></figure>\n")]
+    [InlineData("```python\nprint(\"<hi>\")\n```", "<figure class=\"code\"><figcaption>python</figcaption><pre><code>print(<span class=\"str\">&quot;&lt;hi&gt;&quot;</span>)\n</code></pre></figure>\n")]
     [InlineData("```\nplain\n```", "<pre><code>plain\n</code></pre>\n")]
     [InlineData("```c\" onclick=\"x\ncode\n```", "<pre><code>code\n</code></pre>\n")]
     [InlineData("    indented", "<pre><code>indented\n</code></pre>\n")]
@@ -133,25 +133,28 @@ public sealed class HtmlMarkdownTests
 
     private static readonly HashSet<string> AllowedTags = new(StringComparer.Ordinal)
     {
-        "html", "head", "meta", "title", "style", "body", "header", "main", "section", "details", "summary", "span", "div",
+        "html", "head", "meta", "title", "style", "body", "header", "nav", "main", "article", "section", "details", "summary", "span", "div",
         "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "p", "br", "hr", "ul", "ol", "li", "strong", "em", "del",
         "code", "pre", "blockquote", "figure", "figcaption", "table", "thead", "tbody", "tr", "th", "td", "img", "a",
     };
 
     private static readonly HashSet<string> AllowedAttributes = new(StringComparer.Ordinal)
     {
-        "lang", "charset", "http-equiv", "content", "name", "class", "src", "alt", "style", "start", "href", "rel",
+        "lang", "charset", "http-equiv", "content", "name", "class", "src", "alt", "style", "start", "href", "rel", "id", "aria-label",
     };
 
     /// <summary>
     /// What in a page is not the page's own: any element or attribute outside the lists, markup that does not
     /// parse as a plain tag, an attribute value holding a script or data address (but an image's validated data:
     /// URL), a link without rel="noopener noreferrer" or to any address but an absolute http, https or mailto one,
-    /// an image from anywhere but a validated data: URL, a style that is not a table cell's alignment.
+    /// an image from anywhere but a validated data: URL, a style that is not a table cell's alignment, an id of
+    /// anything but letters, digits and hyphens or one used twice, a link within the page to no id of the page.
     /// </summary>
     internal static List<string> Offences(string html)
     {
         var offences = new List<string>();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        var fragments = new List<string>();
         foreach (Match tag in Regex.Matches(html, "<[^>]*>"))
         {
             if (tag.Value == "<!DOCTYPE html>") continue;
@@ -169,17 +172,22 @@ public sealed class HtmlMarkdownTests
                 var address = new string(WebUtility.HtmlDecode(value).Where(c => c > ' ').ToArray()).ToLowerInvariant();
                 if (!AllowedAttributes.Contains(attribute)) offences.Add($"attribute {attribute} in {tag.Value}");
                 if (address.Contains("javascript:") || address.Contains("vbscript:")) offences.Add($"address {value} in {tag.Value}");
-                if (attribute == "href" && !Regex.IsMatch(address, "^(https?://|mailto:)")) offences.Add($"link {value}");
+                if (attribute == "href" && value.StartsWith('#')) fragments.Add(value[1..]);
+                if (attribute == "href" && !Regex.IsMatch(address, "^(https?://|mailto:)") && !Regex.IsMatch(value, "^#[a-z0-9-]+$")) offences.Add($"link {value}");
+                if (attribute == "id" && (!Regex.IsMatch(value, "^[a-z0-9-]+$") || !ids.Add(value))) offences.Add($"id {value}");
+                if (attribute == "aria-label" && value != "Link to this turn") offences.Add($"label {value}");
                 if (attribute == "src" && !Regex.IsMatch(value, "^data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/]*={0,2}$")) offences.Add($"image {value}");
                 if (attribute == "style" && !Regex.IsMatch(value, "^text-align: (left|right|center);$")) offences.Add($"style {value}");
                 if (attribute is "content" or "class" or "alt" or "rel" && address.StartsWith("data:", StringComparison.Ordinal)) offences.Add($"address {value} in {tag.Value}");
             }
-            if (name == "a" && !tag.Value.StartsWith("</", StringComparison.Ordinal) && (!attributes.TryGetValue("rel", out var rel) || rel != "noopener noreferrer"))
+            var withinPage = attributes.TryGetValue("href", out var href) && href.StartsWith('#');
+            if (name == "a" && !withinPage && !tag.Value.StartsWith("</", StringComparison.Ordinal) && (!attributes.TryGetValue("rel", out var rel) || rel != "noopener noreferrer"))
             {
                 offences.Add($"link without rel: {tag.Value}");
             }
             if (name == "img" && !attributes.ContainsKey("src")) offences.Add($"image {tag.Value}");
         }
+        offences.AddRange(fragments.Where(f => !ids.Contains(f)).Select(f => $"link to no id: #{f}"));
         return offences;
     }
 }

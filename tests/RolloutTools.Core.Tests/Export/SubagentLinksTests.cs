@@ -67,6 +67,52 @@ public sealed class SubagentLinksTests
         Assert.Empty(SubagentLinks.For(parent, new[] { (Child(RolloutFormat.Codex, "t1", "t3", Meta("t2", "/root/explorer")), "c.html") }));
     }
 
+    private static RolloutRecord Spawner(params ToolCall[] calls) => new()
+    {
+        TraceId = "s",
+        Format = RolloutFormat.Cursor,
+        SourceKind = "x",
+        RootSessionId = "s",
+        Messages = new[] { new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, ToolCalls = calls } },
+    };
+
+    private static RolloutRecord Asked(string prompt, MessageKind kind = MessageKind.AgentMessage, SourceMeta? meta = null) => new()
+    {
+        TraceId = "s:a1",
+        Format = RolloutFormat.Cursor,
+        SourceKind = "x",
+        RootSessionId = "s",
+        AgentId = "a1",
+        IsSidechain = true,
+        SourceMeta = meta ?? SourceMeta.Empty,
+        Messages = new[] { new RolloutMessage { Role = MessageRole.User, Kind = kind, Content = new[] { ContentBlock.FromText(prompt + "\n") } } },
+    };
+
+    [Fact]
+    public void A_subagent_links_from_the_one_call_whose_argument_is_its_first_prompt()
+    {
+        var task = new ToolCall("t1", "Task", "{\"description\":\"Run tests\",\"prompt\":\" Run the discount tests \"}");
+        var shell = new ToolCall("t2", "Shell", "{\"command\":\"npm test\"}");
+        var parent = Spawner(shell, task);
+
+        Assert.Equal("c.html", Assert.Single(SubagentLinks.For(parent, new[] { (Asked("Run the discount tests"), "c.html") }), l => l.Key == "t1").Value.Href);
+        Assert.Single(SubagentLinks.For(parent, new[] { (Asked("Run the discount tests", MessageKind.Prompt), "c.html") }));
+        Assert.Single(SubagentLinks.For(parent, new[] { (Asked("Run the discount tests", meta: new SourceMeta.Builder().Add("parent_session_id", "s").Build()), "c.html") }));
+    }
+
+    [Fact]
+    public void A_first_prompt_links_nothing_when_no_call_or_more_than_one_call_gave_it()
+    {
+        var task = new ToolCall("t1", "Task", "{\"prompt\":\"Run the discount tests\"}");
+        var again = new ToolCall("t2", "Task", "{\"prompt\":\"Run the discount tests\"}");
+
+        Assert.Empty(SubagentLinks.For(Spawner(task, again), new[] { (Asked("Run the discount tests"), "c.html") }));
+        Assert.Empty(SubagentLinks.For(Spawner(task), new[] { (Asked("Run the discount tests and more"), "c.html") }));
+        Assert.Empty(SubagentLinks.For(Spawner(new ToolCall("t1", "Task", "{\"prompt\":[\"Run the discount tests\"]}")), new[] { (Asked("Run the discount tests"), "c.html") }));
+        // A subagent of another session (its parent named) is not linked, whatever it was asked.
+        Assert.Empty(SubagentLinks.For(Spawner(task), new[] { (Asked("Run the discount tests", meta: new SourceMeta.Builder().Add("parent_session_id", "other").Build()), "c.html") }));
+    }
+
     [Fact]
     public void The_link_is_rendered_after_the_call_in_both_formats()
     {

@@ -65,10 +65,23 @@ public sealed class TranscriptIndexTests
         Assert.Contains(
             "<tr><td class=\"date\" data-sort=\"2026-03-08T23:00:00Z\">2026-03-08 23:00</td><td class=\"project\">&quot;&gt;&lt;img src=x onerror=alert(1)&gt;</td>"
             + "<td class=\"title\"><a href=\"a.html\">&lt;script&gt;alert(1)&lt;/script&gt;</a></td><td>Codex</td><td class=\"number\" data-sort=\"3\">3</td>"
-            + "<td class=\"number\" data-sort=\"1234\">1,234</td><td class=\"number\" data-sort=\"0.125\">$0.13</td></tr>\n", html);
+            + "<td class=\"number\" data-sort=\"1234\">1,234</td><td class=\"number\" data-sort=\"0.125\">$0.125</td></tr>\n", html);
         var script = Assert.Single(Regex.Matches(html, "<script>(.*?)</script>", RegexOptions.Singleline)).Groups[1].Value;
         var hash = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(script)));
         Assert.Contains($"<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'\">", html);
+    }
+
+    [Theory]
+    [InlineData(0.0042, "$0.0042")]
+    [InlineData(12.5, "$12.50")]
+    [InlineData(null, "unpriced")]
+    public void A_cost_reads_as_in_the_turn_headers_so_a_cheap_session_does_not_read_as_free(double? usd, string expected)
+    {
+        var entry = Entry("a.md", "a") with { CostUsd = usd is { } d ? (decimal)d : null };
+
+        var markdown = TranscriptIndex.Empty.Merge(new[] { entry }, _ => true).Render(TranscriptFormat.Markdown);
+
+        Assert.EndsWith($"| 3 | 1,234 | {expected} |\n", markdown);
     }
 
     [Fact]
@@ -78,7 +91,7 @@ public sealed class TranscriptIndexTests
 
         Assert.Equal(
             "# Transcripts\n\n1 session, newest first.\n\n| Date (UTC) | Project | Title | Format | Messages | Tokens | Cost |\n| --- | --- | --- | --- | ---: | ---: | ---: |\n"
-            + "| 2026-03-08 23:00 | /home/dev/ledger | [a \\| b \\[x\\](javascript:y)](<a.md>) | Codex | 3 | 1,234 | $0.13 |\n",
+            + "| 2026-03-08 23:00 | /home/dev/ledger | [a \\| b \\[x\\](javascript:y)](<a.md>) | Codex | 3 | 1,234 | $0.125 |\n",
             index.Render(TranscriptFormat.Markdown));
     }
 
