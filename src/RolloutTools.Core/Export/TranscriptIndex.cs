@@ -198,6 +198,9 @@ public sealed class TranscriptIndex
     /// <summary>As a turn's header gives it ("$0.0042" below a dollar, so a cheap session does not read as free), or "unpriced".</summary>
     internal static string Cost(decimal? usd) => usd is { } d ? TranscriptText.Cost(d) : "unpriced";
 
+    /// <summary>A session's cost cell: a dash for one that used no tokens and states no cost (a format that records none), not "$0.00".</summary>
+    internal static string Cost(TranscriptIndexEntry e) => e is { Tokens: 0, CostUsd: 0m } ? "–" : Cost(e.CostUsd);
+
     internal static string Date(DateTimeOffset? time) =>
         time is { } t ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "undated";
 }
@@ -309,7 +312,7 @@ internal static class IndexPage
                 .Append("<td>").Append(e.Format).Append("</td>")
                 .Append("<td class=\"number\" data-sort=\"").Append(e.Messages.ToString(CultureInfo.InvariantCulture)).Append("\">").Append(Number(e.Messages)).Append("</td>")
                 .Append("<td class=\"number\" data-sort=\"").Append(e.Tokens.ToString(CultureInfo.InvariantCulture)).Append("\">").Append(Number(e.Tokens)).Append("</td>")
-                .Append("<td class=\"number\" data-sort=\"").Append(cost).Append("\">").Append(TranscriptIndex.Cost(e.CostUsd)).Append("</td></tr>\n");
+                .Append("<td class=\"number\" data-sort=\"").Append(cost).Append("\">").Append(TranscriptIndex.Cost(e)).Append("</td></tr>\n");
         }
         return page.Append("</tbody>\n</table>\n<script>").Append(Script).Append("</script>\n</body>\n</html>\n").ToString();
     }
@@ -328,7 +331,7 @@ internal static class IndexPage
                 .Append(" | ").Append(e.Format)
                 .Append(" | ").Append(Number(e.Messages))
                 .Append(" | ").Append(Number(e.Tokens))
-                .Append(" | ").Append(TranscriptIndex.Cost(e.CostUsd)).Append(" |\n");
+                .Append(" | ").Append(TranscriptIndex.Cost(e)).Append(" |\n");
         }
         return page.ToString();
     }

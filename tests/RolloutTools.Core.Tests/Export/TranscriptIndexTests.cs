@@ -85,6 +85,17 @@ public sealed class TranscriptIndexTests
     }
 
     [Fact]
+    public void A_session_without_tokens_or_a_stated_cost_shows_no_cost_rather_than_a_free_one()
+    {
+        var entries = new[] { Entry("a.md", "a") with { Tokens = 0, CostUsd = 0m }, Entry("b.md", "b", 1) with { Tokens = 5, CostUsd = 0m } };
+
+        var markdown = TranscriptIndex.Empty.Merge(entries, _ => true).Render(TranscriptFormat.Markdown);
+
+        Assert.Contains("| 3 | 0 | – |\n", markdown);
+        Assert.Contains("| 3 | 5 | $0.00 |\n", markdown);
+    }
+
+    [Fact]
     public void The_markdown_index_is_a_table_of_escaped_cells_and_lists_only_markdown_files()
     {
         var index = TranscriptIndex.Empty.Merge(new[] { Entry("a.md", "a") with { Title = "a | b [x](javascript:y)" }, Entry("b.html", "b") }, _ => true);
