@@ -4,7 +4,8 @@ Compares Measure-AgentRollout's tokens and costs with ccusage's session and dail
 .DESCRIPTION
 Runs ccusage's session and daily reports (`ccusage session|daily` for Claude Code, `ccusage codex session|daily` for
 Codex, --offline --json, days in UTC) pointed at the given folders through CLAUDE_CONFIG_DIR and CODEX_HOME, and
-Measure-AgentRollout -GroupBy Format,Session and -GroupBy Format,Day -TimeZone UTC over the same records.
+Measure-AgentRollout -GroupBy Format,Session and -GroupBy Format,Day -TimeZone UTC reading the same folders itself
+(only the lines with usage, as by default).
 
 ccusage keys a session report row by file, where this module keys a session by the session the agent wrote
 (RootSessionId), so its rows are mapped to ours through the file they name before comparing (bench/CCUSAGE.md says
@@ -103,7 +104,14 @@ function Write-Comparison([string] $Name, [object[]] $Rows, [object[]] $Unmatche
     }
 }
 
-$ours = @($records | Measure-AgentRollout -GroupBy Format, Session -WarningAction SilentlyContinue | Where-Object TotalTokens -gt 0)
+# Our rows come from Measure-AgentRollout reading the folders itself, as people run it: only the lines with usage.
+function Measure-Ours([string[]] $GroupBy) {
+    $claudeRows = if (Test-Path $claudeProjects) { Measure-AgentRollout -LiteralPath $claudeProjects -Recurse -Format ClaudeCode -GroupBy $GroupBy -TimeZone UTC -WarningAction SilentlyContinue }
+    $codexRows = if ($codexDirs) { Measure-AgentRollout -LiteralPath $codexDirs -Recurse -Format Codex -GroupBy $GroupBy -TimeZone UTC -WarningAction SilentlyContinue }
+    @($claudeRows) + @($codexRows) | Where-Object { $_ -and $_.TotalTokens -gt 0 }
+}
+
+$ours = @(Measure-Ours Format, Session)
 $sessionRows = foreach ($mine in $ours) {
     Compare-Row "$($mine.Format)" $mine.Session $mine ($theirs | Where-Object { $_.Format -eq "$($mine.Format)" -and $_.Session -eq $mine.Session })
 }
@@ -111,7 +119,7 @@ Write-Host ("ccusage session rows: {0} Claude Code, {1} Codex, mapped to {2} and
     @($theirFiles | Where-Object Format -eq Codex).Count, @($theirs | Where-Object Format -eq ClaudeCode).Count, @($theirs | Where-Object Format -eq Codex).Count)
 Write-Comparison 'sessions' $sessionRows @($theirs | Where-Object { $t = $_; -not ($ours | Where-Object { "$($_.Format)" -eq $t.Format -and $_.Session -eq $t.Session }) })
 
-$ourDays = @($records | Measure-AgentRollout -GroupBy Format, Day -TimeZone UTC -WarningAction SilentlyContinue | Where-Object TotalTokens -gt 0)
+$ourDays = @(Measure-Ours Format, Day)
 $dayRows = foreach ($mine in $ourDays) {
     $day = $mine.Day.ToString('yyyy-MM-dd', [cultureinfo]::InvariantCulture)
     Compare-Row "$($mine.Format)" $day $mine ($theirDays | Where-Object { $_.Format -eq "$($mine.Format)" -and $_.Day -eq $day })
