@@ -28,7 +28,7 @@ public sealed class ConversationBuilder
     private readonly HashSet<string> _pendingCalls = new(StringComparer.Ordinal);
     private readonly List<RolloutMessage> _waiting = new();
     private readonly Dictionary<RolloutMessage, RolloutMessage?> _replacements = new(ReferenceEqualityComparer.Instance);
-    private readonly List<UnlistedResponse> _unlisted = new();
+    private List<UnlistedResponse> _unlisted = new();
 
     public int OrphanToolResults { get; private set; }
 
@@ -102,20 +102,34 @@ public sealed class ConversationBuilder
     {
         Flush();
         var messages = new List<RolloutMessage>(_output.Count);
-        _unlisted.Clear();
+        // A new list, not the last one cleared: a record built before holds that one.
+        _unlisted = new List<UnlistedResponse>();
+        var usage = default(TokenUsage);
         DateTimeOffset? latest = null;
         foreach (var item in _output)
         {
             var message = item as RolloutMessage ?? ((AssistantTurn)item).ToMessage();
-            if (message is null && item is AssistantTurn { Unlisted: { } unlisted }) _unlisted.Add(unlisted);
+            if (message is null && item is AssistantTurn { Unlisted: { } unlisted })
+            {
+                _unlisted.Add(unlisted);
+                usage += unlisted.Usage;
+            }
             while (message is not null && _replacements.TryGetValue(message, out var replacement)) message = replacement;
             if (message is null) continue;
+            if (message.Usage is { } used) usage += used;
             if (message.Role is MessageRole.User or MessageRole.System && message.Timestamp < latest) message = new RolloutMessage(message) { Timestamp = latest };
             if (latest is null || message.Timestamp > latest) latest = message.Timestamp ?? latest;
             messages.Add(message);
         }
+        Usage = usage;
         return messages;
     }
+
+    /// <summary>
+    /// The tokens of the responses the last <see cref="Build"/> gave, listed or left out (<see cref="Unlisted"/>):
+    /// the totals of a trace that states tokens per response only, so a response without a message still counts.
+    /// </summary>
+    internal TokenUsage Usage { get; private set; }
 
     /// <summary>
     /// Responses the last <see cref="Build"/> left out for having nothing readable (redacted reasoning only), with

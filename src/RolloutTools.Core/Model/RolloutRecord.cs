@@ -126,8 +126,9 @@ public sealed class RolloutRecord
 
     /// <summary>
     /// Responses Usage counts that Messages does not list (branches left by a rewind when read without
-    /// -IncludeAbandoned), each with its time, model and usage, so a usage report splits them by day and model as
-    /// it would if they were read. See <see cref="UnlistedResponse"/>.
+    /// -IncludeAbandoned; responses with nothing readable, such as redacted or encrypted reasoning only), each with
+    /// its time, model and usage, so a usage report splits them by day and model as it would if they were read.
+    /// See <see cref="UnlistedResponse"/>.
     /// </summary>
     internal IReadOnlyList<UnlistedResponse> UnlistedResponses { get; init; } = Array.Empty<UnlistedResponse>();
 

@@ -303,4 +303,24 @@ public sealed class AtifReaderTests : IDisposable
         Assert.Equal(DetectionScore.None, new AtifReader().Score(JsonHead.Read("""{"schema_version": "2.1", "steps": [], "agent": "x", "session_id": "s"}"""u8)!));
         Assert.Equal(DetectionScore.None, new AtifReader().Score(JsonHead.Read("""{"schema_version": "2.1", "name": "pkg"}"""u8)!));
     }
+
+    [Fact]
+    public void An_agent_step_with_metrics_and_nothing_readable_is_carried_unlisted_at_its_own_time_and_model()
+    {
+        // A model call that returned nothing a reader can show (redacted or encrypted reasoning only) is still a step:
+        // its message empty, no reasoning_content, no calls, and the metrics it was billed.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "timestamp": "2026-03-01T23:59:00Z", "source": "user", "message": "Fix the build"},
+                {"step_id": 2, "timestamp": "2026-03-01T23:59:30Z", "source": "agent", "model_name": "claude-opus-4-5", "message": "",
+                 "metrics": {"prompt_tokens": 5000, "cached_tokens": 4000, "completion_tokens": 300, "extra": {"cache_creation_input_tokens": 200}}},
+                {"step_id": 3, "timestamp": "2026-03-02T00:00:10Z", "source": "agent", "message": "Fixed.", "metrics": {"prompt_tokens": 6000, "cached_tokens": 5000, "completion_tokens": 40}}
+            """))).Record!;
+
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(r));
+        Assert.Equal(
+            new UnlistedResponse(null, DateTimeOffset.Parse("2026-03-01T23:59:30Z", System.Globalization.CultureInfo.InvariantCulture), "claude-opus-4-5", new TokenUsage(1000, 300, 4000, 200), null),
+            Assert.Single(r.UnlistedResponses));
+        // The record's totals are the steps' metrics, as before: the unlisted step is in them once.
+        Assert.Equal(new TokenUsage(2000, 340, 9000, 200), SampleFolder.Tokens(r));
+    }
 }

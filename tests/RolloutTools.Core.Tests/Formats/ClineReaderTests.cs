@@ -179,4 +179,27 @@ public sealed class ClineReaderTests : IDisposable
             ClineStorage.Owner(Path.Combine(_folder.FullName, ".vscode-server", "data", "User", "globalStorage", "saoudrizwan.claude-dev", "tasks", "x")));
         Assert.Equal((ClineAgent.Cline, null, null), ClineStorage.Owner(Path.Combine(_folder.FullName, "tasks", "x")));
     }
+
+    [Fact]
+    public void A_response_of_redacted_thinking_only_is_carried_unlisted_and_counts_in_the_totals()
+    {
+        // Newer Cline keeps each response's metrics on its history entry; one that holds only redacted_thinking has
+        // nothing to list, and Cline answers it with its "[ERROR] You did not use a tool" note.
+        var result = Read("""
+            [{"role":"user","content":[{"type":"text","text":"<task>\nTidy the build script\n</task>"}],"ts":1767225600000},
+             {"role":"assistant","id":"msg_01A","content":[{"type":"redacted_thinking","data":"EmwKAhgBEgyQ2c3Zk"}],"ts":1767225605000,"modelInfo":{"modelId":"claude-sonnet-4-5","providerId":"anthropic","mode":"act"},"metrics":{"tokens":{"prompt":5200,"completion":80,"cached":4000},"cost":0.0051}},
+             {"role":"user","content":[{"type":"text","text":"[ERROR] You did not use a tool in your previous response! Please retry with a tool use."}],"ts":1767225606000},
+             {"role":"assistant","id":"msg_01B","content":[{"type":"text","text":"The script is tidy."}],"ts":1767312000000,"modelInfo":{"modelId":"claude-opus-4-5","providerId":"anthropic","mode":"act"},"metrics":{"tokens":{"prompt":6000,"completion":20,"cached":5000},"cost":0.004}}]
+            """);
+        var record = result.Record!;
+
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Prompt Synthetic Response", SampleFolder.Kinds(record));
+        Assert.Equal(
+            new UnlistedResponse("msg_01A", DateTimeOffset.FromUnixTimeMilliseconds(1767225605000), "claude-sonnet-4-5", new TokenUsage(1200, 80, 4000, 0), 0.0051m),
+            Assert.Single(record.UnlistedResponses));
+        // Cline states tokens per response only, so the totals add the unlisted one to the listed one's.
+        Assert.Equal(new TokenUsage(1200 + 1000, 100, 9000, 0), SampleFolder.Tokens(record));
+        Assert.Equal(1L, record.SourceMeta["redacted_reasoning"]);
+    }
 }

@@ -169,4 +169,25 @@ public sealed class CopilotCliReaderTests : IDisposable
     {
         Assert.Equal(expected, new CopilotCliReader().Score(JsonHead.Read(Encoding.UTF8.GetBytes(line))!));
     }
+
+    [Fact]
+    public void A_response_of_encrypted_reasoning_only_is_carried_unlisted_at_its_own_time_and_model()
+    {
+        // An OpenAI model's turn that kept its reasoning encrypted (reasoningOpaque) and wrote no text and no call.
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"Tidy the handlers\"}", 1, "e1", "e0"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"model\":\"gpt-5\",\"content\":\"\",\"toolRequests\":[],\"reasoningOpaque\":\"gAAAAABpZ3Jx\",\"outputTokens\":64}", 2, "e2", "e1"),
+            Event("assistant.turn_end", "{\"turnId\":\"0\"}", 3, "e3", "e2"),
+            Event("user.message", "{\"content\":\"go on\"}", 4, "e4", "e3"),
+            Event("assistant.message", "{\"messageId\":\"m2\",\"model\":\"claude-sonnet-4.5\",\"content\":\"Done.\",\"outputTokens\":12}", 5, "e5", "e4"),
+        }).Record!;
+
+        Assert.Equal("Prompt Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(
+            new UnlistedResponse("m1", new DateTimeOffset(2026, 10, 1, 8, 0, 2, TimeSpan.Zero), "gpt-5", new TokenUsage(0, 64, 0, 0), null),
+            Assert.Single(record.UnlistedResponses));
+        Assert.Equal(new TokenUsage(0, 76, 0, 0), SampleFolder.Tokens(record));
+    }
 }

@@ -72,4 +72,26 @@ public sealed class GeminiCliReaderTests
         var claude = RolloutTools.Core.Json.JsonHead.Read("""{"parentUuid":null,"type":"user","uuid":"a","sessionId":"b","timestamp":"2026-05-01T10:00:00Z","message":{"role":"user","content":"hi"}}"""u8)!;
         Assert.Equal(0, new GeminiCliReader().Score(claude));
     }
+
+    /// <summary>
+    /// A response that only thought, on 1 May (its thoughts not returned as summaries: the recorder writes it with
+    /// empty content, no thoughts and its tokens), then the answer on 2 May on another model.
+    /// </summary>
+    internal static readonly string ThoughtOnlyThenAnswer = string.Join("\n", Meta, User("u1", "go"),
+        """{"id":"g1","timestamp":"2026-05-01T10:00:02Z","type":"gemini","content":"","thoughts":[],"tokens":{"input":900,"output":0,"cached":600,"thoughts":40,"tool":0,"total":940},"model":"gemini-2.5-flash"}""",
+        """{"id":"g2","timestamp":"2026-05-02T09:00:00Z","type":"gemini","content":"Done.","thoughts":[],"tokens":{"input":1000,"output":20,"cached":0,"thoughts":0,"tool":0,"total":1020},"model":"gemini-2.5-pro"}""");
+
+    internal static RolloutRecord ReadRecord(string text) => Read(text).Record!;
+
+    [Fact]
+    public void A_response_with_tokens_and_nothing_readable_is_carried_unlisted_at_its_own_time_and_model()
+    {
+        var record = ReadRecord(ThoughtOnlyThenAnswer);
+
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(
+            new UnlistedResponse("g1", new DateTimeOffset(2026, 5, 1, 10, 0, 2, TimeSpan.Zero), "gemini-2.5-flash", new TokenUsage(300, 40, 600, 0), null),
+            Assert.Single(record.UnlistedResponses));
+        Assert.Equal(new TokenUsage(1300, 60, 600, 0), SampleFolder.Tokens(record));
+    }
 }

@@ -336,4 +336,30 @@ public sealed class OpenCodeReaderTests : IDisposable
         var warning = Assert.Single(empty.Diagnostics);
         Assert.Equal((DiagnosticSeverity.Warning, $"{session}: session {Session} has no message files (storage/message/{Session}/) yet; no record."), (warning.Severity, warning.Message));
     }
+
+    [Fact]
+    public void A_step_of_encrypted_reasoning_only_is_carried_unlisted_and_counts_in_the_totals()
+    {
+        // An OpenAI model's step whose reasoning OpenCode keeps encrypted in the part's metadata, with empty text.
+        const string prompt = "{\"role\":\"user\",\"time\":{\"created\":1775116800000},\"agent\":\"build\",\"model\":{\"providerID\":\"openai\",\"modelID\":\"gpt-5\"}}";
+        const string answer = "{\"role\":\"assistant\",\"time\":{\"created\":1775116801000,\"completed\":1775116805000},\"parentID\":\"msg_3\",\"modelID\":\"gpt-5\",\"providerID\":\"openai\",\"mode\":\"build\",\"agent\":\"build\",\"path\":{\"cwd\":\"/w\",\"root\":\"/w\"},\"cost\":0.02,\"tokens\":{\"input\":700,\"output\":10,\"reasoning\":80,\"cache\":{\"read\":0,\"write\":0}},\"finish\":\"stop\"}";
+        var parts = new[]
+        {
+            ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"Go on\"}"),
+            ("prt_91", "msg_4", "{\"type\":\"step-start\"}"),
+            ("prt_92", "msg_4", "{\"type\":\"reasoning\",\"text\":\"\",\"metadata\":{\"openai\":{\"itemId\":\"rs_1\",\"reasoningEncryptedContent\":\"gAAAAABpZ3Jx\"}},\"time\":{\"start\":1775116802000,\"end\":1775116803000}}"),
+            ("prt_93", "msg_4", "{\"type\":\"step-finish\",\"reason\":\"stop\",\"cost\":0.02,\"tokens\":{\"input\":700,\"output\":10,\"reasoning\":80,\"cache\":{\"read\":0,\"write\":0}}}"),
+        };
+        var extra = $"INSERT INTO message VALUES ('msg_3', {Q(Session)}, 1775116800000, 1775116800000, {Q(prompt)});" +
+            $"INSERT INTO message VALUES ('msg_4', {Q(Session)}, 1775116801000, 1775116805000, {Q(answer)});" +
+            string.Concat(parts.Select(p => $"INSERT INTO part VALUES ({Q(p.Item1)}, {Q(p.Item2)}, {Q(Session)}, 1775116801000, 1775116801000, {Q(p.Item3)});"));
+        var record = Assert.Single(ReadLocated(Database("unlisted/opencode.db", "DELETE", extra))).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(
+            new UnlistedResponse("msg_4:1", DateTimeOffset.FromUnixTimeMilliseconds(1775116801000), "gpt-5", new TokenUsage(700, 90, 0, 0), 0.02m),
+            Assert.Single(record.UnlistedResponses));
+        // OpenCode states tokens per step only, so the totals add the unlisted step to the listed ones.
+        Assert.Equal(new TokenUsage(10 + 700, 5 + 90, 100, 0), SampleFolder.Tokens(record));
+    }
 }

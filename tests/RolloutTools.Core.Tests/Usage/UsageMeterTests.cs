@@ -371,4 +371,20 @@ public sealed class UsageMeterTests
 
         Assert.Equal(new[] { ("/main", 10L), ("/sub", 0L) }, rows.Select(r => (r.Project!, r.InputTokens)));
     }
+
+    [Fact]
+    public void A_response_a_reader_leaves_unlisted_counts_on_its_own_day_and_model()
+    {
+        // Gemini CLI: a response that only thought on 1 May (flash), the answer on 2 May (pro). A record without the
+        // unlisted response would put its tokens at the record's end, on 2 May and pro.
+        var record = GeminiCliReaderTests.ReadRecord(GeminiCliReaderTests.ThoughtOnlyThenAnswer);
+
+        var rows = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Day, UsageGroup.Model }, TimeZone = TimeZoneInfo.Utc }, record);
+
+        // The prompt is a message without tokens: it counts at the model of the first listed response.
+        Assert.Equal(
+            new[] { ("2026-05-01", "gemini-2.5-flash", 940L, 1L), ("2026-05-02", "gemini-2.5-pro", 1020L, 1L) },
+            rows.Where(r => r.TotalTokens > 0).Select(r => (r.Day!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture), r.Model!, r.TotalTokens, r.Responses)));
+        Assert.Equal(record.TotalTokens, rows.Sum(r => r.TotalTokens));
+    }
 }

@@ -210,6 +210,7 @@ public static partial class AtifSession
         Messages = messages,
         SourceMeta = sourceMeta,
         Usage = transcript.HasStepMetrics ? transcript.Usage : finalUsage,
+        UnlistedResponses = transcript.UnlistedResponses,
     };
 
     private static SourceMeta.Builder CommonMeta(AtifMeta meta, AtifTranscript transcript, IReadOnlyDictionary<string, long> finalMetrics, decimal? finalCost, DiagnosticList diagnostics) => new SourceMeta.Builder()

@@ -55,6 +55,9 @@ public sealed class AtifTranscript
 
     public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
 
+    /// <summary>Agent steps with metrics and nothing readable, which <see cref="Messages"/> left out; read after it.</summary>
+    internal IReadOnlyList<UnlistedResponse> UnlistedResponses => _conversation.Unlisted;
+
     /// <summary>Adds the steps of one trajectory document.</summary>
     /// <param name="defaultModel">agent.model_name: the model of every agent step that names none.</param>
     /// <param name="folder">The file's folder, for images given by relative path; null for text from the pipeline.</param>

@@ -62,7 +62,8 @@ public static class ClineTask
         var models = built.Select(m => m.Model).OfType<string>()
             .Concat(metadata?.Models ?? Enumerable.Empty<string>())
             .Distinct(StringComparer.Ordinal).ToArray();
-        var usage = built.Where(m => m.Usage is not null).Aggregate(default(TokenUsage), (sum, m) => sum + m.Usage!.Value);
+        // A response with nothing readable (redacted reasoning only) is not listed, and was billed all the same.
+        var usage = conversation.Builder.Usage;
         var statedCost = ui.Requests.Where(r => r.Cost is not null).Sum(r => r.Cost!.Value);
 
         var meta = new SourceMeta.Builder()
@@ -115,6 +116,7 @@ public static class ClineTask
             Messages = built,
             SourceMeta = meta,
             Usage = usage,
+            UnlistedResponses = conversation.Builder.Unlisted,
         };
     }
 

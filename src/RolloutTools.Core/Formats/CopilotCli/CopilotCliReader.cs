@@ -260,6 +260,7 @@ public sealed class CopilotCliReader : IRolloutReader
                 Messages = conversation.Messages,
                 SourceMeta = meta,
                 Usage = conversation.Usage,
+                UnlistedResponses = conversation.UnlistedResponses,
             };
         }
     }

@@ -17,6 +17,9 @@ internal sealed class CopilotConversation
 
     public required TokenUsage Usage { get; init; }
 
+    /// <summary>Responses with tokens and nothing readable (encrypted reasoning only), which Messages leaves out.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses { get; private init; } = Array.Empty<UnlistedResponse>();
+
     public required IReadOnlyList<string> Models { get; init; }
 
     public int AbandonedEvents { get; private init; }
@@ -67,6 +70,7 @@ internal sealed class CopilotConversation
             Messages = messages,
             ActivePath = path,
             Usage = placement.Total,
+            UnlistedResponses = builder.Unlisted,
             Models = models,
             AbandonedEvents = abandoned.Length,
             JoinedRoots = joined,

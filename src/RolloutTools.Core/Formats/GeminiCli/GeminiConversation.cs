@@ -59,6 +59,9 @@ internal sealed class GeminiConversation
 
     public IReadOnlyList<RolloutMessage> Build() => _builder.Build();
 
+    /// <summary>Responses with tokens and nothing readable, which <see cref="Build"/> left out; read after it.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses => _builder.Unlisted;
+
     /// <summary>One stored message; one that cannot be read costs only itself and is reported by its line.</summary>
     public void Add(GeminiStoredMessage stored)
     {

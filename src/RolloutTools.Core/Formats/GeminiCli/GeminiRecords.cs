@@ -86,6 +86,7 @@ internal static class GeminiRecords
             Messages = messages,
             SourceMeta = meta,
             Usage = conversation.Usage,
+            UnlistedResponses = conversation.UnlistedResponses,
         };
     }
 

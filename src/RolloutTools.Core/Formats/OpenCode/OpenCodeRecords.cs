@@ -29,7 +29,8 @@ internal static class OpenCodeRecords
         var times = messages.Select(m => m.Timestamp).Where(t => t is not null).ToList();
         var started = new[] { info.Created, times.Min() }.Where(t => t is not null).Min();
         var ended = new[] { info.Updated, state.LastTime, times.Max() }.Where(t => t is not null).Max();
-        var usage = messages.Where(m => m.Usage is not null).Aggregate(default(TokenUsage), (sum, m) => sum + m.Usage!.Value);
+        // A step with nothing readable (encrypted reasoning only) is not listed, and was billed all the same.
+        var usage = state.Builder.Usage;
         var firstPrompt = (messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt) ?? messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
         var title = info.Title is { Length: > 0 } t && !DefaultTitlePrefixes.Any(p => t.StartsWith(p, StringComparison.Ordinal)) ? t : firstPrompt;
 
@@ -87,6 +88,7 @@ internal static class OpenCodeRecords
             Messages = messages,
             SourceMeta = sourceMeta,
             Usage = usage,
+            UnlistedResponses = state.Builder.Unlisted,
         };
     }
 
