@@ -32,6 +32,8 @@ Describe 'Measure-AgentRollout' {
         $rows.Responses | Should -Be 2
         $rows.Messages | Should -BeNullOrEmpty
         $rows.ToolCalls | Should -BeNullOrEmpty
+        $verbose = Measure-AgentRollout -Path 'TestDrive:/projects/-home-dev-acme-shop' -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$verbose" | Should -Match '-CountMessages'
     }
 
     It 'counts messages and tool calls with -CountMessages, which reads every line' {

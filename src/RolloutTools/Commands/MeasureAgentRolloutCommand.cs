@@ -75,7 +75,9 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
         {
             WriteWarning($"No price for model '{model}': rows with its tokens have no CostUsd. -PricingFile takes a LiteLLM-shaped table that prices it.");
         }
-        foreach (var row in Meter.Rows()) WriteObject(row);
+        var rows = Meter.Rows();
+        if (rows.Any(r => r.Messages is null)) WriteVerbose("Only the lines that carry usage were read: Messages and ToolCalls are empty; -CountMessages reads every line and counts them.");
+        foreach (var row in rows) WriteObject(row);
     }
 
     private PriceTable LoadPrices(string path)
