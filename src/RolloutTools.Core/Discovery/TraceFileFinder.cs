@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.FileSystemGlobbing;
 using RolloutTools.Core.Formats;
@@ -75,17 +76,26 @@ public static class TraceFileFinder
     /// Whether a file passes the filter: a name pattern with * and ? as Get-ChildItem -Filter takes it, or,
     /// when the filter holds a slash, a glob (with **) on the path relative to the searched folder.
     /// </summary>
-    public static bool MatchesFilter(string relativePath, string? filter)
+    public static bool MatchesFilter(string relativePath, string? filter) =>
+        string.IsNullOrEmpty(filter) || CompiledFilters.GetOrAdd(filter, Compile)(relativePath);
+
+    /// <summary>
+    /// Each filter and format pattern made into a matcher once: a search tries every file against every format's
+    /// patterns, tens of thousands of times in a large tree, and building a glob or a regex each time cost more
+    /// than the walk.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, Func<string, bool>> CompiledFilters = new(StringComparer.Ordinal);
+
+    private static Func<string, bool> Compile(string filter)
     {
-        if (string.IsNullOrEmpty(filter)) return true;
         if (filter.Contains('/') || filter.Contains('\\'))
         {
             var matcher = new Matcher(StringComparison.OrdinalIgnoreCase);
             matcher.AddInclude(filter.Replace('\\', '/'));
-            return matcher.Match(relativePath.Replace('\\', '/')).HasMatches;
+            return relativePath => matcher.Match(relativePath.Replace('\\', '/')).HasMatches;
         }
-        var pattern = "^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$";
-        return Regex.IsMatch(Path.GetFileName(relativePath), pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        var name = new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+        return relativePath => name.IsMatch(Path.GetFileName(relativePath));
     }
 
     /// <summary>
