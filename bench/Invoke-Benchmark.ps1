@@ -32,8 +32,9 @@
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
-    # Corpus sizes in megabytes; each gets its own table.
-    [int[]] $SizeMB = @(250, 1024),
+    # Corpus sizes in megabytes; each gets its own table. Bounded: "250,1024" passed through pwsh -File arrives as
+    # the one number 2501024, which would otherwise start writing a corpus of terabytes.
+    [ValidateRange(1, 65536)] [int[]] $SizeMB = @(250, 1024),
     # Runs per operation; the table shows the median.
     [int] $Repeat = 3,
     [int] $Seed = 1,

@@ -52,6 +52,12 @@ internal static class CodeHighlighter
         if (language is null || !Languages.TryGetValue(language, out var syntax)) return TranscriptText.HtmlEncode(code);
         var output = new StringBuilder(code.Length + code.Length / 4);
         var i = 0;
+        // Plain text (punctuation, spaces, words that are not keywords) is escaped in runs, not a character at a time.
+        var plain = 0;
+        void Flush(int upTo)
+        {
+            if (upTo > plain) output.Append(TranscriptText.HtmlEncode(code[plain..upTo]));
+        }
         while (i < code.Length)
         {
             var (end, style) = Comment(code, i, syntax) is { } comment ? (comment, "cm")
@@ -60,23 +66,25 @@ internal static class CodeHighlighter
                 : (-1, string.Empty);
             if (end > i)
             {
+                Flush(i);
                 Span(output, style, code[i..end]);
-                i = end;
+                plain = i = end;
             }
             else if (char.IsLetter(code[i]) || code[i] is '_' or '$')
             {
                 var word = i;
                 while (i < code.Length && (char.IsLetterOrDigit(code[i]) || code[i] is '_' or '$')) i++;
-                var name = code[word..i];
-                if (syntax.Keywords.Contains(name)) Span(output, "kw", name);
-                else output.Append(TranscriptText.HtmlEncode(name));
+                if (!syntax.Keywords.Contains(code[word..i])) continue;
+                Flush(word);
+                Span(output, "kw", code[word..i]);
+                plain = i;
             }
             else
             {
-                output.Append(TranscriptText.HtmlEncode(code[i].ToString()));
                 i++;
             }
         }
+        Flush(code.Length);
         return output.ToString();
     }
 
