@@ -74,9 +74,10 @@ internal static class CodeHighlighter
             {
                 var word = i;
                 while (i < code.Length && (char.IsLetterOrDigit(code[i]) || code[i] is '_' or '$')) i++;
-                if (!syntax.Keywords.Contains(code[word..i])) continue;
+                var name = code[word..i];
+                if (!syntax.Keywords.Contains(name)) continue;
                 Flush(word);
-                Span(output, "kw", code[word..i]);
+                Span(output, "kw", name);
                 plain = i;
             }
             else

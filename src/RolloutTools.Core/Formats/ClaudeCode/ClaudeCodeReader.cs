@@ -105,6 +105,8 @@ public sealed class ClaudeCodeReader : IRolloutReader
         {
             _reader = reader;
             _options = options;
+            // Summaries only title sessions, and a usage read gives no titles: no file is opened twice for them.
+            if (options.UsageOnly) return;
             var files = sources.Where(s => s.IsFile).ToArray();
             var peeks = new (Dictionary<string, string> Summaries, bool SummaryOnly)?[files.Length];
             Parallel.For(0, files.Length, new ParallelOptions { CancellationToken = cancellation }, i => peeks[i] = PeekSummaries(files[i], cancellation));
