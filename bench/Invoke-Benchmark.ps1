@@ -12,16 +12,19 @@
                          HERMES_HOME pointed at the corpus, when installed (see -CcusagePath); skipped otherwise
       Import-Module      the module alone
       Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm)
-      Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it
+      Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it: by the native usage reader
+                         where the module ships one for this platform, and again in process (ROLLOUTTOOLS_NATIVE=0)
       Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
       usage-only floor   only the lines holding "usage" or "token_count" tokenized: what a usage report must read
-      DOTNET_TieredPGO=0 the first Get-AgentRollout and Measure-AgentRollout again in a process started without dynamic
-                         PGO, which a script or scheduled task can choose (the module cannot, once pwsh runs)
+      DOTNET_TieredPGO=0 the first Get-AgentRollout and the first Measure-AgentRollout in process again, in a process
+                         started without dynamic PGO, which a script or scheduled task can choose (the module cannot,
+                         once pwsh runs)
 
     "seconds" is the work itself: the call inside pwsh, the tokenizing inside the floor's process, the whole
     process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
     process's start to the end of its first call. MB/s and the ratios use "seconds". Peak working set is the
-    process's, polled while it runs; "first record" is when the call's first object reached the pipeline.
+    process's and its largest child's (the native usage reader) added up, polled while it runs; "first record" is
+    when the call's first object reached the pipeline.
 
     Prints a markdown table per size and, unless -Quick or -NoAppend, appends it with the commit and the machine to
     bench/RESULTS.md. Run through: dotnet pwsh ./build.ps1 bench
@@ -78,13 +81,21 @@ function Invoke-Timed {
     $stdout = $process.StandardOutput.ReadToEndAsync()
     $stderr = $process.StandardError.ReadToEndAsync()
     $peak = 0L
+    # The native usage reader runs as a child of pwsh: its peak adds to pwsh's (Linux, where /proc lists children).
+    $childPeaks = @{}
+    $children = "/proc/$($process.Id)/task/$($process.Id)/children"
     while (-not $process.WaitForExit(20)) {
         try { $process.Refresh(); $peak = [math]::Max($peak, $process.PeakWorkingSet64) } catch [System.InvalidOperationException] { }
+        foreach ($id in (Get-Content -LiteralPath $children -ErrorAction Ignore) -split ' ' | Where-Object { $_ }) {
+            $hwm = Select-String -LiteralPath "/proc/$id/status" -Pattern '^VmHWM:\s+(\d+) kB' -ErrorAction Ignore | Select-Object -First 1
+            if ($hwm) { $childPeaks[$id] = [math]::Max([long]$childPeaks[$id], [long]$hwm.Matches[0].Groups[1].Value * 1KB) }
+        }
     }
     $process.WaitForExit()
     $wall = $watch.Elapsed.TotalSeconds
     if ($process.ExitCode -ne 0) { throw "$File $($Arguments -join ' ') exited with $($process.ExitCode): $($stderr.Result)" }
-    [pscustomobject]@{ Wall = $wall; PeakMB = [math]::Round($peak / 1MB); Output = $stdout.Result }
+    $childPeak = ($childPeaks.Values | Measure-Object -Maximum).Maximum
+    [pscustomobject]@{ Wall = $wall; PeakMB = [math]::Round(($peak + $childPeak) / 1MB); Output = $stdout.Result }
 }
 
 function Invoke-Child([string] $Corpus, [string] $Mode, [hashtable] $Environment = @{}) {
@@ -156,6 +167,7 @@ foreach ($size in $SizeMB) {
         $floor = Invoke-Timed $dotnet @($benchDll, 'floor', $corpus)
         $usageFloor = Invoke-Timed $dotnet @($benchDll, 'usage-floor', $corpus)
         $withoutPgo = @{ DOTNET_TieredPGO = '0' }
+        $inProcess = @{ ROLLOUTTOOLS_NATIVE = '0' }
         [pscustomobject]@{
             Floor   = [pscustomobject]@{ Seconds = ($floor.Output | ConvertFrom-Json).Seconds; Wall = $floor.Wall; PeakMB = $floor.PeakMB }
             UsageFloor = [pscustomobject]@{ Seconds = ($usageFloor.Output | ConvertFrom-Json).Seconds; Wall = $usageFloor.Wall; PeakMB = $usageFloor.PeakMB }
@@ -164,7 +176,8 @@ foreach ($size in $SizeMB) {
             Measure = Invoke-Child $corpus 'Measure'
             Export  = Invoke-Child $corpus 'Export'
             ReadingWithoutPgo = Invoke-Child $corpus 'Get' $withoutPgo
-            MeasureWithoutPgo = Invoke-Child $corpus 'Measure' $withoutPgo
+            MeasureInProcess = Invoke-Child $corpus 'Measure' $inProcess
+            MeasureWithoutPgo = Invoke-Child $corpus 'Measure' ($withoutPgo + $inProcess)
         }
     }
 
@@ -201,11 +214,13 @@ foreach ($size in $SizeMB) {
     } else {
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold' (& $calls $measures 0 Seconds) (Get-Median $measures.ProcessSeconds) (Get-Median $measures.PeakMB) $null))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm' (& $calls $measures 1 Seconds) $null (Get-Median $measures.PeakMB) $null))
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, in process' (& $calls $runs.MeasureInProcess 0 Seconds) (Get-Median $runs.MeasureInProcess.ProcessSeconds) (Get-Median $runs.MeasureInProcess.PeakMB) $null))
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm, in process' (& $calls $runs.MeasureInProcess 1 Seconds) $null (Get-Median $runs.MeasureInProcess.PeakMB) $null))
     }
     $table.Add((Row 'Get-AgentRollout, cold, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 0 Seconds) (Get-Median $runs.ReadingWithoutPgo.ProcessSeconds) (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 0 FirstRecord)))
     $table.Add((Row 'Get-AgentRollout, warm, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 1 Seconds) $null (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 1 FirstRecord)))
     if (-not $skipped) {
-        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, DOTNET_TieredPGO=0' (& $calls $runs.MeasureWithoutPgo 0 Seconds) (Get-Median $runs.MeasureWithoutPgo.ProcessSeconds) (Get-Median $runs.MeasureWithoutPgo.PeakMB) $null))
+        $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, in process, DOTNET_TieredPGO=0' (& $calls $runs.MeasureWithoutPgo 0 Seconds) (Get-Median $runs.MeasureWithoutPgo.ProcessSeconds) (Get-Median $runs.MeasureWithoutPgo.PeakMB) $null))
     }
     $exports = $runs.Export
     $table.Add((Row 'Get-AgentRollout \| Export-AgentRollout -As OpenAIChat, cold' (& $calls $exports 0 Seconds) (Get-Median $exports.ProcessSeconds) (Get-Median $exports.PeakMB) $null))

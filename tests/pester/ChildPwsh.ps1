@@ -4,16 +4,18 @@
 function Start-ChildPwsh {
     <#
     Starts the pwsh running the tests (pwsh.dll itself, not the dotnet tool shim, so a signal reaches it) on a
-    script file, with the built module imported first. -WithoutDacOverride makes root meet file permissions as a
+    script file, with the built module (or -ModulePath) imported first. -WithoutDacOverride makes root meet file permissions as a
     plain user does (setpriv without CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH); a plain user already does.
     Returns the Process, its output redirected.
     #>
     param(
         [Parameter(Mandatory)] [string] $Script,
-        [switch] $WithoutDacOverride
+        [switch] $WithoutDacOverride,
+        # Another copy of the module to import instead of the one under test.
+        [string] $ModulePath = $script:ModulePath
     )
     $file = Join-Path $TestDrive ("child-{0:N}.ps1" -f [guid]::NewGuid())
-    $preamble = "`$ErrorActionPreference = 'Continue'`nImport-Module '$($script:ModulePath -replace "'", "''")'`n"
+    $preamble = "`$ErrorActionPreference = 'Continue'`nImport-Module '$($ModulePath -replace "'", "''")'`n"
     [System.IO.File]::WriteAllText($file, $preamble + $Script)
     $host_ = [Environment]::ProcessPath
     $arguments = [System.Collections.Generic.List[string]]::new()

@@ -134,3 +134,81 @@ Describe 'Measure-AgentRollout' {
         $lines | Where-Object { $_ -match 'Computed$' } | ForEach-Object { $_ | Should -Match '\s\d+\.\d\d Computed$' }
     }
 }
+
+Describe 'The native usage reader' {
+    BeforeAll {
+        . (Join-Path $PSScriptRoot 'ChildPwsh.ps1')
+        $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+        $script:Reader = Join-Path (Split-Path $script:ModulePath) "runtimes/$rid/native/$($IsWindows ? 'rollout-usage.exe' : 'rollout-usage')"
+        # A Codex rollout whose usage line was cut off: its error must name the file and the line, however it is read.
+        $damaged = New-Item -ItemType Directory (Join-Path $TestDrive 'damaged')
+        $script:Damaged = $damaged.FullName
+        Set-Content -LiteralPath (Join-Path $damaged 'rollout-2025-11-03T09-00-00-0199a213-81c0-7800-8aa1-bbab2a035a53.jsonl') -Value @(
+            '{"timestamp":"2025-11-03T09:00:00.000Z","type":"session_meta","payload":{"id":"0199a213-81c0-7800-8aa1-bbab2a035a53","cwd":"/home/dev/w"}}'
+            '{"timestamp":"2025-11-03T09:00:01.000Z","type":"event_msg","payload":{"type":"token_count","info":{'
+            '{"timestamp":"2025-11-03T09:00:02.000Z","type":"turn_context","payload":{"model":"gpt-5-codex"}}'
+        )
+
+        function Invoke-Report([hashtable] $Parameters, [switch] $InProcess) {
+            <# The rows, warnings and errors of one report, as text that shows every value. #>
+            if ($InProcess) { $env:ROLLOUTTOOLS_NATIVE = '0' }
+            try {
+                $rows = Measure-AgentRollout -Path $script:SamplesRoot, $script:Damaged -Recurse @Parameters -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors -ErrorAction SilentlyContinue
+            }
+            finally {
+                Remove-Item Env:ROLLOUTTOOLS_NATIVE -ErrorAction SilentlyContinue
+            }
+            [pscustomobject]@{
+                Rows = @($rows | ForEach-Object { $_ | Select-Object * | ConvertTo-Json -Compress -Depth 3 })
+                Warnings = @($warnings | ForEach-Object Message)
+                Errors = @($errors | ForEach-Object { "$($_.FullyQualifiedErrorId) $($_.CategoryInfo.Category) $($_.Exception.LineNumber) $($_.Exception.Message)" })
+            }
+        }
+    }
+
+    It 'ships in the built module for this platform, and the report is read by it' {
+        Test-Path -LiteralPath $script:Reader | Should -BeTrue
+        $verbose = Measure-AgentRollout -Path (Join-Path $script:SamplesRoot 'codex') -Recurse -Verbose 4>&1 | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }
+        "$verbose" | Should -Match ([regex]::Escape("native usage reader '$script:Reader'"))
+    }
+
+    It 'gives the rows, warnings and errors that reading in process gives (<Name>)' -ForEach @(
+        @{ Name = 'session, day, model'; Parameters = @{ GroupBy = 'Session', 'Day', 'Model'; TimeZone = 'UTC' } }
+        @{ Name = 'blocks'; Parameters = @{ GroupBy = 'Block' } }
+        @{ Name = 'week, month, project, format in Tokyo since a date'; Parameters = @{ GroupBy = 'Week', 'Month', 'Project', 'Format'; TimeZone = 'Asia/Tokyo'; Since = [datetime]'2025-06-01' } }
+        @{ Name = 'messages counted, by day in Auckland'; Parameters = @{ GroupBy = 'Day'; TimeZone = 'Pacific/Auckland'; CountMessages = $true } }
+        @{ Name = 'one total'; Parameters = @{} }
+    ) {
+        $native = Invoke-Report $Parameters
+        $inProcess = Invoke-Report $Parameters -InProcess
+
+        $native.Rows.Count | Should -BeGreaterThan 0
+        $native.Rows | Should -Be $inProcess.Rows
+        $native.Warnings | Should -Be $inProcess.Warnings
+        $native.Errors | Should -Be $inProcess.Errors
+        $native.Errors | Should -Match '^RolloutParseError,RolloutTools.Commands.MeasureAgentRolloutCommand InvalidData 2 .*rollout-2025-11-03T09-00-00-0199a213-81c0-7800-8aa1-bbab2a035a53.jsonl:2'
+    }
+
+    It 'stops the report at the first error with -ErrorAction Stop' {
+        { Measure-AgentRollout -Path $script:Damaged -ErrorAction Stop } | Should -Throw -ErrorId 'RolloutParseError,*'
+    }
+
+    It 'leaves the report to the process when the reader cannot run, and says why' -Skip:$IsWindows {
+        $copy = Join-Path $TestDrive 'module-copy'
+        Copy-Item -LiteralPath (Split-Path $script:ModulePath) -Destination $copy -Recurse
+        $reader = Get-ChildItem -LiteralPath $copy -Recurse -File -Filter 'rollout-usage' | Select-Object -First 1
+        # What a system too old for the build prints before any event.
+        [System.IO.File]::WriteAllText($reader.FullName, "#!/bin/sh`necho 'version GLIBC_9.99 not found' >&2`nexit 1`n")
+        $codex = Join-Path $script:SamplesRoot 'codex'
+
+        $child = Wait-ChildPwsh (Start-ChildPwsh -ModulePath (Join-Path $copy 'RolloutTools.psd1') -Script @"
+Measure-AgentRollout -Path '$codex' -Recurse -GroupBy Session -Verbose 4>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.VerboseRecord]) { "VERBOSE: `$(`$_.Message)" } else { "ROW: `$(`$_.Session) `$(`$_.TotalTokens) `$(`$_.CostUsd)" } }
+"@)
+
+        $child.ExitCode | Should -Be 0
+        $child.Output | Should -Match 'GLIBC_9.99 not found'
+        $child.Output | Should -Match 'Reading in this process instead'
+        $expected = Measure-AgentRollout -Path $codex -Recurse -GroupBy Session | ForEach-Object { "ROW: $($_.Session) $($_.TotalTokens) $($_.CostUsd)" }
+        @($child.Output -split "`r?`n" | Where-Object { $_ -like 'ROW: *' }) | Should -Be $expected
+    }
+}

@@ -165,6 +165,23 @@ public sealed class ReadPlan
             : results;
     }
 
+    /// <summary>
+    /// <see cref="Read"/>, with how far the run has come at each result: the sessions done of those queued (a
+    /// dataset gives many results for one session queued).
+    /// </summary>
+    public IEnumerable<ReadProgress> ReadCounted(ReadOptions options, CancellationToken cancellation)
+    {
+        var total = _requests.Count;
+        var done = 0;
+        TraceSource? previous = null;
+        foreach (var result in Read(options, cancellation))
+        {
+            if (!ReferenceEquals(result.Source, previous)) done++;
+            previous = result.Source;
+            yield return new ReadProgress(result, done, total);
+        }
+    }
+
     /// <summary>Queues every session the format locates in one of its own stores, read as that format; returns how many there are.</summary>
     /// <param name="root">The folder the store was found under: the path named, or the default location.</param>
     private int AddStore(IRolloutReader reader, string store, string root, List<RolloutDiagnostic> problems)
@@ -245,6 +262,9 @@ public sealed class ReadPlan
     private IEnumerable<RolloutDiagnostic> Unreported(IEnumerable<UnreadableFolder> folders) =>
         folders.Where(f => _reportedFolders.Add(f.Path)).Select(f => f.Diagnostic).ToArray();
 }
+
+/// <summary>One result of a run, and the sessions done of those queued when it came.</summary>
+public sealed record ReadProgress(ReadResult Result, int Done, int Total);
 
 /// <summary>A default location searched, and how many sessions it held.</summary>
 internal sealed record LookedIn(RolloutFormat Format, string Location, bool Exists, int Sessions);

@@ -190,6 +190,9 @@ public sealed class UsageMeter
         return bucket;
     }
 
+    /// <summary>The rows, with the duplicates passed over and the models without a price.</summary>
+    public UsageReport Report() => new(Rows(), DuplicateResponses, UnpricedModels.ToArray());
+
     /// <summary>The rows, ordered by their keys in the order grouped by; one total row when not grouped.</summary>
     public IReadOnlyList<UsageRow> Rows()
     {

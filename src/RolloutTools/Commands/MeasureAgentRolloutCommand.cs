@@ -1,21 +1,26 @@
 using System.Management.Automation;
 using RolloutTools.Completion;
-using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Usage;
+using RolloutTools.Core.Usage.Native;
 
 namespace RolloutTools.Commands;
 
 /// <summary>
 /// Adds up what sessions used and cost: tokens, messages, tool calls and dollars, grouped by day, week, month,
 /// session, project, model, format or five-hour block. Each API response counts once across everything read.
+/// Traces named by path (or the default locations) are read by the native usage reader where the module ships one
+/// for the platform, else in this process; records piped in are metered here.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AgentRollout", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(UsageRow))]
 public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
 {
+    private readonly List<UsageSource> _sources = new();
+    private UsageRequest _request = new();
     private UsageMeter? _meter;
+    private int _events;
 
     [Parameter]
     public UsageGroup[]? GroupBy { get; set; }
@@ -39,15 +44,6 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
     [Parameter]
     public SwitchParameter CountMessages { get; set; }
 
-    private UsageMeter Meter => _meter ??= new UsageMeter(new UsageOptions
-    {
-        GroupBy = (GroupBy ?? Array.Empty<UsageGroup>()).Distinct().ToArray(),
-        TimeZone = TimeZone ?? TimeZoneInfo.Local,
-        Since = ToOffset(Since),
-        Until = ToOffset(Until),
-        Prices = PricingFile is null ? PriceTable.Shipped : LoadPrices(PricingFile),
-    });
-
     protected override void BeginProcessing()
     {
         if (Since is { } since && Until is { } until && since > until)
@@ -55,37 +51,109 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
             ThrowTerminatingError(new ErrorRecord(
                 new ArgumentException($"-Since ({since}) is later than -Until ({until})."), "RolloutInvalidTimeRange", ErrorCategory.InvalidArgument, null));
         }
-        _ = Meter;
+        _request = new UsageRequest
+        {
+            Recurse = Recurse,
+            GroupBy = GroupBy ?? Array.Empty<UsageGroup>(),
+            TimeZone = TimeZone ?? TimeZoneInfo.Local,
+            Since = ToOffset(Since),
+            Until = ToOffset(Until),
+            PricingFile = PricingFile is null ? null : CheckedPricingFile(PricingFile),
+            CountMessages = CountMessages,
+        };
     }
 
-    /// <summary>
-    /// Branches left by a rewind were billed too: they are read, so their responses count once like any other. A
-    /// format that can tell the lines carrying usage by their bytes reads only those, unless messages are wanted.
-    /// </summary>
-    protected override ReadOptions ReadOptions => new() { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = true, UsageOnly = !CountMessages };
+    protected override ReadOptions ReadOptions => _request.ReadOptions;
 
-    protected override void WriteRecord(RolloutRecord record) => Meter.Add(record);
+    protected override void QueuePath(string path, RolloutFormat[]? formats) => _sources.Add(new UsageSource(path, formats));
+
+    protected override void QueueDefaultLocations(RolloutFormat[]? formats) => _sources.Add(new UsageSource(null, formats));
+
+    protected override void WriteRecord(RolloutRecord record) => (_meter ??= new UsageMeter(_request.CreateMeterOptions())).Add(record);
 
     protected override void EndProcessing()
     {
-        base.EndProcessing();
+        if (ParameterSetName == RecordSet) WriteReport((_meter ?? new UsageMeter(_request.CreateMeterOptions())).Report());
+        else Report(_request with { Sources = _sources.ToArray() });
+    }
 
-        if (Meter.DuplicateResponses > 0) WriteVerbose($"{Meter.DuplicateResponses} response(s) met in more than one file (or twice in one) were counted once.");
-        foreach (var model in Meter.UnpricedModels)
+    /// <summary>
+    /// Runs the report in the native reader where one ships; one that cannot start (a file system mounted without
+    /// execution, a system library too old) leaves the report to this process, with a verbose note.
+    /// </summary>
+    private void Report(UsageRequest request)
+    {
+        if (request.Sources.Count > 0 && NativeUsageReader.Locate() is { } reader)
+        {
+            WriteVerbose($"Reading with the native usage reader '{reader}'; {NativeUsageReader.SwitchVariable}=0 reads in this process instead.");
+            try
+            {
+                Write(NativeUsageReader.Events(reader, request, Cancellation));
+                return;
+            }
+            catch (NativeUsageReaderException e) when (_events == 0)
+            {
+                WriteVerbose($"{e.Message} Reading in this process instead.");
+            }
+            catch (NativeUsageReaderException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "RolloutNativeReaderFailed", ErrorCategory.ReadError, reader));
+            }
+        }
+        Write(UsageRun.Events(request, Cancellation));
+    }
+
+    private void Write(IEnumerable<UsageEvent> events)
+    {
+        UsageReport? report = null;
+        using (var results = new ResultWriter(this))
+        {
+            try
+            {
+                foreach (var usageEvent in events)
+                {
+                    _events++;
+                    switch (usageEvent)
+                    {
+                        case UsageProblem problem:
+                            WriteDiagnostic(problem.Diagnostic);
+                            break;
+                        case UsageRead read:
+                            results.Write(read.Progress);
+                            break;
+                        case UsageDone done:
+                            report = done.Report;
+                            break;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+        if (report is not null) WriteReport(report);
+    }
+
+    private void WriteReport(UsageReport report)
+    {
+        if (report.DuplicateResponses > 0) WriteVerbose($"{report.DuplicateResponses} response(s) met in more than one file (or twice in one) were counted once.");
+        foreach (var model in report.UnpricedModels)
         {
             WriteWarning($"No price for model '{model}': rows with its tokens have no CostUsd. -PricingFile takes a LiteLLM-shaped table that prices it.");
         }
-        var rows = Meter.Rows();
-        if (rows.Any(r => r.Messages is null)) WriteVerbose("Only the lines that carry usage were read: Messages and ToolCalls are empty; -CountMessages reads every line and counts them.");
-        foreach (var row in rows) WriteObject(row);
+        if (report.Rows.Any(r => r.Messages is null)) WriteVerbose("Only the lines that carry usage were read: Messages and ToolCalls are empty; -CountMessages reads every line and counts them.");
+        foreach (var row in report.Rows) WriteObject(row);
     }
 
-    private PriceTable LoadPrices(string path)
+    /// <summary>The pricing file's file system path, once it has been read as a price table.</summary>
+    private string CheckedPricingFile(string path)
     {
         var resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(path);
         try
         {
-            return PriceTable.Load(resolved);
+            PriceTable.Load(resolved);
+            return resolved;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or FormatException)
         {

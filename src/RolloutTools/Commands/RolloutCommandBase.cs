@@ -95,10 +95,16 @@ public abstract class RolloutCommandBase : PSCmdlet
         foreach (var resolved in paths)
         {
             _sawPath = true;
-            WriteProblems(Plan.AddPath(resolved, formats));
+            QueuePath(resolved, formats);
         }
-        if (path is null && literalPath is null && !_sawPath) WriteProblems(Plan.AddDefaultLocations(formats));
+        if (path is null && literalPath is null && !_sawPath) QueueDefaultLocations(formats);
     }
+
+    /// <summary>Queues a file system path, writing what finding its traces met.</summary>
+    protected virtual void QueuePath(string path, RolloutFormat[]? formats) => WriteProblems(Plan.AddPath(path, formats));
+
+    /// <summary>Queues the default locations of the formats named (of all, when none).</summary>
+    protected virtual void QueueDefaultLocations(RolloutFormat[]? formats) => WriteProblems(Plan.AddDefaultLocations(formats));
 
     /// <summary>Writes what the plan met while queueing: errors, warnings and verbose notes.</summary>
     protected void WriteProblems(IEnumerable<RolloutDiagnostic> problems)
@@ -109,49 +115,61 @@ public abstract class RolloutCommandBase : PSCmdlet
     /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
     protected void ReadQueued(ReadOptions options)
     {
-        var total = Plan.Requests.Count;
-        if (total == 0) return;
-
-        var progress = new ProgressRecord(1, "Reading agent rollouts", $"{total} files");
-        var clock = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
-        var done = 0;
-        var unrecognized = 0;
+        if (Plan.Requests.Count == 0) return;
+        using var results = new ResultWriter(this);
         try
         {
-            TraceSource? previous = null;
-            foreach (var result in Plan.Read(options, Cancellation))
-            {
-                // A dataset yields many results for one request; progress counts requests.
-                if (!ReferenceEquals(result.Source, previous)) done++;
-                previous = result.Source;
-                WriteDiagnostics(result);
-                if (result.SkipMessage is { } skipped) WriteVerbose(skipped);
-                if (result.IsUnrecognized) unrecognized++;
-                if (result.Record is { } record) WriteRecord(record);
-                if (total > 1 && clock.Elapsed - lastReport >= ProgressInterval)
-                {
-                    lastReport = clock.Elapsed;
-                    progress.PercentComplete = done * 100 / total;
-                    progress.StatusDescription = $"{done} of {total}: {Path.GetFileName(result.Source.Path)}";
-                    WriteProgress(progress);
-                }
-            }
+            foreach (var step in Plan.ReadCounted(options, Cancellation)) results.Write(step);
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
         }
-        finally
+    }
+
+    /// <summary>
+    /// Writes what a run gives, trace by trace: its problems, what it skipped, its record and the progress; when
+    /// disposed, how many files no format recognised, and the end of the progress.
+    /// </summary>
+    protected sealed class ResultWriter : IDisposable
+    {
+        private readonly RolloutCommandBase _command;
+        private readonly ProgressRecord _progress = new(1, "Reading agent rollouts", "Starting");
+        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private TimeSpan _lastReport = TimeSpan.Zero;
+        private int _unrecognized;
+
+        public ResultWriter(RolloutCommandBase command)
         {
-            if (unrecognized > 0)
+            _command = command;
+        }
+
+        public void Write(ReadProgress step)
+        {
+            var result = step.Result;
+            _command.WriteDiagnostics(result);
+            if (result.SkipMessage is { } skipped) _command.WriteVerbose(skipped);
+            if (result.IsUnrecognized) _unrecognized++;
+            if (result.Record is { } record) _command.WriteRecord(record);
+            if (step.Total > 1 && _clock.Elapsed - _lastReport >= ProgressInterval)
             {
-                WriteWarning($"Skipped {unrecognized} file(s) that are not agent traces: no format recognises their content. -Verbose names them.");
+                _lastReport = _clock.Elapsed;
+                _progress.PercentComplete = step.Done * 100 / step.Total;
+                _progress.StatusDescription = $"{step.Done} of {step.Total}: {Path.GetFileName(result.Source.Path)}";
+                _command.WriteProgress(_progress);
             }
-            if (lastReport > TimeSpan.Zero)
+        }
+
+        public void Dispose()
+        {
+            if (_unrecognized > 0)
             {
-                progress.RecordType = ProgressRecordType.Completed;
-                WriteProgress(progress);
+                _command.WriteWarning($"Skipped {_unrecognized} file(s) that are not agent traces: no format recognises their content. -Verbose names them.");
+            }
+            if (_lastReport > TimeSpan.Zero)
+            {
+                _progress.RecordType = ProgressRecordType.Completed;
+                _command.WriteProgress(_progress);
             }
         }
     }
@@ -164,7 +182,7 @@ public abstract class RolloutCommandBase : PSCmdlet
         foreach (var diagnostic in result.Diagnostics) WriteDiagnostic(diagnostic);
     }
 
-    private void WriteDiagnostic(RolloutDiagnostic diagnostic)
+    protected void WriteDiagnostic(RolloutDiagnostic diagnostic)
     {
         switch (diagnostic.Severity)
         {

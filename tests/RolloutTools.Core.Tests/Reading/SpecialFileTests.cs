@@ -8,12 +8,12 @@ using RolloutTools.Core.Tests.Formats;
 
 namespace RolloutTools.Core.Tests.Reading;
 
-/// <summary>Runs only where FIFOs, sockets and /dev/null exist as files.</summary>
+/// <summary>Runs only on Unix: FIFOs, sockets and /dev/null as files, and shell scripts as programs.</summary>
 public sealed class UnixFactAttribute : FactAttribute
 {
     public UnixFactAttribute()
     {
-        if (OperatingSystem.IsWindows()) Skip = "FIFOs, Unix sockets and /dev/null are Unix file system objects.";
+        if (OperatingSystem.IsWindows()) Skip = "FIFOs, Unix sockets, /dev/null and shell scripts are Unix things.";
     }
 }
 

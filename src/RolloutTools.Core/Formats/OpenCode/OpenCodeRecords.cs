@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -375,7 +376,7 @@ internal static class OpenCodeRecords
         }
 
         /// <summary>The JSON on one line: the tree's files are indented.</summary>
-        private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
+        private static string Compact(JsonElement element) => JsonText.Write(element.WriteTo);
 
         private void Flush()
         {

@@ -1,0 +1,147 @@
+using RolloutTools.Core.Reading;
+using RolloutTools.Core.Tests.Reading;
+using RolloutTools.Core.Usage;
+using RolloutTools.Core.Usage.Native;
+
+namespace RolloutTools.Core.Tests.Usage;
+
+/// <summary>
+/// How the module runs the native usage reader, with shell scripts standing in for it: what it hands back, and what
+/// happens when it cannot start, stops early, writes nonsense or is stopped. The real reader is run by the Pester
+/// tests, from the built module.
+/// </summary>
+public sealed class NativeUsageReaderTests : IDisposable
+{
+    private const string Problem = "{\"problem\":{\"severity\":\"Warning\",\"id\":\"RolloutTracesInSubfolders\",\"path\":\"/srv/t\",\"line\":null,\"message\":\"No trace files directly in '/srv/t'.\",\"accessDenied\":false}}";
+    private const string Done = "{\"done\":{\"rows\":[],\"duplicates\":2,\"unpriced\":[\"m1\"]}}";
+    private static readonly UsageRequest Request = new() { Sources = new[] { new UsageSource("/srv/t") }, TimeZone = TimeZoneInfo.Utc };
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-native-");
+
+    public void Dispose() => _folder.Delete(recursive: true);
+
+    [UnixFact]
+    public void Events_stream_back_in_order_and_end_with_the_report()
+    {
+        var reader = Script("cat > \"$(dirname \"$0\")/request.json\"", $"echo '{Problem}'", $"echo '{Done}'", "echo 'never read'");
+
+        var events = NativeUsageReader.Events(reader, Request, CancellationToken.None).ToArray();
+
+        Assert.Equal(2, events.Length);
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.IsType<UsageProblem>(events[0]).Diagnostic.Severity);
+        var report = Assert.IsType<UsageDone>(events[1]).Report;
+        Assert.Equal(2, report.DuplicateResponses);
+        Assert.Equal(new[] { "m1" }, report.UnpricedModels);
+        // The request went to its standard input.
+        using var request = File.OpenRead(Path.Combine(_folder.FullName, "request.json"));
+        Assert.Equal("/srv/t", UsageWire.ReadRequest(request).Sources.Single().Path);
+    }
+
+    [UnixFact]
+    public void A_reader_that_stops_before_its_report_is_an_error_quoting_what_it_said()
+    {
+        var reader = Script("cat > /dev/null", $"echo '{Problem}'", "echo 'out of memory' >&2", "exit 3");
+
+        var events = new List<UsageEvent>();
+        var failure = Assert.Throws<NativeUsageReaderException>(() => events.AddRange(NativeUsageReader.Events(reader, Request, CancellationToken.None)));
+
+        Assert.Single(events);
+        Assert.Contains("exit code 3", failure.Message);
+        Assert.Contains("out of memory", failure.Message);
+    }
+
+    [UnixFact]
+    public void A_reader_that_writes_no_event_is_an_error()
+    {
+        var reader = Script("cat > /dev/null", "echo 'Segmentation fault'");
+
+        var failure = Assert.Throws<NativeUsageReaderException>(() => NativeUsageReader.Events(reader, Request, CancellationToken.None).ToArray());
+
+        Assert.Contains("no usage event", failure.Message);
+    }
+
+    [UnixFact]
+    public void A_reader_that_cannot_start_is_an_error_before_any_event()
+    {
+        var reader = Path.Combine(_folder.FullName, "rollout-usage");
+        File.WriteAllText(reader, "not a program");
+
+        var failure = Assert.Throws<NativeUsageReaderException>(() => NativeUsageReader.Events(reader, Request, CancellationToken.None).ToArray());
+
+        Assert.Contains("cannot be started", failure.Message);
+    }
+
+    [Fact]
+    public void A_time_zone_made_in_code_is_left_to_the_process()
+    {
+        var made = TimeZoneInfo.CreateCustomTimeZone("Team/Shift", TimeSpan.FromHours(5.5), "Shift", "Shift");
+
+        var failure = Assert.Throws<NativeUsageReaderException>(() =>
+            NativeUsageReader.Events("/no/such/reader", Request with { TimeZone = made }, CancellationToken.None).ToArray());
+
+        Assert.Contains("Team/Shift", failure.Message);
+    }
+
+    [UnixFact]
+    public void Stopping_early_or_cancelling_ends_the_reader()
+    {
+        var pidFile = Path.Combine(_folder.FullName, "pid");
+        var reader = Script("cat > /dev/null", $"echo $$ > '{pidFile}'", $"echo '{Problem}'", "exec sleep 300");
+
+        var first = NativeUsageReader.Events(reader, Request, CancellationToken.None).First();
+        Assert.IsType<UsageProblem>(first);
+        AssertEnded(int.Parse(File.ReadAllText(pidFile)));
+
+        using var cancel = new CancellationTokenSource();
+        var events = NativeUsageReader.Events(reader, Request, cancel.Token).GetEnumerator();
+        Assert.True(events.MoveNext());
+        var pid = int.Parse(File.ReadAllText(pidFile));
+        cancel.Cancel();
+        Assert.ThrowsAny<OperationCanceledException>(() => events.MoveNext());
+        events.Dispose();
+        AssertEnded(pid);
+    }
+
+    [Fact]
+    public void The_reader_is_found_under_the_folder_for_this_platform_unless_switched_off()
+    {
+        var rid = Core.Formats.Shared.SqliteNative.RuntimeIds().First();
+        var native = Directory.CreateDirectory(Path.Combine(_folder.FullName, "runtimes", rid, "native"));
+        var file = Path.Combine(native.FullName, OperatingSystem.IsWindows() ? "rollout-usage.exe" : "rollout-usage");
+
+        Assert.Null(NativeUsageReader.Locate(_folder.FullName, null));
+        File.WriteAllText(file, string.Empty);
+        Assert.Equal(file, NativeUsageReader.Locate(_folder.FullName, null));
+        Assert.Equal(file, NativeUsageReader.Locate(_folder.FullName, "1"));
+        Assert.Null(NativeUsageReader.Locate(_folder.FullName, "0"));
+    }
+
+    /// <summary>An executable shell script standing in for the reader.</summary>
+    private string Script(params string[] lines)
+    {
+        var path = Path.Combine(_folder.FullName, $"reader-{Guid.NewGuid():N}.sh");
+        File.WriteAllText(path, "#!/bin/sh\n" + string.Join("\n", lines) + "\n");
+        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        return path;
+    }
+
+    /// <summary>The process is gone, within a deadline far above what ending takes.</summary>
+    private static void AssertEnded(int pid)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (IsRunning(pid) && DateTime.UtcNow < deadline) Thread.Sleep(20);
+        Assert.False(IsRunning(pid), $"The reader (process {pid}) is still running.");
+    }
+
+    private static bool IsRunning(int pid)
+    {
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(pid);
+            return !process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
+    }
+}
