@@ -81,6 +81,19 @@ Describe 'Package' {
         Get-ChildItem $installed -Recurse -Filter '*.pdb' | Should -BeNullOrEmpty
     }
 
+    It 'runs its native usage reader once installed, though a package keeps no execute bits' {
+        $installed = Join-Path $TestDrive 'installed-native'
+        New-Item -ItemType Directory -Path $installed | Out-Null
+        $codex = Join-Path $script:SamplesRoot 'codex'
+        $verbose = Invoke-PSResourceGet "
+            Save-PSResource -Name RolloutTools -Repository $repositoryName -Path '$installed' -TrustRepository -Quiet
+            Import-Module (Get-ChildItem '$installed' -Recurse -Filter RolloutTools.psd1).FullName
+            Measure-AgentRollout -Path '$codex' -Recurse -Verbose 4>&1 | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message"
+
+        "$verbose" | Should -Match 'Reading with the native usage reader'
+        "$verbose" | Should -Not -Match 'Reading in this process instead'
+    }
+
     It 'keeps the repository list in TestDrive, never in the repository tree' {
         Join-Path $dataHome 'PSResourceGet/PSResourceRepository.xml' | Should -FileContentMatch $repositoryName
         Join-Path $PSScriptRoot '../../PSResourceGet' | Should -Not -Exist

@@ -60,6 +60,21 @@ public sealed class NativeUsageReaderTests : IDisposable
     }
 
     [UnixFact]
+    public void A_reader_unpacked_without_its_execute_bits_gets_them_back()
+    {
+        var reader = Script("cat > /dev/null", $"echo '{Done}'");
+        if (OperatingSystem.IsWindows()) return;
+        File.SetUnixFileMode(reader, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var events = NativeUsageReader.Events(reader, Request, CancellationToken.None).ToArray();
+
+        Assert.IsType<UsageDone>(Assert.Single(events));
+        Assert.Equal(
+            UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute,
+            File.GetUnixFileMode(reader));
+    }
+
+    [UnixFact]
     public void A_reader_that_cannot_start_is_an_error_before_any_event()
     {
         var reader = Path.Combine(_folder.FullName, "rollout-usage");

@@ -105,6 +105,7 @@ public static class NativeUsageReader
         {
             throw new NativeUsageReaderException($"The native usage reader dates by the system's time zones, and '{request.TimeZone.Id}' is not one of them.");
         }
+        MakeExecutable(reader);
         var start = new ProcessStartInfo(reader)
         {
             UseShellExecute = false,
@@ -122,7 +123,7 @@ public static class NativeUsageReader
         }
         catch (Exception e) when (e is Win32Exception or IOException or UnauthorizedAccessException)
         {
-            throw new NativeUsageReaderException($"The native usage reader '{reader}' cannot be started: {e.Message}", e);
+            throw new NativeUsageReaderException($"The native usage reader '{reader}' cannot be started: {e.Message}{(OperatingSystem.IsWindows() ? string.Empty : $" (chmod +x '{reader}' makes it executable)")}", e);
         }
         try
         {
@@ -133,6 +134,29 @@ public static class NativeUsageReader
             // It ended before taking the request (a loader failure): its exit code and error output will say why.
         }
         return process;
+    }
+
+    /// <summary>
+    /// A package (a .nupkg is a zip file) does not keep Unix file modes, so an installed module's reader arrives
+    /// without its execute bits: they are given back to whoever may read it, once. Where the module's folder is not
+    /// the person's to change, starting fails and the report is read in process.
+    /// </summary>
+    private static void MakeExecutable(string reader)
+    {
+        if (OperatingSystem.IsWindows()) return;
+        const UnixFileMode execute = UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        try
+        {
+            var mode = File.GetUnixFileMode(reader);
+            if ((mode & execute) != 0) return;
+            var readers = (int)(mode & (UnixFileMode.UserRead | UnixFileMode.GroupRead | UnixFileMode.OtherRead));
+            // Each read bit sits two places above its execute bit.
+            File.SetUnixFileMode(reader, mode | (UnixFileMode)(readers >> 2));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Not the person's to change: starting it says so.
+        }
     }
 
     private static UsageEvent Parse(string line, string reader)
