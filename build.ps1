@@ -33,7 +33,9 @@ param(
     [string] $CorpusPath,
 
     # For bench: corpus sizes in megabytes, runs per operation (the median is reported), or one quick small run.
-    [int[]] $BenchSizeMB,
+    # Text, split at commas here: from a shell (pwsh -File), "250,1024" arrives as one argument, which [int[]]
+    # would read as the one number 2501024.
+    [string[]] $BenchSizeMB,
     [int] $BenchRepeat,
     [switch] $Quick,
 
@@ -172,7 +174,7 @@ switch ($Task) {
     'bench' {
         Invoke-ModuleBuild
         $options = @{ Quick = $Quick }
-        if ($BenchSizeMB) { $options.SizeMB = $BenchSizeMB }
+        if ($BenchSizeMB) { $options.SizeMB = [int[]]($BenchSizeMB -split ',') }
         if ($BenchRepeat) { $options.Repeat = $BenchRepeat }
         & (Join-Path $root 'bench/Invoke-Benchmark.ps1') -ModulePath (Join-Path $moduleDir 'RolloutTools.psd1') @options
     }

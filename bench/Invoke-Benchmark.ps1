@@ -13,7 +13,9 @@
       Import-Module      the module alone
       Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm)
       Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it: by the native usage reader
-                         where the module ships one for this platform, and again in process (ROLLOUTTOOLS_NATIVE=0)
+                         where the module ships one for this platform, again over the Claude Code tree only (what
+                         ccusage reads; its MB/s and ratios are left out, since the corpus's size is not its input),
+                         and again in process (ROLLOUTTOOLS_NATIVE=0)
       Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
       usage-only floor   only the lines holding "usage" or "token_count" tokenized: what a usage report must read
       DOTNET_TieredPGO=0 the first Get-AgentRollout and the first Measure-AgentRollout in process again, in a process
@@ -176,6 +178,7 @@ foreach ($size in $SizeMB) {
             Measure = Invoke-Child $corpus 'Measure'
             Export  = Invoke-Child $corpus 'Export'
             ReadingWithoutPgo = Invoke-Child $corpus 'Get' $withoutPgo
+            MeasureClaude = Invoke-Child (Join-Path $corpus 'claude') 'Measure'
             MeasureInProcess = Invoke-Child $corpus 'Measure' $inProcess
             MeasureWithoutPgo = Invoke-Child $corpus 'Measure' ($withoutPgo + $inProcess)
         }
@@ -214,6 +217,8 @@ foreach ($size in $SizeMB) {
     } else {
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold' (& $calls $measures 0 Seconds) (Get-Median $measures.ProcessSeconds) (Get-Median $measures.PeakMB) $null))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm' (& $calls $measures 1 Seconds) $null (Get-Median $measures.PeakMB) $null))
+        $table.Add((Row 'the same over claude/ only (what ccusage reads), cold' (& $calls $runs.MeasureClaude 0 Seconds) (Get-Median $runs.MeasureClaude.ProcessSeconds) (Get-Median $runs.MeasureClaude.PeakMB) $null -NoRate))
+        $table.Add((Row 'the same over claude/ only, warm' (& $calls $runs.MeasureClaude 1 Seconds) $null (Get-Median $runs.MeasureClaude.PeakMB) $null -NoRate))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, in process' (& $calls $runs.MeasureInProcess 0 Seconds) (Get-Median $runs.MeasureInProcess.ProcessSeconds) (Get-Median $runs.MeasureInProcess.PeakMB) $null))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm, in process' (& $calls $runs.MeasureInProcess 1 Seconds) $null (Get-Median $runs.MeasureInProcess.PeakMB) $null))
     }

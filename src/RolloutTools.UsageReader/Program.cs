@@ -1,6 +1,11 @@
+using System.Runtime.InteropServices;
 using RolloutTools.Core.Usage.Native;
 
-// The request comes on standard input, the events go to standard output; the module ends the process to stop it.
+// Ctrl+C in a console reaches every process of its group, this one too: the module that started it decides, and
+// ends it when the pipeline stops.
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context => context.Cancel = true);
+
+// The request comes on standard input, the events go to standard output.
 try
 {
     using var output = new BufferedStream(Console.OpenStandardOutput());

@@ -149,6 +149,24 @@ Describe 'The native usage reader' {
             '{"timestamp":"2025-11-03T09:00:02.000Z","type":"turn_context","payload":{"model":"gpt-5-codex"}}'
         )
 
+        $script:Codex = Join-Path $script:SamplesRoot 'codex'
+
+        function Invoke-WithReader([string] $Script) {
+            <# Runs a report over the Codex samples in a child pwsh, with a copy of the module whose reader is this script. #>
+            $copy = Join-Path $TestDrive ('module-{0:N}' -f [guid]::NewGuid())
+            Copy-Item -LiteralPath (Split-Path $script:ModulePath) -Destination $copy -Recurse
+            $reader = Get-ChildItem -LiteralPath $copy -Recurse -File -Filter 'rollout-usage' | Select-Object -First 1
+            [System.IO.File]::WriteAllText($reader.FullName, $Script)
+            Wait-ChildPwsh (Start-ChildPwsh -ModulePath (Join-Path $copy 'RolloutTools.psd1') -Script @"
+try {
+    Measure-AgentRollout -Path '$script:Codex' -Recurse -GroupBy Session -Verbose 4>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.VerboseRecord]) { "VERBOSE: `$(`$_.Message)" } else { "ROW: `$(`$_.Session) `$(`$_.TotalTokens) `$(`$_.CostUsd)" } }
+}
+catch {
+    "ERROR: `$(`$_.FullyQualifiedErrorId) `$(`$_.Exception.Message)"
+}
+"@)
+        }
+
         function Invoke-Report([hashtable] $Parameters, [switch] $InProcess) {
             <# The rows, warnings and errors of one report, as text that shows every value. #>
             if ($InProcess) { $env:ROLLOUTTOOLS_NATIVE = '0' }
@@ -194,21 +212,25 @@ Describe 'The native usage reader' {
     }
 
     It 'leaves the report to the process when the reader cannot run, and says why' -Skip:$IsWindows {
-        $copy = Join-Path $TestDrive 'module-copy'
-        Copy-Item -LiteralPath (Split-Path $script:ModulePath) -Destination $copy -Recurse
-        $reader = Get-ChildItem -LiteralPath $copy -Recurse -File -Filter 'rollout-usage' | Select-Object -First 1
         # What a system too old for the build prints before any event.
-        [System.IO.File]::WriteAllText($reader.FullName, "#!/bin/sh`necho 'version GLIBC_9.99 not found' >&2`nexit 1`n")
-        $codex = Join-Path $script:SamplesRoot 'codex'
-
-        $child = Wait-ChildPwsh (Start-ChildPwsh -ModulePath (Join-Path $copy 'RolloutTools.psd1') -Script @"
-Measure-AgentRollout -Path '$codex' -Recurse -GroupBy Session -Verbose 4>&1 | ForEach-Object { if (`$_ -is [System.Management.Automation.VerboseRecord]) { "VERBOSE: `$(`$_.Message)" } else { "ROW: `$(`$_.Session) `$(`$_.TotalTokens) `$(`$_.CostUsd)" } }
-"@)
+        $child = Invoke-WithReader "#!/bin/sh`necho 'version GLIBC_9.99 not found' >&2`nexit 1`n"
 
         $child.ExitCode | Should -Be 0
         $child.Output | Should -Match 'GLIBC_9.99 not found'
         $child.Output | Should -Match 'Reading in this process instead'
-        $expected = Measure-AgentRollout -Path $codex -Recurse -GroupBy Session | ForEach-Object { "ROW: $($_.Session) $($_.TotalTokens) $($_.CostUsd)" }
+        $expected = Measure-AgentRollout -Path $script:Codex -Recurse -GroupBy Session | ForEach-Object { "ROW: $($_.Session) $($_.TotalTokens) $($_.CostUsd)" }
         @($child.Output -split "`r?`n" | Where-Object { $_ -like 'ROW: *' }) | Should -Be $expected
     }
+
+    It 'ends the report with an error when the reader stops partway, writing no rows' -Skip:$IsWindows {
+        $problem = '{"problem":{"severity":"Note","id":"RolloutStoreReadWhole","path":"/srv","line":null,"message":"first note","accessDenied":false}}'
+        $child = Invoke-WithReader "#!/bin/sh`ncat > /dev/null`necho '$problem'`necho 'killed by the kernel' >&2`nexit 137`n"
+
+        $child.Output | Should -Match 'VERBOSE: first note'
+        $child.Output | Should -Match 'RolloutNativeReaderFailed'
+        $child.Output | Should -Match 'exit code 137'
+        $child.Output | Should -Match 'killed by the kernel'
+        $child.Output | Should -Not -Match 'ROW: '
+    }
+
 }
