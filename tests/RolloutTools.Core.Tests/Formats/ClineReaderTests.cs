@@ -200,6 +200,7 @@ public sealed class ClineReaderTests : IDisposable
             Assert.Single(record.UnlistedResponses));
         // Cline states tokens per response only, so the totals add the unlisted one to the listed one's.
         Assert.Equal(new TokenUsage(1200 + 1000, 100, 9000, 0), SampleFolder.Tokens(record));
+        Assert.Equal(new[] { "claude-opus-4-5", "claude-sonnet-4-5" }, record.Models);
         Assert.Equal(1L, record.SourceMeta["redacted_reasoning"]);
     }
 }

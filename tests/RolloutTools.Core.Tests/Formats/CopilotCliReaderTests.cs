@@ -189,5 +189,6 @@ public sealed class CopilotCliReaderTests : IDisposable
             new UnlistedResponse("m1", new DateTimeOffset(2026, 10, 1, 8, 0, 2, TimeSpan.Zero), "gpt-5", new TokenUsage(0, 64, 0, 0), null),
             Assert.Single(record.UnlistedResponses));
         Assert.Equal(new TokenUsage(0, 76, 0, 0), SampleFolder.Tokens(record));
+        Assert.Equal(new[] { "claude-sonnet-4.5", "gpt-5" }, record.Models);
     }
 }

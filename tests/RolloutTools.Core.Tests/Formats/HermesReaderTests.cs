@@ -1,4 +1,3 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
 using System.Text;
 using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Discovery;
@@ -8,6 +7,7 @@ using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
+using static RolloutTools.Core.Tests.Formats.SqliteStore;
 
 namespace RolloutTools.Core.Tests.Formats;
 
@@ -31,7 +31,6 @@ public sealed class HermesReaderTests : IDisposable
         return path;
     }
 
-    private static SqliteConnection Writer(string path) => new SqliteConnection($"Data Source={path};Pooling=False");
 
     /// <summary>A current-schema store with one session and the given message rows (role, content, tool_calls).</summary>
     private string Database(string name, string journal, params (string Role, object? Content, string? ToolCalls, string? CallId)[] rows)
@@ -57,13 +56,6 @@ public sealed class HermesReaderTests : IDisposable
             insert.ExecuteNonQuery();
         }
         return path;
-    }
-
-    private static void Execute(SqliteConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
     }
 
     private const string Call = "[{\"id\": \"call_1\", \"type\": \"function\", \"function\": {\"name\": \"terminal\", \"arguments\": \"{\\\"command\\\": \\\"ls\\\"}\"}}]";
@@ -220,40 +212,15 @@ public sealed class HermesReaderTests : IDisposable
     public void Reading_a_live_wal_store_neither_waits_for_nor_blocks_the_writer_and_changes_no_file()
     {
         var path = Database("home/state.db", "WAL", Conversation);
-        using var hermes = Writer(path);
-        hermes.Open();
-        Execute(hermes, "PRAGMA journal_mode=WAL; BEGIN IMMEDIATE; INSERT INTO messages (session_id, role, content, timestamp) VALUES ('20260401_080000_aaaaaa', 'user', 'not committed yet', 1775030500);");
-        var before = Directory.GetFiles(Path.GetDirectoryName(path)!).ToDictionary(f => f, f => File.GetLastWriteTimeUtc(f));
-        var bytes = File.ReadAllBytes(path);
-
-        var clock = Stopwatch.StartNew();
-        var result = Assert.Single(Read(path), r => r.Record is not null);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"reading took {clock.Elapsed}");
-        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(result.Record!));
-        Assert.Empty(result.Diagnostics);
-
-        Execute(hermes, "COMMIT;");
-        Assert.Equal(before.Keys.Order(), Directory.GetFiles(Path.GetDirectoryName(path)!).Order());
-        Assert.Equal(bytes, File.ReadAllBytes(path));
+        SqliteStore.AssertLiveStoreIsReadUntouched(path, "INSERT INTO messages (session_id, role, content, timestamp) VALUES ('20260401_080000_aaaaaa', 'user', 'not committed yet', 1775030500);",
+            () => Read(path), "Prompt Response ToolResult Response");
     }
 
     [Fact]
     public void A_locked_store_is_a_clear_error_after_a_short_wait_not_a_hang()
     {
         var path = Database("locked/state.db", "DELETE", Conversation);
-        using var other = Writer(path);
-        other.Open();
-        Execute(other, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; UPDATE sessions SET title = 'held';");
-
-        var clock = Stopwatch.StartNew();
-        var results = Read(path);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"reading took {clock.Elapsed}");
-
-        var error = Assert.Single(results.SelectMany(r => r.Diagnostics));
-        Assert.Equal(RolloutDiagnostic.ReadError, error.ErrorId);
-        Assert.Contains("the database is locked by another program", error.Message);
-        Assert.StartsWith(path, error.Message);
-        Assert.DoesNotContain(results, r => r.Record is not null);
+        SqliteStore.AssertLockedStoreIsAnError(path, "UPDATE sessions SET title = 'held';", () => Read(path));
     }
 
     [Fact]

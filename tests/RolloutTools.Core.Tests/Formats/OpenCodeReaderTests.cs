@@ -1,11 +1,10 @@
-using Stopwatch = System.Diagnostics.Stopwatch;
-using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
+using static RolloutTools.Core.Tests.Formats.SqliteStore;
 
 namespace RolloutTools.Core.Tests.Formats;
 
@@ -19,14 +18,6 @@ public sealed class OpenCodeReaderTests : IDisposable
 
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
-    private static SqliteConnection Writer(string path) => new($"Data Source={path};Pooling=False");
-
-    private static void Execute(SqliteConnection db, string sql)
-    {
-        using var command = db.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
 
     private static string Q(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
@@ -190,39 +181,15 @@ public sealed class OpenCodeReaderTests : IDisposable
     public void Reading_a_live_wal_store_neither_waits_for_nor_blocks_the_writer_and_changes_no_file()
     {
         var path = Database("live/opencode.db", "WAL");
-        using var opencode = Writer(path);
-        opencode.Open();
-        Execute(opencode, $"PRAGMA journal_mode=WAL; BEGIN IMMEDIATE; INSERT INTO message VALUES ('msg_4', {Q(Session)}, 1775030500000, 1775030500000, {Q(UserData)});");
-        var files = Directory.GetFiles(Path.GetDirectoryName(path)!).Order().ToArray();
-        var bytes = File.ReadAllBytes(path);
-
-        var clock = Stopwatch.StartNew();
-        var result = Assert.Single(ReadLocated(path));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(2), $"reading took {clock.Elapsed}");
-        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(result.Record!));
-
-        Execute(opencode, "COMMIT;");
-        Assert.Equal(files, Directory.GetFiles(Path.GetDirectoryName(path)!).Order());
-        Assert.Equal(bytes, File.ReadAllBytes(path));
+        SqliteStore.AssertLiveStoreIsReadUntouched(path, $"INSERT INTO message VALUES ('msg_4', {Q(Session)}, 1775030500000, 1775030500000, {Q(UserData)});",
+            () => ReadLocated(path), "Prompt Response ToolResult Response");
     }
 
     [Fact]
     public void A_locked_store_is_a_clear_error_after_a_short_wait_not_a_hang()
     {
         var path = Database("locked/opencode.db", "DELETE");
-        using var other = Writer(path);
-        other.Open();
-        Execute(other, "PRAGMA locking_mode=EXCLUSIVE; BEGIN EXCLUSIVE; UPDATE session SET title = 'held';");
-
-        var clock = Stopwatch.StartNew();
-        var results = ReadLocated(path);
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(20), $"reading took {clock.Elapsed}");
-
-        var error = Assert.Single(results.SelectMany(r => r.Diagnostics));
-        Assert.Equal(RolloutDiagnostic.ReadError, error.ErrorId);
-        Assert.Contains("the database is locked by another program", error.Message);
-        Assert.StartsWith(path, error.Message);
-        Assert.DoesNotContain(results, r => r.Record is not null);
+        SqliteStore.AssertLockedStoreIsAnError(path, "UPDATE session SET title = 'held';", () => ReadLocated(path));
     }
 
     [Fact]

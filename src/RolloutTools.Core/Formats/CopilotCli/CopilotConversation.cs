@@ -63,6 +63,7 @@ internal sealed class CopilotConversation
         var messages = builder.Build();
 
         var models = messages.Where(m => m.Model is not null).Select(m => m.Model!)
+            .Concat(builder.Unlisted.Select(u => u.Model).OfType<string>())
             .Concat(placement.MetricModels)
             .Distinct(StringComparer.Ordinal).ToArray();
         return new CopilotConversation
