@@ -41,6 +41,8 @@ internal sealed class ParquetRecordRow
     [JsonPropertyName("cache_write_tokens")] public long CacheWriteTokens { get; set; }
     [JsonPropertyName("cache_write_1h_tokens")] public long CacheWrite1hTokens { get; set; }
     [JsonPropertyName("total_tokens")] public long TotalTokens { get; set; }
+    /// <summary>Responses the token counts include and the messages do not list (see UnlistedResponse); empty when there are none.</summary>
+    [JsonPropertyName("unlisted_responses")] [ParquetRequired, ParquetListElementRequired] public List<ParquetUnlistedResponse> UnlistedResponses { get; set; } = new();
 
     public static ParquetRecordRow From(RolloutRecord r) => new()
     {
@@ -70,6 +72,7 @@ internal sealed class ParquetRecordRow
         CacheWriteTokens = r.CacheWriteTokens,
         CacheWrite1hTokens = r.Usage.CacheWrite1hTokens,
         TotalTokens = r.TotalTokens,
+        UnlistedResponses = r.UnlistedResponses.Select(ParquetUnlistedResponse.From).ToList(),
     };
 
     /// <summary>The characters the row holds, near enough to bound a row group's memory.</summary>
@@ -148,6 +151,25 @@ internal sealed class ParquetToolCall
     [JsonPropertyName("id")] [ParquetRequired] public string Id { get; set; } = string.Empty;
     [JsonPropertyName("name")] [ParquetRequired] public string Name { get; set; } = string.Empty;
     [JsonPropertyName("arguments")] [ParquetRequired] public string Arguments { get; set; } = string.Empty;
+}
+
+/// <summary>A response a record counts without listing it, with what the Normalized line's unlisted_responses keeps of it.</summary>
+internal sealed class ParquetUnlistedResponse
+{
+    [JsonPropertyName("response_id")] public string? ResponseId { get; set; }
+    [JsonPropertyName("timestamp")] [ParquetTimestamp(ParquetTimestampResolution.Microseconds, useLogicalTimestamp: true)] public DateTime? Timestamp { get; set; }
+    [JsonPropertyName("model")] public string? Model { get; set; }
+    [JsonPropertyName("cost_usd")] public decimal? CostUsd { get; set; }
+    [JsonPropertyName("usage")] public ParquetTokenCounts Usage { get; set; } = new();
+
+    public static ParquetUnlistedResponse From(UnlistedResponse u) => new()
+    {
+        ResponseId = u.ResponseId,
+        Timestamp = u.Timestamp?.UtcDateTime,
+        Model = u.Model,
+        CostUsd = u.CostUsd,
+        Usage = ParquetTokenCounts.From(u.Usage),
+    };
 }
 
 /// <summary>The tokens of one API response.</summary>

@@ -50,6 +50,7 @@ public sealed class ParquetDatasetWriterTests : IDisposable
         Assert.Equal(0.0123m, Scalar<decimal>(path, "SELECT messages[3].cost_usd FROM read_parquet($path)"));
         Assert.Equal("image/png", Scalar<string>(path, "SELECT messages[2].content[2].media_type FROM read_parquet($path)"));
         Assert.Equal("a.txt", Scalar<string>(path, "SELECT json_extract_string(source_meta, '$.files[0]') FROM read_parquet($path)"));
+        Assert.Equal(7L, Scalar<long>(path, "SELECT unlisted_responses[1].usage.input_tokens FROM read_parquet($path)"));
     }
 
     [Fact]
@@ -130,7 +131,8 @@ public sealed class ParquetDatasetWriterTests : IDisposable
             new RolloutMessage { Role = MessageRole.Assistant, Kind = MessageKind.Response, Content = new[] { ContentBlock.FromText("It holds digits.") }, Timestamp = T0.AddSeconds(90.000_001_7) },
         },
         SourceMeta = new SourceMeta.Builder().Add("version", "0.9").Add("files", new[] { "a.txt" }).Add("record_types", new Dictionary<string, long> { ["message"] = 5 }).Add("cost_usd", 0.0123).Build(),
-        Usage = new TokenUsage(10, 20, 30, 40) { CacheWrite1hTokens = 15 },
+        Usage = new TokenUsage(10 + 7, 20 + 3, 30, 40) { CacheWrite1hTokens = 15 },
+        UnlistedResponses = new[] { new UnlistedResponse("msg_0", T0.AddSeconds(1), "gpt-5", new TokenUsage(7, 3, 0, 0), 0.0007m) },
     };
 
     private string Write(IEnumerable<RolloutRecord> records, DatasetOptions options, int rowGroupSize, out int rowGroups)
@@ -214,6 +216,10 @@ public sealed class ParquetDatasetWriterTests : IDisposable
             Assert.Equal(r.CacheWriteTokens, Get("cache_write_tokens"));
             Assert.Equal(r.Usage.CacheWrite1hTokens, Get("cache_write_1h_tokens"));
             Assert.Equal(r.TotalTokens, Get("total_tokens"));
+            var unlisted = Assert.IsType<List<Dictionary<string, object?>>>(Get("unlisted_responses"));
+            Assert.Equal(
+                r.UnlistedResponses.Select(u => (u.ResponseId, Microseconds(u.Timestamp), u.Model, u.CostUsd, Counts(u.Usage))),
+                unlisted.Select(u => ((string?)u["response_id"], Ticks(u["timestamp"]), (string?)u["model"], (decimal?)u["cost_usd"], Counts((Dictionary<string, object?>)u["usage"]!))));
 
             var messages = Assert.IsType<List<Dictionary<string, object?>>>(Get("messages"));
             Assert.True(r.Messages.Count == messages.Count, $"{id}: {messages.Count} messages, not {r.Messages.Count}");
@@ -264,10 +270,15 @@ public sealed class ParquetDatasetWriterTests : IDisposable
             Assert.Null(row["usage"]);
             return;
         }
-        var counts = Assert.IsType<Dictionary<string, object?>>(row["usage"]);
-        Assert.Equal(new object[] { usage.InputTokens, usage.OutputTokens, usage.CacheReadTokens, usage.CacheWriteTokens, usage.CacheWrite1hTokens, usage.Total },
-            new[] { "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "total_tokens" }.Select(c => counts[c]));
+        Assert.Equal(Counts(usage), Counts(Assert.IsType<Dictionary<string, object?>>(row["usage"])));
     }
+
+    private static readonly string[] CountColumns = { "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "cache_write_1h_tokens", "total_tokens" };
+
+    private static string Counts(TokenUsage usage) =>
+        string.Join(" ", usage.InputTokens, usage.OutputTokens, usage.CacheReadTokens, usage.CacheWriteTokens, usage.CacheWrite1hTokens, usage.Total);
+
+    private static string Counts(Dictionary<string, object?> row) => string.Join(" ", CountColumns.Select(c => (long)row[c]!));
 
     /// <summary>The instant in UTC ticks, cut to the microseconds Parquet keeps.</summary>
     private static long? Microseconds(DateTimeOffset? time) => time is { } t ? t.UtcTicks - t.UtcTicks % 10 : null;
