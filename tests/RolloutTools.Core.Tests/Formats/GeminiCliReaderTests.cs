@@ -10,10 +10,11 @@ public sealed class GeminiCliReaderTests
 {
     private const string Meta = """{"sessionId":"s1","projectHash":"p","startTime":"2026-05-01T10:00:00Z","lastUpdated":"2026-05-01T10:00:00Z","kind":"main"}""";
 
-    private static ReadResult Read(string text, string name = "session-2026-05-01T10-00-s1.jsonl")
+    private static ReadResult Read(string text, string name = "session-2026-05-01T10-00-s1.jsonl", bool includeAbandoned = false)
     {
         var reader = new GeminiCliReader();
-        return reader.BeginScan(Array.Empty<TraceSource>(), CancellationToken.None).Read(TraceSource.FromBytes(name, Encoding.UTF8.GetBytes(text)), CancellationToken.None);
+        return reader.BeginScan(Array.Empty<TraceSource>(), CancellationToken.None, new ReadOptions { IncludeAbandoned = includeAbandoned })
+            .Read(TraceSource.FromBytes(name, Encoding.UTF8.GetBytes(text)), CancellationToken.None);
     }
 
     private static string User(string id, string text) => $$"""{"id":"{{id}}","timestamp":"2026-05-01T10:00:01Z","type":"user","content":[{"text":"{{text}}"}]}""";
@@ -33,6 +34,29 @@ public sealed class GeminiCliReaderTests
         var record = Read(string.Join("\n", Meta, User("u1", "one"), Gemini("g1", "a"), """{"$rewindTo":"nope"}""", User("u2", "two"))).Record!;
         Assert.Equal(new[] { "two" }, record.Messages.Select(m => m.Text));
         Assert.Equal(2L, record.SourceMeta["rewound_messages"]);
+    }
+
+    [Fact]
+    public void A_rewound_branch_is_kept_in_place_with_include_abandoned_and_its_responses_counted_either_way()
+    {
+        const string tokens = ""","tokens":{"input":900,"output":40,"cached":800,"thoughts":5,"tool":0,"total":945}""";
+        var lines = string.Join("\n", Meta, User("u1", "one"), Gemini("g1", "a"), User("u2", "patch it"),
+            Gemini("g2", "patched").Replace("\"model\"", tokens[1..] + ",\"model\"", StringComparison.Ordinal).Replace("gemini-2.5-pro", "gemini-2.5-flash", StringComparison.Ordinal),
+            """{"$rewindTo":"u2"}""", User("u3", "do it in the client"), Gemini("g3", "done"));
+
+        var kept = Read(lines, includeAbandoned: true).Record!;
+        var left = Read(lines).Record!;
+
+        Assert.Equal(new[] { "one", "a", "patch it", "patched", "do it in the client", "done" }, kept.Messages.Select(m => m.Text));
+        Assert.Equal(new[] { false, false, true, true, false, false }, kept.Messages.Select(m => m.IsAbandoned));
+        Assert.Empty(kept.UnlistedResponses);
+        Assert.Equal(new[] { "one", "a", "do it in the client", "done" }, left.Messages.Select(m => m.Text));
+        var unlisted = Assert.Single(left.UnlistedResponses);
+        Assert.Equal(("g2", "gemini-2.5-flash", new TokenUsage(100, 45, 800, 0)), (unlisted.ResponseId, unlisted.Model, unlisted.Usage));
+        Assert.Equal(kept.Usage, left.Usage);
+        Assert.Equal(new TokenUsage(100, 45, 800, 0), left.Usage);
+        Assert.Equal(kept.Models, left.Models);
+        Assert.Equal(2L, left.SourceMeta["rewound_messages"]);
     }
 
     [Fact]

@@ -84,7 +84,11 @@ public sealed class GeminiCliSamplesTests
         Assert.Equal(new[] { "codebase_investigator", "replace" }, delegating.ToolCalls.Select(c => c.Name));
         Assert.Equal((MessageRole.System, "Switched to fallback model gemini-2.5-flash"), (record.Messages[^1].Role, record.Messages[^1].Text));
 
-        Assert.Equal(new TokenUsage(4280, 622, 31744, 0), SampleFolder.Tokens(record));
+        // The rewound answer (8901 in of which 8192 cached, 19 out) was billed: it counts, carried apart from the messages.
+        Assert.Equal(new TokenUsage(4280 + 709, 622 + 19, 31744 + 8192, 0), SampleFolder.Tokens(record));
+        Assert.Equal(
+            new UnlistedResponse("a9b8c7d6-e5f4-4321-8765-4321fedcba98", Utc("2026-05-12T09:15:33.870"), "gemini-2.5-pro", new TokenUsage(709, 19, 8192, 0), null),
+            Assert.Single(record.UnlistedResponses));
         var meta = record.SourceMeta;
         Assert.Equal("jsonl", meta["file_shape"]);
         Assert.Equal("main", meta["session_kind"]);

@@ -78,10 +78,18 @@ public sealed class GeminiCliReader : IRolloutReader
         return DetectionScore.None;
     }
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
+        new Scan(options?.IncludeAbandoned ?? false);
 
     private sealed class Scan : IRolloutScan
     {
+        private readonly bool _includeAbandoned;
+
+        public Scan(bool includeAbandoned)
+        {
+            _includeAbandoned = includeAbandoned;
+        }
+
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
@@ -96,7 +104,7 @@ public sealed class GeminiCliReader : IRolloutReader
                 diagnostics.NothingRead();
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
-            var record = GeminiRecords.Build(session, source.Path, diagnostics);
+            var record = GeminiRecords.Build(session, source.Path, _includeAbandoned, diagnostics);
             if (record is not null || diagnostics.ErrorCount > 0) return new ReadResult(source, record, null, diagnostics.Items);
             // Gemini CLI creates the file when a session starts and deletes it on exit if nothing was said.
             return new ReadResult(source, null, "it holds no message yet", diagnostics.Items);

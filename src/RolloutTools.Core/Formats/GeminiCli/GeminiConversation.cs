@@ -57,7 +57,16 @@ internal sealed class GeminiConversation
 
     public int UnansweredToolCalls => _builder.UnansweredToolCalls;
 
+    /// <summary>Messages added from now on are of a branch a rewind left (IsAbandoned).</summary>
+    public bool MarkAbandoned
+    {
+        set => _builder.MarkAbandoned = value;
+    }
+
     public IReadOnlyList<RolloutMessage> Build() => _builder.Build();
+
+    /// <summary>The responses of what was added, each with its usage, as a record lists what it does not keep as messages.</summary>
+    public IReadOnlyList<UnlistedResponse> BuildUnlisted() => _builder.BuildUnlisted();
 
     /// <summary>Responses with tokens and nothing readable, which <see cref="Build"/> left out; read after it.</summary>
     public IReadOnlyList<UnlistedResponse> UnlistedResponses => _builder.Unlisted;

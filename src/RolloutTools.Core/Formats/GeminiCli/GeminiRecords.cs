@@ -9,13 +9,25 @@ internal static class GeminiRecords
 {
     public const string SourceKind = "gemini_cli";
 
-    public static RolloutRecord? Build(GeminiSession session, string sourcePath, DiagnosticList diagnostics)
+    /// <param name="includeAbandoned">
+    /// Keep the messages a /rewind took back, marked IsAbandoned, in the order they were first written; without it
+    /// their responses are carried apart (UnlistedResponses), since they were billed all the same.
+    /// </param>
+    public static RolloutRecord? Build(GeminiSession session, string sourcePath, bool includeAbandoned, DiagnosticList diagnostics)
     {
         var conversation = new GeminiConversation(diagnostics);
         var index = 0;
         foreach (var (content, line) in session.History) conversation.AddContent(content, index++, line);
-        foreach (var message in session.Messages) conversation.Add(message);
+        var kept = session.Messages.Select(m => (Message: m, Abandoned: false));
+        var rewound = session.Rewound.Select(m => (Message: m, Abandoned: true));
+        foreach (var (message, abandoned) in includeAbandoned ? kept.Concat(rewound).OrderBy(m => m.Message.Order) : kept)
+        {
+            conversation.MarkAbandoned = abandoned;
+            conversation.Add(message);
+        }
+        conversation.MarkAbandoned = false;
         var messages = conversation.Build();
+        var left = includeAbandoned ? null : LeftBehind(session.Rewound, diagnostics);
         if (messages.Count == 0)
         {
             if (diagnostics.ErrorCount > 0 || session.Messages.Count + session.History.Count > 0) diagnostics.NoRecord("no message could be read; no record.");
@@ -49,11 +61,11 @@ internal static class GeminiRecords
             .Add("summary", session.Summary)
             .Add("checkpoint_tag", tag)
             .Add("auth_type", session.AuthType)
-            .Add("thoughts_tokens", conversation.ThoughtsTokens)
-            .Add("tool_prompt_tokens", conversation.ToolPromptTokens)
+            .Add("thoughts_tokens", conversation.ThoughtsTokens + (left?.ThoughtsTokens ?? 0))
+            .Add("tool_prompt_tokens", conversation.ToolPromptTokens + (left?.ToolPromptTokens ?? 0))
             .Add("tool_statuses", conversation.ToolStatuses)
             .Add("notices", conversation.Notices)
-            .Add("rewound_messages", session.RewoundMessages)
+            .Add("rewound_messages", session.Rewound.Count)
             .Add("replaced_by_history_sync", session.ReplacedMessages)
             .Add("duplicate_tool_responses", conversation.DuplicateToolResponses)
             .Add("synthesized_call_ids", conversation.SynthesizedCallIds)
@@ -82,12 +94,21 @@ internal static class GeminiRecords
             StartedAt = first,
             EndedAt = last,
             Title = Titles.Clean(session.Summary ?? tag ?? firstPrompt),
-            Models = conversation.Models,
+            Models = conversation.Models.Concat(left?.Models ?? Enumerable.Empty<string>()).Distinct(StringComparer.Ordinal).ToArray(),
             Messages = messages,
             SourceMeta = meta,
-            Usage = conversation.Usage,
-            UnlistedResponses = conversation.UnlistedResponses,
+            Usage = conversation.Usage + (left?.Usage ?? default),
+            UnlistedResponses = left is null ? conversation.UnlistedResponses : conversation.UnlistedResponses.Concat(left.BuildUnlisted()).ToArray(),
         };
+    }
+
+    /// <summary>The messages a rewind took back, built apart as they would be read with -IncludeAbandoned, for their responses.</summary>
+    private static GeminiConversation? LeftBehind(IReadOnlyList<GeminiStoredMessage> rewound, DiagnosticList diagnostics)
+    {
+        if (rewound.Count == 0) return null;
+        var left = new GeminiConversation(diagnostics) { MarkAbandoned = true };
+        foreach (var message in rewound) left.Add(message);
+        return left;
     }
 
     private static string Shape(GeminiFileShape shape) => shape switch

@@ -19,13 +19,18 @@ internal enum GeminiFileShape
 }
 
 /// <summary>One stored message record and the line it was read from (for errors).</summary>
-internal sealed record GeminiStoredMessage(string Id, JsonElement Record, int? Line);
+/// <param name="Order">When its id was first met, among every message of the file: a rewound branch keeps its place.</param>
+internal sealed record GeminiStoredMessage(string Id, JsonElement Record, int? Line)
+{
+    public int Order { get; init; }
+}
 
 /// <summary>
 /// One Gemini CLI session file as Gemini CLI itself loads it (chatRecordingService.ts loadConversationRecord):
 /// records applied in order. A record with a string "id" is a message, and a later one with the same id
 /// replaces it in place (the recorder re-appends a message whenever its tool calls or tokens change);
-/// {"$rewindTo": id} drops that message and every later one (an id not present drops all); {"$set": {...}}
+/// {"$rewindTo": id} drops that message and every later one (an id not present drops all), which are kept apart
+/// here (they were sent and billed); {"$set": {...}}
 /// merges metadata, and a "messages" list in it replaces the whole history (a sync after /compress or a
 /// masked tool output); a line with sessionId and projectHash is metadata, or a whole legacy record on one line.
 /// </summary>
@@ -60,8 +65,8 @@ internal sealed class GeminiSession
     /// <summary>Lines and documents read, by what they were: metadata, message, update, rewind, set, checkpoint_reset, legacy_record.</summary>
     public Counter RecordTypes { get; } = new();
 
-    /// <summary>Messages a $rewindTo took back.</summary>
-    public int RewoundMessages { get; private set; }
+    /// <summary>Messages a $rewindTo took back, in the order they were first met, each as last written.</summary>
+    public IReadOnlyList<GeminiStoredMessage> Rewound => _rewound;
 
     /// <summary>Messages a $set with a full "messages" list replaced.</summary>
     public int ReplacedMessages { get; private set; }
@@ -74,6 +79,8 @@ internal sealed class GeminiSession
 
     private readonly Dictionary<string, GeminiStoredMessage> _messages = new(StringComparer.Ordinal);
     private readonly List<string> _order = new();
+    private readonly List<GeminiStoredMessage> _rewound = new();
+    private int _met;
 
     /// <summary>
     /// Reads a stream of any of the four shapes. Like Gemini CLI, a file whose first line is not a whole JSON
@@ -227,7 +234,12 @@ internal sealed class GeminiSession
 
     private void Upsert(GeminiStoredMessage message)
     {
-        if (!_messages.ContainsKey(message.Id)) _order.Add(message.Id);
+        if (_messages.TryGetValue(message.Id, out var earlier)) message = message with { Order = earlier.Order };
+        else
+        {
+            _order.Add(message.Id);
+            message = message with { Order = _met++ };
+        }
         _messages[message.Id] = message;
     }
 
@@ -235,8 +247,11 @@ internal sealed class GeminiSession
     {
         var at = _order.IndexOf(id);
         if (at < 0) at = 0;
-        RewoundMessages += _order.Count - at;
-        foreach (var gone in _order.Skip(at)) _messages.Remove(gone);
+        foreach (var gone in _order.Skip(at))
+        {
+            _rewound.Add(_messages[gone]);
+            _messages.Remove(gone);
+        }
         _order.RemoveRange(at, _order.Count - at);
     }
 
