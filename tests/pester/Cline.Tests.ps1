@@ -174,6 +174,21 @@ Describe 'Cline SDK sessions' {
         (Get-AgentRollout -Path (Split-Path $copy)).TraceId | Should -Be @($Session, $Subagent)
     }
 
+    It 'counts the responses a fork copied from its parent once, by their ResponseId' {
+        $sessions = Join-Path $TestDrive 'fork/sessions'
+        New-Item -ItemType Directory -Path $sessions -Force | Out-Null
+        Copy-Item -Path (Join-Path $CliData "sessions/$Session") -Destination $sessions -Recurse
+        # A fork starts a new session with the parent's messages as they were, ids and metrics included.
+        $fork = '1767313000000_f0rk1'
+        New-Item -ItemType Directory -Path (Join-Path $sessions $fork) | Out-Null
+        (Get-Content -Raw -LiteralPath (Join-Path $CliData "sessions/$Session/$Session.messages.json")).Replace($Session, $fork) |
+            Set-Content -LiteralPath (Join-Path $sessions "$fork/$fork.messages.json") -NoNewline
+        $records = Get-AgentRollout -Path $sessions
+        $records.TraceId | Should -Be @($Session, $Subagent, $fork)
+        ($records | Where-Object TraceId -eq $fork).InputTokens | Should -Be 2200
+        ($records | Measure-AgentRollout).CostUsd | Should -Be 0.069
+    }
+
     It 'reports a damaged message by file and line and keeps the rest' {
         $folder = Join-Path $TestDrive "damaged/sessions/$Session"
         New-Item -ItemType Directory -Path $folder -Force | Out-Null
