@@ -7,6 +7,8 @@ BeforeAll {
     $script:ClineCli = '1767225600000'
     $script:Roo = '7d3c2a10-5b4e-4f1a-9c2d-0e8f6a1b2c3d'
     $script:Kilo = '0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b'
+    $script:Session = '1767312000000_k3v9q'
+    $script:Subagent = "${Session}__reviewer"
     $script:RooTask = Join-Path $AppData "Code/User/globalStorage/rooveterinaryinc.roo-cline/tasks/$Roo"
 }
 
@@ -15,6 +17,7 @@ Describe 'Cline, Roo Code and Kilo Code tasks' {
         foreach ($variable in 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR') {
             Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
         }
+        Remove-Item Env:CLINE_SESSION_DATA_DIR -ErrorAction Ignore
     }
 
     It 'reads a folder of task folders, recognised by name without -Format' {
@@ -23,15 +26,15 @@ Describe 'Cline, Roo Code and Kilo Code tasks' {
         $warnings | Should -BeNullOrEmpty
         $records.Format | Select-Object -Unique | Should -Be 'Cline'
         $records.SourceKind | Select-Object -Unique | Should -Be 'cline'
-        $records.TraceId | Sort-Object | Should -Be (@($ClineXml, $ClineCli, $Roo, $Kilo) | Sort-Object)
-        ($records | ForEach-Object { $_.SourceMeta['agent'] } | Sort-Object) | Should -Be @('cline', 'cline', 'kilo_code', 'roo_code')
+        $records.TraceId | Sort-Object | Should -Be (@($ClineXml, $ClineCli, $Roo, $Kilo, $Session, $Subagent) | Sort-Object)
+        ($records | ForEach-Object { $_.SourceMeta['agent'] } | Sort-Object) | Should -Be @('cline', 'cline', 'cline', 'cline', 'kilo_code', 'roo_code')
     }
 
     It 'reads the default locations through VSCODE_APPDATA and CLINE_DATA_DIR' {
         $env:VSCODE_APPDATA = $AppData
         $env:CLINE_DATA_DIR = $CliData
         $records = Get-AgentRollout -Format Cline
-        $records.TraceId | Should -Be @($ClineXml, $Roo, $Kilo, $ClineCli)
+        $records.TraceId | Should -Be @($ClineXml, $Roo, $Kilo, $ClineCli, $Session, $Subagent)
         $records[2].SourceMeta['editor'] | Should -Be 'Cursor'
         (Get-AgentRollout -Id '7d3c').TraceId | Should -Be $Roo
 
@@ -52,8 +55,9 @@ Describe 'Cline, Roo Code and Kilo Code tasks' {
         $cline.DefaultLocations | Should -Contain (Join-Path $AppData 'Code/User/globalStorage/saoudrizwan.claude-dev/tasks')
         $cline.DefaultLocations | Should -Contain (Join-Path $AppData 'Cursor/User/globalStorage/kilocode.kilo-code/tasks')
         $cline.DefaultLocations | Should -Contain (Join-Path $CliData 'tasks')
+        $cline.DefaultLocations | Should -Contain (Join-Path $CliData 'sessions')
         $cline.Present | Should -BeTrue
-        $cline.SessionCount | Should -Be 4
+        $cline.SessionCount | Should -Be 6
         (Get-RolloutFormat).Format | Should -Contain 'Cline'
     }
 
@@ -119,6 +123,84 @@ Describe 'Cline, Roo Code and Kilo Code tasks' {
         $errors[0].Exception.Message | Should -BeLike '*api_conversation_history.json*entry 1*'
         $warnings.Count | Should -Be 1
         "$($warnings[0])" | Should -BeLike '*ui_messages.json*ignored*'
+        $record.MessageCount | Should -Be 2
+    }
+}
+
+Describe 'Cline SDK sessions' {
+    AfterEach {
+        Set-Item Env:CLINE_DATA_DIR (Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/CLINE_DATA_DIR')
+        Remove-Item Env:CLINE_SESSION_DATA_DIR -ErrorAction Ignore
+    }
+
+    It 'reads the sessions folder of the data dir CLINE_DATA_DIR names: the session, its subagent under it, each response''s tokens and stated cost' {
+        $env:CLINE_DATA_DIR = $CliData
+        $lead = Get-AgentRollout -Format Cline -Id $Session | Where-Object TraceId -eq $Session
+        $lead.Title | Should -Be 'Round invoice totals to cents'
+        $lead.Cwd | Should -Be '/home/dev/invoice'
+        $lead.SourceMeta['store'] | Should -Be 'sessions'
+        ($lead.Messages | Where-Object Role -eq 'Assistant').CostUsd | Should -Be @(0.0482, 0.0062, 0.0061)
+        # The response of redacted reasoning only is not listed, and its tokens count all the same.
+        $lead.InputTokens | Should -Be 2200
+        $lead.CacheReadTokens | Should -Be 36900
+        $lead.CacheWriteTokens | Should -Be 12100
+        ($lead | Get-RolloutToolCall).Name | Should -Be @('editor', 'run_commands', 'read_files')
+
+        $child = Get-AgentRollout -Format Cline -Id 'reviewer'
+        $child.TraceId | Should -Be $Subagent
+        $child.RootSessionId | Should -Be $Session
+        $child.AgentId | Should -Be 'reviewer'
+
+        # Both are billed: the session's five responses, the unlisted one among them, at the cost each states.
+        $usage = Get-AgentRollout -Format Cline -Id $Session | Measure-AgentRollout
+        $usage.Responses | Should -Be 5
+        $usage.CostUsd | Should -Be 0.069
+        $usage.CostSource | Should -Be 'Stated'
+    }
+
+    It 'reads the folder CLINE_SESSION_DATA_DIR names instead, and a copied sessions folder as a store' {
+        $moved = Join-Path $TestDrive 'elsewhere'
+        New-Item -ItemType Directory -Path $moved -Force | Out-Null
+        Copy-Item -Path (Join-Path $CliData "sessions/$Session") -Destination $moved -Recurse
+        $env:CLINE_SESSION_DATA_DIR = $moved
+        (Get-AgentRollout -Format Cline).TraceId | Should -Be @($Session, $Subagent)
+        (Get-RolloutFormat -Format Cline).DefaultLocations | Should -Contain $moved
+
+        # A folder is taken for the agent's store by the name of a default location: "sessions" unless moved.
+        Remove-Item Env:CLINE_SESSION_DATA_DIR
+        $copy = Join-Path $TestDrive 'backup/sessions'
+        New-Item -ItemType Directory -Path $copy -Force | Out-Null
+        Copy-Item -Path (Join-Path $CliData "sessions/$Session") -Destination $copy -Recurse
+        (Get-AgentRollout -Path (Split-Path $copy)).TraceId | Should -Be @($Session, $Subagent)
+    }
+
+    It 'counts the responses a fork copied from its parent once, by their ResponseId' {
+        $sessions = Join-Path $TestDrive 'fork/sessions'
+        New-Item -ItemType Directory -Path $sessions -Force | Out-Null
+        Copy-Item -Path (Join-Path $CliData "sessions/$Session") -Destination $sessions -Recurse
+        # A fork starts a new session with the parent's messages as they were, ids and metrics included.
+        $fork = '1767313000000_f0rk1'
+        New-Item -ItemType Directory -Path (Join-Path $sessions $fork) | Out-Null
+        (Get-Content -Raw -LiteralPath (Join-Path $CliData "sessions/$Session/$Session.messages.json")).Replace($Session, $fork) |
+            Set-Content -LiteralPath (Join-Path $sessions "$fork/$fork.messages.json") -NoNewline
+        $records = Get-AgentRollout -Path $sessions
+        $records.TraceId | Should -Be @($Session, $Subagent, $fork)
+        ($records | Where-Object TraceId -eq $fork).InputTokens | Should -Be 2200
+        ($records | Measure-AgentRollout).CostUsd | Should -Be 0.069
+    }
+
+    It 'reports a damaged message by file and line and keeps the rest' {
+        $folder = Join-Path $TestDrive "damaged/sessions/$Session"
+        New-Item -ItemType Directory -Path $folder -Force | Out-Null
+        $file = Join-Path $folder "$Session.messages.json"
+        Set-Content -LiteralPath $file -Value @(
+            '{', '  "version": 1,', "  `"sessionId`": `"$Session`",", '  "agent": "lead",', '  "messages": [',
+            '    {"role": "user", "content": "go", "ts": 1767312001000},', '    "stray",',
+            '    {"role": "assistant", "content": "ok", "ts": 1767312002000}', '  ]', '}')
+        $record = Get-AgentRollout -LiteralPath $file -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'RolloutParseError*'
+        $errors[0].Exception.Message | Should -BeLike "*$Session.messages.json*7*message 1*"
         $record.MessageCount | Should -Be 2
     }
 }

@@ -9,8 +9,8 @@ namespace RolloutTools.Core.Export;
 /// the pattern, the file) and, for an edit, a diff. Both are found by the arguments' shape rather than the tool's
 /// name, since every agent names the same tools differently (Claude Code's Bash and Edit, Codex's shell,
 /// exec_command and apply_patch, Gemini CLI's run_shell_command and replace, Pi's bash and edit, Hermes'
-/// terminal, Cline's execute_command and replace_in_file, Cursor's Shell and StrReplace) but they share a few
-/// argument names. Both are plain text; each renderer escapes them.
+/// terminal, Cline's execute_command and replace_in_file, the Cline SDK's run_commands and editor, Cursor's Shell
+/// and StrReplace) but they share a few argument names. Both are plain text; each renderer escapes them.
 /// </summary>
 internal sealed record TranscriptToolCall(string? Preview, string? Diff)
 {
@@ -23,24 +23,32 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     /// <summary>
     /// Argument names whose value previews the call, best first: commands, then patterns, then files, then what a
     /// subagent is asked (Claude Code's Task, Gemini CLI's objective, Hermes' goal, ATIF's task, Codex's message),
-    /// code run in a notebook, a plan or to-do list, and what attempt_completion reports.
+    /// code run in a notebook, a plan or to-do list, and what attempt_completion reports. The plural ones are the
+    /// Cline SDK's batches (run_commands, search_codebase, read_files, fetch_web_content): lists of whole items.
     /// </summary>
     private static readonly string[] PreviewKeys =
     {
-        "command", "cmd", "pattern", "regex", "query", "file_path", "filePath", "absolute_path", "notebook_path", "path",
-        "dir_path", "url", "description", "prompt", "objective", "goal", "task", "message", "code", "plan", "todos", "result",
+        "command", "cmd", "commands", "pattern", "regex", "query", "queries", "file_path", "filePath", "absolute_path", "notebook_path", "path",
+        "files", "file_paths", "paths", "dir_path", "url", "requests", "description", "prompt", "objective", "goal", "task", "message", "code",
+        "plan", "todos", "result",
     };
+
+    /// <summary>The keys whose array lists whole items (commands, queries, files), never one command's argument vector.</summary>
+    private static readonly string[] BatchKeys = { "commands", "queries", "files", "file_paths", "paths", "requests" };
 
     /// <summary>The text editor tool's commands (Anthropic's, and Copilot CLI's str_replace_editor): its command alone says little without the file.</summary>
     private static readonly string[] EditorCommands = { "view", "create", "str_replace", "insert", "undo_edit" };
 
-    /// <summary>What a list item says: a to-do's content (Claude Code, Cursor, OpenCode), a plan step (Codex's update_plan), a description (Gemini CLI's write_todos).</summary>
-    private static readonly string[] ItemKeys = { "content", "step", "description", "text", "title" };
+    /// <summary>
+    /// What a list item says: a to-do's content (Claude Code, Cursor, OpenCode), a plan step (Codex's update_plan), a
+    /// description (Gemini CLI's write_todos), a file, page or command of a Cline SDK batch.
+    /// </summary>
+    private static readonly string[] ItemKeys = { "content", "step", "description", "text", "title", "path", "url", "command" };
 
-    /// <summary>The names one edit's old and new text go by: Claude Code, Gemini CLI and Cursor; OpenCode; Pi; Anthropic's text editor tool.</summary>
+    /// <summary>The names one edit's old and new text go by: Claude Code, Gemini CLI and Cursor; OpenCode; Pi; Anthropic's text editor tool; the Cline SDK's editor.</summary>
     private static readonly (string Old, string New)[] EditKeys =
     {
-        ("old_string", "new_string"), ("oldString", "newString"), ("oldText", "newText"), ("old_str", "new_str"),
+        ("old_string", "new_string"), ("oldString", "newString"), ("oldText", "newText"), ("old_str", "new_str"), ("old_text", "new_text"),
     };
 
     /// <summary>The names a new file's content goes by (Write and write_file; the text editor tool's create).</summary>
@@ -125,7 +133,9 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
             var text = value.ValueKind switch
             {
                 JsonValueKind.String => value.GetString(),
+                JsonValueKind.Array when Array.IndexOf(BatchKeys, key) >= 0 => Batch(value),
                 JsonValueKind.Array => CommandLine(value),
+                JsonValueKind.Object => ItemText(value),
                 _ => null,
             };
             if (!string.IsNullOrWhiteSpace(text)) return Cut(text);
@@ -146,6 +156,16 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
         var shell = parts.Length == 3 && Array.IndexOf(Shells, Path.GetFileName(parts[0]).ToLowerInvariant()) >= 0;
         if (shell && (parts[1].StartsWith('-') || parts[1] is "/c" or "/C")) return parts[2];
         return parts.Length == 0 ? null : string.Join(' ', parts.Select(Quote));
+    }
+
+    /// <summary>A batch as its items' texts joined by "; ": strings as they are, objects by what they say.</summary>
+    private static string? Batch(JsonElement items)
+    {
+        var texts = items.EnumerateArray()
+            .Select(item => item.ValueKind == JsonValueKind.String ? item.GetString() : ItemText(item))
+            .Where(t => !string.IsNullOrWhiteSpace(t))
+            .ToArray();
+        return texts.Length == 0 ? null : string.Join("; ", texts);
     }
 
     private static string? ItemText(JsonElement item)

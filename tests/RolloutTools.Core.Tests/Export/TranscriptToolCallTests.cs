@@ -38,6 +38,11 @@ public sealed class TranscriptToolCallTests
     [InlineData("local_shell", "{\"command\":[\"python3\",\"-c\",\"print('a')\"]}", "python3 -c \"print('a')\"")]
     [InlineData("local_shell", "{\"command\":[\"echo\",\"say \\\"$HOME\\\" it's\"]}", "echo \"say \\\"\\$HOME\\\" it's\"")]
     [InlineData("local_shell", "{\"command\":[\"git\",\"log\",\"\"]}", "git log ''")]
+    [InlineData("run_commands", "{\"commands\":[\"npm test\",\"git status --short\"]}", "npm test; git status --short")]
+    [InlineData("run_commands", "{\"commands\":[{\"command\":\"ls\",\"args\":[\"-la\"]}]}", "ls")]
+    [InlineData("read_files", "{\"files\":[{\"path\":\"/w/a.ts\",\"start_line\":3},{\"path\":\"/w/b.ts\"}]}", "/w/a.ts; /w/b.ts")]
+    [InlineData("search_codebase", "{\"queries\":[\"getUser\"]}", "getUser")]
+    [InlineData("fetch_web_content", "{\"requests\":[{\"url\":\"https://example.com\",\"prompt\":\"Summarize\"}]}", "https://example.com")]
     [InlineData("Bash", "not json", null)]
     public void Preview_is_the_argument_that_says_what_the_call_does(string name, string arguments, string? expected)
     {
@@ -63,6 +68,7 @@ public sealed class TranscriptToolCallTests
     [InlineData("str_replace_based_edit_tool", "{\"command\":\"create\",\"path\":\"n\",\"file_text\":\"x\"}", "+x\n")]
     [InlineData("replace_in_file", "{\"path\":\"u.ts\",\"diff\":\"<<<<<<< SEARCH\\nfunction getUser\\n=======\\nfunction fetchUser\\n>>>>>>> REPLACE\"}", "-function getUser\n+function fetchUser\n")]
     [InlineData("apply_diff", "{\"path\":\"u.ts\",\"diff\":\"<<<<<<< SEARCH\\n:start_line:3\\n-------\\na\\n=======\\nb\\n>>>>>>> REPLACE\\n<<<<<<< SEARCH\\nc\\n=======\\nd\\n>>>>>>> REPLACE\"}", "-a\n+b\n@@\n-c\n+d\n")]
+    [InlineData("editor", "{\"path\":\"/w/a.ts\",\"old_text\":\"a\",\"new_text\":\"b\"}", "-a\n+b\n")]
     [InlineData("Read", "{\"file_path\":\"a.py\",\"content\":\"not a write\"}", null)]
     public void Edits_become_line_diffs(string name, string arguments, string? expected)
     {

@@ -6,7 +6,10 @@ using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Core.Tests.Formats;
 
-/// <summary>The samples under samples/cline, read from their default locations: VSCODE_APPDATA for the editors, CLINE_DATA_DIR for the CLI.</summary>
+/// <summary>
+/// The samples under samples/cline, read from their default locations: VSCODE_APPDATA for the editors, CLINE_DATA_DIR
+/// for the CLI's tasks and the SDK's sessions (&lt;data dir&gt;/sessions).
+/// </summary>
 [Collection(nameof(EnvironmentVariables))]
 public sealed class ClineSamplesTests
 {
@@ -14,16 +17,19 @@ public sealed class ClineSamplesTests
     private const string ClineCli = "1767225600000";
     private const string Roo = "7d3c2a10-5b4e-4f1a-9c2d-0e8f6a1b2c3d";
     private const string Kilo = "0b9e8d7c-6a5f-4e3d-8c2b-1a0f9e8d7c6b";
+    private const string Session = "1767312000000_k3v9q";
+    private const string Subagent = Session + "__reviewer";
 
     private static readonly Lazy<(IReadOnlyList<SessionReference> Sessions, IReadOnlyList<ReadResult> Results)> Samples = new(ReadSamples);
 
     private static (IReadOnlyList<SessionReference>, IReadOnlyList<ReadResult>) ReadSamples()
     {
-        var variables = new[] { ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.PortableVariable };
+        var variables = new[] { ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.PortableVariable, ClineStorage.SessionDataDirVariable };
         var previous = variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
         Environment.SetEnvironmentVariable(ClineStorage.AppDataVariable, SampleFolder.Root("cline", "vscode"));
         Environment.SetEnvironmentVariable(ClineStorage.DataDirVariable, SampleFolder.Root("cline", "cline-data"));
         Environment.SetEnvironmentVariable(ClineStorage.PortableVariable, null);
+        Environment.SetEnvironmentVariable(ClineStorage.SessionDataDirVariable, null);
         try
         {
             var reader = new ClineReader();
@@ -46,8 +52,11 @@ public sealed class ClineSamplesTests
     public void Each_task_folder_in_each_editor_and_the_cli_is_one_session_depending_on_the_files_beside_it()
     {
         var sessions = Samples.Value.Sessions;
-        Assert.Equal(new[] { ClineXml, Roo, Kilo, ClineCli }, sessions.Select(s => s.Ids!.TraceId));
-        Assert.All(sessions, s => Assert.Equal(ClineReader.HistoryFile, Path.GetFileName(s.Source.Path)));
+        Assert.Equal(new[] { ClineXml, Roo, Kilo, ClineCli, Session, Subagent }, sessions.Select(s => s.Ids!.TraceId));
+        Assert.All(sessions.Take(4), s => Assert.Equal(ClineReader.HistoryFile, Path.GetFileName(s.Source.Path)));
+        // A session's messages depend on its manifest; the compaction state beside them is no session of its own.
+        Assert.Equal(new[] { Session + ".messages.json", "reviewer.messages.json" }, sessions.Skip(4).Select(s => Path.GetFileName(s.Source.Path)));
+        Assert.All(sessions.Skip(4), s => Assert.Equal(new[] { Session + ".json" }, s.DependsOn.Select(Path.GetFileName)));
         Assert.Equal(new[] { "ui_messages.json" }, sessions[0].DependsOn.Select(Path.GetFileName));
         Assert.Equal(new[] { "history_item.json", "ui_messages.json" }, sessions[1].DependsOn.Select(Path.GetFileName).Order());
         Assert.Equal(new[] { "task_metadata.json", "ui_messages.json" }, sessions[3].DependsOn.Select(Path.GetFileName).Order());
@@ -57,12 +66,13 @@ public sealed class ClineSamplesTests
         {
             Assert.Equal(RolloutFormat.Cline, r.Format);
             Assert.Equal("cline", r.SourceKind);
-            Assert.Equal(r.TraceId, r.RootSessionId);
+            Assert.Equal(r.AgentId is null ? r.TraceId : Session, r.RootSessionId);
             Assert.Equal(r.Cwd, r.ProjectPath);
         });
-        Assert.Equal(new[] { "cline", "roo_code", "kilo_code", "cline" }, Results.Select(r => Meta(r.Record!, "agent")));
-        Assert.Equal(new[] { "saoudrizwan.claude-dev", "rooveterinaryinc.roo-cline", "kilocode.kilo-code", "" }, Results.Select(r => Meta(r.Record!, "extension_id")));
-        Assert.Equal(new[] { "Code", "Code", "Cursor", "" }, Results.Select(r => Meta(r.Record!, "editor")));
+        Assert.Equal(new[] { "cline", "roo_code", "kilo_code", "cline", "cline", "cline" }, Results.Select(r => Meta(r.Record!, "agent")));
+        Assert.Equal(new[] { "saoudrizwan.claude-dev", "rooveterinaryinc.roo-cline", "kilocode.kilo-code", "", "", "" }, Results.Select(r => Meta(r.Record!, "extension_id")));
+        Assert.Equal(new[] { "Code", "Code", "Cursor", "", "", "" }, Results.Select(r => Meta(r.Record!, "editor")));
+        Assert.Equal(new[] { "", "", "", "", "sessions", "sessions" }, Results.Select(r => Meta(r.Record!, "store")));
         SampleFolder.AssertToolMessagesAnswerCalls(Results.Select(r => r.Record!));
     }
 
@@ -172,5 +182,33 @@ public sealed class ClineSamplesTests
         Assert.StartsWith("[TASK RESUMPTION]", task.Messages[6].Text, StringComparison.Ordinal);
         Assert.Equal(2L, task.SourceMeta["unanswered_tool_calls"]);
         Assert.Equal(new TokenUsage(9450, 115, 0, 0), SampleFolder.Tokens(task));
+    }
+    [Fact]
+    public void Sdk_session_reads_the_manifest_each_response_s_metrics_the_unlisted_response_and_its_subagent()
+    {
+        var session = Record(Session);
+        Assert.Equal("Round invoice totals to cents", session.Title);
+        Assert.Equal(("/home/dev/invoice", (string?)null, false), (session.Cwd, session.AgentId, session.IsSidechain));
+        Assert.Equal((DateTimeOffset.Parse("2026-01-02T00:00:00Z"), DateTimeOffset.Parse("2026-01-02T00:01:10Z")), (session.StartedAt!.Value, session.EndedAt!.Value));
+        Assert.Equal("Context Prompt Response ToolResult Response ToolResult ToolResult Prompt Response", SampleFolder.Kinds(session));
+        Assert.Equal("Round invoice totals to cents in @src/total.ts", session.Messages[1].Content[0].Text);
+        Assert.StartsWith("<file_content path=\"/home/dev/invoice/src/total.ts\">", session.Messages[1].Content[1].Text, StringComparison.Ordinal);
+        Assert.Equal("The sum needs rounding to two decimals.", session.Messages[2].ReasoningContent);
+        Assert.True(session.Messages[5].IsError);
+        Assert.Equal(ContentBlockType.Image, session.Messages[7].Content[1].Type);
+
+        // Four responses were billed; the one of redacted reasoning only is carried unlisted.
+        Assert.Equal(new[] { 0.0482m, 0.0062m, 0.0061m }, session.Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.CostUsd!.Value));
+        var unlisted = Assert.Single(session.UnlistedResponses);
+        Assert.Equal(("msg_Hk8sLm2e", new TokenUsage(700, 40, 12000, 0), 0.0051m), (unlisted.ResponseId, unlisted.Usage, unlisted.CostUsd));
+        Assert.Equal(new TokenUsage(2200, 370, 36900, 12100), SampleFolder.Tokens(session));
+        Assert.Equal(new[] { "act", "plan" }, session.SourceMeta["modes"] as IEnumerable<string>);
+        Assert.Equal(("cli", "completed", "lead"), (Meta(session, "session_source"), Meta(session, "status"), Meta(session, "session_agent")));
+
+        var subagent = Record(Subagent);
+        Assert.Equal((Session, "reviewer", true, "/home/dev/invoice"), (subagent.RootSessionId, subagent.AgentId, subagent.IsSidechain, subagent.Cwd));
+        Assert.Equal(new[] { "anthropic/claude-haiku-4.5" }, subagent.Models);
+        Assert.Equal(new TokenUsage(3200, 30, 0, 0), SampleFolder.Tokens(subagent));
+        Assert.Equal((Session, "subagent"), (Meta(subagent, "parent_session_id"), Meta(subagent, "session_agent")));
     }
 }

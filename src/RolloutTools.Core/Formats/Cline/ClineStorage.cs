@@ -28,6 +28,9 @@ public static class ClineStorage
     /// <summary>The Cline CLI's home; its data dir is &lt;CLINE_DIR&gt;/data.</summary>
     public const string HomeVariable = "CLINE_DIR";
 
+    /// <summary>The Cline SDK's session data dir (sdk/packages/shared/src/storage/paths.ts resolveSessionDataDir): it wins over &lt;data dir&gt;/sessions.</summary>
+    public const string SessionDataDirVariable = "CLINE_SESSION_DATA_DIR";
+
     /// <summary>The extension ids, as the folder names of their global storage.</summary>
     public static readonly IReadOnlyDictionary<string, ClineAgent> Extensions = new Dictionary<string, ClineAgent>(StringComparer.OrdinalIgnoreCase)
     {
@@ -77,6 +80,12 @@ public static class ClineStorage
             .Append(Path.Combine(CliDataDir(), "tasks"));
         return folders.Distinct(OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase).ToArray();
     }
+
+    /// <summary>
+    /// Where the Cline SDK (the CLI 3 and the VS Code extension's SDK build) keeps its session folders:
+    /// CLINE_SESSION_DATA_DIR, else &lt;data dir&gt;/sessions, the data dir resolved as for the CLI's tasks.
+    /// </summary>
+    public static string SessionFolder() => Variable(SessionDataDirVariable) ?? Path.Combine(CliDataDir(), "sessions");
 
     /// <summary>
     /// Which agent wrote a task, by the folders above it: the extension's global storage folder, or the Cline
