@@ -4,6 +4,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.GeminiCli;
+using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
@@ -35,6 +36,7 @@ public sealed class FormatRegistry
         new CursorReader(),
         new CopilotCliReader(),
         new ClineReader(),
+        new GooseReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

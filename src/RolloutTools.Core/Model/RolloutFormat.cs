@@ -33,4 +33,7 @@ public enum RolloutFormat
 
     /// <summary>Cline and its forks Roo Code and Kilo Code: the task folders (tasks/&lt;id&gt;/api_conversation_history.json) in each editor's global storage and in ~/.cline/data.</summary>
     Cline,
+
+    /// <summary>Goose (block/goose): sessions/sessions.db and the legacy sessions/&lt;id&gt;.jsonl files in its data directory (~/.local/share/goose).</summary>
+    Goose,
 }

@@ -22,6 +22,7 @@ internal static class SampleFolder
         ["cursor"] = RolloutFormat.Cursor,
         ["copilot-cli"] = RolloutFormat.CopilotCli,
         ["cline"] = RolloutFormat.Cline,
+        ["goose"] = RolloutFormat.Goose,
     };
 
     public static string Root(params string[] parts)

@@ -1,0 +1,62 @@
+using RolloutTools.Core.Formats.Shared;
+
+namespace RolloutTools.Core.Formats.Goose;
+
+/// <summary>What a Goose file is, by its name and place.</summary>
+internal enum GooseStore
+{
+    /// <summary>sessions/sessions.db: every session, in SQLite (goose 1.10 and later).</summary>
+    Database,
+
+    /// <summary>sessions/&lt;id&gt;.jsonl: one session of earlier versions, a metadata line then one message a line.</summary>
+    Legacy,
+}
+
+/// <summary>
+/// Where Goose (block/goose) keeps its sessions: the "sessions" folder of its data directory
+/// (crates/goose/src/config/paths.rs, crates/goose/src/session/session_manager.rs ensure_session_dir). The data
+/// directory comes from etcetera's choose_app_strategy (author "Block", app "goose"), which applies the XDG rule on
+/// Linux and macOS ($XDG_DATA_HOME/goose, else ~/.local/share/goose) and the Windows rule on Windows
+/// (%APPDATA%\Block\goose\data). GOOSE_PATH_ROOT, when absolute, replaces all of it with &lt;root&gt;/data.
+/// The folder holds sessions.db and, from before it, one &lt;id&gt;.jsonl per session, which goose copied into the
+/// database when it created it and left on disk.
+/// </summary>
+internal static class GooseHome
+{
+    public const string DatabaseName = "sessions.db";
+    public const string SessionsFolder = "sessions";
+
+    /// <summary>The sessions folder goose itself would use here.</summary>
+    public static string Default()
+    {
+        var root = Environment.GetEnvironmentVariable("GOOSE_PATH_ROOT");
+        if (!string.IsNullOrEmpty(root) && Path.IsPathFullyQualified(root)) return Path.Combine(root, "data", SessionsFolder);
+        if (OperatingSystem.IsWindows())
+        {
+            return Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.ApplicationData), "Block", "goose", "data", SessionsFolder);
+        }
+        // etcetera's XDG strategy ignores a relative XDG_DATA_HOME, as the specification says to.
+        var xdg = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var data = !string.IsNullOrEmpty(xdg) && Path.IsPathFullyQualified(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+        return Path.Combine(data, "goose", SessionsFolder);
+    }
+
+    /// <summary>sessions.db anywhere; a .jsonl only in a folder named sessions (other agents write .jsonl files too).</summary>
+    public static GooseStore? StoreOf(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (name.Equals(DatabaseName, StringComparison.OrdinalIgnoreCase)) return GooseStore.Database;
+        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)));
+        return name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && string.Equals(folder, SessionsFolder, StringComparison.OrdinalIgnoreCase)
+            ? GooseStore.Legacy
+            : null;
+    }
+
+    /// <summary>A sessions folder as goose lays it out: it holds sessions.db or session files.</summary>
+    public static bool IsLaidOut(string folder) => AgentStore.HasFile(folder, DatabaseName) || AgentStore.HasFile(folder, "*.jsonl");
+
+    /// <summary>The session id a legacy file is named after.</summary>
+    public static string SessionIdOf(string path) => Path.GetFileNameWithoutExtension(path);
+}
