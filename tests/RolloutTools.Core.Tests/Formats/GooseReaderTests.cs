@@ -191,12 +191,20 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
-    public void Only_sessions_db_and_jsonl_files_in_a_sessions_folder_are_goose_files()
+    public void Sessions_db_is_goose_s_anywhere_and_a_jsonl_file_only_in_a_goose_sessions_folder()
     {
         var reader = new GooseReader();
-        Assert.True(reader.IsTraceFile(Path.Combine(_folder, "sessions", "sessions.db")));
-        Assert.True(reader.IsTraceFile(Path.Combine(_folder, "sessions", "20250101_120000.jsonl")));
-        Assert.False(reader.IsTraceFile(Path.Combine(_folder, "logs", "20250101_120000.jsonl")));
-        Assert.False(reader.IsTraceFile(Path.Combine(_folder, "sessions", "sessions.db-wal")));
+        string P(params string[] parts) => Path.Combine(new[] { _folder }.Concat(parts).ToArray());
+        Assert.True(reader.IsTraceFile(P("copy", "sessions.db")));
+        Assert.True(reader.IsTraceFile(P(".local", "share", "goose", "sessions", "20250101_120000.jsonl")));
+        Assert.True(reader.IsTraceFile(P("Block", "goose", "data", "sessions", "my-named-session.jsonl")));
+        Assert.True(reader.IsTraceFile(P(".goose", "sessions", "20250101_120000.jsonl")));
+        Assert.False(reader.IsTraceFile(P("goose", "logs", "20250101_120000.jsonl")));
+        Assert.False(reader.IsTraceFile(P("goose", "sessions", "sessions.db-wal")));
+        // Hermes Agent's gateway transcripts are .jsonl files in a sessions folder too.
+        Assert.False(reader.IsTraceFile(P(".hermes", "sessions", "20260311_193000_77aa88.jsonl")));
+        Directory.CreateDirectory(P("backup", "sessions"));
+        File.WriteAllBytes(P("backup", "sessions", "sessions.db"), Array.Empty<byte>());
+        Assert.True(reader.IsTraceFile(P("backup", "sessions", "20250101_120000.jsonl")));
     }
 }

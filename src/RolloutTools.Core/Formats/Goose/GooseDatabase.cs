@@ -161,13 +161,22 @@ internal sealed class GooseDatabase : IAgentDatabase
                 var visibility = Text(reader.GetValue(4)) is { } meta ? GooseMessage.Visibility(Parse(meta, JsonValueKind.Object, "metadata_json")) : (true, true);
                 var role = Text(reader.GetValue(1)) ?? throw new JsonException("it has no role.");
                 var time = GooseMessage.FromUnix(Real(reader.GetValue(3)) is { } n ? (long)n : null);
-                session.Messages.Add(new GooseMessage(where, Text(reader.GetValue(5)), role, time, content, visibility.Item1, visibility.Item2));
+                session.Messages.Add(new GooseMessage(where, null, Text(reader.GetValue(5)), role, time, content, visibility.Item1, visibility.Item2));
             }
             catch (JsonException e)
             {
                 diagnostics.Error(RolloutDiagnostic.ParseError, null, $"{where} skipped: {e.Message}");
             }
         }
+    }
+
+    /// <summary>What SQLite's quick check finds wrong with the file (its first finding), or null when it finds nothing.</summary>
+    public string? Damage()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1)";
+        var finding = Text(command.ExecuteScalar());
+        return finding is null or "ok" ? null : finding;
     }
 
     private static JsonElement Parse(string? text, JsonValueKind kind, string column)

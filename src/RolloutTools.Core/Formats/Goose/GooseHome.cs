@@ -29,7 +29,7 @@ internal static class GooseHome
     /// <summary>The sessions folder goose itself would use here.</summary>
     public static string Default()
     {
-        var root = Environment.GetEnvironmentVariable("GOOSE_PATH_ROOT");
+        var root = Environment.GetEnvironmentVariable(GooseReader.PathRootVariable);
         if (!string.IsNullOrEmpty(root) && Path.IsPathFullyQualified(root)) return Path.Combine(root, "data", SessionsFolder);
         if (OperatingSystem.IsWindows())
         {
@@ -43,19 +43,33 @@ internal static class GooseHome
         return Path.Combine(data, "goose", SessionsFolder);
     }
 
-    /// <summary>sessions.db anywhere; a .jsonl only in a folder named sessions (other agents write .jsonl files too).</summary>
+    /// <summary>
+    /// sessions.db anywhere; a .jsonl only in a Goose sessions folder (<see cref="IsLaidOut"/>): Hermes Agent, among
+    /// others, keeps .jsonl sessions in a folder named sessions too.
+    /// </summary>
     public static GooseStore? StoreOf(string path)
     {
         var name = Path.GetFileName(path);
         if (name.Equals(DatabaseName, StringComparison.OrdinalIgnoreCase)) return GooseStore.Database;
-        var folder = Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(path)));
-        return name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && string.Equals(folder, SessionsFolder, StringComparison.OrdinalIgnoreCase)
+        return name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && IsLaidOut(folder)
             ? GooseStore.Legacy
             : null;
     }
 
-    /// <summary>A sessions folder as goose lays it out: it holds sessions.db or session files.</summary>
-    public static bool IsLaidOut(string folder) => AgentStore.HasFile(folder, DatabaseName) || AgentStore.HasFile(folder, "*.jsonl");
+    /// <summary>
+    /// A sessions folder of goose's: one holding sessions.db, or named sessions inside a folder named goose (the XDG
+    /// data folder), inside goose/data (Windows, GOOSE_PATH_ROOT) or inside .goose (the first versions' ~/.goose).
+    /// </summary>
+    public static bool IsLaidOut(string folder)
+    {
+        if (!Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)).Equals(SessionsFolder, StringComparison.OrdinalIgnoreCase)) return AgentStore.HasFile(folder, DatabaseName);
+        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        var parentName = Path.GetFileName(parent);
+        var grandparentName = Path.GetFileName(Path.GetDirectoryName(parent));
+        return string.Equals(parentName, "goose", StringComparison.OrdinalIgnoreCase) || string.Equals(parentName, ".goose", StringComparison.OrdinalIgnoreCase)
+            || (string.Equals(parentName, "data", StringComparison.OrdinalIgnoreCase) && string.Equals(grandparentName, "goose", StringComparison.OrdinalIgnoreCase))
+            || AgentStore.HasFile(folder, DatabaseName);
+    }
 
     /// <summary>The session id a legacy file is named after.</summary>
     public static string SessionIdOf(string path) => Path.GetFileNameWithoutExtension(path);

@@ -38,7 +38,7 @@ internal static class GooseLegacy
             }
             var (userVisible, agentVisible) = GooseMessage.Visibility(root.GetPropertyOrDefault("metadata"));
             var created = root.GetPropertyOrDefault("created") is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var seconds) ? seconds : (long?)null;
-            messages.Add(new GooseMessage($"line {line.LineNumber}", root.GetIdOrNull("id"), role, GooseMessage.FromUnix(created), content.Clone(), userVisible, agentVisible));
+            messages.Add(new GooseMessage($"line {line.LineNumber}", line.LineNumber, root.GetIdOrNull("id"), role, GooseMessage.FromUnix(created), content.Clone(), userVisible, agentVisible));
         }, cancellation);
 
         var meta = metadata ?? default;

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
@@ -15,6 +16,9 @@ namespace RolloutTools.Core.Formats.Goose;
 /// </summary>
 public sealed class GooseReader : IRolloutReader
 {
+    /// <summary>Goose's own override of every folder it uses (config/paths.rs): sessions are under &lt;root&gt;/data/sessions.</summary>
+    public const string PathRootVariable = "GOOSE_PATH_ROOT";
+
     public RolloutFormat Format => RolloutFormat.Goose;
 
     public string SourceKind => GooseRecords.SourceKind;
@@ -85,6 +89,9 @@ public sealed class GooseReader : IRolloutReader
         /// <summary>(sessions folder, session id) → the database of this run that holds the session.</summary>
         private readonly Dictionary<(string Folder, string Id), string> _inDatabase = new();
 
+        /// <summary>SQLite's quick check of each database, once it is needed.</summary>
+        private readonly ConcurrentDictionary<string, DamageCheck> _damage = new(StringComparer.Ordinal);
+
         public Scan(IReadOnlyList<TraceSource> sources)
         {
             foreach (var source in sources.Where(s => s.IsFile).DistinctBy(s => s.Path))
@@ -101,6 +108,8 @@ public sealed class GooseReader : IRolloutReader
                 }
             }
         }
+
+        private sealed record DamageCheck(string? Finding);
 
         private static string FolderOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? string.Empty;
 
@@ -140,6 +149,13 @@ public sealed class GooseReader : IRolloutReader
                 return read;
             });
             if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
+            // A session without messages is usually one just begun; a damaged file that SQLite reads as empty pages looks
+            // the same, and only SQLite's own check tells them apart (run once per database, and only then).
+            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0
+                && _database.Query(diagnostics, "check the database", () => _damage.GetOrAdd(source.Path, _ => new DamageCheck(db.Damage()))) is { Finding: { } damage })
+            {
+                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
+            }
             return Result(source, session, diagnostics);
         }
 

@@ -42,7 +42,7 @@ internal static class GooseRecords
                 }
                 else
                 {
-                    diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{message.Where}: role '{message.Role}' is neither user nor assistant; skipped.");
+                    diagnostics.Error(RolloutDiagnostic.ParseError, message.Line, $"{message.Where}: role '{message.Role}' is neither user nor assistant; skipped.");
                     continue;
                 }
                 if (!message.AgentVisible) counts.Compacted += message.UserVisible ? 1 : 0;
@@ -50,7 +50,7 @@ internal static class GooseRecords
             }
             catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
             {
-                diagnostics.Error(RolloutDiagnostic.ParseError, null, $"{message.Where}: a value could not be read ({e.Message}); skipped.");
+                diagnostics.Error(RolloutDiagnostic.ParseError, message.Line, $"{message.Where}: a value could not be read ({e.Message}); skipped.");
             }
         }
         var messages = conversation.Build();

@@ -41,8 +41,9 @@ internal sealed class GooseSession
 /// "type", camelCase) and who sees it. Compaction keeps the messages it summarised, hidden from the agent, and adds
 /// the summary (a user message) and a continuation (an assistant message) hidden from the person.
 /// </summary>
-/// <param name="Where">"row 12" or "line 3": how a diagnostic names it.</param>
-internal sealed record GooseMessage(string Where, string? Id, string Role, DateTimeOffset? Created, JsonElement Content, bool UserVisible, bool AgentVisible)
+/// <param name="Where">"message row 12 of session …" or "line 3": how a diagnostic names it.</param>
+/// <param name="Line">The line of a legacy file, for the diagnostic's line number; null for a database row.</param>
+internal sealed record GooseMessage(string Where, int? Line, string? Id, string Role, DateTimeOffset? Created, JsonElement Content, bool UserVisible, bool AgentVisible)
 {
     /// <summary>Message.created: Unix seconds (Utc::now().timestamp()); milliseconds are taken too, should a writer use them.</summary>
     public static DateTimeOffset? FromUnix(long? value) => value switch
