@@ -96,7 +96,7 @@ public sealed class GooseSamplesTests
         Assert.Equal(1L, a.SourceMeta["interface_items"]);
         Assert.Equal("anthropic", a.SourceMeta["provider"]);
         Assert.Equal("smart_approve", a.SourceMeta["goose_mode"]);
-        Assert.Equal(0.0739, a.SourceMeta["accumulated_cost_usd"]);
+        Assert.Equal(0.0739, a.SourceMeta["cost_usd"]);
         Assert.Equal(19650L, a.SourceMeta["accumulated_total_tokens"]);
         Assert.Equal(6100L, a.SourceMeta["last_input_tokens"]);
         Assert.False(a.SourceMeta.ContainsKey("orphan_tool_results"));

@@ -5,7 +5,7 @@ namespace RolloutTools.Core.Formats.Goose;
 /// <summary>What a Goose file is, by its name and place.</summary>
 internal enum GooseStore
 {
-    /// <summary>sessions/sessions.db: every session, in SQLite (goose 1.10 and later).</summary>
+    /// <summary>sessions/sessions.db: every session, in SQLite (current versions).</summary>
     Database,
 
     /// <summary>sessions/&lt;id&gt;.jsonl: one session of earlier versions, a metadata line then one message a line.</summary>

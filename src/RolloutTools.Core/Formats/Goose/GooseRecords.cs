@@ -68,7 +68,7 @@ internal static class GooseRecords
             .Add("project_id", session.ProjectId)
             .Add("thread_id", session.ThreadId)
             .Add("archived", session.Archived is not null)
-            .Add("accumulated_cost_usd", session.AccumulatedCost ?? 0)
+            .Add("cost_usd", session.AccumulatedCost ?? 0)
             .Add("accumulated_total_tokens", session.AccumulatedTotalTokens ?? 0)
             .Add("last_input_tokens", session.InputTokens ?? 0)
             .Add("last_output_tokens", session.OutputTokens ?? 0)
