@@ -292,7 +292,7 @@ Describe 'Transcripts of every sample format' {
     BeforeAll {
         # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
-            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor'
+            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor'
     }
 
     It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {
