@@ -1,5 +1,3 @@
-using RolloutTools.Core.Formats.Shared;
-
 namespace RolloutTools.Core.Formats.Goose;
 
 /// <summary>What a Goose file is, by its name and place.</summary>
@@ -62,13 +60,15 @@ internal static class GooseHome
     /// </summary>
     public static bool IsLaidOut(string folder)
     {
-        if (!Path.GetFileName(Path.TrimEndingDirectorySeparator(folder)).Equals(SessionsFolder, StringComparison.OrdinalIgnoreCase)) return AgentStore.HasFile(folder, DatabaseName);
-        var parent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var parent = Path.GetDirectoryName(full);
         var parentName = Path.GetFileName(parent);
-        var grandparentName = Path.GetFileName(Path.GetDirectoryName(parent));
-        return string.Equals(parentName, "goose", StringComparison.OrdinalIgnoreCase) || string.Equals(parentName, ".goose", StringComparison.OrdinalIgnoreCase)
-            || (string.Equals(parentName, "data", StringComparison.OrdinalIgnoreCase) && string.Equals(grandparentName, "goose", StringComparison.OrdinalIgnoreCase))
-            || AgentStore.HasFile(folder, DatabaseName);
+        var placed = Path.GetFileName(full).Equals(SessionsFolder, StringComparison.OrdinalIgnoreCase)
+            && (string.Equals(parentName, "goose", StringComparison.OrdinalIgnoreCase) || string.Equals(parentName, ".goose", StringComparison.OrdinalIgnoreCase)
+                || (string.Equals(parentName, "data", StringComparison.OrdinalIgnoreCase)
+                    && string.Equals(Path.GetFileName(Path.GetDirectoryName(parent)), "goose", StringComparison.OrdinalIgnoreCase)));
+        // File.Exists, not a listing: this runs for every .jsonl file a folder search meets.
+        return placed || File.Exists(Path.Combine(full, DatabaseName));
     }
 
     /// <summary>The session id a legacy file is named after.</summary>
