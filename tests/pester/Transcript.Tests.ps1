@@ -283,7 +283,7 @@ Describe 'Transcripts of every sample format' {
     BeforeDiscovery {
         # Each sample folder, and how many of its subagents the call that spawned them links to.
         $samples = @(
-            @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
+            @{ Folder = 'aider'; Linked = 0 }, @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
             @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }

@@ -1,3 +1,4 @@
+using RolloutTools.Core.Formats.Aider;
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
@@ -37,6 +38,7 @@ public sealed class FormatRegistry
         new CopilotCliReader(),
         new ClineReader(),
         new GooseReader(),
+        new AiderReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

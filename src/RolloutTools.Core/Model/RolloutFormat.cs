@@ -36,4 +36,7 @@ public enum RolloutFormat
 
     /// <summary>Goose (block/goose): sessions/sessions.db and the legacy sessions/&lt;id&gt;.jsonl files in its data directory (~/.local/share/goose).</summary>
     Goose,
+
+    /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
+    Aider,
 }

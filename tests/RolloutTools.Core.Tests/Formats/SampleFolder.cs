@@ -23,6 +23,7 @@ internal static class SampleFolder
         ["copilot-cli"] = RolloutFormat.CopilotCli,
         ["cline"] = RolloutFormat.Cline,
         ["goose"] = RolloutFormat.Goose,
+        ["aider"] = RolloutFormat.Aider,
     };
 
     public static string Root(params string[] parts)
