@@ -50,7 +50,7 @@ public sealed class AiderSamplesTests
         Assert.Equal(0.02m, run.Messages[4].CostUsd);
         Assert.Equal(new TokenUsage(5000, 184, 0, 0), run.Messages[7].Usage);
         Assert.Equal(0.0091m, run.Messages[7].CostUsd);
-        Assert.Equal("3 passed in 0.04s\n\nAdd 0.1k tokens of command output to the chat? (Y)es/(N)o [Yes]: n", run.Messages[^1].Text);
+        Assert.Equal("Add 0.1k tokens of command output to the chat? (Y)es/(N)o [Yes]: n", run.Messages[^1].Text);
         Assert.Equal(0.03, run.SourceMeta["session_cost_usd"]);
         Assert.Equal(1L, run.SourceMeta["blank_inputs"]);
     }
