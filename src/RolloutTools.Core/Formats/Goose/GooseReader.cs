@@ -42,23 +42,11 @@ public sealed class GooseReader : IRolloutReader
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
         if (GooseHome.StoreOf(path) != GooseStore.Database) return new[] { SessionReference.OfFile(path, this, new NamedIds(GooseHome.SessionIdOf(path))) };
-        var wal = new[] { path + "-wal" };
-        try
+        return SessionRows.In(path, this, store =>
         {
-            using var db = GooseDatabase.Open(path);
-            var sessions = db.Sessions();
-            if (sessions.Count > 0)
-            {
-                return sessions
-                    .Select(s => new SessionReference(TraceSource.FromFile(path, s.Id), this) { Ids = new NamedIds(s.Id), LastActivity = s.LastActivity, DependsOn = wal })
-                    .ToArray();
-            }
-        }
-        catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
-        {
-            // Reading the database whole reports what is wrong with it.
-        }
-        return new[] { SessionReference.OfFile(path, this) with { DependsOn = wal } };
+            using var db = GooseDatabase.Open(store);
+            return db.Sessions().Select(s => (s.Id, s.LastActivity)).ToArray();
+        });
     }
 
     public bool IsTraceFile(string path) => GooseHome.StoreOf(path) is not null;

@@ -48,23 +48,11 @@ public sealed class HermesReader : IRolloutReader
     {
         var store = HermesHome.StoreOf(path);
         if (store != HermesStore.StateDb) return new[] { SessionReference.OfFile(path, this, store is null ? null : new NamedIds(HermesHome.SessionIdOf(path))) };
-        var wal = new[] { path + "-wal" };
-        try
+        return SessionRows.In(path, this, store =>
         {
-            using var db = HermesStateDb.Open(path);
-            var sessions = db.Activity();
-            if (sessions.Count > 0)
-            {
-                return sessions
-                    .Select(s => new SessionReference(TraceSource.FromFile(path, s.Id), this) { Ids = new NamedIds(s.Id), LastActivity = s.LastActivity, DependsOn = wal })
-                    .ToArray();
-            }
-        }
-        catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
-        {
-            // Reading the database whole reports what is wrong with it.
-        }
-        return new[] { SessionReference.OfFile(path, this) with { DependsOn = wal } };
+            using var db = HermesStateDb.Open(store);
+            return db.Activity();
+        });
     }
 
     public bool IsTraceFile(string path) => HermesHome.StoreOf(path) is not null && !IsSidecarFile(path) && HermesHome.IsSessionPlace(path);

@@ -19,6 +19,36 @@ internal interface ISessionRow
     string? ParentId { get; }
 }
 
+/// <summary>
+/// The references of an agent's SQLite store: one per session row, with the row's id and when the session last
+/// changed, so -Id and -Since pass over rows before anything is read. Each depends on the store's write-ahead log,
+/// where new rows sit until a checkpoint (the database file's own time can be days behind). A store that cannot be
+/// listed, or lists no session, is one reference, whose reading says what is wrong.
+/// </summary>
+internal static class SessionRows
+{
+    /// <param name="list">Opens the store at the path and lists its sessions' ids and last activity.</param>
+    public static IReadOnlyList<SessionReference> In(string path, IRolloutReader reader, Func<string, IReadOnlyList<(string Id, DateTimeOffset? LastActivity)>> list)
+    {
+        var wal = new[] { path + "-wal" };
+        try
+        {
+            var sessions = list(path);
+            if (sessions.Count > 0)
+            {
+                return sessions
+                    .Select(s => new SessionReference(TraceSource.FromFile(path, s.Id), reader) { Ids = new NamedIds(s.Id), LastActivity = s.LastActivity, DependsOn = wal })
+                    .ToArray();
+            }
+        }
+        catch (Exception e) when (e is SqliteException or NotAgentStoreException or IOException or UnauthorizedAccessException)
+        {
+            // Reading the database whole reports what is wrong with it.
+        }
+        return new[] { SessionReference.OfFile(path, reader) with { DependsOn = wal } };
+    }
+}
+
 /// <summary>A file that opens as SQLite but lacks the agent's tables: some other program's database.</summary>
 internal sealed class NotAgentStoreException : Exception
 {
