@@ -122,8 +122,12 @@ public sealed class ConversationBuilder
             messages.Add(message);
         }
         Usage = usage;
+        Models = messages.Select(m => m.Model).Concat(_unlisted.Select(u => u.Model)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray();
         return messages;
     }
+
+    /// <summary>The models of the messages the last <see cref="Build"/> gave, then those only its unlisted responses used, each once.</summary>
+    internal IReadOnlyList<string> Models { get; private set; } = Array.Empty<string>();
 
     /// <summary>
     /// The tokens of the responses the last <see cref="Build"/> gave, listed or left out (<see cref="Unlisted"/>):

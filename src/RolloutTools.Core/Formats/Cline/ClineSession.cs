@@ -118,9 +118,7 @@ public static class ClineSession
         // The manifest is the root session's: its times, status and title are not a subagent's, its workspace is.
         var own = isRoot ? manifest : null;
         var times = built.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
-        var models = built.Select(m => m.Model)
-            .Concat(conversation.Builder.Unlisted.Select(u => u.Model))
-            .OfType<string>()
+        var models = conversation.Builder.Models
             .Concat(own?.Model is { } model ? new[] { model } : Array.Empty<string>())
             .Distinct(StringComparer.Ordinal).ToArray();
         var statedCost = built.Where(m => m.CostUsd is not null).Sum(m => m.CostUsd!.Value)

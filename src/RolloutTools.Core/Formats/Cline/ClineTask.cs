@@ -59,9 +59,7 @@ public static class ClineTask
         var (agent, extension, editor) = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
         var times = ui.Times.Concat(built.Select(m => m.Timestamp).OfType<DateTimeOffset>()).ToArray();
         var firstPrompt = built.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
-        var models = built.Select(m => m.Model)
-            .Concat(conversation.Builder.Unlisted.Select(u => u.Model))
-            .OfType<string>()
+        var models = conversation.Builder.Models
             .Concat(metadata?.Models ?? Enumerable.Empty<string>())
             .Distinct(StringComparer.Ordinal).ToArray();
         // A response with nothing readable (redacted reasoning only) is not listed, and was billed all the same.

@@ -62,8 +62,7 @@ internal sealed class CopilotConversation
         builder.MarkAbandoned = false;
         var messages = builder.Build();
 
-        var models = messages.Where(m => m.Model is not null).Select(m => m.Model!)
-            .Concat(builder.Unlisted.Select(u => u.Model).OfType<string>())
+        var models = builder.Models
             .Concat(placement.MetricModels)
             .Distinct(StringComparer.Ordinal).ToArray();
         return new CopilotConversation
