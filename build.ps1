@@ -62,15 +62,15 @@ function Invoke-ModuleBuild {
     # Only what the module needs at run time ships; the publish step also leaves the dependency manifest and the
     # debug symbols, which the package would otherwise carry to every user.
     Get-ChildItem $moduleDir -Recurse -File | Where-Object { $_.Name -like '*.deps.json' -or $_.Extension -eq '.pdb' } | Remove-Item
-    # The native usage reader (Native AOT), for this machine's platform only: Native AOT does not compile for
-    # another operating system. Where none ships, Measure-AgentRollout reads in process.
+    # The native reader (Native AOT), for this machine's platform only: Native AOT does not compile for another
+    # operating system. Where none ships, the cmdlets read in process.
     $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
-    $readerOut = Join-Path $out "usage-reader/$rid"
-    Invoke-Native 'dotnet publish (native usage reader)' {
-        dotnet publish (Join-Path $root 'src/RolloutTools.UsageReader') -c $Configuration -r $rid -o $readerOut --nologo -v quiet
+    $readerOut = Join-Path $out "native-reader/$rid"
+    Invoke-Native 'dotnet publish (native reader)' {
+        dotnet publish (Join-Path $root 'src/RolloutTools.NativeReader') -c $Configuration -r $rid -o $readerOut --nologo -v quiet
     }
     $native = New-Item -ItemType Directory -Force (Join-Path $moduleDir "runtimes/$rid/native")
-    Copy-Item (Join-Path $readerOut ($IsWindows ? 'rollout-usage.exe' : 'rollout-usage')) $native
+    Copy-Item (Join-Path $readerOut ($IsWindows ? 'rollout-reader.exe' : 'rollout-reader')) $native
     Write-Host "Module: $moduleDir"
 }
 

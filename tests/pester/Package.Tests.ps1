@@ -81,7 +81,7 @@ Describe 'Package' {
         Get-ChildItem $installed -Recurse -Filter '*.pdb' | Should -BeNullOrEmpty
     }
 
-    It 'runs its native usage reader once installed, though a package keeps no execute bits' {
+    It 'runs its native reader once installed, though a package keeps no execute bits' {
         $installed = Join-Path $TestDrive 'installed-native'
         New-Item -ItemType Directory -Path $installed | Out-Null
         $codex = Join-Path $script:SamplesRoot 'codex'
@@ -90,7 +90,7 @@ Describe 'Package' {
             Import-Module (Get-ChildItem '$installed' -Recurse -Filter RolloutTools.psd1).FullName
             Measure-AgentRollout -Path '$codex' -Recurse -Verbose 4>&1 | Where-Object { `$_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message"
 
-        "$verbose" | Should -Match 'Reading with the native usage reader'
+        "$verbose" | Should -Match 'Reading with the native reader'
         "$verbose" | Should -Not -Match 'Reading in this process instead'
     }
 

@@ -54,6 +54,9 @@ public sealed class ContentBlock : IEquatable<ContentBlock>
         return new(ContentBlockType.Image, null, mediaType, null, url);
     }
 
+    /// <summary>A block as it was, value by value (the native reader's pipe hands blocks back so).</summary>
+    internal static ContentBlock Of(ContentBlockType type, string? text, string? mediaType, string? data, string? url) => new(type, text, mediaType, data, url);
+
     public bool Equals(ContentBlock? other) =>
         other is not null && Type == other.Type && Text == other.Text && MediaType == other.MediaType && Data == other.Data && Url == other.Url;
 

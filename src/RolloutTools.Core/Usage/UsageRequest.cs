@@ -7,12 +7,12 @@ namespace RolloutTools.Core.Usage;
 /// <summary>
 /// A usage report over traces on disk, as Measure-AgentRollout -Path asks for one: where to look, what to count
 /// and how to group it. It holds only values, so it can be run in this process (<see cref="UsageRun"/>) or handed
-/// to the native usage reader (<see cref="Native.NativeUsageReader"/>) with the same result.
+/// to the native reader (<see cref="Native.NativeReader"/>) with the same result.
 /// </summary>
 public sealed record UsageRequest
 {
     /// <summary>What to read, in order: the paths named, or the default locations.</summary>
-    public IReadOnlyList<UsageSource> Sources { get; init; } = Array.Empty<UsageSource>();
+    public IReadOnlyList<ReadSource> Sources { get; init; } = Array.Empty<ReadSource>();
 
     public bool Recurse { get; init; }
 
@@ -31,7 +31,6 @@ public sealed record UsageRequest
     /// <summary>Read every line, so rows count messages and tool calls too; otherwise only the lines that carry usage.</summary>
     public bool CountMessages { get; init; }
 
-    internal TraceSearch Search => new() { Recurse = Recurse };
 
     /// <summary>
     /// What the traces are read with. Branches left by a rewind were billed too: they are read, so their responses
@@ -39,6 +38,9 @@ public sealed record UsageRequest
     /// unless messages are wanted.
     /// </summary>
     public ReadOptions ReadOptions => new() { Since = Since, Until = Until, IncludeAbandoned = true, UsageOnly = !CountMessages };
+
+    /// <summary>The run whose records are metered.</summary>
+    public ReadRequest Read => new() { Sources = Sources, Search = new TraceSearch { Recurse = Recurse }, Options = ReadOptions };
 
     /// <summary>How records are metered: grouped, dated, filtered and priced (the pricing file is read now).</summary>
     public UsageOptions CreateMeterOptions() => new()
@@ -50,7 +52,3 @@ public sealed record UsageRequest
         Prices = PricingFile is null ? PriceTable.Shipped : PriceTable.Load(PricingFile),
     };
 }
-
-/// <summary>A file or folder to read (its file system path), or, with no path, the default locations.</summary>
-/// <param name="Formats">Only these formats; null or empty for any.</param>
-public sealed record UsageSource(string? Path, IReadOnlyList<RolloutFormat>? Formats = null);

@@ -38,7 +38,6 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter StitchContinuations { get; set; }
 
-    protected override ReadPlan CreatePlan() => new() { Force = true };
 
     protected override void ProcessRecord()
     {
@@ -48,14 +47,14 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
             case null:
                 break;
             case FileSystemInfo item:
-                WriteProblems(Plan.AddPath(item.FullName, formats));
+                QueuePath(item.FullName, formats);
                 break;
             case string text when _lines.Length > 0 || LooksLikeJson(text):
                 // Once JSON text has begun, every string is one of its lines, even a damaged one.
                 AddLine(text);
                 break;
             case string path:
-                foreach (var resolved in ResolvePath(path)) WriteProblems(Plan.AddPath(resolved, formats));
+                foreach (var resolved in ResolvePath(path)) QueuePath(resolved, formats);
                 break;
             default:
                 WriteError(new ErrorRecord(
@@ -67,11 +66,12 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        if (_lines.Length > 0)
+        ReadQueued(new ReadRequest
         {
-            Plan.AddText(_linesSource ?? "<pipeline>", _lines.ToArray(), Format);
-        }
-        ReadQueued(new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations });
+            Texts = _lines.Length > 0 ? new[] { new ReadText(_linesSource ?? "<pipeline>", _lines.ToArray(), Format) } : Array.Empty<ReadText>(),
+            Force = true,
+            Options = new ReadOptions { IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations },
+        });
     }
 
     /// <summary>

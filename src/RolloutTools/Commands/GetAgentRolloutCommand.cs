@@ -95,18 +95,16 @@ public sealed class GetAgentRolloutCommand : RolloutCommandBase
         }
     }
 
-    protected override ReadPlan CreatePlan() => new()
-    {
-        Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink },
-        Ids = Id,
-        Partition = Partition is { } index && PartitionCount is { } count ? new SessionPartition(index, count) : null,
-    };
-
     protected override void ProcessRecord() => QueuePaths(Path, LiteralPath, Format);
 
     protected override void EndProcessing()
     {
-        ReadQueued(new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations });
-        WriteProblems(Plan.NotFound());
+        ReadQueued(new ReadRequest
+        {
+            Search = new TraceSearch { Recurse = Recurse, Filter = Filter, FollowLinks = FollowSymlink },
+            Ids = Id,
+            Partition = Partition is { } index && PartitionCount is { } count ? new SessionPartition(index, count) : null,
+            Options = new ReadOptions { Since = ToOffset(Since), Until = ToOffset(Until), IncludeAbandoned = IncludeAbandoned, AllBranches = AllBranches, StitchContinuations = StitchContinuations },
+        });
     }
 }

@@ -3,7 +3,7 @@ using RolloutTools.Completion;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Usage;
-using RolloutTools.Core.Usage.Native;
+using RolloutTools.Core.Native;
 
 namespace RolloutTools.Commands;
 
@@ -17,10 +17,8 @@ namespace RolloutTools.Commands;
 [OutputType(typeof(UsageRow))]
 public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
 {
-    private readonly List<UsageSource> _sources = new();
     private UsageRequest _request = new();
     private UsageMeter? _meter;
-    private int _events;
 
     [Parameter]
     public UsageGroup[]? GroupBy { get; set; }
@@ -65,73 +63,27 @@ public sealed class MeasureAgentRolloutCommand : RecordInputCommandBase
 
     protected override ReadOptions ReadOptions => _request.ReadOptions;
 
-    protected override void QueuePath(string path, RolloutFormat[]? formats) => _sources.Add(new UsageSource(path, formats));
-
-    protected override void QueueDefaultLocations(RolloutFormat[]? formats) => _sources.Add(new UsageSource(null, formats));
-
     protected override void WriteRecord(RolloutRecord record) => (_meter ??= new UsageMeter(_request.CreateMeterOptions())).Add(record);
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == RecordSet) WriteReport((_meter ?? new UsageMeter(_request.CreateMeterOptions())).Report());
-        else Report(_request with { Sources = _sources.ToArray() });
-    }
-
-    /// <summary>
-    /// Runs the report in the native reader where one ships; one that cannot start (a file system mounted without
-    /// execution, a system library too old) leaves the report to this process, with a verbose note.
-    /// </summary>
-    private void Report(UsageRequest request)
-    {
-        if (request.Sources.Count > 0 && NativeUsageReader.Locate() is { } reader)
+        if (ParameterSetName == RecordSet)
         {
-            WriteVerbose($"Reading with the native usage reader '{reader}'; {NativeUsageReader.SwitchVariable}=0 reads in this process instead.");
-            try
-            {
-                Write(NativeUsageReader.Events(reader, request, Cancellation));
-                return;
-            }
-            catch (NativeUsageReaderException e) when (_events == 0)
-            {
-                WriteVerbose($"{e.Message} Reading in this process instead.");
-            }
-            catch (NativeUsageReaderException e)
-            {
-                ThrowTerminatingError(new ErrorRecord(e, "RolloutNativeReaderFailed", ErrorCategory.ReadError, reader));
-            }
+            WriteReport((_meter ?? new UsageMeter(_request.CreateMeterOptions())).Report());
+            return;
         }
-        Write(UsageRun.Events(request, Cancellation));
-    }
-
-    private void Write(IEnumerable<UsageEvent> events)
-    {
+        var request = _request with { Sources = Sources.ToArray() };
         UsageReport? report = null;
-        using (var results = new ResultWriter(this))
+        IEnumerable<ReadEvent> Reported(IEnumerable<ReadEvent> events)
         {
-            try
+            foreach (var readEvent in events)
             {
-                foreach (var usageEvent in events)
-                {
-                    _events++;
-                    switch (usageEvent)
-                    {
-                        case UsageProblem problem:
-                            WriteDiagnostic(problem.Diagnostic);
-                            break;
-                        case UsageRead read:
-                            results.Write(read.Progress);
-                            break;
-                        case UsageDone done:
-                            report = done.Report;
-                            break;
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
-            {
-                throw new PipelineStoppedException();
+                if (readEvent is UsageDone done) report = done.Report;
+                else yield return readEvent;
             }
         }
+        // With nothing to read (every path failed to resolve) the report is empty; no process is started for it.
+        Run(request.Sources.Count > 0 ? reader => Reported(NativeReader.Events(reader, request, Cancellation)) : null, () => Reported(UsageRun.Events(request, Cancellation)));
         if (report is not null) WriteReport(report);
     }
 

@@ -40,8 +40,6 @@ public abstract class RecordInputCommandBase : RolloutCommandBase
     /// <summary>What the traces read from paths are read with.</summary>
     protected abstract ReadOptions ReadOptions { get; }
 
-    protected override ReadPlan CreatePlan() => new() { Search = new TraceSearch { Recurse = Recurse } };
-
     protected override void ProcessRecord()
     {
         if (ParameterSetName == RecordSet)
@@ -54,7 +52,6 @@ public abstract class RecordInputCommandBase : RolloutCommandBase
 
     protected override void EndProcessing()
     {
-        ReadQueued(ReadOptions);
-        WriteProblems(Plan.NotFound());
+        ReadQueued(new ReadRequest { Search = new TraceSearch { Recurse = Recurse }, Options = ReadOptions });
     }
 }

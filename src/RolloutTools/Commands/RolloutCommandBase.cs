@@ -5,6 +5,7 @@ using Microsoft.PowerShell.Commands;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Native;
 using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Commands;
@@ -17,15 +18,14 @@ public abstract class RolloutCommandBase : PSCmdlet
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(200);
     private readonly CancellationTokenSource _stopping = new();
-    private ReadPlan? _plan;
+    private readonly List<ReadSource> _sources = new();
     private bool _sawPath;
+    private int _eventsWritten;
 
     protected CancellationToken Cancellation => _stopping.Token;
 
-    /// <summary>What this command reads; made on first use, from the parameters bound by then.</summary>
-    protected ReadPlan Plan => _plan ??= CreatePlan();
-
-    protected abstract ReadPlan CreatePlan();
+    /// <summary>The paths and default locations queued so far, in order.</summary>
+    protected IReadOnlyList<ReadSource> Sources => _sources;
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -97,29 +97,73 @@ public abstract class RolloutCommandBase : PSCmdlet
             _sawPath = true;
             QueuePath(resolved, formats);
         }
-        if (path is null && literalPath is null && !_sawPath) QueueDefaultLocations(formats);
+        if (path is null && literalPath is null && !_sawPath) _sources.Add(new ReadSource(null, formats));
     }
 
-    /// <summary>Queues a file system path, writing what finding its traces met.</summary>
-    protected virtual void QueuePath(string path, RolloutFormat[]? formats) => WriteProblems(Plan.AddPath(path, formats));
+    /// <summary>Queues a file system path; what finding its traces meets is written when it is read.</summary>
+    protected void QueuePath(string path, RolloutFormat[]? formats) => _sources.Add(new ReadSource(path, formats));
 
-    /// <summary>Queues the default locations of the formats named (of all, when none).</summary>
-    protected virtual void QueueDefaultLocations(RolloutFormat[]? formats) => WriteProblems(Plan.AddDefaultLocations(formats));
-
-    /// <summary>Writes what the plan met while queueing: errors, warnings and verbose notes.</summary>
-    protected void WriteProblems(IEnumerable<RolloutDiagnostic> problems)
+    /// <summary>
+    /// Reads what is queued with the settings given, in parallel, writing each record as soon as it and those
+    /// before it are done, then what was asked for and not found.
+    /// </summary>
+    protected void ReadQueued(ReadRequest settings)
     {
-        foreach (var problem in problems) WriteDiagnostic(problem);
+        var request = settings with { Sources = _sources.ToArray() };
+        _sources.Clear();
+        if (request.IsEmpty) return;
+        Run(reader => NativeReader.Events(reader, request, Cancellation), () => request.Events(Cancellation));
     }
 
-    /// <summary>Reads everything queued, in parallel, writing each record as soon as it and those before it are done.</summary>
-    protected void ReadQueued(ReadOptions options)
+    /// <summary>
+    /// Runs a request in the native reader where one ships for this platform, else in this process, writing every
+    /// event as it comes. A reader that fails before its first event (it cannot start; the request holds what only
+    /// this process has) leaves the run to this process; one that fails later ends the command, since what it
+    /// wrote cannot be taken back.
+    /// </summary>
+    /// <param name="native">The run in the native reader; null to run in this process in any case.</param>
+    protected void Run(Func<string, IEnumerable<ReadEvent>>? native, Func<IEnumerable<ReadEvent>> inProcess)
     {
-        if (Plan.Requests.Count == 0) return;
+        if (native is not null && NativeReader.Locate() is { } reader)
+        {
+            WriteVerbose($"Reading with the native reader '{reader}'; {NativeReader.SwitchVariable}=0 reads in this process instead.");
+            try
+            {
+                Write(native(reader));
+                return;
+            }
+            catch (NativeReaderException e) when (_eventsWritten == 0)
+            {
+                WriteVerbose($"{e.Message} Reading in this process instead.");
+            }
+            catch (NativeReaderException e)
+            {
+                ThrowTerminatingError(new ErrorRecord(e, "RolloutNativeReaderFailed", ErrorCategory.ReadError, reader));
+            }
+        }
+        Write(inProcess());
+    }
+
+    private void Write(IEnumerable<ReadEvent> events)
+    {
         using var results = new ResultWriter(this);
         try
         {
-            foreach (var step in Plan.ReadCounted(options, Cancellation)) results.Write(step);
+            foreach (var readEvent in events)
+            {
+                _eventsWritten++;
+                switch (readEvent)
+                {
+                    case ReadProblem problem:
+                        WriteDiagnostic(problem.Diagnostic);
+                        break;
+                    case ReadStep step:
+                        results.Write(step.Progress);
+                        break;
+                    default:
+                        throw new InvalidOperationException($"A run gave a {readEvent.GetType().Name}, which no reading command writes.");
+                }
+            }
         }
         catch (OperationCanceledException) when (Cancellation.IsCancellationRequested)
         {
@@ -131,7 +175,7 @@ public abstract class RolloutCommandBase : PSCmdlet
     /// Writes what a run gives, trace by trace: its problems, what it skipped, its record and the progress; when
     /// disposed, how many files no format recognised, and the end of the progress.
     /// </summary>
-    protected sealed class ResultWriter : IDisposable
+    private sealed class ResultWriter : IDisposable
     {
         private readonly RolloutCommandBase _command;
         private readonly ProgressRecord _progress = new(1, "Reading agent rollouts", "Starting");

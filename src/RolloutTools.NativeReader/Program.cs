@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using RolloutTools.Core.Usage.Native;
+using RolloutTools.Core.Native;
 
 // Ctrl+C in a console reaches every process of its group, this one too: the module that started it decides, and
 // ends it when the pipeline stops.
@@ -8,13 +8,12 @@ using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, context
 // The request comes on standard input, the events go to standard output.
 try
 {
-    using var output = new BufferedStream(Console.OpenStandardOutput());
-    NativeUsageReader.Serve(Console.OpenStandardInput(), output, CancellationToken.None);
+    NativeReader.Serve(Console.OpenStandardInput(), Console.OpenStandardOutput(), CancellationToken.None);
     return 0;
 }
 catch (Exception e)
 {
-    // The module quotes this when the report stops without its rows.
+    // The module quotes this when the run stops before its last event.
     Console.Error.WriteLine(e);
     return 1;
 }
