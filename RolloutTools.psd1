@@ -28,9 +28,9 @@
 - Reads Claude Code, OpenAI Codex CLI, Pi Coding Agent, Hermes Agent (state.db, snapshots, gateway transcripts),
   Qwen Code, Gemini CLI, OpenCode and Kilo CLI, Cursor's agent, GitHub Copilot CLI, Cline, Roo Code and Kilo Code
   (task folders and the Cline SDK's sessions), Goose, Aider's chat histories and ATIF trajectories, plus its own Normalized datasets, into
-  one normalized record per session.
-- Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block,
-  reading paths in a native (ahead-of-time compiled) usage reader where the package ships one for the platform;
+  one normalized record per session, read by a native (ahead-of-time compiled) reader where the package ships one
+  for the platform, so a fresh process's first call is as fast as its tenth.
+- Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block;
   Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
 - Export-AgentRollout writes datasets: Normalized, OpenAIChat or ShareGPT JSONL, or Parquet.
 - Protect-AgentRollout redacts secrets and home directories before anything is shared.

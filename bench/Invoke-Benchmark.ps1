@@ -11,21 +11,22 @@
       ccusage            `ccusage session --json --offline` with CLAUDE_CONFIG_DIR, CODEX_HOME, PI_AGENT_DIR and
                          HERMES_HOME pointed at the corpus, when installed (see -CcusagePath); skipped otherwise
       Import-Module      the module alone
-      Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm)
-      Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it: by the native usage reader
-                         where the module ships one for this platform, again over the Claude Code tree only (what
-                         ccusage reads; its MB/s and ratios are left out, since the corpus's size is not its input),
-                         and again in process (ROLLOUTTOOLS_NATIVE=0)
+      Get-AgentRollout   the first call in a fresh pwsh (cold), then the same call again (warm): by the native
+                         reader where the module ships one for this platform, and again in process
+                         (ROLLOUTTOOLS_NATIVE=0)
+      Measure-AgentRollout -GroupBy Session, cold and warm, when the built module has it: by the native reader, again
+                         over the Claude Code tree only (what ccusage reads; its MB/s and ratios are left out, since
+                         the corpus's size is not its input), and again in process
       Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
       usage-only floor   only the lines holding "usage" or "token_count" tokenized: what a usage report must read
-      DOTNET_TieredPGO=0 the first Get-AgentRollout and the first Measure-AgentRollout in process again, in a process
+      DOTNET_TieredPGO=0 the first Get-AgentRollout and Measure-AgentRollout in process again, in a process
                          started without dynamic PGO, which a script or scheduled task can choose (the module cannot,
                          once pwsh runs)
 
     "seconds" is the work itself: the call inside pwsh, the tokenizing inside the floor's process, the whole
     process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
     process's start to the end of its first call. MB/s and the ratios use "seconds". Peak working set is the
-    process's and its largest child's (the native usage reader) added up, polled while it runs; "first record" is
+    process's and its largest child's (the native reader) added up, polled while it runs; "first record" is
     when the call's first object reached the pipeline.
 
     Prints a markdown table per size and, unless -Quick or -NoAppend, appends it with the commit and the machine to
@@ -83,7 +84,7 @@ function Invoke-Timed {
     $stdout = $process.StandardOutput.ReadToEndAsync()
     $stderr = $process.StandardError.ReadToEndAsync()
     $peak = 0L
-    # The native usage reader runs as a child of pwsh: its peak adds to pwsh's (Linux, where /proc lists children).
+    # The native reader runs as a child of pwsh: its peak adds to pwsh's (Linux, where /proc lists children).
     $childPeaks = @{}
     $children = "/proc/$($process.Id)/task/$($process.Id)/children"
     while (-not $process.WaitForExit(20)) {
@@ -177,7 +178,8 @@ foreach ($size in $SizeMB) {
             Reading = Invoke-Child $corpus 'Get'
             Measure = Invoke-Child $corpus 'Measure'
             Export  = Invoke-Child $corpus 'Export'
-            ReadingWithoutPgo = Invoke-Child $corpus 'Get' $withoutPgo
+            ReadingInProcess = Invoke-Child $corpus 'Get' $inProcess
+            ReadingWithoutPgo = Invoke-Child $corpus 'Get' ($withoutPgo + $inProcess)
             MeasureClaude = Invoke-Child (Join-Path $corpus 'claude') 'Measure'
             MeasureInProcess = Invoke-Child $corpus 'Measure' $inProcess
             MeasureWithoutPgo = Invoke-Child $corpus 'Measure' ($withoutPgo + $inProcess)
@@ -210,6 +212,8 @@ foreach ($size in $SizeMB) {
     $table.Add((Row 'Import-Module' (Get-Median $gets.Import) $null $null $null -NoRate))
     $table.Add((Row 'Get-AgentRollout, cold (first call)' (& $calls $gets 0 Seconds) (Get-Median $gets.ProcessSeconds) (Get-Median $gets.PeakMB) (& $calls $gets 0 FirstRecord)))
     $table.Add((Row 'Get-AgentRollout, warm (second call)' (& $calls $gets 1 Seconds) $null (Get-Median $gets.PeakMB) (& $calls $gets 1 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, cold, in process' (& $calls $runs.ReadingInProcess 0 Seconds) (Get-Median $runs.ReadingInProcess.ProcessSeconds) (Get-Median $runs.ReadingInProcess.PeakMB) (& $calls $runs.ReadingInProcess 0 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, warm, in process' (& $calls $runs.ReadingInProcess 1 Seconds) $null (Get-Median $runs.ReadingInProcess.PeakMB) (& $calls $runs.ReadingInProcess 1 FirstRecord)))
     $measures = $runs.Measure
     $skipped = $measures | Where-Object { $_.PSObject.Properties['Skipped'] } | Select-Object -First 1
     if ($skipped) {
@@ -222,8 +226,8 @@ foreach ($size in $SizeMB) {
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, in process' (& $calls $runs.MeasureInProcess 0 Seconds) (Get-Median $runs.MeasureInProcess.ProcessSeconds) (Get-Median $runs.MeasureInProcess.PeakMB) $null))
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, warm, in process' (& $calls $runs.MeasureInProcess 1 Seconds) $null (Get-Median $runs.MeasureInProcess.PeakMB) $null))
     }
-    $table.Add((Row 'Get-AgentRollout, cold, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 0 Seconds) (Get-Median $runs.ReadingWithoutPgo.ProcessSeconds) (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 0 FirstRecord)))
-    $table.Add((Row 'Get-AgentRollout, warm, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 1 Seconds) $null (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 1 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, cold, in process, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 0 Seconds) (Get-Median $runs.ReadingWithoutPgo.ProcessSeconds) (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 0 FirstRecord)))
+    $table.Add((Row 'Get-AgentRollout, warm, in process, DOTNET_TieredPGO=0' (& $calls $runs.ReadingWithoutPgo 1 Seconds) $null (Get-Median $runs.ReadingWithoutPgo.PeakMB) (& $calls $runs.ReadingWithoutPgo 1 FirstRecord)))
     if (-not $skipped) {
         $table.Add((Row 'Measure-AgentRollout -GroupBy Session, cold, in process, DOTNET_TieredPGO=0' (& $calls $runs.MeasureWithoutPgo 0 Seconds) (Get-Median $runs.MeasureWithoutPgo.ProcessSeconds) (Get-Median $runs.MeasureWithoutPgo.PeakMB) $null))
     }

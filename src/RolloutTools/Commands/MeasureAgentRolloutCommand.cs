@@ -10,8 +10,8 @@ namespace RolloutTools.Commands;
 /// <summary>
 /// Adds up what sessions used and cost: tokens, messages, tool calls and dollars, grouped by day, week, month,
 /// session, project, model, format or five-hour block. Each API response counts once across everything read.
-/// Traces named by path (or the default locations) are read by the native usage reader where the module ships one
-/// for the platform, else in this process; records piped in are metered here.
+/// Traces named by path (or the default locations) are read and metered by the native reader where the module ships
+/// one for the platform, else in this process; records piped in are metered here.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AgentRollout", DefaultParameterSetName = LiteralPathSet)]
 [OutputType(typeof(UsageRow))]

@@ -279,7 +279,7 @@ internal sealed class ClaudeTranscript
         Entries.Add(new ClaudeEntry
         {
             Uuid = uuid,
-            ParentUuid = root.GetIdOrNull("parentUuid"),
+            ParentUuid = ParentOf(root),
             LogicalParentUuid = root.GetIdOrNull("logicalParentUuid"),
             SessionId = _sessionId.ReadId(root, "sessionId"),
             IsSidechain = root.GetBool("isSidechain"),
@@ -288,6 +288,18 @@ internal sealed class ClaudeTranscript
             Assistant = assistant,
             QueuedPrompt = queuedPrompt,
         });
+    }
+
+    /// <summary>
+    /// The line's parent: nearly always the line before it, whose uuid string serves again, so a chain of
+    /// thousands of progress lines does not allocate each uuid twice.
+    /// </summary>
+    private string? ParentOf(JsonElement root)
+    {
+        var previous = Entries.Count > 0 ? Entries[^1].Uuid : null;
+        return previous is not null && root.TryGetProperty("parentUuid", out var parent) && parent.ValueKind == JsonValueKind.String && parent.ValueEquals(previous)
+            ? previous
+            : root.GetIdOrNull("parentUuid");
     }
 
     /// <summary>

@@ -123,7 +123,7 @@ internal static class SqliteNative
         }
     }
 
-    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Compiled into the native usage reader, Core has no file of its own; the library then sits beside the executable, where the first load finds it.")]
+    [UnconditionalSuppressMessage("SingleFile", "IL3000", Justification = "Compiled into the native reader, Core has no file of its own; the library then sits beside the executable, where the first load finds it.")]
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath)
     {
         if (name != "e_sqlite3") return IntPtr.Zero;
