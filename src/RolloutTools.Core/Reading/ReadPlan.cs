@@ -7,8 +7,8 @@ namespace RolloutTools.Core.Reading;
 /// <summary>
 /// What one run reads: the paths a person gave (files and folders, already resolved to file system paths),
 /// text handed over in memory, or the agents' default locations, turned into trace requests, with every
-/// problem and note met on the way. Get-AgentRollout and ConvertTo-RolloutRecord only bind their parameters
-/// to a plan and write what it gives, so a C# caller gets exactly what they get.
+/// problem and note met on the way. The reading cmdlets bind their parameters to a <see cref="ReadRequest"/>, which
+/// runs a plan, and write what it gives, so a C# caller gets exactly what they get.
 /// </summary>
 public sealed class ReadPlan
 {

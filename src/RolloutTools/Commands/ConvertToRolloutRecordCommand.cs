@@ -38,7 +38,6 @@ public sealed class ConvertToRolloutRecordCommand : RolloutCommandBase
     [Parameter]
     public SwitchParameter StitchContinuations { get; set; }
 
-
     protected override void ProcessRecord()
     {
         var formats = Format is { } format ? new[] { format } : null;

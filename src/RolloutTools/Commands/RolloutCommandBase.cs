@@ -112,7 +112,8 @@ public abstract class RolloutCommandBase : PSCmdlet
         var request = settings with { Sources = _sources.ToArray() };
         _sources.Clear();
         if (request.IsEmpty) return;
-        Run(reader => NativeReader.Events(reader, request, Cancellation), () => request.Events(Cancellation));
+        // Text handed over in memory (ConvertTo-RolloutRecord's piped lines) is this process's alone.
+        Run(request.Texts.Count == 0 ? reader => NativeReader.Events(reader, request, Cancellation) : null, () => request.Events(Cancellation));
     }
 
     /// <summary>
