@@ -29,7 +29,14 @@ public sealed class VibeReader : IRolloutReader
     /// </summary>
     public IReadOnlyList<string> DefaultLocations() => new[] { VibeHome.Default() };
 
-    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), VibeHome.IsLaidOut);
+    /// <summary>A sessions folder (named "session", holding Vibe's session folders or files), its logs folder, or a Vibe home holding logs/session.</summary>
+    public IReadOnlyList<string> StoresIn(string folder)
+    {
+        var stores = AgentStore.In(folder, DefaultLocations(), VibeHome.IsLaidOut);
+        if (stores.Count > 0) return stores;
+        var inHome = Path.Combine(Path.GetFullPath(folder), "logs", "session");
+        return Directory.Exists(inHome) && VibeHome.IsLaidOut(inHome) ? new[] { inHome } : Array.Empty<string>();
+    }
 
     /// <summary>A session's files sit one folder down, a subagent's three (&lt;session&gt;/agents/&lt;subagent&gt;/).</summary>
     public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 3);
@@ -48,13 +55,13 @@ public sealed class VibeReader : IRolloutReader
 
     /// <summary>
     /// A message line by "injected", which Vibe writes on every row (model_dump keeps false) and no chat API has; a
-    /// meta.json by the SessionMetadata fields; a legacy file by its two top-level keys, when both come within the head.
+    /// legacy file by its two top-level keys, when both come within the head. meta.json is no trace beside its messages,
+    /// and alone it is taken by its name.
     /// </summary>
     public int Score(JsonHead head)
     {
         if (head.Type is not null) return DetectionScore.None;
         if (head.Has("role") && head.Has("injected")) return head.Has("message_id") || head.Has("tool_call_id") ? DetectionScore.Certain : DetectionScore.Likely;
-        if (head.Has("session_id") && head.Has("start_time") && head.Has("environment") && head.Has("username")) return DetectionScore.Certain;
         return head.Has("metadata") && head.Has("messages") && head.Properties.Count == 2 ? DetectionScore.Likely : DetectionScore.None;
     }
 

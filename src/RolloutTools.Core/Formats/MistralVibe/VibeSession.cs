@@ -34,15 +34,8 @@ internal sealed class VibeSession
         var meta = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, VibeHome.MetadataFile), VibeMeta.Read).Use(diagnostics);
         var session = new VibeSession { Store = VibeStore.Messages, Folder = folder, Meta = meta };
         using var stream = source.Open();
-        JsonLineReader.ReadEach(stream, diagnostics, line =>
-        {
-            if (line.Root.ValueKind != JsonValueKind.Object)
-            {
-                diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a JSON {line.Root.ValueKind.ToString().ToLowerInvariant()}, not a message; line skipped.");
-                return;
-            }
-            session.Rows.Add(new VibeRow(line.LineNumber, line.Root.Clone()));
-        }, cancellation);
+        // The line reader reports a line that is no JSON object; every other line is a row.
+        JsonLineReader.ReadEach(stream, diagnostics, line => session.Rows.Add(new VibeRow(line.LineNumber, line.Root.Clone())), cancellation);
         return session;
     }
 
