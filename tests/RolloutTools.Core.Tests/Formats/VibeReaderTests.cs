@@ -298,17 +298,17 @@ public sealed class VibeReaderTests : IDisposable
     [Fact]
     public void The_default_location_follows_vibe_home()
     {
-        var previous = Environment.GetEnvironmentVariable("VIBE_HOME");
+        var previous = Environment.GetEnvironmentVariable(VibeReader.HomeVariable);
         try
         {
-            Environment.SetEnvironmentVariable("VIBE_HOME", "/v");
+            Environment.SetEnvironmentVariable(VibeReader.HomeVariable, "/v");
             Assert.Equal(Path.Combine("/v", "logs", "session"), Assert.Single(new VibeReader().DefaultLocations()));
-            Environment.SetEnvironmentVariable("VIBE_HOME", null);
+            Environment.SetEnvironmentVariable(VibeReader.HomeVariable, null);
             Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".vibe", "logs", "session"), Assert.Single(new VibeReader().DefaultLocations()));
         }
         finally
         {
-            Environment.SetEnvironmentVariable("VIBE_HOME", previous);
+            Environment.SetEnvironmentVariable(VibeReader.HomeVariable, previous);
         }
     }
 }

@@ -20,8 +20,8 @@ public sealed class VibeSamplesTests
 
     private static readonly Lazy<(IReadOnlyList<string> Files, IReadOnlyList<ReadResult> Results)> Run = new(() =>
     {
-        var previous = Environment.GetEnvironmentVariable("VIBE_HOME");
-        Environment.SetEnvironmentVariable("VIBE_HOME", SampleFolder.Root("vibe"));
+        var previous = Environment.GetEnvironmentVariable(VibeReader.HomeVariable);
+        Environment.SetEnvironmentVariable(VibeReader.HomeVariable, SampleFolder.Root("vibe"));
         try
         {
             var sessions = SessionLocator.InDefaultLocations(new VibeReader(), new TraceSearch()).Sessions;
@@ -29,7 +29,7 @@ public sealed class VibeSamplesTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable("VIBE_HOME", previous);
+            Environment.SetEnvironmentVariable(VibeReader.HomeVariable, previous);
         }
     });
 

@@ -27,7 +27,6 @@ internal enum VibeStore
 /// </summary>
 internal static class VibeHome
 {
-    public const string HomeVariable = "VIBE_HOME";
     public const string MessagesFile = "messages.jsonl";
     public const string MetadataFile = "meta.json";
     public const string SubagentsFolder = "agents";
@@ -45,7 +44,7 @@ internal static class VibeHome
     private static readonly Regex LegacyName = new(@"^session_\d{8}_\d{6}_[0-9A-Za-z-]{8}\.json$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
     /// <summary>The sessions folder Vibe itself would use here (with the config's default save_dir).</summary>
-    public static string Default() => Path.Combine(AgentHome.Resolve(HomeVariable, ".vibe"), "logs", "session");
+    public static string Default() => Path.Combine(AgentHome.Resolve(VibeReader.HomeVariable, ".vibe"), "logs", "session");
 
     /// <summary>
     /// messages.jsonl in a session folder; meta.json in one only while no messages.jsonl is beside it (otherwise it is

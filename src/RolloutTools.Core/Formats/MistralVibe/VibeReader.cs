@@ -15,6 +15,9 @@ namespace RolloutTools.Core.Formats.MistralVibe;
 /// </summary>
 public sealed class VibeReader : IRolloutReader
 {
+    /// <summary>Vibe's home, ~/.vibe unless set (vibe/core/paths/_vibe_home.py); its sessions are under logs/session.</summary>
+    public const string HomeVariable = "VIBE_HOME";
+
     public RolloutFormat Format => RolloutFormat.MistralVibe;
 
     public string SourceKind => VibeRecords.SourceKind;
