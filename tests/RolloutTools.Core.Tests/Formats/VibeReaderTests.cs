@@ -243,6 +243,13 @@ public sealed class VibeReaderTests : IDisposable
         Assert.Equal(child, record.RootSessionId);
         // Vibe's stand-in title was cut from the envelope; the person's first prompt names the session.
         Assert.Equal("List the files", record.Title);
+
+        // A fork of the continued session opens with the same envelope but counts from zero: its totals are its own.
+        const string fork = "77776666-5555-4444-8333-5d6e7f8a9b01";
+        var forkFolder = Folder("session_20260401_102000_77776666", Meta(fork, child, prompt: 900, completion: 60), envelope, Prompt, Final);
+        var forked = ReadOne(Path.Combine(forkFolder, "messages.jsonl")).Record!;
+        Assert.Equal(new TokenUsage(900, 60, 0, 0), SampleFolder.Tokens(forked));
+        Assert.False(forked.SourceMeta.ContainsKey("parent_tokens_taken_out"));
     }
 
     [Fact]

@@ -85,7 +85,7 @@ internal static class VibeHome
     public static string MigratedFolderOf(string legacyPath) =>
         Path.Combine(Path.GetDirectoryName(Path.GetFullPath(legacyPath))!, Path.GetFileNameWithoutExtension(legacyPath));
 
-    /// <summary>The session folders beside <paramref name="folder"/> named for a session id (its first 8 characters), newest name first.</summary>
+    /// <summary>The session folders in <paramref name="sessionsFolder"/> named for a session id (its first 8 characters), newest name first.</summary>
     public static IEnumerable<string> FoldersOf(string sessionsFolder, string sessionId)
     {
         if (sessionId.Length < 8) return Array.Empty<string>();

@@ -123,17 +123,20 @@ public sealed class VibeReader : IRolloutReader
 
         /// <summary>
         /// The stated totals of the session a compaction continued, from its folder beside this one (named for its id);
-        /// null when this session continues none or the parent is not there.
+        /// null when this session continues none or the parent is not there. A fork of a compacted session opens with the
+        /// same envelope and names its source as parent, but counts from zero (agent_loop.py fork): totals below the
+        /// parent's cannot have gone on from them, and are the session's own.
         /// </summary>
         private static VibeStats? CarriedOver(VibeSession session)
         {
-            if (session.Meta?.ParentSessionId is not { } parent || session.Folder is null || !VibeRecords.StartsAfterCompaction(session)) return null;
+            if (session.Meta is not { ParentSessionId: { } parent } own || session.Folder is null || !VibeRecords.StartsAfterCompaction(session)) return null;
             if (Path.GetDirectoryName(session.Folder) is not { } sessions) return null;
             foreach (var folder in VibeHome.FoldersOf(sessions, parent))
             {
                 // The parent's own reading reports damage to its meta.json; here it only means the parent is not found.
                 var meta = SidecarFile.LoadDocument(Path.Combine(folder, VibeHome.MetadataFile), VibeMeta.Read).Value;
-                if (meta?.SessionId == parent) return meta.Stats;
+                if (meta?.SessionId != parent) continue;
+                return own.Stats.PromptTokens >= meta.Stats.PromptTokens && own.Stats.CompletionTokens >= meta.Stats.CompletionTokens ? meta.Stats : null;
             }
             return null;
         }
