@@ -197,6 +197,17 @@ public sealed class VibeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_legacy_file_of_another_session_prefix_named_with_its_format_is_read_as_a_document()
+    {
+        Directory.CreateDirectory(Sessions);
+        var legacy = Path.Combine(Sessions, "work_20251201_140000_a1b2c3d4.json");
+        File.WriteAllText(legacy, "{\n  \"metadata\": {\"session_id\": \"a1b2c3d4-0000\"},\n  \"messages\": [\n    {\"role\": \"user\", \"content\": \"Hi\"}\n  ]\n}");
+        Assert.False(new VibeReader().IsTraceFile(legacy));
+        var record = ReadOne(legacy).Record!;
+        Assert.Equal(("a1b2c3d4-0000", "Prompt"), (record.TraceId, SampleFolder.Kinds(record)));
+    }
+
+    [Fact]
     public void A_migration_that_wrote_only_meta_json_leaves_the_session_to_its_legacy_file()
     {
         var folder = Folder("session_20251201_140000_a1b2c3d4", Meta("a1b2c3d4-0000"));

@@ -74,11 +74,15 @@ public sealed class VibeReader : IRolloutReader
     {
         private readonly VibeTaskCalls _taskCalls = new();
 
-        /// <summary>By name and place; text read from memory by its name too, and otherwise as message lines.</summary>
+        /// <summary>
+        /// By name and place, text read from memory by its name too; a file under another name (a legacy file of a custom
+        /// session_prefix, named with -Format MistralVibe) is a legacy document when it ends in .json, else message lines.
+        /// </summary>
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var store = VibeHome.StoreOf(source.Path) ?? VibeStore.Messages;
+            var store = VibeHome.StoreOf(source.Path)
+                ?? (source.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) ? VibeStore.Legacy : VibeStore.Messages);
             if (store == VibeStore.Legacy && source.IsFile && File.Exists(Path.Combine(VibeHome.MigratedFolderOf(source.Path), VibeHome.MessagesFile)))
             {
                 return new ReadResult(source, null,
