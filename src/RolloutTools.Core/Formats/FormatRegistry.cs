@@ -8,6 +8,7 @@ using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
+using RolloutTools.Core.Formats.MistralVibe;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.Pi;
@@ -39,6 +40,7 @@ public sealed class FormatRegistry
         new ClineReader(),
         new GooseReader(),
         new AiderReader(),
+        new VibeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -39,4 +39,7 @@ public enum RolloutFormat
 
     /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
     Aider,
+
+    /// <summary>Mistral Vibe (mistralai/mistral-vibe): the session folders (messages.jsonl, meta.json) and legacy session_*.json files under ~/.vibe/logs/session.</summary>
+    MistralVibe,
 }

@@ -36,6 +36,9 @@ public sealed record OpenAIMessage
 
     /// <summary>Part of a branch the person rewound or undid.</summary>
     public bool IsAbandoned { get; init; }
+
+    /// <summary>On a tool message: the tool failed, as the agent marks it (the chat API itself has no such flag).</summary>
+    public bool IsError { get; init; }
 }
 
 /// <summary>Reads the parts of an OpenAI chat message, tolerant of what agents and providers vary.</summary>
@@ -206,7 +209,7 @@ public sealed class OpenAIConversation
                 if (message.FinishReason is { } reason) _finishReasons[reason] = _finishReasons.GetValueOrDefault(reason) + 1;
                 break;
             case "tool" or "function":
-                _builder.AddToolResult(new ToolResult(message.ToolCallId ?? string.Empty, message.Content) { Timestamp = message.Timestamp });
+                _builder.AddToolResult(new ToolResult(message.ToolCallId ?? string.Empty, message.Content) { Timestamp = message.Timestamp, IsError = message.IsError });
                 break;
             default:
                 _unknownRoles[message.Role] = _unknownRoles.GetValueOrDefault(message.Role) + 1;
