@@ -12,6 +12,7 @@ using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
+using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -39,6 +40,7 @@ public sealed class FormatRegistry
         new ClineReader(),
         new GooseReader(),
         new AiderReader(),
+        new SweAgentReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

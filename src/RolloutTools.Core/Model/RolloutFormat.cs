@@ -39,4 +39,7 @@ public enum RolloutFormat
 
     /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
     Aider,
+
+    /// <summary>SWE-agent's .traj and mini-swe-agent's .traj.json trajectories (SWE-bench runs), one record per file; SourceKind tells the two agents apart.</summary>
+    SweAgent,
 }
