@@ -172,18 +172,79 @@ public sealed class SweAgentReaderTests
         Assert.False(record.SourceMeta.ContainsKey("orphan_tool_results"));
     }
 
+    private static string Attempt(string model, string answer, int sent) => $$$"""
+        {"trajectory": [], "history": [
+          {"role": "user", "content": "task", "agent": "main", "message_type": "observation"},
+          {"role": "assistant", "content": "{{{answer}}}", "agent": "main", "message_type": "action"}],
+         "info": {"exit_status": "submitted", "submission": "{{{answer}}}", "model_stats": {"instance_cost": 1.0, "tokens_sent": {{{sent}}}, "tokens_received": 10, "api_calls": 2}},
+         "replay_config": "{\"agent\": {\"model\": {\"name\": \"{{{model}}}\"}}, \"problem_statement\": {\"id\": \"acme__tally-7\"}}",
+         "environment": "main"}
+        """;
+
     [Fact]
-    public void The_retry_agent_s_file_is_read_as_its_chosen_attempt_with_the_model_of_its_first_config()
+    public void The_retry_agent_s_file_gives_each_attempt_once_and_the_reviewer_counts_with_the_chosen_one()
     {
-        var json = """
-            {"attempts": [{"history": []}, {"history": []}],
-             "trajectory": [], "history": [{"role": "user", "content": "task", "agent": "main", "message_type": "observation"}],
-             "info": {"best_attempt_idx": 1, "model_stats": {"instance_cost": 1.25, "tokens_sent": 10, "tokens_received": 2, "api_calls": 4}},
-             "replay_config": {"agent": {"type": "retry", "agent_configs": [{"model": {"name": "gpt-4o"}}]}}}
+        var first = Attempt("gpt-4o", "first try", 100);
+        var second = Attempt("claude-sonnet-4-20250514", "second try", 200);
+        var json = $$$"""
+            {"attempts": [{{{first}}}, {{{second}}}],
+             "trajectory": [], "history": [{"role": "user", "content": "task"}, {"role": "assistant", "content": "second try"}],
+             "info": {"best_attempt_idx": 1, "model_stats": {"instance_cost": 2.5, "tokens_sent": 350, "tokens_received": 25, "api_calls": 5},
+                      "rloop_model_stats": {"instance_cost": 0.5, "tokens_sent": 50, "tokens_received": 5, "api_calls": 1} } }
             """;
-        var record = Single(json);
-        Assert.Equal((2L, 2L), (record.SourceMeta["attempts"], record.SourceMeta["best_attempt"]));
-        Assert.Equal(new[] { "gpt-4o" }, record.Models);
+        var results = ((IMultiRecordScan)new SweAgentReader().BeginScan(Array.Empty<TraceSource>(), CancellationToken.None))
+            .ReadEach(TraceSource.FromBytes("/runs/heavy/acme__tally-7/acme__tally-7.traj", Encoding.UTF8.GetBytes(json)), CancellationToken.None).ToArray();
+        Assert.All(results, r => Assert.Empty(r.Diagnostics));
+        var records = results.Select(r => r.Record!).ToArray();
+        Assert.Equal(2, records.Length);
+        var root = records[0].RootSessionId;
+        Assert.Matches("^acme__tally-7-[0-9a-f]{12}$", root);
+        Assert.Equal(new[] { root + ":attempt-1", root + ":attempt-2" }, records.Select(r => r.TraceId));
+        Assert.Equal(new[] { "attempt-1", "attempt-2" }, records.Select(r => r.AgentId));
+        Assert.Equal(new[] { "first try", "second try" }, records.Select(r => r.FinalAssistantMessage));
+        Assert.Equal(new[] { "gpt-4o", "claude-sonnet-4-20250514" }, records.Select(r => r.Models.Single()));
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), SampleFolder.Tokens(records[0]));
+        Assert.Equal(new TokenUsage(250, 15, 0, 0), SampleFolder.Tokens(records[1]));
+        Assert.Equal((1.0, false), (records[0].SourceMeta["cost_usd"], records[0].SourceMeta.ContainsKey("chosen_attempt")));
+        Assert.Equal((1.5, 0.5, true, 2L, 2L), (records[1].SourceMeta["cost_usd"], records[1].SourceMeta["reviewer_cost_usd"], records[1].SourceMeta["chosen_attempt"],
+            records[1].SourceMeta["attempt"], records[1].SourceMeta["attempts"]));
+    }
+
+    [Fact]
+    public void An_attempt_s_own_file_is_passed_over_once_the_retry_agent_s_file_lists_it()
+    {
+        var folder = Directory.CreateTempSubdirectory("sweagent-retry-");
+        try
+        {
+            var instance = Path.Combine(folder.FullName, "acme__tally-7");
+            Directory.CreateDirectory(Path.Combine(instance, "attempt_0"));
+            Directory.CreateDirectory(Path.Combine(instance, "attempt_1"));
+            var parent = Path.Combine(instance, "acme__tally-7.traj");
+            File.WriteAllText(parent, "{\"attempts\": [" + Attempt("gpt-4o", "first try", 100) + "]}");
+            File.WriteAllText(Path.Combine(instance, "attempt_0", "acme__tally-7.traj"), Attempt("gpt-4o", "first try", 100));
+            File.WriteAllText(Path.Combine(instance, "attempt_1", "acme__tally-7.traj"), Attempt("gpt-4o", "still running", 40));
+
+            var plan = new ReadPlan { Search = new TraceSearch { Recurse = true } };
+            plan.AddPath(folder.FullName).ToList();
+            var results = plan.Read(new ReadOptions(), CancellationToken.None).ToArray();
+            var records = results.Select(r => r.Record).OfType<RolloutRecord>().OrderBy(r => r.TraceId, StringComparer.Ordinal).ToArray();
+            Assert.Equal(new[] { "first try", "still running" }, records.Select(r => r.FinalAssistantMessage));
+            Assert.Equal(new[] { parent, Path.Combine(instance, "attempt_1", "acme__tally-7.traj") }, records.Select(r => r.SourcePath));
+            Assert.Equal(records[0].RootSessionId + ":attempt-2", records[1].TraceId);
+            Assert.Equal($"attempt 1 is read from the retry agent's '{parent}'", Assert.Single(results, r => r.SkipReason is not null).SkipReason);
+
+            // Before any attempt ends, the retry agent's file lists none: it is passed over, and each attempt read from its own file.
+            File.WriteAllText(parent, """{"attempts": []}""");
+            var again = new ReadPlan { Search = new TraceSearch { Recurse = true } };
+            again.AddPath(folder.FullName).ToList();
+            results = again.Read(new ReadOptions(), CancellationToken.None).ToArray();
+            Assert.Equal(2, results.Count(r => r.Record is not null));
+            Assert.Contains(results, r => r.SkipReason == "the retry agent has ended no attempt yet; each is read from its attempt_<n> folder");
+        }
+        finally
+        {
+            folder.Delete(recursive: true);
+        }
     }
 
     private const string MiniChat = """
@@ -383,6 +444,7 @@ public sealed class SweAgentReaderTests
     [InlineData("{\"environment\": \"swe_main\", \"trajectory\": []}", DetectionScore.Certain)]
     [InlineData("{\"info\": {}, \"messages\": []}", DetectionScore.Likely)]
     [InlineData("{\"trajectory\": []}", DetectionScore.None)]
+    [InlineData("{\"attempts\": []}", DetectionScore.Weak)]
     [InlineData("{\"type\": \"message\", \"info\": {}, \"messages\": []}", DetectionScore.None)]
     public void Detection_is_sure_of_the_names_only_these_agents_write_together(string head, int score)
     {

@@ -54,7 +54,8 @@ internal sealed class SweAgentHistory
     /// <summary>The working directory the last step's state names (state.working_dir; a JSON string before 1.0).</summary>
     public string? WorkingDir { get; private set; }
 
-    public static SweAgentHistory Read(JsonElement root, Func<string, int, int?> line, string? model, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <param name="where">Where the history is in the file ("attempts[1]." for a retry agent's attempt), for messages.</param>
+    public static SweAgentHistory Read(JsonElement root, Func<string, int, int?> line, string where, string? model, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var steps = new List<Step>();
         var trajectory = root.GetPropertyOrDefault("trajectory");
@@ -80,7 +81,7 @@ internal sealed class SweAgentHistory
             }
             catch (FormatException e)
             {
-                diagnostics.Error(RolloutDiagnostic.ParseError, line("history", index), $"history[{index}] could not be read, message skipped: {e.Message}");
+                diagnostics.Error(RolloutDiagnostic.ParseError, line("history", index), $"{where}history[{index}] could not be read, message skipped: {e.Message}");
             }
             index++;
         }

@@ -43,49 +43,68 @@ public sealed class SweAgentReader : IRolloutReader
 
     /// <summary>
     /// Certain of mini's trajectory_format and of SWE-agent's trajectory beside history or info (names only they
-    /// write together); likely of info beside messages (mini without its format line in view). A first property
+    /// write together); likely of info beside messages (mini without its format line in view); weakly of the retry
+    /// agent's "attempts". A first property
     /// whose value runs past the head (a long trajectory) tells nothing alone: the file's name claims it then.
     /// </summary>
     public int Score(JsonHead head)
     {
         if (head.String("trajectory_format") is { } format) return format.StartsWith("mini-swe-agent", StringComparison.Ordinal) ? DetectionScore.Certain : DetectionScore.None;
         if (head.Has("trajectory") && (head.Has("history") || head.Has("info") || head.Has("environment"))) return DetectionScore.Certain;
-        return head.Has("info") && head.Has("messages") && !head.Has("type") ? DetectionScore.Likely : DetectionScore.None;
+        if (head.Has("info") && head.Has("messages") && !head.Has("type")) return DetectionScore.Likely;
+        // The retry agent's file starts with its attempts, alone until the first ends.
+        return head.Has("attempts") && !head.Has("type") ? DetectionScore.Weak : DetectionScore.None;
     }
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
 
-    private sealed class Scan : IRolloutScan
+    private sealed class Scan : IMultiRecordScan
     {
-        public ReadResult Read(TraceSource source, CancellationToken cancellation)
+        private readonly RetryAttempts _retries = new();
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadEach(source, cancellation).First();
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation)
         {
             cancellation.ThrowIfCancellationRequested();
+            var path = source.IsFile ? Path.GetFullPath(source.Path) : source.Path;
+            var attempt = source.IsFile ? RetryAttempts.Of(path) : null;
+            if (attempt is not null && _retries.IsListed(attempt))
+            {
+                return new[] { new ReadResult(source, null, $"attempt {attempt.Index + 1} is read from the retry agent's '{attempt.Parent}'", Array.Empty<RolloutDiagnostic>()) };
+            }
             var diagnostics = new DiagnosticList(source.Path);
             JsonTextDocument? document;
             using (var stream = source.Open())
             {
                 document = JsonDocumentReader.Read(stream, diagnostics, JsonRoots.Object | JsonRoots.Array);
             }
-            if (document is null) return new ReadResult(source, null, null, diagnostics.Items);
+            if (document is null) return new[] { new ReadResult(source, null, null, diagnostics.Items) };
             using (document)
             {
-                var path = source.IsFile ? Path.GetFullPath(source.Path) : source.Path;
                 var root = document.Root;
-                RolloutRecord? record;
+                IReadOnlyList<RolloutRecord> records;
                 if (root.ValueKind == JsonValueKind.Array || (root.TryGetProperty("messages", out _) && !root.TryGetProperty("history", out _)))
                 {
-                    record = MiniTrajectory.Read(path, document, diagnostics, cancellation);
+                    records = MiniTrajectory.Read(path, document, diagnostics, cancellation) is { } mini ? new[] { mini } : Array.Empty<RolloutRecord>();
                 }
-                else if (root.TryGetProperty("history", out _))
+                else if (!root.TryGetProperty("history", out _) && root.GetPropertyOrDefault("attempts") is { ValueKind: JsonValueKind.Array } attempts && attempts.GetArrayLength() == 0)
                 {
-                    record = SweAgentTrajectory.Read(path, document, diagnostics, cancellation);
+                    // The retry agent writes its file after each step; until an attempt ends, the attempt's own file holds it.
+                    return new[] { new ReadResult(source, null, "the retry agent has ended no attempt yet; each is read from its attempt_<n> folder", diagnostics.Items) };
+                }
+                else if (root.TryGetProperty("history", out _) || root.TryGetProperty("attempts", out _))
+                {
+                    records = SweAgentTrajectory.Read(path, document, attempt, diagnostics, cancellation);
                 }
                 else
                 {
                     diagnostics.NoRecord("the file holds neither \"history\" (SWE-agent) nor \"messages\" (mini-swe-agent); no record.");
-                    record = null;
+                    records = Array.Empty<RolloutRecord>();
                 }
-                return new ReadResult(source, record, null, diagnostics.Items);
+                if (records.Count == 0) return new[] { new ReadResult(source, null, null, diagnostics.Items) };
+                // The file's problems are reported once, with its first record.
+                return records.Select((record, i) => new ReadResult(source, record, null, i == 0 ? diagnostics.Items : Array.Empty<RolloutDiagnostic>())).ToArray();
             }
         }
     }

@@ -60,14 +60,16 @@ internal static class SweAgentRecords
         var messages = parts.Messages;
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         DateTimeOffset? start = times.Length > 0 ? times.Min() : null;
-        var traceId = TraceId(parts.Path, parts.InstanceId ?? Stem(parts.Path), start);
+        var idPath = parts.IdPath ?? parts.Path;
+        var rootId = TraceId(idPath, parts.InstanceId ?? Stem(idPath), start);
         return new RolloutRecord
         {
-            TraceId = traceId,
+            TraceId = parts.Attempt is { } attempt ? $"{rootId}:attempt-{attempt}" : rootId,
             Format = RolloutFormat.SweAgent,
             SourceKind = parts.SourceKind,
             SourcePath = parts.Path,
-            RootSessionId = traceId,
+            RootSessionId = rootId,
+            AgentId = parts.Attempt is { } number ? $"attempt-{number}" : null,
             Cwd = parts.Cwd,
             StartedAt = start,
             EndedAt = times.Length > 0 ? times.Max() : null,
@@ -85,6 +87,12 @@ internal static class SweAgentRecords
     {
         /// <summary>The instance the file says it ran; null to take it from the file's name.</summary>
         public string? InstanceId { get; init; }
+
+        /// <summary>The retry agent's attempt this record is (1 on): its id is "&lt;instance&gt;-&lt;hash&gt;:attempt-&lt;n&gt;".</summary>
+        public int? Attempt { get; init; }
+
+        /// <summary>The file whose path the id is made of, when not the record's own (an attempt's file: the retry agent's).</summary>
+        public string? IdPath { get; init; }
         public string? Cwd { get; init; }
         public IReadOnlyList<string> Models { get; init; } = Array.Empty<string>();
         public TokenUsage Usage { get; init; }
