@@ -172,6 +172,20 @@ public sealed class SweAgentReaderTests
         Assert.False(record.SourceMeta.ContainsKey("orphan_tool_results"));
     }
 
+    [Fact]
+    public void A_tool_message_naming_its_call_by_a_number_still_answers_it()
+    {
+        var json = """
+            {"trajectory": [], "history": [
+              {"role": "user", "content": "task"},
+              {"role": "assistant", "content": "go", "tool_calls": [{"function": {"arguments": "{}", "name": "bash"}, "id": 7, "type": "function"}]},
+              {"role": "tool", "content": "done", "tool_call_ids": [7]}
+            ], "info": {}}
+            """;
+        var record = Single(json);
+        Assert.Equal(("7", "done"), (record.Messages[^1].ToolCallId, record.Messages[^1].Text));
+    }
+
     private static string Attempt(string model, string answer, int sent) => $$$"""
         {"trajectory": [], "history": [
           {"role": "user", "content": "task", "agent": "main", "message_type": "observation"},

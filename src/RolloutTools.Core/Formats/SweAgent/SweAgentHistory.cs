@@ -108,8 +108,9 @@ internal sealed class SweAgentHistory
                 AddResponse(entry, content);
                 break;
             case "tool":
+                // SWE-agent answers one call per observation (FunctionCallingParser allows one), so the first id is the call's.
                 var id = entry.GetPropertyOrDefault("tool_call_ids") is { ValueKind: JsonValueKind.Array } ids && ids.GetArrayLength() > 0
-                    ? ids[0].GetString() ?? string.Empty
+                    ? ids[0].ValueKind == JsonValueKind.String ? ids[0].GetString()! : ids[0].GetRawText()
                     : _pendingAction ?? string.Empty;
                 AddObservation(_renamed.Remove(id, out var renamed) ? renamed : id, content);
                 break;
