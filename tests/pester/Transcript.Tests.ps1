@@ -286,7 +286,7 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'aider'; Linked = 0 }, @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
-            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 }
         )
     }
     BeforeAll {
@@ -299,7 +299,9 @@ Describe 'Transcripts of every sample format' {
         $sample = @(Get-AgentRollout -Path (Join-Path $SamplesRoot $Folder) -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
         $sample.Count | Should -BeGreaterThan 0
         $calls = @($sample.Messages.ToolCalls)
-        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' })
+        # SWE-agent's str_replace_editor also views files: only its create and str_replace commands edit.
+        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' -or
+            ($_.Name -ceq 'str_replace_editor' -and $_.Arguments -match '"command"\s*:\s*"(create|str_replace)"') })
         # A call whose arguments hold some text (not only numbers, flags or empty strings) has something to preview.
         $worded = @($calls | Where-Object { $_.Arguments -match '"\s*:\s*\[?\s*"[^"]' -or $_.Arguments -match '^\s*\*\*\* Begin Patch' })
         $markdown = ($sample | ConvertTo-RolloutTranscript) -join "`n"

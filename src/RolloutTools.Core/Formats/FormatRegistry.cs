@@ -13,6 +13,7 @@ using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
+using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -41,6 +42,7 @@ public sealed class FormatRegistry
         new GooseReader(),
         new AiderReader(),
         new VibeReader(),
+        new SweAgentReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -42,4 +42,7 @@ public enum RolloutFormat
 
     /// <summary>Mistral Vibe (mistralai/mistral-vibe): the session folders (messages.jsonl, meta.json) and legacy session_*.json files under ~/.vibe/logs/session.</summary>
     MistralVibe,
+
+    /// <summary>SWE-agent's .traj and mini-swe-agent's .traj.json trajectories (SWE-bench runs), one record per file; SourceKind tells the two agents apart.</summary>
+    SweAgent,
 }

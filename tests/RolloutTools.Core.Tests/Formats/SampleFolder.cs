@@ -25,6 +25,7 @@ internal static class SampleFolder
         ["goose"] = RolloutFormat.Goose,
         ["aider"] = RolloutFormat.Aider,
         ["vibe"] = RolloutFormat.MistralVibe,
+        ["sweagent"] = RolloutFormat.SweAgent,
     };
 
     public static string Root(params string[] parts)
