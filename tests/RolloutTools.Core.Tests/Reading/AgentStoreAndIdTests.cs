@@ -291,7 +291,7 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + string.Concat(ClineStorage.Extensions.Keys.Select(e => $"'{Path.Combine(homes, ClineStorage.AppDataVariable, "Code", "User", "globalStorage", e, "tasks")}' (Cline: does not exist), "))
             + $"'{Path.Combine(homes, ClineStorage.DataDirVariable, "tasks")}' (Cline: does not exist), '{Path.Combine(homes, ClineStorage.SessionDataDirVariable)}' (Cline: does not exist), "
             + $"'{Path.Combine(homes, GooseReader.PathRootVariable, "data", "sessions")}' (Goose: does not exist), "
-            + $"'{Path.Combine(homes, VibeReader.HomeVariable, "logs", "session")}' (MistralVibe: does not exist). "
+            + $"'{Path.Combine(homes, VibeReader.HomeVariable, "logs", "session")}' (MistralVibe: does not exist), "
             + $"'{Path.Combine(homes, SweAgentReader.ConfigDirVariable)}' (SweAgent: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
