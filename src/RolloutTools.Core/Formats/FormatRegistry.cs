@@ -10,6 +10,7 @@ using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
+using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Model;
@@ -39,6 +40,7 @@ public sealed class FormatRegistry
         new ClineReader(),
         new GooseReader(),
         new AiderReader(),
+        new OpenHandsReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -39,4 +39,7 @@ public enum RolloutFormat
 
     /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
     Aider,
+
+    /// <summary>OpenHands (OpenHands/OpenHands, its V1 SDK and CLI): a folder per conversation, one file per event, under ~/.openhands/conversations (V1) or ~/.openhands/sessions (legacy), and saved trajectories.</summary>
+    OpenHands,
 }
