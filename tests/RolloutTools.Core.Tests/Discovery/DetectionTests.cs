@@ -50,13 +50,19 @@ public sealed class DetectionTests
         Assert.Equal(SampleFolder.Formats[sample.Split('/', '\\')[0]], winner.Format);
     }
 
-    /// <summary>Each line's head, as detection sees it: the shape of the JSON object that starts there.</summary>
+    /// <summary>
+    /// Each line's head, as detection sees it: the shape of the JSON object that starts there. An indented line
+    /// past the first is inside a pretty-printed document (an OpenHands trajectory's events), which detection passes over.
+    /// </summary>
     private static IEnumerable<JsonHead> Heads(byte[] file)
     {
         var text = file.AsMemory();
+        var first = true;
         while (!text.IsEmpty)
         {
-            if (JsonHead.Read(text.Span) is { } head) yield return head;
+            var nested = !first && text.Span[0] is (byte)' ' or (byte)'\t';
+            first = false;
+            if (!nested && JsonHead.Read(text.Span) is { } head) yield return head;
             var end = text.Span.IndexOf((byte)'\n');
             if (end < 0) yield break;
             text = text[(end + 1)..];

@@ -24,6 +24,7 @@ internal static class SampleFolder
         ["cline"] = RolloutFormat.Cline,
         ["goose"] = RolloutFormat.Goose,
         ["aider"] = RolloutFormat.Aider,
+        ["openhands"] = RolloutFormat.OpenHands,
     };
 
     public static string Root(params string[] parts)

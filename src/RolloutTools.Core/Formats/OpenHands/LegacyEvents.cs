@@ -61,8 +61,7 @@ internal sealed class LegacyEvents
             var observation = e.GetStringOrNull("observation");
             if (action is null && observation is null)
             {
-                _diagnostics.Add(new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.ParseError, stored.File, stored.Line,
-                    "the event is neither an action nor an observation; skipped."));
+                OpenHandsEventLog.Error(_diagnostics, stored.File, stored.Line, RolloutDiagnostic.ParseError, "the event is neither an action nor an observation; skipped.");
                 continue;
             }
             var time = _conversation.Saw(e, action is not null ? $"action:{action}" : $"observation:{observation}");

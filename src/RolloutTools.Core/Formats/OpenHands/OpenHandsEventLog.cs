@@ -62,7 +62,7 @@ internal sealed class OpenHandsEventLog : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            diagnostics?.Add(new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.ReadError, events, null, $"cannot list the events folder: {e.Message}"));
+            if (diagnostics is not null) Error(diagnostics, events, null, RolloutDiagnostic.ReadError, $"cannot list the events folder: {e.Message}");
             return Array.Empty<string>();
         }
     }
@@ -106,6 +106,14 @@ internal sealed class OpenHandsEventLog : IDisposable
             diagnostics.Error(RolloutDiagnostic.ReadError, null, $"cannot read the file: {e.Message}");
             return null;
         }
+    }
+
+    /// <summary>An error about another file of the conversation than the one that stands for it, named as every diagnostic names its file.</summary>
+    public static void Error(DiagnosticList diagnostics, string file, int? line, string errorId, string detail)
+    {
+        var own = new DiagnosticList(file);
+        own.Error(errorId, line, detail);
+        diagnostics.Add(own.Items[0]);
     }
 
     public void Dispose()

@@ -35,10 +35,6 @@ internal enum OpenHandsFile
 /// </summary>
 internal static partial class OpenHandsHome
 {
-    public const string ConversationsVariable = "OPENHANDS_CONVERSATIONS_DIR";
-    public const string PersistenceVariable = "OPENHANDS_PERSISTENCE_DIR";
-    public const string FileStoreVariable = "FILE_STORE_PATH";
-
     public const string BaseStateName = "base_state.json";
     public const string FirstLegacyEventName = "0.json";
     public const string EventsFolder = "events";
@@ -53,12 +49,12 @@ internal static partial class OpenHandsHome
     /// <summary>The V1 conversations folder, as the CLI resolves it.</summary>
     public static string Conversations()
     {
-        var configured = Environment.GetEnvironmentVariable(ConversationsVariable);
-        return string.IsNullOrWhiteSpace(configured) ? Path.Combine(AgentHome.Resolve(PersistenceVariable, ".openhands"), "conversations") : configured;
+        var configured = Environment.GetEnvironmentVariable(OpenHandsReader.ConversationsVariable);
+        return string.IsNullOrWhiteSpace(configured) ? Path.Combine(AgentHome.Resolve(OpenHandsReader.PersistenceVariable, ".openhands"), "conversations") : configured;
     }
 
     /// <summary>The legacy sessions folder of the local file store.</summary>
-    public static string Sessions() => Path.Combine(ExpandHome(AgentHome.Resolve(FileStoreVariable, ".openhands")), "sessions");
+    public static string Sessions() => Path.Combine(ExpandHome(AgentHome.Resolve(OpenHandsReader.FileStoreVariable, ".openhands")), "sessions");
 
     /// <summary>The file store path is written as "~/.openhands" in config.toml; LocalFileStore expands the ~.</summary>
     private static string ExpandHome(string path) => path == "~" || path.StartsWith("~/", StringComparison.Ordinal)

@@ -16,6 +16,15 @@ namespace RolloutTools.Core.Formats.OpenHands;
 /// </summary>
 public sealed class OpenHandsReader : IRolloutReader
 {
+    /// <summary>The CLI's conversations folder (OpenHands-CLI locations.py), V1.</summary>
+    public const string ConversationsVariable = "OPENHANDS_CONVERSATIONS_DIR";
+
+    /// <summary>The CLI's home (~/.openhands), holding conversations/ when <see cref="ConversationsVariable"/> is unset.</summary>
+    public const string PersistenceVariable = "OPENHANDS_PERSISTENCE_DIR";
+
+    /// <summary>The legacy file store (file_store_path in config.toml), holding sessions/.</summary>
+    public const string FileStoreVariable = "FILE_STORE_PATH";
+
     public RolloutFormat Format => RolloutFormat.OpenHands;
 
     public string SourceKind => OpenHandsRecords.SourceKind;
@@ -54,18 +63,14 @@ public sealed class OpenHandsReader : IRolloutReader
     }
 
     /// <summary>
-    /// A legacy event (an id, a source, and an action with args or an observation with extras); a V1 event has a
-    /// kind and a source, which others write too, so only with an OpenHands kind.
+    /// base_state.json by its fields, and the first event of a legacy conversation, the system prompt OpenHands
+    /// writes as its event 0 (an action "system" with args). The other event files are read with their
+    /// conversation, never alone, so no shape of theirs claims a file.
     /// </summary>
     public int Score(JsonHead head)
     {
-        if (head.Has("source") && head.Has("timestamp") && ((head.Has("action") && head.Has("args")) || (head.Has("observation") && head.Has("extras"))))
-        {
-            return DetectionScore.Certain;
-        }
-        return head.Has("source") && head.String("kind") is "SystemPromptEvent" or "MessageEvent" or "ActionEvent" or "ObservationEvent"
-            ? DetectionScore.Likely
-            : DetectionScore.None;
+        if (head.Has("id") && head.Has("agent") && (head.Has("workspace") || head.Has("execution_status") || head.Has("stats"))) return DetectionScore.Certain;
+        return head.String("action") == "system" && head.Has("source") && head.Has("timestamp") && head.Has("args") ? DetectionScore.Certain : DetectionScore.None;
     }
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();

@@ -34,7 +34,14 @@ internal static class OpenHandsRecords
         // A damaged base_state.json costs the usage and the workspace; the events still tell the conversation.
         var state = baseState is null ? SdkState.Empty : SdkState.Read(baseState.Root);
         baseState?.Dispose();
-        using var log = OpenHandsEventLog.FromFolder(Path.Combine(folder, OpenHandsHome.EventsFolder), OpenHandsHome.SdkOrder, diagnostics, cancellation);
+        var eventsFolder = Path.Combine(folder, OpenHandsHome.EventsFolder);
+        if (!Directory.Exists(eventsFolder))
+        {
+            // The SDK writes the system prompt as the first event when the conversation starts: no folder, nothing kept.
+            diagnostics.Warn(RolloutDiagnostic.EmptyFile, null, $"no {OpenHandsHome.EventsFolder} folder beside it: the conversation's events are gone; no record.");
+            return new ReadResult(source, null, null, diagnostics.Items);
+        }
+        using var log = OpenHandsEventLog.FromFolder(eventsFolder, OpenHandsHome.SdkOrder, diagnostics, cancellation);
         var conversation = new OpenHandsConversation();
         var events = new SdkEvents(conversation, diagnostics, state);
         events.Read(log.Events, cancellation);

@@ -41,8 +41,7 @@ internal sealed class SdkEvents
             var e = stored.Json;
             if (e.GetStringOrNull("kind") is not { } kind)
             {
-                _diagnostics.Add(new RolloutDiagnostic(DiagnosticSeverity.Error, RolloutDiagnostic.ParseError, stored.File, stored.Line,
-                    "the event has no kind; skipped."));
+                OpenHandsEventLog.Error(_diagnostics, stored.File, stored.Line, RolloutDiagnostic.ParseError, "the event has no kind; skipped.");
                 continue;
             }
             var time = _conversation.Saw(e, kind);
