@@ -286,20 +286,23 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'aider'; Linked = 0 }, @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
-            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 },
+            @{ Folder = 'openhands'; Linked = 0 }
         )
     }
     BeforeAll {
         # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
-            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor'
+            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor',
+            'str_replace_editor', 'file_editor'
     }
 
     It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {
         $sample = @(Get-AgentRollout -Path (Join-Path $SamplesRoot $Folder) -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
         $sample.Count | Should -BeGreaterThan 0
         $calls = @($sample.Messages.ToolCalls)
-        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' })
+        # OpenHands' editors also view files (command "view"), which changes nothing.
+        $edits = @($calls | Where-Object { ($_.Name -cin $editTools -and $_.Arguments -notmatch '"command":\s*"view"') -or $_.Arguments -match '\*\*\* Begin Patch' })
         # A call whose arguments hold some text (not only numbers, flags or empty strings) has something to preview.
         $worded = @($calls | Where-Object { $_.Arguments -match '"\s*:\s*\[?\s*"[^"]' -or $_.Arguments -match '^\s*\*\*\* Begin Patch' })
         $markdown = ($sample | ConvertTo-RolloutTranscript) -join "`n"
