@@ -6,6 +6,7 @@ BeforeAll {
     Copy-Item -Recurse (Join-Path $SamplesRoot 'openhands') $Root
     $script:V1 = '3f2a9c1e7b5d4e0f8a6b2c4d1e9f7a35'
     $script:Legacy = '7d1c9e0a4b2f4c6e8a1b3d5f7e9c2a4b'
+    $script:Subagent = "$V1`:9a8b7c6d5e4f40318a2b1c0d9e8f7a6b"
     $script:Trajectory = Join-Path $Root 'trajectories/headless-5e8b1f2a.json'
 }
 
@@ -24,18 +25,21 @@ Describe 'OpenHands' {
             $records = Get-AgentRollout -ErrorVariable errors -WarningVariable warnings
             $errors | Should -BeNullOrEmpty
             $warnings | Should -BeNullOrEmpty
-            $records.TraceId | Should -Be @($V1, $Legacy)
+            $records.TraceId | Should -Be @($V1, $Subagent, $Legacy)
             $records.Format | Select-Object -Unique | Should -Be 'OpenHands'
             $records.SourceKind | Select-Object -Unique | Should -Be 'openhands'
             $records[0].SourcePath | Should -Be (Join-Path $Root "conversations/$V1/base_state.json")
-            $records[1].SourcePath | Should -Be (Join-Path $Root "sessions/$Legacy/events/0.json")
-            $records | ForEach-Object { $_.SourceMeta['generation'] } | Should -Be @('v1', 'legacy')
+            $records[2].SourcePath | Should -Be (Join-Path $Root "sessions/$Legacy/events/0.json")
+            $records | ForEach-Object { $_.SourceMeta['generation'] } | Should -Be @('v1', 'v1', 'legacy')
+            # A sub-agent the delegate tool ran, persisted under its parent's folder.
+            $records[1].RootSessionId | Should -Be $V1
+            $records[1].IsSidechain | Should -BeTrue
         }
 
-        It 'is listed by Get-RolloutFormat with both folders and one session per conversation' {
+        It 'is listed by Get-RolloutFormat with both folders and one session per conversation and sub-agent' {
             $format = Get-RolloutFormat -Format OpenHands
             $format.DefaultLocations | Should -Be @((Join-Path $Root 'conversations'), (Join-Path $Root 'sessions'))
-            $format.SessionCount | Should -Be 2
+            $format.SessionCount | Should -Be 3
             $format.FilePatterns | Should -Be @('base_state.json', '0.json')
         }
 
@@ -54,8 +58,8 @@ Describe 'OpenHands' {
             $legacy = $rows | Where-Object Session -eq $Legacy
             $legacy.InputTokens | Should -Be 4000
             $legacy.CacheReadTokens | Should -Be 20900
-            # The condenser's call counts beside the agent's five responses.
-            ($rows | Where-Object Session -eq $V1).OutputTokens | Should -Be 690
+            # The session's row holds the agent's five responses, the condenser's call and the sub-agent's two responses.
+            ($rows | Where-Object Session -eq $V1).OutputTokens | Should -Be (690 + 70)
         }
 
         It 'says which event file is damaged, with its line, and reads the rest of the conversation' {
@@ -81,7 +85,7 @@ Describe 'OpenHands' {
         $records = Get-AgentRollout -Path $Root -Recurse -ErrorVariable errors -WarningVariable warnings
         $errors | Should -BeNullOrEmpty
         $warnings | Should -BeNullOrEmpty
-        $records.TraceId | Should -Be @($V1, $Legacy)
+        $records.TraceId | Should -Be @($V1, $Subagent, $Legacy)
     }
 
     It 'reads a saved trajectory with -Format OpenHands' {

@@ -17,6 +17,7 @@ public sealed class OpenHandsSamplesTests
 {
     private const string V1 = "3f2a9c1e7b5d4e0f8a6b2c4d1e9f7a35";
     private const string Legacy = "7d1c9e0a4b2f4c6e8a1b3d5f7e9c2a4b";
+    private const string Subagent = "9a8b7c6d5e4f40318a2b1c0d9e8f7a6b";
 
     private static readonly Lazy<(IReadOnlyList<string> Files, IReadOnlyList<ReadResult> Results)> Run = new(() =>
     {
@@ -39,10 +40,11 @@ public sealed class OpenHandsSamplesTests
         Assert.Equal(new[]
         {
             SampleFolder.Root("openhands", "conversations", V1, "base_state.json"),
+            SampleFolder.Root("openhands", "conversations", V1, "subagents", Subagent, "base_state.json"),
             SampleFolder.Root("openhands", "sessions", Legacy, "events", "0.json"),
         }, Run.Value.Files);
         Assert.Empty(Run.Value.Results.SelectMany(r => r.Diagnostics));
-        var located = new OpenHandsReader().SessionsIn(Run.Value.Files[1]).Single();
+        var located = new OpenHandsReader().SessionsIn(Run.Value.Files[2]).Single();
         Assert.Equal(Legacy, located.Ids!.TraceId);
         Assert.Equal(17, located.DependsOn.Count);
         Assert.EndsWith("metadata.json", located.DependsOn[^1], StringComparison.Ordinal);
@@ -99,6 +101,18 @@ public sealed class OpenHandsSamplesTests
         var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"];
         Assert.Equal((1L, 1L, 1L, 4L), (kinds["PauseEvent"], kinds["ConversationStateUpdateEvent"], kinds["Condensation"], kinds["ActionEvent"] - 1));
         Assert.Equal(17L, record.SourceMeta["event_files"]);
+    }
+
+    [Fact]
+    public void A_v1_sub_agent_persisted_under_its_parent_is_a_sidechain_of_the_parent_conversation()
+    {
+        var record = Record($"{V1}:{Subagent}");
+        Assert.Equal((V1, Subagent, true), (record.RootSessionId, record.AgentId, record.IsSidechain));
+        Assert.Equal(new NamedIds($"{V1}:{Subagent}", Subagent), new OpenHandsReader().SessionsIn(Run.Value.Files[1]).Single().Ids);
+        Assert.Equal("Context Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(new TokenUsage(600, 70, 1200, 1400), SampleFolder.Tokens(record));
+        Assert.Equal("All 5 tests pass.", record.FinalAssistantMessage);
+        Assert.False(Record(V1).IsSidechain);
     }
 
     [Fact]

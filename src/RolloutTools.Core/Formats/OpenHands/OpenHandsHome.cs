@@ -95,7 +95,31 @@ internal static partial class OpenHandsHome
     public static long? SdkOrder(string name) =>
         SdkEventName().Match(name) is { Success: true } m && long.TryParse(m.Groups["index"].ValueSpan, out var index) ? index : null;
 
+    /// <summary>
+    /// The ids of the conversation a folder holds: its name, and for a V1 sub-agent's its parent's. The SDK's delegate
+    /// and task tools persist a sub-agent's conversation under its parent's, as &lt;parent&gt;/subagents/&lt;id&gt;/
+    /// (openhands-tools delegate/impl.py, task/manager.py).
+    /// </summary>
+    public static ConversationIds IdsOf(string folder)
+    {
+        var parent = Path.GetDirectoryName(folder);
+        return Path.GetFileName(parent ?? string.Empty).Equals(SubagentsFolder, StringComparison.Ordinal) && Path.GetDirectoryName(parent!) is { } owner
+            && File.Exists(Path.Combine(owner, BaseStateName))
+            ? new ConversationIds(Path.GetFileName(folder), Path.GetFileName(owner))
+            : new ConversationIds(Path.GetFileName(folder), null);
+    }
+
+    public const string SubagentsFolder = "subagents";
+
     /// <summary>A conversations or sessions folder: one holding a folder laid out as a conversation (base_state.json, or events/0.json).</summary>
     public static bool IsLaidOut(string folder) => AgentStore.HasFolder(folder, name =>
         File.Exists(Path.Combine(folder, name, BaseStateName)) || File.Exists(Path.Combine(folder, name, EventsFolder, FirstLegacyEventName)));
+}
+
+/// <summary>A conversation's id, and its parent's for a sub-agent, whose TraceId is "parent:id" as a Claude Code subagent's is.</summary>
+internal sealed record ConversationIds(string Id, string? Parent)
+{
+    public string TraceId => Parent is null ? Id : $"{Parent}:{Id}";
+
+    public NamedIds Named => new(TraceId, Parent is null ? null : Id);
 }

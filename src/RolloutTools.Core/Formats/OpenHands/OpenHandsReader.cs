@@ -43,10 +43,13 @@ public sealed class OpenHandsReader : IRolloutReader
     /// <summary>A conversations or sessions folder (holding conversation folders), or the OpenHands home holding them.</summary>
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), OpenHandsHome.IsLaidOut);
 
-    /// <summary>One conversation per folder directly below the store: base_state.json one level down, events/0.json two.</summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 2);
+    /// <summary>
+    /// One conversation per folder directly below the store: base_state.json one level down, events/0.json two, and a
+    /// V1 sub-agent's base_state.json three (&lt;id&gt;/subagents/&lt;sub-agent&gt;/).
+    /// </summary>
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 3);
 
-    /// <summary>The conversation, named by its folder, depending on its event files (and metadata.json) for its activity.</summary>
+    /// <summary>The conversation, named by its folder (a sub-agent's also by its parent's), depending on its event files (and metadata.json) for its activity.</summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
         var kind = OpenHandsHome.Classify(path);
@@ -59,7 +62,7 @@ public sealed class OpenHandsReader : IRolloutReader
             : Array.Empty<string>();
         var metadata = Path.Combine(folder, OpenHandsHome.MetadataName);
         var beside = files.Where(f => !f.Equals(full, StringComparison.Ordinal)).Concat(File.Exists(metadata) ? new[] { metadata } : Array.Empty<string>()).ToArray();
-        return new[] { SessionReference.OfFile(path, this, new NamedIds(Path.GetFileName(folder))) with { DependsOn = beside } };
+        return new[] { SessionReference.OfFile(path, this, OpenHandsHome.IdsOf(folder).Named) with { DependsOn = beside } };
     }
 
     /// <summary>

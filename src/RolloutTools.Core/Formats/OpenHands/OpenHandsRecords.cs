@@ -54,7 +54,7 @@ internal static class OpenHandsRecords
             .Add("execution_status", state.ExecutionStatus)
             .Add("conversation_errors", events.ConversationErrors)
             .Add("usage_ids", state.UsageIds);
-        return Result(source, Path.GetFileName(folder), conversation, log, meta, new Facts(state.Model, state.Accumulated, state.Cost, null, null), diagnostics);
+        return Result(source, OpenHandsHome.IdsOf(folder), conversation, log, meta, new Facts(state.Model, state.Accumulated, state.Cost, null, null), diagnostics);
     }
 
     /// <summary>A legacy conversation: events/0.json (which this source is), the other event files, and metadata.json.</summary>
@@ -64,7 +64,7 @@ internal static class OpenHandsRecords
         var folder = Path.GetDirectoryName(events)!;
         var metadata = Metadata.Read(Path.Combine(folder, OpenHandsHome.MetadataName), diagnostics);
         using var log = OpenHandsEventLog.FromFolder(events, OpenHandsHome.LegacyOrder, diagnostics, cancellation);
-        return ReadLegacy(source, Path.GetFileName(folder), "legacy", log, metadata, diagnostics, cancellation);
+        return ReadLegacy(source, new ConversationIds(Path.GetFileName(folder), null), "legacy", log, metadata, diagnostics, cancellation);
     }
 
     /// <summary>A saved trajectory (save_trajectory_path, evaluation outputs): the legacy events as one JSON array, named &lt;sid&gt;.json.</summary>
@@ -72,10 +72,10 @@ internal static class OpenHandsRecords
     {
         using var log = OpenHandsEventLog.FromArray(source, diagnostics);
         if (log is null) return new ReadResult(source, null, null, diagnostics.Items);
-        return ReadLegacy(source, Path.GetFileNameWithoutExtension(source.Path), "trajectory", log, Metadata.None, diagnostics, cancellation);
+        return ReadLegacy(source, new ConversationIds(Path.GetFileNameWithoutExtension(source.Path), null), "trajectory", log, Metadata.None, diagnostics, cancellation);
     }
 
-    private static ReadResult ReadLegacy(TraceSource source, string id, string generation, OpenHandsEventLog log, Metadata metadata, DiagnosticList diagnostics, CancellationToken cancellation)
+    private static ReadResult ReadLegacy(TraceSource source, ConversationIds ids, string generation, OpenHandsEventLog log, Metadata metadata, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var conversation = new OpenHandsConversation();
         var events = new LegacyEvents(conversation, diagnostics);
@@ -87,13 +87,13 @@ internal static class OpenHandsRecords
             .Add("agent_state", events.AgentState)
             .Add("selected_repository", metadata.Repository);
         var facts = new Facts(metadata.Model ?? events.AccumulatedModel, events.AccumulatedUsage, events.AccumulatedCost ?? metadata.Cost, metadata.Title, metadata.Branch);
-        return Result(source, id, conversation, log, meta, facts, diagnostics);
+        return Result(source, ids, conversation, log, meta, facts, diagnostics);
     }
 
     /// <summary>What a conversation states beside its events: the model configured, the accumulated totals, a title and branch.</summary>
     private sealed record Facts(string? Model, TokenUsage? Accumulated, decimal? Cost, string? Title, string? Branch);
 
-    private static ReadResult Result(TraceSource source, string id, OpenHandsConversation conversation, OpenHandsEventLog log, SourceMeta.Builder meta, Facts facts, DiagnosticList diagnostics)
+    private static ReadResult Result(TraceSource source, ConversationIds ids, OpenHandsConversation conversation, OpenHandsEventLog log, SourceMeta.Builder meta, Facts facts, DiagnosticList diagnostics)
     {
         var builder = conversation.Builder;
         var messages = builder.Build();
@@ -119,11 +119,13 @@ internal static class OpenHandsRecords
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
         return new ReadResult(source, new RolloutRecord
         {
-            TraceId = id,
+            TraceId = ids.TraceId,
             Format = RolloutFormat.OpenHands,
             SourceKind = SourceKind,
             SourcePath = source.Path,
-            RootSessionId = id,
+            RootSessionId = ids.Parent ?? ids.Id,
+            AgentId = ids.Parent is null ? null : ids.Id,
+            IsSidechain = ids.Parent is not null,
             Cwd = conversation.Cwd,
             ProjectPath = conversation.Cwd,
             GitBranch = facts.Branch,
