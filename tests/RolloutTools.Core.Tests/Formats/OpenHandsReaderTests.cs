@@ -45,15 +45,19 @@ public sealed class OpenHandsReaderTests : IDisposable
         var record = Read(LegacyFolder("plain", System, Ask,
             """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "agent", "message": "", "action": "run", "args": {"command": "ls", "thought": "Listing."}}""",
             """{"id": 3, "timestamp": "2025-10-02T09:00:03", "source": "environment", "message": "", "cause": 2, "observation": "run", "content": "a.txt", "extras": {"command": "ls", "metadata": {"exit_code": -1}}}""",
-            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "agent", "message": "", "action": "finish", "args": {"final_thought": "", "thought": "One file."}}""")).Record!;
-        Assert.Equal("Context Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "agent", "message": "", "action": "run", "args": {"command": "rm a.txt", "thought": ""}}""",
+            """{"id": 5, "timestamp": "2025-10-02T09:00:05", "source": "user", "message": "", "cause": 4, "observation": "user_rejected", "content": "Action has been rejected by the user.", "extras": {}}""",
+            """{"id": 6, "timestamp": "2025-10-02T09:00:06", "source": "agent", "message": "", "action": "finish", "args": {"final_thought": "", "thought": "One file."}}""")).Record!;
+        Assert.Equal("Context Prompt Response ToolResult Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(("event-4", true), (record.Messages[5].ToolCallId, record.Messages[5].IsError));
+        Assert.False(record.Messages[3].IsError);
         var call = Assert.Single(record.Messages[2].ToolCalls);
         Assert.Equal(("event-2", "run", "Listing."), (call.Id, call.Name, record.Messages[2].Text));
         Assert.Contains("\"command\": \"ls\"", call.Arguments, StringComparison.Ordinal);
         Assert.Equal(("event-2", "a.txt"), (record.Messages[3].ToolCallId, record.Messages[3].Text));
         // -1 is OpenHands' unknown exit code.
         Assert.Null(record.Messages[3].ExitCode);
-        Assert.Equal("One file.", record.Messages[4].Text);
+        Assert.Equal("One file.", record.Messages[6].Text);
         Assert.Equal("plain", record.TraceId);
         Assert.Equal("legacy", record.SourceMeta["generation"]);
     }

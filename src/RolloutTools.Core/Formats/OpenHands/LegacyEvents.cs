@@ -181,7 +181,7 @@ internal sealed class LegacyEvents
             var exit = extras.GetPropertyOrDefault("metadata").GetInt32OrNull("exit_code");
             _conversation.Builder.AddToolResult(new ToolResult(callId, OpenHandsConversation.Text(content))
             {
-                IsError = observation == "error" || (e.GetPropertyOrDefault("success") is { ValueKind: JsonValueKind.False }),
+                IsError = observation is "error" or "user_rejected" || e.GetPropertyOrDefault("success").ValueKind == JsonValueKind.False,
                 // -1 is what OpenHands writes when the command's exit code is unknown (a timeout, a command still running).
                 ExitCode = exit is >= 0 ? exit : null,
                 Timestamp = time,
