@@ -58,8 +58,8 @@ Describe 'OpenHands' {
             $legacy = $rows | Where-Object Session -eq $Legacy
             $legacy.InputTokens | Should -Be 4000
             $legacy.CacheReadTokens | Should -Be 20900
-            # The session's row holds the agent's five responses, the condenser's call and the sub-agent's two responses.
-            ($rows | Where-Object Session -eq $V1).OutputTokens | Should -Be (690 + 70)
+            # The session's row holds the agent's six responses, the condenser's call and the sub-agent's two responses.
+            ($rows | Where-Object Session -eq $V1).OutputTokens | Should -Be (770 + 70)
         }
 
         It 'says which event file is damaged, with its line, and reads the rest of the conversation' {

@@ -55,7 +55,7 @@ public sealed class OpenHandsSamplesTests
     {
         var record = Record(V1);
         Assert.Equal(
-            "Context Prompt Context Response ToolResult Response ToolResult ToolResult CompactionSummary Response ToolResult Response ToolResult Response Synthetic",
+            "Context Prompt Context Response ToolResult Response ToolResult ToolResult Response ToolResult CompactionSummary Response ToolResult Response ToolResult Response Synthetic",
             SampleFolder.Kinds(record));
         Assert.Equal(MessageRole.System, record.Messages[0].Role);
         Assert.Equal("You are OpenHands agent, a helpful AI assistant that can interact with a computer to solve tasks.\n\nWorking directory: /home/dev/tally", record.Messages[0].Text);
@@ -69,12 +69,13 @@ public sealed class OpenHandsSamplesTests
         Assert.Equal(new[] { "toolu_b1", "toolu_b2" }, both.ToolCalls.Select(c => c.Id));
         Assert.Equal("Two quick looks, in parallel.", both.ReasoningContent);
         Assert.Equal((0, "terminal"), (record.Messages[6].ExitCode, record.Messages[6].ToolName));
-        Assert.Equal("USER_CONTEXT: add --verbose to cli.py and run the tests. DONE: read cli.py (argparse, one positional 'path').", record.Messages[8].Text);
-        var failed = record.Messages[12];
+        Assert.Equal(("task", "All 5 tests pass."), (Assert.Single(record.Messages[8].ToolCalls).Name, record.Messages[9].Text));
+        Assert.Equal("USER_CONTEXT: add --verbose to cli.py and run the tests. DONE: read cli.py (argparse, one positional 'path').", record.Messages[10].Text);
+        var failed = record.Messages[14];
         Assert.True(failed.IsError);
         Assert.StartsWith("Tool 'browser' not found.", failed.Text, StringComparison.Ordinal);
-        Assert.Equal("The edit is in place; the tests were listed but I could not run them.", record.Messages[13].ReasoningContent);
-        Assert.Equal("LLMBadRequestError: The model refused the request: context length exceeded.", record.Messages[14].Text);
+        Assert.Equal("The edit is in place; the tests were listed but I could not run them.", record.Messages[15].ReasoningContent);
+        Assert.Equal("LLMBadRequestError: The model refused the request: context length exceeded.", record.Messages[16].Text);
         Assert.Equal("/home/dev/tally", record.Cwd);
         Assert.Equal("Add a --verbose flag to cli.py that prints each word's count, then run the tests.", record.Title);
         Assert.Equal(Local("2025-10-02T10:00:00.12"), record.StartedAt);
@@ -92,15 +93,15 @@ public sealed class OpenHandsSamplesTests
         Assert.Equal(("resp-c1", "openai/gpt-5-mini", new TokenUsage(3000, 200, 0, 0)), (condenser.ResponseId, condenser.Model, condenser.Usage));
         Assert.Equal(new[] { "anthropic/claude-sonnet-4-5-20250929", "openai/gpt-5-mini" }, record.Models);
         // Both LLMs' accumulated totals, which here are exactly what the calls add up to.
-        Assert.Equal(new TokenUsage(4200, 690, 7300, 6300), SampleFolder.Tokens(record));
+        Assert.Equal(new TokenUsage(4600, 770, 8800, 6400), SampleFolder.Tokens(record));
         Assert.Equal(0.043, record.SourceMeta["cost_usd"]);
         Assert.Equal("v1", record.SourceMeta["generation"]);
         Assert.Equal("3f2a9c1e-7b5d-4e0f-8a6b-2c4d1e9f7a35", record.SourceMeta["conversation_id"]);
         Assert.Equal("finished", record.SourceMeta["execution_status"]);
         Assert.Equal("per response", record.SourceMeta["usage_source"]);
         var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"];
-        Assert.Equal((1L, 1L, 1L, 4L), (kinds["PauseEvent"], kinds["ConversationStateUpdateEvent"], kinds["Condensation"], kinds["ActionEvent"] - 1));
-        Assert.Equal(17L, record.SourceMeta["event_files"]);
+        Assert.Equal((1L, 1L, 1L, 6L), (kinds["PauseEvent"], kinds["ConversationStateUpdateEvent"], kinds["Condensation"], kinds["ActionEvent"]));
+        Assert.Equal(19L, record.SourceMeta["event_files"]);
     }
 
     [Fact]
@@ -109,7 +110,8 @@ public sealed class OpenHandsSamplesTests
         var record = Record($"{V1}:{Subagent}");
         Assert.Equal((V1, Subagent, true), (record.RootSessionId, record.AgentId, record.IsSidechain));
         Assert.Equal(new NamedIds($"{V1}:{Subagent}", Subagent), new OpenHandsReader().SessionsIn(Run.Value.Files[1]).Single().Ids);
-        Assert.Equal("Context Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        // The parent's task call sent the first message (sender: the parent agent).
+        Assert.Equal("Context AgentMessage Response ToolResult Response", SampleFolder.Kinds(record));
         Assert.Equal(new TokenUsage(600, 70, 1200, 1400), SampleFolder.Tokens(record));
         Assert.Equal("All 5 tests pass.", record.FinalAssistantMessage);
         Assert.False(Record(V1).IsSidechain);
