@@ -10,8 +10,9 @@ namespace RolloutTools.Core.Formats.OpenHands;
 /// source: user|agent|environment, message, action + args | observation + content + extras, cause (the id of the
 /// action an observation answers), tool_call_metadata {function_name, tool_call_id, model_response (the LiteLLM
 /// response, with its id, model, choices and usage), total_calls_in_response}, llm_metrics}. A model response
-/// with several tool calls is stored as several actions sharing its model_response; only the first carries the
-/// response's text, as args.thought (agenthub/codeact_agent/function_calling.py). llm_metrics is a snapshot of the
+/// with several tool calls is stored as several actions sharing its model_response, whose message holds the response's
+/// text and reasoning; the first action's args.thought repeats the text, joined to the think tool's argument
+/// (agenthub/codeact_agent/function_calling.py). llm_metrics is a snapshot of the
 /// conversation's metrics so far (controller/agent_controller.py _prepare_metrics_for_frontend): accumulated_cost
 /// and accumulated_token_usage, with token_usages per call in versions that kept the whole list.
 /// </summary>
