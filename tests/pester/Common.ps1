@@ -8,11 +8,13 @@ $script:SamplesRoot = Join-Path $PSScriptRoot '../../samples'
 
 # No test reads the person's own agent folders: every agent's home points at a folder that does not exist, until a
 # test points it at one of its own.
-foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME', 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR', 'GOOSE_PATH_ROOT', 'VIBE_HOME', 'MSWEA_GLOBAL_CONFIG_DIR') {
+foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME', 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR', 'GOOSE_PATH_ROOT', 'VIBE_HOME', 'MSWEA_GLOBAL_CONFIG_DIR', 'OPENHANDS_PERSISTENCE_DIR', 'FILE_STORE_PATH') {
     Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
 }
 # The Cline SDK's session data dir follows CLINE_DATA_DIR (<data dir>/sessions) unless this names another.
 Remove-Item Env:CLINE_SESSION_DATA_DIR -ErrorAction Ignore
+# OpenHands' conversations folder follows OPENHANDS_PERSISTENCE_DIR (<dir>/conversations) unless this names another.
+Remove-Item Env:OPENHANDS_CONVERSATIONS_DIR -ErrorAction Ignore
 # OpenCode and Kilo CLI live in $XDG_DATA_HOME/opencode and /kilo. .NET takes LocalApplicationData from the same variable
 # on Linux and macOS and makes paths relative when the folder is missing, so this one exists (empty of any agent).
 $env:XDG_DATA_HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/XDG_DATA_HOME'

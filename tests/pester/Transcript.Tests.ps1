@@ -286,21 +286,23 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'aider'; Linked = 0 }, @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
-            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 }
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 },
+            @{ Folder = 'openhands'; Linked = 1 }
         )
     }
     BeforeAll {
         # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
-            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor', 'search_replace'
+            'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor', 'search_replace',
+            'file_editor'
     }
 
     It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {
         $sample = @(Get-AgentRollout -Path (Join-Path $SamplesRoot $Folder) -Recurse -WarningAction SilentlyContinue -ErrorAction SilentlyContinue)
         $sample.Count | Should -BeGreaterThan 0
         $calls = @($sample.Messages.ToolCalls)
-        # SWE-agent's str_replace_editor also views files: only its create and str_replace commands edit.
-        $edits = @($calls | Where-Object { $_.Name -cin $editTools -or $_.Arguments -match '\*\*\* Begin Patch' -or
+        # SWE-agent's and OpenHands' str_replace_editor, and OpenHands' file_editor, also view files: only commands that write edit.
+        $edits = @($calls | Where-Object { ($_.Name -cin $editTools -and $_.Arguments -notmatch '"command":\s*"view"') -or $_.Arguments -match '\*\*\* Begin Patch' -or
             ($_.Name -ceq 'str_replace_editor' -and $_.Arguments -match '"command"\s*:\s*"(create|str_replace)"') })
         # A call whose arguments hold some text (not only numbers, flags or empty strings) has something to preview.
         $worded = @($calls | Where-Object { $_.Arguments -match '"\s*:\s*\[?\s*"[^"]' -or $_.Arguments -match '^\s*\*\*\* Begin Patch' })

@@ -11,6 +11,7 @@ using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.MistralVibe;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenCode;
+using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
@@ -43,6 +44,7 @@ public sealed class FormatRegistry
         new AiderReader(),
         new VibeReader(),
         new SweAgentReader(),
+        new OpenHandsReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

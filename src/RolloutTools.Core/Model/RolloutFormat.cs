@@ -45,4 +45,7 @@ public enum RolloutFormat
 
     /// <summary>SWE-agent's .traj and mini-swe-agent's .traj.json trajectories (SWE-bench runs), one record per file; SourceKind tells the two agents apart.</summary>
     SweAgent,
+
+    /// <summary>OpenHands (OpenHands/OpenHands, its V1 SDK and CLI): a folder per conversation, one file per event, under ~/.openhands/conversations (V1) or ~/.openhands/sessions (legacy), and saved trajectories.</summary>
+    OpenHands,
 }

@@ -57,7 +57,10 @@ public sealed class DetectionTests
         Assert.Equal(SampleFolder.Formats[sample.Split('/', '\\')[0]], winner.Format);
     }
 
-    /// <summary>Each line's head, as detection sees it: the shape of the JSON object that starts there.</summary>
+    /// <summary>
+    /// Each line's head, as detection sees it: the shape of the JSON object that starts there. An indented line
+    /// past the first is inside a pretty-printed document (an OpenHands trajectory's events), which detection passes over.
+    /// </summary>
     private static IEnumerable<JsonHead> Heads(byte[] file)
     {
         var text = file.AsMemory();

@@ -26,6 +26,7 @@ internal static class SampleFolder
         ["aider"] = RolloutFormat.Aider,
         ["vibe"] = RolloutFormat.MistralVibe,
         ["sweagent"] = RolloutFormat.SweAgent,
+        ["openhands"] = RolloutFormat.OpenHands,
     };
 
     public static string Root(params string[] parts)

@@ -7,6 +7,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.MistralVibe;
+using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
@@ -23,7 +24,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -292,7 +293,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, ClineStorage.DataDirVariable, "tasks")}' (Cline: does not exist), '{Path.Combine(homes, ClineStorage.SessionDataDirVariable)}' (Cline: does not exist), "
             + $"'{Path.Combine(homes, GooseReader.PathRootVariable, "data", "sessions")}' (Goose: does not exist), "
             + $"'{Path.Combine(homes, VibeReader.HomeVariable, "logs", "session")}' (MistralVibe: does not exist), "
-            + $"'{Path.Combine(homes, SweAgentReader.ConfigDirVariable)}' (SweAgent: does not exist). "
+            + $"'{Path.Combine(homes, SweAgentReader.ConfigDirVariable)}' (SweAgent: does not exist), "
+            + $"'{Path.Combine(homes, OpenHandsReader.ConversationsVariable)}' (OpenHands: does not exist), '{Path.Combine(homes, OpenHandsReader.FileStoreVariable, "sessions")}' (OpenHands: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

@@ -1,0 +1,254 @@
+using System.Text;
+using System.Text.Json;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.OpenHands;
+
+/// <summary>
+/// Events of the V1 SDK (OpenHands/software-agent-sdk, openhands/sdk/event/): pydantic models told apart by "kind"
+/// (the class name), each with id, timestamp and source. SystemPromptEvent (system_prompt, dynamic_context),
+/// MessageEvent (llm_message: role, content parts, reasoning_content, thinking_blocks; llm_response_id for the
+/// agent's; sender for another agent's), ActionEvent (thought, reasoning_content, thinking_blocks, tool_call
+/// {id, name, arguments}, llm_response_id shared by the actions of one response), ObservationEvent (tool_call_id,
+/// observation {content parts, is_error, exit_code}), UserRejectObservation and AgentErrorEvent (answers to a call),
+/// Condensation and CondensationSummaryEvent (summary). The rest (ConversationStateUpdateEvent, PauseEvent,
+/// InterruptEvent, CondensationRequest, TokenEvent, …) change the run, not the conversation, and are counted.
+/// Tokens are kept per call in base_state.json, not in the events: see <see cref="SdkState"/>.
+/// </summary>
+internal sealed class SdkEvents
+{
+    private readonly OpenHandsConversation _conversation;
+    private readonly DiagnosticList _diagnostics;
+    private readonly SdkState _state;
+
+    public SdkEvents(OpenHandsConversation conversation, DiagnosticList diagnostics, SdkState state)
+    {
+        _conversation = conversation;
+        _diagnostics = diagnostics;
+        _state = state;
+    }
+
+    /// <summary>Errors of the conversation itself (ConversationErrorEvent), shown as notices.</summary>
+    public int ConversationErrors { get; private set; }
+
+    public void Read(IEnumerable<StoredEvent> events, CancellationToken cancellation)
+    {
+        foreach (var stored in events)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            var e = stored.Json;
+            if (e.GetStringOrNull("kind") is not { } kind)
+            {
+                OpenHandsEventLog.Error(_diagnostics, stored.File, stored.Line, RolloutDiagnostic.ParseError, "the event has no kind; skipped.");
+                continue;
+            }
+            var time = _conversation.Saw(e, kind);
+            switch (kind)
+            {
+                case "SystemPromptEvent":
+                    var prompt = Join(e.GetPropertyOrDefault("system_prompt").GetStringOrNull("text"), e.GetPropertyOrDefault("dynamic_context").GetStringOrNull("text"));
+                    _conversation.Builder.AddMessage(MessageRole.System, MessageKind.Context, OpenHandsConversation.Text(prompt), time);
+                    break;
+                case "MessageEvent":
+                    Message(e, time);
+                    break;
+                case "ActionEvent":
+                    Action(e, time);
+                    break;
+                case "ObservationEvent":
+                    Result(e, time, e.GetPropertyOrDefault("observation"));
+                    break;
+                case "UserRejectObservation":
+                    _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty,
+                        OpenHandsConversation.Text(e.GetStringOrNull("rejection_reason") ?? "rejected")) { IsError = true, Timestamp = time });
+                    break;
+                case "AgentErrorEvent":
+                    _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty,
+                        OpenHandsConversation.Text(e.GetStringOrNull("error"))) { IsError = true, Timestamp = time });
+                    break;
+                case "Condensation" or "CondensationSummaryEvent":
+                    // The condenser's call that wrote the summary counts at its own time and model, with nothing to list.
+                    if (e.GetStringOrNull("llm_response_id") is { } condenser && _state.Call(condenser) is { Usage: { } used } call)
+                    {
+                        _conversation.Response(condenser, time, call.Model).SetUsage(used);
+                    }
+                    if (e.GetStringOrNull("summary") is { Length: > 0 } summary)
+                    {
+                        _conversation.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, OpenHandsConversation.Text(summary), time);
+                        _conversation.CompactionSummaries++;
+                    }
+                    break;
+                case "ConversationErrorEvent":
+                    ConversationErrors++;
+                    var notice = _conversation.Builder.StartAssistant(time, null, MessageKind.Synthetic);
+                    notice.AddContent(OpenHandsConversation.Text($"{e.GetStringOrNull("code")}: {e.GetStringOrNull("detail")}"));
+                    break;
+            }
+        }
+    }
+
+    private void Message(JsonElement e, DateTimeOffset? time)
+    {
+        var message = e.GetPropertyOrDefault("llm_message");
+        var content = Content(message.GetPropertyOrDefault("content"));
+        switch (message.GetStringOrNull("role"))
+        {
+            case "assistant":
+                var turn = Response(e, time);
+                turn.AddContent(content);
+                Reasoning(turn, message);
+                break;
+            case "system":
+                _conversation.Builder.AddMessage(MessageRole.System, MessageKind.Context, content, time);
+                break;
+            default:
+                // sender names another agent that wrote to this one; a person's message has none.
+                var kind = e.GetStringOrNull("sender") is not null ? MessageKind.AgentMessage : e.GetStringOrNull("source") == "user" ? MessageKind.Prompt : MessageKind.Context;
+                _conversation.Builder.AddMessage(MessageRole.User, kind, content, time);
+                // Skills' knowledge the agent appended to the message before the model saw it.
+                var extended = Content(e.GetPropertyOrDefault("extended_content"));
+                if (extended.Count > 0) _conversation.Builder.AddMessage(MessageRole.User, MessageKind.Context, extended, time);
+                break;
+        }
+    }
+
+    private void Action(JsonElement e, DateTimeOffset? time)
+    {
+        var turn = Response(e, time);
+        turn.AddContent(Content(e.GetPropertyOrDefault("thought")));
+        Reasoning(turn, e);
+        var call = e.GetPropertyOrDefault("tool_call");
+        var id = call.GetStringOrNull("id") ?? e.GetStringOrNull("tool_call_id") ?? $"event-{e.GetStringOrNull("id")}";
+        var name = call.GetStringOrNull("name") ?? e.GetStringOrNull("tool_name") ?? "unknown";
+        var action = e.GetPropertyOrDefault("action");
+        var arguments = call.GetStringOrNull("arguments") ?? (action.ValueKind == JsonValueKind.Object ? action.GetRawText() : "{}");
+        turn.AddToolCall(new ToolCall(id, name, arguments));
+    }
+
+    private void Result(JsonElement e, DateTimeOffset? time, JsonElement observation)
+    {
+        if (observation.GetPropertyOrDefault("metadata").GetStringOrNull("working_dir") is { Length: > 0 } dir) _conversation.Cwd = dir;
+        var exit = observation.GetInt32OrNull("exit_code");
+        _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty, Content(observation.GetPropertyOrDefault("content")))
+        {
+            IsError = observation.GetBool("is_error"),
+            ExitCode = exit is >= 0 ? exit : null,
+            Timestamp = time,
+        });
+    }
+
+    /// <summary>The response an event belongs to (llm_response_id), with its usage and model from base_state.json.</summary>
+    private ConversationBuilder.AssistantTurn Response(JsonElement e, DateTimeOffset? time)
+    {
+        var responseId = e.GetStringOrNull("llm_response_id");
+        var call = responseId is null ? null : _state.Call(responseId);
+        var turn = _conversation.Response(responseId, time, call?.Model ?? _state.Model);
+        if (call?.Usage is { } usage) turn.SetUsage(usage);
+        return turn;
+    }
+
+    /// <summary>reasoning_content, else the text of Anthropic's thinking blocks (redacted ones hold none).</summary>
+    private static void Reasoning(ConversationBuilder.AssistantTurn turn, JsonElement holder)
+    {
+        if (holder.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoning)
+        {
+            turn.AddReasoning(reasoning);
+            return;
+        }
+        foreach (var block in holder.GetPropertyOrDefault("thinking_blocks") is { ValueKind: JsonValueKind.Array } blocks ? blocks.EnumerateArray() : default)
+        {
+            if (block.GetStringOrNull("thinking") is { } thinking) turn.AddReasoning(thinking);
+        }
+    }
+
+    /// <summary>TextContent and ImageContent parts: text, and images by their URLs (data: URLs included).</summary>
+    private static IReadOnlyList<ContentBlock> Content(JsonElement parts)
+    {
+        var blocks = new List<ContentBlock>();
+        foreach (var part in parts.ValueKind == JsonValueKind.Array ? parts.EnumerateArray() : default)
+        {
+            if (part.GetStringOrNull("text") is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
+            foreach (var url in part.GetPropertyOrDefault("image_urls") is { ValueKind: JsonValueKind.Array } urls ? urls.EnumerateArray() : default)
+            {
+                if (url.ValueKind == JsonValueKind.String && url.GetString() is { Length: > 0 } address) blocks.Add(ContentBlock.FromImageUrl(address));
+            }
+        }
+        return blocks;
+    }
+
+    private static string? Join(params string?[] parts)
+    {
+        var text = new StringBuilder();
+        foreach (var part in parts.Where(p => !string.IsNullOrEmpty(p)))
+        {
+            if (text.Length > 0) text.Append("\n\n");
+            text.Append(part);
+        }
+        return text.Length == 0 ? null : text.ToString();
+    }
+}
+
+/// <summary>
+/// A V1 conversation's base_state.json (sdk/conversation/state.py ConversationState): its id, the agent (kind,
+/// llm.model), the workspace (working_dir), execution_status, and stats.usage_to_metrics: per LLM of the
+/// conversation (the agent's, the condenser's, …) its accumulated_cost, accumulated_token_usage, and token_usages,
+/// one per call with the response_id the events name as llm_response_id (sdk/llm/utils/metrics.py).
+/// </summary>
+internal sealed class SdkState
+{
+    private readonly Dictionary<string, SdkCall> _calls = new(StringComparer.Ordinal);
+
+    public string? Id { get; private init; }
+
+    public string? Model { get; private init; }
+
+    public string? AgentKind { get; private init; }
+
+    public string? WorkingDir { get; private init; }
+
+    public string? ExecutionStatus { get; private init; }
+
+    /// <summary>Every LLM's accumulated tokens, added up; null when base_state.json states none.</summary>
+    public TokenUsage? Accumulated { get; private set; }
+
+    /// <summary>Every LLM's accumulated cost, added up.</summary>
+    public decimal? Cost { get; private set; }
+
+    /// <summary>The LLMs that state usage (usage_id), in order.</summary>
+    public List<string> UsageIds { get; } = new();
+
+    public SdkCall? Call(string responseId) => _calls.GetValueOrDefault(responseId);
+
+    public static SdkState Empty { get; } = new();
+
+    public static SdkState Read(JsonElement root)
+    {
+        var agent = root.GetPropertyOrDefault("agent");
+        var state = new SdkState
+        {
+            Id = root.GetStringOrNull("id"),
+            Model = agent.GetPropertyOrDefault("llm").GetStringOrNull("model"),
+            AgentKind = agent.GetStringOrNull("kind"),
+            WorkingDir = root.GetPropertyOrDefault("workspace").GetStringOrNull("working_dir"),
+            ExecutionStatus = root.GetStringOrNull("execution_status"),
+        };
+        var metrics = root.GetPropertyOrDefault("stats").GetPropertyOrDefault("usage_to_metrics");
+        foreach (var llm in metrics.ValueKind == JsonValueKind.Object ? metrics.EnumerateObject() : default)
+        {
+            state.UsageIds.Add(llm.Name);
+            if (OpenHandsTokens.FromMetrics(llm.Value.GetPropertyOrDefault("accumulated_token_usage")) is { } total) state.Accumulated = (state.Accumulated ?? default) + total;
+            if (OpenHandsTokens.Cost(llm.Value, "accumulated_cost") is { } cost) state.Cost = (state.Cost ?? 0) + cost;
+            foreach (var usage in llm.Value.GetPropertyOrDefault("token_usages") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray() : default)
+            {
+                if (usage.GetStringOrNull("response_id") is not { Length: > 0 } id || OpenHandsTokens.FromMetrics(usage) is not { } tokens) continue;
+                state._calls[id] = new SdkCall(usage.GetStringOrNull("model") is { Length: > 0 } model ? model : llm.Value.GetStringOrNull("model_name"), tokens);
+            }
+        }
+        return state;
+    }
+}
+
+/// <summary>One model call as base_state.json lists it: the model and its tokens.</summary>
+internal sealed record SdkCall(string? Model, TokenUsage? Usage);

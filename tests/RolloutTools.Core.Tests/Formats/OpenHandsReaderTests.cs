@@ -1,0 +1,203 @@
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Formats.OpenHands;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+/// <summary>OpenHands conversation folders written here event file by event file, including damage and the default locations.</summary>
+[Collection(nameof(EnvironmentVariables))]
+public sealed class OpenHandsReaderTests : IDisposable
+{
+    private readonly string _folder = Directory.CreateTempSubdirectory("openhands-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private const string System = """{"id": 0, "timestamp": "2025-10-02T09:00:00", "source": "agent", "message": "", "action": "system", "args": {"content": "You are OpenHands agent.", "openhands_version": "0.40.0", "agent_class": "CodeActAgent"}}""";
+    private const string Ask = """{"id": 1, "timestamp": "2025-10-02T09:00:01", "source": "user", "message": "list", "action": "message", "args": {"content": "List the files", "image_urls": [], "wait_for_response": false}}""";
+
+    /// <summary>A legacy conversation folder sessions/&lt;sid&gt;/events/&lt;n&gt;.json holding these events; the path of events/0.json.</summary>
+    private string LegacyFolder(string sid, params string[] events)
+    {
+        var folder = Path.Combine(_folder, "sessions", sid, "events");
+        Directory.CreateDirectory(folder);
+        for (var i = 0; i < events.Length; i++) File.WriteAllText(Path.Combine(folder, $"{i}.json"), events[i]);
+        return Path.Combine(folder, "0.json");
+    }
+
+    /// <summary>A V1 conversation folder conversations/&lt;id&gt;/ with this base_state.json and events; the path of base_state.json.</summary>
+    private string SdkFolder(string id, string baseState, params string[] events)
+    {
+        var folder = Path.Combine(_folder, "conversations", id);
+        Directory.CreateDirectory(Path.Combine(folder, "events"));
+        File.WriteAllText(Path.Combine(folder, "base_state.json"), baseState);
+        for (var i = 0; i < events.Length; i++) File.WriteAllText(Path.Combine(folder, "events", $"event-{i:00000}-0000000{i}-aaaa-bbbb-cccc-dddddddddddd.json"), events[i]);
+        return Path.Combine(folder, "base_state.json");
+    }
+
+    private static ReadResult Read(string path) =>
+        Assert.Single(RolloutLoader.ReadAll(new OpenHandsReader().SessionsIn(path), new ReadOptions(), CancellationToken.None));
+
+    [Fact]
+    public void Actions_of_an_agent_without_function_calling_are_answered_by_the_observation_that_names_them_as_cause()
+    {
+        var record = Read(LegacyFolder("plain", System, Ask,
+            """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "agent", "message": "", "action": "run", "args": {"command": "ls", "thought": "Listing."}}""",
+            """{"id": 3, "timestamp": "2025-10-02T09:00:03", "source": "environment", "message": "", "cause": 2, "observation": "run", "content": "a.txt", "extras": {"command": "ls", "metadata": {"exit_code": -1}}}""",
+            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "agent", "message": "", "action": "run", "args": {"command": "rm a.txt", "thought": ""}}""",
+            """{"id": 5, "timestamp": "2025-10-02T09:00:05", "source": "user", "message": "", "cause": 4, "observation": "user_rejected", "content": "Action has been rejected by the user.", "extras": {}}""",
+            """{"id": 6, "timestamp": "2025-10-02T09:00:06", "source": "agent", "message": "", "action": "finish", "args": {"final_thought": "", "thought": "One file."}}""")).Record!;
+        Assert.Equal("Context Prompt Response ToolResult Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(("event-4", true), (record.Messages[5].ToolCallId, record.Messages[5].IsError));
+        Assert.False(record.Messages[3].IsError);
+        var call = Assert.Single(record.Messages[2].ToolCalls);
+        Assert.Equal(("event-2", "run", "Listing."), (call.Id, call.Name, record.Messages[2].Text));
+        Assert.Contains("\"command\": \"ls\"", call.Arguments, StringComparison.Ordinal);
+        Assert.Equal(("event-2", "a.txt"), (record.Messages[3].ToolCallId, record.Messages[3].Text));
+        // -1 is OpenHands' unknown exit code.
+        Assert.Null(record.Messages[3].ExitCode);
+        Assert.Equal("One file.", record.Messages[6].Text);
+        Assert.Equal("plain", record.TraceId);
+        Assert.Equal("legacy", record.SourceMeta["generation"]);
+    }
+
+    [Fact]
+    public void A_damaged_event_file_is_reported_by_its_own_path_and_line_and_the_rest_of_the_conversation_is_read()
+    {
+        var first = LegacyFolder("damaged", System, Ask, "{\"id\": 2,\n \"source\": ", """{"id": 3, "timestamp": "2025-10-02T09:00:03", "source": "agent", "message": "hi"}""",
+            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "agent", "message": "", "action": "message", "args": {"content": "Here they are."}}""");
+        var result = Read(first);
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(2, result.Diagnostics.Count);
+        var events = Path.GetDirectoryName(first)!;
+        Assert.Equal((RolloutDiagnostic.ParseError, Path.Combine(events, "2.json"), 2), (result.Diagnostics[0].ErrorId, result.Diagnostics[0].Path, result.Diagnostics[0].LineNumber));
+        Assert.Equal(Path.Combine(events, "3.json"), result.Diagnostics[1].Path);
+        Assert.EndsWith("the event is neither an action nor an observation; skipped.", result.Diagnostics[1].Message, StringComparison.Ordinal);
+        Assert.Equal(1L, result.Record!.SourceMeta["damaged_events"]);
+        Assert.Equal(4L, result.Record.SourceMeta["event_files"]);
+    }
+
+    [Fact]
+    public void A_conversation_whose_every_event_is_damaged_gives_no_record_and_says_so()
+    {
+        var result = Read(LegacyFolder("lost", "{\"id\": 0,"));
+        Assert.Null(result.Record);
+        Assert.Equal(new[] { RolloutDiagnostic.ParseError, RolloutDiagnostic.NoUsableLines }, result.Diagnostics.Select(d => d.ErrorId));
+    }
+
+    [Fact]
+    public void Per_call_usage_listed_in_llm_metrics_goes_to_its_response_and_a_smaller_accumulated_total_does_not_replace_the_responses()
+    {
+        var metrics = """{"accumulated_cost": 0.5, "accumulated_token_usage": {"prompt_tokens": 10, "completion_tokens": 1}, "token_usages": [{"prompt_tokens": 900, "completion_tokens": 40, "cache_read_tokens": 800, "cache_write_tokens": 0, "response_id": "r1"}]}""";
+        var record = Read(LegacyFolder("listed", System, Ask,
+            $$$"""{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "agent", "message": "", "action": "run", "llm_metrics": {{{metrics}}}, "tool_call_metadata": {"function_name": "execute_bash", "tool_call_id": "c1", "model_response": {"id": "r1", "model": "m1", "choices": [{"message": {"content": "Look.", "tool_calls": [{"id": "c1", "function": {"name": "execute_bash", "arguments": "{\"command\": \"ls\"}"}}]}}]}, "total_calls_in_response": 1}, "args": {"command": "ls", "thought": "Look."}}""")).Record!;
+        Assert.Equal(new TokenUsage(100, 40, 800, 0), record.Messages[2].Usage);
+        Assert.Equal("{\"command\": \"ls\"}", record.Messages[2].ToolCalls[0].Arguments);
+        Assert.Equal(new TokenUsage(100, 40, 800, 0), SampleFolder.Tokens(record));
+        Assert.Equal("per response", record.SourceMeta["usage_source"]);
+        Assert.Equal(0.5, record.SourceMeta["cost_usd"]);
+        Assert.Equal(1L, record.SourceMeta["unanswered_tool_calls"]);
+    }
+
+    private const string State = """{"id": "c0ffee00-0000-4000-8000-000000000001", "agent": {"kind": "Agent", "llm": {"model": "gpt-5"}}, "workspace": {"working_dir": "/w"}, "execution_status": "idle", "stats": {"usage_to_metrics": {}}}""";
+
+    [Fact]
+    public void V1_rejections_agent_messages_and_summary_events_each_become_their_kind_of_message()
+    {
+        var record = Read(SdkFolder("c0ffee00000040008000000000000001", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Delete the logs"}, {"type": "image", "image_urls": ["https://example.test/a.png"]}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "action": {"command": "rm -r logs", "kind": "TerminalAction"}, "tool_name": "terminal", "tool_call_id": "c1", "tool_call": {"id": "c1", "name": "terminal", "arguments": "{\"command\": \"rm -r logs\"}"}, "llm_response_id": "r1", "kind": "ActionEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "tool_name": "terminal", "tool_call_id": "c1", "rejection_reason": "Not the logs, please", "action_id": "e1", "kind": "UserRejectObservation"}""",
+            """{"id": "e3", "timestamp": "2025-10-02T09:00:03", "source": "agent", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Sub-task done."}]}, "sender": "planner", "kind": "MessageEvent"}""",
+            """{"id": "e4", "timestamp": "2025-10-02T09:00:04", "source": "environment", "summary": "The person asked to delete logs and refused.", "kind": "CondensationSummaryEvent"}""",
+            """{"id": "e5", "timestamp": "2025-10-02T09:00:05", "source": "environment", "kind": "CondensationRequest"}""",
+            """{"id": "e6", "timestamp": "2025-10-02T09:00:06", "source": "user", "kind": "InterruptEvent"}""",
+            """{"id": "e7", "timestamp": "2025-10-02T09:00:07", "source": "agent", "kind": "SomethingNewEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult AgentMessage CompactionSummary", SampleFolder.Kinds(record));
+        Assert.Equal(ContentBlockType.Image, record.Messages[0].Content[1].Type);
+        Assert.Equal(("Not the logs, please", true), (record.Messages[2].Text, record.Messages[2].IsError));
+        Assert.Equal(new[] { "gpt-5" }, record.Models);
+        Assert.Equal("/w", record.Cwd);
+        var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"];
+        Assert.Equal((1L, 1L, 1L), (kinds["CondensationRequest"], kinds["InterruptEvent"], kinds["SomethingNewEvent"]));
+        Assert.Equal("c0ffee00000040008000000000000001", record.TraceId);
+    }
+
+    [Fact]
+    public void A_damaged_base_state_costs_the_usage_not_the_conversation_and_a_missing_events_folder_is_a_warning()
+    {
+        var path = SdkFolder("broken", "{\"id\": ",
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Hi"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "kind": 5}""");
+        var result = Read(path);
+        Assert.Equal("Prompt", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(new[] { path, Path.Combine(Path.GetDirectoryName(path)!, "events", "event-00001-00000001-aaaa-bbbb-cccc-dddddddddddd.json") }, result.Diagnostics.Select(d => d.Path));
+
+        Directory.Delete(Path.Combine(Path.GetDirectoryName(path)!, "events"), recursive: true);
+        File.WriteAllText(path, State);
+        var gone = Read(path);
+        Assert.Null(gone.Record);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.EmptyFile), (Assert.Single(gone.Diagnostics).Severity, gone.Diagnostics[0].ErrorId));
+    }
+
+    [Fact]
+    public void A_trajectory_element_that_is_no_event_is_reported_by_the_line_it_starts_on()
+    {
+        var path = Path.Combine(_folder, "run.json");
+        File.WriteAllText(path, $"[\n    {System},\n    42,\n    {Ask}\n]");
+        var result = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path }));
+        Assert.Equal("Context Prompt", SampleFolder.Kinds(result.Record!));
+        Assert.Equal((RolloutDiagnostic.ParseError, 3), (Assert.Single(result.Diagnostics).ErrorId, result.Diagnostics[0].LineNumber));
+        Assert.Equal("trajectory", result.Record!.SourceMeta["generation"]);
+    }
+
+    [Fact]
+    public void Event_files_and_the_files_beside_them_are_sidecars_and_one_file_stands_for_each_conversation()
+    {
+        var reader = new OpenHandsReader();
+        var legacy = LegacyFolder("side", System, Ask);
+        File.WriteAllText(Path.Combine(_folder, "sessions", "side", "metadata.json"), "{}");
+        var sdk = SdkFolder("sdk", State, "{}");
+        Assert.True(reader.IsTraceFile(legacy) && reader.IsTraceFile(sdk));
+        Assert.True(reader.IsSidecarFile(Path.Combine(Path.GetDirectoryName(legacy)!, "1.json")));
+        Assert.True(reader.IsSidecarFile(Path.Combine(_folder, "sessions", "side", "metadata.json")));
+        Assert.True(reader.IsSidecarFile(Path.Combine(_folder, "sessions", "side", "event_cache", "0-25.json")));
+        Assert.True(reader.IsSidecarFile(Path.Combine(Path.GetDirectoryName(sdk)!, "events", "event-00000-0000000a-aaaa-bbbb-cccc-dddddddddddd.json")));
+        // A metadata.json elsewhere, or a 1.json outside an events folder, belongs to someone else.
+        Assert.False(reader.IsSidecarFile(Path.Combine(_folder, "metadata.json")));
+        Assert.False(reader.IsTraceFile(Path.Combine(_folder, "0.json")) || reader.IsSidecarFile(Path.Combine(_folder, "1.json")));
+        Assert.Equal(new[] { Path.Combine(_folder, "sessions") }, reader.StoresIn(Path.Combine(_folder, "sessions")));
+        Assert.Equal(new[] { Path.Combine(_folder, "conversations"), Path.Combine(_folder, "sessions") }, reader.StoresIn(_folder));
+    }
+
+    [Fact]
+    public void Default_locations_follow_the_cli_and_the_file_store_variables()
+    {
+        var saved = new[] { OpenHandsReader.ConversationsVariable, OpenHandsReader.PersistenceVariable, OpenHandsReader.FileStoreVariable }
+            .ToDictionary(v => v, Environment.GetEnvironmentVariable);
+        try
+        {
+            foreach (var variable in saved.Keys) Environment.SetEnvironmentVariable(variable, null);
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            Assert.Equal(new[] { Path.Combine(home, ".openhands", "conversations"), Path.Combine(home, ".openhands", "sessions") }, new OpenHandsReader().DefaultLocations());
+
+            Environment.SetEnvironmentVariable(OpenHandsReader.PersistenceVariable, Path.Combine(_folder, "p"));
+            Environment.SetEnvironmentVariable(OpenHandsReader.FileStoreVariable, "~/store");
+            Assert.Equal(new[] { Path.Combine(_folder, "p", "conversations"), Path.Combine(home, "store", "sessions") }, new OpenHandsReader().DefaultLocations());
+
+            Environment.SetEnvironmentVariable(OpenHandsReader.ConversationsVariable, Path.Combine(_folder, "c"));
+            Assert.Equal(Path.Combine(_folder, "c"), new OpenHandsReader().DefaultLocations()[0]);
+
+            LegacyFolder("found", System, Ask);
+            Environment.SetEnvironmentVariable(OpenHandsReader.FileStoreVariable, _folder);
+            var plan = new ReadPlan();
+            plan.AddDefaultLocations(new[] { RolloutFormat.OpenHands });
+            Assert.Equal("found", Assert.Single(plan.Read(new ReadOptions(), CancellationToken.None)).Record!.TraceId);
+        }
+        finally
+        {
+            foreach (var (variable, value) in saved) Environment.SetEnvironmentVariable(variable, value);
+        }
+    }
+}
