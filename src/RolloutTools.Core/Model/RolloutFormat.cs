@@ -39,4 +39,7 @@ public enum RolloutFormat
 
     /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
     Aider,
+
+    /// <summary>Crush (charmbracelet/crush): each project's .crush/crush.db, found through projects.json in its global data folder (~/.local/share/crush).</summary>
+    Crush,
 }
