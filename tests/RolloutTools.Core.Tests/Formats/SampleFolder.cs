@@ -24,6 +24,7 @@ internal static class SampleFolder
         ["cline"] = RolloutFormat.Cline,
         ["goose"] = RolloutFormat.Goose,
         ["aider"] = RolloutFormat.Aider,
+        ["crush"] = RolloutFormat.Crush,
     };
 
     public static string Root(params string[] parts)

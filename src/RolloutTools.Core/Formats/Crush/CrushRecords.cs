@@ -144,8 +144,12 @@ internal static class CrushRecords
                 case "tool":
                     AddResults(message, parts);
                     break;
+                case "system":
+                    // A role Crush defines (message.System) and has not written so far.
+                    AddSystem(message, parts);
+                    break;
                 default:
-                    throw new InvalidDataException($"role '{message.Role}' is neither user, assistant nor tool");
+                    throw new InvalidDataException($"role '{message.Role}' is none of user, assistant, tool and system");
             }
             if (message.Finished is { } finished && (LastTime is null || finished > LastTime)) LastTime = finished;
         }
@@ -220,6 +224,12 @@ internal static class CrushRecords
             ShellCommands += commands.Count;
             if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, _isChild ? MessageKind.AgentMessage : MessageKind.Prompt, blocks, message.Created);
             foreach (var command in commands) Builder.AddMessage(MessageRole.User, MessageKind.Command, new[] { command }, message.Created);
+        }
+
+        private void AddSystem(CrushMessage message, IReadOnlyList<Part> parts)
+        {
+            var blocks = parts.Where(p => p.Type is "text" or "image_url" or "binary").SelectMany(Block).ToArray();
+            if (blocks.Length > 0) Builder.AddMessage(MessageRole.System, MessageKind.Context, blocks, message.Created);
         }
 
         /// <summary>
