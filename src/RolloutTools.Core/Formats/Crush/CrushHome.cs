@@ -38,14 +38,14 @@ internal static class CrushHome
     private static string Home() => Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
 
     /// <summary>A global data folder of Crush's: one holding projects.json.</summary>
-    public static bool IsLaidOut(string folder) => File.Exists(System.IO.Path.Combine(folder, ProjectsFile));
+    public static bool IsLaidOut(string folder) => File.Exists(Path.Combine(folder, ProjectsFile));
 
-    public static bool IsDatabase(string path) => System.IO.Path.GetFileName(path).Equals(DatabaseName, StringComparison.OrdinalIgnoreCase);
+    public static bool IsDatabase(string path) => Path.GetFileName(path).Equals(DatabaseName, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The projects a global data folder lists; none when it has no projects.json. Throws when the file is not Crush's JSON.</summary>
     public static IReadOnlyList<CrushProject> Projects(string globalData)
     {
-        var file = System.IO.Path.Combine(globalData, ProjectsFile);
+        var file = Path.Combine(globalData, ProjectsFile);
         if (!File.Exists(file)) return Array.Empty<CrushProject>();
         using var stream = File.OpenRead(file);
         using var document = JsonDocument.Parse(stream);
@@ -65,13 +65,13 @@ internal static class CrushHome
     /// </summary>
     public static string? WorkingFolderOf(string database, IReadOnlyList<CrushProject> projects)
     {
-        var dataDir = Normalize(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(database)) ?? database);
+        var dataDir = Normalize(Path.GetDirectoryName(Path.GetFullPath(database)) ?? database);
         var listed = projects.Where(p => PathComparer.Equals(Normalize(p.DataDir), dataDir)).Select(p => p.Path).Distinct(PathComparer).ToArray();
         if (listed.Length == 1) return listed[0];
-        return System.IO.Path.GetFileName(dataDir) == DataFolderName ? System.IO.Path.GetDirectoryName(dataDir) : null;
+        return Path.GetFileName(dataDir) == DataFolderName ? Path.GetDirectoryName(dataDir) : null;
     }
 
-    private static string Normalize(string folder) => System.IO.Path.TrimEndingDirectorySeparator(System.IO.Path.GetFullPath(folder));
+    private static string Normalize(string folder) => Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
 
     private static StringComparer PathComparer => OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
 }
