@@ -4,6 +4,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.CopilotCli;
@@ -45,6 +46,7 @@ public sealed class FormatRegistry
         new VibeReader(),
         new SweAgentReader(),
         new OpenHandsReader(),
+        new CrushReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

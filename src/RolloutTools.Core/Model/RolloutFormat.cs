@@ -48,4 +48,7 @@ public enum RolloutFormat
 
     /// <summary>OpenHands (OpenHands/OpenHands, its V1 SDK and CLI): a folder per conversation, one file per event, under ~/.openhands/conversations (V1) or ~/.openhands/sessions (legacy), and saved trajectories.</summary>
     OpenHands,
+
+    /// <summary>Crush (charmbracelet/crush): each project's .crush/crush.db, found through projects.json in its global data folder (~/.local/share/crush).</summary>
+    Crush,
 }

@@ -27,6 +27,7 @@ internal static class SampleFolder
         ["vibe"] = RolloutFormat.MistralVibe,
         ["sweagent"] = RolloutFormat.SweAgent,
         ["openhands"] = RolloutFormat.OpenHands,
+        ["crush"] = RolloutFormat.Crush,
     };
 
     public static string Root(params string[] parts)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Formats.Goose;
@@ -46,13 +47,7 @@ internal sealed class GooseSession
 internal sealed record GooseMessage(string Where, int? Line, string? Id, string Role, DateTimeOffset? Created, JsonElement Content, bool UserVisible, bool AgentVisible)
 {
     /// <summary>Message.created: Unix seconds (Utc::now().timestamp()); milliseconds are taken too, should a writer use them.</summary>
-    public static DateTimeOffset? FromUnix(long? value) => value switch
-    {
-        null or <= 0 => null,
-        > 100_000_000_000 and < 253_402_300_800_000 => DateTimeOffset.FromUnixTimeMilliseconds(value.Value),
-        < 253_402_300_800 => DateTimeOffset.FromUnixTimeSeconds(value.Value),
-        _ => null,
-    };
+    public static DateTimeOffset? FromUnix(long? value) => UnixTime.FromSecondsOrMilliseconds(value);
 
     /// <summary>MessageMetadata: both flags default to true when absent, as goose's Default says.</summary>
     public static (bool UserVisible, bool AgentVisible) Visibility(JsonElement metadata) => (

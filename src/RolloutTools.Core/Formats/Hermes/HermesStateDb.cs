@@ -187,7 +187,8 @@ internal sealed class HermesStateDb : IAgentDatabase
             Cwd = session.Text("cwd"),
             GitBranch = session.Text("git_branch"),
             ParentSessionId = session.Text("parent_session_id"),
-            RootSessionId = Root(session.Id, parents),
+            // The first session of a lineage: parents are compression predecessors, branch sources or the parent of a subagent.
+            RootSessionId = SessionRows.Root(session.Id, parents),
             EndReason = session.Text("end_reason"),
             SessionKey = session.Text("session_key"),
             ChatType = session.Text("chat_type"),
@@ -345,14 +346,6 @@ internal sealed class HermesStateDb : IAgentDatabase
             key.Append('\u001f');
         }
         return key.ToString();
-    }
-
-    /// <summary>The first session of a lineage: parents are compression predecessors, branch sources or the parent of a subagent.</summary>
-    private static string Root(string id, IReadOnlyDictionary<string, string?> parents)
-    {
-        var seen = new HashSet<string>(StringComparer.Ordinal) { id };
-        while (parents.GetValueOrDefault(id) is { Length: > 0 } parent && seen.Add(parent)) id = parent;
-        return id;
     }
 
     private static DateTimeOffset? Latest(params double?[] seconds) =>

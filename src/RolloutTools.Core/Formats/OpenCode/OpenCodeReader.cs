@@ -166,7 +166,7 @@ public sealed class OpenCodeReader : IRolloutReader
             var session = _database.Query(diagnostics, $"read session {row.Id}", () =>
             {
                 if (db.Session(row.Id) is not { } info) return null;
-                info.RootId = Root(row.Id, parents);
+                info.RootId = SessionRows.Root(row.Id, parents);
                 var read = new OpenCodeSession { Info = info, Store = OpenCodeStore.Database };
                 db.ReadMessages(read, diagnostics, cancellation);
                 return read;
@@ -203,13 +203,6 @@ public sealed class OpenCodeReader : IRolloutReader
                 return new ReadResult(source, null, $"session {session.Info.Id} holds no message yet", diagnostics.Items);
             }
             return new ReadResult(source, record, null, diagnostics.Items);
-        }
-
-        private static string Root(string id, IReadOnlyDictionary<string, string?> parents)
-        {
-            var seen = new HashSet<string>(StringComparer.Ordinal) { id };
-            while (parents.GetValueOrDefault(id) is { Length: > 0 } parent && seen.Add(parent)) id = parent;
-            return id;
         }
     }
 }

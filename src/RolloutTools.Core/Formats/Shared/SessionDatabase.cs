@@ -47,6 +47,15 @@ internal static class SessionRows
         }
         return new[] { SessionReference.OfFile(path, reader) with { DependsOn = wal } };
     }
+
+    /// <summary>The first session up a row's chain of parents (a sub-agent's, a continuation's), stopping at a loop.</summary>
+    /// <param name="parents">Every session row's parent by id, as <see cref="SessionDatabase{TDb, TRow}.Read"/> hands them over.</param>
+    public static string Root(string id, IReadOnlyDictionary<string, string?> parents)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal) { id };
+        while (parents.GetValueOrDefault(id) is { Length: > 0 } parent && seen.Add(parent)) id = parent;
+        return id;
+    }
 }
 
 /// <summary>A file that opens as SQLite but lacks the agent's tables: some other program's database.</summary>
