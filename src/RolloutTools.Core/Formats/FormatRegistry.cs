@@ -4,6 +4,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.CopilotCli;
@@ -39,6 +40,7 @@ public sealed class FormatRegistry
         new ClineReader(),
         new GooseReader(),
         new AiderReader(),
+        new ContinueReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

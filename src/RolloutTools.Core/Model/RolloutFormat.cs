@@ -39,4 +39,7 @@ public enum RolloutFormat
 
     /// <summary>Aider (Aider-AI/aider): the Markdown chat history .aider.chat.history.md in each repository it runs in, one record per run.</summary>
     Aider,
+
+    /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
+    Continue,
 }

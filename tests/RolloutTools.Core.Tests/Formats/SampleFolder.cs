@@ -24,6 +24,7 @@ internal static class SampleFolder
         ["cline"] = RolloutFormat.Cline,
         ["goose"] = RolloutFormat.Goose,
         ["aider"] = RolloutFormat.Aider,
+        ["continue"] = RolloutFormat.Continue,
     };
 
     public static string Root(params string[] parts)
