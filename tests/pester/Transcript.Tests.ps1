@@ -286,7 +286,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'aider'; Linked = 0 }, @{ Folder = 'atif'; Linked = 1 }, @{ Folder = 'claude-code'; Linked = 1 }, @{ Folder = 'cline'; Linked = 0 },
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
-            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }
+            @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 },
+            @{ Folder = 'continue'; Linked = 0 }
         )
     }
     BeforeAll {
