@@ -54,16 +54,7 @@ public sealed class ContinueReader : IRolloutReader
         /// <summary>Each folder's index, loaded once per run and reported once if damaged.</summary>
         private readonly ConcurrentDictionary<string, Sidecar<ContinueIndex>> _indexes = new(StringComparer.Ordinal);
 
-        public ReadResult Read(TraceSource source, CancellationToken cancellation)
-        {
-            Sidecar<ContinueIndex>? used = null;
-            var diagnostics = new DiagnosticList(source.Path);
-            var result = ContinueSession.Read(source, folder =>
-            {
-                used = _indexes.GetOrAdd(folder, f => SidecarFile.LoadDocument(ContinueHome.IndexIn(f), ContinueIndex.Read));
-                return used.Use(diagnostics);
-            }, cancellation);
-            return diagnostics.Items.Count == 0 ? result : result with { Diagnostics = diagnostics.Items.Concat(result.Diagnostics).ToArray() };
-        }
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ContinueSession.Read(
+            source, folder => _indexes.GetOrAdd(folder, f => SidecarFile.LoadDocument(ContinueHome.IndexIn(f), ContinueIndex.Read)), cancellation);
     }
 }

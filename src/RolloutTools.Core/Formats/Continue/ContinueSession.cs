@@ -18,7 +18,8 @@ internal static class ContinueSession
     /// <summary>The titles Continue gives a session it has not named yet (core NEW_SESSION_TITLE, the CLI's DEFAULT_SESSION_TITLE).</summary>
     private static readonly string[] Placeholders = { "New Session", "Untitled Session" };
 
-    public static ReadResult Read(TraceSource source, Func<string, ContinueIndex?> index, CancellationToken cancellation)
+    /// <param name="indexIn">The index of a sessions folder, loaded once per run by the scan.</param>
+    public static ReadResult Read(TraceSource source, Func<string, Sidecar<ContinueIndex>> indexIn, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
@@ -51,7 +52,7 @@ internal static class ContinueSession
             }
             // HistoryManager.load names a session after its file, whatever the file says.
             var id = source.IsFile ? Path.GetFileNameWithoutExtension(source.Path) : root.GetStringOrNull("sessionId") ?? Path.GetFileNameWithoutExtension(source.Path);
-            var entry = source.IsFile && Path.GetDirectoryName(Path.GetFullPath(source.Path)) is { } folder ? index(folder)?.Find(id) : null;
+            var entry = source.IsFile && Path.GetDirectoryName(Path.GetFullPath(source.Path)) is { } folder ? indexIn(folder).Use(diagnostics)?.Find(id) : null;
             return new ReadResult(source, Record(source, id, root, entry, conversation, diagnostics), null, diagnostics.Items);
         }
     }
