@@ -9,6 +9,7 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Tests.Formats;
 
 /// <summary>Each kind of history item and message part Continue writes into a session file, the index beside it, and damage.</summary>
+[Collection(nameof(EnvironmentVariables))]
 public sealed class ContinueReaderTests : IDisposable
 {
     private const string Id = "11111111-2222-4333-8444-555555555555";
@@ -310,5 +311,24 @@ public sealed class ContinueReaderTests : IDisposable
         Assert.False(reader.IsTraceFile(Path.Combine(elsewhere, Id + ".json")));
         File.WriteAllText(Path.Combine(elsewhere, "sessions.json"), "{}");
         Assert.True(reader.IsTraceFile(Path.Combine(elsewhere, Id + ".json")));
+    }
+
+    [Fact]
+    public void The_default_location_is_the_sessions_folder_of_continue_global_dir_taken_from_the_working_directory_when_relative()
+    {
+        var previous = Environment.GetEnvironmentVariable(ContinueReader.GlobalDirVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(ContinueReader.GlobalDirVariable, _folder.FullName);
+            Assert.Equal(Path.Combine(_folder.FullName, "sessions"), Assert.Single(new ContinueReader().DefaultLocations()));
+            Environment.SetEnvironmentVariable(ContinueReader.GlobalDirVariable, "relative-global");
+            Assert.Equal(Path.Combine(Environment.CurrentDirectory, "relative-global", "sessions"), Assert.Single(new ContinueReader().DefaultLocations()));
+            Environment.SetEnvironmentVariable(ContinueReader.GlobalDirVariable, null);
+            Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".continue", "sessions"), Assert.Single(new ContinueReader().DefaultLocations()));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ContinueReader.GlobalDirVariable, previous);
+        }
     }
 }

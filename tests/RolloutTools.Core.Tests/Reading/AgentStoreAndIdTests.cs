@@ -2,6 +2,7 @@ using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
+using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.GeminiCli;
@@ -21,7 +22,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, ContinueReader.GlobalDirVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -288,7 +289,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, CopilotCliReader.HomeVariable, "session-state")}' (CopilotCli: does not exist), '{Path.Combine(homes, CopilotCliReader.HomeVariable, "history-session-state")}' (CopilotCli: does not exist), "
             + string.Concat(ClineStorage.Extensions.Keys.Select(e => $"'{Path.Combine(homes, ClineStorage.AppDataVariable, "Code", "User", "globalStorage", e, "tasks")}' (Cline: does not exist), "))
             + $"'{Path.Combine(homes, ClineStorage.DataDirVariable, "tasks")}' (Cline: does not exist), '{Path.Combine(homes, ClineStorage.SessionDataDirVariable)}' (Cline: does not exist), "
-            + $"'{Path.Combine(homes, GooseReader.PathRootVariable, "data", "sessions")}' (Goose: does not exist). "
+            + $"'{Path.Combine(homes, GooseReader.PathRootVariable, "data", "sessions")}' (Goose: does not exist), "
+            + $"'{Path.Combine(homes, ContinueReader.GlobalDirVariable, "sessions")}' (Continue: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

@@ -9,9 +9,6 @@ namespace RolloutTools.Core.Formats.Continue;
 /// </summary>
 internal static class ContinueHome
 {
-    /// <summary>Continue's override of its global folder (core/util/paths.ts).</summary>
-    public const string GlobalDirVariable = "CONTINUE_GLOBAL_DIR";
-
     public const string SessionsFolder = "sessions";
 
     /// <summary>The index of sessions (id, title, dateCreated, workspaceDirectory, messageCount); no session itself.</summary>
@@ -19,7 +16,7 @@ internal static class ContinueHome
 
     public static string Default()
     {
-        var configured = Environment.GetEnvironmentVariable(GlobalDirVariable);
+        var configured = Environment.GetEnvironmentVariable(ContinueReader.GlobalDirVariable);
         var global = string.IsNullOrEmpty(configured)
             ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".continue")
             : Path.GetFullPath(configured);

@@ -14,6 +14,9 @@ namespace RolloutTools.Core.Formats.Continue;
 /// </summary>
 public sealed class ContinueReader : IRolloutReader
 {
+    /// <summary>Continue's override of its global folder (core/util/paths.ts), a relative value taken from the working directory.</summary>
+    public const string GlobalDirVariable = "CONTINUE_GLOBAL_DIR";
+
     public RolloutFormat Format => RolloutFormat.Continue;
 
     public string SourceKind => ContinueSession.SourceKind;
