@@ -140,6 +140,19 @@ public sealed class ContinueReaderTests : IDisposable
         Assert.False(record.SourceMeta.ContainsKey("results_from_tool_states"));
     }
 
+    [Fact]
+    public void The_copy_of_a_tool_output_on_its_tool_message_is_not_read_twice_and_context_on_a_response_is_counted()
+    {
+        var record = Read(Session(Hello + $$$"""
+            ,{"message":{"role":"assistant","content":"","toolCalls":[{{{Call}}}]},"contextItems":[{"content":"stray","name":"n","description":"d","id":{"providerTitle":"file","itemId":"9"}}],"toolCallStates":[{{{State("done", ""","output":[{"content":"one","name":"n","description":"d"}]""")}}}]}
+            ,{"message":{"role":"tool","content":"one","toolCallId":"c1"},"contextItems":[{"content":"one","name":"n","description":"d","id":{"providerTitle":"toolCall","itemId":"c1"}}]}
+            """)).Record!;
+        Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal("one", record.Messages[2].Text);
+        Assert.False(record.SourceMeta.ContainsKey("context_items"));
+        Assert.Equal(1L, record.SourceMeta["unsent_context_items"]);
+    }
+
     [Theory]
     [InlineData("done", ""","output":[{"content":"one","name":"n","description":"d"},{"content":"two","name":"n","description":"d","status":"exit 0"}]""", "one\n\ntwo\n[Status: exit 0]", false)]
     [InlineData("done", "", "No tool output", false)]

@@ -30,6 +30,12 @@ internal sealed class ContinueConversation
     public int EmptyPrompts { get; private set; }
     public int SkippedItems { get; private set; }
 
+    /// <summary>
+    /// Context items on an assistant, thinking or system item, which Continue does not send the model; those on a tool
+    /// message (early 2025 copied the tool's output there, providerTitle "toolCall") are its content and not counted.
+    /// </summary>
+    public int UnsentContextItems { get; private set; }
+
     /// <summary>Calls answered from their tool call state, not from a tool message (the cn CLI writes no tool messages).</summary>
     public int ResultsFromStates { get; private set; }
 
@@ -75,6 +81,7 @@ internal sealed class ContinueConversation
                 continue;
             }
             var role = message.GetStringOrNull("role");
+            if (role is not ("user" or "tool") && item.GetPropertyOrDefault("contextItems") is { ValueKind: JsonValueKind.Array } unsent) UnsentContextItems += unsent.GetArrayLength();
             try
             {
                 switch (role)

@@ -81,6 +81,7 @@ internal static class ContinueSession
             .Add("indexed", entry is not null)
             .Add("index_message_count", entry?.MessageCount ?? 0)
             .Add("context_items", conversation.ContextItems)
+            .Add("unsent_context_items", conversation.UnsentContextItems)
             .Add("results_from_tool_states", conversation.ResultsFromStates)
             .Add("compaction_summaries", conversation.CompactionSummaries)
             .Add("empty_prompts", conversation.EmptyPrompts)
