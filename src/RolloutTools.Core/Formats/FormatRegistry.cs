@@ -5,6 +5,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Crush;
+using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.CopilotCli;
@@ -47,6 +48,7 @@ public sealed class FormatRegistry
         new SweAgentReader(),
         new OpenHandsReader(),
         new CrushReader(),
+        new ContinueReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -51,4 +51,7 @@ public enum RolloutFormat
 
     /// <summary>Crush (charmbracelet/crush): each project's .crush/crush.db, found through projects.json in its global data folder (~/.local/share/crush).</summary>
     Crush,
+
+    /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
+    Continue,
 }

@@ -28,6 +28,7 @@ internal static class SampleFolder
         ["sweagent"] = RolloutFormat.SweAgent,
         ["openhands"] = RolloutFormat.OpenHands,
         ["crush"] = RolloutFormat.Crush,
+        ["continue"] = RolloutFormat.Continue,
     };
 
     public static string Root(params string[] parts)

@@ -1,0 +1,104 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+
+namespace RolloutTools.Core.Formats.Continue;
+
+/// <summary>The pieces of Continue's chat messages (core/index.d.ts), read where their shape differs from OpenAI's.</summary>
+internal static class ContinueContent
+{
+    /// <summary>
+    /// MessageContent: a string, or parts, {"type": "text", "text"} and {"type": "imageUrl", "imageUrl": {"url"}}
+    /// (camelCase, unlike the API's image_url; the URL is usually a data: URL of a pasted image). A part of another
+    /// type keeps its JSON as text, so nothing stored is lost; a value of another type throws <see cref="FormatException"/>.
+    /// </summary>
+    public static IReadOnlyList<ContentBlock> Read(JsonElement content)
+    {
+        switch (content.ValueKind)
+        {
+            case JsonValueKind.Undefined or JsonValueKind.Null:
+                return Array.Empty<ContentBlock>();
+            case JsonValueKind.String:
+                return new[] { ContentBlock.FromText(content.GetString()!) };
+            case JsonValueKind.Array:
+                break;
+            default:
+                throw new FormatException($"\"content\" is {content.ValueKind}, neither text nor a list of parts.");
+        }
+        var blocks = new List<ContentBlock>();
+        foreach (var part in content.EnumerateArray())
+        {
+            switch (part.GetStringOrNull("type"))
+            {
+                case "text":
+                    blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
+                    break;
+                case "imageUrl" when part.GetPropertyOrDefault("imageUrl").GetStringOrNull("url") is { } url:
+                    blocks.Add(ContentBlock.FromImageUrl(url));
+                    break;
+                default:
+                    blocks.Add(ContentBlock.FromText(part.GetRawText()));
+                    break;
+            }
+        }
+        return blocks;
+    }
+
+    /// <summary>Text of a content value: its text parts joined (thinking, a tool message in parts).</summary>
+    public static string Text(JsonElement content) => RolloutMessage.JoinText(Read(content).Where(b => b.Type == ContentBlockType.Text).ToArray());
+
+    /// <summary>
+    /// A response's usage, in either of the shapes Continue stores: core's Usage (promptTokens, completionTokens,
+    /// promptTokensDetails {cachedTokens, cacheWriteTokens}) or, from the cn CLI, the chunk usage of its OpenAI
+    /// adapters as it came (prompt_tokens, completion_tokens, prompt_tokens_details {cached_tokens, cache_read_tokens,
+    /// cache_write_tokens}). Which count the prompt includes depends on who filled it: the Anthropic paths (core's
+    /// Anthropic.ts, the adapters' Anthropic.ts and the Vercel converter) put input_tokens, without the cache, in the
+    /// prompt count and name the cache write beside it; OpenAI counts cached tokens inside prompt_tokens. So a usage
+    /// that names a cache write is taken as Anthropic's, one that does not as OpenAI's, and the cache read taken out
+    /// of the prompt count, never below zero. Null when the message states none.
+    /// </summary>
+    public static TokenUsage? Usage(JsonElement usage)
+    {
+        if (usage.ValueKind != JsonValueKind.Object) return null;
+        var camel = usage.TryGetProperty("promptTokens", out _) || usage.TryGetProperty("completionTokens", out _);
+        var details = usage.GetPropertyOrDefault(camel ? "promptTokensDetails" : "prompt_tokens_details");
+        var prompt = usage.GetInt64OrZero(camel ? "promptTokens" : "prompt_tokens");
+        var output = usage.GetInt64OrZero(camel ? "completionTokens" : "completion_tokens");
+        var read = camel ? details.GetInt64OrZero("cachedTokens") : Math.Max(details.GetInt64OrZero("cache_read_tokens"), details.GetInt64OrZero("cached_tokens"));
+        var write = details.GetInt64OrZero(camel ? "cacheWriteTokens" : "cache_write_tokens");
+        var anthropic = details.ValueKind == JsonValueKind.Object
+            && (details.TryGetProperty(camel ? "cacheWriteTokens" : "cache_write_tokens", out _) || (!camel && details.TryGetProperty("cache_read_tokens", out _)));
+        var input = anthropic ? prompt : Math.Max(0, prompt - read);
+        var used = new TokenUsage(input, output, read, write);
+        return used.Total > 0 ? used : null;
+    }
+
+    /// <summary>toolCalls, in the chat-completions shape (ToolCallDelta: id, type, function {name, arguments}).</summary>
+    public static IReadOnlyList<ToolCall> ToolCalls(JsonElement calls) => OpenAIMessages.ReadToolCalls(calls);
+
+    /// <summary>
+    /// A workspace folder as a path: VS Code gives a URI (file:///home/dev/app, file:///c%3A/Users/dev/app), the CLI
+    /// the process's working directory. Null for another scheme (a remote workspace, vscode-remote://…), whose URI is
+    /// kept in SourceMeta instead.
+    /// </summary>
+    public static string? WorkspacePath(string? workspace)
+    {
+        if (string.IsNullOrWhiteSpace(workspace)) return null;
+        if (!workspace.Contains("://", StringComparison.Ordinal)) return workspace;
+        if (!workspace.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return null;
+        var path = Uri.UnescapeDataString(workspace["file://".Length..]);
+        // file:///c:/x: the drive letter follows the root slash in a URI, not in a Windows path.
+        if (path.Length >= 3 && path[0] == '/' && char.IsAsciiLetter(path[1]) && path[2] == ':')
+        {
+            path = path[1..];
+            if (OperatingSystem.IsWindows()) path = path.Replace('/', '\\');
+        }
+        else if (path.Length > 0 && path[0] != '/')
+        {
+            // file://server/share: a UNC path.
+            path = OperatingSystem.IsWindows() ? @"\\" + path.Replace('/', '\\') : "//" + path;
+        }
+        return path;
+    }
+}
