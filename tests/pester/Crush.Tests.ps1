@@ -74,9 +74,16 @@ Describe 'Crush' {
             $a = Get-AgentRollout -Format Crush -Id $A
             $a.SourceMeta['cost_usd'] | Should -Be 0.1525
             $a.TotalTokens | Should -Be 0
-            # Crush adds a finished sub-agent's cost to its parent's: the sessions that are no sidechain add up to the whole.
-            $top = Get-AgentRollout -Format Crush | Where-Object { -not $_.IsSidechain }
-            ($top | ForEach-Object { $_.SourceMeta['cost_usd'] } | Measure-Object -Sum).Sum | Should -Be (0.1525 + 0.0081)
+            # Crush adds a finished sub-agent's cost to its parent's: the sessions that are no sidechain add up to the whole,
+            # and that is what a usage report counts.
+            $records = Get-AgentRollout -Format Crush
+            ($records | Where-Object IsSidechain | ForEach-Object { $_.SourceMeta.Keys }) | Should -Not -Contain 'cost_usd'
+            ($records | Where-Object IsSidechain | ForEach-Object { $_.SourceMeta['sub_agent_cost_usd'] }) | Should -Not -BeNullOrEmpty
+            ($records | ForEach-Object { $_.SourceMeta['cost_usd'] } | Measure-Object -Sum).Sum | Should -Be (0.1525 + 0.0081)
+            $report = Measure-AgentRollout -Format Crush
+            $report.CostUsd | Should -Be ([decimal](0.1525 + 0.0081))
+            $report.CostSource | Should -Be 'Stated'
+            $report.TotalTokens | Should -Be 0
         }
     }
 

@@ -87,13 +87,17 @@ public sealed class UsageMeter
             if (CountResponse(record, response.ResponseId, key, response.Usage, response.Model ?? firstModel, response.CostUsd)) Bucket(key, record).Touch(session, time);
         }
 
+        // What the record counts beyond its responses, and the cost it states for a session whose responses state
+        // none: a trace can state a cost and no tokens at all (Crush, mini-swe-agent's instance_cost), and that cost
+        // was spent.
         var rest = record.Usage.Minus(onMessages);
+        var stated = anyUsage ? null : StatedCost(record.SourceMeta);
         var end = record.EndedAt ?? record.StartedAt;
-        if (rest.Total > 0 && InRange(end))
+        if ((rest.Total > 0 || stated > 0) && InRange(end))
         {
             var key = Key(record, end, model);
             var bucket = Bucket(key, record);
-            bucket.Count(rest, Price(rest, model, anyUsage ? null : StatedCost(record.SourceMeta)), 1);
+            bucket.Count(rest, Price(rest, model, stated), 1);
             bucket.AddModel(model);
             bucket.Touch(session, end);
         }

@@ -189,6 +189,23 @@ public sealed class UsageMeterTests
     }
 
     [Fact]
+    public void A_cost_a_record_states_without_any_tokens_is_counted_at_its_end()
+    {
+        var t = new DateTimeOffset(2026, 3, 2, 9, 0, 0, TimeSpan.Zero);
+        var stated = new RolloutRecord(Record("c", Prompt(t), Prompt(t.AddMinutes(3))))
+        {
+            Format = RolloutFormat.Crush,
+            SourceMeta = new SourceMeta.Builder().Add("cost_usd", 0.42).Build(),
+        };
+        var nothing = new RolloutRecord(Record("n", Prompt(t)));
+
+        var rows = Measure(new UsageOptions { GroupBy = new[] { UsageGroup.Session } }, stated, nothing);
+
+        Assert.Equal(("c", 0L, (decimal?)0.42m, "Stated"), (rows[0].Session!, rows[0].TotalTokens, rows[0].CostUsd, rows[0].CostSource));
+        Assert.Equal(("n", 0L, (decimal?)0m), (rows[1].Session!, rows[1].TotalTokens, rows[1].CostUsd));
+    }
+
+    [Fact]
     public void A_resumed_claude_session_counts_the_history_it_copied_once()
     {
         const string usage = "{\"input_tokens\":3,\"output_tokens\":100,\"cache_read_input_tokens\":1000,\"cache_creation_input_tokens\":500,\"cache_creation\":{\"ephemeral_5m_input_tokens\":0,\"ephemeral_1h_input_tokens\":500}}";

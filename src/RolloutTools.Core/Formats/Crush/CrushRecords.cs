@@ -53,7 +53,9 @@ internal static class CrushRecords
             .Add("parent_tool_use_id", isChild ? SpawningCall(session.Id) : null)
             .Add("child_session_ids", session.ChildIds)
             .Add("providers", state.Providers)
-            .Add("cost_usd", Math.Round(session.Cost, 6))
+            // A sub-agent's cost is added to its parent's once it finishes (coordinator.go updateParentSessionCost), so
+            // only a top-level session's cost is the cost_usd a usage report counts; a sub-agent's own is beside it.
+            .Add(isChild ? "sub_agent_cost_usd" : "cost_usd", Math.Round(session.Cost, 6))
             .Add("cost_includes_child_sessions", session.ChildIds.Count > 0 && session.Cost > 0)
             .Add("last_prompt_tokens", session.PromptTokens)
             .Add("last_completion_tokens", session.CompletionTokens)
