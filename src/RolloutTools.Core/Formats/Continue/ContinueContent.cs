@@ -5,48 +5,14 @@ using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats.Continue;
 
-/// <summary>The pieces of Continue's chat messages (core/index.d.ts), read where their shape differs from OpenAI's.</summary>
+/// <summary>
+/// The pieces of Continue's chat messages (core/index.d.ts), read where their shape differs from OpenAI's. Content is
+/// OpenAI's (<see cref="OpenAIMessages.ReadContent"/>), with camelCase imageUrl parts for pasted images.
+/// </summary>
 internal static class ContinueContent
 {
-    /// <summary>
-    /// MessageContent: a string, or parts, {"type": "text", "text"} and {"type": "imageUrl", "imageUrl": {"url"}}
-    /// (camelCase, unlike the API's image_url; the URL is usually a data: URL of a pasted image). A part of another
-    /// type keeps its JSON as text, so nothing stored is lost; a value of another type throws <see cref="FormatException"/>.
-    /// </summary>
-    public static IReadOnlyList<ContentBlock> Read(JsonElement content)
-    {
-        switch (content.ValueKind)
-        {
-            case JsonValueKind.Undefined or JsonValueKind.Null:
-                return Array.Empty<ContentBlock>();
-            case JsonValueKind.String:
-                return new[] { ContentBlock.FromText(content.GetString()!) };
-            case JsonValueKind.Array:
-                break;
-            default:
-                throw new FormatException($"\"content\" is {content.ValueKind}, neither text nor a list of parts.");
-        }
-        var blocks = new List<ContentBlock>();
-        foreach (var part in content.EnumerateArray())
-        {
-            switch (part.GetStringOrNull("type"))
-            {
-                case "text":
-                    blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
-                    break;
-                case "imageUrl" when part.GetPropertyOrDefault("imageUrl").GetStringOrNull("url") is { } url:
-                    blocks.Add(ContentBlock.FromImageUrl(url));
-                    break;
-                default:
-                    blocks.Add(ContentBlock.FromText(part.GetRawText()));
-                    break;
-            }
-        }
-        return blocks;
-    }
-
     /// <summary>Text of a content value: its text parts joined (thinking, a tool message in parts).</summary>
-    public static string Text(JsonElement content) => RolloutMessage.JoinText(Read(content).Where(b => b.Type == ContentBlockType.Text).ToArray());
+    public static string Text(JsonElement content) => RolloutMessage.JoinText(OpenAIMessages.ReadContent(content).Where(b => b.Type == ContentBlockType.Text).ToArray());
 
     /// <summary>
     /// A response's usage, in either of the shapes Continue stores: core's Usage (promptTokens, completionTokens,

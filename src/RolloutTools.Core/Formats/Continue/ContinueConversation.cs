@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -93,7 +94,7 @@ internal sealed class ContinueConversation
                         break;
                     case "system":
                         turn = null;
-                        if (ContinueContent.Read(message.GetPropertyOrDefault("content")) is { Count: > 0 } system && RolloutMessage.JoinText(system).Trim().Length > 0)
+                        if (OpenAIMessages.ReadContent(message.GetPropertyOrDefault("content")) is { Count: > 0 } system && RolloutMessage.JoinText(system).Trim().Length > 0)
                         {
                             Builder.AddMessage(MessageRole.System, MessageKind.Context, system, null);
                         }
@@ -108,7 +109,7 @@ internal sealed class ContinueConversation
                         turn = null;
                         var id = message.GetIdOrNull("toolCallId") ?? string.Empty;
                         var failed = statuses.GetValueOrDefault(id) is "errored" or "canceled";
-                        Builder.AddToolResult(new ToolResult(id, ContinueContent.Read(message.GetPropertyOrDefault("content"))) { IsError = failed });
+                        Builder.AddToolResult(new ToolResult(id, OpenAIMessages.ReadContent(message.GetPropertyOrDefault("content"))) { IsError = failed });
                         break;
                     default:
                         _unknownRoles[role ?? "(none)"] = _unknownRoles.GetValueOrDefault(role ?? "(none)") + 1;
@@ -138,7 +139,7 @@ internal sealed class ContinueConversation
         var context = item.GetPropertyOrDefault("contextItems") is { ValueKind: JsonValueKind.Array } items
             ? items.EnumerateArray().Select(c => c.GetStringOrNull("content")).Where(c => !string.IsNullOrEmpty(c)).Select(c => ContentBlock.FromText(c!)).ToArray()
             : Array.Empty<ContentBlock>();
-        var words = ContinueContent.Read(message.GetPropertyOrDefault("content"));
+        var words = OpenAIMessages.ReadContent(message.GetPropertyOrDefault("content"));
         if (context.Length > 0)
         {
             ContextItems += context.Length;
@@ -160,7 +161,7 @@ internal sealed class ContinueConversation
         Dictionary<string, string> statuses)
     {
         if (Reasoning(item) is { } reasoning) turn.AddReasoning(reasoning);
-        var content = ContinueContent.Read(message.GetPropertyOrDefault("content"));
+        var content = OpenAIMessages.ReadContent(message.GetPropertyOrDefault("content"));
         if (thinking)
         {
             if (message.GetStringOrNull("redactedThinking") is not null) RedactedReasoning++;

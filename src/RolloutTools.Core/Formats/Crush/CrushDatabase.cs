@@ -34,36 +34,15 @@ internal sealed class CrushDatabase : IAgentDatabase
     public bool IsImmutableCopy { get; private init; }
 
     /// <summary>Opens the store, or throws <see cref="SqliteException"/> or <see cref="NotAgentStoreException"/> (a database without Crush's tables).</summary>
-    public static CrushDatabase Open(string path)
-    {
-        try
-        {
-            return Checked(ReadOnlySqlite.Open(path), immutable: false);
-        }
-        catch (SqliteException e) when (ReadOnlySqlite.NeedsImmutable(e) && File.Exists(path))
-        {
-            return Checked(ReadOnlySqlite.Open(path, immutable: true), immutable: true);
-        }
-    }
+    public static CrushDatabase Open(string path) => ReadOnlySqlite.OpenStore(path, (connection, immutable) =>
+        Checked(new CrushDatabase(connection) { IsImmutableCopy = immutable }));
 
-    private static CrushDatabase Checked(SqliteConnection connection, bool immutable)
-    {
-        try
-        {
-            var db = new CrushDatabase(connection) { IsImmutableCopy = immutable };
-            if (!db._sessionColumns.Contains("id") || !db._sessionColumns.Contains("title")
-                || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("parts") || !db._messageColumns.Contains("role"))
-            {
-                throw new NotAgentStoreException("it is a SQLite database without Crush's sessions and messages tables");
-            }
-            return db;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    private static CrushDatabase Checked(CrushDatabase db) =>
+        db._sessionColumns.Contains("id") && db._sessionColumns.Contains("title")
+        && db._messageColumns.Contains("session_id") && db._messageColumns.Contains("parts")
+        && db._messageColumns.Contains("role")
+            ? db
+            : throw new NotAgentStoreException("it is a SQLite database without Crush's sessions and messages tables");
 
     /// <summary>Every session's id, parent and last activity (its row's update or its newest message's, whichever is later), oldest first.</summary>
     public IReadOnlyList<CrushSessionRow> Sessions()

@@ -107,17 +107,7 @@ internal sealed class CursorChatStore
     }
 
     /// <summary>Read-only, as Hermes' store is opened; a WAL store on read-only media once more as an immutable copy.</summary>
-    private static SqliteConnection Open(string path)
-    {
-        try
-        {
-            return ReadOnlySqlite.Open(path);
-        }
-        catch (SqliteException e) when (ReadOnlySqlite.NeedsImmutable(e) && File.Exists(path))
-        {
-            return ReadOnlySqlite.Open(path, immutable: true);
-        }
-    }
+    private static SqliteConnection Open(string path) => ReadOnlySqlite.OpenStore(path, (connection, _) => connection);
 
     /// <summary>The value is text of hex digits; a store written as a JSON string or as bytes is taken too.</summary>
     private void ReadMetadata(string path, object value, DiagnosticList diagnostics)

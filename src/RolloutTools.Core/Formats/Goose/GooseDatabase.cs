@@ -46,36 +46,15 @@ internal sealed class GooseDatabase : IAgentDatabase
     public bool IsImmutableCopy { get; private init; }
 
     /// <summary>Opens the store, or throws <see cref="SqliteException"/> or <see cref="NotAgentStoreException"/> (a database without Goose's tables).</summary>
-    public static GooseDatabase Open(string path)
-    {
-        try
-        {
-            return Checked(ReadOnlySqlite.Open(path), immutable: false);
-        }
-        catch (SqliteException e) when (ReadOnlySqlite.NeedsImmutable(e) && File.Exists(path))
-        {
-            return Checked(ReadOnlySqlite.Open(path, immutable: true), immutable: true);
-        }
-    }
+    public static GooseDatabase Open(string path) => ReadOnlySqlite.OpenStore(path, (connection, immutable) =>
+        Checked(new GooseDatabase(connection) { IsImmutableCopy = immutable }));
 
-    private static GooseDatabase Checked(SqliteConnection connection, bool immutable)
-    {
-        try
-        {
-            var db = new GooseDatabase(connection) { IsImmutableCopy = immutable };
-            if (!db._sessionColumns.Contains("id") || !db._sessionColumns.Contains("working_dir")
-                || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("content_json") || !db._messageColumns.Contains("role"))
-            {
-                throw new NotAgentStoreException("it is a SQLite database without Goose's sessions and messages tables");
-            }
-            return db;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    private static GooseDatabase Checked(GooseDatabase db) =>
+        db._sessionColumns.Contains("id") && db._sessionColumns.Contains("working_dir")
+        && db._messageColumns.Contains("session_id") && db._messageColumns.Contains("content_json")
+        && db._messageColumns.Contains("role")
+            ? db
+            : throw new NotAgentStoreException("it is a SQLite database without Goose's sessions and messages tables");
 
     /// <summary>Every session's id and last activity (its row's update or its newest message, whichever is later), oldest first.</summary>
     public IReadOnlyList<GooseSessionRow> Sessions()

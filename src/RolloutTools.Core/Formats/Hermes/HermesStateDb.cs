@@ -75,35 +75,13 @@ internal sealed class HermesStateDb : IAgentDatabase
     /// <see cref="NotAgentStoreException"/> (a database without Hermes' tables). A WAL store whose log index
     /// cannot be opened read-only (a copy on read-only media) is opened once more as an immutable copy.
     /// </summary>
-    public static HermesStateDb Open(string path)
-    {
-        try
-        {
-            return Checked(ReadOnlySqlite.Open(path), path, immutable: false);
-        }
-        catch (SqliteException e) when (ReadOnlySqlite.NeedsImmutable(e) && File.Exists(path))
-        {
-            return Checked(ReadOnlySqlite.Open(path, immutable: true), path, immutable: true);
-        }
-    }
+    public static HermesStateDb Open(string path) => ReadOnlySqlite.OpenStore(path, (connection, immutable) =>
+        Checked(new HermesStateDb(connection, path) { IsImmutableCopy = immutable }));
 
-    private static HermesStateDb Checked(SqliteConnection connection, string path, bool immutable)
-    {
-        try
-        {
-            var db = new HermesStateDb(connection, path) { IsImmutableCopy = immutable };
-            if (!db._sessionColumns.Contains("id") || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("role"))
-            {
-                throw new NotAgentStoreException("it is a SQLite database without Hermes' sessions and messages tables");
-            }
-            return db;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    private static HermesStateDb Checked(HermesStateDb db) =>
+        db._sessionColumns.Contains("id") && db._messageColumns.Contains("session_id") && db._messageColumns.Contains("role")
+            ? db
+            : throw new NotAgentStoreException("it is a SQLite database without Hermes' sessions and messages tables");
 
     /// <summary>How many message rows each session has: the sessions that have a conversation here.</summary>
     public IReadOnlyDictionary<string, long> MessageCounts()

@@ -48,36 +48,15 @@ internal sealed class OpenCodeDatabase : IAgentDatabase
     /// Opens the store, or throws <see cref="SqliteException"/> (not a database, locked past the wait) or
     /// <see cref="NotAgentStoreException"/> (a database without OpenCode's tables).
     /// </summary>
-    public static OpenCodeDatabase Open(string path)
-    {
-        try
-        {
-            return Checked(ReadOnlySqlite.Open(path), immutable: false);
-        }
-        catch (SqliteException e) when (ReadOnlySqlite.NeedsImmutable(e) && File.Exists(path))
-        {
-            return Checked(ReadOnlySqlite.Open(path, immutable: true), immutable: true);
-        }
-    }
+    public static OpenCodeDatabase Open(string path) => ReadOnlySqlite.OpenStore(path, (connection, immutable) =>
+        Checked(new OpenCodeDatabase(connection) { IsImmutableCopy = immutable }));
 
-    private static OpenCodeDatabase Checked(SqliteConnection connection, bool immutable)
-    {
-        try
-        {
-            var db = new OpenCodeDatabase(connection) { IsImmutableCopy = immutable };
-            if (!db._sessionColumns.Contains("id") || !db._messageColumns.Contains("session_id") || !db._messageColumns.Contains("data")
-                || !db._partColumns.Contains("message_id") || !db._partColumns.Contains("data"))
-            {
-                throw new NotAgentStoreException("it is a SQLite database without OpenCode's session, message and part tables");
-            }
-            return db;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    private static OpenCodeDatabase Checked(OpenCodeDatabase db) =>
+        db._sessionColumns.Contains("id") && db._messageColumns.Contains("session_id")
+        && db._messageColumns.Contains("data") && db._partColumns.Contains("message_id")
+        && db._partColumns.Contains("data")
+            ? db
+            : throw new NotAgentStoreException("it is a SQLite database without OpenCode's session, message and part tables");
 
     /// <summary>
     /// Every session's id, parent and last activity (the newest of its row's, its messages' and its parts' times:

@@ -67,8 +67,9 @@ public static class OpenAIMessages
 
     /// <summary>
     /// Content: a string, null, or a list of parts ({"type": "text"|"input_text"|"output_text", "text"},
-    /// {"type": "image_url", "image_url": {"url"} or a string}, {"type": "input_image", "image_url"}). A part
-    /// of another type keeps its JSON as text, so nothing the agent stored is lost.
+    /// {"type": "image_url", "image_url": {"url"} or a string}, {"type": "input_image", "image_url"}, and Continue's
+    /// camelCase {"type": "imageUrl", "imageUrl": {"url"}}). A part of another type keeps its JSON as text, so nothing
+    /// the agent stored is lost.
     /// </summary>
     public static IReadOnlyList<ContentBlock> ReadContent(JsonElement content)
     {
@@ -96,7 +97,7 @@ public static class OpenAIMessages
                 case "text" or "input_text" or "output_text":
                     blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
                     break;
-                case "image_url" or "input_image" when ImageUrl(part) is { } url:
+                case "image_url" or "input_image" or "imageUrl" when ImageUrl(part) is { } url:
                     blocks.Add(ContentBlock.FromImageUrl(url));
                     break;
                 default:
@@ -108,7 +109,8 @@ public static class OpenAIMessages
     }
 
     private static string? ImageUrl(JsonElement part) =>
-        part.GetStringOrNull("image_url") ?? part.GetPropertyOrDefault("image_url").GetStringOrNull("url");
+        part.GetStringOrNull("image_url") ?? part.GetPropertyOrDefault("image_url").GetStringOrNull("url")
+        ?? part.GetPropertyOrDefault("imageUrl").GetStringOrNull("url");
 
     /// <summary>
     /// tool_calls: [{"id" (or "call_id"), "type": "function", "function": {"name", "arguments"}}]; some

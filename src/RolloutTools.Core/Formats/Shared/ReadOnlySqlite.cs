@@ -10,7 +10,7 @@ namespace RolloutTools.Core.Formats.Shared;
 /// Opens an agent's SQLite store the way a bystander should: read-only, never creating the file or its
 /// journal, never pooling a handle past the read, and giving up with a clear error after a short wait when
 /// the agent holds a lock, instead of hanging. Hermes Agent's state.db is the first such store; OpenCode,
-/// Goose and Cursor keep theirs in SQLite too.
+/// Goose, Crush and Cursor keep theirs in SQLite too.
 /// </summary>
 public static class ReadOnlySqlite
 {
@@ -44,6 +44,37 @@ public static class ReadOnlySqlite
             pragma.CommandText = $"PRAGMA query_only = 1; PRAGMA busy_timeout = {(int)BusyTimeout.TotalMilliseconds};";
             pragma.ExecuteNonQuery();
             return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens an agent's store and makes what reads it: read-only, or, where a WAL store's log index cannot be opened
+    /// read-only (a copy on read-only media), once more as an immutable copy. When making fails (a database without
+    /// the agent's tables), the connection is closed and the error thrown.
+    /// </summary>
+    /// <param name="make">Makes the reader over the connection; its second argument says whether it is an immutable copy.</param>
+    public static T OpenStore<T>(string path, Func<SqliteConnection, bool, T> make)
+    {
+        try
+        {
+            return Made(Open(path), immutable: false, make);
+        }
+        catch (SqliteException e) when (NeedsImmutable(e) && File.Exists(path))
+        {
+            return Made(Open(path, immutable: true), immutable: true, make);
+        }
+    }
+
+    private static T Made<T>(SqliteConnection connection, bool immutable, Func<SqliteConnection, bool, T> make)
+    {
+        try
+        {
+            return make(connection, immutable);
         }
         catch
         {
