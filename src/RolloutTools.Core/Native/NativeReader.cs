@@ -107,7 +107,8 @@ public static class NativeReader
         };
         process.BeginErrorReadLine();
         using var stop = cancellation.Register(() => Kill(process));
-        var wire = new WireReader(process.StandardOutput.BaseStream);
+        using var output = new ReadAhead(process.StandardOutput.BaseStream);
+        var wire = new WireReader(output);
         try
         {
             while (Next(wire, reader, process, errors, cancellation) is { } readEvent) yield return readEvent;
