@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
@@ -84,11 +83,6 @@ public sealed class CrushReader : IRolloutReader
         /// <summary>The projects Crush lists in its global data folder, read once a database needs its working folder.</summary>
         private readonly Lazy<IReadOnlyList<CrushProject>> _projects = new(ListedProjects);
 
-        /// <summary>SQLite's quick check of each database, once it is needed.</summary>
-        private readonly ConcurrentDictionary<string, DamageCheck> _damage = new(StringComparer.Ordinal);
-
-        private sealed record DamageCheck(string? Finding);
-
         public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
             ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no session", Array.Empty<RolloutDiagnostic>());
 
@@ -121,32 +115,10 @@ public sealed class CrushReader : IRolloutReader
                 return read;
             });
             if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
-            // A session without messages is usually one just begun; a damaged file that SQLite reads as empty pages looks
-            // the same, and only SQLite's own check tells them apart (run once per database, and only then).
-            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0
-                && _database.Query(diagnostics, "check the database", () => _damage.GetOrAdd(source.Path, _ => new DamageCheck(db.Damage()))) is { Finding: { } damage })
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
-            }
-            return Result(source, session, diagnostics);
-        }
-
-        private static ReadResult Result(TraceSource source, CrushSession? session, DiagnosticList diagnostics)
-        {
-            if (session is null) return new ReadResult(source, null, null, diagnostics.Items);
-            var record = session.Messages.Count == 0 ? null : CrushRecords.Build(session, source.Path, diagnostics);
-            if (record is { Messages.Count: > 0 }) return new ReadResult(source, record, null, diagnostics.Items);
-            if (diagnostics.ErrorCount > 0)
-            {
-                diagnostics.NoRecord($"no message of session {session.Id} could be read; no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            if (record is not null)
-            {
-                diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"the {session.Messages.Count} messages of session {session.Id} hold nothing to show (no text, call or result); no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            return new ReadResult(source, null, $"session {session.Id} holds no message yet", diagnostics.Items);
+            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+            return session is null
+                ? new ReadResult(source, null, null, diagnostics.Items)
+                : SessionRows.Outcome(source, session.Id, session.Messages.Count, () => CrushRecords.Build(session, source.Path, diagnostics), diagnostics);
         }
     }
 }

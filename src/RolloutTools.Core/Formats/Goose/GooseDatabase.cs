@@ -150,13 +150,7 @@ internal sealed class GooseDatabase : IAgentDatabase
     }
 
     /// <summary>What SQLite's quick check finds wrong with the file (its first finding), or null when it finds nothing.</summary>
-    public string? Damage()
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = "PRAGMA quick_check(1)";
-        var finding = Text(command.ExecuteScalar());
-        return finding is null or "ok" ? null : finding;
-    }
+    public string? Damage() => ReadOnlySqlite.Damage(_connection);
 
     private static JsonElement Parse(string? text, JsonValueKind kind, string column)
     {

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
@@ -77,9 +76,6 @@ public sealed class GooseReader : IRolloutReader
         /// <summary>(sessions folder, session id) → the database of this run that holds the session.</summary>
         private readonly Dictionary<(string Folder, string Id), string> _inDatabase = new();
 
-        /// <summary>SQLite's quick check of each database, once it is needed.</summary>
-        private readonly ConcurrentDictionary<string, DamageCheck> _damage = new(StringComparer.Ordinal);
-
         public Scan(IReadOnlyList<TraceSource> sources)
         {
             foreach (var source in sources.Where(s => s.IsFile).DistinctBy(s => s.Path))
@@ -96,8 +92,6 @@ public sealed class GooseReader : IRolloutReader
                 }
             }
         }
-
-        private sealed record DamageCheck(string? Finding);
 
         private static string FolderOf(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) ?? string.Empty;
 
@@ -124,7 +118,7 @@ public sealed class GooseReader : IRolloutReader
             {
                 session = GooseLegacy.Read(stream, source.Path, diagnostics, cancellation);
             }
-            return Result(source, session, diagnostics);
+            return SessionRows.Outcome(source, session.Id, session.Messages.Count, () => GooseRecords.Build(session, source.Path, diagnostics), diagnostics);
         }
 
         private ReadResult ReadSession(TraceSource source, GooseDatabase db, GooseSessionRow row, CancellationToken cancellation)
@@ -137,32 +131,10 @@ public sealed class GooseReader : IRolloutReader
                 return read;
             });
             if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
-            // A session without messages is usually one just begun; a damaged file that SQLite reads as empty pages looks
-            // the same, and only SQLite's own check tells them apart (run once per database, and only then).
-            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0
-                && _database.Query(diagnostics, "check the database", () => _damage.GetOrAdd(source.Path, _ => new DamageCheck(db.Damage()))) is { Finding: { } damage })
-            {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
-            }
-            return Result(source, session, diagnostics);
-        }
-
-        private static ReadResult Result(TraceSource source, GooseSession? session, DiagnosticList diagnostics)
-        {
-            if (session is null) return new ReadResult(source, null, null, diagnostics.Items);
-            var record = session.Messages.Count == 0 ? null : GooseRecords.Build(session, source.Path, diagnostics);
-            if (record is { Messages.Count: > 0 }) return new ReadResult(source, record, null, diagnostics.Items);
-            if (diagnostics.ErrorCount > 0)
-            {
-                diagnostics.NoRecord($"no message of session {session.Id} could be read; no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            if (record is not null)
-            {
-                diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"the {session.Messages.Count} messages of session {session.Id} hold nothing to show (no text, call or result); no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            return new ReadResult(source, null, $"session {session.Id} holds no message yet", diagnostics.Items);
+            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+            return session is null
+                ? new ReadResult(source, null, null, diagnostics.Items)
+                : SessionRows.Outcome(source, session.Id, session.Messages.Count, () => GooseRecords.Build(session, source.Path, diagnostics), diagnostics);
         }
     }
 }

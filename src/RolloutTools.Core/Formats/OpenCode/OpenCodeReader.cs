@@ -172,17 +172,13 @@ public sealed class OpenCodeReader : IRolloutReader
                 return read;
             });
             if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
-            // A session changed after it began and shows no message: deleted messages, or a damaged file that SQLite
-            // reads as empty pages. Only SQLite's own check tells, so it runs then, once per database.
-            if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0
-                && _database.Query(diagnostics, "check the database", () => new DamageCheck(db.Damage())) is { Finding: { } damage })
+            // Only a session changed after it began can have lost messages it had: deleted ones, or damage.
+            if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0)
             {
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {row.Id} shows no message, and the database is damaged ({damage}); no record.");
+                _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
             }
             return Result(source, session, diagnostics);
         }
-
-        private sealed record DamageCheck(string? Finding);
 
         private static ReadResult Result(TraceSource source, OpenCodeSession? session, DiagnosticList diagnostics)
         {

@@ -89,6 +89,14 @@ public static class ReadOnlySqlite
     /// <summary>SQLITE_CANTOPEN or a read-only WAL that cannot be set up: worth one more try as an immutable copy.</summary>
     public static bool NeedsImmutable(SqliteException e) => (e.SqliteErrorCode & 0xFF) is 14 || e.SqliteExtendedErrorCode is 776 /* SQLITE_READONLY_CANTINIT */ or 1032 /* SQLITE_READONLY_DIRECTORY */;
 
+    /// <summary>SQLite's quick check of the whole file: its first finding, or null when it finds nothing wrong.</summary>
+    public static string? Damage(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA quick_check(1)";
+        return Text(command.ExecuteScalar()) is { } finding and not "ok" ? finding : null;
+    }
+
     /// <summary>The names of a table's columns, empty when there is no such table; stores grow columns from version to version.</summary>
     public static HashSet<string> Columns(SqliteConnection connection, string table)
     {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Data.Sqlite;
+using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Core.Formats.Shared;
@@ -48,6 +49,28 @@ internal static class SessionRows
         return new[] { SessionReference.OfFile(path, reader) with { DependsOn = wal } };
     }
 
+    /// <summary>
+    /// What reading one session gave (a database's row, or a file of the same agent): its record; or, with none, why: its messages could not be read
+    /// (the errors are told), they hold nothing to show (a warning), or there is no message yet (a skip).
+    /// </summary>
+    /// <param name="build">Builds the record of a session that has messages.</param>
+    public static ReadResult Outcome(TraceSource source, string sessionId, int messages, Func<RolloutRecord> build, DiagnosticList diagnostics)
+    {
+        var record = messages == 0 ? null : build();
+        if (record is { Messages.Count: > 0 }) return new ReadResult(source, record, null, diagnostics.Items);
+        if (diagnostics.ErrorCount > 0)
+        {
+            diagnostics.NoRecord($"no message of session {sessionId} could be read; no record.");
+            return new ReadResult(source, null, null, diagnostics.Items);
+        }
+        if (record is not null)
+        {
+            diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"the {messages} messages of session {sessionId} hold nothing to show (no text, call or result); no record.");
+            return new ReadResult(source, null, null, diagnostics.Items);
+        }
+        return new ReadResult(source, null, $"session {sessionId} holds no message yet", diagnostics.Items);
+    }
+
     /// <summary>The first session up a row's chain of parents (a sub-agent's, a continuation's), stopping at a loop.</summary>
     /// <param name="parents">Every session row's parent by id, as <see cref="SessionDatabase{TDb, TRow}.Read"/> hands them over.</param>
     public static string Root(string id, IReadOnlyDictionary<string, string?> parents)
@@ -79,6 +102,7 @@ internal sealed class SessionDatabase<TDb, TRow>
     where TRow : ISessionRow
 {
     private readonly ConcurrentDictionary<string, Lazy<Listing>> _listings = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DamageCheck> _damage = new(StringComparer.Ordinal);
     private readonly string _agent;
     private readonly Func<string, TDb> _open;
     private readonly Func<TDb, DiagnosticList, IReadOnlyList<TRow>> _sessions;
@@ -151,6 +175,19 @@ internal sealed class SessionDatabase<TDb, TRow>
         return null;
     }
 
+    /// <summary>
+    /// For a session that shows no message: usually one just begun, but a damaged file that SQLite reads as empty
+    /// pages looks the same, and only SQLite's own check (<paramref name="damage"/>) tells them apart. It runs then,
+    /// once per database; damage found is an error of the session, which then gives no record.
+    /// </summary>
+    public void CheckDamage(string path, string sessionId, Func<string?> damage, DiagnosticList diagnostics)
+    {
+        if (Query(diagnostics, "check the database", () => _damage.GetOrAdd(path, _ => new DamageCheck(damage()))) is { Finding: { } finding })
+        {
+            diagnostics.Error(RolloutDiagnostic.ReadError, null, $"session {sessionId} shows no message, and the database is damaged ({finding}); no record.");
+        }
+    }
+
     private TDb? Open(string path, DiagnosticList diagnostics)
     {
         try
@@ -184,6 +221,8 @@ internal sealed class SessionDatabase<TDb, TRow>
 
     private string Busy() =>
         $"the database is locked by another program ({_agent} committing, or a tool holding a lock); gave up after waiting {ReadOnlySqlite.BusyTimeout.TotalSeconds:0.#} s. Try again in a moment.";
+
+    private sealed record DamageCheck(string? Finding);
 
     private sealed record Listing(IReadOnlyList<TRow> Sessions, IReadOnlyDictionary<string, string?> Parents, IReadOnlyList<RolloutDiagnostic> Problems);
 }
