@@ -7,7 +7,8 @@
     reads it with no error and finds the records, messages, tool calls and output tokens the generator wrote, then
     runs each operation -Repeat times, every run in a fresh process, and reports the median of each figure:
 
-      parse-only floor   every line tokenized with Utf8JsonReader on all cores, nothing built (RolloutTools.Bench)
+      parse-only floor   every line tokenized with Utf8JsonReader on all cores, nothing built (RolloutTools.Bench),
+                         timed on its second pass over the corpus, once the parser's code is fully optimized
       ccusage            `ccusage session --json --offline` with CLAUDE_CONFIG_DIR, CODEX_HOME, PI_AGENT_DIR and
                          HERMES_HOME pointed at the corpus, when installed (see -CcusagePath); skipped otherwise
       Import-Module      the module alone
@@ -23,8 +24,8 @@
                          started without dynamic PGO, which a script or scheduled task can choose (the module cannot,
                          once pwsh runs)
 
-    "seconds" is the work itself: the call inside pwsh, the tokenizing inside the floor's process, the whole
-    process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
+    "seconds" is the work itself: the call inside pwsh, the second pass of tokenizing inside the floor's process
+    (its "process" holds both passes), the whole process for ccusage (a native program whose start-up is a few milliseconds). "process" is from a fresh
     process's start to the end of its first call. MB/s and the ratios use "seconds". Peak working set is the
     process's and its largest child's (the native reader) added up, polled while it runs; "first record" is
     when the call's first object reached the pipeline.
