@@ -89,10 +89,12 @@ internal sealed class GrokConversation
                 _pendingServerCalls.Add((new ToolCall(id, name, OpenAIMessages.Arguments(kind.GetPropertyOrDefault("action"))), kind.GetStringOrNull("status") ?? "done"));
                 break;
             case "assistant":
-                var model = row.GetStringOrNull("model_id") ?? _sessionModel;
-                var turn = Start(model);
-                turn.AddContent(OpenAIMessages.ReadContent(row.GetPropertyOrDefault("content")));
-                foreach (var call in OpenAIMessages.ReadToolCalls(row.GetPropertyOrDefault("tool_calls"))) turn.AddToolCall(call);
+                // Read whole before the response starts, so a damaged line leaves nothing half added.
+                var output = OpenAIMessages.ReadContent(row.GetPropertyOrDefault("content"));
+                var calls = OpenAIMessages.ReadToolCalls(row.GetPropertyOrDefault("tool_calls"));
+                var turn = Start(row.GetStringOrNull("model_id") ?? _sessionModel);
+                turn.AddContent(output);
+                foreach (var call in calls) turn.AddToolCall(call);
                 break;
             case "tool_result":
                 Flush();

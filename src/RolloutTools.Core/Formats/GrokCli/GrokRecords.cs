@@ -41,10 +41,11 @@ internal static class GrokRecords
             }, cancellation);
         }
         var messages = conversation.Build();
-        if (messages.Count == 0)
+        // Grok writes the system prompt and its context as a session starts: with nothing after them, no one spoke.
+        if (messages.All(m => m.Kind == MessageKind.Context))
         {
             if (lines == 0 || diagnostics.ErrorCount > 0) diagnostics.NothingRead();
-            else diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"its {lines} lines hold nothing to show (no text, call or result); no record.");
+            else diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"its {lines} lines hold no prompt and no response, only what the CLI sends first; no record.");
             return null;
         }
 
