@@ -54,4 +54,7 @@ public enum RolloutFormat
 
     /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
     Continue,
+
+    /// <summary>Grok CLI (xAI's grok, "Grok Build"): a folder per session (chat_history.jsonl, updates.jsonl, summary.json) under ~/.grok/sessions/&lt;encoded working directory&gt;.</summary>
+    GrokCli,
 }

@@ -68,7 +68,7 @@ public static class OpenAIMessages
     /// <summary>
     /// Content: a string, null, or a list of parts ({"type": "text"|"input_text"|"output_text", "text"},
     /// {"type": "image_url", "image_url": {"url"} or a string}, {"type": "input_image", "image_url"}, and Continue's
-    /// camelCase {"type": "imageUrl", "imageUrl": {"url"}}). A part of another type keeps its JSON as text, so nothing
+    /// camelCase {"type": "imageUrl", "imageUrl": {"url"}}, Grok CLI's {"type": "image", "url"}). A part of another type keeps its JSON as text, so nothing
     /// the agent stored is lost.
     /// </summary>
     public static IReadOnlyList<ContentBlock> ReadContent(JsonElement content)
@@ -98,6 +98,10 @@ public static class OpenAIMessages
                     blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
                     break;
                 case "image_url" or "input_image" or "imageUrl" when ImageUrl(part) is { } url:
+                    blocks.Add(ContentBlock.FromImageUrl(url));
+                    break;
+                // Grok CLI's picture in a prompt: {"type": "image", "url"}, a data: URL of the pasted image.
+                case "image" when part.GetStringOrNull("url") is { } url:
                     blocks.Add(ContentBlock.FromImageUrl(url));
                     break;
                 default:
