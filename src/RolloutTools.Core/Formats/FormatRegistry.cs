@@ -1,4 +1,5 @@
 using RolloutTools.Core.Formats.Aider;
+using RolloutTools.Core.Formats.Amp;
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
@@ -49,6 +50,7 @@ public sealed class FormatRegistry
         new OpenHandsReader(),
         new CrushReader(),
         new ContinueReader(),
+        new AmpReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

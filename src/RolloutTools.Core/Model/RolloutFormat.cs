@@ -54,4 +54,7 @@ public enum RolloutFormat
 
     /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
     Continue,
+
+    /// <summary>Amp (Sourcegraph): one JSON document per thread, threads/T-&lt;uuid&gt;.json in its data folder (~/.local/share/amp).</summary>
+    Amp,
 }
