@@ -77,7 +77,7 @@ internal static class AmpThread
             .Add("client", platform.GetStringOrNull("client"))
             .Add("client_version", platform.GetStringOrNull("clientVersion"))
             .Add("os", platform.GetStringOrNull("os"))
-            .Add("workspace_uri", uri is not null && cwd != uri ? uri : null)
+            .Add("workspace_uri", cwd is null ? uri : null)
             .Add("workspace_trees", trees.Select(w => w.GetStringOrNull("displayName") ?? w.GetStringOrNull("uri")).OfType<string>())
             .Add("repository_url", repository.GetStringOrNull("url"))
             .Add("repository_sha", repository.GetStringOrNull("sha"))
