@@ -65,16 +65,20 @@ public sealed class AmpReaderTests : IDisposable
         Assert.Equal("the thread has no messages yet", result.SkipReason);
     }
 
-    [Fact]
-    public void A_file_caught_while_amp_rewrites_it_is_reported_by_line_and_not_read_in_part()
+    [Theory]
+    [InlineData("\"Hi.")]
+    [InlineData(",\n{\"role\":\"assistant\"")]
+    public void A_file_caught_while_amp_rewrites_it_is_reported_by_line_and_not_read_in_part(string cutBefore)
     {
+        // Cut inside a value, or after a whole message with the messages array still open.
         var whole = Thread(Hello + ",\n" + Answer("""{"type":"text","text":"Hi."}"""));
-        var result = Read(whole[..(whole.Length - 40)]);
+        var cut = whole[..whole.IndexOf(cutBefore, StringComparison.Ordinal)];
+        var result = Read(cut);
         Assert.Null(result.Record);
         var problem = Assert.Single(result.Diagnostics);
         Assert.Equal(DiagnosticSeverity.Error, problem.Severity);
         Assert.Contains("the file ends before the document does", problem.Message);
-        Assert.Equal(2, problem.LineNumber);
+        Assert.Equal(cut.Split('\n').Length, problem.LineNumber);
     }
 
     [Fact]
