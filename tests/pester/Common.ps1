@@ -15,7 +15,7 @@ foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 
 Remove-Item Env:CLINE_SESSION_DATA_DIR -ErrorAction Ignore
 # OpenHands' conversations folder follows OPENHANDS_PERSISTENCE_DIR (<dir>/conversations) unless this names another.
 Remove-Item Env:OPENHANDS_CONVERSATIONS_DIR -ErrorAction Ignore
-# OpenCode and Kilo CLI live in $XDG_DATA_HOME/opencode and /kilo. .NET takes LocalApplicationData from the same variable
+# OpenCode and Kilo CLI live in $XDG_DATA_HOME/opencode and /kilo, Amp in $XDG_DATA_HOME/amp. .NET takes LocalApplicationData from the same variable
 # on Linux and macOS and makes paths relative when the folder is missing, so this one exists (empty of any agent).
 $env:XDG_DATA_HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/XDG_DATA_HOME'
 New-Item -ItemType Directory -Force -Path $env:XDG_DATA_HOME | Out-Null

@@ -1,4 +1,5 @@
 using RolloutTools.Core.Formats.Aider;
+using RolloutTools.Core.Formats.Amp;
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cursor;
@@ -51,6 +52,7 @@ public sealed class FormatRegistry
         new CrushReader(),
         new ContinueReader(),
         new GrokCliReader(),
+        new AmpReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

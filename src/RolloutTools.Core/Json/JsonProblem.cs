@@ -35,8 +35,12 @@ public static partial class JsonProblem
         else diagnostics.Error(RolloutDiagnostic.ParseError, null, detail);
     }
 
-    /// <summary>True when the parser stopped because the text ended inside a value: a file still being written, or cut off.</summary>
-    public static bool EndsEarly(JsonException e) => e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase);
+    /// <summary>
+    /// True when the parser stopped because the text ended inside a value, or between the values of an object or array
+    /// still open ("Expected depth to be zero at the end of the JSON payload"): a file still being written, or cut off.
+    /// </summary>
+    public static bool EndsEarly(JsonException e) =>
+        e.Message.Contains("end of data", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("depth to be zero at the end", StringComparison.OrdinalIgnoreCase);
 
     private static string Sentence(string what) => what.EndsWith('.') ? what : what + ".";
 

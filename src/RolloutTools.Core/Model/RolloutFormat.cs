@@ -57,4 +57,6 @@ public enum RolloutFormat
 
     /// <summary>Grok CLI (xAI's grok, "Grok Build"): a folder per session (chat_history.jsonl, updates.jsonl, summary.json) under ~/.grok/sessions/&lt;encoded working directory&gt;.</summary>
     GrokCli,
+    /// <summary>Amp (Sourcegraph): one JSON document per thread, threads/T-&lt;uuid&gt;.json in its data folder (~/.local/share/amp).</summary>
+    Amp,
 }

@@ -2,6 +2,7 @@ using System.Text;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.Continue;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -293,13 +294,13 @@ public sealed class ContinueReaderTests : IDisposable
     [InlineData("vscode-remote://ssh-remote%2Bbox/home/dev/app", null)]
     public void The_workspace_uri_becomes_a_path(string workspace, string? path)
     {
-        Assert.Equal(path, ContinueContent.WorkspacePath(workspace));
+        Assert.Equal(path, FileUris.ToPath(workspace));
     }
 
     [Fact]
     public void A_windows_drive_uri_loses_its_root_slash()
     {
-        var path = ContinueContent.WorkspacePath("file:///c%3A/Users/dev/app")!;
+        var path = FileUris.ToPath("file:///c%3A/Users/dev/app")!;
         Assert.Equal(OperatingSystem.IsWindows() ? @"c:\Users\dev\app" : "c:/Users/dev/app", path);
     }
 

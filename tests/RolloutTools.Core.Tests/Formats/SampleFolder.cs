@@ -30,6 +30,7 @@ internal static class SampleFolder
         ["crush"] = RolloutFormat.Crush,
         ["continue"] = RolloutFormat.Continue,
         ["grok"] = RolloutFormat.GrokCli,
+        ["amp"] = RolloutFormat.Amp,
     };
 
     public static string Root(params string[] parts)

@@ -300,7 +300,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, OpenHandsReader.ConversationsVariable)}' (OpenHands: does not exist), '{Path.Combine(homes, OpenHandsReader.FileStoreVariable, "sessions")}' (OpenHands: does not exist), "
             + $"'{Path.Combine(homes, CrushReader.GlobalDataVariable)}' (Crush: does not exist), "
             + $"'{Path.Combine(homes, ContinueReader.GlobalDirVariable, "sessions")}' (Continue: does not exist), "
-            + $"'{Path.Combine(homes, GrokCliReader.HomeVariable, "sessions")}' (GrokCli: does not exist). "
+            + $"'{Path.Combine(homes, GrokCliReader.HomeVariable, "sessions")}' (GrokCli: does not exist), "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "amp", "threads")}' (Amp: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

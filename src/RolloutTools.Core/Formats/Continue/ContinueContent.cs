@@ -42,29 +42,4 @@ internal static class ContinueContent
 
     /// <summary>toolCalls, in the chat-completions shape (ToolCallDelta: id, type, function {name, arguments}).</summary>
     public static IReadOnlyList<ToolCall> ToolCalls(JsonElement calls) => OpenAIMessages.ReadToolCalls(calls);
-
-    /// <summary>
-    /// A workspace folder as a path: VS Code gives a URI (file:///home/dev/app, file:///c%3A/Users/dev/app), the CLI
-    /// the process's working directory. Null for another scheme (a remote workspace, vscode-remote://…), whose URI is
-    /// kept in SourceMeta instead.
-    /// </summary>
-    public static string? WorkspacePath(string? workspace)
-    {
-        if (string.IsNullOrWhiteSpace(workspace)) return null;
-        if (!workspace.Contains("://", StringComparison.Ordinal)) return workspace;
-        if (!workspace.StartsWith("file://", StringComparison.OrdinalIgnoreCase)) return null;
-        var path = Uri.UnescapeDataString(workspace["file://".Length..]);
-        // file:///c:/x: the drive letter follows the root slash in a URI, not in a Windows path.
-        if (path.Length >= 3 && path[0] == '/' && char.IsAsciiLetter(path[1]) && path[2] == ':')
-        {
-            path = path[1..];
-            if (OperatingSystem.IsWindows()) path = path.Replace('/', '\\');
-        }
-        else if (path.Length > 0 && path[0] != '/')
-        {
-            // file://server/share: a UNC path.
-            path = OperatingSystem.IsWindows() ? @"\\" + path.Replace('/', '\\') : "//" + path;
-        }
-        return path;
-    }
 }

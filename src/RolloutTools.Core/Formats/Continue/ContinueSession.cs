@@ -61,7 +61,8 @@ internal static class ContinueSession
     {
         var messages = conversation.Messages;
         var workspace = root.GetStringOrNull("workspaceDirectory") is { Length: > 0 } w ? w : entry?.WorkspaceDirectory;
-        var cwd = ContinueContent.WorkspacePath(workspace);
+        // VS Code gives a URI, the CLI the process's working directory; a remote workspace's URI is kept in SourceMeta.
+        var cwd = FileUris.ToPath(workspace);
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         var sessionUsage = root.GetPropertyOrDefault("usage");
         var statedCost = sessionUsage.GetPropertyOrDefault("totalCost") is { ValueKind: JsonValueKind.Number } cost && cost.TryGetDecimal(out var c) ? c : 0m;
