@@ -5,6 +5,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Crush;
+using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
@@ -49,6 +50,7 @@ public sealed class FormatRegistry
         new OpenHandsReader(),
         new CrushReader(),
         new ContinueReader(),
+        new DroidReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -54,4 +54,7 @@ public enum RolloutFormat
 
     /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
     Continue,
+
+    /// <summary>Factory Droid (Factory's droid CLI): &lt;session id&gt;.jsonl with its .settings.json under each workspace folder of ~/.factory/sessions.</summary>
+    FactoryDroid,
 }
