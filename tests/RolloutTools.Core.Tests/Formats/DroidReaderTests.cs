@@ -114,6 +114,23 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_message_whose_content_is_neither_text_nor_blocks_is_an_error_at_its_line_and_messages_of_nothing_are_a_warning()
+    {
+        var retyped = """{"type":"message","id":"u9","timestamp":"2026-04-01T10:00:00.000Z","message":{"role":"user","content":12345}}""";
+        var path = Session(null, Start(), retyped, Final);
+        var result = ReadOne(path);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Error, (int?)2), (error.Severity, error.LineNumber));
+        Assert.Contains("JSON number", error.Message);
+        Assert.Equal("Response", SampleFolder.Kinds(result.Record!));
+
+        var empty = ReadOne(Session(null, Start(), """{"type":"message","id":"u1","timestamp":"2026-04-01T10:00:00.000Z","message":{"role":"user","content":[]}}"""));
+        Assert.Null(empty.Record);
+        Assert.Null(empty.SkipReason);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.NoUsableLines), (Assert.Single(empty.Diagnostics).Severity, empty.Diagnostics[0].ErrorId));
+    }
+
+    [Fact]
     public void A_file_with_only_its_start_line_is_skipped_as_holding_no_message_yet()
     {
         var result = ReadOne(Session(Settings, Start()));
@@ -161,17 +178,17 @@ public sealed class DroidReaderTests : IDisposable
     [Fact]
     public void The_default_location_is_under_the_home_unless_DROID_SESSIONS_DIR_names_one()
     {
-        var previous = Environment.GetEnvironmentVariable(DroidHome.SessionsVariable);
+        var previous = Environment.GetEnvironmentVariable(DroidReader.SessionsVariable);
         try
         {
-            Environment.SetEnvironmentVariable(DroidHome.SessionsVariable, null);
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, null);
             Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".factory", "sessions"), Assert.Single(new DroidReader().DefaultLocations()));
-            Environment.SetEnvironmentVariable(DroidHome.SessionsVariable, Sessions);
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, Sessions);
             Assert.Equal(Sessions, Assert.Single(new DroidReader().DefaultLocations()));
         }
         finally
         {
-            Environment.SetEnvironmentVariable(DroidHome.SessionsVariable, previous);
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, previous);
         }
     }
 

@@ -20,8 +20,8 @@ public sealed class DroidSamplesTests
 
     private static readonly Lazy<(IReadOnlyList<string> Files, IReadOnlyList<ReadResult> Results)> Run = new(() =>
     {
-        var previous = Environment.GetEnvironmentVariable(DroidHome.SessionsVariable);
-        Environment.SetEnvironmentVariable(DroidHome.SessionsVariable, SampleFolder.Root("factory-droid", "sessions"));
+        var previous = Environment.GetEnvironmentVariable(DroidReader.SessionsVariable);
+        Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, SampleFolder.Root("factory-droid", "sessions"));
         try
         {
             var sessions = SessionLocator.InDefaultLocations(new DroidReader(), new TraceSearch()).Sessions;
@@ -29,7 +29,7 @@ public sealed class DroidSamplesTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable(DroidHome.SessionsVariable, previous);
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, previous);
         }
     });
 

@@ -28,8 +28,15 @@ internal sealed class DroidContent
     /// <summary>Block types this reader does not know, to be reported with the line.</summary>
     public List<string> UnknownTypes { get; } = new();
 
+    /// <summary>The JSON kind of a content that is neither text nor a list of blocks (nor absent); null when readable.</summary>
+    public JsonValueKind? Unreadable { get; private init; }
+
     public static DroidContent Read(JsonElement content, DateTimeOffset? timestamp)
     {
+        if (content.ValueKind is not (JsonValueKind.String or JsonValueKind.Array or JsonValueKind.Undefined or JsonValueKind.Null))
+        {
+            return new DroidContent { Unreadable = content.ValueKind };
+        }
         var read = new DroidContent();
         if (content.ValueKind == JsonValueKind.String)
         {

@@ -17,10 +17,7 @@ internal static class DroidHome
     public const string SessionExtension = ".jsonl";
     public const string SettingsExtension = ".settings.json";
 
-    /// <summary>The sessions folder other readers of Droid's sessions honour; one folder, not ccusage's comma-separated list.</summary>
-    public const string SessionsVariable = "DROID_SESSIONS_DIR";
-
-    public static string Default() => AgentHome.Resolve(SessionsVariable, Path.Combine(".factory", "sessions"));
+    public static string Default() => AgentHome.Resolve(DroidReader.SessionsVariable, Path.Combine(".factory", "sessions"));
 
     /// <summary>The settings file Droid keeps beside a session file: the same name with .settings.json for .jsonl.</summary>
     public static string SettingsOf(string sessionPath) =>

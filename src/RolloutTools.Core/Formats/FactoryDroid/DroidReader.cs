@@ -14,6 +14,12 @@ namespace RolloutTools.Core.Formats.FactoryDroid;
 /// </summary>
 public sealed class DroidReader : IRolloutReader
 {
+    /// <summary>
+    /// The sessions folder the tools that read Droid's sessions honour (ccusage first); Droid itself names none. One
+    /// folder, not ccusage's comma-separated list.
+    /// </summary>
+    public const string SessionsVariable = "DROID_SESSIONS_DIR";
+
     public RolloutFormat Format => RolloutFormat.FactoryDroid;
 
     public string SourceKind => DroidRecords.SourceKind;
@@ -72,8 +78,10 @@ public sealed class DroidReader : IRolloutReader
             }
             var record = DroidRecords.Build(lines, settings, source.Path, diagnostics);
             if (record.Messages.Count > 0) return new ReadResult(source, record, null, diagnostics.Items);
+            var messageLines = lines.Count(l => l.Root.GetStringOrNull("type") == "message");
             if (diagnostics.ErrorCount > 0) diagnostics.NoRecord("no message of the session could be read; no record.");
-            else return new ReadResult(source, null, "the session holds no message yet", diagnostics.Items);
+            else if (messageLines == 0) return new ReadResult(source, null, "the session holds no message yet", diagnostics.Items);
+            else diagnostics.Warn(RolloutDiagnostic.NoUsableLines, null, $"its {messageLines} messages hold nothing to show (no text, call or result); no record.");
             return new ReadResult(source, null, null, diagnostics.Items);
         }
     }

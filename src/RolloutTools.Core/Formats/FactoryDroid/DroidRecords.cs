@@ -160,6 +160,11 @@ internal static class DroidRecords
         }
         state.See(time);
         var content = DroidContent.Read(message.GetPropertyOrDefault("content"), time);
+        if (content.Unreadable is { } kind)
+        {
+            diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"the message's content is a JSON {kind.ToString().ToLowerInvariant()}, neither text nor a list of blocks; skipped.");
+            return;
+        }
         state.RedactedThinking += content.RedactedThinking;
         if (content.UnknownTypes.Count > 0)
         {
