@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
@@ -15,10 +16,16 @@ internal sealed class DroidContent
     private const string ReminderOpen = "<system-reminder>";
     private const string ReminderClose = "</system-reminder>";
 
-    public List<ContentBlock> Text { get; } = new();
+    private readonly List<(ContentBlock Block, bool IsReminder)> _blocks = new();
+
+    /// <summary>The text and image blocks in the order written.</summary>
+    public IReadOnlyList<ContentBlock> All => _blocks.Select(b => b.Block).ToArray();
+
+    /// <summary>The text and image blocks that are no reminder.</summary>
+    public IReadOnlyList<ContentBlock> Text => _blocks.Where(b => !b.IsReminder).Select(b => b.Block).ToArray();
 
     /// <summary>Text blocks that are whole &lt;system-reminder&gt; notes, which no person typed.</summary>
-    public List<ContentBlock> Reminders { get; } = new();
+    public IReadOnlyList<ContentBlock> Reminders => _blocks.Where(b => b.IsReminder).Select(b => b.Block).ToArray();
 
     public List<string> Thinking { get; } = new();
     public List<ToolCall> Calls { get; } = new();
@@ -65,14 +72,14 @@ internal sealed class DroidContent
                         input.ValueKind == JsonValueKind.Undefined ? "{}" : input.GetRawText()));
                     break;
                 case "tool_result":
-                    read.Results.Add(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, Blocks(block.GetPropertyOrDefault("content")))
+                    read.Results.Add(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, AnthropicBlocks.ToolResultContent(block.GetPropertyOrDefault("content")))
                     {
                         IsError = block.GetBool("is_error"),
                         Timestamp = timestamp,
                     });
                     break;
-                case "image" when Image(block) is { } image:
-                    read.Text.Add(image);
+                case "image" when AnthropicBlocks.Image(block) is { } image:
+                    read._blocks.Add((image, false));
                     break;
                 default:
                     read.UnknownTypes.Add(type ?? "(none)");
@@ -87,29 +94,6 @@ internal sealed class DroidContent
         if (text.Length == 0) return;
         var trimmed = text.AsSpan().Trim();
         var isReminder = trimmed.StartsWith(ReminderOpen, StringComparison.Ordinal) && trimmed.EndsWith(ReminderClose, StringComparison.Ordinal);
-        (isReminder ? Reminders : Text).Add(ContentBlock.FromText(text));
-    }
-
-    /// <summary>A tool result's content: a string, or text and image blocks.</summary>
-    private static IReadOnlyList<ContentBlock> Blocks(JsonElement content)
-    {
-        if (content.ValueKind == JsonValueKind.String) return new[] { ContentBlock.FromText(content.GetString()!) };
-        if (content.ValueKind != JsonValueKind.Array) return Array.Empty<ContentBlock>();
-        var blocks = new List<ContentBlock>();
-        foreach (var block in content.EnumerateArray())
-        {
-            if (block.GetStringOrNull("type") == "text") blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
-            else if (Image(block) is { } image) blocks.Add(image);
-        }
-        return blocks;
-    }
-
-    /// <summary>An image block: {"source": {"type": "base64", "media_type", "data"}} or a source with a url.</summary>
-    private static ContentBlock? Image(JsonElement block)
-    {
-        if (block.GetStringOrNull("type") != "image") return null;
-        var source = block.GetPropertyOrDefault("source");
-        if (source.GetStringOrNull("data") is { } data) return ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data);
-        return source.GetStringOrNull("url") is { } url ? ContentBlock.FromImageUrl(url) : null;
+        _blocks.Add((ContentBlock.FromText(text), isReminder));
     }
 }

@@ -178,7 +178,7 @@ internal static class DroidRecords
             var model = stated ?? settings?.Model;
             var turn = builder.StartAssistant(time, model);
             turn.ResponseId = root.GetStringOrNull("id");
-            turn.AddContent(content.Text.Concat(content.Reminders));
+            turn.AddContent(content.All);
             // chatCompletionReasoningContent repeats the thinking block for chat-completion providers; alone it is the reasoning.
             if (content.Thinking.Count == 0 && root.GetStringOrNull("chatCompletionReasoningContent") is { Length: > 0 } reasoning) turn.AddReasoning(reasoning);
             foreach (var thought in content.Thinking) turn.AddReasoning(thought);
@@ -193,13 +193,13 @@ internal static class DroidRecords
         if (visibility == "user_only")
         {
             state.Notices++;
-            AddIf(builder, MessageKind.Synthetic, content.Reminders.Concat(content.Text).ToArray(), time);
+            AddIf(builder, MessageKind.Synthetic, content.All, time);
             return;
         }
         if (harness)
         {
             state.ContextMessages++;
-            AddIf(builder, MessageKind.Context, content.Reminders.Concat(content.Text).ToArray(), time);
+            AddIf(builder, MessageKind.Context, content.All, time);
             return;
         }
         if (content.Reminders.Count > 0)
