@@ -289,7 +289,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 },
             @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 },
             @{ Folder = 'grok'; Linked = 1 },
-            @{ Folder = 'amp'; Linked = 0 }
+            @{ Folder = 'amp'; Linked = 0 },
+            @{ Folder = 'factory-droid'; Linked = 1 }
         )
     }
     BeforeAll {

@@ -6,6 +6,7 @@ using RolloutTools.Core.Formats.Cursor;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Crush;
+using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
@@ -53,6 +54,7 @@ public sealed class FormatRegistry
         new ContinueReader(),
         new GrokCliReader(),
         new AmpReader(),
+        new DroidReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

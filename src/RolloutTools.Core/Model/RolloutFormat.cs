@@ -59,4 +59,6 @@ public enum RolloutFormat
     GrokCli,
     /// <summary>Amp (Sourcegraph): one JSON document per thread, threads/T-&lt;uuid&gt;.json in its data folder (~/.local/share/amp).</summary>
     Amp,
+    /// <summary>Factory Droid (Factory's droid CLI): &lt;session id&gt;.jsonl with its .settings.json under each workspace folder of ~/.factory/sessions.</summary>
+    FactoryDroid,
 }

@@ -110,8 +110,8 @@ public sealed class TraceFileFinderTests : IDisposable
         var found = Find(new TraceSearch());
 
         Assert.Equal(new[] { "rollout-2025-11-20T21-05-09-t.jsonl", "s1.jsonl", "s1/subagents/agent-a1.jsonl" }, Relative(found));
-        Assert.Equal(new[] { "ClaudeCode", "Codex", "Normalized", "HermesAgent", "QwenCode", "Cursor", "CopilotCli" }, found.Files[0].Readers.Select(r => r.Format.ToString()));
-        Assert.Equal(new[] { "ClaudeCode", "Normalized", "HermesAgent", "QwenCode", "Cursor", "CopilotCli" }, found.Files.Single(f => f.Path == session).Readers.Select(r => r.Format.ToString()));
+        Assert.Equal(new[] { "ClaudeCode", "Codex", "Normalized", "HermesAgent", "QwenCode", "Cursor", "CopilotCli", "FactoryDroid" }, found.Files[0].Readers.Select(r => r.Format.ToString()));
+        Assert.Equal(new[] { "ClaudeCode", "Normalized", "HermesAgent", "QwenCode", "Cursor", "CopilotCli", "FactoryDroid" }, found.Files.Single(f => f.Path == session).Readers.Select(r => r.Format.ToString()));
         Assert.True(TraceFileFinder.HasDeeperTraces(Path.Combine(Root, "p", "deep"), FormatRegistry.Default.All, followLinks: false));
     }
 

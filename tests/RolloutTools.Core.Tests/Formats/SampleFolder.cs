@@ -31,6 +31,7 @@ internal static class SampleFolder
         ["continue"] = RolloutFormat.Continue,
         ["grok"] = RolloutFormat.GrokCli,
         ["amp"] = RolloutFormat.Amp,
+        ["factory-droid"] = RolloutFormat.FactoryDroid,
     };
 
     public static string Root(params string[] parts)

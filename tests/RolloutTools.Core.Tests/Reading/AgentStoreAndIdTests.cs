@@ -6,6 +6,7 @@ using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
+using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.MistralVibe;
@@ -27,7 +28,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -301,7 +302,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, CrushReader.GlobalDataVariable)}' (Crush: does not exist), "
             + $"'{Path.Combine(homes, ContinueReader.GlobalDirVariable, "sessions")}' (Continue: does not exist), "
             + $"'{Path.Combine(homes, GrokCliReader.HomeVariable, "sessions")}' (GrokCli: does not exist), "
-            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "amp", "threads")}' (Amp: does not exist). "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "amp", "threads")}' (Amp: does not exist), "
+            + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -232,7 +233,7 @@ public sealed partial class ClineConversation
                         block.TryGetProperty("input", out var input) ? input.GetRawText() : "{}"));
                     break;
                 case "image":
-                    if (Image(block) is { } image) turn.AddContent(new[] { image });
+                    if (AnthropicBlocks.Image(block) is { } image) turn.AddContent(new[] { image });
                     break;
                 default:
                     UnknownBlockTypes.Add(type);
@@ -284,7 +285,7 @@ public sealed partial class ClineConversation
             {
                 case "tool_result":
                     FlushPrompt(prompt, time);
-                    Builder.AddToolResult(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, ResultContent(block.GetPropertyOrDefault("content")))
+                    Builder.AddToolResult(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, AnthropicBlocks.ToolResultContent(block.GetPropertyOrDefault("content")))
                     {
                         IsError = block.GetBool("is_error"),
                         Timestamp = time,
@@ -303,7 +304,7 @@ public sealed partial class ClineConversation
                             && (blocks[i + 1].GetStringOrNull("type") == "image" || IsOutput(blocks[i + 1].GetTextOrEmpty("text"))))
                         {
                             i++;
-                            if (blocks[i].GetStringOrNull("type") == "image") { if (Image(blocks[i]) is { } image) output.Add(image); }
+                            if (blocks[i].GetStringOrNull("type") == "image") { if (AnthropicBlocks.Image(blocks[i]) is { } image) output.Add(image); }
                             else output.Add(ContentBlock.FromText(blocks[i].GetTextOrEmpty("text")));
                         }
                         Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), output) { Timestamp = time });
@@ -325,7 +326,7 @@ public sealed partial class ClineConversation
                     prompt.Add(ContentBlock.FromText(Unwrap(text)));
                     break;
                 case "image":
-                    if (Image(block) is { } picture) prompt.Add(picture);
+                    if (AnthropicBlocks.Image(block) is { } picture) prompt.Add(picture);
                     break;
                 case var other:
                     UnknownBlockTypes.Add(other ?? "untyped");
@@ -372,27 +373,6 @@ public sealed partial class ClineConversation
     private static string Unwrap(string text) => PersonTag().Match(text) is { Success: true } match && match.Index == 0 && match.Length == text.Length
         ? match.Groups[2].Value.Trim()
         : text;
-
-    private static IReadOnlyList<ContentBlock> ResultContent(JsonElement content)
-    {
-        if (content.ValueKind == JsonValueKind.String) return new[] { ContentBlock.FromText(content.GetString()!) };
-        if (content.ValueKind != JsonValueKind.Array) return Array.Empty<ContentBlock>();
-        var blocks = new List<ContentBlock>();
-        foreach (var block in content.EnumerateArray())
-        {
-            if (block.GetStringOrNull("type") == "text") blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
-            else if (Image(block) is { } image) blocks.Add(image);
-        }
-        return blocks;
-    }
-
-    private static ContentBlock? Image(JsonElement block)
-    {
-        if (block.GetStringOrNull("type") != "image") return null;
-        var source = block.GetPropertyOrDefault("source");
-        if (source.GetStringOrNull("data") is { } data) return ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data);
-        return source.GetStringOrNull("url") is { } url ? ContentBlock.FromImageUrl(url) : null;
-    }
 
     /// <summary>Readable reasoning of a Roo Code reasoning item or block: its text, else its summary's texts; encrypted reasoning is counted.</summary>
     private void Reasoning(JsonElement item, List<string> into)

@@ -1,0 +1,54 @@
+using RolloutTools.Core.Formats.Shared;
+
+namespace RolloutTools.Core.Formats.FactoryDroid;
+
+/// <summary>
+/// Where Factory's droid CLI keeps its sessions: ~/.factory/sessions, one folder per workspace named for its path with
+/// every separator made a dash (/home/dev/app is -home-dev-app), each holding &lt;session id&gt;.jsonl and the
+/// &lt;session id&gt;.settings.json beside it; sessions of earlier versions lie directly in the sessions folder (peer
+/// readers: jazzyalex/agent-sessions DroidSessionDiscovery.swift, franken_agent_detection connectors/factory.rs).
+/// Droid is closed source and no reader knows a variable of its own that moves the folder; DROID_SESSIONS_DIR is the
+/// one the tools that read these sessions agree on (ccusage, and readers built after it), so it is honoured here too.
+/// The workspace folder's name cannot be turned back into a path (a dash in a folder's name looks like a separator),
+/// so the session's own cwd is what names its workspace.
+/// </summary>
+internal static class DroidHome
+{
+    public const string SessionExtension = ".jsonl";
+    public const string SettingsExtension = ".settings.json";
+
+    public static string Default() => AgentHome.Resolve(DroidReader.SessionsVariable, Path.Combine(".factory", "sessions"));
+
+    /// <summary>The settings file Droid keeps beside a session file: the same name with .settings.json for .jsonl.</summary>
+    public static string SettingsOf(string sessionPath) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(sessionPath))!, Path.GetFileNameWithoutExtension(sessionPath) + SettingsExtension);
+
+    /// <summary>A settings file with its session file beside it: part of that session, never a trace of its own.</summary>
+    public static bool IsSettingsBesideSession(string path)
+    {
+        var name = Path.GetFileName(path);
+        if (!name.EndsWith(SettingsExtension, StringComparison.OrdinalIgnoreCase)) return false;
+        var session = name[..^SettingsExtension.Length] + SessionExtension;
+        return File.Exists(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, session));
+    }
+
+    /// <summary>
+    /// A sessions folder of Droid's: it holds a session file with its settings beside it, directly or in a workspace
+    /// folder. Names only; the settings file is what no other agent writes beside its JSONL.
+    /// </summary>
+    public static bool IsLaidOut(string folder) =>
+        HoldsSession(folder) || AgentStore.HasFolder(folder, name => HoldsSession(Path.Combine(folder, name)));
+
+    private static bool HoldsSession(string folder)
+    {
+        try
+        {
+            return Directory.EnumerateFiles(folder, "*" + SettingsExtension)
+                .Any(settings => File.Exists(settings[..^SettingsExtension.Length] + SessionExtension));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
