@@ -54,4 +54,7 @@ public enum RolloutFormat
 
     /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
     Continue,
+
+    /// <summary>Zed's Agent Panel (zed-industries/zed): threads/threads.db in Zed's data folder (~/.local/share/zed), one record per thread.</summary>
+    Zed,
 }
