@@ -380,7 +380,7 @@ internal static class ZedRecords
             var key = $"{what}: {name}";
             if (_unknown.TryAdd(key, 1))
             {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{_where}: a {what} holds '{name}', which this reader does not know; left out.");
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{_where}: {what} content '{name}' is not one this reader knows; left out.");
             }
             else
             {
