@@ -30,7 +30,7 @@ CREATE TABLE threads (
 PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII="
 
 A = "5b0e8f3a-2c41-4d7e-9a6b-1f2e3d4c5b6a"  # the current agent (0.3.0): mentions, thinking, tools, an image, a resume
-B = "9c8d7e6f-5a4b-4c3d-8e2f-1a0b9c8d7e6f"  # a sub-agent A's spawn_agent call ran
+B = "9c8d7e6f-5a4b-4c3d-8e2f-1a0b9c8d7e6f"  # a sub-agent A's subagent call ran
 C = "thread-legacy-0.2.0"  # the first agent's thread (0.2.0), stored as JSON
 D = "thread-legacy-unversioned"  # the first agent's oldest shape: no version, a text per message
 
@@ -98,9 +98,10 @@ THREAD_A = {
         }, "reasoning_details": None}},
         {"Agent": {"content": [
             {"Text": "One test still fails: it expects banker's rounding. I'll ask a sub-agent to check the spec."},
-            use("toolu_04", "spawn_agent", {"label": "Check rounding spec", "task_prompt": "Which rounding does docs/billing.md require?"}),
+            use("toolu_04", "subagent", {"label": "Check rounding spec", "task_prompt": "Which rounding does docs/billing.md require?"}),
         ], "tool_results": {
-            "toolu_04": result("toolu_04", "spawn_agent", "docs/billing.md requires half-even (banker's) rounding per line."),
+            # The subagent tool's output (SubagentToolOutput) is given to the model as its JSON.
+            "toolu_04": result("toolu_04", "subagent", json.dumps({"session_id": B, "output": "docs/billing.md requires half-even (banker's) rounding per line."})),
         }, "reasoning_details": None}},
         {"Agent": {"content": [
             {"Text": "The spec wants half-even rounding per line; I switched round_cents to it and all 4 tests pass."},
@@ -175,7 +176,7 @@ THREAD_C = {
             {"type": "thinking", "text": "The report command needs a --csv flag.", "signature": "sig-c1"},
             {"type": "text", "text": "I'll add a --csv flag."}],
          "tool_uses": [{"id": "toolu_c1", "name": "edit_file", "input": {"path": "tally-app/src/report.rs", "display_description": "Add --csv"}}],
-         "tool_results": [{"tool_use_id": "toolu_c1", "is_error": False, "content": "Edited tally-app/src/report.rs", "output": None}],
+         "tool_results": [{"tool_use_id": "toolu_c1", "is_error": False, "content": "Edited tally-app/src/report.rs:\n\n```diff\n+    #[arg(long)]\n+    csv: bool,\n```", "output": None}],
          "context": "", "creases": [], "is_hidden": False},
         {"id": 2, "role": "assistant", "segments": [
             {"type": "RedactedThinking", "data": "EmwKAhgBEgy3redacted"},
@@ -187,7 +188,7 @@ THREAD_C = {
     "cumulative_token_usage": usage(3300, 420, 0, 0),
     "request_token_usage": [usage(0, 0), usage(1500, 260), usage(1800, 160)],
     "detailed_summary_state": {"Generated": {"text": "Added a --csv flag to the report command.", "message_id": 2}},
-    "model": {"provider": "anthropic", "model": "claude-3-7-sonnet-latest"},
+    "model": {"provider": "zed.dev", "model": "claude-3-7-sonnet"},
     "completion_mode": "normal",
     "tool_use_limit_reached": False,
     "profile": "write",

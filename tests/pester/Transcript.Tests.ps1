@@ -287,14 +287,15 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
             @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 },
-            @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 }
+            @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 }, @{ Folder = 'zed'; Linked = 1 }
         )
     }
     BeforeAll {
-        # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
+        # The tools that edit files, as each agent names them; Codex's patches are found by their first line. Zed's edit_file
+        # takes only a path and a description: the diff is in the result Zed gives the model.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
             'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor', 'search_replace',
-            'file_editor'
+            'file_editor', 'edit_file'
     }
 
     It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {

@@ -134,11 +134,11 @@ public sealed class ZedSamplesTests
         Assert.Equal("Add CSV export", c.Title);
         Assert.Equal("/home/dev/tally-app", c.Cwd);
         Assert.Equal("main", c.GitBranch);
-        Assert.Equal(new[] { "claude-3-7-sonnet-latest" }, c.Models);
+        Assert.Equal(new[] { "claude-3-7-sonnet" }, c.Models);
         Assert.StartsWith("<files>", c.Messages[1].Text);
         Assert.Equal("The report command needs a --csv flag.", c.Messages[2].ReasoningContent);
         Assert.Equal("""{"path": "tally-app/src/report.rs", "display_description": "Add --csv"}""", c.Messages[2].ToolCalls[0].Arguments);
-        Assert.Equal("Edited tally-app/src/report.rs", c.Messages[3].Text);
+        Assert.StartsWith("Edited tally-app/src/report.rs:\n\n```diff\n", c.Messages[3].Text);
         Assert.Equal(new TokenUsage(1500, 260, 0, 0), c.Messages[2].Usage);
         Assert.Equal(new TokenUsage(1800, 160, 0, 0), c.Messages[4].Usage);
         Assert.Equal("0.2.0", c.SourceMeta["thread_version"]);
