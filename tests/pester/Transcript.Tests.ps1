@@ -290,11 +290,13 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 },
             @{ Folder = 'grok'; Linked = 1 },
             @{ Folder = 'amp'; Linked = 0 },
-            @{ Folder = 'factory-droid'; Linked = 1 }
+            @{ Folder = 'factory-droid'; Linked = 1 },
+            @{ Folder = 'zed'; Linked = 1 }
         )
     }
     BeforeAll {
-        # The tools that edit files, as each agent names them; Codex's patches are found by their first line.
+        # The tools that edit files, as each agent names them; Codex's patches are found by their first line. Zed's edit_file
+        # takes only a path and a description: the diff is in the result Zed gives the model.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
             'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor', 'search_replace',
             'file_editor', 'edit_file'

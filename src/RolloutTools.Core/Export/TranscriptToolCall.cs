@@ -27,12 +27,14 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     /// Cline SDK's batches (run_commands, search_codebase, read_files, fetch_web_content): lists of whole items.
     /// Continue's built-in tools name a file filepath and a folder dirPath (ls) or directory_path (view_subdirectory).
     /// Grok CLI's file tools (read_file, edit_file) name it target_file.
+    /// Zed's subagent tool names its sub-agent's task task_prompt.
     /// </summary>
     private static readonly string[] PreviewKeys =
     {
         "command", "cmd", "commands", "pattern", "regex", "query", "queries", "file_path", "filePath", "absolute_path", "notebook_path", "path",
         "files", "file_paths", "paths", "dir_path", "url", "requests", "description", "prompt", "objective", "goal", "task", "message", "code",
         "plan", "todos", "result", "filepath", "dirPath", "directory_path", "target_file",
+        "plan", "todos", "result", "filepath", "dirPath", "directory_path", "task_prompt",
     };
 
     /// <summary>The keys whose array lists whole items (commands, queries, files), never one command's argument vector.</summary>

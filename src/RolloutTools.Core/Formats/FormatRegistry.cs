@@ -20,6 +20,7 @@ using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Formats.GrokCli;
+using RolloutTools.Core.Formats.Zed;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -55,6 +56,7 @@ public sealed class FormatRegistry
         new GrokCliReader(),
         new AmpReader(),
         new DroidReader(),
+        new ZedReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

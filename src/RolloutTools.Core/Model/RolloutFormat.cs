@@ -61,4 +61,6 @@ public enum RolloutFormat
     Amp,
     /// <summary>Factory Droid (Factory's droid CLI): &lt;session id&gt;.jsonl with its .settings.json under each workspace folder of ~/.factory/sessions.</summary>
     FactoryDroid,
+    /// <summary>Zed's Agent Panel (zed-industries/zed): threads/threads.db in Zed's data folder (~/.local/share/zed), one record per thread.</summary>
+    Zed,
 }

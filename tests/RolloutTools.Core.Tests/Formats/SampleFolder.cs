@@ -32,6 +32,7 @@ internal static class SampleFolder
         ["grok"] = RolloutFormat.GrokCli,
         ["amp"] = RolloutFormat.Amp,
         ["factory-droid"] = RolloutFormat.FactoryDroid,
+        ["zed"] = RolloutFormat.Zed,
     };
 
     public static string Root(params string[] parts)

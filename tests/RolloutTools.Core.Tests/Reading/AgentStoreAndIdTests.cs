@@ -15,6 +15,7 @@ using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Formats.GrokCli;
+using RolloutTools.Core.Formats.Zed;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Formats;
@@ -28,7 +29,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -303,7 +304,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, ContinueReader.GlobalDirVariable, "sessions")}' (Continue: does not exist), "
             + $"'{Path.Combine(homes, GrokCliReader.HomeVariable, "sessions")}' (GrokCli: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "amp", "threads")}' (Amp: does not exist), "
-            + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist). "
+            + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist), "
+            + $"'{Path.Combine(homes, ZedReader.FlatpakDataVariable, "zed", "threads")}' (Zed: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
