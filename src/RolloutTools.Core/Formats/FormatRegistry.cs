@@ -17,6 +17,7 @@ using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
 using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
+using RolloutTools.Core.Formats.KimiCode;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -49,6 +50,7 @@ public sealed class FormatRegistry
         new OpenHandsReader(),
         new CrushReader(),
         new ContinueReader(),
+        new KimiCodeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

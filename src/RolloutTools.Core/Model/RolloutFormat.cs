@@ -54,4 +54,7 @@ public enum RolloutFormat
 
     /// <summary>Continue (continuedev/continue), its IDE extensions and cn CLI: sessions/&lt;id&gt;.json beside sessions.json in ~/.continue.</summary>
     Continue,
+
+    /// <summary>Kimi Code (MoonshotAI/kimi-code): agents/&lt;id&gt;/wire.jsonl of each session under ~/.kimi-code/sessions, and kimi-cli's context.jsonl files under ~/.kimi/sessions.</summary>
+    KimiCode,
 }

@@ -29,6 +29,7 @@ internal static class SampleFolder
         ["openhands"] = RolloutFormat.OpenHands,
         ["crush"] = RolloutFormat.Crush,
         ["continue"] = RolloutFormat.Continue,
+        ["kimi-code"] = RolloutFormat.KimiCode,
     };
 
     public static string Root(params string[] parts)
