@@ -137,7 +137,7 @@ internal static class KimiJournal
                 var origin = message.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? "user";
                 KimiSession.Count(session.Origins, origin);
                 var kind = KindOf(origin, isSubagent);
-                if (kind != MessageKind.Prompt && kind != MessageKind.AgentMessage) session.ContextMessages++;
+                if (kind == MessageKind.Context) session.ContextMessages++;
                 session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time);
                 break;
             case "assistant":
