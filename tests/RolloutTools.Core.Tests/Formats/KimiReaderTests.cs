@@ -167,6 +167,17 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_journal_outside_kimis_layout_named_with_the_format_is_read_under_its_own_name()
+    {
+        var path = Path.Combine(_folder, "copied.jsonl");
+        File.WriteAllLines(path, new[] { Metadata, Message("user", "hi") }.Concat(Step));
+        var reader = new KimiCodeReader();
+        var result = Assert.Single(RolloutLoader.ReadAll(new[] { new SessionReference(TraceSource.FromFile(path), reader) }, new ReadOptions(), CancellationToken.None));
+        Assert.Equal(("copied", "copied", false), (result.Record!.TraceId, result.Record.RootSessionId, result.Record.IsSidechain));
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record));
+    }
+
+    [Fact]
     public void The_default_locations_follow_KIMI_CODE_HOME_and_KIMI_SHARE_DIR()
     {
         var previous = (Environment.GetEnvironmentVariable(KimiCodeReader.HomeVariable), Environment.GetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable));

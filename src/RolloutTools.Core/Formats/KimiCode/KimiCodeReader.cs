@@ -81,9 +81,10 @@ public sealed class KimiCodeReader : IRolloutReader
         {
             var diagnostics = new DiagnosticList(source.Path);
             // Text from memory, or a file under another name given with -Format KimiCode: a journal unless it ends like a context file.
-            var store = KimiHome.StoreOf(source.Path)
-                ?? (Path.GetFileName(source.Path).StartsWith("context", StringComparison.Ordinal) ? KimiStore.LegacyContext : KimiStore.Journal);
-            var place = KimiPlace.Of(source.Path, store, source.IsFile);
+            var laidOut = KimiHome.StoreOf(source.Path);
+            var store = laidOut ?? (Path.GetFileName(source.Path).StartsWith("context", StringComparison.Ordinal) ? KimiStore.LegacyContext : KimiStore.Journal);
+            // Outside Kimi's layout the folders name nothing: the file's own name is its id, and nothing beside it is read.
+            var place = KimiPlace.Of(source.Path, store, source.IsFile && laidOut is not null);
             var state = place.SessionFolder is { } folder
                 ? _states.GetOrAdd(Path.Combine(folder, KimiHome.StateFile), path => SidecarFile.LoadDocument(path, KimiState.Read)).Use(diagnostics)
                 : null;
@@ -97,7 +98,7 @@ public sealed class KimiCodeReader : IRolloutReader
             }
             else
             {
-                var own = source.IsFile ? Path.GetDirectoryName(Path.GetFullPath(source.Path)) : null;
+                var own = source.IsFile && laidOut is not null ? Path.GetDirectoryName(Path.GetFullPath(source.Path)) : null;
                 if (place.IsSubagent && own is not null) subagent = SidecarFile.LoadDocument(Path.Combine(own, "meta.json"), KimiSubagentMeta.Read).Use(diagnostics);
                 if (place.WorkDirFolder is { } bucket && Path.GetDirectoryName(bucket) is { } sessions && Path.GetDirectoryName(sessions) is { } share)
                 {
