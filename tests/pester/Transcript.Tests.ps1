@@ -291,7 +291,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'grok'; Linked = 1 },
             @{ Folder = 'amp'; Linked = 0 },
             @{ Folder = 'factory-droid'; Linked = 1 },
-            @{ Folder = 'zed'; Linked = 1 }
+            @{ Folder = 'zed'; Linked = 1 },
+            @{ Folder = 'kimi-code'; Linked = 2 }
         )
     }
     BeforeAll {

@@ -21,6 +21,7 @@ using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Formats.GrokCli;
 using RolloutTools.Core.Formats.Zed;
+using RolloutTools.Core.Formats.KimiCode;
 using RolloutTools.Core.Model;
 
 namespace RolloutTools.Core.Formats;
@@ -57,6 +58,7 @@ public sealed class FormatRegistry
         new AmpReader(),
         new DroidReader(),
         new ZedReader(),
+        new KimiCodeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

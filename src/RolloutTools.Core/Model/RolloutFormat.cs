@@ -63,4 +63,6 @@ public enum RolloutFormat
     FactoryDroid,
     /// <summary>Zed's Agent Panel (zed-industries/zed): threads/threads.db in Zed's data folder (~/.local/share/zed), one record per thread.</summary>
     Zed,
+    /// <summary>Kimi Code (MoonshotAI/kimi-code): agents/&lt;id&gt;/wire.jsonl of each session under ~/.kimi-code/sessions, and kimi-cli's context.jsonl files under ~/.kimi/sessions.</summary>
+    KimiCode,
 }

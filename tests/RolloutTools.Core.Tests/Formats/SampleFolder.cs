@@ -33,6 +33,7 @@ internal static class SampleFolder
         ["amp"] = RolloutFormat.Amp,
         ["factory-droid"] = RolloutFormat.FactoryDroid,
         ["zed"] = RolloutFormat.Zed,
+        ["kimi-code"] = RolloutFormat.KimiCode,
     };
 
     public static string Root(params string[] parts)

@@ -3,6 +3,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Continue;
+using RolloutTools.Core.Formats.KimiCode;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
@@ -29,7 +30,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable, KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -305,7 +306,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, GrokCliReader.HomeVariable, "sessions")}' (GrokCli: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "amp", "threads")}' (Amp: does not exist), "
             + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist), "
-            + $"'{Path.Combine(homes, ZedReader.FlatpakDataVariable, "zed", "threads")}' (Zed: does not exist). "
+            + $"'{Path.Combine(homes, ZedReader.FlatpakDataVariable, "zed", "threads")}' (Zed: does not exist), "
+            + $"'{Path.Combine(homes, KimiCodeReader.HomeVariable, "sessions")}' (KimiCode: does not exist), '{Path.Combine(homes, KimiCodeReader.LegacyHomeVariable, "sessions")}' (KimiCode: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

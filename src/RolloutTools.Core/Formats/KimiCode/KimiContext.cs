@@ -1,0 +1,161 @@
+using System.Text.Json;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.KimiCode;
+
+/// <summary>
+/// kimi-cli's context file (src/kimi_cli/soul/context.py): the messages the model is sent, one kosong Message a line
+/// ({role, content, tool_calls [{id, function {name, arguments}}], tool_call_id}), with lines of Kimi's own whose role
+/// begins with "_": _system_prompt (the system prompt, first), _checkpoint {id} (where a rewind can return to) and
+/// _usage {token_count} (the context's size after a step). Lines carry no time and no per-step tokens: those are in
+/// the wire.jsonl beside it (<see cref="ReadWire"/>). /clear, a compaction and a rewind set the file aside as
+/// context_&lt;n&gt;.jsonl and go on in a new one; a compaction's new file opens with its summary.
+/// </summary>
+internal static class KimiContext
+{
+    /// <summary>What Kimi puts before a compaction's summary (soul/compaction.py COMPACTION_OUTPUT_PREFIX).</summary>
+    private const string CompactionPrefix = "<system>Previous context has been compacted.";
+
+    public static KimiSession Read(TraceSource source, DiagnosticList diagnostics, bool isSubagent, string? model, CancellationToken cancellation)
+    {
+        var session = new KimiSession { Store = KimiStore.LegacyContext };
+        var prompts = 0;
+        using var stream = source.Open();
+        JsonLineReader.ReadEach(stream, diagnostics, line =>
+        {
+            session.Lines++;
+            try
+            {
+                var message = line.Root;
+                switch (message.GetStringOrNull("role"))
+                {
+                    case "_system_prompt":
+                        session.Builder.AddMessage(MessageRole.System, MessageKind.Context, KimiParts.Read(message.GetPropertyOrDefault("content")).Blocks, null);
+                        break;
+                    case "_checkpoint":
+                        session.Checkpoints++;
+                        break;
+                    case "_usage":
+                        session.ContextTokens = message.GetInt64OrZero("token_count");
+                        break;
+                    case "user":
+                        var content = KimiParts.Read(message.GetPropertyOrDefault("content"));
+                        session.Images += content.Blocks.Count(b => b.Type == ContentBlockType.Image);
+                        if (IsCompactionSummary(content.Blocks))
+                        {
+                            // The summary's text follows Kimi's prefix in the same message (soul/compaction.py compact).
+                            session.Compactions++;
+                            session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, content.Blocks, null);
+                            break;
+                        }
+                        foreach (var (blocks, isKimis) in Runs(content.Blocks))
+                        {
+                            var kind = isKimis ? MessageKind.Context : isSubagent && prompts == 0 ? MessageKind.AgentMessage : MessageKind.Prompt;
+                            if (isKimis) session.ContextMessages++;
+                            else prompts++;
+                            session.Builder.AddMessage(MessageRole.User, kind, blocks, null);
+                        }
+                        break;
+                    case "assistant":
+                        session.Steps++;
+                        var answer = KimiParts.Read(message.GetPropertyOrDefault("content"));
+                        var turn = session.Builder.StartAssistant(null, model);
+                        turn.AddContent(answer.Blocks);
+                        foreach (var thought in answer.Thinking) turn.AddReasoning(thought);
+                        foreach (var call in OpenAIMessages.ReadToolCalls(message.GetPropertyOrDefault("tool_calls"))) turn.AddToolCall(call);
+                        break;
+                    case "tool":
+                        var id = message.GetIdOrNull("tool_call_id") ?? throw new FormatException("a tool message has no tool_call_id");
+                        var output = KimiParts.Read(message.GetPropertyOrDefault("content"));
+                        // A failed call's result opens with <system>ERROR: … (soul/message.py tool_result_to_message).
+                        var failed = output.Blocks.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } first } && first.StartsWith("<system>ERROR:", StringComparison.Ordinal);
+                        session.Builder.AddToolResult(new ToolResult(id, output.Blocks) { IsError = failed });
+                        break;
+                    case "system":
+                        session.Builder.AddMessage(MessageRole.System, MessageKind.Context, KimiParts.Read(message.GetPropertyOrDefault("content")).Blocks, null);
+                        break;
+                    case var role:
+                        diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"role '{role ?? "(none)"}' is none of user, assistant, tool, system and Kimi's own; skipped.");
+                        break;
+                }
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read ({e.Message}); skipped.");
+            }
+        }, cancellation);
+        return session;
+    }
+
+    /// <summary>
+    /// A user message's parts in runs of the person's and of Kimi's: Kimi wraps what it adds in &lt;system&gt; or
+    /// &lt;system-reminder&gt; (soul/message.py system, system_reminder: a checkpoint's marker, a reminder, a notification), and appends such parts to the person's own prompt too. Each run becomes a message, in
+    /// the order the model read them.
+    /// </summary>
+    private static IEnumerable<(IReadOnlyList<ContentBlock> Blocks, bool IsKimis)> Runs(IReadOnlyList<ContentBlock> blocks)
+    {
+        var run = new List<ContentBlock>();
+        var runIsKimis = false;
+        foreach (var block in blocks)
+        {
+            var isKimis = block is { Type: ContentBlockType.Text, Text: { } text }
+                && (text.TrimStart().StartsWith("<system>", StringComparison.Ordinal) || text.TrimStart().StartsWith("<system-reminder>", StringComparison.Ordinal));
+            if (run.Count > 0 && isKimis != runIsKimis)
+            {
+                yield return (run, runIsKimis);
+                run = new List<ContentBlock>();
+            }
+            run.Add(block);
+            runIsKimis = isKimis;
+        }
+        if (run.Count > 0) yield return (run, runIsKimis);
+    }
+
+    /// <summary>The message a compaction leaves: its first part is Kimi's prefix, the summary the parts after it.</summary>
+    private static bool IsCompactionSummary(IReadOnlyList<ContentBlock> blocks) =>
+        blocks.Count > 0 && blocks[0] is { Type: ContentBlockType.Text, Text: { } text } && text.TrimStart().StartsWith(CompactionPrefix, StringComparison.Ordinal);
+
+    /// <summary>
+    /// The wire.jsonl beside a context file (src/kimi_cli/wire/file.py): a metadata line, then {timestamp (Unix seconds),
+    /// message {type, payload}} per UI event. Read for the session's first and last times and for the tokens each step
+    /// states (StatusUpdate's token_usage, "of the current step"); a subagent's events, wrapped in SubagentEvent, are its
+    /// own file's. Damage here is a warning: the conversation is the context file's.
+    /// </summary>
+    public static void ReadWire(string path, KimiSession session, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        if (!File.Exists(path)) return;
+        var wire = new DiagnosticList(path);
+        var usage = default(TokenUsage);
+        var stated = false;
+        try
+        {
+            using var stream = FileKinds.OpenRead(path);
+            JsonLineReader.ReadEach(stream, wire, line =>
+            {
+                session.Saw(KimiParts.Time(line.Root.GetPropertyOrDefault("timestamp")));
+                if (line.Root.GetStringOrNull("type") == "metadata") session.ProtocolVersion = line.Root.GetStringOrNull("protocol_version");
+                var message = line.Root.GetPropertyOrDefault("message");
+                if (message.GetStringOrNull("type") != "StatusUpdate") return;
+                if (KimiParts.Usage(message.GetPropertyOrDefault("payload").GetPropertyOrDefault("token_usage")) is { } step)
+                {
+                    usage += step;
+                    stated = true;
+                }
+            }, cancellation);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            diagnostics.Warn(RolloutDiagnostic.SidecarDamaged, null, $"{path}: cannot be read ({e.Message}); the session's times and tokens are unknown.");
+            return;
+        }
+        foreach (var problem in wire.Items)
+        {
+            diagnostics.Warn(RolloutDiagnostic.SidecarDamaged, null, $"{path}{(problem.LineNumber is { } n ? $", line {n}" : string.Empty)}: {problem.Message} (the tokens of that event are not counted)");
+        }
+        if (stated) session.StatedUsage = usage;
+    }
+}

@@ -1,0 +1,223 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.KimiCode;
+
+/// <summary>What reading one Kimi file gave: the conversation, and the facts a record states beside it.</summary>
+internal sealed class KimiSession
+{
+    public ConversationBuilder Builder { get; } = new();
+    public required KimiStore Store { get; init; }
+    public string? ProtocolVersion { get; set; }
+    public DateTimeOffset? CreatedAt { get; set; }
+    public DateTimeOffset? FirstTime { get; private set; }
+    public DateTimeOffset? LastTime { get; private set; }
+
+    /// <summary>The tokens kimi-cli's wire states per step, summed (its context file has none); null when no wire was read.</summary>
+    public TokenUsage? StatedUsage { get; set; }
+
+    public long Lines { get; set; }
+    public long Steps { get; set; }
+    public long Compactions { get; set; }
+    public long Clears { get; set; }
+    public long Undos { get; set; }
+    public long Checkpoints { get; set; }
+    public long Cancels { get; set; }
+    public long ContextMessages { get; set; }
+    public long Images { get; set; }
+    public long? ContextTokens { get; set; }
+    public Dictionary<string, long> Origins { get; } = new(StringComparer.Ordinal);
+    public Dictionary<string, long> FinishReasons { get; } = new(StringComparer.Ordinal);
+
+    public void Saw(DateTimeOffset? time)
+    {
+        if (time is not { } t) return;
+        if (FirstTime is null || t < FirstTime) FirstTime = t;
+        if (LastTime is null || t > LastTime) LastTime = t;
+    }
+
+    public static void Count(Dictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+}
+
+/// <summary>
+/// Kimi Code's agent journal, agents/&lt;id&gt;/wire.jsonl (packages/agent-core/src/agent/records/types.ts): a metadata
+/// line {protocol_version, created_at}, then one record a line, {"type", …its fields, "time" (Unix ms)}. The record
+/// Kimi rebuilds the model's context from on resume (agent/context/index.ts) is what is read:
+/// context.append_message adds a whole message (a prompt, or text Kimi injects, told apart by its "origin");
+/// context.append_loop_event adds the pieces of a response as they happen: step.begin opens an assistant message,
+/// content.part adds text or thinking to it, tool.call a call, tool.result the call's result as a tool message, and
+/// step.end closes it with the step's token usage. context.apply_compaction replaces the history with a summary.
+/// llm.request names the model of the requests that follow. usage.record repeats a step's usage ("turn" scope) and
+/// states a compaction's ("session" scope, agent/compaction/full.ts), which no message carries.
+/// </summary>
+internal static class KimiJournal
+{
+    public static KimiSession Read(TraceSource source, DiagnosticList diagnostics, bool isSubagent, CancellationToken cancellation)
+    {
+        var session = new KimiSession { Store = KimiStore.Journal };
+        var steps = new Dictionary<string, ConversationBuilder.AssistantTurn>(StringComparer.Ordinal);
+        string? model = null;
+        using var stream = source.Open();
+        JsonLineReader.ReadEach(stream, diagnostics, line =>
+        {
+            session.Lines++;
+            try
+            {
+                var time = KimiParts.Time(line.Root.GetPropertyOrDefault("time"));
+                session.Saw(time);
+                var type = line.Root.GetStringOrNull("type");
+                switch (type)
+                {
+                    case "metadata":
+                        session.ProtocolVersion = line.Root.GetStringOrNull("protocol_version");
+                        session.CreatedAt = KimiParts.Time(line.Root.GetPropertyOrDefault("created_at"));
+                        session.Saw(session.CreatedAt);
+                        break;
+                    case "llm.request" when line.Root.GetStringOrNull("model") is { } requested:
+                        model = requested;
+                        break;
+                    case "config.update" when model is null && line.Root.GetStringOrNull("modelAlias") is { } alias:
+                        model = alias;
+                        break;
+                    case "context.append_message":
+                        AddMessage(session, line.Root.GetPropertyOrDefault("message"), time, model, isSubagent, steps, line.LineNumber, diagnostics);
+                        break;
+                    case "context.append_loop_event":
+                        AddLoopEvent(session, line.Root.GetPropertyOrDefault("event"), time, model, steps, line.LineNumber, diagnostics);
+                        break;
+                    case "context.apply_compaction":
+                        session.Compactions++;
+                        var summary = line.Root.GetStringOrNull("contextSummary") ?? line.Root.GetStringOrNull("summary");
+                        if (summary is not null) session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, time);
+                        break;
+                    case "usage.record" when line.Root.GetStringOrNull("usageScope") != "turn" && KimiParts.Usage(line.Root.GetPropertyOrDefault("usage")) is { Total: > 0 } stated:
+                        // A compaction's request: billed, with no message of its own, so it is listed apart.
+                        session.Builder.StartAssistant(time, line.Root.GetStringOrNull("model") ?? model).SetUsage(stated);
+                        break;
+                    case "context.update_token_count":
+                        session.ContextTokens = line.Root.GetInt64OrZero("tokenCount");
+                        break;
+                    case "context.clear":
+                        session.Clears++;
+                        break;
+                    case "context.undo":
+                        session.Undos++;
+                        break;
+                    case "turn.cancel":
+                        session.Cancels++;
+                        break;
+                    case null:
+                        diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, "the record has no \"type\"; skipped.");
+                        break;
+                }
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"a value could not be read ({e.Message}); skipped.");
+            }
+        }, cancellation);
+        return session;
+    }
+
+    /// <summary>
+    /// A whole message (agent/context/types.ts ContextMessage): role, content parts, toolCalls ({id, name, arguments}),
+    /// toolCallId and isError on a tool message, and "origin", which says who put a user message there.
+    /// </summary>
+    private static void AddMessage(KimiSession session, JsonElement message, DateTimeOffset? time, string? model, bool isSubagent,
+        Dictionary<string, ConversationBuilder.AssistantTurn> steps, int line, DiagnosticList diagnostics)
+    {
+        var content = KimiParts.Read(message.GetPropertyOrDefault("content"));
+        session.Images += content.Blocks.Count(b => b.Type == ContentBlockType.Image);
+        switch (message.GetStringOrNull("role"))
+        {
+            case "user":
+                var origin = message.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? "user";
+                KimiSession.Count(session.Origins, origin);
+                var kind = KindOf(origin, isSubagent);
+                if (kind == MessageKind.Context) session.ContextMessages++;
+                session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time);
+                break;
+            case "assistant":
+                var turn = session.Builder.StartAssistant(time, model);
+                turn.AddContent(content.Blocks);
+                foreach (var thought in content.Thinking) turn.AddReasoning(thought);
+                foreach (var call in OpenAIMessages.ReadToolCalls(message.GetPropertyOrDefault("toolCalls"))) turn.AddToolCall(call);
+                break;
+            case "tool":
+                var id = message.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool message has no toolCallId");
+                session.Builder.AddToolResult(new ToolResult(id, content.Blocks) { IsError = message.GetBool("isError"), Timestamp = time });
+                break;
+            case "system":
+                session.Builder.AddMessage(MessageRole.System, MessageKind.Context, content.Blocks, time);
+                break;
+            case var role:
+                diagnostics.Error(RolloutDiagnostic.ParseError, line, $"role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Who put a user message there (agent/context/types.ts PromptOrigin): "user" is a person's prompt (in a subagent,
+    /// the task its parent's model wrote); a scheduled prompt (cron_job) is a person's words too, sent later;
+    /// shell_command is a "!" command and its output, skill_activation and plugin_command a slash command's expansion;
+    /// the rest (injection, system_trigger, background_task, cron_missed, hook_result, retry) is text Kimi adds.
+    /// </summary>
+    private static MessageKind KindOf(string origin, bool isSubagent) => origin switch
+    {
+        "user" => isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt,
+        "cron_job" => MessageKind.QueuedPrompt,
+        "shell_command" or "skill_activation" or "plugin_command" => MessageKind.Command,
+        "compaction_summary" => MessageKind.CompactionSummary,
+        _ => MessageKind.Context,
+    };
+
+    /// <summary>A piece of a response (loop/events.ts LoopRecordedEvent), placed by the step it names.</summary>
+    private static void AddLoopEvent(KimiSession session, JsonElement loopEvent, DateTimeOffset? time, string? model,
+        Dictionary<string, ConversationBuilder.AssistantTurn> steps, int line, DiagnosticList diagnostics)
+    {
+        var type = loopEvent.GetStringOrNull("type");
+        switch (type)
+        {
+            case "step.begin":
+                session.Steps++;
+                steps[loopEvent.GetIdOrNull("uuid") ?? string.Empty] = session.Builder.StartAssistant(time, model);
+                return;
+            case "tool.result":
+                var id = loopEvent.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool result has no toolCallId");
+                var result = loopEvent.GetPropertyOrDefault("result");
+                var output = KimiParts.Read(result.GetPropertyOrDefault("output"));
+                session.Builder.AddToolResult(new ToolResult(id, output.Blocks) { IsError = result.GetBool("isError"), Timestamp = time });
+                return;
+        }
+        var stepId = loopEvent.GetIdOrNull(type == "step.end" ? "uuid" : "stepUuid") ?? string.Empty;
+        if (!steps.TryGetValue(stepId, out var turn))
+        {
+            diagnostics.Error(RolloutDiagnostic.ParseError, line, $"a {type ?? "loop event without a type"} of step '{stepId}', which no step.begin before it opened; skipped.");
+            return;
+        }
+        switch (type)
+        {
+            case "content.part":
+                var content = KimiParts.ReadPart(loopEvent.GetPropertyOrDefault("part"));
+                turn.AddContent(content.Blocks);
+                foreach (var thought in content.Thinking) turn.AddReasoning(thought);
+                break;
+            case "tool.call":
+                var call = loopEvent.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool call has no toolCallId");
+                turn.AddToolCall(new ToolCall(call, loopEvent.GetStringOrNull("name") ?? string.Empty, OpenAIMessages.Arguments(loopEvent.GetPropertyOrDefault("args"))));
+                break;
+            case "step.end":
+                steps.Remove(stepId);
+                if (KimiParts.Usage(loopEvent.GetPropertyOrDefault("usage")) is { } usage) turn.SetUsage(usage);
+                turn.ResponseId = loopEvent.GetStringOrNull("messageId") ?? turn.ResponseId;
+                if (loopEvent.GetStringOrNull("finishReason") is { } finish) KimiSession.Count(session.FinishReasons, finish);
+                break;
+            default:
+                diagnostics.Error(RolloutDiagnostic.ParseError, line, $"loop event '{type ?? "(none)"}' is none Kimi Code records; skipped.");
+                break;
+        }
+    }
+}

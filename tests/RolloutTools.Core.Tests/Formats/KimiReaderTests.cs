@@ -1,0 +1,200 @@
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Formats.KimiCode;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+/// <summary>Kimi Code's agent journals and kimi-cli's context files written here line by line: origins, damage, detection and places.</summary>
+[Collection(nameof(EnvironmentVariables))]
+public sealed class KimiReaderTests : IDisposable
+{
+    private const string SessionId = "session_0c1d2e3f-4a5b-4c6d-8e7f-9a0b1c2d3e4f";
+    private const string Metadata = "{\"type\":\"metadata\",\"protocol_version\":\"1.4\",\"created_at\":1782295200000}";
+    private readonly string _folder = Directory.CreateTempSubdirectory("kimi-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    private static string Message(string role, string text, string origin = "user", long second = 1) =>
+        "{\"type\":\"context.append_message\",\"message\":{\"role\":\"" + role + "\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}],\"toolCalls\":[],\"origin\":{\"kind\":\"" + origin + "\"}},\"time\":" + (1782295200000 + second * 1000) + "}";
+
+    private static string Loop(string body, long second = 2) => "{\"type\":\"context.append_loop_event\",\"event\":{" + body + "},\"time\":" + (1782295200000 + second * 1000) + "}";
+
+    private static readonly string[] Step =
+    {
+        Loop("\"type\":\"step.begin\",\"uuid\":\"s1\",\"turnId\":\"1\",\"step\":1"),
+        Loop("\"type\":\"content.part\",\"uuid\":\"p1\",\"turnId\":\"1\",\"step\":1,\"stepUuid\":\"s1\",\"part\":{\"type\":\"text\",\"text\":\"Done.\"}"),
+        Loop("\"type\":\"step.end\",\"uuid\":\"s1\",\"turnId\":\"1\",\"step\":1,\"usage\":{\"inputOther\":10,\"output\":5,\"inputCacheRead\":20,\"inputCacheCreation\":1},\"finishReason\":\"stop\""),
+    };
+
+    /// <summary>An agent's journal in a session folder of a Kimi Code home, as Kimi Code lays it out.</summary>
+    private string Journal(string agent, params string[] lines)
+    {
+        var folder = Path.Combine(_folder, "kimi-code", "sessions", "wd_app_0123456789ab", SessionId, "agents", agent);
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "wire.jsonl");
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        return path;
+    }
+
+    /// <summary>A kimi-cli context file (and the wire beside it, when given) in a session folder of a share folder.</summary>
+    private string Context(string[] lines, string[]? wire = null)
+    {
+        var folder = Path.Combine(_folder, "kimi", "sessions", "0123456789abcdef0123456789abcdef", "1f2e3d4c-5b6a-4978-8695-a4b3c2d1e0f9");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "context.jsonl");
+        File.WriteAllText(path, string.Join("\n", lines) + "\n");
+        if (wire is not null) File.WriteAllText(Path.Combine(folder, "wire.jsonl"), string.Join("\n", wire) + "\n");
+        return path;
+    }
+
+    private static ReadResult ReadOne(string path)
+    {
+        var reader = new KimiCodeReader();
+        return Assert.Single(RolloutLoader.ReadAll(reader.SessionsIn(path).ToArray(), new ReadOptions(), CancellationToken.None));
+    }
+
+    [Fact]
+    public void Each_prompt_origin_gives_its_kind_and_a_subagents_task_is_its_parents_message()
+    {
+        var lines = new[]
+        {
+            Metadata, Message("user", "hi"), Message("user", "nightly check", "cron_job"), Message("user", "<bash-input>ls</bash-input>", "shell_command"),
+            Message("user", "skill text", "skill_activation"), Message("user", "hook said no", "hook_result"), Message("user", "reminder", "injection"),
+            Message("user", "summary", "compaction_summary"),
+        }.Concat(Step).ToArray();
+        var main = ReadOne(Journal("main", lines)).Record!;
+        Assert.Equal("Prompt QueuedPrompt Command Command Context Context CompactionSummary Response", SampleFolder.Kinds(main));
+        Assert.Equal(SessionId, main.TraceId);
+        Assert.Equal(new TokenUsage(10, 5, 20, 1), main.Messages[^1].Usage);
+
+        var sub = ReadOne(Journal("agent-2", Metadata, Message("user", "find it"))).Record!;
+        Assert.Equal("AgentMessage", SampleFolder.Kinds(sub));
+        Assert.Equal((SessionId + ":agent-2", "agent-2", true), (sub.TraceId, sub.AgentId, sub.IsSidechain));
+    }
+
+    [Fact]
+    public void A_damaged_line_a_piece_of_a_step_never_begun_and_an_unknown_role_are_reported_by_line_and_the_rest_reads()
+    {
+        var path = Journal("main", Metadata, Message("user", "hi"), "{\"type\":\"context.append_message\",\"mess",
+            Loop("\"type\":\"content.part\",\"uuid\":\"p9\",\"stepUuid\":\"s9\",\"part\":{\"type\":\"text\",\"text\":\"lost\"}"),
+            Message("narrator", "who"), Step[0], Step[1], Step[2]);
+        var result = ReadOne(path);
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(new int?[] { 3, 4, 5 }, result.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Select(d => d.LineNumber));
+        Assert.All(result.Diagnostics, d => Assert.Equal(path, d.Path));
+        Assert.Contains("step 's9'", result.Diagnostics[1].Message);
+        Assert.Contains("role 'narrator'", result.Diagnostics[2].Message);
+        Assert.Equal(3L, result.Record!.SourceMeta["skipped_lines"]);
+    }
+
+    [Fact]
+    public void A_journal_with_its_metadata_line_alone_is_skipped_as_holding_no_message_yet()
+    {
+        var result = ReadOne(Journal("main", Metadata));
+        Assert.Null(result.Record);
+        Assert.Equal("the session holds no message yet", result.SkipReason);
+    }
+
+    [Fact]
+    public void A_kimi_cli_compaction_summary_is_one_message_and_a_failed_tool_result_an_error()
+    {
+        var path = Context(new[]
+        {
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<system>Previous context has been compacted. Here is the compaction output:</system>\"},{\"type\":\"text\",\"text\":\"We fixed the parser.\"}]}",
+            "{\"role\":\"user\",\"content\":\"Run the tests\"}",
+            "{\"role\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"type\":\"function\",\"id\":\"Shell:0\",\"function\":{\"name\":\"Shell\",\"arguments\":\"{}\"}}]}",
+            "{\"role\":\"tool\",\"content\":[{\"type\":\"text\",\"text\":\"<system>ERROR: Command failed with exit code: 1.</system>\"}],\"tool_call_id\":\"Shell:0\"}",
+            "{\"role\":\"_usage\",\"token_count\":812}",
+        });
+        var record = ReadOne(path).Record!;
+        Assert.Equal("CompactionSummary Prompt Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(2, record.Messages[0].Content.Count);
+        Assert.True(record.Messages[3].IsError);
+        Assert.Equal(1L, record.SourceMeta["compactions"]);
+        Assert.Equal(812L, record.SourceMeta["context_tokens"]);
+    }
+
+    [Fact]
+    public void A_damaged_line_of_kimi_clis_wire_is_a_warning_naming_it_and_the_other_steps_tokens_still_count()
+    {
+        var path = Context(
+            new[] { "{\"role\":\"user\",\"content\":\"hi\"}", "{\"role\":\"assistant\",\"content\":\"hello\"}" },
+            new[]
+            {
+                "{\"type\":\"metadata\",\"protocol_version\":\"1.3\"}",
+                "{\"timestamp\":1782381600.5,\"message\":{\"type\":\"StatusUpdate\",\"payload\":{\"token_usage\":{\"input_other\":7,\"output\":3,\"input_cache_read\":0,\"input_cache_creation\":0}}}}",
+                "{\"timestamp\":17823",
+            });
+        var result = ReadOne(path);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.SidecarDamaged), (warning.Severity, warning.ErrorId));
+        Assert.Contains(Path.Combine(Path.GetDirectoryName(path)!, "wire.jsonl") + ", line 3", warning.Message);
+        Assert.Equal(new TokenUsage(7, 3, 0, 0), SampleFolder.Tokens(result.Record!));
+        Assert.Equal("1.3", result.Record!.SourceMeta["protocol_version"]);
+    }
+
+    [Fact]
+    public void Detection_knows_a_journal_by_its_metadata_and_a_context_file_by_kimis_own_roles()
+    {
+        var reader = new KimiCodeReader();
+        Assert.Equal(DetectionScore.Certain, reader.Score(JsonHead.Read(System.Text.Encoding.UTF8.GetBytes(Metadata))!));
+        Assert.Equal(DetectionScore.None, reader.Score(JsonHead.Read("{\"type\":\"metadata\",\"protocol_version\":\"1.3\"}"u8)!));
+        Assert.Equal(DetectionScore.Certain, reader.Score(JsonHead.Read("{\"role\":\"_system_prompt\",\"content\":\"You are Kimi\"}"u8)!));
+        Assert.Equal(DetectionScore.None, reader.Score(JsonHead.Read("{\"role\":\"user\",\"content\":\"hi\"}"u8)!));
+    }
+
+    [Fact]
+    public void Journals_and_context_files_are_traces_by_place_and_the_files_beside_them_are_not()
+    {
+        var reader = new KimiCodeReader();
+        var journal = Journal("main", Metadata);
+        var context = Context(new[] { "{\"role\":\"user\",\"content\":\"hi\"}" }, new[] { "{\"type\":\"metadata\",\"protocol_version\":\"1.3\"}" });
+        var legacyWire = Path.Combine(Path.GetDirectoryName(context)!, "wire.jsonl");
+        var state = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetDirectoryName(journal)!)!)!, "state.json");
+        File.WriteAllText(state, "{}");
+        Assert.True(reader.IsTraceFile(journal));
+        Assert.True(reader.IsTraceFile(context));
+        Assert.False(reader.IsTraceFile(legacyWire));
+        Assert.True(reader.IsSidecarFile(legacyWire));
+        Assert.True(reader.IsSidecarFile(state));
+        Assert.False(reader.IsTraceFile(Path.Combine(_folder, "wire.jsonl")));
+        Assert.False(reader.IsTraceFile(Path.Combine(_folder, "notes", "context.jsonl")));
+        Assert.Equal(new[] { state }, Assert.Single(reader.SessionsIn(journal)).DependsOn);
+        Assert.Equal(new NamedIds(SessionId), Assert.Single(reader.SessionsIn(journal)).Ids);
+    }
+
+    [Fact]
+    public void A_journal_outside_kimis_layout_named_with_the_format_is_read_under_its_own_name()
+    {
+        var path = Path.Combine(_folder, "copied.jsonl");
+        File.WriteAllLines(path, new[] { Metadata, Message("user", "hi") }.Concat(Step));
+        var reader = new KimiCodeReader();
+        var result = Assert.Single(RolloutLoader.ReadAll(new[] { new SessionReference(TraceSource.FromFile(path), reader) }, new ReadOptions(), CancellationToken.None));
+        Assert.Equal(("copied", "copied", false), (result.Record!.TraceId, result.Record.RootSessionId, result.Record.IsSidechain));
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record));
+    }
+
+    [Fact]
+    public void The_default_locations_follow_KIMI_CODE_HOME_and_KIMI_SHARE_DIR()
+    {
+        var previous = (Environment.GetEnvironmentVariable(KimiCodeReader.HomeVariable), Environment.GetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable));
+        try
+        {
+            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, "/k");
+            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, "/s");
+            Assert.Equal(new[] { Path.Combine("/k", "sessions"), Path.Combine("/s", "sessions") }, new KimiCodeReader().DefaultLocations());
+            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, null);
+            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, null);
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            Assert.Equal(new[] { Path.Combine(home, ".kimi-code", "sessions"), Path.Combine(home, ".kimi", "sessions") }, new KimiCodeReader().DefaultLocations());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, previous.Item1);
+            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, previous.Item2);
+        }
+    }
+}
