@@ -12,6 +12,7 @@ using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.MistralVibe;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.OpenClaw;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
@@ -49,6 +50,7 @@ public sealed class FormatRegistry
         new OpenHandsReader(),
         new CrushReader(),
         new ContinueReader(),
+        new OpenClawReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -29,6 +29,7 @@ internal static class SampleFolder
         ["openhands"] = RolloutFormat.OpenHands,
         ["crush"] = RolloutFormat.Crush,
         ["continue"] = RolloutFormat.Continue,
+        ["openclaw"] = RolloutFormat.OpenClaw,
     };
 
     public static string Root(params string[] parts)
