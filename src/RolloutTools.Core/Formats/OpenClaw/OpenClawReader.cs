@@ -14,8 +14,8 @@ namespace RolloutTools.Core.Formats.OpenClaw;
 /// Pi's parsing (<see cref="PiFileScan"/>), in OpenClaw's own store (<see cref="OpenClawHome"/>) with sessions.json
 /// beside them (<see cref="OpenClawIndex"/>). A format of its own rather than Pi's with a filter: the store, its
 /// names, its index and its environment variables are OpenClaw's, and a person asks for it by name. Its lines are
-/// Pi's: detection tells a file by its header's cwd (an OpenClaw workspace), and in OpenClaw's layout (under
-/// agents/, or beside sessions.json) the store decides whatever the cwd.
+/// Pi's: detection tells a file by its header's cwd (an OpenClaw workspace), and OpenClaw's store (its default
+/// location, or a folder laid out as it, <see cref="StoresIn"/>) is read as OpenClaw's whatever the cwd.
 /// </summary>
 public sealed class OpenClawReader : IRolloutReader
 {
@@ -43,10 +43,7 @@ public sealed class OpenClawReader : IRolloutReader
     public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) =>
         SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
 
-    /// <summary>
-    /// The session id in the name; a file beside sessions.json depends on it for who and where, so it is read as
-    /// OpenClaw's even where its lines alone would be taken for Pi's.
-    /// </summary>
+    /// <summary>The session id in the name; a file beside sessions.json takes who and where from it, so its writes count as the session's activity.</summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
         var name = OpenClawHome.ParseName(path);
