@@ -17,7 +17,7 @@ Describe 'Get-RolloutToolCall' {
         foreach ($group in $expected) { ($report | Where-Object Name -ceq $group.Name).Count | Should -Be $group.Count -Because $group.Name }
         $report[0].Name | Should -Be 'Bash'
         $report.Count | Should -Be @($expected).Count
-        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotCli', 'Crush', 'Cursor', 'GeminiCli', 'Goose', 'HermesAgent', 'MistralVibe', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent')
+        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotCli', 'Crush', 'Cursor', 'GeminiCli', 'Goose', 'HermesAgent', 'MistralVibe', 'OpenClaw', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent')
     }
 
     It 'pairs each call with its result, and tells failed and unanswered calls' {

@@ -287,7 +287,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'codex'; Linked = 1 }, @{ Folder = 'copilot-cli'; Linked = 0 }, @{ Folder = 'cursor'; Linked = 1 },
             @{ Folder = 'gemini-cli'; Linked = 1 }, @{ Folder = 'goose'; Linked = 0 }, @{ Folder = 'hermes'; Linked = 1 }, @{ Folder = 'opencode'; Linked = 1 },
             @{ Folder = 'pi'; Linked = 0 }, @{ Folder = 'qwen-code'; Linked = 0 }, @{ Folder = 'vibe'; Linked = 1 }, @{ Folder = 'sweagent'; Linked = 0 },
-            @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 }
+            @{ Folder = 'openhands'; Linked = 1 }, @{ Folder = 'crush'; Linked = 1 }, @{ Folder = 'continue'; Linked = 0 },
+            @{ Folder = 'openclaw'; Linked = 0 }
         )
     }
     BeforeAll {

@@ -33,7 +33,7 @@ public sealed class OpenClawReaderTests : IDisposable
 
     private void WithVariables(Action test, params (string Name, string? Value)[] variables)
     {
-        var names = new[] { OpenClawHome.StateDirVariable, OpenClawHome.LegacyStateDirVariable, OpenClawHome.HomeVariable };
+        var names = new[] { OpenClawReader.StateDirVariable, OpenClawHome.LegacyStateDirVariable, OpenClawHome.HomeVariable };
         var previous = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         try
         {
@@ -51,7 +51,7 @@ public sealed class OpenClawReaderTests : IDisposable
     {
         var home = _folder.FullName;
         WithVariables(() => Assert.Equal(Path.Combine(home, "custom", "agents"), new OpenClawReader().DefaultLocations().Single()),
-            (OpenClawHome.StateDirVariable, Path.Combine(home, "custom")), (OpenClawHome.LegacyStateDirVariable, Path.Combine(home, "legacy")));
+            (OpenClawReader.StateDirVariable, Path.Combine(home, "custom")), (OpenClawHome.LegacyStateDirVariable, Path.Combine(home, "legacy")));
         WithVariables(() => Assert.Equal(Path.Combine(home, "legacy", "agents"), OpenClawHome.AgentsFolder()),
             (OpenClawHome.LegacyStateDirVariable, Path.Combine(home, "legacy")));
 

@@ -22,8 +22,8 @@ public sealed class OpenClawSamplesTests
 
     private static readonly Lazy<(IReadOnlyList<SessionReference> Sessions, IReadOnlyList<ReadResult> Results)> Run = new(() =>
     {
-        var previous = Environment.GetEnvironmentVariable(OpenClawHome.StateDirVariable);
-        Environment.SetEnvironmentVariable(OpenClawHome.StateDirVariable, SampleFolder.Root("openclaw", "state"));
+        var previous = Environment.GetEnvironmentVariable(OpenClawReader.StateDirVariable);
+        Environment.SetEnvironmentVariable(OpenClawReader.StateDirVariable, SampleFolder.Root("openclaw", "state"));
         try
         {
             var reader = new OpenClawReader();
@@ -32,7 +32,7 @@ public sealed class OpenClawSamplesTests
         }
         finally
         {
-            Environment.SetEnvironmentVariable(OpenClawHome.StateDirVariable, previous);
+            Environment.SetEnvironmentVariable(OpenClawReader.StateDirVariable, previous);
         }
     });
 

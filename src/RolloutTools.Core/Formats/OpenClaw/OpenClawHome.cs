@@ -15,8 +15,6 @@ namespace RolloutTools.Core.Formats.OpenClaw;
 /// </summary>
 internal static class OpenClawHome
 {
-    public const string StateDirVariable = "OPENCLAW_STATE_DIR";
-
     /// <summary>Clawdbot's name for the same override, still honoured after the new one.</summary>
     public const string LegacyStateDirVariable = "CLAWDBOT_STATE_DIR";
 
@@ -35,7 +33,7 @@ internal static class OpenClawHome
     public static string StateDir()
     {
         var home = Home();
-        var configured = Environment.GetEnvironmentVariable(StateDirVariable) is { } value && !string.IsNullOrWhiteSpace(value)
+        var configured = Environment.GetEnvironmentVariable(OpenClawReader.StateDirVariable) is { } value && !string.IsNullOrWhiteSpace(value)
             ? value
             : Environment.GetEnvironmentVariable(LegacyStateDirVariable);
         if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(Expand(configured.Trim(), home));

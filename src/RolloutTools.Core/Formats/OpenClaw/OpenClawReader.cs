@@ -19,6 +19,9 @@ namespace RolloutTools.Core.Formats.OpenClaw;
 /// </summary>
 public sealed class OpenClawReader : IRolloutReader
 {
+    /// <summary>OpenClaw's override of its state dir (src/config/paths.ts resolveStateDir), whose agents/ folder holds every agent's sessions.</summary>
+    public const string StateDirVariable = "OPENCLAW_STATE_DIR";
+
     public RolloutFormat Format => RolloutFormat.OpenClaw;
 
     public string SourceKind => OpenClawSessionFacts.SourceKind;
