@@ -131,6 +131,17 @@ public sealed class OpenClawReaderTests : IDisposable
     }
 
     [Fact]
+    public void Hermes_sessions_folder_with_its_sessions_json_is_not_openclaws()
+    {
+        // Hermes Agent keeps a gateway index of the same name and keys beside its transcripts, outside agents/.
+        var hermes = SampleFolder.Root("hermes", "sessions");
+        var reader = new OpenClawReader();
+        Assert.True(File.Exists(Path.Combine(hermes, "sessions.json")));
+        Assert.Empty(reader.StoresIn(hermes));
+        Assert.All(Directory.EnumerateFiles(hermes, "*.jsonl"), f => Assert.False(reader.IsTraceFile(f)));
+    }
+
+    [Fact]
     public void A_damaged_index_is_reported_once_and_its_sessions_still_read()
     {
         var sessions = Sessions();

@@ -46,14 +46,14 @@ internal static class OpenClawHome
     public static string AgentsFolder() => Path.Combine(StateDir(), "agents");
 
     /// <summary>
-    /// A folder OpenClaw keeps sessions in: "sessions" in an agent's folder under agents/, or any "sessions"
-    /// folder beside its sessions.json (the store may be configured elsewhere, and Clawdbot kept one for all).
+    /// A folder OpenClaw keeps sessions in: "sessions" in an agent's folder under agents/. Hermes Agent, built after
+    /// OpenClaw's design, keeps a sessions.json beside *.jsonl in a folder named sessions too, so only the agents/
+    /// layout tells OpenClaw's.
     /// </summary>
     public static bool IsSessionsFolder(string folder)
     {
         var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
-        if (!string.Equals(Path.GetFileName(full), "sessions", StringComparison.Ordinal)) return false;
-        return AgentIdOf(full) is not null || File.Exists(Path.Combine(full, IndexName));
+        return string.Equals(Path.GetFileName(full), "sessions", StringComparison.Ordinal) && AgentIdOf(full) is not null;
     }
 
     /// <summary>The agent whose sessions folder this is: the folder's parent, when that lies in agents/.</summary>
