@@ -292,7 +292,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'amp'; Linked = 0 },
             @{ Folder = 'factory-droid'; Linked = 1 },
             @{ Folder = 'zed'; Linked = 1 },
-            @{ Folder = 'kimi-code'; Linked = 2 }
+            @{ Folder = 'kimi-code'; Linked = 2 },
+            @{ Folder = 'openclaw'; Linked = 0 }
         )
     }
     BeforeAll {

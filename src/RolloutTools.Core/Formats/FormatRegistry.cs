@@ -14,6 +14,7 @@ using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.MistralVibe;
 using RolloutTools.Core.Formats.Normalized;
+using RolloutTools.Core.Formats.OpenClaw;
 using RolloutTools.Core.Formats.OpenCode;
 using RolloutTools.Core.Formats.OpenHands;
 using RolloutTools.Core.Formats.Pi;
@@ -59,6 +60,7 @@ public sealed class FormatRegistry
         new DroidReader(),
         new ZedReader(),
         new KimiCodeReader(),
+        new OpenClawReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -65,4 +65,6 @@ public enum RolloutFormat
     Zed,
     /// <summary>Kimi Code (MoonshotAI/kimi-code): agents/&lt;id&gt;/wire.jsonl of each session under ~/.kimi-code/sessions, and kimi-cli's context.jsonl files under ~/.kimi/sessions.</summary>
     KimiCode,
+    /// <summary>OpenClaw (formerly Clawdbot, Moltbot), the personal agent gateway on Pi's agent core: Pi's session files under ~/.openclaw/agents/&lt;agent&gt;/sessions, indexed by sessions.json.</summary>
+    OpenClaw,
 }

@@ -34,6 +34,7 @@ internal static class SampleFolder
         ["factory-droid"] = RolloutFormat.FactoryDroid,
         ["zed"] = RolloutFormat.Zed,
         ["kimi-code"] = RolloutFormat.KimiCode,
+        ["openclaw"] = RolloutFormat.OpenClaw,
     };
 
     public static string Root(params string[] parts)

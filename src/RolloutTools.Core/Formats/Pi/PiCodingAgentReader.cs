@@ -1,4 +1,5 @@
 using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.OpenClaw;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -59,6 +60,8 @@ public sealed class PiCodingAgentReader : IRolloutReader
         if (head.Has("sessionId") || head.Has("uuid") || head.Has("payload")) return DetectionScore.None;
         return head.Type switch
         {
+            // OpenClaw writes Pi's files too; one run in its workspace is OpenClaw's (OpenClawReader.Score).
+            "session" when OpenClawHome.IsWorkspace(head.String("cwd")) => DetectionScore.None,
             "session" when head.Has("id") && (head.Has("cwd") || head.Has("timestamp") || head.Has("version")) => DetectionScore.Certain,
             "message" when head.Has("timestamp") && head.MessageProperties.Contains("role") => DetectionScore.Likely,
             { } type when PiSession.EntryTypes.Contains(type) && head.Has("id") && head.Has("parentId") && head.Has("timestamp") => DetectionScore.Likely,
@@ -66,11 +69,8 @@ public sealed class PiCodingAgentReader : IRolloutReader
         };
     }
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null)
-    {
-        var wanted = new PiRecordOptions(options?.AllBranches ?? false, options?.IncludeAbandoned ?? false);
-        return wanted.AllBranches ? new BranchScan(wanted) : new Scan(wanted);
-    }
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) =>
+        PiFileScan.Begin(options, (_, _) => PiRecordTarget.Pi);
 
     /// <summary>~/.pi/agent, or the variable's folder with a leading ~ expanded as Pi expands it.</summary>
     internal static string AgentDir()
@@ -80,70 +80,5 @@ public sealed class PiCodingAgentReader : IRolloutReader
         if (string.IsNullOrWhiteSpace(configured)) return Path.Combine(home, ".pi", "agent");
         if (configured == "~") return home;
         return configured.StartsWith("~/", StringComparison.Ordinal) ? home + configured[1..] : configured;
-    }
-
-    private static IReadOnlyList<ReadResult> ReadAll(TraceSource source, PiRecordOptions options, CancellationToken cancellation)
-    {
-        var diagnostics = new DiagnosticList(source.Path);
-        PiSession session;
-        using (var stream = source.Open())
-        {
-            session = PiSession.Parse(stream, diagnostics, cancellation);
-        }
-        if (session.Values == 0)
-        {
-            diagnostics.NothingRead();
-            return new[] { new ReadResult(source, null, null, diagnostics.Items) };
-        }
-        if (session.Entries.Count == 0)
-        {
-            // Pi writes a file only once a response arrives, so a header alone is not a session.
-            diagnostics.NoRecord(session.Header is null
-                ? "no line is a Pi session entry; no record."
-                : "the file holds the session header and no entry; no record.");
-            return new[] { new ReadResult(source, null, null, diagnostics.Items) };
-        }
-        var records = PiRecords.Build(session, source.Path, options, diagnostics);
-        return records.Select((record, i) => new ReadResult(source, record, null, i == 0 ? diagnostics.Items : Array.Empty<RolloutDiagnostic>())).ToArray();
-    }
-
-    /// <summary>One record per file: the active path.</summary>
-    private sealed class Scan : IRolloutScan
-    {
-        private readonly PiRecordOptions _options;
-
-        public Scan(PiRecordOptions options)
-        {
-            _options = options;
-        }
-
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadAll(source, _options, cancellation)[0];
-    }
-
-    /// <summary>One record per leaf; the file is parsed once, on the worker that opens it.</summary>
-    private sealed class BranchScan : IMultiRecordScan
-    {
-        private readonly PiRecordOptions _options;
-
-        public BranchScan(PiRecordOptions options)
-        {
-            _options = options;
-        }
-
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadAll(source, _options, cancellation)[0];
-
-        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation)
-        {
-            try
-            {
-                return ReadAll(source, _options, cancellation);
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException || JsonLineReader.IsUnreadableValue(e))
-            {
-                var diagnostics = new DiagnosticList(source.Path);
-                diagnostics.Error(RolloutDiagnostic.ReadError, null, $"cannot read: {e.Message}");
-                return new[] { new ReadResult(source, null, null, diagnostics.Items) };
-            }
-        }
     }
 }

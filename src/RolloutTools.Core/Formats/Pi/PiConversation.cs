@@ -19,6 +19,8 @@ internal sealed class PiConversation
     public int BashExecutions { get; private set; }
     public int BashExcluded { get; private set; }
     public int CustomMessages { get; private set; }
+    public int DeliveryMirrors { get; private set; }
+    public int AgentMessages { get; private set; }
     public Counter UnknownRoles { get; } = new();
     public int OrphanToolResults => _builder.OrphanToolResults;
     public int UnansweredToolCalls => _builder.UnansweredToolCalls;
@@ -65,8 +67,19 @@ internal sealed class PiConversation
     {
         switch (message.Role)
         {
+            case "user" when message.ProvenanceKind == "inter_session":
+                // OpenClaw: another session's words (a subagent's report, sessions_send), not a person's.
+                AgentMessages++;
+                AddUserSide(MessageKind.AgentMessage, message.Content, time);
+                break;
             case "user":
                 AddUserSide(MessageKind.Prompt, message.Content, time);
+                break;
+            case "assistant" when message.IsDeliveryMirror:
+                // OpenClaw's copy of what it delivered to a channel: not a response, never billed. The message tool
+                // writes it before its own result, so it waits behind the results as a user message would.
+                DeliveryMirrors++;
+                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.Assistant, MessageKind.Synthetic, message.Content, time);
                 break;
             case "assistant":
                 AddResponse(message, entry.HasOwnId ? FormattableString.Invariant($"{entry.Id}@{time?.UtcDateTime:O}") : null, time);

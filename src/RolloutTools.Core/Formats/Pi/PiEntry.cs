@@ -173,6 +173,20 @@ internal sealed class PiMessage
 
     public string? Summary { get; init; }
 
+    /// <summary>
+    /// OpenClaw's provenance.kind on a user message: "inter_session" when another session (a subagent's report,
+    /// sessions_send) wrote it rather than a person.
+    /// </summary>
+    public string? ProvenanceKind { get; init; }
+
+    /// <summary>
+    /// OpenClaw's copy of what it delivered to a channel outside a model response (the message tool's sends, a
+    /// cron announcement; media as their file names): an assistant message of model "delivery-mirror" with zero
+    /// usage (src/config/sessions/transcript.ts, appendAssistantMessageToSessionTranscript). The provider was
+    /// "openclaw" in later versions and another name before, so the model alone tells it.
+    /// </summary>
+    public bool IsDeliveryMirror => Role == "assistant" && Model == "delivery-mirror";
+
     public static PiMessage Read(JsonElement message, PiBlockCounts blocks)
     {
         var role = message.GetStringOrNull("role") ?? string.Empty;
@@ -210,6 +224,7 @@ internal sealed class PiMessage
             ExcludeFromContext = message.GetBool("excludeFromContext"),
             CustomType = message.GetStringOrNull("customType"),
             Summary = role is "branchSummary" or "compactionSummary" ? message.GetTextOrEmpty("summary") : null,
+            ProvenanceKind = message.GetPropertyOrDefault("provenance") is { ValueKind: JsonValueKind.Object } provenance ? provenance.GetStringOrNull("kind") : null,
         };
     }
 

@@ -16,22 +16,22 @@ internal static class PiRecords
 {
     public const string SourceKind = "pi_coding_agent";
 
-    public static IReadOnlyList<RolloutRecord> Build(PiSession session, string sourcePath, PiRecordOptions options, DiagnosticList diagnostics)
+    public static IReadOnlyList<RolloutRecord> Build(PiSession session, string sourcePath, PiRecordOptions options, PiRecordTarget target, DiagnosticList diagnostics)
     {
         if (session.ActiveLeaf is not { } active) return Array.Empty<RolloutRecord>();
         var sessionId = session.Header?.Id is { Length: > 0 } id ? id : SessionIdFromName(sourcePath);
         var facts = new PiFileFacts(session);
         if (!options.AllBranches)
         {
-            return new[] { Build(session, facts, session.PathTo(active), sessionId, sessionId, sourcePath, isActive: true, branchScope: false, options.IncludeAbandoned, diagnostics) };
+            return new[] { Build(session, facts, session.PathTo(active), sessionId, sessionId, sourcePath, target, isActive: true, branchScope: false, options.IncludeAbandoned, diagnostics) };
         }
         return session.Leaves()
-            .Select(leaf => Build(session, facts, session.PathTo(leaf), $"{sessionId}:{leaf.Id}", sessionId, sourcePath, leaf == active, branchScope: true, includeAbandoned: false, diagnostics))
+            .Select(leaf => Build(session, facts, session.PathTo(leaf), $"{sessionId}:{leaf.Id}", sessionId, sourcePath, target, leaf == active, branchScope: true, includeAbandoned: false, diagnostics))
             .ToArray();
     }
 
     private static RolloutRecord Build(
-        PiSession session, PiFileFacts facts, PiPath path, string traceId, string sessionId, string sourcePath,
+        PiSession session, PiFileFacts facts, PiPath path, string traceId, string sessionId, string sourcePath, PiRecordTarget target,
         bool isActive, bool branchScope, bool includeAbandoned, DiagnosticList diagnostics)
     {
         var onPath = path.Entries.ToHashSet();
@@ -62,7 +62,7 @@ internal static class PiRecords
             var time = PiConversation.TimeOf(entry);
             if (time < first || first is null) first = time ?? first;
             if (time > last || last is null) last = time ?? last;
-            if (entry.Message is not { Role: "assistant" } response) continue;
+            if (entry.Message is not { Role: "assistant" } response || response.IsDeliveryMirror) continue;
             if (response.StopReason is { } reason) stopReasons.Add(reason);
             AddOnce(models, response.Model);
             AddOnce(providers, response.Provider);
@@ -102,6 +102,8 @@ internal static class PiRecords
             .Add("bash_excluded_from_context", conversation.BashExcluded)
             .Add("custom_entries", pathFacts.CustomEntries)
             .Add("custom_messages", conversation.CustomMessages)
+            .Add("delivery_mirrors", conversation.DeliveryMirrors)
+            .Add("agent_messages", conversation.AgentMessages)
             .Add("redacted_thinking", session.Blocks.RedactedThinking)
             .Add("orphan_tool_results", conversation.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
@@ -112,8 +114,8 @@ internal static class PiRecords
             .Add("record_types", session.RecordTypes)
             .Add("unknown_record_types", session.UnknownRecordTypes)
             .Add("unknown_roles", conversation.UnknownRoles)
-            .Add("unknown_block_types", session.Blocks.Unknown)
-            .Build();
+            .Add("unknown_block_types", session.Blocks.Unknown);
+        target.AddMeta?.Invoke(meta);
 
         foreach (var message in messages)
         {
@@ -123,18 +125,19 @@ internal static class PiRecords
         return new RolloutRecord
         {
             TraceId = traceId,
-            Format = RolloutFormat.PiCodingAgent,
-            SourceKind = SourceKind,
+            Format = target.Format,
+            SourceKind = target.SourceKind,
             SourcePath = sourcePath,
-            RootSessionId = sessionId,
+            RootSessionId = target.RootSessionId ?? sessionId,
+            IsSidechain = target.IsSidechain,
             Cwd = header?.Cwd,
             ProjectPath = header?.Cwd,
             StartedAt = first,
             EndedAt = last,
-            Title = Titles.Clean(facts.SessionName ?? firstPrompt),
+            Title = Titles.Clean(target.Title ?? facts.SessionName ?? firstPrompt),
             Models = models,
             Messages = messages,
-            SourceMeta = meta,
+            SourceMeta = meta.Build(),
             Usage = usage,
             UnlistedResponses = unlisted,
         };

@@ -1,0 +1,93 @@
+using System.Collections.Concurrent;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.Pi;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.OpenClaw;
+
+/// <summary>
+/// OpenClaw (openclaw/openclaw; Clawdbot and Moltbot before), a personal agent gateway that runs Pi's agent core
+/// and keeps each session with Pi's SessionManager: the files are Pi's session files (v3 tree entries), read by
+/// Pi's parsing (<see cref="PiFileScan"/>), in OpenClaw's own store (<see cref="OpenClawHome"/>) with sessions.json
+/// beside them (<see cref="OpenClawIndex"/>). A format of its own rather than Pi's with a filter: the store, its
+/// names, its index and its environment variables are OpenClaw's, and a person asks for it by name. Its lines are
+/// Pi's: detection tells a file by its header's cwd (an OpenClaw workspace), and OpenClaw's store (its default
+/// location, or a folder laid out as it, <see cref="StoresIn"/>) is read as OpenClaw's whatever the cwd.
+/// </summary>
+public sealed class OpenClawReader : IRolloutReader
+{
+    /// <summary>OpenClaw's override of its state dir (src/config/paths.ts resolveStateDir), whose agents/ folder holds every agent's sessions.</summary>
+    public const string StateDirVariable = "OPENCLAW_STATE_DIR";
+
+    public RolloutFormat Format => RolloutFormat.OpenClaw;
+
+    public string SourceKind => OpenClawSessionFacts.SourceKind;
+
+    /// <summary>Session files and their reset and deleted archives; the store's layout, not the pattern, tells them from other files.</summary>
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl", "*.jsonl.reset.*", "*.jsonl.deleted.*" };
+
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+
+    public IReadOnlyList<string> DefaultLocations() => new[] { OpenClawHome.AgentsFolder() };
+
+    /// <summary>A state dir (~/.openclaw), its agents folder, or one agent's sessions folder.</summary>
+    public IReadOnlyList<string> StoresIn(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        if (OpenClawHome.IsSessionsFolder(full)) return new[] { full };
+        var agents = Path.GetFileName(full) == "agents" ? full : Path.Combine(full, "agents");
+        return HasAgentSessions(agents) ? new[] { agents } : Array.Empty<string>();
+    }
+
+    /// <summary>An agents folder holds the sessions of each agent two levels down; a sessions folder holds its own at the top.</summary>
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) =>
+        SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
+
+    /// <summary>The session id in the name; a file beside sessions.json takes who and where from it, so its writes count as the session's activity.</summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path)
+    {
+        var name = OpenClawHome.ParseName(path);
+        var index = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, OpenClawHome.IndexName);
+        return new[]
+        {
+            SessionReference.OfFile(path, this, name is null ? null : new NamedIds(name.SessionId) { HasBranches = true })
+                with { DependsOn = File.Exists(index) ? new[] { index } : Array.Empty<string>() },
+        };
+    }
+
+    public bool IsTraceFile(string path) => OpenClawHome.ParseName(path) is not null && OpenClawHome.IsInSessionsFolder(path);
+
+    /// <summary>A checkpoint copy (the session as it was before a compaction, all of it still in the session's own file) and a run's trajectory events.</summary>
+    public bool IsSidecarFile(string path) => OpenClawHome.IsCopyOrTrajectory(Path.GetFileName(path)) && OpenClawHome.IsInSessionsFolder(path);
+
+    /// <summary>
+    /// Pi's header ({"type":"session","id",…}) with its cwd in an OpenClaw workspace, where OpenClaw runs its sessions
+    /// unless configured otherwise. Every other line is Pi's too: a file of a workspace elsewhere is told by its place.
+    /// </summary>
+    public int Score(JsonHead head) =>
+        head.Type == "session" && head.Has("id") && OpenClawHome.IsWorkspace(head.String("cwd")) ? DetectionScore.Certain : DetectionScore.None;
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null)
+    {
+        // Each sessions folder's index, loaded once per run and reported once if damaged.
+        var indexes = new ConcurrentDictionary<string, Sidecar<OpenClawIndex>>(StringComparer.Ordinal);
+        Sidecar<OpenClawIndex> IndexIn(string folder) =>
+            indexes.GetOrAdd(folder, f => SidecarFile.LoadDocument(Path.Combine(f, OpenClawHome.IndexName), OpenClawIndex.Read));
+        return PiFileScan.Begin(options, (source, diagnostics) => OpenClawSessionFacts.Target(source, IndexIn, diagnostics));
+    }
+
+    private static bool HasAgentSessions(string agents)
+    {
+        try
+        {
+            return Directory.Exists(agents) && Directory.EnumerateDirectories(agents).Any(agent => Directory.Exists(Path.Combine(agent, "sessions")));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false;
+        }
+    }
+}
