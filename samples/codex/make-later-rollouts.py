@@ -98,7 +98,7 @@ def reverted():
     with open(path, "rb") as f:
         end_byte_offset = sum(len(l) for l in f.readlines()[:5])
     later = [
-        line("2026-10-02T07:10:00.100Z", 5, "session_meta", meta(thread, "2026-10-02T07:00:00.090Z", "0.158.0", {
+        line("2026-10-02T07:10:00.100Z", 5, "session_meta", meta(thread, "2026-10-02T07:10:00.090Z", "0.158.0", {
             "history_mode": "paginated",
             "history_base": {"thread_id": thread, "end_ordinal_exclusive": 5, "end_byte_offset": end_byte_offset}})),
         line("2026-10-02T07:10:00.110Z", 6, "turn_context", {"turn_id": turn3, "cwd": "/home/dev/tile-cache", "model": "gpt-5.5", "effort": "low"}),
