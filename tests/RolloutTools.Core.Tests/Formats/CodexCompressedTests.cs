@@ -95,6 +95,22 @@ public sealed class CodexCompressedTests : IDisposable
     }
 
     [Fact]
+    public void Twins_fall_in_one_share_of_a_partition_and_are_read_once_across_the_shares()
+    {
+        Write(Name + ".zst", File.ReadAllBytes(Sample));
+        var plain = Write(Name, Decompressed(Sample));
+
+        var records = Enumerable.Range(0, 3).SelectMany(share =>
+        {
+            var plan = new ReadPlan { Partition = new SessionPartition(share, 3) };
+            plan.AddPath(_folder);
+            return plan.Read(new ReadOptions(), CancellationToken.None).Select(r => r.Record).OfType<RolloutRecord>();
+        }).ToArray();
+
+        Assert.Equal(plain, Assert.Single(records).SourcePath);
+    }
+
+    [Fact]
     public void A_cut_off_frame_is_an_error_naming_the_file_and_the_lines_before_it_read()
     {
         var whole = Compress(LongRollout());
