@@ -23,9 +23,9 @@ Describe 'Get-AgentRollout on a folder laid out as an agent keeps it' {
     It 'reads <Folder> whole, without -Recurse, as <Format>' -ForEach @(
         @{ Folder = '.claude/projects'; Format = 'ClaudeCode'; Count = 9 }
         @{ Folder = '.claude'; Format = 'ClaudeCode'; Count = 9 }
-        @{ Folder = '.codex'; Format = 'Codex'; Count = 10 }
-        @{ Folder = '.codex/sessions'; Format = 'Codex'; Count = 9 }
-        @{ Folder = '.codex/archived_sessions'; Format = 'Codex'; Count = 2 }
+        @{ Folder = '.codex'; Format = 'Codex'; Count = 13 }
+        @{ Folder = '.codex/sessions'; Format = 'Codex'; Count = 11 }
+        @{ Folder = '.codex/archived_sessions'; Format = 'Codex'; Count = 3 }
         @{ Folder = '.pi/agent'; Format = 'PiCodingAgent'; Count = 4 }
         @{ Folder = '.pi/agent/sessions'; Format = 'PiCodingAgent'; Count = 4 }
     ) {
@@ -126,7 +126,7 @@ Describe 'Get-AgentRollout -Id' {
 
     It 'takes every id the table shows back' {
         $shown = Get-AgentRollout | Get-ShownId
-        $shown.Count | Should -Be 23
+        $shown.Count | Should -Be 26
         foreach ($id in $shown) { Get-AgentRollout -Id $id | Should -Not -BeNullOrEmpty -Because "the table shows $id" }
     }
 
@@ -231,7 +231,7 @@ Describe 'Piping sessions back into Get-AgentRollout' {
 
     It 'still reads the default locations of formats piped from Get-RolloutFormat' {
         (Get-RolloutFormat PiCodingAgent | Get-AgentRollout).Count | Should -Be 4
-        (Get-RolloutFormat | Where-Object Present | Get-AgentRollout).Count | Should -Be 23
+        (Get-RolloutFormat | Where-Object Present | Get-AgentRollout).Count | Should -Be 26
     }
 
     It 'still takes paths piped as strings' {

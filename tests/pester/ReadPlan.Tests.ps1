@@ -65,7 +65,7 @@ Describe 'Core''s read plan is the whole of what Get-AgentRollout reads' {
     It 'gives the same for a folder laid out as an agent''s store, read whole' {
         $codex = Join-Path $root 'codex'
         $cmdlet = Invoke-Cmdlet @{ Path = $codex }
-        $cmdlet.Records.Count | Should -Be 10
+        $cmdlet.Records.Count | Should -Be 13
         Assert-Same $cmdlet (Invoke-Plan -Path $codex)
     }
 

@@ -34,9 +34,31 @@ public sealed class CodexSamplesTests
     public void Every_generation_reads_without_errors_and_the_active_copy_wins()
     {
         Assert.DoesNotContain(Results.Value, r => r.Diagnostics.Count > 0);
-        Assert.Equal(10, Results.Value.Count(r => r.Record is not null));
+        Assert.Equal(13, Results.Value.Count(r => r.Record is not null));
         var g2 = Assert.Single(Results.Value, r => r.Record?.TraceId == "019aa34c-c6e2-7d2f-8b66-8cfc48e6059d");
         Assert.Contains($"{Path.DirectorySeparatorChar}sessions{Path.DirectorySeparatorChar}", g2.Source.Path);
+    }
+
+    [Fact]
+    public void A_reverted_thread_gives_a_record_per_rollout_linked_and_each_turn_once()
+    {
+        const string thread = "01a11b2c-4d5e-7f60-8a1b-2c3d4e5f6071";
+        var first = Record(thread);
+        var later = Record($"{thread}:01a11b40-9e8d-7c6b-9a5f-4e3d2c1b0a99");
+
+        // The first rollout keeps the turn the revert took back; the later one holds only what came after.
+        Assert.Equal(new[] { "Add a size limit to the tile cache.", "Added a 256 MB limit with least-recently-used eviction in cache/limit.go.",
+            "Now evict by tile age instead.", "Switched eviction to the oldest tile first." }, first.Messages.Select(m => m.Text));
+        Assert.Equal(new[] { "Keep LRU, but never evict tiles of the current zoom level.",
+            "LRU now skips tiles at the current zoom level; they leave only when the level changes." }, later.Messages.Select(m => m.Text));
+        Assert.Equal(thread, later.RootSessionId);
+        Assert.Equal(thread, later.SourceMeta["session_id"]);
+        Assert.Equal(thread, later.SourceMeta["continues"]);
+        Assert.Equal(5L, later.SourceMeta["inherited_records"]);
+        Assert.Equal("paginated", later.SourceMeta["history_mode"]);
+        Assert.False(first.SourceMeta.ContainsKey("continues"));
+        // Each rollout's responses are its own: the later one's usage is its one response, not the thread's total.
+        Assert.Equal(new TokenUsage(370, 88, 10240, 0), SampleFolder.Tokens(later));
     }
 
     [Fact]

@@ -115,13 +115,13 @@ public sealed class AgentStoreAndIdTests : IDisposable
         Assert.Equal(10, claudePlan.Requests.Count);
         Assert.DoesNotContain(claudePlan.Requests, r => r.Source.Path.EndsWith("history.jsonl", StringComparison.Ordinal));
         Assert.Equal(new[] { "Codex archived_sessions", "Codex sessions" }, codexPlan.Requests.Select(r => $"{r.Reader?.Format} {Path.GetRelativePath(codex, r.Source.Path).Split(Path.DirectorySeparatorChar)[0]}").Distinct().Order());
-        Assert.Equal(11, codexPlan.Requests.Count);
+        Assert.Equal(14, codexPlan.Requests.Count);
         Assert.Equal(4, piPlan.Requests.Count);
         Assert.All(piPlan.Requests, r => Assert.Equal(RolloutFormat.PiCodingAgent, r.Reader?.Format));
 
         // Read as a home is read from its variable: the copy in archived_sessions gives way to the active one.
         var records = codexPlan.Read(new ReadOptions(), CancellationToken.None).Select(r => r.Record).OfType<RolloutRecord>().ToArray();
-        Assert.Equal(10, records.Length);
+        Assert.Equal(13, records.Length);
     }
 
     [Fact]

@@ -10,7 +10,10 @@ namespace RolloutTools.Core.Formats.Codex;
 
 /// <summary>
 /// OpenAI Codex CLI: rollout-&lt;local time&gt;-&lt;thread id&gt;.jsonl under $CODEX_HOME/sessions/YYYY/MM/DD/
-/// (flat before 2025-07-17) and archived_sessions/; the TypeScript CLI of 2025 wrote rollout-*.json documents.
+/// (flat before 2025-07-17) and archived_sessions/, compressed to .jsonl.zst once cold (0.152 on), and a
+/// reverted thread's later rollouts as -&lt;thread id&gt;_&lt;rollout id&gt;.jsonl; the TypeScript CLI of 2025 wrote
+/// rollout-*.json documents. Codex's SQLite files (state_5.sqlite, thread_history_1.sqlite) are an index and a
+/// projection it rebuilds from the rollouts, so the rollouts are read and the databases are not.
 /// File names and date folders are local time; every time the record carries comes from the content (UTC).
 /// </summary>
 public sealed class CodexReader : IRolloutReader
@@ -19,7 +22,7 @@ public sealed class CodexReader : IRolloutReader
 
     public string SourceKind => "codex";
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { "rollout-*.jsonl", "rollout-*.json" };
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "rollout-*.jsonl", "rollout-*.json", "rollout-*.jsonl.zst" };
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
@@ -38,13 +41,14 @@ public sealed class CodexReader : IRolloutReader
     public IReadOnlyList<SessionReference> SessionsIn(string path) => new[] { SessionReference.OfFile(path, this, IdsInName(path)) };
 
     /// <summary>rollout-&lt;time&gt;-&lt;thread id&gt;: a subagent's thread has a file of its own, so the id is its own too.</summary>
-    private static NamedIds? IdsInName(string path) => ThreadIdInName(path) is { } id ? new NamedIds(id) : null;
+    private static NamedIds? IdsInName(string path) => CodexFileName.Parse(path) is { } name ? new NamedIds(name.TraceId) : null;
 
     public bool IsTraceFile(string path)
     {
         var name = Path.GetFileName(path);
         return name.StartsWith("rollout-", StringComparison.OrdinalIgnoreCase)
-            && (name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase));
+            && (name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".json", StringComparison.OrdinalIgnoreCase)
+                || CompressedRollout.IsCompressed(name));
     }
 
     /// <summary>
@@ -73,13 +77,6 @@ public sealed class CodexReader : IRolloutReader
 
     public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(this, sources, options ?? new ReadOptions());
 
-    /// <summary>rollout-2025-11-20T14-05-09-&lt;thread id&gt;: the id is the last 36 characters of the name.</summary>
-    private static string? ThreadIdInName(string path)
-    {
-        var stem = Path.GetFileNameWithoutExtension(path);
-        return stem.Length >= 36 && Guid.TryParse(stem[^36..], out _) ? stem[^36..] : null;
-    }
-
     internal static string CodexHome() => AgentHome.Resolve("CODEX_HOME", ".codex");
 
     private sealed class Scan : IRolloutScan
@@ -92,16 +89,19 @@ public sealed class CodexReader : IRolloutReader
         /// <summary>
         /// Codex archives a rollout by moving it to archived_sessions/ under the same name (with or without its
         /// date folders), and a backup or a sync can leave both copies: one name is one rollout, read once, from
-        /// sessions/ when it is there.
+        /// sessions/ when it is there. A .jsonl and its .jsonl.zst are one rollout too, and the plain file is read:
+        /// Codex itself reads the plain one when both are there, because it decompresses a cold rollout back to
+        /// plain JSONL before appending to it and only then removes the .zst, so the plain file is the newer and
+        /// whole one (compression.rs: RolloutFile, materialize_rollout_for_append).
         /// </summary>
         public Scan(CodexReader reader, IReadOnlyList<TraceSource> sources, ReadOptions options)
         {
             _reader = reader;
             _options = options;
-            var copies = sources.Where(s => s.IsFile).GroupBy(s => Path.GetFileName(s.Path), StringComparer.Ordinal).Where(g => g.Count() > 1);
+            var copies = sources.Where(s => s.IsFile).GroupBy(s => CompressedRollout.PlainName(s.Path), StringComparer.Ordinal).Where(g => g.Count() > 1);
             foreach (var copiesOfOne in copies)
             {
-                var kept = copiesOfOne.OrderBy(s => IsArchived(s.Path)).First();
+                var kept = copiesOfOne.OrderBy(s => CompressedRollout.IsCompressed(s.Path)).ThenBy(s => IsArchived(s.Path)).First();
                 foreach (var copy in copiesOfOne.Where(s => s != kept)) _copyOf[copy.Path] = kept.Path;
             }
         }
@@ -117,9 +117,10 @@ public sealed class CodexReader : IRolloutReader
                 return new ReadResult(source, null, $"it is a copy of '{kept}', which is read instead", diagnostics.Items);
             }
             CodexTranscript? transcript;
-            using (var stream = source.Open())
+            using (var stream = CompressedRollout.OpenText(source, diagnostics))
             {
-                transcript = IsDocument(stream) ? ParseDocument(stream, diagnostics)
+                // Codex compresses only JSONL rollouts; the TypeScript documents were never compressed.
+                transcript = stream.CanSeek && IsDocument(stream) ? ParseDocument(stream, diagnostics)
                     : CodexTranscript.ParseLines(stream, diagnostics, cancellation, _options.UsageOnly ? CodexTranscript.UsageLines : null);
             }
 
@@ -146,10 +147,22 @@ public sealed class CodexReader : IRolloutReader
         private RolloutRecord BuildRecord(TraceSource source, CodexTranscript transcript, IReadOnlyList<RolloutMessage> messages, DiagnosticList diagnostics)
         {
             var meta = transcript.Meta ?? new CodexSessionMeta();
-            var id = meta.Id ?? ThreadIdFromName(source.Path);
+            var named = source.IsFile ? CodexFileName.Parse(source.Path) : null;
+            var id = meta.Id ?? named?.ThreadId ?? Path.GetFileNameWithoutExtension(source.Path);
             var threadName = source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null;
+            // A reverted thread's later rollout is a record of its own, "thread:rollout", holding only the
+            // records it wrote: the ones it takes from the rollout it continues stay that record's, read once.
+            var rolloutId = named?.RolloutId is { } ownRollout && !ownRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? ownRollout : null;
+            var continues = meta.HistoryBaseRollout is { } baseRollout
+                ? CodexFileName.TraceIdOf(id, baseRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? null : baseRollout)
+                : null;
             var sourceMeta = new SourceMeta.Builder()
                 .Add("session_id", id)
+                .Add("rollout_id", rolloutId)
+                .Add("continues", continues)
+                .Add("inherited_records", continues is null ? 0 : meta.HistoryBaseEnd)
+                .Add("history_mode", meta.HistoryMode)
+                .Add("compressed", source.IsFile && CompressedRollout.IsCompressed(source.Path))
                 .Add("generation", transcript.Generation)
                 .Add("cli_version", meta.CliVersion)
                 .Add("originator", meta.Originator)
@@ -185,7 +198,7 @@ public sealed class CodexReader : IRolloutReader
             var firstPrompt = (messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt) ?? messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
             return new RolloutRecord
             {
-                TraceId = id,
+                TraceId = CodexFileName.TraceIdOf(id, rolloutId),
                 Format = RolloutFormat.Codex,
                 SourceKind = _reader.SourceKind,
                 SourcePath = source.Path,
@@ -221,8 +234,6 @@ public sealed class CodexReader : IRolloutReader
             using var document = JsonDocumentReader.Read(stream, diagnostics);
             return document is null ? null : CodexTranscript.ParseDocument(document.Root);
         }
-
-        private static string ThreadIdFromName(string path) => ThreadIdInName(path) ?? Path.GetFileNameWithoutExtension(path);
 
         /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>
         private Sidecar<CodexThreadNames>? Names(string path)

@@ -33,6 +33,17 @@ internal sealed record CodexSessionMeta
     public string? GitCommit { get; init; }
     public string? GitRepository { get; init; }
 
+    /// <summary>"paginated" for threads whose history Codex pages through (the default for new threads from 0.158).</summary>
+    public string? HistoryMode { get; init; }
+
+    /// <summary>
+    /// For a rollout that continues another (history_base, written by thread/revert): the rollout id whose first
+    /// <see cref="HistoryBaseEnd"/> records this one takes as its own beginning without copying them; its own lines
+    /// carry the records from there on (openai/codex rollout_reference_index.rs, thread-store projection).
+    /// </summary>
+    public string? HistoryBaseRollout { get; init; }
+    public long HistoryBaseEnd { get; init; }
+
     public bool IsSubagent => SubagentKind is not null;
 
     public static CodexSessionMeta Read(JsonElement meta)
@@ -41,6 +52,7 @@ internal sealed record CodexSessionMeta
         var source = meta.GetPropertyOrDefault("source");
         var subagent = source.GetPropertyOrDefault("subagent");
         var spawn = subagent.GetPropertyOrDefault("thread_spawn");
+        var historyBase = meta.GetPropertyOrDefault("history_base");
         return new CodexSessionMeta
         {
             Id = meta.GetIdOrNull("id") ?? meta.GetIdOrNull("session_id"),
@@ -66,6 +78,9 @@ internal sealed record CodexSessionMeta
             GitBranch = git.GetStringOrNull("branch"),
             GitCommit = git.GetStringOrNull("commit_hash"),
             GitRepository = git.GetStringOrNull("repository_url"),
+            HistoryMode = meta.GetStringOrNull("history_mode"),
+            HistoryBaseRollout = historyBase.GetIdOrNull("thread_id"),
+            HistoryBaseEnd = historyBase.GetInt64OrZero("end_ordinal_exclusive"),
         };
     }
 }
