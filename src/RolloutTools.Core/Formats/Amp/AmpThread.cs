@@ -21,22 +21,9 @@ internal static class AmpThread
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
-        JsonTextDocument? document;
-        using (var stream = source.Open())
+        return ConversationDocument.Read(source, diagnostics, "messages", "the thread file has no messages array; no record.", (root, messages, lineOf) =>
         {
-            document = JsonDocumentReader.Read(stream, diagnostics, JsonRoots.Object);
-        }
-        if (document is null) return new ReadResult(source, null, null, diagnostics.Items);
-        using (document)
-        {
-            var root = document.Root;
-            if (root.GetPropertyOrDefault("messages") is not { ValueKind: JsonValueKind.Array } list)
-            {
-                diagnostics.NoRecord("the thread file has no messages array; no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            var messages = list.EnumerateArray().ToArray();
-            var conversation = AmpConversation.Read(messages, i => document.ElementLine("messages", i), diagnostics, cancellation);
+            var conversation = AmpConversation.Read(messages, lineOf, diagnostics, cancellation);
             if (conversation.Messages.Count == 0)
             {
                 if (messages.Length == 0 || diagnostics.ErrorCount == 0)
@@ -49,7 +36,7 @@ internal static class AmpThread
             // Amp names a thread's file after its id; a copy may be renamed, its id stays inside.
             var id = root.GetStringOrNull("id") is { Length: > 0 } stated ? stated : Path.GetFileNameWithoutExtension(source.Path);
             return new ReadResult(source, Record(source, id, root, conversation), null, diagnostics.Items);
-        }
+        });
     }
 
     private static RolloutRecord Record(TraceSource source, string id, JsonElement root, AmpConversation conversation)

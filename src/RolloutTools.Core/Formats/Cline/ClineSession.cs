@@ -69,22 +69,9 @@ public static class ClineSession
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
-        JsonTextDocument? document;
-        using (var stream = source.Open())
+        return ConversationDocument.Read(source, diagnostics, "messages", "the session file has no messages array; no record.", (root, messages, lineOf) =>
         {
-            document = JsonDocumentReader.Read(stream, diagnostics, JsonRoots.Object);
-        }
-        if (document is null) return new ReadResult(source, null, null, diagnostics.Items);
-        using (document)
-        {
-            var root = document.Root;
-            if (root.GetPropertyOrDefault("messages") is not { ValueKind: JsonValueKind.Array } list)
-            {
-                diagnostics.NoRecord("the session file has no messages array; no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            var messages = list.EnumerateArray().ToArray();
-            var conversation = ClineSessionConversation.Read(messages, root.GetStringOrNull("system_prompt"), i => document.ElementLine("messages", i), diagnostics, cancellation);
+            var conversation = ClineSessionConversation.Read(messages, root.GetStringOrNull("system_prompt"), lineOf, diagnostics, cancellation);
             if (conversation.Count == 0)
             {
                 diagnostics.NoRecord(messages.Length == 0 ? "the session has no messages yet; no record." : "no message of the session could be read; no record.");
@@ -104,7 +91,7 @@ public static class ClineSession
                 origin.GetStringOrNull("parentThreadId"),
                 root.GetTimestamp("updated_at"));
             return new ReadResult(source, Record(source, sourceKind, rootId, agent, file, conversation, manifest, diagnostics), null, diagnostics.Items);
-        }
+        });
     }
 
     /// <summary>What the messages file says of itself besides its messages.</summary>

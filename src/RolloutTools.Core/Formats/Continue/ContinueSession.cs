@@ -24,23 +24,11 @@ internal static class ContinueSession
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
         if (ContinueHome.IsIndex(source.Path)) return new ReadResult(source, null, "it is Continue's index of sessions, not a session", diagnostics.Items);
-        JsonTextDocument? document;
-        using (var stream = source.Open())
+        const string NoHistory = "the session file has no history array (a session of Continue's Python server, before 0.8, or another file); no record.";
+        return ConversationDocument.Read(source, diagnostics, "history", NoHistory, (root, history, lineOf) =>
         {
-            document = JsonDocumentReader.Read(stream, diagnostics, JsonRoots.Object);
-        }
-        if (document is null) return new ReadResult(source, null, null, diagnostics.Items);
-        using (document)
-        {
-            var root = document.Root;
-            if (root.GetPropertyOrDefault("history") is not { ValueKind: JsonValueKind.Array } list)
-            {
-                diagnostics.NoRecord("the session file has no history array (a session of Continue's Python server, before 0.8, or another file); no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
-            }
-            var history = list.EnumerateArray().ToArray();
             var sessionModel = root.GetStringOrNull("chatModelTitle");
-            var conversation = ContinueConversation.Read(history, sessionModel, i => document.ElementLine("history", i), diagnostics, cancellation);
+            var conversation = ContinueConversation.Read(history, sessionModel, lineOf, diagnostics, cancellation);
             if (conversation.Messages.Count == 0)
             {
                 if (history.Length == 0 || diagnostics.ErrorCount == 0)
@@ -54,7 +42,7 @@ internal static class ContinueSession
             var id = source.IsFile ? Path.GetFileNameWithoutExtension(source.Path) : root.GetStringOrNull("sessionId") ?? Path.GetFileNameWithoutExtension(source.Path);
             var entry = source.IsFile && Path.GetDirectoryName(Path.GetFullPath(source.Path)) is { } folder ? indexIn(folder).Use(diagnostics)?.Find(id) : null;
             return new ReadResult(source, Record(source, id, root, entry, conversation, diagnostics), null, diagnostics.Items);
-        }
+        });
     }
 
     private static RolloutRecord Record(TraceSource source, string id, JsonElement root, ContinueIndexEntry? entry, ContinueConversation conversation, DiagnosticList diagnostics)
