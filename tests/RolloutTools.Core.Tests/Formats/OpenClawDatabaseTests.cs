@@ -159,6 +159,26 @@ public sealed class OpenClawDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void A_session_file_the_database_also_holds_is_read_from_the_database_only()
+    {
+        var state = Copy();
+        var sessions = Path.Combine(state, "agents", "ops", "sessions");
+        File.WriteAllText(Path.Combine(sessions, Hot + ".jsonl"),
+            "{\"type\":\"session\",\"version\":3,\"id\":\"" + Hot + "\",\"timestamp\":\"2026-09-15T06:00:00.000Z\",\"cwd\":\"/w\"}\n"
+            + "{\"type\":\"message\",\"id\":\"old1\",\"parentId\":null,\"timestamp\":\"2026-09-15T06:00:01.000Z\",\"message\":{\"role\":\"user\",\"content\":\"an older copy\"}}\n");
+        var other = "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0";
+        File.WriteAllText(Path.Combine(sessions, other + ".jsonl"),
+            "{\"type\":\"session\",\"version\":3,\"id\":\"" + other + "\",\"timestamp\":\"2026-08-01T06:00:00.000Z\",\"cwd\":\"/w\"}\n"
+            + "{\"type\":\"message\",\"id\":\"m1\",\"parentId\":null,\"timestamp\":\"2026-08-01T06:00:01.000Z\",\"message\":{\"role\":\"user\",\"content\":\"not imported\"}}\n");
+
+        var (located, results) = ReadState(state);
+        Assert.Equal(new[] { Cold, Hot, Spawned, other }, located.Select(s => s.Ids!.TraceId));
+        Assert.Equal(Database(state), located.Single(s => s.Ids!.TraceId == Hot).Source.Path);
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response", SampleFolder.Kinds(SampleFolder.Record(results, Hot)));
+        Assert.Equal("not imported", SampleFolder.Record(results, other).Messages.Single().Content.Single().Text);
+    }
+
+    [Fact]
     public void A_database_without_openclaws_tables_gives_no_record()
     {
         Directory.CreateDirectory(Path.Combine(_temp, "agents", "x", "agent"));

@@ -43,8 +43,30 @@ public sealed class OpenClawReader : IRolloutReader
     }
 
     /// <summary>An agents folder holds the sessions of each agent two levels down; a sessions folder holds its own at the top.</summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) =>
-        SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
+    {
+        var located = SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
+        return located with { Sessions = DatabaseFirst(located.Sessions) };
+    }
+
+    /// <summary>
+    /// The SQLite flip moves the JSONL files it imports out of sessions/ (to session-sqlite-import-archive/) and leaves
+    /// those it could not import wholly, and a restore for a downgrade brings them back: a file whose session the
+    /// agent's database also holds is an older copy of it. OpenClaw reads the database, so its window is the session.
+    /// </summary>
+    private static IReadOnlyList<SessionReference> DatabaseFirst(IReadOnlyList<SessionReference> sessions)
+    {
+        // agents/<id>/agent/openclaw-agent.sqlite and agents/<id>/sessions/<session>.jsonl: the agent's folder is two up from either.
+        static string? Agent(string path) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)));
+        var inDatabase = sessions
+            .Where(s => OpenClawHome.IsDatabase(s.Source.Path) && s.Source.Key is not null)
+            .Select(s => (Agent(s.Source.Path), s.Source.Key!))
+            .ToHashSet();
+        if (inDatabase.Count == 0) return sessions;
+        return sessions
+            .Where(s => OpenClawHome.IsDatabase(s.Source.Path) || OpenClawHome.ParseName(s.Source.Path) is not { } name || !inDatabase.Contains((Agent(s.Source.Path), name.SessionId)))
+            .ToArray();
+    }
 
     /// <summary>The session id in the name; a file beside sessions.json takes who and where from it, so its writes count as the session's activity.</summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
