@@ -100,3 +100,62 @@ Describe 'OpenClaw' {
         }
     }
 }
+
+Describe 'OpenClaw''s SQLite store' {
+    BeforeAll {
+        # A copy of samples/openclaw/state-sqlite: agents/ops/agent/openclaw-agent.sqlite and its cold archive.
+        $script:SqliteState = Join-Path $TestDrive 'openclaw-sqlite'
+        Copy-Item -Recurse (Join-Path $SamplesRoot 'openclaw/state-sqlite') $SqliteState
+        $script:Database = Join-Path $SqliteState 'agents/ops/agent/openclaw-agent.sqlite'
+        $script:Hot = '3c5e7a9b-1d2f-4a6b-8c0d-2e4f6a8b0c1d'
+        $script:Cold = '8e0a2c4d-6f1b-4d3e-9a5c-7b9d1f3e5a7c'
+        $script:Spawned = 'b1d3f5a7-9c2e-4b4d-8f6a-0c2e4a6c8e0a'
+        $saved = $env:OPENCLAW_STATE_DIR
+        $env:OPENCLAW_STATE_DIR = $SqliteState
+    }
+    AfterAll {
+        $env:OPENCLAW_STATE_DIR = $saved
+    }
+
+    It 'reads each session of the database, a cold one from its archive, with who and where from session_nodes' {
+        $records = Get-AgentRollout -Format OpenClaw -ErrorVariable errors -WarningVariable warnings
+        $errors | Should -BeNullOrEmpty
+        $warnings | Should -BeNullOrEmpty
+        @($records.TraceId) | Should -Be @($Cold, $Hot, $Spawned)
+        $records.Format | Select-Object -Unique | Should -Be 'OpenClaw'
+        $records.SourcePath | Select-Object -Unique | Should -Be $Database
+        $current = $records | Where-Object TraceId -eq $Hot
+        $current.SourceMeta['session_key'] | Should -Be 'agent:ops:main'
+        ($current.Messages | Where-Object Kind -eq 'ToolResult' | Select-Object -First 1).Text | Should -BeLike '*db-2 OK*'
+        ($records | Where-Object TraceId -eq $Cold).Messages[-1].Text | Should -BeLike '*12 December 2026*'
+        ($records | Where-Object TraceId -eq $Spawned).RootSessionId | Should -Be $Hot
+    }
+
+    It 'reads only the rows asked for by -Id and -Since, and the database named directly' {
+        (Get-AgentRollout -Format OpenClaw -Id $Spawned).TraceId | Should -Be $Spawned
+        # The cold session's window last changed on 13 September, more than a day (the slack -Since allows) before.
+        @((Get-AgentRollout -Format OpenClaw -Since '2026-09-15').TraceId) | Should -Be @($Hot, $Spawned)
+        @(Get-AgentRollout -LiteralPath $Database).Count | Should -Be 3
+    }
+
+    It 'reports a row it cannot decompress with the database and its seq, and still reads the others' {
+        $copy = Join-Path $TestDrive 'damaged'
+        Copy-Item -Recurse $SqliteState $copy
+        $damaged = Join-Path $copy 'agents/ops/agent/openclaw-agent.sqlite'
+        # Overwrite the zstd frame of the hot session's read result (seq 5) with a frame header and nothing after it.
+        $bytes = [IO.File]::ReadAllBytes($damaged)
+        $frame = [byte[]](0x28, 0xB5, 0x2F, 0xFD)
+        $at = -1
+        for ($i = 0; $i -lt $bytes.Length - 4 -and $at -lt 0; $i++) {
+            if ($bytes[$i] -eq $frame[0] -and $bytes[$i + 1] -eq $frame[1] -and $bytes[$i + 2] -eq $frame[2] -and $bytes[$i + 3] -eq $frame[3]) { $at = $i }
+        }
+        $at | Should -BeGreaterThan 0
+        for ($i = $at + 6; $i -lt $at + 40; $i++) { $bytes[$i] = 0xFF }
+        [IO.File]::WriteAllBytes($damaged, $bytes)
+        $records = Get-AgentRollout -LiteralPath $damaged -ErrorVariable errors -ErrorAction SilentlyContinue
+        @($records.TraceId) | Should -Be @($Cold, $Hot, $Spawned)
+        @($errors).Count | Should -Be 1
+        "$errors" | Should -BeLike "*seq 5 of session $Hot*"
+        $errors[0].TargetObject | Should -Be $damaged
+    }
+}

@@ -136,7 +136,11 @@ public sealed class OpenClawSamplesTests
     public void A_recursive_search_of_the_sample_folder_reads_each_file_as_openclaw()
     {
         var found = TraceFileFinder.Find(SampleFolder.Root("openclaw"), FormatRegistry.Default.All, new TraceSearch { Recurse = true }).Files;
-        Assert.Equal(6, found.Count);
-        Assert.All(found, f => Assert.Equal(RolloutFormat.OpenClaw, FormatDetector.Detect(TraceSource.FromFile(f.Path), FormatRegistry.Default.All).Reader?.Format));
+        // The six session files of state/ and the database of state-sqlite/ (its cold archive is read through it).
+        Assert.Equal(7, found.Count);
+        // No JSON head tells a SQLite file: the database's name claims it, each session file its first line.
+        var database = Assert.Single(found, f => f.Path.EndsWith(OpenClawHome.DatabaseName, StringComparison.Ordinal));
+        Assert.Equal(RolloutFormat.OpenClaw, Assert.Single(database.Readers).Format);
+        Assert.All(found.Where(f => f != database), f => Assert.Equal(RolloutFormat.OpenClaw, FormatDetector.Detect(TraceSource.FromFile(f.Path), FormatRegistry.Default.All).Reader?.Format));
     }
 }

@@ -23,6 +23,9 @@ internal static class OpenClawHome
 
     public const string IndexName = "sessions.json";
 
+    /// <summary>The per-agent database, in agents/&lt;agent id&gt;/agent/ (docs/reference/database-schemas/layout.md).</summary>
+    public const string DatabaseName = "openclaw-agent.sqlite";
+
     private static readonly string[] LegacyStateDirs = { ".clawdbot", ".moldbot", ".moltbot" };
 
     /// <summary>The archive suffix after ".jsonl": reset or deleted, and when, with the time's colons made dashes.</summary>
@@ -62,6 +65,8 @@ internal static class OpenClawHome
         var agent = Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(sessionsFolder));
         return agent is not null && Path.GetFileName(Path.GetDirectoryName(agent)) == "agents" ? Path.GetFileName(agent) : null;
     }
+
+    public static bool IsDatabase(string path) => string.Equals(Path.GetFileName(path), DatabaseName, StringComparison.Ordinal);
 
     /// <summary>Whether a file lies directly in one of OpenClaw's sessions folders.</summary>
     public static bool IsInSessionsFolder(string path) => Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && IsSessionsFolder(folder);

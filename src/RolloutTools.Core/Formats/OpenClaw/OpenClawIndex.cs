@@ -84,6 +84,36 @@ internal sealed class OpenClawIndex
         return index;
     }
 
+    /// <summary>
+    /// The same index from the database's session_nodes: each key's entry_json (the SessionEntry), its session the
+    /// node's current_session_id when the entry does not say it. An entry that is not a JSON object is passed over, as
+    /// in sessions.json.
+    /// </summary>
+    public static OpenClawIndex FromNodes(IEnumerable<OpenClawNodeRow> nodes)
+    {
+        var index = new OpenClawIndex();
+        foreach (var node in nodes)
+        {
+            if (node.EntryJson is null) continue;
+            try
+            {
+                using var document = JsonDocument.Parse(node.EntryJson);
+                var e = document.RootElement;
+                if (e.ValueKind != JsonValueKind.Object) continue;
+                if ((e.GetStringOrNull("sessionId") ?? node.CurrentSessionId) is not { Length: > 0 } sessionId) continue;
+                var entry = Entry(node.Key, sessionId, e);
+                index._byKey[node.Key] = entry;
+                index._bySession.TryAdd(sessionId, entry);
+                foreach (var member in entry.FamilySessionIds) index._byFamilyMember.TryAdd(member, entry);
+            }
+            catch (JsonException)
+            {
+                // Damaged metadata costs the conversation's facts, never its transcript.
+            }
+        }
+        return index;
+    }
+
     private static OpenClawIndexEntry Entry(string key, string sessionId, JsonElement e)
     {
         var origin = e.GetPropertyOrDefault("origin");

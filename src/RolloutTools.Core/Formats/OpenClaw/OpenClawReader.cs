@@ -27,7 +27,7 @@ public sealed class OpenClawReader : IRolloutReader
     public string SourceKind => OpenClawSessionFacts.SourceKind;
 
     /// <summary>Session files and their reset and deleted archives; the store's layout, not the pattern, tells them from other files.</summary>
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl", "*.jsonl.reset.*", "*.jsonl.deleted.*" };
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl", "*.jsonl.reset.*", "*.jsonl.deleted.*", OpenClawHome.DatabaseName };
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
@@ -43,12 +43,43 @@ public sealed class OpenClawReader : IRolloutReader
     }
 
     /// <summary>An agents folder holds the sessions of each agent two levels down; a sessions folder holds its own at the top.</summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) =>
-        SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
+    {
+        var located = SessionLocator.InStore(this, store, search, registry, maxDepth: OpenClawHome.IsSessionsFolder(store) ? 0 : 2);
+        return located with { Sessions = DatabaseFirst(located.Sessions) };
+    }
+
+    /// <summary>
+    /// The SQLite flip moves the JSONL files it imports out of sessions/ (to session-sqlite-import-archive/) and leaves
+    /// those it could not import wholly, and a restore for a downgrade brings them back: a file whose session the
+    /// agent's database also holds is an older copy of it. OpenClaw reads the database, so its window is the session.
+    /// </summary>
+    private static IReadOnlyList<SessionReference> DatabaseFirst(IReadOnlyList<SessionReference> sessions)
+    {
+        // agents/<id>/agent/openclaw-agent.sqlite and agents/<id>/sessions/<session>.jsonl: the agent's folder is two up from either.
+        static string? Agent(string path) => Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)));
+        var inDatabase = sessions
+            .Where(s => OpenClawHome.IsDatabase(s.Source.Path) && s.Source.Key is not null)
+            .Select(s => (Agent(s.Source.Path), s.Source.Key!))
+            .ToHashSet();
+        if (inDatabase.Count == 0) return sessions;
+        return sessions
+            .Where(s => OpenClawHome.IsDatabase(s.Source.Path) || OpenClawHome.ParseName(s.Source.Path) is not { } name || !inDatabase.Contains((Agent(s.Source.Path), name.SessionId)))
+            .ToArray();
+    }
 
     /// <summary>The session id in the name; a file beside sessions.json takes who and where from it, so its writes count as the session's activity.</summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
+        // The database: one reference per session window, with its last change, so -Id and -Since pass over rows unread.
+        if (OpenClawHome.IsDatabase(path))
+        {
+            return SessionRows.In(path, this, store =>
+            {
+                using var db = OpenClawDatabase.Open(store);
+                return db.Windows().Select(w => (w.Id, w.LastActivity)).ToArray();
+            });
+        }
         var name = OpenClawHome.ParseName(path);
         var index = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, OpenClawHome.IndexName);
         return new[]
@@ -58,7 +89,7 @@ public sealed class OpenClawReader : IRolloutReader
         };
     }
 
-    public bool IsTraceFile(string path) => OpenClawHome.ParseName(path) is not null && OpenClawHome.IsInSessionsFolder(path);
+    public bool IsTraceFile(string path) => OpenClawHome.IsDatabase(path) || (OpenClawHome.ParseName(path) is not null && OpenClawHome.IsInSessionsFolder(path));
 
     /// <summary>A checkpoint copy (the session as it was before a compaction, all of it still in the session's own file) and a run's trajectory events.</summary>
     public bool IsSidecarFile(string path) => OpenClawHome.IsCopyOrTrajectory(Path.GetFileName(path)) && OpenClawHome.IsInSessionsFolder(path);
@@ -76,14 +107,37 @@ public sealed class OpenClawReader : IRolloutReader
         var indexes = new ConcurrentDictionary<string, Sidecar<OpenClawIndex>>(StringComparer.Ordinal);
         Sidecar<OpenClawIndex> IndexIn(string folder) =>
             indexes.GetOrAdd(folder, f => SidecarFile.LoadDocument(Path.Combine(f, OpenClawHome.IndexName), OpenClawIndex.Read));
-        return PiFileScan.Begin(options, (source, diagnostics) => OpenClawSessionFacts.Target(source, IndexIn, diagnostics));
+        var files = PiFileScan.Begin(options, (source, diagnostics) => OpenClawSessionFacts.Target(source, IndexIn, diagnostics));
+        return new Scan(files, new OpenClawDatabaseScan(options));
+    }
+
+    /// <summary>The database's sessions through <see cref="OpenClawDatabaseScan"/>, every other source as the session file it is.</summary>
+    private sealed class Scan : IMultiRecordScan
+    {
+        private readonly IRolloutScan _files;
+        private readonly OpenClawDatabaseScan _database;
+
+        public Scan(IRolloutScan files, OpenClawDatabaseScan database)
+        {
+            _files = files;
+            _database = database;
+        }
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
+            OpenClawHome.IsDatabase(source.Path) ? _database.Read(source, cancellation) : _files.Read(source, cancellation);
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
+            OpenClawHome.IsDatabase(source.Path) ? _database.ReadEach(source, cancellation)
+            : _files is IMultiRecordScan each ? each.ReadEach(source, cancellation)
+            : new[] { _files.Read(source, cancellation) };
     }
 
     private static bool HasAgentSessions(string agents)
     {
         try
         {
-            return Directory.Exists(agents) && Directory.EnumerateDirectories(agents).Any(agent => Directory.Exists(Path.Combine(agent, "sessions")));
+            return Directory.Exists(agents) && Directory.EnumerateDirectories(agents).Any(agent =>
+                Directory.Exists(Path.Combine(agent, "sessions")) || File.Exists(Path.Combine(agent, "agent", OpenClawHome.DatabaseName)));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {

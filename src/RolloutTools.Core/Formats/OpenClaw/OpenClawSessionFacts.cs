@@ -39,6 +39,27 @@ internal static class OpenClawSessionFacts
         };
     }
 
+    /// <summary>
+    /// A session of the database: its agent from the database's place (agents/&lt;id&gt;/agent/), and from session_nodes
+    /// what sessions.json gives a file. A window that is no longer its key's current session keeps the key's
+    /// conversation and none of its totals, as a reset archive does.
+    /// </summary>
+    public static PiRecordTarget Target(string databasePath, OpenClawWindowRow window, OpenClawIndex index)
+    {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(databasePath))!;
+        var agentId = Path.GetFileName(folder) == "agent" ? OpenClawHome.AgentIdOf(folder) : null;
+        var current = index.Current(string.Empty, window.Id);
+        var conversation = current?.Conversation ?? (window.SessionKey is { } key ? index.ByKey(key)?.Conversation : null) ?? index.Owner(window.Id)?.Conversation;
+        var parent = conversation?.SpawnedBy is { } parentKey ? index.ByKey(parentKey) : null;
+        return new PiRecordTarget(RolloutFormat.OpenClaw, SourceKind)
+        {
+            AddMeta = meta => Add(meta, agentId, new OpenClawFileName(window.Id, null, null, null), true, conversation, current, parent),
+            IsSidechain = conversation?.SpawnedBy is not null,
+            RootSessionId = parent is null ? null : Top(parent, index).SessionId,
+            Title = current?.Label,
+        };
+    }
+
     private static void Add(
         SourceMeta.Builder meta, string? agentId, OpenClawFileName name, bool indexed,
         OpenClawConversation? conversation, OpenClawIndexEntry? current, OpenClawIndexEntry? parent)

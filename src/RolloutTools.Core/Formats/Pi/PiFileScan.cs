@@ -45,6 +45,16 @@ internal static class PiFileScan
         {
             session = PiSession.Parse(stream, diagnostics, cancellation);
         }
+        return Results(source, session, options, () => target(source, diagnostics), diagnostics);
+    }
+
+    /// <summary>The records of a parsed session (one, or one per leaf with every branch asked for), or why there is none.</summary>
+    /// <param name="target">Asked only when the session has entries, so a store's files are loaded for sessions that give records.</param>
+    public static IReadOnlyList<ReadResult> Results(TraceSource source, PiSession session, ReadOptions? options, Func<PiRecordTarget> target, DiagnosticList diagnostics) =>
+        Results(source, session, new PiRecordOptions(options?.AllBranches ?? false, options?.IncludeAbandoned ?? false), target, diagnostics);
+
+    private static IReadOnlyList<ReadResult> Results(TraceSource source, PiSession session, PiRecordOptions options, Func<PiRecordTarget> target, DiagnosticList diagnostics)
+    {
         if (session.Values == 0)
         {
             diagnostics.NothingRead();
@@ -58,7 +68,7 @@ internal static class PiFileScan
                 : "the file holds the session header and no entry; no record.");
             return new[] { new ReadResult(source, null, null, diagnostics.Items) };
         }
-        var records = PiRecords.Build(session, source.Path, options, target(source, diagnostics), diagnostics);
+        var records = PiRecords.Build(session, source.Path, options, target(), diagnostics);
         return records.Select((record, i) => new ReadResult(source, record, null, i == 0 ? diagnostics.Items : Array.Empty<RolloutDiagnostic>())).ToArray();
     }
 

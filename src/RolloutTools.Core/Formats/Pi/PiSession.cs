@@ -71,10 +71,15 @@ internal sealed class PiSession
     /// <summary>Tree entries without an id of their own; they get one from their line.</summary>
     public int EntriesWithoutId { get; private set; }
 
-    public static PiSession Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation)
+    public static PiSession Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation) =>
+        Parse(add => JsonLineReader.ReadEach(stream, diagnostics, add, cancellation));
+
+    /// <summary>A session whose entries come from elsewhere than one file (OpenClaw's database rows and cold archives), handed over in order.</summary>
+    /// <param name="feed">Hands each entry to the action it is given, reporting what it cannot read.</param>
+    public static PiSession Parse(Action<Action<JsonLine>> feed)
     {
         var session = new PiSession();
-        JsonLineReader.ReadEach(stream, diagnostics, session.Add, cancellation);
+        feed(session.Add);
         session.Migrate();
         return session;
     }

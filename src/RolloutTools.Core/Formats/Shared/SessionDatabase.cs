@@ -118,7 +118,11 @@ internal sealed class SessionDatabase<TDb, TRow>
     }
 
     /// <summary>Reads the sessions <paramref name="source"/> names, each through <paramref name="readSession"/> with every session's parent by id.</summary>
-    public IEnumerable<ReadResult> Read(TraceSource source, Func<TDb, TRow, IReadOnlyDictionary<string, string?>, ReadResult> readSession, CancellationToken cancellation)
+    public IEnumerable<ReadResult> Read(TraceSource source, Func<TDb, TRow, IReadOnlyDictionary<string, string?>, ReadResult> readSession, CancellationToken cancellation) =>
+        ReadMany(source, (db, session, parents) => new[] { readSession(db, session, parents) }, cancellation);
+
+    /// <summary>As <see cref="Read"/>, for a store whose session can give several records (OpenClaw's, one per branch when every branch is asked for).</summary>
+    public IEnumerable<ReadResult> ReadMany(TraceSource source, Func<TDb, TRow, IReadOnlyDictionary<string, string?>, IReadOnlyList<ReadResult>> readSession, CancellationToken cancellation)
     {
         var path = source.Path;
         var opening = new DiagnosticList(path);
@@ -150,8 +154,12 @@ internal sealed class SessionDatabase<TDb, TRow>
             foreach (var session in sessions)
             {
                 cancellation.ThrowIfCancellationRequested();
-                var result = readSession(db, session, listing.Parents);
-                yield return source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
+                var results = readSession(db, session, listing.Parents);
+                for (var i = 0; i < results.Count; i++)
+                {
+                    var result = results[i];
+                    yield return i == 0 && source.Key is not null && opening.Items.Count > 0 ? result with { Diagnostics = opening.Items.Concat(result.Diagnostics).ToArray() } : result;
+                }
             }
         }
     }

@@ -1,0 +1,56 @@
+using RolloutTools.Core.Formats.Pi;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.OpenClaw;
+
+/// <summary>
+/// Reads openclaw-agent.sqlite: each session window is one session, its events (<see cref="OpenClawTranscript"/>)
+/// parsed as Pi's entries and built into records as a session file's are, with session_nodes in place of
+/// sessions.json. The database is opened read-only and never locked (<see cref="ReadOnlySqlite"/>).
+/// </summary>
+internal sealed class OpenClawDatabaseScan : IMultiRecordScan
+{
+    private readonly SessionDatabase<OpenClawDatabase, OpenClawWindowRow> _database = new("OpenClaw", OpenClawDatabase.Open, (db, _) => db.Windows());
+    private readonly Dictionary<string, Lazy<OpenClawIndex>> _indexes = new(StringComparer.Ordinal);
+    private readonly ReadOptions? _options;
+
+    public OpenClawDatabaseScan(ReadOptions? options) => _options = options;
+
+    public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
+        ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no session", Array.Empty<RolloutDiagnostic>());
+
+    public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
+        _database.ReadMany(source, (db, window, _) => ReadWindow(source, db, window, cancellation), cancellation);
+
+    private IReadOnlyList<ReadResult> ReadWindow(TraceSource source, OpenClawDatabase db, OpenClawWindowRow window, CancellationToken cancellation)
+    {
+        var diagnostics = new DiagnosticList(source.Path);
+        var cold = _database.Query(diagnostics, $"read the cold archive row of session {window.Id}", () => new[] { db.Cold(window.Id) });
+        var rows = _database.Query(diagnostics, $"read the events of session {window.Id}", () => db.Events(window.Id, cold?[0]?.LastSeq ?? long.MinValue).ToList());
+        if (rows is null) return new[] { new ReadResult(source, null, null, diagnostics.Items) };
+        var session = OpenClawTranscript.Read(source.Path, window.Id, cold?[0], rows, diagnostics, cancellation);
+        if (session.Values == 0 && diagnostics.ErrorCount == 0)
+        {
+            _database.CheckDamage(source.Path, window.Id, db.Damage, diagnostics);
+            return new[] { new ReadResult(source, null, $"session {window.Id} holds no event yet", diagnostics.Items) };
+        }
+        var index = Index(source.Path, db, diagnostics);
+        return PiFileScan.Results(source, session, _options, () => OpenClawSessionFacts.Target(source.Path, window, index), diagnostics);
+    }
+
+    /// <summary>session_nodes, read once per database and scan.</summary>
+    private OpenClawIndex Index(string path, OpenClawDatabase db, DiagnosticList diagnostics)
+    {
+        Lazy<OpenClawIndex> lazy;
+        lock (_indexes)
+        {
+            if (!_indexes.TryGetValue(path, out lazy!))
+            {
+                _indexes[path] = lazy = new Lazy<OpenClawIndex>(() =>
+                    OpenClawIndex.FromNodes(_database.Query(diagnostics, "read session_nodes", () => db.Nodes()) ?? Array.Empty<OpenClawNodeRow>()));
+            }
+        }
+        return lazy.Value;
+    }
+}
