@@ -160,6 +160,15 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_image_moved_to_the_blobs_folder_keeps_its_address_and_the_media_type_it_states()
+    {
+        var path = Journal("main", Metadata,
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"this one\"},{\"type\":\"image_url\",\"imageUrl\":{\"url\":\"blobref:image/png;9f86d081884c7d65\"}}],\"toolCalls\":[],\"origin\":{\"kind\":\"user\"}},\"time\":1782295201000}");
+        var image = Assert.Single(ReadOne(path).Record!.Messages[0].Content, b => b.Type == ContentBlockType.Image);
+        Assert.Equal(("image/png", "blobref:image/png;9f86d081884c7d65"), (image.MediaType, image.Url));
+    }
+
+    [Fact]
     public void A_subagent_names_the_call_that_started_it_as_its_parents_result_says()
     {
         static string Result(string call, string output) =>
