@@ -56,10 +56,11 @@ internal sealed class KimiSession
 /// context.append_loop_event adds the pieces of a response as they happen: step.begin opens an assistant message,
 /// content.part adds text or thinking to it, tool.call a call, tool.result the call's result as a tool message, and
 /// step.end closes it with the step's token usage. context.apply_compaction replaces the history with a summary.
-/// Later Kimi Code writes a context.snapshot right after a compaction: the whole folded history then (the summary and
-/// the messages kept), from which a resume starts instead of replaying the records before it. Those records stay in
-/// the journal and give every message the snapshot holds, and the ones it folded away, so a snapshot after them adds
-/// nothing; a journal that opens with a snapshot (its records before it gone) is read from the snapshot.
+/// Scream Code (LIUTod/scream-code, a fork of Kimi Code keeping its journal) writes a context.snapshot right after a
+/// compaction: the whole folded history then (the summary and the messages kept), from which a resume starts, skipping
+/// the context records before it (records/index.ts replay). Those records stay in the journal and give every message
+/// the snapshot holds, and the ones it folded away, so a snapshot after them adds nothing; a journal that opens with a
+/// snapshot (its records before it gone) is read from the snapshot.
 /// llm.request names the model of the requests that follow. usage.record repeats a step's usage ("turn" scope) and
 /// states a compaction's ("session" scope, agent/compaction/full.ts), which no message carries.
 /// </summary>
