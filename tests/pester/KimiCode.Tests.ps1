@@ -48,6 +48,8 @@ Describe 'Kimi Code' {
             $main.CacheReadTokens | Should -Be 58910
             $usage = $main | Measure-AgentRollout -WarningAction SilentlyContinue
             $usage.OutputTokens | Should -Be 780
+            # The snapshot after the compaction holds what the records before it gave: nothing above comes twice.
+            $main.SourceMeta['context_snapshots'] | Should -Be 1
         }
 
         It 'is listed by Get-RolloutFormat with both folders and its session count' {
@@ -57,6 +59,34 @@ Describe 'Kimi Code' {
             $format.Present | Should -BeTrue
             $format.SessionCount | Should -Be 5
         }
+    }
+
+    It 'links a subagent from the call its parent''s result names, even when its task reads otherwise' {
+        $copy = Join-Path $TestDrive 'reworded'
+        Copy-Item -Recurse $CodeHome $copy
+        $sub = Join-Path $copy "sessions/wd_payments-api_1629fe615d2d/$Session/agents/agent-0/wire.jsonl"
+        (Get-Content -Raw $sub) -replace 'Find where the payment client computes', 'Look up how the payment client computes' | Set-Content -NoNewline $sub
+        $records = Get-AgentRollout -Path (Join-Path $copy 'sessions') -Format KimiCode
+        ($records | Where-Object AgentId -eq 'agent-0').SourceMeta['parent_tool_use_id'] | Should -Be 'tool_Agent_03'
+        $folder = Join-Path $TestDrive 'reworded-html'
+        $records | Export-RolloutTranscript -Destination $folder -As Html | Out-Null
+        $links = Get-ChildItem -LiteralPath $folder -Filter '*.html' | Get-Content -Raw | ForEach-Object { [regex]::Matches($_, '<p class="link"><a href="([^"#]+)">Subagent transcript: ') }
+        @($links).Count | Should -Be 1
+    }
+
+    It 'reads a journal that opens with a snapshot from its history, then what follows it' {
+        $folder = Join-Path $TestDrive 'snapshot/sessions/wd_docs_0123456789ab/session_1/agents/main'
+        New-Item -ItemType Directory -Path $folder | Out-Null
+        $summary = '{"role":"assistant","content":[{"type":"text","text":"We fixed the parser."}],"toolCalls":[],"origin":{"kind":"compaction_summary"}}'
+        $kept = '{"role":"user","content":[{"type":"text","text":"now the docs"}],"toolCalls":[],"origin":{"kind":"user"}}'
+        Set-Content -Path (Join-Path $folder 'wire.jsonl') -Value @(
+            '{"type":"metadata","protocol_version":"1.4","created_at":1782295200000}'
+            '{"type":"context.snapshot","snapshot":{"history":[' + $summary + ',' + $kept + '],"tokenCount":900,"tokenCountCoveredMessageCount":2,"openSteps":[],"pendingToolResultIds":[],"deferredMessages":[]},"compactedHistory":[],"time":1782295230000}'
+            '{"type":"context.append_message","message":{"role":"user","content":[{"type":"text","text":"and the changelog"}],"toolCalls":[],"origin":{"kind":"user"}},"time":1782295240000}'
+        )
+        $record = Get-AgentRollout -Path (Join-Path $TestDrive 'snapshot/sessions') -Format KimiCode
+        @($record.Messages.Kind | ForEach-Object ToString) | Should -Be @('CompactionSummary', 'Prompt', 'Prompt')
+        @($record.Messages.Text) | Should -Be @('We fixed the parser.', 'now the docs', 'and the changelog')
     }
 
     It 'reports a damaged line by file and number, and reads the rest of the journal' {

@@ -90,6 +90,114 @@ public sealed class KimiReaderTests : IDisposable
         Assert.Equal(3L, result.Record!.SourceMeta["skipped_lines"]);
     }
 
+    /// <summary>A context.snapshot line whose history is the given messages (each a ContextMessage's JSON), with the open steps given.</summary>
+    private static string Snapshot(string openSteps, params string[] history) =>
+        "{\"type\":\"context.snapshot\",\"snapshot\":{\"history\":[" + string.Join(",", history) + "],\"tokenCount\":900,\"tokenCountCoveredMessageCount\":" + history.Length
+        + ",\"openSteps\":" + openSteps + ",\"pendingToolResultIds\":[],\"deferredMessages\":[]},\"compactedHistory\":[],\"time\":1782295230000}";
+
+    private const string SummaryInSnapshot = "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"We fixed the parser.\"}],\"toolCalls\":[],\"origin\":{\"kind\":\"compaction_summary\"}}";
+    private const string KeptPrompt = "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"now the docs\"}],\"toolCalls\":[],\"origin\":{\"kind\":\"user\"}}";
+
+    [Fact]
+    public void A_snapshot_after_the_records_it_folds_adds_no_message_twice()
+    {
+        var path = Journal("main", new[] { Metadata, Message("user", "fix the parser") }.Concat(Step).Concat(new[]
+        {
+            Message("user", "now the docs", second: 20),
+            "{\"type\":\"context.apply_compaction\",\"summary\":\"We fixed the parser.\",\"compactedCount\":2,\"tokensBefore\":5000,\"tokensAfter\":900,\"time\":1782295230000}",
+            Snapshot("[]", SummaryInSnapshot, KeptPrompt),
+            Message("user", "and the changelog", second: 40),
+        }).ToArray());
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Prompt Response Prompt CompactionSummary Prompt", SampleFolder.Kinds(record));
+        Assert.Equal((1L, 1L), ((long)record.SourceMeta["context_snapshots"]!, (long)record.SourceMeta["compactions"]!));
+    }
+
+    [Fact]
+    public void A_journal_that_opens_with_a_snapshot_reads_its_history_and_the_open_step_goes_on_after_it()
+    {
+        var openAnswer = "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"Reading them.\"}],\"toolCalls\":[{\"type\":\"function\",\"id\":\"call_1\",\"name\":\"ReadFile\",\"arguments\":\"{\\\"path\\\":\\\"README.md\\\"}\"}]}";
+        var path = Journal("main", Metadata, Snapshot("[[\"s1\",2]]", SummaryInSnapshot, KeptPrompt, openAnswer),
+            Loop("\"type\":\"tool.result\",\"toolCallId\":\"call_1\",\"result\":{\"output\":\"# Docs\",\"isError\":false}", 31),
+            Loop("\"type\":\"content.part\",\"uuid\":\"p2\",\"stepUuid\":\"s1\",\"part\":{\"type\":\"text\",\"text\":\" Done.\"}", 32),
+            Step[2]);
+        var result = ReadOne(path);
+        Assert.Empty(result.Diagnostics);
+        var record = result.Record!;
+        Assert.Equal("CompactionSummary Prompt Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal("We fixed the parser.", record.Messages[0].Text);
+        // The piece streamed after the snapshot lands on the snapshot's message of that step, and the step's usage with it.
+        Assert.Contains("Done.", record.Messages[2].Text);
+        Assert.Equal("ReadFile", Assert.Single(record.Messages[2].ToolCalls).Name);
+        Assert.Equal(new TokenUsage(10, 5, 20, 1), record.Messages[2].Usage);
+    }
+
+    [Fact]
+    public void A_snapshot_without_a_history_is_reported_by_line_and_the_rest_reads()
+    {
+        var path = Journal("main", Metadata, "{\"type\":\"context.snapshot\",\"snapshot\":{\"tokenCount\":1},\"time\":1782295230000}", Message("user", "hi", second: 40));
+        var result = ReadOne(path);
+        var error = Assert.Single(result.Diagnostics);
+        Assert.Equal((path, 2), (error.Path, error.LineNumber));
+        Assert.Equal("Prompt", SampleFolder.Kinds(result.Record!));
+    }
+
+    [Fact]
+    public void A_protocol_1_0_journal_is_known_by_its_metadata_and_its_nested_tool_calls_read()
+    {
+        // Journals have had created_at since Kimi Code's first commit (records/wire-file.ts, protocol 1.0); v1.1 flattened
+        // each call's function {name, arguments} onto the call (records/migration/v1.1.ts).
+        const string old = "{\"type\":\"metadata\",\"protocol_version\":\"1.0\",\"created_at\":1779400000000}";
+        Assert.Equal(DetectionScore.Certain, new KimiCodeReader().Score(JsonHead.Read(System.Text.Encoding.UTF8.GetBytes(old))!));
+        var path = Journal("main", old, Message("user", "list files"),
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"assistant\",\"content\":[],\"toolCalls\":[{\"type\":\"function\",\"id\":\"call_1\",\"function\":{\"name\":\"Shell\",\"arguments\":\"{\\\"command\\\":\\\"ls\\\"}\"}}]},\"time\":1779400002000}",
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"tool\",\"content\":[{\"type\":\"text\",\"text\":\"README.md\"}],\"toolCalls\":[],\"toolCallId\":\"call_1\"},\"time\":1779400003000}");
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(record));
+        var call = Assert.Single(record.Messages[1].ToolCalls);
+        Assert.Equal(("Shell", "{\"command\":\"ls\"}"), (call.Name, call.Arguments));
+        Assert.Equal("1.0", record.SourceMeta["protocol_version"]);
+    }
+
+    [Fact]
+    public void An_image_moved_to_the_blobs_folder_keeps_its_address_and_the_media_type_it_states()
+    {
+        var path = Journal("main", Metadata,
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"this one\"},{\"type\":\"image_url\",\"imageUrl\":{\"url\":\"blobref:image/png;9f86d081884c7d65\"}}],\"toolCalls\":[],\"origin\":{\"kind\":\"user\"}},\"time\":1782295201000}");
+        var image = Assert.Single(ReadOne(path).Record!.Messages[0].Content, b => b.Type == ContentBlockType.Image);
+        Assert.Equal(("image/png", "blobref:image/png;9f86d081884c7d65"), (image.MediaType, image.Url));
+    }
+
+    [Fact]
+    public void A_subagent_names_the_call_that_started_it_as_its_parents_result_says()
+    {
+        static string Result(string call, string output) =>
+            Loop("\"type\":\"tool.result\",\"toolCallId\":\"" + call + "\",\"result\":{\"output\":\"" + output + "\",\"isError\":false}", 9);
+        Journal("main", Metadata, Message("user", "go"),
+            Result("call_agent", "agent_id: agent-0\\nactual_subagent_type: explore\\nstatus: completed\\n\\n[summary]\\nFound it."),
+            Result("call_swarm", "<agent_swarm_result>\\n<subagent agent_id=\\\"agent-1\\\" item=\\\"a\\\" outcome=\\\"completed\\\">ok</subagent>\\n</agent_swarm_result>"),
+            Result("call_resume", "agent_id: agent-0\\nstatus: completed"));
+        Assert.Equal("call_agent", ReadOne(Journal("agent-0", Metadata, Message("user", "find it"))).Record!.SourceMeta["parent_tool_use_id"]);
+        Assert.Equal("call_swarm", ReadOne(Journal("agent-1", Metadata, Message("user", "a"))).Record!.SourceMeta["parent_tool_use_id"]);
+        Assert.False(ReadOne(Journal("agent-5", Metadata, Message("user", "b"))).Record!.SourceMeta.ContainsKey("parent_tool_use_id"));
+    }
+
+    [Fact]
+    public void A_kimi_cli_subagent_names_the_call_its_parents_wire_wraps_its_events_in()
+    {
+        var session = Path.GetDirectoryName(Context(new[] { "{\"role\":\"user\",\"content\":\"hi\"}" }, new[]
+        {
+            "{\"type\":\"metadata\",\"protocol_version\":\"1.3\"}",
+            "{\"timestamp\":1782381634.0,\"message\":{\"type\":\"SubagentEvent\",\"payload\":{\"parent_tool_call_id\":\"Task:3\",\"agent_id\":\"b7d2\",\"subagent_type\":\"coder\",\"event\":{\"type\":\"StepBegin\",\"payload\":{\"n\":1}}}}}",
+        }))!;
+        var folder = Path.Combine(session, "subagents", "b7d2");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "context.jsonl");
+        File.WriteAllText(path, "{\"role\":\"user\",\"content\":\"check the dates\"}\n");
+        var record = ReadOne(path).Record!;
+        Assert.Equal(("b7d2", "Task:3"), (record.AgentId, record.SourceMeta["parent_tool_use_id"]));
+    }
+
     [Fact]
     public void A_journal_with_its_metadata_line_alone_is_skipped_as_holding_no_message_yet()
     {

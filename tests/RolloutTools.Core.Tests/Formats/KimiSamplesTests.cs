@@ -92,6 +92,8 @@ public sealed class KimiSamplesTests
         Assert.Equal(new TokenUsage(3120, 410, 10240, 0), compaction.Usage);
         Assert.Equal(5L, record.SourceMeta["steps"]);
         Assert.Equal(1L, record.SourceMeta["compactions"]);
+        // The snapshot written after the compaction holds the summary and the kept shell output, both read already.
+        Assert.Equal(1L, record.SourceMeta["context_snapshots"]);
         Assert.Equal("1.4", record.SourceMeta["protocol_version"]);
     }
 
@@ -104,6 +106,7 @@ public sealed class KimiSamplesTests
         Assert.Equal("agent-0", record.AgentId);
         Assert.Equal(Session, record.RootSessionId);
         Assert.Equal("main", record.SourceMeta["parent_agent_id"]);
+        Assert.Equal("tool_Agent_03", record.SourceMeta["parent_tool_use_id"]);
         Assert.Equal("sub", record.SourceMeta["subagent_type"]);
         Assert.Equal("/home/dev/projects/payments-api", record.Cwd);
         Assert.Equal(new TokenUsage(1916, 82, 1850, 0), SampleFolder.Tokens(record));
@@ -157,6 +160,8 @@ public sealed class KimiSamplesTests
         Assert.Equal("Check the date format", record.Title);
         Assert.Equal(new[] { "kimi-k2-turbo-preview" }, record.Models);
         Assert.Equal("coder", record.SourceMeta["subagent_type"]);
+        // Its parent's wire wraps its events in SubagentEvents naming the Task call.
+        Assert.Equal("Task:1", record.SourceMeta["parent_tool_use_id"]);
         Assert.Equal(new TokenUsage(900, 30, 0, 0), SampleFolder.Tokens(record));
     }
 }

@@ -44,7 +44,12 @@ public sealed class KimiCodeReader : IRolloutReader
         var place = KimiPlace.Of(path, store, isFile: true);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         var beside = new List<string>();
-        if (place.SessionFolder is { } session) beside.Add(Path.Combine(session, KimiHome.StateFile));
+        if (place.SessionFolder is { } session)
+        {
+            beside.Add(Path.Combine(session, KimiHome.StateFile));
+            // The parent's file names the call that started a subagent (KimiSpawns).
+            if (place.IsSubagent) beside.Add(KimiSpawns.ParentFile(session, store, null));
+        }
         if (store == KimiStore.LegacyContext)
         {
             beside.Add(Path.Combine(folder, KimiHome.JournalFile));
@@ -76,6 +81,7 @@ public sealed class KimiCodeReader : IRolloutReader
     {
         private readonly ConcurrentDictionary<string, Sidecar<KimiState>> _states = new(StringComparer.Ordinal);
         private readonly ConcurrentDictionary<string, Sidecar<KimiWorkDirs>> _workDirs = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, IReadOnlyDictionary<string, string>> _spawns = new(StringComparer.Ordinal);
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
@@ -109,7 +115,15 @@ public sealed class KimiCodeReader : IRolloutReader
                 if (own is not null && place.Rotation is null) KimiContext.ReadWire(Path.Combine(own, KimiHome.JournalFile), session, diagnostics, cancellation);
             }
 
-            var record = KimiRecords.Build(session, place, source.Path, state, subagent, workDir, diagnostics.ErrorCount);
+            string? spawningCall = null;
+            if (place is { IsSubagent: true, SessionFolder: { } owner, AgentId: { } agentId } && laidOut is not null)
+            {
+                var parentAgent = state?.Agents.TryGetValue(agentId, out var listed) == true ? listed.ParentAgentId : null;
+                var parentFile = KimiSpawns.ParentFile(owner, store, parentAgent);
+                spawningCall = _spawns.GetOrAdd(parentFile, path => KimiSpawns.Read(path, cancellation)).GetValueOrDefault(agentId);
+            }
+
+            var record = KimiRecords.Build(session, place, source.Path, state, subagent, workDir, spawningCall, diagnostics.ErrorCount);
             if (record.Messages.Count > 0) return new ReadResult(source, record, null, diagnostics.Items);
             if (diagnostics.ErrorCount > 0) diagnostics.NoRecord("no message of the session could be read; no record.");
             else if (session.Lines == 0) diagnostics.NothingRead();

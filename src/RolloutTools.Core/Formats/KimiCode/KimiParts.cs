@@ -63,12 +63,25 @@ internal static class KimiParts
                 if (part.GetStringOrNull("think") is { Length: > 0 } think) thinking.Add(think);
                 break;
             case "image_url" when Address(part, "imageUrl", "image_url") is { } url:
-                blocks.Add(ContentBlock.FromImageUrl(url));
+                blocks.Add(ContentBlock.FromImageUrl(url, BlobMediaType(url)));
                 break;
             default:
                 blocks.Add(ContentBlock.FromText(part.GetRawText()));
                 break;
         }
+    }
+
+    /// <summary>
+    /// Since protocol 1.3 Kimi Code moves a large inline image to the agent's blobs/ folder and writes
+    /// "blobref:&lt;media type&gt;;&lt;sha256&gt;" in its place (records/blobref.ts, migration/v1.3.ts): the address is
+    /// kept as written, with the media type it states.
+    /// </summary>
+    private static string? BlobMediaType(string url)
+    {
+        const string scheme = "blobref:";
+        if (!url.StartsWith(scheme, StringComparison.Ordinal)) return null;
+        var end = url.IndexOf(';', scheme.Length);
+        return end > scheme.Length ? url[scheme.Length..end] : null;
     }
 
     private static string? Address(JsonElement part, string camel, string snake) =>

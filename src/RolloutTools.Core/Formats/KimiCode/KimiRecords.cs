@@ -48,7 +48,7 @@ internal static class KimiRecords
 {
     public const string SourceKind = "kimi_code";
 
-    public static RolloutRecord Build(KimiSession session, KimiPlace place, string path, KimiState? state, KimiSubagentMeta? subagent, string? workDir, int skipped)
+    public static RolloutRecord Build(KimiSession session, KimiPlace place, string path, KimiState? state, KimiSubagentMeta? subagent, string? workDir, string? spawningCall, int skipped)
     {
         var messages = session.Builder.Build();
         var agent = place.AgentId is { } id && state?.Agents.TryGetValue(id, out var listed) == true ? listed : null;
@@ -65,10 +65,12 @@ internal static class KimiRecords
             .Add("context_rotation", place.Rotation is { } n ? n : 0)
             .Add("subagent_type", agent?.Type ?? subagent?.Type)
             .Add("parent_agent_id", agent?.ParentAgentId)
+            .Add("parent_tool_use_id", spawningCall)
             .Add("forked_from", state?.ForkedFrom)
             .Add("custom_title", state?.IsCustomTitle ?? false)
             .Add("steps", session.Steps)
             .Add("compactions", session.Compactions)
+            .Add("context_snapshots", session.Snapshots)
             .Add("context_clears", session.Clears)
             .Add("undos", session.Undos)
             .Add("checkpoints", session.Checkpoints)

@@ -22,6 +22,12 @@ internal sealed class KimiSession
     public long Lines { get; set; }
     public long Steps { get; set; }
     public long Compactions { get; set; }
+
+    /// <summary>Kimi Code's context.snapshot records; only one with no context record before it gives messages.</summary>
+    public long Snapshots { get; set; }
+
+    /// <summary>The records read so far that add to the model's context (messages, loop events, compactions).</summary>
+    public long ContextRecords { get; set; }
     public long Clears { get; set; }
     public long Undos { get; set; }
     public long Checkpoints { get; set; }
@@ -50,6 +56,11 @@ internal sealed class KimiSession
 /// context.append_loop_event adds the pieces of a response as they happen: step.begin opens an assistant message,
 /// content.part adds text or thinking to it, tool.call a call, tool.result the call's result as a tool message, and
 /// step.end closes it with the step's token usage. context.apply_compaction replaces the history with a summary.
+/// Scream Code (LIUTod/scream-code, a fork of Kimi Code keeping its journal) writes a context.snapshot right after a
+/// compaction: the whole folded history then (the summary and the messages kept), from which a resume starts, skipping
+/// the context records before it (records/index.ts replay). Those records stay in the journal and give every message
+/// the snapshot holds, and the ones it folded away, so a snapshot after them adds nothing; a journal that opens with a
+/// snapshot (its records before it gone) is read from the snapshot.
 /// llm.request names the model of the requests that follow. usage.record repeats a step's usage ("turn" scope) and
 /// states a compaction's ("session" scope, agent/compaction/full.ts), which no message carries.
 /// </summary>
@@ -83,12 +94,19 @@ internal static class KimiJournal
                         model = alias;
                         break;
                     case "context.append_message":
+                        session.ContextRecords++;
                         AddMessage(session, line.Root.GetPropertyOrDefault("message"), time, model, isSubagent, steps, line.LineNumber, diagnostics);
                         break;
                     case "context.append_loop_event":
+                        session.ContextRecords++;
                         AddLoopEvent(session, line.Root.GetPropertyOrDefault("event"), time, model, steps, line.LineNumber, diagnostics);
                         break;
+                    case "context.snapshot":
+                        session.Snapshots++;
+                        if (session.ContextRecords == 0) Restore(session, line.Root.GetPropertyOrDefault("snapshot"), model, isSubagent, steps, line.LineNumber, diagnostics);
+                        break;
                     case "context.apply_compaction":
+                        session.ContextRecords++;
                         session.Compactions++;
                         var summary = line.Root.GetStringOrNull("contextSummary") ?? line.Root.GetStringOrNull("summary");
                         if (summary is not null) session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, time);
@@ -126,7 +144,7 @@ internal static class KimiJournal
     /// A whole message (agent/context/types.ts ContextMessage): role, content parts, toolCalls ({id, name, arguments}),
     /// toolCallId and isError on a tool message, and "origin", which says who put a user message there.
     /// </summary>
-    private static void AddMessage(KimiSession session, JsonElement message, DateTimeOffset? time, string? model, bool isSubagent,
+    private static ConversationBuilder.AssistantTurn? AddMessage(KimiSession session, JsonElement message, DateTimeOffset? time, string? model, bool isSubagent,
         Dictionary<string, ConversationBuilder.AssistantTurn> steps, int line, DiagnosticList diagnostics)
     {
         var content = KimiParts.Read(message.GetPropertyOrDefault("content"));
@@ -140,12 +158,17 @@ internal static class KimiJournal
                 if (kind == MessageKind.Context) session.ContextMessages++;
                 session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time);
                 break;
+            case "assistant" when message.GetPropertyOrDefault("origin").GetStringOrNull("kind") == "compaction_summary":
+                // A snapshot keeps a compaction's summary as the assistant message the model then reads.
+                session.Compactions++;
+                session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, content.Blocks, time);
+                break;
             case "assistant":
                 var turn = session.Builder.StartAssistant(time, model);
                 turn.AddContent(content.Blocks);
                 foreach (var thought in content.Thinking) turn.AddReasoning(thought);
                 foreach (var call in OpenAIMessages.ReadToolCalls(message.GetPropertyOrDefault("toolCalls"))) turn.AddToolCall(call);
-                break;
+                return turn;
             case "tool":
                 var id = message.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool message has no toolCallId");
                 session.Builder.AddToolResult(new ToolResult(id, content.Blocks) { IsError = message.GetBool("isError"), Timestamp = time });
@@ -156,6 +179,35 @@ internal static class KimiJournal
             case var role:
                 diagnostics.Error(RolloutDiagnostic.ParseError, line, $"role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
                 break;
+        }
+        return null;
+    }
+
+    /// <summary>
+    /// A context.snapshot's folded context (agent/context/index.ts toJSONSnapshot): its history of whole messages, the
+    /// messages deferred until a tool exchange closes (appended after it), and its open steps as [step uuid, index into
+    /// history], so that the pieces of a step still streaming after the snapshot land on its message. The messages
+    /// carry no time of their own.
+    /// </summary>
+    private static void Restore(KimiSession session, JsonElement snapshot, string? model, bool isSubagent,
+        Dictionary<string, ConversationBuilder.AssistantTurn> steps, int line, DiagnosticList diagnostics)
+    {
+        var history = snapshot.GetPropertyOrDefault("history");
+        if (history.ValueKind != JsonValueKind.Array) throw new FormatException("the snapshot has no history");
+        var turns = new List<ConversationBuilder.AssistantTurn?>();
+        foreach (var message in history.EnumerateArray()) turns.Add(AddMessage(session, message, null, model, isSubagent, steps, line, diagnostics));
+        if (snapshot.GetPropertyOrDefault("deferredMessages") is { ValueKind: JsonValueKind.Array } deferred)
+        {
+            foreach (var message in deferred.EnumerateArray()) AddMessage(session, message, null, model, isSubagent, steps, line, diagnostics);
+        }
+        if (snapshot.GetPropertyOrDefault("openSteps") is not { ValueKind: JsonValueKind.Array } open) return;
+        foreach (var pair in open.EnumerateArray())
+        {
+            if (pair.ValueKind == JsonValueKind.Array && pair.GetArrayLength() == 2 && pair[0].ValueKind == JsonValueKind.String
+                && pair[1].ValueKind == JsonValueKind.Number && pair[1].TryGetInt32(out var index) && index >= 0 && index < turns.Count && turns[index] is { } turn)
+            {
+                steps[pair[0].GetString()!] = turn;
+            }
         }
     }
 
