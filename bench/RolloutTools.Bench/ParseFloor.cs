@@ -13,8 +13,9 @@ public static class ParseFloor
 {
     /// <summary>
     /// The second of two passes: the first runs System.Text.Json's parser through its unoptimized and instrumented
-    /// tiers, which cost a 250 MB pass more than the parsing itself (1.0 s against 0.35 s) and would flatter every
-    /// ratio to this floor.
+    /// tiers, which cost a 250 MB pass more than the parsing itself (1.0 s against 0.27 s) and would flatter every
+    /// ratio to this floor. The bench also starts this process without dynamic PGO, whose instrumented code could
+    /// still run in the second pass.
     /// </summary>
     public static FloorResult Measure(string folder, bool usageOnly = false)
     {
