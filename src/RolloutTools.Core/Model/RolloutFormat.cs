@@ -20,8 +20,10 @@ public enum RolloutFormat
 
     /// <summary>Qwen Code (QwenLM/qwen-code): chats/&lt;session&gt;.jsonl under each project of ~/.qwen/projects.</summary>
     QwenCode,
+
     /// <summary>Google Gemini CLI: JSONL and legacy JSON sessions and /chat save checkpoints under ~/.gemini/tmp.</summary>
     GeminiCli,
+
     /// <summary>OpenCode (sst/opencode, anomalyco/opencode) and its fork Kilo CLI: the SQLite store and the JSON storage tree of earlier versions.</summary>
     OpenCode,
 
@@ -57,14 +59,19 @@ public enum RolloutFormat
 
     /// <summary>Grok CLI (xAI's grok, "Grok Build"): a folder per session (chat_history.jsonl, updates.jsonl, summary.json) under ~/.grok/sessions/&lt;encoded working directory&gt;.</summary>
     GrokCli,
+
     /// <summary>Amp (Sourcegraph): one JSON document per thread, threads/T-&lt;uuid&gt;.json in its data folder (~/.local/share/amp).</summary>
     Amp,
+
     /// <summary>Factory Droid (Factory's droid CLI): &lt;session id&gt;.jsonl with its .settings.json under each workspace folder of ~/.factory/sessions.</summary>
     FactoryDroid,
+
     /// <summary>Zed's Agent Panel (zed-industries/zed): threads/threads.db in Zed's data folder (~/.local/share/zed), one record per thread.</summary>
     Zed,
+
     /// <summary>Kimi Code (MoonshotAI/kimi-code): agents/&lt;id&gt;/wire.jsonl of each session under ~/.kimi-code/sessions, and kimi-cli's context.jsonl files under ~/.kimi/sessions.</summary>
     KimiCode,
-    /// <summary>OpenClaw (formerly Clawdbot, Moltbot), the personal agent gateway on Pi's agent core: Pi's session files under ~/.openclaw/agents/&lt;agent&gt;/sessions, indexed by sessions.json.</summary>
+
+    /// <summary>OpenClaw (formerly Clawdbot, Moltbot), the personal agent gateway on Pi's agent core: Pi's session files under ~/.openclaw/agents/&lt;agent&gt;/sessions, indexed by sessions.json, and the SQLite store (agent/openclaw-agent.sqlite) of later versions.</summary>
     OpenClaw,
 }
