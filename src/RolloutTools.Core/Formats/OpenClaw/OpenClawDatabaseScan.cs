@@ -26,10 +26,10 @@ internal sealed class OpenClawDatabaseScan : IMultiRecordScan
     private IReadOnlyList<ReadResult> ReadWindow(TraceSource source, OpenClawDatabase db, OpenClawWindowRow window, CancellationToken cancellation)
     {
         var diagnostics = new DiagnosticList(source.Path);
-        var cold = _database.Query(diagnostics, $"read the cold archive row of session {window.Id}", () => new[] { db.Cold(window.Id) });
-        var rows = _database.Query(diagnostics, $"read the events of session {window.Id}", () => db.Events(window.Id, cold?[0]?.LastSeq ?? long.MinValue).ToList());
+        var cold = _database.Query(diagnostics, $"read the cold archive row of session {window.Id}", () => db.Cold(window.Id));
+        var rows = _database.Query(diagnostics, $"read the events of session {window.Id}", () => db.Events(window.Id, cold?.LastSeq ?? long.MinValue).ToList());
         if (rows is null) return new[] { new ReadResult(source, null, null, diagnostics.Items) };
-        var session = OpenClawTranscript.Read(source.Path, window.Id, cold?[0], rows, diagnostics, cancellation);
+        var session = OpenClawTranscript.Read(source.Path, window.Id, cold, rows, diagnostics, cancellation);
         if (session.Values == 0 && diagnostics.ErrorCount == 0)
         {
             _database.CheckDamage(source.Path, window.Id, db.Damage, diagnostics);
