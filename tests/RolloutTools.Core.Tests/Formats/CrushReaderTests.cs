@@ -235,13 +235,7 @@ public sealed class CrushReaderTests : IDisposable
     [Fact]
     public void A_sqlite_file_without_crushs_tables_is_reported_and_gives_no_record()
     {
-        var foreign = Path.Combine(_folder, "foreign", "crush.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
-        using (var db = Writer(foreign))
-        {
-            db.Open();
-            Execute(db, "CREATE TABLE sessions (id TEXT PRIMARY KEY, name TEXT);");
-        }
+        var foreign = SqliteStore.Create(Path.Combine(_folder, "foreign", "crush.db"), "CREATE TABLE sessions (id TEXT PRIMARY KEY, name TEXT);");
         var problem = Assert.Single(Assert.Single(ReadLocated(foreign)).Diagnostics);
         Assert.Equal($"{foreign}: it is a SQLite database without Crush's sessions and messages tables; no record.", problem.Message);
     }

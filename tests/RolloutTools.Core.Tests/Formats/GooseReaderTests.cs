@@ -149,13 +149,7 @@ public sealed class GooseReaderTests : IDisposable
     [Fact]
     public void A_sqlite_file_without_gooses_tables_is_reported_and_gives_no_record()
     {
-        var foreign = Path.Combine(_folder, "foreign", "sessions.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
-        using (var db = Writer(foreign))
-        {
-            db.Open();
-            Execute(db, "CREATE TABLE sessions (sid TEXT PRIMARY KEY, uid INTEGER);");
-        }
+        var foreign = SqliteStore.Create(Path.Combine(_folder, "foreign", "sessions.db"), "CREATE TABLE sessions (sid TEXT PRIMARY KEY, uid INTEGER);");
         var problem = Assert.Single(Assert.Single(ReadLocated(foreign)).Diagnostics);
         Assert.Equal($"{foreign}: it is a SQLite database without Goose's sessions and messages tables; no record.", problem.Message);
     }

@@ -226,13 +226,7 @@ public sealed class HermesReaderTests : IDisposable
     [Fact]
     public void A_sqlite_file_without_hermes_tables_and_a_file_that_is_not_sqlite_are_reported()
     {
-        var foreign = Path.Combine(_folder, "foreign", "state.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
-        using (var db = Writer(foreign))
-        {
-            db.Open();
-            Execute(db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
-        }
+        var foreign = SqliteStore.Create(Path.Combine(_folder, "foreign", "state.db"), "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
         var text = Write("text/state.db", "this is not a database\n");
 
         var results = Read(foreign, text);

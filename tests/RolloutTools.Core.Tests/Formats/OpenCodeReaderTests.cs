@@ -195,13 +195,7 @@ public sealed class OpenCodeReaderTests : IDisposable
     [Fact]
     public void A_sqlite_file_without_opencode_tables_and_a_file_that_is_not_sqlite_are_reported()
     {
-        var foreign = Path.Combine(_folder, "foreign", "opencode.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
-        using (var db = Writer(foreign))
-        {
-            db.Open();
-            Execute(db, "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
-        }
+        var foreign = SqliteStore.Create(Path.Combine(_folder, "foreign", "opencode.db"), "CREATE TABLE notes (id INTEGER PRIMARY KEY, text TEXT);");
         var text = Path.Combine(_folder, "text", "kilo.db");
         Directory.CreateDirectory(Path.GetDirectoryName(text)!);
         File.WriteAllText(text, "this is not a database");

@@ -11,6 +11,16 @@ internal static class SqliteStore
     /// <summary>A connection as the agent's own: writable, unpooled, so closing it lets go of the file.</summary>
     public static SqliteConnection Writer(string path) => new($"Data Source={path};Pooling=False");
 
+    /// <summary>A SQLite database at <paramref name="path"/> (its folder made) holding what <paramref name="sql"/> creates: another program's file under an agent's name.</summary>
+    public static string Create(string path, string sql)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var db = Writer(path);
+        db.Open();
+        Execute(db, sql);
+        return path;
+    }
+
     public static void Execute(SqliteConnection db, string sql)
     {
         using var command = db.CreateCommand();

@@ -178,13 +178,7 @@ public sealed class ZedReaderTests : IDisposable
     [Fact]
     public void A_threads_db_of_another_program_is_reported_and_gives_no_record()
     {
-        var foreign = Path.Combine(_folder, "foreign", "threads.db");
-        Directory.CreateDirectory(Path.GetDirectoryName(foreign)!);
-        using (var db = Writer(foreign))
-        {
-            db.Open();
-            Execute(db, "CREATE TABLE threads (id INTEGER PRIMARY KEY, subject TEXT);");
-        }
+        var foreign = SqliteStore.Create(Path.Combine(_folder, "foreign", "threads.db"), "CREATE TABLE threads (id INTEGER PRIMARY KEY, subject TEXT);");
         var problem = Assert.Single(Assert.Single(Read(foreign)).Diagnostics);
         Assert.Equal($"{foreign}: it is a SQLite database without Zed's threads table; no record.", problem.Message);
     }
