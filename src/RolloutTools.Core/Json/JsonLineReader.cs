@@ -10,6 +10,12 @@ namespace RolloutTools.Core.Json;
 public readonly record struct JsonLine(int LineNumber, JsonElement Root);
 
 /// <summary>
+/// Reads what a format needs of a line straight from its bytes, before any document is built, when the line is one it
+/// can take so; false leaves the line to be parsed and handed over as usual, and reported there if it is damaged.
+/// </summary>
+public delegate bool LineShortcut(ReadOnlySpan<byte> line);
+
+/// <summary>
 /// Splits a JSONL stream into JSON values, the way agents actually write them: a UTF-8 BOM and CRLF are
 /// tolerated, two objects glued on one line (an append to a file that lacked its final newline) are both
 /// read, a half-written last line (the agent is still writing) is a warning, invalid UTF-8 is repaired
@@ -37,9 +43,10 @@ public static class JsonLineReader
     /// (<see cref="IsUnreadableValue"/>) is reported with its number and skipped, and reading goes on.
     /// </summary>
     /// <param name="only">When given, lines holding none of these markers are passed over unparsed, and unreported if damaged.</param>
-    public static void ReadEach(Stream stream, DiagnosticList diagnostics, Action<JsonLine> add, CancellationToken cancellation = default, LineMarkers? only = null)
+    /// <param name="shortcut">When given, offered each line (valid UTF-8, trimmed) before it is parsed.</param>
+    public static void ReadEach(Stream stream, DiagnosticList diagnostics, Action<JsonLine> add, CancellationToken cancellation = default, LineMarkers? only = null, LineShortcut? shortcut = null)
     {
-        foreach (var line in Read(stream, diagnostics, MaxLineBytes, cancellation, only))
+        foreach (var line in Read(stream, diagnostics, MaxLineBytes, cancellation, only, shortcut))
         {
             try
             {
@@ -56,7 +63,7 @@ public static class JsonLineReader
         Read(stream, diagnostics, MaxLineBytes, cancellation);
 
     /// <param name="maxLineBytes">A longer line is reported and skipped; tests pass a small one.</param>
-    internal static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, int maxLineBytes, CancellationToken cancellation = default, LineMarkers? only = null)
+    internal static IEnumerable<JsonLine> Read(Stream stream, DiagnosticList diagnostics, int maxLineBytes, CancellationToken cancellation = default, LineMarkers? only = null, LineShortcut? shortcut = null)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(Math.Min(InitialBufferSize, maxLineBytes + 1));
         try
@@ -141,6 +148,7 @@ public static class JsonLineReader
                 // The bytes trimmed off the front (a BOM, blanks, NULs), so a column counts from the file's line.
                 var lead = MemoryMarshal.TryGetArray(line, out var trimmed) ? trimmed.Offset - lineStart : 0;
                 line = Utf8Repair.Line(line, diagnostics, lineNumber);
+                if (shortcut is not null && shortcut(line.Span)) continue;
 
                 // The common case is one value per line, parsed in one pass with nothing else allocated. Only when
                 // that fails is the line walked value by value, to recover glued objects and report the damage.

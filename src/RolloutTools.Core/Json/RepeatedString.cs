@@ -26,6 +26,21 @@ internal sealed class RepeatedString
             ? value.ValueKind == JsonValueKind.Number ? value.GetRawText() : Read(value)
             : null;
 
+    /// <summary>The reader's string value, read as <see cref="Read(JsonElement, string)"/> reads a property's.</summary>
+    public string? Read(ref Utf8JsonReader reader)
+    {
+        if (reader.TokenType != JsonTokenType.String) return null;
+        for (var i = 0; i < Remembered; i++)
+        {
+            if (_values[i] is { } known && reader.ValueTextEquals(_utf8[i])) return known;
+        }
+        return Remember(reader.GetString()!);
+    }
+
+    /// <summary>The reader's value as an identifier, read as <see cref="ReadId(JsonElement, string)"/> reads a property's.</summary>
+    public string? ReadId(ref Utf8JsonReader reader) =>
+        reader.TokenType == JsonTokenType.Number ? Encoding.UTF8.GetString(reader.ValueSpan) : Read(ref reader);
+
     private string? Read(JsonElement value)
     {
         if (value.ValueKind != JsonValueKind.String) return null;
@@ -33,7 +48,11 @@ internal sealed class RepeatedString
         {
             if (_values[i] is { } known && value.ValueEquals(_utf8[i])) return known;
         }
-        var text = value.GetString()!;
+        return Remember(value.GetString()!);
+    }
+
+    private string Remember(string text)
+    {
         _values[_next] = text;
         _utf8[_next] = Encoding.UTF8.GetBytes(text);
         _next = (_next + 1) % Remembered;

@@ -32,6 +32,28 @@ public sealed class JsonLineReaderTests
     }
 
     [Fact]
+    public void A_shortcut_takes_the_lines_it_accepts_unparsed_as_trimmed_valid_text_and_declines_the_rest()
+    {
+        var diagnostics = new DiagnosticList("trace.jsonl");
+        var bytes = Encoding.UTF8.GetBytes("  {\"skip\": oops }\r\n{\"keep\":1}\n{\"skip\":\"\u00e9\"}\n").ToList();
+        // An invalid byte in the last line, repaired before the shortcut sees it.
+        bytes.Insert(bytes.Count - 3, 0xFF);
+        var offered = new List<string>();
+        var values = new List<int>();
+
+        JsonLineReader.ReadEach(new MemoryStream(bytes.ToArray()), diagnostics, v => values.Add(v.LineNumber), shortcut: line =>
+        {
+            offered.Add(Encoding.UTF8.GetString(line));
+            return line.IndexOf("\"skip\""u8) >= 0;
+        });
+
+        // The damaged first line was taken by the shortcut, so it is never parsed or reported.
+        Assert.Equal(new[] { "{\"skip\": oops }", "{\"keep\":1}", "{\"skip\":\"\u00e9\ufffd\"}" }, offered);
+        Assert.Equal(new[] { 2 }, values);
+        Assert.Equal(RolloutDiagnostic.InvalidUtf8, Assert.Single(diagnostics.Items).ErrorId);
+    }
+
+    [Fact]
     public void Glued_objects_on_one_line_are_both_read()
     {
         var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":2}{\"c\":3}\n{\"d\":4}\n");

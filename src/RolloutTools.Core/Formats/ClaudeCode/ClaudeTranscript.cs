@@ -9,7 +9,7 @@ namespace RolloutTools.Core.Formats.ClaudeCode;
 /// Everything one pass over a Claude Code transcript collects: the DAG entries, and the file-level facts
 /// that bookkeeping lines carry. Every record type is handled on purpose; unknown ones are counted.
 /// </summary>
-internal sealed class ClaudeTranscript
+internal sealed partial class ClaudeTranscript
 {
     public static bool IsKnownType(string type) => type is "user" or "assistant" || BookkeepingTypes.Contains(type);
 
@@ -74,7 +74,7 @@ internal sealed class ClaudeTranscript
     public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
         var transcript = new ClaudeTranscript();
-        JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation, only);
+        JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation, only, transcript.TryAddBookkeeping);
         return transcript;
     }
 
@@ -174,11 +174,7 @@ internal sealed class ClaudeTranscript
     private void NoteEnvelope(JsonElement root, string type)
     {
         var sessionId = _sessionId.ReadId(root, "sessionId");
-        if (root.GetTimestamp("timestamp") is { } time)
-        {
-            var key = sessionId ?? string.Empty;
-            _timeBySession[key] = _timeBySession.TryGetValue(key, out var span) ? (Min(span.First, time), Max(span.Last, time)) : (time, time);
-        }
+        NoteTime(sessionId, root.GetTimestamp("timestamp"));
 
         // Identity and place come from the conversation itself; progress lines can belong to another session.
         if (type is not ("user" or "assistant")) return;
@@ -198,6 +194,13 @@ internal sealed class ClaudeTranscript
         Slug = root.GetStringOrNull("slug") ?? Slug;
         Entrypoint = root.GetStringOrNull("entrypoint") ?? Entrypoint;
         PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
+    }
+
+    private void NoteTime(string? sessionId, DateTimeOffset? timestamp)
+    {
+        if (timestamp is not { } time) return;
+        var key = sessionId ?? string.Empty;
+        _timeBySession[key] = _timeBySession.TryGetValue(key, out var span) ? (Min(span.First, time), Max(span.Last, time)) : (time, time);
     }
 
     /// <summary>
@@ -290,13 +293,15 @@ internal sealed class ClaudeTranscript
         });
     }
 
+    private string? PreviousUuid => Entries.Count > 0 ? Entries[^1].Uuid : null;
+
     /// <summary>
     /// The line's parent: nearly always the line before it, whose uuid string serves again, so a chain of
     /// thousands of progress lines does not allocate each uuid twice.
     /// </summary>
     private string? ParentOf(JsonElement root)
     {
-        var previous = Entries.Count > 0 ? Entries[^1].Uuid : null;
+        var previous = PreviousUuid;
         return previous is not null && root.TryGetProperty("parentUuid", out var parent) && parent.ValueKind == JsonValueKind.String && parent.ValueEquals(previous)
             ? previous
             : root.GetIdOrNull("parentUuid");
