@@ -70,7 +70,8 @@ internal sealed partial class ClaudeTranscript
 
         if (type is not ("progress" or "file-history-snapshot")) return false;
         Values++;
-        RecordTypes.Add(type == "progress" ? KindName(type, dataType ?? "unknown") : type);
+        if (type == "progress") RecordTypes.Add(type, dataType ?? "unknown");
+        else RecordTypes.Add(type);
         NoteTime(sessionId, timestamp);
         if (type == "progress" && uuid is not null)
         {

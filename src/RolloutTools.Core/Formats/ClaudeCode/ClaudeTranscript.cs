@@ -24,7 +24,6 @@ internal sealed partial class ClaudeTranscript
     private readonly List<string> _queue = new();
     private readonly HashSet<string> _dequeued = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Type, string Subtype), string> _kindNames = new();
 
     // Fields nearly every line repeats, read without a new string each time.
     private readonly RepeatedString _type = new(), _subtype = new(), _innerType = new(), _sessionId = new(), _cwd = new(), _gitBranch = new(), _version = new();
@@ -104,13 +103,21 @@ internal sealed partial class ClaudeTranscript
         }
 
         var subtype = _subtype.Read(root, "subtype");
-        RecordTypes.Add(type switch
+        switch (type)
         {
-            "system" when subtype is not null => KindName(type, subtype),
-            "attachment" => KindName(type, _innerType.Read(root.GetPropertyOrDefault("attachment"), "type") ?? "unknown"),
-            "progress" => KindName(type, _innerType.Read(root.GetPropertyOrDefault("data"), "type") ?? "unknown"),
-            _ => type,
-        });
+            case "system" when subtype is not null:
+                RecordTypes.Add(type, subtype);
+                break;
+            case "attachment":
+                RecordTypes.Add(type, _innerType.Read(root.GetPropertyOrDefault("attachment"), "type") ?? "unknown");
+                break;
+            case "progress":
+                RecordTypes.Add(type, _innerType.Read(root.GetPropertyOrDefault("data"), "type") ?? "unknown");
+                break;
+            default:
+                RecordTypes.Add(type);
+                break;
+        }
 
         if (type == "summary") SummaryValues++;
         NoteEnvelope(root, type);
@@ -305,16 +312,6 @@ internal sealed partial class ClaudeTranscript
         return previous is not null && root.TryGetProperty("parentUuid", out var parent) && parent.ValueKind == JsonValueKind.String && parent.ValueEquals(previous)
             ? previous
             : root.GetIdOrNull("parentUuid");
-    }
-
-    /// <summary>
-    /// "progress/hook_progress" and the like, made once per file: a transcript holds thousands of progress
-    /// lines, and counting each must not build the same name again.
-    /// </summary>
-    private string KindName(string type, string subtype)
-    {
-        if (!_kindNames.TryGetValue((type, subtype), out var name)) _kindNames[(type, subtype)] = name = $"{type}/{subtype}";
-        return name;
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a <= b ? a : b;

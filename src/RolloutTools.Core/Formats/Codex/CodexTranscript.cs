@@ -25,6 +25,9 @@ internal sealed class CodexTranscript
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
     private readonly List<UnlistedResponse> _unclaimed = new();
+
+    // The line and payload types every line repeats, read without a new string each time.
+    private readonly RepeatedString _kind = new(), _itemType = new(), _eventType = new();
     private int _syntheticIds;
 
     public CodexSessionMeta? Meta { get; private set; }
@@ -80,7 +83,7 @@ internal sealed class CodexTranscript
     private void AddLine(JsonElement root, CodexReplay replay)
     {
         Values++;
-        if (root.TryGetProperty("payload", out var payload) && root.GetStringOrNull("type") is { } kind)
+        if (root.TryGetProperty("payload", out var payload) && _kind.Read(root, "type") is { } kind)
         {
             var timestamp = root.GetTimestamp("timestamp");
             if (replay.Skips(root, kind, payload))
@@ -193,7 +196,7 @@ internal sealed class CodexTranscript
                 SetMeta(root);
                 return;
             case var other:
-                RecordTypes.Add("record_type/" + other);
+                RecordTypes.Add("record_type", other);
                 return;
         }
         if (root.GetStringOrNull("type") is null && root.TryGetProperty("id", out _) && Meta is null)
@@ -242,9 +245,9 @@ internal sealed class CodexTranscript
     /// <summary>One response item (or, in the TypeScript era, a chat-completions message).</summary>
     private void AddItem(JsonElement item, DateTimeOffset? timestamp)
     {
-        var type = item.GetStringOrNull("type");
+        var type = _itemType.Read(item, "type");
         if (type is null && item.GetStringOrNull("role") is not null) type = "chat_message";
-        RecordTypes.Add("response_item/" + (type ?? "untyped"));
+        RecordTypes.Add("response_item", type ?? "untyped");
         switch (type)
         {
             case "message":
@@ -406,8 +409,8 @@ internal sealed class CodexTranscript
 
     private void AddEvent(JsonElement payload, DateTimeOffset? timestamp)
     {
-        var type = payload.GetStringOrNull("type") ?? "untyped";
-        RecordTypes.Add("event_msg/" + type);
+        var type = _eventType.Read(payload, "type") ?? "untyped";
+        RecordTypes.Add("event_msg", type);
         switch (type)
         {
             case "token_count":
