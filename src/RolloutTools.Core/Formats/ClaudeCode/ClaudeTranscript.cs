@@ -26,7 +26,8 @@ internal sealed partial class ClaudeTranscript
     private readonly Dictionary<string, (DateTimeOffset First, DateTimeOffset Last)> _timeBySession = new(StringComparer.Ordinal);
 
     // Fields nearly every line repeats, read without a new string each time.
-    private readonly RepeatedString _type = new(), _subtype = new(), _innerType = new(), _sessionId = new(), _cwd = new(), _gitBranch = new(), _version = new();
+    private readonly RepeatedString _type = new(), _subtype = new(), _innerType = new(), _sessionId = new(), _cwd = new(), _gitBranch = new(), _version = new(),
+        _agentId = new(), _slug = new(), _entrypoint = new(), _permissionMode = new();
 
     public List<ClaudeEntry> Entries { get; } = new();
     public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
@@ -190,7 +191,7 @@ internal sealed partial class ClaudeTranscript
         if (sessionId is not null) _sessionVotes[sessionId] = _sessionVotes.GetValueOrDefault(sessionId) + 1;
         // A subagent's file is sidechain from its first line; a main file can hold its subagents' lines later.
         if (ConversationLines == 1) IsSidechain = root.GetBool("isSidechain");
-        if (root.GetBool("isSidechain") == IsSidechain && root.GetStringOrNull("agentId") is { } agentId) AgentId ??= agentId;
+        if (AgentId is null && root.GetBool("isSidechain") == IsSidechain) AgentId = _agentId.Read(root, "agentId");
         if (_cwd.Read(root, "cwd") is { Length: > 0 } cwd)
         {
             FirstCwd ??= cwd;
@@ -198,9 +199,9 @@ internal sealed partial class ClaudeTranscript
         }
         if (_gitBranch.Read(root, "gitBranch") is { } branch) LastGitBranch = branch;
         if (_version.Read(root, "version") is { } version && !Versions.Contains(version)) Versions.Add(version);
-        Slug = root.GetStringOrNull("slug") ?? Slug;
-        Entrypoint = root.GetStringOrNull("entrypoint") ?? Entrypoint;
-        PermissionMode = root.GetStringOrNull("permissionMode") ?? PermissionMode;
+        Slug = _slug.Read(root, "slug") ?? Slug;
+        Entrypoint = _entrypoint.Read(root, "entrypoint") ?? Entrypoint;
+        PermissionMode = _permissionMode.Read(root, "permissionMode") ?? PermissionMode;
     }
 
     private void NoteTime(string? sessionId, DateTimeOffset? timestamp)
