@@ -62,6 +62,13 @@ Describe 'Devin CLI' {
         $records.Format | Select-Object -Unique | Should -Be 'DevinCli'
     }
 
+    It 'reads a copy of the database kept elsewhere when the format is named' {
+        $backup = Join-Path $TestDrive 'backup'
+        New-Item -ItemType Directory -Path $backup | Out-Null
+        Copy-Item $Database $backup
+        (Get-AgentRollout -Path (Join-Path $backup 'sessions.db') -Format DevinCli).TraceId | Should -Be @($B, $A, $Sub)
+    }
+
     It 'pairs each call with its result, and keeps thinking, a failed command''s exit code and a prompt''s image' {
         # -Id takes a session's id and whatever begins with it: its sub-agents too.
         $a = Get-AgentRollout -LiteralPath $Database -Id $A | Where-Object TraceId -eq $A
