@@ -111,7 +111,7 @@ public sealed class DevinCliReaderTests : IDisposable
     }
 
     [Fact]
-    public void Only_the_main_chain_is_read_and_a_retried_response_beside_it_is_not()
+    public void Only_the_main_chain_is_read_and_a_retried_response_beside_it_counts_its_tokens_unlisted()
     {
         var path = Database("devin/cli/sessions.db", 4,
             (1, null, User("u1", "list the files"), null),
@@ -121,7 +121,9 @@ public sealed class DevinCliReaderTests : IDisposable
         var record = Single(path);
         Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(record));
         Assert.Equal("exec", record.Messages[2].ToolName);
-        Assert.Equal(0, record.TotalTokens);
+        var retried = Assert.Single(record.UnlistedResponses);
+        Assert.Equal(("a-retried", "swe-1.5", new TokenUsage(999, 999, 100, 0)), (retried.ResponseId, retried.Model, retried.Usage));
+        Assert.Equal(retried.Usage, SampleFolder.Tokens(record));
         Assert.Equal(4L, record.SourceMeta["forest_nodes"]);
         Assert.Equal(3L, record.SourceMeta["conversation_nodes"]);
     }

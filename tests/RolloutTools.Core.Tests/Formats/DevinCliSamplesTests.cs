@@ -105,7 +105,15 @@ public sealed class DevinCliSamplesTests
     public void Usage_is_each_responses_metrics_once_though_the_rebuilt_chain_copies_a_response()
     {
         var a = SampleFolder.Record(Results, A);
-        Assert.Equal(new TokenUsage(4390, 410, 47200, 400), SampleFolder.Tokens(a));
+        var listed = a.Messages.Select(m => m.Usage).OfType<TokenUsage>().Aggregate(default(TokenUsage), (t, u) => t + u);
+        Assert.Equal(new TokenUsage(4390, 410, 47200, 400), listed);
+        // Off the conversation, billed all the same: the retried response and the compaction's summarizer, at their own
+        // times; the sub-agent's responses are its own record's.
+        Assert.Equal(new[] { ("req-a-r2-retried", DateTimeOffset.Parse("2026-07-29T08:00:18Z"), new TokenUsage(300, 20, 10200, 0)),
+                ("req-c-r1", DateTimeOffset.Parse("2026-07-29T08:01:15Z"), new TokenUsage(3000, 90, 0, 0)) },
+            a.UnlistedResponses.Select(u => (u.ResponseId!, u.Timestamp!.Value, u.Usage)));
+        Assert.Equal(2L, a.SourceMeta["off_chain_responses"]);
+        Assert.Equal(new TokenUsage(7690, 520, 57400, 400), SampleFolder.Tokens(a));
         Assert.Equal(new TokenUsage(1200, 80, 9000, 400), a.Messages[3].Usage);
         Assert.Equal("req-a-r1", a.Messages[3].ResponseId);
         // The system prompt and the last answer, each copied onto the chain the compaction rebuilt.

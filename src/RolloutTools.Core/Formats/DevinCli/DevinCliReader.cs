@@ -91,8 +91,27 @@ public sealed class DevinCliReader : IRolloutReader
                 diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"sub-agent {row.AgentId} of session {row.SessionId}: its chain's head, node {missing}, is not in the session; no record.");
                 return null;
             }
-            var nodes = head is { } end ? db.Nodes(row.SessionId, forest.Conversation(end), cancellation) : Array.Empty<DevinStoredNode>();
-            return new DevinConversation(session, row, forest, nodes, head, fellBack, db.SchemaVersion(), children);
+            var chain = head is { } end ? forest.Conversation(end) : Array.Empty<long>();
+            var nodes = db.Nodes(row.SessionId, chain, cancellation);
+            var offChain = row.AgentId is null ? OffChainResponses(db, row.SessionId, forest, chain, cancellation) : Array.Empty<DevinStoredNode>();
+            return new DevinConversation(session, row, forest, nodes, head, fellBack, db.SchemaVersion(), children) { OffChain = offChain };
+        }
+
+        /// <summary>
+        /// The session's responses that neither its conversation nor a sub-agent's record holds: retried responses, a
+        /// compaction's summarizer, sub-agents that ran before subagent_heads. A sub-agent's response copied off its chain
+        /// is its record's, by its message id.
+        /// </summary>
+        private static IReadOnlyList<DevinStoredNode> OffChainResponses(DevinDatabase db, string sessionId, DevinForest forest, IReadOnlyList<long> conversation, CancellationToken cancellation)
+        {
+            var subagents = db.HeadNodes(sessionId).Where(forest.Contains).SelectMany(forest.ToRoot).ToHashSet();
+            var responses = db.Responses(sessionId, cancellation);
+            var subagentIds = responses.Where(r => subagents.Contains(r.Node.Id)).Select(r => r.MessageId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            var read = conversation.ToHashSet();
+            return responses
+                .Where(r => !read.Contains(r.Node.Id) && !subagents.Contains(r.Node.Id) && (r.MessageId is null || !subagentIds.Contains(r.MessageId)))
+                .Select(r => r.Node)
+                .ToArray();
         }
     }
 }

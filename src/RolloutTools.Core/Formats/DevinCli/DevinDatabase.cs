@@ -201,6 +201,30 @@ internal sealed class DevinDatabase : IAgentDatabase
         return nodes;
     }
 
+    /// <summary>
+    /// Every response of the session (a node whose message's role is assistant), oldest node first, with its message id:
+    /// the responses off the conversation (retried ones, a compaction's summarizer, sub-agents before subagent_heads)
+    /// were billed too. A message that is not JSON is none.
+    /// </summary>
+    public IReadOnlyList<(DevinStoredNode Node, string? MessageId)> Responses(string sessionId, CancellationToken cancellation)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT node_id, {Column(_nodeColumns, string.Empty, "row_id")}, chat_message, {Column(_nodeColumns, string.Empty, "created_at")}, "
+            + "json_extract(chat_message, '$.message_id') FROM message_nodes WHERE session_id = $id "
+            + "AND CASE WHEN json_valid(chat_message) THEN json_extract(chat_message, '$.role') END = 'assistant' ORDER BY node_id";
+        command.Parameters.AddWithValue("$id", sessionId);
+        using var reader = command.ExecuteReader();
+        var responses = new List<(DevinStoredNode, string?)>();
+        while (reader.Read())
+        {
+            cancellation.ThrowIfCancellationRequested();
+            if (Integer(reader.GetValue(0)) is not { } node) continue;
+            responses.Add((new DevinStoredNode(Where(sessionId, node, Integer(reader.GetValue(1))), node, Text(reader.GetValue(2)), Time(reader.GetValue(3))),
+                Text(reader.GetValue(4)) is { Length: > 0 } id ? id : null));
+        }
+        return responses;
+    }
+
     /// <summary>The schema's version (refinery's latest migration), or null for a store without its history table.</summary>
     public long? SchemaVersion()
     {

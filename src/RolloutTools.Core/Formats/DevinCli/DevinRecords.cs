@@ -12,7 +12,11 @@ namespace RolloutTools.Core.Formats.DevinCli;
 /// <param name="FellBack">The session names no main chain (or one that is gone): its newest node ends the conversation.</param>
 /// <param name="ChildIds">For a session, the records of the sub-agents it ran.</param>
 internal sealed record DevinConversation(DevinSession Session, DevinSessionRow Row, DevinForest Forest, IReadOnlyList<DevinStoredNode> Nodes,
-    long? Head, bool FellBack, long? SchemaVersion, IReadOnlyList<string> ChildIds);
+    long? Head, bool FellBack, long? SchemaVersion, IReadOnlyList<string> ChildIds)
+{
+    /// <summary>For a session, the responses off its conversation and every sub-agent's chain (see <see cref="DevinCliReader"/>).</summary>
+    public IReadOnlyList<DevinStoredNode> OffChain { get; init; } = Array.Empty<DevinStoredNode>();
+}
 
 /// <summary>
 /// Turns one conversation of a Devin CLI session into a normalized record. A node's chat_message is one message,
@@ -35,6 +39,7 @@ internal static class DevinRecords
         var state = new BuildState(conversation, diagnostics);
         foreach (var node in conversation.Nodes) state.Add(node);
         var messages = state.Builder.Build();
+        var offChain = state.OffChain(conversation.OffChain);
 
         var isSubagent = row.AgentId is not null;
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
@@ -60,6 +65,7 @@ internal static class DevinRecords
             .Add("conversation_nodes", conversation.Nodes.Count)
             .Add("copied_messages", state.Copies)
             .Add("compactions", state.Compactions)
+            .Add("off_chain_responses", offChain.Count)
             .Add("system_prompt_nodes", state.SystemPromptNodes)
             .Add("total_credit_cost", isSubagent ? 0 : costs.Credits)
             .Add("total_acu_cost", isSubagent ? 0 : costs.Acus)
@@ -84,11 +90,11 @@ internal static class DevinRecords
             StartedAt = isSubagent ? first : session.Created ?? first,
             EndedAt = ended,
             Title = Titles.Clean(isSubagent ? firstPrompt : session.Title ?? firstPrompt),
-            Models = state.Builder.Models,
+            Models = state.Builder.Models.Concat(offChain.Select(r => r.Model)).OfType<string>().Distinct(StringComparer.Ordinal).ToArray(),
             Messages = messages,
             SourceMeta = sourceMeta,
-            Usage = state.Builder.Usage,
-            UnlistedResponses = state.Builder.Unlisted,
+            Usage = offChain.Aggregate(state.Builder.Usage, (total, r) => total + r.Usage),
+            UnlistedResponses = state.Builder.Unlisted.Concat(offChain).ToArray(),
         };
     }
 
@@ -221,22 +227,54 @@ internal static class DevinRecords
         }
 
         /// <summary>
-        /// One response: its text, thinking, calls and usage. metrics is the response's own usage; its four counts are
-        /// taken as separate parts (input without the cache), as every reader of the store takes them.
+        /// The billed responses off the conversation, each once by its message id and none the conversation holds, as
+        /// unlisted responses with their time, model and usage: the record's tokens count them, its messages do not
+        /// show them. Read after the conversation; one that cannot be read is passed over (it is not the conversation).
         /// </summary>
+        public IReadOnlyList<UnlistedResponse> OffChain(IReadOnlyList<DevinStoredNode> nodes)
+        {
+            var responses = new List<UnlistedResponse>();
+            foreach (var node in nodes)
+            {
+                try
+                {
+                    using var document = JsonDocument.Parse(node.ChatMessage ?? string.Empty);
+                    var message = document.RootElement;
+                    var id = message.GetIdOrNull("message_id");
+                    if (id is not null && !_messageIds.Add(id)) continue;
+                    var metadata = message.GetPropertyOrDefault("metadata");
+                    if (Usage(metadata) is not { Total: > 0 } usage) continue;
+                    responses.Add(new UnlistedResponse(metadata.GetStringOrNull("request_id") ?? id, metadata.GetTimestamp("created_at") ?? node.Created,
+                        Model(metadata), usage, null));
+                }
+                catch (JsonException)
+                {
+                    // SQLite found it JSON with an assistant role; a value it cannot hand over as such is passed over.
+                }
+            }
+            return responses;
+        }
+
+        private string? Model(JsonElement metadata) => metadata.GetStringOrNull("generation_model") is { Length: > 0 } generated ? generated : _conversation.Session.Model;
+
+        /// <summary>metrics, the response's own usage; its four counts are separate parts (input without the cache), as every reader of the store takes them.</summary>
+        private static TokenUsage Usage(JsonElement metadata)
+        {
+            var metrics = metadata.GetPropertyOrDefault("metrics");
+            return new TokenUsage(metrics.GetInt64OrZero("input_tokens"), metrics.GetInt64OrZero("output_tokens"),
+                metrics.GetInt64OrZero("cache_read_tokens"), metrics.GetInt64OrZero("cache_creation_tokens"));
+        }
+
+        /// <summary>One response: its text, thinking, calls and usage.</summary>
         private void AddResponse(JsonElement message, JsonElement metadata, string? id, DateTimeOffset? time, bool compaction)
         {
-            var model = metadata.GetStringOrNull("generation_model") is { Length: > 0 } generated ? generated : _conversation.Session.Model;
-            var turn = Builder.StartAssistant(time, model, compaction ? MessageKind.CompactionSummary : MessageKind.Response);
+            var turn = Builder.StartAssistant(time, Model(metadata), compaction ? MessageKind.CompactionSummary : MessageKind.Response);
             turn.ResponseId = metadata.GetStringOrNull("request_id") ?? id;
             turn.AddContent(Content(message));
             var thinking = message.GetPropertyOrDefault("thinking");
             turn.AddReasoning(thinking.ValueKind == JsonValueKind.String ? thinking.GetString()! : thinking.GetTextOrEmpty("thinking"));
             foreach (var call in OpenAIMessages.ReadToolCalls(message.GetPropertyOrDefault("tool_calls"))) turn.AddToolCall(call);
-            var metrics = metadata.GetPropertyOrDefault("metrics");
-            var usage = new TokenUsage(metrics.GetInt64OrZero("input_tokens"), metrics.GetInt64OrZero("output_tokens"),
-                metrics.GetInt64OrZero("cache_read_tokens"), metrics.GetInt64OrZero("cache_creation_tokens"));
-            if (usage.Total > 0) turn.SetUsage(usage);
+            if (Usage(metadata) is { Total: > 0 } usage) turn.SetUsage(usage);
             if (metadata.GetStringOrNull("finish_reason") is { Length: > 0 } reason) _finishReasons[reason] = _finishReasons.GetValueOrDefault(reason) + 1;
         }
 

@@ -85,7 +85,7 @@ internal sealed class DevinForest
     }
 
     /// <summary>The nodes from <paramref name="tip"/> up its parents to a root (or a loop), tip first.</summary>
-    private IEnumerable<long> ToRoot(long tip)
+    public IEnumerable<long> ToRoot(long tip)
     {
         var seen = new HashSet<long>();
         for (long? node = tip; node is { } id && _nodes.TryGetValue(id, out var link) && seen.Add(id); node = link.Parent) yield return id;
