@@ -111,6 +111,21 @@ public sealed class DevinCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_message_damaged_where_it_was_first_written_is_read_from_its_copy_on_the_rebuilt_chain()
+    {
+        // Node 2's content is a number, so it is passed over; node 12, the rebuilt chain's copy of it, is read.
+        var path = Database("devin/cli/sessions.db", 13,
+            (1, null, User("u1", "first"), null),
+            (2, 1, """{"message_id":"a1","role":"assistant","content":7,"metadata":{}}""", null),
+            (11, null, """{"message_id":"s1","role":"system","content":"Summary"}""", """{"summarized_from":2}"""),
+            (12, 11, Answer("a1", "one"), null),
+            (13, 12, User("u2", "second"), null));
+        var result = Assert.Single(Read(path));
+        Assert.Equal(new[] { "first", "Summary", "one", "second" }, result.Record!.Messages.Select(m => m.Text));
+        Assert.StartsWith($"{path}: message node 2 (row 2) of session {Session} skipped: ", Assert.Single(result.Diagnostics).Message);
+    }
+
+    [Fact]
     public void Only_the_main_chain_is_read_and_a_retried_response_beside_it_counts_its_tokens_unlisted()
     {
         var path = Database("devin/cli/sessions.db", 4,

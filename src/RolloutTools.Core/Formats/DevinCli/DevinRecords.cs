@@ -178,7 +178,7 @@ internal static class DevinRecords
             // A rebuilt context copies earlier messages with their ids; a copy that reaches the conversation is the same
             // message (and the same response's tokens) again.
             var id = message.GetIdOrNull("message_id");
-            if (id is not null && !_messageIds.Add(id))
+            if (id is not null && _messageIds.Contains(id))
             {
                 Copies++;
                 return;
@@ -224,6 +224,8 @@ internal static class DevinRecords
                     _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{node.Where}: its role '{role}' is none of system, user, assistant and tool; left out.");
                     break;
             }
+            // Only once read: a damaged node leaves its message to a readable copy further on.
+            if (id is not null) _messageIds.Add(id);
         }
 
         /// <summary>
