@@ -293,7 +293,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'factory-droid'; Linked = 1 },
             @{ Folder = 'zed'; Linked = 1 },
             @{ Folder = 'kimi-code'; Linked = 2 },
-            @{ Folder = 'openclaw'; Linked = 0 }
+            @{ Folder = 'openclaw'; Linked = 0 },
+            @{ Folder = 'devin'; Linked = 1 }
         )
     }
     BeforeAll {

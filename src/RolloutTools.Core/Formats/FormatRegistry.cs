@@ -8,6 +8,7 @@ using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
+using RolloutTools.Core.Formats.DevinCli;
 using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.GeminiCli;
 using RolloutTools.Core.Formats.Goose;
@@ -61,6 +62,7 @@ public sealed class FormatRegistry
         new ZedReader(),
         new KimiCodeReader(),
         new OpenClawReader(),
+        new DevinCliReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

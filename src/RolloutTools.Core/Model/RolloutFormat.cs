@@ -74,4 +74,7 @@ public enum RolloutFormat
 
     /// <summary>OpenClaw (formerly Clawdbot, Moltbot), the personal agent gateway on Pi's agent core: Pi's session files under ~/.openclaw/agents/&lt;agent&gt;/sessions, indexed by sessions.json, and the SQLite store (agent/openclaw-agent.sqlite) of later versions.</summary>
     OpenClaw,
+
+    /// <summary>Devin CLI (Cognition's devin): cli/sessions.db in its data folder (~/.local/share/devin), one record per session and per sub-agent chain.</summary>
+    DevinCli,
 }

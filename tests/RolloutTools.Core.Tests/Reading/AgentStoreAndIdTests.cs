@@ -309,7 +309,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist), "
             + $"'{Path.Combine(homes, ZedReader.FlatpakDataVariable, "zed", "threads")}' (Zed: does not exist), "
             + $"'{Path.Combine(homes, KimiCodeReader.HomeVariable, "sessions")}' (KimiCode: does not exist), '{Path.Combine(homes, KimiCodeReader.LegacyHomeVariable, "sessions")}' (KimiCode: does not exist), "
-            + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist). "
+            + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist), "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

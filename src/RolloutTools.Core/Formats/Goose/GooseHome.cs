@@ -42,13 +42,14 @@ internal static class GooseHome
     }
 
     /// <summary>
-    /// sessions.db anywhere; a .jsonl only in a Goose sessions folder (<see cref="IsLaidOut"/>): Hermes Agent, among
+    /// sessions.db anywhere but in Devin CLI's place; a .jsonl only in a Goose sessions folder (<see cref="IsLaidOut"/>): Hermes Agent, among
     /// others, keeps .jsonl sessions in a folder named sessions too.
     /// </summary>
     public static GooseStore? StoreOf(string path)
     {
         var name = Path.GetFileName(path);
-        if (name.Equals(DatabaseName, StringComparison.OrdinalIgnoreCase)) return GooseStore.Database;
+        // Devin CLI names its store sessions.db as well, and keeps it in devin/cli.
+        if (name.Equals(DatabaseName, StringComparison.OrdinalIgnoreCase)) return DevinCli.DevinHome.IsDatabase(path) ? null : GooseStore.Database;
         return name.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) && Path.GetDirectoryName(Path.GetFullPath(path)) is { } folder && IsLaidOut(folder)
             ? GooseStore.Legacy
             : null;
