@@ -124,6 +124,12 @@ Describe 'Get-AgentRollout -Id' {
         (Get-AgentRollout -Id a2f5215).TraceId | Should -Be '2cb29738-c0cd-422a-a851-f96c078ca30a:a2f5215'
     }
 
+    It 'shows a time-ordered id by its random end, and takes that back' {
+        # Codex's thread ids are version 7 uuids, which begin with their time.
+        Get-AgentRollout -Id 019ccfad, 019ccfb2 | Get-ShownId | Should -Be @('1e3e9483', '10d95df5*')
+        (Get-AgentRollout -Id 1e3e9483).TraceId | Should -Be '019ccfad-d001-7921-871a-a0881e3e9483'
+    }
+
     It 'takes every id the table shows back' {
         $shown = Get-AgentRollout | Get-ShownId
         $shown.Count | Should -Be 26
@@ -184,6 +190,9 @@ Describe 'Get-AgentRollout -Id' {
         $line = 'Get-AgentRollout -Id a2f'
         ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null)).CompletionMatches.CompletionText |
             Should -Be 'a2f5215'
+        $line = 'Get-AgentRollout -Id 1e3e'
+        ([System.Management.Automation.CommandCompletion]::CompleteInput($line, $line.Length, $null)).CompletionMatches.CompletionText |
+            Should -Be '019ccfad-d001-7921-871a-a0881e3e9483' -Because 'the table shows a version 7 uuid by its end'
     }
 }
 

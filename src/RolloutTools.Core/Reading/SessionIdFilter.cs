@@ -7,8 +7,8 @@ namespace RolloutTools.Core.Reading;
 /// <summary>
 /// The sessions a person asked for by id (Get-AgentRollout -Id). A record is kept when its TraceId or its
 /// AgentId (the id the table shows for a subagent) matches one of the ids, ignoring case. An id without
-/// wildcards matches as a prefix, so the eight characters the table shows find the session; with * or ? it
-/// is a pattern over the whole id. A session's id also matches the records whose TraceId begins with it:
+/// wildcards matches as a prefix; with * or ? it is a pattern over the whole id. Either may match the id's short
+/// form (<see cref="ShortId"/>) instead, so the eight characters the table shows, with or without its *, find the session. A session's id also matches the records whose TraceId begins with it:
 /// its Claude Code subagents and Pi branches ("session:agent"). A Codex subagent runs in a thread of its own,
 /// with an id of its own, as Codex lists it; its parent's id does not find it.
 /// </summary>
@@ -68,7 +68,7 @@ public sealed class SessionIdFilter
 
         public bool Found { get; set; }
 
-        public bool IsMatch(string id) => _regex.IsMatch(id);
+        public bool IsMatch(string id) => _regex.IsMatch(id) || _regex.IsMatch(ShortId.Of(id));
 
         /// <summary>Whether some id beginning with <paramref name="start"/> could match: every match begins with the pattern's literal prefix.</summary>
         public bool MayMatchContinuing(string start) =>

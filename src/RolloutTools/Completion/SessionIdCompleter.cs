@@ -4,12 +4,14 @@ using System.Management.Automation.Language;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Completion;
 
 /// <summary>
 /// Completes -Id with the sessions (and subagents) in the default locations of the formats bound to -Format
-/// (of all, when none), newest first, from file names alone: no file is opened.
+/// (of all, when none), newest first, from file names alone: no file is opened. What is typed may begin the id or its
+/// short form, the eight characters the table shows.
 /// </summary>
 public sealed class SessionIdCompleter : IArgumentCompleter
 {
@@ -18,7 +20,7 @@ public sealed class SessionIdCompleter : IArgumentCompleter
         var typed = wordToComplete.Trim('\'', '"').TrimEnd('*');
         return SessionNames.InDefaultLocations(Readers(fakeBoundParameters))
             .SelectMany(session => Candidates(session))
-            .Where(c => c.Id.StartsWith(typed, StringComparison.OrdinalIgnoreCase))
+            .Where(c => c.Id.StartsWith(typed, StringComparison.OrdinalIgnoreCase) || ShortId.Of(c.Id).StartsWith(typed, StringComparison.OrdinalIgnoreCase))
             .DistinctBy(c => c.Id, StringComparer.OrdinalIgnoreCase)
             .Select(c => new CompletionResult(c.Id, c.Id, CompletionResultType.ParameterValue, c.Tip));
     }
