@@ -31,7 +31,7 @@ public sealed class ShortIdTests
     public void A_record_is_labelled_by_its_agent_id_when_it_has_one_and_a_subagent_is_starred()
     {
         var session = new RolloutRecord { TraceId = "session_4f3a2b1c-9d8e-4f7a-b6c5-d4e3f2a1b0c9", Format = RolloutFormat.KimiCode, SourceKind = "kimi", RootSessionId = "x" };
-        var agent = session with { TraceId = session.TraceId + ":a2f5215", AgentId = "a2f5215", IsSidechain = true };
+        var agent = new RolloutRecord(session) { TraceId = session.TraceId + ":a2f5215", AgentId = "a2f5215", IsSidechain = true };
 
         Assert.Equal("4f3a2b1c", ShortId.Label(session));
         Assert.Equal("a2f5215*", ShortId.Label(agent));
