@@ -286,23 +286,23 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
-    public void The_default_locations_follow_KIMI_CODE_HOME_and_KIMI_SHARE_DIR()
+    public void The_default_locations_follow_KIMI_CODE_HOME_KIMI_SHARE_DIR_and_SCREAM_CODE_HOME()
     {
-        var previous = (Environment.GetEnvironmentVariable(KimiCodeReader.HomeVariable), Environment.GetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable));
+        var variables = new[] { KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable, KimiCodeReader.ForkHomeVariable };
+        var previous = variables.Select(Environment.GetEnvironmentVariable).ToArray();
         try
         {
-            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, "/k");
-            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, "/s");
-            Assert.Equal(new[] { Path.Combine("/k", "sessions"), Path.Combine("/s", "sessions") }, new KimiCodeReader().DefaultLocations());
-            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, null);
-            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, null);
+            foreach (var (variable, value) in variables.Zip(new[] { "/k", "/s", "/f" })) Environment.SetEnvironmentVariable(variable, value);
+            Assert.Equal(new[] { Path.Combine("/k", "sessions"), Path.Combine("/s", "sessions"), Path.Combine("/f", "sessions") }, new KimiCodeReader().DefaultLocations());
+            foreach (var variable in variables) Environment.SetEnvironmentVariable(variable, null);
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            Assert.Equal(new[] { Path.Combine(home, ".kimi-code", "sessions"), Path.Combine(home, ".kimi", "sessions") }, new KimiCodeReader().DefaultLocations());
+            Assert.Equal(
+                new[] { Path.Combine(home, ".kimi-code", "sessions"), Path.Combine(home, ".kimi", "sessions"), Path.Combine(home, ".scream-code", "sessions") },
+                new KimiCodeReader().DefaultLocations());
         }
         finally
         {
-            Environment.SetEnvironmentVariable(KimiCodeReader.HomeVariable, previous.Item1);
-            Environment.SetEnvironmentVariable(KimiCodeReader.LegacyHomeVariable, previous.Item2);
+            foreach (var (variable, value) in variables.Zip(previous)) Environment.SetEnvironmentVariable(variable, value);
         }
     }
 }

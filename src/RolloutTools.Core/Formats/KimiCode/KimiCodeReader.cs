@@ -21,6 +21,9 @@ public sealed class KimiCodeReader : IRolloutReader
     /// <summary>kimi-cli's share folder, ~/.kimi unless set (src/kimi_cli/share.py); its sessions are under sessions/.</summary>
     public const string LegacyHomeVariable = "KIMI_SHARE_DIR";
 
+    /// <summary>Scream Code (LIUTod/scream-code), a fork of Kimi Code that keeps its journals: its home, ~/.scream-code unless set.</summary>
+    public const string ForkHomeVariable = "SCREAM_CODE_HOME";
+
     public RolloutFormat Format => RolloutFormat.KimiCode;
 
     public string SourceKind => KimiRecords.SourceKind;
@@ -29,7 +32,7 @@ public sealed class KimiCodeReader : IRolloutReader
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
-    public IReadOnlyList<string> DefaultLocations() => new[] { KimiHome.Default(), KimiHome.LegacyDefault() };
+    public IReadOnlyList<string> DefaultLocations() => new[] { KimiHome.Default(), KimiHome.LegacyDefault(), KimiHome.ForkDefault() };
 
     /// <summary>A sessions folder of either CLI, or a home holding one.</summary>
     public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), KimiHome.IsLaidOut);

@@ -48,6 +48,9 @@ internal static class KimiHome
 
     public static string LegacyDefault() => Path.Combine(AgentHome.Resolve(KimiCodeReader.LegacyHomeVariable, ".kimi"), "sessions");
 
+    /// <summary>Scream Code's sessions folder, laid out as Kimi Code's (packages/agent-core/src/config/path.ts, session-store.ts).</summary>
+    public static string ForkDefault() => Path.Combine(AgentHome.Resolve(KimiCodeReader.ForkHomeVariable, ".scream-code"), "sessions");
+
     /// <summary>By name and the folders above it; reads nothing (this runs for every file a folder search meets).</summary>
     public static KimiStore? StoreOf(string path)
     {
