@@ -74,4 +74,7 @@ public enum RolloutFormat
 
     /// <summary>OpenClaw (formerly Clawdbot, Moltbot), the personal agent gateway on Pi's agent core: Pi's session files under ~/.openclaw/agents/&lt;agent&gt;/sessions, indexed by sessions.json, and the SQLite store (agent/openclaw-agent.sqlite) of later versions.</summary>
     OpenClaw,
+
+    /// <summary>Google Antigravity, its CLI (agy) and IDE: each conversation's .system_generated/logs/transcript.jsonl (or transcript_full.jsonl) under ~/.gemini/antigravity-cli/brain/&lt;id&gt;, the IDE's under ~/.gemini/antigravity/brain and ~/.gemini/antigravity-ide/brain.</summary>
+    Antigravity,
 }

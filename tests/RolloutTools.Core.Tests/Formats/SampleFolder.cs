@@ -35,6 +35,7 @@ internal static class SampleFolder
         ["zed"] = RolloutFormat.Zed,
         ["kimi-code"] = RolloutFormat.KimiCode,
         ["openclaw"] = RolloutFormat.OpenClaw,
+        ["antigravity"] = RolloutFormat.Antigravity,
     };
 
     public static string Root(params string[] parts)
