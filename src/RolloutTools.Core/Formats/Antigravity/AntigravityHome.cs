@@ -67,11 +67,19 @@ internal static class AntigravityHome
         AgentStore.HasFolder(brain, name => ConversationName.IsMatch(name) && Directory.Exists(Path.Combine(brain, name, GeneratedFolder, LogsFolder)));
 
     /// <summary>
-    /// The brain folders <paramref name="folder"/> is or holds: each default location is matched on its own, so an
-    /// app folder (~/.gemini/antigravity-cli) yields its own brain only, never its sibling's.
+    /// The brain folders <paramref name="folder"/> is or holds: a brain folder, an app folder (~/.gemini/antigravity-cli)
+    /// with its own brain only, never its sibling's (each default location is matched on its own), or a .gemini folder
+    /// with the brains of the apps in it (Gemini CLI's tmp/ beside them is its own format's).
     /// </summary>
-    public static IReadOnlyList<string> StoresIn(string folder) =>
-        Defaults().SelectMany(location => AgentStore.In(folder, new[] { location }, IsLaidOut)).Distinct(StringComparer.Ordinal).ToArray();
+    public static IReadOnlyList<string> StoresIn(string folder)
+    {
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        var candidates = Path.GetFileName(full) == ".gemini" ? AppFolders.Select(app => Path.Combine(full, app)) : new[] { full };
+        return candidates
+            .SelectMany(candidate => Defaults().SelectMany(location => AgentStore.In(candidate, new[] { location }, IsLaidOut)))
+            .Distinct(StringComparer.Ordinal)
+            .ToArray();
+    }
 
     /// <summary>
     /// The artifacts the agent wrote in the conversation folder, by name (task.md, implementation_plan.md…), without
