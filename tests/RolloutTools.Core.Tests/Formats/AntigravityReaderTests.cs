@@ -91,7 +91,7 @@ public sealed class AntigravityReaderTests : IDisposable
         var orphan = "{\"step_index\":4,\"source\":\"MODEL\",\"type\":\"VIEW_FILE\",\"status\":\"DONE\",\"created_at\":\"2026-10-01T08:00:06Z\",\"content\":\"x\"}";
         var untyped = "{\"step_index\":5,\"source\":\"MODEL\",\"created_at\":\"2026-10-01T08:00:07Z\"}";
         var stranger = "{\"step_index\":6,\"source\":\"PLUGIN\",\"type\":\"NOTE\",\"content\":\"hi\"}";
-        var badCalls = "{\"step_index\":7,\"source\":\"MODEL\",\"type\":\"PLANNER_RESPONSE\",\"content\":\"half\",\"tool_calls\":{\"name\":\"x\"}}";
+        var badCalls = "{\"step_index\":7,\"source\":\"MODEL\",\"type\":\"PLANNER_RESPONSE\",\"created_at\":\"2026-10-01T09:00:00Z\",\"truncated_fields\":[\"content\"],\"content\":\"half\",\"tool_calls\":{\"name\":\"x\"}}";
         var path = Conversation("transcript.jsonl", Prompt, Call, Listing, Answer, "{\"step_index\":", orphan, untyped, stranger, badCalls);
         var result = ReadOne(path);
         Assert.Equal(new (DiagnosticSeverity, int?)[] { (DiagnosticSeverity.Error, 5), (DiagnosticSeverity.Warning, 6), (DiagnosticSeverity.Error, 7), (DiagnosticSeverity.Warning, 8), (DiagnosticSeverity.Error, 9) },
@@ -102,6 +102,9 @@ public sealed class AntigravityReaderTests : IDisposable
         var record = result.Record!;
         Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
         Assert.Equal((1L, 3L), ((long)record.SourceMeta["orphan_tool_steps"], (long)record.SourceMeta["skipped_lines"]));
+        // The skipped step's time and clipping count for nothing; the orphan step, read and warned of, is the last moment.
+        Assert.Equal(DateTimeOffset.Parse("2026-10-01T08:00:06Z"), record.EndedAt);
+        Assert.False(record.SourceMeta.ContainsKey("clipped_steps"));
     }
 
     [Fact]

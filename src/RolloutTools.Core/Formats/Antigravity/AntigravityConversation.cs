@@ -67,15 +67,8 @@ internal sealed class AntigravityConversation
         if (step.ValueKind != JsonValueKind.Object) throw new FormatException("the line is not a JSON object.");
         var type = step.GetStringOrNull("type") ?? throw new FormatException("the step has no \"type\".");
         var time = step.GetTimestamp("created_at");
-        if (time is { } t)
-        {
-            if (FirstTime is null || t < FirstTime) FirstTime = t;
-            if (LastTime is null || t > LastTime) LastTime = t;
-        }
-        if (step.GetPropertyOrDefault("truncated_fields") is { ValueKind: JsonValueKind.Array } clipped && clipped.GetArrayLength() > 0) ClippedSteps++;
         var content = step.GetTextOrEmpty("content");
         var done = step.GetStringOrNull("status") is null or "DONE";
-        if (!done) UnfinishedSteps++;
 
         switch (type, step.GetStringOrNull("source"))
         {
@@ -94,6 +87,14 @@ internal sealed class AntigravityConversation
             case (_, var source):
                 diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"step type '{type}' from source '{source ?? "(none)"}' is not one this reader knows of Antigravity's; skipped.");
                 break;
+        }
+        // Counted once the step is read: a step skipped as damaged is counted as a skipped line only.
+        if (step.GetPropertyOrDefault("truncated_fields") is { ValueKind: JsonValueKind.Array } clipped && clipped.GetArrayLength() > 0) ClippedSteps++;
+        if (!done) UnfinishedSteps++;
+        if (time is { } t)
+        {
+            if (FirstTime is null || t < FirstTime) FirstTime = t;
+            if (LastTime is null || t > LastTime) LastTime = t;
         }
     }
 
