@@ -19,6 +19,10 @@ Remove-Item Env:OPENHANDS_CONVERSATIONS_DIR -ErrorAction Ignore
 # on Linux and macOS and makes paths relative when the folder is missing, so this one exists (empty of any agent).
 $env:XDG_DATA_HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/XDG_DATA_HOME'
 New-Item -ItemType Directory -Force -Path $env:XDG_DATA_HOME | Out-Null
+# Antigravity's agy honours no variable of its own: it keeps its conversations under the user's home (.gemini/antigravity-cli),
+# which .NET takes from HOME. The home is an empty folder that exists, since child pwsh processes write their caches in it.
+$env:HOME = Join-Path ([System.IO.Path]::GetTempPath()) 'rollouttools-tests-no-agent-home/HOME'
+New-Item -ItemType Directory -Force -Path $env:HOME | Out-Null
 # A portable VS Code's data folder adds to the editors' folders (Cline's task folders): none in tests.
 Remove-Item Env:VSCODE_PORTABLE -ErrorAction SilentlyContinue
 

@@ -28,6 +28,8 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     /// Continue's built-in tools name a file filepath and a folder dirPath (ls) or directory_path (view_subdirectory).
     /// Grok CLI's file tools (read_file, edit_file) name it target_file.
     /// Zed's subagent tool names its sub-agent's task task_prompt.
+    /// Antigravity's tools name theirs in PascalCase: run_command's CommandLine, grep_search's Query, view_file's
+    /// AbsolutePath, the edit tools' TargetFile, list_dir's DirectoryPath, open_browser_url's Url.
     /// </summary>
     private static readonly string[] PreviewKeys =
     {
@@ -35,6 +37,7 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
         "files", "file_paths", "paths", "dir_path", "url", "requests", "description", "prompt", "objective", "goal", "task", "message", "code",
         "plan", "todos", "result", "filepath", "dirPath", "directory_path", "target_file",
         "plan", "todos", "result", "filepath", "dirPath", "directory_path", "task_prompt",
+        "CommandLine", "Query", "AbsolutePath", "TargetFile", "DirectoryPath", "SearchPath", "Url",
     };
 
     /// <summary>The keys whose array lists whole items (commands, queries, files), never one command's argument vector.</summary>
@@ -49,14 +52,18 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     /// </summary>
     private static readonly string[] ItemKeys = { "content", "step", "description", "text", "title", "path", "url", "command" };
 
-    /// <summary>The names one edit's old and new text go by: Claude Code, Gemini CLI and Cursor; OpenCode; Pi; Anthropic's text editor tool; the Cline SDK's editor.</summary>
+    /// <summary>The names one edit's old and new text go by: Claude Code, Gemini CLI and Cursor; OpenCode; Pi; Anthropic's text editor tool; the Cline SDK's editor; Antigravity's replace_file_content.</summary>
     private static readonly (string Old, string New)[] EditKeys =
     {
         ("old_string", "new_string"), ("oldString", "newString"), ("oldText", "newText"), ("old_str", "new_str"), ("old_text", "new_text"),
+        ("TargetContent", "ReplacementContent"),
     };
 
-    /// <summary>The names a new file's content goes by (Write and write_file; the text editor tool's create).</summary>
-    private static readonly string[] ContentKeys = { "content", "file_text" };
+    /// <summary>The names a list of edits goes by: MultiEdit's and Pi's edits, Antigravity's multi_replace_file_content ReplacementChunks.</summary>
+    private static readonly string[] EditListKeys = { "edits", "ReplacementChunks" };
+
+    /// <summary>The names a new file's content goes by (Write and write_file; the text editor tool's create; Antigravity's write_to_file).</summary>
+    private static readonly string[] ContentKeys = { "content", "file_text", "CodeContent" };
 
     /// <summary>Shells that take their script after one flag: ["bash", "-lc", "pytest -q"] previews as "pytest -q".</summary>
     private static readonly string[] Shells = { "bash", "sh", "zsh", "powershell", "powershell.exe", "pwsh", "pwsh.exe", "cmd", "cmd.exe" };
@@ -205,14 +212,14 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     }
 
     /// <summary>
-    /// The diff of an edit: one old and new text, a list of them (MultiEdit's and Pi's edits), SEARCH/REPLACE blocks
+    /// The diff of an edit: one old and new text, a list of them (MultiEdit's, Pi's, Antigravity's), SEARCH/REPLACE blocks
     /// (Cline's replace_in_file, Roo Code's apply_diff), or a new file's content from a tool that writes files.
     /// </summary>
     private static string? EditDiff(string name, JsonElement arguments)
     {
         var output = new StringBuilder();
         if (AppendEdit(output, arguments)) return output.ToString();
-        if (arguments.TryGetProperty("edits", out var edits) && edits.ValueKind == JsonValueKind.Array)
+        if (EditListKeys.Select(key => arguments.TryGetProperty(key, out var list) ? list : default).FirstOrDefault(list => list.ValueKind == JsonValueKind.Array) is { ValueKind: JsonValueKind.Array } edits)
         {
             foreach (var edit in edits.EnumerateArray())
             {

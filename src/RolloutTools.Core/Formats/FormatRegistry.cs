@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.Aider;
 using RolloutTools.Core.Formats.Amp;
+using RolloutTools.Core.Formats.Antigravity;
 using RolloutTools.Core.Formats.Atif;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cline;
@@ -63,6 +64,7 @@ public sealed class FormatRegistry
         new KimiCodeReader(),
         new OpenClawReader(),
         new DevinCliReader(),
+        new AntigravityReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -77,4 +77,7 @@ public enum RolloutFormat
 
     /// <summary>Devin CLI (Cognition's devin): cli/sessions.db in its data folder (~/.local/share/devin), one record per session and per sub-agent chain.</summary>
     DevinCli,
+
+    /// <summary>Google Antigravity, its CLI (agy) and IDE: each conversation's .system_generated/logs/transcript.jsonl (or transcript_full.jsonl) under ~/.gemini/antigravity-cli/brain/&lt;id&gt;, the IDE's under ~/.gemini/antigravity/brain and ~/.gemini/antigravity-ide/brain.</summary>
+    Antigravity,
 }

@@ -43,6 +43,11 @@ public sealed class TranscriptToolCallTests
     [InlineData("read_files", "{\"files\":[{\"path\":\"/w/a.ts\",\"start_line\":3},{\"path\":\"/w/b.ts\"}]}", "/w/a.ts; /w/b.ts")]
     [InlineData("search_codebase", "{\"queries\":[\"getUser\"]}", "getUser")]
     [InlineData("fetch_web_content", "{\"requests\":[{\"url\":\"https://example.com\",\"prompt\":\"Summarize\"}]}", "https://example.com")]
+    [InlineData("run_command", "{\"CommandLine\":\"npm test\",\"Cwd\":\"/w\",\"toolAction\":\"Running tests\"}", "npm test")]
+    [InlineData("grep_search", "{\"SearchPath\":\"/w/src\",\"Query\":\"option(\",\"IsRegex\":false}", "option(")]
+    [InlineData("view_file", "{\"AbsolutePath\":\"/w/README.md\",\"toolSummary\":\"Read README\"}", "/w/README.md")]
+    [InlineData("list_dir", "{\"DirectoryPath\":\"/w\"}", "/w")]
+    [InlineData("open_browser_url", "{\"Url\":\"http://localhost:5173/\"}", "http://localhost:5173/")]
     [InlineData("Bash", "not json", null)]
     public void Preview_is_the_argument_that_says_what_the_call_does(string name, string arguments, string? expected)
     {
@@ -69,6 +74,9 @@ public sealed class TranscriptToolCallTests
     [InlineData("replace_in_file", "{\"path\":\"u.ts\",\"diff\":\"<<<<<<< SEARCH\\nfunction getUser\\n=======\\nfunction fetchUser\\n>>>>>>> REPLACE\"}", "-function getUser\n+function fetchUser\n")]
     [InlineData("apply_diff", "{\"path\":\"u.ts\",\"diff\":\"<<<<<<< SEARCH\\n:start_line:3\\n-------\\na\\n=======\\nb\\n>>>>>>> REPLACE\\n<<<<<<< SEARCH\\nc\\n=======\\nd\\n>>>>>>> REPLACE\"}", "-a\n+b\n@@\n-c\n+d\n")]
     [InlineData("editor", "{\"path\":\"/w/a.ts\",\"old_text\":\"a\",\"new_text\":\"b\"}", "-a\n+b\n")]
+    [InlineData("replace_file_content", "{\"TargetFile\":\"/w/a.js\",\"TargetContent\":\"a\",\"ReplacementContent\":\"a\\nb\"}", " a\n+b\n")]
+    [InlineData("multi_replace_file_content", "{\"TargetFile\":\"/w/a.js\",\"ReplacementChunks\":[{\"TargetContent\":\"a\",\"ReplacementContent\":\"b\"},{\"TargetContent\":\"c\",\"ReplacementContent\":\"d\"}]}", "-a\n+b\n@@\n-c\n+d\n")]
+    [InlineData("write_to_file", "{\"TargetFile\":\"/w/plan.md\",\"CodeContent\":\"# Plan\"}", "+# Plan\n")]
     [InlineData("Read", "{\"file_path\":\"a.py\",\"content\":\"not a write\"}", null)]
     public void Edits_become_line_diffs(string name, string arguments, string? expected)
     {

@@ -36,6 +36,7 @@ internal static class SampleFolder
         ["kimi-code"] = RolloutFormat.KimiCode,
         ["openclaw"] = RolloutFormat.OpenClaw,
         ["devin"] = RolloutFormat.DevinCli,
+        ["antigravity"] = RolloutFormat.Antigravity,
     };
 
     public static string Root(params string[] parts)

@@ -18,6 +18,7 @@ using RolloutTools.Core.Formats.QwenCode;
 using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Formats.GrokCli;
 using RolloutTools.Core.Formats.Zed;
+using RolloutTools.Core.Formats.Antigravity;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Formats;
@@ -31,7 +32,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable, KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable, OpenClawReader.StateDirVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable, KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable, KimiCodeReader.ForkHomeVariable, OpenClawReader.StateDirVariable, AntigravityReader.HomeVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -309,8 +310,10 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, DroidReader.SessionsVariable)}' (FactoryDroid: does not exist), "
             + $"'{Path.Combine(homes, ZedReader.FlatpakDataVariable, "zed", "threads")}' (Zed: does not exist), "
             + $"'{Path.Combine(homes, KimiCodeReader.HomeVariable, "sessions")}' (KimiCode: does not exist), '{Path.Combine(homes, KimiCodeReader.LegacyHomeVariable, "sessions")}' (KimiCode: does not exist), "
+            + $"'{Path.Combine(homes, KimiCodeReader.ForkHomeVariable, "sessions")}' (KimiCode: does not exist), "
             + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist), "
-            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist). "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist), "
+            + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ". "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
