@@ -52,13 +52,25 @@ Describe 'Kimi Code' {
             $main.SourceMeta['context_snapshots'] | Should -Be 1
         }
 
-        It 'is listed by Get-RolloutFormat with both folders and its session count' {
+        It 'is listed by Get-RolloutFormat with its three folders and its session count' {
             $format = Get-RolloutFormat -Format KimiCode
             $format.SourceKind | Should -Be 'kimi_code'
-            $format.DefaultLocations | Should -Be @((Join-Path $CodeHome 'sessions'), (Join-Path $ShareDir 'sessions'))
+            # Scream Code's home, a fork of Kimi Code's, is left where Common.ps1 points it: a folder that does not exist.
+            $format.DefaultLocations | Should -Be @((Join-Path $CodeHome 'sessions'), (Join-Path $ShareDir 'sessions'), (Join-Path $env:SCREAM_CODE_HOME 'sessions'))
             $format.Present | Should -BeTrue
             $format.SessionCount | Should -Be 5
         }
+    }
+
+    It 'reads Scream Code''s home, a fork keeping Kimi Code''s journals, as a default location' {
+        $saved = $env:SCREAM_CODE_HOME
+        $env:SCREAM_CODE_HOME = $CodeHome
+        try {
+            $records = Get-AgentRollout -Format KimiCode -WarningAction SilentlyContinue
+            @($records.TraceId | Sort-Object) | Should -Be @($Session, "$($Session):agent-0")
+            $records[0].SourcePath | Should -BeLike "$CodeHome*"
+        }
+        finally { $env:SCREAM_CODE_HOME = $saved }
     }
 
     It 'links a subagent from the call its parent''s result names, even when its task reads otherwise' {
