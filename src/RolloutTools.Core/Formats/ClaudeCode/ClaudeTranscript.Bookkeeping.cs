@@ -4,9 +4,11 @@ namespace RolloutTools.Core.Formats.ClaudeCode;
 
 internal sealed partial class ClaudeTranscript
 {
-    // Claude Code writes its lines without spaces; a line written otherwise is simply parsed in full.
+    // Claude Code writes its lines without spaces, the envelope before the payload; a line written otherwise is simply
+    // parsed in full. Looking for the type only in a line's head keeps the search short on lines of megabytes.
     private static ReadOnlySpan<byte> ProgressMarker => "\"type\":\"progress\""u8;
     private static ReadOnlySpan<byte> SnapshotMarker => "\"type\":\"file-history-snapshot\""u8;
+    private const int EnvelopeHead = 2048;
 
     /// <summary>
     /// Progress and file-snapshot lines, read straight from their bytes. Only their envelope counts (the kind of
@@ -17,7 +19,8 @@ internal sealed partial class ClaudeTranscript
     /// </summary>
     private bool TryAddBookkeeping(ReadOnlySpan<byte> line)
     {
-        if (line.IndexOf(ProgressMarker) < 0 && line.IndexOf(SnapshotMarker) < 0) return false;
+        var head = line[..Math.Min(line.Length, EnvelopeHead)];
+        if (head.IndexOf(ProgressMarker) < 0 && head.IndexOf(SnapshotMarker) < 0) return false;
         string? type = null, dataType = null, uuid = null, parentUuid = null, logicalParentUuid = null, sessionId = null;
         var isSidechain = false;
         DateTimeOffset? timestamp = null;
