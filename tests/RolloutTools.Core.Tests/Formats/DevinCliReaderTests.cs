@@ -111,6 +111,25 @@ public sealed class DevinCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void User_messages_none_of_which_says_a_person_typed_it_are_context_with_a_warning()
+    {
+        const string unflagged = """{"message_id":"u1","role":"user","content":"list the files","metadata":{}}""";
+        var path = Database("devin/cli/sessions.db", 2, (1, null, unflagged, null), (2, 1, Answer("a1", "done"), null));
+        var result = Assert.Single(Read(path));
+        Assert.Equal("Context Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(1L, result.Record!.SourceMeta["unflagged_user_messages"]);
+        Assert.Equal(
+            $"{path}: session {Session}: none of its 1 user messages says whether a person typed it (metadata.is_user_input); they are read as context the CLI added.",
+            Assert.Single(result.Diagnostics).Message);
+
+        // Beside a flagged prompt, an unflagged user message is the context the CLI adds, as the samples show.
+        var flagged = Database("other/devin/cli/sessions.db", 3, (1, null, unflagged, null), (2, 1, User("u2", "fix it"), null), (3, 2, Answer("a1", "done"), null));
+        var record = Single(flagged);
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["unflagged_user_messages"]);
+    }
+
+    [Fact]
     public void A_message_damaged_where_it_was_first_written_is_read_from_its_copy_on_the_rebuilt_chain()
     {
         // Node 2's content is a number, so it is passed over; node 12, the rebuilt chain's copy of it, is read.

@@ -40,6 +40,12 @@ internal static class DevinRecords
         foreach (var node in conversation.Nodes) state.Add(node);
         var messages = state.Builder.Build();
         var offChain = state.OffChain(conversation.OffChain);
+        if (state.TypedUserRows == 0 && state.UnflaggedUserRows > 0)
+        {
+            // The flag is the only sign of what a person typed; a build that stopped writing it would turn every prompt into context.
+            diagnostics.Warn(RolloutDiagnostic.ParseError, null,
+                $"session {session.Id}: none of its {state.UnflaggedUserRows} user messages says whether a person typed it (metadata.is_user_input); they are read as context the CLI added.");
+        }
 
         var isSubagent = row.AgentId is not null;
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
@@ -67,6 +73,7 @@ internal static class DevinRecords
             .Add("compactions", state.Compactions)
             .Add("off_chain_responses", offChain.Count)
             .Add("system_prompt_nodes", state.SystemPromptNodes)
+            .Add("unflagged_user_messages", state.UnflaggedUserRows)
             .Add("total_credit_cost", isSubagent ? 0 : costs.Credits)
             .Add("total_acu_cost", isSubagent ? 0 : costs.Acus)
             .Add("finish_reasons", state.FinishReasons)
@@ -153,6 +160,10 @@ internal static class DevinRecords
         public long Copies { get; private set; }
         public long Compactions => _compactions.Count;
         public long SystemPromptNodes { get; private set; }
+
+        /// <summary>User messages whose metadata says a person typed them, and those whose metadata does not say either way.</summary>
+        public long TypedUserRows { get; private set; }
+        public long UnflaggedUserRows { get; private set; }
         public long Skipped { get; private set; }
 
         /// <summary>A node that cannot be read is a warning naming it (and the database, by the list's path); the others still read.</summary>
@@ -197,6 +208,8 @@ internal static class DevinRecords
                     Builder.AddMessage(MessageRole.System, compaction ? MessageKind.CompactionSummary : MessageKind.Context, Content(message), time);
                     break;
                 case "user":
+                    if (metadata.GetPropertyOrDefault("is_user_input").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) UnflaggedUserRows++;
+                    else if (metadata.GetBool("is_user_input")) TypedUserRows++;
                     var kind = compaction ? MessageKind.CompactionSummary
                         : !metadata.GetBool("is_user_input") ? MessageKind.Context
                         // The lead's brief to a sub-agent is a typed prompt in the sub-agent's chain.
