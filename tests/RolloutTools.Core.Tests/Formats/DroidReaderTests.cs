@@ -160,6 +160,21 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_search_by_id_passes_over_session_files_named_for_other_sessions()
+    {
+        var path = Session(Settings, Start(), Prompt, Final);
+        var reader = new DroidReader();
+        Assert.Equal(new NamedIds(Id), Assert.Single(reader.SessionsIn(path)).Ids);
+        Assert.False(new SessionIdFilter(new[] { "0b1c2d3e" }).MayMatch(Assert.Single(reader.SessionsIn(path)).Ids!));
+        Assert.True(new SessionIdFilter(new[] { "4d2c9a10" }).MayMatch(Assert.Single(reader.SessionsIn(path)).Ids!));
+
+        // A file named otherwise may hold any session, so it is read.
+        var renamed = Path.Combine(Path.GetDirectoryName(path)!, "exported.jsonl");
+        File.Copy(path, renamed);
+        Assert.Null(Assert.Single(reader.SessionsIn(renamed)).Ids);
+    }
+
+    [Fact]
     public void The_settings_file_is_a_sidecar_the_session_depends_on_and_a_factory_home_holds_the_store()
     {
         var path = Session(Settings, Start(), Prompt, Final);

@@ -36,10 +36,15 @@ public sealed class DroidReader : IRolloutReader
     /// <summary>Sessions lie in a workspace folder, or directly in the sessions folder for earlier versions.</summary>
     public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 1);
 
-    /// <summary>A session file depends on the settings file beside it, which Droid rewrites as the session goes.</summary>
+    /// <summary>
+    /// A session file depends on the settings file beside it, which Droid rewrites as the session goes. Droid names the
+    /// file for the session's id (&lt;session id&gt;.jsonl, as jazzyalex/agent-sessions' DroidSessionDiscovery reads it), so a
+    /// search by id passes over the others unread; a file named otherwise may hold any session.
+    /// </summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
-        var reference = SessionReference.OfFile(path, this);
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var reference = SessionReference.OfFile(path, this, Guid.TryParse(stem, out _) ? new NamedIds(stem) : null);
         var settings = DroidHome.SettingsOf(path);
         return new[] { File.Exists(settings) ? reference with { DependsOn = new[] { settings } } : reference };
     }
