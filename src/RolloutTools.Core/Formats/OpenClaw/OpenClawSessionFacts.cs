@@ -21,7 +21,7 @@ internal static class OpenClawSessionFacts
 
     public static PiRecordTarget Target(TraceSource source, Func<string, Sidecar<OpenClawIndex>> indexIn, DiagnosticList diagnostics)
     {
-        var plain = new PiRecordTarget(RolloutFormat.OpenClaw, SourceKind);
+        var plain = new PiRecordTarget(RolloutFormat.OpenClaw, SourceKind) { PromptTitle = OpenClawEnvelope.Body };
         if (!source.IsFile || OpenClawHome.ParseName(source.Path) is not { } name) return plain;
         var folder = Path.GetDirectoryName(Path.GetFullPath(source.Path))!;
         var index = indexIn(folder).Use(diagnostics);
@@ -53,6 +53,7 @@ internal static class OpenClawSessionFacts
         var parent = conversation?.SpawnedBy is { } parentKey ? index.ByKey(parentKey) : null;
         return new PiRecordTarget(RolloutFormat.OpenClaw, SourceKind)
         {
+            PromptTitle = OpenClawEnvelope.Body,
             AddMeta = meta => Add(meta, agentId, new OpenClawFileName(window.Id, null, null, null), true, conversation, current, parent),
             IsSidechain = conversation?.SpawnedBy is not null,
             RootSessionId = parent is null ? null : Top(parent, index).SessionId,

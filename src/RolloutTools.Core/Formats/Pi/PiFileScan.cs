@@ -22,6 +22,9 @@ internal sealed record PiRecordTarget(RolloutFormat Format, string SourceKind)
 
     /// <summary>A title the person gave the session in the store, ahead of the file's own name and first prompt.</summary>
     public string? Title { get; init; }
+
+    /// <summary>The title a first prompt gives, when the agent wraps what people send (OpenClaw's channel envelope); null takes the prompt as it is.</summary>
+    public Func<string, string>? PromptTitle { get; init; }
 }
 
 /// <summary>

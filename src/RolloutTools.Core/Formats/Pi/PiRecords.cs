@@ -134,7 +134,7 @@ internal static class PiRecords
             ProjectPath = header?.Cwd,
             StartedAt = first,
             EndedAt = last,
-            Title = Titles.Clean(target.Title ?? facts.SessionName ?? firstPrompt),
+            Title = Titles.Clean(target.Title ?? facts.SessionName ?? (firstPrompt is not null && target.PromptTitle is { } title ? title(firstPrompt) : firstPrompt)),
             Models = models,
             Messages = messages,
             SourceMeta = meta.Build(),
