@@ -65,18 +65,18 @@ public sealed class KiroCliReaderTests : IDisposable
     }
 
     [Fact]
-    public void An_entry_or_content_it_cannot_place_is_told_by_row_and_the_rest_of_the_conversation_reads()
+    public void An_entry_or_answer_it_cannot_place_is_told_by_row_and_the_rest_of_the_conversation_reads()
     {
-        var state = State(answer: """{"Hologram":{"content":"?"}}""")
-            .Replace("\"history\":[", "\"history\":[42,", StringComparison.Ordinal)
-            .Replace("[{\"Text\":\"a.txt\"}]", "[{\"Text\":\"a.txt\"},{\"Audio\":\"…\"}]", StringComparison.Ordinal);
+        var state = State(answer: """{"Hologram":{"content":"?"}}""").Replace("\"history\":[", "\"history\":[42,", StringComparison.Ordinal);
         var path = Database("unknown/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
         var result = Assert.Single(Read(path));
-        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        // The results before the answer it cannot place still read: only the answer is left out.
+        Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(result.Record!));
         Assert.Collection(result.Diagnostics,
             p => Assert.Equal($"{path}: conversations row 1 (key /home/dev/a), history entry 0: it is a JSON number, neither a pair nor an object of user and assistant; skipped.", p.Message),
-            p => Assert.Equal($"{path}: conversations row 1 (key /home/dev/a), history entry 2: its assistant message is 'Hologram', neither Response nor ToolUse; skipped.", p.Message));
-        Assert.Equal(2L, result.Record!.SourceMeta["skipped_entries"]);
+            p => Assert.Equal($"{path}: conversations row 1 (key /home/dev/a): assistant message 'Hologram' is not one this reader knows; left out.", p.Message));
+        Assert.Equal(1L, result.Record!.SourceMeta["skipped_entries"]);
+        Assert.Equal(1L, Assert.IsAssignableFrom<IReadOnlyDictionary<string, long>>(result.Record!.SourceMeta["unknown_content"])["assistant message: Hologram"]);
     }
 
     [Fact]

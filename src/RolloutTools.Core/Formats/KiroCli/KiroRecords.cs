@@ -169,7 +169,10 @@ internal static class KiroRecords
             turn.AddContent(new[] { ContentBlock.FromText(text) });
         }
 
-        /// <summary>One exchange: a pair [user, assistant] before 1.13, an object {user, assistant, request_metadata} since.</summary>
+        /// <summary>
+        /// One exchange: a pair [user, assistant] before 1.13, an object {user, assistant, request_metadata} since. An
+        /// answer of a kind this reader does not know is left out with a warning; the user message before it still reads.
+        /// </summary>
         public void AddEntry(JsonElement entry)
         {
             var (user, assistant, metadata) = entry.ValueKind switch
@@ -180,8 +183,8 @@ internal static class KiroRecords
             };
             if (user.ValueKind != JsonValueKind.Object) throw new InvalidDataException("it has no user message");
             if (assistant.ValueKind != JsonValueKind.Object) throw new InvalidDataException("it has no assistant message");
-            var response = Response(assistant);
             AddUser(user);
+            if (Response(assistant) is not { } response) return;
             if (metadata.GetStringOrNull("request_id") is { Length: > 0 } requestId) _requestIds.Add(requestId);
             var turn = Builder.StartAssistant(ResponseTime(metadata), metadata.GetStringOrNull("model_id") ?? _model);
             turn.ResponseId = response.MessageId ?? metadata.GetStringOrNull("message_id");
@@ -233,17 +236,18 @@ internal static class KiroRecords
             if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, blocks, time);
         }
 
-        private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls) Response(JsonElement assistant)
+        private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls)? Response(JsonElement assistant)
         {
             var (name, value) = Variant(assistant);
-            var text = name is "Response" or "ToolUse" ? value.GetTextOrEmpty("content") : null;
-            var content = string.IsNullOrEmpty(text) ? Array.Empty<ContentBlock>() : new[] { ContentBlock.FromText(text) };
-            return name switch
+            if (name is not ("Response" or "ToolUse"))
             {
-                "Response" => (value.GetIdOrNull("message_id"), content, Array.Empty<ToolCall>()),
-                "ToolUse" => (value.GetIdOrNull("message_id"), content, Each(value.GetPropertyOrDefault("tool_uses"), "tool_uses").Select(Call).ToArray()),
-                _ => throw new InvalidDataException($"its assistant message is '{name ?? "{}"}', neither Response nor ToolUse"),
-            };
+                Unplaced("assistant message", name ?? "{}");
+                return null;
+            }
+            var text = value.GetTextOrEmpty("content");
+            var content = text.Length == 0 ? Array.Empty<ContentBlock>() : new[] { ContentBlock.FromText(text) };
+            var calls = name == "ToolUse" ? Each(value.GetPropertyOrDefault("tool_uses"), "tool_uses").Select(Call).ToArray() : Array.Empty<ToolCall>();
+            return (value.GetIdOrNull("message_id"), content, calls);
         }
 
         /// <summary>A tool use as the model made it: id, name (as sent to the model) and args (orig_name and orig_args keep an MCP tool's own).</summary>
