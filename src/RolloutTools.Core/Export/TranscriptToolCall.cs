@@ -30,6 +30,7 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
     /// Zed's subagent tool names its sub-agent's task task_prompt.
     /// Antigravity's tools name theirs in PascalCase: run_command's CommandLine, grep_search's Query, view_file's
     /// AbsolutePath, the edit tools' TargetFile, list_dir's DirectoryPath, open_browser_url's Url.
+    /// Kiro CLI's and Amazon Q Developer CLI's fs_read takes a batch of operations, each naming its path.
     /// </summary>
     private static readonly string[] PreviewKeys =
     {
@@ -38,10 +39,11 @@ internal sealed record TranscriptToolCall(string? Preview, string? Diff)
         "plan", "todos", "result", "filepath", "dirPath", "directory_path", "target_file",
         "plan", "todos", "result", "filepath", "dirPath", "directory_path", "task_prompt",
         "CommandLine", "Query", "AbsolutePath", "TargetFile", "DirectoryPath", "SearchPath", "Url",
+        "operations",
     };
 
     /// <summary>The keys whose array lists whole items (commands, queries, files), never one command's argument vector.</summary>
-    private static readonly string[] BatchKeys = { "commands", "queries", "files", "file_paths", "paths", "requests" };
+    private static readonly string[] BatchKeys = { "commands", "queries", "files", "file_paths", "paths", "requests", "operations" };
 
     /// <summary>The text editor tool's commands (Anthropic's, and Copilot CLI's str_replace_editor): its command alone says little without the file.</summary>
     private static readonly string[] EditorCommands = { "view", "create", "str_replace", "insert", "undo_edit" };

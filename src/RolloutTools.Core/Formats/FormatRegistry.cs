@@ -16,6 +16,7 @@ using RolloutTools.Core.Formats.Goose;
 using RolloutTools.Core.Formats.GrokCli;
 using RolloutTools.Core.Formats.Hermes;
 using RolloutTools.Core.Formats.KimiCode;
+using RolloutTools.Core.Formats.KiroCli;
 using RolloutTools.Core.Formats.MistralVibe;
 using RolloutTools.Core.Formats.Normalized;
 using RolloutTools.Core.Formats.OpenClaw;
@@ -65,6 +66,7 @@ public sealed class FormatRegistry
         new OpenClawReader(),
         new DevinCliReader(),
         new AntigravityReader(),
+        new KiroCliReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

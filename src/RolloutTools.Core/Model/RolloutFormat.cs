@@ -80,4 +80,7 @@ public enum RolloutFormat
 
     /// <summary>Google Antigravity, its CLI (agy) and IDE: each conversation's .system_generated/logs/transcript.jsonl (or transcript_full.jsonl) under ~/.gemini/antigravity-cli/brain/&lt;id&gt;, the IDE's under ~/.gemini/antigravity/brain and ~/.gemini/antigravity-ide/brain.</summary>
     Antigravity,
+
+    /// <summary>Kiro CLI (kiro-cli chat) and Amazon Q Developer CLI (q chat): the conversations tables of data.sqlite3 in kiro-cli or amazon-q under the local data folder (~/.local/share, ~/Library/Application Support, %LOCALAPPDATA%), one record per conversation.</summary>
+    KiroCli,
 }

@@ -48,6 +48,7 @@ public sealed class TranscriptToolCallTests
     [InlineData("view_file", "{\"AbsolutePath\":\"/w/README.md\",\"toolSummary\":\"Read README\"}", "/w/README.md")]
     [InlineData("list_dir", "{\"DirectoryPath\":\"/w\"}", "/w")]
     [InlineData("open_browser_url", "{\"Url\":\"http://localhost:5173/\"}", "http://localhost:5173/")]
+    [InlineData("fs_read", "{\"operations\":[{\"mode\":\"Line\",\"path\":\"/w/a.py\"},{\"mode\":\"Directory\",\"path\":\"/w\"}]}", "/w/a.py; /w")]
     [InlineData("Bash", "not json", null)]
     public void Preview_is_the_argument_that_says_what_the_call_does(string name, string arguments, string? expected)
     {

@@ -37,6 +37,7 @@ internal static class SampleFolder
         ["openclaw"] = RolloutFormat.OpenClaw,
         ["devin"] = RolloutFormat.DevinCli,
         ["antigravity"] = RolloutFormat.Antigravity,
+        ["kiro"] = RolloutFormat.KiroCli,
     };
 
     public static string Root(params string[] parts)
