@@ -8,9 +8,10 @@ namespace RolloutTools.Core.Reading;
 /// The sessions a person asked for by id (Get-AgentRollout -Id). A record is kept when its TraceId or its
 /// AgentId (the id the table shows for a subagent) matches one of the ids, ignoring case. An id without
 /// wildcards matches as a prefix; with * or ? it is a pattern over the whole id. Either may match the id's short
-/// form (<see cref="ShortId"/>) instead, so the eight characters the table shows, with or without its *, find the session. A session's id also matches the records whose TraceId begins with it:
-/// its Claude Code subagents and Pi branches ("session:agent"). A Codex subagent runs in a thread of its own,
-/// with an id of its own, as Codex lists it; its parent's id does not find it.
+/// form (<see cref="ShortId"/>) instead, so the eight characters the table shows, with or without its *, find the
+/// session. A session's id also matches the records whose TraceId begins with it: its Claude Code subagents and Pi
+/// branches ("session:agent"). A Codex subagent runs in a thread of its own, with an id of its own, as Codex lists
+/// it; its parent's id does not find it.
 /// </summary>
 public sealed class SessionIdFilter
 {
