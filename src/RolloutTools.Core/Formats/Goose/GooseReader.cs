@@ -130,11 +130,9 @@ public sealed class GooseReader : IRolloutReader
                 db.ReadMessages(read, diagnostics, cancellation);
                 return read;
             });
-            if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
-            if (session is { Messages.Count: 0 } && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
-            return session is null
-                ? new ReadResult(source, null, null, diagnostics.Items)
-                : SessionRows.Outcome(source, session.Id, session.Messages.Count, () => GooseRecords.Build(session, source.Path, diagnostics), diagnostics);
+            if (session is null) return SessionRows.Missing(source, "session", row.Id, diagnostics);
+            if (session.Messages.Count == 0 && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+            return SessionRows.Outcome(source, session.Id, session.Messages.Count, () => GooseRecords.Build(session, source.Path, diagnostics), diagnostics);
         }
     }
 }

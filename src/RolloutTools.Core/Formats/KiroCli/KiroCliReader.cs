@@ -66,12 +66,7 @@ public sealed class KiroCliReader : IRolloutReader
         {
             var diagnostics = new DiagnosticList(source.Path);
             var value = _database.Query(diagnostics, $"read conversation {row.Id}", () => db.Value(row));
-            if (value is null)
-            {
-                return diagnostics.ErrorCount == 0
-                    ? new ReadResult(source, null, $"conversation {row.Id} is no longer in the database", diagnostics.Items)
-                    : new ReadResult(source, null, null, diagnostics.Items);
-            }
+            if (value is null) return SessionRows.Missing(source, "conversation", row.Id, diagnostics);
             try
             {
                 using var document = JsonDocument.Parse(value);

@@ -171,7 +171,7 @@ public sealed class OpenCodeReader : IRolloutReader
                 db.ReadMessages(read, diagnostics, cancellation);
                 return read;
             });
-            if (session is null && diagnostics.ErrorCount == 0) return new ReadResult(source, null, $"session {row.Id} is no longer in the database", diagnostics.Items);
+            if (session is null) return SessionRows.Missing(source, "session", row.Id, diagnostics);
             // Only a session changed after it began can have lost messages it had: deleted ones, or damage.
             if (session is { Messages.Count: 0, Info: { Created: { } created, Updated: { } updated } } && updated > created && diagnostics.ErrorCount == 0)
             {

@@ -71,6 +71,14 @@ internal static class SessionRows
         return new ReadResult(source, null, $"session {sessionId} holds no message yet", diagnostics.Items);
     }
 
+    /// <summary>
+    /// A session whose own query gave nothing: gone since the store was listed (a skip, as deleted files are), or, when
+    /// the query failed, no record and the errors that say why.
+    /// </summary>
+    /// <param name="what">What the agent calls a session ("session", "thread", "conversation").</param>
+    public static ReadResult Missing(TraceSource source, string what, string sessionId, DiagnosticList diagnostics) =>
+        new(source, null, diagnostics.ErrorCount == 0 ? $"{what} {sessionId} is no longer in the database" : null, diagnostics.Items);
+
     /// <summary>The first session up a row's chain of parents (a sub-agent's, a continuation's), stopping at a loop.</summary>
     /// <param name="parents">Every session row's parent by id, as <see cref="SessionDatabase{TDb, TRow}.Read"/> hands them over.</param>
     public static string Root(string id, IReadOnlyDictionary<string, string?> parents)

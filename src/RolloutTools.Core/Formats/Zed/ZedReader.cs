@@ -68,12 +68,7 @@ public sealed class ZedReader : IRolloutReader
         {
             var diagnostics = new DiagnosticList(source.Path);
             var stored = _database.Query(diagnostics, $"read thread {row.Id}", () => db.Thread(row.Id));
-            if (stored is null)
-            {
-                return diagnostics.ErrorCount == 0
-                    ? new ReadResult(source, null, $"thread {row.Id} is no longer in the database", diagnostics.Items)
-                    : new ReadResult(source, null, null, diagnostics.Items);
-            }
+            if (stored is null) return SessionRows.Missing(source, "thread", row.Id, diagnostics);
             stored.RootId = SessionRows.Root(row.Id, parents);
             stored.ChildIds = parents.Where(p => p.Value == row.Id).Select(p => p.Key).ToArray();
             try
