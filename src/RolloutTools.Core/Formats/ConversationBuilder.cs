@@ -114,6 +114,14 @@ public sealed class ConversationBuilder
                 _unlisted.Add(unlisted);
                 usage += unlisted.Usage;
             }
+            if (item is AssistantTurn turn)
+            {
+                foreach (var inner in turn.InnerResponses)
+                {
+                    _unlisted.Add(inner);
+                    usage += inner.Usage;
+                }
+            }
             while (message is not null && _replacements.TryGetValue(message, out var replacement)) message = replacement;
             if (message is null) continue;
             if (message.Usage is { } used) usage += used;
@@ -136,8 +144,9 @@ public sealed class ConversationBuilder
     internal TokenUsage Usage { get; private set; }
 
     /// <summary>
-    /// Responses the last <see cref="Build"/> left out for having nothing readable (redacted reasoning only), with
-    /// their usage: they were billed, so the record carries them in <see cref="RolloutRecord.UnlistedResponses"/>.
+    /// Responses the last <see cref="Build"/> left out for having nothing readable (redacted reasoning only), and
+    /// the calls to other models made inside a response (<see cref="InnerCall"/>), with their usage: they were
+    /// billed, so the record carries them in <see cref="RolloutRecord.UnlistedResponses"/>.
     /// </summary>
     internal IReadOnlyList<UnlistedResponse> Unlisted => _unlisted;
 
@@ -182,6 +191,7 @@ public sealed class ConversationBuilder
         private readonly bool _abandoned;
         private TokenUsage? _usage;
         private decimal? _cost;
+        private IReadOnlyList<InnerCall> _innerCalls = Array.Empty<InnerCall>();
 
         internal AssistantTurn(ConversationBuilder builder, DateTimeOffset? timestamp, string? model, MessageKind kind, bool abandoned)
         {
@@ -215,19 +225,28 @@ public sealed class ConversationBuilder
 
         /// <summary>
         /// Streamed lines repeat the usage with growing counts; the fullest block is the response's, with the
-        /// cost the trace states beside it, if any.
+        /// cost the trace states beside it, if any, and the calls to other models the same block lists.
         /// </summary>
-        public void SetUsage(TokenUsage usage, decimal? statedCost = null)
+        public void SetUsage(TokenUsage usage, decimal? statedCost = null, IReadOnlyList<InnerCall>? innerCalls = null)
         {
             if (_usage is { } best && usage.Total <= best.Total) return;
             _usage = usage;
             _cost = statedCost;
+            _innerCalls = innerCalls ?? Array.Empty<InnerCall>();
         }
 
         /// <summary>The response's usage without its message, for one left out; null for a notice or a response without tokens.</summary>
         internal UnlistedResponse? Unlisted => _kind == MessageKind.Synthetic || _usage is not { Total: > 0 } usage
             ? null
             : new UnlistedResponse(ResponseId, _timestamp, _model, usage, _cost);
+
+        /// <summary>
+        /// The inner calls as responses of their own, at the response's time, each named by the response's identity
+        /// and its place, so a copy of the response in another file counts them once too.
+        /// </summary>
+        internal IEnumerable<UnlistedResponse> InnerResponses => _innerCalls
+            .Where(c => c.Usage.Total > 0)
+            .Select((c, i) => new UnlistedResponse(ResponseId is { } id ? $"{id}#inner{i}" : null, _timestamp, c.Model, c.Usage, null));
 
         /// <summary>Null when nothing readable is left (a response of redacted reasoning only).</summary>
         internal RolloutMessage? ToMessage() => _content.Count == 0 && _reasoning.Count == 0 && _calls.Count == 0
@@ -248,3 +267,9 @@ public sealed class ConversationBuilder
             };
     }
 }
+
+/// <summary>
+/// A call to another model made inside one response and billed apart from it: Claude's advisor tool runs its advisor
+/// model within the executor's request, and the response's own usage leaves the advisor's tokens out.
+/// </summary>
+public sealed record InnerCall(string? Model, TokenUsage Usage);

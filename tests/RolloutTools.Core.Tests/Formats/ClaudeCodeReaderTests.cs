@@ -333,4 +333,23 @@ public sealed class ClaudeCodeReaderTests
         Assert.Equal("tool_result", tool.GetProperty("kind").GetString());
         Assert.Equal("text", tool.GetProperty("content")[0].GetProperty("type").GetString());
     }
+
+    [Fact]
+    public void The_cost_Claude_Code_states_for_the_session_is_its_latest_cost_state_and_not_added_to_the_tokens()
+    {
+        static string CostState(string session, string cost) =>
+            $"{{\"type\":\"cost-state\",\"sessionId\":\"{session}\",\"totalCostUSD\":{cost},\"modelUsage\":{{\"claude-opus-4-1-20250805\":{{\"inputTokens\":900,\"outputTokens\":90,\"costUSD\":{cost}}}}}}}";
+        var lines = new ClaudeLines()
+            .User("u1", null, "Rename the module")
+            .Text("a1", "u1", "msg_01A", "Renamed.")
+            .Raw(CostState(ClaudeLines.Session, "0.0812"))
+            .Raw(CostState("0b9e4d2c-1a3f-4e5d-8c7b-6a5f4e3d2c1b", "3.5"))
+            .Raw(CostState(ClaudeLines.Session, "0.1547"))
+            .Raw(CostState(ClaudeLines.Session, "0.1547"));
+
+        var record = Record(lines);
+
+        Assert.Equal(0.1547, record.SourceMeta["stated_cost_usd"]);
+        Assert.Equal(15, record.TotalTokens);
+    }
 }

@@ -197,6 +197,8 @@ public sealed class ClaudeCodeSamplesTests
         Assert.Equal(3L, g.SourceMeta["abandoned_entries"]);
         Assert.Equal(1L, g.SourceMeta["compactions"]);
         Assert.Equal(76951L, g.SourceMeta["turn_duration_ms"]);
+        // G:61: Claude Code's own cost of the session, a side call to haiku included that no line of the file holds.
+        Assert.Equal(0.9412785, g.SourceMeta["stated_cost_usd"]);
         Assert.Equal("claude-vscode", g.SourceMeta["entrypoint"]);
         Assert.Equal("acceptEdits", g.SourceMeta["permission_mode"]);
         Assert.Equal("amber-tidal-quokka", g.SourceMeta["slug"]);

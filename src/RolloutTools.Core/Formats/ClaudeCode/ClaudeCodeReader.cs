@@ -206,6 +206,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 .Add("microcompactions", transcript.Microcompactions)
                 .Add("api_errors", transcript.ApiErrors)
                 .Add("refusal_fallbacks", transcript.RefusalFallbacks)
+                .Add("stated_cost_usd", (double)(transcript.StatedCost(sessionId) ?? 0m))
                 .Add("turn_duration_ms", transcript.TurnDurationMs)
                 .Add("queued_prompts", transcript.QueuedPrompts)
                 .Add("segments", conversation.Segments > 1 ? conversation.Segments : 0)

@@ -117,6 +117,7 @@ internal static partial class ClaudeContent
         }
 
         var model = message.GetStringOrNull("model");
+        var usage = message.GetPropertyOrDefault("usage");
         return new AssistantLine
         {
             MessageId = message.GetIdOrNull("id"),
@@ -126,7 +127,8 @@ internal static partial class ClaudeContent
             Thinking = thinking,
             ToolCalls = calls,
             ServerToolResults = serverResults,
-            Usage = ReadUsage(message.GetPropertyOrDefault("usage")),
+            Usage = ReadUsage(usage),
+            AdvisorCalls = ReadAdvisorCalls(usage, root),
             BlockIndex = root.GetInt32OrNull("apiBlockIndex"),
             IsSynthetic = model == SyntheticModel,
         };
@@ -364,6 +366,24 @@ internal static partial class ClaudeContent
         };
     }
 
+    /// <summary>
+    /// The advisor calls of a response, from usage.iterations (2.1.39 on). Only advisor_message entries are taken:
+    /// the message entries already add up to the top-level usage, and a fallback_message is a refused attempt the
+    /// API does not bill. An entry without its own model was made to the line's advisorModel.
+    /// </summary>
+    private static IReadOnlyList<InnerCall> ReadAdvisorCalls(JsonElement usage, JsonElement root)
+    {
+        var iterations = usage.GetPropertyOrDefault("iterations");
+        if (iterations.ValueKind != JsonValueKind.Array) return Array.Empty<InnerCall>();
+        List<InnerCall>? calls = null;
+        foreach (var iteration in iterations.EnumerateArray())
+        {
+            if (iteration.GetStringOrNull("type") != "advisor_message" || ReadUsage(iteration) is not { } billed) continue;
+            (calls ??= new List<InnerCall>()).Add(new InnerCall(iteration.GetStringOrNull("model") ?? root.GetStringOrNull("advisorModel"), billed));
+        }
+        return calls is null ? Array.Empty<InnerCall>() : calls;
+    }
+
     private static ToolResult ReadToolResult(JsonElement block)
     {
         var content = block.GetPropertyOrDefault("content");
@@ -372,10 +392,28 @@ internal static partial class ClaudeContent
             JsonValueKind.String => new[] { ContentBlock.FromText(content.GetString()!) },
             JsonValueKind.Array => ReadBlocks(content),
             JsonValueKind.Undefined or JsonValueKind.Null => Array.Empty<ContentBlock>(),
+            JsonValueKind.Object => ReadResultObject(content),
             _ => new[] { ContentBlock.FromText(content.GetRawText()) },
         };
-        return new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, blocks) { IsError = block.GetBool("is_error") };
+        var isError = block.GetBool("is_error") || IsServerToolError(content);
+        return new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, blocks) { IsError = isError };
     }
+
+    /// <summary>
+    /// A server tool's result given as one object: its text (an advisor_result's advice), its error code (a
+    /// *_tool_result_error), nothing for output the API encrypted (advisor_redacted_result: the executor read it,
+    /// no one else can), else the object as JSON (a web search's or fetch's structured result).
+    /// </summary>
+    private static IReadOnlyList<ContentBlock> ReadResultObject(JsonElement content)
+    {
+        if (content.GetStringOrNull("text") is { } text) return new[] { ContentBlock.FromText(text) };
+        if (IsServerToolError(content)) return new[] { ContentBlock.FromText(content.GetStringOrNull("error_code") ?? content.GetRawText()) };
+        if (content.TryGetProperty("encrypted_content", out _)) return Array.Empty<ContentBlock>();
+        return new[] { ContentBlock.FromText(content.GetRawText()) };
+    }
+
+    private static bool IsServerToolError(JsonElement content) =>
+        content.ValueKind == JsonValueKind.Object && content.GetStringOrNull("type") is { } type && type.EndsWith("_tool_result_error", StringComparison.Ordinal);
 
     private static List<ContentBlock> ReadBlocks(JsonElement array)
     {

@@ -104,10 +104,11 @@ internal sealed class ClaudeConversation
             DuplicateEntries = duplicates,
             OrphanToolResults = builder.OrphanToolResults,
             UnansweredToolCalls = builder.UnansweredToolCalls,
-            Usage = ResponseGroups(entries).Values.Aggregate(default(TokenUsage), (sum, usage) => sum + usage),
+            Usage = ResponseGroups(entries).Values.Aggregate(default(TokenUsage), (sum, line) => sum + line.BilledUsage),
             Models = entries
                 .Where(e => e.Assistant is { IsSynthetic: false, Model: not null })
                 .Select(e => e.Assistant!.Model!)
+                .Concat(entries.SelectMany(e => e.Assistant?.AdvisorCalls ?? Array.Empty<InnerCall>()).Select(c => c.Model).OfType<string>())
                 .Distinct(StringComparer.Ordinal)
                 .ToArray(),
         };
@@ -179,7 +180,7 @@ internal sealed class ClaudeConversation
             foreach (var entry in lines)
             {
                 var line = entry.Assistant!;
-                if (line.Usage is { } usage) turn.SetUsage(usage);
+                if (line.Usage is { } usage) turn.SetUsage(usage, innerCalls: line.AdvisorCalls);
                 if (line.BlockIndex is { } index && !blocks.Add(index)) continue;
                 turn.AddContent(line.Blocks);
                 foreach (var thought in line.Thinking) turn.AddReasoning(thought);
@@ -301,15 +302,18 @@ internal sealed class ClaudeConversation
         ? null
         : line.RequestId is { } request ? $"{id}:{request}" : id;
 
-    /// <summary>Usage per response: the lines repeat it, early lines with partial output; the fullest one counts.</summary>
-    private static Dictionary<string, TokenUsage> ResponseGroups(List<ClaudeEntry> entries)
+    /// <summary>
+    /// The line whose usage counts for each response: the lines repeat it, early lines with partial output; the
+    /// fullest one counts, with the advisor calls it lists.
+    /// </summary>
+    private static Dictionary<string, AssistantLine> ResponseGroups(List<ClaudeEntry> entries)
     {
-        var groups = new Dictionary<string, TokenUsage>(StringComparer.Ordinal);
+        var groups = new Dictionary<string, AssistantLine>(StringComparer.Ordinal);
         foreach (var entry in entries)
         {
-            if (entry.Assistant is not { IsSynthetic: false, Usage: { } usage }) continue;
+            if (entry.Assistant is not { IsSynthetic: false, Usage: { } usage } line) continue;
             var key = ResponseKey(entry);
-            if (!groups.TryGetValue(key, out var best) || usage.Total > best.Total) groups[key] = usage;
+            if (!groups.TryGetValue(key, out var best) || usage.Total > best.Usage!.Value.Total) groups[key] = line;
         }
         return groups;
     }

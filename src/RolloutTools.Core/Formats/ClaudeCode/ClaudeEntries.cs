@@ -67,6 +67,15 @@ internal sealed class AssistantLine
     public required IReadOnlyList<ToolResult> ServerToolResults { get; init; }
     public TokenUsage? Usage { get; init; }
 
+    /// <summary>
+    /// Calls the response made to an advisor model (usage.iterations entries of type advisor_message): billed to
+    /// the advisor's model and left out of the top-level usage, which counts the executor's iterations only.
+    /// </summary>
+    public IReadOnlyList<InnerCall> AdvisorCalls { get; init; } = Array.Empty<InnerCall>();
+
+    /// <summary>What the response was billed: its own usage and its advisor calls'.</summary>
+    public TokenUsage BilledUsage => AdvisorCalls.Aggregate(Usage ?? default, (sum, call) => sum + call.Usage);
+
     /// <summary>apiBlockIndex (2.1.26x on): the block's place in its response, which other lines can interrupt.</summary>
     public int? BlockIndex { get; init; }
 

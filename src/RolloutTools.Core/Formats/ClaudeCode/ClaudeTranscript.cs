@@ -55,6 +55,9 @@ internal sealed partial class ClaudeTranscript
     public int ApiErrors { get; private set; }
     public int RefusalFallbacks { get; private set; }
 
+    /// <summary>The largest totalCostUSD of each session's cost-state lines; see <see cref="NoteCostState"/>.</summary>
+    private readonly Dictionary<string, decimal> _statedCosts = new(StringComparer.Ordinal);
+
     /// <summary>Uuids of lines a refusal withdrew.</summary>
     public HashSet<string> Retracted { get; } = new(StringComparer.Ordinal);
     public int QueuedPrompts { get; private set; }
@@ -173,6 +176,9 @@ internal sealed partial class ClaudeTranscript
             case "queue-operation":
                 NoteQueue(root);
                 break;
+            case "cost-state":
+                NoteCostState(root);
+                break;
             default:
                 if (!BookkeepingTypes.Contains(type)) UnknownRecordTypes.Add(type);
                 break;
@@ -276,6 +282,22 @@ internal sealed partial class ClaudeTranscript
             if (uuid.ValueKind == JsonValueKind.String) Retracted.Add(uuid.GetString()!);
         }
     }
+
+    /// <summary>
+    /// cost-state (about 2.1.251 on): what Claude Code itself says the session has cost, its subagents and side
+    /// calls included, written again after turns and at exit, so the largest is the latest. It is what /cost shows,
+    /// kept beside the tokens the lines count, never added to them.
+    /// </summary>
+    private void NoteCostState(JsonElement root)
+    {
+        if (root.GetPropertyOrDefault("totalCostUSD") is not { ValueKind: JsonValueKind.Number } total || !total.TryGetDecimal(out var cost)) return;
+        var session = _sessionId.ReadId(root, "sessionId") ?? string.Empty;
+        if (!_statedCosts.TryGetValue(session, out var stated) || cost > stated) _statedCosts[session] = cost;
+    }
+
+    /// <summary>The cost Claude Code last stated for the session, or for the file when its lines name no session.</summary>
+    public decimal? StatedCost(string sessionId) =>
+        _statedCosts.TryGetValue(sessionId, out var cost) || _statedCosts.TryGetValue(string.Empty, out cost) ? cost : null;
 
     private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
     {
