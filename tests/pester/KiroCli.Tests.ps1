@@ -28,13 +28,13 @@ Describe 'Kiro CLI and Amazon Q Developer CLI' {
             $warnings | Should -BeNullOrEmpty
             $records.TraceId | Sort-Object | Should -Be (@($A, $B, $C, $D) | Sort-Object)
             $records.Format | Select-Object -Unique | Should -Be 'KiroCli'
-            $records.SourceKind | Select-Object -Unique | Should -Be 'kiro-cli'
+            $records.SourceKind | Select-Object -Unique | Should -Be 'kiro_cli'
             ($records | Where-Object TraceId -eq $C).SourcePath | Should -Be $Kiro
         }
 
         It 'is listed by Get-RolloutFormat with both folders and its conversation count' {
             $format = Get-RolloutFormat -Format KiroCli
-            $format.SourceKind | Should -Be 'kiro-cli'
+            $format.SourceKind | Should -Be 'kiro_cli'
             $format.DefaultLocations | Should -Be @((Join-Path $Data 'kiro-cli'), (Join-Path $Data 'amazon-q'))
             $format.Present | Should -BeTrue
             $format.SessionCount | Should -Be 4

@@ -51,7 +51,7 @@ public sealed class KiroCliSamplesTests
     public void An_amazon_q_conversation_pairs_its_calls_with_their_results_and_keeps_context_times_and_an_image()
     {
         var a = SampleFolder.Record(Results, A);
-        Assert.Equal("kiro-cli", a.SourceKind);
+        Assert.Equal("kiro_cli", a.SourceKind);
         Assert.Equal("Context Prompt Response ToolResult Response ToolResult Response Prompt Response", SampleFolder.Kinds(a));
         Assert.Equal("/home/dev/projects/invoice-api", a.Cwd);
         Assert.Equal("Why does the invoice total test fail?", a.Title);

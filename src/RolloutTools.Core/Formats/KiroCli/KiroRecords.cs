@@ -19,7 +19,7 @@ namespace RolloutTools.Core.Formats.KiroCli;
 /// </summary>
 internal static class KiroRecords
 {
-    public const string SourceKind = "kiro-cli";
+    public const string SourceKind = "kiro_cli";
 
     public static RolloutRecord Build(KiroConversationRow row, JsonElement state, string path, DiagnosticList diagnostics)
     {
