@@ -68,14 +68,19 @@ Describe 'Get-AgentRollout with no agent folders at all' {
     BeforeAll { Set-AgentHome "$Nowhere/claude" "$Nowhere/codex" "$Nowhere/pi" }
     AfterAll { Reset-AgentHome }
 
-    It 'warns, naming each location it looked in, and writes no error' {
-        $records = Get-AgentRollout -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors
-        $records | Should -BeNullOrEmpty
+    It 'warns once, counting the locations it looked in, names each with -Verbose, and writes no error' {
+        $output = Get-AgentRollout -WarningVariable warnings -WarningAction SilentlyContinue -ErrorVariable errors -Verbose 4>&1
         $errors | Should -BeNullOrEmpty
+        $records = @($output | Where-Object { $_ -isnot [System.Management.Automation.VerboseRecord] })
+        $records | Should -BeNullOrEmpty
         $warnings.Count | Should -Be 1
-        $message = $warnings[0].Message
-        $message | Should -BeLike 'No agent sessions found. Looked in *'
-        foreach ($location in (Get-RolloutFormat).DefaultLocations) { $message | Should -BeLike "*'$location' (*: does not exist)*" }
+        $formats = Get-RolloutFormat | Where-Object DefaultLocations
+        $locations = @($formats.DefaultLocations)
+        $warnings[0].Message | Should -BeLike "No agent sessions found in the default locations of $(@($formats).Count) formats: none of their $($locations.Count) folders exists (-Verbose names each). *"
+        $verbose = @($output | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] } | ForEach-Object Message)
+        foreach ($format in $formats) {
+            foreach ($location in $format.DefaultLocations) { $verbose | Should -Contain "No $($format.Format) traces here: '$location' does not exist." }
+        }
     }
 
     It 'does not stop a script that stops on errors' {

@@ -83,7 +83,7 @@ Describe 'Core''s read plan is the whole of what Get-AgentRollout reads' {
         $env:PI_CODING_AGENT_DIR = Join-Path $TestDrive 'none/pi'
         try {
             $cmdlet = Invoke-Cmdlet @{}
-            $cmdlet.Warnings | Should -BeLike 'No agent sessions found. Looked in *'
+            $cmdlet.Warnings | Should -BeLike 'No agent sessions found in the default locations of * formats: *'
             Assert-Same $cmdlet (Invoke-Plan)
         }
         finally {

@@ -199,10 +199,34 @@ public sealed class ReadPlan
             return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, string.Empty, null,
                 "No agent sessions read: the formats asked for keep no default location. Name the files or folders to read (Get-AgentRollout ./traces -Recurse).");
         }
-        var places = string.Join(", ", _defaultLocations.Select(l => $"'{l.Location}' ({l.Format}: {(l.Exists ? "no sessions" : "does not exist")})"));
-        return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, _defaultLocations[0].Location, null,
-            $"No agent sessions found. Looked in {places}. Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).");
+        const string advice = "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).";
+        string Places(IEnumerable<LookedIn> places) =>
+            string.Join(", ", places.Select(l => $"'{l.Location}' ({l.Format}: {(l.Exists ? "no sessions" : "does not exist")})"));
+        var where = _defaultLocations[0].Location;
+        if (_defaultLocations.Count <= ListedLocations)
+        {
+            return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, where, null,
+                $"No agent sessions found. Looked in {Places(_defaultLocations)}. {advice}");
+        }
+        // Every format asked for looks in a folder or more: naming them all would bury the few that exist.
+        var existing = _defaultLocations.Where(l => l.Exists).ToArray();
+        var missing = _defaultLocations.Count - existing.Length;
+        var formats = _defaultLocations.Select(l => l.Format).Distinct().Count();
+        var found = (existing.Length, missing) switch
+        {
+            (0, _) => $"none of their {missing} folders exists",
+            (_, 0) => Places(existing),
+            _ => $"{Places(existing)}; the other {missing} folders do not exist",
+        };
+        return new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions, where, null,
+            $"No agent sessions found in the default locations of {formats} formats: {found} (-Verbose names each). {advice}");
     }
+
+    /// <summary>The most default locations the no-sessions warning names one by one.</summary>
+    private const int ListedLocations = 3;
+
+    /// <summary>Every default location the plan looked in, with the format it was looked in for, whether it exists and how many sessions it held.</summary>
+    internal IReadOnlyList<LookedIn> LookedIn => _defaultLocations;
 
     /// <summary>
     /// Queues a file found in an ordinary folder or named by the person; its content decides its format. The

@@ -287,8 +287,10 @@ public sealed class AgentStoreAndIdTests : IDisposable
 
         Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.NoSessions), (warning.Severity, warning.ErrorId));
         var homes = Path.Combine(Root, "homes");
+        // Every format looks where its variable says; the warning names the one folder that exists and counts the rest.
+        var looked = string.Join(", ", plan.LookedIn.Select(l => $"'{l.Location}' ({l.Format}: {(l.Exists ? "no sessions" : "does not exist")})"));
         Assert.Equal(
-            $"No agent sessions found. Looked in '{Path.Combine(homes, "CLAUDE_CONFIG_DIR", "projects")}' (ClaudeCode: does not exist), "
+            $"'{Path.Combine(homes, "CLAUDE_CONFIG_DIR", "projects")}' (ClaudeCode: does not exist), "
             + $"'{Path.Combine(homes, "CODEX_HOME", "sessions")}' (Codex: no sessions), '{Path.Combine(homes, "CODEX_HOME", "archived_sessions")}' (Codex: does not exist), "
             + $"'{Path.Combine(homes, PiCodingAgentReader.AgentDirVariable, "sessions")}' (PiCodingAgent: does not exist), "
             + $"'{Path.Combine(homes, "HERMES_HOME")}' (HermesAgent: does not exist), "
@@ -314,7 +316,11 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist), "
             + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ", "
-            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist). "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist)",
+            looked);
+        Assert.Equal(
+            $"No agent sessions found in the default locations of {FormatRegistry.Default.All.Count(r => r.DefaultLocations().Count > 0)} formats: "
+            + $"'{Path.Combine(homes, "CODEX_HOME", "sessions")}' (Codex: no sessions); the other {plan.LookedIn.Count - 1} folders do not exist (-Verbose names each). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 
