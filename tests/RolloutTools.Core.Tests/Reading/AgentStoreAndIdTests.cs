@@ -254,6 +254,25 @@ public sealed class AgentStoreAndIdTests : IDisposable
     }
 
     [Fact]
+    public void A_workflows_agents_belong_to_its_session_and_its_journal_is_no_trace()
+    {
+        var projects = Copy("claude-code/projects", "homes/CLAUDE_CONFIG_DIR/projects");
+        var session = Path.Combine(projects, "-home-dev-acme-shop", "2cb29738-c0cd-422a-a851-f96c078ca30a", "subagents");
+        var workflow = Path.Combine(session, "workflows", "wf_7d2e41");
+        Directory.CreateDirectory(workflow);
+        File.WriteAllText(Path.Combine(workflow, "agent-b7c1e90.jsonl"), File.ReadAllText(Path.Combine(session, "agent-a2f5215.jsonl")).Replace("a2f5215", "b7c1e90", StringComparison.Ordinal));
+        File.WriteAllText(Path.Combine(workflow, "journal.jsonl"), "{\"phase\":\"review\",\"agent\":\"b7c1e90\"}\n");
+        var plan = new ReadPlan { Ids = new[] { "2cb29738" } };
+
+        Assert.DoesNotContain(plan.AddDefaultLocations(), p => p.Severity != DiagnosticSeverity.Note);
+        var results = plan.Read(new ReadOptions(), CancellationToken.None).ToArray();
+
+        Assert.DoesNotContain(results, r => r.Source.Path!.EndsWith("journal.jsonl", StringComparison.Ordinal));
+        var agent = Assert.Single(results, r => r.Record?.TraceId == "2cb29738-c0cd-422a-a851-f96c078ca30a:b7c1e90").Record!;
+        Assert.Equal(("b7c1e90", "2cb29738-c0cd-422a-a851-f96c078ca30a", "/home/dev/acme-shop"), (agent.AgentId, agent.RootSessionId, agent.ProjectPath));
+    }
+
+    [Fact]
     public void A_plan_for_an_id_queues_only_that_session_of_a_database_and_since_passes_over_rows_by_their_times()
     {
         var home = Copy("hermes", "homes/HERMES_HOME");

@@ -23,7 +23,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
 
     public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
 
-    public IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { "*/subagents/*.jsonl" };
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { "*/subagents/*.jsonl", "*/subagents/workflows/*/*.jsonl" };
 
     public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(AgentHome.Resolve("CLAUDE_CONFIG_DIR", ".claude"), "projects") };
 
@@ -51,19 +51,33 @@ public sealed class ClaudeCodeReader : IRolloutReader
     {
         var stem = Path.GetFileNameWithoutExtension(path);
         if (!stem.StartsWith(AgentPrefix, StringComparison.Ordinal)) return Guid.TryParse(stem, out _) ? new NamedIds(stem) : null;
-        var subagents = Path.GetDirectoryName(path);
-        var session = Path.GetFileName(Path.GetDirectoryName(subagents));
-        return Path.GetFileName(subagents) == "subagents" && Guid.TryParse(session, out _) ? new NamedIds($"{session}:{stem[AgentPrefix.Length..]}", stem[AgentPrefix.Length..]) : null;
+        var session = Path.GetFileName(Path.GetDirectoryName(SubagentsFolder(path)));
+        return Guid.TryParse(session, out _) ? new NamedIds($"{session}:{stem[AgentPrefix.Length..]}", stem[AgentPrefix.Length..]) : null;
     }
 
-    /// <summary>The global prompt history, spilled tool output, and a subagent folder's journal.</summary>
+    /// <summary>
+    /// The &lt;session&gt;/subagents folder a file lies in, directly or in one of its workflows
+    /// (subagents/workflows/&lt;workflow&gt;/, about 2.1.27x, whose agents are stored flat there beside the workflow's
+    /// journal); null for a file elsewhere.
+    /// </summary>
+    private static string? SubagentsFolder(string path)
+    {
+        var folder = Path.GetDirectoryName(path);
+        if (folder is null) return null;
+        if (Path.GetFileName(folder) == "subagents") return folder;
+        var workflows = Path.GetDirectoryName(folder);
+        var subagents = workflows is null ? null : Path.GetDirectoryName(workflows);
+        return Path.GetFileName(workflows) == "workflows" && Path.GetFileName(subagents) == "subagents" ? subagents : null;
+    }
+
+    /// <summary>The global prompt history, spilled tool output, and the journal of a subagent folder or workflow.</summary>
     public bool IsSidecarFile(string path)
     {
         var name = Path.GetFileName(path);
         var folder = Path.GetFileName(Path.GetDirectoryName(path) ?? string.Empty);
         return name.Equals("history.jsonl", StringComparison.OrdinalIgnoreCase)
             || folder.Equals("tool-results", StringComparison.OrdinalIgnoreCase)
-            || (name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && folder.Equals("subagents", StringComparison.OrdinalIgnoreCase));
+            || (name.Equals("journal.jsonl", StringComparison.OrdinalIgnoreCase) && SubagentsFolder(path) is not null);
     }
 
     /// <summary>
@@ -276,11 +290,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
         private static string ProjectFolder(string path, bool isAgentFile)
         {
             var folder = Path.GetDirectoryName(path) ?? string.Empty;
-            if (isAgentFile && Path.GetFileName(folder).Equals("subagents", StringComparison.Ordinal))
-            {
-                folder = Path.GetDirectoryName(Path.GetDirectoryName(folder)) ?? folder;
-            }
-            return folder;
+            return isAgentFile && SubagentsFolder(path) is { } subagents ? Path.GetDirectoryName(Path.GetDirectoryName(subagents)) ?? folder : folder;
         }
 
         private Sidecar<ClaudeSessionIndex> Index(string projectFolder) => _indexes.GetOrAdd(projectFolder, ClaudeSessionIndex.Load);
