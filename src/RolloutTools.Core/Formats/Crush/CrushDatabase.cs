@@ -7,7 +7,7 @@ using static RolloutTools.Core.Formats.Shared.ReadOnlySqlite;
 namespace RolloutTools.Core.Formats.Crush;
 
 /// <summary>One session row, as listing the database shows it: a sub-agent's session names the session that ran it.</summary>
-internal sealed record CrushSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity) : ISessionRow;
+internal sealed record CrushSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity) : IDatedSessionRow;
 
 /// <summary>
 /// Crush's crush.db (charmbracelet/crush internal/db: migrations/ and the sqlc queries of sql/): a sessions table (id,

@@ -40,8 +40,6 @@ internal static class CrushHome
     /// <summary>A global data folder of Crush's: one holding projects.json.</summary>
     public static bool IsLaidOut(string folder) => File.Exists(Path.Combine(folder, ProjectsFile));
 
-    public static bool IsDatabase(string path) => Path.GetFileName(path).Equals(DatabaseName, StringComparison.OrdinalIgnoreCase);
-
     /// <summary>The projects a global data folder lists; none when it has no projects.json. Throws when the file is not Crush's JSON.</summary>
     public static IReadOnlyList<CrushProject> Projects(string globalData)
     {

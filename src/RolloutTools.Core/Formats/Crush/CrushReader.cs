@@ -1,7 +1,6 @@
 using System.Text.Json;
 using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
-using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -13,30 +12,32 @@ namespace RolloutTools.Core.Formats.Crush;
 /// projects' data directories; a project's .crush/crush.db is also found beside the other traces of a folder named
 /// (without -Recurse), and a crush.db by its name anywhere.
 /// </summary>
-public sealed class CrushReader : IRolloutReader
+public sealed class CrushReader : SessionDatabaseReader
 {
     /// <summary>Crush's override of its global data folder (internal/config/load.go GlobalConfigData).</summary>
     public const string GlobalDataVariable = "CRUSH_GLOBAL_DATA";
 
-    public RolloutFormat Format => RolloutFormat.Crush;
+    public override RolloutFormat Format => RolloutFormat.Crush;
 
-    public string SourceKind => CrushRecords.SourceKind;
-
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { CrushHome.DatabaseName };
+    public override string SourceKind => CrushRecords.SourceKind;
 
     /// <summary>A project folder's data directory, where Crush puts it by default.</summary>
-    public IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { $"{CrushHome.DataFolderName}/{CrushHome.DatabaseName}" };
+    public override IReadOnlyList<string> AttachedTracePatterns { get; } = new[] { $"{CrushHome.DataFolderName}/{CrushHome.DatabaseName}" };
 
-    public IReadOnlyList<string> DefaultLocations() => new[] { CrushHome.GlobalData() };
+    public override IReadOnlyList<string> DefaultLocations() => new[] { CrushHome.GlobalData() };
 
-    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), CrushHome.IsLaidOut);
+    private protected override string DatabaseName => CrushHome.DatabaseName;
+
+    private protected override bool IsLaidOut(string folder) => CrushHome.IsLaidOut(folder);
+
+    private protected override SessionDatabaseScan NewScan() => new Scan();
 
     /// <summary>
     /// The crush.db of every project the global data folder's projects.json lists, each once (several working folders
     /// of one repository share its .crush); a data directory without a database (removed, or on another machine) is
     /// passed over. A projects.json that is not Crush's JSON is reported as the folder's problem.
     /// </summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
+    public override LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry)
     {
         IReadOnlyList<CrushProject> projects;
         try
@@ -56,38 +57,15 @@ public sealed class CrushReader : IRolloutReader
         return new LocatedSessions(databases.SelectMany(SessionsIn).ToArray(), Array.Empty<UnreadableFolder>());
     }
 
-    /// <summary>
-    /// One reference per session row, with its id and last activity, so -Id and -Since read only the sessions asked
-    /// for; Crush runs SQLite in WAL mode, so its -wal file counts too. A database that cannot be listed is one
-    /// reference, whose reading says what is wrong.
-    /// </summary>
-    public IReadOnlyList<SessionReference> SessionsIn(string path) => SessionRows.In(path, this, store =>
+    private sealed class Scan : SessionDatabaseScan<CrushDatabase, CrushSessionRow>
     {
-        using var db = CrushDatabase.Open(store);
-        return db.Sessions().Select(s => (s.Id, s.LastActivity)).ToArray();
-    });
-
-    public bool IsTraceFile(string path) => CrushHome.IsDatabase(path);
-
-    public bool IsSidecarFile(string path) => false;
-
-    /// <summary>crush.db is SQLite, which no JSON head describes: its name claims it.</summary>
-    public int Score(JsonHead head) => DetectionScore.None;
-
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
-
-    private sealed class Scan : IMultiRecordScan
-    {
-        private readonly SessionDatabase<CrushDatabase, CrushSessionRow> _database = new("Crush", CrushDatabase.Open, (db, _) => db.Sessions());
-
         /// <summary>The projects Crush lists in its global data folder, read once a database needs its working folder.</summary>
         private readonly Lazy<IReadOnlyList<CrushProject>> _projects = new(ListedProjects);
 
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
-            ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no session", Array.Empty<RolloutDiagnostic>());
-
-        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
-            _database.Read(source, (db, row, parents) => ReadSession(source, db, row, parents, cancellation), cancellation);
+        public Scan()
+            : base("Crush", "session", CrushDatabase.Open, (db, _) => db.Sessions())
+        {
+        }
 
         /// <summary>A projects.json that cannot be read only costs the working folders it would name; the database's place still tells most.</summary>
         private static IReadOnlyList<CrushProject> ListedProjects()
@@ -102,10 +80,10 @@ public sealed class CrushReader : IRolloutReader
             }
         }
 
-        private ReadResult ReadSession(TraceSource source, CrushDatabase db, CrushSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
+        protected override ReadResult ReadRow(TraceSource source, CrushDatabase db, CrushSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var session = _database.Query(diagnostics, $"read session {row.Id}", () =>
+            var session = Database.Query(diagnostics, $"read session {row.Id}", () =>
             {
                 if (db.Session(row.Id) is not { } read) return null;
                 read.RootId = SessionRows.Root(row.Id, parents);
@@ -114,8 +92,8 @@ public sealed class CrushReader : IRolloutReader
                 db.ReadMessages(read, diagnostics, cancellation);
                 return read;
             });
-            if (session is null) return SessionRows.Missing(source, "session", row.Id, diagnostics);
-            if (session.Messages.Count == 0 && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+            if (session is null) return Missing(source, row.Id, diagnostics);
+            if (session.Messages.Count == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
             return SessionRows.Outcome(source, session.Id, session.Messages.Count, () => CrushRecords.Build(session, source.Path, diagnostics), diagnostics);
         }
     }

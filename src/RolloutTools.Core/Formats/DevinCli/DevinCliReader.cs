@@ -1,6 +1,4 @@
-using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
-using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 
@@ -10,67 +8,45 @@ namespace RolloutTools.Core.Formats.DevinCli;
 /// Devin CLI (Cognition's devin): sessions.db in its data folder's cli folder (see <see cref="DevinHome"/>), one record
 /// per session row, and one per sub-agent chain its subagent_heads table names ("session:agent", a sidechain of the
 /// session). Devin CLI is closed source: the store is read as its public readers read it (see
-/// <see cref="DevinDatabase"/>), not checked against a file it wrote.
+/// <see cref="DevinDatabase"/>), not checked against a file it wrote. What lies below the cli folder (transcripts/,
+/// summaries/, logs/) is not a session store.
 /// </summary>
-public sealed class DevinCliReader : IRolloutReader
+public sealed class DevinCliReader : SessionDatabaseReader
 {
-    public RolloutFormat Format => RolloutFormat.DevinCli;
+    public override RolloutFormat Format => RolloutFormat.DevinCli;
 
-    public string SourceKind => DevinRecords.SourceKind;
+    public override string SourceKind => DevinRecords.SourceKind;
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { DevinHome.DatabaseName };
+    public override IReadOnlyList<string> DefaultLocations() => new[] { DevinHome.Default() };
 
-    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+    private protected override string DatabaseName => DevinHome.DatabaseName;
 
-    public IReadOnlyList<string> DefaultLocations() => new[] { DevinHome.Default() };
+    /// <summary>sessions.db is a common name: its place claims it too.</summary>
+    private protected override bool IsDatabase(string path) => DevinHome.IsDatabase(path);
 
-    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), DevinHome.IsLaidOut);
+    private protected override bool IsLaidOut(string folder) => DevinHome.IsLaidOut(folder);
 
-    /// <summary>sessions.db sits at the top of the cli folder; what lies below it (transcripts/, summaries/, logs/) is not a session store.</summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 0);
+    private protected override SessionDatabaseScan NewScan() => new Scan();
 
-    /// <summary>
-    /// One reference per session row and sub-agent, with its id and last activity, so -Id and -Since read only those
-    /// asked for; Devin CLI runs SQLite in WAL mode, so its -wal file counts too. A database that cannot be listed is one
-    /// reference, whose reading says what is wrong.
-    /// </summary>
-    public IReadOnlyList<SessionReference> SessionsIn(string path) => SessionRows.In(path, this, store =>
+    private sealed class Scan : SessionDatabaseScan<DevinDatabase, DevinSessionRow>
     {
-        using var db = DevinDatabase.Open(store);
-        return db.Sessions(new DiagnosticList(store)).Select(s => (s.Id, s.LastActivity)).ToArray();
-    });
+        public Scan()
+            : base("Devin CLI", "session", DevinDatabase.Open, (db, problems) => db.Sessions(problems))
+        {
+        }
 
-    public bool IsTraceFile(string path) => DevinHome.IsDatabase(path);
-
-    public bool IsSidecarFile(string path) => false;
-
-    /// <summary>sessions.db is SQLite, which no JSON head describes: its name and place claim it.</summary>
-    public int Score(JsonHead head) => DetectionScore.None;
-
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
-
-    private sealed class Scan : IMultiRecordScan
-    {
-        private readonly SessionDatabase<DevinDatabase, DevinSessionRow> _database = new("Devin CLI", DevinDatabase.Open, (db, problems) => db.Sessions(problems));
-
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
-            ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no session", Array.Empty<RolloutDiagnostic>());
-
-        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
-            _database.Read(source, (db, row, parents) => ReadSession(source, db, row, parents, cancellation), cancellation);
-
-        private ReadResult ReadSession(TraceSource source, DevinDatabase db, DevinSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
+        protected override ReadResult ReadRow(TraceSource source, DevinDatabase db, DevinSessionRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
             var children = parents.Where(p => p.Value == row.Id).Select(p => p.Key).ToArray();
-            var conversation = _database.Query(diagnostics, $"read session {row.Id}", () => Conversation(db, row, children, diagnostics, cancellation));
+            var conversation = Database.Query(diagnostics, $"read session {row.Id}", () => Conversation(db, row, children, diagnostics, cancellation));
             if (conversation is null)
             {
                 return diagnostics.Items.Count == 0
                     ? new ReadResult(source, null, $"session {row.SessionId} is no longer in the database", diagnostics.Items)
                     : new ReadResult(source, null, null, diagnostics.Items);
             }
-            if (conversation.Nodes.Count == 0 && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+            if (conversation.Nodes.Count == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
             return SessionRows.Outcome(source, row.Id, conversation.Nodes.Count, () => DevinRecords.Build(conversation, source.Path, diagnostics), diagnostics);
         }
 

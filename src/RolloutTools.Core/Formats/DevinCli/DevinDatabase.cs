@@ -14,7 +14,7 @@ namespace RolloutTools.Core.Formats.DevinCli;
 /// <param name="SessionId">The sessions row the record reads.</param>
 /// <param name="AgentId">For a sub-agent, its agent id; null for the session's own conversation.</param>
 /// <param name="Head">For a sub-agent, the node its chain ends at (subagent_heads.chain_node_id).</param>
-internal sealed record DevinSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity, string SessionId, string? AgentId, long? Head) : ISessionRow;
+internal sealed record DevinSessionRow(string Id, string? ParentId, DateTimeOffset? LastActivity, string SessionId, string? AgentId, long? Head) : IDatedSessionRow;
 
 /// <summary>
 /// Devin CLI's sessions.db (SQLite in WAL mode, migrated by refinery: refinery_schema_history holds the versions, 17

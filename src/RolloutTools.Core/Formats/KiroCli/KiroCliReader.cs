@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -14,59 +13,36 @@ namespace RolloutTools.Core.Formats.KiroCli;
 /// CLI is closed source, and its legacy engine's conversations_v2 is read as its public readers read it. The session
 /// files of Kiro CLI's newer engines (~/.kiro/sessions) are another format and are not read.
 /// </summary>
-public sealed class KiroCliReader : IRolloutReader
+public sealed class KiroCliReader : SessionDatabaseReader
 {
-    public RolloutFormat Format => RolloutFormat.KiroCli;
+    public override RolloutFormat Format => RolloutFormat.KiroCli;
 
-    public string SourceKind => KiroRecords.SourceKind;
+    public override string SourceKind => KiroRecords.SourceKind;
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { KiroHome.DatabaseName };
+    public override IReadOnlyList<string> DefaultLocations() => KiroHome.Defaults();
 
-    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+    private protected override string DatabaseName => KiroHome.DatabaseName;
 
-    public IReadOnlyList<string> DefaultLocations() => KiroHome.Defaults();
+    /// <summary>data.sqlite3 is a common name: its place claims it too.</summary>
+    private protected override bool IsDatabase(string path) => KiroHome.IsDatabase(path);
 
-    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), KiroHome.IsLaidOut);
+    private protected override bool IsLaidOut(string folder) => KiroHome.IsLaidOut(folder);
 
-    /// <summary>data.sqlite3 sits at the top of the app folder; what lies below it is not a conversation store.</summary>
-    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 0);
+    private protected override SessionDatabaseScan NewScan() => new Scan();
 
-    /// <summary>
-    /// One reference per conversation row, with its id and last change (Kiro CLI's updated_at; Amazon Q's rows have
-    /// none), so -Id and -Since read only the conversations asked for; the -wal file counts too. A database that
-    /// cannot be listed is one reference, whose reading says what is wrong.
-    /// </summary>
-    public IReadOnlyList<SessionReference> SessionsIn(string path) => SessionRows.In(path, this, store =>
+    private sealed class Scan : SessionDatabaseScan<KiroDatabase, KiroConversationRow>
     {
-        using var db = KiroDatabase.Open(store);
-        return db.Conversations().Select(c => (c.Id, c.LastActivity)).ToArray();
-    });
-
-    public bool IsTraceFile(string path) => KiroHome.IsDatabase(path);
-
-    public bool IsSidecarFile(string path) => false;
-
-    /// <summary>data.sqlite3 is SQLite, which no JSON head describes: its name and place claim it.</summary>
-    public int Score(JsonHead head) => DetectionScore.None;
-
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
-
-    private sealed class Scan : IMultiRecordScan
-    {
-        private readonly SessionDatabase<KiroDatabase, KiroConversationRow> _database = new("Kiro CLI", KiroDatabase.Open, (db, _) => db.Conversations());
-
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
-            ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no conversation", Array.Empty<RolloutDiagnostic>());
-
-        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
-            _database.Read(source, (db, row, _) => ReadConversation(source, db, row), cancellation);
+        public Scan()
+            : base("Kiro CLI", "conversation", KiroDatabase.Open, (db, _) => db.Conversations())
+        {
+        }
 
         /// <summary>A row whose JSON cannot be parsed is a warning naming the database and the row; the other rows still read.</summary>
-        private ReadResult ReadConversation(TraceSource source, KiroDatabase db, KiroConversationRow row)
+        protected override ReadResult ReadRow(TraceSource source, KiroDatabase db, KiroConversationRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var value = _database.Query(diagnostics, $"read conversation {row.Id}", () => db.Value(row));
-            if (value is null) return SessionRows.Missing(source, "conversation", row.Id, diagnostics);
+            var value = Database.Query(diagnostics, $"read conversation {row.Id}", () => db.Value(row));
+            if (value is null) return Missing(source, row.Id, diagnostics);
             try
             {
                 using var document = JsonDocument.Parse(value);
@@ -76,7 +52,7 @@ public sealed class KiroCliReader : IRolloutReader
                 var count = (history.ValueKind == JsonValueKind.Array ? history.GetArrayLength() : 0)
                     + (state.GetPropertyOrDefault("next_message").ValueKind == JsonValueKind.Object ? 1 : 0)
                     + (state.GetPropertyOrDefault("latest_summary").ValueKind is JsonValueKind.String or JsonValueKind.Array ? 1 : 0);
-                if (count == 0 && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+                if (count == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
                 return SessionRows.Outcome(source, row.Id, count, () => KiroRecords.Build(row, state, source.Path, diagnostics), diagnostics);
             }
             catch (Exception e) when (e is JsonException or InvalidDataException || JsonLineReader.IsUnreadableValue(e))

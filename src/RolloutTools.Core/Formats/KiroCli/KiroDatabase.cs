@@ -10,7 +10,8 @@ namespace RolloutTools.Core.Formats.KiroCli;
 /// </summary>
 /// <param name="Table">The table the row is in (conversations_v2 or conversations).</param>
 /// <param name="Key">The key: the working directory the conversation was held in.</param>
-internal sealed record KiroConversationRow(string Id, string Table, long RowId, string? Key, DateTimeOffset? Created, DateTimeOffset? LastActivity) : ISessionRow
+/// <param name="LastActivity">Kiro CLI's updated_at; Amazon Q's rows have none.</param>
+internal sealed record KiroConversationRow(string Id, string Table, long RowId, string? Key, DateTimeOffset? Created, DateTimeOffset? LastActivity) : IDatedSessionRow
 {
     public string? ParentId => null;
 

@@ -20,6 +20,12 @@ internal interface ISessionRow
     string? ParentId { get; }
 }
 
+/// <summary>A session row that says when its session last changed, so -Since passes over it before it is read.</summary>
+internal interface IDatedSessionRow : ISessionRow
+{
+    DateTimeOffset? LastActivity { get; }
+}
+
 /// <summary>
 /// The references of an agent's SQLite store: one per session row, with the row's id and when the session last
 /// changed, so -Id and -Since pass over rows before anything is read. Each depends on the store's write-ahead log,

@@ -6,7 +6,7 @@ using static RolloutTools.Core.Formats.Shared.ReadOnlySqlite;
 namespace RolloutTools.Core.Formats.Zed;
 
 /// <summary>One thread row, as listing the database shows it: a sub-agent's thread names the thread that ran it.</summary>
-internal sealed record ZedThreadRow(string Id, string? ParentId, DateTimeOffset? LastActivity) : ISessionRow;
+internal sealed record ZedThreadRow(string Id, string? ParentId, DateTimeOffset? LastActivity) : IDatedSessionRow;
 
 /// <summary>
 /// Zed's threads.db (crates/agent/src/db.rs ThreadsDatabase): one table, threads (id, summary: the title, updated_at:

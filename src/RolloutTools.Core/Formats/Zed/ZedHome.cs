@@ -34,6 +34,4 @@ internal static class ZedHome
 
     /// <summary>A threads folder of Zed's: one holding threads.db.</summary>
     public static bool IsLaidOut(string folder) => File.Exists(Path.Combine(folder, DatabaseName));
-
-    public static bool IsDatabase(string path) => Path.GetFileName(path).Equals(DatabaseName, StringComparison.OrdinalIgnoreCase);
 }
