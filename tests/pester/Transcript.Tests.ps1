@@ -232,7 +232,8 @@ Describe 'Show-RolloutTranscript' {
         Get-Content -LiteralPath $files[0].FullName -Raw | Should -Match 'Subagent transcript: Map shipping rate loading'
         $deadline = (Get-Date).AddSeconds(10)
         while (((Get-Content -LiteralPath $opened -ErrorAction SilentlyContinue) | Measure-Object).Count -lt 3 -and (Get-Date) -lt $deadline) { Start-Sleep -Milliseconds 100 }
-        Get-Content -LiteralPath $opened | Should -Be $files.FullName
+        # Each page is opened by a process of its own, so they may finish in any order.
+        Get-Content -LiteralPath $opened | Sort-Object | Should -Be ($files.FullName | Sort-Object)
     }
 
     It 'writes RolloutTranscriptOpenFailed when nothing can open the page, and goes on' -Skip:($IsWindows -or $IsMacOS) {
