@@ -224,4 +224,19 @@ public sealed class CopilotChatReaderTests : IDisposable
             Environment.SetEnvironmentVariable(VsCodeUserData.PortableVariable, previous.Item2);
         }
     }
+
+    [Fact]
+    public void A_user_folder_or_the_dir_above_it_holds_both_stores_a_store_is_its_own_and_a_workspace_folder_none()
+    {
+        var user = Path.Combine(_folder.FullName, "User");
+        var workspaces = Path.Combine(user, "workspaceStorage");
+        File.WriteAllText(Path.Combine(Sessions, Id + ".json"), Session(string.Empty));
+        var empty = Directory.CreateDirectory(Path.Combine(user, "globalStorage", "emptyWindowChatSessions")).FullName;
+        var reader = new CopilotChatReader();
+        Assert.Equal(new[] { workspaces, empty }, reader.StoresIn(user));
+        Assert.Equal(new[] { workspaces, empty }, reader.StoresIn(_folder.FullName));
+        Assert.Equal(new[] { workspaces }, reader.StoresIn(workspaces));
+        Assert.Equal(new[] { empty }, reader.StoresIn(Path.Combine(user, "globalStorage")));
+        Assert.Empty(reader.StoresIn(Path.GetDirectoryName(Sessions)!));
+    }
 }

@@ -47,6 +47,12 @@ internal static class CopilotChatHome
         _ => false,
     };
 
+    /// <summary>The stores a user data dir or its User folder holds, laid out as VS Code lays them out.</summary>
+    public static IReadOnlyList<string> StoresUnder(string folder) => new[] { folder, Path.Combine(folder, "User") }
+        .SelectMany(user => new[] { Path.Combine(user, WorkspaceStorage), Path.Combine(user, "globalStorage", EmptyWindowSessions) })
+        .Where(store => Directory.Exists(store) && IsLaidOut(store))
+        .ToArray();
+
     /// <summary>How deep the sessions of a store lie: &lt;workspace id&gt;/chatSessions/&lt;file&gt; in workspaceStorage, at the top elsewhere.</summary>
     public static int Depth(string store) =>
         Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(store))) == WorkspaceStorage ? 2 : 0;

@@ -23,8 +23,16 @@ public sealed class CopilotChatReader : IRolloutReader
 
     public IReadOnlyList<string> DefaultLocations() => CopilotChatHome.Locations();
 
-    /// <summary>A workspaceStorage or emptyWindowChatSessions folder, or a user data dir's User folder holding them.</summary>
-    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), CopilotChatHome.IsLaidOut);
+    /// <summary>A workspaceStorage or emptyWindowChatSessions folder, or a user data dir (or its User folder) holding them.</summary>
+    public IReadOnlyList<string> StoresIn(string folder)
+    {
+        var stores = AgentStore.In(folder, DefaultLocations(), CopilotChatHome.IsLaidOut);
+        var full = Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder));
+        // The folder is a store itself; else both stores of a user folder count, emptyWindowChatSessions lying a level deeper.
+        if (stores.Count == 1 && stores[0] == full) return stores;
+        var held = CopilotChatHome.StoresUnder(full);
+        return held.Count > 0 ? held : stores;
+    }
 
     /// <summary>&lt;workspace id&gt;/chatSessions/&lt;file&gt; in workspaceStorage, files at the top of emptyWindowChatSessions.</summary>
     public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) =>
