@@ -17,7 +17,7 @@ Describe 'Get-RolloutToolCall' {
         foreach ($group in $expected) { ($report | Where-Object Name -ceq $group.Name).Count | Should -Be $group.Count -Because $group.Name }
         $report[0].Name | Should -Be 'Bash'
         $report.Count | Should -Be @($expected).Count
-        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Amp', 'Antigravity', 'Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotCli', 'Crush', 'Cursor', 'DevinCli', 'FactoryDroid', 'GeminiCli', 'Goose', 'GrokCli', 'HermesAgent', 'KimiCode', 'KiroCli', 'MistralVibe', 'OpenClaw', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent', 'Zed')
+        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Amp', 'Antigravity', 'Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotChat', 'CopilotCli', 'Crush', 'Cursor', 'DevinCli', 'FactoryDroid', 'GeminiCli', 'Goose', 'GrokCli', 'HermesAgent', 'KimiCode', 'KiroCli', 'MistralVibe', 'OpenClaw', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent', 'Zed')
     }
 
     It 'pairs each call with its result, and tells failed and unanswered calls' {

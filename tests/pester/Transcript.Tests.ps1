@@ -297,7 +297,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'openclaw'; Linked = 0 },
             @{ Folder = 'devin'; Linked = 1 },
             @{ Folder = 'antigravity'; Linked = 0 },
-            @{ Folder = 'kiro'; Linked = 0 }
+            @{ Folder = 'kiro'; Linked = 0 },
+            @{ Folder = 'copilot-chat'; Linked = 0 }
         )
     }
     BeforeAll {
@@ -305,7 +306,7 @@ Describe 'Transcripts of every sample format' {
         # takes only a path and a description: the diff is in the result Zed gives the model.
         $editTools = 'Edit', 'MultiEdit', 'Write', 'edit', 'write', 'replace', 'write_file', 'StrReplace', 'apply_patch', 'patch',
             'replace_in_file', 'apply_diff', 'write_to_file', 'create', 'editor', 'developer__text_editor', 'search_replace',
-            'file_editor', 'edit_file', 'replace_file_content', 'multi_replace_file_content', 'fs_write'
+            'file_editor', 'edit_file', 'replace_file_content', 'multi_replace_file_content', 'fs_write', 'replace_string_in_file'
     }
 
     It '<Folder>: each edit shows a diff, each call given text a preview, each subagent a link from its call' -TestCases $samples {

@@ -6,6 +6,7 @@ using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cline;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Continue;
+using RolloutTools.Core.Formats.CopilotChat;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
@@ -67,6 +68,7 @@ public sealed class FormatRegistry
         new DevinCliReader(),
         new AntigravityReader(),
         new KiroCliReader(),
+        new CopilotChatReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

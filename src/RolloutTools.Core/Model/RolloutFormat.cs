@@ -83,4 +83,7 @@ public enum RolloutFormat
 
     /// <summary>Kiro CLI (kiro-cli chat) and Amazon Q Developer CLI (q chat): the conversations tables of data.sqlite3 in kiro-cli or amazon-q under the local data folder (~/.local/share, ~/Library/Application Support, %LOCALAPPDATA%), one record per conversation.</summary>
     KiroCli,
+
+    /// <summary>VS Code's Chat view (GitHub Copilot Chat): chatSessions/&lt;id&gt;.json or .jsonl in each workspace's storage, and globalStorage/emptyWindowChatSessions, under every VS Code-family user data dir (~/.config/Code/User, ~/Library/Application Support/Code/User, %APPDATA%\Code\User).</summary>
+    CopilotChat,
 }

@@ -1,6 +1,7 @@
 using RolloutTools.Core.Formats;
 using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Formats.Cline;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Formats.Codex;
 using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.KimiCode;
@@ -335,7 +336,9 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist), "
             + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ", "
-            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist)",
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist), "
+            + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "workspaceStorage")}' (CopilotChat: does not exist), "
+            + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "globalStorage", "emptyWindowChatSessions")}' (CopilotChat: does not exist)",
             looked);
         Assert.Equal(
             $"No agent sessions found in the default locations of {FormatRegistry.Default.All.Count(r => r.DefaultLocations().Count > 0)} formats: "

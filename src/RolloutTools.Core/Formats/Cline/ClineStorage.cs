@@ -1,3 +1,5 @@
+using RolloutTools.Core.Formats.Shared;
+
 namespace RolloutTools.Core.Formats.Cline;
 
 /// <summary>The agents that keep Cline's task folders, and the extension id each has in an editor's global storage.</summary>
@@ -16,11 +18,11 @@ public enum ClineAgent
 /// </summary>
 public static class ClineStorage
 {
-    /// <summary>VS Code's own override of the folder its user data dirs live in (src/vs/platform/environment/node/userDataPath.ts): &lt;VSCODE_APPDATA&gt;/&lt;product name&gt;.</summary>
-    public const string AppDataVariable = "VSCODE_APPDATA";
+    /// <inheritdoc cref="VsCodeUserData.AppDataVariable"/>
+    public const string AppDataVariable = VsCodeUserData.AppDataVariable;
 
-    /// <summary>A portable VS Code's data folder: its user data dir is &lt;VSCODE_PORTABLE&gt;/user-data.</summary>
-    public const string PortableVariable = "VSCODE_PORTABLE";
+    /// <inheritdoc cref="VsCodeUserData.PortableVariable"/>
+    public const string PortableVariable = VsCodeUserData.PortableVariable;
 
     /// <summary>The Cline CLI's data dir (apps/vscode/src/shared/storage/storage-context.ts resolveDataDirFromEnv): it wins over CLINE_DIR.</summary>
     public const string DataDirVariable = "CLINE_DATA_DIR";
@@ -40,15 +42,6 @@ public static class ClineStorage
     };
 
     /// <summary>
-    /// The product names VS Code and its forks give their user data dirs (the folder under the OS's application
-    /// data folder): the editors people run these extensions in.
-    /// </summary>
-    public static readonly IReadOnlyList<string> Editors = new[]
-    {
-        "Code", "Code - Insiders", "Code - OSS", "VSCodium", "VSCodium - Insiders", "Cursor", "Windsurf", "Trae", "Kiro", "Positron",
-    };
-
-    /// <summary>
     /// The data folders, under the home, of the servers VS Code and its forks run on a remote machine (Remote - SSH,
     /// WSL, dev containers): the extensions running there keep their global storage in &lt;folder&gt;/User/globalStorage.
     /// </summary>
@@ -65,13 +58,13 @@ public static class ClineStorage
     /// </summary>
     public static IReadOnlyList<string> TaskFolders()
     {
-        var userDataDirs = Editors.Select(editor => (Dir: Path.Combine(AppData(), editor), Always: editor == "Code")).ToList();
-        if (Variable(AppDataVariable) is null)
+        var userDataDirs = VsCodeUserData.Dirs().Select(user => (user.Dir, Always: user.Editor == VsCodeUserData.DefaultEditor)).ToList();
+        if (!VsCodeUserData.AppDataConfigured)
         {
             var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-            userDataDirs.AddRange(RemoteServers.Select(server => (Path.Combine(home, server), false)));
+            // Before the portable folder, as before: the order is the order of the search.
+            userDataDirs.InsertRange(VsCodeUserData.Editors.Count, RemoteServers.Select(server => (Path.Combine(home, server), false)));
         }
-        if (Variable(PortableVariable) is { } portable) userDataDirs.Add((Path.Combine(portable, "user-data"), false));
         var folders = userDataDirs
             .SelectMany(user => Extensions.Keys
                 .Select(extension => Path.Combine(user.Dir, "User", "globalStorage", extension))
@@ -106,19 +99,6 @@ public static class ClineStorage
         return (ClineAgent.Cline, null, null);
     }
 
-    /// <summary>The folder the OS keeps application data in, as VS Code resolves it (userDataPath.ts); VSCODE_APPDATA first.</summary>
-    private static string AppData()
-    {
-        if (Variable(AppDataVariable) is { } configured) return configured;
-        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
-        if (OperatingSystem.IsWindows())
-        {
-            return Variable("APPDATA") ?? Path.Combine(home, "AppData", "Roaming");
-        }
-        if (OperatingSystem.IsMacOS()) return Path.Combine(home, "Library", "Application Support");
-        return Variable("XDG_CONFIG_HOME") ?? Path.Combine(home, ".config");
-    }
-
     private static string CliDataDir()
     {
         if (Variable(DataDirVariable) is { } data) return data;
@@ -126,7 +106,5 @@ public static class ClineStorage
         return Path.Combine(home, "data");
     }
 
-    /// <summary>The variable's value trimmed, as the agents read it; null when unset or blank.</summary>
-    private static string? Variable(string name) =>
-        Environment.GetEnvironmentVariable(name)?.Trim() is { Length: > 0 } value ? Path.GetFullPath(value) : null;
+    private static string? Variable(string name) => VsCodeUserData.Variable(name);
 }

@@ -1,0 +1,329 @@
+using System.Text;
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.CopilotChat;
+
+/// <summary>
+/// A session's requests (ISerializableChatRequestData, chatModel.ts) as a conversation. Each request is the person's
+/// prompt (message.text, with the context they attached in variableData) and the response to it. Where the
+/// participant kept its tool loop in result.metadata (GitHub Copilot Chat's toolCallRounds and toolCallResults,
+/// vscode-copilot-chat src/extension/prompt/common/intents.ts), that loop is what the model saw and is read: each
+/// round one assistant message (its text, its thinking, its calls with their arguments), each call answered by its
+/// result. Otherwise the response parts the Chat view shows are read: markdown as text, thinking as reasoning, tool
+/// invocations as calls (with the input and output VS Code kept, if any), inline references as their names.
+/// </summary>
+internal sealed class CopilotChatConversation
+{
+    /// <summary>Response parts the Chat view shows that are no words of the model's (chatSessionOperationLog.ts lists every kind).</summary>
+    private static readonly HashSet<string> ShownOnly = new(StringComparer.Ordinal)
+    {
+        "codeblockUri", "undoStop", "progressMessage", "progressTaskSerialized", "progressTask", "confirmation", "warning", "command",
+        "extensions", "pullRequest", "treeData", "multiDiffData", "mcpServersStarting", "elicitationSerialized", "elicitation", "hook",
+        "questionCarousel", "notebookEditGroup", "workspaceEdit", "clearToPreviousToolInvocation", "disabledClaudeHooks",
+        "prepareToolInvocation", "textEditGroup", "codeCitation", "references", "todoList",
+    };
+
+    private readonly Dictionary<string, long> _shownParts = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unknownKinds = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _agents = new(StringComparer.Ordinal);
+    private readonly SortedSet<string> _editedFiles = new(StringComparer.Ordinal);
+
+    public ConversationBuilder Builder { get; } = new();
+
+    public IReadOnlyList<RolloutMessage> Messages { get; private set; } = Array.Empty<RolloutMessage>();
+
+    public int Requests { get; private set; }
+    public int RequestsWithToolLoop { get; private set; }
+    public int CancelledRequests { get; private set; }
+    public int FailedRequests { get; private set; }
+    public int Attachments { get; private set; }
+    public int SkippedRequests { get; private set; }
+    public IReadOnlyDictionary<string, long> ShownParts => _shownParts;
+    public IReadOnlyCollection<string> Agents => _agents;
+    public IReadOnlyCollection<string> EditedFiles => _editedFiles;
+
+    public static CopilotChatConversation Read(JsonElement[] requests, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var conversation = new CopilotChatConversation();
+        for (var i = 0; i < requests.Length; i++)
+        {
+            cancellation.ThrowIfCancellationRequested();
+            try
+            {
+                conversation.ReadRequest(requests[i], i, lineOf, diagnostics);
+            }
+            catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
+            {
+                conversation.SkippedRequests++;
+                diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(i), $"request {i + 1} cannot be read: {e.Message}; skipped.");
+            }
+        }
+        conversation.Messages = conversation.Builder.Build();
+        return conversation;
+    }
+
+    private void ReadRequest(JsonElement request, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
+    {
+        if (request.ValueKind != JsonValueKind.Object)
+        {
+            SkippedRequests++;
+            diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(index), $"request {index + 1} is no object; skipped.");
+            return;
+        }
+        Requests++;
+        var asked = Time(request.GetPropertyOrDefault("timestamp"));
+        if (request.GetPropertyOrDefault("agent").GetStringOrNull("id") is { Length: > 0 } agent) _agents.Add(agent);
+
+        var attached = Attached(request.GetPropertyOrDefault("variableData"));
+        if (attached.Count > 0)
+        {
+            Attachments += attached.Count;
+            Builder.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText("Attached: " + string.Join(", ", attached)) }, asked);
+        }
+        var message = request.GetPropertyOrDefault("message");
+        var prompt = message.ValueKind == JsonValueKind.String ? message.GetString()! : message.GetStringOrNull("text") ?? string.Empty;
+        Builder.AddMessage(MessageRole.User, MessageKind.Prompt, new[] { ContentBlock.FromText(prompt) }, asked);
+
+        var model = request.GetStringOrNull("modelId");
+        var result = request.GetPropertyOrDefault("result");
+        var metadata = result.GetPropertyOrDefault("metadata");
+        var parts = request.GetPropertyOrDefault("response") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToArray() : Array.Empty<JsonElement>();
+        var state = request.GetPropertyOrDefault("modelState");
+        var completed = Time(state.GetPropertyOrDefault("completedAt"));
+        var shown = ShownTurn(parts, index, lineOf, diagnostics);
+
+        if (metadata.GetPropertyOrDefault("toolCallRounds") is { ValueKind: JsonValueKind.Array } rounds && rounds.GetArrayLength() > 0)
+        {
+            RequestsWithToolLoop++;
+            ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), asked, model);
+        }
+        else if (shown.HasContent)
+        {
+            shown.WriteTo(Builder, () => Builder.StartAssistant(completed ?? asked, model));
+        }
+
+        var stateValue = state.GetPropertyOrDefault("value") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var s) ? s : -1;
+        // ResponseModelState (chatService.ts): 2 cancelled, 3 failed; isCanceled before modelState.
+        if (stateValue == 2 || request.GetBool("isCanceled")) CancelledRequests++;
+        else if (stateValue == 3) FailedRequests++;
+        if (result.GetPropertyOrDefault("errorDetails").GetStringOrNull("message") is { Length: > 0 } error)
+        {
+            if (stateValue != 3 && stateValue != 2) FailedRequests++;
+            var notice = Builder.StartAssistant(completed ?? asked, null, MessageKind.Synthetic);
+            notice.AddContent(new[] { ContentBlock.FromText(error) });
+        }
+    }
+
+    /// <summary>The model-visible tool loop: one assistant message per round, each call answered from toolCallResults.</summary>
+    private void ReadRounds(JsonElement rounds, JsonElement results, DateTimeOffset? asked, string? model)
+    {
+        foreach (var round in rounds.EnumerateArray())
+        {
+            var turn = Builder.StartAssistant(Time(round.GetPropertyOrDefault("timestamp")) ?? asked, model);
+            turn.ResponseId = round.GetStringOrNull("id");
+            var thinking = round.GetPropertyOrDefault("thinking");
+            turn.AddReasoning(Joined(thinking.GetPropertyOrDefault("text")));
+            turn.AddContent(new[] { ContentBlock.FromText(round.GetStringOrNull("response") ?? string.Empty) });
+            var calls = round.GetPropertyOrDefault("toolCalls") is { ValueKind: JsonValueKind.Array } c ? c.EnumerateArray().ToArray() : Array.Empty<JsonElement>();
+            foreach (var call in calls)
+            {
+                if (call.GetStringOrNull("id") is not { Length: > 0 } id) continue;
+                turn.AddToolCall(new ToolCall(id, call.GetStringOrNull("name") ?? string.Empty, call.GetStringOrNull("arguments") ?? "{}"));
+            }
+            foreach (var call in calls)
+            {
+                if (call.GetStringOrNull("id") is not { Length: > 0 } id || results.GetPropertyOrDefault(id) is not { ValueKind: JsonValueKind.Object } answer) continue;
+                Builder.AddToolResult(new ToolResult(id, new[] { ContentBlock.FromText(ResultText(answer.GetPropertyOrDefault("content"))) }));
+            }
+        }
+    }
+
+    /// <summary>
+    /// A LanguageModelToolResult's content as text: its text parts' values, and for a prompt-tsx part (whose value is a
+    /// tree of elements) the text of the tree's leaves, in order.
+    /// </summary>
+    private static string ResultText(JsonElement content)
+    {
+        if (content.ValueKind != JsonValueKind.Array) return string.Empty;
+        var text = new StringBuilder();
+        foreach (var part in content.EnumerateArray())
+        {
+            var value = part.GetPropertyOrDefault("value");
+            if (value.ValueKind == JsonValueKind.String) Append(text, value.GetString()!);
+            else CollectText(value, text);
+        }
+        return text.ToString();
+    }
+
+    private static void CollectText(JsonElement node, StringBuilder text)
+    {
+        switch (node.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var property in node.EnumerateObject())
+                {
+                    if (property.Name == "text" && property.Value.ValueKind == JsonValueKind.String) Append(text, property.Value.GetString()!);
+                    else CollectText(property.Value, text);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in node.EnumerateArray()) CollectText(item, text);
+                break;
+        }
+    }
+
+    private static void Append(StringBuilder text, string piece)
+    {
+        if (piece.Length == 0) return;
+        if (text.Length > 0 && text[^1] != '\n') text.Append('\n');
+        text.Append(piece);
+    }
+
+    /// <summary>The response as the Chat view shows it; the parts no words of the model's are counted, unknown kinds told once.</summary>
+    private ShownResponse ShownTurn(JsonElement[] parts, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
+    {
+        var shown = new ShownResponse();
+        foreach (var part in parts)
+        {
+            if (part.ValueKind == JsonValueKind.String)
+            {
+                shown.Text(part.GetString()!);
+                continue;
+            }
+            var kind = part.GetStringOrNull("kind");
+            switch (kind)
+            {
+                case null when part.GetStringOrNull("value") is { } markdown:
+                    shown.Text(markdown);
+                    break;
+                case "markdownContent" or "markdownVuln":
+                    shown.Text(part.GetPropertyOrDefault("content").GetStringOrNull("value") ?? string.Empty);
+                    break;
+                case "inlineReference":
+                    shown.Text(ReferenceName(part));
+                    break;
+                case "thinking":
+                    shown.Reasoning(Joined(part.GetPropertyOrDefault("value")));
+                    break;
+                case "toolInvocationSerialized" or "toolInvocation":
+                    shown.Invocation(part);
+                    break;
+                default:
+                    if (kind == "textEditGroup" && part.GetPropertyOrDefault("uri") is { ValueKind: JsonValueKind.Object } uri && uri.GetStringOrNull("path") is { Length: > 0 } path)
+                    {
+                        _editedFiles.Add(path);
+                    }
+                    if (kind is not null && ShownOnly.Contains(kind))
+                    {
+                        _shownParts[kind] = _shownParts.GetValueOrDefault(kind) + 1;
+                    }
+                    else if (_unknownKinds.Add(kind ?? "(none)"))
+                    {
+                        diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(index),
+                            $"request {index + 1} has a response part of a kind the reader does not know ({kind ?? "no kind"}); parts of this kind are left out.");
+                    }
+                    break;
+            }
+        }
+        return shown;
+    }
+
+    /// <summary>The name an inline reference shows as: its own, else the file's name from its URI or location.</summary>
+    private static string ReferenceName(JsonElement part)
+    {
+        if (part.GetStringOrNull("name") is { Length: > 0 } name) return name;
+        var reference = part.GetPropertyOrDefault("inlineReference");
+        var uri = reference.GetPropertyOrDefault("uri") is { ValueKind: JsonValueKind.Object } located ? located : reference;
+        return uri.GetStringOrNull("path") is { Length: > 0 } path ? Path.GetFileName(path.TrimEnd('/')) : reference.GetStringOrNull("name") ?? string.Empty;
+    }
+
+    /// <summary>The names of the variables a person attached (#file, #selection, images), or their ids.</summary>
+    private static List<string> Attached(JsonElement variableData) =>
+        variableData.GetPropertyOrDefault("variables") is { ValueKind: JsonValueKind.Array } variables
+            ? variables.EnumerateArray().Select(v => v.GetStringOrNull("name") ?? v.GetStringOrNull("id")).OfType<string>().Where(n => n.Length > 0).ToList()
+            : new List<string>();
+
+    /// <summary>Thinking is a string, or an array of the pieces it streamed in.</summary>
+    private static string Joined(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString()!,
+        JsonValueKind.Array => string.Concat(value.EnumerateArray().Where(p => p.ValueKind == JsonValueKind.String).Select(p => p.GetString())),
+        _ => string.Empty,
+    };
+
+    /// <summary>Epoch milliseconds, as VS Code writes every time.</summary>
+    private static DateTimeOffset? Time(JsonElement value) =>
+        value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) ? UnixTime.FromSecondsOrMilliseconds(ms) : null;
+
+    /// <summary>
+    /// A response read from its parts, in the order they came: text and calls interleaved. A call's answer follows it,
+    /// and what comes after an answer is a new assistant message, as the model wrote it after reading the answer.
+    /// </summary>
+    private sealed class ShownResponse
+    {
+        private readonly List<Step> _steps = new();
+
+        public bool HasContent => _steps.Count > 0;
+
+        /// <summary>Text; pieces in a row (markdown around an inline reference) are one text, as the view shows them.</summary>
+        public void Text(string text)
+        {
+            if (text.Length == 0) return;
+            if (_steps.Count > 0 && _steps[^1] is { Text: { } before } last) _steps[^1] = last with { Text = before + text };
+            else _steps.Add(new Step(text, null, null, null));
+        }
+
+        public void Reasoning(string text)
+        {
+            if (text.Length > 0) _steps.Add(new Step(null, text, null, null));
+        }
+
+        /// <summary>
+        /// A tool invocation: its input from resultDetails.input or, for a tool that asked for confirmation, its
+        /// toolSpecificData.rawInput; its answer from the text of resultDetails.output, when VS Code kept either.
+        /// </summary>
+        public void Invocation(JsonElement part)
+        {
+            if (part.GetStringOrNull("toolCallId") is not { Length: > 0 } id) return;
+            var details = part.GetPropertyOrDefault("resultDetails");
+            var rawInput = part.GetPropertyOrDefault("toolSpecificData").GetPropertyOrDefault("rawInput");
+            var arguments = details.GetStringOrNull("input")
+                ?? (rawInput.ValueKind is JsonValueKind.Object or JsonValueKind.Array ? rawInput.GetRawText() : "{}");
+            string? output = null;
+            if (details.GetPropertyOrDefault("output") is { ValueKind: JsonValueKind.Array } outputs)
+            {
+                var text = new StringBuilder();
+                foreach (var piece in outputs.EnumerateArray())
+                {
+                    var binary = piece.GetPropertyOrDefault("isText").ValueKind == JsonValueKind.False;
+                    if (piece.GetStringOrNull("type") == "embed" && !binary && piece.GetStringOrNull("value") is { } value) Append(text, value);
+                }
+                output = text.ToString();
+            }
+            _steps.Add(new Step(null, null, new ToolCall(id, part.GetStringOrNull("toolId") ?? string.Empty, arguments), output));
+        }
+
+        /// <param name="start">Starts the next assistant message of the response.</param>
+        public void WriteTo(ConversationBuilder builder, Func<ConversationBuilder.AssistantTurn> start)
+        {
+            ConversationBuilder.AssistantTurn? turn = null;
+            foreach (var step in _steps)
+            {
+                turn ??= start();
+                if (step.Text is not null) turn.AddContent(new[] { ContentBlock.FromText(step.Text) });
+                if (step.Reasoning is not null) turn.AddReasoning(step.Reasoning);
+                if (step.Call is null) continue;
+                turn.AddToolCall(step.Call);
+                if (step.Output is null) continue;
+                builder.AddToolResult(new ToolResult(step.Call.Id, new[] { ContentBlock.FromText(step.Output) }));
+                turn = null;
+            }
+        }
+
+        private sealed record Step(string? Text, string? Reasoning, ToolCall? Call, string? Output);
+    }
+}

@@ -1,0 +1,117 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.CopilotChat;
+
+/// <summary>
+/// One session file of VS Code's Chat view: &lt;session id&gt;.json, the session object whole (ISerializableChatData,
+/// chatModel.ts: {version, requesterUsername, responderUsername, initialLocation, requests, sessionId, creationDate,
+/// lastMessageDate, customTitle, inputState?}), or &lt;session id&gt;.jsonl, the log of its changes (<see cref="ChatSessionLog"/>).
+/// </summary>
+internal static class CopilotChatSession
+{
+    public const string SourceKind = "copilot_chat";
+
+    public static ReadResult Read(TraceSource source, CancellationToken cancellation)
+    {
+        cancellation.ThrowIfCancellationRequested();
+        var diagnostics = new DiagnosticList(source.Path);
+        if (source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
+        {
+            JsonDocument? replayed;
+            using (var stream = source.Open())
+            {
+                replayed = ChatSessionLog.Replay(stream, diagnostics, cancellation);
+            }
+            if (replayed is null) return new ReadResult(source, null, null, diagnostics.Items);
+            using (replayed)
+            {
+                // A log has no text lines of its own for a request: its warnings name the request instead.
+                return FromSession(source, replayed.RootElement, _ => null, diagnostics, cancellation);
+            }
+        }
+        return ConversationDocument.Read(source, diagnostics, "requests",
+            "the session file has no requests array (another file, or a chat export); no record.",
+            (root, _, lineOf) => FromSession(source, root, lineOf, diagnostics, cancellation));
+    }
+
+    private static ReadResult FromSession(TraceSource source, JsonElement root, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        var requests = root.GetPropertyOrDefault("requests") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToArray() : Array.Empty<JsonElement>();
+        if (requests.Length == 0) return new ReadResult(source, null, "the session has no requests yet", diagnostics.Items);
+        var conversation = CopilotChatConversation.Read(requests, lineOf, diagnostics, cancellation);
+        if (conversation.Messages.Count == 0)
+        {
+            diagnostics.NoRecord("no request of the session could be read; no record.");
+            return new ReadResult(source, null, null, diagnostics.Items);
+        }
+        return new ReadResult(source, Record(source, root, conversation), null, diagnostics.Items);
+    }
+
+    private static RolloutRecord Record(TraceSource source, JsonElement root, CopilotChatConversation conversation)
+    {
+        var messages = conversation.Messages;
+        // ChatSessionStore names a session's file after its id.
+        var id = source.IsFile ? Path.GetFileNameWithoutExtension(source.Path) : root.GetStringOrNull("sessionId") ?? Path.GetFileNameWithoutExtension(source.Path);
+        var workspace = source.IsFile ? CopilotChatHome.WorkspaceOf(source.Path) : null;
+        // A folder's URI gives the working directory; a .code-workspace file's (several folders) and a remote one's do not.
+        var cwd = workspace is not null && !workspace.EndsWith(".code-workspace", StringComparison.OrdinalIgnoreCase) ? FileUris.ToPath(workspace) : null;
+        var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
+        var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
+
+        var meta = new SourceMeta.Builder()
+            .Add("session_id", id)
+            .Add("agent", "copilot-chat")
+            .Add("version", root.GetPropertyOrDefault("version") is { ValueKind: JsonValueKind.Number } version ? version.GetRawText() : null)
+            .Add("file_form", source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "log" : "document")
+            .Add("responder", root.GetStringOrNull("responderUsername"))
+            .Add("initial_location", Location(root.GetPropertyOrDefault("initialLocation")))
+            .Add("workspace_uri", workspace is not null && cwd != workspace ? workspace : null)
+            .Add("empty_window", source.IsFile && workspace is null && CopilotChatHome.IsEmptyWindowSession(source.Path))
+            .Add("participants", conversation.Agents.Order(StringComparer.Ordinal))
+            .Add("requests", conversation.Requests)
+            .Add("requests_with_tool_loop", conversation.RequestsWithToolLoop)
+            .Add("cancelled_requests", conversation.CancelledRequests)
+            .Add("failed_requests", conversation.FailedRequests)
+            .Add("skipped_requests", conversation.SkippedRequests)
+            .Add("attachments", conversation.Attachments)
+            .Add("edited_files", conversation.EditedFiles)
+            .Add("shown_parts", conversation.ShownParts)
+            .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
+            .Add("unanswered_tool_calls", conversation.Builder.UnansweredToolCalls)
+            .Build();
+
+        return new RolloutRecord
+        {
+            TraceId = id,
+            Format = RolloutFormat.CopilotChat,
+            SourceKind = SourceKind,
+            SourcePath = source.Path,
+            RootSessionId = id,
+            Cwd = cwd,
+            ProjectPath = cwd,
+            StartedAt = Time(root, "creationDate") ?? (times.Length > 0 ? times.Min() : null),
+            EndedAt = times.Length > 0 ? times.Max() : Time(root, "lastMessageDate"),
+            Title = Titles.Clean(root.GetStringOrNull("customTitle") is { Length: > 0 } title ? title : firstPrompt),
+            Models = conversation.Builder.Models,
+            Messages = messages,
+            SourceMeta = meta,
+            Usage = conversation.Builder.Usage,
+            UnlistedResponses = conversation.Builder.Unlisted,
+        };
+    }
+
+    /// <summary>ChatAgentLocation: a name in later versions ("panel", "editor"), a number in early ones.</summary>
+    private static string? Location(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Number => value.GetRawText(),
+        _ => null,
+    };
+
+    private static DateTimeOffset? Time(JsonElement root, string name) =>
+        root.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt64(out var ms) ? UnixTime.FromSecondsOrMilliseconds(ms) : null;
+}
