@@ -9,6 +9,7 @@ using RolloutTools.Core.Formats.Continue;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
+using RolloutTools.Core.Formats.CursorIde;
 using RolloutTools.Core.Formats.DevinCli;
 using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.GeminiCli;
@@ -67,6 +68,7 @@ public sealed class FormatRegistry
         new DevinCliReader(),
         new AntigravityReader(),
         new KiroCliReader(),
+        new CursorIdeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

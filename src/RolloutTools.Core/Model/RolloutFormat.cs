@@ -83,4 +83,7 @@ public enum RolloutFormat
 
     /// <summary>Kiro CLI (kiro-cli chat) and Amazon Q Developer CLI (q chat): the conversations tables of data.sqlite3 in kiro-cli or amazon-q under the local data folder (~/.local/share, ~/Library/Application Support, %LOCALAPPDATA%), one record per conversation.</summary>
     KiroCli,
+
+    /// <summary>Cursor's IDE chats (Composer, Agent, Ask): the composerData and bubbleId rows of cursorDiskKV in globalStorage/state.vscdb of Cursor's user folder (~/.config/Cursor/User, ~/Library/Application Support/Cursor/User, %APPDATA%\Cursor\User), one record per composer.</summary>
+    CursorIde,
 }

@@ -38,6 +38,7 @@ internal static class SampleFolder
         ["devin"] = RolloutFormat.DevinCli,
         ["antigravity"] = RolloutFormat.Antigravity,
         ["kiro"] = RolloutFormat.KiroCli,
+        ["cursor-ide"] = RolloutFormat.CursorIde,
     };
 
     public static string Root(params string[] parts)

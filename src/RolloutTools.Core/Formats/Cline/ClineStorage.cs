@@ -107,7 +107,7 @@ public static class ClineStorage
     }
 
     /// <summary>The folder the OS keeps application data in, as VS Code resolves it (userDataPath.ts); VSCODE_APPDATA first.</summary>
-    private static string AppData()
+    internal static string AppData()
     {
         if (Variable(AppDataVariable) is { } configured) return configured;
         var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);

@@ -1,0 +1,152 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RolloutTools.Core.Discovery;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.CursorIde;
+
+/// <summary>
+/// Cursor's IDE chats (Composer, Agent, Ask): the composers of globalStorage/state.vscdb in Cursor's user folder (see
+/// <see cref="CursorIdeHome"/>), one record per composer (see <see cref="CursorIdeDatabase"/>), its working directory
+/// the workspace that lists it (see <see cref="CursorWorkspaces"/>). The Cursor format reads the agent's JSONL
+/// transcripts under ~/.cursor/projects instead; where the IDE's agent writes one for a chat too, it is named by the
+/// same composer id, so the two records of one chat share their TraceId.
+/// </summary>
+public sealed class CursorIdeReader : IRolloutReader
+{
+    public RolloutFormat Format => RolloutFormat.CursorIde;
+
+    public string SourceKind => CursorIdeRecords.SourceKind;
+
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { CursorIdeHome.DatabaseName };
+
+    public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
+
+    public IReadOnlyList<string> DefaultLocations() => CursorIdeHome.Defaults();
+
+    public IReadOnlyList<string> StoresIn(string folder) => AgentStore.In(folder, DefaultLocations(), CursorIdeHome.IsLaidOut);
+
+    /// <summary>state.vscdb sits at the top of globalStorage; what lies below it belongs to extensions.</summary>
+    public LocatedSessions Locate(string store, TraceSearch search, FormatRegistry registry) => SessionLocator.InStore(this, store, search, registry, maxDepth: 0);
+
+    /// <summary>
+    /// One reference per composer, with its id and lastUpdatedAt, so -Id and -Since read only the chats asked for; the
+    /// -wal file counts too. A database that cannot be listed is one reference, whose reading says what is wrong.
+    /// </summary>
+    public IReadOnlyList<SessionReference> SessionsIn(string path) => SessionRows.In(path, this, store =>
+    {
+        using var db = CursorIdeDatabase.Open(store);
+        return db.Composers().Select(c => (c.Id, c.LastActivity)).ToArray();
+    });
+
+    public bool IsTraceFile(string path) => CursorIdeHome.IsDatabase(path);
+
+    public bool IsSidecarFile(string path) => false;
+
+    /// <summary>state.vscdb is SQLite, which no JSON head describes: its name and place claim it.</summary>
+    public int Score(JsonHead head) => DetectionScore.None;
+
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
+
+    private sealed class Scan : IMultiRecordScan
+    {
+        private readonly SessionDatabase<CursorIdeDatabase, CursorComposerRow> _database = new("Cursor", CursorIdeDatabase.Open, (db, _) => db.Composers());
+        private readonly ConcurrentDictionary<string, Lazy<IReadOnlyDictionary<string, CursorWorkspace>>> _workspaces = new(StringComparer.Ordinal);
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
+            ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no chat", Array.Empty<RolloutDiagnostic>());
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) =>
+            _database.Read(source, (db, row, _) => ReadComposer(source, db, row), cancellation);
+
+        /// <summary>
+        /// A composer whose JSON cannot be parsed is a warning naming the database and its key, and a bubble its header
+        /// names that the database does not hold is one too; the rest still reads.
+        /// </summary>
+        private ReadResult ReadComposer(TraceSource source, CursorIdeDatabase db, CursorComposerRow row)
+        {
+            var diagnostics = new DiagnosticList(source.Path);
+            var value = _database.Query(diagnostics, $"read composer {row.Id}", () => db.Composer(row.Id));
+            if (value is null) return SessionRows.Missing(source, "composer", row.Id, diagnostics);
+            var documents = new List<JsonDocument>();
+            try
+            {
+                var composer = Parse(value, documents);
+                if (composer.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"its value is a JSON {composer.ValueKind.ToString().ToLowerInvariant()}, not an object");
+                var counts = new CursorIdeRecords.BubbleCounts();
+                var (storage, bubbles) = Bubbles(db, row, composer, counts, documents, diagnostics);
+                if (bubbles is null) return new ReadResult(source, null, null, diagnostics.Items);
+                if (counts.Total == 0 && diagnostics.ErrorCount == 0) _database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+                var workspace = _workspaces.GetOrAdd(source.Path, path => new Lazy<IReadOnlyDictionary<string, CursorWorkspace>>(() => CursorWorkspaces.Beside(path))).Value.GetValueOrDefault(row.Id);
+                return SessionRows.Outcome(source, row.Id, (int)Math.Min(counts.Total, int.MaxValue),
+                    () => CursorIdeRecords.Build(row, composer, bubbles, storage, workspace, source.Path, counts, diagnostics), diagnostics);
+            }
+            catch (Exception e) when (e is JsonException or InvalidDataException || JsonLineReader.IsUnreadableValue(e))
+            {
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"row {row.Key} cannot be read: {e.Message}; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+            finally
+            {
+                foreach (var document in documents) document.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The composer's bubbles in order: the rows its headers name (read with one range query), else its inline
+        /// conversation. Null when the rows could not be queried (the error says why).
+        /// </summary>
+        private (string Storage, IReadOnlyList<(string?, string?, JsonElement)>? Bubbles) Bubbles(CursorIdeDatabase db, CursorComposerRow row, JsonElement composer,
+            CursorIdeRecords.BubbleCounts counts, List<JsonDocument> documents, DiagnosticList diagnostics)
+        {
+            var headers = composer.GetPropertyOrDefault("fullConversationHeadersOnly");
+            if (headers.ValueKind != JsonValueKind.Array || headers.GetArrayLength() == 0)
+            {
+                var inline = CursorIdeRecords.Inline(composer);
+                counts.Total = inline.Count;
+                return ("inline", inline);
+            }
+            var rows = _database.Query(diagnostics, $"read the bubbles of composer {row.Id}", () => db.Bubbles(row.Id));
+            if (rows is null) return ("bubbles", null);
+            var bubbles = new List<(string?, string?, JsonElement)>();
+            var missing = new List<string>();
+            foreach (var header in headers.EnumerateArray())
+            {
+                counts.Total++;
+                var id = header.GetIdOrNull("bubbleId");
+                var key = $"{CursorIdeDatabase.BubblePrefix}{row.Id}:{id}";
+                if (id is null || !rows.TryGetValue(id, out var json))
+                {
+                    missing.Add(key);
+                    continue;
+                }
+                try
+                {
+                    bubbles.Add((id, key, Parse(json, documents)));
+                }
+                catch (JsonException e)
+                {
+                    counts.Unreadable++;
+                    diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"row {key} cannot be read: {e.Message}; left out.");
+                }
+            }
+            counts.Missing = missing.Count;
+            if (missing.Count > 0)
+            {
+                var more = missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty;
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"composer {row.Id}: its header names row {missing[0]}{more}, which the database does not hold; left out.");
+            }
+            return ("bubbles", bubbles);
+        }
+
+        private static JsonElement Parse(string json, List<JsonDocument> documents)
+        {
+            var document = JsonDocument.Parse(json);
+            documents.Add(document);
+            return document.RootElement;
+        }
+    }
+}
