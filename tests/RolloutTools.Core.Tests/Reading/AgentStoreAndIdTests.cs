@@ -314,7 +314,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, OpenClawReader.StateDirVariable, "agents")}' (OpenClaw: does not exist), "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist), "
             + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ", "
-            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist). "
+            + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist), "
+            + $"'{Path.Combine(homes, ClineStorage.AppDataVariable, "Cursor", "User", "globalStorage")}' (CursorIde: does not exist). "
             + "Name a folder or file to read, or point the agent's environment variable at its folder (Get-RolloutFormat shows where each format looks).",
             warning.Message);
 

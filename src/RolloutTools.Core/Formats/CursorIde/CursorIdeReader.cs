@@ -53,8 +53,22 @@ public sealed class CursorIdeReader : IRolloutReader
 
     private sealed class Scan : IMultiRecordScan
     {
-        private readonly SessionDatabase<CursorIdeDatabase, CursorComposerRow> _database = new("Cursor", CursorIdeDatabase.Open, (db, _) => db.Composers());
+        private readonly SessionDatabase<CursorIdeDatabase, CursorComposerRow> _database = new("Cursor", CursorIdeDatabase.Open, Composers);
         private readonly ConcurrentDictionary<string, Lazy<IReadOnlyDictionary<string, CursorWorkspace>>> _workspaces = new(StringComparer.Ordinal);
+
+        /// <summary>
+        /// The composers; a store that lists none is checked for damage first (a damaged page of the key index reads as
+        /// no rows), so a damaged file is an error rather than a store with no chat yet.
+        /// </summary>
+        private static IReadOnlyList<CursorComposerRow> Composers(CursorIdeDatabase db, DiagnosticList problems)
+        {
+            var composers = db.Composers();
+            if (composers.Count == 0 && db.Damage() is { } finding)
+            {
+                problems.Error(RolloutDiagnostic.ReadError, null, $"no composer could be listed: the database is damaged ({finding}).");
+            }
+            return composers;
+        }
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation) =>
             ReadEach(source, cancellation).FirstOrDefault() ?? new ReadResult(source, null, "it holds no chat", Array.Empty<RolloutDiagnostic>());
