@@ -296,7 +296,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'openclaw'; Linked = 0 },
             @{ Folder = 'devin'; Linked = 1 },
             @{ Folder = 'antigravity'; Linked = 0 },
-            @{ Folder = 'kiro'; Linked = 0 }
+            @{ Folder = 'kiro'; Linked = 0 },
+            @{ Folder = 'cursor-ide'; Linked = 0 }
         )
     }
     BeforeAll {

@@ -68,7 +68,7 @@ public sealed class CursorIdeSamplesTests
         Assert.Equal(new TokenUsage(18234, 412, 0, 0), agent.Messages[4].Usage);
         Assert.Equal(DateTimeOffset.Parse("2026-10-14T09:12:40Z"), agent.Messages[5].Timestamp);
 
-        Assert.Equal(new[] { "edit_file", "run_terminal_cmd" }, agent.Messages[6].ToolCalls.Select(c => c.Name));
+        Assert.Equal(new[] { "search_replace", "run_terminal_cmd" }, agent.Messages[6].ToolCalls.Select(c => c.Name));
         Assert.True(agent.Messages[8].IsError == true);
         var last = agent.Messages[9];
         Assert.StartsWith("The edit needed", last.Text);
