@@ -115,6 +115,12 @@ public sealed class CursorIdeReaderTests : IDisposable
         var fromPrompt = Assert.Single(Read(alone)).Record!;
         Assert.Equal("/srv/api", fromPrompt.Cwd);
         Assert.Equal("bubble_workspace_uris", fromPrompt.SourceMeta["cwd_source"]);
+
+        var identified = "{\"workspaceIdentifier\":{\"id\":\"w1\",\"uri\":{\"path\":\"/work/site\"}}," + ComposerValue("u1", "a2")[1..];
+        var named = Database("named", "DELETE", ($"composerData:{Composer}", identified), Row(prompted), Row(Answer));
+        var fromComposer = Assert.Single(Read(named)).Record!;
+        Assert.Equal("/work/site", fromComposer.Cwd);
+        Assert.Equal("workspace_identifier", fromComposer.SourceMeta["cwd_source"]);
     }
 
     [Fact]

@@ -45,7 +45,7 @@ internal static class CursorIdeRecords
         var name = Titles.Clean(composer.GetStringOrNull("name"));
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
         var (cwd, cwdSource) = workspace?.Path is { } folder ? (folder, "workspace_storage")
-            : composer.GetPropertyOrDefault("workspaceIdentifier").GetPropertyOrDefault("uri").GetStringOrNull("fsPath") is { Length: > 0 } identified ? (identified, "workspace_identifier")
+            : Identified(composer.GetPropertyOrDefault("workspaceIdentifier").GetPropertyOrDefault("uri")) is { } identified ? (identified, "workspace_identifier")
             : build.WorkspaceUri is { } uri && FileUris.ToPath(uri) is { } fromBubble ? (fromBubble, "bubble_workspace_uris")
             : (null, null);
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
@@ -90,6 +90,10 @@ internal static class CursorIdeRecords
             UnlistedResponses = build.Builder.Unlisted,
         };
     }
+
+    /// <summary>The folder of a composer's workspaceIdentifier (a VS Code URI object), where later builds write one.</summary>
+    private static string? Identified(JsonElement uri) =>
+        uri.GetStringOrNull("fsPath") is { Length: > 0 } fsPath ? fsPath : uri.GetStringOrNull("path") is { Length: > 0 } path ? path : null;
 
     /// <summary>How many bubbles the composer names, and how many of them could not be had from the database.</summary>
     internal sealed class BubbleCounts
@@ -220,7 +224,7 @@ internal static class CursorIdeRecords
         }
 
         /// <summary>
-        /// toolFormerData as a call: toolCallId (else one made of the bubble's id), name (else the tool's number), and
+        /// toolFormerData as a call: toolCallId (else one made of the bubble's id), name (else tool: a name, or Cursor's number for it), and
         /// rawArgs, the arguments as the model wrote them (else params, Cursor's own copy). One holding nothing but
         /// additionalData is no call.
         /// </summary>
@@ -228,6 +232,7 @@ internal static class CursorIdeRecords
         {
             if (tool.ValueKind != JsonValueKind.Object) return null;
             var name = tool.GetStringOrNull("name") is { Length: > 0 } named ? named
+                : tool.GetStringOrNull("tool") is { Length: > 0 } spelled ? spelled
                 : tool.GetIdOrNull("tool") is { } number ? $"tool_{number}"
                 : null;
             var arguments = Text(tool.GetPropertyOrDefault("rawArgs")) ?? Text(tool.GetPropertyOrDefault("params"));
