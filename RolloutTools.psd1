@@ -5,7 +5,7 @@
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
     Copyright            = '(c) 2026 RolloutTools contributors. MIT License.'
-    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
+    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, Cursor''s IDE chats, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the types file, whose TypeAdapter entries name types from both assemblies.
@@ -18,7 +18,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'OpenHands', 'Crush', 'Continue', 'GrokCLI', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCLI', 'Antigravity', 'KiroCLI', 'AmazonQ', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS', 'SWEAgent', 'SWEbench',
+            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'OpenHands', 'Crush', 'Continue', 'GrokCLI', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCLI', 'Antigravity', 'KiroCLI', 'AmazonQ', 'CursorIDE', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS', 'SWEAgent', 'SWEbench',
                              # Find-PSResource -CommandName looks for these tags; the PowerShell Gallery adds them on
                              # publish, but Compress-PSResource does not, so a file or NuGet repository needs them here.
                              'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Show-RolloutTranscript', 'PSCommand_Protect-AgentRollout', 'PSCommand_Get-RolloutMessage', 'PSCommand_Get-RolloutToolCall', 'PSCommand_Measure-AgentRollout')
@@ -36,6 +36,8 @@
   reader where the package ships one for the platform, so a fresh process's first call is as fast as its tenth.
 - Reads the conversations of Kiro CLI and Amazon Q Developer CLI before it (data.sqlite3 in kiro-cli or amazon-q):
   Amazon Q's as its source writes them, Kiro CLI's conversations_v2 table as its public readers read it.
+- Reads Cursor's IDE chats (Composer, Agent, Ask: globalStorage/state.vscdb of Cursor's user folder, -Format CursorIde),
+  one record per composer with its folder from the workspace that lists it, as Cursor's public readers read the store.
 - Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block;
   Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
 - Export-AgentRollout writes datasets: Normalized, OpenAIChat or ShareGPT JSONL, or Parquet.
