@@ -29,13 +29,13 @@ Describe 'Cursor IDE chats' {
             $warnings | Should -BeNullOrEmpty
             $records.TraceId | Should -Be @($Chat, $Agent)
             $records.Format | Select-Object -Unique | Should -Be 'CursorIde'
-            $records.SourceKind | Select-Object -Unique | Should -Be 'cursor-ide'
+            $records.SourceKind | Select-Object -Unique | Should -Be 'cursor_ide'
             $records.SourcePath | Select-Object -Unique | Should -Be $Database
         }
 
         It 'is listed by Get-RolloutFormat with its folder and its composers' {
             $format = Get-RolloutFormat -Format CursorIde
-            $format.SourceKind | Should -Be 'cursor-ide'
+            $format.SourceKind | Should -Be 'cursor_ide'
             $format.DefaultLocations | Should -Be $Global
             $format.Present | Should -BeTrue
             # The composer never written to is a session of the store too; reading it gives no record.

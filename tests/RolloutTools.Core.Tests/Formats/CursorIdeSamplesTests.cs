@@ -49,7 +49,7 @@ public sealed class CursorIdeSamplesTests
     public void An_agent_chat_reads_its_bubble_rows_as_responses_with_their_calls_results_reasoning_and_usage()
     {
         var agent = SampleFolder.Record(Results, Agent);
-        Assert.Equal("cursor-ide", agent.SourceKind);
+        Assert.Equal("cursor_ide", agent.SourceKind);
         Assert.Equal("Prompt Response ToolResult ToolResult Response Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(agent));
         Assert.Equal("Fix flaky parse_date test", agent.Title);
         Assert.Equal("/home/dev/projects/date-utils", agent.Cwd);

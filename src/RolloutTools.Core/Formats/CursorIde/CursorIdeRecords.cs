@@ -19,7 +19,7 @@ namespace RolloutTools.Core.Formats.CursorIde;
 /// </summary>
 internal static class CursorIdeRecords
 {
-    public const string SourceKind = "cursor-ide";
+    public const string SourceKind = "cursor_ide";
 
     private const int UserBubble = 1;
     private const int AssistantBubble = 2;
