@@ -138,6 +138,18 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
+    {
+        const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";
+        var inline = JsonSerializer.Serialize(new { composerId = Composer, createdAt = 1775037600000 })[..^1]
+            + $$""","conversation":[{"type":1,"text":"Read both"},{{call}},{"type":2,"text":"Next"},{{call}}]}""";
+        var record = Assert.Single(Read(Database("inline", "DELETE", ($"composerData:{Composer}", inline)))).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "cursor-ide-bubble2", "cursor-ide-bubble4" }, record.Messages.Where(m => m.ToolCallId is not null).Select(m => m.ToolCallId));
+        Assert.Equal("inline", record.SourceMeta["storage"]);
+    }
+
+    [Fact]
     public void Reading_a_live_wal_store_neither_waits_for_nor_blocks_the_writer_and_changes_no_file()
     {
         var path = Database("live", "WAL", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(CallAndResult), Row(Answer));

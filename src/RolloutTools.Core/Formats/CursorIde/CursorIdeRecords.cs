@@ -114,6 +114,7 @@ internal static class CursorIdeRecords
         private readonly Dictionary<string, long> _statuses = new(StringComparer.Ordinal);
         private readonly List<ToolResult> _pending = new();
         private ConversationBuilder.AssistantTurn? _turn;
+        private int _position;
         private TokenUsage _turnUsage;
 
         public BuildState(CursorComposerRow row, DiagnosticList diagnostics, string? model, BubbleCounts counts)
@@ -135,6 +136,7 @@ internal static class CursorIdeRecords
 
         public void Add(string? bubbleId, string? key, JsonElement bubble)
         {
+            _position++;
             var where = key is not null ? $"row {key}" : $"row {_row.Key}, conversation bubble {bubbleId ?? "(no id)"}";
             try
             {
@@ -188,7 +190,7 @@ internal static class CursorIdeRecords
             var thinking = bubble.GetPropertyOrDefault("thinking") is { ValueKind: JsonValueKind.Object } block ? block.GetTextOrEmpty("text") : string.Empty;
             var text = bubble.GetTextOrEmpty("text");
             var tool = bubble.GetPropertyOrDefault("toolFormerData");
-            var call = Call(bubbleId, tool);
+            var call = Call(bubbleId ?? $"bubble{_position}", tool);
             var usage = Usage(bubble.GetPropertyOrDefault("tokenCount"));
             if (thinking.Length == 0 && text.Length == 0 && call is null && usage is null)
             {
@@ -224,11 +226,11 @@ internal static class CursorIdeRecords
         }
 
         /// <summary>
-        /// toolFormerData as a call: toolCallId (else one made of the bubble's id), name (else tool: a name, or Cursor's number for it), and
+        /// toolFormerData as a call: toolCallId (else one made of the bubble's id, or its place for an inline bubble without one), name (else tool: a name, or Cursor's number for it), and
         /// rawArgs, the arguments as the model wrote them (else params, Cursor's own copy). One holding nothing but
         /// additionalData is no call.
         /// </summary>
-        private static ToolCall? Call(string? bubbleId, JsonElement tool)
+        private static ToolCall? Call(string bubbleId, JsonElement tool)
         {
             if (tool.ValueKind != JsonValueKind.Object) return null;
             var name = tool.GetStringOrNull("name") is { Length: > 0 } named ? named
@@ -237,7 +239,7 @@ internal static class CursorIdeRecords
                 : null;
             var arguments = Text(tool.GetPropertyOrDefault("rawArgs")) ?? Text(tool.GetPropertyOrDefault("params"));
             if (name is null && arguments is null) return null;
-            var id = tool.GetIdOrNull("toolCallId") is { Length: > 0 } stated ? stated : $"cursor-ide-{bubbleId ?? Guid.Empty.ToString()}";
+            var id = tool.GetIdOrNull("toolCallId") is { Length: > 0 } stated ? stated : $"cursor-ide-{bubbleId}";
             return new ToolCall(id, name ?? "unknown", arguments ?? "{}");
         }
 
