@@ -5,7 +5,7 @@
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
     Copyright            = '(c) 2026 RolloutTools contributors. MIT License.'
-    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, GitHub Copilot Chat in VS Code, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
+    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, GitHub Copilot Chat in VS Code, Cursor''s IDE chats, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the types file, whose TypeAdapter entries name types from both assemblies.
@@ -18,7 +18,7 @@
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{
-            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'OpenHands', 'Crush', 'Continue', 'GrokCLI', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCLI', 'Antigravity', 'KiroCLI', 'AmazonQ', 'CopilotChat', 'VSCode', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS', 'SWEAgent', 'SWEbench',
+            Tags         = @('AI', 'Agents', 'ClaudeCode', 'Codex', 'HermesAgent', 'Pi', 'ATIF', 'GeminiCLI', 'QwenCode', 'OpenCode', 'Cursor', 'Copilot', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'OpenHands', 'Crush', 'Continue', 'GrokCLI', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCLI', 'Antigravity', 'KiroCLI', 'AmazonQ', 'CopilotChat', 'VSCode', 'CursorIDE', 'Rollout', 'Transcript', 'JSONL', 'Redaction', 'FineTuning', 'Dataset', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS', 'SWEAgent', 'SWEbench',
                              # Find-PSResource -CommandName looks for these tags; the PowerShell Gallery adds them on
                              # publish, but Compress-PSResource does not, so a file or NuGet repository needs them here.
                              'PSCommand_Get-AgentRollout', 'PSCommand_ConvertTo-RolloutRecord', 'PSCommand_Get-RolloutFormat', 'PSCommand_Export-AgentRollout', 'PSCommand_ConvertTo-RolloutTranscript', 'PSCommand_Export-RolloutTranscript', 'PSCommand_Show-RolloutTranscript', 'PSCommand_Protect-AgentRollout', 'PSCommand_Get-RolloutMessage', 'PSCommand_Get-RolloutToolCall', 'PSCommand_Measure-AgentRollout')
@@ -39,6 +39,8 @@
 - Reads the sessions of VS Code's Chat view (GitHub Copilot Chat's agent, edit and ask modes): chatSessions/<id>.json
   and the newer .jsonl change logs in each workspace's storage and emptyWindowChatSessions, Copilot's own tool loop
   where it kept one.
+- Reads Cursor's IDE chats (Composer, Agent, Ask: globalStorage/state.vscdb of Cursor's user folder, -Format CursorIde),
+  one record per composer with its folder from the workspace that lists it, as Cursor's public readers read the store.
 - Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block;
   Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
 - Export-AgentRollout writes datasets: Normalized, OpenAIChat or ShareGPT JSONL, or Parquet.

@@ -18,7 +18,7 @@ Describe 'Get-RolloutFormat' {
 
     It 'lists every format with its locations, presence and trace count' {
         $formats = Get-RolloutFormat
-        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif', 'HermesAgent', 'QwenCode', 'GeminiCli', 'OpenCode', 'Cursor', 'CopilotCli', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'SweAgent', 'OpenHands', 'Crush', 'Continue', 'GrokCli', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCli', 'Antigravity', 'KiroCli', 'CopilotChat')
+        $formats.Format | Should -Be @('ClaudeCode', 'Codex', 'PiCodingAgent', 'Normalized', 'Atif', 'HermesAgent', 'QwenCode', 'GeminiCli', 'OpenCode', 'Cursor', 'CopilotCli', 'Cline', 'Goose', 'Aider', 'MistralVibe', 'SweAgent', 'OpenHands', 'Crush', 'Continue', 'GrokCli', 'Amp', 'FactoryDroid', 'Zed', 'KimiCode', 'OpenClaw', 'DevinCli', 'Antigravity', 'KiroCli', 'CopilotChat', 'CursorIde')
         $formats[0].SourceKind | Should -Be 'claude_code'
         $formats[0].Present | Should -BeTrue
         $formats[0].SessionCount | Should -Be 2

@@ -17,7 +17,7 @@ Describe 'Get-RolloutToolCall' {
         foreach ($group in $expected) { ($report | Where-Object Name -ceq $group.Name).Count | Should -Be $group.Count -Because $group.Name }
         $report[0].Name | Should -Be 'Bash'
         $report.Count | Should -Be @($expected).Count
-        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Amp', 'Antigravity', 'Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotChat', 'CopilotCli', 'Crush', 'Cursor', 'DevinCli', 'FactoryDroid', 'GeminiCli', 'Goose', 'GrokCli', 'HermesAgent', 'KimiCode', 'KiroCli', 'MistralVibe', 'OpenClaw', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent', 'Zed')
+        ($calls.Format | ForEach-Object ToString | Sort-Object -Unique) | Should -Be @('Amp', 'Antigravity', 'Atif', 'ClaudeCode', 'Cline', 'Codex', 'Continue', 'CopilotChat', 'CopilotCli', 'Crush', 'Cursor', 'CursorIde', 'DevinCli', 'FactoryDroid', 'GeminiCli', 'Goose', 'GrokCli', 'HermesAgent', 'KimiCode', 'KiroCli', 'MistralVibe', 'OpenClaw', 'OpenCode', 'OpenHands', 'PiCodingAgent', 'QwenCode', 'SweAgent', 'Zed')
     }
 
     It 'pairs each call with its result, and tells failed and unanswered calls' {
@@ -55,9 +55,9 @@ Describe 'Get-RolloutToolCall' {
     It 'parses the arguments into objects Where-Object can look into, once' {
         $git = @($calls | Where-Object { $_.ArgumentsObject.command -like 'git *' })
         $git.Count | Should -BeGreaterThan 0
-        # Claude Code's Bash and Hermes' terminal take a string, Codex's shell an array (-like keeps the matching elements).
+        # Claude Code's Bash, Hermes' terminal and Cursor's run_terminal_cmd take a string, Codex's shell an array (-like keeps the matching elements).
         $git | ForEach-Object { $_.Arguments | Should -Match '"command":\s*(\[[^]]*)?"git ' }
-        ($git.Name | Sort-Object -Unique) | Should -Be @('Bash', 'shell', 'terminal')
+        ($git.Name | Sort-Object -Unique) | Should -Be @('Bash', 'run_terminal_cmd', 'shell', 'terminal')
         $shell = $calls | Where-Object { $_.Format -eq 'Codex' -and $_.Name -eq 'shell' } | Select-Object -First 1
         $shell.ArgumentsObject.command | Should -BeOfType [string]
         $shell.ArgumentsObject.command.Count | Should -BeGreaterThan 1

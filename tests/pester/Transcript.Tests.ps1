@@ -298,7 +298,8 @@ Describe 'Transcripts of every sample format' {
             @{ Folder = 'devin'; Linked = 1 },
             @{ Folder = 'antigravity'; Linked = 0 },
             @{ Folder = 'kiro'; Linked = 0 },
-            @{ Folder = 'copilot-chat'; Linked = 0 }
+            @{ Folder = 'copilot-chat'; Linked = 0 },
+            @{ Folder = 'cursor-ide'; Linked = 0 }
         )
     }
     BeforeAll {

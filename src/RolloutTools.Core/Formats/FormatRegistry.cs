@@ -10,6 +10,7 @@ using RolloutTools.Core.Formats.CopilotChat;
 using RolloutTools.Core.Formats.CopilotCli;
 using RolloutTools.Core.Formats.Crush;
 using RolloutTools.Core.Formats.Cursor;
+using RolloutTools.Core.Formats.CursorIde;
 using RolloutTools.Core.Formats.DevinCli;
 using RolloutTools.Core.Formats.FactoryDroid;
 using RolloutTools.Core.Formats.GeminiCli;
@@ -69,6 +70,7 @@ public sealed class FormatRegistry
         new AntigravityReader(),
         new KiroCliReader(),
         new CopilotChatReader(),
+        new CursorIdeReader(),
     });
 
     public FormatRegistry(IEnumerable<IRolloutReader> readers)

@@ -86,4 +86,7 @@ public enum RolloutFormat
 
     /// <summary>VS Code's Chat view (GitHub Copilot Chat): chatSessions/&lt;id&gt;.json or .jsonl in each workspace's storage, and globalStorage/emptyWindowChatSessions, under every VS Code-family user data dir (~/.config/Code/User, ~/Library/Application Support/Code/User, %APPDATA%\Code\User).</summary>
     CopilotChat,
+
+    /// <summary>Cursor's IDE chats (Composer, Agent, Ask): the composerData and bubbleId rows of cursorDiskKV in globalStorage/state.vscdb of Cursor's user folder (~/.config/Cursor/User, ~/Library/Application Support/Cursor/User, %APPDATA%\Cursor\User), one record per composer.</summary>
+    CursorIde,
 }

@@ -39,6 +39,7 @@ internal static class SampleFolder
         ["antigravity"] = RolloutFormat.Antigravity,
         ["kiro"] = RolloutFormat.KiroCli,
         ["copilot-chat"] = RolloutFormat.CopilotChat,
+        ["cursor-ide"] = RolloutFormat.CursorIde,
     };
 
     public static string Root(params string[] parts)

@@ -338,7 +338,8 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ", "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist), "
             + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "workspaceStorage")}' (CopilotChat: does not exist), "
-            + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "globalStorage", "emptyWindowChatSessions")}' (CopilotChat: does not exist)",
+            + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "globalStorage", "emptyWindowChatSessions")}' (CopilotChat: does not exist), "
+            + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Cursor", "User", "globalStorage")}' (CursorIde: does not exist)",
             looked);
         Assert.Equal(
             $"No agent sessions found in the default locations of {FormatRegistry.Default.All.Count(r => r.DefaultLocations().Count > 0)} formats: "

@@ -1,0 +1,147 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.CursorIde;
+
+/// <summary>
+/// Cursor's IDE chats (Composer, Agent, Ask): the composers of globalStorage/state.vscdb in Cursor's user folder (see
+/// <see cref="CursorIdeHome"/>), one record per composer (see <see cref="CursorIdeDatabase"/>), its working directory
+/// the workspace that lists it (see <see cref="CursorWorkspaces"/>). The Cursor format reads the agent's JSONL
+/// transcripts under ~/.cursor/projects instead; where the IDE's agent writes one for a chat too, it is named by the
+/// same composer id, so the two records of one chat share their TraceId.
+/// </summary>
+public sealed class CursorIdeReader : SessionDatabaseReader
+{
+    public override RolloutFormat Format => RolloutFormat.CursorIde;
+
+    public override string SourceKind => CursorIdeRecords.SourceKind;
+
+    public override IReadOnlyList<string> DefaultLocations() => CursorIdeHome.Defaults();
+
+    private protected override string DatabaseName => CursorIdeHome.DatabaseName;
+
+    /// <summary>VS Code and its other forks name their store state.vscdb too: only one in a globalStorage folder is claimed.</summary>
+    private protected override bool IsDatabase(string path) => CursorIdeHome.IsDatabase(path);
+
+    private protected override bool IsLaidOut(string folder) => CursorIdeHome.IsLaidOut(folder);
+
+    private protected override SessionDatabaseScan NewScan() => new Scan();
+
+    private sealed class Scan : SessionDatabaseScan<CursorIdeDatabase, CursorComposerRow>
+    {
+        private readonly ConcurrentDictionary<string, Lazy<IReadOnlyDictionary<string, CursorWorkspace>>> _workspaces = new(StringComparer.Ordinal);
+
+        public Scan()
+            : base("Cursor", "chat", CursorIdeDatabase.Open, Composers)
+        {
+        }
+
+        /// <summary>
+        /// The composers; a store that lists none is checked for damage first (a damaged page of the key index reads as
+        /// no rows), so a damaged file is an error rather than a store with no chat yet.
+        /// </summary>
+        private static IReadOnlyList<CursorComposerRow> Composers(CursorIdeDatabase db, DiagnosticList problems)
+        {
+            var composers = db.Composers();
+            if (composers.Count == 0 && db.Damage() is { } finding)
+            {
+                problems.Error(RolloutDiagnostic.ReadError, null, $"no composer could be listed: the database is damaged ({finding}).");
+            }
+            return composers;
+        }
+
+        protected override ReadResult ReadRow(TraceSource source, CursorIdeDatabase db, CursorComposerRow row, IReadOnlyDictionary<string, string?> parents, CancellationToken cancellation) =>
+            ReadComposer(source, db, row);
+
+        /// <summary>
+        /// A composer whose JSON cannot be parsed is a warning naming the database and its key, and a bubble its header
+        /// names that the database does not hold is one too; the rest still reads.
+        /// </summary>
+        private ReadResult ReadComposer(TraceSource source, CursorIdeDatabase db, CursorComposerRow row)
+        {
+            var diagnostics = new DiagnosticList(source.Path);
+            var value = Database.Query(diagnostics, $"read composer {row.Id}", () => db.Composer(row.Id));
+            if (value is null) return Missing(source, row.Id, diagnostics);
+            var documents = new List<JsonDocument>();
+            try
+            {
+                var composer = Parse(value, documents);
+                if (composer.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"its value is a JSON {composer.ValueKind.ToString().ToLowerInvariant()}, not an object");
+                var counts = new CursorIdeRecords.BubbleCounts();
+                var (storage, bubbles) = Bubbles(db, row, composer, counts, documents, diagnostics);
+                if (bubbles is null) return new ReadResult(source, null, null, diagnostics.Items);
+                if (counts.Total == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
+                var workspace = _workspaces.GetOrAdd(source.Path, path => new Lazy<IReadOnlyDictionary<string, CursorWorkspace>>(() => CursorWorkspaces.Beside(path))).Value.GetValueOrDefault(row.Id);
+                return SessionRows.Outcome(source, row.Id, (int)Math.Min(counts.Total, int.MaxValue),
+                    () => CursorIdeRecords.Build(row, composer, bubbles, storage, workspace, source.Path, counts, diagnostics), diagnostics);
+            }
+            catch (Exception e) when (e is JsonException or InvalidDataException || JsonLineReader.IsUnreadableValue(e))
+            {
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"row {row.Key} cannot be read: {e.Message}; no record.");
+                return new ReadResult(source, null, null, diagnostics.Items);
+            }
+            finally
+            {
+                foreach (var document in documents) document.Dispose();
+            }
+        }
+
+        /// <summary>
+        /// The composer's bubbles in order: the rows its headers name (read with one range query), else its inline
+        /// conversation. Null when the rows could not be queried (the error says why).
+        /// </summary>
+        private (string Storage, IReadOnlyList<(string?, string?, JsonElement)>? Bubbles) Bubbles(CursorIdeDatabase db, CursorComposerRow row, JsonElement composer,
+            CursorIdeRecords.BubbleCounts counts, List<JsonDocument> documents, DiagnosticList diagnostics)
+        {
+            var headers = composer.GetPropertyOrDefault("fullConversationHeadersOnly");
+            if (headers.ValueKind != JsonValueKind.Array || headers.GetArrayLength() == 0)
+            {
+                var inline = CursorIdeRecords.Inline(composer);
+                counts.Total = inline.Count;
+                return ("inline", inline);
+            }
+            var rows = Database.Query(diagnostics, $"read the bubbles of composer {row.Id}", () => db.Bubbles(row.Id));
+            if (rows is null) return ("bubbles", null);
+            var bubbles = new List<(string?, string?, JsonElement)>();
+            var missing = new List<string>();
+            foreach (var header in headers.EnumerateArray())
+            {
+                counts.Total++;
+                var id = header.GetIdOrNull("bubbleId");
+                var key = $"{CursorIdeDatabase.BubblePrefix}{row.Id}:{id}";
+                if (id is null || !rows.TryGetValue(id, out var json))
+                {
+                    missing.Add(key);
+                    continue;
+                }
+                try
+                {
+                    bubbles.Add((id, key, Parse(json, documents)));
+                }
+                catch (JsonException e)
+                {
+                    counts.Unreadable++;
+                    diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"row {key} cannot be read: {e.Message}; left out.");
+                }
+            }
+            counts.Missing = missing.Count;
+            if (missing.Count > 0)
+            {
+                var more = missing.Count > 1 ? $" (and {missing.Count - 1} more)" : string.Empty;
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"composer {row.Id}: its header names row {missing[0]}{more}, which the database does not hold; left out.");
+            }
+            return ("bubbles", bubbles);
+        }
+
+        private static JsonElement Parse(string json, List<JsonDocument> documents)
+        {
+            var document = JsonDocument.Parse(json);
+            documents.Add(document);
+            return document.RootElement;
+        }
+    }
+}

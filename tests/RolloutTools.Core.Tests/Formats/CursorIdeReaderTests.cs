@@ -1,0 +1,204 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats;
+using RolloutTools.Core.Formats.Cline;
+using RolloutTools.Core.Formats.CursorIde;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+using static RolloutTools.Core.Tests.Formats.SqliteStore;
+
+namespace RolloutTools.Core.Tests.Formats;
+
+/// <summary>state.vscdb written here row by row: bubbles missing, damaged or of unknown kinds, live, locked, foreign, and where the store is.</summary>
+[Collection(nameof(EnvironmentVariables))]
+public sealed class CursorIdeReaderTests : IDisposable
+{
+    private const string Composer = "0a1b2c3d-0000-4000-8000-000000000001";
+    private readonly string _folder = Directory.CreateTempSubdirectory("cursor-ide-").FullName;
+
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
+
+    /// <summary>A composer whose headers name the bubbles given, by id.</summary>
+    private static string ComposerValue(params string[] bubbleIds) => JsonSerializer.Serialize(new
+    {
+        composerId = Composer,
+        createdAt = 1775037600000,
+        lastUpdatedAt = 1775037660000,
+        unifiedMode = "agent",
+        modelConfig = new { modelName = "gpt-5" },
+        fullConversationHeadersOnly = bubbleIds.Select(id => new { bubbleId = id, type = id.StartsWith('u') ? 1 : 2 }),
+    });
+
+    private const string Prompt = """{"type":1,"bubbleId":"u1","text":"List the files","createdAt":"2026-04-01T10:00:01Z"}""";
+    private const string CallAndResult = """{"type":2,"bubbleId":"a1","text":"","createdAt":"2026-04-01T10:00:02Z","toolFormerData":{"tool":9,"toolCallId":"call_1","rawArgs":"{\"path\":\".\"}","result":"{\"files\":[\"a.txt\"]}","status":"completed"}}""";
+    private const string Answer = """{"type":2,"bubbleId":"a2","text":"One file: a.txt","createdAt":"2026-04-01T10:00:03Z"}""";
+
+    /// <summary>A state.vscdb in a globalStorage folder holding the rows given as (key, value).</summary>
+    private string Database(string name, string journal, params (string Key, string Value)[] rows)
+    {
+        var path = Path.Combine(_folder, name, "User", "globalStorage", "state.vscdb");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        using var db = Writer(path);
+        db.Open();
+        Execute(db, $"PRAGMA journal_mode={journal}; CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB); CREATE TABLE cursorDiskKV (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);");
+        foreach (var (key, value) in rows)
+        {
+            using var insert = db.CreateCommand();
+            insert.CommandText = "INSERT INTO cursorDiskKV (key, value) VALUES ($key, $value)";
+            insert.Parameters.AddWithValue("$key", key);
+            insert.Parameters.AddWithValue("$value", value);
+            insert.ExecuteNonQuery();
+        }
+        return path;
+    }
+
+    private static (string, string) Row(string bubble) => ($"bubbleId:{Composer}:{JsonDocument.Parse(bubble).RootElement.GetProperty("bubbleId").GetString()}", bubble);
+
+    private static IReadOnlyList<ReadResult> Read(string path) =>
+        RolloutLoader.ReadAll(new CursorIdeReader().SessionsIn(path), new ReadOptions(), CancellationToken.None).ToArray();
+
+    [Fact]
+    public void A_bubble_its_header_names_but_the_database_lacks_is_a_warning_naming_the_database_and_key_and_the_rest_reads()
+    {
+        var path = Database("missing", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a9", "a8", "a2")), Row(Prompt), Row(CallAndResult), Row(Answer));
+        var result = Assert.Single(Read(path));
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(result.Record!));
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Equal($"{path}: composer {Composer}: its header names row bubbleId:{Composer}:a9 (and 1 more), which the database does not hold; left out.", warning.Message);
+        Assert.Equal(2L, result.Record!.SourceMeta["missing_bubbles"]);
+        // The call's name is the tool's number where the bubble gives no name.
+        Assert.Equal("tool_9", Assert.Single(result.Record.Messages[1].ToolCalls).Name);
+        Assert.Equal("call_1", result.Record.Messages[2].ToolCallId);
+        Assert.Equal("{\"files\":[\"a.txt\"]}", result.Record.Messages[2].Text);
+    }
+
+    [Fact]
+    public void Damaged_values_and_bubbles_of_unknown_type_are_told_by_row_and_the_others_read()
+    {
+        const string other = "0a1b2c3d-0000-4000-8000-000000000002";
+        var path = Database("damaged", "DELETE",
+            ($"composerData:{Composer}", ComposerValue("u1", "a1", "a7", "a6", "a2")), Row(Prompt), Row(CallAndResult), Row(Answer),
+            ($"bubbleId:{Composer}:a7", "{\"type\": 2, \"text\": "),
+            ($"bubbleId:{Composer}:a6", """{"type":30,"bubbleId":"a6","text":"?"}"""),
+            ($"composerData:{other}", "[1, 2]"));
+        var results = Read(path);
+        var record = Assert.Single(results, r => r.Record is not null).Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Collection(results.SelectMany(r => r.Diagnostics),
+            p => Assert.StartsWith($"{path}: row bubbleId:{Composer}:a7 cannot be read: ", p.Message),
+            p => Assert.Equal($"{path}: row bubbleId:{Composer}:a6: a bubble of type 30 is not one this reader knows; left out.", p.Message),
+            p => Assert.Equal($"{path}: row composerData:{other} cannot be read: its value is a JSON array, not an object; no record.", p.Message));
+        Assert.Equal(1L, record.SourceMeta["unreadable_bubbles"]);
+        Assert.Equal(1L, Assert.IsAssignableFrom<IReadOnlyDictionary<string, long>>(record.SourceMeta["unknown_bubble_types"])["30"]);
+    }
+
+    [Fact]
+    public void The_folder_comes_from_the_workspace_that_lists_the_composer_else_from_the_composer_or_its_prompt()
+    {
+        var path = Database("folders", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer));
+        var workspace = Path.Combine(_folder, "folders", "User", "workspaceStorage", "9f8e7d");
+        Directory.CreateDirectory(workspace);
+        File.WriteAllText(Path.Combine(workspace, "workspace.json"), """{"folder": "file:///home/dev/my%20app"}""");
+        var listing = Create(Path.Combine(workspace, "state.vscdb"), "CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);");
+        using (var db = Writer(listing))
+        {
+            db.Open();
+            Execute(db, $$"""INSERT INTO ItemTable VALUES ('composer.composerData', '{"allComposers":[{"composerId":"{{Composer}}"}]}')""");
+        }
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("/home/dev/my app", record.Cwd);
+        Assert.Equal("workspace_storage", record.SourceMeta["cwd_source"]);
+        Assert.Equal("9f8e7d", record.SourceMeta["workspace_storage"]);
+
+        var prompted = Prompt.Replace("\"text\"", "\"workspaceUris\":[\"file:///srv/api\"],\"text\"", StringComparison.Ordinal);
+        var alone = Database("alone", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(prompted), Row(Answer));
+        var fromPrompt = Assert.Single(Read(alone)).Record!;
+        Assert.Equal("/srv/api", fromPrompt.Cwd);
+        Assert.Equal("bubble_workspace_uris", fromPrompt.SourceMeta["cwd_source"]);
+
+        var identified = "{\"workspaceIdentifier\":{\"id\":\"w1\",\"uri\":{\"path\":\"/work/site\"}}," + ComposerValue("u1", "a2")[1..];
+        var named = Database("named", "DELETE", ($"composerData:{Composer}", identified), Row(prompted), Row(Answer));
+        var fromComposer = Assert.Single(Read(named)).Record!;
+        Assert.Equal("/work/site", fromComposer.Cwd);
+        Assert.Equal("workspace_identifier", fromComposer.SourceMeta["cwd_source"]);
+    }
+
+    [Fact]
+    public void Tool_data_without_a_call_is_no_call_and_a_call_without_a_result_stays_unanswered()
+    {
+        const string noCall = """{"type":2,"bubbleId":"a1","text":"Thinking it over","toolFormerData":{"additionalData":{}}}""";
+        const string rejected = """{"type":2,"bubbleId":"a3","toolFormerData":{"name":"run_terminal_cmd","toolCallId":"call_9","params":"{\"command\":\"rm -rf build\"}","status":"cancelled","userDecision":"rejected"}}""";
+        var path = Database("calls", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a3")), Row(Prompt), Row(noCall), Row(rejected));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        var call = Assert.Single(record.Messages[1].ToolCalls);
+        Assert.Equal("{\"command\":\"rm -rf build\"}", call.Arguments);
+        Assert.Equal(1L, record.SourceMeta["unanswered_tool_calls"]);
+        Assert.Equal(new[] { "gpt-5" }, record.Models);
+    }
+
+    [Fact]
+    public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
+    {
+        const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";
+        var inline = JsonSerializer.Serialize(new { composerId = Composer, createdAt = 1775037600000 })[..^1]
+            + $$""","conversation":[{"type":1,"text":"Read both"},{{call}},{"type":2,"text":"Next"},{{call}}]}""";
+        var record = Assert.Single(Read(Database("inline", "DELETE", ($"composerData:{Composer}", inline)))).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "cursor-ide-bubble2", "cursor-ide-bubble4" }, record.Messages.Where(m => m.ToolCallId is not null).Select(m => m.ToolCallId));
+        Assert.Equal("inline", record.SourceMeta["storage"]);
+    }
+
+    [Fact]
+    public void Reading_a_live_wal_store_neither_waits_for_nor_blocks_the_writer_and_changes_no_file()
+    {
+        var path = Database("live", "WAL", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(CallAndResult), Row(Answer));
+        AssertLiveStoreIsReadUntouched(path, $"DELETE FROM cursorDiskKV WHERE key = 'bubbleId:{Composer}:a2';",
+            () => Read(path), "Prompt Response ToolResult Response");
+    }
+
+    [Fact]
+    public void A_locked_store_is_a_clear_error_after_a_short_wait_not_a_hang()
+    {
+        var path = Database("locked", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer));
+        AssertLockedStoreIsAnError(path, $"DELETE FROM cursorDiskKV WHERE key = 'bubbleId:{Composer}:a2';", () => Read(path));
+    }
+
+    [Fact]
+    public void The_state_vscdb_of_vs_code_itself_is_reported_and_gives_no_record()
+    {
+        var foreign = Create(Path.Combine(_folder, "Code", "User", "globalStorage", "state.vscdb"), "CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);");
+        var problem = Assert.Single(Assert.Single(Read(foreign)).Diagnostics);
+        Assert.Equal($"{foreign}: it is a SQLite database without Cursor's cursorDiskKV table; no record.", problem.Message);
+    }
+
+    [Fact]
+    public void The_default_location_is_cursor_s_global_storage_under_the_user_data_folder_vscode_appdata_moves()
+    {
+        var previous = Environment.GetEnvironmentVariable(ClineStorage.AppDataVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(ClineStorage.AppDataVariable, _folder);
+            Assert.Equal(new[] { Path.Combine(_folder, "Cursor", "User", "globalStorage") }, new CursorIdeReader().DefaultLocations());
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(ClineStorage.AppDataVariable, previous);
+        }
+    }
+
+    [Fact]
+    public void The_user_folder_and_global_storage_are_its_store_and_only_a_global_state_vscdb_is_claimed()
+    {
+        var path = Database("claims", "DELETE", ($"composerData:{Composer}", ComposerValue("u1")), Row(Prompt));
+        var global = Path.GetDirectoryName(path)!;
+        var user = Path.GetDirectoryName(global)!;
+        var reader = new CursorIdeReader();
+        Assert.Equal(new[] { global }, reader.StoresIn(global));
+        Assert.Equal(new[] { global }, reader.StoresIn(user));
+        Assert.Empty(reader.StoresIn(_folder));
+        Assert.True(reader.IsTraceFile(path));
+        Assert.False(reader.IsTraceFile(Path.Combine(user, "workspaceStorage", "9f8e7d", "state.vscdb")));
+        Assert.False(reader.IsTraceFile(path + "-wal"));
+    }
+}
