@@ -114,7 +114,7 @@ internal static class KiroSessionLog
             catch (Exception e) when (e is InvalidDataException || JsonLineReader.IsUnreadableValue(e))
             {
                 Skipped++;
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"line {line.LineNumber}: {e.Message}; skipped.");
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{e.Message}; skipped.");
             }
         }
 
@@ -289,7 +289,7 @@ internal static class KiroSessionLog
             var key = $"{what}: {name}";
             if (_unknown.TryAdd(key, 1))
             {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"line {line.LineNumber}: {what} '{name}' is not one this reader knows; left out.");
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
             }
             else
             {
