@@ -108,7 +108,7 @@ Describe 'Kiro CLI and Amazon Q Developer CLI' {
         $e.Models | Should -Be @('claude-sonnet-4.5', 'auto')
         $e.InputTokens | Should -Be 5120
         $e.CacheReadTokens | Should -Be 3072
-        $e.SourceMeta.credits | Should -Be 0.78
+        $e.SourceMeta['credits'] | Should -Be 0.78
         ($e.Messages | Where-Object Kind -eq 'CompactionSummary').Count | Should -Be 1
     }
 
