@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -21,13 +22,14 @@ internal static class KiroSessionLog
     /// <summary>Reads the file's lines; a line that is not JSON, or of a shape not known, is a warning naming its line, and the rest still reads.</summary>
     public static ReadResult Read(TraceSource source, KiroSessionMeta? meta, DiagnosticList diagnostics, CancellationToken cancellation)
     {
-        var id = source.IsFile ? KiroSessionFiles.SessionIdOf(source.Path) : meta?.SessionId ?? Path.GetFileNameWithoutExtension(source.Path);
+        // The file's name, as SessionsIn tells it before reading (lines in memory go by the name they were read from).
+        var id = KiroSessionFiles.SessionIdOf(source.Path);
         var build = new BuildState(meta, diagnostics);
         using (var stream = source.Open())
         {
             JsonLineReader.ReadEach(stream, diagnostics, build.Add, cancellation);
         }
-        return Shared.SessionRows.Outcome(source, id, build.Entries, () => Record(id, source.Path, meta, build), diagnostics);
+        return SessionRows.Outcome(source, id, build.Entries, () => Record(id, source.Path, meta, build), diagnostics);
     }
 
     private static RolloutRecord Record(string id, string path, KiroSessionMeta? meta, BuildState build)
