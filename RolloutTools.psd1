@@ -35,7 +35,9 @@
   its own Normalized datasets, into one normalized record per session, read by a native (ahead-of-time compiled)
   reader where the package ships one for the platform, so a fresh process's first call is as fast as its tenth.
 - Reads the conversations of Kiro CLI and Amazon Q Developer CLI before it (data.sqlite3 in kiro-cli or amazon-q):
-  Amazon Q's as its source writes them, Kiro CLI's conversations_v2 table as its public readers read it.
+  Amazon Q's as its source writes them, Kiro CLI's conversations_v2 table as its public readers read it; and the
+  session files of Kiro CLI's V2 engine (~/.kiro/sessions/cli/<id>.jsonl, KIRO_HOME), one record each, with the
+  credits each turn states.
 - Reads the sessions of VS Code's Chat view (GitHub Copilot Chat's agent, edit and ask modes): chatSessions/<id>.json
   and the newer .jsonl change logs in each workspace's storage and emptyWindowChatSessions, Copilot's own tool loop
   where it kept one.

@@ -8,7 +8,7 @@ $script:SamplesRoot = Join-Path $PSScriptRoot '../../samples'
 
 # No test reads the person's own agent folders: every agent's home points at a folder that does not exist, until a
 # test points it at one of its own.
-foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME', 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR', 'GOOSE_PATH_ROOT', 'VIBE_HOME', 'MSWEA_GLOBAL_CONFIG_DIR', 'OPENHANDS_PERSISTENCE_DIR', 'FILE_STORE_PATH', 'CRUSH_GLOBAL_DATA', 'CONTINUE_GLOBAL_DIR', 'GROK_HOME', 'DROID_SESSIONS_DIR', 'FLATPAK_XDG_DATA_HOME', 'KIMI_CODE_HOME', 'KIMI_SHARE_DIR', 'SCREAM_CODE_HOME', 'OPENCLAW_STATE_DIR') {
+foreach ($variable in 'CLAUDE_CONFIG_DIR', 'CODEX_HOME', 'PI_CODING_AGENT_DIR', 'HERMES_HOME', 'QWEN_HOME', 'QWEN_RUNTIME_DIR', 'GEMINI_CLI_HOME', 'CURSOR_CONFIG_DIR', 'COPILOT_HOME', 'VSCODE_APPDATA', 'CLINE_DIR', 'CLINE_DATA_DIR', 'GOOSE_PATH_ROOT', 'VIBE_HOME', 'MSWEA_GLOBAL_CONFIG_DIR', 'OPENHANDS_PERSISTENCE_DIR', 'FILE_STORE_PATH', 'CRUSH_GLOBAL_DATA', 'CONTINUE_GLOBAL_DIR', 'GROK_HOME', 'DROID_SESSIONS_DIR', 'FLATPAK_XDG_DATA_HOME', 'KIMI_CODE_HOME', 'KIMI_SHARE_DIR', 'SCREAM_CODE_HOME', 'OPENCLAW_STATE_DIR', 'KIRO_HOME') {
     Set-Item "Env:$variable" (Join-Path ([System.IO.Path]::GetTempPath()) "rollouttools-tests-no-agent-home/$variable")
 }
 # The Cline SDK's session data dir follows CLINE_DATA_DIR (<data dir>/sessions) unless this names another.

@@ -115,21 +115,26 @@ public sealed class KiroCliReaderTests : IDisposable
     }
 
     [Fact]
-    public void The_default_locations_follow_the_xdg_data_folder_on_linux()
+    public void The_default_locations_follow_the_xdg_data_folder_on_linux_and_kiro_home_for_the_session_files()
     {
         if (!OperatingSystem.IsLinux()) return;
         var previous = Environment.GetEnvironmentVariable("XDG_DATA_HOME");
+        var previousHome = Environment.GetEnvironmentVariable(KiroSessionFiles.HomeVariable);
         try
         {
             Environment.SetEnvironmentVariable("XDG_DATA_HOME", "/x");
-            Assert.Equal(new[] { Path.Combine("/x", "kiro-cli"), Path.Combine("/x", "amazon-q") }, new KiroCliReader().DefaultLocations());
+            Environment.SetEnvironmentVariable(KiroSessionFiles.HomeVariable, "/k");
+            Assert.Equal(new[] { Path.Combine("/x", "kiro-cli"), Path.Combine("/x", "amazon-q"), Path.Combine("/k", "sessions", "cli") }, new KiroCliReader().DefaultLocations());
             Environment.SetEnvironmentVariable("XDG_DATA_HOME", "relative");
-            var share = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
-            Assert.Equal(new[] { Path.Combine(share, "kiro-cli"), Path.Combine(share, "amazon-q") }, new KiroCliReader().DefaultLocations());
+            Environment.SetEnvironmentVariable(KiroSessionFiles.HomeVariable, "relative");
+            var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+            var share = Path.Combine(home, ".local", "share");
+            Assert.Equal(new[] { Path.Combine(share, "kiro-cli"), Path.Combine(share, "amazon-q"), Path.Combine(home, ".kiro", "sessions", "cli") }, new KiroCliReader().DefaultLocations());
         }
         finally
         {
             Environment.SetEnvironmentVariable("XDG_DATA_HOME", previous);
+            Environment.SetEnvironmentVariable(KiroSessionFiles.HomeVariable, previousHome);
         }
     }
 

@@ -20,6 +20,7 @@ using RolloutTools.Core.Formats.SweAgent;
 using RolloutTools.Core.Formats.GrokCli;
 using RolloutTools.Core.Formats.Zed;
 using RolloutTools.Core.Formats.Antigravity;
+using RolloutTools.Core.Formats.KiroCli;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
 using RolloutTools.Core.Tests.Formats;
@@ -33,7 +34,7 @@ namespace RolloutTools.Core.Tests.Reading;
 [Collection(nameof(EnvironmentVariables))]
 public sealed class AgentStoreAndIdTests : IDisposable
 {
-    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable, KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable, KimiCodeReader.ForkHomeVariable, OpenClawReader.StateDirVariable, AntigravityReader.HomeVariable };
+    private static readonly string[] Variables = { "CLAUDE_CONFIG_DIR", "CODEX_HOME", PiCodingAgentReader.AgentDirVariable, "HERMES_HOME", QwenCodeReader.RuntimeDirVariable, QwenCodeReader.HomeVariable, GeminiCliReader.HomeVariable, "XDG_DATA_HOME", CursorReader.HomeVariable, CopilotCliReader.HomeVariable, ClineStorage.AppDataVariable, ClineStorage.DataDirVariable, ClineStorage.SessionDataDirVariable, GooseReader.PathRootVariable, VibeReader.HomeVariable, SweAgentReader.ConfigDirVariable, OpenHandsReader.ConversationsVariable, OpenHandsReader.FileStoreVariable, CrushReader.GlobalDataVariable, ContinueReader.GlobalDirVariable, GrokCliReader.HomeVariable, DroidReader.SessionsVariable, ZedReader.FlatpakDataVariable, KimiCodeReader.HomeVariable, KimiCodeReader.LegacyHomeVariable, KimiCodeReader.ForkHomeVariable, OpenClawReader.StateDirVariable, AntigravityReader.HomeVariable, KiroSessionFiles.HomeVariable };
     private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("rollout-store-");
     private readonly Dictionary<string, string?> _previous = Variables.ToDictionary(v => v, Environment.GetEnvironmentVariable);
 
@@ -337,6 +338,7 @@ public sealed class AgentStoreAndIdTests : IDisposable
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "devin", "cli")}' (DevinCli: does not exist), "
             + string.Join(", ", new[] { "antigravity-cli", "antigravity", "antigravity-ide" }.Select(app => $"'{Path.Combine(homes, AntigravityReader.HomeVariable, ".gemini", app, "brain")}' (Antigravity: does not exist)")) + ", "
             + $"'{Path.Combine(homes, "XDG_DATA_HOME", "kiro-cli")}' (KiroCli: does not exist), '{Path.Combine(homes, "XDG_DATA_HOME", "amazon-q")}' (KiroCli: does not exist), "
+            + $"'{Path.Combine(homes, KiroSessionFiles.HomeVariable, "sessions", "cli")}' (KiroCli: does not exist), "
             + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "workspaceStorage")}' (CopilotChat: does not exist), "
             + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Code", "User", "globalStorage", "emptyWindowChatSessions")}' (CopilotChat: does not exist), "
             + $"'{Path.Combine(homes, VsCodeUserData.AppDataVariable, "Cursor", "User", "globalStorage")}' (CursorIde: does not exist)",

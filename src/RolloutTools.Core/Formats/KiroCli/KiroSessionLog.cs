@@ -1,0 +1,302 @@
+using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
+using RolloutTools.Core.Json;
+using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
+
+namespace RolloutTools.Core.Formats.KiroCli;
+
+/// <summary>
+/// Turns one session of Kiro CLI's V2 engine (&lt;id&gt;.jsonl with the &lt;id&gt;.json beside it, see
+/// <see cref="KiroSessionFiles"/>) into a normalized record. Each line is {"version": "v1", "kind", "data"}: a Prompt
+/// (the person's words and images, meta.timestamp in Unix seconds), an AssistantMessage (one response: text,
+/// thinking and toolUse blocks), ToolResults (toolResult blocks answering the calls by toolUseId), a Compaction
+/// ({summary}: what /compact or a full context left in place of the history) or Clear (/clear: the model sees nothing
+/// before it; the record keeps it). A block is {kind, data}: text's data is a string, toolUse's {toolUseId, name,
+/// input}, toolResult's {toolUseId, content: [text or json blocks], status}, image's {format, source: {kind: "bytes",
+/// data: [bytes]}}. Responses carry no time, model or usage of their own: the state's turn that lists a response last
+/// gives it its end time, model and stated tokens.
+/// </summary>
+internal static class KiroSessionLog
+{
+    /// <summary>Reads the file's lines; a line that is not JSON, or of a shape not known, is a warning naming its line, and the rest still reads.</summary>
+    public static ReadResult Read(TraceSource source, KiroSessionMeta? meta, DiagnosticList diagnostics, CancellationToken cancellation)
+    {
+        // The file's name, as SessionsIn tells it before reading (lines in memory go by the name they were read from).
+        var id = KiroSessionFiles.SessionIdOf(source.Path);
+        var build = new BuildState(meta, diagnostics);
+        using (var stream = source.Open())
+        {
+            JsonLineReader.ReadEach(stream, diagnostics, build.Add, cancellation);
+        }
+        return SessionRows.Outcome(source, id, build.Entries, () => Record(id, source.Path, meta, build), diagnostics);
+    }
+
+    private static RolloutRecord Record(string id, string path, KiroSessionMeta? meta, BuildState build)
+    {
+        var messages = build.Builder.Build();
+        var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
+        var parent = meta?.ParentSessionId is { Length: > 0 } p ? p : null;
+        var sourceMeta = new SourceMeta.Builder()
+            .Add("session_id", meta?.SessionId ?? id)
+            .Add("store", "sessions/cli")
+            .Add("agent", meta?.AgentName)
+            .Add("parent_session_id", parent)
+            .Add("created_reason", meta?.CreatedReason)
+            .Add("context_window_tokens", meta?.ContextWindowTokens ?? 0)
+            .Add("turns", meta?.Turns.Count ?? 0)
+            .Add("credits", meta?.Turns.Sum(t => t.Credits) ?? 0)
+            .Add("end_reasons", Counts(meta?.Turns.Select(t => t.EndReason)))
+            .Add("compactions", build.Compactions)
+            .Add("clears", build.Clears)
+            .Add("images", build.Images)
+            .Add("unknown_content", build.Unknown)
+            .Add("orphan_tool_results", build.Builder.OrphanToolResults)
+            .Add("unanswered_tool_calls", build.Builder.UnansweredToolCalls)
+            .Add("skipped_lines", build.Skipped)
+            .Build();
+        var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+        return new RolloutRecord
+        {
+            TraceId = id,
+            Format = RolloutFormat.KiroCli,
+            SourceKind = KiroRecords.SourceKind,
+            SourcePath = path,
+            RootSessionId = parent ?? id,
+            IsSidechain = parent is not null,
+            Cwd = meta?.Cwd,
+            ProjectPath = meta?.Cwd,
+            StartedAt = meta?.CreatedAt ?? (times.Length > 0 ? times.Min() : null),
+            EndedAt = meta?.UpdatedAt ?? (times.Length > 0 ? times.Max() : null),
+            Title = Titles.Clean(meta?.Title is { Length: > 0 } title ? title : firstPrompt),
+            Models = build.Builder.Models,
+            Messages = messages,
+            SourceMeta = sourceMeta,
+            Usage = build.Builder.Usage,
+            UnlistedResponses = build.Builder.Unlisted,
+        };
+    }
+
+    private static IReadOnlyDictionary<string, long> Counts(IEnumerable<string?>? values) =>
+        (values ?? Enumerable.Empty<string?>()).OfType<string>().Where(v => v.Length > 0)
+            .GroupBy(v => v, StringComparer.Ordinal).ToDictionary(g => g.Key, g => (long)g.Count(), StringComparer.Ordinal);
+
+    /// <summary>Walks the lines in order, feeding the conversation and counting what has no place in it.</summary>
+    private sealed class BuildState
+    {
+        private readonly DiagnosticList _diagnostics;
+        private readonly string? _model;
+        private readonly Dictionary<string, KiroTurn> _turnEnds = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+
+        public BuildState(KiroSessionMeta? meta, DiagnosticList diagnostics)
+        {
+            _diagnostics = diagnostics;
+            _model = meta?.ModelId;
+            foreach (var turn in meta?.Turns ?? Array.Empty<KiroTurn>())
+            {
+                if (turn.LastMessageId is { } last) _turnEnds.TryAdd(last, turn);
+            }
+        }
+
+        public ConversationBuilder Builder { get; } = new();
+        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public int Entries { get; private set; }
+        public long Skipped { get; private set; }
+        public long Compactions { get; private set; }
+        public long Clears { get; private set; }
+        public long Images { get; private set; }
+
+        public void Add(JsonLine line)
+        {
+            try
+            {
+                AddEntry(line);
+            }
+            catch (Exception e) when (e is InvalidDataException || JsonLineReader.IsUnreadableValue(e))
+            {
+                Skipped++;
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{e.Message}; skipped.");
+            }
+        }
+
+        private void AddEntry(JsonLine line)
+        {
+            var entry = line.Root;
+            var kind = entry.GetStringOrNull("kind") ?? throw new InvalidDataException("it has no kind");
+            var data = entry.GetPropertyOrDefault("data");
+            switch (kind)
+            {
+                case "Prompt":
+                    AddPrompt(line, data);
+                    break;
+                case "AssistantMessage":
+                    AddResponse(line, data);
+                    break;
+                case "ToolResults":
+                    AddResults(line, data);
+                    break;
+                case "Compaction":
+                    if (data.GetTextOrEmpty("summary") is not { Length: > 0 } summary) throw new InvalidDataException("its Compaction has no summary");
+                    Compactions++;
+                    var turn = Builder.StartAssistant(null, _model, MessageKind.CompactionSummary);
+                    turn.ResponseId = data.GetIdOrNull("message_id");
+                    turn.AddContent(new[] { ContentBlock.FromText(summary) });
+                    break;
+                case "Clear":
+                    Clears++;
+                    break;
+                default:
+                    Unplaced(line, "entry", kind);
+                    return;
+            }
+            Entries++;
+        }
+
+        /// <summary>The person's prompt: its text and images, at meta.timestamp.</summary>
+        private void AddPrompt(JsonLine line, JsonElement data)
+        {
+            var time = KiroTime.Of(data.GetPropertyOrDefault("meta").GetPropertyOrDefault("timestamp"));
+            var blocks = new List<ContentBlock>();
+            foreach (var (kind, value) in Blocks(data))
+            {
+                switch (kind)
+                {
+                    case "text":
+                        if (value.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(value.GetString()!));
+                        break;
+                    case "image":
+                        if (Image(line, value) is { } image) blocks.Add(image);
+                        break;
+                    default:
+                        Unplaced(line, "prompt block", kind);
+                        break;
+                }
+            }
+            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, blocks, time);
+        }
+
+        /// <summary>One response: its text, thinking and tool calls, dated, modelled and counted by the turn it ends, if it ends one.</summary>
+        private void AddResponse(JsonLine line, JsonElement data)
+        {
+            var messageId = data.GetIdOrNull("message_id");
+            var ends = messageId is not null && _turnEnds.TryGetValue(messageId, out var ended) ? ended : null;
+            var turn = Builder.StartAssistant(ends?.EndedAt, ends?.Model ?? _model);
+            turn.ResponseId = messageId;
+            if (ends is { Usage.Total: > 0 }) turn.SetUsage(ends.Usage);
+            foreach (var (kind, value) in Blocks(data))
+            {
+                switch (kind)
+                {
+                    case "text":
+                        if (value.ValueKind == JsonValueKind.String) turn.AddContent(new[] { ContentBlock.FromText(value.GetString()!) });
+                        break;
+                    case "thinking":
+                        // Seen both as a string and as {text}.
+                        var thought = value.ValueKind == JsonValueKind.String ? value.GetString()! : value.GetTextOrEmpty("text");
+                        turn.AddReasoning(thought);
+                        break;
+                    case "toolUse":
+                        turn.AddToolCall(Call(value));
+                        break;
+                    case "image":
+                        if (Image(line, value) is { } image) turn.AddContent(new[] { image });
+                        break;
+                    default:
+                        Unplaced(line, "response block", kind);
+                        break;
+                }
+            }
+        }
+
+        private void AddResults(JsonLine line, JsonElement data)
+        {
+            foreach (var (kind, value) in Blocks(data))
+            {
+                if (kind != "toolResult")
+                {
+                    Unplaced(line, "tool results block", kind);
+                    continue;
+                }
+                var id = value.GetIdOrNull("toolUseId") ?? throw new InvalidDataException("a tool result has no toolUseId");
+                var blocks = new List<ContentBlock>();
+                foreach (var (part, content) in Blocks(value))
+                {
+                    switch (part)
+                    {
+                        case "text":
+                            if (content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
+                            break;
+                        case "json":
+                            blocks.Add(ContentBlock.FromText(content.GetRawText()));
+                            break;
+                        case "image":
+                            if (Image(line, content) is { } image) blocks.Add(image);
+                            break;
+                        default:
+                            Unplaced(line, "tool result content", part);
+                            break;
+                    }
+                }
+                var status = value.GetStringOrNull("status");
+                Builder.AddToolResult(new ToolResult(id, blocks) { IsError = string.Equals(status, "error", StringComparison.OrdinalIgnoreCase) });
+            }
+        }
+
+        /// <summary>A tool use as the model made it: toolUseId, name, and input (with Kiro's __tool_use_purpose, the model's reason, kept in).</summary>
+        private static ToolCall Call(JsonElement use)
+        {
+            var id = use.GetIdOrNull("toolUseId") ?? throw new InvalidDataException("a tool use has no toolUseId");
+            var input = use.GetPropertyOrDefault("input");
+            var arguments = input.ValueKind switch
+            {
+                JsonValueKind.String => input.GetString()!,
+                JsonValueKind.Undefined or JsonValueKind.Null => "{}",
+                _ => input.GetRawText(),
+            };
+            return new ToolCall(id, use.GetTextOrEmpty("name"), arguments);
+        }
+
+        /// <summary>An image: {format, source: {kind: "bytes", data: [the file's bytes]}}; another source is counted as unknown.</summary>
+        private ContentBlock? Image(JsonLine line, JsonElement image)
+        {
+            var source = image.GetPropertyOrDefault("source");
+            var bytes = source.GetPropertyOrDefault("data");
+            if (source.GetStringOrNull("kind") != "bytes" || bytes.ValueKind != JsonValueKind.Array)
+            {
+                Unplaced(line, "image source", source.GetStringOrNull("kind") ?? "(none)");
+                return null;
+            }
+            var data = bytes.EnumerateArray().Select(b => b.TryGetByte(out var value) ? value : throw new InvalidDataException("an image's bytes are not bytes")).ToArray();
+            Images++;
+            return ContentBlock.FromImageData($"image/{image.GetStringOrNull("format")?.ToLowerInvariant() ?? "png"}", Convert.ToBase64String(data));
+        }
+
+        /// <summary>The {kind, data} blocks of data.content (or of a tool result's content).</summary>
+        private static IEnumerable<(string Kind, JsonElement Data)> Blocks(JsonElement holder)
+        {
+            var content = holder.GetPropertyOrDefault("content");
+            if (content.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) yield break;
+            if (content.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"its content is a JSON {content.ValueKind.ToString().ToLowerInvariant()}, not a list");
+            foreach (var block in content.EnumerateArray())
+            {
+                if (block.ValueKind != JsonValueKind.Object || block.GetStringOrNull("kind") is not { } kind) throw new InvalidDataException("a content block has no kind");
+                yield return (kind, block.GetPropertyOrDefault("data"));
+            }
+        }
+
+        /// <summary>Something this reader cannot place: counted, and told once per kind with the line it was first met on.</summary>
+        private void Unplaced(JsonLine line, string what, string name)
+        {
+            var key = $"{what}: {name}";
+            if (_unknown.TryAdd(key, 1))
+            {
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
+            }
+            else
+            {
+                _unknown[key]++;
+            }
+        }
+    }
+}
