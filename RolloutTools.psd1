@@ -5,7 +5,7 @@
     Author               = 'RolloutTools contributors'
     CompanyName          = 'RolloutTools'
     Copyright            = '(c) 2026 RolloutTools contributors. MIT License.'
-    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, GitHub Copilot Chat in VS Code, Cursor''s IDE chats, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
+    Description          = 'Reads the session traces ("rollouts") that AI coding agents leave on disk (Claude Code, OpenAI Codex, Gemini CLI, Qwen Code, OpenCode, Cursor, GitHub Copilot CLI, Cline, Roo Code, Kilo Code, Zoo Code, Goose, Aider, Mistral Vibe, OpenHands, Crush, Continue, Grok CLI, Amp, Factory Droid, Zed''s Agent Panel, Kimi Code, OpenClaw, Devin CLI, Google Antigravity, Kiro CLI and Amazon Q Developer CLI, GitHub Copilot Chat in VS Code, Cursor''s IDE chats, Pi Coding Agent, Hermes Agent, ATIF trajectories, and SWE-agent and mini-swe-agent trajectories) and turns each into one normalized PowerShell object: session facts, token usage and an OpenAI-style conversation, ready to explore, inventory or curate as training data.'
     PowerShellVersion    = '7.4'
     CompatiblePSEditions = @('Core')
     # Loaded before the types file, whose TypeAdapter entries name types from both assemblies.
@@ -26,7 +26,7 @@
             ReleaseNotes = @'
 0.1.0, the first release.
 - Reads Claude Code, OpenAI Codex CLI, Pi Coding Agent, Hermes Agent (state.db, snapshots, gateway transcripts),
-  Qwen Code, Gemini CLI, OpenCode and Kilo CLI, Cursor's agent, GitHub Copilot CLI, Cline, Roo Code and Kilo Code
+  Qwen Code, Gemini CLI, OpenCode and Kilo CLI, Cursor's agent, GitHub Copilot CLI, Cline, Roo Code, Kilo Code and Zoo Code
   (task folders and the Cline SDK's sessions), Goose, Aider's chat histories, Mistral Vibe, OpenHands'
   conversations, Crush's project databases, Continue's sessions, Grok CLI's sessions, Amp's threads, Factory Droid's
   sessions, Zed's Agent Panel threads, Kimi Code's sessions (and kimi-cli's and Scream Code's), OpenClaw's sessions,

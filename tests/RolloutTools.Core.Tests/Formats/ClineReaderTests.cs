@@ -175,6 +175,8 @@ public sealed class ClineReaderTests : IDisposable
         Assert.Equal(new[] { Path.Combine(_folder.FullName, "tasks") }, reader.StoresIn(Path.Combine(_folder.FullName, "tasks")));
         Assert.Equal((ClineAgent.RooCode, "rooveterinaryinc.roo-cline", "Code - Insiders"),
             ClineStorage.Owner(Path.Combine(_folder.FullName, "Code - Insiders", "User", "globalStorage", "RooVeterinaryInc.roo-cline", "tasks", "x")));
+        Assert.Equal((ClineAgent.ZooCode, "zoocodeorganization.zoo-code", "Antigravity"),
+            ClineStorage.Owner(Path.Combine(_folder.FullName, "Antigravity", "User", "globalStorage", "zoocodeorganization.zoo-code", "tasks", "x")));
         Assert.Equal((ClineAgent.Cline, "saoudrizwan.claude-dev", ".vscode-server"),
             ClineStorage.Owner(Path.Combine(_folder.FullName, ".vscode-server", "data", "User", "globalStorage", "saoudrizwan.claude-dev", "tasks", "x")));
         Assert.Equal((ClineAgent.Cline, null, null), ClineStorage.Owner(Path.Combine(_folder.FullName, "tasks", "x")));

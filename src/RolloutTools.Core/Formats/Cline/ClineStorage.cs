@@ -8,6 +8,9 @@ public enum ClineAgent
     Cline,
     RooCode,
     KiloCode,
+
+    /// <summary>Zoo Code, a fork of Roo Code that keeps Roo's task folders (Piebald-AI/splitrail src/analyzers/zoo_code.rs).</summary>
+    ZooCode,
 }
 
 /// <summary>
@@ -39,6 +42,7 @@ public static class ClineStorage
         ["saoudrizwan.claude-dev"] = ClineAgent.Cline,
         ["rooveterinaryinc.roo-cline"] = ClineAgent.RooCode,
         ["kilocode.kilo-code"] = ClineAgent.KiloCode,
+        ["zoocodeorganization.zoo-code"] = ClineAgent.ZooCode,
     };
 
     /// <summary>

@@ -68,7 +68,7 @@ public static class ClineTask
 
         var meta = new SourceMeta.Builder()
             .Add("task_id", taskId)
-            .Add("agent", agent switch { ClineAgent.RooCode => "roo_code", ClineAgent.KiloCode => "kilo_code", _ => "cline" })
+            .Add("agent", agent switch { ClineAgent.RooCode => "roo_code", ClineAgent.KiloCode => "kilo_code", ClineAgent.ZooCode => "zoo_code", _ => "cline" })
             .Add("extension_id", extension)
             .Add("editor", editor)
             .Add("agent_versions", metadata?.Versions ?? Array.Empty<string>())

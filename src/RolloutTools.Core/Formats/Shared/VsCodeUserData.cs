@@ -17,7 +17,7 @@ public static class VsCodeUserData
     /// <summary>The product names VS Code and its forks give their user data dirs (the folder under the OS's application data folder).</summary>
     public static readonly IReadOnlyList<string> Editors = new[]
     {
-        "Code", "Code - Insiders", "Code - OSS", "VSCodium", "VSCodium - Insiders", "Cursor", "Windsurf", "Trae", "Kiro", "Positron",
+        "Code", "Code - Insiders", "Code - OSS", "VSCodium", "VSCodium - Insiders", "Cursor", "Windsurf", "Trae", "Kiro", "Positron", "Antigravity",
     };
 
     /// <summary>The editor whose folders are searched whether or not they exist, so a missing store is told of.</summary>
