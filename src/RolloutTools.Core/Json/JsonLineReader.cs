@@ -192,7 +192,7 @@ public static class JsonLineReader
         while (offset < line.Length)
         {
             var rest = line[offset..];
-            var reader = new Utf8JsonReader(rest.Span, isFinalBlock: true, state: default);
+            var reader = new Utf8JsonReader(rest.Span, isFinalBlock: true, state: new JsonReaderState(new JsonReaderOptions { MaxDepth = JsonDocumentReader.MaxDepth }));
             JsonException? problem = null;
             try
             {
@@ -223,11 +223,17 @@ public static class JsonLineReader
         return values;
     }
 
+    /// <summary>
+    /// Lines nest as deep as whole documents do: a line can be a whole session (VS Code's chat log starts with one)
+    /// or hold a tool's result tree, well past the parser's default of 64 levels.
+    /// </summary>
+    private static readonly JsonDocumentOptions LineOptions = new() { MaxDepth = JsonDocumentReader.MaxDepth };
+
     private static bool TryParse(ReadOnlyMemory<byte> json, out JsonDocument? document, out JsonException? problem)
     {
         try
         {
-            document = JsonDocument.Parse(json);
+            document = JsonDocument.Parse(json, LineOptions);
             problem = null;
             return true;
         }

@@ -54,6 +54,19 @@ public sealed class JsonLineReaderTests
     }
 
     [Fact]
+    public void A_line_nests_as_deep_as_a_whole_document_may_and_deeper_is_damage_named_by_line()
+    {
+        static string Nested(int depth) => "{\"v\":" + string.Concat(Enumerable.Repeat("[", depth - 1)) + string.Concat(Enumerable.Repeat("]", depth - 1)) + "}";
+        var deep = Nested(200);
+
+        var (values, diagnostics) = Read($"{deep}\n{deep}{{\"glued\":1}}\n{Nested(300)}\n{{\"after\":1}}\n");
+
+        // Past the parser's default of 64 levels, alone and glued to another object; past 256, the line is reported.
+        Assert.Equal(new[] { 1, 2, 2, 4 }, values.Select(v => v.Line));
+        Assert.Equal(3, Assert.Single(diagnostics.Items).LineNumber);
+    }
+
+    [Fact]
     public void Glued_objects_on_one_line_are_both_read()
     {
         var (values, diagnostics) = Read("{\"a\":1}\n{\"b\":2}{\"c\":3}\n{\"d\":4}\n");
