@@ -19,6 +19,12 @@ internal static class CopilotChatSession
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
+        // Since 1.109 VS Code writes a session as <id>.jsonl and reads that first (chatSessionStore.ts); an older
+        // session's <id>.json stays beside it until the session is deleted, holding only its requests up to then.
+        if (source.IsFile && source.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.ChangeExtension(source.Path, ".jsonl")))
+        {
+            return new ReadResult(source, null, "a stale copy of the session: VS Code reads the .jsonl beside it", diagnostics.Items);
+        }
         if (source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             JsonDocument? replayed;
@@ -57,8 +63,8 @@ internal static class CopilotChatSession
         // ChatSessionStore names a session's file after its id.
         var id = source.IsFile ? Path.GetFileNameWithoutExtension(source.Path) : root.GetStringOrNull("sessionId") ?? Path.GetFileNameWithoutExtension(source.Path);
         var workspace = source.IsFile ? CopilotChatHome.WorkspaceOf(source.Path) : null;
-        // A folder's URI gives the working directory; a .code-workspace file's (several folders) and a remote one's do not.
-        var cwd = workspace is not null && !workspace.EndsWith(".code-workspace", StringComparison.OrdinalIgnoreCase) ? FileUris.ToPath(workspace) : null;
+        // Only a local folder is a working directory; a multi-root workspace (saved or untitled) and a remote folder keep their URI.
+        var cwd = workspace?.FolderPath;
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
 
@@ -69,14 +75,21 @@ internal static class CopilotChatSession
             .Add("file_form", source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "log" : "document")
             .Add("responder", root.GetStringOrNull("responderUsername"))
             .Add("initial_location", Location(root.GetPropertyOrDefault("initialLocation")))
-            .Add("workspace_uri", workspace is not null && cwd != workspace ? workspace : null)
+            .Add("workspace_uri", workspace?.Uri)
             .Add("empty_window", source.IsFile && workspace is null && CopilotChatHome.IsEmptyWindowSession(source.Path))
             .Add("participants", conversation.Agents.Order(StringComparer.Ordinal))
+            .Add("requested_models", conversation.RequestedModels)
             .Add("requests", conversation.Requests)
             .Add("requests_with_tool_loop", conversation.RequestsWithToolLoop)
             .Add("cancelled_requests", conversation.CancelledRequests)
             .Add("failed_requests", conversation.FailedRequests)
             .Add("skipped_requests", conversation.SkippedRequests)
+            .Add("system_requests", conversation.SystemRequests)
+            .Add("quota_exceeded_requests", conversation.QuotaExceededRequests)
+            .Add("rate_limited_requests", conversation.RateLimitedRequests)
+            .Add("filtered_requests", conversation.FilteredRequests)
+            .Add("person_answers", conversation.PersonAnswers)
+            .Add("denied_tool_calls", conversation.DeniedToolCalls)
             .Add("attachments", conversation.Attachments)
             .Add("edited_files", conversation.EditedFiles)
             .Add("shown_parts", conversation.ShownParts)
