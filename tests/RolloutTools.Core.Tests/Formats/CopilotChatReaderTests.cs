@@ -377,4 +377,24 @@ public sealed class CopilotChatReaderTests : IDisposable
         var result = Read(Line("""{"kind":0,"v":""" + session + "}"), ".jsonl");
         Assert.Equal("leaf", result.Record!.Messages[2].Text);
     }
+
+    [Fact]
+    public void Tokens_are_the_turns_model_totals_else_its_completion_tokens_and_last_prompt_and_credits_are_kept()
+    {
+        var totals = Request("""{"value":"Hi."}""", ""","result":{"metadata":{"resolvedModel":"gpt-4.1"}},"promptTokens":900,"completionTokens":40,"copilotCredits":1.5,"modelTotals":[{"model":"gpt-4.1","inputTokens":12000,"cachedTokens":2000,"outputTokens":340},{"model":"gpt-5-mini","inputTokens":500,"cachedTokens":0,"outputTokens":20}]""");
+        var plain = Request("""{"value":"Bye."}""", ""","promptTokens":12000,"completionTokens":340,"copilotCredits":1""");
+        var record = Read(Session(totals + "," + plain)).Record!;
+        Assert.Equal(new TokenUsage(10000, 340, 2000, 0), record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(12000, 340, 0, 0), record.Messages[3].Usage);
+        Assert.Contains(record.UnlistedResponses, u => u.Model == "gpt-5-mini" && u.Usage == new TokenUsage(500, 20, 0, 0));
+        Assert.Equal(2.5, record.SourceMeta["copilot_credits"]);
+    }
+
+    [Fact]
+    public void A_request_a_feature_sent_for_the_person_is_context()
+    {
+        var record = Read(Session(Request("""{"value":"Merged."}""", ""","requestSource":"agentMerge" """))).Record!;
+        Assert.Equal("Context Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["system_requests"]);
+    }
 }

@@ -98,7 +98,8 @@ internal sealed class CopilotChatConversation
         var prompt = message.ValueKind == JsonValueKind.String ? message.GetString()! : message.GetStringOrNull("text") ?? string.Empty;
         // VS Code sends some requests itself (isSystemInitiated, chatService.ts IChatSendRequestOptions): the terminal
         // tool's "[Terminal … notification: command completed …]" when a background command ends. No words of the person's.
-        var systemSent = request.GetBool("isSystemInitiated");
+        // requestSource ("agentMerge", 1.11x) names a feature that sent the request on the person's behalf.
+        var systemSent = request.GetBool("isSystemInitiated") || request.GetStringOrNull("requestSource") is { Length: > 0 };
         if (systemSent) SystemRequests++;
         Builder.AddMessage(MessageRole.User, systemSent ? MessageKind.Context : MessageKind.Prompt, new[] { ContentBlock.FromText(prompt) }, asked);
 
@@ -113,15 +114,18 @@ internal sealed class CopilotChatConversation
         var completed = Time(state.GetPropertyOrDefault("completedAt"));
         var shown = ShownTurn(parts, index, lineOf, diagnostics);
 
+        ConversationBuilder.AssistantTurn? last = null;
         if (metadata.GetPropertyOrDefault("toolCallRounds") is { ValueKind: JsonValueKind.Array } rounds && rounds.GetArrayLength() > 0)
         {
             RequestsWithToolLoop++;
-            ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), asked, model);
+            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), asked, model);
         }
         else if (shown.HasContent)
         {
-            shown.WriteTo(Builder, () => Builder.StartAssistant(completed ?? asked, model), completed ?? asked);
+            shown.WriteTo(Builder, () => last = Builder.StartAssistant(completed ?? asked, model), completed ?? asked);
         }
+        if (last is not null && Usage(request, model) is { } usage) last.SetUsage(usage.Own, null, usage.Others);
+        Credits(request);
 
         var stateValue = state.GetPropertyOrDefault("value") is { ValueKind: JsonValueKind.Number } v && v.TryGetInt32(out var s) ? s : -1;
         // ResponseModelState (chatService.ts): 2 cancelled, 3 failed; isCanceled before modelState.
@@ -141,12 +145,53 @@ internal sealed class CopilotChatConversation
         }
     }
 
-    /// <summary>The model-visible tool loop: one assistant message per round, each call answered from toolCallResults.</summary>
-    private void ReadRounds(JsonElement rounds, JsonElement results, DateTimeOffset? asked, string? model)
+    /// <summary>
+    /// A request's tokens (ChatResponseModel.toJSON, chatModel.ts): modelTotals, the whole turn's per model (agent-host
+    /// sessions), the answering model's as the response's and the others' (subagents') as inner calls; else
+    /// completionTokens, the turn's output, and promptTokens, which is the last model call's input only (a lower
+    /// bound, not summed over the calls). OpenAI-shaped: input counts the cached tokens, read apart here.
+    /// </summary>
+    private static (TokenUsage Own, IReadOnlyList<InnerCall> Others)? Usage(JsonElement request, string? model)
     {
+        if (request.GetPropertyOrDefault("modelTotals") is { ValueKind: JsonValueKind.Array } totals && totals.GetArrayLength() > 0)
+        {
+            var calls = totals.EnumerateArray().Where(t => t.ValueKind == JsonValueKind.Object).Select(t =>
+            {
+                var cached = Count(t, "cachedTokens");
+                return new InnerCall(t.GetStringOrNull("model"), new TokenUsage(Math.Max(0, Count(t, "inputTokens") - cached), Count(t, "outputTokens"), cached, 0));
+            }).ToList();
+            if (calls.Count == 0) return null;
+            var own = calls.FirstOrDefault(c => c.Model == model) ?? calls[0];
+            calls.Remove(own);
+            return (own.Usage, calls);
+        }
+        var input = Count(request, "promptTokens");
+        var output = Count(request, "completionTokens");
+        return input + output > 0 ? (new TokenUsage(input, output, 0, 0), Array.Empty<InnerCall>()) : null;
+    }
+
+    private static long Count(JsonElement value, string name) =>
+        value.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var count) ? count : 0;
+
+    /// <summary>Copilot credits as ChatModel.sessionCost takes them: the turns' summed, or the session's reported total when larger.</summary>
+    private void Credits(JsonElement request)
+    {
+        if (request.GetPropertyOrDefault("copilotCredits") is { ValueKind: JsonValueKind.Number } turn) _turnCredits += turn.GetDouble();
+        if (request.GetPropertyOrDefault("sessionCopilotCredits") is { ValueKind: JsonValueKind.Number } session) _sessionCredits = Math.Max(_sessionCredits, session.GetDouble());
+    }
+
+    private double _turnCredits;
+    private double _sessionCredits;
+
+    public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
+
+    /// <summary>The model-visible tool loop: one assistant message per round, each call answered from toolCallResults; the last round's message.</summary>
+    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, DateTimeOffset? asked, string? model)
+    {
+        ConversationBuilder.AssistantTurn? turn = null;
         foreach (var round in rounds.EnumerateArray())
         {
-            var turn = Builder.StartAssistant(Time(round.GetPropertyOrDefault("timestamp")) ?? asked, model);
+            turn = Builder.StartAssistant(Time(round.GetPropertyOrDefault("timestamp")) ?? asked, model);
             turn.ResponseId = round.GetStringOrNull("id");
             var thinking = round.GetPropertyOrDefault("thinking");
             turn.AddReasoning(Joined(thinking.GetPropertyOrDefault("text")));
@@ -163,6 +208,7 @@ internal sealed class CopilotChatConversation
                 Builder.AddToolResult(new ToolResult(id, new[] { ContentBlock.FromText(ResultText(answer.GetPropertyOrDefault("content"))) }));
             }
         }
+        return turn;
     }
 
     /// <summary>

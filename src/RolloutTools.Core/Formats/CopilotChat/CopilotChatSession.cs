@@ -91,6 +91,7 @@ internal static class CopilotChatSession
             .Add("person_answers", conversation.PersonAnswers)
             .Add("denied_tool_calls", conversation.DeniedToolCalls)
             .Add("attachments", conversation.Attachments)
+            .Add("copilot_credits", conversation.CopilotCredits)
             .Add("edited_files", conversation.EditedFiles)
             .Add("shown_parts", conversation.ShownParts)
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
