@@ -397,4 +397,12 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.Equal("Context Response", SampleFolder.Kinds(record));
         Assert.Equal(1L, record.SourceMeta["system_requests"]);
     }
+
+    [Fact]
+    public void A_request_that_fails_partway_counts_as_skipped_not_read()
+    {
+        var result = Read(Session(Request("""{"value":"Hi."}""") + "," + Request("""{"value":"\ud800"}""")));
+        Assert.Contains("request 2", Assert.Single(result.Diagnostics).Message);
+        Assert.Equal((1L, 1L), (result.Record!.SourceMeta["requests"], result.Record.SourceMeta["skipped_requests"]));
+    }
 }

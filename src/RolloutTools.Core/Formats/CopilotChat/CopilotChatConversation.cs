@@ -84,7 +84,6 @@ internal sealed class CopilotChatConversation
             diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(index), $"request {index + 1} is no object; skipped.");
             return;
         }
-        Requests++;
         var asked = Time(request.GetPropertyOrDefault("timestamp"));
         if (request.GetPropertyOrDefault("agent").GetStringOrNull("id") is { Length: > 0 } agent) _agents.Add(agent);
 
@@ -143,6 +142,8 @@ internal sealed class CopilotChatConversation
             var notice = Builder.StartAssistant(completed ?? asked, null, MessageKind.Synthetic);
             notice.AddContent(new[] { ContentBlock.FromText(error) });
         }
+        // Counted once read through: a request that fails partway counts as skipped only.
+        Requests++;
     }
 
     /// <summary>
