@@ -405,4 +405,17 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.Contains("request 2", Assert.Single(result.Diagnostics).Message);
         Assert.Equal((1L, 1L), (result.Record!.SourceMeta["requests"], result.Record.SourceMeta["skipped_requests"]));
     }
+
+    [Fact]
+    public void A_session_vs_code_copied_to_another_store_names_its_copies()
+    {
+        var inWorkspace = Path.Combine(Sessions, Id + ".json");
+        var inEmptyWindow = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder.FullName, "User", "globalStorage", "emptyWindowChatSessions")).FullName, Id + ".json");
+        File.WriteAllText(inWorkspace, Session(Request("""{"value":"Hi."}""")));
+        File.WriteAllText(inEmptyWindow, Session(Request("""{"value":"Hi."}""")));
+        var reader = new CopilotChatReader();
+        var results = RolloutLoader.ReadAll(reader.SessionsIn(inWorkspace).Concat(reader.SessionsIn(inEmptyWindow)).ToArray(), new ReadOptions(), CancellationToken.None).ToArray();
+        Assert.Equal(new[] { inEmptyWindow }, (IEnumerable<string>)results[0].Record!.SourceMeta["copies"]!);
+        Assert.Equal(new[] { inWorkspace }, (IEnumerable<string>)results[1].Record!.SourceMeta["copies"]!);
+    }
 }
