@@ -418,4 +418,12 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.Equal(new[] { inEmptyWindow }, (IEnumerable<string>)results[0].Record!.SourceMeta["copies"]!);
         Assert.Equal(new[] { inWorkspace }, (IEnumerable<string>)results[1].Record!.SourceMeta["copies"]!);
     }
+
+    [Fact]
+    public void A_prompt_tsx_result_joins_its_leaves_as_line_pieces_breaking_only_where_a_leaf_says_so()
+    {
+        var tree = """{"node":{"type":1,"ctor":2,"children":[{"type":2,"text":"a.ts","lineBreakBefore":false},{"type":2,"text":" line 1","lineBreakBefore":false},{"type":2,"text":"const a = 1;","lineBreakBefore":true}]}}""";
+        var record = Read(Session(Request("""{"value":"Done."}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{"c1":{"content":[{"value":""" + tree + """},{"value":"note"}]}}}}"""))).Record!;
+        Assert.Equal("a.ts line 1\nconst a = 1;\nnote", record.Messages[2].Text);
+    }
 }

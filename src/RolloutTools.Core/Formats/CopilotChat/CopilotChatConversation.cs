@@ -213,8 +213,9 @@ internal sealed class CopilotChatConversation
     }
 
     /// <summary>
-    /// A LanguageModelToolResult's content as text: its text parts' values, and for a prompt-tsx part (whose value is a
-    /// tree of elements) the text of the tree's leaves, in order.
+    /// A LanguageModelToolResult's content as text, one part a line: its text parts' values, and for a prompt-tsx part
+    /// (whose value is a tree of elements) the text of the tree's leaves, in order, joined as prompt-tsx renders them
+    /// (materialized.ts): a leaf is a piece of a line, starting a new line only when it says lineBreakBefore.
     /// </summary>
     private static string ResultText(JsonElement content)
     {
@@ -223,8 +224,14 @@ internal sealed class CopilotChatConversation
         foreach (var part in content.EnumerateArray())
         {
             var value = part.GetPropertyOrDefault("value");
-            if (value.ValueKind == JsonValueKind.String) Append(text, value.GetString()!);
-            else CollectText(value, text);
+            if (value.ValueKind == JsonValueKind.String)
+            {
+                Append(text, value.GetString()!);
+                continue;
+            }
+            var tree = new StringBuilder();
+            CollectText(value, tree);
+            Append(text, tree.ToString());
         }
         return text.ToString();
     }
@@ -236,7 +243,11 @@ internal sealed class CopilotChatConversation
             case JsonValueKind.Object:
                 foreach (var property in node.EnumerateObject())
                 {
-                    if (property.Name == "text" && property.Value.ValueKind == JsonValueKind.String) Append(text, property.Value.GetString()!);
+                    if (property.Name == "text" && property.Value.ValueKind == JsonValueKind.String)
+                    {
+                        if (node.GetBool("lineBreakBefore") && text.Length > 0 && text[^1] != '\n') text.Append('\n');
+                        text.Append(property.Value.GetString());
+                    }
                     else CollectText(property.Value, text);
                 }
                 break;
