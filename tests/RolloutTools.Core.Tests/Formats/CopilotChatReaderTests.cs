@@ -426,4 +426,16 @@ public sealed class CopilotChatReaderTests : IDisposable
         var record = Read(Session(Request("""{"value":"Done."}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{"c1":{"content":[{"value":""" + tree + """},{"value":"note"}]}}}}"""))).Record!;
         Assert.Equal("a.ts line 1\nconst a = 1;\nnote", record.Messages[2].Text);
     }
+
+    [Fact]
+    public void A_result_kept_with_the_next_request_answers_its_call_and_a_result_no_call_names_is_counted()
+    {
+        var stopped = Request("""{"value":"x"}""", ""","result":{"metadata":{"maxToolCallsExceeded":true,"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{}}}""");
+        var continued = Request("""{"value":"y"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"b","response":"Done.","toolCalls":[]}],"toolCallResults":{"c1":{"content":[{"value":"file text"}]},"zz":{"content":[]}}}}""");
+        var record = Read(Session(stopped + "," + continued)).Record!;
+        Assert.Equal("Prompt Response ToolResult Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("file text", record.Messages[2].Text);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal(1L, record.SourceMeta["unused_tool_results"]);
+    }
 }

@@ -47,6 +47,7 @@ internal sealed class CopilotChatConversation
     public int SkippedRequests { get; private set; }
     public int SystemRequests { get; private set; }
     public int DeniedToolCalls { get; private set; }
+    public int UnusedToolResults { get; private set; }
     public int PersonAnswers { get; private set; }
     public int QuotaExceededRequests { get; private set; }
     public int RateLimitedRequests { get; private set; }
@@ -64,7 +65,7 @@ internal sealed class CopilotChatConversation
             cancellation.ThrowIfCancellationRequested();
             try
             {
-                conversation.ReadRequest(requests[i], i, lineOf, diagnostics);
+                conversation.ReadRequest(requests[i], i + 1 < requests.Length ? requests[i + 1] : default, i, lineOf, diagnostics);
             }
             catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
             {
@@ -76,7 +77,7 @@ internal sealed class CopilotChatConversation
         return conversation;
     }
 
-    private void ReadRequest(JsonElement request, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
+    private void ReadRequest(JsonElement request, JsonElement next, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
     {
         if (request.ValueKind != JsonValueKind.Object)
         {
@@ -117,7 +118,10 @@ internal sealed class CopilotChatConversation
         if (metadata.GetPropertyOrDefault("toolCallRounds") is { ValueKind: JsonValueKind.Array } rounds && rounds.GetArrayLength() > 0)
         {
             RequestsWithToolLoop++;
-            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), asked, model);
+            var nextResults = next.ValueKind == JsonValueKind.Object
+                ? next.GetPropertyOrDefault("result").GetPropertyOrDefault("metadata").GetPropertyOrDefault("toolCallResults")
+                : default;
+            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), nextResults, asked, model);
         }
         else if (shown.HasContent)
         {
@@ -187,8 +191,13 @@ internal sealed class CopilotChatConversation
     public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
 
     /// <summary>The model-visible tool loop: one assistant message per round, each call answered from toolCallResults; the last round's message.</summary>
-    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, DateTimeOffset? asked, string? model)
+    /// <param name="nextResults">
+    /// The next request's toolCallResults: when a request stops at the tool-call limit (maxToolCallsExceeded) and the
+    /// person continues, the last round's results are kept with the request that continued it.
+    /// </param>
+    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, JsonElement nextResults, DateTimeOffset? asked, string? model)
     {
+        var named = new HashSet<string>(StringComparer.Ordinal);
         ConversationBuilder.AssistantTurn? turn = null;
         foreach (var round in rounds.EnumerateArray())
         {
@@ -205,12 +214,23 @@ internal sealed class CopilotChatConversation
             }
             foreach (var call in calls)
             {
-                if (call.GetStringOrNull("id") is not { Length: > 0 } id || results.GetPropertyOrDefault(id) is not { ValueKind: JsonValueKind.Object } answer) continue;
+                if (call.GetStringOrNull("id") is not { Length: > 0 } id) continue;
+                named.Add(id);
+                var answer = results.GetPropertyOrDefault(id);
+                if (answer.ValueKind != JsonValueKind.Object && nextResults.GetPropertyOrDefault(id) is { ValueKind: JsonValueKind.Object } later && _borrowedResults.Add(id)) answer = later;
+                if (answer.ValueKind != JsonValueKind.Object) continue;
                 Builder.AddToolResult(new ToolResult(id, new[] { ContentBlock.FromText(ResultText(answer.GetPropertyOrDefault("content"))) }));
             }
         }
+        if (results.ValueKind == JsonValueKind.Object)
+        {
+            UnusedToolResults += results.EnumerateObject().Count(r => !named.Contains(r.Name) && !_borrowedResults.Contains(r.Name));
+        }
         return turn;
     }
+
+    /// <summary>Results read with the request before the one that kept them.</summary>
+    private readonly HashSet<string> _borrowedResults = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A LanguageModelToolResult's content as text, one part a line: its text parts' values, and for a prompt-tsx part

@@ -96,6 +96,7 @@ internal static class CopilotChatSession
             .Add("filtered_requests", conversation.FilteredRequests)
             .Add("person_answers", conversation.PersonAnswers)
             .Add("denied_tool_calls", conversation.DeniedToolCalls)
+            .Add("unused_tool_results", conversation.UnusedToolResults)
             .Add("attachments", conversation.Attachments)
             .Add("copilot_credits", conversation.CopilotCredits)
             .Add("edited_files", conversation.EditedFiles)
