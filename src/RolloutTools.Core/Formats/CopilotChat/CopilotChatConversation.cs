@@ -35,6 +35,12 @@ internal sealed class CopilotChatConversation
     private readonly SortedSet<string> _editedFiles = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _requestedModels = new(StringComparer.Ordinal);
 
+    /// <summary>Results read with the request before the one that kept them.</summary>
+    private readonly HashSet<string> _borrowedResults = new(StringComparer.Ordinal);
+
+    private double _turnCredits;
+    private double _sessionCredits;
+
     public ConversationBuilder Builder { get; } = new();
 
     public IReadOnlyList<RolloutMessage> Messages { get; private set; } = Array.Empty<RolloutMessage>();
@@ -56,6 +62,9 @@ internal sealed class CopilotChatConversation
     public IReadOnlyCollection<string> Agents => _agents;
     public IReadOnlyCollection<string> EditedFiles => _editedFiles;
     public IReadOnlyCollection<string> RequestedModels => _requestedModels;
+
+    /// <summary>Copilot credits as ChatModel.sessionCost takes them: the turns' summed, or the session's reported total when larger.</summary>
+    public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
 
     public static CopilotChatConversation Read(JsonElement[] requests, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
     {
@@ -178,17 +187,11 @@ internal sealed class CopilotChatConversation
     private static long Count(JsonElement value, string name) =>
         value.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var count) ? count : 0;
 
-    /// <summary>Copilot credits as ChatModel.sessionCost takes them: the turns' summed, or the session's reported total when larger.</summary>
     private void Credits(JsonElement request)
     {
         if (request.GetPropertyOrDefault("copilotCredits") is { ValueKind: JsonValueKind.Number } turn) _turnCredits += turn.GetDouble();
         if (request.GetPropertyOrDefault("sessionCopilotCredits") is { ValueKind: JsonValueKind.Number } session) _sessionCredits = Math.Max(_sessionCredits, session.GetDouble());
     }
-
-    private double _turnCredits;
-    private double _sessionCredits;
-
-    public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
 
     /// <summary>The model-visible tool loop: one assistant message per round, each call answered from toolCallResults; the last round's message.</summary>
     /// <param name="nextResults">
@@ -228,9 +231,6 @@ internal sealed class CopilotChatConversation
         }
         return turn;
     }
-
-    /// <summary>Results read with the request before the one that kept them.</summary>
-    private readonly HashSet<string> _borrowedResults = new(StringComparer.Ordinal);
 
     /// <summary>
     /// A LanguageModelToolResult's content as text, one part a line: its text parts' values, and for a prompt-tsx part
