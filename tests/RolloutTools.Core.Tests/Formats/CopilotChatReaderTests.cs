@@ -239,4 +239,203 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.Equal(new[] { empty }, reader.StoresIn(Path.Combine(user, "globalStorage")));
         Assert.Empty(reader.StoresIn(Path.GetDirectoryName(Sessions)!));
     }
+
+    [Fact]
+    public void A_request_vs_code_sent_itself_is_context_not_the_persons_prompt_nor_the_title()
+    {
+        var notice = """{"requestId":"r2","timestamp":1760000002000,"message":{"text":"[Terminal 3 notification: command completed with exit code 0.]\nTerminal output:\nready","parts":[]},"isSystemInitiated":true,"systemInitiatedLabel":"Background task completed","response":[{"value":"The server is up."}]}""";
+        var record = Read(Session(Request("""{"value":"Started."}""").Replace("\"hello\"", "\"\"") + "," + notice)).Record!;
+        Assert.Equal("Prompt Response Context Response", SampleFolder.Kinds(record));
+        Assert.StartsWith("[Terminal 3 notification", record.Messages[2].Text);
+        Assert.Null(record.Title);
+        Assert.Equal(1L, record.SourceMeta["system_requests"]);
+    }
+
+    [Fact]
+    public void The_persons_answers_to_a_question_carousel_and_a_plan_review_are_prompts_after_their_questions()
+    {
+        var record = Read(Session(Request("""
+            {"value":"Which database?"},
+            {"kind":"questionCarousel","allowSkip":true,"isUsed":true,"questions":[{"id":"q1","type":"text","title":"Which database?"},{"id":"q2","type":"multiSelect","title":"Which targets?"},{"id":"q3","type":"text","title":"Skipped?"}],
+             "data":{"q1":"Use Postgres 16, not MySQL","q2":{"selectedValues":["linux","mac"],"freeformValue":"and arm64"}}},
+            {"kind":"planReview","title":"Plan","content":"1. x","actions":[],"canProvideFeedback":true,"data":{"rejected":true,"feedback":"Split step 2."}},
+            {"value":"Noted."}
+            """))).Record!;
+        Assert.Equal("Prompt Response Context Prompt Context Prompt Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(("Which database?", "Use Postgres 16, not MySQL"), (record.Messages[2].Text, record.Messages[3].Text));
+        Assert.Equal("linux, mac, and arm64", record.Messages[5].Text);
+        Assert.Equal(("Plan", "Split step 2."), (record.Messages[6].Text, record.Messages[7].Text));
+        Assert.Equal(3L, record.SourceMeta["person_answers"]);
+        Assert.Equal("hello", record.Title);
+    }
+
+    [Fact]
+    public void A_stale_json_beside_the_jsonl_of_the_same_session_is_skipped_with_the_reason()
+    {
+        File.WriteAllText(Path.Combine(Sessions, Id + ".jsonl"), Line("""{"kind":0,"v":""" + Session(Request("""{"value":"Hi."}""")) + "}"));
+        var result = Read(Session(Request("""{"value":"Hi."}""")));
+        Assert.Null(result.Record);
+        Assert.Contains(".jsonl", result.SkipReason);
+        Assert.NotNull(Read(File.ReadAllText(Path.Combine(Sessions, Id + ".jsonl")), ".jsonl").Record);
+    }
+
+    [Fact]
+    public void A_terminal_call_read_from_the_parts_keeps_its_command_output_and_exit_code_and_the_text_after_it_is_a_new_message()
+    {
+        var record = Read(Session(Request("""
+            {"value":"I'll run the tests."},
+            {"kind":"toolInvocationSerialized","toolCallId":"t1","toolId":"run_in_terminal","isComplete":true,"isConfirmed":{"type":1},
+             "toolSpecificData":{"kind":"terminal","language":"sh","commandLine":{"original":"npm test"},"terminalCommandOutput":{"text":"3 passing\n1 failing"},"terminalCommandState":{"exitCode":1}}},
+            {"kind":"toolInvocationSerialized","toolCallId":"t2","toolId":"runSubagent","isComplete":true,"toolSpecificData":{"kind":"subagent","prompt":"find it","result":"in a.ts"}},
+            {"kind":"toolInvocationSerialized","toolCallId":"t3","toolId":"x","isComplete":true,"toolSpecificData":{"kind":"simpleToolInvocation","input":"q","output":"a"}},
+            {"value":"One test fails."}
+            """))).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("""{"command":"npm test"}""", record.Messages[1].ToolCalls[0].Arguments);
+        Assert.Equal("3 passing\n1 failing", record.Messages[2].Text);
+        Assert.Equal(1, record.Messages[2].ExitCode);
+        Assert.Equal("""{"prompt":"find it"}""", record.Messages[3].ToolCalls[0].Arguments);
+        Assert.Equal("in a.ts", record.Messages[4].Text);
+        Assert.Equal(("""{"input":"q"}""", "a"), (record.Messages[5].ToolCalls[0].Arguments, record.Messages[6].Text));
+        Assert.Equal("One test fails.", record.Messages[7].Text);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+    }
+
+    [Theory]
+    [InlineData("""{"type":0}""")]
+    [InlineData("false")]
+    public void A_call_the_person_denied_is_answered_as_denied(string confirmed)
+    {
+        var record = Read(Session(Request("""{"kind":"toolInvocationSerialized","toolCallId":"t1","toolId":"run_in_terminal","isComplete":true,"isConfirmed":""" + confirmed + ""","toolSpecificData":{"kind":"terminal","commandLine":{"original":"rm -rf /"}}}"""))).Record!;
+        Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(record));
+        Assert.True(record.Messages[2].IsError);
+        Assert.Equal("denied by the user", record.Messages[2].Text);
+        Assert.Equal(1L, record.SourceMeta["denied_tool_calls"]);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+    }
+
+    [Fact]
+    public void An_untitled_multi_root_workspace_and_a_remote_folder_give_no_working_directory_but_their_uri()
+    {
+        File.WriteAllText(Path.Combine(Sessions, "..", "workspace.json"), """{"workspace":"file:///home/dev/.config/Code/Workspaces/1732000000000/workspace.json"}""");
+        var record = Read(Session(Request("""{"value":"Hi."}"""))).Record!;
+        Assert.Null(record.Cwd);
+        Assert.Equal("file:///home/dev/.config/Code/Workspaces/1732000000000/workspace.json", record.SourceMeta["workspace_uri"]);
+
+        File.WriteAllText(Path.Combine(Sessions, "..", "workspace.json"), """{"folder":"vscode-remote://ssh-remote%2Bbox/home/dev/app"}""");
+        record = Read(Session(Request("""{"value":"Hi."}"""))).Record!;
+        Assert.Null(record.Cwd);
+        Assert.Equal("vscode-remote://ssh-remote%2Bbox/home/dev/app", record.SourceMeta["workspace_uri"]);
+
+        File.WriteAllText(Path.Combine(Sessions, "..", "workspace.json"), """{"folder":"file:///home/dev/app"}""");
+        record = Read(Session(Request("""{"value":"Hi."}"""))).Record!;
+        Assert.Equal("/home/dev/app", record.Cwd);
+        Assert.False(record.SourceMeta.ContainsKey("workspace_uri"));
+    }
+
+    [Fact]
+    public void A_request_the_person_canceled_counts_as_cancelled_with_no_notice_and_quota_and_filter_flags_are_counted()
+    {
+        var canceled = Request("""{"value":"partial"}""", ""","result":{"errorDetails":{"message":"Canceled","code":"canceled"}}""");
+        var quota = Request(string.Empty, ""","result":{"errorDetails":{"message":"Quota exceeded.","isQuotaExceeded":true,"responseIsFiltered":true}},"modelState":{"value":3}""");
+        var record = Read(Session(canceled + "," + quota)).Record!;
+        Assert.Equal("Prompt Response Prompt Synthetic", SampleFolder.Kinds(record));
+        Assert.Equal((1L, 1L), (record.SourceMeta["cancelled_requests"], record.SourceMeta["failed_requests"]));
+        Assert.Equal((1L, 1L), (record.SourceMeta["quota_exceeded_requests"], record.SourceMeta["filtered_requests"]));
+    }
+
+    [Fact]
+    public void The_model_that_answered_is_the_resolved_one_and_the_picked_one_is_kept()
+    {
+        var record = Read(Session(Request("""{"value":"Hi."}""", ""","result":{"metadata":{"resolvedModel":"gpt-4.1-2025-04-14"}}""").Replace("copilot/gpt-4.1", "copilot/auto"))).Record!;
+        Assert.Equal("gpt-4.1-2025-04-14", record.Messages[1].Model);
+        Assert.Equal(new[] { "copilot/auto" }, (IEnumerable<string>)record.SourceMeta["requested_models"]!);
+    }
+
+    [Fact]
+    public void A_kindless_file_tree_and_newer_shown_kinds_are_counted_without_a_warning_and_an_external_edit_is_an_edited_file()
+    {
+        var result = Read(Session(Request("""
+            {"label":"my-app","uri":{"$mid":1,"scheme":"file","path":"/tmp/my-app"},"children":[]},
+            {"kind":"systemNotification","content":"x"},{"kind":"info","content":"x"},{"kind":"autoModeResolution","resolvedModel":"m"},
+            {"kind":"externalEdit","uri":{"$mid":1,"scheme":"file","path":"/src/a.ts"}},
+            {"value":"Here is the tree."}
+            """)));
+        Assert.Empty(result.Diagnostics);
+        var record = result.Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "/src/a.ts" }, (IEnumerable<string>)record.SourceMeta["edited_files"]!);
+        Assert.Equal(1L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["shown_parts"]!)["treeData"]);
+    }
+
+    // Also needs main's JsonLineReader depth (4a19e9e), whose lines stop at 64 levels here: remove Skip on merge.
+    [Fact(Skip = "passes once main's 4a19e9e (JsonLineReader at JsonDocumentReader.MaxDepth) is merged")]
+    public void A_log_with_a_value_nested_deeper_than_64_reads_as_the_document_does()
+    {
+        var deep = string.Concat(Enumerable.Repeat("""{"children":[""", 40)) + """{"text":"leaf"}""" + string.Concat(Enumerable.Repeat("]}", 40));
+        var session = Session(Request("""{"value":"Done."}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{"c1":{"content":[{"value":""" + deep + """}]}}}}"""));
+        var result = Read(Line("""{"kind":0,"v":""" + session + "}"), ".jsonl");
+        Assert.Equal("leaf", result.Record!.Messages[2].Text);
+    }
+
+    [Fact]
+    public void Tokens_are_the_turns_model_totals_else_its_completion_tokens_and_last_prompt_and_credits_are_kept()
+    {
+        var totals = Request("""{"value":"Hi."}""", ""","result":{"metadata":{"resolvedModel":"gpt-4.1"}},"promptTokens":900,"completionTokens":40,"copilotCredits":1.5,"modelTotals":[{"model":"gpt-4.1","inputTokens":12000,"cachedTokens":2000,"outputTokens":340},{"model":"gpt-5-mini","inputTokens":500,"cachedTokens":0,"outputTokens":20}]""");
+        var plain = Request("""{"value":"Bye."}""", ""","promptTokens":12000,"completionTokens":340,"copilotCredits":1""");
+        var record = Read(Session(totals + "," + plain)).Record!;
+        Assert.Equal(new TokenUsage(10000, 340, 2000, 0), record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(12000, 340, 0, 0), record.Messages[3].Usage);
+        Assert.Contains(record.UnlistedResponses, u => u.Model == "gpt-5-mini" && u.Usage == new TokenUsage(500, 20, 0, 0));
+        Assert.Equal(2.5, record.SourceMeta["copilot_credits"]);
+    }
+
+    [Fact]
+    public void A_request_a_feature_sent_for_the_person_is_context()
+    {
+        var record = Read(Session(Request("""{"value":"Merged."}""", ""","requestSource":"agentMerge" """))).Record!;
+        Assert.Equal("Context Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["system_requests"]);
+    }
+
+    [Fact]
+    public void A_request_that_fails_partway_counts_as_skipped_not_read()
+    {
+        var result = Read(Session(Request("""{"value":"Hi."}""") + "," + Request("""{"value":"\ud800"}""")));
+        Assert.Contains("request 2", Assert.Single(result.Diagnostics).Message);
+        Assert.Equal((1L, 1L), (result.Record!.SourceMeta["requests"], result.Record.SourceMeta["skipped_requests"]));
+    }
+
+    [Fact]
+    public void A_session_vs_code_copied_to_another_store_names_its_copies()
+    {
+        var inWorkspace = Path.Combine(Sessions, Id + ".json");
+        var inEmptyWindow = Path.Combine(Directory.CreateDirectory(Path.Combine(_folder.FullName, "User", "globalStorage", "emptyWindowChatSessions")).FullName, Id + ".json");
+        File.WriteAllText(inWorkspace, Session(Request("""{"value":"Hi."}""")));
+        File.WriteAllText(inEmptyWindow, Session(Request("""{"value":"Hi."}""")));
+        var reader = new CopilotChatReader();
+        var results = RolloutLoader.ReadAll(reader.SessionsIn(inWorkspace).Concat(reader.SessionsIn(inEmptyWindow)).ToArray(), new ReadOptions(), CancellationToken.None).ToArray();
+        Assert.Equal(new[] { inEmptyWindow }, (IEnumerable<string>)results[0].Record!.SourceMeta["copies"]!);
+        Assert.Equal(new[] { inWorkspace }, (IEnumerable<string>)results[1].Record!.SourceMeta["copies"]!);
+    }
+
+    [Fact]
+    public void A_prompt_tsx_result_joins_its_leaves_as_line_pieces_breaking_only_where_a_leaf_says_so()
+    {
+        var tree = """{"node":{"type":1,"ctor":2,"children":[{"type":2,"text":"a.ts","lineBreakBefore":false},{"type":2,"text":" line 1","lineBreakBefore":false},{"type":2,"text":"const a = 1;","lineBreakBefore":true}]}}""";
+        var record = Read(Session(Request("""{"value":"Done."}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{"c1":{"content":[{"value":""" + tree + """},{"value":"note"}]}}}}"""))).Record!;
+        Assert.Equal("a.ts line 1\nconst a = 1;\nnote", record.Messages[2].Text);
+    }
+
+    [Fact]
+    public void A_result_kept_with_the_next_request_answers_its_call_and_a_result_no_call_names_is_counted()
+    {
+        var stopped = Request("""{"value":"x"}""", ""","result":{"metadata":{"maxToolCallsExceeded":true,"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]}],"toolCallResults":{}}}""");
+        var continued = Request("""{"value":"y"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"b","response":"Done.","toolCalls":[]}],"toolCallResults":{"c1":{"content":[{"value":"file text"}]},"zz":{"content":[]}}}}""");
+        var record = Read(Session(stopped + "," + continued)).Record!;
+        Assert.Equal("Prompt Response ToolResult Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("file text", record.Messages[2].Text);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal(1L, record.SourceMeta["unused_tool_results"]);
+    }
 }

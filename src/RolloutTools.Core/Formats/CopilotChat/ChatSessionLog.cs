@@ -58,7 +58,7 @@ internal static class ChatSessionLog
         {
             state.WriteTo(writer);
         }
-        return JsonDocument.Parse(buffer.ToArray());
+        return JsonDocument.Parse(buffer.ToArray(), new JsonDocumentOptions { MaxDepth = JsonDocumentReader.MaxDepth });
     }
 
     /// <summary>Applies one change as ObjectMutationLog does; false when its path leads nowhere.</summary>
@@ -121,5 +121,5 @@ internal static class ChatSessionLog
     }
 
     /// <summary>A mutable copy of a value of the line (the line's buffer is reused after it).</summary>
-    private static JsonNode? Node(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : JsonNode.Parse(value.GetRawText());
+    private static JsonNode? Node(JsonElement value) => value.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? null : JsonNode.Parse(value.GetRawText(), documentOptions: new JsonDocumentOptions { MaxDepth = JsonDocumentReader.MaxDepth });
 }

@@ -1,6 +1,4 @@
-using System.Text.Json;
 using RolloutTools.Core.Formats.Shared;
-using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Formats.CopilotChat;
 
@@ -58,27 +56,14 @@ internal static class CopilotChatHome
         Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(store))) == WorkspaceStorage ? 2 : 0;
 
     /// <summary>
-    /// The folder or workspace URI a session's window had, from workspace.json above its chatSessions folder:
-    /// {"folder": uri} or {"workspace": uri of a .code-workspace file}. Null for an empty window's session, and when the
-    /// file is missing or unreadable (it is only a label: the session still reads).
+    /// What a session's window was opened on, from workspace.json above its chatSessions folder. Null for an empty
+    /// window's session, and when the file is missing or unreadable (it is only a label: the session still reads).
     /// </summary>
-    public static string? WorkspaceOf(string sessionPath)
+    public static VsCodeWorkspace? WorkspaceOf(string sessionPath)
     {
         var sessions = Path.GetDirectoryName(Path.GetFullPath(sessionPath));
         if (sessions is null || Path.GetFileName(sessions) != SessionsFolder || Path.GetDirectoryName(sessions) is not { } storage) return null;
-        var file = Path.Combine(storage, WorkspaceFile);
-        try
-        {
-            if (!File.Exists(file)) return null;
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            return document.RootElement.ValueKind == JsonValueKind.Object
-                ? document.RootElement.GetStringOrNull("folder") ?? document.RootElement.GetStringOrNull("workspace")
-                : null;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
-        {
-            return null;
-        }
+        return VsCodeWorkspace.Read(Path.Combine(storage, WorkspaceFile));
     }
 
     /// <summary>A session of a window without a folder: in emptyWindowChatSessions, or the no-workspace folder before it.</summary>

@@ -55,10 +55,26 @@ public sealed class CopilotChatReader : IRolloutReader
         return head.Has("kind") && head.Has("v") && head.Properties.Count == 2 && head.String("kind") is null ? DetectionScore.Likely : DetectionScore.None;
     }
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan();
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(sources);
 
+    /// <summary>
+    /// When a window moves from one workspace to another (or from none to one), VS Code copies its sessions to the new
+    /// store and keeps the old files (chatSessionStore.ts, migrateSessionsToNewWorkspace): one session in two stores.
+    /// Each copy is read, and names the others the scan holds, so a caller can keep one.
+    /// </summary>
     private sealed class Scan : IRolloutScan
     {
-        public ReadResult Read(TraceSource source, CancellationToken cancellation) => CopilotChatSession.Read(source, cancellation);
+        private readonly ILookup<string, string> _filesById;
+
+        public Scan(IReadOnlyList<TraceSource> sources) =>
+            _filesById = sources.Where(s => s.IsFile).ToLookup(s => Path.GetFileNameWithoutExtension(s.Path), s => Path.GetFullPath(s.Path), StringComparer.Ordinal);
+
+        public ReadResult Read(TraceSource source, CancellationToken cancellation)
+        {
+            if (!source.IsFile) return CopilotChatSession.Read(source, Array.Empty<string>(), cancellation);
+            var folder = Path.GetDirectoryName(Path.GetFullPath(source.Path));
+            var copies = _filesById[Path.GetFileNameWithoutExtension(source.Path)].Where(other => Path.GetDirectoryName(other) != folder && !CopilotChatSession.IsStaleCopy(other)).Order(StringComparer.Ordinal).ToArray();
+            return CopilotChatSession.Read(source, copies, cancellation);
+        }
     }
 }

@@ -15,10 +15,17 @@ internal static class CopilotChatSession
 {
     public const string SourceKind = "copilot_chat";
 
-    public static ReadResult Read(TraceSource source, CancellationToken cancellation)
+    /// <param name="copies">The session's files in other stores, which VS Code copied it to or from.</param>
+    public static ReadResult Read(TraceSource source, IReadOnlyList<string> copies, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
+        // Since 1.109 VS Code writes a session as <id>.jsonl and reads that first (chatSessionStore.ts); an older
+        // session's <id>.json stays beside it until the session is deleted, holding only its requests up to then.
+        if (source.IsFile && IsStaleCopy(source.Path))
+        {
+            return new ReadResult(source, null, "a stale copy of the session: VS Code reads the .jsonl beside it", diagnostics.Items);
+        }
         if (source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase))
         {
             JsonDocument? replayed;
@@ -30,15 +37,19 @@ internal static class CopilotChatSession
             using (replayed)
             {
                 // A log has no text lines of its own for a request: its warnings name the request instead.
-                return FromSession(source, replayed.RootElement, _ => null, diagnostics, cancellation);
+                return FromSession(source, replayed.RootElement, copies, _ => null, diagnostics, cancellation);
             }
         }
         return ConversationDocument.Read(source, diagnostics, "requests",
             "the session file has no requests array (another file, or a chat export); no record.",
-            (root, _, lineOf) => FromSession(source, root, lineOf, diagnostics, cancellation));
+            (root, _, lineOf) => FromSession(source, root, copies, lineOf, diagnostics, cancellation));
     }
 
-    private static ReadResult FromSession(TraceSource source, JsonElement root, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <summary>A .json with the .jsonl of the same session beside it: VS Code reads the log.</summary>
+    public static bool IsStaleCopy(string path) =>
+        path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.ChangeExtension(path, ".jsonl"));
+
+    private static ReadResult FromSession(TraceSource source, JsonElement root, IReadOnlyList<string> copies, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var requests = root.GetPropertyOrDefault("requests") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToArray() : Array.Empty<JsonElement>();
         if (requests.Length == 0) return new ReadResult(source, null, "the session has no requests yet", diagnostics.Items);
@@ -48,17 +59,17 @@ internal static class CopilotChatSession
             diagnostics.NoRecord("no request of the session could be read; no record.");
             return new ReadResult(source, null, null, diagnostics.Items);
         }
-        return new ReadResult(source, Record(source, root, conversation), null, diagnostics.Items);
+        return new ReadResult(source, Record(source, root, conversation, copies), null, diagnostics.Items);
     }
 
-    private static RolloutRecord Record(TraceSource source, JsonElement root, CopilotChatConversation conversation)
+    private static RolloutRecord Record(TraceSource source, JsonElement root, CopilotChatConversation conversation, IReadOnlyList<string> copies)
     {
         var messages = conversation.Messages;
         // ChatSessionStore names a session's file after its id.
         var id = source.IsFile ? Path.GetFileNameWithoutExtension(source.Path) : root.GetStringOrNull("sessionId") ?? Path.GetFileNameWithoutExtension(source.Path);
         var workspace = source.IsFile ? CopilotChatHome.WorkspaceOf(source.Path) : null;
-        // A folder's URI gives the working directory; a .code-workspace file's (several folders) and a remote one's do not.
-        var cwd = workspace is not null && !workspace.EndsWith(".code-workspace", StringComparison.OrdinalIgnoreCase) ? FileUris.ToPath(workspace) : null;
+        // Only a local folder is a working directory; a multi-root workspace (saved or untitled) and a remote folder keep their URI.
+        var cwd = workspace?.FolderPath;
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
 
@@ -69,15 +80,25 @@ internal static class CopilotChatSession
             .Add("file_form", source.Path.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "log" : "document")
             .Add("responder", root.GetStringOrNull("responderUsername"))
             .Add("initial_location", Location(root.GetPropertyOrDefault("initialLocation")))
-            .Add("workspace_uri", workspace is not null && cwd != workspace ? workspace : null)
+            .Add("workspace_uri", workspace?.Uri)
+            .Add("copies", copies)
             .Add("empty_window", source.IsFile && workspace is null && CopilotChatHome.IsEmptyWindowSession(source.Path))
             .Add("participants", conversation.Agents.Order(StringComparer.Ordinal))
+            .Add("requested_models", conversation.RequestedModels)
             .Add("requests", conversation.Requests)
             .Add("requests_with_tool_loop", conversation.RequestsWithToolLoop)
             .Add("cancelled_requests", conversation.CancelledRequests)
             .Add("failed_requests", conversation.FailedRequests)
             .Add("skipped_requests", conversation.SkippedRequests)
+            .Add("system_requests", conversation.SystemRequests)
+            .Add("quota_exceeded_requests", conversation.QuotaExceededRequests)
+            .Add("rate_limited_requests", conversation.RateLimitedRequests)
+            .Add("filtered_requests", conversation.FilteredRequests)
+            .Add("person_answers", conversation.PersonAnswers)
+            .Add("denied_tool_calls", conversation.DeniedToolCalls)
+            .Add("unused_tool_results", conversation.UnusedToolResults)
             .Add("attachments", conversation.Attachments)
+            .Add("copilot_credits", conversation.CopilotCredits)
             .Add("edited_files", conversation.EditedFiles)
             .Add("shown_parts", conversation.ShownParts)
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
