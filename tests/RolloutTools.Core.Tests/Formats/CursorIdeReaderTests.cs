@@ -138,6 +138,67 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_prompt_without_text_reads_its_rich_text_or_images_else_stays_as_an_empty_prompt_with_a_warning()
+    {
+        const string rich = """{"root":{"children":[{"children":[{"text":"Fix the ","type":"text"},{"text":"parser","type":"text"}],"type":"paragraph"},{"children":[{"text":"then test","type":"text"}],"type":"paragraph"}],"type":"root"}}""";
+        var inRich = JsonSerializer.Serialize(new { type = 1, bubbleId = "u1", text = "", richText = rich });
+        const string image = """{"type":1,"bubbleId":"u2","text":"","images":[{"path":"/tmp/shot.png"}]}""";
+        const string nothing = """{"type":1,"bubbleId":"u3","text":""}""";
+        var path = Database("richtext", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2", "u2", "a1", "u3", "a3")),
+            Row(inRich), Row(Answer), Row(image), Row(CallAndResult), Row(nothing), Row(Answer.Replace("a2", "a3", StringComparison.Ordinal)));
+        var result = Assert.Single(Read(path));
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Prompt Response ToolResult Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Fix the parser\nthen test", record.Messages[0].Text);
+        Assert.Equal("Fix the parser then test", record.Title);
+        Assert.Equal("/tmp/shot.png", Assert.Single(record.Messages[2].Content).Url);
+        Assert.Empty(record.Messages[5].Content);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal($"{path}: row bubbleId:{Composer}:u3: a prompt with no text or image this reader can read; kept as an empty prompt.", warning.Message);
+        Assert.Equal(1L, record.SourceMeta["empty_bubbles"]);
+    }
+
+    [Fact]
+    public void Bubbles_that_spell_their_type_or_give_only_a_role_are_read_and_an_unknown_one_is_named_as_written()
+    {
+        const string spelled = """{"type":"user","bubbleId":"u1","text":"List the files"}""";
+        const string role = """{"role":"assistant","bubbleId":"a1","text":"a.txt"}""";
+        const string odd = """{"type":"system","bubbleId":"a2","text":"?"}""";
+        var path = Database("spelled", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(spelled), Row(role), Row(odd));
+        var result = Assert.Single(Read(path));
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("a.txt", result.Record!.Messages[1].Text);
+        Assert.Equal($"{path}: row bubbleId:{Composer}:a2: a bubble of type \"system\" is not one this reader knows; left out.", Assert.Single(result.Diagnostics).Message);
+    }
+
+    [Fact]
+    public void What_follows_a_rejected_call_is_a_response_of_its_own_with_its_own_usage()
+    {
+        const string rejected = """{"type":2,"bubbleId":"a1","text":"Pushing","toolFormerData":{"name":"run_terminal_cmd","toolCallId":"call_9","rawArgs":"{}","status":"cancelled","userDecision":"rejected"},"tokenCount":{"inputTokens":100,"outputTokens":10}}""";
+        const string after = """{"type":2,"bubbleId":"a2","text":"Left it to you","tokenCount":{"inputTokens":120,"outputTokens":5}}""";
+        var path = Database("rejected", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(rejected), Row(after));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(120, 5, 0, 0), record.Messages[2].Usage);
+    }
+
+    [Fact]
+    public void Error_false_is_no_error_and_an_error_beside_a_result_is_kept_after_it()
+    {
+        const string success = """{"type":2,"bubbleId":"a1","toolFormerData":{"name":"read_file","toolCallId":"c1","rawArgs":"{}","result":"\"ok\"","status":"completed","error":false}}""";
+        const string both = """{"type":2,"bubbleId":"a2","toolFormerData":{"name":"read_file","toolCallId":"c2","rawArgs":"{}","result":"{\"contents\":\"x\"}","error":"permission denied"}}""";
+        var path = Database("errors", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(success), Row(both));
+        var record = Assert.Single(Read(path)).Record!;
+        var results = record.Messages.Where(m => m.Kind == MessageKind.ToolResult).ToArray();
+        Assert.Equal(2, results.Length);
+        Assert.False(results[0].IsError == true);
+        Assert.Equal("\"ok\"", results[0].Text);
+        Assert.True(results[1].IsError == true);
+        Assert.Equal("{\"contents\":\"x\"}\npermission denied", results[1].Text);
+    }
+
+    [Fact]
     public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
     {
         const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";

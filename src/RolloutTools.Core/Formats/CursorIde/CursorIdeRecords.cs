@@ -115,6 +115,7 @@ internal static class CursorIdeRecords
         private readonly List<ToolResult> _pending = new();
         private ConversationBuilder.AssistantTurn? _turn;
         private int _position;
+        private bool _settled;
         private TokenUsage _turnUsage;
 
         public BuildState(CursorComposerRow row, DiagnosticList diagnostics, string? model, BubbleCounts counts)
@@ -143,16 +144,16 @@ internal static class CursorIdeRecords
                 if (bubble.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"it is a JSON {bubble.ValueKind.ToString().ToLowerInvariant()}, not an object");
                 var time = Time(bubble);
                 if (bubble.GetPropertyOrDefault("codeBlocks") is { ValueKind: JsonValueKind.Array } blocks) CodeBlocks += blocks.GetArrayLength();
-                switch (bubble.GetInt32OrNull("type"))
+                switch (Kind(bubble, out var stated))
                 {
                     case UserBubble:
-                        AddUser(bubble, time);
+                        AddUser(bubble, time, where);
                         break;
                     case AssistantBubble:
                         AddAssistant(bubbleId, bubble, time);
                         break;
-                    case var other:
-                        Unplaced(where, other?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)");
+                    default:
+                        Unplaced(where, stated);
                         break;
                 }
             }
@@ -164,7 +165,7 @@ internal static class CursorIdeRecords
         }
 
         /// <summary>A prompt, which ends the response before it; the results of that response's calls come first.</summary>
-        private void AddUser(JsonElement bubble, DateTimeOffset? time)
+        private void AddUser(JsonElement bubble, DateTimeOffset? time, string where)
         {
             FlushResults();
             _turn = null;
@@ -172,13 +173,78 @@ internal static class CursorIdeRecords
             {
                 WorkspaceUri = uris.EnumerateArray().Where(u => u.ValueKind == JsonValueKind.String).Select(u => u.GetString()).FirstOrDefault();
             }
-            var text = bubble.GetTextOrEmpty("text");
-            if (text.Length == 0)
+            var text = bubble.GetTextOrEmpty("text") is { Length: > 0 } plain ? plain : RichText(bubble.GetPropertyOrDefault("richText"));
+            var content = new List<ContentBlock>();
+            if (text.Length > 0) content.Add(ContentBlock.FromText(text));
+            if (bubble.GetPropertyOrDefault("images") is { ValueKind: JsonValueKind.Array } images)
             {
-                Empty++;
-                return;
+                content.AddRange(images.EnumerateArray().Select(i => i.GetStringOrNull("path")).OfType<string>().Where(p => p.Length > 0).Select(p => ContentBlock.FromImageUrl(p)));
             }
-            Builder.AddMessage(MessageRole.User, MessageKind.Prompt, new[] { ContentBlock.FromText(text) }, time);
+            if (content.Count == 0)
+            {
+                // An empty prompt stays, so the answer after it is not read as the answer to the prompt before.
+                Empty++;
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: a prompt with no text or image this reader can read; kept as an empty prompt.");
+            }
+            Builder.AddMessage(MessageRole.User, MessageKind.Prompt, content, time);
+        }
+
+        /// <summary>
+        /// The words of richText, the editor's own copy of a prompt (a Lexical editor state, as a JSON text): its text
+        /// nodes, a line per paragraph. Where text is empty, a prompt of some builds holds its words only there.
+        /// </summary>
+        private static string RichText(JsonElement richText)
+        {
+            if (richText.ValueKind != JsonValueKind.String || richText.GetString() is not { Length: > 0 } json) return string.Empty;
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                var root = document.RootElement.GetPropertyOrDefault("root");
+                if (root.GetPropertyOrDefault("children") is not { ValueKind: JsonValueKind.Array } paragraphs) return string.Empty;
+                var lines = paragraphs.EnumerateArray().Select(p =>
+                {
+                    var line = new System.Text.StringBuilder();
+                    Words(p, line);
+                    return line.ToString();
+                });
+                return string.Join('\n', lines).Trim();
+            }
+            catch (JsonException)
+            {
+                return string.Empty;
+            }
+        }
+
+        private static void Words(JsonElement node, System.Text.StringBuilder line)
+        {
+            if (node.ValueKind != JsonValueKind.Object) return;
+            if (node.GetStringOrNull("text") is { } words) line.Append(words);
+            if (node.GetPropertyOrDefault("children") is { ValueKind: JsonValueKind.Array } children)
+            {
+                foreach (var child in children.EnumerateArray()) Words(child, line);
+            }
+        }
+
+        /// <summary>
+        /// Whose a bubble is: type 1 or 2 in current builds; older ones spell it ("user", "ai") or give a role.
+        /// <paramref name="stated"/> is the value as written, for the warning about one this reader does not know.
+        /// </summary>
+        private static int? Kind(JsonElement bubble, out string stated)
+        {
+            var type = bubble.GetPropertyOrDefault("type");
+            if (type.ValueKind == JsonValueKind.Number)
+            {
+                stated = type.GetRawText();
+                return type.TryGetInt32(out var number) && number is UserBubble or AssistantBubble ? number : null;
+            }
+            var spelled = type.ValueKind == JsonValueKind.String ? type.GetString() : bubble.GetStringOrNull("role");
+            stated = spelled is not null ? $"\"{spelled}\"" : type.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "(none)" : type.GetRawText();
+            return spelled?.ToLowerInvariant() switch
+            {
+                "user" or "human" => UserBubble,
+                "ai" or "assistant" or "bot" => AssistantBubble,
+                _ => null,
+            };
         }
 
         /// <summary>
@@ -197,7 +263,7 @@ internal static class CursorIdeRecords
                 Empty++;
                 return;
             }
-            if (_pending.Count > 0 && (call is null || thinking.Length > 0 || text.Length > 0)) FlushResults();
+            if ((_pending.Count > 0 || _settled) && (call is null || thinking.Length > 0 || text.Length > 0)) FlushResults();
             if (_turn is null)
             {
                 _turn = Builder.StartAssistant(time, bubble.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelName") is { Length: > 0 } named and not "default" ? named : _model);
@@ -215,14 +281,17 @@ internal static class CursorIdeRecords
             var status = tool.GetStringOrNull("status");
             if (status is { Length: > 0 }) _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
             if (Result(call.Id, tool, status, time) is { } result) _pending.Add(result);
+            // A call the person rejected or that failed before it ran has no result, yet what follows it is a new response.
+            else if (status is "cancelled" or "rejected" or "error" || tool.GetPropertyOrDefault("userDecision").ValueKind == JsonValueKind.String) _settled = true;
         }
 
         /// <summary>The results of the calls made so far, after them; the next piece of an answer is a new response.</summary>
         public void FlushResults()
         {
             foreach (var result in _pending) Builder.AddToolResult(result);
-            if (_pending.Count > 0) _turn = null;
+            if (_pending.Count > 0 || _settled) _turn = null;
             _pending.Clear();
+            _settled = false;
         }
 
         /// <summary>
@@ -243,11 +312,16 @@ internal static class CursorIdeRecords
             return new ToolCall(id, name ?? "unknown", arguments ?? "{}");
         }
 
-        /// <summary>The result as stored (a JSON text of the tool's own shape), else the error; status "error" or an error marks it.</summary>
+        /// <summary>
+        /// The result as stored (a JSON text of the tool's own shape), the error after it where there is one; status
+        /// "error" or an error marks it. Only a non-empty string or an object is an error: some builds write error false.
+        /// </summary>
         private static ToolResult? Result(string callId, JsonElement tool, string? status, DateTimeOffset? time)
         {
-            var error = Text(tool.GetPropertyOrDefault("error"));
-            var text = Text(tool.GetPropertyOrDefault("result")) ?? error;
+            var stated = tool.GetPropertyOrDefault("error");
+            var error = stated.ValueKind is JsonValueKind.String or JsonValueKind.Object ? Text(stated) : null;
+            var result = Text(tool.GetPropertyOrDefault("result"));
+            var text = result is not null && error is not null ? $"{result}\n{error}" : result ?? error;
             if (text is null) return null;
             return new ToolResult(callId, new[] { ContentBlock.FromText(text) }) { IsError = status == "error" || error is not null, Timestamp = time };
         }
