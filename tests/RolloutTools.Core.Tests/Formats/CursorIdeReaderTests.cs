@@ -199,6 +199,41 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void Composers_only_the_composer_headers_table_lists_read_their_bubble_rows_in_time_order_and_its_workspace_id_gives_the_folder()
+    {
+        const string headerOnly = "0a1b2c3d-0000-4000-8000-000000000003";
+        const string late = """{"type":2,"bubbleId":"b1","text":"Its answer","createdAt":"2026-04-01T11:00:05Z"}""";
+        const string early = """{"type":1,"bubbleId":"b2","text":"A chat with no composerData row","createdAt":"2026-04-01T11:00:01Z"}""";
+        var path = Database("headers", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer),
+            ($"bubbleId:{headerOnly}:b1", late), ($"bubbleId:{headerOnly}:b2", early));
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, $$"""
+                CREATE TABLE composerHeaders (composerId TEXT PRIMARY KEY, workspaceId TEXT, createdAt INTEGER, lastUpdatedAt INTEGER, value TEXT);
+                INSERT INTO composerHeaders VALUES ('{{Composer}}', '5e6f7a', 1775037600000, 1775037660000, '{}');
+                INSERT INTO composerHeaders VALUES ('{{headerOnly}}', NULL, 1775041200000, 1775041260000, '{"name":"Headers only","unifiedMode":"agent"}');
+                """);
+        }
+        var workspace = Path.Combine(_folder, "headers", "User", "workspaceStorage", "5e6f7a");
+        Directory.CreateDirectory(workspace);
+        File.WriteAllText(Path.Combine(workspace, "workspace.json"), """{"folder": "file:///home/dev/api"}""");
+
+        var results = Read(path);
+        Assert.Empty(results.SelectMany(r => r.Diagnostics));
+        Assert.Equal(new[] { Composer, headerOnly }, results.Select(r => r.Record?.TraceId));
+        var listed = results[0].Record!;
+        Assert.Equal("/home/dev/api", listed.Cwd);
+        Assert.Equal("5e6f7a", listed.SourceMeta["workspace_storage"]);
+        var alone = results[1].Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(alone));
+        Assert.Equal("A chat with no composerData row", alone.Messages[0].Text);
+        Assert.Equal("Headers only", alone.Title);
+        Assert.Equal("bubble_rows", alone.SourceMeta["storage"]);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1775041200000), alone.StartedAt);
+    }
+
+    [Fact]
     public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
     {
         const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";

@@ -95,6 +95,10 @@ internal static class CursorIdeRecords
     private static string? Identified(JsonElement uri) =>
         uri.GetStringOrNull("fsPath") is { Length: > 0 } fsPath ? fsPath : uri.GetStringOrNull("path") is { Length: > 0 } path ? path : null;
 
+    /// <summary>A bubble's createdAt: ISO 8601 in the bubbles of current builds, Unix milliseconds in some older ones.</summary>
+    internal static DateTimeOffset? Time(JsonElement bubble) =>
+        bubble.GetTimestamp("createdAt") ?? UnixTime.FromSecondsOrMilliseconds(bubble.GetInt64OrZero("createdAt"));
+
     /// <summary>How many bubbles the composer names, and how many of them could not be had from the database.</summary>
     internal sealed class BubbleCounts
     {
@@ -340,10 +344,6 @@ internal static class CursorIdeRecords
             var usage = new TokenUsage(count.GetInt64OrZero("inputTokens"), count.GetInt64OrZero("outputTokens"), 0, 0);
             return usage.Total > 0 ? usage : null;
         }
-
-        /// <summary>createdAt: ISO 8601 in the bubbles of current builds, Unix milliseconds in some older ones.</summary>
-        private static DateTimeOffset? Time(JsonElement bubble) =>
-            bubble.GetTimestamp("createdAt") ?? UnixTime.FromSecondsOrMilliseconds(bubble.GetInt64OrZero("createdAt"));
 
         /// <summary>A bubble of a type this reader does not know: counted, and told once per type.</summary>
         private void Unplaced(string where, string type)
