@@ -234,6 +234,22 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void Older_composers_read_the_bubbles_of_their_tabs_or_of_their_conversation_map()
+    {
+        const string other = "0a1b2c3d-0000-4000-8000-000000000002";
+        const string tabs = """{"createdAt":1775037600000,"tabs":[{"bubbles":[{"type":"user","text":"tab prompt"},{"type":"ai","text":"tab answer"}]},{"bubbles":[{"type":"user","text":"second tab"}]}]}""";
+        const string map = """{"createdAt":1775037700000,"conversationMap":{"c1":{"bubbles":[{"type":"user","text":"map prompt"},{"type":"ai","text":"map answer"}]}}}""";
+        var results = Read(Database("legacy", "DELETE", ($"composerData:{Composer}", tabs), ($"composerData:{other}", map)));
+        Assert.Empty(results.SelectMany(r => r.Diagnostics));
+        var fromTabs = results[0].Record!;
+        Assert.Equal("Prompt Response Prompt", SampleFolder.Kinds(fromTabs));
+        Assert.Equal("tab answer", fromTabs.Messages[1].Text);
+        var fromMap = results[1].Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(fromMap));
+        Assert.Equal("map prompt", fromMap.Title);
+    }
+
+    [Fact]
     public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
     {
         const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";

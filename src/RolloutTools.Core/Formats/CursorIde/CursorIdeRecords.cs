@@ -24,11 +24,21 @@ internal static class CursorIdeRecords
     private const int UserBubble = 1;
     private const int AssistantBubble = 2;
 
-    /// <summary>The bubbles of a composer, in order, each with the key it is stored under (inline ones: none).</summary>
-    public static IReadOnlyList<(string? BubbleId, string? Key, JsonElement Bubble)> Inline(JsonElement composer) =>
-        composer.GetPropertyOrDefault("conversation") is { ValueKind: JsonValueKind.Array } list
-            ? list.EnumerateArray().Select(b => (b.GetIdOrNull("bubbleId"), (string?)null, b)).ToArray()
-            : Array.Empty<(string?, string?, JsonElement)>();
+    /// <summary>
+    /// The bubbles a composer holds in its own value, in order: conversation, else (builds of 0.3x) each of tabs'
+    /// bubbles, else (0.2x) each of conversationMap's entries' bubbles, as the reference reader reads them.
+    /// </summary>
+    public static IReadOnlyList<(string? BubbleId, string? Key, JsonElement Bubble)> Inline(JsonElement composer)
+    {
+        IEnumerable<JsonElement> bubbles = composer.GetPropertyOrDefault("conversation") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray()
+            : composer.GetPropertyOrDefault("tabs") is { ValueKind: JsonValueKind.Array } tabs ? tabs.EnumerateArray().SelectMany(Held)
+            : composer.GetPropertyOrDefault("conversationMap") is { ValueKind: JsonValueKind.Object } map ? map.EnumerateObject().SelectMany(e => Held(e.Value))
+            : Enumerable.Empty<JsonElement>();
+        return bubbles.Select(b => (b.GetIdOrNull("bubbleId"), (string?)null, b)).ToArray();
+
+        static IEnumerable<JsonElement> Held(JsonElement holder) =>
+            holder.GetPropertyOrDefault("bubbles") is { ValueKind: JsonValueKind.Array } held ? held.EnumerateArray() : Enumerable.Empty<JsonElement>();
+    }
 
     public static RolloutRecord Build(CursorComposerRow row, JsonElement composer, IEnumerable<(string? BubbleId, string? Key, JsonElement Bubble)> bubbles,
         string storage, CursorWorkspace? workspace, string path, BubbleCounts counts, DiagnosticList diagnostics)
