@@ -185,7 +185,7 @@ public sealed class ConversationBuilder
         private readonly List<ContentBlock> _content = new();
         private readonly List<string> _reasoning = new();
         private readonly List<ToolCall> _calls = new();
-        private readonly DateTimeOffset? _timestamp;
+        private DateTimeOffset? _timestamp;
         private readonly string? _model;
         private readonly MessageKind _kind;
         private readonly bool _abandoned;
@@ -222,6 +222,9 @@ public sealed class ConversationBuilder
 
         /// <summary>The response's identity as the agent wrote it; see <see cref="RolloutMessage.ResponseId"/>.</summary>
         public string? ResponseId { get; set; }
+
+        /// <summary>Dates the response once a later line says when it ended (Kiro's turn summary, after the turn's last answer).</summary>
+        public void SetTimestamp(DateTimeOffset? timestamp) => _timestamp = timestamp ?? _timestamp;
 
         /// <summary>
         /// Streamed lines repeat the usage with growing counts; the fullest block is the response's, with the
