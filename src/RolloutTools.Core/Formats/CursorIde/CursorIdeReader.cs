@@ -115,10 +115,13 @@ public sealed class CursorIdeReader : SessionDatabaseReader
             if (rows is null) return ("bubbles", null);
             var bubbles = new List<(string?, string?, JsonElement)>();
             var missing = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var header in headers.EnumerateArray())
             {
-                counts.Total++;
                 var id = header.GetIdOrNull("bubbleId");
+                // A bubble the headers name twice is one message.
+                if (id is not null && !seen.Add(id)) continue;
+                counts.Total++;
                 var key = $"{CursorIdeDatabase.BubblePrefix}{row.Id}:{id}";
                 if (id is null || !rows.TryGetValue(id, out var json))
                 {

@@ -55,7 +55,7 @@ internal static class CursorIdeRecords
         var name = Titles.Clean(composer.GetStringOrNull("name"));
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
         var (cwd, cwdSource) = workspace?.Path is { } folder ? (folder, "workspace_storage")
-            : Identified(composer.GetPropertyOrDefault("workspaceIdentifier").GetPropertyOrDefault("uri")) is { } identified ? (identified, "workspace_identifier")
+            : Identified(composer.GetPropertyOrDefault("workspaceIdentifier")) is { } identified ? (identified, "workspace_identifier")
             : build.WorkspaceUri is { } uri && FileUris.ToPath(uri) is { } fromBubble ? (fromBubble, "bubble_workspace_uris")
             : (null, null);
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
@@ -101,8 +101,13 @@ internal static class CursorIdeRecords
         };
     }
 
-    /// <summary>The folder of a composer's workspaceIdentifier (a VS Code URI object), where later builds write one.</summary>
-    private static string? Identified(JsonElement uri) =>
+    /// <summary>
+    /// The folder of a composer's workspaceIdentifier, where later builds write one: uri (a VS Code URI object) for a
+    /// folder, configPath (the .code-workspace file's) for a multi-root workspace.
+    /// </summary>
+    private static string? Identified(JsonElement identifier) => FolderOf(identifier.GetPropertyOrDefault("uri")) ?? FolderOf(identifier.GetPropertyOrDefault("configPath"));
+
+    private static string? FolderOf(JsonElement uri) =>
         uri.GetStringOrNull("fsPath") is { Length: > 0 } fsPath ? fsPath : uri.GetStringOrNull("path") is { Length: > 0 } path ? path : null;
 
     /// <summary>A bubble's createdAt: ISO 8601 in the bubbles of current builds, Unix milliseconds in some older ones.</summary>
@@ -267,7 +272,13 @@ internal static class CursorIdeRecords
         /// </summary>
         private void AddAssistant(string? bubbleId, JsonElement bubble, DateTimeOffset? time)
         {
-            var thinking = bubble.GetPropertyOrDefault("thinking") is { ValueKind: JsonValueKind.Object } block ? block.GetTextOrEmpty("text") : string.Empty;
+            // thinking is {text} in current builds, a plain string in some.
+            var thinking = bubble.GetPropertyOrDefault("thinking") switch
+            {
+                { ValueKind: JsonValueKind.Object } block => block.GetTextOrEmpty("text"),
+                { ValueKind: JsonValueKind.String } plain => plain.GetString()!,
+                _ => string.Empty,
+            };
             var text = bubble.GetTextOrEmpty("text");
             var tool = bubble.GetPropertyOrDefault("toolFormerData");
             var call = Call(bubbleId ?? $"bubble{_position}", tool);
@@ -348,12 +359,18 @@ internal static class CursorIdeRecords
             _ => value.GetRawText(),
         };
 
-        /// <summary>tokenCount, only where Cursor stated a count (most bubbles carry zeros).</summary>
+        /// <summary>tokenCount, only where Cursor stated a count (most bubbles carry zeros); a count written as a string counts too.</summary>
         private static TokenUsage? Usage(JsonElement count)
         {
-            var usage = new TokenUsage(count.GetInt64OrZero("inputTokens"), count.GetInt64OrZero("outputTokens"), 0, 0);
+            var usage = new TokenUsage(Count(count, "inputTokens"), Count(count, "outputTokens"), 0, 0);
             return usage.Total > 0 ? usage : null;
         }
+
+        private static long Count(JsonElement count, string name) =>
+            count.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.String } text
+                && long.TryParse(text.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                ? n
+                : Math.Max(0, count.GetInt64OrZero(name));
 
         /// <summary>A bubble of a type this reader does not know: counted, and told once per type.</summary>
         private void Unplaced(string where, string type)
