@@ -129,7 +129,7 @@ internal static class CursorIdeRecords
         private readonly DiagnosticList _diagnostics;
         private readonly string? _model;
         private readonly BubbleCounts _counts;
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
         private readonly Dictionary<string, long> _statuses = new(StringComparer.Ordinal);
         private readonly List<ToolResult> _pending = new();
         private ConversationBuilder.AssistantTurn? _turn;
@@ -141,12 +141,13 @@ internal static class CursorIdeRecords
         {
             _row = row;
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _model = model;
             _counts = counts;
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public IReadOnlyDictionary<string, long> ToolStatuses => _statuses;
         public long Empty { get; private set; }
         public long CodeBlocks { get; private set; }
@@ -373,16 +374,7 @@ internal static class CursorIdeRecords
                 : Math.Max(0, count.GetInt64OrZero(name));
 
         /// <summary>A bubble of a type this reader does not know: counted, and told once per type.</summary>
-        private void Unplaced(string where, string type)
-        {
-            if (_unknown.TryAdd(type, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: a bubble of type {type} is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[type]++;
-            }
-        }
+        private void Unplaced(string where, string type) =>
+            _unknown.Add(type, null, $"{where}: a bubble of type {type} is not one this reader knows; left out.");
     }
 }

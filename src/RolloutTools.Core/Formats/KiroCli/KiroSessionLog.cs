@@ -90,11 +90,12 @@ internal static class KiroSessionLog
         private readonly string? _model;
         private readonly Dictionary<string, KiroTurn> _turnOf = new(StringComparer.Ordinal);
         private readonly Dictionary<KiroTurn, ConversationBuilder.AssistantTurn> _lastResponse = new(ReferenceEqualityComparer.Instance);
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
 
         public BuildState(KiroSessionMeta? meta, DiagnosticList diagnostics)
         {
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _model = meta?.ModelId;
             foreach (var turn in meta?.Turns ?? Array.Empty<KiroTurn>())
             {
@@ -116,7 +117,7 @@ internal static class KiroSessionLog
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public int Entries { get; private set; }
         public long Skipped { get; private set; }
         public long Compactions { get; private set; }
@@ -284,9 +285,9 @@ internal static class KiroSessionLog
                 Unplaced(line, "image source", source.GetStringOrNull("kind") ?? "(none)");
                 return null;
             }
-            var data = bytes.EnumerateArray().Select(b => b.TryGetByte(out var value) ? value : throw new InvalidDataException("an image's bytes are not bytes")).ToArray();
+            var block = KiroRecords.Image(bytes, image.GetStringOrNull("format"));
             Images++;
-            return ContentBlock.FromImageData($"image/{image.GetStringOrNull("format")?.ToLowerInvariant() ?? "png"}", Convert.ToBase64String(data));
+            return block;
         }
 
         /// <summary>
@@ -324,17 +325,7 @@ internal static class KiroSessionLog
         }
 
         /// <summary>Something this reader cannot place: counted, and told once per kind with the line it was first met on.</summary>
-        private void Unplaced(JsonLine line, string what, string name)
-        {
-            var key = $"{what}: {name}";
-            if (_unknown.TryAdd(key, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[key]++;
-            }
-        }
+        private void Unplaced(JsonLine line, string what, string name) =>
+            _unknown.Add($"{what}: {name}", line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
     }
 }
