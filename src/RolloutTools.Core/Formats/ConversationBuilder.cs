@@ -186,7 +186,7 @@ public sealed class ConversationBuilder
         private readonly List<string> _reasoning = new();
         private readonly List<ToolCall> _calls = new();
         private DateTimeOffset? _timestamp;
-        private readonly string? _model;
+        private string? _model;
         private readonly MessageKind _kind;
         private readonly bool _abandoned;
         private TokenUsage? _usage;
@@ -225,6 +225,9 @@ public sealed class ConversationBuilder
 
         /// <summary>Dates the response once a later line says when it ended (Kiro's turn summary, after the turn's last answer).</summary>
         public void SetTimestamp(DateTimeOffset? timestamp) => _timestamp = timestamp ?? _timestamp;
+
+        /// <summary>Names the response's model once a later piece of it does (Cursor names it on a response's last bubble).</summary>
+        public void SetModel(string? model) => _model = model ?? _model;
 
         /// <summary>
         /// Streamed lines repeat the usage with growing counts; the fullest block is the response's, with the

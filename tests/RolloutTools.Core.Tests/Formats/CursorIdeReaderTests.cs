@@ -250,15 +250,17 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
-    public void Thinking_as_a_string_counts_written_as_strings_a_bubble_named_twice_and_a_multi_root_workspace_are_read()
+    public void Thinking_as_a_string_counts_written_as_strings_a_later_bubble_s_model_a_bubble_named_twice_and_a_multi_root_workspace_are_read()
     {
-        const string thought = """{"type":2,"bubbleId":"a1","thinking":"A plain thought","text":"One file","tokenCount":{"inputTokens":"120","outputTokens":7}}""";
-        var composer = "{\"workspaceIdentifier\":{\"id\":\"w2\",\"configPath\":{\"fsPath\":\"/work/both.code-workspace\"}}," + ComposerValue("u1", "a1", "u1")[1..];
-        var record = Assert.Single(Read(Database("smaller", "DELETE", ($"composerData:{Composer}", composer), Row(Prompt), Row(thought)))).Record!;
+        const string thought = """{"type":2,"bubbleId":"a1","thinking":"A plain thought"}""";
+        const string counted = """{"type":2,"bubbleId":"a2","text":"One file","tokenCount":{"inputTokens":"120","outputTokens":7},"modelInfo":{"modelName":"claude-4.5-sonnet"}}""";
+        var composer = "{\"workspaceIdentifier\":{\"id\":\"w2\",\"configPath\":{\"fsPath\":\"/work/both.code-workspace\"}}," + ComposerValue("u1", "a1", "a2", "u1")[1..];
+        var record = Assert.Single(Read(Database("smaller", "DELETE", ($"composerData:{Composer}", composer), Row(Prompt), Row(thought), Row(counted)))).Record!;
         Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("claude-4.5-sonnet", record.Messages[1].Model);
         Assert.Equal("A plain thought", record.Messages[1].ReasoningContent);
         Assert.Equal(new TokenUsage(120, 7, 0, 0), record.Messages[1].Usage);
-        Assert.Equal(2L, record.SourceMeta["bubbles"]);
+        Assert.Equal(3L, record.SourceMeta["bubbles"]);
         Assert.Equal("/work/both.code-workspace", record.Cwd);
         Assert.Equal("workspace_identifier", record.SourceMeta["cwd_source"]);
     }

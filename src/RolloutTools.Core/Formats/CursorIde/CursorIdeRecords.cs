@@ -290,10 +290,16 @@ internal static class CursorIdeRecords
                 return;
             }
             if ((_pending.Count > 0 || _settled) && (call is null || thinking.Length > 0 || text.Length > 0)) FlushResults();
+            var named = bubble.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelName") is { Length: > 0 } stated and not "default" ? stated : null;
             if (_turn is null)
             {
-                _turn = Builder.StartAssistant(time, bubble.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelName") is { Length: > 0 } named and not "default" ? named : _model);
+                _turn = Builder.StartAssistant(time, named ?? _model);
                 _turnUsage = default;
+            }
+            else
+            {
+                // The bubble that names the model is often the response's last (with its tokenCount), not its first.
+                _turn.SetModel(named);
             }
             _turn.AddReasoning(thinking);
             if (text.Length > 0) _turn.AddContent(new[] { ContentBlock.FromText(text) });
