@@ -185,8 +185,8 @@ public sealed class ConversationBuilder
         private readonly List<ContentBlock> _content = new();
         private readonly List<string> _reasoning = new();
         private readonly List<ToolCall> _calls = new();
-        private readonly DateTimeOffset? _timestamp;
-        private readonly string? _model;
+        private DateTimeOffset? _timestamp;
+        private string? _model;
         private readonly MessageKind _kind;
         private readonly bool _abandoned;
         private TokenUsage? _usage;
@@ -222,6 +222,12 @@ public sealed class ConversationBuilder
 
         /// <summary>The response's identity as the agent wrote it; see <see cref="RolloutMessage.ResponseId"/>.</summary>
         public string? ResponseId { get; set; }
+
+        /// <summary>Dates the response once a later line says when it ended (Kiro's turn summary, after the turn's last answer).</summary>
+        public void SetTimestamp(DateTimeOffset? timestamp) => _timestamp = timestamp ?? _timestamp;
+
+        /// <summary>Names the response's model once a later piece of it does (Cursor names it on a response's last bubble).</summary>
+        public void SetModel(string? model) => _model = model ?? _model;
 
         /// <summary>
         /// Streamed lines repeat the usage with growing counts; the fullest block is the response's, with the

@@ -138,6 +138,134 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_prompt_without_text_reads_its_rich_text_or_images_else_stays_as_an_empty_prompt_with_a_warning()
+    {
+        const string rich = """{"root":{"children":[{"children":[{"text":"Fix the ","type":"text"},{"text":"parser","type":"text"}],"type":"paragraph"},{"children":[{"text":"then test","type":"text"}],"type":"paragraph"}],"type":"root"}}""";
+        var inRich = JsonSerializer.Serialize(new { type = 1, bubbleId = "u1", text = "", richText = rich });
+        const string image = """{"type":1,"bubbleId":"u2","text":"","images":[{"path":"/tmp/shot.png"}]}""";
+        const string nothing = """{"type":1,"bubbleId":"u3","text":""}""";
+        var path = Database("richtext", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2", "u2", "a1", "u3", "a3")),
+            Row(inRich), Row(Answer), Row(image), Row(CallAndResult), Row(nothing), Row(Answer.Replace("a2", "a3", StringComparison.Ordinal)));
+        var result = Assert.Single(Read(path));
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Prompt Response ToolResult Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Fix the parser\nthen test", record.Messages[0].Text);
+        Assert.Equal("Fix the parser then test", record.Title);
+        Assert.Equal("/tmp/shot.png", Assert.Single(record.Messages[2].Content).Url);
+        Assert.Empty(record.Messages[5].Content);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal($"{path}: row bubbleId:{Composer}:u3: a prompt with no text or image this reader can read; kept as an empty prompt.", warning.Message);
+        Assert.Equal(1L, record.SourceMeta["empty_bubbles"]);
+    }
+
+    [Fact]
+    public void Bubbles_that_spell_their_type_or_give_only_a_role_are_read_and_an_unknown_one_is_named_as_written()
+    {
+        const string spelled = """{"type":"user","bubbleId":"u1","text":"List the files"}""";
+        const string role = """{"role":"assistant","bubbleId":"a1","text":"a.txt"}""";
+        const string odd = """{"type":"system","bubbleId":"a2","text":"?"}""";
+        var path = Database("spelled", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(spelled), Row(role), Row(odd));
+        var result = Assert.Single(Read(path));
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("a.txt", result.Record!.Messages[1].Text);
+        Assert.Equal($"{path}: row bubbleId:{Composer}:a2: a bubble of type \"system\" is not one this reader knows; left out.", Assert.Single(result.Diagnostics).Message);
+    }
+
+    [Fact]
+    public void What_follows_a_rejected_call_is_a_response_of_its_own_with_its_own_usage()
+    {
+        const string rejected = """{"type":2,"bubbleId":"a1","text":"Pushing","toolFormerData":{"name":"run_terminal_cmd","toolCallId":"call_9","rawArgs":"{}","status":"cancelled","userDecision":"rejected"},"tokenCount":{"inputTokens":100,"outputTokens":10}}""";
+        const string after = """{"type":2,"bubbleId":"a2","text":"Left it to you","tokenCount":{"inputTokens":120,"outputTokens":5}}""";
+        var path = Database("rejected", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(rejected), Row(after));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(120, 5, 0, 0), record.Messages[2].Usage);
+    }
+
+    [Fact]
+    public void Error_false_is_no_error_and_an_error_beside_a_result_is_kept_after_it()
+    {
+        const string success = """{"type":2,"bubbleId":"a1","toolFormerData":{"name":"read_file","toolCallId":"c1","rawArgs":"{}","result":"\"ok\"","status":"completed","error":false}}""";
+        const string both = """{"type":2,"bubbleId":"a2","toolFormerData":{"name":"read_file","toolCallId":"c2","rawArgs":"{}","result":"{\"contents\":\"x\"}","error":"permission denied"}}""";
+        var path = Database("errors", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a1", "a2")), Row(Prompt), Row(success), Row(both));
+        var record = Assert.Single(Read(path)).Record!;
+        var results = record.Messages.Where(m => m.Kind == MessageKind.ToolResult).ToArray();
+        Assert.Equal(2, results.Length);
+        Assert.False(results[0].IsError == true);
+        Assert.Equal("\"ok\"", results[0].Text);
+        Assert.True(results[1].IsError == true);
+        Assert.Equal("{\"contents\":\"x\"}\npermission denied", results[1].Text);
+    }
+
+    [Fact]
+    public void Composers_only_the_composer_headers_table_lists_read_their_bubble_rows_in_time_order_and_its_workspace_id_gives_the_folder()
+    {
+        const string headerOnly = "0a1b2c3d-0000-4000-8000-000000000003";
+        const string late = """{"type":2,"bubbleId":"b1","text":"Its answer","createdAt":"2026-04-01T11:00:05Z"}""";
+        const string early = """{"type":1,"bubbleId":"b2","text":"A chat with no composerData row","createdAt":"2026-04-01T11:00:01Z"}""";
+        var path = Database("headers", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer),
+            ($"bubbleId:{headerOnly}:b1", late), ($"bubbleId:{headerOnly}:b2", early));
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, $$"""
+                CREATE TABLE composerHeaders (composerId TEXT PRIMARY KEY, workspaceId TEXT, createdAt INTEGER, lastUpdatedAt INTEGER, value TEXT);
+                INSERT INTO composerHeaders VALUES ('{{Composer}}', '5e6f7a', 1775037600000, 1775037660000, '{}');
+                INSERT INTO composerHeaders VALUES ('{{headerOnly}}', NULL, 1775041200000, 1775041260000, '{"name":"Headers only","unifiedMode":"agent"}');
+                """);
+        }
+        var workspace = Path.Combine(_folder, "headers", "User", "workspaceStorage", "5e6f7a");
+        Directory.CreateDirectory(workspace);
+        File.WriteAllText(Path.Combine(workspace, "workspace.json"), """{"folder": "file:///home/dev/api"}""");
+
+        var results = Read(path);
+        Assert.Empty(results.SelectMany(r => r.Diagnostics));
+        Assert.Equal(new[] { Composer, headerOnly }, results.Select(r => r.Record?.TraceId));
+        var listed = results[0].Record!;
+        Assert.Equal("/home/dev/api", listed.Cwd);
+        Assert.Equal("5e6f7a", listed.SourceMeta["workspace_storage"]);
+        var alone = results[1].Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(alone));
+        Assert.Equal("A chat with no composerData row", alone.Messages[0].Text);
+        Assert.Equal("Headers only", alone.Title);
+        Assert.Equal("bubble_rows", alone.SourceMeta["storage"]);
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1775041200000), alone.StartedAt);
+    }
+
+    [Fact]
+    public void Older_composers_read_the_bubbles_of_their_tabs_or_of_their_conversation_map()
+    {
+        const string other = "0a1b2c3d-0000-4000-8000-000000000002";
+        const string tabs = """{"createdAt":1775037600000,"tabs":[{"bubbles":[{"type":"user","text":"tab prompt"},{"type":"ai","text":"tab answer"}]},{"bubbles":[{"type":"user","text":"second tab"}]}]}""";
+        const string map = """{"createdAt":1775037700000,"conversationMap":{"c1":{"bubbles":[{"type":"user","text":"map prompt"},{"type":"ai","text":"map answer"}]}}}""";
+        var results = Read(Database("legacy", "DELETE", ($"composerData:{Composer}", tabs), ($"composerData:{other}", map)));
+        Assert.Empty(results.SelectMany(r => r.Diagnostics));
+        var fromTabs = results[0].Record!;
+        Assert.Equal("Prompt Response Prompt", SampleFolder.Kinds(fromTabs));
+        Assert.Equal("tab answer", fromTabs.Messages[1].Text);
+        var fromMap = results[1].Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(fromMap));
+        Assert.Equal("map prompt", fromMap.Title);
+    }
+
+    [Fact]
+    public void Thinking_as_a_string_counts_written_as_strings_a_later_bubble_s_model_a_bubble_named_twice_and_a_multi_root_workspace_are_read()
+    {
+        const string thought = """{"type":2,"bubbleId":"a1","thinking":"A plain thought"}""";
+        const string counted = """{"type":2,"bubbleId":"a2","text":"One file","tokenCount":{"inputTokens":"120","outputTokens":7},"modelInfo":{"modelName":"claude-4.5-sonnet"}}""";
+        var composer = "{\"workspaceIdentifier\":{\"id\":\"w2\",\"configPath\":{\"fsPath\":\"/work/both.code-workspace\"}}," + ComposerValue("u1", "a1", "a2", "u1")[1..];
+        var record = Assert.Single(Read(Database("smaller", "DELETE", ($"composerData:{Composer}", composer), Row(Prompt), Row(thought), Row(counted)))).Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("claude-4.5-sonnet", record.Messages[1].Model);
+        Assert.Equal("A plain thought", record.Messages[1].ReasoningContent);
+        Assert.Equal(new TokenUsage(120, 7, 0, 0), record.Messages[1].Usage);
+        Assert.Equal(3L, record.SourceMeta["bubbles"]);
+        Assert.Equal("/work/both.code-workspace", record.Cwd);
+        Assert.Equal("workspace_identifier", record.SourceMeta["cwd_source"]);
+    }
+
+    [Fact]
     public void Inline_calls_without_ids_are_told_apart_by_their_place_and_each_answered()
     {
         const string call = """{"type":2,"toolFormerData":{"name":"read_file","rawArgs":"{}","result":"x","status":"completed"}}""";

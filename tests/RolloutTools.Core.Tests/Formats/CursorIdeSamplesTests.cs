@@ -50,7 +50,7 @@ public sealed class CursorIdeSamplesTests
     {
         var agent = SampleFolder.Record(Results, Agent);
         Assert.Equal("cursor_ide", agent.SourceKind);
-        Assert.Equal("Prompt Response ToolResult ToolResult Response Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(agent));
+        Assert.Equal("Prompt Response ToolResult ToolResult Response Prompt Response ToolResult ToolResult Response Response", SampleFolder.Kinds(agent));
         Assert.Equal("Fix flaky parse_date test", agent.Title);
         Assert.Equal("/home/dev/projects/date-utils", agent.Cwd);
         Assert.Equal(new[] { "claude-4.5-sonnet-thinking" }, agent.Models);
@@ -70,11 +70,15 @@ public sealed class CursorIdeSamplesTests
 
         Assert.Equal(new[] { "search_replace", "run_terminal_cmd" }, agent.Messages[6].ToolCalls.Select(c => c.Name));
         Assert.True(agent.Messages[8].IsError == true);
-        var last = agent.Messages[9];
-        Assert.StartsWith("The edit needed", last.Text);
-        Assert.Equal("git push origin fix/parse-date-tz", System.Text.Json.JsonDocument.Parse(Assert.Single(last.ToolCalls).Arguments).RootElement.GetProperty("command").GetString());
-        Assert.Equal(new TokenUsage(41113, 294, 0, 0), last.Usage);
-        Assert.Equal(18234 + 41113, agent.InputTokens);
+        // The push the person rejected ends its response: the answer after it is one of its own.
+        var rejected = agent.Messages[9];
+        Assert.StartsWith("The edit needed", rejected.Text);
+        Assert.Equal("git push origin fix/parse-date-tz", System.Text.Json.JsonDocument.Parse(Assert.Single(rejected.ToolCalls).Arguments).RootElement.GetProperty("command").GetString());
+        Assert.Equal(new TokenUsage(20411, 233, 0, 0), rejected.Usage);
+        var last = agent.Messages[10];
+        Assert.StartsWith("I left the push to you.", last.Text);
+        Assert.Equal(new TokenUsage(20702, 61, 0, 0), last.Usage);
+        Assert.Equal(18234 + 20411 + 20702, agent.InputTokens);
 
         Assert.Equal(1L, agent.SourceMeta["unanswered_tool_calls"]);
         Assert.Equal(1L, agent.SourceMeta["empty_bubbles"]);

@@ -65,6 +65,20 @@ public sealed class KiroCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_image_whose_bytes_are_not_bytes_is_left_out_with_a_warning_and_its_prompt_and_other_images_are_kept()
+    {
+        const string none = "\"images\":null";
+        var first = State().IndexOf(none, StringComparison.Ordinal);
+        var state = State()[..first] + "\"images\":[{\"format\":\"Png\",\"source\":{\"Bytes\":[137,80,300]}},{\"format\":\"Png\",\"source\":{\"Bytes\":[137,80]}}]" + State()[(first + none.Length)..];
+        var path = Database("images/amazon-q/data.sqlite3", "DELETE", ("/home/dev/list", state));
+        var result = Assert.Single(Read(path));
+        var prompt = result.Record!.Messages[0];
+        Assert.Equal("List the files", prompt.Text);
+        Assert.Equal("iVA=", Assert.Single(prompt.Content, b => b.Type == ContentBlockType.Image).Data);
+        Assert.EndsWith("an image cannot be read: an image's bytes are not bytes; left out.", Assert.Single(result.Diagnostics).Message);
+    }
+
+    [Fact]
     public void An_entry_or_answer_it_cannot_place_is_told_by_row_and_the_rest_of_the_conversation_reads()
     {
         var state = State(answer: """{"Hologram":{"content":"?"}}""").Replace("\"history\":[", "\"history\":[42,", StringComparison.Ordinal);

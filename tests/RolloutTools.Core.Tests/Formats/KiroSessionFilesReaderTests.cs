@@ -42,8 +42,9 @@ public sealed class KiroSessionFilesReaderTests : IDisposable
         Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(result.Record!));
         Assert.Collection(result.Diagnostics,
             d => Assert.Equal((DiagnosticSeverity.Error, 2), (d.Severity, d.LineNumber)),
-            d => Assert.Equal($"{path}:4: a tool result has no toolUseId; skipped.", d.Message));
-        Assert.Equal(1L, result.Record!.SourceMeta["skipped_lines"]);
+            d => Assert.Equal($"{path}:4: a tool results block cannot be read: a tool result has no toolUseId; left out, the rest of the line is kept.", d.Message));
+        Assert.False(result.Record!.SourceMeta.ContainsKey("skipped_lines"));
+        Assert.Equal(1L, result.Record.SourceMeta["unreadable_blocks"]);
         Assert.Equal(Id, result.Record.TraceId);
         Assert.Null(result.Record.Cwd);
     }
@@ -65,14 +66,81 @@ public sealed class KiroSessionFilesReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_turn_ending_on_its_tool_results_gives_its_model_to_each_response_and_its_time_and_tokens_to_the_last()
+    {
+        const string state = """
+            {"session_id":"x","session_state":{"conversation_metadata":{"user_turn_metadatas":[
+              {"message_ids":["p1","a1","r1","a2","r2"],"end_reason":"ToolUseRejected","end_timestamp":1775037650,"model":"claude-sonnet-4.5","input_token_count":1000,"output_token_count":50}]}}}
+            """;
+        const string rejected = """{"version":"v1","kind":"AssistantMessage","data":{"message_id":"a2","content":[{"kind":"toolUse","data":{"toolUseId":"t2","name":"shell","input":{"command":"rm -rf build"}}}]}}""";
+        const string refusal = """{"version":"v1","kind":"ToolResults","data":{"message_id":"r2","content":[{"kind":"toolResult","data":{"toolUseId":"t2","content":[{"kind":"text","data":"Tool use was rejected"}],"status":"error"}}]}}""";
+        var record = Assert.Single(Read(Session("rejected", state, Prompt, Use, Result, rejected, refusal))).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.All(record.Messages.Where(m => m.Kind == MessageKind.Response), m => Assert.Equal("claude-sonnet-4.5", m.Model));
+        Assert.Null(record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(1000, 50, 0, 0), record.Messages[3].Usage);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1775037650), record.Messages[3].Timestamp);
+        Assert.Equal(new TokenUsage(1000, 50, 0, 0), record.Usage);
+    }
+
+    [Fact]
+    public void A_text_block_holding_an_object_reads_its_text_and_a_bad_image_leaves_the_prompt_s_words_in_place()
+    {
+        const string objectText = """{"version":"v1","kind":"Prompt","data":{"message_id":"p1","content":[{"kind":"text","data":{"text":"Words in an object"}}],"meta":{"timestamp":1775037600}}}""";
+        const string badImage = """{"version":"v1","kind":"Prompt","data":{"message_id":"p2","content":[{"kind":"text","data":"Look at this"},{"kind":"image","data":{"format":"png","source":{"kind":"bytes","data":[137,80,300]}}}],"meta":{"timestamp":1775037700}}}""";
+        const string numberText = """{"version":"v1","kind":"AssistantMessage","data":{"message_id":"a3","content":[{"kind":"text","data":7},{"kind":"text","data":"Seen"}]}}""";
+        var path = Session("blocks", null, objectText, Answer, badImage, numberText);
+        var result = Assert.Single(Read(path));
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Words in an object", record.Messages[0].Text);
+        Assert.Equal("Look at this", record.Messages[2].Text);
+        Assert.Equal("Seen", record.Messages[3].Text);
+        Assert.Equal(new[]
+        {
+            $"{path}:3: a prompt block cannot be read: an image's bytes are not bytes; left out, the rest of the line is kept.",
+            $"{path}:4: response block 'text (number)' is not one this reader knows; left out.",
+        }, result.Diagnostics.Select(d => d.Message));
+        Assert.False(record.SourceMeta.ContainsKey("skipped_lines"));
+        Assert.Equal(1L, record.SourceMeta["unreadable_blocks"]);
+    }
+
+    [Fact]
     public void Damaged_state_beside_a_session_is_a_warning_naming_it_and_the_conversation_still_reads()
     {
-        var path = Session("state", """{"session_id":"x","cwd":42}""", Prompt, Answer);
+        var path = Session("state", "[1]", Prompt, Answer);
         var result = Assert.Single(Read(path));
         Assert.Equal("Prompt Response", SampleFolder.Kinds(result.Record!));
         var warning = Assert.Single(result.Diagnostics);
         Assert.Equal(RolloutDiagnostic.SidecarDamaged, warning.ErrorId);
-        Assert.StartsWith($"{Path.ChangeExtension(path, ".json")}: ignored, it does not have the agent's shape: \"cwd\" is a number", warning.Message);
+        Assert.StartsWith($"{Path.ChangeExtension(path, ".json")}: ignored, it does not have the agent's shape: the session's state is an array", warning.Message);
+    }
+
+    [Fact]
+    public void A_field_or_turn_of_the_wrong_type_in_the_state_is_left_out_with_a_warning_and_the_rest_of_the_state_is_read()
+    {
+        const string state = """
+            {"session_id":"x","cwd":42,"title":"Kept title","created_at":"2026-04-01T10:00:00Z",
+             "session_state":{"conversation_metadata":{"user_turn_metadatas":[
+               {"message_ids":["p1","a1","r1","a2"],"model":"m1","input_token_count":10,"output_token_count":2,"metering_usage":{"value":0.1,"unit":"credit"}},
+               "not a turn"]}}}
+            """;
+        var path = Session("fields", state, Prompt, Use, Result, Answer);
+        var result = Assert.Single(Read(path));
+        var record = result.Record!;
+        var json = Path.ChangeExtension(path, ".json");
+        Assert.Equal(new[]
+        {
+            $"{json}: the state: \"cwd\" is a number, not a string; left out, the rest of it is read.",
+            $"{json}: turn 1 of user_turn_metadatas: \"metering_usage\" is an object, not an array; left out, the rest of it is read.",
+            $"{json}: turn 2 of user_turn_metadatas: a turn of user_turn_metadatas is a string, not an object; left out, the rest of it is read.",
+        }, result.Diagnostics.Select(d => d.Message));
+        Assert.All(result.Diagnostics, d => Assert.Equal(RolloutDiagnostic.SidecarDamaged, d.ErrorId));
+        Assert.Equal("Kept title", record.Title);
+        Assert.Equal(DateTimeOffset.Parse("2026-04-01T10:00:00Z"), record.StartedAt);
+        Assert.Null(record.Cwd);
+        Assert.Equal(new TokenUsage(10, 2, 0, 0), record.Usage);
+        Assert.Equal("m1", record.Messages[3].Model);
     }
 
     [Fact]

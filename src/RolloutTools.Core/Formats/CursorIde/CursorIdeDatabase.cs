@@ -5,7 +5,9 @@ using static RolloutTools.Core.Formats.Shared.ReadOnlySqlite;
 namespace RolloutTools.Core.Formats.CursorIde;
 
 /// <summary>One composer (a chat) as listing the database shows it: its id and the times its row states.</summary>
-internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity) : IDatedSessionRow
+/// <param name="WorkspaceId">The composerHeaders row's workspaceId: the name of the workspace's folder under workspaceStorage.</param>
+/// <param name="HeaderOnly">Listed by composerHeaders alone, with no composerData row: its header's value stands for it.</param>
+internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity, string? WorkspaceId = null, bool HeaderOnly = false) : IDatedSessionRow
 {
     public string? ParentId => null;
 
@@ -26,13 +28,22 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
     public const string Table = "cursorDiskKV";
     public const string ComposerPrefix = "composerData:";
     public const string BubblePrefix = "bubbleId:";
+    public const string HeaderTable = "composerHeaders";
 
     private readonly SqliteConnection _connection;
 
     private CursorIdeDatabase(SqliteConnection connection)
     {
         _connection = connection;
+        _hasHeaders = ReadOnlySqlite.Columns(connection, HeaderTable) is var columns && columns.Contains("composerId") && columns.Contains("value");
     }
+
+    /// <summary>
+    /// Newer builds list chats in a table of their own, composerHeaders (composerId, workspaceId, createdAt,
+    /// lastUpdatedAt, value), beside or instead of composerData rows; public readers list composers from it and read
+    /// bubbleId rows by key range.
+    /// </summary>
+    private readonly bool _hasHeaders;
 
     public bool IsImmutableCopy { get; private init; }
 
@@ -59,16 +70,52 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
             FROM {Table} WHERE key >= $low AND key < $high
             """;
         AddRange(command, ComposerPrefix);
+        var rows = new Dictionary<string, CursorComposerRow>(StringComparer.Ordinal);
+        using (var reader = command.ExecuteReader())
+        {
+            while (reader.Read())
+            {
+                var id = reader.GetString(0)[ComposerPrefix.Length..];
+                if (id.Length == 0) continue;
+                var created = Time(reader.GetValue(1));
+                rows[id] = new CursorComposerRow(id, created, Time(reader.GetValue(2)) ?? created);
+            }
+        }
+        foreach (var header in Headers())
+        {
+            rows[header.Id] = rows.TryGetValue(header.Id, out var listed) ? listed with { WorkspaceId = header.WorkspaceId } : header;
+        }
+        return rows.Values.OrderBy(r => r.Created ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The rows of composerHeaders, where the store has the table; each stands for its composer until a composerData row is found.</summary>
+    private IReadOnlyList<CursorComposerRow> Headers()
+    {
+        if (!_hasHeaders) return Array.Empty<CursorComposerRow>();
+        var columns = ReadOnlySqlite.Columns(_connection, HeaderTable);
+        string Column(string name) => columns.Contains(name) ? name : "NULL";
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT composerId, {Column("workspaceId")}, {Column("createdAt")}, {Column("lastUpdatedAt")} FROM {HeaderTable}";
         using var reader = command.ExecuteReader();
         var rows = new List<CursorComposerRow>();
         while (reader.Read())
         {
-            var id = reader.GetString(0)[ComposerPrefix.Length..];
-            if (id.Length == 0) continue;
-            var created = Time(reader.GetValue(1));
-            rows.Add(new CursorComposerRow(id, created, Time(reader.GetValue(2)) ?? created));
+            if (Text(reader.GetValue(0)) is not { Length: > 0 } id) continue;
+            var created = Time(reader.GetValue(2));
+            rows.Add(new CursorComposerRow(id, created, Time(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true));
         }
-        return rows.OrderBy(r => r.Created ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToArray();
+        return rows;
+    }
+
+    /// <summary>A composer's header value (JSON: name, unifiedMode and the like), for one with no composerData row; null when there is none.</summary>
+    public string? Header(string id)
+    {
+        if (!_hasHeaders) return null;
+        using var command = _connection.CreateCommand();
+        command.CommandText = $"SELECT value FROM {HeaderTable} WHERE composerId = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Text(reader.GetValue(0)) ?? "{}" : null;
     }
 
     /// <summary>A composer's JSON as stored; null when the row is gone.</summary>
@@ -78,7 +125,7 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         command.CommandText = $"SELECT value FROM {Table} WHERE key = $key";
         command.Parameters.AddWithValue("$key", ComposerPrefix + id);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? Value(reader.GetValue(0)) : null;
+        return reader.Read() ? Text(reader.GetValue(0)) ?? "null" : null;
     }
 
     /// <summary>A composer's message rows by bubble id, with one key range query.</summary>
@@ -90,7 +137,7 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         AddRange(command, prefix);
         using var reader = command.ExecuteReader();
         var bubbles = new Dictionary<string, string>(StringComparer.Ordinal);
-        while (reader.Read()) bubbles[reader.GetString(0)[prefix.Length..]] = Value(reader.GetValue(1));
+        while (reader.Read()) bubbles[reader.GetString(0)[prefix.Length..]] = Text(reader.GetValue(1)) ?? "null";
         return bubbles;
     }
 
@@ -103,14 +150,6 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         command.Parameters.AddWithValue("$low", prefix);
         command.Parameters.AddWithValue("$high", prefix[..^1] + (char)(prefix[^1] + 1));
     }
-
-    /// <summary>SQLite keeps what it is given: a value bound as bytes comes back as bytes.</summary>
-    private static string Value(object? value) => value switch
-    {
-        string text => text,
-        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
-        _ => "null",
-    };
 
     private static DateTimeOffset? Time(object? value) => UnixTime.FromSecondsOrMilliseconds(value is long n ? n : (long?)Real(value));
 

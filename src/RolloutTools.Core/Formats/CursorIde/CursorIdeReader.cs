@@ -64,7 +64,8 @@ public sealed class CursorIdeReader : SessionDatabaseReader
         private ReadResult ReadComposer(TraceSource source, CursorIdeDatabase db, CursorComposerRow row)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var value = Database.Query(diagnostics, $"read composer {row.Id}", () => db.Composer(row.Id));
+            // A composer listed only by composerHeaders has its header's value (name, mode) in place of composerData.
+            var value = Database.Query(diagnostics, $"read composer {row.Id}", () => db.Composer(row.Id) ?? (row.HeaderOnly ? db.Header(row.Id) : null));
             if (value is null) return Missing(source, row.Id, diagnostics);
             var documents = new List<JsonDocument>();
             try
@@ -75,7 +76,8 @@ public sealed class CursorIdeReader : SessionDatabaseReader
                 var (storage, bubbles) = Bubbles(db, row, composer, counts, documents, diagnostics);
                 if (bubbles is null) return new ReadResult(source, null, null, diagnostics.Items);
                 if (counts.Total == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
-                var workspace = _workspaces.GetOrAdd(source.Path, path => new Lazy<IReadOnlyDictionary<string, CursorWorkspace>>(() => CursorWorkspaces.Beside(path))).Value.GetValueOrDefault(row.Id);
+                var workspace = _workspaces.GetOrAdd(source.Path, path => new Lazy<IReadOnlyDictionary<string, CursorWorkspace>>(() => CursorWorkspaces.Beside(path))).Value.GetValueOrDefault(row.Id)
+                    ?? (row.WorkspaceId is { } hash ? CursorWorkspaces.Named(source.Path, hash) : null);
                 return SessionRows.Outcome(source, row.Id, (int)Math.Min(counts.Total, int.MaxValue),
                     () => CursorIdeRecords.Build(row, composer, bubbles, storage, workspace, source.Path, counts, diagnostics), diagnostics);
             }
@@ -92,12 +94,17 @@ public sealed class CursorIdeReader : SessionDatabaseReader
 
         /// <summary>
         /// The composer's bubbles in order: the rows its headers name (read with one range query), else its inline
-        /// conversation. Null when the rows could not be queried (the error says why).
+        /// conversation, else, for a composer only composerHeaders lists, every bubble row under its id in createdAt
+        /// order (as public readers read such chats). Null when the rows could not be queried (the error says why).
         /// </summary>
         private (string Storage, IReadOnlyList<(string?, string?, JsonElement)>? Bubbles) Bubbles(CursorIdeDatabase db, CursorComposerRow row, JsonElement composer,
             CursorIdeRecords.BubbleCounts counts, List<JsonDocument> documents, DiagnosticList diagnostics)
         {
             var headers = composer.GetPropertyOrDefault("fullConversationHeadersOnly");
+            if (row.HeaderOnly && headers.ValueKind != JsonValueKind.Array && composer.GetPropertyOrDefault("conversation").ValueKind != JsonValueKind.Array)
+            {
+                return ("bubble_rows", Unlisted(db, row, counts, documents, diagnostics));
+            }
             if (headers.ValueKind != JsonValueKind.Array || headers.GetArrayLength() == 0)
             {
                 var inline = CursorIdeRecords.Inline(composer);
@@ -108,10 +115,13 @@ public sealed class CursorIdeReader : SessionDatabaseReader
             if (rows is null) return ("bubbles", null);
             var bubbles = new List<(string?, string?, JsonElement)>();
             var missing = new List<string>();
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var header in headers.EnumerateArray())
             {
-                counts.Total++;
                 var id = header.GetIdOrNull("bubbleId");
+                // A bubble the headers name twice is one message.
+                if (id is not null && !seen.Add(id)) continue;
+                counts.Total++;
                 var key = $"{CursorIdeDatabase.BubblePrefix}{row.Id}:{id}";
                 if (id is null || !rows.TryGetValue(id, out var json))
                 {
@@ -135,6 +145,33 @@ public sealed class CursorIdeReader : SessionDatabaseReader
                 diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"composer {row.Id}: its header names row {missing[0]}{more}, which the database does not hold; left out.");
             }
             return ("bubbles", bubbles);
+        }
+
+        /// <summary>Every bubble row under a composer's id, by createdAt (then key, for bubbles without a time).</summary>
+        private IReadOnlyList<(string?, string?, JsonElement)>? Unlisted(CursorIdeDatabase db, CursorComposerRow row,
+            CursorIdeRecords.BubbleCounts counts, List<JsonDocument> documents, DiagnosticList diagnostics)
+        {
+            var rows = Database.Query(diagnostics, $"read the bubbles of composer {row.Id}", () => db.Bubbles(row.Id));
+            if (rows is null) return null;
+            var bubbles = new List<(string?, string?, JsonElement)>();
+            foreach (var (id, json) in rows)
+            {
+                counts.Total++;
+                var key = $"{CursorIdeDatabase.BubblePrefix}{row.Id}:{id}";
+                try
+                {
+                    bubbles.Add((id, key, Parse(json, documents)));
+                }
+                catch (JsonException e)
+                {
+                    counts.Unreadable++;
+                    diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"row {key} cannot be read: {e.Message}; left out.");
+                }
+            }
+            return bubbles
+                .OrderBy(b => b.Item3.ValueKind == JsonValueKind.Object ? CursorIdeRecords.Time(b.Item3) ?? DateTimeOffset.MaxValue : DateTimeOffset.MaxValue)
+                .ThenBy(b => b.Item2, StringComparer.Ordinal)
+                .ToArray();
         }
 
         private static JsonElement Parse(string json, List<JsonDocument> documents)

@@ -24,11 +24,21 @@ internal static class CursorIdeRecords
     private const int UserBubble = 1;
     private const int AssistantBubble = 2;
 
-    /// <summary>The bubbles of a composer, in order, each with the key it is stored under (inline ones: none).</summary>
-    public static IReadOnlyList<(string? BubbleId, string? Key, JsonElement Bubble)> Inline(JsonElement composer) =>
-        composer.GetPropertyOrDefault("conversation") is { ValueKind: JsonValueKind.Array } list
-            ? list.EnumerateArray().Select(b => (b.GetIdOrNull("bubbleId"), (string?)null, b)).ToArray()
-            : Array.Empty<(string?, string?, JsonElement)>();
+    /// <summary>
+    /// The bubbles a composer holds in its own value, in order: conversation, else (builds of 0.3x) each of tabs'
+    /// bubbles, else (0.2x) each of conversationMap's entries' bubbles, as the reference reader reads them.
+    /// </summary>
+    public static IReadOnlyList<(string? BubbleId, string? Key, JsonElement Bubble)> Inline(JsonElement composer)
+    {
+        IEnumerable<JsonElement> bubbles = composer.GetPropertyOrDefault("conversation") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray()
+            : composer.GetPropertyOrDefault("tabs") is { ValueKind: JsonValueKind.Array } tabs ? tabs.EnumerateArray().SelectMany(Held)
+            : composer.GetPropertyOrDefault("conversationMap") is { ValueKind: JsonValueKind.Object } map ? map.EnumerateObject().SelectMany(e => Held(e.Value))
+            : Enumerable.Empty<JsonElement>();
+        return bubbles.Select(b => (b.GetIdOrNull("bubbleId"), (string?)null, b)).ToArray();
+
+        static IEnumerable<JsonElement> Held(JsonElement holder) =>
+            holder.GetPropertyOrDefault("bubbles") is { ValueKind: JsonValueKind.Array } held ? held.EnumerateArray() : Enumerable.Empty<JsonElement>();
+    }
 
     public static RolloutRecord Build(CursorComposerRow row, JsonElement composer, IEnumerable<(string? BubbleId, string? Key, JsonElement Bubble)> bubbles,
         string storage, CursorWorkspace? workspace, string path, BubbleCounts counts, DiagnosticList diagnostics)
@@ -45,7 +55,7 @@ internal static class CursorIdeRecords
         var name = Titles.Clean(composer.GetStringOrNull("name"));
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
         var (cwd, cwdSource) = workspace?.Path is { } folder ? (folder, "workspace_storage")
-            : Identified(composer.GetPropertyOrDefault("workspaceIdentifier").GetPropertyOrDefault("uri")) is { } identified ? (identified, "workspace_identifier")
+            : Identified(composer.GetPropertyOrDefault("workspaceIdentifier")) is { } identified ? (identified, "workspace_identifier")
             : build.WorkspaceUri is { } uri && FileUris.ToPath(uri) is { } fromBubble ? (fromBubble, "bubble_workspace_uris")
             : (null, null);
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
@@ -91,9 +101,18 @@ internal static class CursorIdeRecords
         };
     }
 
-    /// <summary>The folder of a composer's workspaceIdentifier (a VS Code URI object), where later builds write one.</summary>
-    private static string? Identified(JsonElement uri) =>
+    /// <summary>
+    /// The folder of a composer's workspaceIdentifier, where later builds write one: uri (a VS Code URI object) for a
+    /// folder, configPath (the .code-workspace file's) for a multi-root workspace.
+    /// </summary>
+    private static string? Identified(JsonElement identifier) => FolderOf(identifier.GetPropertyOrDefault("uri")) ?? FolderOf(identifier.GetPropertyOrDefault("configPath"));
+
+    private static string? FolderOf(JsonElement uri) =>
         uri.GetStringOrNull("fsPath") is { Length: > 0 } fsPath ? fsPath : uri.GetStringOrNull("path") is { Length: > 0 } path ? path : null;
+
+    /// <summary>A bubble's createdAt: ISO 8601 in the bubbles of current builds, Unix milliseconds in some older ones.</summary>
+    internal static DateTimeOffset? Time(JsonElement bubble) =>
+        bubble.GetTimestamp("createdAt") ?? UnixTime.FromSecondsOrMilliseconds(bubble.GetInt64OrZero("createdAt"));
 
     /// <summary>How many bubbles the composer names, and how many of them could not be had from the database.</summary>
     internal sealed class BubbleCounts
@@ -110,23 +129,25 @@ internal static class CursorIdeRecords
         private readonly DiagnosticList _diagnostics;
         private readonly string? _model;
         private readonly BubbleCounts _counts;
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
         private readonly Dictionary<string, long> _statuses = new(StringComparer.Ordinal);
         private readonly List<ToolResult> _pending = new();
         private ConversationBuilder.AssistantTurn? _turn;
         private int _position;
+        private bool _settled;
         private TokenUsage _turnUsage;
 
         public BuildState(CursorComposerRow row, DiagnosticList diagnostics, string? model, BubbleCounts counts)
         {
             _row = row;
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _model = model;
             _counts = counts;
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public IReadOnlyDictionary<string, long> ToolStatuses => _statuses;
         public long Empty { get; private set; }
         public long CodeBlocks { get; private set; }
@@ -143,16 +164,16 @@ internal static class CursorIdeRecords
                 if (bubble.ValueKind != JsonValueKind.Object) throw new InvalidDataException($"it is a JSON {bubble.ValueKind.ToString().ToLowerInvariant()}, not an object");
                 var time = Time(bubble);
                 if (bubble.GetPropertyOrDefault("codeBlocks") is { ValueKind: JsonValueKind.Array } blocks) CodeBlocks += blocks.GetArrayLength();
-                switch (bubble.GetInt32OrNull("type"))
+                switch (Kind(bubble, out var stated))
                 {
                     case UserBubble:
-                        AddUser(bubble, time);
+                        AddUser(bubble, time, where);
                         break;
                     case AssistantBubble:
                         AddAssistant(bubbleId, bubble, time);
                         break;
-                    case var other:
-                        Unplaced(where, other?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "(none)");
+                    default:
+                        Unplaced(where, stated);
                         break;
                 }
             }
@@ -164,7 +185,7 @@ internal static class CursorIdeRecords
         }
 
         /// <summary>A prompt, which ends the response before it; the results of that response's calls come first.</summary>
-        private void AddUser(JsonElement bubble, DateTimeOffset? time)
+        private void AddUser(JsonElement bubble, DateTimeOffset? time, string where)
         {
             FlushResults();
             _turn = null;
@@ -172,13 +193,78 @@ internal static class CursorIdeRecords
             {
                 WorkspaceUri = uris.EnumerateArray().Where(u => u.ValueKind == JsonValueKind.String).Select(u => u.GetString()).FirstOrDefault();
             }
-            var text = bubble.GetTextOrEmpty("text");
-            if (text.Length == 0)
+            var text = bubble.GetTextOrEmpty("text") is { Length: > 0 } plain ? plain : RichText(bubble.GetPropertyOrDefault("richText"));
+            var content = new List<ContentBlock>();
+            if (text.Length > 0) content.Add(ContentBlock.FromText(text));
+            if (bubble.GetPropertyOrDefault("images") is { ValueKind: JsonValueKind.Array } images)
             {
-                Empty++;
-                return;
+                content.AddRange(images.EnumerateArray().Select(i => i.GetStringOrNull("path")).OfType<string>().Where(p => p.Length > 0).Select(p => ContentBlock.FromImageUrl(p)));
             }
-            Builder.AddMessage(MessageRole.User, MessageKind.Prompt, new[] { ContentBlock.FromText(text) }, time);
+            if (content.Count == 0)
+            {
+                // An empty prompt stays, so the answer after it is not read as the answer to the prompt before.
+                Empty++;
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: a prompt with no text or image this reader can read; kept as an empty prompt.");
+            }
+            Builder.AddMessage(MessageRole.User, MessageKind.Prompt, content, time);
+        }
+
+        /// <summary>
+        /// The words of richText, the editor's own copy of a prompt (a Lexical editor state, as a JSON text): its text
+        /// nodes, a line per paragraph. Where text is empty, a prompt of some builds holds its words only there.
+        /// </summary>
+        private static string RichText(JsonElement richText)
+        {
+            if (richText.ValueKind != JsonValueKind.String || richText.GetString() is not { Length: > 0 } json) return string.Empty;
+            try
+            {
+                using var document = JsonDocument.Parse(json);
+                var root = document.RootElement.GetPropertyOrDefault("root");
+                if (root.GetPropertyOrDefault("children") is not { ValueKind: JsonValueKind.Array } paragraphs) return string.Empty;
+                var lines = paragraphs.EnumerateArray().Select(p =>
+                {
+                    var line = new System.Text.StringBuilder();
+                    Words(p, line);
+                    return line.ToString();
+                });
+                return string.Join('\n', lines).Trim();
+            }
+            catch (JsonException)
+            {
+                return string.Empty;
+            }
+        }
+
+        private static void Words(JsonElement node, System.Text.StringBuilder line)
+        {
+            if (node.ValueKind != JsonValueKind.Object) return;
+            if (node.GetStringOrNull("text") is { } words) line.Append(words);
+            if (node.GetPropertyOrDefault("children") is { ValueKind: JsonValueKind.Array } children)
+            {
+                foreach (var child in children.EnumerateArray()) Words(child, line);
+            }
+        }
+
+        /// <summary>
+        /// Whose a bubble is: type 1 or 2 in current builds; older ones spell it ("user", "ai") or give a role.
+        /// <paramref name="stated"/> is the value as written, for the warning about one this reader does not know.
+        /// </summary>
+        private static int? Kind(JsonElement bubble, out string stated)
+        {
+            var type = bubble.GetPropertyOrDefault("type");
+            if (type.ValueKind == JsonValueKind.Number)
+            {
+                stated = type.GetRawText();
+                return type.TryGetInt32(out var number) && number is UserBubble or AssistantBubble ? number : null;
+            }
+            var spelled = type.ValueKind == JsonValueKind.String ? type.GetString() : bubble.GetStringOrNull("role");
+            stated = spelled is not null ? $"\"{spelled}\"" : type.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? "(none)" : type.GetRawText();
+            return spelled?.ToLowerInvariant() switch
+            {
+                "user" or "human" => UserBubble,
+                "ai" or "assistant" or "bot" => AssistantBubble,
+                _ => null,
+            };
         }
 
         /// <summary>
@@ -187,7 +273,13 @@ internal static class CursorIdeRecords
         /// </summary>
         private void AddAssistant(string? bubbleId, JsonElement bubble, DateTimeOffset? time)
         {
-            var thinking = bubble.GetPropertyOrDefault("thinking") is { ValueKind: JsonValueKind.Object } block ? block.GetTextOrEmpty("text") : string.Empty;
+            // thinking is {text} in current builds, a plain string in some.
+            var thinking = bubble.GetPropertyOrDefault("thinking") switch
+            {
+                { ValueKind: JsonValueKind.Object } block => block.GetTextOrEmpty("text"),
+                { ValueKind: JsonValueKind.String } plain => plain.GetString()!,
+                _ => string.Empty,
+            };
             var text = bubble.GetTextOrEmpty("text");
             var tool = bubble.GetPropertyOrDefault("toolFormerData");
             var call = Call(bubbleId ?? $"bubble{_position}", tool);
@@ -197,11 +289,17 @@ internal static class CursorIdeRecords
                 Empty++;
                 return;
             }
-            if (_pending.Count > 0 && (call is null || thinking.Length > 0 || text.Length > 0)) FlushResults();
+            if ((_pending.Count > 0 || _settled) && (call is null || thinking.Length > 0 || text.Length > 0)) FlushResults();
+            var named = bubble.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelName") is { Length: > 0 } stated and not "default" ? stated : null;
             if (_turn is null)
             {
-                _turn = Builder.StartAssistant(time, bubble.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelName") is { Length: > 0 } named and not "default" ? named : _model);
+                _turn = Builder.StartAssistant(time, named ?? _model);
                 _turnUsage = default;
+            }
+            else
+            {
+                // The bubble that names the model is often the response's last (with its tokenCount), not its first.
+                _turn.SetModel(named);
             }
             _turn.AddReasoning(thinking);
             if (text.Length > 0) _turn.AddContent(new[] { ContentBlock.FromText(text) });
@@ -215,14 +313,17 @@ internal static class CursorIdeRecords
             var status = tool.GetStringOrNull("status");
             if (status is { Length: > 0 }) _statuses[status] = _statuses.GetValueOrDefault(status) + 1;
             if (Result(call.Id, tool, status, time) is { } result) _pending.Add(result);
+            // A call the person rejected or that failed before it ran has no result, yet what follows it is a new response.
+            else if (status is "cancelled" or "rejected" or "error" || tool.GetPropertyOrDefault("userDecision").ValueKind == JsonValueKind.String) _settled = true;
         }
 
         /// <summary>The results of the calls made so far, after them; the next piece of an answer is a new response.</summary>
         public void FlushResults()
         {
             foreach (var result in _pending) Builder.AddToolResult(result);
-            if (_pending.Count > 0) _turn = null;
+            if (_pending.Count > 0 || _settled) _turn = null;
             _pending.Clear();
+            _settled = false;
         }
 
         /// <summary>
@@ -243,11 +344,16 @@ internal static class CursorIdeRecords
             return new ToolCall(id, name ?? "unknown", arguments ?? "{}");
         }
 
-        /// <summary>The result as stored (a JSON text of the tool's own shape), else the error; status "error" or an error marks it.</summary>
+        /// <summary>
+        /// The result as stored (a JSON text of the tool's own shape), the error after it where there is one; status
+        /// "error" or an error marks it. Only a non-empty string or an object is an error: some builds write error false.
+        /// </summary>
         private static ToolResult? Result(string callId, JsonElement tool, string? status, DateTimeOffset? time)
         {
-            var error = Text(tool.GetPropertyOrDefault("error"));
-            var text = Text(tool.GetPropertyOrDefault("result")) ?? error;
+            var stated = tool.GetPropertyOrDefault("error");
+            var error = stated.ValueKind is JsonValueKind.String or JsonValueKind.Object ? Text(stated) : null;
+            var result = Text(tool.GetPropertyOrDefault("result"));
+            var text = result is not null && error is not null ? $"{result}\n{error}" : result ?? error;
             if (text is null) return null;
             return new ToolResult(callId, new[] { ContentBlock.FromText(text) }) { IsError = status == "error" || error is not null, Timestamp = time };
         }
@@ -260,28 +366,21 @@ internal static class CursorIdeRecords
             _ => value.GetRawText(),
         };
 
-        /// <summary>tokenCount, only where Cursor stated a count (most bubbles carry zeros).</summary>
+        /// <summary>tokenCount, only where Cursor stated a count (most bubbles carry zeros); a count written as a string counts too.</summary>
         private static TokenUsage? Usage(JsonElement count)
         {
-            var usage = new TokenUsage(count.GetInt64OrZero("inputTokens"), count.GetInt64OrZero("outputTokens"), 0, 0);
+            var usage = new TokenUsage(Count(count, "inputTokens"), Count(count, "outputTokens"), 0, 0);
             return usage.Total > 0 ? usage : null;
         }
 
-        /// <summary>createdAt: ISO 8601 in the bubbles of current builds, Unix milliseconds in some older ones.</summary>
-        private static DateTimeOffset? Time(JsonElement bubble) =>
-            bubble.GetTimestamp("createdAt") ?? UnixTime.FromSecondsOrMilliseconds(bubble.GetInt64OrZero("createdAt"));
+        private static long Count(JsonElement count, string name) =>
+            count.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.String } text
+                && long.TryParse(text.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var n)
+                ? n
+                : Math.Max(0, count.GetInt64OrZero(name));
 
         /// <summary>A bubble of a type this reader does not know: counted, and told once per type.</summary>
-        private void Unplaced(string where, string type)
-        {
-            if (_unknown.TryAdd(type, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: a bubble of type {type} is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[type]++;
-            }
-        }
+        private void Unplaced(string where, string type) =>
+            _unknown.Add(type, null, $"{where}: a bubble of type {type} is not one this reader knows; left out.");
     }
 }

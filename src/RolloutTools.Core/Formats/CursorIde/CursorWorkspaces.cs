@@ -47,6 +47,16 @@ internal static class CursorWorkspaces
         return map;
     }
 
+    /// <summary>
+    /// The workspace whose storage folder has the name given: newer builds name it in each composer's header
+    /// (composerHeaders.workspaceId). Null when the name is no plain folder name or its workspace.json gives no folder.
+    /// </summary>
+    public static CursorWorkspace? Named(string database, string hash)
+    {
+        if (hash.Length == 0 || hash is "." or ".." || hash.IndexOfAny(new[] { '/', '\\', ':' }) >= 0) return null;
+        return FolderUri(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash, "workspace.json")) is { } uri ? new CursorWorkspace(uri, hash) : null;
+    }
+
     private static string? FolderUri(string file)
     {
         try

@@ -90,7 +90,12 @@ public sealed class KiroCliReader : IRolloutReader
         private static ReadResult ReadSessionFile(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            var meta = source.IsFile ? SidecarFile.LoadDocument(KiroSessionFiles.MetadataOf(source.Path), KiroSessionMeta.Read).Use(diagnostics) : null;
+            var metadata = KiroSessionFiles.MetadataOf(source.Path);
+            var meta = source.IsFile ? SidecarFile.LoadDocument(metadata, KiroSessionMeta.Read).Use(diagnostics) : null;
+            foreach (var problem in meta?.Problems ?? Array.Empty<string>())
+            {
+                diagnostics.Add(new RolloutDiagnostic(DiagnosticSeverity.Warning, RolloutDiagnostic.SidecarDamaged, metadata, null, $"{metadata}: {problem}; left out, the rest of it is read."));
+            }
             return KiroSessionLog.Read(source, meta, diagnostics, cancellation);
         }
 

@@ -101,13 +101,7 @@ internal sealed class KiroDatabase : IAgentDatabase
         command.Parameters.AddWithValue("$rowid", row.RowId);
         using var reader = command.ExecuteReader();
         if (!reader.Read()) return null;
-        return reader.GetValue(0) switch
-        {
-            string text => text,
-            // SQLite keeps what it is given: a value bound as bytes comes back as bytes.
-            byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
-            _ => string.Empty,
-        };
+        return Text(reader.GetValue(0)) ?? string.Empty;
     }
 
     /// <summary>What SQLite's quick check finds wrong with the file (its first finding), or null when it finds nothing.</summary>

@@ -126,18 +126,19 @@ internal static class KiroRecords
         private readonly string _where;
         private readonly DiagnosticList _diagnostics;
         private readonly string? _model;
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
         private readonly List<string> _requestIds = new();
 
         public BuildState(string where, DiagnosticList diagnostics, string? model)
         {
             _where = where;
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _model = model;
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public IReadOnlyList<string> RequestIds => _requestIds;
         public long Cancelled { get; private set; }
         public long ImageCount { get; private set; }
@@ -301,10 +302,16 @@ internal static class KiroRecords
                     Unplaced("image", "(no Bytes source)");
                     continue;
                 }
-                var data = bytes.EnumerateArray().Select(b => b.TryGetByte(out var value) ? value : throw new InvalidDataException("an image's bytes are not bytes")).ToArray();
-                var format = image.GetStringOrNull("format")?.ToLowerInvariant() ?? "png";
-                blocks.Add(ContentBlock.FromImageData($"image/{format}", Convert.ToBase64String(data)));
-                ImageCount++;
+                try
+                {
+                    blocks.Add(Image(bytes, image.GetStringOrNull("format")));
+                    ImageCount++;
+                }
+                catch (InvalidDataException e)
+                {
+                    // One bad image leaves the words and the other images of its message in place.
+                    _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{_where}: an image cannot be read: {e.Message}; left out.");
+                }
             }
             return blocks;
         }
@@ -315,18 +322,7 @@ internal static class KiroRecords
             ?? UnixTime.FromSecondsOrMilliseconds(metadata.GetInt64OrZero("request_start_timestamp_ms"));
 
         /// <summary>An entry this reader cannot place: counted, and told once per kind.</summary>
-        private void Unplaced(string what, string name)
-        {
-            var key = $"{what}: {name}";
-            if (_unknown.TryAdd(key, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{_where}: {what} '{name}' is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[key]++;
-            }
-        }
+        private void Unplaced(string what, string name) => _unknown.Add($"{what}: {name}", null, $"{_where}: {what} '{name}' is not one this reader knows; left out.");
 
         private static IEnumerable<JsonElement> Each(JsonElement list, string what) => list.ValueKind switch
         {
@@ -334,6 +330,13 @@ internal static class KiroRecords
             JsonValueKind.Undefined or JsonValueKind.Null => Enumerable.Empty<JsonElement>(),
             _ => throw new InvalidDataException($"its {what} is a JSON {Kind(list)}, not a list"),
         };
+    }
+
+    /// <summary>An image both of Kiro's stores hold as its file's bytes, a JSON list of numbers, with its format ("Png", "jpeg").</summary>
+    internal static ContentBlock Image(JsonElement bytes, string? format)
+    {
+        var data = bytes.EnumerateArray().Select(b => b.TryGetByte(out var value) ? value : throw new InvalidDataException("an image's bytes are not bytes")).ToArray();
+        return ContentBlock.FromImageData($"image/{format?.ToLowerInvariant() ?? "png"}", Convert.ToBase64String(data));
     }
 
     private static string Kind(JsonElement element) => element.ValueKind.ToString().ToLowerInvariant();

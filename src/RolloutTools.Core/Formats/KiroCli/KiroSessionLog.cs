@@ -14,8 +14,8 @@ namespace RolloutTools.Core.Formats.KiroCli;
 /// ({summary}: what /compact or a full context left in place of the history) or Clear (/clear: the model sees nothing
 /// before it; the record keeps it). A block is {kind, data}: text's data is a string, toolUse's {toolUseId, name,
 /// input}, toolResult's {toolUseId, content: [text or json blocks], status}, image's {format, source: {kind: "bytes",
-/// data: [bytes]}}. Responses carry no time, model or usage of their own: the state's turn that lists a response last
-/// gives it its end time, model and stated tokens.
+/// data: [bytes]}}. Responses carry no time, model or usage of their own: the state's turn that lists a response gives
+/// it its model, and its last response its end time and stated tokens.
 /// </summary>
 internal static class KiroSessionLog
 {
@@ -34,6 +34,7 @@ internal static class KiroSessionLog
 
     private static RolloutRecord Record(string id, string path, KiroSessionMeta? meta, BuildState build)
     {
+        build.Finish();
         var messages = build.Builder.Build();
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         var parent = meta?.ParentSessionId is { Length: > 0 } p ? p : null;
@@ -54,6 +55,7 @@ internal static class KiroSessionLog
             .Add("orphan_tool_results", build.Builder.OrphanToolResults)
             .Add("unanswered_tool_calls", build.Builder.UnansweredToolCalls)
             .Add("skipped_lines", build.Skipped)
+            .Add("unreadable_blocks", build.UnreadableBlocks)
             .Build();
         var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
         return new RolloutRecord
@@ -86,26 +88,42 @@ internal static class KiroSessionLog
     {
         private readonly DiagnosticList _diagnostics;
         private readonly string? _model;
-        private readonly Dictionary<string, KiroTurn> _turnEnds = new(StringComparer.Ordinal);
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, KiroTurn> _turnOf = new(StringComparer.Ordinal);
+        private readonly Dictionary<KiroTurn, ConversationBuilder.AssistantTurn> _lastResponse = new(ReferenceEqualityComparer.Instance);
+        private readonly UnplacedKinds _unknown;
 
         public BuildState(KiroSessionMeta? meta, DiagnosticList diagnostics)
         {
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _model = meta?.ModelId;
             foreach (var turn in meta?.Turns ?? Array.Empty<KiroTurn>())
             {
-                if (turn.LastMessageId is { } last) _turnEnds.TryAdd(last, turn);
+                foreach (var messageId in turn.MessageIds) _turnOf.TryAdd(messageId, turn);
+            }
+        }
+
+        /// <summary>
+        /// Gives each turn's end time and stated tokens to its last response: a turn cancelled or whose call was
+        /// rejected ends on its ToolResults entry, not on an answer, so the last id it lists need not be a response's.
+        /// </summary>
+        public void Finish()
+        {
+            foreach (var (turn, response) in _lastResponse)
+            {
+                response.SetTimestamp(turn.EndedAt);
+                if (turn.Usage.Total > 0) response.SetUsage(turn.Usage);
             }
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public int Entries { get; private set; }
         public long Skipped { get; private set; }
         public long Compactions { get; private set; }
         public long Clears { get; private set; }
         public long Images { get; private set; }
+        public long UnreadableBlocks { get; private set; }
 
         public void Add(JsonLine line)
         {
@@ -158,12 +176,12 @@ internal static class KiroSessionLog
         {
             var time = KiroTime.Of(data.GetPropertyOrDefault("meta").GetPropertyOrDefault("timestamp"));
             var blocks = new List<ContentBlock>();
-            foreach (var (kind, value) in Blocks(data))
+            EachBlock(line, "prompt", data, (kind, value) =>
             {
                 switch (kind)
                 {
                     case "text":
-                        if (value.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(value.GetString()!));
+                        if (Text(line, "prompt block", value) is { } text) blocks.Add(ContentBlock.FromText(text));
                         break;
                     case "image":
                         if (Image(line, value) is { } image) blocks.Add(image);
@@ -172,7 +190,7 @@ internal static class KiroSessionLog
                         Unplaced(line, "prompt block", kind);
                         break;
                 }
-            }
+            });
             if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, blocks, time);
         }
 
@@ -180,16 +198,16 @@ internal static class KiroSessionLog
         private void AddResponse(JsonLine line, JsonElement data)
         {
             var messageId = data.GetIdOrNull("message_id");
-            var ends = messageId is not null && _turnEnds.TryGetValue(messageId, out var ended) ? ended : null;
-            var turn = Builder.StartAssistant(ends?.EndedAt, ends?.Model ?? _model);
+            var of = messageId is not null && _turnOf.TryGetValue(messageId, out var listed) ? listed : null;
+            var turn = Builder.StartAssistant(null, of?.Model ?? _model);
             turn.ResponseId = messageId;
-            if (ends is { Usage.Total: > 0 }) turn.SetUsage(ends.Usage);
-            foreach (var (kind, value) in Blocks(data))
+            if (of is not null) _lastResponse[of] = turn;
+            EachBlock(line, "response", data, (kind, value) =>
             {
                 switch (kind)
                 {
                     case "text":
-                        if (value.ValueKind == JsonValueKind.String) turn.AddContent(new[] { ContentBlock.FromText(value.GetString()!) });
+                        if (Text(line, "response block", value) is { } text) turn.AddContent(new[] { ContentBlock.FromText(text) });
                         break;
                     case "thinking":
                         // Seen both as a string and as {text}.
@@ -206,26 +224,26 @@ internal static class KiroSessionLog
                         Unplaced(line, "response block", kind);
                         break;
                 }
-            }
+            });
         }
 
         private void AddResults(JsonLine line, JsonElement data)
         {
-            foreach (var (kind, value) in Blocks(data))
+            EachBlock(line, "tool results", data, (kind, value) =>
             {
                 if (kind != "toolResult")
                 {
                     Unplaced(line, "tool results block", kind);
-                    continue;
+                    return;
                 }
                 var id = value.GetIdOrNull("toolUseId") ?? throw new InvalidDataException("a tool result has no toolUseId");
                 var blocks = new List<ContentBlock>();
-                foreach (var (part, content) in Blocks(value))
+                EachBlock(line, "tool result content", value, (part, content) =>
                 {
                     switch (part)
                     {
                         case "text":
-                            if (content.ValueKind == JsonValueKind.String && content.GetString() is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
+                            if (Text(line, "tool result content", content) is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
                             break;
                         case "json":
                             blocks.Add(ContentBlock.FromText(content.GetRawText()));
@@ -237,10 +255,10 @@ internal static class KiroSessionLog
                             Unplaced(line, "tool result content", part);
                             break;
                     }
-                }
+                });
                 var status = value.GetStringOrNull("status");
                 Builder.AddToolResult(new ToolResult(id, blocks) { IsError = string.Equals(status, "error", StringComparison.OrdinalIgnoreCase) });
-            }
+            });
         }
 
         /// <summary>A tool use as the model made it: toolUseId, name, and input (with Kiro's __tool_use_purpose, the model's reason, kept in).</summary>
@@ -267,36 +285,47 @@ internal static class KiroSessionLog
                 Unplaced(line, "image source", source.GetStringOrNull("kind") ?? "(none)");
                 return null;
             }
-            var data = bytes.EnumerateArray().Select(b => b.TryGetByte(out var value) ? value : throw new InvalidDataException("an image's bytes are not bytes")).ToArray();
+            var block = KiroRecords.Image(bytes, image.GetStringOrNull("format"));
             Images++;
-            return ContentBlock.FromImageData($"image/{image.GetStringOrNull("format")?.ToLowerInvariant() ?? "png"}", Convert.ToBase64String(data));
+            return block;
         }
 
-        /// <summary>The {kind, data} blocks of data.content (or of a tool result's content).</summary>
-        private static IEnumerable<(string Kind, JsonElement Data)> Blocks(JsonElement holder)
+        /// <summary>
+        /// Each {kind, data} block of data.content (or of a tool result's content), one at a time: a block that cannot
+        /// be read is left out, counted and told, and the blocks beside it are kept. Content that is no list leaves the
+        /// whole line unread.
+        /// </summary>
+        private void EachBlock(JsonLine line, string what, JsonElement holder, Action<string, JsonElement> add)
         {
             var content = holder.GetPropertyOrDefault("content");
-            if (content.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) yield break;
+            if (content.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return;
             if (content.ValueKind != JsonValueKind.Array) throw new InvalidDataException($"its content is a JSON {content.ValueKind.ToString().ToLowerInvariant()}, not a list");
             foreach (var block in content.EnumerateArray())
             {
-                if (block.ValueKind != JsonValueKind.Object || block.GetStringOrNull("kind") is not { } kind) throw new InvalidDataException("a content block has no kind");
-                yield return (kind, block.GetPropertyOrDefault("data"));
+                try
+                {
+                    if (block.ValueKind != JsonValueKind.Object || block.GetStringOrNull("kind") is not { } kind) throw new InvalidDataException("it has no kind");
+                    add(kind, block.GetPropertyOrDefault("data"));
+                }
+                catch (Exception e) when (e is InvalidDataException || JsonLineReader.IsUnreadableValue(e))
+                {
+                    UnreadableBlocks++;
+                    _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"a {what} block cannot be read: {e.Message}; left out, the rest of the line is kept.");
+                }
             }
         }
 
-        /// <summary>Something this reader cannot place: counted, and told once per kind with the line it was first met on.</summary>
-        private void Unplaced(JsonLine line, string what, string name)
+        /// <summary>A text block's words: its data is a string; one holding {text} is read so too; another shape is told.</summary>
+        private string? Text(JsonLine line, string what, JsonElement value)
         {
-            var key = $"{what}: {name}";
-            if (_unknown.TryAdd(key, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[key]++;
-            }
+            if (value.ValueKind == JsonValueKind.String) return value.GetString();
+            if (value.GetStringOrNull("text") is { } text) return text;
+            Unplaced(line, what, $"text ({value.ValueKind.ToString().ToLowerInvariant()})");
+            return null;
         }
+
+        /// <summary>Something this reader cannot place: counted, and told once per kind with the line it was first met on.</summary>
+        private void Unplaced(JsonLine line, string what, string name) =>
+            _unknown.Add($"{what}: {name}", line.LineNumber, $"{what} '{name}' is not one this reader knows; left out.");
     }
 }

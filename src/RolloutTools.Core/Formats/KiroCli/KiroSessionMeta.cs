@@ -12,11 +12,7 @@ namespace RolloutTools.Core.Formats.KiroCli;
 /// the conversation entries it made, when it ended, the model it ran on, the tokens it states and the credits it was
 /// metered. Kiro writes the token counts as zero in most sessions its readers have seen, so zeros say nothing.
 /// </summary>
-internal sealed record KiroTurn(IReadOnlyList<string> MessageIds, DateTimeOffset? EndedAt, string? Model, TokenUsage Usage, double Credits, string? EndReason)
-{
-    /// <summary>The entry that ended the turn: its last answer, which carries the turn's time and usage.</summary>
-    public string? LastMessageId => MessageIds.Count > 0 ? MessageIds[^1] : null;
-}
+internal sealed record KiroTurn(IReadOnlyList<string> MessageIds, DateTimeOffset? EndedAt, string? Model, TokenUsage Usage, double Credits, string? EndReason);
 
 /// <summary>
 /// &lt;id&gt;.json beside a conversation: session_id, cwd, title (the first prompt), created_at and updated_at (ISO
@@ -38,26 +34,38 @@ internal sealed class KiroSessionMeta
     public long ContextWindowTokens { get; private init; }
     public IReadOnlyList<KiroTurn> Turns { get; private init; } = Array.Empty<KiroTurn>();
 
-    /// <summary>Reads the state; a value of the wrong type throws <see cref="SidecarShapeException"/>.</summary>
+    /// <summary>What of the state could not be read, one line each: the field (or turn) is left out, the rest kept.</summary>
+    public IReadOnlyList<string> Problems { get; private init; } = Array.Empty<string>();
+
+    /// <summary>
+    /// Reads the state; a state that is no object throws <see cref="SidecarShapeException"/>. Each field and each
+    /// turn is read on its own: one of the wrong type is left out and named in <see cref="Problems"/>, so one odd
+    /// value does not cost the session its folder, title and times.
+    /// </summary>
     public static KiroSessionMeta Read(JsonElement root)
     {
         Expect.Object(root, "the session's state");
-        var state = Optional(root, "session_state");
-        var model = Optional(Optional(state, "rts_model_state"), "model_info");
-        var conversation = Optional(state, "conversation_metadata");
+        var problems = new ShapeProblems();
+        var state = problems.Field("session_state", () => Optional(root, "session_state"), default);
+        var model = problems.Field("session_state.rts_model_state", () => Optional(Optional(state, "rts_model_state"), "model_info"), default);
+        var conversation = problems.Field("session_state", () => Optional(state, "conversation_metadata"), default);
+        var turns = conversation.ValueKind == JsonValueKind.Object
+            ? problems.Field("session_state.conversation_metadata", () => Expect.Array(conversation, "user_turn_metadatas").ToArray(), Array.Empty<JsonElement>())
+            : Array.Empty<JsonElement>();
         return new KiroSessionMeta
         {
-            SessionId = Expect.String(root, "session_id"),
-            Cwd = Expect.String(root, "cwd"),
-            Title = Expect.String(root, "title"),
+            SessionId = problems.Field("the state", () => Expect.String(root, "session_id"), null),
+            Cwd = problems.Field("the state", () => Expect.String(root, "cwd"), null),
+            Title = problems.Field("the state", () => Expect.String(root, "title"), null),
             CreatedAt = KiroTime.Of(root.GetPropertyOrDefault("created_at")),
             UpdatedAt = KiroTime.Of(root.GetPropertyOrDefault("updated_at")),
-            ParentSessionId = Expect.String(root, "parent_session_id"),
-            CreatedReason = Expect.String(root, "session_created_reason"),
-            AgentName = state.ValueKind == JsonValueKind.Object ? Expect.String(state, "agent_name") : null,
-            ModelId = model.ValueKind == JsonValueKind.Object ? Expect.String(model, "model_id") : null,
+            ParentSessionId = problems.Field("the state", () => Expect.String(root, "parent_session_id"), null),
+            CreatedReason = problems.Field("the state", () => Expect.String(root, "session_created_reason"), null),
+            AgentName = state.ValueKind == JsonValueKind.Object ? problems.Field("session_state", () => Expect.String(state, "agent_name"), null) : null,
+            ModelId = model.ValueKind == JsonValueKind.Object ? problems.Field("session_state.rts_model_state.model_info", () => Expect.String(model, "model_id"), null) : null,
             ContextWindowTokens = Count(model, "context_window_tokens"),
-            Turns = conversation.ValueKind == JsonValueKind.Object ? Expect.Array(conversation, "user_turn_metadatas").Select(Turn).ToArray() : Array.Empty<KiroTurn>(),
+            Turns = turns.Select((turn, i) => problems.Field<KiroTurn?>($"turn {i + 1} of user_turn_metadatas", () => Turn(turn, $"turn {i + 1} of user_turn_metadatas", problems), null)).OfType<KiroTurn>().ToArray(),
+            Problems = problems.Items,
         };
     }
 
@@ -70,7 +78,7 @@ internal sealed class KiroSessionMeta
         return value;
     }
 
-    private static KiroTurn Turn(JsonElement turn)
+    private static KiroTurn Turn(JsonElement turn, string where, ShapeProblems problems)
     {
         Expect.Object(turn, "a turn of user_turn_metadatas");
         var ids = Expect.Array(turn, "message_ids").Where(id => id.ValueKind == JsonValueKind.String).Select(id => id.GetString()!).Where(id => id.Length > 0).ToArray();
@@ -80,12 +88,31 @@ internal sealed class KiroSessionMeta
             Count(turn, "cache_read_input_token_count"),
             Count(turn, "cache_write_input_token_count"));
         // metering_usage: [{value, unit: "credit", unitPlural}]; another unit is not a credit and is not added in.
-        var credits = Expect.Array(turn, "metering_usage")
+        var credits = problems.Field(where, () => Expect.Array(turn, "metering_usage").ToArray(), Array.Empty<JsonElement>())
             .Where(m => m.ValueKind == JsonValueKind.Object && m.GetStringOrNull("unit") is "credit" or "credits")
             .Select(m => m.GetPropertyOrDefault("value"))
             .Where(v => v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && double.IsFinite(d) && d > 0)
             .Sum(v => v.GetDouble());
         return new KiroTurn(ids, KiroTime.Of(turn.GetPropertyOrDefault("end_timestamp")), Expect.String(turn, "model"), usage, credits, Expect.String(turn, "end_reason"));
+    }
+
+    /// <summary>What could not be read, each where it was met; a value of the wrong type is left out.</summary>
+    private sealed class ShapeProblems
+    {
+        public List<string> Items { get; } = new();
+
+        public T Field<T>(string where, Func<T> read, T fallback)
+        {
+            try
+            {
+                return read();
+            }
+            catch (SidecarShapeException e)
+            {
+                Items.Add($"{where}: {e.Message}");
+                return fallback;
+            }
+        }
     }
 
     /// <summary>A count the state gives as a number; absent, negative or not a whole number counts nothing.</summary>

@@ -109,11 +109,15 @@ public static class ReadOnlySqlite
         return columns;
     }
 
-    /// <summary>A column's value as text: SQLite stores what it is given, so ids and names may come back as numbers.</summary>
+    /// <summary>
+    /// A column's value as text: SQLite stores what it is given, so ids and names may come back as numbers, and a
+    /// value bound as bytes (JSON an app wrote as a BLOB) comes back as bytes, read as UTF-8.
+    /// </summary>
     internal static string? Text(object? value) => value switch
     {
         null => null,
         string text => text,
+        byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
         long n => n.ToString(CultureInfo.InvariantCulture),
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         _ => null,

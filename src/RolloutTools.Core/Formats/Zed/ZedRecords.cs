@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -139,7 +140,7 @@ internal static class ZedRecords
         private readonly bool _isChild;
         private readonly string? _model;
         private readonly JsonElement _usage;
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
         private readonly Dictionary<string, long> _mentions = new(StringComparer.Ordinal);
         private string? _userId;
         private ConversationBuilder.AssistantTurn? _lastTurn;
@@ -150,13 +151,14 @@ internal static class ZedRecords
         {
             _where = where;
             _diagnostics = diagnostics;
+            _unknown = new UnplacedKinds(diagnostics);
             _isChild = isChild;
             _model = model;
             _usage = usage;
         }
 
         public ConversationBuilder Builder { get; } = new();
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
         public IReadOnlyDictionary<string, long> Mentions => _mentions;
         public long Resumes { get; private set; }
         public long RedactedReasoning { get; private set; }
@@ -375,18 +377,7 @@ internal static class ZedRecords
         }
 
         /// <summary>An entry this reader cannot place: counted, and told once per kind.</summary>
-        private void Unplaced(string what, string name)
-        {
-            var key = $"{what}: {name}";
-            if (_unknown.TryAdd(key, 1))
-            {
-                _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{_where}: {what} content '{name}' is not one this reader knows; left out.");
-            }
-            else
-            {
-                _unknown[key]++;
-            }
-        }
+        private void Unplaced(string what, string name) => _unknown.Add($"{what}: {name}", null, $"{_where}: {what} content '{name}' is not one this reader knows; left out.");
 
         /// <summary>0.3.0's content list: each item one externally tagged variant, {"Text": "…"}, {"ToolUse": {…}}.</summary>
         private static IEnumerable<(string Name, JsonElement Value)> Items(JsonElement content, string what)
