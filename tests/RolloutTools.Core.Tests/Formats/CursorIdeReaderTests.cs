@@ -109,6 +109,16 @@ public sealed class CursorIdeReaderTests : IDisposable
         Assert.Equal("/home/dev/my app", record.Cwd);
         Assert.Equal("workspace_storage", record.SourceMeta["cwd_source"]);
         Assert.Equal("9f8e7d", record.SourceMeta["workspace_storage"]);
+        Assert.False(record.SourceMeta.TryGetValue("workspace_uri", out _), "a local folder is the Cwd, not a URI kept beside it");
+
+        // A multi-root workspace's file is no working directory: its URI is kept, and the prompt's folder is the Cwd.
+        File.WriteAllText(Path.Combine(workspace, "workspace.json"), """{"workspace": "file:///home/dev/.config/Cursor/Workspaces/1732000000000/workspace.json"}""");
+        var multiRoot = Database("multi", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")),
+            Row(Prompt.Replace("\"text\"", "\"workspaceUris\":[\"file:///srv/api\"],\"text\"", StringComparison.Ordinal)), Row(Answer));
+        Directory.CreateDirectory(Path.Combine(_folder, "multi", "User", "workspaceStorage"));
+        Directory.Move(workspace, Path.Combine(_folder, "multi", "User", "workspaceStorage", "9f8e7d"));
+        var inWorkspace = Assert.Single(Read(multiRoot)).Record!;
+        Assert.Equal(("/srv/api", "file:///home/dev/.config/Cursor/Workspaces/1732000000000/workspace.json"), (inWorkspace.Cwd, inWorkspace.SourceMeta["workspace_uri"]));
 
         var prompted = Prompt.Replace("\"text\"", "\"workspaceUris\":[\"file:///srv/api\"],\"text\"", StringComparison.Ordinal);
         var alone = Database("alone", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(prompted), Row(Answer));

@@ -5,13 +5,14 @@ using RolloutTools.Core.Json;
 
 namespace RolloutTools.Core.Formats.CursorIde;
 
-/// <summary>The folder a composer was held in, as a workspace's storage names it.</summary>
-/// <param name="Uri">workspace.json's folder (or, for a multi-root workspace, its .code-workspace file) as written: a URI.</param>
+/// <summary>The workspace a composer was held in, as its storage folder's workspace.json names it.</summary>
 /// <param name="Hash">The name of the workspace's folder under workspaceStorage.</param>
-internal sealed record CursorWorkspace(string Uri, string Hash)
+internal sealed record CursorWorkspace(VsCodeWorkspace Workspace, string Hash)
 {
-    /// <summary>The folder as a path; null for a remote workspace (vscode-remote://…), whose URI is kept instead.</summary>
-    public string? Path => FileUris.ToPath(Uri);
+    /// <summary>The local folder; null for a multi-root or remote workspace, whose URI is kept instead.</summary>
+    public string? Path => Workspace.FolderPath;
+
+    public string? Uri => Workspace.Uri;
 }
 
 /// <summary>
@@ -40,8 +41,8 @@ internal static class CursorWorkspaces
         // In name order, so a composer listed by two workspaces maps to the same one on every run.
         foreach (var folder in folders.Order(StringComparer.Ordinal))
         {
-            if (FolderUri(Path.Combine(folder, "workspace.json")) is not { } uri) continue;
-            var workspace = new CursorWorkspace(uri, Path.GetFileName(folder));
+            if (VsCodeWorkspace.Read(Path.Combine(folder, "workspace.json")) is not { } opened) continue;
+            var workspace = new CursorWorkspace(opened, Path.GetFileName(folder));
             foreach (var id in ComposerIds(Path.Combine(folder, CursorIdeHome.DatabaseName))) map.TryAdd(id, workspace);
         }
         return map;
@@ -54,21 +55,7 @@ internal static class CursorWorkspaces
     public static CursorWorkspace? Named(string database, string hash)
     {
         if (hash.Length == 0 || hash is "." or ".." || hash.IndexOfAny(new[] { '/', '\\', ':' }) >= 0) return null;
-        return FolderUri(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash, "workspace.json")) is { } uri ? new CursorWorkspace(uri, hash) : null;
-    }
-
-    private static string? FolderUri(string file)
-    {
-        try
-        {
-            if (!File.Exists(file)) return null;
-            using var document = JsonDocument.Parse(File.ReadAllBytes(file));
-            return document.RootElement.GetStringOrNull("folder") ?? document.RootElement.GetStringOrNull("workspace");
-        }
-        catch (Exception e) when (e is JsonException or IOException or UnauthorizedAccessException)
-        {
-            return null;
-        }
+        return VsCodeWorkspace.Read(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash, "workspace.json")) is { } opened ? new CursorWorkspace(opened, hash) : null;
     }
 
     private static IReadOnlyList<string> ComposerIds(string database)
@@ -80,12 +67,7 @@ internal static class CursorWorkspaces
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT value FROM ItemTable WHERE key = $key";
             command.Parameters.AddWithValue("$key", ComposerListKey);
-            var value = command.ExecuteScalar() switch
-            {
-                string text => text,
-                byte[] bytes => System.Text.Encoding.UTF8.GetString(bytes),
-                _ => null,
-            };
+            var value = ReadOnlySqlite.Text(command.ExecuteScalar());
             if (value is null) return Array.Empty<string>();
             using var document = JsonDocument.Parse(value);
             var all = document.RootElement.GetPropertyOrDefault("allComposers");
