@@ -255,14 +255,7 @@ internal static class KiroRecords
         private static ToolCall Call(JsonElement use)
         {
             var id = use.GetIdOrNull("id") ?? throw new InvalidDataException("a tool use has no id");
-            var args = use.GetPropertyOrDefault("args");
-            var arguments = args.ValueKind switch
-            {
-                JsonValueKind.String => args.GetString()!,
-                JsonValueKind.Undefined or JsonValueKind.Null => "{}",
-                _ => args.GetRawText(),
-            };
-            return new ToolCall(id, use.GetTextOrEmpty("name"), arguments);
+            return new ToolCall(id, use.GetTextOrEmpty("name"), OpenAIMessages.Arguments(use.GetPropertyOrDefault("args")));
         }
 
         /// <summary>Tool results {tool_use_id, content: [{"Text": "…"} or {"Json": …}], status: "Success" or "Error"}.</summary>

@@ -265,14 +265,7 @@ internal static class KiroSessionLog
         private static ToolCall Call(JsonElement use)
         {
             var id = use.GetIdOrNull("toolUseId") ?? throw new InvalidDataException("a tool use has no toolUseId");
-            var input = use.GetPropertyOrDefault("input");
-            var arguments = input.ValueKind switch
-            {
-                JsonValueKind.String => input.GetString()!,
-                JsonValueKind.Undefined or JsonValueKind.Null => "{}",
-                _ => input.GetRawText(),
-            };
-            return new ToolCall(id, use.GetTextOrEmpty("name"), arguments);
+            return new ToolCall(id, use.GetTextOrEmpty("name"), OpenAIMessages.Arguments(use.GetPropertyOrDefault("input")));
         }
 
         /// <summary>An image: {format, source: {kind: "bytes", data: [the file's bytes]}}; another source is counted as unknown.</summary>
