@@ -43,8 +43,8 @@
   where it kept one.
 - Reads Cursor's IDE chats (Composer, Agent, Ask: globalStorage/state.vscdb of Cursor's user folder, -Format CursorIde),
   one record per composer with its folder from the workspace that lists it, as Cursor's public readers read the store.
-- Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block;
-  Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
+- Measure-AgentRollout reports usage and cost per day, week, month, session, project, model or five-hour block, Claude
+  Code's advisor calls at the advisor's model; Get-RolloutMessage and Get-RolloutToolCall look inside sessions.
 - Export-AgentRollout writes datasets: Normalized, OpenAIChat or ShareGPT JSONL, or Parquet.
 - Protect-AgentRollout redacts secrets and home directories before anything is shared.
 - ConvertTo-RolloutTranscript and Export-RolloutTranscript render Markdown or self-contained HTML transcripts.
