@@ -100,7 +100,9 @@ public sealed class AntigravityReaderTests : IDisposable
         Assert.Contains("VIEW_FILE step answers no call", result.Diagnostics[1].Message);
         Assert.Contains("'NOTE' from source 'PLUGIN'", result.Diagnostics[3].Message);
         var record = result.Record!;
-        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        // The orphan step's output is kept, as the result of a call of its own.
+        Assert.Equal("Prompt Response ToolResult Response Synthetic ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(("4", "VIEW_FILE", "x"), (record.Messages[4].ToolCalls[0].Id, record.Messages[4].ToolCalls[0].Name, record.Messages[5].Text));
         Assert.Equal((1L, 3L), ((long)record.SourceMeta["orphan_tool_steps"], (long)record.SourceMeta["skipped_lines"]));
         // The skipped step's time and clipping count for nothing; the orphan step, read and warned of, is the last moment.
         Assert.Equal(DateTimeOffset.Parse("2026-10-01T08:00:06Z"), record.EndedAt);
@@ -108,14 +110,30 @@ public sealed class AntigravityReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_new_prompt_ends_the_wait_for_results_and_a_late_step_is_left_out_with_a_warning()
+    public void A_new_prompt_ends_the_wait_for_results_and_a_late_step_keeps_its_output_with_a_warning()
     {
         var prompt2 = Prompt.Replace("\"step_index\":0", "\"step_index\":2").Replace("List the files", "Stop");
         var late = Listing.Replace("\"step_index\":2", "\"step_index\":3");
         var result = ReadOne(Conversation("transcript.jsonl", Prompt, Call, prompt2, late));
         Assert.Equal(4, Assert.Single(result.Diagnostics).LineNumber);
-        Assert.Equal("Prompt Response Prompt", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("Prompt Response Prompt Synthetic ToolResult", SampleFolder.Kinds(result.Record!));
         Assert.Equal(1L, result.Record!.SourceMeta["unanswered_tool_calls"]);
+    }
+
+    [Fact]
+    public void A_step_answers_the_call_its_type_names_even_after_a_call_that_writes_no_step()
+    {
+        var calls = Call.Replace("\"tool_calls\":[", "\"tool_calls\":[{\"name\":\"task_boundary\",\"args\":{}},", StringComparison.Ordinal);
+        var listParts = Prompt.Replace("\"content\":\"<USER_REQUEST>\\nList the files\\n</USER_REQUEST>\"", "\"content\":[\"<USER_REQUEST>List the files</USER_REQUEST>\"]", StringComparison.Ordinal);
+
+        var result = ReadOne(Conversation("transcript.jsonl", listParts, calls, Listing, Answer));
+
+        Assert.Empty(result.Diagnostics);
+        var record = result.Record!;
+        Assert.Equal("<USER_REQUEST>List the files</USER_REQUEST>", record.Messages[0].Text);
+        Assert.Equal(new[] { "task_boundary", "list_dir" }, record.Messages[1].ToolCalls.Select(c => c.Name));
+        Assert.Equal(("list_dir", "{\"name\":\"a.txt\"}"), (record.Messages[2].ToolName, record.Messages[2].Text));
+        Assert.Equal(1L, record.SourceMeta["unanswered_tool_calls"]);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -31,7 +32,7 @@ namespace RolloutTools.Core.Formats.Antigravity;
 internal sealed class AntigravityConversation
 {
     private readonly ConversationBuilder _builder = new();
-    private readonly Queue<string> _waitingCalls = new();
+    private readonly List<ToolCall> _waitingCalls = new();
     private readonly HashSet<string> _stepNames = new(StringComparer.Ordinal);
     private string? _model;
 
@@ -67,7 +68,10 @@ internal sealed class AntigravityConversation
         if (step.ValueKind != JsonValueKind.Object) throw new FormatException("the line is not a JSON object.");
         var type = step.GetStringOrNull("type") ?? throw new FormatException("the step has no \"type\".");
         var time = step.GetTimestamp("created_at");
-        var content = step.GetTextOrEmpty("content");
+        // Text everywhere Antigravity's readers show it; a list of text parts is read as its text rather than lost.
+        var content = step.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.Array } parts
+            ? RolloutMessage.JoinText(OpenAIMessages.ReadContent(parts))
+            : step.GetTextOrEmpty("content");
         var done = step.GetStringOrNull("status") is null or "DONE";
 
         switch (type, step.GetStringOrNull("source"))
@@ -82,7 +86,7 @@ internal sealed class AntigravityConversation
                 AddSystem(type, content, time);
                 break;
             case (_, "MODEL"):
-                AddToolStep(type, content, done, time, line.LineNumber, diagnostics);
+                AddToolStep(step, type, content, done, time, line.LineNumber, diagnostics);
                 break;
             case (_, var source):
                 diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"step type '{type}' from source '{source ?? "(none)"}' is not one this reader knows of Antigravity's; skipped.");
@@ -131,7 +135,7 @@ internal sealed class AntigravityConversation
         foreach (var call in calls)
         {
             turn.AddToolCall(call);
-            _waitingCalls.Enqueue(call.Id);
+            _waitingCalls.Add(call);
         }
         if (input > 0 || output > 0)
         {
@@ -164,18 +168,46 @@ internal sealed class AntigravityConversation
         }
     }
 
-    private void AddToolStep(string type, string content, bool done, DateTimeOffset? time, int lineNumber, DiagnosticList diagnostics)
+    /// <summary>
+    /// A tool step answers the waiting call its type names (a RUN_COMMAND step the run_command call), else the first
+    /// call still waiting: a response's calls can write no step of their own (task_boundary, notify_user), and the steps
+    /// of the others must not shift onto them. A step no call is waiting for (a response that named fewer calls, or a
+    /// transcript cut short) keeps its output as the result of a call of its own, a Synthetic message named for its
+    /// type, and is counted in <see cref="OrphanToolSteps"/>.
+    /// </summary>
+    private void AddToolStep(JsonElement step, string type, string content, bool done, DateTimeOffset? time, int lineNumber, DiagnosticList diagnostics)
     {
-        if (!_waitingCalls.TryDequeue(out var callId))
+        var index = _waitingCalls.FindIndex(call => Answers(type, call.Name) == true);
+        if (index < 0 && _waitingCalls.Count > 0) index = 0;
+        if (index < 0)
         {
             OrphanToolSteps++;
-            diagnostics.Warn(RolloutDiagnostic.ParseError, lineNumber, $"the {type} step answers no call the model made before it; its output is left out.");
+            diagnostics.Warn(RolloutDiagnostic.ParseError, lineNumber, $"the {type} step answers no call the model made before it; its output is kept as the result of a call of its own.");
+            var stepName = step.GetIdOrNull("step_index") is { } stated && _stepNames.Add(stated) ? stated : $"line{lineNumber}";
+            var own = new ToolCall(stepName, type, "{}");
+            _builder.StartAssistant(time, null, MessageKind.Synthetic).AddToolCall(own);
+            _builder.AddToolResult(new ToolResult(own.Id, Text(content)) { Timestamp = time });
             return;
         }
+        var callId = _waitingCalls[index].Id;
+        _waitingCalls.RemoveAt(index);
         // A step still running when the log ends has no output yet: its call stays unanswered rather than answered with nothing.
         if (!done && content.Length == 0) return;
         _builder.AddToolResult(new ToolResult(callId, Text(content)) { Timestamp = time });
     }
+
+    /// <summary>Whether a step of the type is the output of a call of the tool named; null for a type this reader does not map.</summary>
+    private static bool? Answers(string type, string tool) => type switch
+    {
+        "RUN_COMMAND" => tool == "run_command",
+        "VIEW_FILE" => tool == "view_file",
+        "LIST_DIRECTORY" => tool == "list_dir",
+        "GREP_SEARCH" => tool == "grep_search",
+        "SEARCH_WEB" => tool == "search_web",
+        "CODE_ACTION" => tool is "write_to_file" or "replace_file_content" or "multi_replace_file_content" or "write_file",
+        _ when type.StartsWith("BROWSER_", StringComparison.Ordinal) => tool.StartsWith("browser_", StringComparison.Ordinal),
+        _ => null,
+    };
 
     /// <summary>
     /// A response's calls, their arguments decoded from the JSON each value is written as. A call has no id of its own
