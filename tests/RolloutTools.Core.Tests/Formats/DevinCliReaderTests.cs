@@ -130,6 +130,23 @@ public sealed class DevinCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_tool_output_no_call_waits_for_and_a_flag_neither_true_nor_false_are_warnings_naming_the_node()
+    {
+        const string stringFlag = """{"message_id":"u2","role":"user","content":"and the tests","metadata":{"is_user_input":"yes"}}""";
+        var path = Database("devin/cli/sessions.db", 6,
+            (1, null, User("u1", "list the files"), null), (2, 1, Call("a1", "exec_0#1"), null), (3, 2, Result("t1", "exec_0#1", "a.txt"), null),
+            (4, 3, Result("t2", "exec_0#1", "again"), null), (5, 4, stringFlag, null), (6, 5, Answer("a2", "done"), null));
+
+        var result = Assert.Single(Read(path));
+
+        Assert.Equal("Prompt Response ToolResult Context Response", SampleFolder.Kinds(result.Record!));
+        Assert.Equal(1L, result.Record!.SourceMeta["orphan_tool_results"]);
+        Assert.Collection(result.Diagnostics,
+            d => Assert.Contains("message node 4 (row 4) of session " + Session + ": its tool output answers no call before it on the chain (tool_call_id 'exec_0#1'", d.Message),
+            d => Assert.Contains("message node 5 (row 5) of session " + Session + ": its metadata.is_user_input is String, not true or false", d.Message));
+    }
+
+    [Fact]
     public void A_message_damaged_where_it_was_first_written_is_read_from_its_copy_on_the_rebuilt_chain()
     {
         // Node 2's content is a number, so it is passed over; node 12, the rebuilt chain's copy of it, is read.

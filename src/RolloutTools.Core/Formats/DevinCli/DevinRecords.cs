@@ -208,8 +208,21 @@ internal static class DevinRecords
                     Builder.AddMessage(MessageRole.System, compaction ? MessageKind.CompactionSummary : MessageKind.Context, Content(message), time);
                     break;
                 case "user":
-                    if (metadata.GetPropertyOrDefault("is_user_input").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) UnflaggedUserRows++;
-                    else if (metadata.GetBool("is_user_input")) TypedUserRows++;
+                    switch (metadata.GetPropertyOrDefault("is_user_input").ValueKind)
+                    {
+                        case JsonValueKind.Undefined or JsonValueKind.Null:
+                            UnflaggedUserRows++;
+                            break;
+                        case JsonValueKind.True:
+                            TypedUserRows++;
+                            break;
+                        case JsonValueKind.False:
+                            break;
+                        case var other:
+                            // Neither yes nor no: the person's words may be in it, so the guess is told.
+                            _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{node.Where}: its metadata.is_user_input is {other}, not true or false; the message is read as context the CLI added.");
+                            break;
+                    }
                     var kind = compaction ? MessageKind.CompactionSummary
                         : !metadata.GetBool("is_user_input") ? MessageKind.Context
                         // The lead's brief to a sub-agent is a typed prompt in the sub-agent's chain.
@@ -221,7 +234,7 @@ internal static class DevinRecords
                     AddResponse(message, metadata, id, time, compaction);
                     break;
                 case "tool":
-                    Builder.AddToolResult(new ToolResult(message.GetIdOrNull("tool_call_id") ?? string.Empty, Content(message))
+                    var answered = Builder.AddToolResult(new ToolResult(message.GetIdOrNull("tool_call_id") ?? string.Empty, Content(message))
                     {
                         Timestamp = time,
                         IsError = extensions.GetPropertyOrDefault("chisel/tool_result_meta").GetPropertyOrDefault("success").ValueKind == JsonValueKind.False
@@ -231,6 +244,11 @@ internal static class DevinRecords
                             ? JsonElementExtensions.Seconds(ms.GetDouble() / 1000)
                             : null,
                     });
+                    if (answered is null)
+                    {
+                        _diagnostics.Warn(RolloutDiagnostic.ParseError, null,
+                            $"{node.Where}: its tool output answers no call before it on the chain (tool_call_id '{message.GetIdOrNull("tool_call_id")}' is none of them, or one already answered); left out, counted in orphan_tool_results.");
+                    }
                     break;
                 default:
                     _unknownRoles[role] = _unknownRoles.GetValueOrDefault(role) + 1;
