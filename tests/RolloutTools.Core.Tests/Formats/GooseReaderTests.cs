@@ -119,6 +119,45 @@ public sealed class GooseReaderTests : IDisposable
         Assert.Equal("Legacy", result.Record!.Title);
     }
 
+    private ReadResult ReadLegacy(string name, params string[] rows)
+    {
+        var path = Path.Combine(_folder, "sessions", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "{\"working_dir\":\"/w\",\"description\":\"Probe\",\"message_count\":1}\n" + string.Join("\n", rows) + "\n");
+        return Assert.Single(ReadLocated(path));
+    }
+
+    [Fact]
+    public void A_tools_question_is_with_the_response_and_the_persons_answer_is_a_prompt()
+    {
+        var result = ReadLegacy("20250101_140000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"elicitation\",\"id\":\"e1\",\"message\":\"Which environment?\",\"requested_schema\":{}}}],\"metadata\":{\"userVisible\":true,\"agentVisible\":false}}",
+            "{\"id\":\"u2\",\"role\":\"user\",\"created\":1750000003,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"elicitationResponse\",\"id\":\"e1\",\"user_data\":{\"env\":\"staging\"},\"action\":\"accept\"}}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"a3\",\"role\":\"assistant\",\"created\":1750000004,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"toolConfirmation\",\"id\":\"t1\",\"toolName\":\"x\",\"arguments\":{}}},{\"type\":\"text\",\"text\":\"Deploying to staging\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Which environment?", record.Messages[1].Text);
+        Assert.Equal("{\"action\":\"accept\",\"user_data\":{\"env\":\"staging\"}}", record.Messages[2].Text);
+        Assert.Equal(1L, record.SourceMeta["interface_items"]);
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void An_unknown_content_type_is_told_once_and_its_text_kept_as_context()
+    {
+        var result = ReadLegacy("20250101_150000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"futureThing\",\"text\":\"hello from a new type\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"futureThing\",\"text\":\"again\"},{\"type\":\"text\",\"text\":\"ok\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Context Response Context", SampleFolder.Kinds(record));
+        Assert.Equal("hello from a new type", record.Messages[0].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(2, warning.LineNumber);
+        Assert.Contains("'futureThing'", warning.Message);
+        Assert.Equal(2L, Assert.IsAssignableFrom<IReadOnlyDictionary<string, long>>(record.SourceMeta["unknown_content"])["futureThing"]);
+    }
+
     [Fact]
     public void A_legacy_file_of_damage_only_is_no_record_and_says_so()
     {
