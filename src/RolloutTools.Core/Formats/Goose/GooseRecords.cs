@@ -190,10 +190,20 @@ internal static class GooseRecords
     private static string ElicitationAnswer(JsonElement data)
     {
         var userData = data.GetPropertyOrDefault("user_data");
-        var answer = userData.ValueKind == JsonValueKind.Undefined ? "null" : userData.GetRawText();
-        return data.GetStringOrNull("action") is { } action
-            ? $"{{\"action\":{JsonSerializer.Serialize(action)},\"user_data\":{answer}}}"
-            : answer;
+        void Answer(Utf8JsonWriter writer)
+        {
+            if (userData.ValueKind == JsonValueKind.Undefined) writer.WriteNullValue();
+            else userData.WriteTo(writer);
+        }
+        if (data.GetStringOrNull("action") is not { } action) return JsonText.Write(Answer);
+        return JsonText.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", action);
+            writer.WritePropertyName("user_data");
+            Answer(writer);
+            writer.WriteEndObject();
+        });
     }
 
     /// <summary>An MCP content item (text, image, embedded resource) as a block; null for an empty text or an unknown item.</summary>
