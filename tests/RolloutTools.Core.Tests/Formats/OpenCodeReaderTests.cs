@@ -351,4 +351,26 @@ public sealed class OpenCodeReaderTests : IDisposable
         Assert.Equal(new[] { "claude-sonnet-4-5" }, record.Models);
         Assert.Equal(1L, record.SourceMeta["shell_commands"]);
     }
+
+    [Fact]
+    public void A_part_of_an_unknown_type_is_told_once_and_its_text_kept_as_context()
+    {
+        var path = DatabaseWith("unknown/opencode.db",
+            new[] { ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000},\"agent\":\"build\"}") },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"Go on\"}"),
+                ("prt_91", "msg_3", "{\"type\":\"note\",\"text\":\"words of a future part type\"}"),
+                ("prt_92", "msg_3", "{\"type\":\"note\",\"text\":\"more\"}"),
+                ("prt_93", "msg_3", "{\"type\":\"snapshot\",\"snapshot\":\"abc\"}"),
+            });
+        var result = Assert.Single(ReadLocated(path));
+        var record = result.Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Prompt Context Context", SampleFolder.Kinds(record));
+        Assert.Equal("words of a future part type", record.Messages[5].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Contains("message row msg_3", warning.Message);
+        Assert.Contains("'note'", warning.Message);
+    }
 }

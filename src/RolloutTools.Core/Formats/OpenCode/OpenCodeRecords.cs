@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -22,8 +23,11 @@ internal static class OpenCodeRecords
     {
         var info = session.Info;
         var isChild = !string.IsNullOrEmpty(info.ParentId);
-        var state = new BuildState(isChild, (message, why) =>
-            diagnostics.Error(RolloutDiagnostic.ParseError, null, $"message {(session.Store == OpenCodeStore.Database ? "row " : string.Empty)}{message} of session {info.Id} skipped: {why}"));
+        var where = session.Store == OpenCodeStore.Database ? "row " : string.Empty;
+        var unplaced = new UnplacedKinds(diagnostics);
+        var state = new BuildState(isChild,
+            (message, why) => diagnostics.Error(RolloutDiagnostic.ParseError, null, $"message {where}{message} of session {info.Id} skipped: {why}"),
+            (message, type) => unplaced.Add(type, null, $"message {where}{message} of session {info.Id}: a part of type '{type}' is not known to this reader; counted in part_types."));
         foreach (var message in session.Messages) state.Add(message);
         var messages = state.Builder.Build();
 
@@ -107,13 +111,33 @@ internal static class OpenCodeRecords
         private readonly List<string> _patched = new();
 
         private readonly Action<string, string> _skipped;
+        private readonly Action<string, string> _unknownPart;
         // The user message shell() saves before a command the person ran (the "!" prompt): its assistant message follows.
         private bool _shellNotice;
 
-        public BuildState(bool isChild, Action<string, string> skipped)
+        public BuildState(bool isChild, Action<string, string> skipped, Action<string, string> unknownPart)
         {
             _isChild = isChild;
             _skipped = skipped;
+            _unknownPart = unknownPart;
+        }
+
+        /// <summary>The part types of MessageV2.Part: one this reader does not place is still no surprise.</summary>
+        private static readonly HashSet<string> KnownParts = new(StringComparer.Ordinal)
+        {
+            "text", "file", "subtask", "compaction", "agent", "reasoning", "tool", "step-start", "step-finish", "snapshot", "patch", "retry",
+        };
+
+        /// <summary>A part of a type OpenCode did not have when this reader was written: told once, its text kept as context.</summary>
+        private void Unknown(OpenCodeMessage message, JsonElement data, DateTimeOffset? time)
+        {
+            var type = OpenCodeJson.String(data, "type") ?? "(none)";
+            if (KnownParts.Contains(type)) return;
+            _unknownPart(message.Id, type);
+            if (OpenCodeJson.String(data, "text") is { Length: > 0 } text)
+            {
+                Builder.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText(text) }, time);
+            }
         }
 
         public ConversationBuilder Builder { get; } = new();
@@ -208,6 +232,10 @@ internal static class OpenCodeRecords
                         break;
                     case "agent":
                         Distinct(_agents, OpenCodeJson.String(data, "name"));
+                        break;
+                    default:
+                        Emit();
+                        Unknown(message, data, time);
                         break;
                 }
             }
@@ -337,6 +365,9 @@ internal static class OpenCodeRecords
                         break;
                     case "subtask":
                         Subtasks++;
+                        break;
+                    default:
+                        Unknown(message, data, time);
                         break;
                 }
             }
