@@ -77,6 +77,20 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_metadata_json_is_a_warning_and_the_message_is_read_as_seen_by_both()
+    {
+        var path = Database("metadata/sessions.db", "DELETE",
+            $"INSERT INTO messages (session_id, role, content_json, created_timestamp, metadata_json, message_id) VALUES ({Q(Session)}, 'user', '[{{\"type\":\"text\",\"text\":\"And the tests?\"}}]', 1775037610, '{{\"userVisible\":tru', 'm5');");
+        var result = Assert.Single(ReadLocated(path));
+        Assert.Equal("Prompt Response ToolResult Response Prompt", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("And the tests?", result.Record!.Messages[4].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("message row 5", warning.Message);
+        Assert.Contains("metadata_json", warning.Message);
+    }
+
+    [Fact]
     public void An_early_schema_without_name_metadata_or_message_ids_reads_its_description_and_counts_each_row_a_response()
     {
         var path = Path.Combine(_folder, "early", "sessions.db");
