@@ -373,4 +373,25 @@ public sealed class OpenCodeReaderTests : IDisposable
         Assert.Contains("message row msg_3", warning.Message);
         Assert.Contains("'note'", warning.Message);
     }
+
+    [Fact]
+    public void An_interrupted_tools_partial_output_is_its_result_with_the_error_as_a_note()
+    {
+        const string answer = "{\"role\":\"assistant\",\"time\":{\"created\":1775116801000},\"modelID\":\"claude-sonnet-4-5\",\"providerID\":\"anthropic\",\"path\":{\"cwd\":\"/w\",\"root\":\"/w\"}}";
+        var path = DatabaseWith("interrupted/opencode.db",
+            new[] { ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000}}"), ("msg_4", answer) },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"Run the tests\"}"),
+                ("prt_91", "msg_4", "{\"type\":\"tool\",\"tool\":\"bash\",\"callID\":\"c9\",\"state\":{\"status\":\"error\",\"input\":{\"command\":\"npm test\"},\"error\":\"Tool execution aborted\",\"metadata\":{\"interrupted\":true,\"output\":\"12 passing\"},\"time\":{\"start\":1775116802000,\"end\":1775116803000}}}"),
+            });
+        var record = Assert.Single(ReadLocated(path)).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Prompt Response ToolResult", SampleFolder.Kinds(record));
+        var result = record.Messages[6];
+        Assert.Equal("12 passing\n\n[Tool execution aborted]", result.Text);
+        Assert.False(result.IsError);
+        Assert.Equal("{\"interrupted\":true,\"output\":\"12 passing\"}", result.StructuredResult);
+        Assert.Equal(1L, record.SourceMeta["interrupted_tools"]);
+    }
 }

@@ -66,6 +66,7 @@ internal static class OpenCodeRecords
             .Add("patched_files", state.PatchedFiles)
             .Add("ignored_text_parts", state.IgnoredTexts)
             .Add("shell_commands", state.ShellCommands)
+            .Add("interrupted_tools", state.InterruptedTools)
             .Add("pruned_tool_outputs", state.PrunedOutputs)
             .Add("summary_additions", info.SummaryAdditions)
             .Add("summary_deletions", info.SummaryDeletions)
@@ -160,6 +161,7 @@ internal static class OpenCodeRecords
         public long IgnoredTexts { get; private set; }
         public long PrunedOutputs { get; private set; }
         public long ShellCommands { get; private set; }
+        public long InterruptedTools { get; private set; }
         public string? Cwd { get; private set; }
         public string? Root { get; private set; }
         public DateTimeOffset? LastTime { get; private set; }
@@ -439,6 +441,19 @@ internal static class OpenCodeRecords
                         Timestamp = end,
                         ExitCode = Exit(metadata),
                         StructuredResult = metadata.ValueKind == JsonValueKind.Object && metadata.EnumerateObject().Any() ? Compact(metadata) : null,
+                    });
+                    break;
+                case "error" when OpenCodeJson.True(metadata, "interrupted") && OpenCodeJson.String(metadata, "output") is { } partial:
+                    // A tool stopped by an abort keeps what it printed so far; OpenCode sends the model that output as the
+                    // tool's result (toModelMessages), the error only as a note.
+                    InterruptedTools++;
+                    var note = OpenCodeJson.String(state, "error");
+                    _results.Add(new ToolResult(callId, new[] { ContentBlock.FromText(string.IsNullOrEmpty(note) ? partial : $"{partial}\n\n[{note}]") })
+                    {
+                        Duration = duration,
+                        Timestamp = end,
+                        ExitCode = Exit(metadata),
+                        StructuredResult = Compact(metadata),
                     });
                     break;
                 case "error":
