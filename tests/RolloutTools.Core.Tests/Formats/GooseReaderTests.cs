@@ -158,6 +158,22 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_assistant_row_after_a_tool_answer_is_a_new_response_even_under_the_same_id()
+    {
+        var result = ReadLegacy("20250101_160000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"List the files\"}]}",
+            $"{{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":{Call}}}",
+            $"{{\"id\":\"u2\",\"role\":\"user\",\"created\":1750000003,\"content\":{Answer}}}",
+            $"{{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000004,\"content\":{Final}}}",
+            "{\"id\":\"\",\"role\":\"assistant\",\"created\":1750000005,\"content\":[{\"type\":\"text\",\"text\":\"More\"}]}",
+            "{\"id\":\"\",\"role\":\"assistant\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"Still more\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response ToolResult Response Response Response", SampleFolder.Kinds(record));
+        Assert.Equal("One file: a.txt", record.Messages[3].Text);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750000004), record.Messages[3].Timestamp);
+    }
+
+    [Fact]
     public void An_unknown_content_type_is_told_once_and_its_text_kept_as_context()
     {
         var result = ReadLegacy("20250101_150000.jsonl",

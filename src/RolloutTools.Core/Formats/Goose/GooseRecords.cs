@@ -31,8 +31,9 @@ internal static class GooseRecords
             {
                 if (message.Role == "assistant")
                 {
-                    // Goose saves a streamed response's pieces under one message id; a new id is a new response.
-                    if (turn is null || turn.IsClosed || message.Id is null || message.Id != turnId)
+                    // Goose saves a streamed response's pieces under one message id; a new id is a new response, and
+                    // so is any row after a user row (a tool's answer too): the same id then is a later response.
+                    if (turn is null || turn.IsClosed || string.IsNullOrEmpty(message.Id) || message.Id != turnId)
                     {
                         var kind = !message.UserVisible && message.AgentVisible ? MessageKind.Synthetic : MessageKind.Response;
                         turn = conversation.StartAssistant(message.Created, kind == MessageKind.Synthetic ? null : session.Model, kind);
@@ -43,6 +44,7 @@ internal static class GooseRecords
                 else if (message.Role == "user")
                 {
                     AddUser(conversation, message, IsSubagent(session), counts);
+                    turnId = null;
                 }
                 else
                 {
