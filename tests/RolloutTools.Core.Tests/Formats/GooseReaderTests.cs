@@ -174,6 +174,21 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_prompt_compaction_sends_again_mid_tool_loop_is_context_not_a_second_prompt()
+    {
+        var result = ReadLegacy("20250101_170000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"text\",\"text\":\"On it\"}]}",
+            "{\"id\":\"s\",\"role\":\"user\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"SUMMARY\"}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"c\",\"role\":\"assistant\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"continue\"}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"u1copy\",\"role\":\"user\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"u3\",\"role\":\"user\",\"created\":1750000007,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response CompactionSummary Synthetic Context Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["resent_prompts"]);
+    }
+
+    [Fact]
     public void An_unknown_content_type_is_told_once_and_its_text_kept_as_context()
     {
         var result = ReadLegacy("20250101_150000.jsonl",

@@ -25,6 +25,10 @@ internal static class GooseRecords
         var counts = new Counts(diagnostics);
         ConversationBuilder.AssistantTurn? turn = null;
         string? turnId = null;
+        // Compaction adds a continuation notice, then sends the last prompt again, visible to both: mid tool loop the
+        // original stays visible too, so the copy is the same words a second time, not a new prompt.
+        var afterContinuation = false;
+        string? lastPrompt = null;
         foreach (var message in session.Messages)
         {
             try
@@ -40,11 +44,17 @@ internal static class GooseRecords
                         turnId = message.Id;
                     }
                     AddAssistant(conversation, turn, message, counts);
+                    afterContinuation = !message.UserVisible && message.AgentVisible;
                 }
                 else if (message.Role == "user")
                 {
-                    AddUser(conversation, message, IsSubagent(session), counts);
+                    var text = UserText(message);
+                    var resent = afterContinuation && message.UserVisible && message.AgentVisible && text is not null && text == lastPrompt;
+                    if (resent) counts.ResentPrompts++;
+                    else if (message.UserVisible && text is not null) lastPrompt = text;
+                    AddUser(conversation, message, IsSubagent(session), counts, resent);
                     turnId = null;
+                    afterContinuation = false;
                 }
                 else
                 {
@@ -84,6 +94,7 @@ internal static class GooseRecords
             .Add("redacted_thinking", counts.RedactedThinking)
             .Add("invalid_tool_calls", counts.InvalidCalls)
             .Add("interface_items", counts.Interface)
+            .Add("resent_prompts", counts.ResentPrompts)
             .Add("unknown_content", counts.Unknown)
             .Add("orphan_tool_results", conversation.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
@@ -159,7 +170,7 @@ internal static class GooseRecords
     /// adds (hidden from the person, seen by the agent) is a compaction summary, a message hidden from both is context,
     /// the rest is what the person typed.
     /// </summary>
-    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts)
+    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts, bool resent)
     {
         var blocks = new List<ContentBlock>();
         foreach (var item in message.Content.EnumerateArray())
@@ -183,9 +194,17 @@ internal static class GooseRecords
         }
         if (blocks.Count == 0) return;
         // A subagent's "user" is the agent that delegated to it: its task is an agent's message, not a person's words.
-        var kind = !message.UserVisible ? (message.AgentVisible ? MessageKind.CompactionSummary : MessageKind.Context)
+        var kind = resent ? MessageKind.Context
+            : !message.UserVisible ? (message.AgentVisible ? MessageKind.CompactionSummary : MessageKind.Context)
             : isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt;
         conversation.AddMessage(MessageRole.User, kind, blocks, message.Created);
+    }
+
+    /// <summary>A user row's words: its text items, one a line; null when it has none.</summary>
+    private static string? UserText(GooseMessage message)
+    {
+        var texts = message.Content.EnumerateArray().Where(i => i.GetStringOrNull("type") == "text").Select(i => i.GetStringOrNull("text")).OfType<string>().ToList();
+        return texts.Count == 0 ? null : string.Join("\n", texts);
     }
 
     /// <summary>The answer's user_data as JSON; with the person's action (accept, decline, cancel) beside it when saved.</summary>
@@ -270,6 +289,7 @@ internal static class GooseRecords
         public long Hidden { get; set; }
         public long RedactedThinking { get; set; }
         public long InvalidCalls { get; set; }
+        public long ResentPrompts { get; set; }
         public long Interface { get; private set; }
         public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
 
