@@ -154,6 +154,8 @@ public sealed class GooseReaderTests : IDisposable
         Assert.Equal("Which environment?", record.Messages[1].Text);
         Assert.Equal("{\"action\":\"accept\",\"user_data\":{\"env\":\"staging\"}}", record.Messages[2].Text);
         Assert.Equal(1L, record.SourceMeta["interface_items"]);
+        // The question's row is hidden from the agent from the start: no compaction touched it.
+        Assert.False(record.SourceMeta.ContainsKey("compacted_messages"));
         Assert.Empty(result.Diagnostics);
     }
 
@@ -186,6 +188,7 @@ public sealed class GooseReaderTests : IDisposable
         var record = result.Record!;
         Assert.Equal("Prompt Response CompactionSummary Synthetic Context Prompt", SampleFolder.Kinds(record));
         Assert.Equal(1L, record.SourceMeta["resent_prompts"]);
+        Assert.False(record.SourceMeta.ContainsKey("compacted_messages"));
     }
 
     [Fact]

@@ -61,7 +61,8 @@ internal static class GooseRecords
                     diagnostics.Error(RolloutDiagnostic.ParseError, message.Line, $"{message.Where}: role '{message.Role}' is neither user nor assistant; skipped.");
                     continue;
                 }
-                if (!message.AgentVisible) counts.Compacted += message.UserVisible ? 1 : 0;
+                // Rows of the interface alone (a tool's question, a notice) are hidden from the agent from the start.
+                if (!message.AgentVisible && message.UserVisible && HoldsConversation(message)) counts.Compacted++;
                 if (!message.AgentVisible && !message.UserVisible) counts.Hidden++;
             }
             catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
@@ -199,6 +200,10 @@ internal static class GooseRecords
             : isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt;
         conversation.AddMessage(MessageRole.User, kind, blocks, message.Created);
     }
+
+    /// <summary>Whether the row holds words or tool traffic, what compaction hides from the agent.</summary>
+    private static bool HoldsConversation(GooseMessage message) => message.Content.EnumerateArray()
+        .Any(i => i.GetStringOrNull("type") is "text" or "image" or "toolRequest" or "frontendToolRequest" or "toolResponse");
 
     /// <summary>A user row's words: its text items, one a line; null when it has none.</summary>
     private static string? UserText(GooseMessage message)
