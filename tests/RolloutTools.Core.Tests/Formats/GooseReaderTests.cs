@@ -77,6 +77,20 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_damaged_metadata_json_is_a_warning_and_the_message_is_read_as_seen_by_both()
+    {
+        var path = Database("metadata/sessions.db", "DELETE",
+            $"INSERT INTO messages (session_id, role, content_json, created_timestamp, metadata_json, message_id) VALUES ({Q(Session)}, 'user', '[{{\"type\":\"text\",\"text\":\"And the tests?\"}}]', 1775037610, '{{\"userVisible\":tru', 'm5');");
+        var result = Assert.Single(ReadLocated(path));
+        Assert.Equal("Prompt Response ToolResult Response Prompt", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("And the tests?", result.Record!.Messages[4].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
+        Assert.Contains("message row 5", warning.Message);
+        Assert.Contains("metadata_json", warning.Message);
+    }
+
+    [Fact]
     public void An_early_schema_without_name_metadata_or_message_ids_reads_its_description_and_counts_each_row_a_response()
     {
         var path = Path.Combine(_folder, "early", "sessions.db");
@@ -117,6 +131,79 @@ public sealed class GooseReaderTests : IDisposable
         Assert.Equal(new int?[] { 3, 4, 5 }, result.Diagnostics.Select(d => d.LineNumber));
         Assert.Equal(new TokenUsage(9, 4, 0, 0), SampleFolder.Tokens(result.Record!));
         Assert.Equal("Legacy", result.Record!.Title);
+    }
+
+    private ReadResult ReadLegacy(string name, params string[] rows)
+    {
+        var path = Path.Combine(_folder, "sessions", name);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "{\"working_dir\":\"/w\",\"description\":\"Probe\",\"message_count\":1}\n" + string.Join("\n", rows) + "\n");
+        return Assert.Single(ReadLocated(path));
+    }
+
+    [Fact]
+    public void A_tools_question_is_with_the_response_and_the_persons_answer_is_a_prompt()
+    {
+        var result = ReadLegacy("20250101_140000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"elicitation\",\"id\":\"e1\",\"message\":\"Which environment?\",\"requested_schema\":{}}}],\"metadata\":{\"userVisible\":true,\"agentVisible\":false}}",
+            "{\"id\":\"u2\",\"role\":\"user\",\"created\":1750000003,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"elicitationResponse\",\"id\":\"e1\",\"user_data\":{\"env\":\"staging\"},\"action\":\"accept\"}}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"a3\",\"role\":\"assistant\",\"created\":1750000004,\"content\":[{\"type\":\"actionRequired\",\"data\":{\"actionType\":\"toolConfirmation\",\"id\":\"t1\",\"toolName\":\"x\",\"arguments\":{}}},{\"type\":\"text\",\"text\":\"Deploying to staging\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Which environment?", record.Messages[1].Text);
+        Assert.Equal("{\"action\":\"accept\",\"user_data\":{\"env\":\"staging\"}}", record.Messages[2].Text);
+        Assert.Equal(1L, record.SourceMeta["interface_items"]);
+        // The question's row is hidden from the agent from the start: no compaction touched it.
+        Assert.False(record.SourceMeta.ContainsKey("compacted_messages"));
+        Assert.Empty(result.Diagnostics);
+    }
+
+    [Fact]
+    public void An_assistant_row_after_a_tool_answer_is_a_new_response_even_under_the_same_id()
+    {
+        var result = ReadLegacy("20250101_160000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"List the files\"}]}",
+            $"{{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":{Call}}}",
+            $"{{\"id\":\"u2\",\"role\":\"user\",\"created\":1750000003,\"content\":{Answer}}}",
+            $"{{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000004,\"content\":{Final}}}",
+            "{\"id\":\"\",\"role\":\"assistant\",\"created\":1750000005,\"content\":[{\"type\":\"text\",\"text\":\"More\"}]}",
+            "{\"id\":\"\",\"role\":\"assistant\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"Still more\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response ToolResult Response Response Response", SampleFolder.Kinds(record));
+        Assert.Equal("One file: a.txt", record.Messages[3].Text);
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1750000004), record.Messages[3].Timestamp);
+    }
+
+    [Fact]
+    public void The_prompt_compaction_sends_again_mid_tool_loop_is_context_not_a_second_prompt()
+    {
+        var result = ReadLegacy("20250101_170000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"text\",\"text\":\"On it\"}]}",
+            "{\"id\":\"s\",\"role\":\"user\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"SUMMARY\"}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"c\",\"role\":\"assistant\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"continue\"}],\"metadata\":{\"userVisible\":false,\"agentVisible\":true}}",
+            "{\"id\":\"u1copy\",\"role\":\"user\",\"created\":1750000006,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}",
+            "{\"id\":\"u3\",\"role\":\"user\",\"created\":1750000007,\"content\":[{\"type\":\"text\",\"text\":\"deploy the app\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response CompactionSummary Synthetic Context Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["resent_prompts"]);
+        Assert.False(record.SourceMeta.ContainsKey("compacted_messages"));
+    }
+
+    [Fact]
+    public void An_unknown_content_type_is_told_once_and_its_text_kept_as_context()
+    {
+        var result = ReadLegacy("20250101_150000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"futureThing\",\"text\":\"hello from a new type\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"futureThing\",\"text\":\"again\"},{\"type\":\"text\",\"text\":\"ok\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Context Response Context", SampleFolder.Kinds(record));
+        Assert.Equal("hello from a new type", record.Messages[0].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal(2, warning.LineNumber);
+        Assert.Contains("'futureThing'", warning.Message);
+        Assert.Equal(2L, Assert.IsAssignableFrom<IReadOnlyDictionary<string, long>>(record.SourceMeta["unknown_content"])["futureThing"]);
     }
 
     [Fact]

@@ -323,4 +323,75 @@ public sealed class OpenCodeReaderTests : IDisposable
         // OpenCode states tokens per step only, so the totals add the unlisted step to the listed ones.
         Assert.Equal(new TokenUsage(10 + 700, 5 + 90, 100, 0), SampleFolder.Tokens(record));
     }
+
+    /// <summary>A database holding the one-turn conversation, then the messages given (id, data) with their parts.</summary>
+    private string DatabaseWith(string relative, (string Id, string Data)[] messages, (string Id, string Message, string Data)[] parts) =>
+        Database(relative, "DELETE",
+            string.Concat(messages.Select(m => $"INSERT INTO message VALUES ({Q(m.Id)}, {Q(Session)}, 1775116800000, 1775116800000, {Q(m.Data)});")) +
+            string.Concat(parts.Select(p => $"INSERT INTO part VALUES ({Q(p.Id)}, {Q(p.Message)}, {Q(Session)}, 1775116801000, 1775116801000, {Q(p.Data)});")));
+
+    [Fact]
+    public void A_command_the_person_ran_with_a_bang_is_a_command_with_its_output_not_a_models_call()
+    {
+        var path = DatabaseWith("shell/opencode.db",
+            new[]
+            {
+                ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000},\"agent\":\"build\"}"),
+                ("msg_4", "{\"role\":\"assistant\",\"mode\":\"build\",\"cost\":0,\"modelID\":\"\",\"providerID\":\"\",\"path\":{\"cwd\":\"/w\",\"root\":\"/w\"},\"time\":{\"created\":1775116801000},\"tokens\":{\"input\":0,\"output\":0,\"reasoning\":0,\"cache\":{\"read\":0,\"write\":0}}}"),
+            },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"The following tool was executed by the user\",\"synthetic\":true}"),
+                ("prt_91", "msg_4", "{\"type\":\"tool\",\"tool\":\"bash\",\"callID\":\"c9\",\"state\":{\"status\":\"completed\",\"input\":{\"command\":\"make\"},\"output\":\"ok\",\"metadata\":{\"output\":\"ok\"},\"time\":{\"start\":1775116802000,\"end\":1775116803000}}}"),
+            });
+        var record = Assert.Single(ReadLocated(path)).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Command", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.User, "$ make\nok"), (record.Messages[4].Role, record.Messages[4].Text));
+        Assert.Equal(new[] { "claude-sonnet-4-5" }, record.Models);
+        Assert.Equal(1L, record.SourceMeta["shell_commands"]);
+    }
+
+    [Fact]
+    public void A_part_of_an_unknown_type_is_told_once_and_its_text_kept_as_context()
+    {
+        var path = DatabaseWith("unknown/opencode.db",
+            new[] { ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000},\"agent\":\"build\"}") },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"Go on\"}"),
+                ("prt_91", "msg_3", "{\"type\":\"note\",\"text\":\"words of a future part type\"}"),
+                ("prt_92", "msg_3", "{\"type\":\"note\",\"text\":\"more\"}"),
+                ("prt_93", "msg_3", "{\"type\":\"snapshot\",\"snapshot\":\"abc\"}"),
+            });
+        var result = Assert.Single(ReadLocated(path));
+        var record = result.Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Prompt Context Context", SampleFolder.Kinds(record));
+        Assert.Equal("words of a future part type", record.Messages[5].Text);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Contains("message row msg_3", warning.Message);
+        Assert.Contains("'note'", warning.Message);
+    }
+
+    [Fact]
+    public void An_interrupted_tools_partial_output_is_its_result_with_the_error_as_a_note()
+    {
+        const string answer = "{\"role\":\"assistant\",\"time\":{\"created\":1775116801000},\"modelID\":\"claude-sonnet-4-5\",\"providerID\":\"anthropic\",\"path\":{\"cwd\":\"/w\",\"root\":\"/w\"}}";
+        var path = DatabaseWith("interrupted/opencode.db",
+            new[] { ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000}}"), ("msg_4", answer) },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"text\",\"text\":\"Run the tests\"}"),
+                ("prt_91", "msg_4", "{\"type\":\"tool\",\"tool\":\"bash\",\"callID\":\"c9\",\"state\":{\"status\":\"error\",\"input\":{\"command\":\"npm test\"},\"error\":\"Tool execution aborted\",\"metadata\":{\"interrupted\":true,\"output\":\"12 passing\"},\"time\":{\"start\":1775116802000,\"end\":1775116803000}}}"),
+            });
+        var record = Assert.Single(ReadLocated(path)).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response Prompt Response ToolResult", SampleFolder.Kinds(record));
+        var result = record.Messages[6];
+        Assert.Equal("12 passing\n\n[Tool execution aborted]", result.Text);
+        Assert.False(result.IsError);
+        Assert.Equal("{\"interrupted\":true,\"output\":\"12 passing\"}", result.StructuredResult);
+        Assert.Equal(1L, record.SourceMeta["interrupted_tools"]);
+    }
 }

@@ -137,7 +137,7 @@ internal sealed class GooseDatabase : IAgentDatabase
             try
             {
                 var content = Parse(Text(reader.GetValue(2)), JsonValueKind.Array, "content_json");
-                var visibility = Text(reader.GetValue(4)) is { } meta ? GooseMessage.Visibility(Parse(meta, JsonValueKind.Object, "metadata_json")) : (true, true);
+                var visibility = Visibility(Text(reader.GetValue(4)), where, diagnostics);
                 var role = Text(reader.GetValue(1)) ?? throw new JsonException("it has no role.");
                 var time = GooseMessage.FromUnix(Real(reader.GetValue(3)) is { } n ? (long)n : null);
                 session.Messages.Add(new GooseMessage(where, null, Text(reader.GetValue(5)), role, time, content, visibility.Item1, visibility.Item2));
@@ -146,6 +146,24 @@ internal sealed class GooseDatabase : IAgentDatabase
             {
                 diagnostics.Error(RolloutDiagnostic.ParseError, null, $"{where} skipped: {e.Message}");
             }
+        }
+    }
+
+    /// <summary>
+    /// Who sees the message. A damaged metadata_json costs only itself: a warning, and goose's default (seen by both),
+    /// so the content is still read.
+    /// </summary>
+    private static (bool, bool) Visibility(string? metadata, string where, DiagnosticList diagnostics)
+    {
+        if (metadata is null) return (true, true);
+        try
+        {
+            return GooseMessage.Visibility(Parse(metadata, JsonValueKind.Object, "metadata_json"));
+        }
+        catch (JsonException e)
+        {
+            diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: its metadata_json could not be read ({e.Message}); read as seen by both the person and the agent, goose's default.");
+            return (true, true);
         }
     }
 

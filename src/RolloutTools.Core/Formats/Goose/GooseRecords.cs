@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -8,8 +9,11 @@ namespace RolloutTools.Core.Formats.Goose;
 /// <summary>
 /// Turns one Goose session into a normalized record. Content items (conversation/message.rs MessageContent, tagged
 /// by "type"): text and image are content; thinking and reasoning are reasoning; toolRequest and frontendToolRequest
-/// are calls; toolResponse, which goose puts in a user message, answers its call by id. Confirmation requests,
-/// action-required prompts and system notifications are the interface's, not the model's: counted, not listed.
+/// are calls; toolResponse, which goose puts in a user message, answers its call by id. A tool's question to the
+/// person (actionRequired "elicitation") is listed with the response, and the person's answer ("elicitationResponse",
+/// saved for the model only) is a prompt. Confirmation requests and system notifications are the interface's, not the
+/// model's: counted, not listed. A type this reader does not know is told once per session and kept as context when it
+/// has a text.
 /// </summary>
 internal static class GooseRecords
 {
@@ -18,34 +22,47 @@ internal static class GooseRecords
     public static RolloutRecord Build(GooseSession session, string path, DiagnosticList diagnostics)
     {
         var conversation = new ConversationBuilder();
-        var counts = new Counts();
+        var counts = new Counts(diagnostics);
         ConversationBuilder.AssistantTurn? turn = null;
         string? turnId = null;
+        // Compaction adds a continuation notice, then sends the last prompt again, visible to both: mid tool loop the
+        // original stays visible too, so the copy is the same words a second time, not a new prompt.
+        var afterContinuation = false;
+        string? lastPrompt = null;
         foreach (var message in session.Messages)
         {
             try
             {
                 if (message.Role == "assistant")
                 {
-                    // Goose saves a streamed response's pieces under one message id; a new id is a new response.
-                    if (turn is null || turn.IsClosed || message.Id is null || message.Id != turnId)
+                    // Goose saves a streamed response's pieces under one message id; a new id is a new response, and
+                    // so is any row after a user row (a tool's answer too): the same id then is a later response.
+                    if (turn is null || turn.IsClosed || string.IsNullOrEmpty(message.Id) || message.Id != turnId)
                     {
                         var kind = !message.UserVisible && message.AgentVisible ? MessageKind.Synthetic : MessageKind.Response;
                         turn = conversation.StartAssistant(message.Created, kind == MessageKind.Synthetic ? null : session.Model, kind);
                         turnId = message.Id;
                     }
-                    AddAssistant(turn, message, counts);
+                    AddAssistant(conversation, turn, message, counts);
+                    afterContinuation = !message.UserVisible && message.AgentVisible;
                 }
                 else if (message.Role == "user")
                 {
-                    AddUser(conversation, message, IsSubagent(session), counts);
+                    var text = UserText(message);
+                    var resent = afterContinuation && message.UserVisible && message.AgentVisible && text is not null && text == lastPrompt;
+                    if (resent) counts.ResentPrompts++;
+                    else if (message.UserVisible && text is not null) lastPrompt = text;
+                    AddUser(conversation, message, IsSubagent(session), counts, resent);
+                    turnId = null;
+                    afterContinuation = false;
                 }
                 else
                 {
                     diagnostics.Error(RolloutDiagnostic.ParseError, message.Line, $"{message.Where}: role '{message.Role}' is neither user nor assistant; skipped.");
                     continue;
                 }
-                if (!message.AgentVisible) counts.Compacted += message.UserVisible ? 1 : 0;
+                // Rows of the interface alone (a tool's question, a notice) are hidden from the agent from the start.
+                if (!message.AgentVisible && message.UserVisible && HoldsConversation(message)) counts.Compacted++;
                 if (!message.AgentVisible && !message.UserVisible) counts.Hidden++;
             }
             catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
@@ -78,6 +95,7 @@ internal static class GooseRecords
             .Add("redacted_thinking", counts.RedactedThinking)
             .Add("invalid_tool_calls", counts.InvalidCalls)
             .Add("interface_items", counts.Interface)
+            .Add("resent_prompts", counts.ResentPrompts)
             .Add("unknown_content", counts.Unknown)
             .Add("orphan_tool_results", conversation.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
@@ -115,7 +133,7 @@ internal static class GooseRecords
         ? new TokenUsage(session.AccumulatedInputTokens ?? 0, session.AccumulatedOutputTokens ?? 0, 0, 0)
         : new TokenUsage(session.InputTokens ?? 0, session.OutputTokens ?? 0, 0, 0);
 
-    private static void AddAssistant(ConversationBuilder.AssistantTurn turn, GooseMessage message, Counts counts)
+    private static void AddAssistant(ConversationBuilder conversation, ConversationBuilder.AssistantTurn turn, GooseMessage message, Counts counts)
     {
         foreach (var item in message.Content.EnumerateArray())
         {
@@ -137,8 +155,12 @@ internal static class GooseRecords
                     if (Call(item) is { } call) turn.AddToolCall(call);
                     else counts.InvalidCalls++;
                     break;
+                case "actionRequired" when item.GetPropertyOrDefault("data") is var data && data.GetStringOrNull("actionType") == "elicitation":
+                    // The question a tool asks the person through goose; the person's answer follows in a user row.
+                    if (data.GetTextOrEmpty("message") is { Length: > 0 } question) turn.AddContent(new[] { ContentBlock.FromText(question) });
+                    break;
                 default:
-                    counts.Other(item);
+                    counts.Other(conversation, item, message);
                     break;
             }
         }
@@ -149,7 +171,7 @@ internal static class GooseRecords
     /// adds (hidden from the person, seen by the agent) is a compaction summary, a message hidden from both is context,
     /// the rest is what the person typed.
     /// </summary>
-    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts)
+    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts, bool resent)
     {
         var blocks = new List<ContentBlock>();
         foreach (var item in message.Content.EnumerateArray())
@@ -162,16 +184,52 @@ internal static class GooseRecords
                 case "text" or "image":
                     if (Block(item) is { } block) blocks.Add(block);
                     break;
+                case "actionRequired" when item.GetPropertyOrDefault("data") is var data && data.GetStringOrNull("actionType") == "elicitationResponse":
+                    // The person's answer to a tool's question: saved visible to the agent only, yet the person's words.
+                    conversation.AddMessage(MessageRole.User, MessageKind.Prompt, new[] { ContentBlock.FromText(ElicitationAnswer(data)) }, message.Created);
+                    break;
                 default:
-                    counts.Other(item);
+                    counts.Other(conversation, item, message);
                     break;
             }
         }
         if (blocks.Count == 0) return;
         // A subagent's "user" is the agent that delegated to it: its task is an agent's message, not a person's words.
-        var kind = !message.UserVisible ? (message.AgentVisible ? MessageKind.CompactionSummary : MessageKind.Context)
+        var kind = resent ? MessageKind.Context
+            : !message.UserVisible ? (message.AgentVisible ? MessageKind.CompactionSummary : MessageKind.Context)
             : isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt;
         conversation.AddMessage(MessageRole.User, kind, blocks, message.Created);
+    }
+
+    /// <summary>Whether the row holds words or tool traffic, what compaction hides from the agent.</summary>
+    private static bool HoldsConversation(GooseMessage message) => message.Content.EnumerateArray()
+        .Any(i => i.GetStringOrNull("type") is "text" or "image" or "toolRequest" or "frontendToolRequest" or "toolResponse");
+
+    /// <summary>A user row's words: its text items, one a line; null when it has none.</summary>
+    private static string? UserText(GooseMessage message)
+    {
+        var texts = message.Content.EnumerateArray().Where(i => i.GetStringOrNull("type") == "text").Select(i => i.GetStringOrNull("text")).OfType<string>().ToList();
+        return texts.Count == 0 ? null : string.Join("\n", texts);
+    }
+
+    /// <summary>The answer's user_data as JSON; with the person's action (accept, decline, cancel) beside it when saved.</summary>
+    private static string ElicitationAnswer(JsonElement data)
+    {
+        var userData = data.GetPropertyOrDefault("user_data");
+        void Answer(Utf8JsonWriter writer)
+        {
+            if (userData.ValueKind == JsonValueKind.Undefined) writer.WriteNullValue();
+            else userData.WriteTo(writer);
+        }
+        if (data.GetStringOrNull("action") is not { } action) return JsonText.Write(Answer);
+        return JsonText.Write(writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteString("action", action);
+            writer.WritePropertyName("user_data");
+            Answer(writer);
+            writer.WriteEndObject();
+        });
     }
 
     /// <summary>An MCP content item (text, image, embedded resource) as a block; null for an empty text or an unknown item.</summary>
@@ -225,21 +283,41 @@ internal static class GooseRecords
 
     private sealed class Counts
     {
-        private readonly Dictionary<string, long> _unknown = new(StringComparer.Ordinal);
+        private readonly UnplacedKinds _unknown;
+
+        public Counts(DiagnosticList diagnostics)
+        {
+            _unknown = new UnplacedKinds(diagnostics);
+        }
 
         public long Compacted { get; set; }
         public long Hidden { get; set; }
         public long RedactedThinking { get; set; }
         public long InvalidCalls { get; set; }
+        public long ResentPrompts { get; set; }
         public long Interface { get; private set; }
-        public IReadOnlyDictionary<string, long> Unknown => _unknown;
+        public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
 
-        /// <summary>The interface's items (toolConfirmationRequest, actionRequired, systemNotification) are counted; any other type by name.</summary>
-        public void Other(JsonElement item)
+        /// <summary>
+        /// The interface's items (tool confirmation requests and answers, system notifications) are counted; any other
+        /// type is told once and counted by name, and its text, when it has one, kept as context.
+        /// </summary>
+        public void Other(ConversationBuilder conversation, JsonElement item, GooseMessage message)
         {
             var type = item.GetStringOrNull("type") ?? "(no type)";
-            if (type is "toolConfirmationRequest" or "actionRequired" or "systemNotification" or "summarizationRequested") Interface++;
-            else _unknown[type] = _unknown.GetValueOrDefault(type) + 1;
+            var action = type == "actionRequired" ? item.GetPropertyOrDefault("data").GetStringOrNull("actionType") : null;
+            if (type is "toolConfirmationRequest" or "toolConfirmationResponse" or "systemNotification" or "summarizationRequested"
+                || action is "toolConfirmation")
+            {
+                Interface++;
+                return;
+            }
+            var kind = action is null ? type : $"{type} {action}";
+            _unknown.Add(kind, message.Line, $"{message.Where}: content of type '{kind}' is not known to this reader; counted in unknown_content.");
+            if (item.GetStringOrNull("text") is { Length: > 0 } text)
+            {
+                conversation.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText(text) }, message.Created);
+            }
         }
     }
 }

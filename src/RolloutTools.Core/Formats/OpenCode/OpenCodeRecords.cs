@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -22,8 +23,11 @@ internal static class OpenCodeRecords
     {
         var info = session.Info;
         var isChild = !string.IsNullOrEmpty(info.ParentId);
-        var state = new BuildState(isChild, (message, why) =>
-            diagnostics.Error(RolloutDiagnostic.ParseError, null, $"message {(session.Store == OpenCodeStore.Database ? "row " : string.Empty)}{message} of session {info.Id} skipped: {why}"));
+        var where = session.Store == OpenCodeStore.Database ? "row " : string.Empty;
+        var unplaced = new UnplacedKinds(diagnostics);
+        var state = new BuildState(isChild,
+            (message, why) => diagnostics.Error(RolloutDiagnostic.ParseError, null, $"message {where}{message} of session {info.Id} skipped: {why}"),
+            (message, type) => unplaced.Add(type, null, $"message {where}{message} of session {info.Id}: a part of type '{type}' is not known to this reader; counted in part_types."));
         foreach (var message in session.Messages) state.Add(message);
         var messages = state.Builder.Build();
 
@@ -61,6 +65,8 @@ internal static class OpenCodeRecords
             .Add("attached_files", state.AttachedFiles)
             .Add("patched_files", state.PatchedFiles)
             .Add("ignored_text_parts", state.IgnoredTexts)
+            .Add("shell_commands", state.ShellCommands)
+            .Add("interrupted_tools", state.InterruptedTools)
             .Add("pruned_tool_outputs", state.PrunedOutputs)
             .Add("summary_additions", info.SummaryAdditions)
             .Add("summary_deletions", info.SummaryDeletions)
@@ -106,11 +112,33 @@ internal static class OpenCodeRecords
         private readonly List<string> _patched = new();
 
         private readonly Action<string, string> _skipped;
+        private readonly Action<string, string> _unknownPart;
+        // The user message shell() saves before a command the person ran (the "!" prompt): its assistant message follows.
+        private bool _shellNotice;
 
-        public BuildState(bool isChild, Action<string, string> skipped)
+        public BuildState(bool isChild, Action<string, string> skipped, Action<string, string> unknownPart)
         {
             _isChild = isChild;
             _skipped = skipped;
+            _unknownPart = unknownPart;
+        }
+
+        /// <summary>The part types of MessageV2.Part: one this reader does not place is still no surprise.</summary>
+        private static readonly HashSet<string> KnownParts = new(StringComparer.Ordinal)
+        {
+            "text", "file", "subtask", "compaction", "agent", "reasoning", "tool", "step-start", "step-finish", "snapshot", "patch", "retry",
+        };
+
+        /// <summary>A part of a type OpenCode did not have when this reader was written: told once, its text kept as context.</summary>
+        private void Unknown(OpenCodeMessage message, JsonElement data, DateTimeOffset? time)
+        {
+            var type = OpenCodeJson.String(data, "type") ?? "(none)";
+            if (KnownParts.Contains(type)) return;
+            _unknownPart(message.Id, type);
+            if (OpenCodeJson.String(data, "text") is { Length: > 0 } text)
+            {
+                Builder.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText(text) }, time);
+            }
         }
 
         public ConversationBuilder Builder { get; } = new();
@@ -132,6 +160,8 @@ internal static class OpenCodeRecords
         public long Retries { get; private set; }
         public long IgnoredTexts { get; private set; }
         public long PrunedOutputs { get; private set; }
+        public long ShellCommands { get; private set; }
+        public long InterruptedTools { get; private set; }
         public string? Cwd { get; private set; }
         public string? Root { get; private set; }
         public DateTimeOffset? LastTime { get; private set; }
@@ -153,11 +183,16 @@ internal static class OpenCodeRecords
             }
         }
 
+        /// <summary>The text of the user message shell() saves (session/prompt.ts) before the command the person ran.</summary>
+        private const string ShellNoticeText = "The following tool was executed by the user";
+
         private void AddUser(OpenCodeMessage message)
         {
             var time = Time(message.Info.GetPropertyOrDefaultSafe("time"), "created");
             Note(time);
             Distinct(_agents, OpenCodeJson.String(message.Info, "agent"));
+            _shellNotice = IsShellNotice(message);
+            if (_shellNotice) return;
             // A child session's user turns are what the calling agent asked of it, not a person's words.
             var promptKind = _isChild ? MessageKind.AgentMessage : MessageKind.Prompt;
             var blocks = new List<ContentBlock>();
@@ -200,9 +235,42 @@ internal static class OpenCodeRecords
                     case "agent":
                         Distinct(_agents, OpenCodeJson.String(data, "name"));
                         break;
+                    default:
+                        Emit();
+                        Unknown(message, data, time);
+                        break;
                 }
             }
             Emit();
+        }
+
+        /// <summary>Whether the message's text is shell()'s notice alone: a synthetic text part and no other text or file.</summary>
+        private static bool IsShellNotice(OpenCodeMessage message)
+        {
+            var texts = message.Parts.Where(p => OpenCodeJson.String(p.Data, "type") is "text" or "file" or "subtask").ToList();
+            return texts.Count == 1 && OpenCodeJson.String(texts[0].Data, "type") == "text" && OpenCodeJson.True(texts[0].Data, "synthetic")
+                && OpenCodeJson.String(texts[0].Data, "text") == ShellNoticeText;
+        }
+
+        /// <summary>
+        /// The commands the person ran with "!": shell() saves each as a bash tool part of an assistant message that no
+        /// model wrote (modelID empty, cost 0). Each is a Command, "$ command" then its output, not a model's call.
+        /// </summary>
+        private void AddShell(OpenCodeMessage message, DateTimeOffset? time)
+        {
+            foreach (var part in message.Parts.Where(p => OpenCodeJson.String(p.Data, "type") == "tool"))
+            {
+                var state = part.Data.GetPropertyOrDefaultSafe("state");
+                Count(ToolStatuses, OpenCodeJson.String(state, "status") ?? "(none)");
+                var end = Time(state.GetPropertyOrDefaultSafe("time"), "end");
+                Note(end);
+                var command = OpenCodeJson.String(state.GetPropertyOrDefaultSafe("input"), "command") ?? string.Empty;
+                var output = OpenCodeJson.String(state, "output") ?? OpenCodeJson.String(state.GetPropertyOrDefaultSafe("metadata"), "output");
+                var error = OpenCodeJson.String(state, "error");
+                var text = string.Join("\n", new[] { $"$ {command}", output, error }.Where(t => !string.IsNullOrEmpty(t)));
+                ShellCommands++;
+                Builder.AddMessage(MessageRole.User, MessageKind.Command, new[] { ContentBlock.FromText(text) }, time);
+            }
         }
 
         private void AddAssistant(OpenCodeMessage message)
@@ -210,13 +278,22 @@ internal static class OpenCodeRecords
             var info = message.Info;
             var time = Time(info.GetPropertyOrDefaultSafe("time"), "created");
             Note(time);
-            var model = OpenCodeJson.String(info, "modelID");
-            Distinct(_models, model);
-            Distinct(_providers, OpenCodeJson.String(info, "providerID"));
-            Distinct(_agents, OpenCodeJson.String(info, "agent") ?? OpenCodeJson.String(info, "mode"));
             var path = info.GetPropertyOrDefaultSafe("path");
             Cwd = OpenCodeJson.String(path, "cwd") ?? Cwd;
             Root = OpenCodeJson.String(path, "root") ?? Root;
+            var shell = _shellNotice;
+            _shellNotice = false;
+            // The notice's answer holds the command's tool part and no words of a model.
+            if (shell && !message.Parts.Any(p => OpenCodeJson.String(p.Data, "type") is "text" or "reasoning" or "step-start"))
+            {
+                AddShell(message, time);
+                return;
+            }
+            // shell() leaves modelID empty in some versions: no model is null, not "".
+            var model = OpenCodeJson.String(info, "modelID") is { Length: > 0 } id ? id : null;
+            Distinct(_models, model);
+            Distinct(_providers, OpenCodeJson.String(info, "providerID"));
+            Distinct(_agents, OpenCodeJson.String(info, "agent") ?? OpenCodeJson.String(info, "mode"));
             var kind = OpenCodeJson.True(info, "summary") ? MessageKind.CompactionSummary : MessageKind.Response;
             if (OpenCodeJson.String(info, "finish") is { Length: > 0 } finish) Count(FinishReasons, finish);
 
@@ -291,6 +368,9 @@ internal static class OpenCodeRecords
                     case "subtask":
                         Subtasks++;
                         break;
+                    default:
+                        Unknown(message, data, time);
+                        break;
                 }
             }
             Flush();
@@ -361,6 +441,19 @@ internal static class OpenCodeRecords
                         Timestamp = end,
                         ExitCode = Exit(metadata),
                         StructuredResult = metadata.ValueKind == JsonValueKind.Object && metadata.EnumerateObject().Any() ? Compact(metadata) : null,
+                    });
+                    break;
+                case "error" when OpenCodeJson.True(metadata, "interrupted") && OpenCodeJson.String(metadata, "output") is { } partial:
+                    // A tool stopped by an abort keeps what it printed so far; OpenCode sends the model that output as the
+                    // tool's result (toModelMessages), the error only as a note.
+                    InterruptedTools++;
+                    var note = OpenCodeJson.String(state, "error");
+                    _results.Add(new ToolResult(callId, new[] { ContentBlock.FromText(string.IsNullOrEmpty(note) ? partial : $"{partial}\n\n[{note}]") })
+                    {
+                        Duration = duration,
+                        Timestamp = end,
+                        ExitCode = Exit(metadata),
+                        StructuredResult = Compact(metadata),
                     });
                     break;
                 case "error":
