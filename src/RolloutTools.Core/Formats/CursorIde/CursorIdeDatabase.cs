@@ -77,8 +77,8 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
             {
                 var id = reader.GetString(0)[ComposerPrefix.Length..];
                 if (id.Length == 0) continue;
-                var created = Time(reader.GetValue(1));
-                rows[id] = new CursorComposerRow(id, created, Time(reader.GetValue(2)) ?? created);
+                var created = UnixTimeOf(reader.GetValue(1));
+                rows[id] = new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(2)) ?? created);
             }
         }
         foreach (var header in Headers())
@@ -101,8 +101,8 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         while (reader.Read())
         {
             if (Text(reader.GetValue(0)) is not { Length: > 0 } id) continue;
-            var created = Time(reader.GetValue(2));
-            rows.Add(new CursorComposerRow(id, created, Time(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true));
+            var created = UnixTimeOf(reader.GetValue(2));
+            rows.Add(new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true));
         }
         return rows;
     }
@@ -150,8 +150,6 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         command.Parameters.AddWithValue("$low", prefix);
         command.Parameters.AddWithValue("$high", prefix[..^1] + (char)(prefix[^1] + 1));
     }
-
-    private static DateTimeOffset? Time(object? value) => UnixTime.FromSecondsOrMilliseconds(value is long n ? n : (long?)Real(value));
 
     public void Dispose() => _connection.Dispose();
 }

@@ -88,7 +88,7 @@ internal sealed class KiroDatabase : IAgentDatabase
             var rowId = reader.GetInt64(0);
             var id = Text(reader.GetValue(2)) is { Length: > 0 } stated ? stated : $"{table}:{rowId}";
             if (!seen.Add(id)) continue;
-            rows.Add(new KiroConversationRow(id, table, rowId, Text(reader.GetValue(1)), Time(reader.GetValue(3)), Time(reader.GetValue(4))));
+            rows.Add(new KiroConversationRow(id, table, rowId, Text(reader.GetValue(1)), UnixTimeOf(reader.GetValue(3)), UnixTimeOf(reader.GetValue(4))));
         }
         return rows;
     }
@@ -108,8 +108,6 @@ internal sealed class KiroDatabase : IAgentDatabase
     public string? Damage() => ReadOnlySqlite.Damage(_connection);
 
     private static string Column(HashSet<string> columns, string column) => columns.Contains(column) ? Quote(column) : "NULL";
-
-    private static DateTimeOffset? Time(object? value) => UnixTime.FromSecondsOrMilliseconds(value is long n ? n : (long?)Real(value));
 
     public void Dispose() => _connection.Dispose();
 }

@@ -132,6 +132,9 @@ public static class ReadOnlySqlite
         _ => null,
     };
 
+    /// <summary>A column's value as a time: Unix seconds or milliseconds, as an integer, a real or numeric text.</summary>
+    internal static DateTimeOffset? UnixTimeOf(object? value) => UnixTime.FromSecondsOrMilliseconds(value is long n ? n : (long?)Real(value));
+
     /// <summary>A column name quoted as an SQL identifier.</summary>
     internal static string Quote(string column) => "\"" + column.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 }
