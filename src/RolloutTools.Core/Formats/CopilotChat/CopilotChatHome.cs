@@ -15,9 +15,6 @@ internal static class CopilotChatHome
     public const string EmptyWindowSessions = "emptyWindowChatSessions";
     public const string SessionsFolder = "chatSessions";
 
-    /// <summary>The file in each workspace's storage folder naming the folder or workspace it is for.</summary>
-    public const string WorkspaceFile = "workspace.json";
-
     /// <summary>
     /// Both stores of every VS Code-family user data dir: Code's whether or not they exist, the others' only where
     /// they do (so a machine without Cursor is not told of its missing folders).
@@ -63,7 +60,7 @@ internal static class CopilotChatHome
     {
         var sessions = Path.GetDirectoryName(Path.GetFullPath(sessionPath));
         if (sessions is null || Path.GetFileName(sessions) != SessionsFolder || Path.GetDirectoryName(sessions) is not { } storage) return null;
-        return VsCodeWorkspace.Read(Path.Combine(storage, WorkspaceFile));
+        return VsCodeWorkspace.Of(storage);
     }
 
     /// <summary>A session of a window without a folder: in emptyWindowChatSessions, or the no-workspace folder before it.</summary>

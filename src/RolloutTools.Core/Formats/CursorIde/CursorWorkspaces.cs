@@ -41,7 +41,7 @@ internal static class CursorWorkspaces
         // In name order, so a composer listed by two workspaces maps to the same one on every run.
         foreach (var folder in folders.Order(StringComparer.Ordinal))
         {
-            if (VsCodeWorkspace.Read(Path.Combine(folder, "workspace.json")) is not { } opened) continue;
+            if (VsCodeWorkspace.Of(folder) is not { } opened) continue;
             var workspace = new CursorWorkspace(opened, Path.GetFileName(folder));
             foreach (var id in ComposerIds(Path.Combine(folder, CursorIdeHome.DatabaseName))) map.TryAdd(id, workspace);
         }
@@ -55,7 +55,7 @@ internal static class CursorWorkspaces
     public static CursorWorkspace? Named(string database, string hash)
     {
         if (hash.Length == 0 || hash is "." or ".." || hash.IndexOfAny(new[] { '/', '\\', ':' }) >= 0) return null;
-        return VsCodeWorkspace.Read(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash, "workspace.json")) is { } opened ? new CursorWorkspace(opened, hash) : null;
+        return VsCodeWorkspace.Of(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash)) is { } opened ? new CursorWorkspace(opened, hash) : null;
     }
 
     private static IReadOnlyList<string> ComposerIds(string database)

@@ -10,9 +10,15 @@ namespace RolloutTools.Core.Formats.Shared;
 /// </summary>
 internal sealed record VsCodeWorkspace(string? FolderPath, string? Uri)
 {
-    /// <summary>Null when the file is missing or unreadable: it only labels what the storage folder holds.</summary>
-    public static VsCodeWorkspace? Read(string workspaceJson)
+    private const string FileName = "workspace.json";
+
+    /// <summary>
+    /// The workspace of a storage folder (workspaceStorage/&lt;hash&gt;); null when its workspace.json is missing or
+    /// unreadable: it only labels what the folder holds.
+    /// </summary>
+    public static VsCodeWorkspace? Of(string storageFolder)
     {
+        var workspaceJson = Path.Combine(storageFolder, FileName);
         try
         {
             if (!File.Exists(workspaceJson)) return null;
