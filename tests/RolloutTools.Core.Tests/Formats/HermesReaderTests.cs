@@ -333,4 +333,75 @@ public sealed class HermesReaderTests : IDisposable
             new[] { new ToolCall("c1", "terminal", "{\"command\": \"ls\"}"), new ToolCall("7", "read_file", "{}"), new ToolCall("call_3", "patch", "{\"path\": \"a\"}") },
             OpenAIMessages.ReadToolCalls(document.RootElement));
     }
+
+    [Fact]
+    public void Display_kinds_tell_scaffolding_notifications_and_peer_agents_from_a_persons_prompt()
+    {
+        var path = Create(Path.Combine(_folder, "home", "state.db"),
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, source TEXT NOT NULL, model TEXT, started_at REAL NOT NULL);" +
+            "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT, timestamp REAL NOT NULL, display_kind TEXT);" +
+            "INSERT INTO sessions VALUES ('s1', 'cli', 'm', 1775030400);" +
+            "INSERT INTO messages (session_id, role, content, timestamp, display_kind) VALUES " +
+            "('s1', 'user', 'Accord request 7 was approved by the owner. Retry the exact original tool call once.', 1775030401, 'hidden')," +
+            "('s1', 'user', '[peer hermes:x] can you check the logs?', 1775030402, 'peer_message')," +
+            "('s1', 'user', '[Background process proc_1 finished with exit code 0]', 1775030403, 'internal_notification')," +
+            "('s1', 'user', 'fix the bug', 1775030404, NULL)," +
+            "('s1', 'user', 'a kind this reader does not know', 1775030405, 'card')," +
+            "('s1', 'assistant', 'done', 1775030406, NULL);");
+
+        var record = Assert.Single(Read(path)).Record!;
+
+        Assert.Equal("Context AgentMessage Context Prompt Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("fix the bug", record.Title);
+        var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["display_kinds"];
+        Assert.Equal(new[] { ("card", 1L), ("hidden", 1L), ("internal_notification", 1L), ("peer_message", 1L) }, kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => (k.Key, k.Value)));
+    }
+
+    [Fact]
+    public void A_delegate_session_keeping_its_parents_source_is_a_subagent_by_its_model_config_marker()
+    {
+        var path = Create(Path.Combine(_folder, "home", "state.db"),
+            "CREATE TABLE sessions (id TEXT PRIMARY KEY, source TEXT NOT NULL, model TEXT, model_config TEXT, parent_session_id TEXT, started_at REAL NOT NULL);" +
+            "CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL, content TEXT, timestamp REAL NOT NULL);" +
+            "INSERT INTO sessions VALUES ('p', 'cli', 'm', NULL, NULL, 1775030400), ('sub', 'cli', 'm', '{\"_delegate_from\": \"p\"}', 'p', 1775030410)," +
+            " ('br', 'desktop', 'm', '{\"_branched_from\": \"p\", \"_reset_from\": \"q\"}', 'p', 1775030420), ('bad', 'cli', 'm', 'not json', 'p', 1775030430);" +
+            "INSERT INTO messages (session_id, role, content, timestamp) VALUES ('p', 'user', 'look into the flaky test', 1775030401)," +
+            " ('sub', 'user', 'Investigate the failing test in tests/x.py and report back', 1775030411), ('sub', 'assistant', 'It races.', 1775030412)," +
+            " ('br', 'user', 'try another way', 1775030421), ('bad', 'user', 'go on', 1775030431);");
+
+        var records = Read(path).Select(r => r.Record!).ToDictionary(r => r.TraceId);
+
+        var sub = records["sub"];
+        Assert.Equal((true, "sub", "p"), (sub.IsSidechain, sub.AgentId, sub.RootSessionId));
+        Assert.Equal("AgentMessage Response", SampleFolder.Kinds(sub));
+        Assert.Equal("p", sub.SourceMeta["delegated_from"]);
+        var branch = records["br"];
+        Assert.Equal((false, null, "Prompt"), (branch.IsSidechain, branch.AgentId, SampleFolder.Kinds(branch)));
+        Assert.Equal(("p", "q"), (branch.SourceMeta["branched_from"], branch.SourceMeta["reset_from"]));
+        Assert.Equal((false, "Prompt"), (records["bad"].IsSidechain, SampleFolder.Kinds(records["bad"])));
+    }
+
+    [Fact]
+    public void Compaction_summaries_are_told_by_marker_or_prefix_and_a_carrier_keeps_the_persons_words_apart()
+    {
+        const string Summary = "[CONTEXT COMPACTION — REFERENCE ONLY] Earlier turns were compacted into the summary below. This is a handoff.";
+        const string End = "--- END OF CONTEXT SUMMARY — respond to the message below, not the summary above ---";
+        string Line(string content, string extra = "") => $$"""{"role": "user", "content": {{ClaudeLines.Q(content)}}{{extra}}, "timestamp": "2026-04-02T09:00:01"}""";
+        var path = Write("sessions/20260402_090000_bbbbbb.jsonl", string.Join("\n",
+            "{\"role\": \"session_meta\", \"tools\": [], \"platform\": \"telegram\"}",
+            Line(Summary + " ## Active Task fix the flaky test", ", \"_compressed_summary\": true"),
+            Line("[CONTEXT SUMMARY]: older summary text"),
+            Line($"{Summary} ## Active Task lint\n{End}\n\nnow run the tests"),
+            Line("[PRIOR CONTEXT — for reference only; not a new message]\nplease also lint\n\n[END OF PRIOR CONTEXT — COMPACTION SUMMARY BELOW]\n\n[CONTEXT SUMMARY]: merged"),
+            Line("Continue from the compressed conversation context above. This marker exists because no human user turn was available."),
+            Line("[CONTEXT SUMMARY] is what I called my notes"),
+            Line("Retry the exact original tool call once.", ", \"display_kind\": \"hidden\""),
+            "{\"role\": \"assistant\", \"content\": \"ok\"}") + "\n");
+
+        var record = Assert.Single(Read(path)).Record!;
+
+        Assert.Equal("CompactionSummary CompactionSummary CompactionSummary Prompt Prompt CompactionSummary Context Prompt Context Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { $"{Summary} ## Active Task lint\n{End}", "now run the tests", "please also lint", "[CONTEXT SUMMARY]: merged" }, record.Messages.Skip(2).Take(4).Select(m => m.Text));
+        Assert.Equal("now run the tests", record.Title);
+    }
 }

@@ -17,7 +17,10 @@ internal static class HermesRecords
             // The prompt Hermes built for the session (identity, memory, skills, context files): context, first.
             conversation.Add(new OpenAIMessage { Role = "system", Content = new[] { ContentBlock.FromText(transcript.SystemPrompt) }, Timestamp = transcript.Started }, null);
         }
-        var isSubagent = transcript.Platform == "subagent";
+        // A subagent's session: source "subagent" (older builds) or "delegate", or a _delegate_from marker, since
+        // current builds keep the delegating session's source. A "tool" session is one a tool ran: a side line too.
+        var isSubagent = transcript.Platform is "subagent" or "delegate" || transcript.Lineage.DelegatedFrom is not null;
+        var isSidechain = isSubagent || transcript.Platform == "tool";
         foreach (var message in transcript.Messages)
         {
             // A subagent's "user" is the agent that delegated to it: its goal is a task, not a person's words.
@@ -43,6 +46,9 @@ internal static class HermesRecords
             .Add("chat_type", transcript.ChatType ?? index?.ChatType)
             .Add("display_name", transcript.DisplayName ?? index?.DisplayName)
             .Add("parent_session_id", transcript.ParentSessionId)
+            .Add("delegated_from", transcript.Lineage.DelegatedFrom)
+            .Add("branched_from", transcript.Lineage.BranchedFrom)
+            .Add("reset_from", transcript.Lineage.ResetFrom)
             .Add("end_reason", transcript.EndReason)
             .Add("billing_provider", transcript.BillingProvider)
             .Add("base_url", transcript.BaseUrl)
@@ -50,6 +56,7 @@ internal static class HermesRecords
             .Add("reasoning_tokens", transcript.ReasoningTokens)
             .Add("tools", transcript.Tools)
             .Add("finish_reasons", conversation.FinishReasons)
+            .Add("display_kinds", transcript.DisplayKinds)
             .Add("session_meta_rows", transcript.SessionMetaRows)
             .Add("compacted_rows", transcript.CompactedRows)
             .Add("duplicate_rows", transcript.DuplicateRows)
@@ -68,7 +75,7 @@ internal static class HermesRecords
             SourcePath = path,
             RootSessionId = transcript.RootSessionId ?? transcript.SessionId,
             AgentId = isSubagent ? transcript.SessionId : null,
-            IsSidechain = isSubagent,
+            IsSidechain = isSidechain,
             Cwd = transcript.Cwd,
             ProjectPath = transcript.Cwd,
             GitBranch = string.IsNullOrEmpty(transcript.GitBranch) ? null : transcript.GitBranch,

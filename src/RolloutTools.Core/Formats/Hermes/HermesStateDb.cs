@@ -41,13 +41,13 @@ internal sealed class HermesStateDb : IAgentDatabase
         "id", "source", "model", "system_prompt", "system_prompt_hash", "parent_session_id", "started_at", "ended_at", "end_reason",
         "input_tokens", "output_tokens", "cache_read_tokens", "cache_write_tokens", "reasoning_tokens", "estimated_cost_usd",
         "actual_cost_usd", "title", "cwd", "git_branch", "session_key", "chat_type", "display_name", "billing_provider",
-        "billing_base_url", "last_activity_at", "profile_name",
+        "billing_base_url", "last_activity_at", "profile_name", "model_config",
     };
 
     private static readonly string[] MessageColumns =
     {
         "id", "role", "content", "tool_call_id", "tool_calls", "tool_name", "timestamp", "finish_reason", "reasoning",
-        "reasoning_content", "active", "compacted", "_compressed_summary",
+        "reasoning_content", "active", "compacted", "_compressed_summary", "display_kind",
     };
 
     private readonly SqliteConnection _connection;
@@ -172,6 +172,7 @@ internal sealed class HermesStateDb : IAgentDatabase
             ChatType = session.Text("chat_type"),
             DisplayName = session.Text("display_name"),
             BillingProvider = session.Text("billing_provider"),
+            Lineage = HermesLineage.FromModelConfig(session.Text("model_config")),
             Started = session.Real("started_at") is { } started ? OpenAIMessages.FromUnixSeconds(started) : null,
             Ended = Latest(session.Real("ended_at"), session.Real("last_activity_at")),
             Usage = new TokenUsage(session.Long("input_tokens"), session.Long("output_tokens"), session.Long("cache_read_tokens"), session.Long("cache_write_tokens")),
@@ -216,8 +217,14 @@ internal sealed class HermesStateDb : IAgentDatabase
             }
             try
             {
-                if (ReadMessage(row, abandoned: !active && !compacted) is { } message) transcript.Messages.Add(message);
-                else transcript.SessionMetaRows++;
+                if (ReadMessage(row, abandoned: !active && !compacted) is { } message)
+                {
+                    transcript.Add(message, Text(row.GetValueOrDefault("display_kind")), Real(row.GetValueOrDefault("_compressed_summary")) is { } summary && summary != 0);
+                }
+                else
+                {
+                    transcript.SessionMetaRows++;
+                }
             }
             catch (Exception e) when (e is FormatException or JsonException or InvalidOperationException)
             {
@@ -273,7 +280,6 @@ internal sealed class HermesStateDb : IAgentDatabase
             Reasoning = OpenAIMessages.Reasoning(Text(row.GetValueOrDefault("reasoning")), Text(row.GetValueOrDefault("reasoning_content"))),
             FinishReason = Text(row.GetValueOrDefault("finish_reason")),
             Timestamp = Real(row.GetValueOrDefault("timestamp")) is { } seconds ? OpenAIMessages.FromUnixSeconds(seconds) : null,
-            Kind = Real(row.GetValueOrDefault("_compressed_summary")) is { } summary && summary != 0 ? MessageKind.CompactionSummary : null,
             IsAbandoned = abandoned,
         };
     }
@@ -308,11 +314,11 @@ internal sealed class HermesStateDb : IAgentDatabase
         return document.RootElement.Clone();
     }
 
-    /// <summary>What makes two rows copies of one message (hermes_state_messages.py _display_dedupe_key, minus its handoff unwrapping).</summary>
+    /// <summary>What makes two rows copies of one message (hermes_state_messages.py _display_dedupe_key, display_kind included, minus its handoff unwrapping).</summary>
     private static string DisplayKey(IReadOnlyDictionary<string, object?> row)
     {
         var key = new StringBuilder();
-        foreach (var column in new[] { "role", "content", "timestamp", "tool_call_id", "tool_calls", "tool_name" })
+        foreach (var column in new[] { "role", "content", "timestamp", "tool_call_id", "tool_calls", "tool_name", "display_kind" })
         {
             key.Append(row.GetValueOrDefault(column) switch
             {

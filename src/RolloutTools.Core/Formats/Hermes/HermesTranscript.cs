@@ -19,7 +19,7 @@ internal sealed class HermesTranscript
     {
         if (root.GetStringOrNull("role") != "session_meta")
         {
-            Messages.Add(OpenAIMessages.Read(root));
+            AddMessage(root);
             return;
         }
         SessionMetaRows++;
@@ -28,6 +28,20 @@ internal sealed class HermesTranscript
         AddModel(root.GetStringOrNull("model"));
         Platform ??= root.GetStringOrNull("platform");
         Started ??= OpenAIMessages.Timestamp(root.GetPropertyOrDefault("timestamp"));
+    }
+
+    /// <summary>A message of a JSON store, with the markers Hermes keeps on it (display_kind, _compressed_summary: true or 1).</summary>
+    public void AddMessage(JsonElement message) =>
+        Add(OpenAIMessages.Read(message), message.GetStringOrNull("display_kind"), IsSet(message.GetPropertyOrDefault("_compressed_summary")));
+
+    private static bool IsSet(JsonElement flag) =>
+        flag.ValueKind == JsonValueKind.True || (flag.ValueKind == JsonValueKind.Number && flag.TryGetDouble(out var n) && n != 0);
+
+    /// <summary>A stored message, its kind from its markers and its text (see <see cref="HermesMessageKinds"/>).</summary>
+    public void Add(OpenAIMessage message, string? displayKind, bool compressedSummary)
+    {
+        if (!string.IsNullOrEmpty(displayKind)) DisplayKinds.Add(displayKind);
+        Messages.AddRange(HermesMessageKinds.Split(message with { Kind = HermesMessageKinds.Of(message.Role, displayKind, compressedSummary) }));
     }
 
     public required string SessionId { get; init; }
@@ -65,6 +79,9 @@ internal sealed class HermesTranscript
 
     public string? BillingProvider { get; set; }
 
+    /// <summary>state.db's model_config markers: whether the session was delegated, branched or reset from another.</summary>
+    public HermesLineage Lineage { get; init; } = HermesLineage.None;
+
     public DateTimeOffset? Started { get; set; }
 
     public DateTimeOffset? Ended { get; set; }
@@ -78,6 +95,9 @@ internal sealed class HermesTranscript
     public List<string> Tools { get; } = new();
 
     public List<string> Models { get; } = new();
+
+    /// <summary>The display_kind of each message that has one (hidden, peer_message, internal_notification, …).</summary>
+    public Reading.Counter DisplayKinds { get; } = new();
 
     /// <summary>Gateway rows of role session_meta: metadata, not conversation.</summary>
     public int SessionMetaRows { get; set; }
@@ -153,7 +173,7 @@ internal static class HermesFiles
                 try
                 {
                     if (message.GetStringOrNull("role") == "session_meta") transcript.SessionMetaRows++;
-                    else transcript.Messages.Add(OpenAIMessages.Read(message));
+                    else transcript.AddMessage(message);
                 }
                 catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))
                 {
@@ -175,5 +195,32 @@ internal static class HermesFiles
         var transcript = new HermesTranscript { SessionId = HermesHome.SessionIdOf(path), Store = HermesStore.Transcript };
         JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root), cancellation);
         return transcript;
+    }
+}
+
+/// <summary>
+/// The markers Hermes puts in a child session's model_config (hermes_state_common.py, _non_continuation_child_sql):
+/// _delegate_from on a subagent's session, _branched_from on a /branch, _reset_from on a reset, each naming the
+/// session it came from. A delegate keeps its parent's source (cli, desktop, webui), so the marker, not the source,
+/// tells a subagent. A compression continuation inherits its predecessor's model_config whole, and with it the marker.
+/// </summary>
+internal sealed record HermesLineage(string? DelegatedFrom, string? BranchedFrom, string? ResetFrom)
+{
+    public static readonly HermesLineage None = new(null, null, null);
+
+    /// <summary>The markers of a model_config; text that is no JSON object is no markers, as Hermes reads it.</summary>
+    public static HermesLineage FromModelConfig(string? modelConfig)
+    {
+        if (string.IsNullOrWhiteSpace(modelConfig)) return None;
+        try
+        {
+            using var document = JsonDocument.Parse(modelConfig);
+            var root = document.RootElement;
+            return new HermesLineage(root.GetIdOrNull("_delegate_from"), root.GetIdOrNull("_branched_from"), root.GetIdOrNull("_reset_from"));
+        }
+        catch (JsonException)
+        {
+            return None;
+        }
     }
 }
