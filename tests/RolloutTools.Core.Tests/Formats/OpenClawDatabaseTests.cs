@@ -117,6 +117,22 @@ public sealed class OpenClawDatabaseTests : IDisposable
     }
 
     [Fact]
+    public void Session_nodes_that_cannot_be_read_are_reported_once_and_every_session_still_reads()
+    {
+        var state = Copy();
+        // A view in session_nodes' place whose rows fail when read, as a damaged page would.
+        Execute(Database(state), "ALTER TABLE session_nodes RENAME TO nodes_kept; CREATE VIEW session_nodes AS SELECT session_key, json_extract('{', '$') AS entry_json FROM nodes_kept;");
+
+        var results = ReadState(state).Results;
+
+        Assert.Equal(3, results.Count(r => r.Record is not null));
+        var warning = Assert.Single(results.SelectMany(r => r.Diagnostics));
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.SidecarDamaged), (warning.Severity, warning.ErrorId));
+        Assert.Contains("session_nodes", warning.Message);
+        Assert.All(results, r => Assert.False(r.Record!.SourceMeta.ContainsKey("session_key")));
+    }
+
+    [Fact]
     public void A_damaged_row_is_an_error_naming_the_database_and_its_seq_and_the_other_rows_still_read()
     {
         var state = Copy();

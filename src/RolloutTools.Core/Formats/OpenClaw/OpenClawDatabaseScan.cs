@@ -12,7 +12,7 @@ namespace RolloutTools.Core.Formats.OpenClaw;
 internal sealed class OpenClawDatabaseScan : IMultiRecordScan
 {
     private readonly SessionDatabase<OpenClawDatabase, OpenClawWindowRow> _database = new("OpenClaw", OpenClawDatabase.Open, (db, _) => db.Windows());
-    private readonly Dictionary<string, Lazy<OpenClawIndex>> _indexes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Lazy<NodeIndex>> _indexes = new(StringComparer.Ordinal);
     private readonly ReadOptions? _options;
 
     public OpenClawDatabaseScan(ReadOptions? options) => _options = options;
@@ -39,18 +39,41 @@ internal sealed class OpenClawDatabaseScan : IMultiRecordScan
         return PiFileScan.Results(source, session, _options, () => OpenClawSessionFacts.Target(source.Path, window, index), diagnostics);
     }
 
-    /// <summary>session_nodes, read once per database and scan.</summary>
+    /// <summary>
+    /// session_nodes, read once per database and scan. When it cannot be read, every session of the database is read
+    /// without who and where: said once, with the session that asked first, as a damaged sessions.json is.
+    /// </summary>
     private OpenClawIndex Index(string path, OpenClawDatabase db, DiagnosticList diagnostics)
     {
-        Lazy<OpenClawIndex> lazy;
+        Lazy<NodeIndex> lazy;
+        var first = false;
         lock (_indexes)
         {
             if (!_indexes.TryGetValue(path, out lazy!))
             {
-                _indexes[path] = lazy = new Lazy<OpenClawIndex>(() =>
-                    OpenClawIndex.FromNodes(_database.Query(diagnostics, "read session_nodes", () => db.Nodes()) ?? Array.Empty<OpenClawNodeRow>()));
+                _indexes[path] = lazy = new Lazy<NodeIndex>(() => ReadNodes(path, db));
+                first = true;
             }
         }
-        return lazy.Value;
+        var index = lazy.Value;
+        if (first) foreach (var problem in index.Problems) diagnostics.Add(problem);
+        return index.Index;
     }
+
+    private NodeIndex ReadNodes(string path, OpenClawDatabase db)
+    {
+        var failure = new DiagnosticList(path);
+        var nodes = _database.Query(failure, "read session_nodes", () => db.Nodes());
+        var problems = failure.Items
+            .Select(d => d with
+            {
+                Severity = DiagnosticSeverity.Warning,
+                ErrorId = RolloutDiagnostic.SidecarDamaged,
+                Message = $"{d.Message}; every session of the database is read without who and where.",
+            })
+            .ToArray();
+        return new NodeIndex(OpenClawIndex.FromNodes(nodes ?? Array.Empty<OpenClawNodeRow>()), problems);
+    }
+
+    private sealed record NodeIndex(OpenClawIndex Index, IReadOnlyList<RolloutDiagnostic> Problems);
 }
