@@ -33,7 +33,7 @@ public sealed class OpenClawReaderTests : IDisposable
 
     private void WithVariables(Action test, params (string Name, string? Value)[] variables)
     {
-        var names = new[] { OpenClawReader.StateDirVariable, OpenClawHome.LegacyStateDirVariable, OpenClawHome.HomeVariable };
+        var names = new[] { OpenClawReader.StateDirVariable, OpenClawHome.LegacyStateDirVariable, OpenClawHome.HomeVariable, OpenClawHome.ProfileVariable };
         var previous = names.ToDictionary(n => n, Environment.GetEnvironmentVariable);
         try
         {
@@ -63,6 +63,12 @@ public sealed class OpenClawReaderTests : IDisposable
         WithVariables(() => Assert.Equal(Path.Combine(home, ".clawdbot"), OpenClawHome.StateDir()), (OpenClawHome.HomeVariable, home));
         Directory.CreateDirectory(Path.Combine(home, ".openclaw"));
         WithVariables(() => Assert.Equal(Path.Combine(home, ".openclaw"), OpenClawHome.StateDir()), (OpenClawHome.HomeVariable, home));
+
+        // A named profile has a state dir of its own; "default" is the unnamed one, and the state dir variable wins over both.
+        WithVariables(() => Assert.Equal(Path.Combine(home, ".openclaw-work"), OpenClawHome.StateDir()), (OpenClawHome.HomeVariable, home), (OpenClawHome.ProfileVariable, "work"));
+        WithVariables(() => Assert.Equal(Path.Combine(home, ".openclaw"), OpenClawHome.StateDir()), (OpenClawHome.HomeVariable, home), (OpenClawHome.ProfileVariable, "Default"));
+        WithVariables(() => Assert.Equal(Path.Combine(home, "custom"), OpenClawHome.StateDir()),
+            (OpenClawHome.HomeVariable, home), (OpenClawHome.ProfileVariable, "work"), (OpenClawReader.StateDirVariable, Path.Combine(home, "custom")));
     }
 
     [Theory]
@@ -103,6 +109,7 @@ public sealed class OpenClawReaderTests : IDisposable
     [Theory]
     [InlineData("/home/dev/.openclaw/workspace", RolloutFormat.OpenClaw)]
     [InlineData("/home/dev/.openclaw/workspace-work", RolloutFormat.OpenClaw)]
+    [InlineData("/home/dev/.openclaw-work/workspace", RolloutFormat.OpenClaw)]
     [InlineData("C:\\\\Users\\\\dev\\\\.clawdbot\\\\workspace", RolloutFormat.OpenClaw)]
     [InlineData("/home/dev/.openclaw", RolloutFormat.PiCodingAgent)]
     [InlineData("/home/dev/acme-shop", RolloutFormat.PiCodingAgent)]

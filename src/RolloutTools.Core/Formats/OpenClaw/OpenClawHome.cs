@@ -5,7 +5,7 @@ namespace RolloutTools.Core.Formats.OpenClaw;
 
 /// <summary>
 /// Where OpenClaw keeps its sessions and how it names their files. The state dir is $OPENCLAW_STATE_DIR (or the
-/// legacy $CLAWDBOT_STATE_DIR), else ~/.openclaw, else the first legacy dir that exists (~/.clawdbot, ~/.moldbot,
+/// legacy $CLAWDBOT_STATE_DIR), else ~/.openclaw-$OPENCLAW_PROFILE for a named profile, else ~/.openclaw, else the first legacy dir that exists (~/.clawdbot, ~/.moldbot,
 /// ~/.moltbot), the home being $OPENCLAW_HOME when set (src/config/paths.ts resolveStateDir, src/infra/home-dir.ts).
 /// Each agent's sessions are in &lt;state&gt;/agents/&lt;agent id&gt;/sessions: sessions.json (the index) and one
 /// &lt;session id&gt;.jsonl per session, &lt;session id&gt;-topic-&lt;thread&gt;.jsonl for a forum topic
@@ -17,6 +17,9 @@ internal static class OpenClawHome
 {
     /// <summary>Clawdbot's name for the same override, still honoured after the new one.</summary>
     public const string LegacyStateDirVariable = "CLAWDBOT_STATE_DIR";
+
+    /// <summary>A named profile: its state dir is ~/.openclaw-&lt;profile&gt; ("default" is ~/.openclaw).</summary>
+    public const string ProfileVariable = "OPENCLAW_PROFILE";
 
     /// <summary>OpenClaw's own home, in place of the user's, for everything it resolves under "~".</summary>
     public const string HomeVariable = "OPENCLAW_HOME";
@@ -40,6 +43,12 @@ internal static class OpenClawHome
             ? value
             : Environment.GetEnvironmentVariable(LegacyStateDirVariable);
         if (!string.IsNullOrWhiteSpace(configured)) return Path.GetFullPath(Expand(configured.Trim(), home));
+        // --profile sets the state dir to ~/.openclaw-<profile> (src/cli/profile.ts resolveProfileStateDir), and the
+        // gateway does so from OPENCLAW_PROFILE (src/daemon/paths.ts); the name "default" is the unnamed profile.
+        if (Environment.GetEnvironmentVariable(ProfileVariable)?.Trim() is { Length: > 0 } profile && !profile.Equals("default", StringComparison.OrdinalIgnoreCase))
+        {
+            return Path.Combine(home, ".openclaw-" + profile);
+        }
         var current = Path.Combine(home, ".openclaw");
         if (Directory.Exists(current)) return current;
         return LegacyStateDirs.Select(d => Path.Combine(home, d)).FirstOrDefault(Directory.Exists) ?? current;
@@ -78,7 +87,8 @@ internal static class OpenClawHome
     /// <summary>
     /// Whether a session's cwd is an OpenClaw workspace: &lt;state dir&gt;/workspace, or workspace-&lt;agent or profile&gt;
     /// for another agent or profile (src/agents/workspace.ts resolveDefaultAgentWorkspaceDir), the state dir being any
-    /// of its names. OpenClaw runs every session there unless configured otherwise, and Pi never does.
+    /// of its names, a named profile's ~/.openclaw-&lt;profile&gt; included (later builds keep a profile's workspace in its
+    /// own state dir). OpenClaw runs every session there unless configured otherwise, and Pi never does.
     /// </summary>
     public static bool IsWorkspace(string? cwd)
     {
@@ -87,7 +97,7 @@ internal static class OpenClawHome
         for (var i = 1; i < parts.Length; i++)
         {
             var state = parts[i - 1];
-            if ((state == ".openclaw" || Array.IndexOf(LegacyStateDirs, state) >= 0)
+            if ((state == ".openclaw" || state.StartsWith(".openclaw-", StringComparison.Ordinal) || Array.IndexOf(LegacyStateDirs, state) >= 0)
                 && (parts[i] == "workspace" || parts[i].StartsWith("workspace-", StringComparison.Ordinal))) return true;
         }
         return false;
