@@ -192,4 +192,54 @@ public sealed class OpenClawReaderTests : IDisposable
         Assert.Equal("Prompt Response Synthetic", SampleFolder.Kinds(record));
         Assert.Equal(new[] { "claude-sonnet-4-5" }, record.Models);
     }
+
+    private static string Line(string id, string? parent, int second, string message) =>
+        $$"""{"type":"message","id":"{{id}}","parentId":{{ClaudeLines.Q(parent)}},"timestamp":"2026-03-04T10:00:{{second:00}}.000Z","message":{{message}}}""";
+
+    private const string Reply = """{"role":"assistant","content":[{"type":"text","text":"On it."}],"api":"anthropic-messages","provider":"anthropic","model":"claude-sonnet-4-5","usage":{"input":10,"output":2,"cacheRead":0,"cacheWrite":0,"totalTokens":12,"cost":{"total":0.0001}},"stopReason":"stop"}""";
+
+    [Fact]
+    public void Turns_openclaw_starts_itself_and_hidden_inputs_are_context_never_a_prompt_or_the_title()
+    {
+        // input-provenance.ts: internal_system marks a turn OpenClaw started (here its heartbeat); display:false and
+        // a hook's placeholder are not a person's words either.
+        var path = Path.Combine(Sessions(), Id + ".jsonl");
+        File.WriteAllText(path, string.Join('\n',
+            Session().Split('\n')[0],
+            Line("bb000001", null, 1, """{"role":"user","content":"Read HEARTBEAT.md if it exists. If nothing needs attention, reply HEARTBEAT_OK.","provenance":{"kind":"internal_system","sourceTool":"heartbeat"}}"""),
+            Line("bb000002", "bb000001", 2, Reply),
+            Line("bb000003", "bb000002", 3, """{"role":"user","content":"Background exec finished: exit 0","provenance":{"kind":"internal_system","sourceTool":"exec"}}"""),
+            Line("bb000004", "bb000003", 4, """{"role":"user","content":"[Telegram Dana (@dana) id:42 2026-03-04 10:00 UTC] water the plants","provenance":{"kind":"external_user","sourceChannel":"telegram"}}"""),
+            Line("bb000005", "bb000004", 5, """{"role":"user","content":"blocked placeholder","display":false,"__openclaw":{"beforeAgentRunBlocked":true}}"""),
+            Line("bb000006", "bb000005", 6, """{"role":"user","content":"late photo","__openclaw":{"lateMedia":{"count":1}}}"""),
+            Line("bb000007", "bb000006", 7, Reply)) + "\n");
+
+        var record = ReadOne(path).Record!;
+
+        Assert.Equal("Context Response Context Prompt Context Context Response", SampleFolder.Kinds(record));
+        Assert.Equal("water the plants", record.Title);
+        Assert.Equal("exec: 1, heartbeat: 1", record.SourceMeta["system_turns"].ToString());
+        Assert.Equal(2L, record.SourceMeta["hidden_inputs"]);
+    }
+
+    [Fact]
+    public void Gateway_injected_rows_are_synthetic_with_no_model_usage_or_stop_reason_and_keep_their_calls()
+    {
+        var path = Path.Combine(Sessions(), Id + ".jsonl");
+        File.WriteAllText(path, Session() + string.Join('\n',
+            Line("aa000003", "aa000002", 4, """{"role":"assistant","content":[{"type":"text","text":"[injected] gateway notice"}],"api":"openai-responses","provider":"openclaw","model":"gateway-injected","usage":{"input":0,"output":0,"cacheRead":0,"cacheWrite":0,"totalTokens":0,"cost":{"total":0}},"stopReason":"stop"}"""),
+            Line("aa000004", "aa000003", 5, """{"role":"assistant","content":[{"type":"toolCall","id":"nested_1","name":"read","arguments":{"path":"a.txt"}}],"provider":"openclaw","model":"gateway-injected","parentToolCallId":"code_1","usage":{"input":0,"output":0},"stopReason":"toolUse"}"""),
+            Line("aa000005", "aa000004", 6, """{"role":"toolResult","toolCallId":"nested_1","toolName":"read","content":[{"type":"text","text":"a"}],"isError":false}"""),
+            // A historical mirror whose provider and model were stripped keeps only its marker.
+            Line("aa000006", "aa000005", 7, """{"role":"assistant","content":[{"type":"text","text":"sent to the channel"}],"openclawDeliveryMirror":{"kind":"channel-final"},"usage":{"input":0,"output":0}}""")) + "\n");
+
+        var record = ReadOne(path).Record!;
+
+        Assert.Equal("Prompt Response Synthetic Synthetic ToolResult Synthetic", SampleFolder.Kinds(record));
+        Assert.All(record.Messages.Where(m => m.Kind == MessageKind.Synthetic), m => Assert.Null(m.Model));
+        Assert.Equal("nested_1", Assert.Single(record.Messages[3].ToolCalls).Id);
+        Assert.Equal(new[] { "claude-sonnet-4-5" }, record.Models);
+        Assert.Equal("stop: 1", record.SourceMeta["stop_reasons"].ToString());
+        Assert.Equal((2L, 1L), ((long)record.SourceMeta["gateway_injected"], (long)record.SourceMeta["delivery_mirrors"]));
+    }
 }

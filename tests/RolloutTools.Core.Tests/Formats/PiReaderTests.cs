@@ -155,6 +155,31 @@ public sealed class PiReaderTests
     }
 
     [Fact]
+    public void Words_in_an_unknown_entry_or_block_type_are_kept_and_each_type_is_reported_once_by_its_first_line()
+    {
+        var result = Read(new[]
+        {
+            Header,
+            Entry("a0000001", null, 1, "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Read my notes\"},{\"type\":\"file\",\"path\":\"/tmp/notes.md\",\"text\":\"FILE BODY the person attached\"}],\"timestamp\":1767603601000}"),
+            Answer("a0000002", "a0000001", 2, "Read."),
+            "{\"type\":\"future_entry\",\"id\":\"a0000003\",\"parentId\":\"a0000002\",\"timestamp\":\"2026-01-05T09:00:03.000Z\",\"message\":{\"role\":\"user\",\"content\":\"words in a future entry type\"}}",
+            "{\"type\":\"future_entry\",\"id\":\"a0000004\",\"parentId\":\"a0000003\",\"timestamp\":\"2026-01-05T09:00:04.000Z\",\"content\":\"more future words\"}",
+            Entry("a0000005", "a0000004", 5, "{\"role\":\"user\",\"content\":[{\"type\":\"file\",\"path\":\"/tmp/b.bin\"}],\"timestamp\":1767603605000}"),
+        }).Single();
+
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Context Context Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "Read my notes", "FILE BODY the person attached" }, record.Messages[0].Content.Select(c => c.Text));
+        Assert.Equal(new[] { "words in a future entry type", "more future words", "{\"type\":\"file\",\"path\":\"/tmp/b.bin\"}" }, Texts(record)[2..]);
+        Assert.Equal(new Dictionary<string, long> { ["future_entry"] = 2 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_record_types"]);
+        Assert.Equal(new Dictionary<string, long> { ["file"] = 2 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_block_types"]);
+        Assert.Equal(new (DiagnosticSeverity, int?)[] { (DiagnosticSeverity.Warning, 2), (DiagnosticSeverity.Warning, 4) }, result.Diagnostics.Select(d => (d.Severity, d.LineNumber)));
+        Assert.Contains("'file'", result.Diagnostics[0].Message);
+        Assert.Contains("'future_entry'", result.Diagnostics[1].Message);
+        Assert.Equal(new TokenUsage(10, 5, 0, 0), SampleFolder.Tokens(record));
+    }
+
+    [Fact]
     public void Tool_calls_pair_with_results_by_id_and_string_arguments_stay_json()
     {
         var record = Read(new[]
@@ -254,6 +279,37 @@ public sealed class PiReaderTests
 
     private static string Response(string id, string parent, int second, string api, string usage, long timestamp = 1767603601000) =>
         Entry(id, parent, second, $"{{\"role\":\"assistant\",\"content\":[{{\"type\":\"text\",\"text\":\"Answer {id}\"}}],\"api\":\"{api}\",\"provider\":\"p\",\"model\":\"m\",\"usage\":{usage},\"stopReason\":\"stop\",\"timestamp\":{timestamp}}}");
+
+    [Fact]
+    public void Counts_and_costs_written_as_text_or_with_a_fraction_are_still_counted()
+    {
+        var record = Read(new[]
+        {
+            Header,
+            User("a0000001", null, 1, "Question"),
+            Response("a0000002", "a0000001", 2, "anthropic-messages", "{\"input\":\"100\",\"output\":20.0,\"cacheRead\":5,\"cacheWrite\":0,\"totalTokens\":125,\"cost\":{\"total\":\"0.01\"}}"),
+            Response("a0000003", "a0000002", 3, "anthropic-messages", "{\"input\":10,\"output\":2,\"cacheRead\":0,\"cacheWrite\":0,\"totalTokens\":12,\"cost\":{\"total\":0.0012}}"),
+        }).Single().Record!;
+
+        Assert.Equal(new TokenUsage(110, 22, 5, 0), SampleFolder.Tokens(record));
+        Assert.Equal(0.01m, record.Messages[1].CostUsd);
+        Assert.Equal(0.0112, record.SourceMeta["cost_usd"]);
+    }
+
+    [Fact]
+    public void One_hour_cache_writes_are_the_part_of_cache_writes_pi_says_they_are()
+    {
+        // pi-ai's Usage: cacheWrite1h is the subset of cacheWrite written with one-hour retention (Anthropic only).
+        var record = Read(new[]
+        {
+            Header,
+            User("a0000001", null, 1, "Question"),
+            Response("a0000002", "a0000001", 2, "anthropic-messages", "{\"input\":10,\"output\":5,\"cacheRead\":0,\"cacheWrite\":3000,\"cacheWrite1h\":2000,\"totalTokens\":3015,\"cost\":{\"total\":0.01}}"),
+        }).Single().Record!;
+
+        Assert.Equal(new TokenUsage(10, 5, 0, 3000) { CacheWrite1hTokens = 2000 }, record.Usage);
+        Assert.Equal(2000, record.Messages[1].Usage!.Value.CacheWrite1hTokens);
+    }
 
     [Fact]
     public void Input_that_counted_cache_reads_is_brought_to_input_without_them()

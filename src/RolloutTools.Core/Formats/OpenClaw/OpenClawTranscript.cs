@@ -34,7 +34,7 @@ internal static class OpenClawTranscript
                 cancellation.ThrowIfCancellationRequested();
                 ReadRow(sessionId, row, add, diagnostics);
             }
-        });
+        }, diagnostics);
 
     private static void ReadCold(string databasePath, OpenClawColdArchive cold, Action<JsonLine> add, DiagnosticList diagnostics, CancellationToken cancellation)
     {

@@ -20,7 +20,13 @@ internal sealed class PiConversation
     public int BashExcluded { get; private set; }
     public int CustomMessages { get; private set; }
     public int DeliveryMirrors { get; private set; }
+    public int GatewayInjected { get; private set; }
     public int AgentMessages { get; private set; }
+
+    /// <summary>OpenClaw's internal_system turns, by the sourceTool that started them.</summary>
+    public Counter SystemTurns { get; } = new();
+
+    public int HiddenInputs { get; private set; }
     public Counter UnknownRoles { get; } = new();
     public int OrphanToolResults => _builder.OrphanToolResults;
     public int UnansweredToolCalls => _builder.UnansweredToolCalls;
@@ -56,6 +62,10 @@ internal sealed class PiConversation
             case "branch_summary" when !string.IsNullOrEmpty(entry.Summary):
                 AddUserSide(MessageKind.BranchSummary, Text(entry.Summary), time);
                 break;
+            case var _ when entry.IsUnknownType:
+                // A type of a newer Pi: its words are kept as context, never dropped unseen (PiSession reports it).
+                AddUserSide(MessageKind.Context, entry.Words, time);
+                break;
             default:
                 // model_change, thinking_level_change, label, session_info, custom (extension state, never in
                 // context): facts of the record, not messages.
@@ -72,14 +82,21 @@ internal sealed class PiConversation
                 AgentMessages++;
                 AddUserSide(MessageKind.AgentMessage, message.Content, time);
                 break;
+            case "user" when message.ProvenanceKind == "internal_system":
+                // OpenClaw: a turn it started itself (a heartbeat, cron job, finished exec, restart recovery,
+                // recalled memory, the goal loop): instructions in the person's place, not their words.
+                SystemTurns.Add(message.SourceTool ?? "(none)");
+                AddUserSide(MessageKind.Context, message.Content, time);
+                break;
+            case "user" when message.IsHiddenInput:
+                HiddenInputs++;
+                AddUserSide(MessageKind.Context, message.Content, time);
+                break;
             case "user":
                 AddUserSide(MessageKind.Prompt, message.Content, time);
                 break;
-            case "assistant" when message.IsDeliveryMirror:
-                // OpenClaw's copy of what it delivered to a channel: not a response, never billed. The message tool
-                // writes it before its own result, so it waits behind the results as a user message would.
-                DeliveryMirrors++;
-                if (message.Content.Count > 0) _builder.AddMessage(MessageRole.Assistant, MessageKind.Synthetic, message.Content, time);
+            case "assistant" when message.IsTranscriptOnly:
+                AddTranscriptOnly(message, time);
                 break;
             case "assistant":
                 AddResponse(message, entry.HasOwnId ? FormattableString.Invariant($"{entry.Id}@{time?.UtcDateTime:O}") : null, time);
@@ -113,6 +130,25 @@ internal sealed class PiConversation
                 AddUserSide(MessageKind.Context, message.Content, time);
                 break;
         }
+    }
+
+    /// <summary>
+    /// An assistant row OpenClaw wrote itself: not a response, never billed. A delivery mirror without tool calls
+    /// waits behind the results as a user message would, since the message tool writes it before its own result;
+    /// code mode's gateway-injected rows keep the nested calls they carry, so their results still pair.
+    /// </summary>
+    private void AddTranscriptOnly(PiMessage message, DateTimeOffset? time)
+    {
+        if (message.Model == PiMessage.GatewayInjectedModel) GatewayInjected++;
+        else DeliveryMirrors++;
+        if (message.ToolCalls.Count == 0)
+        {
+            if (message.Content.Count > 0) _builder.AddMessage(MessageRole.Assistant, MessageKind.Synthetic, message.Content, time);
+            return;
+        }
+        var turn = _builder.StartAssistant(time, null, MessageKind.Synthetic);
+        turn.AddContent(message.Content);
+        foreach (var call in message.ToolCalls) turn.AddToolCall(call);
     }
 
     /// <summary>A user-side message of the kind given (a prompt, context, a summary); nothing when it holds nothing.</summary>

@@ -68,32 +68,49 @@ internal sealed class PiEntry
     /// <summary>session_info: the name the person gave the session.</summary>
     public string? Name { get; init; }
 
-    public static PiEntry Read(JsonElement root, string type, int line, PiBlockCounts blocks) => new()
+    /// <summary>An entry of a type Pi did not write when this reader was made (see <see cref="PiSession.EntryTypes"/>).</summary>
+    public bool IsUnknownType => !PiSession.EntryTypes.Contains(Type);
+
+    /// <summary>An entry of an unknown type: the words it holds, in a message object or as content; kept as context.</summary>
+    public IReadOnlyList<ContentBlock> Words => IsUnknownType ? Message?.Content is { Count: > 0 } words ? words : Content : Array.Empty<ContentBlock>();
+
+    public static PiEntry Read(JsonElement root, string type, int line, PiBlockCounts blocks)
     {
-        Type = type,
-        Id = root.GetIdOrNull("id") ?? string.Empty,
-        HasOwnId = root.GetIdOrNull("id") is { Length: > 0 },
-        ParentId = root.GetIdOrNull("parentId"),
-        Line = line,
-        Timestamp = root.GetTimestamp("timestamp"),
-        Message = type == "message" ? PiMessage.Read(MessageObject(root), blocks) : null,
-        Summary = type is "compaction" or "branch_summary" ? root.GetTextOrEmpty("summary") : null,
-        FirstKeptEntryId = root.GetIdOrNull("firstKeptEntryId"),
-        FirstKeptEntryIndex = root.GetInt32OrNull("firstKeptEntryIndex"),
-        TokensBefore = root.GetInt64OrZero("tokensBefore"),
-        FromHook = root.GetBool("fromHook"),
-        FromId = root.GetIdOrNull("fromId"),
-        Provider = root.GetStringOrNull("provider"),
-        // Before fede1303 (2025-11-13) a model_change named the model as "model": "<provider>/<id>".
-        ModelId = root.GetStringOrNull("modelId") ?? (type == "model_change" ? root.GetStringOrNull("model") : null),
-        ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
-        CustomType = root.GetStringOrNull("customType"),
-        Content = type == "custom_message" ? PiMessage.ReadContent(root.GetPropertyOrDefault("content"), null, blocks) : Array.Empty<ContentBlock>(),
-        Display = root.GetBool("display"),
-        TargetId = root.GetIdOrNull("targetId"),
-        Label = type == "label" ? root.GetStringOrNull("label") : null,
-        Name = type == "session_info" ? root.GetTextOrEmpty("name") : null,
-    };
+        blocks.Line = line;
+        var known = PiSession.EntryTypes.Contains(type);
+        var content = root.GetPropertyOrDefault("content");
+        var id = root.GetIdOrNull("id");
+        return new PiEntry
+        {
+            Type = type,
+            Id = id ?? string.Empty,
+            HasOwnId = id is { Length: > 0 },
+            ParentId = root.GetIdOrNull("parentId"),
+            Line = line,
+            Timestamp = root.GetTimestamp("timestamp"),
+            Message = type == "message" ? PiMessage.Read(MessageObject(root), blocks)
+                : !known && root.GetPropertyOrDefault("message") is { ValueKind: JsonValueKind.Object } message ? PiMessage.Read(message, blocks)
+                : null,
+            Summary = type is "compaction" or "branch_summary" ? root.GetTextOrEmpty("summary") : null,
+            FirstKeptEntryId = root.GetIdOrNull("firstKeptEntryId"),
+            FirstKeptEntryIndex = root.GetInt32OrNull("firstKeptEntryIndex"),
+            TokensBefore = root.GetInt64OrZero("tokensBefore"),
+            FromHook = root.GetBool("fromHook"),
+            FromId = root.GetIdOrNull("fromId"),
+            Provider = root.GetStringOrNull("provider"),
+            // Before fede1303 (2025-11-13) a model_change named the model as "model": "<provider>/<id>".
+            ModelId = root.GetStringOrNull("modelId") ?? (type == "model_change" ? root.GetStringOrNull("model") : null),
+            ThinkingLevel = root.GetStringOrNull("thinkingLevel"),
+            CustomType = root.GetStringOrNull("customType"),
+            Content = type == "custom_message" || (!known && content.ValueKind is JsonValueKind.String or JsonValueKind.Array)
+                ? PiMessage.ReadContent(content, null, blocks)
+                : Array.Empty<ContentBlock>(),
+            Display = root.GetBool("display"),
+            TargetId = root.GetIdOrNull("targetId"),
+            Label = type == "label" ? root.GetStringOrNull("label") : null,
+            Name = type == "session_info" ? root.GetTextOrEmpty("name") : null,
+        };
+    }
 
     /// <summary>
     /// A message entry holds its AgentMessage as an object; anything else is damage that would lose the words
@@ -107,9 +124,26 @@ internal sealed class PiEntry
 }
 
 /// <summary>Block types met that have no place in the record (counted in SourceMeta).</summary>
-internal sealed class PiBlockCounts
+internal sealed class PiBlockCounts(Reading.DiagnosticList diagnostics)
 {
     public Reading.Counter Unknown { get; } = new();
+
+    /// <summary>The line being read, to name where an unknown block type was first met.</summary>
+    public int Line { get; set; }
+
+    /// <summary>
+    /// A block of a type this reader does not know, kept rather than lost: its text when it has one (a file a person
+    /// attached), else its JSON. Each type is reported once, with the line it was first met on.
+    /// </summary>
+    public ContentBlock KeepUnknown(string type, JsonElement block)
+    {
+        if (!Unknown.ContainsKey(type))
+        {
+            diagnostics.Warn(Reading.RolloutDiagnostic.ParseError, Line, $"content block type '{type}' is not one this reader knows of Pi's; kept as text.");
+        }
+        Unknown.Add(type);
+        return ContentBlock.FromText(block.GetStringOrNull("text") is { Length: > 0 } text ? text : block.GetRawText());
+    }
 
     /// <summary>Thinking a safety filter redacted: only an opaque signature is left.</summary>
     public int RedactedThinking { get; set; }
@@ -174,18 +208,42 @@ internal sealed class PiMessage
     public string? Summary { get; init; }
 
     /// <summary>
-    /// OpenClaw's provenance.kind on a user message: "inter_session" when another session (a subagent's report,
-    /// sessions_send) wrote it rather than a person.
+    /// OpenClaw's provenance.kind on a user message (src/sessions/input-provenance.ts): "external_user" for a
+    /// person, "inter_session" when another session (a subagent's report, sessions_send) wrote it, and
+    /// "internal_system" when OpenClaw itself started the turn (heartbeat, cron, exec completion, restart
+    /// recovery, recalled memory, the goal loop).
     /// </summary>
     public string? ProvenanceKind { get; init; }
 
+    /// <summary>OpenClaw's provenance.sourceTool: what in OpenClaw wrote the message (heartbeat, cron, exec, memory_search, …).</summary>
+    public string? SourceTool { get; init; }
+
     /// <summary>
-    /// OpenClaw's copy of what it delivered to a channel outside a model response (the message tool's sends, a
-    /// cron announcement; media as their file names): an assistant message of model "delivery-mirror" with zero
-    /// usage (src/config/sessions/transcript.ts, appendAssistantMessageToSessionTranscript). The provider was
-    /// "openclaw" in later versions and another name before, so the model alone tells it.
+    /// A user message OpenClaw keeps for the model or its own bookkeeping, never a person's original words: one
+    /// the interface does not show (display: false), one kept out of the model's context (excludeFromContext), the
+    /// placeholder written when a hook blocked the run (__openclaw.beforeAgentRunBlocked), media that arrived after
+    /// the turn (__openclaw.lateMedia); OpenClaw's own transcript recorder treats these as not human input.
     /// </summary>
-    public bool IsDeliveryMirror => Role == "assistant" && Model == "delivery-mirror";
+    public bool IsHiddenInput { get; init; }
+
+    /// <summary>
+    /// An assistant message OpenClaw wrote into the transcript itself, not the model's output and never billed
+    /// (src/shared/transcript-only-openclaw-assistant.ts): "delivery-mirror", its copy of what it delivered to a
+    /// channel outside a model response (the message tool's sends, a cron announcement; media as their file
+    /// names), and "gateway-injected", text the gateway injected (chat.inject, code mode's nested calls). OpenClaw
+    /// also checks the provider "openclaw"; older builds wrote "clawdbot", so the model alone tells it here. Rows
+    /// whose provider and model were stripped keep an openclawDeliveryMirror marker.
+    /// </summary>
+    public bool IsTranscriptOnly => Role == "assistant" && (Model is DeliveryMirrorModel or GatewayInjectedModel || HasDeliveryMirrorMarker);
+
+    public const string DeliveryMirrorModel = "delivery-mirror";
+
+    public const string GatewayInjectedModel = "gateway-injected";
+
+    public bool HasDeliveryMirrorMarker { get; init; }
+
+    /// <summary>The kinds an openclawDeliveryMirror marker names (OPENCLAW_DELIVERY_MIRROR_KINDS).</summary>
+    private static readonly HashSet<string> DeliveryMirrorKinds = new(StringComparer.Ordinal) { "channel-final", "channel-final-suppressed", "message-tool-source-reply" };
 
     public static PiMessage Read(JsonElement message, PiBlockCounts blocks)
     {
@@ -195,6 +253,8 @@ internal sealed class PiMessage
         var content = ReadContent(message.GetPropertyOrDefault("content"), role == "assistant" ? (reasoning, calls) : null, blocks);
         var usage = message.GetPropertyOrDefault("usage");
         var details = message.GetPropertyOrDefault("details");
+        var provenance = message.GetPropertyOrDefault("provenance");
+        var openclaw = message.GetPropertyOrDefault("__openclaw");
         return new PiMessage
         {
             Role = role,
@@ -207,10 +267,7 @@ internal sealed class PiMessage
             StopReason = message.GetStringOrNull("stopReason"),
             ErrorMessage = message.GetStringOrNull("errorMessage"),
             Usage = usage.ValueKind == JsonValueKind.Object ? Tokens(usage, message.GetStringOrNull("api"), Milliseconds(message.GetPropertyOrDefault("timestamp"))) : null,
-            Cost = usage.GetPropertyOrDefault("cost") is { ValueKind: JsonValueKind.Object } cost
-                && cost.GetPropertyOrDefault("total") is { ValueKind: JsonValueKind.Number } total && total.TryGetDouble(out var dollars) && double.IsFinite(dollars)
-                ? dollars
-                : 0,
+            Cost = Number(usage.GetPropertyOrDefault("cost").GetPropertyOrDefault("total")) ?? 0,
             ToolCallId = message.GetIdOrNull("toolCallId"),
             ToolName = message.GetStringOrNull("toolName"),
             IsError = message.GetBool("isError"),
@@ -224,7 +281,11 @@ internal sealed class PiMessage
             ExcludeFromContext = message.GetBool("excludeFromContext"),
             CustomType = message.GetStringOrNull("customType"),
             Summary = role is "branchSummary" or "compactionSummary" ? message.GetTextOrEmpty("summary") : null,
-            ProvenanceKind = message.GetPropertyOrDefault("provenance") is { ValueKind: JsonValueKind.Object } provenance ? provenance.GetStringOrNull("kind") : null,
+            ProvenanceKind = provenance.GetStringOrNull("kind"),
+            SourceTool = provenance.GetStringOrNull("sourceTool"),
+            IsHiddenInput = role == "user" && (message.GetPropertyOrDefault("display").ValueKind == JsonValueKind.False || message.GetBool("excludeFromContext")
+                || openclaw.GetBool("beforeAgentRunBlocked") || openclaw.GetPropertyOrDefault("lateMedia").ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.False)),
+            HasDeliveryMirrorMarker = message.GetPropertyOrDefault("openclawDeliveryMirror").GetStringOrNull("kind") is { } mirror && DeliveryMirrorKinds.Contains(mirror),
         };
     }
 
@@ -265,7 +326,7 @@ internal sealed class PiMessage
                     a.Calls.Add(new ToolCall(block.GetIdOrNull("id") ?? string.Empty, block.GetStringOrNull("name") ?? string.Empty, Arguments(block.GetPropertyOrDefault("arguments"))));
                     break;
                 case var other:
-                    blocks.Unknown.Add(other ?? block.ValueKind.ToString().ToLowerInvariant());
+                    result.Add(blocks.KeepUnknown(other ?? block.ValueKind.ToString().ToLowerInvariant(), block));
                     break;
             }
         }
@@ -314,11 +375,11 @@ internal sealed class PiMessage
     /// </summary>
     private static TokenUsage Tokens(JsonElement usage, string? api, DateTimeOffset? time)
     {
-        var input = usage.GetInt64OrZero("input");
-        var output = usage.GetInt64OrZero("output");
-        var cacheRead = usage.GetInt64OrZero("cacheRead");
-        var cacheWrite = usage.GetInt64OrZero("cacheWrite");
-        var total = usage.GetInt64OrZero("totalTokens");
+        var input = Count(usage, "input");
+        var output = Count(usage, "output");
+        var cacheRead = Count(usage, "cacheRead");
+        var cacheWrite = Count(usage, "cacheWrite");
+        var total = Count(usage, "totalTokens");
         var inputHoldsCache = cacheRead > 0 && api switch
         {
             "google-generative-ai" or "google-vertex" or "google-gemini-cli" => total <= 0 || input + output + cacheRead > total,
@@ -326,8 +387,24 @@ internal sealed class PiMessage
                 total > 0 ? input + output + cacheRead > total : time < OpenAiInputWithoutCache,
             _ => false,
         };
-        return new TokenUsage(inputHoldsCache ? Math.Max(0, input - cacheRead) : input, output, cacheRead, cacheWrite);
+        // cacheWrite1h is the part of cacheWrite written with one-hour retention (pi-ai's Usage; only Anthropic reports it).
+        return new TokenUsage(inputHoldsCache ? Math.Max(0, input - cacheRead) : input, output, cacheRead, cacheWrite)
+        {
+            CacheWrite1hTokens = Math.Min(Count(usage, "cacheWrite1h"), cacheWrite),
+        };
     }
+
+    /// <summary>A token count: Pi writes integers; one written as text ("100") or with a fraction (100.0) is still that count.</summary>
+    private static long Count(JsonElement usage, string name) =>
+        Number(usage.GetPropertyOrDefault(name)) is { } n && n > 0 && n < long.MaxValue ? (long)Math.Round(n) : 0;
+
+    /// <summary>A number, or a string holding one; null for anything else.</summary>
+    private static double? Number(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Number when value.TryGetDouble(out var n) && double.IsFinite(n) => n,
+        JsonValueKind.String when double.TryParse(value.GetString(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var n) && double.IsFinite(n) => n,
+        _ => null,
+    };
 
     private static DateTimeOffset? Milliseconds(JsonElement value) =>
         value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var ms) && ms > 0 && ms < 253402300800000

@@ -62,7 +62,7 @@ internal static class PiRecords
             var time = PiConversation.TimeOf(entry);
             if (time < first || first is null) first = time ?? first;
             if (time > last || last is null) last = time ?? last;
-            if (entry.Message is not { Role: "assistant" } response || response.IsDeliveryMirror) continue;
+            if (entry.Type != "message" || entry.Message is not { Role: "assistant" } response || response.IsTranscriptOnly) continue;
             if (response.StopReason is { } reason) stopReasons.Add(reason);
             AddOnce(models, response.Model);
             AddOnce(providers, response.Provider);
@@ -103,6 +103,9 @@ internal static class PiRecords
             .Add("custom_entries", pathFacts.CustomEntries)
             .Add("custom_messages", conversation.CustomMessages)
             .Add("delivery_mirrors", conversation.DeliveryMirrors)
+            .Add("gateway_injected", conversation.GatewayInjected)
+            .Add("system_turns", conversation.SystemTurns)
+            .Add("hidden_inputs", conversation.HiddenInputs)
             .Add("agent_messages", conversation.AgentMessages)
             .Add("redacted_thinking", session.Blocks.RedactedThinking)
             .Add("orphan_tool_results", conversation.OrphanToolResults)

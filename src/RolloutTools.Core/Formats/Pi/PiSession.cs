@@ -58,7 +58,7 @@ internal sealed class PiSession
 
     public Counter UnknownRecordTypes { get; } = new();
 
-    public PiBlockCounts Blocks { get; } = new();
+    public PiBlockCounts Blocks { get; }
 
     /// <summary>JSON values read, whatever they were.</summary>
     public int Values { get; private set; }
@@ -71,14 +71,23 @@ internal sealed class PiSession
     /// <summary>Tree entries without an id of their own; they get one from their line.</summary>
     public int EntriesWithoutId { get; private set; }
 
+    private readonly DiagnosticList _diagnostics;
+
+    private PiSession(DiagnosticList diagnostics)
+    {
+        _diagnostics = diagnostics;
+        Blocks = new PiBlockCounts(diagnostics);
+    }
+
     public static PiSession Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation) =>
-        Parse(add => JsonLineReader.ReadEach(stream, diagnostics, add, cancellation));
+        Parse(add => JsonLineReader.ReadEach(stream, diagnostics, add, cancellation), diagnostics);
 
     /// <summary>A session whose entries come from elsewhere than one file (OpenClaw's database rows and cold archives), handed over in order.</summary>
     /// <param name="feed">Hands each entry to the action it is given, reporting what it cannot read.</param>
-    public static PiSession Parse(Action<Action<JsonLine>> feed)
+    /// <param name="diagnostics">Where entries and blocks of types this reader does not know are reported, once per type.</param>
+    public static PiSession Parse(Action<Action<JsonLine>> feed, DiagnosticList diagnostics)
     {
-        var session = new PiSession();
+        var session = new PiSession(diagnostics);
         feed(session.Add);
         session.Migrate();
         return session;
@@ -118,8 +127,17 @@ internal sealed class PiSession
             return;
         }
         RecordTypes.Add(type);
-        if (!EntryTypes.Contains(type)) UnknownRecordTypes.Add(type);
         var entry = PiEntry.Read(root, type, line.LineNumber, Blocks);
+        if (entry.IsUnknownType)
+        {
+            // A type of a Pi newer than this reader: said once, with where it was first met, and any words it holds kept.
+            if (!UnknownRecordTypes.ContainsKey(type))
+            {
+                _diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber,
+                    $"entry type '{type}' is not one this reader knows of Pi's; {(entry.Words.Count > 0 ? "its words are kept as context" : "it holds no words and is passed over")}.");
+            }
+            UnknownRecordTypes.Add(type);
+        }
         _values[^1] = entry;
         _entries.Add(entry);
     }
