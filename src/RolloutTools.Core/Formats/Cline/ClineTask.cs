@@ -39,7 +39,7 @@ public static class ClineTask
             var item = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, HistoryItemFile), HistoryItem.Read).Use(diagnostics);
 
             var messages = document.Root.EnumerateArray().ToArray();
-            var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, diagnostics, cancellation);
+            var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, item?.ParentTaskId is not null, diagnostics, cancellation);
             if (conversation.Count == 0)
             {
                 diagnostics.NoRecord(messages.Length == 0 ? "the API history is empty; no record." : "no message of the API history could be read; no record.");
@@ -70,6 +70,8 @@ public static class ClineTask
             .Add("task_id", taskId)
             .Add("agent", agent switch { ClineAgent.RooCode => "roo_code", ClineAgent.KiloCode => "kilo_code", ClineAgent.ZooCode => "zoo_code", _ => "cline" })
             .Add("extension_id", extension)
+            .Add("parent_task_id", item?.ParentTaskId)
+            .Add("child_task_ids", item?.ChildIds ?? Array.Empty<string>())
             .Add("editor", editor)
             .Add("agent_versions", metadata?.Versions ?? Array.Empty<string>())
             .Add("hosts", metadata?.Hosts ?? Array.Empty<string>())
@@ -92,6 +94,8 @@ public static class ClineTask
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.Builder.UnansweredToolCalls)
             .Add("redacted_reasoning", conversation.RedactedReasoning)
+            .Add("prompts_in_tool_results", conversation.PromptsInToolResults)
+            .Add("cache_unsplit_responses", conversation.UnsplitCacheResponses)
             .Add("checkpoints", ui.Checkpoints)
             .Add("skipped_messages", diagnostics.ErrorCount)
             .Add("unknown_block_types", conversation.UnknownBlockTypes)
@@ -106,7 +110,9 @@ public static class ClineTask
             Format = RolloutFormat.Cline,
             SourceKind = sourceKind,
             SourcePath = source.Path,
-            RootSessionId = taskId,
+            // A subtask (Roo's new_task) names its root and parent in its history item.
+            RootSessionId = item?.RootTaskId ?? item?.ParentTaskId ?? taskId,
+            IsSidechain = item?.ParentTaskId is not null,
             Cwd = cwd,
             ProjectPath = cwd,
             StartedAt = times.Length > 0 ? times.Min() : null,
@@ -146,14 +152,20 @@ public static class ClineTask
             : ModelUsage.LastOrDefault(u => u.Time is null || u.Time <= time).Model;
     }
 
-    /// <summary>history_item.json (Roo Code, Kilo Code): the task's entry in the history view.</summary>
-    public sealed record HistoryItem(string? Id, string? Task, string? Workspace, string? Mode, double TotalCost)
+    /// <summary>
+    /// history_item.json (Roo Code, Kilo Code): the task's entry in the history view; a subtask's names the task that
+    /// started it and the root of that tree, a parent's its children (packages/types/src/history.ts).
+    /// </summary>
+    public sealed record HistoryItem(string? Id, string? Task, string? Workspace, string? Mode, double TotalCost, string? RootTaskId, string? ParentTaskId,
+        IReadOnlyList<string> ChildIds)
     {
         public static HistoryItem Read(JsonElement root)
         {
             Expect.Object(root, "history_item.json");
             var cost = root.GetPropertyOrDefault("totalCost") is { ValueKind: JsonValueKind.Number } c ? c.GetDouble() : 0;
-            return new HistoryItem(Expect.String(root, "id"), Expect.String(root, "task"), Expect.String(root, "workspace"), Expect.String(root, "mode"), cost);
+            var children = Expect.Array(root, "childIds").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray();
+            return new HistoryItem(Expect.String(root, "id"), Expect.String(root, "task"), Expect.String(root, "workspace"), Expect.String(root, "mode"), cost,
+                Expect.String(root, "rootTaskId"), Expect.String(root, "parentTaskId"), children);
         }
     }
 }
