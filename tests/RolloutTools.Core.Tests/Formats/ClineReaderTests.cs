@@ -12,9 +12,9 @@ public sealed class ClineReaderTests : IDisposable
     public void Dispose() => _folder.Delete(recursive: true);
 
     /// <summary>Writes a task folder tasks/&lt;id&gt;/ with the given files and reads it as Get-AgentRollout would.</summary>
-    private ReadResult Read(string history, string? ui = null, string? metadata = null, string id = "1700000000000", string? item = null)
+    private ReadResult Read(string history, string? ui = null, string? metadata = null, string id = "1700000000000", string? item = null, string store = "")
     {
-        var task = Directory.CreateDirectory(Path.Combine(_folder.FullName, "tasks", id)).FullName;
+        var task = Directory.CreateDirectory(Path.Combine(_folder.FullName, store, "tasks", id)).FullName;
         File.WriteAllText(Path.Combine(task, ClineReader.HistoryFile), history);
         if (ui is not null) File.WriteAllText(Path.Combine(task, ClineTask.UiMessagesFile), ui);
         if (metadata is not null) File.WriteAllText(Path.Combine(task, ClineTask.MetadataFile), metadata);
@@ -354,5 +354,26 @@ public sealed class ClineReaderTests : IDisposable
         Assert.Equal("Plain thought.", record.Messages[3].ReasoningContent);
         Assert.Equal(1L, record.SourceMeta["redacted_reasoning"]);
         Assert.True(!record.SourceMeta.TryGetValue("unknown_block_types", out var unknown) || ((IReadOnlyDictionary<string, long>)unknown).Count == 0);
+    }
+
+    [Theory]
+    // Roo since 3.30: tokensIn is the whole prompt, cache writes and reads included.
+    [InlineData("rooveterinaryinc.roo-cline", "anthropic", 5200, 5000, 100, 100, 1L)]
+    // Before: the input beside the cache, which a cached request's input is far below.
+    [InlineData("rooveterinaryinc.roo-cline", "anthropic", 10, 5000, 100, 10, 0L)]
+    // An OpenAI-protocol provider counts the cache inside its input in every version.
+    [InlineData("kilocode.kilo-code", "openai", 200, 50, 5, 145, 1L)]
+    // Cline states the input beside the cache from every provider.
+    [InlineData("saoudrizwan.claude-dev", "anthropic", 5200, 5000, 100, 5200, 0L)]
+    public void Roo_code_tokens_in_that_count_the_cache_have_it_taken_out(string extension, string protocol, long tokensIn, long reads, long writes, long input, long adjusted)
+    {
+        var result = Read(
+            """[{"role":"user","content":"go","ts":1700000000000},{"role":"assistant","content":"ok","ts":1700000002000}]""",
+            ui: $$"""[{"ts":1700000001000,"type":"say","say":"api_req_started","text":"{\"apiProtocol\":\"{{protocol}}\",\"tokensIn\":{{tokensIn}},\"tokensOut\":7,\"cacheReads\":{{reads}},\"cacheWrites\":{{writes}},\"cost\":0.01}"}]""",
+            id: "aaaaaaaa-1111-2222-3333-444444444444",
+            store: Path.Combine("Code", "User", "globalStorage", extension));
+        var record = result.Record!;
+        Assert.Equal(new TokenUsage(input, 7, reads, writes), record.Messages[1].Usage);
+        Assert.Equal(adjusted, record.SourceMeta.TryGetValue("inputs_with_cache", out var count) ? count : 0L);
     }
 }

@@ -37,6 +37,8 @@ public static class ClineTask
                 : SidecarFile.LoadDocument(Path.Combine(folder, UiMessagesFile), ClineUiLog.Read).Use(diagnostics) ?? ClineUiLog.Empty;
             var metadata = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, MetadataFile), TaskMetadata.Read).Use(diagnostics);
             var item = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, HistoryItemFile), HistoryItem.Read).Use(diagnostics);
+            var owner = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
+            if (owner.Agent != ClineAgent.Cline) ui.TakeCacheOutOfInput();
 
             var messages = document.Root.EnumerateArray().ToArray();
             var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, item?.ParentTaskId is not null, diagnostics, cancellation);
@@ -45,18 +47,19 @@ public static class ClineTask
                 diagnostics.NoRecord(messages.Length == 0 ? "the API history is empty; no record." : "no message of the API history could be read; no record.");
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
-            return new ReadResult(source, Record(source, sourceKind, folder, conversation, ui, metadata, item, diagnostics), null, diagnostics.Items);
+            return new ReadResult(source, Record(source, sourceKind, folder, owner, conversation, ui, metadata, item, diagnostics), null, diagnostics.Items);
         }
     }
 
-    private static RolloutRecord Record(TraceSource source, string sourceKind, string? folder, ClineConversation conversation, ClineUiLog ui,
+    private static RolloutRecord Record(TraceSource source, string sourceKind, string? folder, (ClineAgent Agent, string? Extension, string? Editor) owner,
+        ClineConversation conversation, ClineUiLog ui,
         TaskMetadata? metadata, HistoryItem? item, DiagnosticList diagnostics)
     {
         var built = conversation.Messages;
         // Text handed over in memory goes by the file it came from, whose folder is still the task's.
         var named = folder ?? (Path.GetFileName(Path.GetDirectoryName(source.Path)) is { Length: > 0 } parent ? parent : null);
         var taskId = item?.Id ?? (named is null ? Path.GetFileNameWithoutExtension(source.Path) : Path.GetFileName(named));
-        var (agent, extension, editor) = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
+        var (agent, extension, editor) = owner;
         var times = ui.Times.Concat(built.Select(m => m.Timestamp).OfType<DateTimeOffset>()).ToArray();
         var firstPrompt = built.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
         var models = conversation.Builder.Models
@@ -82,6 +85,7 @@ public static class ClineTask
             .Add("unpaired_requests", conversation.UnpairedRequests)
             .Add("failed_requests", ui.FailedRequests)
             .Add("usage_source", conversation.UsageSource)
+            .Add("inputs_with_cache", ui.InputsWithCache)
             .Add("stated_cost_usd", statedCost > 0 ? (double)statedCost : 0)
             .Add("history_total_cost_usd", item?.TotalCost ?? 0)
             .Add("deleted_ranges", ui.DeletedRanges)
