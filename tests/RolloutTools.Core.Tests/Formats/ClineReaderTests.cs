@@ -376,4 +376,18 @@ public sealed class ClineReaderTests : IDisposable
         Assert.Equal(new TokenUsage(input, 7, reads, writes), record.Messages[1].Usage);
         Assert.Equal(adjusted, record.SourceMeta.TryGetValue("inputs_with_cache", out var count) ? count : 0L);
     }
+
+    [Fact]
+    public void Clines_summarize_task_result_stays_the_tools_answer_and_counts_as_a_summary()
+    {
+        var result = Read("""
+            [{"role":"user","content":"<task>\nLong job\n</task>"},
+             {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"summarize_task","input":{"context":"We did A."}}]},
+             {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"This session is being continued from a previous conversation that ran out of context. The conversation is summarized below:\nWe did A."}]},
+             {"role":"assistant","content":"Going on."}]
+            """);
+        var record = result.Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["compaction_summaries"]);
+    }
 }

@@ -370,7 +370,7 @@ public sealed partial class ClineConversation
                 case "tool_result":
                     FlushPrompt(prompt, time);
                     var resultContent = block.GetPropertyOrDefault("content");
-                    Builder.AddToolResult(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, AnthropicBlocks.ToolResultContent(resultContent))
+                    Answer(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, AnthropicBlocks.ToolResultContent(resultContent))
                     {
                         IsError = block.GetBool("is_error"),
                         Timestamp = time,
@@ -409,14 +409,14 @@ public sealed partial class ClineConversation
                             var tools = person is null ? more : person.Before;
                             if (tools.Length > 0) output.Add(ContentBlock.FromText(tools));
                         }
-                        Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), output) { Timestamp = time });
+                        Answer(new ToolResult(_pendingXmlCalls.Dequeue(), output) { Timestamp = time });
                         if (person is not null) AddWords(person with { Before = string.Empty }, prompt, time);
                         break;
                     }
                     if (_pendingXmlCalls.Count > 0 && ClineXmlTools.OtherAnswer(text) is { } answer)
                     {
                         FlushPrompt(prompt, time);
-                        Builder.AddToolResult(new ToolResult(_pendingXmlCalls.Dequeue(), new[] { ContentBlock.FromText(answer.Text) }) { IsError = answer.NotRun, Timestamp = time });
+                        Answer(new ToolResult(_pendingXmlCalls.Dequeue(), new[] { ContentBlock.FromText(answer.Text) }) { IsError = answer.NotRun, Timestamp = time });
                         break;
                     }
                     AddText(text, prompt, time);
@@ -432,6 +432,16 @@ public sealed partial class ClineConversation
         FlushPrompt(prompt, time);
         // A call whose answer never came back (the task was cancelled) stops waiting at the next prompt.
         _pendingXmlCalls.Clear();
+    }
+
+    /// <summary>
+    /// A tool's answer. Cline's compaction is a tool the model calls (summarize_task, earlier condense): its result is the
+    /// summary the conversation goes on from (SummarizeTaskHandler.ts, continuationPrompt), and the history before it
+    /// is hidden from the model (conversationHistoryDeletedRange). It stays the tool's answer, and is counted as a summary.
+    /// </summary>
+    private void Answer(ToolResult result)
+    {
+        if (Builder.AddToolResult(result)?.ToolName is "summarize_task" or "condense") Summaries++;
     }
 
     /// <summary>

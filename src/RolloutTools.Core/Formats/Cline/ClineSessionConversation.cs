@@ -142,9 +142,11 @@ public sealed partial class ClineSessionConversation
     private void User(JsonElement message, JsonElement content, DateTimeOffset? time)
     {
         // A compaction that folded the history into its first message (before canonical history was kept apart,
-        // #10651) marks it; a notice the runtime added shows as a system line (displayRole "system").
+        // #10651) marks it, "compaction_summary" where the summarizing compactor wrote it (compaction-shared.ts
+        // buildSummaryMessage, which shows it as a system line too); a notice the runtime added shows as a system line
+        // (displayRole "system").
         var metadata = message.GetPropertyOrDefault("metadata");
-        var kind = metadata.GetStringOrNull("kind") == "compaction" ? MessageKind.CompactionSummary
+        var kind = metadata.GetStringOrNull("kind") is "compaction" or "compaction_summary" ? MessageKind.CompactionSummary
             : metadata.GetStringOrNull("displayRole") == "system" ? MessageKind.Context
             : MessageKind.Prompt;
         if (kind == MessageKind.CompactionSummary) CompactionSummaries++;
