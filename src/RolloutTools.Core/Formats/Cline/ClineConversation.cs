@@ -111,7 +111,7 @@ public sealed partial class ClineConversation
                 if (entry.GetBool("isSummary"))
                 {
                     conversation.Summaries++;
-                    conversation.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(Text(content)) }, ClineUiLog.Time(entry, "ts"));
+                    conversation.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(Text(content)) }, UnixTime.FromMilliseconds(entry, "ts"));
                     continue;
                 }
                 // Counted first: a response that cannot be read still had its request.
@@ -184,7 +184,7 @@ public sealed partial class ClineConversation
         var responses = entries
             .Where(e => e.ValueKind == JsonValueKind.Object && e.GetStringOrNull("role") == "assistant" && !e.GetBool("isSummary") && !e.GetBool("isTruncationMarker")
                 && e.GetPropertyOrDefault("content").ValueKind is JsonValueKind.String or JsonValueKind.Array)
-            .Select(e => ClineUiLog.Time(e, "ts"))
+            .Select(e => UnixTime.FromMilliseconds(e, "ts"))
             .ToArray();
         var requests = _ui.Requests;
         var paired = new Dictionary<int, RequestFacts>();
@@ -220,7 +220,7 @@ public sealed partial class ClineConversation
 
     private void Assistant(JsonElement entry, JsonElement[]? content, JsonElement stringContent, int index, RequestFacts? request)
     {
-        var time = ClineUiLog.Time(entry, "ts") ?? request?.Time;
+        var time = UnixTime.FromMilliseconds(entry, "ts") ?? request?.Time;
         var model = entry.GetPropertyOrDefault("modelInfo").GetStringOrNull("modelId") ?? request?.Model ?? _metadata?.ModelAt(time);
         var turn = Builder.StartAssistant(time, model);
         turn.ResponseId = entry.GetIdOrNull("id");
@@ -353,7 +353,7 @@ public sealed partial class ClineConversation
 
     private void User(JsonElement entry, JsonElement[]? content, JsonElement stringContent, DateTimeOffset? sent)
     {
-        var time = ClineUiLog.Time(entry, "ts") ?? sent;
+        var time = UnixTime.FromMilliseconds(entry, "ts") ?? sent;
         var prompt = new List<ContentBlock>();
         if (content is null)
         {

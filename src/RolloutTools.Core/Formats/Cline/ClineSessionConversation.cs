@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -47,7 +48,7 @@ public sealed partial class ClineSessionConversation
         var conversation = new ClineSessionConversation();
         if (systemPrompt is { Length: > 0 })
         {
-            var first = messages.Select(m => ClineUiLog.Time(m, "ts")).FirstOrDefault(t => t is not null);
+            var first = messages.Select(m => UnixTime.FromMilliseconds(m, "ts")).FirstOrDefault(t => t is not null);
             conversation.Builder.AddMessage(MessageRole.System, MessageKind.Context, new[] { ContentBlock.FromText(systemPrompt) }, first);
         }
         for (var i = 0; i < messages.Count; i++)
@@ -67,7 +68,7 @@ public sealed partial class ClineSessionConversation
                     continue;
                 }
                 conversation.Count++;
-                var time = ClineUiLog.Time(message, "ts");
+                var time = UnixTime.FromMilliseconds(message, "ts");
                 if (role == "assistant") conversation.Assistant(message, content, time);
                 else conversation.User(message, content, time);
             }

@@ -140,7 +140,7 @@ public static class ClineTask
             Expect.Object(root, "task_metadata.json");
             var usage = Expect.Array(root, "model_usage")
                 .Where(e => e.ValueKind == JsonValueKind.Object && e.GetStringOrNull("model_id") is not null)
-                .Select(e => (ClineUiLog.Time(e, "ts"), e.GetStringOrNull("model_id")!, e.GetStringOrNull("mode")))
+                .Select(e => (UnixTime.FromMilliseconds(e, "ts"), e.GetStringOrNull("model_id")!, e.GetStringOrNull("mode")))
                 .ToArray();
             var environments = Expect.Array(root, "environment_history").Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
             return new TaskMetadata(

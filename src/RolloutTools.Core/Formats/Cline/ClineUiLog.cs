@@ -83,7 +83,7 @@ public sealed class ClineUiLog
 
     private void Add(JsonElement message)
     {
-        var time = Time(message, "ts");
+        var time = UnixTime.FromMilliseconds(message, "ts");
         if (time is { } t) Times.Add(t);
         if (message.GetPropertyOrDefault("conversationHistoryDeletedRange") is { ValueKind: JsonValueKind.Array } range
             && range.GetArrayLength() == 2 && range[0].TryGetInt32(out var start) && range[1].TryGetInt32(out var end))
@@ -133,10 +133,4 @@ public sealed class ClineUiLog
             return new ClineRequest(time, null, null, null, model);
         }
     }
-
-    /// <summary>A ts in milliseconds since the epoch, as every Cline file writes it.</summary>
-    public static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } ts && ts.TryGetInt64(out var ms) && ms is > 0 and < 253402300800000
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : null;
 }

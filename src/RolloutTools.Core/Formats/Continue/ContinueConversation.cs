@@ -232,7 +232,7 @@ internal sealed class ContinueConversation
         var state = States(item).FirstOrDefault(s => CallId(s) == call.Id);
         var output = state.ValueKind == JsonValueKind.Object ? Result(call.Id, state, state.GetStringOrNull("status"))?.Content : null;
         var text = output is { Count: > 0 } ? $"$ {command}\n{RolloutMessage.JoinText(output)}" : $"$ {command}";
-        var stamp = call.Id.Split('-') is [_, var ms, ..] && long.TryParse(ms, out var value) ? ContinueIndex.FromMilliseconds(value) : null;
+        var stamp = call.Id.Split('-') is [_, var ms, ..] && long.TryParse(ms, out var value) ? UnixTime.FromMilliseconds(value) : null;
         return (text, stamp);
     }
 
@@ -277,7 +277,7 @@ internal sealed class ContinueConversation
     /// <summary>When the reasoning began, the only time Continue writes into a session (Date.now() milliseconds).</summary>
     private static DateTimeOffset? StartedAt(JsonElement item) =>
         item.GetPropertyOrDefault("reasoning").GetPropertyOrDefault("startAt") is { ValueKind: JsonValueKind.Number } start && start.TryGetInt64(out var ms)
-            ? ContinueIndex.FromMilliseconds(ms)
+            ? UnixTime.FromMilliseconds(ms)
             : null;
 
     /// <summary>
