@@ -351,17 +351,17 @@ public sealed partial class ClineConversation
         return (counted ? new TokenUsage(tokens.GetInt64OrZero("prompt"), tokens.GetInt64OrZero("completion"), tokens.GetInt64OrZero("cached"), 0) : null, cost);
     }
 
-    private void User(JsonElement entry, JsonElement[]? content, JsonElement stringContent, DateTimeOffset? sent)
+    /// <param name="blocks">The entry's readable blocks; null when its content is one string, <paramref name="stringContent"/>.</param>
+    private void User(JsonElement entry, JsonElement[]? blocks, JsonElement stringContent, DateTimeOffset? sent)
     {
         var time = UnixTime.FromMilliseconds(entry, "ts") ?? sent;
         var prompt = new List<ContentBlock>();
-        if (content is null)
+        if (blocks is null)
         {
             AddText(stringContent.GetString()!, prompt, time);
             FlushPrompt(prompt, time);
             return;
         }
-        var blocks = content;
         for (var i = 0; i < blocks.Length; i++)
         {
             var block = blocks[i];
