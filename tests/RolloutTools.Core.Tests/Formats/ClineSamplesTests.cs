@@ -82,7 +82,7 @@ public sealed class ClineSamplesTests
         var task = Record(ClineXml);
         Assert.Equal("The cart total ignores the discount. Fix it.", task.Title);
         Assert.Equal("/home/dev/shop", task.Cwd);
-        Assert.Equal("Prompt Context Response ToolResult Context Response ToolResult Context Response ToolResult Context Response", SampleFolder.Kinds(task));
+        Assert.Equal("Prompt Context Response ToolResult Context Response ToolResult Prompt Context Response ToolResult Context Response", SampleFolder.Kinds(task));
         Assert.Equal("The cart total ignores the discount. Fix it.", task.Messages[0].Text);
 
         var read = task.Messages[2];
@@ -93,12 +93,13 @@ public sealed class ClineSamplesTests
         Assert.Equal("xml-1-0", task.Messages[3].ToolCallId);
         Assert.StartsWith("export function total(items: Item[], discount = 0) {", task.Messages[3].Text);
 
-        // Free-text parameters keep their content whole; the denial with the person's feedback is the tool's answer.
+        // Free-text parameters keep their content whole; the denial is the tool's answer, the feedback with it the person's prompt.
         Assert.Equal("The discount is never subtracted.", task.Messages[5].Text);
         Assert.Equal("replace_in_file", task.Messages[5].ToolCalls[0].Name);
         Assert.Contains("\"diff\":\"<<<<<<< SEARCH\\n", task.Messages[5].ToolCalls[0].Arguments, StringComparison.Ordinal);
-        Assert.Equal("The user denied this operation and provided the following feedback:\n<feedback>\nClamp it at zero too.\n</feedback>", task.Messages[6].Text);
-        Assert.Equal("""{"result":"The total now subtracts the discount and never goes below zero."}""", task.Messages[11].ToolCalls[0].Arguments);
+        Assert.Equal("The user denied this operation and provided the following feedback:", task.Messages[6].Text);
+        Assert.Equal("Clamp it at zero too.", task.Messages[7].Text);
+        Assert.Equal("""{"result":"The total now subtracts the discount and never goes below zero."}""", task.Messages[12].ToolCalls[0].Arguments);
 
         Assert.Equal(4L, task.SourceMeta["xml_tool_calls"]);
         Assert.Equal(1L, task.SourceMeta["unanswered_tool_calls"]);
@@ -173,13 +174,15 @@ public sealed class ClineSamplesTests
     public void Kilo_task_in_cursor_keeps_the_prompt_image_and_leaves_the_interrupted_call_unanswered()
     {
         var task = Record(Kilo);
-        Assert.Equal("Prompt Context Response ToolResult Context Response Context Prompt Response", SampleFolder.Kinds(task));
+        Assert.Equal("Prompt Context Response ToolResult Context Response Context Context Prompt Response", SampleFolder.Kinds(task));
         var prompt = task.Messages[0];
         Assert.Equal(new[] { ContentBlock.FromText("Why does this page look broken?"), ContentBlock.FromImageData("image/png", "iVBORw0KGgo=") }, prompt.Content);
         Assert.Equal("""{"path":"public","recursive":"false"}""", task.Messages[2].ToolCalls[0].Arguments);
         Assert.Equal("The stylesheet may not load.", task.Messages[2].ReasoningContent);
         Assert.Equal("execute_command", task.Messages[5].ToolCalls[0].Name);
         Assert.StartsWith("[TASK RESUMPTION]", task.Messages[6].Text, StringComparison.Ordinal);
+        // The note before the words the person typed to resume is the agent's; the words are the prompt, without their tag.
+        Assert.Equal(("New instructions for task continuation:", "Never mind, I found it: a typo in the link tag."), (task.Messages[7].Text, task.Messages[8].Text));
         Assert.Equal(2L, task.SourceMeta["unanswered_tool_calls"]);
         Assert.Equal(new TokenUsage(9450, 115, 0, 0), SampleFolder.Tokens(task));
     }

@@ -206,4 +206,16 @@ public sealed class ClineSessionTests : IDisposable
         Assert.Equal(RolloutTools.Core.Discovery.DetectionScore.Certain, reader.Score(RolloutTools.Core.Json.JsonHead.Read(System.Text.Encoding.UTF8.GetBytes(text))!));
         Assert.Equal(RolloutTools.Core.Discovery.DetectionScore.None, reader.Score(RolloutTools.Core.Json.JsonHead.Read("""{"sessionId":"x","messages":[]}"""u8)!));
     }
+
+    [Fact]
+    public void A_summary_the_compactor_wrote_into_the_messages_is_a_compaction_summary_not_context()
+    {
+        var result = Read(File_("""
+            {"id":"msg_s","role":"user","content":[{"type":"text","text":"Context summary:\n\nWe fixed the bug."}],"metadata":{"kind":"compaction_summary","displayRole":"system","summary":"We fixed the bug."}},
+            {"id":"msg_u2","role":"user","content":[{"type":"text","text":"<user_input mode=\"act\">Now the tests</user_input>"}]}
+            """));
+        var record = result.Record!;
+        Assert.Equal("CompactionSummary Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["compaction_summaries"]);
+    }
 }

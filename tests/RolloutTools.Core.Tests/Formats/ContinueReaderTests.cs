@@ -193,6 +193,8 @@ public sealed class ContinueReaderTests : IDisposable
     [InlineData("""{"prompt_tokens":100,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":900,"cache_read_tokens":900,"cache_write_tokens":50}}""", 100, 20, 900, 50)]
     // OpenAI: cached tokens counted inside prompt_tokens.
     [InlineData("""{"prompt_tokens":1000,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":900}}""", 100, 20, 900, 0)]
+    // OpenRouter, passed through: prompt_tokens counts the cache read and, for Anthropic models, the cache write.
+    [InlineData("""{"prompt_tokens":1000,"completion_tokens":20,"prompt_tokens_details":{"cached_tokens":800,"cache_write_tokens":100}}""", 100, 20, 800, 100)]
     // core's Usage from Anthropic.ts: promptTokens without the cache.
     [InlineData("""{"promptTokens":100,"completionTokens":20,"promptTokensDetails":{"cachedTokens":900,"cacheWriteTokens":0}}""", 100, 20, 900, 0)]
     // core's Usage from an OpenAI provider.
@@ -214,6 +216,38 @@ public sealed class ContinueReaderTests : IDisposable
             """)).Record!;
         Assert.Equal("Prompt Response CompactionSummary Prompt", SampleFolder.Kinds(record));
         Assert.Equal((MessageRole.User, "We said hello."), (record.Messages[2].Role, record.Messages[2].Text));
+    }
+
+    [Fact]
+    public void The_clis_compaction_message_is_the_summary_once_not_a_response()
+    {
+        // extensions/cli/src/compaction.ts: the history becomes the system message and an assistant message that is the summary.
+        var record = Read(Session("""
+            {"message":{"role":"system","content":"You are an agent"},"contextItems":[]}
+            ,{"message":{"role":"assistant","content":"We said hello."},"contextItems":[],"conversationSummary":"We said hello."}
+            ,{"message":{"role":"user","content":"next"},"contextItems":[]}
+            ,{"message":{"role":"assistant","content":"ok"},"contextItems":[]}
+            """)).Record!;
+        Assert.Equal("Context CompactionSummary Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("We said hello.", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["compaction_summaries"]);
+    }
+
+    [Fact]
+    public void A_shell_escape_is_the_persons_command_with_its_output_dated_by_its_id()
+    {
+        // ui/hooks/useChat.shellMode.ts: "!ls -la" adds no user message, only an empty assistant message with a Bash call.
+        var record = Read(Session(Hello + """
+            ,{"message":{"role":"assistant","content":"","toolCalls":[{"id":"shell-1760000000000-abc123","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"ls -la\"}"}}]},"contextItems":[],"toolCallStates":[{"toolCallId":"shell-1760000000000-abc123","toolCall":{"id":"shell-1760000000000-abc123","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"ls -la\"}"}},"status":"done","parsedArgs":{"command":"ls -la"},"output":[{"content":"a b c","name":"Tool Result","description":"Tool execution result"}]}]}
+            ,{"message":{"role":"user","content":"next"},"contextItems":[]}
+            ,{"message":{"role":"assistant","content":"","toolCalls":[{"id":"call_1","type":"function","function":{"name":"Bash","arguments":"{\"command\":\"pwd\"}"}}]},"contextItems":[],"toolCallStates":[{"toolCallId":"call_1","status":"done","output":[{"content":"/home"}]}]}
+            """)).Record!;
+        Assert.Equal("Prompt Command Prompt Response ToolResult", SampleFolder.Kinds(record));
+        var command = record.Messages[1];
+        Assert.Equal((MessageRole.User, "$ ls -la\na b c"), (command.Role, command.Text));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1760000000000), command.Timestamp);
+        Assert.Equal(1L, record.SourceMeta["shell_commands"]);
+        Assert.Empty(record.Messages[3].Text);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -47,7 +48,7 @@ public sealed partial class ClineSessionConversation
         var conversation = new ClineSessionConversation();
         if (systemPrompt is { Length: > 0 })
         {
-            var first = messages.Select(m => ClineUiLog.Time(m, "ts")).FirstOrDefault(t => t is not null);
+            var first = messages.Select(m => UnixTime.FromMilliseconds(m, "ts")).FirstOrDefault(t => t is not null);
             conversation.Builder.AddMessage(MessageRole.System, MessageKind.Context, new[] { ContentBlock.FromText(systemPrompt) }, first);
         }
         for (var i = 0; i < messages.Count; i++)
@@ -67,7 +68,7 @@ public sealed partial class ClineSessionConversation
                     continue;
                 }
                 conversation.Count++;
-                var time = ClineUiLog.Time(message, "ts");
+                var time = UnixTime.FromMilliseconds(message, "ts");
                 if (role == "assistant") conversation.Assistant(message, content, time);
                 else conversation.User(message, content, time);
             }
@@ -142,9 +143,11 @@ public sealed partial class ClineSessionConversation
     private void User(JsonElement message, JsonElement content, DateTimeOffset? time)
     {
         // A compaction that folded the history into its first message (before canonical history was kept apart,
-        // #10651) marks it; a notice the runtime added shows as a system line (displayRole "system").
+        // #10651) marks it, "compaction_summary" where the summarizing compactor wrote it (compaction-shared.ts
+        // buildSummaryMessage, which shows it as a system line too); a notice the runtime added shows as a system line
+        // (displayRole "system").
         var metadata = message.GetPropertyOrDefault("metadata");
-        var kind = metadata.GetStringOrNull("kind") == "compaction" ? MessageKind.CompactionSummary
+        var kind = metadata.GetStringOrNull("kind") is "compaction" or "compaction_summary" ? MessageKind.CompactionSummary
             : metadata.GetStringOrNull("displayRole") == "system" ? MessageKind.Context
             : MessageKind.Prompt;
         if (kind == MessageKind.CompactionSummary) CompactionSummaries++;

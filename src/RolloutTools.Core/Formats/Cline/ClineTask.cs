@@ -37,26 +37,29 @@ public static class ClineTask
                 : SidecarFile.LoadDocument(Path.Combine(folder, UiMessagesFile), ClineUiLog.Read).Use(diagnostics) ?? ClineUiLog.Empty;
             var metadata = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, MetadataFile), TaskMetadata.Read).Use(diagnostics);
             var item = folder is null ? null : SidecarFile.LoadDocument(Path.Combine(folder, HistoryItemFile), HistoryItem.Read).Use(diagnostics);
+            var owner = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
+            if (owner.Agent != ClineAgent.Cline) ui.TakeCacheOutOfInput();
 
             var messages = document.Root.EnumerateArray().ToArray();
-            var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, diagnostics, cancellation);
+            var conversation = ClineConversation.Read(messages, i => document.ElementLine(null, i), ui, metadata, item?.ParentTaskId is not null, diagnostics, cancellation);
             if (conversation.Count == 0)
             {
                 diagnostics.NoRecord(messages.Length == 0 ? "the API history is empty; no record." : "no message of the API history could be read; no record.");
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
-            return new ReadResult(source, Record(source, sourceKind, folder, conversation, ui, metadata, item, diagnostics), null, diagnostics.Items);
+            return new ReadResult(source, Record(source, sourceKind, folder, owner, conversation, ui, metadata, item, diagnostics), null, diagnostics.Items);
         }
     }
 
-    private static RolloutRecord Record(TraceSource source, string sourceKind, string? folder, ClineConversation conversation, ClineUiLog ui,
+    private static RolloutRecord Record(TraceSource source, string sourceKind, string? folder, (ClineAgent Agent, string? Extension, string? Editor) owner,
+        ClineConversation conversation, ClineUiLog ui,
         TaskMetadata? metadata, HistoryItem? item, DiagnosticList diagnostics)
     {
         var built = conversation.Messages;
         // Text handed over in memory goes by the file it came from, whose folder is still the task's.
         var named = folder ?? (Path.GetFileName(Path.GetDirectoryName(source.Path)) is { Length: > 0 } parent ? parent : null);
         var taskId = item?.Id ?? (named is null ? Path.GetFileNameWithoutExtension(source.Path) : Path.GetFileName(named));
-        var (agent, extension, editor) = folder is null ? (ClineAgent.Cline, null, null) : ClineStorage.Owner(folder);
+        var (agent, extension, editor) = owner;
         var times = ui.Times.Concat(built.Select(m => m.Timestamp).OfType<DateTimeOffset>()).ToArray();
         var firstPrompt = built.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
         var models = conversation.Builder.Models
@@ -70,6 +73,8 @@ public static class ClineTask
             .Add("task_id", taskId)
             .Add("agent", agent switch { ClineAgent.RooCode => "roo_code", ClineAgent.KiloCode => "kilo_code", ClineAgent.ZooCode => "zoo_code", _ => "cline" })
             .Add("extension_id", extension)
+            .Add("parent_task_id", item?.ParentTaskId)
+            .Add("child_task_ids", item?.ChildIds ?? Array.Empty<string>())
             .Add("editor", editor)
             .Add("agent_versions", metadata?.Versions ?? Array.Empty<string>())
             .Add("hosts", metadata?.Hosts ?? Array.Empty<string>())
@@ -80,6 +85,7 @@ public static class ClineTask
             .Add("unpaired_requests", conversation.UnpairedRequests)
             .Add("failed_requests", ui.FailedRequests)
             .Add("usage_source", conversation.UsageSource)
+            .Add("inputs_with_cache", ui.InputsWithCache)
             .Add("stated_cost_usd", statedCost > 0 ? (double)statedCost : 0)
             .Add("history_total_cost_usd", item?.TotalCost ?? 0)
             .Add("deleted_ranges", ui.DeletedRanges)
@@ -92,6 +98,8 @@ public static class ClineTask
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.Builder.UnansweredToolCalls)
             .Add("redacted_reasoning", conversation.RedactedReasoning)
+            .Add("prompts_in_tool_results", conversation.PromptsInToolResults)
+            .Add("cache_unsplit_responses", conversation.UnsplitCacheResponses)
             .Add("checkpoints", ui.Checkpoints)
             .Add("skipped_messages", diagnostics.ErrorCount)
             .Add("unknown_block_types", conversation.UnknownBlockTypes)
@@ -106,7 +114,9 @@ public static class ClineTask
             Format = RolloutFormat.Cline,
             SourceKind = sourceKind,
             SourcePath = source.Path,
-            RootSessionId = taskId,
+            // A subtask (Roo's new_task) names its root and parent in its history item.
+            RootSessionId = item?.RootTaskId ?? item?.ParentTaskId ?? taskId,
+            IsSidechain = item?.ParentTaskId is not null,
             Cwd = cwd,
             ProjectPath = cwd,
             StartedAt = times.Length > 0 ? times.Min() : null,
@@ -130,7 +140,7 @@ public static class ClineTask
             Expect.Object(root, "task_metadata.json");
             var usage = Expect.Array(root, "model_usage")
                 .Where(e => e.ValueKind == JsonValueKind.Object && e.GetStringOrNull("model_id") is not null)
-                .Select(e => (ClineUiLog.Time(e, "ts"), e.GetStringOrNull("model_id")!, e.GetStringOrNull("mode")))
+                .Select(e => (UnixTime.FromMilliseconds(e, "ts"), e.GetStringOrNull("model_id")!, e.GetStringOrNull("mode")))
                 .ToArray();
             var environments = Expect.Array(root, "environment_history").Where(e => e.ValueKind == JsonValueKind.Object).ToArray();
             return new TaskMetadata(
@@ -146,14 +156,20 @@ public static class ClineTask
             : ModelUsage.LastOrDefault(u => u.Time is null || u.Time <= time).Model;
     }
 
-    /// <summary>history_item.json (Roo Code, Kilo Code): the task's entry in the history view.</summary>
-    public sealed record HistoryItem(string? Id, string? Task, string? Workspace, string? Mode, double TotalCost)
+    /// <summary>
+    /// history_item.json (Roo Code, Kilo Code): the task's entry in the history view; a subtask's names the task that
+    /// started it and the root of that tree, a parent's its children (packages/types/src/history.ts).
+    /// </summary>
+    public sealed record HistoryItem(string? Id, string? Task, string? Workspace, string? Mode, double TotalCost, string? RootTaskId, string? ParentTaskId,
+        IReadOnlyList<string> ChildIds)
     {
         public static HistoryItem Read(JsonElement root)
         {
             Expect.Object(root, "history_item.json");
             var cost = root.GetPropertyOrDefault("totalCost") is { ValueKind: JsonValueKind.Number } c ? c.GetDouble() : 0;
-            return new HistoryItem(Expect.String(root, "id"), Expect.String(root, "task"), Expect.String(root, "workspace"), Expect.String(root, "mode"), cost);
+            var children = Expect.Array(root, "childIds").Where(e => e.ValueKind == JsonValueKind.String).Select(e => e.GetString()!).ToArray();
+            return new HistoryItem(Expect.String(root, "id"), Expect.String(root, "task"), Expect.String(root, "workspace"), Expect.String(root, "mode"), cost,
+                Expect.String(root, "rootTaskId"), Expect.String(root, "parentTaskId"), children);
         }
     }
 }

@@ -8,7 +8,8 @@ namespace RolloutTools.Core.Formats.Cline;
 
 /// <summary>One API request as the UI log records it: a say "api_req_started" whose text is JSON (ClineApiReqInfo).</summary>
 /// <param name="Usage">Null when the request states no tokens (still loading, or failed before the response).</param>
-public sealed record ClineRequest(DateTimeOffset? Time, TokenUsage? Usage, decimal? Cost, string? CancelReason, string? Model);
+/// <param name="Protocol">Roo Code's apiProtocol: "anthropic" or "openai", the shape of the provider's usage.</param>
+public sealed record ClineRequest(DateTimeOffset? Time, TokenUsage? Usage, decimal? Cost, string? CancelReason, string? Model, string? Protocol = null);
 
 /// <summary>
 /// What ui_messages.json (the ClineMessage list the person saw) adds to the API history: the times, the API
@@ -41,6 +42,32 @@ public sealed class ClineUiLog
 
     public Counter AskTypes { get; } = new();
 
+    /// <summary>Requests whose tokensIn counted the cache, which <see cref="TakeCacheOutOfInput"/> took out.</summary>
+    public int InputsWithCache { get; private set; }
+
+    /// <summary>
+    /// Roo Code's, Kilo Code's and Zoo Code's tokensIn. An OpenAI-protocol provider counts the cache inside its input,
+    /// and Roo states that count as it is; since Roo 3.30 (#8954, November 2025) tokensIn is the whole prompt for
+    /// Anthropic-protocol providers too (calculateApiCostAnthropic's totalInputTokens: input, cache writes and reads),
+    /// where it was the input beside the cache before. The file says which protocol (apiProtocol) but not which version,
+    /// so an Anthropic-protocol tokensIn is taken as the whole prompt when no cached request of the task has a tokensIn
+    /// below its cache, which the input beside the cache nearly always is once the cache holds the system prompt.
+    /// Cline itself states the input beside the cache from every provider, and is left as it is.
+    /// </summary>
+    public void TakeCacheOutOfInput()
+    {
+        var cached = Requests.Where(r => r.Protocol != "openai" && r.Usage is { } u && u.CacheReadTokens + u.CacheWriteTokens > 0).ToArray();
+        var wholePrompt = cached.Length > 0 && cached.All(r => r.Usage!.Value.InputTokens >= r.Usage.Value.CacheReadTokens + r.Usage.Value.CacheWriteTokens);
+        for (var i = 0; i < Requests.Count; i++)
+        {
+            if (Requests[i].Usage is not { } usage || (Requests[i].Protocol != "openai" && !wholePrompt)) continue;
+            var cache = usage.CacheReadTokens + usage.CacheWriteTokens;
+            if (cache == 0) continue;
+            Requests[i] = Requests[i] with { Usage = usage with { InputTokens = Math.Max(0, usage.InputTokens - cache) } };
+            InputsWithCache++;
+        }
+    }
+
     /// <summary>Reads the log, throwing <see cref="SidecarShapeException"/> when it does not have the agent's shape.</summary>
     public static ClineUiLog Read(JsonElement root)
     {
@@ -56,7 +83,7 @@ public sealed class ClineUiLog
 
     private void Add(JsonElement message)
     {
-        var time = Time(message, "ts");
+        var time = UnixTime.FromMilliseconds(message, "ts");
         if (time is { } t) Times.Add(t);
         if (message.GetPropertyOrDefault("conversationHistoryDeletedRange") is { ValueKind: JsonValueKind.Array } range
             && range.GetArrayLength() == 2 && range[0].TryGetInt32(out var start) && range[1].TryGetInt32(out var end))
@@ -93,22 +120,17 @@ public sealed class ClineUiLog
             var root = info.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return new ClineRequest(time, null, null, null, model);
             var stated = new[] { "tokensIn", "tokensOut", "cacheReads", "cacheWrites" }.Any(name => root.TryGetProperty(name, out _));
-            // tokensIn is the input beside the cache (Anthropic's input_tokens), cacheWrites and cacheReads apart.
+            // tokensIn is Cline's input beside the cache (Anthropic's input_tokens), cacheWrites and cacheReads apart;
+            // Roo's may count the cache too (TakeCacheOutOfInput).
             TokenUsage? usage = stated
                 ? new TokenUsage(root.GetInt64OrZero("tokensIn"), root.GetInt64OrZero("tokensOut"), root.GetInt64OrZero("cacheReads"), root.GetInt64OrZero("cacheWrites"))
                 : null;
             decimal? cost = root.GetPropertyOrDefault("cost") is { ValueKind: JsonValueKind.Number } c && c.TryGetDecimal(out var value) ? value : null;
-            return new ClineRequest(time, usage, cost, root.GetStringOrNull("cancelReason"), model);
+            return new ClineRequest(time, usage, cost, root.GetStringOrNull("cancelReason"), model, root.GetStringOrNull("apiProtocol"));
         }
         catch (JsonException)
         {
             return new ClineRequest(time, null, null, null, model);
         }
     }
-
-    /// <summary>A ts in milliseconds since the epoch, as every Cline file writes it.</summary>
-    public static DateTimeOffset? Time(JsonElement element, string name) =>
-        element.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } ts && ts.TryGetInt64(out var ms) && ms is > 0 and < 253402300800000
-            ? DateTimeOffset.FromUnixTimeMilliseconds(ms)
-            : null;
 }

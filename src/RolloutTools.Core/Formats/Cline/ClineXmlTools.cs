@@ -107,14 +107,17 @@ public static partial class ClineXmlTools
         writer.WriteEndObject();
     });
 
+    /// <summary>A tool's answer header: the tool's name, and where the text after the header starts.</summary>
+    public sealed record Header(string Tool, int End);
+
     /// <summary>
     /// The header of a tool's answer in the next user message, "[read_file for 'src/app.ts'] Result:" (the
     /// tool's name first), or null for any other text.
     /// </summary>
-    public static string? ResultHeader(string text)
+    public static Header? ResultHeader(string text)
     {
         var match = ResultLine().Match(text);
-        return match.Success ? match.Groups[1].Value : null;
+        return match.Success ? new Header(match.Groups[1].Value, match.Index + match.Length) : null;
     }
 
     /// <summary>

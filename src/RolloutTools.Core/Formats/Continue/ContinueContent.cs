@@ -20,9 +20,11 @@ internal static class ContinueContent
     /// adapters as it came (prompt_tokens, completion_tokens, prompt_tokens_details {cached_tokens, cache_read_tokens,
     /// cache_write_tokens}). Which count the prompt includes depends on who filled it: the Anthropic paths (core's
     /// Anthropic.ts, the adapters' Anthropic.ts and the Vercel converter) put input_tokens, without the cache, in the
-    /// prompt count and name the cache write beside it; OpenAI counts cached tokens inside prompt_tokens. So a usage
-    /// that names a cache write is taken as Anthropic's, one that does not as OpenAI's, and the cache read taken out
-    /// of the prompt count, never below zero. Null when the message states none.
+    /// prompt count and name the cache beside it; OpenAI counts cached tokens inside prompt_tokens, and OpenRouter, whose
+    /// adapter passes its usage through, the cache writes too (cache_write_tokens, for Anthropic models). So core's usage
+    /// that names a cache write, and the CLI's that names cache_read_tokens (which only Continue's own converters write),
+    /// are taken as Anthropic's; any other has the cache taken out of the prompt count, never below zero. Null when the
+    /// message states none.
     /// </summary>
     public static TokenUsage? Usage(JsonElement usage)
     {
@@ -33,9 +35,8 @@ internal static class ContinueContent
         var output = usage.GetInt64OrZero(camel ? "completionTokens" : "completion_tokens");
         var read = camel ? details.GetInt64OrZero("cachedTokens") : Math.Max(details.GetInt64OrZero("cache_read_tokens"), details.GetInt64OrZero("cached_tokens"));
         var write = details.GetInt64OrZero(camel ? "cacheWriteTokens" : "cache_write_tokens");
-        var anthropic = details.ValueKind == JsonValueKind.Object
-            && (details.TryGetProperty(camel ? "cacheWriteTokens" : "cache_write_tokens", out _) || (!camel && details.TryGetProperty("cache_read_tokens", out _)));
-        var input = anthropic ? prompt : Math.Max(0, prompt - read);
+        var anthropic = details.ValueKind == JsonValueKind.Object && details.TryGetProperty(camel ? "cacheWriteTokens" : "cache_read_tokens", out _);
+        var input = anthropic ? prompt : Math.Max(0, prompt - read - write);
         var used = new TokenUsage(input, output, read, write);
         return used.Total > 0 ? used : null;
     }

@@ -31,6 +31,9 @@ internal sealed class ContinueConversation
     public int EmptyPrompts { get; private set; }
     public int SkippedItems { get; private set; }
 
+    /// <summary>Commands the person ran with the CLI's shell escape (!command).</summary>
+    public int ShellCommands { get; private set; }
+
     /// <summary>
     /// Context items on an assistant, thinking or system item, which Continue does not send the model; those on a tool
     /// message (early 2025 copied the tool's output there, providerTitle "toolCall") are its content and not counted.
@@ -98,6 +101,17 @@ internal sealed class ContinueConversation
                         {
                             Builder.AddMessage(MessageRole.System, MessageKind.Context, system, null);
                         }
+                        break;
+                    case "assistant" when ShellEscape(item, message) is { } command:
+                        turn = null;
+                        ShellCommands++;
+                        Builder.AddMessage(MessageRole.User, MessageKind.Command, new[] { ContentBlock.FromText(command.Text) }, command.Time);
+                        break;
+                    case "assistant" when item.GetStringOrNull("conversationSummary") is { Length: > 0 } compacted
+                        && ContinueContent.Text(message.GetPropertyOrDefault("content")) == compacted:
+                        // The CLI's compaction puts the summary in place of the history as an assistant message that is
+                        // the summary itself (extensions/cli/src/compaction.ts): it is the summary, read once, below.
+                        turn = null;
                         break;
                     case "assistant" or "thinking":
                         if (turn is null || !turnTakesMore || turn.IsClosed) turn = Builder.StartAssistant(StartedAt(item), ModelOf(history, i) ?? sessionModel);
@@ -195,6 +209,33 @@ internal sealed class ContinueConversation
         return thinking || (calls.Count == 0 && content.All(b => b.Type == ContentBlockType.Text && b.Text!.Trim().Length == 0));
     }
 
+    /// <summary>
+    /// A command the person ran with the CLI's shell escape (!command, ui/hooks/useChat.shellMode.ts): the CLI writes no
+    /// user message but an empty assistant message with one Bash call named shell-&lt;Date.now()&gt;-&lt;random&gt;, and the
+    /// output in its state. As "$ command" and the output; the time from the id, the only one the CLI writes.
+    /// </summary>
+    private static (string Text, DateTimeOffset? Time)? ShellEscape(JsonElement item, JsonElement message)
+    {
+        if (ContinueContent.Text(message.GetPropertyOrDefault("content")).Length > 0) return null;
+        var calls = ContinueContent.ToolCalls(message.GetPropertyOrDefault("toolCalls"));
+        if (calls is not [{ Name: "Bash" } call] || !call.Id.StartsWith("shell-", StringComparison.Ordinal)) return null;
+        string command;
+        try
+        {
+            using var arguments = JsonDocument.Parse(call.Arguments);
+            command = arguments.RootElement.GetStringOrNull("command") ?? string.Empty;
+        }
+        catch (JsonException)
+        {
+            command = call.Arguments;
+        }
+        var state = States(item).FirstOrDefault(s => CallId(s) == call.Id);
+        var output = state.ValueKind == JsonValueKind.Object ? Result(call.Id, state, state.GetStringOrNull("status"))?.Content : null;
+        var text = output is { Count: > 0 } ? $"$ {command}\n{RolloutMessage.JoinText(output)}" : $"$ {command}";
+        var stamp = call.Id.Split('-') is [_, var ms, ..] && long.TryParse(ms, out var value) ? UnixTime.FromMilliseconds(value) : null;
+        return (text, stamp);
+    }
+
     /// <summary>toolCallStates (parallel calls, July 2025 on), or the single toolCallState of the versions before.</summary>
     private static IReadOnlyList<JsonElement> States(JsonElement item)
     {
@@ -236,7 +277,7 @@ internal sealed class ContinueConversation
     /// <summary>When the reasoning began, the only time Continue writes into a session (Date.now() milliseconds).</summary>
     private static DateTimeOffset? StartedAt(JsonElement item) =>
         item.GetPropertyOrDefault("reasoning").GetPropertyOrDefault("startAt") is { ValueKind: JsonValueKind.Number } start && start.TryGetInt64(out var ms)
-            ? ContinueIndex.FromMilliseconds(ms)
+            ? UnixTime.FromMilliseconds(ms)
             : null;
 
     /// <summary>

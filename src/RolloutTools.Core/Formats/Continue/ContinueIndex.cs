@@ -40,14 +40,10 @@ internal sealed class ContinueIndex
     private static DateTimeOffset? Created(JsonElement item)
     {
         if (!item.TryGetProperty("dateCreated", out var value)) return null;
-        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return FromMilliseconds(number);
+        if (value.ValueKind == JsonValueKind.Number && value.TryGetInt64(out var number)) return UnixTime.FromMilliseconds(number);
         if (value.ValueKind != JsonValueKind.String) return null;
         var text = value.GetString()!;
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)) return FromMilliseconds(ms);
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)) return UnixTime.FromMilliseconds(ms);
         return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var time) ? time.ToUniversalTime() : null;
     }
-
-    /// <summary>A JavaScript time (Date.now()); null outside the range .NET dates.</summary>
-    public static DateTimeOffset? FromMilliseconds(long ms) =>
-        ms is > 0 and < 253402300799999 ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
 }

@@ -73,6 +73,7 @@ internal static class ContinueSession
             .Add("unsent_context_items", conversation.UnsentContextItems)
             .Add("results_from_tool_states", conversation.ResultsFromStates)
             .Add("compaction_summaries", conversation.CompactionSummaries)
+            .Add("shell_commands", conversation.ShellCommands)
             .Add("empty_prompts", conversation.EmptyPrompts)
             .Add("redacted_reasoning", conversation.RedactedReasoning)
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)
