@@ -50,6 +50,74 @@ public sealed class CursorReaderTests
     }
 
     [Fact]
+    public void A_block_of_context_beside_the_blocks_query_is_context_and_cursors_summary_is_a_compaction_summary()
+    {
+        var record = Read(new[]
+        {
+            "{\"role\":\"user\",\"message\":{\"content\":[" + Text("<attached_files>\n<code_selection path=\"a.c\">int x;</code_selection>\n</attached_files>") + "," + Text("<user_query>\nwhy does x crash?\n</user_query>") + "]}}",
+            Assistant(Text("It is never set.")),
+            User("Your conversation was summarized due to context constraints. Here is the summary of the conversation so far:\n<summary_content>x is unset</summary_content>"),
+        }).Record!;
+
+        Assert.Equal("Context Prompt Response CompactionSummary", SampleFolder.Kinds(record));
+        Assert.Equal(("why does x crash?", "why does x crash?"), (record.Messages[1].Text, record.Title));
+        Assert.StartsWith("<attached_files>", record.Messages[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pasted_image_goes_with_the_prompt_and_an_unknown_block_type_is_warned_once_by_line()
+    {
+        var image = "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}";
+        var result = Read(new[]
+        {
+            "{\"role\":\"user\",\"message\":{\"content\":[" + image + "," + Text("<user_query>what is in this screenshot?</user_query>") + "]}}",
+            Assistant(Text("a chart") + ",{\"type\":\"redacted_thinking\",\"data\":\"x\"},{\"type\":\"mystery\"}"),
+            Assistant(Text("more") + ",{\"type\":\"mystery\"}"),
+        });
+
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, record.Messages[0].Content.Select(b => b.Type));
+        Assert.Equal(("image/png", "iVBORw0KGgo="), (record.Messages[0].Content[1].MediaType, record.Messages[0].Content[1].Data));
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, 2), (warning.Severity, warning.LineNumber ?? 0));
+        Assert.Contains("mystery", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(2L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_block_types"])["mystery"]);
+        Assert.Equal(1L, record.SourceMeta["redacted_thinking"]);
+    }
+
+    [Fact]
+    public void A_failed_or_aborted_turn_is_kept_as_a_notice_with_its_error()
+    {
+        var record = Read(new[]
+        {
+            User("go"),
+            Assistant(Text("working")),
+            "{\"type\":\"turn_ended\",\"status\":\"aborted\",\"error\":\"User aborted/interrupted manually.\"}",
+            User("again"),
+            "{\"type\":\"turn_ended\",\"status\":\"error\",\"error\":\"You are out of usage.\"}",
+            User("and again"),
+            Assistant(Text("done")),
+            TurnEnded,
+        }).Record!;
+
+        Assert.Equal("Prompt Response Interruption Prompt Synthetic Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(("[aborted: User aborted/interrupted manually.]", "[error: You are out of usage.]"), (record.Messages[2].Text, record.Messages[4].Text));
+        Assert.Equal(MessageRole.Assistant, record.Messages[4].Role);
+        Assert.Equal(2L, record.SourceMeta["failed_turns"]);
+    }
+
+    [Fact]
+    public void A_transcript_cursor_overwrote_with_its_error_still_gives_a_record_with_a_warning()
+    {
+        var result = Read(new[] { "{\"type\":\"turn_ended\",\"status\":\"error\",\"error\":\"You are out of usage.\"}" });
+
+        Assert.Equal("Synthetic", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("[error: You are out of usage.]", result.Record!.Messages[0].Text);
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(result.Diagnostics).Severity);
+    }
+
+    [Fact]
     public void Results_pair_by_their_id_when_it_names_a_call_else_in_order_with_calls_without_ids_and_never_across_a_turn_end()
     {
         var record = Read(new[]

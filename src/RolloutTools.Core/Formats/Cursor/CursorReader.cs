@@ -127,6 +127,12 @@ public sealed class CursorReader : IRolloutReader
                     : "no message could be read; no record.");
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
+            if (transcript.ConversationLines == 0)
+            {
+                // Cursor rewrites the transcript to the failed turn's end alone when a turn fails (out of usage):
+                // the conversation is gone from it, and the record keeps the error and the chat store's facts.
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, "the transcript holds only the end of a failed turn (Cursor rewrites it so when a turn fails); the conversation before it is not in the file.");
+            }
             var chat = source.IsFile && place.Home is { } home && CursorHome.ChatFolder(home, place.AgentId ?? place.SessionId) is { } folder
                 ? (Folder: folder, Store: CursorChatStore.Read(folder, diagnostics))
                 : default;
@@ -151,6 +157,8 @@ public sealed class CursorReader : IRolloutReader
                 .Add("store_blobs_unread", Math.Max(store?.Blobs ?? 0, 0))
                 .Add("turns_ended", transcript.TurnsEnded)
                 .Add("turn_statuses", transcript.TurnStatuses)
+                .Add("failed_turns", transcript.FailedTurns)
+                .Add("redacted_thinking", transcript.RedactedThinking)
                 .Add("user_queries", transcript.UserQueries)
                 .Add("tool_call_ids_made", transcript.ToolCallIdsMade)
                 .Add("tool_results_paired_by_id", transcript.ToolResultsPairedById)
