@@ -117,6 +117,78 @@ public sealed class CursorReaderTests
         Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(result.Diagnostics).Severity);
     }
 
+    private const string TextTranscript = """
+        user:
+        <user_info>OS: linux</user_info>
+        <user_query>
+        why does the build fail?
+        </user_query>
+
+        assistant:
+        [Thinking] The error names a missing header.
+        Check the include path first.
+        Let me look at the makefile.
+        [Tool call] Read
+          path: Makefile
+          limit: 40
+
+        [Tool result] Read
+        CFLAGS = -Iinclude
+
+        all: app
+        [Thinking] The include folder is right.
+        [Tool call] Shell
+          command: make
+        [Tool result] Shell
+        error: foo.h not found
+        A:
+        foo.h is missing from include/; add it.
+        """;
+
+    [Fact]
+    public void A_plain_text_transcript_of_an_older_cursor_is_read_turn_by_turn_with_calls_and_results()
+    {
+        var source = TraceSource.FromBytes(Path.Combine(Path.GetTempPath(), "agent-transcripts", Session + ".txt"), Encoding.UTF8.GetBytes(TextTranscript));
+        var reader = new CursorReader();
+        var record = reader.BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal("Context Prompt Response ToolResult Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("why does the build fail?", record.Title);
+        var first = record.Messages[2];
+        Assert.Equal(("The error names a missing header.\nCheck the include path first.\nLet me look at the makefile.", ""), (first.ReasoningContent, first.Text));
+        Assert.Equal(new ToolCall("cursor-11-1", "Read", "{\"path\":\"Makefile\",\"limit\":\"40\"}"), first.ToolCalls.Single());
+        Assert.Equal(("cursor-11-1", "CFLAGS = -Iinclude\n\nall: app"), (record.Messages[3].ToolCallId!, record.Messages[3].Text));
+        Assert.Equal(("Shell", "error: foo.h not found"), (record.Messages[4].ToolCalls.Single().Name, record.Messages[5].Text));
+        Assert.Equal("foo.h is missing from include/; add it.", record.Messages[6].Text);
+        Assert.Equal("text", record.SourceMeta["transcript_format"]);
+        Assert.True(reader.IsTraceFile(source.Path));
+        Assert.False(reader.IsTraceFile(Path.Combine(Path.GetTempPath(), "notes", Session + ".txt")));
+    }
+
+    [Fact]
+    public void A_plain_text_transcript_is_found_beside_the_jsonl_ones()
+    {
+        var home = Directory.CreateTempSubdirectory("cursor-home-").FullName;
+        try
+        {
+            var transcripts = Path.Combine(home, "projects", "srv-app", "agent-transcripts");
+            Directory.CreateDirectory(Path.Combine(transcripts, Session));
+            File.WriteAllLines(Path.Combine(transcripts, Session, Session + ".jsonl"), new[] { User("<user_query>new</user_query>"), Assistant(Text("ok")) });
+            const string old = "cccccccc-0000-4000-8000-000000000003";
+            File.WriteAllText(Path.Combine(transcripts, old + ".txt"), "user:\n<user_query>\nold prompt\n</user_query>\n\nassistant:\nSure.\n");
+
+            var sessions = new CursorReader().Locate(Path.Combine(home, "projects"), new TraceSearch(), FormatRegistry.Default).Sessions;
+            Assert.Equal(new[] { Session, old }, sessions.Select(s => s.Ids!.TraceId).Order(StringComparer.Ordinal));
+            var text = sessions.Single(s => s.Ids!.TraceId == old).Source;
+            var record = new CursorReader().BeginScan(new[] { text }, CancellationToken.None).Read(text, CancellationToken.None).Record!;
+            Assert.Equal(new[] { "old prompt", "Sure." }, record.Messages.Select(m => m.Text));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
     [Fact]
     public void Results_pair_by_their_id_when_it_names_a_call_else_in_order_with_calls_without_ids_and_never_across_a_turn_end()
     {

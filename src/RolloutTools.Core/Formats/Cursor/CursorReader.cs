@@ -25,13 +25,19 @@ public sealed class CursorReader : IRolloutReader
 
     public string SourceKind => "cursor";
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl", "*.txt" };
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
     public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(CursorHome.Default(), "projects") };
 
-    public bool IsTraceFile(string path) => Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A JSONL file (content decides), or a plain-text transcript of an older Cursor: a .txt in an agent-transcripts folder.</summary>
+    public bool IsTraceFile(string path) =>
+        Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || IsTextTranscript(path);
+
+    private static bool IsTextTranscript(string path) =>
+        Path.GetFileName(path).EndsWith(".txt", StringComparison.OrdinalIgnoreCase)
+        && Path.GetFullPath(path).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Contains(CursorHome.Transcripts);
 
     /// <summary>Only agent-transcripts folders are searched (see Locate); nothing there is a sidecar.</summary>
     public bool IsSidecarFile(string path) => false;
@@ -111,9 +117,12 @@ public sealed class CursorReader : IRolloutReader
             var diagnostics = new DiagnosticList(source.Path);
             var place = CursorHome.PlaceOf(source.Path);
             CursorTranscript transcript;
+            var isText = IsTextTranscript(source.Path);
             using (var stream = source.Open())
             {
-                transcript = CursorTranscript.Parse(stream, place.IsSubagent, diagnostics, cancellation);
+                transcript = isText
+                    ? CursorTranscript.ParseText(stream, place.IsSubagent, diagnostics, cancellation)
+                    : CursorTranscript.Parse(stream, place.IsSubagent, diagnostics, cancellation);
             }
             if (transcript.Values == 0)
             {
@@ -122,9 +131,9 @@ public sealed class CursorReader : IRolloutReader
             }
             if (transcript.Messages.Count == 0)
             {
-                diagnostics.NoRecord(transcript.ConversationLines == 0
-                    ? "no line is a Cursor transcript line (a \"role\" and a \"message\"); no record."
-                    : "no message could be read; no record.");
+                diagnostics.NoRecord(transcript.ConversationLines > 0 ? "no message could be read; no record."
+                    : isText ? "no line starts a turn (\"user:\" or \"assistant:\" alone on a line); no record."
+                    : "no line is a Cursor transcript line (a \"role\" and a \"message\"); no record.");
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
             if (transcript.ConversationLines == 0)
@@ -146,6 +155,8 @@ public sealed class CursorReader : IRolloutReader
             var model = store?.LastUsedModel is { Length: > 0 } chosen && chosen != "default" ? chosen : null;
             var meta = new SourceMeta.Builder()
                 .Add("session_id", place.SessionId)
+                .Add("transcript_format", IsTextTranscript(source.Path) ? "text" : "jsonl")
+                .Add("lines_before_first_turn", transcript.LinesBeforeFirstTurn)
                 .Add("project_slug", place.ProjectSlug)
                 .Add("chat_folder", chatFolder)
                 .Add("workspace_hash", chatFolder is null ? null : Path.GetFileName(Path.GetDirectoryName(chatFolder)))

@@ -15,7 +15,7 @@ namespace RolloutTools.Core.Formats.Cursor;
 /// written); where a tool_result line does appear, it answers the call its tool_use_id names, else the first
 /// call still waiting for a result, in order (calls without an id of their own first).
 /// </summary>
-internal sealed class CursorTranscript
+internal sealed partial class CursorTranscript
 {
     private const string QueryOpen = "<user_query>";
     private const string QueryClose = "</user_query>";
