@@ -190,6 +190,34 @@ public sealed class CursorReaderTests
     }
 
     [Fact]
+    public void A_subagent_without_a_chat_folder_of_its_own_takes_the_cwd_its_session_store_states()
+    {
+        var home = Directory.CreateTempSubdirectory("cursor-home-").FullName;
+        try
+        {
+            const string agent = "2f8b6d13-9a4c-4e71-b5d0-6c3a8e2f1b94";
+            var subagents = Path.Combine(home, "projects", "srv-app", "agent-transcripts", Session, "subagents");
+            Directory.CreateDirectory(subagents);
+            var path = Path.Combine(subagents, agent + ".jsonl");
+            File.WriteAllLines(path, new[] { User("Run the tests"), Assistant(Text("All pass.")) });
+            var chat = Path.Combine(home, "chats", "5a1b", Session);
+            Directory.CreateDirectory(chat);
+            File.WriteAllText(Path.Combine(chat, "meta.json"), "{\"title\":\"Parent\",\"cwd\":\"/srv/app\"}");
+
+            var source = TraceSource.FromFile(path);
+            var result = new CursorReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
+            var record = result.Record!;
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(("/srv/app", "/srv/app", "parent_store"), (record.Cwd, record.ProjectPath, (string)record.SourceMeta["cwd_source"]));
+            Assert.Equal(("Run the tests", $"{Session}:{agent}"), (record.Title, record.TraceId));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Results_pair_by_their_id_when_it_names_a_call_else_in_order_with_calls_without_ids_and_never_across_a_turn_end()
     {
         var record = Read(new[]

@@ -142,13 +142,18 @@ public sealed class CursorReader : IRolloutReader
                 // the conversation is gone from it, and the record keeps the error and the chat store's facts.
                 diagnostics.Warn(RolloutDiagnostic.ParseError, null, "the transcript holds only the end of a failed turn (Cursor rewrites it so when a turn fails); the conversation before it is not in the file.");
             }
-            var chat = source.IsFile && place.Home is { } home && CursorHome.ChatFolder(home, place.AgentId ?? place.SessionId) is { } folder
+            var home = source.IsFile ? place.Home : null;
+            var chat = home is not null && CursorHome.ChatFolder(home, place.AgentId ?? place.SessionId) is { } folder
                 ? (Folder: folder, Store: CursorChatStore.Read(folder, diagnostics))
                 : default;
-            return new ReadResult(source, Build(source, place, transcript, chat.Folder, chat.Store, diagnostics), null, diagnostics.Items);
+            // A subagent without a chat folder of its own worked in its session's folder: the session's store says which.
+            var parentCwd = chat.Store is null && place.IsSubagent && home is not null && CursorHome.ChatFolder(home, place.SessionId) is { } parent
+                ? CursorChatStore.Read(parent, diagnostics).Cwd
+                : null;
+            return new ReadResult(source, Build(source, place, transcript, chat.Folder, chat.Store, parentCwd, diagnostics), null, diagnostics.Items);
         }
 
-        private RolloutRecord Build(TraceSource source, CursorPlace place, CursorTranscript transcript, string? chatFolder, CursorChatStore? store, DiagnosticList diagnostics)
+        private RolloutRecord Build(TraceSource source, CursorPlace place, CursorTranscript transcript, string? chatFolder, CursorChatStore? store, string? parentCwd, DiagnosticList diagnostics)
         {
             var firstPrompt = (transcript.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)
                 ?? transcript.Messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
@@ -161,6 +166,7 @@ public sealed class CursorReader : IRolloutReader
                 .Add("chat_folder", chatFolder)
                 .Add("workspace_hash", chatFolder is null ? null : Path.GetFileName(Path.GetDirectoryName(chatFolder)))
                 .Add("title_source", store?.Title is null ? null : store.TitleSource)
+                .Add("cwd_source", store?.Cwd is null && parentCwd is not null ? "parent_store" : null)
                 .Add("mode", store?.Mode)
                 .Add("last_used_model", store?.LastUsedModel)
                 .Add("store_meta_keys", store?.MetaKeys ?? new List<string>())
@@ -192,8 +198,8 @@ public sealed class CursorReader : IRolloutReader
                 RootSessionId = place.SessionId,
                 AgentId = place.AgentId,
                 IsSidechain = place.IsSubagent,
-                Cwd = store?.Cwd,
-                ProjectPath = store?.Cwd,
+                Cwd = store?.Cwd ?? parentCwd,
+                ProjectPath = store?.Cwd ?? parentCwd,
                 StartedAt = store?.CreatedAt,
                 EndedAt = store?.UpdatedAt,
                 Title = Titles.Clean(store?.Title ?? firstPrompt),
