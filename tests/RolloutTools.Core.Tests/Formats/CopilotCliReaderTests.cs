@@ -92,7 +92,8 @@ public sealed class CopilotCliReaderTests : IDisposable
             Event("user.message", "{\"content\":\"your results\",\"source\":\"agent-7\"}", 4, "e5", "e4"),
             Event("system.notification", "{\"content\":\"<system_notification>shell done</system_notification>\",\"kind\":{\"type\":\"shell_completed\"}}", 5, "e6", "e5"),
             Event("skill.invoked", "{\"name\":\"docx\",\"content\":\"DOCX SKILL\"}", 6, "e7", "e6"),
-            Event("user.message", "{\"content\":\"thanks\"}", 7, "e8", "e7"),
+            Event("user.message", "{\"content\":\"DOCX SKILL\",\"source\":\"skill-docx\"}", 6, "e7b", "e7"),
+            Event("user.message", "{\"content\":\"thanks\"}", 7, "e8", "e7b"),
         }).Record!;
 
         Assert.Equal("Context Prompt Context AgentMessage Context Context Prompt", SampleFolder.Kinds(record));
@@ -100,7 +101,7 @@ public sealed class CopilotCliReaderTests : IDisposable
         Assert.Equal("DOCX SKILL", record.Messages[5].Text);
         Assert.Equal("/review", record.Title);
         var sources = (IReadOnlyDictionary<string, long>)record.SourceMeta["message_sources"];
-        Assert.Equal((1L, 1L, 1L, 2L), (sources["skill-pdf"], sources["command-review"], sources["agent-7"], sources["typed"]));
+        Assert.Equal((1L, 1L, 1L, 2L, 1L), (sources["skill-pdf"], sources["command-review"], sources["agent-7"], sources["typed"], sources["skill-docx"]));
         Assert.False(record.SourceMeta.ContainsKey("unknown_event_types"));
     }
 

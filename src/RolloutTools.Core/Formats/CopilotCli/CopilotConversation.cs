@@ -235,7 +235,7 @@ internal sealed class CopilotConversation
 
         public int MissingAssets { get; set; }
 
-        /// <summary>The text of the last skill the log injected as a user.message, which skill.invoked repeats.</summary>
+        /// <summary>The text of the last skill injected (a skill-* user.message or skill.invoked), which the other repeats.</summary>
         public string? LastSkillText { get; set; }
 
         public Dictionary<string, long> Sources { get; } = new(StringComparer.Ordinal);
@@ -269,6 +269,7 @@ internal sealed class CopilotConversation
                 break;
             case "skill.invoked" when e.Text.Length > 0 && e.Text != state.LastSkillText:
                 builder.AddMessage(MessageRole.User, MessageKind.Context, Text(e.Text), e.Timestamp);
+                state.LastSkillText = e.Text;
                 break;
             case "user.message":
                 FlushReasoning(builder, state);
@@ -351,7 +352,12 @@ internal sealed class CopilotConversation
                 => state.IsSubagent ? MessageKind.AgentMessage : MessageKind.Prompt,
             _ => MessageKind.Context,
         };
-        if (e.Source?.StartsWith("skill-", StringComparison.Ordinal) == true) state.LastSkillText = e.Text;
+        if (e.Source?.StartsWith("skill-", StringComparison.Ordinal) == true)
+        {
+            // skill.invoked and the skill's hidden user.message carry the same file: one Context message holds it.
+            if (e.Text.Length > 0 && e.Text == state.LastSkillText && e.Images.Count == 0) return;
+            state.LastSkillText = e.Text;
+        }
         var content = new List<ContentBlock>();
         if (e.Text.Length > 0) content.Add(ContentBlock.FromText(e.Text));
         content.AddRange(Images(e, state));
