@@ -31,6 +31,190 @@ public sealed class CopilotCliReaderTests : IDisposable
         return new CopilotCliReader().BeginScan(new[] { source }, CancellationToken.None, options).Read(source, CancellationToken.None);
     }
 
+    private static IReadOnlyList<ReadResult> ReadAll(IEnumerable<string> lines)
+    {
+        var source = TraceSource.FromBytes($"{Session}.jsonl", Encoding.UTF8.GetBytes(string.Join("\n", lines) + "\n"));
+        return ((IMultiRecordScan)new CopilotCliReader().BeginScan(new[] { source }, CancellationToken.None)).ReadEach(source, CancellationToken.None).ToArray();
+    }
+
+    private static string AgentEvent(string type, string data, int second, string id, string parent, string agent) =>
+        Event(type, data, second, id, parent).Replace("\"timestamp\"", $"\"agentId\":\"{agent}\",\"timestamp\"", StringComparison.Ordinal);
+
+    private static string Metrics(params (string Model, int Input, int Output)[] models) =>
+        "{\"shutdownType\":\"routine\",\"modelMetrics\":{" + string.Join(",", models.Select(m => $"\"{m.Model}\":{{\"requests\":{{\"count\":1}},\"usage\":{{\"inputTokens\":{m.Input},\"outputTokens\":{m.Output}}}}}")) + "}}";
+
+    [Fact]
+    public void A_sub_agents_events_are_a_sidechain_record_of_their_own_never_the_persons_prompt()
+    {
+        var results = ReadAll(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"find the bug\"}", 1, "e1", "e0"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"content\":\"Delegating.\",\"toolRequests\":[{\"toolCallId\":\"task1\",\"name\":\"task\",\"arguments\":{\"prompt\":\"search\"}}],\"outputTokens\":10}", 2, "e2", "e1"),
+            Event("tool.execution_start", "{\"toolCallId\":\"task1\",\"toolName\":\"task\"}", 3, "e3", "e2"),
+            AgentEvent("subagent.started", "{\"toolCallId\":\"task1\",\"agentName\":\"explore\",\"agentDisplayName\":\"Explore\",\"model\":\"claude-haiku-4.5\"}", 3, "e4", "e3", "sub-1"),
+            AgentEvent("session.model_change", "{\"newModel\":\"claude-haiku-4.5\"}", 3, "e5", "e4", "sub-1"),
+            AgentEvent("user.message", "{\"content\":\"search for the bug\",\"source\":\"agent-main\"}", 4, "e6", "e5", "sub-1"),
+            AgentEvent("assistant.message", "{\"messageId\":\"m2\",\"content\":\"found in foo.c\",\"parentToolCallId\":\"task1\",\"toolRequests\":[{\"toolCallId\":\"g1\",\"name\":\"grep\",\"arguments\":{}}],\"outputTokens\":5}", 5, "e7", "e6", "sub-1"),
+            AgentEvent("tool.execution_complete", "{\"toolCallId\":\"g1\",\"success\":true,\"result\":{\"content\":\"foo.c:3\"}}", 6, "e8", "e7", "sub-1"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"task1\",\"success\":true,\"result\":{\"content\":\"found in foo.c\"}}", 7, "e9", "e8"),
+            Event("assistant.message", "{\"messageId\":\"m3\",\"content\":\"The bug is in foo.c.\",\"outputTokens\":7}", 8, "e10", "e9"),
+            Event("session.shutdown", Metrics(("gpt-5", 1000, 17), ("claude-haiku-4.5", 200, 5)), 9, "e11", "e10"),
+        });
+
+        Assert.Equal(2, results.Count);
+        var main = results[0].Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(main));
+        Assert.Equal(new[] { "gpt-5", "gpt-5" }, main.Messages.Where(m => m.Role == MessageRole.Assistant).Select(m => m.Model));
+        Assert.Equal(("task1", "found in foo.c"), (main.Messages[2].ToolCallId, main.Messages[2].Text));
+        Assert.Equal(new TokenUsage(1000, 17, 0, 0), SampleFolder.Tokens(main));
+        Assert.Equal(new[] { "gpt-5" }, main.Models);
+        Assert.Equal((1L, 5L), ((long)main.SourceMeta["subagents"], (long)main.SourceMeta["subagent_events"]));
+
+        var sub = results[1].Record!;
+        Assert.Equal(($"{Session}:sub-1", "sub-1", Session, true), (sub.TraceId, sub.AgentId, sub.RootSessionId, sub.IsSidechain));
+        Assert.Equal("AgentMessage Response ToolResult", SampleFolder.Kinds(sub));
+        Assert.Equal(("claude-haiku-4.5", new TokenUsage(200, 5, 0, 0)), (sub.Messages[1].Model, sub.Messages[1].Usage!));
+        Assert.Equal(("Explore", "task1", "/home/dev/api"), ((string)sub.SourceMeta["agent_name"], (string)sub.SourceMeta["parent_tool_call_id"], sub.Cwd));
+        Assert.Equal("search for the bug", sub.Title);
+    }
+
+    [Fact]
+    public void User_messages_the_person_did_not_type_are_context_or_agent_messages()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"SKILL BODY\",\"source\":\"skill-pdf\"}", 1, "e1", "e0"),
+            Event("skill.invoked", "{\"name\":\"pdf\",\"content\":\"SKILL BODY\"}", 1, "e2", "e1"),
+            Event("user.message", "{\"content\":\"/review\",\"source\":\"command-review\"}", 2, "e3", "e2"),
+            Event("user.message", "{\"content\":\"keep going\",\"isAutopilotContinuation\":true}", 3, "e4", "e3"),
+            Event("user.message", "{\"content\":\"your results\",\"source\":\"agent-7\"}", 4, "e5", "e4"),
+            Event("system.notification", "{\"content\":\"<system_notification>shell done</system_notification>\",\"kind\":{\"type\":\"shell_completed\"}}", 5, "e6", "e5"),
+            Event("skill.invoked", "{\"name\":\"docx\",\"content\":\"DOCX SKILL\"}", 6, "e7", "e6"),
+            Event("user.message", "{\"content\":\"DOCX SKILL\",\"source\":\"skill-docx\"}", 6, "e7b", "e7"),
+            Event("user.message", "{\"content\":\"thanks\"}", 7, "e8", "e7b"),
+        }).Record!;
+
+        Assert.Equal("Context Prompt Context AgentMessage Context Context Prompt", SampleFolder.Kinds(record));
+        Assert.Equal("<system_notification>shell done</system_notification>", record.Messages[4].Text);
+        Assert.Equal("DOCX SKILL", record.Messages[5].Text);
+        Assert.Equal("/review", record.Title);
+        var sources = (IReadOnlyDictionary<string, long>)record.SourceMeta["message_sources"];
+        Assert.Equal((1L, 1L, 1L, 2L, 1L), (sources["skill-pdf"], sources["command-review"], sources["agent-7"], sources["typed"], sources["skill-docx"]));
+        Assert.False(record.SourceMeta.ContainsKey("unknown_event_types"));
+    }
+
+    [Fact]
+    public void A_tool_the_person_ran_is_a_command_with_its_result_not_a_response()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"hi\"}", 1, "e1", "e0"),
+            Event("tool.user_requested", "{\"toolCallId\":\"u1\",\"toolName\":\"bash\",\"arguments\":{\"command\":\"ls\"}}", 2, "e2", "e1"),
+            Event("tool.execution_start", "{\"toolCallId\":\"u1\",\"toolName\":\"bash\",\"arguments\":{\"command\":\"ls\"}}", 2, "e3", "e2"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"u1\",\"success\":true,\"isUserRequested\":true,\"result\":{\"content\":\"a b c\"}}", 3, "e4", "e3"),
+        }).Record!;
+
+        Assert.Equal("Prompt Command ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.Assistant, (string?)null), (record.Messages[1].Role, record.Messages[1].Model));
+        Assert.Equal(new ToolCall("u1", "bash", "{\"command\":\"ls\"}"), record.Messages[1].ToolCalls.Single());
+        Assert.Equal("a b c", record.Messages[2].Text);
+        Assert.False(record.SourceMeta.ContainsKey("calls_without_request"));
+        Assert.Equal(1L, record.SourceMeta["user_requested_calls"]);
+    }
+
+    [Fact]
+    public void A_resumed_run_on_another_model_is_priced_as_that_model_and_no_output_is_counted_twice()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"one\"}", 1, "e1", "e0"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"content\":\"r1\",\"outputTokens\":10}", 2, "e2", "e1"),
+            Event("assistant.message", "{\"messageId\":\"m2\",\"model\":\"mystery-1\",\"content\":\"r2\",\"outputTokens\":5}", 3, "e3", "e2"),
+            Event("session.shutdown", Metrics(("gpt-5", 100, 15)), 4, "e4", "e3"),
+            Event("session.resume", "{\"selectedModel\":\"claude-opus-4.7\"}", 5, "e5", null),
+            Event("user.message", "{\"content\":\"two\"}", 6, "e6", "e5"),
+            Event("assistant.message", "{\"messageId\":\"m3\",\"content\":\"r3\",\"outputTokens\":30}", 7, "e7", "e6"),
+            Event("session.shutdown", Metrics(("claude-opus-4.7", 500, 30)), 8, "e8", "e7"),
+        }).Record!;
+
+        // m2 names a model the metrics do not: its output is inside gpt-5's 15 already.
+        Assert.Null(record.Messages[2].Usage);
+        Assert.Equal(new TokenUsage(100, 15, 0, 0), record.Messages[1].Usage);
+        Assert.Equal(("claude-opus-4.7", new TokenUsage(500, 30, 0, 0)), (record.Messages[4].Model, record.Messages[4].Usage!));
+        Assert.Equal(new TokenUsage(600, 45, 0, 0), SampleFolder.Tokens(record));
+    }
+
+    [Fact]
+    public void Responses_of_a_model_the_log_never_names_take_the_model_of_the_metrics_that_cover_them()
+    {
+        var record = Read(new[]
+        {
+            Event("session.start", $"{{\"sessionId\":\"{Session}\"}}", 0, "e0"),
+            Event("user.message", "{\"content\":\"one\"}", 1, "e1", "e0"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"content\":\"r1\",\"outputTokens\":10}", 2, "e2", "e1"),
+            Event("session.shutdown", Metrics(("claude-sonnet-4.5", 100, 10)), 3, "e3", "e2"),
+        }).Record!;
+
+        Assert.Equal(("claude-sonnet-4.5", new TokenUsage(100, 10, 0, 0)), (record.Messages[1].Model, record.Messages[1].Usage!));
+        Assert.False(record.SourceMeta.ContainsKey("unplaced_usage_models"));
+    }
+
+    [Fact]
+    public void The_chunks_of_one_model_call_are_one_response_with_its_output_once()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"explain\"}", 1, "e1", "e0"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"apiCallId\":\"c1\",\"chunkIndex\":0,\"chunkCount\":2,\"content\":\"part one\",\"reasoningText\":\"think A\",\"outputTokens\":40}", 2, "e2", "e1"),
+            Event("assistant.message", "{\"messageId\":\"m2\",\"apiCallId\":\"c1\",\"chunkIndex\":1,\"chunkCount\":2,\"content\":\"part two\",\"reasoningText\":\"think B\",\"toolRequests\":[{\"toolCallId\":\"c9\",\"name\":\"view\",\"arguments\":{}}],\"outputTokens\":40}", 3, "e3", "e2"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"c9\",\"success\":true,\"result\":{\"content\":\"x\"}}", 4, "e4", "e3"),
+            Event("assistant.message", "{\"messageId\":\"m3\",\"apiCallId\":\"c2\",\"content\":\"done\",\"outputTokens\":3}", 5, "e5", "e4"),
+        }).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        var response = record.Messages[1];
+        Assert.Equal(("think A\n\nthink B", "part one\n\npart two"), (response.ReasoningContent, response.Text));
+        Assert.Equal(("m1", "c9", new TokenUsage(0, 40, 0, 0)), (response.ResponseId, response.ToolCalls.Single().Id, response.Usage!));
+        Assert.Equal(new TokenUsage(0, 43, 0, 0), SampleFolder.Tokens(record));
+        Assert.Equal(1L, record.SourceMeta["merged_chunks"]);
+    }
+
+    [Fact]
+    public void Pasted_images_and_images_a_tool_returned_are_kept_with_assets_resolved()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("session.binary_asset", "{\"assetId\":\"sha256:ab\",\"byteLength\":3,\"data\":\"QUJD\",\"mimeType\":\"image/png\",\"type\":\"image\"}", 1, "e1", "e0"),
+            Event("user.message", "{\"content\":\"\",\"attachments\":[{\"type\":\"blob\",\"data\":\"iVBO\",\"mimeType\":\"image/png\"},{\"type\":\"file\",\"path\":\"/a/s.png\",\"displayName\":\"s.png\",\"assetId\":\"sha256:ab\",\"mimeType\":\"image/png\"},{\"type\":\"file\",\"path\":\"/a/b.c\",\"displayName\":\"b.c\"}]}", 2, "e2", "e1"),
+            Event("assistant.message", "{\"messageId\":\"m1\",\"content\":\"\",\"toolRequests\":[{\"toolCallId\":\"s1\",\"name\":\"screenshot\",\"arguments\":{}}]}", 3, "e3", "e2"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"s1\",\"success\":true,\"result\":{\"content\":\"taken\",\"binaryResultsForLlm\":[{\"type\":\"image\",\"data\":\"R0lG\",\"mimeType\":\"image/gif\"},{\"type\":\"image\",\"assetId\":\"sha256:gone\",\"byteLength\":9,\"mimeType\":\"image/png\"}]}}", 4, "e4", "e3"),
+        }).Record!;
+
+        Assert.Equal("Prompt Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { ("image/png", "iVBO"), ("image/png", "QUJD") }, record.Messages[0].Content.Select(b => (b.MediaType!, b.Data!)));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, record.Messages[2].Content.Select(b => b.Type));
+        Assert.Equal(1L, record.SourceMeta["missing_assets"]);
+    }
+
+    [Fact]
+    public void A_change_of_folder_during_the_session_moves_the_cwd_and_branch()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"hi\"}", 1, "e1", "e0"),
+            Event("session.context_changed", "{\"cwd\":\"/home/dev/web\",\"branch\":\"feature/ui\"}", 2, "e2", "e1"),
+        }).Record!;
+
+        Assert.Equal(("/home/dev/web", "feature/ui", "/home/dev/api"), (record.Cwd, record.GitBranch, record.ProjectPath));
+    }
+
     [Fact]
     public void A_damaged_line_costs_only_itself_and_unknown_event_types_are_counted_not_errors()
     {

@@ -50,6 +50,174 @@ public sealed class CursorReaderTests
     }
 
     [Fact]
+    public void A_block_of_context_beside_the_blocks_query_is_context_and_cursors_summary_is_a_compaction_summary()
+    {
+        var record = Read(new[]
+        {
+            "{\"role\":\"user\",\"message\":{\"content\":[" + Text("<attached_files>\n<code_selection path=\"a.c\">int x;</code_selection>\n</attached_files>") + "," + Text("<user_query>\nwhy does x crash?\n</user_query>") + "]}}",
+            Assistant(Text("It is never set.")),
+            User("Your conversation was summarized due to context constraints. Here is the summary of the conversation so far:\n<summary_content>x is unset</summary_content>"),
+        }).Record!;
+
+        Assert.Equal("Context Prompt Response CompactionSummary", SampleFolder.Kinds(record));
+        Assert.Equal(("why does x crash?", "why does x crash?"), (record.Messages[1].Text, record.Title));
+        Assert.StartsWith("<attached_files>", record.Messages[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_pasted_image_goes_with_the_prompt_and_an_unknown_block_type_is_warned_once_by_line()
+    {
+        var image = "{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo=\"}}";
+        var result = Read(new[]
+        {
+            "{\"role\":\"user\",\"message\":{\"content\":[" + image + "," + Text("<user_query>what is in this screenshot?</user_query>") + "]}}",
+            Assistant(Text("a chart") + ",{\"type\":\"redacted_thinking\",\"data\":\"x\"},{\"type\":\"mystery\"}"),
+            Assistant(Text("more") + ",{\"type\":\"mystery\"}"),
+        });
+
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, record.Messages[0].Content.Select(b => b.Type));
+        Assert.Equal(("image/png", "iVBORw0KGgo="), (record.Messages[0].Content[1].MediaType, record.Messages[0].Content[1].Data));
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, 2), (warning.Severity, warning.LineNumber ?? 0));
+        Assert.Contains("mystery", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(2L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_block_types"])["mystery"]);
+        Assert.Equal(1L, record.SourceMeta["redacted_thinking"]);
+    }
+
+    [Fact]
+    public void A_failed_or_aborted_turn_is_kept_as_a_notice_with_its_error()
+    {
+        var record = Read(new[]
+        {
+            User("go"),
+            Assistant(Text("working")),
+            "{\"type\":\"turn_ended\",\"status\":\"aborted\",\"error\":\"User aborted/interrupted manually.\"}",
+            User("again"),
+            "{\"type\":\"turn_ended\",\"status\":\"error\",\"error\":\"You are out of usage.\"}",
+            User("and again"),
+            Assistant(Text("done")),
+            TurnEnded,
+        }).Record!;
+
+        Assert.Equal("Prompt Response Interruption Prompt Synthetic Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(("[aborted: User aborted/interrupted manually.]", "[error: You are out of usage.]"), (record.Messages[2].Text, record.Messages[4].Text));
+        Assert.Equal(MessageRole.Assistant, record.Messages[4].Role);
+        Assert.Equal(2L, record.SourceMeta["failed_turns"]);
+    }
+
+    [Fact]
+    public void A_transcript_cursor_overwrote_with_its_error_still_gives_a_record_with_a_warning()
+    {
+        var result = Read(new[] { "{\"type\":\"turn_ended\",\"status\":\"error\",\"error\":\"You are out of usage.\"}" });
+
+        Assert.Equal("Synthetic", SampleFolder.Kinds(result.Record!));
+        Assert.Equal("[error: You are out of usage.]", result.Record!.Messages[0].Text);
+        Assert.Equal(DiagnosticSeverity.Warning, Assert.Single(result.Diagnostics).Severity);
+    }
+
+    private const string TextTranscript = """
+        user:
+        <user_info>OS: linux</user_info>
+        <user_query>
+        why does the build fail?
+        </user_query>
+
+        assistant:
+        [Thinking] The error names a missing header.
+        Check the include path first.
+        Let me look at the makefile.
+        [Tool call] Read
+          path: Makefile
+          limit: 40
+
+        [Tool result] Read
+        CFLAGS = -Iinclude
+
+        all: app
+        [Thinking] The include folder is right.
+        [Tool call] Shell
+          command: make
+        [Tool result] Shell
+        error: foo.h not found
+        A:
+        foo.h is missing from include/; add it.
+        """;
+
+    [Fact]
+    public void A_plain_text_transcript_of_an_older_cursor_is_read_turn_by_turn_with_calls_and_results()
+    {
+        var source = TraceSource.FromBytes(Path.Combine(Path.GetTempPath(), "agent-transcripts", Session + ".txt"), Encoding.UTF8.GetBytes(TextTranscript));
+        var reader = new CursorReader();
+        var record = reader.BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal("Context Prompt Response ToolResult Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("why does the build fail?", record.Title);
+        var first = record.Messages[2];
+        Assert.Equal(("The error names a missing header.\nCheck the include path first.\nLet me look at the makefile.", ""), (first.ReasoningContent, first.Text));
+        Assert.Equal(new ToolCall("cursor-11-1", "Read", "{\"path\":\"Makefile\",\"limit\":\"40\"}"), first.ToolCalls.Single());
+        Assert.Equal(("cursor-11-1", "CFLAGS = -Iinclude\n\nall: app"), (record.Messages[3].ToolCallId!, record.Messages[3].Text));
+        Assert.Equal(("Shell", "error: foo.h not found"), (record.Messages[4].ToolCalls.Single().Name, record.Messages[5].Text));
+        Assert.Equal("foo.h is missing from include/; add it.", record.Messages[6].Text);
+        Assert.Equal("text", record.SourceMeta["transcript_format"]);
+        Assert.True(reader.IsTraceFile(source.Path));
+        Assert.False(reader.IsTraceFile(Path.Combine(Path.GetTempPath(), "notes", Session + ".txt")));
+    }
+
+    [Fact]
+    public void A_plain_text_transcript_is_found_beside_the_jsonl_ones()
+    {
+        var home = Directory.CreateTempSubdirectory("cursor-home-").FullName;
+        try
+        {
+            var transcripts = Path.Combine(home, "projects", "srv-app", "agent-transcripts");
+            Directory.CreateDirectory(Path.Combine(transcripts, Session));
+            File.WriteAllLines(Path.Combine(transcripts, Session, Session + ".jsonl"), new[] { User("<user_query>new</user_query>"), Assistant(Text("ok")) });
+            const string old = "cccccccc-0000-4000-8000-000000000003";
+            File.WriteAllText(Path.Combine(transcripts, old + ".txt"), "user:\n<user_query>\nold prompt\n</user_query>\n\nassistant:\nSure.\n");
+
+            var sessions = new CursorReader().Locate(Path.Combine(home, "projects"), new TraceSearch(), FormatRegistry.Default).Sessions;
+            Assert.Equal(new[] { Session, old }, sessions.Select(s => s.Ids!.TraceId).Order(StringComparer.Ordinal));
+            var text = sessions.Single(s => s.Ids!.TraceId == old).Source;
+            var record = new CursorReader().BeginScan(new[] { text }, CancellationToken.None).Read(text, CancellationToken.None).Record!;
+            Assert.Equal(new[] { "old prompt", "Sure." }, record.Messages.Select(m => m.Text));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_subagent_without_a_chat_folder_of_its_own_takes_the_cwd_its_session_store_states()
+    {
+        var home = Directory.CreateTempSubdirectory("cursor-home-").FullName;
+        try
+        {
+            const string agent = "2f8b6d13-9a4c-4e71-b5d0-6c3a8e2f1b94";
+            var subagents = Path.Combine(home, "projects", "srv-app", "agent-transcripts", Session, "subagents");
+            Directory.CreateDirectory(subagents);
+            var path = Path.Combine(subagents, agent + ".jsonl");
+            File.WriteAllLines(path, new[] { User("Run the tests"), Assistant(Text("All pass.")) });
+            var chat = Path.Combine(home, "chats", "5a1b", Session);
+            Directory.CreateDirectory(chat);
+            File.WriteAllText(Path.Combine(chat, "meta.json"), "{\"title\":\"Parent\",\"cwd\":\"/srv/app\"}");
+
+            var source = TraceSource.FromFile(path);
+            var result = new CursorReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None);
+            var record = result.Record!;
+            Assert.Empty(result.Diagnostics);
+            Assert.Equal(("/srv/app", "/srv/app", "parent_store"), (record.Cwd, record.ProjectPath, (string)record.SourceMeta["cwd_source"]));
+            Assert.Equal(("Run the tests", $"{Session}:{agent}"), (record.Title, record.TraceId));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Results_pair_by_their_id_when_it_names_a_call_else_in_order_with_calls_without_ids_and_never_across_a_turn_end()
     {
         var record = Read(new[]

@@ -7,8 +7,7 @@ using RolloutTools.Core.Reading;
 namespace RolloutTools.Core.Formats.CopilotCli;
 
 /// <summary>
-/// GitHub Copilot CLI (closed source; shapes from public third-party readers and fixtures, see
-/// shared/research/formats-others.md section 7). Its home is $COPILOT_HOME, else ~/.copilot (and
+/// GitHub Copilot CLI (closed source; GitHub publishes its event schema in the Copilot SDK, see <see cref="CopilotEvent"/>). Its home is $COPILOT_HOME, else ~/.copilot (and
 /// $XDG_CONFIG_HOME/copilot, which some releases used). Sessions live in session-state/: since 1.0.11 a folder per
 /// session, &lt;id&gt;/events.jsonl with workspace.yaml beside it; before that a flat &lt;id&gt;.jsonl of the same events.
 /// The first releases kept one JSON document per session in history-session-state/.
@@ -85,7 +84,8 @@ public sealed class CopilotCliReader : IRolloutReader
 
     /// <summary>
     /// A session folder's events.jsonl is the session, named by its folder, with workspace.yaml beside it as a file it
-    /// depends on (a rename writes only that); a flat log or a legacy document is named by its file.
+    /// depends on (a rename writes only that); a flat log or a legacy document is named by its file. A log also
+    /// gives a record per sub-agent, "session:agent", which a search by id must not pass over.
     /// </summary>
     public IReadOnlyList<SessionReference> SessionsIn(string path)
     {
@@ -101,7 +101,7 @@ public sealed class CopilotCliReader : IRolloutReader
     }
 
     private static NamedIds? IdOf(string name) =>
-        Guid.TryParse(name, out _) ? new NamedIds(name) : null;
+        Guid.TryParse(name, out _) ? new NamedIds(name) { HasBranches = true } : null;
 
     /// <summary>
     /// Certain of an event line ({type: "session.start" and the like, a dotted name, with data}) and of a legacy
@@ -129,7 +129,8 @@ public sealed class CopilotCliReader : IRolloutReader
     private static bool PathEquals(string? a, string? b) =>
         a is not null && b is not null && string.Equals(Path.TrimEndingDirectorySeparator(a), Path.TrimEndingDirectorySeparator(b), OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase);
 
-    private sealed class Scan : IRolloutScan
+    /// <summary>One record for the session and one per sub-agent; the log is read once, on the worker that opens it.</summary>
+    private sealed class Scan : IMultiRecordScan
     {
         private readonly CopilotCliReader _reader;
         private readonly ReadOptions _options;
@@ -140,10 +141,14 @@ public sealed class CopilotCliReader : IRolloutReader
             _options = options;
         }
 
-        public ReadResult Read(TraceSource source, CancellationToken cancellation)
+        public ReadResult Read(TraceSource source, CancellationToken cancellation) => ReadAll(source, cancellation)[0];
+
+        public IEnumerable<ReadResult> ReadEach(TraceSource source, CancellationToken cancellation) => ReadAll(source, cancellation);
+
+        private IReadOnlyList<ReadResult> ReadAll(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
-            if (source.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return ReadLegacy(source, diagnostics);
+            if (source.Path.EndsWith(".json", StringComparison.OrdinalIgnoreCase)) return new[] { ReadLegacy(source, diagnostics) };
 
             var log = new CopilotLog();
             using (var stream = source.Open())
@@ -153,21 +158,22 @@ public sealed class CopilotCliReader : IRolloutReader
             if (log.Values == 0)
             {
                 diagnostics.NothingRead();
-                return new ReadResult(source, null, null, diagnostics.Items);
+                return new[] { new ReadResult(source, null, null, diagnostics.Items) };
             }
             if (log.Events.Count == 0)
             {
                 diagnostics.NoRecord("no line is a Copilot CLI event (a \"type\" with its \"data\"); no record.");
-                return new ReadResult(source, null, null, diagnostics.Items);
+                return new[] { new ReadResult(source, null, null, diagnostics.Items) };
             }
             if (!log.Events.Exists(e => e.Type is "user.message" or "assistant.message" or "tool.execution_complete"))
             {
-                return new ReadResult(source, null, "the session holds no message (started and closed without a prompt)", diagnostics.Items);
+                return new[] { new ReadResult(source, null, "the session holds no message (started and closed without a prompt)", diagnostics.Items) };
             }
             var workspace = source.IsFile && Path.GetFileName(source.Path) == EventsFile
                 ? CopilotWorkspace.Load(Path.Combine(Path.GetDirectoryName(Path.GetFullPath(source.Path))!, WorkspaceFile)).Use(diagnostics)
                 : null;
-            return new ReadResult(source, Build(source, log, workspace, diagnostics), null, diagnostics.Items);
+            var records = Build(source, log, workspace, diagnostics);
+            return records.Select((record, i) => new ReadResult(source, record, null, i == 0 ? diagnostics.Items : Array.Empty<RolloutDiagnostic>())).ToArray();
         }
 
         private ReadResult ReadLegacy(TraceSource source, DiagnosticList diagnostics)
@@ -188,11 +194,14 @@ public sealed class CopilotCliReader : IRolloutReader
             return new ReadResult(source, record, null, diagnostics.Items);
         }
 
-        private RolloutRecord Build(TraceSource source, CopilotLog log, CopilotWorkspace? workspace, DiagnosticList diagnostics)
+        /// <summary>The session's record, then one per sub-agent.</summary>
+        private IReadOnlyList<RolloutRecord> Build(TraceSource source, CopilotLog log, CopilotWorkspace? workspace, DiagnosticList diagnostics)
         {
             var conversation = CopilotConversation.Build(log.Events, _options.IncludeAbandoned);
             var path = conversation.ActivePath;
             var starts = path.Where(e => e.Type is "session.start" or "session.resume").ToArray();
+            // Where the session went since: session.context_changed states the folder and git context after a change.
+            var contexts = path.Where(e => e.Type is "session.start" or "session.resume" or "session.context_changed").ToArray();
             var flat = Path.GetFileName(source.Path) != EventsFile;
             var folderId = flat ? null : Path.GetFileName(Path.GetDirectoryName(Path.GetFullPath(source.Path)));
             var sessionId = starts.Select(e => e.SessionId).FirstOrDefault(s => s is not null)
@@ -201,8 +210,7 @@ public sealed class CopilotCliReader : IRolloutReader
                 ?? Path.GetFileNameWithoutExtension(source.Path);
             var times = log.Events.Select(e => e.Timestamp).Concat(starts.Select(e => e.StartTime)).Where(t => t is not null).Select(t => t!.Value).ToArray();
             var firstPrompt = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt && m.Text.Length > 0)?.Text;
-            var retitled = path.LastOrDefault(e => e.Type == "session.title_changed" && e.Text.Length > 0)?.Text;
-            var cwd = starts.Select(e => e.Cwd).LastOrDefault(c => !string.IsNullOrEmpty(c)) ?? workspace?.Cwd;
+            var cwd = contexts.Select(e => e.Cwd).LastOrDefault(c => !string.IsNullOrEmpty(c)) ?? workspace?.Cwd;
             var gitRoot = starts.Select(e => e.GitRoot).FirstOrDefault(c => !string.IsNullOrEmpty(c)) ?? workspace?.GitRoot;
             var selected = starts.Select(e => e.SelectedModel).FirstOrDefault(m => m is not null);
 
@@ -212,9 +220,9 @@ public sealed class CopilotCliReader : IRolloutReader
                 .Add("copilot_versions", log.Versions)
                 .Add("producer", starts.Select(e => e.Producer).FirstOrDefault(p => p is not null))
                 .Add("client_name", workspace?.ClientName)
-                .Add("repository", starts.Select(e => e.Repository).LastOrDefault(r => !string.IsNullOrEmpty(r)) ?? workspace?.Repository)
+                .Add("repository", contexts.Select(e => e.Repository).LastOrDefault(r => !string.IsNullOrEmpty(r)) ?? workspace?.Repository)
                 .Add("git_root", gitRoot)
-                .Add("head_commit", starts.Select(e => e.HeadCommit).LastOrDefault(c => !string.IsNullOrEmpty(c)))
+                .Add("head_commit", contexts.Select(e => e.HeadCommit).LastOrDefault(c => !string.IsNullOrEmpty(c)))
                 .Add("selected_model", selected)
                 .Add("reasoning_effort", starts.Select(e => e.ReasoningEffort).LastOrDefault(r => r is not null))
                 .Add("model_changes", conversation.ModelChanges)
@@ -235,6 +243,12 @@ public sealed class CopilotCliReader : IRolloutReader
                 .Add("abandoned_events", conversation.AbandonedEvents)
                 .Add("joined_roots", conversation.JoinedRoots)
                 .Add("calls_without_request", conversation.CallsWithoutRequest)
+                .Add("user_requested_calls", conversation.UserRequestedCalls)
+                .Add("merged_chunks", conversation.MergedChunks)
+                .Add("missing_assets", conversation.MissingAssets)
+                .Add("message_sources", conversation.MessageSources)
+                .Add("subagents", conversation.Subagents.Count)
+                .Add("subagent_events", path.Count(e => e.AgentId is not null))
                 .Add("orphan_tool_results", conversation.OrphanToolResults)
                 .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
                 .Add("skipped_lines", diagnostics.ErrorCount)
@@ -243,7 +257,9 @@ public sealed class CopilotCliReader : IRolloutReader
                 .Add("unknown_event_types", log.UnknownTypes)
                 .Build();
 
-            return new RolloutRecord
+            var gitBranch = contexts.Select(e => e.Branch).LastOrDefault(b => !string.IsNullOrEmpty(b)) ?? workspace?.Branch;
+            var projectPath = gitRoot ?? starts.Select(e => e.Cwd).FirstOrDefault(c => !string.IsNullOrEmpty(c)) ?? cwd;
+            var main = new RolloutRecord
             {
                 TraceId = sessionId,
                 Format = RolloutFormat.CopilotCli,
@@ -251,11 +267,54 @@ public sealed class CopilotCliReader : IRolloutReader
                 SourcePath = source.Path,
                 RootSessionId = sessionId,
                 Cwd = cwd,
-                ProjectPath = gitRoot ?? starts.Select(e => e.Cwd).FirstOrDefault(c => !string.IsNullOrEmpty(c)) ?? cwd,
-                GitBranch = starts.Select(e => e.Branch).LastOrDefault(b => !string.IsNullOrEmpty(b)) ?? workspace?.Branch,
+                ProjectPath = projectPath,
+                GitBranch = gitBranch,
                 StartedAt = times.Length > 0 ? times.Min() : workspace?.CreatedAt,
                 EndedAt = times.Length > 0 ? times.Max() : workspace?.UpdatedAt,
-                Title = Titles.Clean(workspace?.Name ?? retitled ?? firstPrompt),
+                Title = Titles.Clean(workspace?.Name ?? firstPrompt),
+                Models = conversation.Models,
+                Messages = conversation.Messages,
+                SourceMeta = meta,
+                Usage = conversation.Usage,
+                UnlistedResponses = conversation.UnlistedResponses,
+            };
+            return conversation.Subagents.Select(s => SubagentRecord(source, sessionId, s, main)).Prepend(main).ToArray();
+        }
+
+        /// <summary>A sub-agent's record: its own conversation, in the session's folder, with the session as its root.</summary>
+        private RolloutRecord SubagentRecord(TraceSource source, string sessionId, CopilotSubagent subagent, RolloutRecord session)
+        {
+            var times = subagent.Events.Select(e => e.Timestamp).OfType<DateTimeOffset>().ToArray();
+            var conversation = subagent.Conversation;
+            var task = conversation.Messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage && m.Text.Length > 0)?.Text;
+            var meta = new SourceMeta.Builder()
+                .Add("session_id", sessionId)
+                .Add("agent_id", subagent.AgentId)
+                .Add("agent_name", subagent.Name)
+                .Add("parent_tool_call_id", subagent.ParentToolCallId)
+                .Add("model_changes", conversation.ModelChanges)
+                .Add("merged_chunks", conversation.MergedChunks)
+                .Add("missing_assets", conversation.MissingAssets)
+                .Add("message_sources", conversation.MessageSources)
+                .Add("calls_without_request", conversation.CallsWithoutRequest)
+                .Add("orphan_tool_results", conversation.OrphanToolResults)
+                .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
+                .Build();
+            return new RolloutRecord
+            {
+                TraceId = $"{sessionId}:{subagent.AgentId}",
+                Format = RolloutFormat.CopilotCli,
+                SourceKind = _reader.SourceKind,
+                SourcePath = source.Path,
+                RootSessionId = sessionId,
+                AgentId = subagent.AgentId,
+                IsSidechain = true,
+                Cwd = session.Cwd,
+                ProjectPath = session.ProjectPath,
+                GitBranch = session.GitBranch,
+                StartedAt = times.Length > 0 ? times.Min() : null,
+                EndedAt = times.Length > 0 ? times.Max() : null,
+                Title = Titles.Clean(task ?? subagent.Name),
                 Models = conversation.Models,
                 Messages = conversation.Messages,
                 SourceMeta = meta,

@@ -8,13 +8,20 @@ namespace RolloutTools.Core.Formats.CopilotCli;
 /// <summary>A tool call an assistant.message asked for (data.toolRequests[]).</summary>
 internal sealed record CopilotToolRequest(string CallId, string Name, string Arguments);
 
+/// <summary>
+/// An image the model was sent: inline base64 data, or the id of the session.binary_asset event that holds its
+/// bytes (attachments and tool results name an asset instead of repeating it).
+/// </summary>
+internal sealed record CopilotImage(string? MimeType, string? Data, string? AssetId);
+
 /// <summary>One model's totals in a session.shutdown's modelMetrics.</summary>
 internal sealed record CopilotModelMetrics(string Model, TokenUsage Usage, long ReasoningTokens, long Requests);
 
 /// <summary>
-/// One line of a Copilot CLI event log: <c>{type, data, id, timestamp, parentId}</c>, with what the reader keeps of
-/// its data read out. Copilot CLI is closed source; the shapes are those third-party readers and public fixtures
-/// show (shared/research/formats-others.md section 7), so every field is optional and read tolerantly.
+/// One line of a Copilot CLI event log: <c>{type, data, id, timestamp, parentId, agentId}</c>, with what the reader
+/// keeps of its data read out. GitHub publishes the event schema in its Copilot SDK (github/copilot-sdk,
+/// nodejs/src/generated/session-events.ts); older logs lack many of its fields, so every field is optional and read
+/// tolerantly.
 /// </summary>
 internal sealed class CopilotEvent
 {
@@ -33,6 +40,38 @@ internal sealed class CopilotEvent
     public bool HasParentKey { get; init; }
 
     public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>
+    /// The sub-agent that wrote the event: the envelope's agentId (absent for the main agent and for session-level
+    /// events), else the parentToolCallId older releases put on a sub-agent's messages and tool events. Null for the
+    /// main agent's.
+    /// </summary>
+    public string? AgentId { get; init; }
+
+    /// <summary>user.message: where the text came from ("skill-pdf", "agent-&lt;id&gt;", "command-review"); absent when typed.</summary>
+    public string? Source { get; init; }
+
+    /// <summary>user.message: autopilot's continuation loop wrote it, not the person.</summary>
+    public bool IsAutopilotContinuation { get; init; }
+
+    /// <summary>tool.execution_complete: the person asked for the call (a shell escape), not the model.</summary>
+    public bool IsUserRequested { get; init; }
+
+    /// <summary>assistant.message: the model call a chunk belongs to, with the chunk's place among its chunkCount.</summary>
+    public string? ApiCallId { get; init; }
+
+    public int? ChunkIndex { get; init; }
+
+    public int? ChunkCount { get; init; }
+
+    /// <summary>Images of a user.message's attachments or of a tool's result; a session.binary_asset's own bytes.</summary>
+    public IReadOnlyList<CopilotImage> Images { get; init; } = Array.Empty<CopilotImage>();
+
+    /// <summary>session.binary_asset: the id attachments and results name it by.</summary>
+    public string? AssetId { get; init; }
+
+    /// <summary>subagent.*: the agent's name as the terminal shows it.</summary>
+    public string? AgentName { get; init; }
 
     /// <summary>user.message content, assistant.message content, system.message content, assistant.reasoning content, a compaction's summary.</summary>
     public string Text { get; init; } = string.Empty;
@@ -98,16 +137,26 @@ internal sealed class CopilotEvent
 
     public long LinesRemoved { get; init; }
 
-    /// <summary>The event types this reader turns into messages or facts; any other is counted as unknown.</summary>
+    /// <summary>
+    /// The event types the CLI writes to disk that this reader knows: it turns them into messages or facts, or
+    /// passes them by on purpose (permission prompts, hooks, plan and mode changes). Taken from the Copilot SDK's
+    /// session-events.ts, less the types it marks ephemeral (never persisted: deltas, assistant.usage,
+    /// session.idle, session.title_changed). Any other type is counted as unknown.
+    /// </summary>
     public static readonly IReadOnlySet<string> KnownTypes = new HashSet<string>(StringComparer.Ordinal)
     {
-        "session.start", "session.resume", "session.model_change", "session.shutdown", "session.info", "session.warning",
-        "session.error", "session.compaction_start", "session.compaction_complete", "session.task_complete",
-        "session.title_changed", "session.usage_checkpoint", "session.idle", "session.truncation",
-        "user.message", "system.message", "assistant.turn_start", "assistant.turn_end", "assistant.message",
-        "assistant.reasoning", "assistant.intent", "tool.execution_start", "tool.execution_partial_result",
-        "tool.execution_progress", "tool.execution_complete", "tool.user_requested", "subagent.started",
-        "subagent.completed", "subagent.failed", "subagent.selected", "hook.start", "hook.end", "abort",
+        "session.start", "session.resume", "session.error", "session.info", "session.warning", "session.model_change",
+        "session.mode_changed", "session.handoff", "session.truncation", "session.shutdown", "session.usage_checkpoint",
+        "session.context_changed", "session.context_cleared", "session.compaction_start", "session.compaction_complete",
+        "session.task_complete", "session.binary_asset", "session.plan_changed", "session.permissions_changed",
+        "session.workspace_file_changed", "session.remote_steerable_changed", "session.session_limits_changed",
+        "session.schedule_created", "session.schedule_cancelled", "session.schedule_rearmed",
+        "session.autopilot_objective_changed", "session.auto_mode_resolved",
+        "user.message", "system.message", "system.notification", "assistant.turn_start", "assistant.message",
+        "assistant.reasoning", "assistant.turn_end", "abort", "tool.user_requested", "tool.execution_start",
+        "tool.execution_complete", "tool_search.activated", "skill.invoked", "subagent.started", "subagent.completed",
+        "subagent.failed", "subagent.selected", "subagent.deselected", "hook.start", "hook.end",
+        "permission.requested", "permission.completed", "external_tool.requested", "external_tool.completed",
     };
 
     /// <summary>The event, or null for a value that is not one (no string "type").</summary>
@@ -115,8 +164,10 @@ internal sealed class CopilotEvent
     {
         if (root.ValueKind != JsonValueKind.Object || root.GetStringOrNull("type") is not { } type) return null;
         var data = root.GetPropertyOrDefault("data");
-        var context = data.GetPropertyOrDefault("context");
+        // session.context_changed's data is the working-directory context that start and resume nest in "context".
+        var context = type == "session.context_changed" ? data : data.GetPropertyOrDefault("context");
         var error = data.GetPropertyOrDefault("error");
+        var result = data.GetPropertyOrDefault("result");
         return new CopilotEvent
         {
             LineNumber = lineNumber,
@@ -126,13 +177,28 @@ internal sealed class CopilotEvent
             ParentId = root.GetIdOrNull("parentId"),
             HasParentKey = root.TryGetProperty("parentId", out _),
             Timestamp = root.GetTimestamp("timestamp"),
+            AgentId = NonEmpty(root.GetIdOrNull("agentId")) ?? NonEmpty(data.GetIdOrNull("agentId")) ?? NonEmpty(data.GetIdOrNull("parentToolCallId")),
+            Source = NonEmpty(data.GetStringOrNull("source")),
+            IsAutopilotContinuation = data.GetPropertyOrDefault("isAutopilotContinuation").ValueKind == JsonValueKind.True,
+            IsUserRequested = data.GetPropertyOrDefault("isUserRequested").ValueKind == JsonValueKind.True,
+            ApiCallId = NonEmpty(data.GetIdOrNull("apiCallId")),
+            ChunkIndex = Count(data, "chunkIndex"),
+            ChunkCount = Count(data, "chunkCount"),
+            Images = type switch
+            {
+                "user.message" => ImagesOf(data.GetPropertyOrDefault("attachments")),
+                "tool.execution_complete" => ImagesOf(result.GetPropertyOrDefault("contents")).Concat(ImagesOf(result.GetPropertyOrDefault("binaryResultsForLlm"))).ToArray(),
+                "session.binary_asset" when data.GetStringOrNull("data") is { } bytes => new[] { new CopilotImage(data.GetStringOrNull("mimeType"), bytes, null) },
+                _ => Array.Empty<CopilotImage>(),
+            },
+            AssetId = data.GetIdOrNull("assetId"),
+            AgentName = data.GetStringOrNull("agentDisplayName") ?? data.GetStringOrNull("agentName"),
             Text = type switch
             {
                 "session.compaction_complete" => TextOf(data.GetPropertyOrDefault("summaryContent")),
                 "session.error" or "session.info" or "session.warning" => data.GetStringOrNull("message") ?? string.Empty,
                 "abort" => data.GetStringOrNull("reason") ?? string.Empty,
                 "session.task_complete" => data.GetStringOrNull("summary") ?? string.Empty,
-                "session.title_changed" => data.GetStringOrNull("title") ?? string.Empty,
                 _ => TextOf(data.GetPropertyOrDefault("content")),
             },
             Reasoning = data.GetStringOrNull("reasoningText"),
@@ -149,7 +215,7 @@ internal sealed class CopilotEvent
                 JsonValueKind.False => false,
                 _ => null,
             },
-            ResultText = ResultOf(data.GetPropertyOrDefault("result")),
+            ResultText = ResultOf(result),
             ErrorText = error.ValueKind == JsonValueKind.String ? error.GetString() : error.GetStringOrNull("message"),
             Role = data.GetStringOrNull("role"),
             Attachments = data.GetPropertyOrDefault("attachments") is { ValueKind: JsonValueKind.Array } list ? list.GetArrayLength() : 0,
@@ -193,7 +259,38 @@ internal sealed class CopilotEvent
         _ => result.GetRawText(),
     };
 
-    private static string? NonEmpty(string text) => text.Length > 0 ? text : null;
+    private static string? NonEmpty(string? text) => text is { Length: > 0 } ? text : null;
+
+    private static int? Count(JsonElement data, string name) =>
+        data.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt32(out var value) ? value : null;
+
+    /// <summary>
+    /// The images of a list of attachments or result blocks: inline ones ({type: "blob" or "image", data,
+    /// mimeType: "image/…"}) and those whose bytes a session.binary_asset holds ({assetId, mimeType}, on file attachments and
+    /// result references). A block that is not an image (a file, a selection, text, a size-omitted marker) is none.
+    /// </summary>
+    private static IReadOnlyList<CopilotImage> ImagesOf(JsonElement list)
+    {
+        if (list.ValueKind != JsonValueKind.Array) return Array.Empty<CopilotImage>();
+        var images = new List<CopilotImage>();
+        foreach (var item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Object) continue;
+            var mime = item.GetStringOrNull("mimeType");
+            if (item.GetStringOrNull("data") is { Length: > 0 } data && IsImage(mime, item))
+            {
+                images.Add(new CopilotImage(mime, data, null));
+            }
+            else if (item.GetIdOrNull("assetId") is { Length: > 0 } asset && IsImage(mime, item))
+            {
+                images.Add(new CopilotImage(mime, null, asset));
+            }
+        }
+        return images;
+    }
+
+    private static bool IsImage(string? mime, JsonElement item) =>
+        item.GetStringOrNull("type") == "image" || mime?.StartsWith("image/", StringComparison.OrdinalIgnoreCase) == true;
 
     private static IReadOnlyList<CopilotToolRequest> ToolRequestsOf(JsonElement requests)
     {

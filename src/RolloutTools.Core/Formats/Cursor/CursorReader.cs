@@ -25,13 +25,19 @@ public sealed class CursorReader : IRolloutReader
 
     public string SourceKind => "cursor";
 
-    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl" };
+    public IReadOnlyList<string> FilePatterns { get; } = new[] { "*.jsonl", "*.txt" };
 
     public IReadOnlyList<string> AttachedTracePatterns { get; } = Array.Empty<string>();
 
     public IReadOnlyList<string> DefaultLocations() => new[] { Path.Combine(CursorHome.Default(), "projects") };
 
-    public bool IsTraceFile(string path) => Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase);
+    /// <summary>A JSONL file (content decides), or a plain-text transcript of an older Cursor: a .txt in an agent-transcripts folder.</summary>
+    public bool IsTraceFile(string path) =>
+        Path.GetFileName(path).EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) || IsTextTranscript(path);
+
+    private static bool IsTextTranscript(string path) =>
+        Path.GetFileName(path).EndsWith(".txt", StringComparison.OrdinalIgnoreCase)
+        && Path.GetFullPath(path).Split(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar).Contains(CursorHome.Transcripts);
 
     /// <summary>Only agent-transcripts folders are searched (see Locate); nothing there is a sidecar.</summary>
     public bool IsSidecarFile(string path) => false;
@@ -111,9 +117,12 @@ public sealed class CursorReader : IRolloutReader
             var diagnostics = new DiagnosticList(source.Path);
             var place = CursorHome.PlaceOf(source.Path);
             CursorTranscript transcript;
+            var isText = IsTextTranscript(source.Path);
             using (var stream = source.Open())
             {
-                transcript = CursorTranscript.Parse(stream, place.IsSubagent, diagnostics, cancellation);
+                transcript = isText
+                    ? CursorTranscript.ParseText(stream, place.IsSubagent, diagnostics, cancellation)
+                    : CursorTranscript.Parse(stream, place.IsSubagent, diagnostics, cancellation);
             }
             if (transcript.Values == 0)
             {
@@ -122,28 +131,42 @@ public sealed class CursorReader : IRolloutReader
             }
             if (transcript.Messages.Count == 0)
             {
-                diagnostics.NoRecord(transcript.ConversationLines == 0
-                    ? "no line is a Cursor transcript line (a \"role\" and a \"message\"); no record."
-                    : "no message could be read; no record.");
+                diagnostics.NoRecord(transcript.ConversationLines > 0 ? "no message could be read; no record."
+                    : isText ? "no line starts a turn (\"user:\" or \"assistant:\" alone on a line); no record."
+                    : "no line is a Cursor transcript line (a \"role\" and a \"message\"); no record.");
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
-            var chat = source.IsFile && place.Home is { } home && CursorHome.ChatFolder(home, place.AgentId ?? place.SessionId) is { } folder
+            if (transcript.ConversationLines == 0)
+            {
+                // Cursor rewrites the transcript to the failed turn's end alone when a turn fails (out of usage):
+                // the conversation is gone from it, and the record keeps the error and the chat store's facts.
+                diagnostics.Warn(RolloutDiagnostic.ParseError, null, "the transcript holds only the end of a failed turn (Cursor rewrites it so when a turn fails); the conversation before it is not in the file.");
+            }
+            var home = source.IsFile ? place.Home : null;
+            var chat = home is not null && CursorHome.ChatFolder(home, place.AgentId ?? place.SessionId) is { } folder
                 ? (Folder: folder, Store: CursorChatStore.Read(folder, diagnostics))
                 : default;
-            return new ReadResult(source, Build(source, place, transcript, chat.Folder, chat.Store, diagnostics), null, diagnostics.Items);
+            // A subagent without a chat folder of its own worked in its session's folder: the session's store says which.
+            var parentCwd = chat.Store is null && place.IsSubagent && home is not null && CursorHome.ChatFolder(home, place.SessionId) is { } parent
+                ? CursorChatStore.Read(parent, diagnostics).Cwd
+                : null;
+            return new ReadResult(source, Build(source, place, transcript, chat.Folder, chat.Store, parentCwd, diagnostics), null, diagnostics.Items);
         }
 
-        private RolloutRecord Build(TraceSource source, CursorPlace place, CursorTranscript transcript, string? chatFolder, CursorChatStore? store, DiagnosticList diagnostics)
+        private RolloutRecord Build(TraceSource source, CursorPlace place, CursorTranscript transcript, string? chatFolder, CursorChatStore? store, string? parentCwd, DiagnosticList diagnostics)
         {
             var firstPrompt = (transcript.Messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)
                 ?? transcript.Messages.FirstOrDefault(m => m.Kind == MessageKind.AgentMessage))?.Text;
             var model = store?.LastUsedModel is { Length: > 0 } chosen && chosen != "default" ? chosen : null;
             var meta = new SourceMeta.Builder()
                 .Add("session_id", place.SessionId)
+                .Add("transcript_format", IsTextTranscript(source.Path) ? "text" : "jsonl")
+                .Add("lines_before_first_turn", transcript.LinesBeforeFirstTurn)
                 .Add("project_slug", place.ProjectSlug)
                 .Add("chat_folder", chatFolder)
                 .Add("workspace_hash", chatFolder is null ? null : Path.GetFileName(Path.GetDirectoryName(chatFolder)))
                 .Add("title_source", store?.Title is null ? null : store.TitleSource)
+                .Add("cwd_source", store?.Cwd is null && parentCwd is not null ? "parent_store" : null)
                 .Add("mode", store?.Mode)
                 .Add("last_used_model", store?.LastUsedModel)
                 .Add("store_meta_keys", store?.MetaKeys ?? new List<string>())
@@ -151,6 +174,8 @@ public sealed class CursorReader : IRolloutReader
                 .Add("store_blobs_unread", Math.Max(store?.Blobs ?? 0, 0))
                 .Add("turns_ended", transcript.TurnsEnded)
                 .Add("turn_statuses", transcript.TurnStatuses)
+                .Add("failed_turns", transcript.FailedTurns)
+                .Add("redacted_thinking", transcript.RedactedThinking)
                 .Add("user_queries", transcript.UserQueries)
                 .Add("tool_call_ids_made", transcript.ToolCallIdsMade)
                 .Add("tool_results_paired_by_id", transcript.ToolResultsPairedById)
@@ -173,8 +198,8 @@ public sealed class CursorReader : IRolloutReader
                 RootSessionId = place.SessionId,
                 AgentId = place.AgentId,
                 IsSidechain = place.IsSubagent,
-                Cwd = store?.Cwd,
-                ProjectPath = store?.Cwd,
+                Cwd = store?.Cwd ?? parentCwd,
+                ProjectPath = store?.Cwd ?? parentCwd,
                 StartedAt = store?.CreatedAt,
                 EndedAt = store?.UpdatedAt,
                 Title = Titles.Clean(store?.Title ?? firstPrompt),
