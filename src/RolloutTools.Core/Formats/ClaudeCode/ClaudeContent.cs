@@ -135,6 +135,22 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
+    /// A slash command a person ran, or its output, as a system/local_command line (2.1.12 on): the same
+    /// command-name, command-args and local-command-stdout echo older versions wrote as user lines, so it is a
+    /// Command message as those are, in its place in the conversation. All of it is the command's: none of it
+    /// is a prompt, whatever it holds besides the tags.
+    /// </summary>
+    public static UserLine? ReadLocalCommand(JsonElement root)
+    {
+        var text = ReadText(root.GetPropertyOrDefault("content"));
+        return text.Length == 0 ? null : new UserLine
+        {
+            Parts = Split(new List<ContentBlock> { ContentBlock.FromText(text) }, MessageKind.Command),
+            ToolResults = Array.Empty<ToolResult>(),
+        };
+    }
+
+    /// <summary>
     /// The prompt of a queued_command attachment: text the person typed while the agent was busy. The same
     /// attachment also carries task notifications (commandMode "task-notification"), which are not theirs.
     /// </summary>

@@ -141,7 +141,7 @@ internal sealed partial class ClaudeTranscript
                 break;
             case "system":
                 NoteSystem(root, subtype);
-                AddEntry(root);
+                AddEntry(root, user: subtype == "local_command" ? ClaudeContent.ReadLocalCommand(root) : null);
                 break;
             case "progress":
                 AddEntry(root);
