@@ -151,16 +151,35 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
-    /// The prompt of a queued_command attachment: text the person typed while the agent was busy. The same
-    /// attachment also carries task notifications (commandMode "task-notification"), which are not theirs.
+    /// The prompt of a queued_command attachment: input that waited while the agent was busy, absorbed mid-turn.
+    /// The attachment says who it came from as a user line does (origin, isMeta): a person's words are a queued
+    /// prompt, another agent's hand-back (2.1.285) is theirs, and a task notification is the session's own notice.
+    /// Other command modes ("task-notification") are not a person's prompt and are left out.
     /// </summary>
-    public static string? ReadQueuedPrompt(JsonElement attachment)
+    public static UserLine? ReadQueuedCommand(JsonElement attachment)
     {
         if (attachment.GetStringOrNull("type") != "queued_command") return null;
         if (attachment.GetStringOrNull("commandMode") is { } mode && mode != "prompt") return null;
-        var text = ReadText(attachment.GetPropertyOrDefault("prompt"));
-        return text.Length > 0 ? text : null;
+        var prompt = attachment.GetPropertyOrDefault("prompt");
+        var blocks = prompt.ValueKind switch
+        {
+            JsonValueKind.String when prompt.GetString() is { Length: > 0 } text => new List<ContentBlock> { ContentBlock.FromText(text) },
+            JsonValueKind.Array => ReadBlocks(prompt),
+            _ => null,
+        };
+        if (blocks is not { Count: > 0 }) return null;
+        var kind = LineKind(attachment, blocks);
+        return Queued(blocks, kind == MessageKind.Prompt ? MessageKind.QueuedPrompt : kind);
     }
+
+    /// <summary>
+    /// A prompt recovered from the queue lines alone (2.1.39–2.1.42, absorbed mid-turn with nothing else written):
+    /// typed while the agent was busy, unless it is a finished task's notice waiting in the same queue.
+    /// </summary>
+    public static UserLine Queued(string text) => Queued(new List<ContentBlock> { ContentBlock.FromText(text) }, MessageKind.QueuedPrompt);
+
+    private static UserLine Queued(List<ContentBlock> blocks, MessageKind kind) =>
+        new() { Parts = Split(blocks, kind), ToolResults = Array.Empty<ToolResult>() };
 
     /// <summary>Text given either as a string or as a list of content blocks.</summary>
     public static string ReadText(JsonElement content) => content.ValueKind switch

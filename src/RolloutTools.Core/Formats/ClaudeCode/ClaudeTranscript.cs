@@ -137,7 +137,7 @@ internal sealed partial class ClaudeTranscript
                 AddEntry(root, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
                 break;
             case "attachment":
-                AddEntry(root, queuedPrompt: ClaudeContent.ReadQueuedPrompt(root.GetPropertyOrDefault("attachment")));
+                AddEntry(root, user: ClaudeContent.ReadQueuedCommand(root.GetPropertyOrDefault("attachment")));
                 break;
             case "system":
                 NoteSystem(root, subtype);
@@ -238,15 +238,23 @@ internal sealed partial class ClaudeTranscript
                 _queue.RemoveAt(0);
                 break;
             case "remove" when _queue.Count > 0:
+                // A remove line that repeats its item's content (about 2.1.133 on) names it, and it need not be the
+                // oldest; its queued_command attachment holds it.
+                if (root.TryGetProperty("content", out var removed))
+                {
+                    var at = _queue.IndexOf(ClaudeContent.ReadText(removed));
+                    _queue.RemoveAt(at < 0 ? 0 : at);
+                    break;
+                }
                 var text = _queue[0];
                 _queue.RemoveAt(0);
-                if (!root.TryGetProperty("content", out _) && text.Length > 0)
+                if (text.Length > 0)
                 {
                     Entries.Add(new ClaudeEntry
                     {
                         SessionId = root.GetIdOrNull("sessionId"),
                         Timestamp = root.GetTimestamp("timestamp"),
-                        QueuedPrompt = text,
+                        User = ClaudeContent.Queued(text),
                     });
                 }
                 break;
@@ -299,13 +307,13 @@ internal sealed partial class ClaudeTranscript
     public decimal? StatedCost(string sessionId) =>
         _statedCosts.TryGetValue(sessionId, out var cost) || _statedCosts.TryGetValue(string.Empty, out cost) ? cost : null;
 
-    private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
+    private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null)
     {
         var uuid = root.GetIdOrNull("uuid");
         if (uuid is null)
         {
             // Without its uuid a line cannot take its place in the conversation; words lost so are reported.
-            if (user is not null || assistant is not null || queuedPrompt is not null) throw new FormatException("the line has no \"uuid\" (a string), so it has no place in the conversation.");
+            if (user is not null || assistant is not null) throw new FormatException("the line has no \"uuid\" (a string), so it has no place in the conversation.");
             return;
         }
         if (assistant is { IsSynthetic: true } && root.GetBool("isApiErrorMessage")) ApiErrors++;
@@ -319,7 +327,6 @@ internal sealed partial class ClaudeTranscript
             Timestamp = root.GetTimestamp("timestamp"),
             User = user,
             Assistant = assistant,
-            QueuedPrompt = queuedPrompt,
         });
     }
 
