@@ -261,6 +261,32 @@ public sealed class ClaudeCodeReaderTests
     }
 
     [Fact]
+    public void Documents_and_other_non_text_blocks_are_named_or_outlined_never_pasted_with_their_data()
+    {
+        var pdf = Convert.ToBase64String(Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("%PDF-1.4 fake ", 200))));
+        var record = Record(new ClaudeLines { Version = "2.1.282" }
+            .UserContent("u1", null, $"[{{\"type\":\"text\",\"text\":\"summarize this spec\"}},{{\"type\":\"image\",\"source\":{{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo\"}}}},{{\"type\":\"document\",\"source\":{{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}},\"title\":\"spec.pdf\"}},null]")
+            .ToolUse("a1", "u1", "msg_01A", "toolu_01", "Read", "{\"file_path\":\"/home/dev/acme-shop/spec.pdf\"}")
+            // The Read tool returns a PDF as a document block, with the file again in toolUseResult.
+            .ToolResult("u2", "a1", "toolu_01", $"[{{\"type\":\"document\",\"source\":{{\"type\":\"base64\",\"media_type\":\"application/pdf\",\"data\":\"{pdf}\"}}}}]", toolUseResult: "{\"type\":\"pdf\",\"file\":{\"filePath\":\"/home/dev/acme-shop/spec.pdf\",\"originalSize\":2800}}")
+            .ToolUse("a2", "u2", "msg_01B", "toolu_02", "ToolSearch", "{\"query\":\"select:WebFetch\"}")
+            .ToolResult("u3", "a2", "toolu_02", "[{\"type\":\"tool_reference\",\"tool_name\":\"WebFetch\"}]")
+            .ToolUse("a3", "u3", "msg_01C", "toolu_03", "mcp__docs__fetch", "{\"id\":\"rfc\"}")
+            .ToolResult("u4", "a3", "toolu_03", $"[{{\"type\":\"document\",\"source\":{{\"type\":\"text\",\"media_type\":\"text/plain\",\"data\":\"RFC 9110, section 9\"}}}},{{\"type\":\"blob\",\"uri\":\"file:///rfc.bin\",\"blob\":\"{pdf}\"}}]")
+            .Text("a4", "u4", "msg_01D", "Done."));
+
+        Assert.Equal("user:Prompt assistant:Response tool:ToolResult assistant:Response tool:ToolResult assistant:Response tool:ToolResult assistant:Response", Roles(record));
+        Assert.Equal("summarize this spec\n\n[document: spec.pdf]", record.Messages[0].Text);
+        Assert.Equal(ContentBlockType.Image, record.Messages[0].Content[1].Type);
+        Assert.Equal(3, record.Messages[0].Content.Count);
+        Assert.Equal("summarize this spec [document: spec.pdf]", record.Title);
+        Assert.Equal("[document: application/pdf]", record.Messages[2].Text);
+        Assert.Equal("WebFetch", record.Messages[4].Text);
+        Assert.Equal($"RFC 9110, section 9\n\n{{\"type\":\"blob\",\"uri\":\"file:///rfc.bin\",\"blob\":\"[{pdf.Length} characters left out]\"}}", record.Messages[6].Text);
+        Assert.DoesNotContain(record.Messages, m => m.Text.Contains(pdf[..40], StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Title_prefers_the_custom_title_then_the_agents_summary()
     {
         var lines = new ClaudeLines()

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -458,10 +459,6 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
-    /// Text stays text and images stay images. Any other block (a search result, a document) is kept as its
-    /// JSON text rather than dropped or turned into a type name.
-    /// </summary>
-    /// <summary>
     /// The content of a user or assistant line's message. A message or content of another JSON type than
     /// Claude Code writes is damage: the line is reported (FormatException), never read as an empty turn.
     /// </summary>
@@ -480,28 +477,101 @@ internal static partial class ClaudeContent
         return content;
     }
 
+    /// <summary>
+    /// Text stays text and images stay images. Nothing else is pasted as it is: a document's or other block's
+    /// base64 would fill a message, and its title, with megabytes no one reads. What such a block says in words is
+    /// kept (a text document, a tool reference's name, a block's own text), else a placeholder or an outline.
+    /// </summary>
     private static void AddBlock(List<ContentBlock> blocks, JsonElement block)
     {
-        switch (block.ValueKind == JsonValueKind.Object ? block.GetStringOrNull("type") : null)
+        if (block.ValueKind != JsonValueKind.Object)
+        {
+            if (block.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(block.GetString()!));
+            else if (block.ValueKind != JsonValueKind.Null) blocks.Add(ContentBlock.FromText(block.GetRawText()));
+            return;
+        }
+        switch (block.GetStringOrNull("type"))
         {
             case "text":
                 blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                 break;
             case "image":
-                var source = block.GetPropertyOrDefault("source");
-                if (source.GetStringOrNull("data") is { } data)
-                {
-                    blocks.Add(ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data));
-                }
-                else if (source.GetStringOrNull("url") is { } url)
-                {
-                    blocks.Add(ContentBlock.FromImageUrl(url));
-                }
+                if (AnthropicBlocks.Image(block) is { } image) blocks.Add(image);
+                break;
+            case "document":
+                AddDocument(blocks, block);
+                break;
+            case "tool_reference":
+                // A tool search's answer: the tools it made available, by name.
+                if (block.GetStringOrNull("tool_name") is { } tool) blocks.Add(ContentBlock.FromText(tool));
                 break;
             default:
-                blocks.Add(block.ValueKind == JsonValueKind.String
-                    ? ContentBlock.FromText(block.GetString()!)
-                    : ContentBlock.FromText(block.GetRawText()));
+                AddOther(blocks, block);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A document (a PDF the Read tool returned, a file a person attached): its text when the block holds text (a
+    /// "text" source, or "content" given as text or blocks), else a placeholder with its title or media type.
+    /// </summary>
+    private static void AddDocument(List<ContentBlock> blocks, JsonElement block)
+    {
+        var source = block.GetPropertyOrDefault("source");
+        var inner = source.GetPropertyOrDefault("content");
+        switch (source.GetStringOrNull("type"))
+        {
+            case "text" when source.GetStringOrNull("data") is { } text:
+                blocks.Add(ContentBlock.FromText(text));
+                return;
+            case "content" when inner.ValueKind is JsonValueKind.String or JsonValueKind.Array:
+                if (inner.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(inner.GetString()!));
+                else foreach (var part in inner.EnumerateArray()) AddBlock(blocks, part);
+                return;
+        }
+        var name = block.GetStringOrNull("title") ?? source.GetStringOrNull("media_type") ?? source.GetStringOrNull("url");
+        blocks.Add(ContentBlock.FromText(name is null ? "[document]" : $"[document: {name}]"));
+    }
+
+    /// <summary>
+    /// A block of another kind (a search result, a web search hit): its own text or content, else its JSON with the
+    /// long strings (base64, encrypted content) left out.
+    /// </summary>
+    private static void AddOther(List<ContentBlock> blocks, JsonElement block)
+    {
+        var content = block.GetPropertyOrDefault("content");
+        if (block.GetStringOrNull("text") is { } text) blocks.Add(ContentBlock.FromText(text));
+        else if (content.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(content.GetString()!));
+        else if (content.ValueKind == JsonValueKind.Array) foreach (var part in content.EnumerateArray()) AddBlock(blocks, part);
+        else blocks.Add(ContentBlock.FromText(JsonText.Write(writer => WriteOutline(writer, block))));
+    }
+
+    /// <summary>Longer strings in a block kept as JSON are data, not words.</summary>
+    private const int LongString = 512;
+
+    private static void WriteOutline(Utf8JsonWriter writer, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteOutline(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.EnumerateArray()) WriteOutline(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String when value.GetString()!.Length is > LongString and var length:
+                writer.WriteStringValue($"[{length} characters left out]");
+                break;
+            default:
+                value.WriteTo(writer);
                 break;
         }
     }
