@@ -243,6 +243,21 @@ public sealed class ClaudeConversationTests
     }
 
     [Fact]
+    public void Another_agents_turn_written_as_meta_is_still_its_message()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.285" }
+            .User("u1", null, "Fan out the audit", ",\"origin\":{\"kind\":\"human\"},\"promptSource\":\"typed\"")
+            .Text("a1", "u1", "msg_01A", "Delegated.")
+            .User("u2", "a1", "Another Claude session sent a message:\n<agent-message from=\"a1b2\">\nAudit done: 2 findings.\n</agent-message>", ",\"isMeta\":true,\"origin\":{\"kind\":\"peer\",\"from\":\"a1b2\"},\"promptSource\":\"system\"")
+            .User("u3", "u2", "Merge the findings into one report.", ",\"isMeta\":true,\"origin\":{\"kind\":\"coordinator\"}")
+            .Attachment("q1", "u3", "{\"type\":\"queued_command\",\"commandMode\":\"prompt\",\"prompt\":\"Another Claude session sent a message:\\nAlso check the logs.\",\"origin\":{\"kind\":\"peer\"},\"isMeta\":true}")
+            .User("u4", "q1", "Caveat: injected.", ",\"isMeta\":true")
+            .Text("a2", "u4", "msg_01B", "Merged."));
+
+        Assert.Equal("Prompt Response AgentMessage AgentMessage AgentMessage Context Response", Kinds(record));
+    }
+
+    [Fact]
     public void A_file_whose_messages_are_not_anthropic_shaped_is_not_claimed()
     {
         // Qwen Code writes Claude's envelope around Gemini content parts.

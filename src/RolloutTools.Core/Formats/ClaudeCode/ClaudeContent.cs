@@ -221,24 +221,24 @@ internal static partial class ClaudeContent
         if (root.GetBool("isCompactSummary")) return MessageKind.CompactionSummary;
         var text = blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart() ?? string.Empty;
         if (text.StartsWith("[Request interrupted by user", StringComparison.Ordinal)) return MessageKind.Interruption;
-        if (root.GetBool("isMeta")) return MessageKind.Context;
-
         var origin = root.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? root.GetStringOrNull("turnOrigin") switch
         {
             "task_notification" => "task-notification",
             "sdk" => null,
             var other => other,
         };
-        var source = root.GetStringOrNull("promptSource");
+        // Another agent's turn is written isMeta, promptSource "system" (2.1.246 on): still that agent's words.
+        if (origin is "peer" or "coordinator") return MessageKind.AgentMessage;
+        if (root.GetBool("isMeta")) return MessageKind.Context;
+
         return origin switch
         {
-            null or "human" => source switch
+            null or "human" => root.GetStringOrNull("promptSource") switch
             {
                 "queued" => MessageKind.QueuedPrompt,
                 "system" => MessageKind.Context,
                 _ => MessageKind.Prompt,
             },
-            "peer" or "coordinator" => MessageKind.AgentMessage,
             _ => MessageKind.Context,
         };
     }
