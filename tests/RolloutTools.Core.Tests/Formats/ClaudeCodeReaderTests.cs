@@ -300,6 +300,24 @@ public sealed class ClaudeCodeReaderTests
     }
 
     [Fact]
+    public void An_unknown_assistant_block_keeps_its_words_and_is_told_once_per_kind_with_its_line()
+    {
+        var result = new ClaudeLines { Version = "2.1.282" }
+            .User("u1", null, "What does the RFC say?")
+            .Assistant("a1", "u1", "msg_01A", "{\"type\":\"compaction\",\"content\":\"Earlier: the user is moving the config to YAML.\"},{\"type\":\"search_result\",\"source\":\"rfc\",\"title\":\"RFC\",\"content\":[{\"type\":\"text\",\"text\":\"quoted\"}]},{\"type\":\"text\",\"text\":\"Per the RFC, use YAML 1.2.\"}")
+            .User("u2", "a1", "And the next step?")
+            .Assistant("a2", "u2", "msg_01B", "{\"type\":\"compaction\",\"content\":\"Earlier: YAML 1.2 chosen.\"},{\"type\":\"text\",\"text\":\"Convert the files.\"}")
+            .Read();
+
+        var record = result.Record!;
+        Assert.Equal("Earlier: the user is moving the config to YAML.\n\nPer the RFC, use YAML 1.2.", record.Messages[1].Text);
+        Assert.Equal("Earlier: YAML 1.2 chosen.\n\nConvert the files.", record.Messages[3].Text);
+        Assert.Equal(new Dictionary<string, long> { ["compaction"] = 2, ["search_result"] = 1 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_block_types"]);
+        Assert.Equal(new[] { (2, "compaction"), (2, "search_result") }, result.Diagnostics.Select(d => (d.LineNumber ?? 0, d.Message.Split('\'')[1])));
+        Assert.All(result.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+    }
+
+    [Fact]
     public void Every_bookkeeping_type_is_counted_and_unknown_types_are_skipped_without_error()
     {
         var s = ClaudeLines.Session;

@@ -66,8 +66,9 @@ internal static partial class ClaudeContent
         };
     }
 
-    public static AssistantLine ReadAssistant(JsonElement root, Counter unknownBlockTypes, Action redactedThinking)
+    public static AssistantLine ReadAssistant(JsonLine line, UnplacedKinds unknownBlocks, Action redactedThinking)
     {
+        var root = line.Root;
         var content = Content(root);
         var message = root.GetPropertyOrDefault("message");
         var blocks = new List<ContentBlock>();
@@ -111,7 +112,9 @@ internal static partial class ClaudeContent
                         serverResults.Add(ReadToolResult(block));
                         break;
                     default:
-                        unknownBlockTypes.Add(type ?? "untyped");
+                        // A kind of block not yet known: what it says in words stays, and the first of its kind is told.
+                        unknownBlocks.Add(type ?? "untyped", line.LineNumber, $"an assistant content block of type '{type ?? "(none)"}' is not one this reader knows; its text, if any, is kept, the rest left out; counted in unknown_block_types.");
+                        if (OwnText(block) is { } words) blocks.Add(ContentBlock.FromText(words));
                         break;
                 }
             }
@@ -540,11 +543,14 @@ internal static partial class ClaudeContent
     private static void AddOther(List<ContentBlock> blocks, JsonElement block)
     {
         var content = block.GetPropertyOrDefault("content");
-        if (block.GetStringOrNull("text") is { } text) blocks.Add(ContentBlock.FromText(text));
-        else if (content.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(content.GetString()!));
+        if (OwnText(block) is { } text) blocks.Add(ContentBlock.FromText(text));
         else if (content.ValueKind == JsonValueKind.Array) foreach (var part in content.EnumerateArray()) AddBlock(blocks, part);
         else blocks.Add(ContentBlock.FromText(JsonText.Write(writer => WriteOutline(writer, block))));
     }
+
+    /// <summary>A block's words: its "text", or its "content" given as text.</summary>
+    private static string? OwnText(JsonElement block) =>
+        block.GetStringOrNull("text") ?? (block.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.String } content ? content.GetString() : null);
 
     /// <summary>Longer strings in a block kept as JSON are data, not words.</summary>
     private const int LongString = 512;

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -33,7 +34,10 @@ internal sealed partial class ClaudeTranscript
     public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
     public Counter RecordTypes { get; } = new();
     public Counter UnknownRecordTypes { get; } = new();
-    public Counter UnknownBlockTypes { get; } = new();
+    private readonly UnplacedKinds _unknownBlocks;
+
+    /// <summary>Assistant blocks of kinds the reader does not know, by kind; the first of each is a warning.</summary>
+    public IReadOnlyDictionary<string, long> UnknownBlockTypes => _unknownBlocks.Counts;
     public List<string> Versions { get; } = new();
     public List<string> PullRequests { get; } = new();
     public string? AgentId { get; private set; }
@@ -76,9 +80,14 @@ internal sealed partial class ClaudeTranscript
     /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
     public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
-        var transcript = new ClaudeTranscript();
+        var transcript = new ClaudeTranscript(diagnostics);
         JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation, only, transcript.TryAddBookkeeping);
         return transcript;
+    }
+
+    private ClaudeTranscript(DiagnosticList diagnostics)
+    {
+        _unknownBlocks = new UnplacedKinds(diagnostics);
     }
 
     /// <summary>The session ids the conversational lines name, with how many lines name each.</summary>
@@ -134,7 +143,7 @@ internal sealed partial class ClaudeTranscript
                 AddEntry(root, user: user);
                 break;
             case "assistant":
-                AddEntry(root, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
+                AddEntry(root, assistant: ClaudeContent.ReadAssistant(line, _unknownBlocks, () => RedactedThinkingBlocks++));
                 break;
             case "attachment":
                 AddEntry(root, user: ClaudeContent.ReadQueuedCommand(root.GetPropertyOrDefault("attachment")));
