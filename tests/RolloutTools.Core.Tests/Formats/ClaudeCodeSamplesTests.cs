@@ -83,9 +83,12 @@ public sealed class ClaudeCodeSamplesTests
         var d = Record("2cb29738-c0cd-422a-a851-f96c078ca30a");
 
         Assert.Equal(
-            "Prompt Response ToolResult Response ToolResult QueuedPrompt Response ToolResult ToolResult Response " +
+            "Prompt Response ToolResult Response ToolResult QueuedPrompt Response ToolResult ToolResult Response Command Command " +
             "CompactionSummary Context Command Command Prompt Response ToolResult Response",
             Kinds(d));
+        // /cost and its output, written as system/local_command lines.
+        Assert.StartsWith("<command-name>/cost</command-name>", d.Messages[10].Text);
+        Assert.StartsWith("<local-command-stdout>Total cost:", d.Messages[11].Text);
         Assert.Equal("use the 2026 rate table, not the 2025 one", d.Messages[5].Text);
         Assert.Equal(2, d.Messages[6].ToolCalls.Count);
         Assert.Equal(new TokenUsage(21, 627, 127648, 16322), Tokens(d));

@@ -127,6 +127,62 @@ public sealed class ClaudeConversationTests
     }
 
     [Fact]
+    public void Queued_command_attachments_say_who_spoke_and_keep_their_images()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.285" }
+            .User("u1", null, "Audit the services")
+            .Text("a1", "u1", "msg_01A", "Delegating.")
+            // A peer's hand-back, a finished task's notice and a person's words with a screenshot, all absorbed mid-turn.
+            .Attachment("q1", "a1", "{\"type\":\"queued_command\",\"commandMode\":\"prompt\",\"prompt\":\"Another Claude session sent a message:\\n<agent-message from=\\\"a1b2\\\">\\nAll services audited.\\n</agent-message>\",\"origin\":{\"kind\":\"peer\",\"from\":\"a1b2\"}}")
+            .Attachment("q2", "q1", "{\"type\":\"queued_command\",\"commandMode\":\"prompt\",\"prompt\":\"<task-notification>\\n<task-id>b7</task-id>\\n<status>failed</status>\\n</task-notification>\"}")
+            .Attachment("q3", "q2", "{\"type\":\"queued_command\",\"commandMode\":\"prompt\",\"prompt\":[{\"type\":\"text\",\"text\":\"and check this screenshot\"},{\"type\":\"image\",\"source\":{\"type\":\"base64\",\"media_type\":\"image/png\",\"data\":\"iVBORw0KGgo\"}}],\"origin\":{\"kind\":\"human\"}}")
+            .Text("a2", "q3", "msg_01B", "Noted all three."));
+
+        Assert.Equal("Prompt Response AgentMessage Context QueuedPrompt Response", Kinds(record));
+        Assert.Equal("and check this screenshot", record.Messages[4].Text);
+        Assert.Equal(ContentBlockType.Image, record.Messages[4].Content[1].Type);
+    }
+
+    [Fact]
+    public void A_task_notification_recovered_from_the_queue_is_context_not_a_queued_prompt()
+    {
+        // 2.1.39–2.1.42: an item absorbed mid-turn survives only in its enqueue line; the remove line names nothing.
+        var record = Record(new ClaudeLines { Version = "2.1.41" }
+            .User("u1", null, "Build it")
+            .ToolUse("a1", "u1", "msg_01A", "toolu_01", "Bash", "{\"command\":\"make\"}")
+            .Queue("enqueue", "<task-notification>\n<task-id>b7</task-id>\n<status>failed</status>\n</task-notification>\nRead the output file to retrieve the result.")
+            .Queue("remove")
+            .Queue("enqueue", "and run the tests")
+            .Queue("remove")
+            .ToolResult("u2", "a1", "toolu_01", "\"built\"")
+            .Text("a2", "u2", "msg_01B", "Built; the background task failed."));
+
+        Assert.Equal("Prompt Response ToolResult Context QueuedPrompt Response", Kinds(record));
+        Assert.StartsWith("<task-notification>", record.Messages[3].Text);
+        Assert.Equal("and run the tests", record.Messages[4].Text);
+        Assert.Equal(1L, record.SourceMeta["queued_prompts"]);
+    }
+
+    [Fact]
+    public void A_remove_line_that_names_its_item_takes_that_one_off_the_queue()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.236" }
+            .User("u1", null, "Run the tests")
+            .ToolUse("a1", "u1", "msg_01A", "toolu_01", "Bash", "{\"command\":\"npm test\"}")
+            .Queue("enqueue", "then lint")
+            .Queue("enqueue", "and update the changelog")
+            .Queue("remove", "and update the changelog")
+            .Attachment("q1", "a1", "{\"type\":\"queued_command\",\"prompt\":\"and update the changelog\",\"commandMode\":\"prompt\"}")
+            .ToolResult("u2", "q1", "toolu_01", "\"12 passed\"")
+            .Text("a2", "u2", "msg_01B", "All pass; updating the changelog.")
+            .Queue("dequeue")
+            .User("u3", "a2", "then lint")
+            .Text("a3", "u3", "msg_01C", "Linted."));
+
+        Assert.Equal("Prompt Response ToolResult QueuedPrompt Response QueuedPrompt Response", Kinds(record));
+    }
+
+    [Fact]
     public void Blocks_of_one_response_interrupted_by_a_result_come_together_in_block_order_once_each()
     {
         var usage = "{\"input_tokens\":4,\"output_tokens\":60}";
@@ -184,6 +240,21 @@ public sealed class ClaudeConversationTests
             .User("u6", "a5", "ship it", ",\"turnOrigin\":\"sdk\",\"promptSource\":\"sdk\""));
 
         Assert.Equal("Prompt Response Context Response AgentMessage Response Context Response Context Response Prompt", Kinds(record));
+    }
+
+    [Fact]
+    public void Another_agents_turn_written_as_meta_is_still_its_message()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.285" }
+            .User("u1", null, "Fan out the audit", ",\"origin\":{\"kind\":\"human\"},\"promptSource\":\"typed\"")
+            .Text("a1", "u1", "msg_01A", "Delegated.")
+            .User("u2", "a1", "Another Claude session sent a message:\n<agent-message from=\"a1b2\">\nAudit done: 2 findings.\n</agent-message>", ",\"isMeta\":true,\"origin\":{\"kind\":\"peer\",\"from\":\"a1b2\"},\"promptSource\":\"system\"")
+            .User("u3", "u2", "Merge the findings into one report.", ",\"isMeta\":true,\"origin\":{\"kind\":\"coordinator\"}")
+            .Attachment("q1", "u3", "{\"type\":\"queued_command\",\"commandMode\":\"prompt\",\"prompt\":\"Another Claude session sent a message:\\nAlso check the logs.\",\"origin\":{\"kind\":\"peer\"},\"isMeta\":true}")
+            .User("u4", "q1", "Caveat: injected.", ",\"isMeta\":true")
+            .Text("a2", "u4", "msg_01B", "Merged."));
+
+        Assert.Equal("Prompt Response AgentMessage AgentMessage AgentMessage Context Response", Kinds(record));
     }
 
     [Fact]

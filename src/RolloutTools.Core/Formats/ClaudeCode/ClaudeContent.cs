@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -65,8 +66,9 @@ internal static partial class ClaudeContent
         };
     }
 
-    public static AssistantLine ReadAssistant(JsonElement root, Counter unknownBlockTypes, Action redactedThinking)
+    public static AssistantLine ReadAssistant(JsonLine line, UnplacedKinds unknownBlocks, Action redactedThinking)
     {
+        var root = line.Root;
         var content = Content(root);
         var message = root.GetPropertyOrDefault("message");
         var blocks = new List<ContentBlock>();
@@ -110,7 +112,9 @@ internal static partial class ClaudeContent
                         serverResults.Add(ReadToolResult(block));
                         break;
                     default:
-                        unknownBlockTypes.Add(type ?? "untyped");
+                        // A kind of block not yet known: what it says in words stays, and the first of its kind is told.
+                        unknownBlocks.Add(type ?? "untyped", line.LineNumber, $"an assistant content block of type '{type ?? "(none)"}' is not one this reader knows; its text, if any, is kept, the rest left out; counted in unknown_block_types.");
+                        if (OwnText(block) is { } words) blocks.Add(ContentBlock.FromText(words));
                         break;
                 }
             }
@@ -135,16 +139,51 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
-    /// The prompt of a queued_command attachment: text the person typed while the agent was busy. The same
-    /// attachment also carries task notifications (commandMode "task-notification"), which are not theirs.
+    /// A slash command a person ran, or its output, as a system/local_command line (2.1.12 on): the same
+    /// command-name, command-args and local-command-stdout echo older versions wrote as user lines, so it is a
+    /// Command message as those are, in its place in the conversation. All of it is the command's: none of it
+    /// is a prompt, whatever it holds besides the tags.
     /// </summary>
-    public static string? ReadQueuedPrompt(JsonElement attachment)
+    public static UserLine? ReadLocalCommand(JsonElement root)
+    {
+        var text = ReadText(root.GetPropertyOrDefault("content"));
+        return text.Length == 0 ? null : new UserLine
+        {
+            Parts = Split(new List<ContentBlock> { ContentBlock.FromText(text) }, MessageKind.Command),
+            ToolResults = Array.Empty<ToolResult>(),
+        };
+    }
+
+    /// <summary>
+    /// The prompt of a queued_command attachment: input that waited while the agent was busy, absorbed mid-turn.
+    /// The attachment says who it came from as a user line does (origin, isMeta): a person's words are a queued
+    /// prompt, another agent's hand-back (2.1.285) is theirs, and a task notification is the session's own notice.
+    /// Other command modes ("task-notification") are not a person's prompt and are left out.
+    /// </summary>
+    public static UserLine? ReadQueuedCommand(JsonElement attachment)
     {
         if (attachment.GetStringOrNull("type") != "queued_command") return null;
         if (attachment.GetStringOrNull("commandMode") is { } mode && mode != "prompt") return null;
-        var text = ReadText(attachment.GetPropertyOrDefault("prompt"));
-        return text.Length > 0 ? text : null;
+        var prompt = attachment.GetPropertyOrDefault("prompt");
+        var blocks = prompt.ValueKind switch
+        {
+            JsonValueKind.String when prompt.GetString() is { Length: > 0 } text => new List<ContentBlock> { ContentBlock.FromText(text) },
+            JsonValueKind.Array => ReadBlocks(prompt),
+            _ => null,
+        };
+        if (blocks is not { Count: > 0 }) return null;
+        var kind = LineKind(attachment, blocks);
+        return Queued(blocks, kind == MessageKind.Prompt ? MessageKind.QueuedPrompt : kind);
     }
+
+    /// <summary>
+    /// A prompt recovered from the queue lines alone (2.1.39–2.1.42, absorbed mid-turn with nothing else written):
+    /// typed while the agent was busy, unless it is a finished task's notice waiting in the same queue.
+    /// </summary>
+    public static UserLine Queued(string text) => Queued(new List<ContentBlock> { ContentBlock.FromText(text) }, MessageKind.QueuedPrompt);
+
+    private static UserLine Queued(List<ContentBlock> blocks, MessageKind kind) =>
+        new() { Parts = Split(blocks, kind), ToolResults = Array.Empty<ToolResult>() };
 
     /// <summary>Text given either as a string or as a list of content blocks.</summary>
     public static string ReadText(JsonElement content) => content.ValueKind switch
@@ -185,24 +224,24 @@ internal static partial class ClaudeContent
         if (root.GetBool("isCompactSummary")) return MessageKind.CompactionSummary;
         var text = blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart() ?? string.Empty;
         if (text.StartsWith("[Request interrupted by user", StringComparison.Ordinal)) return MessageKind.Interruption;
-        if (root.GetBool("isMeta")) return MessageKind.Context;
-
         var origin = root.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? root.GetStringOrNull("turnOrigin") switch
         {
             "task_notification" => "task-notification",
             "sdk" => null,
             var other => other,
         };
-        var source = root.GetStringOrNull("promptSource");
+        // Another agent's turn is written isMeta, promptSource "system" (2.1.246 on): still that agent's words.
+        if (origin is "peer" or "coordinator") return MessageKind.AgentMessage;
+        if (root.GetBool("isMeta")) return MessageKind.Context;
+
         return origin switch
         {
-            null or "human" => source switch
+            null or "human" => root.GetStringOrNull("promptSource") switch
             {
                 "queued" => MessageKind.QueuedPrompt,
                 "system" => MessageKind.Context,
                 _ => MessageKind.Prompt,
             },
-            "peer" or "coordinator" => MessageKind.AgentMessage,
             _ => MessageKind.Context,
         };
     }
@@ -423,10 +462,6 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
-    /// Text stays text and images stay images. Any other block (a search result, a document) is kept as its
-    /// JSON text rather than dropped or turned into a type name.
-    /// </summary>
-    /// <summary>
     /// The content of a user or assistant line's message. A message or content of another JSON type than
     /// Claude Code writes is damage: the line is reported (FormatException), never read as an empty turn.
     /// </summary>
@@ -445,28 +480,104 @@ internal static partial class ClaudeContent
         return content;
     }
 
+    /// <summary>
+    /// Text stays text and images stay images. Nothing else is pasted as it is: a document's or other block's
+    /// base64 would fill a message, and its title, with megabytes no one reads. What such a block says in words is
+    /// kept (a text document, a tool reference's name, a block's own text), else a placeholder or an outline.
+    /// </summary>
     private static void AddBlock(List<ContentBlock> blocks, JsonElement block)
     {
-        switch (block.ValueKind == JsonValueKind.Object ? block.GetStringOrNull("type") : null)
+        if (block.ValueKind != JsonValueKind.Object)
+        {
+            if (block.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(block.GetString()!));
+            else if (block.ValueKind != JsonValueKind.Null) blocks.Add(ContentBlock.FromText(block.GetRawText()));
+            return;
+        }
+        switch (block.GetStringOrNull("type"))
         {
             case "text":
                 blocks.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                 break;
             case "image":
-                var source = block.GetPropertyOrDefault("source");
-                if (source.GetStringOrNull("data") is { } data)
-                {
-                    blocks.Add(ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data));
-                }
-                else if (source.GetStringOrNull("url") is { } url)
-                {
-                    blocks.Add(ContentBlock.FromImageUrl(url));
-                }
+                if (AnthropicBlocks.Image(block) is { } image) blocks.Add(image);
+                break;
+            case "document":
+                AddDocument(blocks, block);
+                break;
+            case "tool_reference":
+                // A tool search's answer: the tools it made available, by name.
+                if (block.GetStringOrNull("tool_name") is { } tool) blocks.Add(ContentBlock.FromText(tool));
                 break;
             default:
-                blocks.Add(block.ValueKind == JsonValueKind.String
-                    ? ContentBlock.FromText(block.GetString()!)
-                    : ContentBlock.FromText(block.GetRawText()));
+                AddOther(blocks, block);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A document (a PDF the Read tool returned, a file a person attached): its text when the block holds text (a
+    /// "text" source, or "content" given as text or blocks), else a placeholder with its title or media type.
+    /// </summary>
+    private static void AddDocument(List<ContentBlock> blocks, JsonElement block)
+    {
+        var source = block.GetPropertyOrDefault("source");
+        var inner = source.GetPropertyOrDefault("content");
+        switch (source.GetStringOrNull("type"))
+        {
+            case "text" when source.GetStringOrNull("data") is { } text:
+                blocks.Add(ContentBlock.FromText(text));
+                return;
+            case "content" when inner.ValueKind is JsonValueKind.String or JsonValueKind.Array:
+                if (inner.ValueKind == JsonValueKind.String) blocks.Add(ContentBlock.FromText(inner.GetString()!));
+                else foreach (var part in inner.EnumerateArray()) AddBlock(blocks, part);
+                return;
+        }
+        var name = block.GetStringOrNull("title") ?? source.GetStringOrNull("media_type") ?? source.GetStringOrNull("url");
+        blocks.Add(ContentBlock.FromText(name is null ? "[document]" : $"[document: {name}]"));
+    }
+
+    /// <summary>
+    /// A block of another kind (a search result, a web search hit): its own text or content, else its JSON with the
+    /// long strings (base64, encrypted content) left out.
+    /// </summary>
+    private static void AddOther(List<ContentBlock> blocks, JsonElement block)
+    {
+        var content = block.GetPropertyOrDefault("content");
+        if (OwnText(block) is { } text) blocks.Add(ContentBlock.FromText(text));
+        else if (content.ValueKind == JsonValueKind.Array) foreach (var part in content.EnumerateArray()) AddBlock(blocks, part);
+        else blocks.Add(ContentBlock.FromText(JsonText.Write(writer => WriteOutline(writer, block))));
+    }
+
+    /// <summary>A block's words: its "text", or its "content" given as text.</summary>
+    private static string? OwnText(JsonElement block) =>
+        block.GetStringOrNull("text") ?? (block.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.String } content ? content.GetString() : null);
+
+    /// <summary>Longer strings in a block kept as JSON are data, not words.</summary>
+    private const int LongString = 512;
+
+    private static void WriteOutline(Utf8JsonWriter writer, JsonElement value)
+    {
+        switch (value.ValueKind)
+        {
+            case JsonValueKind.Object:
+                writer.WriteStartObject();
+                foreach (var property in value.EnumerateObject())
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteOutline(writer, property.Value);
+                }
+                writer.WriteEndObject();
+                break;
+            case JsonValueKind.Array:
+                writer.WriteStartArray();
+                foreach (var item in value.EnumerateArray()) WriteOutline(writer, item);
+                writer.WriteEndArray();
+                break;
+            case JsonValueKind.String when value.GetString()!.Length is > LongString and var length:
+                writer.WriteStringValue($"[{length} characters left out]");
+                break;
+            default:
+                value.WriteTo(writer);
                 break;
         }
     }

@@ -193,10 +193,6 @@ internal sealed class ClaudeConversation
             foreach (var result in user.ToolResults) builder.AddToolResult(result with { Timestamp = first.Timestamp });
             foreach (var part in user.Parts) builder.AddMessage(MessageRole.User, part.Kind, part.Blocks, first.Timestamp);
         }
-        else if (first.QueuedPrompt is { } queued)
-        {
-            builder.AddMessage(MessageRole.User, MessageKind.QueuedPrompt, new[] { ContentBlock.FromText(queued) }, first.Timestamp);
-        }
     }
 
     /// <summary>

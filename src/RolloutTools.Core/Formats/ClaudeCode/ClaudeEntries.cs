@@ -15,13 +15,12 @@ internal sealed class ClaudeEntry
     public string? SessionId { get; init; }
     public bool IsSidechain { get; init; }
     public DateTimeOffset? Timestamp { get; init; }
+
+    /// <summary>A user line, or what stands for one: a queued_command attachment, a local_command echo.</summary>
     public UserLine? User { get; init; }
     public AssistantLine? Assistant { get; init; }
 
-    /// <summary>A prompt typed while the agent was busy, delivered through a queued_command attachment.</summary>
-    public string? QueuedPrompt { get; init; }
-
-    public bool IsConversational => User is not null || Assistant is not null || QueuedPrompt is not null;
+    public bool IsConversational => User is not null || Assistant is not null;
 }
 
 /// <summary>

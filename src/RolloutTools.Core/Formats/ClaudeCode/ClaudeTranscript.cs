@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -33,7 +34,10 @@ internal sealed partial class ClaudeTranscript
     public Dictionary<string, string> SummariesByLeaf { get; } = new(StringComparer.Ordinal);
     public Counter RecordTypes { get; } = new();
     public Counter UnknownRecordTypes { get; } = new();
-    public Counter UnknownBlockTypes { get; } = new();
+    private readonly UnplacedKinds _unknownBlocks;
+
+    /// <summary>Assistant blocks of kinds the reader does not know, by kind; the first of each is a warning.</summary>
+    public IReadOnlyDictionary<string, long> UnknownBlockTypes => _unknownBlocks.Counts;
     public List<string> Versions { get; } = new();
     public List<string> PullRequests { get; } = new();
     public string? AgentId { get; private set; }
@@ -76,9 +80,14 @@ internal sealed partial class ClaudeTranscript
     /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
     public static ClaudeTranscript Parse(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
-        var transcript = new ClaudeTranscript();
+        var transcript = new ClaudeTranscript(diagnostics);
         JsonLineReader.ReadEach(stream, diagnostics, transcript.Add, cancellation, only, transcript.TryAddBookkeeping);
         return transcript;
+    }
+
+    private ClaudeTranscript(DiagnosticList diagnostics)
+    {
+        _unknownBlocks = new UnplacedKinds(diagnostics);
     }
 
     /// <summary>The session ids the conversational lines name, with how many lines name each.</summary>
@@ -134,14 +143,14 @@ internal sealed partial class ClaudeTranscript
                 AddEntry(root, user: user);
                 break;
             case "assistant":
-                AddEntry(root, assistant: ClaudeContent.ReadAssistant(root, UnknownBlockTypes, () => RedactedThinkingBlocks++));
+                AddEntry(root, assistant: ClaudeContent.ReadAssistant(line, _unknownBlocks, () => RedactedThinkingBlocks++));
                 break;
             case "attachment":
-                AddEntry(root, queuedPrompt: ClaudeContent.ReadQueuedPrompt(root.GetPropertyOrDefault("attachment")));
+                AddEntry(root, user: ClaudeContent.ReadQueuedCommand(root.GetPropertyOrDefault("attachment")));
                 break;
             case "system":
                 NoteSystem(root, subtype);
-                AddEntry(root);
+                AddEntry(root, user: subtype == "local_command" ? ClaudeContent.ReadLocalCommand(root) : null);
                 break;
             case "progress":
                 AddEntry(root);
@@ -238,15 +247,23 @@ internal sealed partial class ClaudeTranscript
                 _queue.RemoveAt(0);
                 break;
             case "remove" when _queue.Count > 0:
+                // A remove line that repeats its item's content (about 2.1.133 on) names it, and it need not be the
+                // oldest; its queued_command attachment holds it.
+                if (root.TryGetProperty("content", out var removed))
+                {
+                    var at = _queue.IndexOf(ClaudeContent.ReadText(removed));
+                    _queue.RemoveAt(at < 0 ? 0 : at);
+                    break;
+                }
                 var text = _queue[0];
                 _queue.RemoveAt(0);
-                if (!root.TryGetProperty("content", out _) && text.Length > 0)
+                if (text.Length > 0)
                 {
                     Entries.Add(new ClaudeEntry
                     {
                         SessionId = root.GetIdOrNull("sessionId"),
                         Timestamp = root.GetTimestamp("timestamp"),
-                        QueuedPrompt = text,
+                        User = ClaudeContent.Queued(text),
                     });
                 }
                 break;
@@ -299,13 +316,13 @@ internal sealed partial class ClaudeTranscript
     public decimal? StatedCost(string sessionId) =>
         _statedCosts.TryGetValue(sessionId, out var cost) || _statedCosts.TryGetValue(string.Empty, out cost) ? cost : null;
 
-    private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null, string? queuedPrompt = null)
+    private void AddEntry(JsonElement root, UserLine? user = null, AssistantLine? assistant = null)
     {
         var uuid = root.GetIdOrNull("uuid");
         if (uuid is null)
         {
             // Without its uuid a line cannot take its place in the conversation; words lost so are reported.
-            if (user is not null || assistant is not null || queuedPrompt is not null) throw new FormatException("the line has no \"uuid\" (a string), so it has no place in the conversation.");
+            if (user is not null || assistant is not null) throw new FormatException("the line has no \"uuid\" (a string), so it has no place in the conversation.");
             return;
         }
         if (assistant is { IsSynthetic: true } && root.GetBool("isApiErrorMessage")) ApiErrors++;
@@ -319,7 +336,6 @@ internal sealed partial class ClaudeTranscript
             Timestamp = root.GetTimestamp("timestamp"),
             User = user,
             Assistant = assistant,
-            QueuedPrompt = queuedPrompt,
         });
     }
 
