@@ -200,4 +200,18 @@ public sealed class GeminiCliReaderTests
         Assert.Equal(new[] { "one", "a", "<state_snapshot>one</state_snapshot>", "two" }, record.Messages.Select(m => m.Text));
         Assert.Equal(new[] { true, true, false, false }, record.Messages.Select(m => m.IsAbandoned));
     }
+    [Fact]
+    public void Each_parallel_call_keeps_only_its_own_response_when_a_sync_stored_the_whole_turn_in_every_call()
+    {
+        const string turn = """[{"functionResponse":{"id":"c1","name":"read_file","response":{"output":"AAA"}}},{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}},{"functionResponse":{"id":"c2","name":"read_file","response":{"error":"BBB"}}}]""";
+        var lines = string.Join("\n", Meta, User("u1", "read both"),
+            $$"""{"id":"g1","timestamp":"2026-05-01T10:00:02Z","type":"gemini","content":"","model":"gemini-2.5-pro","toolCalls":[{"id":"c1","name":"read_file","args":{},"result":{{turn}},"status":"success"},{"id":"c2","name":"read_file","args":{},"result":{{turn}},"status":"error"}]}""");
+
+        var tools = Read(lines).Record!.Messages.Where(m => m.Role == MessageRole.Tool).ToArray();
+
+        Assert.Equal(new[] { "c1", "c2" }, tools.Select(m => m.ToolCallId));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, tools[0].Content.Select(b => b.Type));
+        Assert.Equal(("AAA", false), (tools[0].Text, tools[0].IsError));
+        Assert.Equal(("BBB", true), (tools[1].Text, tools[1].IsError));
+    }
 }

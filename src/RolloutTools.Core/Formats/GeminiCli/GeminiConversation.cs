@@ -248,10 +248,23 @@ internal sealed class GeminiConversation
         var id = call.GetIdOrNull("id");
         var result = call.GetPropertyOrDefault("result");
         if (id is null || result.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return null;
-        var parts = Count(GeminiParts.Read(result));
+        var parts = OwnParts(Count(GeminiParts.Read(result)), id);
         var content = parts.SelectMany(p => p.Content).ToList();
         var failed = status is "error" or "cancelled" || parts.Any(p => p.IsError);
         return new PendingResult(id, content, failed, call.GetTimestamp("timestamp"));
+    }
+
+    /// <summary>
+    /// The parts of a stored result that answer this call: its own functionResponse and the parts after it up to the
+    /// next (an image it returned). A history sync stores the whole tool-response turn in every call of it
+    /// (updateMessagesFromHistory's masking sync), so parallel calls each hold all their siblings' responses.
+    /// </summary>
+    private static IReadOnlyList<GeminiPart> OwnParts(IReadOnlyList<GeminiPart> parts, string callId)
+    {
+        var own = parts.ToList().FindIndex(p => p.Kind == GeminiPartKind.FunctionResponse && p.CallId == callId);
+        if (own < 0) return parts;
+        var next = parts.Skip(own + 1).TakeWhile(p => p.Kind != GeminiPartKind.FunctionResponse);
+        return parts.Skip(own).Take(1).Concat(next).ToArray();
     }
 
     private sealed record PendingResult(string CallId, IReadOnlyList<ContentBlock> Content, bool IsError, DateTimeOffset? Time);
