@@ -214,4 +214,16 @@ public sealed class GeminiCliReaderTests
         Assert.Equal(("AAA", false), (tools[0].Text, tools[0].IsError));
         Assert.Equal(("BBB", true), (tools[1].Text, tools[1].IsError));
     }
+    [Fact]
+    public void A_compress_summary_with_its_scratchpad_first_is_a_compaction_summary_not_the_title()
+    {
+        var lines = string.Join("\n", Meta, User("u1", "one"), Answer("g1", "a", 1000, 10),
+            SyncOf(Bare("s1", "user", """[{"text":"<scratchpad>notes</scratchpad>\n<state_snapshot>one</state_snapshot>"}]"""), Bare("s2", "gemini", """[{"text":"Got it. Thanks for the additional context!"}]""")),
+            User("u2", "I pasted <state_snapshot> here"), Answer("g2", "ok", 100, 1));
+
+        var record = Read(lines).Record!;
+
+        Assert.Equal("Prompt Response CompactionSummary Synthetic Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("one", record.Title);
+    }
 }

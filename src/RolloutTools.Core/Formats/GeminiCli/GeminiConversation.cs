@@ -20,6 +20,12 @@ internal sealed class GeminiConversation
     private readonly DiagnosticList _diagnostics;
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last message added, when it is a prompt holding a &lt;state_snapshot&gt;: a /compress summary whose
+    /// scratchpad or prose came first, confirmed by the canned acknowledgement after it.
+    /// </summary>
+    private RolloutMessage? _possibleSummary;
+
     /// <summary>Calls written without an id (legacy content, checkpoints): name → ids given to them, oldest first, not yet answered.</summary>
     private readonly Dictionary<string, Queue<string>> _unnamedCalls = new(StringComparer.Ordinal);
 
@@ -75,6 +81,8 @@ internal sealed class GeminiConversation
     public void Add(GeminiStoredMessage stored)
     {
         var record = stored.Record;
+        var possibleSummary = _possibleSummary;
+        _possibleSummary = null;
         try
         {
             var time = record.GetTimestamp("timestamp");
@@ -86,7 +94,7 @@ internal sealed class GeminiConversation
                     AddUser(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))), time);
                     break;
                 case "gemini":
-                    AddResponse(record, stored.Id, time);
+                    AddResponse(record, stored.Id, time, possibleSummary);
                     break;
                 case "info" or "error" or "warning":
                     Notices.Add(type);
@@ -108,6 +116,8 @@ internal sealed class GeminiConversation
     /// <summary>One Content of a /chat save checkpoint: {role: "user" | "model", parts}, with no id or time.</summary>
     public void AddContent(JsonElement content, int index, int? line)
     {
+        var possibleSummary = _possibleSummary;
+        _possibleSummary = null;
         try
         {
             var parts = Count(GeminiParts.Read(content.GetPropertyOrDefault("parts")));
@@ -118,6 +128,7 @@ internal sealed class GeminiConversation
                     AddUser(parts, null);
                     break;
                 case "model":
+                    ConfirmSummary(possibleSummary, parts);
                     AddModelParts(_builder.StartAssistant(null, null, ModelKind(parts)), parts, id, Array.Empty<string>());
                     break;
                 case var role:
@@ -162,12 +173,31 @@ internal sealed class GeminiConversation
             EmptyMessages++;
             return;
         }
-        _builder.AddMessage(MessageRole.User, UserKind(GeminiParts.JoinText(parts).Trim()), content, time);
+        var text = GeminiParts.JoinText(parts).Trim();
+        var kind = UserKind(text);
+        var added = _builder.AddMessage(MessageRole.User, kind, content, time);
+        if (kind == MessageKind.Prompt && text.Contains(StateSnapshot, StringComparison.Ordinal)) _possibleSummary = added;
+    }
+
+    private const string StateSnapshot = "<state_snapshot>";
+
+    private const string CompressAcknowledgement = "Got it. Thanks for the additional context!";
+
+    /// <summary>
+    /// chatCompressionService.ts stores the model's whole answer as the summary, so a scratchpad or prose may come
+    /// before its &lt;state_snapshot&gt;; the acknowledgement it writes after the summary tells it from a prompt.
+    /// </summary>
+    private void ConfirmSummary(RolloutMessage? possibleSummary, IReadOnlyList<GeminiPart> parts)
+    {
+        if (possibleSummary is not null && parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() == CompressAcknowledgement)
+        {
+            _builder.Replace(possibleSummary, new RolloutMessage(possibleSummary) { Kind = MessageKind.CompactionSummary });
+        }
     }
 
     private static MessageKind UserKind(string text) =>
         text.StartsWith('/') || text.StartsWith('?') ? MessageKind.Command
-        : text.StartsWith("<state_snapshot>", StringComparison.Ordinal) ? MessageKind.CompactionSummary
+        : text.StartsWith(StateSnapshot, StringComparison.Ordinal) ? MessageKind.CompactionSummary
         : text.StartsWith("<session_context>", StringComparison.Ordinal) || text.StartsWith("<hook_context>", StringComparison.Ordinal)
           || text.StartsWith("This is the Gemini CLI. We are setting up the context", StringComparison.Ordinal) ? MessageKind.Context
         : MessageKind.Prompt;
@@ -177,7 +207,7 @@ internal sealed class GeminiConversation
     /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService).
     /// </summary>
     private static MessageKind ModelKind(IReadOnlyList<GeminiPart> parts) =>
-        parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or "Got it. Thanks for the additional context!"
+        parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or CompressAcknowledgement
             ? MessageKind.Synthetic
             : MessageKind.Response;
 
@@ -186,9 +216,10 @@ internal sealed class GeminiConversation
     /// and then Gemini CLI takes content as the whole truth), else the thoughts[] summaries, the text, and the
     /// toolCalls[]; then each call's stored result as a tool message.
     /// </summary>
-    private void AddResponse(JsonElement record, string messageId, DateTimeOffset? time)
+    private void AddResponse(JsonElement record, string messageId, DateTimeOffset? time, RolloutMessage? possibleSummary)
     {
         var parts = Count(GeminiParts.Read(record.GetPropertyOrDefault("content")));
+        ConfirmSummary(possibleSummary, parts);
         var calls = record.GetPropertyOrDefault("toolCalls");
         var storedCalls = calls.ValueKind == JsonValueKind.Array ? calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).ToArray() : Array.Empty<JsonElement>();
         var results = storedCalls.Select(ReadResult).ToArray();
