@@ -226,4 +226,12 @@ public sealed class GeminiCliReaderTests
         Assert.Equal("Prompt Response CompactionSummary Synthetic Prompt Response", SampleFolder.Kinds(record));
         Assert.Equal("one", record.Title);
     }
+    [Fact]
+    public void A_prompt_starting_with_a_code_comment_is_a_prompt_and_a_slash_command_a_command()
+    {
+        var record = Read(string.Join("\n", Meta, User("u1", "/stats"), User("u2", "// why does this comment break the build?"), User("u3", "/* and this one? */"))).Record!;
+
+        Assert.Equal("Command Prompt Prompt", SampleFolder.Kinds(record));
+        Assert.Equal("// why does this comment break the build?", record.Title);
+    }
 }

@@ -195,8 +195,12 @@ internal sealed class GeminiConversation
         }
     }
 
+    /// <summary>
+    /// A slash command as the terminal tells one (commandUtils.ts isSlashCommand): a prompt starting "//" or "/*" is a
+    /// code comment sent to the model, although the resume filter (isIgnoredUserContent) drops it all the same.
+    /// </summary>
     private static MessageKind UserKind(string text) =>
-        text.StartsWith('/') || text.StartsWith('?') ? MessageKind.Command
+        text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal) && !text.StartsWith("/*", StringComparison.Ordinal) || text.StartsWith('?') ? MessageKind.Command
         : text.StartsWith(StateSnapshot, StringComparison.Ordinal) ? MessageKind.CompactionSummary
         : text.StartsWith("<session_context>", StringComparison.Ordinal) || text.StartsWith("<hook_context>", StringComparison.Ordinal)
           || text.StartsWith("This is the Gemini CLI. We are setting up the context", StringComparison.Ordinal) ? MessageKind.Context
