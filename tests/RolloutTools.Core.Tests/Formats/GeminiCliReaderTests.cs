@@ -234,4 +234,22 @@ public sealed class GeminiCliReaderTests
         Assert.Equal("Command Prompt Prompt", SampleFolder.Kinds(record));
         Assert.Equal("// why does this comment break the build?", record.Title);
     }
+    [Fact]
+    public void A_tools_binary_output_joins_its_result_and_the_canned_thought_before_it_is_synthetic()
+    {
+        // geminiChat.ts: the tool response, a canned model thought, then the binary parts recorded as an info message.
+        var lines = string.Join("\n", Meta, User("u1", "what is in pic.png?"),
+            """{"id":"g1","timestamp":"2026-05-01T10:00:02Z","type":"gemini","content":"","model":"gemini-2.5-pro","toolCalls":[{"id":"c1","name":"read_file","args":{"path":"pic.png"},"result":[{"functionResponse":{"id":"c1","name":"read_file","response":{"output":"Binary content provided (1 item)."}}}],"status":"success"}]}""",
+            """{"id":"u2","timestamp":"2026-05-01T10:00:03Z","type":"user","content":[{"functionResponse":{"id":"c1","name":"read_file","response":{"output":"Binary content provided (1 item)."}}}]}""",
+            """{"id":"g2","timestamp":"2026-05-01T10:00:03Z","type":"gemini","content":[{"text":"Binary content received. Proceeding with analysis.","thought":true,"thoughtSignature":"skip_thought_signature_validator"}]}""",
+            """{"id":"i1","timestamp":"2026-05-01T10:00:03Z","type":"info","content":[{"inlineData":{"mimeType":"image/png","data":"iVBORw0KGgo="}}]}""",
+            Answer("g3", "It is a cat.", 1300, 5));
+
+        var record = Read(lines).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Synthetic Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, record.Messages[2].Content.Select(b => b.Type));
+        Assert.Equal(MessageRole.Assistant, record.Messages[3].Role);
+        Assert.False(record.SourceMeta.ContainsKey("notices"));
+    }
 }

@@ -96,6 +96,9 @@ internal sealed class GeminiConversation
                 case "gemini":
                     AddResponse(record, stored.Id, time, possibleSummary);
                     break;
+                case "info" when GeminiMessageKinds.HoldsData(record.GetPropertyOrDefault("content")):
+                    AddInjected(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))), time);
+                    break;
                 case "info" or "error" or "warning":
                     Notices.Add(type);
                     var notice = GeminiParts.Visible(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
@@ -176,6 +179,7 @@ internal sealed class GeminiConversation
         var text = GeminiParts.JoinText(parts).Trim();
         var kind = UserKind(text);
         var added = _builder.AddMessage(MessageRole.User, kind, content, time);
+        _lastToolResult = null;
         if (kind == MessageKind.Prompt && text.Contains(StateSnapshot, StringComparison.Ordinal)) _possibleSummary = added;
     }
 
@@ -208,12 +212,17 @@ internal sealed class GeminiConversation
 
     /// <summary>
     /// The model turns Gemini CLI writes itself, never generated: the acknowledgement after its setup context
-    /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService).
+    /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService), and the thought
+    /// it puts before a tool's binary output.
     /// </summary>
     private static MessageKind ModelKind(IReadOnlyList<GeminiPart> parts) =>
         parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or CompressAcknowledgement
+        || parts.Count == 1 && parts[0] is { Kind: GeminiPartKind.Thought, Text: BinaryAcknowledgement }
             ? MessageKind.Synthetic
             : MessageKind.Response;
+
+    /// <summary>The thought Gemini CLI writes as the model's turn before it sends a tool's binary output (geminiChat.ts).</summary>
+    private const string BinaryAcknowledgement = "Binary content received. Proceeding with analysis.";
 
     /// <summary>
     /// A "gemini" message: its content parts (current versions may store thoughts and functionCall parts there,
@@ -311,7 +320,28 @@ internal sealed class GeminiConversation
             DuplicateToolResponses++;
             return;
         }
-        _builder.AddToolResult(new ToolResult(result.CallId, result.Content) { IsError = result.IsError, Timestamp = result.Time });
+        _lastToolResult = _builder.AddToolResult(new ToolResult(result.CallId, result.Content) { IsError = result.IsError, Timestamp = result.Time }) ?? _lastToolResult;
+    }
+
+    /// <summary>The last tool message, as last replaced: a tool's binary output is sent after it.</summary>
+    private RolloutMessage? _lastToolResult;
+
+    /// <summary>
+    /// A tool's binary output (an image, a PDF), which Gemini CLI sends as a user turn of its own after the tool
+    /// results and records as an "info" message (geminiChat.ts binary injection): it belongs to the tool result
+    /// before it; with none, it is context the agent sent.
+    /// </summary>
+    private void AddInjected(IReadOnlyList<GeminiPart> parts, DateTimeOffset? time)
+    {
+        var content = GeminiParts.Visible(parts);
+        if (content.Count == 0) return;
+        if (_lastToolResult is { } result)
+        {
+            var withData = new RolloutMessage(result) { Content = result.Content.Concat(content).ToArray() };
+            _builder.Replace(result, withData);
+            _lastToolResult = withData;
+        }
+        else _builder.AddMessage(MessageRole.User, MessageKind.Context, content, time);
     }
 
     /// <summary>A functionResponse part sent back in a user turn; without an id, it answers the oldest open call of its name.</summary>
