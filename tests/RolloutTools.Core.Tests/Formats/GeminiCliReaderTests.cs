@@ -252,4 +252,26 @@ public sealed class GeminiCliReaderTests
         Assert.Equal(MessageRole.Assistant, record.Messages[3].Role);
         Assert.False(record.SourceMeta.ContainsKey("notices"));
     }
+    [Fact]
+    public void A_legacy_session_migrated_to_jsonl_on_resume_is_read_once_from_the_jsonl()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gemini-migrated-" + Guid.NewGuid().ToString("N"), "chats");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            var legacy = Path.Combine(folder, "session-2026-05-01T10-00-s1.json");
+            File.WriteAllText(legacy, """{"sessionId":"s1","projectHash":"p","startTime":"2026-05-01T10:00:00Z","lastUpdated":"2026-05-01T10:00:02Z","messages":[{"id":"u1","timestamp":"2026-05-01T10:00:01Z","type":"user","content":"one"}]}""");
+            File.WriteAllText(legacy + "l", string.Join("\n", Meta, User("u1", "one"), User("u2", "two")));
+
+            var results = SampleFolder.Read(new GeminiCliReader(), new[] { legacy, legacy + "l" });
+
+            Assert.Null(results[0].Record);
+            Assert.Contains("session-2026-05-01T10-00-s1.jsonl", results[0].SkipReason, StringComparison.Ordinal);
+            Assert.Equal(new[] { "one", "two" }, results[1].Record!.Messages.Select(m => m.Text));
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
+        }
+    }
 }

@@ -173,6 +173,17 @@ internal static class GeminiLayout
         return null;
     }
 
+    /// <summary>
+    /// The .jsonl beside a legacy session-*.json, when there is one: resuming a legacy session appends its whole
+    /// record to &lt;name&gt;.jsonl and goes on there, leaving the .json as it was (chatRecordingService.ts initialize),
+    /// and Gemini CLI's own list keeps one of the two (sessionUtils.ts getSessionFiles).
+    /// </summary>
+    public static string? MigratedCopyOf(TraceSource source) =>
+        source.IsFile && Path.GetFileName(source.Path) is var name && name.StartsWith("session-", StringComparison.OrdinalIgnoreCase)
+        && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source.Path + "l")
+            ? source.Path + "l"
+            : null;
+
     public static bool IsCheckpointName(string name) =>
         name.StartsWith("checkpoint-", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);
 
