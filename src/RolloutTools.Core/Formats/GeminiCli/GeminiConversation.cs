@@ -27,7 +27,7 @@ internal sealed class GeminiConversation
     private RolloutMessage? _possibleSummary;
 
     /// <summary>Calls written without an id (legacy content, checkpoints): name → ids given to them, oldest first, not yet answered.</summary>
-    private readonly Dictionary<string, Queue<string>> _unnamedCalls = new(StringComparer.Ordinal);
+    private readonly UnnamedCalls _unnamedCalls = new();
 
     public GeminiConversation(DiagnosticList diagnostics)
     {
@@ -348,7 +348,7 @@ internal sealed class GeminiConversation
     private void AddResult(GeminiPart response, List<ContentBlock> extra, DateTimeOffset? time, bool isError)
     {
         var id = response.CallId;
-        if (id is null && _unnamedCalls.TryGetValue(response.Name!, out var open) && open.Count > 0) id = open.Dequeue();
+        id ??= _unnamedCalls.Answer(response.Name!);
         if (id is null)
         {
             _builder.AddToolResult(new ToolResult($"unmatched-{response.Name}", response.Content));
@@ -361,8 +361,7 @@ internal sealed class GeminiConversation
     {
         SynthesizedCallIds++;
         var id = $"{messageId}-{name}-{SynthesizedCallIds}";
-        if (!_unnamedCalls.TryGetValue(name, out var open)) _unnamedCalls[name] = open = new Queue<string>();
-        open.Enqueue(id);
+        _unnamedCalls.Add(name, id);
         return id;
     }
 

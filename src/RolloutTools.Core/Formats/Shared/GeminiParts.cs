@@ -215,3 +215,23 @@ public static class GeminiParts
     private static string Placeholder(string? mime, int base64Length) =>
         string.Create(CultureInfo.InvariantCulture, $"[{mime ?? "inline data"}, {Math.Ceiling(base64Length * 3 / 4.0) / 1024:0.0} KB]");
 }
+
+/// <summary>
+/// Pairs function calls written without an id with responses written without one: by name, the oldest open call
+/// first, as Gemini CLI pairs them when it rebuilds a history (sessionUtils.ts ensureStableToolIds). Shared by the
+/// Gemini CLI and Qwen Code readers, which give such a call an id of their own.
+/// </summary>
+public sealed class UnnamedCalls
+{
+    private readonly Dictionary<string, Queue<string>> _open = new(StringComparer.Ordinal);
+
+    /// <summary>A call without an id, under the id it was given.</summary>
+    public void Add(string name, string id)
+    {
+        if (!_open.TryGetValue(name, out var open)) _open[name] = open = new Queue<string>();
+        open.Enqueue(id);
+    }
+
+    /// <summary>The id of the oldest unanswered call of that name, now answered; null when there is none.</summary>
+    public string? Answer(string name) => _open.TryGetValue(name, out var open) && open.Count > 0 ? open.Dequeue() : null;
+}
