@@ -274,4 +274,13 @@ public sealed class GeminiCliReaderTests
             Directory.Delete(Path.GetDirectoryName(folder)!, recursive: true);
         }
     }
+    [Fact]
+    public void A_prompt_split_across_text_parts_is_one_text_block_as_in_qwen_code()
+    {
+        // An @file prompt: the typed text, then the file's contents, each a part of its own.
+        var record = Read(string.Join("\n", Meta,
+            """{"id":"u1","timestamp":"2026-05-01T10:00:01Z","type":"user","content":[{"text":"explain @a.ts"},{"text":"\n--- a.ts ---\nlet x = 1;"}]}""")).Record!;
+
+        Assert.Equal("explain @a.ts\n--- a.ts ---\nlet x = 1;", Assert.Single(Assert.Single(record.Messages).Content).Text);
+    }
 }

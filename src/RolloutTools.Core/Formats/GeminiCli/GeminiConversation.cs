@@ -101,7 +101,7 @@ internal sealed class GeminiConversation
                     break;
                 case "info" or "error" or "warning":
                     Notices.Add(type);
-                    var notice = GeminiParts.Visible(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
+                    var notice = GeminiParts.Blocks(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
                     if (notice.Count > 0) _builder.AddMessage(MessageRole.System, MessageKind.Synthetic, notice, time);
                     break;
                 default:
@@ -170,7 +170,7 @@ internal sealed class GeminiConversation
             AddResult(last!, extra, time, isError: last!.IsError);
             return;
         }
-        var content = GeminiParts.Visible(parts);
+        var content = GeminiParts.Blocks(parts);
         if (content.Count == 0)
         {
             EmptyMessages++;
@@ -333,7 +333,7 @@ internal sealed class GeminiConversation
     /// </summary>
     private void AddInjected(IReadOnlyList<GeminiPart> parts, DateTimeOffset? time)
     {
-        var content = GeminiParts.Visible(parts);
+        var content = GeminiParts.Blocks(parts);
         if (content.Count == 0) return;
         if (_lastToolResult is { } result)
         {

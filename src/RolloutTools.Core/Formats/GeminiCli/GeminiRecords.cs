@@ -37,7 +37,7 @@ internal static class GeminiRecords
         var isCheckpoint = session.Shape is GeminiFileShape.Checkpoint or GeminiFileShape.LegacyCheckpoint;
         var parentId = GeminiLayout.ParentSessionOf(sourcePath);
         var isSubagent = parentId is not null || session.Kind == "subagent";
-        var sessionId = session.SessionId ?? (isCheckpoint ? GeminiLayout.Stem(sourcePath) : GeminiLayout.Stem(sourcePath));
+        var sessionId = session.SessionId ?? GeminiLayout.Stem(sourcePath);
         var traceId = parentId is not null ? $"{parentId}:{sessionId}" : sessionId;
         var projectRoot = GeminiLayout.ProjectRootOf(sourcePath) ?? session.Directories.FirstOrDefault();
         var tag = isCheckpoint ? GeminiLayout.CheckpointTag(sourcePath) : null;

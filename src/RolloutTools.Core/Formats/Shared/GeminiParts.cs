@@ -80,13 +80,10 @@ public static class GeminiParts
         }
     }
 
-    /// <summary>The text and image blocks of parts, thoughts and function parts left out.</summary>
-    public static IReadOnlyList<ContentBlock> Visible(IEnumerable<GeminiPart> parts) =>
-        parts.Where(p => p.Kind is GeminiPartKind.Text or GeminiPartKind.Image).SelectMany(p => p.Content).ToArray();
-
     /// <summary>
-    /// The text and image parts as content blocks, adjacent text parts joined into one block as they were
-    /// written: the API concatenates parts, and Qwen Code splits one prompt across several (an @file expansion).
+    /// The text and image parts as content blocks (thoughts and function parts left out), adjacent text parts
+    /// joined into one block as they were written: the API concatenates parts, and Gemini CLI and Qwen Code split
+    /// one prompt across several (an @file expansion).
     /// </summary>
     public static IReadOnlyList<ContentBlock> Blocks(IEnumerable<GeminiPart> parts)
     {
