@@ -113,18 +113,18 @@ public sealed class GeminiCliSamplesTests
     }
 
     [Fact]
-    public void A_history_sync_replaces_the_messages_before_it_and_content_parts_carry_thoughts_and_calls()
+    public void A_compress_sync_keeps_the_turns_it_summarised_and_content_parts_carry_thoughts_and_calls()
     {
         var record = Record("c47e8b10-5d2a-4f6b-8e3c-9a1b2d3c4e5f");
-        Assert.Equal("CompactionSummary Synthetic Synthetic Prompt Response ToolResult Response", SampleFolder.Kinds(record));
-        Assert.Equal("Run the tests.", record.Title);
-        Assert.DoesNotContain(record.Messages, m => m.Text.Contains("5-day view to", StringComparison.Ordinal));
-        var call = record.Messages[4];
+        Assert.Equal("Prompt Response CompactionSummary Synthetic Synthetic Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("Add a 5-day view to the forecast page.", record.Title);
+        Assert.Equal(new TokenUsage(12000, 300, 0, 0), record.Messages[1].Usage);
+        var call = record.Messages[6];
         Assert.Equal("**Running the suite** The change touched one component; the whole suite is quick.", call.ReasoningContent);
         Assert.Equal("run_shell_command-1750417825-b001", Assert.Single(call.ToolCalls).Id);
         Assert.Equal(new TokenUsage(2400, 82, 0, 0), call.Usage);
-        Assert.Null(record.Messages[1].Model);
-        Assert.Equal(2L, record.SourceMeta["replaced_by_history_sync"]);
+        Assert.Null(record.Messages[3].Model);
+        Assert.Equal(2L, record.SourceMeta["left_by_history_sync"]);
     }
 
     [Fact]
@@ -167,6 +167,6 @@ public sealed class GeminiCliSamplesTests
         Assert.All(Run.Value.Results.SelectMany(r => r.Record!.Messages), m => Assert.Null(m.CostUsd));
         // A checkpoint's history has no message ids, and the setup acknowledgement is no response.
         Assert.All(Record("checkpoint-before-refactor").Messages, m => Assert.Null(m.ResponseId));
-        Assert.Null(Record("c47e8b10-5d2a-4f6b-8e3c-9a1b2d3c4e5f").Messages[1].ResponseId);
+        Assert.Null(Record("c47e8b10-5d2a-4f6b-8e3c-9a1b2d3c4e5f").Messages[3].ResponseId);
     }
 }

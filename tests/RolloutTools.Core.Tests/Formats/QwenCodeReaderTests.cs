@@ -141,4 +141,26 @@ public sealed class QwenCodeReaderTests
         Assert.Equal(RolloutFormat.QwenCode, Assert.Single(scores, s => s.Score == best).Format);
         Assert.Equal(DetectionScore.Certain, best);
     }
+    private static string ToolResult(string uuid, string parent, int second, string name, string output) =>
+        Line(uuid, parent, second, "tool_result", $",\"message\":{{\"role\":\"user\",\"parts\":[{{\"functionResponse\":{{\"name\":\"{name}\",\"response\":{{\"output\":{ClaudeLines.Q(output)}}}}}}}]}},\"toolCallResult\":{{\"status\":\"success\"}}");
+
+    [Fact]
+    public void Results_without_ids_answer_the_calls_without_ids_by_name_and_one_that_answers_nothing_is_reported()
+    {
+        var result = Read(new[]
+        {
+            User("u1", null, 0, "read two"),
+            Answer("a1", "u1", 1, """{"functionCall":{"name":"read_file","args":{"p":"a"}}},{"functionCall":{"name":"read_file","args":{"p":"b"}}}"""),
+            ToolResult("t1", "a1", 2, "read_file", "AAA"),
+            ToolResult("t2", "t1", 3, "read_file", "BBB"),
+            ToolResult("t3", "t2", 4, "grep", "CCC"),
+            Answer("a2", "t3", 5, Text("done")),
+        });
+
+        var record = result.Record!;
+        Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(record.Messages[1].ToolCalls.Select(c => c.Id), record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolCallId));
+        Assert.Equal(new[] { "AAA", "BBB" }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.Text));
+        Assert.Equal(5, Assert.Single(result.Diagnostics).LineNumber);
+    }
 }

@@ -93,6 +93,10 @@ public sealed class GeminiCliReader : IRolloutReader
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
             var diagnostics = new DiagnosticList(source.Path);
+            if (GeminiLayout.MigratedCopyOf(source) is { } migrated)
+            {
+                return new ReadResult(source, null, $"Gemini CLI moved its session to {Path.GetFileName(migrated)} when it was resumed, which holds it whole", diagnostics.Items);
+            }
             GeminiSession? session;
             using (var stream = source.Open())
             {

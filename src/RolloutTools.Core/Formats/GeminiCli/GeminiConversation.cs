@@ -20,8 +20,14 @@ internal sealed class GeminiConversation
     private readonly DiagnosticList _diagnostics;
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// The last message added, when it is a prompt holding a &lt;state_snapshot&gt;: a /compress summary whose
+    /// scratchpad or prose came first, confirmed by the canned acknowledgement after it.
+    /// </summary>
+    private RolloutMessage? _possibleSummary;
+
     /// <summary>Calls written without an id (legacy content, checkpoints): name → ids given to them, oldest first, not yet answered.</summary>
-    private readonly Dictionary<string, Queue<string>> _unnamedCalls = new(StringComparer.Ordinal);
+    private readonly UnnamedCalls _unnamedCalls = new();
 
     public GeminiConversation(DiagnosticList diagnostics)
     {
@@ -75,6 +81,8 @@ internal sealed class GeminiConversation
     public void Add(GeminiStoredMessage stored)
     {
         var record = stored.Record;
+        var possibleSummary = _possibleSummary;
+        _possibleSummary = null;
         try
         {
             var time = record.GetTimestamp("timestamp");
@@ -86,11 +94,14 @@ internal sealed class GeminiConversation
                     AddUser(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))), time);
                     break;
                 case "gemini":
-                    AddResponse(record, stored.Id, time);
+                    AddResponse(record, stored.Id, time, possibleSummary);
+                    break;
+                case "info" when GeminiMessageKinds.HoldsData(record.GetPropertyOrDefault("content")):
+                    AddInjected(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))), time);
                     break;
                 case "info" or "error" or "warning":
                     Notices.Add(type);
-                    var notice = GeminiParts.Visible(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
+                    var notice = GeminiParts.Blocks(Count(GeminiParts.Read(record.GetPropertyOrDefault("content"))));
                     if (notice.Count > 0) _builder.AddMessage(MessageRole.System, MessageKind.Synthetic, notice, time);
                     break;
                 default:
@@ -108,6 +119,8 @@ internal sealed class GeminiConversation
     /// <summary>One Content of a /chat save checkpoint: {role: "user" | "model", parts}, with no id or time.</summary>
     public void AddContent(JsonElement content, int index, int? line)
     {
+        var possibleSummary = _possibleSummary;
+        _possibleSummary = null;
         try
         {
             var parts = Count(GeminiParts.Read(content.GetPropertyOrDefault("parts")));
@@ -118,6 +131,7 @@ internal sealed class GeminiConversation
                     AddUser(parts, null);
                     break;
                 case "model":
+                    ConfirmSummary(possibleSummary, parts);
                     AddModelParts(_builder.StartAssistant(null, null, ModelKind(parts)), parts, id, Array.Empty<string>());
                     break;
                 case var role:
@@ -156,39 +170,69 @@ internal sealed class GeminiConversation
             AddResult(last!, extra, time, isError: last!.IsError);
             return;
         }
-        var content = GeminiParts.Visible(parts);
+        var content = GeminiParts.Blocks(parts);
         if (content.Count == 0)
         {
             EmptyMessages++;
             return;
         }
-        _builder.AddMessage(MessageRole.User, UserKind(GeminiParts.JoinText(parts).Trim()), content, time);
+        var text = GeminiParts.JoinText(parts).Trim();
+        var kind = UserKind(text);
+        var added = _builder.AddMessage(MessageRole.User, kind, content, time);
+        _lastToolResult = null;
+        if (kind == MessageKind.Prompt && text.Contains(StateSnapshot, StringComparison.Ordinal)) _possibleSummary = added;
     }
 
+    private const string StateSnapshot = "<state_snapshot>";
+
+    private const string CompressAcknowledgement = "Got it. Thanks for the additional context!";
+
+    /// <summary>
+    /// chatCompressionService.ts stores the model's whole answer as the summary, so a scratchpad or prose may come
+    /// before its &lt;state_snapshot&gt;; the acknowledgement it writes after the summary tells it from a prompt.
+    /// </summary>
+    private void ConfirmSummary(RolloutMessage? possibleSummary, IReadOnlyList<GeminiPart> parts)
+    {
+        if (possibleSummary is not null && parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() == CompressAcknowledgement)
+        {
+            _builder.Replace(possibleSummary, new RolloutMessage(possibleSummary) { Kind = MessageKind.CompactionSummary });
+        }
+    }
+
+    /// <summary>
+    /// A slash command as the terminal tells one (commandUtils.ts isSlashCommand): a prompt starting "//" or "/*" is a
+    /// code comment sent to the model, although the resume filter (isIgnoredUserContent) drops it all the same.
+    /// </summary>
     private static MessageKind UserKind(string text) =>
-        text.StartsWith('/') || text.StartsWith('?') ? MessageKind.Command
-        : text.StartsWith("<state_snapshot>", StringComparison.Ordinal) ? MessageKind.CompactionSummary
+        text.StartsWith('/') && !text.StartsWith("//", StringComparison.Ordinal) && !text.StartsWith("/*", StringComparison.Ordinal) || text.StartsWith('?') ? MessageKind.Command
+        : text.StartsWith(StateSnapshot, StringComparison.Ordinal) ? MessageKind.CompactionSummary
         : text.StartsWith("<session_context>", StringComparison.Ordinal) || text.StartsWith("<hook_context>", StringComparison.Ordinal)
           || text.StartsWith("This is the Gemini CLI. We are setting up the context", StringComparison.Ordinal) ? MessageKind.Context
         : MessageKind.Prompt;
 
     /// <summary>
     /// The model turns Gemini CLI writes itself, never generated: the acknowledgement after its setup context
-    /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService).
+    /// (geminiChat getInitialChatHistory) and after a /compress summary (chatCompressionService), and the thought
+    /// it puts before a tool's binary output.
     /// </summary>
     private static MessageKind ModelKind(IReadOnlyList<GeminiPart> parts) =>
-        parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or "Got it. Thanks for the additional context!"
+        parts.All(p => p.Kind == GeminiPartKind.Text) && GeminiParts.JoinText(parts).Trim() is "Got it. Thanks for the context!" or CompressAcknowledgement
+        || parts.Count == 1 && parts[0] is { Kind: GeminiPartKind.Thought, Text: BinaryAcknowledgement }
             ? MessageKind.Synthetic
             : MessageKind.Response;
+
+    /// <summary>The thought Gemini CLI writes as the model's turn before it sends a tool's binary output (geminiChat.ts).</summary>
+    private const string BinaryAcknowledgement = "Binary content received. Proceeding with analysis.";
 
     /// <summary>
     /// A "gemini" message: its content parts (current versions may store thoughts and functionCall parts there,
     /// and then Gemini CLI takes content as the whole truth), else the thoughts[] summaries, the text, and the
     /// toolCalls[]; then each call's stored result as a tool message.
     /// </summary>
-    private void AddResponse(JsonElement record, string messageId, DateTimeOffset? time)
+    private void AddResponse(JsonElement record, string messageId, DateTimeOffset? time, RolloutMessage? possibleSummary)
     {
         var parts = Count(GeminiParts.Read(record.GetPropertyOrDefault("content")));
+        ConfirmSummary(possibleSummary, parts);
         var calls = record.GetPropertyOrDefault("toolCalls");
         var storedCalls = calls.ValueKind == JsonValueKind.Array ? calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).ToArray() : Array.Empty<JsonElement>();
         var results = storedCalls.Select(ReadResult).ToArray();
@@ -248,10 +292,23 @@ internal sealed class GeminiConversation
         var id = call.GetIdOrNull("id");
         var result = call.GetPropertyOrDefault("result");
         if (id is null || result.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null) return null;
-        var parts = Count(GeminiParts.Read(result));
+        var parts = OwnParts(Count(GeminiParts.Read(result)), id);
         var content = parts.SelectMany(p => p.Content).ToList();
         var failed = status is "error" or "cancelled" || parts.Any(p => p.IsError);
         return new PendingResult(id, content, failed, call.GetTimestamp("timestamp"));
+    }
+
+    /// <summary>
+    /// The parts of a stored result that answer this call: its own functionResponse and the parts after it up to the
+    /// next (an image it returned). A history sync stores the whole tool-response turn in every call of it
+    /// (updateMessagesFromHistory's masking sync), so parallel calls each hold all their siblings' responses.
+    /// </summary>
+    private static IReadOnlyList<GeminiPart> OwnParts(IReadOnlyList<GeminiPart> parts, string callId)
+    {
+        var own = parts.ToList().FindIndex(p => p.Kind == GeminiPartKind.FunctionResponse && p.CallId == callId);
+        if (own < 0) return parts;
+        var next = parts.Skip(own + 1).TakeWhile(p => p.Kind != GeminiPartKind.FunctionResponse);
+        return parts.Skip(own).Take(1).Concat(next).ToArray();
     }
 
     private sealed record PendingResult(string CallId, IReadOnlyList<ContentBlock> Content, bool IsError, DateTimeOffset? Time);
@@ -263,14 +320,35 @@ internal sealed class GeminiConversation
             DuplicateToolResponses++;
             return;
         }
-        _builder.AddToolResult(new ToolResult(result.CallId, result.Content) { IsError = result.IsError, Timestamp = result.Time });
+        _lastToolResult = _builder.AddToolResult(new ToolResult(result.CallId, result.Content) { IsError = result.IsError, Timestamp = result.Time }) ?? _lastToolResult;
+    }
+
+    /// <summary>The last tool message, as last replaced: a tool's binary output is sent after it.</summary>
+    private RolloutMessage? _lastToolResult;
+
+    /// <summary>
+    /// A tool's binary output (an image, a PDF), which Gemini CLI sends as a user turn of its own after the tool
+    /// results and records as an "info" message (geminiChat.ts binary injection): it belongs to the tool result
+    /// before it; with none, it is context the agent sent.
+    /// </summary>
+    private void AddInjected(IReadOnlyList<GeminiPart> parts, DateTimeOffset? time)
+    {
+        var content = GeminiParts.Blocks(parts);
+        if (content.Count == 0) return;
+        if (_lastToolResult is { } result)
+        {
+            var withData = new RolloutMessage(result) { Content = result.Content.Concat(content).ToArray() };
+            _builder.Replace(result, withData);
+            _lastToolResult = withData;
+        }
+        else _builder.AddMessage(MessageRole.User, MessageKind.Context, content, time);
     }
 
     /// <summary>A functionResponse part sent back in a user turn; without an id, it answers the oldest open call of its name.</summary>
     private void AddResult(GeminiPart response, List<ContentBlock> extra, DateTimeOffset? time, bool isError)
     {
         var id = response.CallId;
-        if (id is null && _unnamedCalls.TryGetValue(response.Name!, out var open) && open.Count > 0) id = open.Dequeue();
+        id ??= _unnamedCalls.Answer(response.Name!);
         if (id is null)
         {
             _builder.AddToolResult(new ToolResult($"unmatched-{response.Name}", response.Content));
@@ -283,8 +361,7 @@ internal sealed class GeminiConversation
     {
         SynthesizedCallIds++;
         var id = $"{messageId}-{name}-{SynthesizedCallIds}";
-        if (!_unnamedCalls.TryGetValue(name, out var open)) _unnamedCalls[name] = open = new Queue<string>();
-        open.Enqueue(id);
+        _unnamedCalls.Add(name, id);
         return id;
     }
 

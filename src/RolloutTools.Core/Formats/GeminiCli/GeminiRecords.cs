@@ -10,8 +10,8 @@ internal static class GeminiRecords
     public const string SourceKind = "gemini_cli";
 
     /// <param name="includeAbandoned">
-    /// Keep the messages a /rewind took back, marked IsAbandoned, in the order they were first written; without it
-    /// their responses are carried apart (UnlistedResponses), since they were billed all the same.
+    /// Keep the messages a /rewind or a rolled-back turn took back, marked IsAbandoned, in the order they were first
+    /// written; without it their responses are carried apart (UnlistedResponses), since they were billed all the same.
     /// </param>
     public static RolloutRecord? Build(GeminiSession session, string sourcePath, bool includeAbandoned, DiagnosticList diagnostics)
     {
@@ -19,15 +19,15 @@ internal static class GeminiRecords
         var index = 0;
         foreach (var (content, line) in session.History) conversation.AddContent(content, index++, line);
         var kept = session.Messages.Select(m => (Message: m, Abandoned: false));
-        var rewound = session.Rewound.Select(m => (Message: m, Abandoned: true));
-        foreach (var (message, abandoned) in includeAbandoned ? kept.Concat(rewound).OrderBy(m => m.Message.Order) : kept)
+        var abandoned = session.Abandoned.Select(m => (Message: m, Abandoned: true));
+        foreach (var (message, isAbandoned) in includeAbandoned ? kept.Concat(abandoned).OrderBy(m => m.Message.Order) : kept)
         {
-            conversation.MarkAbandoned = abandoned;
+            conversation.MarkAbandoned = isAbandoned;
             conversation.Add(message);
         }
         conversation.MarkAbandoned = false;
         var messages = conversation.Build();
-        var left = includeAbandoned ? null : LeftBehind(session.Rewound, diagnostics);
+        var left = includeAbandoned ? null : LeftBehind(session.Abandoned, diagnostics);
         if (messages.Count == 0)
         {
             if (diagnostics.ErrorCount > 0 || session.Messages.Count + session.History.Count > 0) diagnostics.NoRecord("no message could be read; no record.");
@@ -37,7 +37,7 @@ internal static class GeminiRecords
         var isCheckpoint = session.Shape is GeminiFileShape.Checkpoint or GeminiFileShape.LegacyCheckpoint;
         var parentId = GeminiLayout.ParentSessionOf(sourcePath);
         var isSubagent = parentId is not null || session.Kind == "subagent";
-        var sessionId = session.SessionId ?? (isCheckpoint ? GeminiLayout.Stem(sourcePath) : GeminiLayout.Stem(sourcePath));
+        var sessionId = session.SessionId ?? GeminiLayout.Stem(sourcePath);
         var traceId = parentId is not null ? $"{parentId}:{sessionId}" : sessionId;
         var projectRoot = GeminiLayout.ProjectRootOf(sourcePath) ?? session.Directories.FirstOrDefault();
         var tag = isCheckpoint ? GeminiLayout.CheckpointTag(sourcePath) : null;
@@ -65,8 +65,10 @@ internal static class GeminiRecords
             .Add("tool_prompt_tokens", conversation.ToolPromptTokens + (left?.ToolPromptTokens ?? 0))
             .Add("tool_statuses", conversation.ToolStatuses)
             .Add("notices", conversation.Notices)
-            .Add("rewound_messages", session.Rewound.Count)
-            .Add("replaced_by_history_sync", session.ReplacedMessages)
+            .Add("rewound_messages", session.RewoundMessages)
+            .Add("rolled_back_messages", session.RolledBackMessages)
+            .Add("left_by_history_sync", session.LeftBySync)
+            .Add("copied_by_history_sync", session.CopiedBySync)
             .Add("duplicate_tool_responses", conversation.DuplicateToolResponses)
             .Add("synthesized_call_ids", conversation.SynthesizedCallIds)
             .Add("display_contents", conversation.DisplayContents)
@@ -102,12 +104,12 @@ internal static class GeminiRecords
         };
     }
 
-    /// <summary>The messages a rewind took back, built apart as they would be read with -IncludeAbandoned, for their responses.</summary>
-    private static GeminiConversation? LeftBehind(IReadOnlyList<GeminiStoredMessage> rewound, DiagnosticList diagnostics)
+    /// <summary>The messages taken back, built apart as they would be read with -IncludeAbandoned, for their responses.</summary>
+    private static GeminiConversation? LeftBehind(IReadOnlyList<GeminiStoredMessage> abandoned, DiagnosticList diagnostics)
     {
-        if (rewound.Count == 0) return null;
+        if (abandoned.Count == 0) return null;
         var left = new GeminiConversation(diagnostics) { MarkAbandoned = true };
-        foreach (var message in rewound) left.Add(message);
+        foreach (var message in abandoned) left.Add(message);
         return left;
     }
 
@@ -170,6 +172,17 @@ internal static class GeminiLayout
         }
         return null;
     }
+
+    /// <summary>
+    /// The .jsonl beside a legacy session-*.json, when there is one: resuming a legacy session appends its whole
+    /// record to &lt;name&gt;.jsonl and goes on there, leaving the .json as it was (chatRecordingService.ts initialize),
+    /// and Gemini CLI's own list keeps one of the two (sessionUtils.ts getSessionFiles).
+    /// </summary>
+    public static string? MigratedCopyOf(TraceSource source) =>
+        source.IsFile && Path.GetFileName(source.Path) is var name && name.StartsWith("session-", StringComparison.OrdinalIgnoreCase)
+        && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(source.Path + "l")
+            ? source.Path + "l"
+            : null;
 
     public static bool IsCheckpointName(string name) =>
         name.StartsWith("checkpoint-", StringComparison.OrdinalIgnoreCase) && name.EndsWith(".json", StringComparison.OrdinalIgnoreCase);

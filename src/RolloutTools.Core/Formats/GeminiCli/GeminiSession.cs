@@ -29,10 +29,10 @@ internal sealed record GeminiStoredMessage(string Id, JsonElement Record, int? L
 /// One Gemini CLI session file as Gemini CLI itself loads it (chatRecordingService.ts loadConversationRecord):
 /// records applied in order. A record with a string "id" is a message, and a later one with the same id
 /// replaces it in place (the recorder re-appends a message whenever its tool calls or tokens change);
-/// {"$rewindTo": id} drops that message and every later one (an id not present drops all), which are kept apart
-/// here (they were sent and billed); {"$set": {...}}
-/// merges metadata, and a "messages" list in it replaces the whole history (a sync after /compress or a
-/// masked tool output); a line with sessionId and projectHash is metadata, or a whole legacy record on one line.
+/// {"$rewindTo": id} drops that message and every later one (an id not present drops all); {"$set": {...}}
+/// merges metadata, and a "messages" list in it replaces the whole history (see <see cref="Sync"/>); a line
+/// with sessionId and projectHash is metadata, or a whole legacy record on one line. What leaves the history is
+/// not lost here: it was said and billed (<see cref="Messages"/>, <see cref="Abandoned"/>).
 /// </summary>
 internal sealed class GeminiSession
 {
@@ -56,8 +56,14 @@ internal sealed class GeminiSession
     /// <summary>A checkpoint's authType (oauth-personal, gemini-api-key, vertex-ai, …).</summary>
     public string? AuthType { get; private set; }
 
-    /// <summary>The messages as loaded, in order (a replaced message keeps its first place, as in a JavaScript Map).</summary>
-    public IReadOnlyList<GeminiStoredMessage> Messages => _order.Select(id => _messages[id]).ToArray();
+    /// <summary>
+    /// The conversation's messages, each once, in the order first written: those Gemini CLI loads, and those a
+    /// history sync left out (compressed away, notices a resume does not replay), which happened all the same.
+    /// </summary>
+    public IReadOnlyList<GeminiStoredMessage> Messages => InOrder(id => _taken.TryGetValue(id, out var taken) ? taken == Taken.LeftBySync : !_copyOf.ContainsKey(id));
+
+    /// <summary>Messages taken back, each as last written: by a $rewindTo, or by a sync that rolled back a cancelled or failed turn.</summary>
+    public IReadOnlyList<GeminiStoredMessage> Abandoned => InOrder(id => _taken.TryGetValue(id, out var taken) && taken != Taken.LeftBySync);
 
     /// <summary>A checkpoint's Content list: {role, parts} with no ids or times.</summary>
     public List<(JsonElement Content, int? Line)> History { get; } = new();
@@ -65,11 +71,17 @@ internal sealed class GeminiSession
     /// <summary>Lines and documents read, by what they were: metadata, message, update, rewind, set, checkpoint_reset, legacy_record.</summary>
     public Counter RecordTypes { get; } = new();
 
-    /// <summary>Messages a $rewindTo took back, in the order they were first met, each as last written.</summary>
-    public IReadOnlyList<GeminiStoredMessage> Rewound => _rewound;
+    /// <summary>Messages a $rewindTo took back.</summary>
+    public int RewoundMessages => _taken.Values.Count(t => t == Taken.Rewound);
 
-    /// <summary>Messages a $set with a full "messages" list replaced.</summary>
-    public int ReplacedMessages { get; private set; }
+    /// <summary>Messages of a turn a history sync rolled back (cancelled or failed before its answer).</summary>
+    public int RolledBackMessages => _taken.Values.Count(t => t == Taken.RolledBack);
+
+    /// <summary>Messages a history sync left out and that are kept in <see cref="Messages"/>.</summary>
+    public int LeftBySync => _taken.Values.Count(t => t == Taken.LeftBySync);
+
+    /// <summary>Messages a history sync wrote again under a new id (after /compress or a masked tool output), read once as the original.</summary>
+    public int CopiedBySync => _copyOf.Count;
 
     /// <summary>Lines that parsed as JSON but are none of the record kinds (Gemini CLI ignores them).</summary>
     public int UnknownLines { get; private set; }
@@ -77,10 +89,27 @@ internal sealed class GeminiSession
     /// <summary>Values parsed: lines, or 1 for a document.</summary>
     public int Values { get; private set; }
 
-    private readonly Dictionary<string, GeminiStoredMessage> _messages = new(StringComparer.Ordinal);
-    private readonly List<string> _order = new();
-    private readonly List<GeminiStoredMessage> _rewound = new();
-    private int _met;
+    /// <summary>How a message left the history Gemini CLI loads.</summary>
+    private enum Taken
+    {
+        Rewound,
+        RolledBack,
+        LeftBySync,
+    }
+
+    /// <summary>Every message met, by its own id, as last written.</summary>
+    private readonly Dictionary<string, GeminiStoredMessage> _met = new(StringComparer.Ordinal);
+
+    /// <summary>The history as Gemini CLI loads it, in its order; a copy is listed as its original.</summary>
+    private readonly List<string> _live = new();
+
+    /// <summary>Messages out of the history, and why.</summary>
+    private readonly Dictionary<string, Taken> _taken = new(StringComparer.Ordinal);
+
+    /// <summary>A sync's copy of a message under a new id → the original, which stands for it.</summary>
+    private readonly Dictionary<string, string> _copyOf = new(StringComparer.Ordinal);
+
+    private int _firstWritten;
 
     /// <summary>
     /// Reads a stream of any of the four shapes. Like Gemini CLI, a file whose first line is not a whole JSON
@@ -189,7 +218,7 @@ internal sealed class GeminiSession
         }
         else if (record.GetStringOrNull("id") is { } id)
         {
-            RecordTypes.Add(_messages.ContainsKey(id) ? "update" : "message");
+            RecordTypes.Add(_met.ContainsKey(id) ? "update" : "message");
             Upsert(new GeminiStoredMessage(id, record.Clone(), line));
         }
         else if (record.GetPropertyOrDefault("$set") is { ValueKind: JsonValueKind.Object } set)
@@ -197,12 +226,8 @@ internal sealed class GeminiSession
             RecordTypes.Add("set");
             if (set.GetPropertyOrDefault("messages") is { ValueKind: JsonValueKind.Array } messages)
             {
-                // A checkpoint of the history: everything before it is replaced.
                 RecordTypes.Add("history_sync");
-                ReplacedMessages += _order.Count;
-                _order.Clear();
-                _messages.Clear();
-                AddMessages(messages, _ => line, diagnostics);
+                Sync(messages, line, diagnostics);
             }
             SetMetadata(set);
         }
@@ -222,38 +247,113 @@ internal sealed class GeminiSession
 
     private void AddMessages(JsonElement messages, Func<int, int?> lineOf, DiagnosticList diagnostics)
     {
-        if (messages.ValueKind != JsonValueKind.Array) return;
+        foreach (var message in Listed(messages, lineOf, diagnostics)) Upsert(message);
+    }
+
+    private static List<GeminiStoredMessage> Listed(JsonElement messages, Func<int, int?> lineOf, DiagnosticList diagnostics)
+    {
+        var listed = new List<GeminiStoredMessage>();
+        if (messages.ValueKind != JsonValueKind.Array) return listed;
         var index = 0;
         foreach (var message in messages.EnumerateArray())
         {
-            if (message.GetStringOrNull("id") is { } id) Upsert(new GeminiStoredMessage(id, message.Clone(), lineOf(index)));
+            if (message.GetStringOrNull("id") is { } id) listed.Add(new GeminiStoredMessage(id, message.Clone(), lineOf(index)));
             else diagnostics.Error(RolloutDiagnostic.ParseError, lineOf(index), $"message {index + 1} has no id; Gemini CLI does not load it either, skipped.");
             index++;
         }
+        return listed;
     }
 
+    /// <summary>
+    /// A message record: a new one is appended to the history, a known one replaced in its first place. A sync's
+    /// copy written again stands for itself from now on, beside its original.
+    /// </summary>
     private void Upsert(GeminiStoredMessage message)
     {
-        if (_messages.TryGetValue(message.Id, out var earlier)) message = message with { Order = earlier.Order };
-        else
+        if (_copyOf.Remove(message.Id, out var original) && _live.IndexOf(original) is var at and >= 0)
         {
-            _order.Add(message.Id);
-            message = message with { Order = _met++ };
+            _live[at] = message.Id;
+            _taken[original] = Taken.LeftBySync;
         }
-        _messages[message.Id] = message;
+        if (_met.TryGetValue(message.Id, out var earlier)) message = message with { Order = earlier.Order };
+        else message = message with { Order = _firstWritten++ };
+        _met[message.Id] = message;
+        if (_taken.Remove(message.Id) || !_live.Contains(message.Id)) _live.Add(message.Id);
     }
+
+    /// <summary>The history's own id for an id a record names: a sync's copy is its original.</summary>
+    private string Resolve(string id) => _copyOf.GetValueOrDefault(id) ?? id;
 
     private void Rewind(string id)
     {
-        var at = _order.IndexOf(id);
+        var at = _live.IndexOf(Resolve(id));
         if (at < 0) at = 0;
-        foreach (var gone in _order.Skip(at))
-        {
-            _rewound.Add(_messages[gone]);
-            _messages.Remove(gone);
-        }
-        _order.RemoveRange(at, _order.Count - at);
+        foreach (var gone in _live.Skip(at)) _taken[gone] = Taken.Rewound;
+        _live.RemoveRange(at, _live.Count - at);
     }
+
+    /// <summary>
+    /// {"$set": {"messages": [...]}}: Gemini CLI's history, written whole whenever its in-memory history changes
+    /// (chatRecordingService.ts updateMessagesFromHistory), and loaded in place of everything before it. What it
+    /// leaves out happened all the same, so it is kept where it was first written: after /compress the turns the
+    /// summary replaced, on resume the notices and commands never replayed; but a cancelled or failed turn rolled
+    /// back (geminiChat.ts sendMessageStream, the history cut back to its length before the prompt) is taken back,
+    /// as a rewind is. /compress and a masked tool output rebuild the history from bare Content, so the turns they
+    /// keep come back under new ids: such a copy is read as its original, which keeps its tokens and tool calls.
+    /// </summary>
+    private void Sync(JsonElement messages, int line, DiagnosticList diagnostics)
+    {
+        var listed = Listed(messages, _ => line, diagnostics);
+        var history = listed.Select(m => Resolve(m.Id)).Distinct(StringComparer.Ordinal).ToList();
+        // The history cut back to its length before a turn, nothing added: that turn was cancelled or failed.
+        var rolledBack = history.Count < _live.Count && history.SequenceEqual(_live.Take(history.Count), StringComparer.Ordinal);
+        foreach (var message in listed)
+        {
+            // A copy's record is bare (no tokens, model or calls): its original's stays.
+            if (!_copyOf.ContainsKey(message.Id)) Upsert(message);
+        }
+        var kept = new HashSet<string>(history, StringComparer.Ordinal);
+        var left = _live.Where(id => !kept.Contains(id)).ToList();
+        if (left.Count > 0 && !rolledBack) MatchCopies(left, history);
+        foreach (var id in left.Where(id => !_copyOf.ContainsValue(id)))
+        {
+            _taken[id] = rolledBack && GeminiMessageKinds.IsSentToModel(_met[id].Record) ? Taken.RolledBack : Taken.LeftBySync;
+        }
+        _live.Clear();
+        _live.AddRange(history);
+    }
+
+    /// <summary>
+    /// Pairs messages the sync left out with the sync's copies of them, in order: a copy is a listed message first
+    /// written after every message left out and after every listed response of the model (a copy has no model),
+    /// with the same role, text and call names. The copy's place in the history becomes the original's.
+    /// </summary>
+    private void MatchCopies(List<string> left, List<string> history)
+    {
+        var after = left.Max(id => _met[id].Order);
+        foreach (var id in history)
+        {
+            if (_met[id].Record.GetStringOrNull("model") is { Length: > 0 }) after = Math.Max(after, _met[id].Order);
+        }
+        var from = 0;
+        foreach (var original in left)
+        {
+            var key = GeminiMessageKinds.CopyKey(_met[original].Record);
+            if (key is null) continue;
+            for (var i = from; i < history.Count; i++)
+            {
+                var candidate = history[i];
+                if (_met[candidate].Order <= after || _copyOf.ContainsKey(candidate) || GeminiMessageKinds.CopyKey(_met[candidate].Record) != key) continue;
+                _copyOf[candidate] = original;
+                history[i] = original;
+                from = i + 1;
+                break;
+            }
+        }
+    }
+
+    private IReadOnlyList<GeminiStoredMessage> InOrder(Func<string, bool> included) =>
+        _met.Values.Where(m => included(m.Id)).OrderBy(m => m.Order).ToArray();
 
     /// <summary>Metadata fields, merged as {...metadata, ...update}: a field present replaces the earlier value.</summary>
     private void SetMetadata(JsonElement fields)

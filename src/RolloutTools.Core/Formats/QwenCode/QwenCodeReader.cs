@@ -135,7 +135,7 @@ public sealed class QwenCodeReader : IRolloutReader
 
         private RolloutRecord BuildRecord(TraceSource source, QwenTranscript transcript, DiagnosticList diagnostics)
         {
-            var conversation = QwenConversation.Build(transcript, _options.IncludeAbandoned);
+            var conversation = QwenConversation.Build(transcript, _options.IncludeAbandoned, diagnostics);
             var stem = Path.GetFileNameWithoutExtension(source.Path);
             var sessionId = conversation.ActivePath.Select(r => r.SessionId).LastOrDefault(s => s is not null)
                 ?? transcript.Entries.Select(e => e.SessionId).FirstOrDefault(s => s is not null)

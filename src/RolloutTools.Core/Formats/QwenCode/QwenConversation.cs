@@ -1,5 +1,6 @@
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Model;
+using RolloutTools.Core.Reading;
 
 namespace RolloutTools.Core.Formats.QwenCode;
 
@@ -41,7 +42,7 @@ internal sealed class QwenConversation
 
     public int UnansweredToolCalls { get; private init; }
 
-    public static QwenConversation Build(QwenTranscript transcript, bool includeAbandoned)
+    public static QwenConversation Build(QwenTranscript transcript, bool includeAbandoned, DiagnosticList diagnostics)
     {
         var (records, merged) = Merge(transcript.Entries);
         var byUuid = records.ToDictionary(r => r.Uuid, StringComparer.Ordinal);
@@ -55,7 +56,7 @@ internal sealed class QwenConversation
             : path;
 
         var builder = new ConversationBuilder();
-        var state = new BuildState();
+        var state = new BuildState(diagnostics);
         foreach (var record in read)
         {
             builder.MarkAbandoned = !onPath.Contains(record.Uuid);
@@ -67,7 +68,7 @@ internal sealed class QwenConversation
         return new QwenConversation
         {
             Messages = messages,
-            UnlistedResponses = includeAbandoned ? builder.Unlisted : builder.Unlisted.Concat(LeftResponses(abandoned)).ToArray(),
+            UnlistedResponses = includeAbandoned ? builder.Unlisted : builder.Unlisted.Concat(LeftResponses(abandoned, diagnostics)).ToArray(),
             ActivePath = path,
             Usage = usage,
             MergedFragments = merged,
@@ -82,11 +83,11 @@ internal sealed class QwenConversation
     }
 
     /// <summary>The responses of a rewound branch, each as it would be read with -IncludeAbandoned, built apart.</summary>
-    private static IReadOnlyList<UnlistedResponse> LeftResponses(IReadOnlyList<QwenEntry> abandoned)
+    private static IReadOnlyList<UnlistedResponse> LeftResponses(IReadOnlyList<QwenEntry> abandoned, DiagnosticList diagnostics)
     {
         if (!abandoned.Any(r => r.Type == "assistant" && r.Usage is not null)) return Array.Empty<UnlistedResponse>();
         var left = new ConversationBuilder { MarkAbandoned = true };
-        var state = new BuildState();
+        var state = new BuildState(diagnostics);
         foreach (var record in abandoned) Add(left, record, state);
         return left.BuildUnlisted();
     }
@@ -230,7 +231,17 @@ internal sealed class QwenConversation
 
     private sealed class BuildState
     {
+        public BuildState(DiagnosticList diagnostics)
+        {
+            Diagnostics = diagnostics;
+        }
+
+        public DiagnosticList Diagnostics { get; }
+
         public int HookContexts { get; set; }
+
+        /// <summary>Calls written without an id, for the responses written without one.</summary>
+        public UnnamedCalls UnnamedCalls { get; } = new();
     }
 
     private static void Add(ConversationBuilder builder, QwenEntry record, BuildState state)
@@ -238,13 +249,13 @@ internal sealed class QwenConversation
         switch (record.Type)
         {
             case "assistant":
-                AddResponse(builder, record);
+                AddResponse(builder, record, state);
                 break;
             case "tool_result":
-                AddToolResults(builder, record);
+                AddToolResults(builder, record, state);
                 break;
             case "user":
-                AddToolResults(builder, record);
+                AddToolResults(builder, record, state);
                 AddUser(builder, record, state);
                 break;
             case "system" when record.CompressionSummary is { } summary:
@@ -259,7 +270,7 @@ internal sealed class QwenConversation
         }
     }
 
-    private static void AddResponse(ConversationBuilder builder, QwenEntry record)
+    private static void AddResponse(ConversationBuilder builder, QwenEntry record, BuildState state)
     {
         var turn = builder.StartAssistant(record.Timestamp, record.Model);
         // The record's uuid is the response's: a session copied elsewhere keeps it, so its usage counts once.
@@ -273,16 +284,19 @@ internal sealed class QwenConversation
             else if (part.Kind == GeminiPartKind.FunctionCall)
             {
                 calls++;
-                turn.AddToolCall(new ToolCall(part.CallId ?? $"{record.Uuid}:{calls}", part.Name!, part.Arguments!));
+                var id = part.CallId;
+                if (id is null) state.UnnamedCalls.Add(part.Name!, id = $"{record.Uuid}:{calls}");
+                turn.AddToolCall(new ToolCall(id, part.Name!, part.Arguments!));
             }
         }
     }
 
     /// <summary>
     /// A tool_result record holds the functionResponse parts the model was sent, and after them any other parts
-    /// of the result (an image a tool read): those belong to the last response before them.
+    /// of the result (an image a tool read): those belong to the last response before them. A response without an
+    /// id answers the oldest open call of its name that had none either; one that answers nothing is reported.
     /// </summary>
-    private static void AddToolResults(ConversationBuilder builder, QwenEntry record)
+    private static void AddToolResults(ConversationBuilder builder, QwenEntry record, BuildState state)
     {
         var failed = record.ToolStatus is "error" or "cancelled";
         var responses = record.Parts.Where(p => p.Kind == GeminiPartKind.FunctionResponse).ToArray();
@@ -295,8 +309,12 @@ internal sealed class QwenConversation
             var response = responses[i];
             var content = new List<ContentBlock>(response.Content);
             if (i == responses.Length - 1) content.AddRange(extras);
-            var id = response.CallId ?? (responses.Length == 1 ? record.ToolCallId : null);
-            if (id is null) continue;
+            var id = response.CallId ?? (responses.Length == 1 ? record.ToolCallId : null) ?? state.UnnamedCalls.Answer(response.Name!);
+            if (id is null)
+            {
+                state.Diagnostics.Warn(RolloutDiagnostic.ParseError, record.LineNumber, $"a result of {response.Name} has no call id and answers no call of that name; skipped.");
+                continue;
+            }
             builder.AddToolResult(new ToolResult(id, content) { IsError = failed || response.IsError, Timestamp = record.Timestamp });
         }
     }

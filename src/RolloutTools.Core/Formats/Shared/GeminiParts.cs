@@ -80,13 +80,10 @@ public static class GeminiParts
         }
     }
 
-    /// <summary>The text and image blocks of parts, thoughts and function parts left out.</summary>
-    public static IReadOnlyList<ContentBlock> Visible(IEnumerable<GeminiPart> parts) =>
-        parts.Where(p => p.Kind is GeminiPartKind.Text or GeminiPartKind.Image).SelectMany(p => p.Content).ToArray();
-
     /// <summary>
-    /// The text and image parts as content blocks, adjacent text parts joined into one block as they were
-    /// written: the API concatenates parts, and Qwen Code splits one prompt across several (an @file expansion).
+    /// The text and image parts as content blocks (thoughts and function parts left out), adjacent text parts
+    /// joined into one block as they were written: the API concatenates parts, and Gemini CLI and Qwen Code split
+    /// one prompt across several (an @file expansion).
     /// </summary>
     public static IReadOnlyList<ContentBlock> Blocks(IEnumerable<GeminiPart> parts)
     {
@@ -214,4 +211,24 @@ public static class GeminiParts
     /// <summary>Non-image inline data (audio, a PDF) as Gemini CLI names it in text: "[application/pdf, 12.3 KB]".</summary>
     private static string Placeholder(string? mime, int base64Length) =>
         string.Create(CultureInfo.InvariantCulture, $"[{mime ?? "inline data"}, {Math.Ceiling(base64Length * 3 / 4.0) / 1024:0.0} KB]");
+}
+
+/// <summary>
+/// Pairs function calls written without an id with responses written without one: by name, the oldest open call
+/// first, as Gemini CLI pairs them when it rebuilds a history (sessionUtils.ts ensureStableToolIds). Shared by the
+/// Gemini CLI and Qwen Code readers, which give such a call an id of their own.
+/// </summary>
+public sealed class UnnamedCalls
+{
+    private readonly Dictionary<string, Queue<string>> _open = new(StringComparer.Ordinal);
+
+    /// <summary>A call without an id, under the id it was given.</summary>
+    public void Add(string name, string id)
+    {
+        if (!_open.TryGetValue(name, out var open)) _open[name] = open = new Queue<string>();
+        open.Enqueue(id);
+    }
+
+    /// <summary>The id of the oldest unanswered call of that name, now answered; null when there is none.</summary>
+    public string? Answer(string name) => _open.TryGetValue(name, out var open) && open.Count > 0 ? open.Dequeue() : null;
 }
