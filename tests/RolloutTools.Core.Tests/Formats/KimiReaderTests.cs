@@ -226,6 +226,23 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_kimi_cli_notification_is_context_and_a_stop_hooks_reason_reads_as_a_prompt()
+    {
+        var path = Context(new[]
+        {
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"fix the bug\"}]}",
+            "{\"role\":\"assistant\",\"content\":\"Starting it.\"}",
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<notification id=\\\"n1\\\" category=\\\"task\\\" type=\\\"task.completed\\\" source_kind=\\\"background_task\\\" source_id=\\\"t1\\\">\\nTitle: Task done\\n</notification>\"}]}",
+            "{\"role\":\"user\",\"content\":\"The stop hook blocked: tests are failing\"}",
+            "{\"role\":\"assistant\",\"content\":\"Done.\"}",
+        });
+        var record = ReadOne(path).Record!;
+        // A hook's reason is plain text, like a prompt (kimisoul.py): nothing tells it apart.
+        Assert.Equal("Prompt Response Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
     public void A_damaged_line_of_kimi_clis_wire_is_a_warning_naming_it_and_the_other_steps_tokens_still_count()
     {
         var path = Context(
