@@ -125,6 +125,22 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
+    {
+        var record = Read(SdkFolder("injected", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "list files"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Your previous response was blocked by the model's content filter. Please continue, rephrasing to avoid the flagged content."}]}, "kind": "MessageEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "The task appears incomplete (iteration 1, predicted success likelihood: 40.0%).\n\nPlease review what you've done."}]}, "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Context Context", SampleFolder.Kinds(record));
+
+        var path = Path.Combine(_folder, "eval.json");
+        File.WriteAllText(path, "[\n    " + System + ",\n    " + Ask + ",\n    " +
+            """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "user", "message": "", "action": "message", "args": {"content": "Please continue working on the task on whatever approach you think is suitable.\nIf you think you have solved the task, please finish the interaction.", "image_urls": null}}""" + "\n]");
+        var trajectory = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path })).Record!;
+        Assert.Equal("Context Prompt Context", SampleFolder.Kinds(trajectory));
+    }
+
+    [Fact]
     public void A_damaged_base_state_costs_the_usage_not_the_conversation_and_a_missing_events_folder_is_a_warning()
     {
         var path = SdkFolder("broken", "{\"id\": ",

@@ -99,7 +99,8 @@ internal sealed class LegacyEvents
                 Respond(e, time, fallbackModel).AddContent(OpenHandsConversation.Text(args.GetStringOrNull("content")));
                 return;
             case "message":
-                _conversation.Builder.AddMessage(MessageRole.User, source == "user" ? MessageKind.Prompt : MessageKind.Context, UserContent(args), time);
+                var content = UserContent(args);
+                _conversation.Builder.AddMessage(MessageRole.User, source == "user" ? OpenHandsConversation.UserKind(content) : MessageKind.Context, content, time);
                 return;
             case "condensation":
                 // The condenser's summary takes the place of the events it forgot (forgotten_event_ids); without one, nothing is said.

@@ -105,7 +105,9 @@ internal sealed class SdkEvents
                 break;
             default:
                 // sender names another agent that wrote to this one; a person's message has none.
-                var kind = e.GetStringOrNull("sender") is not null ? MessageKind.AgentMessage : e.GetStringOrNull("source") == "user" ? MessageKind.Prompt : MessageKind.Context;
+                var kind = e.GetStringOrNull("sender") is not null ? MessageKind.AgentMessage
+                    : e.GetStringOrNull("source") == "user" ? OpenHandsConversation.UserKind(content)
+                    : MessageKind.Context;
                 _conversation.Builder.AddMessage(MessageRole.User, kind, content, time);
                 // Skills' knowledge the agent appended to the message before the model saw it.
                 var extended = Content(e.GetPropertyOrDefault("extended_content"));
