@@ -76,6 +76,16 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_skill_the_person_asked_for_is_a_command_and_one_the_model_loaded_is_context()
+    {
+        static string Skill(string trigger) =>
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"# Review skill\"}],\"toolCalls\":[],\"origin\":{\"kind\":\"skill_activation\",\"activationId\":\"a\",\"skillName\":\"review\",\"trigger\":\"" + trigger + "\"}},\"time\":1782295201000}";
+        var record = ReadOne(Journal("main", Metadata, Message("user", "review it"), Skill("user-slash"), Skill("model-tool"), Skill("nested-skill"))).Record!;
+        Assert.Equal("Prompt Command Context Context", SampleFolder.Kinds(record));
+        Assert.Equal(2L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
     public void A_damaged_line_a_piece_of_a_step_never_begun_and_an_unknown_role_are_reported_by_line_and_the_rest_reads()
     {
         var path = Journal("main", Metadata, Message("user", "hi"), "{\"type\":\"context.append_message\",\"mess",

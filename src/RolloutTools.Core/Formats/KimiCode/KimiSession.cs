@@ -152,9 +152,10 @@ internal static class KimiJournal
         switch (message.GetStringOrNull("role"))
         {
             case "user":
-                var origin = message.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? "user";
+                var origins = message.GetPropertyOrDefault("origin");
+                var origin = origins.GetStringOrNull("kind") ?? "user";
                 KimiSession.Count(session.Origins, origin);
-                var kind = KindOf(origin, isSubagent);
+                var kind = KindOf(origin, origins.GetStringOrNull("trigger"), isSubagent);
                 if (kind == MessageKind.Context) session.ContextMessages++;
                 session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time);
                 break;
@@ -215,12 +216,15 @@ internal static class KimiJournal
     /// Who put a user message there (agent/context/types.ts PromptOrigin): "user" is a person's prompt (in a subagent,
     /// the task its parent's model wrote); a scheduled prompt (cron_job) is a person's words too, sent later;
     /// shell_command is a "!" command and its output, skill_activation and plugin_command a slash command's expansion;
-    /// the rest (injection, system_trigger, background_task, cron_missed, hook_result, retry) is text Kimi adds.
+    /// the rest (injection, system_trigger, background_task, cron_missed, hook_result, retry) is text Kimi adds. A skill
+    /// the model loaded through its Skill tool is a skill_activation too, told apart by its trigger (model-tool, or
+    /// nested-skill for one a skill loaded; tools/builtin/collaboration/skill-tool.ts): that is Kimi's text, not a command.
     /// </summary>
-    private static MessageKind KindOf(string origin, bool isSubagent) => origin switch
+    private static MessageKind KindOf(string origin, string? trigger, bool isSubagent) => origin switch
     {
         "user" => isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt,
         "cron_job" => MessageKind.QueuedPrompt,
+        "skill_activation" when trigger is "model-tool" or "nested-skill" => MessageKind.Context,
         "shell_command" or "skill_activation" or "plugin_command" => MessageKind.Command,
         "compaction_summary" => MessageKind.CompactionSummary,
         _ => MessageKind.Context,
