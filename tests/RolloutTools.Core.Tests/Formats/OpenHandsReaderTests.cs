@@ -125,6 +125,25 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void An_acp_agents_tool_calls_are_calls_with_their_results_as_the_last_event_of_each_states_them()
+    {
+        var record = Read(SdkFolder("acp", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "read a.txt and b.txt"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "tool_call_id": "toolu_1", "title": "Read", "status": "pending", "tool_kind": "read", "raw_input": {}, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "agent", "tool_call_id": "toolu_2", "title": "Read b.txt", "status": "in_progress", "raw_input": {"file_path": "/w/b.txt"}, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e3", "timestamp": "2025-10-02T09:00:03", "source": "agent", "tool_call_id": "toolu_1", "title": "Read a.txt", "status": "completed", "tool_kind": "read", "raw_input": {"file_path": "/w/a.txt"}, "raw_output": null, "content": [{"type": "content", "content": {"type": "text", "text": "hello"}}], "is_error": false, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e4", "timestamp": "2025-10-02T09:00:04", "source": "agent", "tool_call_id": "toolu_2", "title": "Read b.txt", "status": "failed", "raw_input": {"file_path": "/w/b.txt"}, "raw_output": "no such file", "is_error": false, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e5", "timestamp": "2025-10-02T09:00:05", "source": "agent", "llm_message": {"role": "assistant", "content": [{"type": "text", "text": "a.txt says hello; b.txt is missing."}]}, "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));
+        var calls = record.Messages[1].ToolCalls;
+        Assert.Equal(new[] { ("toolu_1", "read", "{\"file_path\": \"/w/a.txt\"}"), ("toolu_2", "Read b.txt", "{\"file_path\": \"/w/b.txt\"}") }, calls.Select(c => (c.Id, c.Name, c.Arguments)));
+        Assert.Equal(("toolu_1", "hello", false), (record.Messages[2].ToolCallId, record.Messages[2].Text, record.Messages[2].IsError));
+        Assert.Equal(("toolu_2", "no such file", true), (record.Messages[3].ToolCallId, record.Messages[3].Text, record.Messages[3].IsError));
+        Assert.Equal("a.txt says hello; b.txt is missing.", record.Messages[4].Text);
+        Assert.Equal(4L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"])["ACPToolCallEvent"]);
+    }
+
+    [Fact]
     public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
     {
         var record = Read(SdkFolder("injected", State,

@@ -60,6 +60,9 @@ internal sealed class OpenHandsConversation
         return _turn;
     }
 
+    /// <summary>The assistant message still open (no user message since), else a new one of no known model.</summary>
+    public ConversationBuilder.AssistantTurn OpenResponse(DateTimeOffset? time) => _turn is { IsClosed: false } open ? open : Response(null, time, null);
+
     /// <summary>The assistant message that holds a response, when its actions were met.</summary>
     public ConversationBuilder.AssistantTurn? TurnOf(string responseId) => _responses.GetValueOrDefault(responseId);
 

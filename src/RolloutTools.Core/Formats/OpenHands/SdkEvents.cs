@@ -13,7 +13,8 @@ namespace RolloutTools.Core.Formats.OpenHands;
 /// agent's; sender for another agent's), ActionEvent (thought, reasoning_content, thinking_blocks, tool_call
 /// {id, name, arguments}, llm_response_id shared by the actions of one response), ObservationEvent (tool_call_id,
 /// observation {content parts, is_error, exit_code}), UserRejectObservation and AgentErrorEvent (answers to a call),
-/// Condensation and CondensationSummaryEvent (summary). The rest (ConversationStateUpdateEvent, PauseEvent,
+/// Condensation and CondensationSummaryEvent (summary), ACPToolCallEvent (a call of an agent behind ACP with its
+/// result). The rest (ConversationStateUpdateEvent, PauseEvent,
 /// InterruptEvent, CondensationRequest, TokenEvent, …) change the run, not the conversation, and are counted.
 /// Tokens are kept per call in base_state.json, not in the events: see <see cref="SdkState"/>.
 /// </summary>
@@ -22,6 +23,7 @@ internal sealed class SdkEvents
     private readonly OpenHandsConversation _conversation;
     private readonly DiagnosticList _diagnostics;
     private readonly SdkState _state;
+    private readonly HashSet<string> _acpCallsMet = new(StringComparer.Ordinal);
 
     public SdkEvents(OpenHandsConversation conversation, DiagnosticList diagnostics, SdkState state)
     {
@@ -33,8 +35,9 @@ internal sealed class SdkEvents
     /// <summary>Errors of the conversation itself (ConversationErrorEvent), shown as notices.</summary>
     public int ConversationErrors { get; private set; }
 
-    public void Read(IEnumerable<StoredEvent> events, CancellationToken cancellation)
+    public void Read(IReadOnlyList<StoredEvent> events, CancellationToken cancellation)
     {
+        var lastAcpCalls = LastAcpCalls(events);
         foreach (var stored in events)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -80,6 +83,9 @@ internal sealed class SdkEvents
                         _conversation.CompactionSummaries++;
                     }
                     break;
+                case "ACPToolCallEvent":
+                    AcpCall(e, time, lastAcpCalls);
+                    break;
                 case "ConversationErrorEvent":
                     ConversationErrors++;
                     var notice = _conversation.Builder.StartAssistant(time, null, MessageKind.Synthetic);
@@ -87,6 +93,64 @@ internal sealed class SdkEvents
                     break;
             }
         }
+    }
+
+    /// <summary>
+    /// The last event of each ACP tool call by its tool_call_id: an ACP agent (Claude Code, Codex or Gemini behind
+    /// ACP, sdk/agent/acp_agent.py) writes no actions or observations, but an ACPToolCallEvent each time a call
+    /// starts or progresses, under the same id, the last one authoritative (_emit_tool_call_event).
+    /// </summary>
+    private static Dictionary<string, JsonElement> LastAcpCalls(IReadOnlyList<StoredEvent> events)
+    {
+        var last = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var stored in events)
+        {
+            if (stored.Json.GetStringOrNull("kind") == "ACPToolCallEvent" && stored.Json.GetStringOrNull("tool_call_id") is { } id) last[id] = stored.Json;
+        }
+        return last;
+    }
+
+    /// <summary>
+    /// An ACP tool call where it was first met, as its last event states it: named by its tool_kind (read, edit,
+    /// execute, …), else its title; raw_input the arguments; raw_output the result, else the text of its content.
+    /// It joins the response still open, else starts one: the ACP agent's words come after its calls, in a
+    /// MessageEvent of their own.
+    /// </summary>
+    private void AcpCall(JsonElement first, DateTimeOffset? time, Dictionary<string, JsonElement> lastCalls)
+    {
+        if (first.GetStringOrNull("tool_call_id") is not { } id || !_acpCallsMet.Add(id)) return;
+        var e = lastCalls[id];
+        var name = e.GetStringOrNull("tool_kind") is { Length: > 0 } kind ? kind : e.GetStringOrNull("title") ?? "unknown";
+        _conversation.OpenResponse(time).AddToolCall(new ToolCall(id, name, JsonOrText(e.GetPropertyOrDefault("raw_input")) ?? "{}"));
+        var status = e.GetStringOrNull("status");
+        // A call whose last event is still pending or in progress never ended: it stays unanswered.
+        if (status is null or "pending" or "in_progress") return;
+        var output = JsonOrText(e.GetPropertyOrDefault("raw_output")) is { } raw ? OpenHandsConversation.Text(raw) : AcpContent(e.GetPropertyOrDefault("content"));
+        _conversation.Builder.AddToolResult(new ToolResult(id, output)
+        {
+            IsError = e.GetBool("is_error") || status == "failed",
+            Timestamp = e.GetTimestamp("timestamp") ?? time,
+        });
+    }
+
+    /// <summary>A value as text: a string as it is, an object or list as its JSON; null when there is none.</summary>
+    private static string? JsonOrText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Object or JsonValueKind.Array => value.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>ACP's tool call content: {type: content, content: a text block} as its text; a diff or terminal block as its JSON.</summary>
+    private static IReadOnlyList<ContentBlock> AcpContent(JsonElement items)
+    {
+        var blocks = new List<ContentBlock>();
+        foreach (var item in items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : default)
+        {
+            var text = item.GetStringOrNull("type") == "content" && item.GetPropertyOrDefault("content").GetStringOrNull("text") is { } inner ? inner : item.GetRawText();
+            if (text.Length > 0) blocks.Add(ContentBlock.FromText(text));
+        }
+        return blocks;
     }
 
     private void Message(JsonElement e, DateTimeOffset? time)
