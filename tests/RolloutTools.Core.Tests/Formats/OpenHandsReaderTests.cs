@@ -144,6 +144,19 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_reasoning_item_of_openais_responses_api_is_the_reasoning_its_content_before_its_summary()
+    {
+        var record = Read(SdkFolder("responses", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "list files"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "reasoning_content": null, "thinking_blocks": [], "responses_reasoning_item": {"id": "rs_1", "summary": ["I should run ls.", "Then read."], "content": null, "encrypted_content": "gAAA", "status": "completed"}, "action": {"command": "ls", "kind": "TerminalAction"}, "tool_name": "terminal", "tool_call_id": "c1", "tool_call": {"id": "c1", "name": "terminal", "arguments": "{}"}, "llm_response_id": "r1", "kind": "ActionEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "environment", "tool_name": "terminal", "tool_call_id": "c1", "observation": {"content": [{"type": "text", "text": "a.txt"}], "is_error": false}, "kind": "ObservationEvent"}""",
+            """{"id": "e3", "timestamp": "2025-10-02T09:00:03", "source": "agent", "llm_message": {"role": "assistant", "content": [{"type": "text", "text": "One file."}], "reasoning_content": null, "responses_reasoning_item": {"id": "rs_2", "summary": ["Short."], "content": ["Full reasoning."], "encrypted_content": null}}, "llm_response_id": "r2", "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("I should run ls.\n\nThen read.", record.Messages[1].ReasoningContent);
+        Assert.Equal("Full reasoning.", record.Messages[3].ReasoningContent);
+    }
+
+    [Fact]
     public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
     {
         var record = Read(SdkFolder("injected", State,

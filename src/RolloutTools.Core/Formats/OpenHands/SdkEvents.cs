@@ -215,7 +215,11 @@ internal sealed class SdkEvents
         return turn;
     }
 
-    /// <summary>reasoning_content, else the text of Anthropic's thinking blocks (redacted ones hold none).</summary>
+    /// <summary>
+    /// reasoning_content, else the text of Anthropic's thinking blocks (redacted ones hold none), else the reasoning
+    /// item of OpenAI's Responses API (GPT-5 and Codex models: sdk/llm/message.py from_llm_responses_output), its
+    /// content when the provider returns it, else its summary; its encrypted_content is nothing readable.
+    /// </summary>
     private static void Reasoning(ConversationBuilder.AssistantTurn turn, JsonElement holder)
     {
         if (holder.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoning)
@@ -223,11 +227,23 @@ internal sealed class SdkEvents
             turn.AddReasoning(reasoning);
             return;
         }
+        var thought = false;
         foreach (var block in holder.GetPropertyOrDefault("thinking_blocks") is { ValueKind: JsonValueKind.Array } blocks ? blocks.EnumerateArray() : default)
         {
-            if (block.GetStringOrNull("thinking") is { } thinking) turn.AddReasoning(thinking);
+            if (block.GetStringOrNull("thinking") is not { Length: > 0 } thinking) continue;
+            turn.AddReasoning(thinking);
+            thought = true;
         }
+        if (thought) return;
+        var item = holder.GetPropertyOrDefault("responses_reasoning_item");
+        var texts = Strings(item.GetPropertyOrDefault("content"));
+        foreach (var text in texts.Count > 0 ? texts : Strings(item.GetPropertyOrDefault("summary"))) turn.AddReasoning(text);
     }
+
+    private static List<string> Strings(JsonElement list) =>
+        list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).Where(s => s.Length > 0).ToList()
+            : new List<string>();
 
     /// <summary>TextContent and ImageContent parts: text, and images by their URLs (data: URLs included).</summary>
     private static IReadOnlyList<ContentBlock> Content(JsonElement parts)
