@@ -157,6 +157,23 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_message_of_the_finish_tool_is_the_responses_text_and_the_call_is_kept()
+    {
+        var record = Read(SdkFolder("finish", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "run ls"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "action": {"kind": "FinishAction", "message": "The directory is unreadable."}, "tool_name": "finish", "tool_call_id": "c2", "tool_call": {"id": "c2", "name": "finish", "arguments": "{\"message\": \"The directory is unreadable.\"}"}, "llm_response_id": "r2", "kind": "ActionEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "agent", "thought": [], "tool_name": "finish", "tool_call_id": "c3", "tool_call": {"id": "c3", "name": "finish", "arguments": "{\"message\": \"Said again.\"}"}, "llm_response_id": "r3", "kind": "ActionEvent"}""")).Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(("The directory is unreadable.", "finish"), (record.Messages[1].Text, Assert.Single(record.Messages[1].ToolCalls).Name));
+        Assert.Equal("Said again.", record.Messages[2].Text);
+
+        var legacy = Read(LegacyFolder("finished", System, Ask,
+            """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "agent", "message": "", "action": "finish", "tool_call_metadata": {"function_name": "finish", "tool_call_id": "c9", "model_response": {"id": "r9", "model": "m1", "choices": [{"message": {"content": "", "tool_calls": [{"id": "c9", "function": {"name": "finish", "arguments": "{\"message\": \"Two files.\"}"}}]}}]}, "total_calls_in_response": 1}, "args": {"final_thought": "Two files.", "outputs": {}, "thought": ""}}""")).Record!;
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(legacy));
+        Assert.Equal(("Two files.", "c9"), (legacy.Messages[2].Text, Assert.Single(legacy.Messages[2].ToolCalls).Id));
+    }
+
+    [Fact]
     public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
     {
         var record = Read(SdkFolder("injected", State,

@@ -135,6 +135,9 @@ internal sealed class LegacyEvents
         // is stored there too, joined to the response's words (function_calling.py combine_thought).
         if (metadata.GetPropertyOrDefault("model_response").ValueKind != JsonValueKind.Object) turn.AddContent(OpenHandsConversation.Text(args.GetStringOrNull("thought")));
         turn.AddToolCall(new ToolCall(callId, name, Arguments(metadata, callId) ?? args.GetRawText()));
+        // The finish tool's message is the answer the person reads (final_thought, function_calling.py); the
+        // response's own words are usually empty.
+        if (action == "finish") turn.AddContent(OpenHandsConversation.Text(args.GetStringOrNull("final_thought")));
         if (EventId(e) is { } id) _calls[id] = callId;
     }
 

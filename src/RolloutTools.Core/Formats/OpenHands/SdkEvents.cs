@@ -191,6 +191,22 @@ internal sealed class SdkEvents
         var action = e.GetPropertyOrDefault("action");
         var arguments = call.GetStringOrNull("arguments") ?? (action.ValueKind == JsonValueKind.Object ? action.GetRawText() : "{}");
         turn.AddToolCall(new ToolCall(id, name, arguments));
+        // The finish tool's message is the answer the person reads (tool/builtins/finish.py FinishAction): the response's text.
+        if (name == "finish") turn.AddContent(OpenHandsConversation.Text(action.GetStringOrNull("message") ?? MessageArgument(arguments)));
+    }
+
+    /// <summary>The "message" of a call's arguments, when they are a JSON object that has one.</summary>
+    private static string? MessageArgument(string arguments)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.GetStringOrNull("message") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private void Result(JsonElement e, DateTimeOffset? time, JsonElement observation)
