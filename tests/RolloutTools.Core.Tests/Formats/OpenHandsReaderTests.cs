@@ -174,6 +174,25 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void Observations_of_sdks_before_1_0_give_their_output_and_error()
+    {
+        static string Call(string id, string tool) =>
+            $$$"""{"id": "a{{{id}}}", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "tool_name": "{{{tool}}}", "tool_call_id": "{{{id}}}", "tool_call": {"id": "{{{id}}}", "name": "{{{tool}}}", "arguments": "{}"}, "llm_response_id": "r{{{id}}}", "kind": "ActionEvent"}""";
+        var record = Read(SdkFolder("early", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "run ls"}]}, "kind": "MessageEvent"}""",
+            Call("c1", "execute_bash"),
+            """{"id": "o1", "timestamp": "2025-10-02T09:00:02", "source": "environment", "tool_name": "execute_bash", "tool_call_id": "c1", "observation": {"kind": "ExecuteBashObservation", "output": "ls: cannot open directory", "command": "ls", "exit_code": 2, "error": true, "timeout": false}, "kind": "ObservationEvent"}""",
+            Call("c2", "str_replace_editor"),
+            """{"id": "o2", "timestamp": "2025-10-02T09:00:03", "source": "environment", "tool_name": "str_replace_editor", "tool_call_id": "c2", "observation": {"kind": "FileEditorObservation", "output": "", "path": "/w/a.txt", "error": "No such file: /w/a.txt"}, "kind": "ObservationEvent"}""",
+            Call("c3", "task_tracker"),
+            """{"id": "o3", "timestamp": "2025-10-02T09:00:04", "source": "environment", "tool_name": "task_tracker", "tool_call_id": "c3", "observation": {"kind": "TaskTrackerObservation", "content": "1 task", "command": "view", "task_list": []}, "kind": "ObservationEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(("ls: cannot open directory", true, 2), (record.Messages[2].Text, record.Messages[2].IsError, record.Messages[2].ExitCode));
+        Assert.Equal(("No such file: /w/a.txt", true), (record.Messages[4].Text, record.Messages[4].IsError));
+        Assert.Equal(("1 task", false), (record.Messages[6].Text, record.Messages[6].IsError));
+    }
+
+    [Fact]
     public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
     {
         var record = Read(SdkFolder("injected", State,

@@ -213,12 +213,32 @@ internal sealed class SdkEvents
     {
         if (observation.GetPropertyOrDefault("metadata").GetStringOrNull("working_dir") is { Length: > 0 } dir) _conversation.Cwd = dir;
         var exit = observation.GetInt32OrNull("exit_code");
-        _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty, Content(observation.GetPropertyOrDefault("content")))
+        var (content, failed) = Output(observation);
+        _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty, content)
         {
-            IsError = observation.GetBool("is_error"),
+            IsError = observation.GetBool("is_error") || failed,
             ExitCode = exit is >= 0 ? exit : null,
             Timestamp = time,
         });
+    }
+
+    /// <summary>
+    /// An observation's output: its content parts since SDK 1.0 ("standardize Observation base class", November 2025);
+    /// before it, the tools' own fields: output (bash, file editor, browser) or content as a string (task tracker),
+    /// and error, a flag (bash) or a message (the others), which is added when it is not the output already.
+    /// </summary>
+    private static (IReadOnlyList<ContentBlock> Content, bool Failed) Output(JsonElement observation)
+    {
+        var content = observation.GetPropertyOrDefault("content");
+        if (content.ValueKind == JsonValueKind.Array) return (Content(content), false);
+        var blocks = new List<ContentBlock>(OpenHandsConversation.Text(content.ValueKind == JsonValueKind.String ? content.GetString() : observation.GetStringOrNull("output")));
+        var error = observation.GetPropertyOrDefault("error");
+        if (error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 } message)
+        {
+            if (!blocks.Exists(b => b.Text == message)) blocks.Add(ContentBlock.FromText(message));
+            return (blocks, true);
+        }
+        return (blocks, error.ValueKind == JsonValueKind.True);
     }
 
     /// <summary>The response an event belongs to (llm_response_id), with its usage and model from base_state.json.</summary>
