@@ -282,6 +282,22 @@ public sealed class VibeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_session_a_rewind_started_counts_only_what_it_added_to_the_stats_it_kept()
+    {
+        const string parent = "11112222-3333-4444-5555-5d6e7f8a9b02";
+        const string child = "99998888-7777-4666-8555-5d6e7f8a9b02";
+        Folder("session_20260401_100000_11112222", Meta(parent, prompt: 1000, completion: 100), Prompt, Final,
+            "{\"role\": \"user\", \"content\": \"now refactor it\", \"message_id\": \"u3\"}");
+        // A rewind keeps the rows before the message it returns to and goes on in a new session, with the same stats.
+        var childFolder = Folder("session_20260401_101000_99998888", Meta(child, parent, prompt: 1500, completion: 150), Prompt, Final,
+            "{\"role\": \"user\", \"content\": \"rename it instead\", \"message_id\": \"u4\"}");
+        var record = ReadOne(Path.Combine(childFolder, "messages.jsonl")).Record!;
+        Assert.Equal(new TokenUsage(500, 50, 0, 0), SampleFolder.Tokens(record));
+        Assert.True((bool)record.SourceMeta["parent_tokens_taken_out"]);
+        Assert.False(record.SourceMeta.ContainsKey("continues_compacted_session"));
+    }
+
+    [Fact]
     public void A_subagent_is_a_sidechain_of_its_parent_linked_to_the_task_call_that_started_it()
     {
         const string parent = "11112222-3333-4444-5555-666677778888";

@@ -37,9 +37,9 @@ internal static class VibeRecords
     private const string ScratchpadNote = "Scratchpad directory: ";
 
     /// <param name="carriedOver">
-    /// The tokens the session's stats hold from the session it continues: a compaction starts a new session (with the
-    /// old one as parent) but keeps counting on the same stats (agent_loop.py compact), so the parent's stated totals are
-    /// taken out; null when the session continues none, or its parent is not found beside it.
+    /// The tokens the session's stats hold from the session it continues: a compaction and a rewind start a new session
+    /// (with the old one as parent) but keep counting on the same stats (agent_loop.py compact, _reset_session), so the
+    /// parent's stated totals are taken out; null when the session continues none, or its parent is not found beside it.
     /// </param>
     /// <param name="spawningCall">For a subagent, the id of its parent's task call that started it, when the parent's messages tell.</param>
     public static RolloutRecord Build(VibeSession session, string path, DiagnosticList diagnostics, VibeStats? carriedOver, string? spawningCall)
@@ -133,11 +133,6 @@ internal static class VibeRecords
             ? firstPrompt[(end + 2)..]
             : firstPrompt;
     }
-
-    /// <summary>Whether the session's rows begin where a compaction left off: the context message holding the summary.</summary>
-    public static bool StartsAfterCompaction(VibeSession session) =>
-        session.Rows.FirstOrDefault(r => r.Message.GetStringOrNull("role") != "system") is { Message: var first }
-        && IsCompactionContext(first);
 
     private static bool IsCompactionContext(JsonElement row) =>
         row.GetStringOrNull("role") == "user" && row.GetBool("injected")
