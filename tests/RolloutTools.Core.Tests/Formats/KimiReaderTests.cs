@@ -86,6 +86,28 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_turns_an_undo_removed_are_abandoned_and_it_passes_over_injections_and_stops_at_a_summary()
+    {
+        static string[] Answer(string uuid, string text, long second) => new[]
+        {
+            Loop("\"type\":\"step.begin\",\"uuid\":\"" + uuid + "\",\"turnId\":\"1\",\"step\":1", second),
+            Loop("\"type\":\"content.part\",\"uuid\":\"p" + uuid + "\",\"turnId\":\"1\",\"step\":1,\"stepUuid\":\"" + uuid + "\",\"part\":{\"type\":\"text\",\"text\":\"" + text + "\"}", second),
+            Loop("\"type\":\"step.end\",\"uuid\":\"" + uuid + "\",\"turnId\":\"1\",\"step\":1,\"finishReason\":\"stop\"", second),
+        };
+        const string undo = "{\"type\":\"context.undo\",\"count\":1,\"time\":1782295210000}";
+        var lines = new[] { Metadata, Message("user", "first request") }.Concat(Answer("s1", "Done first.", 2))
+            .Concat(new[] { Message("user", "oops, wrong request", second: 3) }).Concat(Answer("s2", "Doing the wrong thing.", 4))
+            .Concat(new[] { Message("user", "reminder", "injection", 5), undo, Message("user", "right request", second: 11) })
+            .Concat(Answer("s3", "Done right.", 12))
+            .Concat(new[] { Message("user", "summary", "compaction_summary", 13), undo, Message("user", "after", second: 14) })
+            .ToArray();
+        var record = ReadOne(Journal("main", lines)).Record!;
+        Assert.Equal("Prompt Response Prompt Response Context Prompt Response CompactionSummary Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { false, false, true, true, false, false, false, false, false }, record.Messages.Select(m => m.IsAbandoned));
+        Assert.Equal(2L, record.SourceMeta["undos"]);
+    }
+
+    [Fact]
     public void A_damaged_line_a_piece_of_a_step_never_begun_and_an_unknown_role_are_reported_by_line_and_the_rest_reads()
     {
         var path = Journal("main", Metadata, Message("user", "hi"), "{\"type\":\"context.append_message\",\"mess",
