@@ -103,9 +103,9 @@ public sealed class OpenHandsReaderTests : IDisposable
     private const string State = """{"id": "c0ffee00-0000-4000-8000-000000000001", "agent": {"kind": "Agent", "llm": {"model": "gpt-5"}}, "workspace": {"working_dir": "/w"}, "execution_status": "idle", "stats": {"usage_to_metrics": {}}}""";
 
     [Fact]
-    public void V1_rejections_agent_messages_and_summary_events_each_become_their_kind_of_message()
+    public void V1_rejections_agent_messages_and_summary_events_each_become_their_kind_of_message_and_an_unknown_kind_is_a_warning()
     {
-        var record = Read(SdkFolder("c0ffee00000040008000000000000001", State,
+        var result = Read(SdkFolder("c0ffee00000040008000000000000001", State,
             """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Delete the logs"}, {"type": "image", "image_urls": ["https://example.test/a.png"]}]}, "kind": "MessageEvent"}""",
             """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "action": {"command": "rm -r logs", "kind": "TerminalAction"}, "tool_name": "terminal", "tool_call_id": "c1", "tool_call": {"id": "c1", "name": "terminal", "arguments": "{\"command\": \"rm -r logs\"}"}, "llm_response_id": "r1", "kind": "ActionEvent"}""",
             """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "tool_name": "terminal", "tool_call_id": "c1", "rejection_reason": "Not the logs, please", "action_id": "e1", "kind": "UserRejectObservation"}""",
@@ -113,14 +113,20 @@ public sealed class OpenHandsReaderTests : IDisposable
             """{"id": "e4", "timestamp": "2025-10-02T09:00:04", "source": "environment", "summary": "The person asked to delete logs and refused.", "kind": "CondensationSummaryEvent"}""",
             """{"id": "e5", "timestamp": "2025-10-02T09:00:05", "source": "environment", "kind": "CondensationRequest"}""",
             """{"id": "e6", "timestamp": "2025-10-02T09:00:06", "source": "user", "kind": "InterruptEvent"}""",
-            """{"id": "e7", "timestamp": "2025-10-02T09:00:07", "source": "agent", "kind": "SomethingNewEvent"}""")).Record!;
+            """{"id": "e7", "timestamp": "2025-10-02T09:00:07", "source": "agent", "kind": "SomethingNewEvent"}""",
+            """{"id": "e8", "timestamp": "2025-10-02T09:00:08", "source": "agent", "kind": "SomethingNewEvent"}"""));
+        var record = result.Record!;
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.ParseError), (warning.Severity, warning.ErrorId));
+        Assert.EndsWith("event-00007-00000007-aaaa-bbbb-cccc-dddddddddddd.json", warning.Path, StringComparison.Ordinal);
+        Assert.Contains("'SomethingNewEvent'", warning.Message, StringComparison.Ordinal);
         Assert.Equal("Prompt Response ToolResult AgentMessage CompactionSummary", SampleFolder.Kinds(record));
         Assert.Equal(ContentBlockType.Image, record.Messages[0].Content[1].Type);
         Assert.Equal(("Not the logs, please", true), (record.Messages[2].Text, record.Messages[2].IsError));
         Assert.Equal(new[] { "gpt-5" }, record.Models);
         Assert.Equal("/w", record.Cwd);
         var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"];
-        Assert.Equal((1L, 1L, 1L), (kinds["CondensationRequest"], kinds["InterruptEvent"], kinds["SomethingNewEvent"]));
+        Assert.Equal((1L, 1L, 2L), (kinds["CondensationRequest"], kinds["InterruptEvent"], kinds["SomethingNewEvent"]));
         Assert.Equal("c0ffee00000040008000000000000001", record.TraceId);
     }
 

@@ -24,6 +24,14 @@ internal sealed class SdkEvents
     private readonly DiagnosticList _diagnostics;
     private readonly SdkState _state;
     private readonly HashSet<string> _acpCallsMet = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unknownKinds = new(StringComparer.Ordinal);
+
+    /// <summary>The SDK's events that change the run, not the conversation (sdk/event/__init__.py): counted, no message.</summary>
+    private static readonly HashSet<string> RunEvents = new(StringComparer.Ordinal)
+    {
+        "ConversationStateUpdateEvent", "PauseEvent", "InterruptEvent", "CondensationRequest", "TokenEvent",
+        "StreamingDeltaEvent", "HookExecutionEvent", "LLMCompletionLogEvent",
+    };
 
     public SdkEvents(OpenHandsConversation conversation, DiagnosticList diagnostics, SdkState state)
     {
@@ -90,6 +98,11 @@ internal sealed class SdkEvents
                     ConversationErrors++;
                     var notice = _conversation.Builder.StartAssistant(time, null, MessageKind.Synthetic);
                     notice.AddContent(OpenHandsConversation.Text($"{e.GetStringOrNull("code")}: {e.GetStringOrNull("detail")}"));
+                    break;
+                case var other when !RunEvents.Contains(other) && _unknownKinds.Add(other):
+                    // A kind newer than this reader may hold words or calls: said once, so its loss is not silent.
+                    OpenHandsEventLog.Warn(_diagnostics, stored.File, stored.Line, RolloutDiagnostic.ParseError,
+                        $"the event kind '{other}' is one this reader does not know; its events are counted in event_kinds and not read.");
                     break;
             }
         }
