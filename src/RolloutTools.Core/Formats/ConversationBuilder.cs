@@ -188,7 +188,7 @@ public sealed class ConversationBuilder
         private DateTimeOffset? _timestamp;
         private string? _model;
         private readonly MessageKind _kind;
-        private readonly bool _abandoned;
+        private bool _abandoned;
         private TokenUsage? _usage;
         private decimal? _cost;
         private IReadOnlyList<InnerCall> _innerCalls = Array.Empty<InnerCall>();
@@ -219,6 +219,9 @@ public sealed class ConversationBuilder
             _calls.Add(call);
             _builder.RegisterCall(call);
         }
+
+        /// <summary>Marks the response abandoned when a later line takes it back (Kimi Code's undo).</summary>
+        public void Abandon() => _abandoned = true;
 
         /// <summary>The response's identity as the agent wrote it; see <see cref="RolloutMessage.ResponseId"/>.</summary>
         public string? ResponseId { get; set; }

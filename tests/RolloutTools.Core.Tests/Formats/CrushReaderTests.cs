@@ -148,6 +148,17 @@ public sealed class CrushReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_request_crush_queues_again_after_a_summary_is_context_not_a_second_prompt()
+    {
+        var path = Database("requeued/crush.db", "DELETE",
+            Message("m5", "assistant", Parts(Text("Summary so far."), Finish("end_turn")), 1775037610, summary: 1) +
+            Message("m6", "user", Parts(Text("The previous session was interrupted because it got too long, the initial user request was: `List the files`"), Finish("stop")), 1775037611) +
+            Message("m7", "assistant", Parts(Text("Still one file."), Finish("end_turn")), 1775037612));
+        var record = Assert.Single(ReadLocated(path)).Record!;
+        Assert.Equal("Prompt Response ToolResult Response CompactionSummary Context Response", SampleFolder.Kinds(record));
+    }
+
+    [Fact]
     public void A_sub_agents_session_is_a_sidechain_of_its_parent_naming_the_call_that_ran_it()
     {
         const string child = "m2$$call_1";

@@ -76,6 +76,38 @@ public sealed class KimiReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_skill_the_person_asked_for_is_a_command_and_one_the_model_loaded_is_context()
+    {
+        static string Skill(string trigger) =>
+            "{\"type\":\"context.append_message\",\"message\":{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"# Review skill\"}],\"toolCalls\":[],\"origin\":{\"kind\":\"skill_activation\",\"activationId\":\"a\",\"skillName\":\"review\",\"trigger\":\"" + trigger + "\"}},\"time\":1782295201000}";
+        var record = ReadOne(Journal("main", Metadata, Message("user", "review it"), Skill("user-slash"), Skill("model-tool"), Skill("nested-skill"))).Record!;
+        Assert.Equal("Prompt Command Context Context", SampleFolder.Kinds(record));
+        Assert.Equal(2L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
+    public void The_turns_an_undo_removed_are_abandoned_and_it_passes_over_injections_and_stops_at_a_summary()
+    {
+        static string[] Answer(string uuid, string text, long second) => new[]
+        {
+            Loop("\"type\":\"step.begin\",\"uuid\":\"" + uuid + "\",\"turnId\":\"1\",\"step\":1", second),
+            Loop("\"type\":\"content.part\",\"uuid\":\"p" + uuid + "\",\"turnId\":\"1\",\"step\":1,\"stepUuid\":\"" + uuid + "\",\"part\":{\"type\":\"text\",\"text\":\"" + text + "\"}", second),
+            Loop("\"type\":\"step.end\",\"uuid\":\"" + uuid + "\",\"turnId\":\"1\",\"step\":1,\"finishReason\":\"stop\"", second),
+        };
+        const string undo = "{\"type\":\"context.undo\",\"count\":1,\"time\":1782295210000}";
+        var lines = new[] { Metadata, Message("user", "first request") }.Concat(Answer("s1", "Done first.", 2))
+            .Concat(new[] { Message("user", "oops, wrong request", second: 3) }).Concat(Answer("s2", "Doing the wrong thing.", 4))
+            .Concat(new[] { Message("user", "reminder", "injection", 5), undo, Message("user", "right request", second: 11) })
+            .Concat(Answer("s3", "Done right.", 12))
+            .Concat(new[] { Message("user", "summary", "compaction_summary", 13), undo, Message("user", "after", second: 14) })
+            .ToArray();
+        var record = ReadOne(Journal("main", lines)).Record!;
+        Assert.Equal("Prompt Response Prompt Response Context Prompt Response CompactionSummary Prompt", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { false, false, true, true, false, false, false, false, false }, record.Messages.Select(m => m.IsAbandoned));
+        Assert.Equal(2L, record.SourceMeta["undos"]);
+    }
+
+    [Fact]
     public void A_damaged_line_a_piece_of_a_step_never_begun_and_an_unknown_role_are_reported_by_line_and_the_rest_reads()
     {
         var path = Journal("main", Metadata, Message("user", "hi"), "{\"type\":\"context.append_message\",\"mess",
@@ -223,6 +255,23 @@ public sealed class KimiReaderTests : IDisposable
         Assert.True(record.Messages[3].IsError);
         Assert.Equal(1L, record.SourceMeta["compactions"]);
         Assert.Equal(812L, record.SourceMeta["context_tokens"]);
+    }
+
+    [Fact]
+    public void A_kimi_cli_notification_is_context_and_a_stop_hooks_reason_reads_as_a_prompt()
+    {
+        var path = Context(new[]
+        {
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"fix the bug\"}]}",
+            "{\"role\":\"assistant\",\"content\":\"Starting it.\"}",
+            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<notification id=\\\"n1\\\" category=\\\"task\\\" type=\\\"task.completed\\\" source_kind=\\\"background_task\\\" source_id=\\\"t1\\\">\\nTitle: Task done\\n</notification>\"}]}",
+            "{\"role\":\"user\",\"content\":\"The stop hook blocked: tests are failing\"}",
+            "{\"role\":\"assistant\",\"content\":\"Done.\"}",
+        });
+        var record = ReadOne(path).Record!;
+        // A hook's reason is plain text, like a prompt (kimisoul.py): nothing tells it apart.
+        Assert.Equal("Prompt Response Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["context_messages"]);
     }
 
     [Fact]

@@ -103,9 +103,9 @@ public sealed class OpenHandsReaderTests : IDisposable
     private const string State = """{"id": "c0ffee00-0000-4000-8000-000000000001", "agent": {"kind": "Agent", "llm": {"model": "gpt-5"}}, "workspace": {"working_dir": "/w"}, "execution_status": "idle", "stats": {"usage_to_metrics": {}}}""";
 
     [Fact]
-    public void V1_rejections_agent_messages_and_summary_events_each_become_their_kind_of_message()
+    public void V1_rejections_agent_messages_and_summary_events_each_become_their_kind_of_message_and_an_unknown_kind_is_a_warning()
     {
-        var record = Read(SdkFolder("c0ffee00000040008000000000000001", State,
+        var result = Read(SdkFolder("c0ffee00000040008000000000000001", State,
             """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Delete the logs"}, {"type": "image", "image_urls": ["https://example.test/a.png"]}]}, "kind": "MessageEvent"}""",
             """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "action": {"command": "rm -r logs", "kind": "TerminalAction"}, "tool_name": "terminal", "tool_call_id": "c1", "tool_call": {"id": "c1", "name": "terminal", "arguments": "{\"command\": \"rm -r logs\"}"}, "llm_response_id": "r1", "kind": "ActionEvent"}""",
             """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "tool_name": "terminal", "tool_call_id": "c1", "rejection_reason": "Not the logs, please", "action_id": "e1", "kind": "UserRejectObservation"}""",
@@ -113,15 +113,105 @@ public sealed class OpenHandsReaderTests : IDisposable
             """{"id": "e4", "timestamp": "2025-10-02T09:00:04", "source": "environment", "summary": "The person asked to delete logs and refused.", "kind": "CondensationSummaryEvent"}""",
             """{"id": "e5", "timestamp": "2025-10-02T09:00:05", "source": "environment", "kind": "CondensationRequest"}""",
             """{"id": "e6", "timestamp": "2025-10-02T09:00:06", "source": "user", "kind": "InterruptEvent"}""",
-            """{"id": "e7", "timestamp": "2025-10-02T09:00:07", "source": "agent", "kind": "SomethingNewEvent"}""")).Record!;
+            """{"id": "e7", "timestamp": "2025-10-02T09:00:07", "source": "agent", "kind": "SomethingNewEvent"}""",
+            """{"id": "e8", "timestamp": "2025-10-02T09:00:08", "source": "agent", "kind": "SomethingNewEvent"}"""));
+        var record = result.Record!;
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, RolloutDiagnostic.ParseError), (warning.Severity, warning.ErrorId));
+        Assert.EndsWith("event-00007-00000007-aaaa-bbbb-cccc-dddddddddddd.json", warning.Path, StringComparison.Ordinal);
+        Assert.Contains("'SomethingNewEvent'", warning.Message, StringComparison.Ordinal);
         Assert.Equal("Prompt Response ToolResult AgentMessage CompactionSummary", SampleFolder.Kinds(record));
         Assert.Equal(ContentBlockType.Image, record.Messages[0].Content[1].Type);
         Assert.Equal(("Not the logs, please", true), (record.Messages[2].Text, record.Messages[2].IsError));
         Assert.Equal(new[] { "gpt-5" }, record.Models);
         Assert.Equal("/w", record.Cwd);
         var kinds = (IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"];
-        Assert.Equal((1L, 1L, 1L), (kinds["CondensationRequest"], kinds["InterruptEvent"], kinds["SomethingNewEvent"]));
+        Assert.Equal((1L, 1L, 2L), (kinds["CondensationRequest"], kinds["InterruptEvent"], kinds["SomethingNewEvent"]));
         Assert.Equal("c0ffee00000040008000000000000001", record.TraceId);
+    }
+
+    [Fact]
+    public void An_acp_agents_tool_calls_are_calls_with_their_results_as_the_last_event_of_each_states_them()
+    {
+        var record = Read(SdkFolder("acp", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "read a.txt and b.txt"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "tool_call_id": "toolu_1", "title": "Read", "status": "pending", "tool_kind": "read", "raw_input": {}, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "agent", "tool_call_id": "toolu_2", "title": "Read b.txt", "status": "in_progress", "raw_input": {"file_path": "/w/b.txt"}, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e3", "timestamp": "2025-10-02T09:00:03", "source": "agent", "tool_call_id": "toolu_1", "title": "Read a.txt", "status": "completed", "tool_kind": "read", "raw_input": {"file_path": "/w/a.txt"}, "raw_output": null, "content": [{"type": "content", "content": {"type": "text", "text": "hello"}}], "is_error": false, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e4", "timestamp": "2025-10-02T09:00:04", "source": "agent", "tool_call_id": "toolu_2", "title": "Read b.txt", "status": "failed", "raw_input": {"file_path": "/w/b.txt"}, "raw_output": "no such file", "is_error": false, "kind": "ACPToolCallEvent"}""",
+            """{"id": "e5", "timestamp": "2025-10-02T09:00:05", "source": "agent", "llm_message": {"role": "assistant", "content": [{"type": "text", "text": "a.txt says hello; b.txt is missing."}]}, "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));
+        var calls = record.Messages[1].ToolCalls;
+        Assert.Equal(new[] { ("toolu_1", "read", "{\"file_path\": \"/w/a.txt\"}"), ("toolu_2", "Read b.txt", "{\"file_path\": \"/w/b.txt\"}") }, calls.Select(c => (c.Id, c.Name, c.Arguments)));
+        Assert.Equal(("toolu_1", "hello", false), (record.Messages[2].ToolCallId, record.Messages[2].Text, record.Messages[2].IsError));
+        Assert.Equal(("toolu_2", "no such file", true), (record.Messages[3].ToolCallId, record.Messages[3].Text, record.Messages[3].IsError));
+        Assert.Equal("a.txt says hello; b.txt is missing.", record.Messages[4].Text);
+        Assert.Equal(4L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["event_kinds"])["ACPToolCallEvent"]);
+    }
+
+    [Fact]
+    public void The_reasoning_item_of_openais_responses_api_is_the_reasoning_its_content_before_its_summary()
+    {
+        var record = Read(SdkFolder("responses", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "list files"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "reasoning_content": null, "thinking_blocks": [], "responses_reasoning_item": {"id": "rs_1", "summary": ["I should run ls.", "Then read."], "content": null, "encrypted_content": "gAAA", "status": "completed"}, "action": {"command": "ls", "kind": "TerminalAction"}, "tool_name": "terminal", "tool_call_id": "c1", "tool_call": {"id": "c1", "name": "terminal", "arguments": "{}"}, "llm_response_id": "r1", "kind": "ActionEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "environment", "tool_name": "terminal", "tool_call_id": "c1", "observation": {"content": [{"type": "text", "text": "a.txt"}], "is_error": false}, "kind": "ObservationEvent"}""",
+            """{"id": "e3", "timestamp": "2025-10-02T09:00:03", "source": "agent", "llm_message": {"role": "assistant", "content": [{"type": "text", "text": "One file."}], "reasoning_content": null, "responses_reasoning_item": {"id": "rs_2", "summary": ["Short."], "content": ["Full reasoning."], "encrypted_content": null}}, "llm_response_id": "r2", "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("I should run ls.\n\nThen read.", record.Messages[1].ReasoningContent);
+        Assert.Equal("Full reasoning.", record.Messages[3].ReasoningContent);
+    }
+
+    [Fact]
+    public void The_message_of_the_finish_tool_is_the_responses_text_and_the_call_is_kept()
+    {
+        var record = Read(SdkFolder("finish", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "run ls"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "action": {"kind": "FinishAction", "message": "The directory is unreadable."}, "tool_name": "finish", "tool_call_id": "c2", "tool_call": {"id": "c2", "name": "finish", "arguments": "{\"message\": \"The directory is unreadable.\"}"}, "llm_response_id": "r2", "kind": "ActionEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "agent", "thought": [], "tool_name": "finish", "tool_call_id": "c3", "tool_call": {"id": "c3", "name": "finish", "arguments": "{\"message\": \"Said again.\"}"}, "llm_response_id": "r3", "kind": "ActionEvent"}""")).Record!;
+        Assert.Equal("Prompt Response Response", SampleFolder.Kinds(record));
+        Assert.Equal(("The directory is unreadable.", "finish"), (record.Messages[1].Text, Assert.Single(record.Messages[1].ToolCalls).Name));
+        Assert.Equal("Said again.", record.Messages[2].Text);
+
+        var legacy = Read(LegacyFolder("finished", System, Ask,
+            """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "agent", "message": "", "action": "finish", "tool_call_metadata": {"function_name": "finish", "tool_call_id": "c9", "model_response": {"id": "r9", "model": "m1", "choices": [{"message": {"content": "", "tool_calls": [{"id": "c9", "function": {"name": "finish", "arguments": "{\"message\": \"Two files.\"}"}}]}}]}, "total_calls_in_response": 1}, "args": {"final_thought": "Two files.", "outputs": {}, "thought": ""}}""")).Record!;
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(legacy));
+        Assert.Equal(("Two files.", "c9"), (legacy.Messages[2].Text, Assert.Single(legacy.Messages[2].ToolCalls).Id));
+    }
+
+    [Fact]
+    public void Observations_of_sdks_before_1_0_give_their_output_and_error()
+    {
+        static string Call(string id, string tool) =>
+            $$$"""{"id": "a{{{id}}}", "timestamp": "2025-10-02T09:00:01", "source": "agent", "thought": [], "tool_name": "{{{tool}}}", "tool_call_id": "{{{id}}}", "tool_call": {"id": "{{{id}}}", "name": "{{{tool}}}", "arguments": "{}"}, "llm_response_id": "r{{{id}}}", "kind": "ActionEvent"}""";
+        var record = Read(SdkFolder("early", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "run ls"}]}, "kind": "MessageEvent"}""",
+            Call("c1", "execute_bash"),
+            """{"id": "o1", "timestamp": "2025-10-02T09:00:02", "source": "environment", "tool_name": "execute_bash", "tool_call_id": "c1", "observation": {"kind": "ExecuteBashObservation", "output": "ls: cannot open directory", "command": "ls", "exit_code": 2, "error": true, "timeout": false}, "kind": "ObservationEvent"}""",
+            Call("c2", "str_replace_editor"),
+            """{"id": "o2", "timestamp": "2025-10-02T09:00:03", "source": "environment", "tool_name": "str_replace_editor", "tool_call_id": "c2", "observation": {"kind": "FileEditorObservation", "output": "", "path": "/w/a.txt", "error": "No such file: /w/a.txt"}, "kind": "ObservationEvent"}""",
+            Call("c3", "task_tracker"),
+            """{"id": "o3", "timestamp": "2025-10-02T09:00:04", "source": "environment", "tool_name": "task_tracker", "tool_call_id": "c3", "observation": {"kind": "TaskTrackerObservation", "content": "1 task", "command": "view", "task_list": []}, "kind": "ObservationEvent"}""")).Record!;
+        Assert.Equal("Prompt Response ToolResult Response ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal(("ls: cannot open directory", true, 2), (record.Messages[2].Text, record.Messages[2].IsError, record.Messages[2].ExitCode));
+        Assert.Equal(("No such file: /w/a.txt", true), (record.Messages[4].Text, record.Messages[4].IsError));
+        Assert.Equal(("1 task", false), (record.Messages[6].Text, record.Messages[6].IsError));
+    }
+
+    [Fact]
+    public void Texts_openhands_sends_as_the_users_are_context_not_the_persons_prompts()
+    {
+        var record = Read(SdkFolder("injected", State,
+            """{"id": "e0", "timestamp": "2025-10-02T09:00:00", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "list files"}]}, "kind": "MessageEvent"}""",
+            """{"id": "e1", "timestamp": "2025-10-02T09:00:01", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "Your previous response was blocked by the model's content filter. Please continue, rephrasing to avoid the flagged content."}]}, "kind": "MessageEvent"}""",
+            """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "The task appears incomplete (iteration 1, predicted success likelihood: 40.0%).\n\nPlease review what you've done."}]}, "kind": "MessageEvent"}""")).Record!;
+        Assert.Equal("Prompt Context Context", SampleFolder.Kinds(record));
+
+        var path = Path.Combine(_folder, "eval.json");
+        File.WriteAllText(path, "[\n    " + System + ",\n    " + Ask + ",\n    " +
+            """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "user", "message": "", "action": "message", "args": {"content": "Please continue working on the task on whatever approach you think is suitable.\nIf you think you have solved the task, please finish the interaction.", "image_urls": null}}""" + "\n]");
+        var trajectory = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path })).Record!;
+        Assert.Equal("Context Prompt Context", SampleFolder.Kinds(trajectory));
     }
 
     [Fact]

@@ -110,12 +110,30 @@ public sealed class VibeReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_result_vibe_marks_as_a_tool_error_is_an_error_and_a_cancelled_call_a_plain_result()
+    public void A_result_vibe_marks_as_a_tool_error_or_a_cancellation_is_an_error()
     {
         var folder = Folder("session_20260401_100000_0a1b2c3d", Meta(), Prompt, Call,
             "{\"role\": \"tool\", \"content\": \"<tool_error>bash failed: exit 2</tool_error>\", \"injected\": false, \"name\": \"bash\", \"tool_call_id\": \"c1\"}", Final);
         var record = ReadOne(Path.Combine(folder, "messages.jsonl")).Record!;
         Assert.True(record.Messages[2].IsError);
+        Assert.False(record.SourceMeta.ContainsKey("cancelled_tool_results"));
+
+        Folder("session_20260401_100000_0a1b2c3d", Meta(), Prompt, Call,
+            "{\"role\": \"tool\", \"content\": \"<user_cancellation>Tool execution interrupted by user.</user_cancellation>\", \"injected\": false, \"name\": \"bash\", \"tool_call_id\": \"c1\"}", Final);
+        var cancelled = ReadOne(Path.Combine(folder, "messages.jsonl")).Record!;
+        Assert.True(cancelled.Messages[2].IsError);
+        Assert.Equal(1L, cancelled.SourceMeta["cancelled_tool_results"]);
+    }
+
+    [Fact]
+    public void A_shell_command_the_person_ran_with_a_bang_is_a_command_not_context()
+    {
+        var folder = Folder("session_20260401_100000_0a1b2c3d", Meta(), Prompt, Final,
+            "{\"role\": \"user\", \"content\": \"Manual `!` command result from the user. Use this as context only.\\nCommand: `git status`\\nWorking directory: `/w`\\nExit code: 0\", \"injected\": true, \"message_id\": \"u2\"}",
+            "{\"role\": \"user\", \"content\": \"now refactor it\", \"message_id\": \"u3\"}");
+        var record = ReadOne(Path.Combine(folder, "messages.jsonl")).Record!;
+        Assert.Equal("Prompt Response Command Prompt", SampleFolder.Kinds(record));
+        Assert.StartsWith("Manual `!` command", record.Messages[2].Text, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -261,6 +279,22 @@ public sealed class VibeReaderTests : IDisposable
         var forked = ReadOne(Path.Combine(forkFolder, "messages.jsonl")).Record!;
         Assert.Equal(new TokenUsage(900, 60, 0, 0), SampleFolder.Tokens(forked));
         Assert.False(forked.SourceMeta.ContainsKey("parent_tokens_taken_out"));
+    }
+
+    [Fact]
+    public void A_session_a_rewind_started_counts_only_what_it_added_to_the_stats_it_kept()
+    {
+        const string parent = "11112222-3333-4444-5555-5d6e7f8a9b02";
+        const string child = "99998888-7777-4666-8555-5d6e7f8a9b02";
+        Folder("session_20260401_100000_11112222", Meta(parent, prompt: 1000, completion: 100), Prompt, Final,
+            "{\"role\": \"user\", \"content\": \"now refactor it\", \"message_id\": \"u3\"}");
+        // A rewind keeps the rows before the message it returns to and goes on in a new session, with the same stats.
+        var childFolder = Folder("session_20260401_101000_99998888", Meta(child, parent, prompt: 1500, completion: 150), Prompt, Final,
+            "{\"role\": \"user\", \"content\": \"rename it instead\", \"message_id\": \"u4\"}");
+        var record = ReadOne(Path.Combine(childFolder, "messages.jsonl")).Record!;
+        Assert.Equal(new TokenUsage(500, 50, 0, 0), SampleFolder.Tokens(record));
+        Assert.True((bool)record.SourceMeta["parent_tokens_taken_out"]);
+        Assert.False(record.SourceMeta.ContainsKey("continues_compacted_session"));
     }
 
     [Fact]

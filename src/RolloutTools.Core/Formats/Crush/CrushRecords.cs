@@ -224,9 +224,17 @@ internal static class CrushRecords
                 }
             }
             ShellCommands += commands.Count;
-            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, _isChild ? MessageKind.AgentMessage : MessageKind.Prompt, blocks, message.Created);
+            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, IsRequeued(blocks) ? MessageKind.Context : _isChild ? MessageKind.AgentMessage : MessageKind.Prompt, blocks, message.Created);
             foreach (var command in commands) Builder.AddMessage(MessageRole.User, MessageKind.Command, new[] { command }, message.Created);
         }
+
+        /// <summary>
+        /// When a run is summarized with tool calls still pending, Crush queues the request again, wrapped in fixed
+        /// words, and stores it as a user row (internal/agent/agent.go Run): the person's words, said once already.
+        /// </summary>
+        private static bool IsRequeued(IReadOnlyList<ContentBlock> blocks) =>
+            blocks[0] is { Type: ContentBlockType.Text, Text: { } text }
+            && text.StartsWith("The previous session was interrupted because it got too long, the initial user request was: ", StringComparison.Ordinal);
 
         private void AddSystem(CrushMessage message, IReadOnlyList<Part> parts)
         {

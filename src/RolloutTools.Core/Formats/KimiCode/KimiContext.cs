@@ -93,7 +93,9 @@ internal static class KimiContext
 
     /// <summary>
     /// A user message's parts in runs of the person's and of Kimi's: Kimi wraps what it adds in &lt;system&gt; or
-    /// &lt;system-reminder&gt; (soul/message.py system, system_reminder: a checkpoint's marker, a reminder, a notification), and appends such parts to the person's own prompt too. Each run becomes a message, in
+    /// &lt;system-reminder&gt; (soul/message.py system, system_reminder: a checkpoint's marker, a reminder), and appends
+    /// such parts to the person's own prompt too; a notification (a background task's end and the like) comes as a
+    /// user message of its own opening &lt;notification id=… (notifications/llm.py). Each run becomes a message, in
     /// the order the model read them.
     /// </summary>
     private static IEnumerable<(IReadOnlyList<ContentBlock> Blocks, bool IsKimis)> Runs(IReadOnlyList<ContentBlock> blocks)
@@ -102,8 +104,7 @@ internal static class KimiContext
         var runIsKimis = false;
         foreach (var block in blocks)
         {
-            var isKimis = block is { Type: ContentBlockType.Text, Text: { } text }
-                && (text.TrimStart().StartsWith("<system>", StringComparison.Ordinal) || text.TrimStart().StartsWith("<system-reminder>", StringComparison.Ordinal));
+            var isKimis = block is { Type: ContentBlockType.Text, Text: { } text } && IsKimis(text.TrimStart());
             if (run.Count > 0 && isKimis != runIsKimis)
             {
                 yield return (run, runIsKimis);
@@ -114,6 +115,10 @@ internal static class KimiContext
         }
         if (run.Count > 0) yield return (run, runIsKimis);
     }
+
+    private static bool IsKimis(string text) =>
+        text.StartsWith("<system>", StringComparison.Ordinal) || text.StartsWith("<system-reminder>", StringComparison.Ordinal)
+        || text.StartsWith("<notification ", StringComparison.Ordinal);
 
     /// <summary>The message a compaction leaves: its first part is Kimi's prefix, the summary the parts after it.</summary>
     private static bool IsCompactionSummary(IReadOnlyList<ContentBlock> blocks) =>

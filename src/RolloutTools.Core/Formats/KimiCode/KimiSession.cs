@@ -46,6 +46,57 @@ internal sealed class KimiSession
     }
 
     public static void Count(Dictionary<string, long> counts, string key) => counts[key] = counts.GetValueOrDefault(key) + 1;
+
+    /// <summary>The messages of the model's live context, in order, as Kimi Code's undo walks them.</summary>
+    private readonly List<LiveMessage> _live = new();
+
+    public void Live(RolloutMessage? message, UndoRole role)
+    {
+        if (message is not null) _live.Add(new LiveMessage(message, null, role));
+    }
+
+    public void Live(ConversationBuilder.AssistantTurn turn) => _live.Add(new LiveMessage(null, turn, UndoRole.Removed));
+
+    /// <summary>/clear empties the context: nothing before it can be undone.</summary>
+    public void ClearLive() => _live.Clear();
+
+    /// <summary>
+    /// context.undo {count} as Kimi Code applies it (agent/context/index.ts undo): from the last message back, it
+    /// passes over injections, stops at a compaction's summary, and removes every other message until it has removed
+    /// count of the person's own inputs. The model never sees the removed messages again: they are marked abandoned.
+    /// </summary>
+    public void Undo(long count)
+    {
+        var removed = 0L;
+        for (var i = _live.Count - 1; i >= 0 && removed < count; i--)
+        {
+            var live = _live[i];
+            if (live.Role == UndoRole.Kept) continue;
+            if (live.Role == UndoRole.Boundary) break;
+            _live.RemoveAt(i);
+            if (live.Message is { } message) Builder.Replace(message, new RolloutMessage(message) { IsAbandoned = true });
+            live.Turn?.Abandon();
+            if (live.Role == UndoRole.UserInput) removed++;
+        }
+    }
+
+    private sealed record LiveMessage(RolloutMessage? Message, ConversationBuilder.AssistantTurn? Turn, UndoRole Role);
+}
+
+/// <summary>What Kimi Code's undo does with a message of the live context.</summary>
+internal enum UndoRole
+{
+    /// <summary>Removed, and not counted: the model's responses, tool results, text Kimi adds other than injections.</summary>
+    Removed,
+
+    /// <summary>Removed and counted: the person's prompt or slash command.</summary>
+    UserInput,
+
+    /// <summary>Passed over: an injection.</summary>
+    Kept,
+
+    /// <summary>Where the walk stops: a compaction's summary.</summary>
+    Boundary,
 }
 
 /// <summary>
@@ -109,7 +160,7 @@ internal static class KimiJournal
                         session.ContextRecords++;
                         session.Compactions++;
                         var summary = line.Root.GetStringOrNull("contextSummary") ?? line.Root.GetStringOrNull("summary");
-                        if (summary is not null) session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, time);
+                        if (summary is not null) session.Live(session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, time), UndoRole.Boundary);
                         break;
                     case "usage.record" when line.Root.GetStringOrNull("usageScope") != "turn" && KimiParts.Usage(line.Root.GetPropertyOrDefault("usage")) is { Total: > 0 } stated:
                         // A compaction's request: billed, with no message of its own, so it is listed apart.
@@ -120,9 +171,11 @@ internal static class KimiJournal
                         break;
                     case "context.clear":
                         session.Clears++;
+                        session.ClearLive();
                         break;
                     case "context.undo":
                         session.Undos++;
+                        session.Undo(line.Root.GetInt64OrZero("count"));
                         break;
                     case "turn.cancel":
                         session.Cancels++;
@@ -152,29 +205,32 @@ internal static class KimiJournal
         switch (message.GetStringOrNull("role"))
         {
             case "user":
-                var origin = message.GetPropertyOrDefault("origin").GetStringOrNull("kind") ?? "user";
+                var origins = message.GetPropertyOrDefault("origin");
+                var origin = origins.GetStringOrNull("kind") ?? "user";
                 KimiSession.Count(session.Origins, origin);
-                var kind = KindOf(origin, isSubagent);
+                var trigger = origins.GetStringOrNull("trigger");
+                var kind = KindOf(origin, trigger, isSubagent);
                 if (kind == MessageKind.Context) session.ContextMessages++;
-                session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time);
+                session.Live(session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time), UndoRoleOf(origin, trigger));
                 break;
             case "assistant" when message.GetPropertyOrDefault("origin").GetStringOrNull("kind") == "compaction_summary":
                 // A snapshot keeps a compaction's summary as the assistant message the model then reads.
                 session.Compactions++;
-                session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, content.Blocks, time);
+                session.Live(session.Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, content.Blocks, time), UndoRole.Boundary);
                 break;
             case "assistant":
                 var turn = session.Builder.StartAssistant(time, model);
+                session.Live(turn);
                 turn.AddContent(content.Blocks);
                 foreach (var thought in content.Thinking) turn.AddReasoning(thought);
                 foreach (var call in OpenAIMessages.ReadToolCalls(message.GetPropertyOrDefault("toolCalls"))) turn.AddToolCall(call);
                 return turn;
             case "tool":
                 var id = message.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool message has no toolCallId");
-                session.Builder.AddToolResult(new ToolResult(id, content.Blocks) { IsError = message.GetBool("isError"), Timestamp = time });
+                session.Live(session.Builder.AddToolResult(new ToolResult(id, content.Blocks) { IsError = message.GetBool("isError"), Timestamp = time }), UndoRole.Removed);
                 break;
             case "system":
-                session.Builder.AddMessage(MessageRole.System, MessageKind.Context, content.Blocks, time);
+                session.Live(session.Builder.AddMessage(MessageRole.System, MessageKind.Context, content.Blocks, time), UndoRole.Removed);
                 break;
             case var role:
                 diagnostics.Error(RolloutDiagnostic.ParseError, line, $"role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
@@ -215,15 +271,31 @@ internal static class KimiJournal
     /// Who put a user message there (agent/context/types.ts PromptOrigin): "user" is a person's prompt (in a subagent,
     /// the task its parent's model wrote); a scheduled prompt (cron_job) is a person's words too, sent later;
     /// shell_command is a "!" command and its output, skill_activation and plugin_command a slash command's expansion;
-    /// the rest (injection, system_trigger, background_task, cron_missed, hook_result, retry) is text Kimi adds.
+    /// the rest (injection, system_trigger, background_task, cron_missed, hook_result, retry) is text Kimi adds. A skill
+    /// the model loaded through its Skill tool is a skill_activation too, told apart by its trigger (model-tool, or
+    /// nested-skill for one a skill loaded; tools/builtin/collaboration/skill-tool.ts): that is Kimi's text, not a command.
     /// </summary>
-    private static MessageKind KindOf(string origin, bool isSubagent) => origin switch
+    private static MessageKind KindOf(string origin, string? trigger, bool isSubagent) => origin switch
     {
         "user" => isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt,
         "cron_job" => MessageKind.QueuedPrompt,
+        "skill_activation" when trigger is "model-tool" or "nested-skill" => MessageKind.Context,
         "shell_command" or "skill_activation" or "plugin_command" => MessageKind.Command,
         "compaction_summary" => MessageKind.CompactionSummary,
         _ => MessageKind.Context,
+    };
+
+    /// <summary>
+    /// How undo treats a user message (compaction/handoff.ts isRealUserInput): the person's prompt and the slash
+    /// commands they typed count, injections are passed over, a compaction's summary stops it, the rest is removed.
+    /// </summary>
+    private static UndoRole UndoRoleOf(string origin, string? trigger) => origin switch
+    {
+        "user" => UndoRole.UserInput,
+        "skill_activation" or "plugin_command" when trigger == "user-slash" => UndoRole.UserInput,
+        "injection" => UndoRole.Kept,
+        "compaction_summary" => UndoRole.Boundary,
+        _ => UndoRole.Removed,
     };
 
     /// <summary>A piece of a response (loop/events.ts LoopRecordedEvent), placed by the step it names.</summary>
@@ -235,13 +307,15 @@ internal static class KimiJournal
         {
             case "step.begin":
                 session.Steps++;
-                steps[loopEvent.GetIdOrNull("uuid") ?? string.Empty] = session.Builder.StartAssistant(time, model);
+                var begun = session.Builder.StartAssistant(time, model);
+                session.Live(begun);
+                steps[loopEvent.GetIdOrNull("uuid") ?? string.Empty] = begun;
                 return;
             case "tool.result":
                 var id = loopEvent.GetIdOrNull("toolCallId") ?? throw new FormatException("a tool result has no toolCallId");
                 var result = loopEvent.GetPropertyOrDefault("result");
                 var output = KimiParts.Read(result.GetPropertyOrDefault("output"));
-                session.Builder.AddToolResult(new ToolResult(id, output.Blocks) { IsError = result.GetBool("isError"), Timestamp = time });
+                session.Live(session.Builder.AddToolResult(new ToolResult(id, output.Blocks) { IsError = result.GetBool("isError"), Timestamp = time }), UndoRole.Removed);
                 return;
         }
         var stepId = loopEvent.GetIdOrNull(type == "step.end" ? "uuid" : "stepUuid") ?? string.Empty;

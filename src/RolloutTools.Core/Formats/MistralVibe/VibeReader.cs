@@ -126,14 +126,16 @@ public sealed class VibeReader : IRolloutReader
         }
 
         /// <summary>
-        /// The stated totals of the session a compaction continued, from its folder beside this one (named for its id);
-        /// null when this session continues none or the parent is not there. A fork of a compacted session opens with the
-        /// same envelope and names its source as parent, but counts from zero (agent_loop.py fork): totals below the
-        /// parent's cannot have gone on from them, and are the session's own.
+        /// The stated totals of the session this one continues, from its folder beside this one (named for its id); null
+        /// when this session continues none or the parent is not there. A compaction and a rewind (rewind/manager.py
+        /// rewind_to_message, since 2.7.0) both start a session naming the old one as parent and go on counting on its
+        /// stats (agent_loop.py _reset_session); only /clear starts them afresh, and it names no parent. A fork names its
+        /// source as parent but counts from zero (agent_loop.py fork): totals below the parent's cannot have gone on from
+        /// them, and are the session's own. A subagent's parent is the session that delegated to it, whose stats it never had.
         /// </summary>
         private static VibeStats? CarriedOver(VibeSession session)
         {
-            if (session.Meta is not { ParentSessionId: { } parent } own || session.Folder is null || !VibeRecords.StartsAfterCompaction(session)) return null;
+            if (session.Meta is not { ParentSessionId: { } parent } own || session.Folder is null || session.IsSubagent) return null;
             if (Path.GetDirectoryName(session.Folder) is not { } sessions) return null;
             foreach (var folder in VibeHome.FoldersOf(sessions, parent))
             {

@@ -21,6 +21,15 @@ internal static class VibeRecords
     /// <summary>How Vibe marks a tool result that failed (vibe/core/utils/tags.py TOOL_ERROR_TAG).</summary>
     private const string ToolErrorTag = "<tool_error>";
 
+    /// <summary>How Vibe marks the result of a call the person interrupted or skipped, or one left unanswered (vibe/core/utils/tags.py CANCELLATION_TAG).</summary>
+    private const string CancellationTag = "<user_cancellation>";
+
+    /// <summary>
+    /// How Vibe opens the injected row that hands the model a shell command the person ran with "!" and its output
+    /// (cli/textual_ui/app.py _format_manual_command_context, since v2.7.4).
+    /// </summary>
+    private const string ManualCommandHeader = "Manual `!` command result from the user.";
+
     /// <summary>The envelope compaction puts around its summary (vibe/core/compaction.py render_compaction_context).</summary>
     private const string CompactionSummaryTag = "<compaction_summary>";
 
@@ -28,9 +37,9 @@ internal static class VibeRecords
     private const string ScratchpadNote = "Scratchpad directory: ";
 
     /// <param name="carriedOver">
-    /// The tokens the session's stats hold from the session it continues: a compaction starts a new session (with the
-    /// old one as parent) but keeps counting on the same stats (agent_loop.py compact), so the parent's stated totals are
-    /// taken out; null when the session continues none, or its parent is not found beside it.
+    /// The tokens the session's stats hold from the session it continues: a compaction and a rewind start a new session
+    /// (with the old one as parent) but keep counting on the same stats (agent_loop.py compact, _reset_session), so the
+    /// parent's stated totals are taken out; null when the session continues none, or its parent is not found beside it.
     /// </param>
     /// <param name="spawningCall">For a subagent, the id of its parent's task call that started it, when the parent's messages tell.</param>
     public static RolloutRecord Build(VibeSession session, string path, DiagnosticList diagnostics, VibeStats? carriedOver, string? spawningCall)
@@ -77,6 +86,7 @@ internal static class VibeRecords
             .Add("injected_messages", counts.Injected)
             .Add("display_content_messages", counts.DisplayContent)
             .Add("images", counts.Images)
+            .Add("cancelled_tool_results", counts.CancelledResults)
             .Add("orphan_tool_results", conversation.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
             .Add("skipped_rows", diagnostics.ErrorCount)
@@ -124,11 +134,6 @@ internal static class VibeRecords
             : firstPrompt;
     }
 
-    /// <summary>Whether the session's rows begin where a compaction left off: the context message holding the summary.</summary>
-    public static bool StartsAfterCompaction(VibeSession session) =>
-        session.Rows.FirstOrDefault(r => r.Message.GetStringOrNull("role") != "system") is { Message: var first }
-        && IsCompactionContext(first);
-
     private static bool IsCompactionContext(JsonElement row) =>
         row.GetStringOrNull("role") == "user" && row.GetBool("injected")
         && row.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.String } content && content.GetString()!.Contains(CompactionSummaryTag, StringComparison.Ordinal);
@@ -149,15 +154,22 @@ internal static class VibeRecords
                 var images = Images(row.GetPropertyOrDefault("images"));
                 counts.Images += images.Count;
                 // A subagent's prompt is the task its parent's agent wrote (tools/builtins/task.py), not a person's words.
-                var kind = injected ? (IsCompactionContext(row) ? MessageKind.CompactionSummary : MessageKind.Context)
-                    : isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt;
+                var kind = !injected ? (isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt)
+                    : IsCompactionContext(row) ? MessageKind.CompactionSummary
+                    : StartsWith(message, ManualCommandHeader) ? MessageKind.Command
+                    : MessageKind.Context;
                 return message with { Content = message.Content.Concat(images).ToArray(), Kind = kind };
             case "tool":
-                return message with { IsError = message.Content.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } text } && text.StartsWith(ToolErrorTag, StringComparison.Ordinal) };
+                var cancelled = StartsWith(message, CancellationTag);
+                if (cancelled) counts.CancelledResults++;
+                return message with { IsError = cancelled || StartsWith(message, ToolErrorTag) };
             default:
                 return message;
         }
     }
+
+    private static bool StartsWith(OpenAIMessage message, string opening) =>
+        message.Content.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } text } && text.StartsWith(opening, StringComparison.Ordinal);
 
     /// <summary>
     /// ImageAttachment: {"source": {"kind": "file", "path"} or {"kind": "inline", "data"}, "alias", "mime_type"}, or the
@@ -184,5 +196,6 @@ internal static class VibeRecords
         public long CompactionContexts { get; set; }
         public long DisplayContent { get; set; }
         public long Images { get; set; }
+        public long CancelledResults { get; set; }
     }
 }

@@ -99,7 +99,8 @@ internal sealed class LegacyEvents
                 Respond(e, time, fallbackModel).AddContent(OpenHandsConversation.Text(args.GetStringOrNull("content")));
                 return;
             case "message":
-                _conversation.Builder.AddMessage(MessageRole.User, source == "user" ? MessageKind.Prompt : MessageKind.Context, UserContent(args), time);
+                var content = UserContent(args);
+                _conversation.Builder.AddMessage(MessageRole.User, source == "user" ? OpenHandsConversation.UserKind(content) : MessageKind.Context, content, time);
                 return;
             case "condensation":
                 // The condenser's summary takes the place of the events it forgot (forgotten_event_ids); without one, nothing is said.
@@ -134,6 +135,9 @@ internal sealed class LegacyEvents
         // is stored there too, joined to the response's words (function_calling.py combine_thought).
         if (metadata.GetPropertyOrDefault("model_response").ValueKind != JsonValueKind.Object) turn.AddContent(OpenHandsConversation.Text(args.GetStringOrNull("thought")));
         turn.AddToolCall(new ToolCall(callId, name, Arguments(metadata, callId) ?? args.GetRawText()));
+        // The finish tool's message is the answer the person reads (final_thought, function_calling.py); the
+        // response's own words are usually empty.
+        if (action == "finish") turn.AddContent(OpenHandsConversation.Text(args.GetStringOrNull("final_thought")));
         if (EventId(e) is { } id) _calls[id] = callId;
     }
 

@@ -60,8 +60,30 @@ internal sealed class OpenHandsConversation
         return _turn;
     }
 
+    /// <summary>The assistant message still open (no user message since), else a new one of no known model.</summary>
+    public ConversationBuilder.AssistantTurn OpenResponse(DateTimeOffset? time) => _turn is { IsClosed: false } open ? open : Response(null, time, null);
+
     /// <summary>The assistant message that holds a response, when its actions were met.</summary>
     public ConversationBuilder.AssistantTurn? TurnOf(string responseId) => _responses.GetValueOrDefault(responseId);
+
+    /// <summary>
+    /// Texts OpenHands itself sends as the user's, each opening with fixed words: the SDK's nudge after a content
+    /// filter blocked a response and its critic's iterative-refinement follow-up (sdk/agent/agent.py,
+    /// sdk/critic/base.py get_followup_prompt), and the evaluation runs' stand-in for the person
+    /// (evaluation/utils/shared.py codeact_user_response, saved in their trajectories).
+    /// </summary>
+    private static readonly string[] InjectedPrefixes =
+    {
+        "Your previous response was blocked by the model's content filter.",
+        "The task appears incomplete (iteration ",
+        "Please continue working on the task on whatever approach you think is suitable.",
+    };
+
+    /// <summary>A message with the user's source: the person's <see cref="MessageKind.Prompt"/>, or Context when OpenHands wrote it.</summary>
+    public static MessageKind UserKind(IReadOnlyList<ContentBlock> content) =>
+        content.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } text } && InjectedPrefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal))
+            ? MessageKind.Context
+            : MessageKind.Prompt;
 
     /// <summary>Text content blocks, leaving out empty text.</summary>
     public static ContentBlock[] Text(string? text) => string.IsNullOrEmpty(text) ? Array.Empty<ContentBlock>() : new[] { ContentBlock.FromText(text) };

@@ -116,6 +116,13 @@ internal sealed class OpenHandsEventLog : IDisposable
         diagnostics.Add(own.Items[0]);
     }
 
+    public static void Warn(DiagnosticList diagnostics, string file, int? line, string errorId, string detail)
+    {
+        var own = new DiagnosticList(file);
+        own.Warn(errorId, line, detail);
+        diagnostics.Add(own.Items[0]);
+    }
+
     public void Dispose()
     {
         foreach (var document in _documents) document.Dispose();

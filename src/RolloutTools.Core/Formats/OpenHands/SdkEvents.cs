@@ -13,7 +13,8 @@ namespace RolloutTools.Core.Formats.OpenHands;
 /// agent's; sender for another agent's), ActionEvent (thought, reasoning_content, thinking_blocks, tool_call
 /// {id, name, arguments}, llm_response_id shared by the actions of one response), ObservationEvent (tool_call_id,
 /// observation {content parts, is_error, exit_code}), UserRejectObservation and AgentErrorEvent (answers to a call),
-/// Condensation and CondensationSummaryEvent (summary). The rest (ConversationStateUpdateEvent, PauseEvent,
+/// Condensation and CondensationSummaryEvent (summary), ACPToolCallEvent (a call of an agent behind ACP with its
+/// result). The rest (ConversationStateUpdateEvent, PauseEvent,
 /// InterruptEvent, CondensationRequest, TokenEvent, …) change the run, not the conversation, and are counted.
 /// Tokens are kept per call in base_state.json, not in the events: see <see cref="SdkState"/>.
 /// </summary>
@@ -22,6 +23,15 @@ internal sealed class SdkEvents
     private readonly OpenHandsConversation _conversation;
     private readonly DiagnosticList _diagnostics;
     private readonly SdkState _state;
+    private readonly HashSet<string> _acpCallsMet = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _unknownKinds = new(StringComparer.Ordinal);
+
+    /// <summary>The SDK's events that change the run, not the conversation (sdk/event/__init__.py): counted, no message.</summary>
+    private static readonly HashSet<string> RunEvents = new(StringComparer.Ordinal)
+    {
+        "ConversationStateUpdateEvent", "PauseEvent", "InterruptEvent", "CondensationRequest", "TokenEvent",
+        "StreamingDeltaEvent", "HookExecutionEvent", "LLMCompletionLogEvent",
+    };
 
     public SdkEvents(OpenHandsConversation conversation, DiagnosticList diagnostics, SdkState state)
     {
@@ -33,8 +43,9 @@ internal sealed class SdkEvents
     /// <summary>Errors of the conversation itself (ConversationErrorEvent), shown as notices.</summary>
     public int ConversationErrors { get; private set; }
 
-    public void Read(IEnumerable<StoredEvent> events, CancellationToken cancellation)
+    public void Read(IReadOnlyList<StoredEvent> events, CancellationToken cancellation)
     {
+        var lastAcpCalls = LastAcpCalls(events);
         foreach (var stored in events)
         {
             cancellation.ThrowIfCancellationRequested();
@@ -80,13 +91,79 @@ internal sealed class SdkEvents
                         _conversation.CompactionSummaries++;
                     }
                     break;
+                case "ACPToolCallEvent":
+                    AcpCall(e, time, lastAcpCalls);
+                    break;
                 case "ConversationErrorEvent":
                     ConversationErrors++;
                     var notice = _conversation.Builder.StartAssistant(time, null, MessageKind.Synthetic);
                     notice.AddContent(OpenHandsConversation.Text($"{e.GetStringOrNull("code")}: {e.GetStringOrNull("detail")}"));
                     break;
+                case var other when !RunEvents.Contains(other) && _unknownKinds.Add(other):
+                    // A kind newer than this reader may hold words or calls: said once, so its loss is not silent.
+                    OpenHandsEventLog.Warn(_diagnostics, stored.File, stored.Line, RolloutDiagnostic.ParseError,
+                        $"the event kind '{other}' is one this reader does not know; its events are counted in event_kinds and not read.");
+                    break;
             }
         }
+    }
+
+    /// <summary>
+    /// The last event of each ACP tool call by its tool_call_id: an ACP agent (Claude Code, Codex or Gemini behind
+    /// ACP, sdk/agent/acp_agent.py) writes no actions or observations, but an ACPToolCallEvent each time a call
+    /// starts or progresses, under the same id, the last one authoritative (_emit_tool_call_event).
+    /// </summary>
+    private static Dictionary<string, JsonElement> LastAcpCalls(IReadOnlyList<StoredEvent> events)
+    {
+        var last = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
+        foreach (var stored in events)
+        {
+            if (stored.Json.GetStringOrNull("kind") == "ACPToolCallEvent" && stored.Json.GetStringOrNull("tool_call_id") is { } id) last[id] = stored.Json;
+        }
+        return last;
+    }
+
+    /// <summary>
+    /// An ACP tool call where it was first met, as its last event states it: named by its tool_kind (read, edit,
+    /// execute, …), else its title; raw_input the arguments; raw_output the result, else the text of its content.
+    /// It joins the response still open, else starts one: the ACP agent's words come after its calls, in a
+    /// MessageEvent of their own.
+    /// </summary>
+    private void AcpCall(JsonElement first, DateTimeOffset? time, Dictionary<string, JsonElement> lastCalls)
+    {
+        if (first.GetStringOrNull("tool_call_id") is not { } id || !_acpCallsMet.Add(id)) return;
+        var e = lastCalls[id];
+        var name = e.GetStringOrNull("tool_kind") is { Length: > 0 } kind ? kind : e.GetStringOrNull("title") ?? "unknown";
+        _conversation.OpenResponse(time).AddToolCall(new ToolCall(id, name, JsonOrText(e.GetPropertyOrDefault("raw_input")) ?? "{}"));
+        var status = e.GetStringOrNull("status");
+        // A call whose last event is still pending or in progress never ended: it stays unanswered.
+        if (status is null or "pending" or "in_progress") return;
+        var output = JsonOrText(e.GetPropertyOrDefault("raw_output")) is { } raw ? OpenHandsConversation.Text(raw) : AcpContent(e.GetPropertyOrDefault("content"));
+        _conversation.Builder.AddToolResult(new ToolResult(id, output)
+        {
+            IsError = e.GetBool("is_error") || status == "failed",
+            Timestamp = e.GetTimestamp("timestamp") ?? time,
+        });
+    }
+
+    /// <summary>A value as text: a string as it is, an object or list as its JSON; null when there is none.</summary>
+    private static string? JsonOrText(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.String => value.GetString(),
+        JsonValueKind.Object or JsonValueKind.Array => value.GetRawText(),
+        _ => null,
+    };
+
+    /// <summary>ACP's tool call content: {type: content, content: a text block} as its text; a diff or terminal block as its JSON.</summary>
+    private static IReadOnlyList<ContentBlock> AcpContent(JsonElement items)
+    {
+        var blocks = new List<ContentBlock>();
+        foreach (var item in items.ValueKind == JsonValueKind.Array ? items.EnumerateArray() : default)
+        {
+            var text = item.GetStringOrNull("type") == "content" && item.GetPropertyOrDefault("content").GetStringOrNull("text") is { } inner ? inner : item.GetRawText();
+            if (text.Length > 0) blocks.Add(ContentBlock.FromText(text));
+        }
+        return blocks;
     }
 
     private void Message(JsonElement e, DateTimeOffset? time)
@@ -105,7 +182,9 @@ internal sealed class SdkEvents
                 break;
             default:
                 // sender names another agent that wrote to this one; a person's message has none.
-                var kind = e.GetStringOrNull("sender") is not null ? MessageKind.AgentMessage : e.GetStringOrNull("source") == "user" ? MessageKind.Prompt : MessageKind.Context;
+                var kind = e.GetStringOrNull("sender") is not null ? MessageKind.AgentMessage
+                    : e.GetStringOrNull("source") == "user" ? OpenHandsConversation.UserKind(content)
+                    : MessageKind.Context;
                 _conversation.Builder.AddMessage(MessageRole.User, kind, content, time);
                 // Skills' knowledge the agent appended to the message before the model saw it.
                 var extended = Content(e.GetPropertyOrDefault("extended_content"));
@@ -125,18 +204,54 @@ internal sealed class SdkEvents
         var action = e.GetPropertyOrDefault("action");
         var arguments = call.GetStringOrNull("arguments") ?? (action.ValueKind == JsonValueKind.Object ? action.GetRawText() : "{}");
         turn.AddToolCall(new ToolCall(id, name, arguments));
+        // The finish tool's message is the answer the person reads (tool/builtins/finish.py FinishAction): the response's text.
+        if (name == "finish") turn.AddContent(OpenHandsConversation.Text(action.GetStringOrNull("message") ?? MessageArgument(arguments)));
+    }
+
+    /// <summary>The "message" of a call's arguments, when they are a JSON object that has one.</summary>
+    private static string? MessageArgument(string arguments)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(arguments);
+            return document.RootElement.ValueKind == JsonValueKind.Object ? document.RootElement.GetStringOrNull("message") : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     private void Result(JsonElement e, DateTimeOffset? time, JsonElement observation)
     {
         if (observation.GetPropertyOrDefault("metadata").GetStringOrNull("working_dir") is { Length: > 0 } dir) _conversation.Cwd = dir;
         var exit = observation.GetInt32OrNull("exit_code");
-        _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty, Content(observation.GetPropertyOrDefault("content")))
+        var (content, failed) = Output(observation);
+        _conversation.Builder.AddToolResult(new ToolResult(e.GetStringOrNull("tool_call_id") ?? string.Empty, content)
         {
-            IsError = observation.GetBool("is_error"),
+            IsError = observation.GetBool("is_error") || failed,
             ExitCode = exit is >= 0 ? exit : null,
             Timestamp = time,
         });
+    }
+
+    /// <summary>
+    /// An observation's output: its content parts since SDK 1.0 ("standardize Observation base class", November 2025);
+    /// before it, the tools' own fields: output (bash, file editor, browser) or content as a string (task tracker),
+    /// and error, a flag (bash) or a message (the others), which is added when it is not the output already.
+    /// </summary>
+    private static (IReadOnlyList<ContentBlock> Content, bool Failed) Output(JsonElement observation)
+    {
+        var content = observation.GetPropertyOrDefault("content");
+        if (content.ValueKind == JsonValueKind.Array) return (Content(content), false);
+        var blocks = new List<ContentBlock>(OpenHandsConversation.Text(content.ValueKind == JsonValueKind.String ? content.GetString() : observation.GetStringOrNull("output")));
+        var error = observation.GetPropertyOrDefault("error");
+        if (error.ValueKind == JsonValueKind.String && error.GetString() is { Length: > 0 } message)
+        {
+            if (!blocks.Exists(b => b.Text == message)) blocks.Add(ContentBlock.FromText(message));
+            return (blocks, true);
+        }
+        return (blocks, error.ValueKind == JsonValueKind.True);
     }
 
     /// <summary>The response an event belongs to (llm_response_id), with its usage and model from base_state.json.</summary>
@@ -149,7 +264,11 @@ internal sealed class SdkEvents
         return turn;
     }
 
-    /// <summary>reasoning_content, else the text of Anthropic's thinking blocks (redacted ones hold none).</summary>
+    /// <summary>
+    /// reasoning_content, else the text of Anthropic's thinking blocks (redacted ones hold none), else the reasoning
+    /// item of OpenAI's Responses API (GPT-5 and Codex models: sdk/llm/message.py from_llm_responses_output), its
+    /// content when the provider returns it, else its summary; its encrypted_content is nothing readable.
+    /// </summary>
     private static void Reasoning(ConversationBuilder.AssistantTurn turn, JsonElement holder)
     {
         if (holder.GetStringOrNull("reasoning_content") is { Length: > 0 } reasoning)
@@ -157,11 +276,23 @@ internal sealed class SdkEvents
             turn.AddReasoning(reasoning);
             return;
         }
+        var thought = false;
         foreach (var block in holder.GetPropertyOrDefault("thinking_blocks") is { ValueKind: JsonValueKind.Array } blocks ? blocks.EnumerateArray() : default)
         {
-            if (block.GetStringOrNull("thinking") is { } thinking) turn.AddReasoning(thinking);
+            if (block.GetStringOrNull("thinking") is not { Length: > 0 } thinking) continue;
+            turn.AddReasoning(thinking);
+            thought = true;
         }
+        if (thought) return;
+        var item = holder.GetPropertyOrDefault("responses_reasoning_item");
+        var texts = Strings(item.GetPropertyOrDefault("content"));
+        foreach (var text in texts.Count > 0 ? texts : Strings(item.GetPropertyOrDefault("summary"))) turn.AddReasoning(text);
     }
+
+    private static List<string> Strings(JsonElement list) =>
+        list.ValueKind == JsonValueKind.Array
+            ? list.EnumerateArray().Where(s => s.ValueKind == JsonValueKind.String).Select(s => s.GetString()!).Where(s => s.Length > 0).ToList()
+            : new List<string>();
 
     /// <summary>TextContent and ImageContent parts: text, and images by their URLs (data: URLs included).</summary>
     private static IReadOnlyList<ContentBlock> Content(JsonElement parts)
