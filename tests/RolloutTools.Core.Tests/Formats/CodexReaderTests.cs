@@ -125,14 +125,142 @@ public sealed class CodexReaderTests
             .User("First")
             .Event("{\"type\":\"agent_reasoning\",\"text\":\"Thinking about first.\"}")
             .Add("response_item", "{\"type\":\"reasoning\",\"summary\":[],\"content\":null,\"encrypted_content\":\"gAAAAB\"}")
-            .Assistant("One.")
-            .Reasoning("Stale thought")
+            .Assistant("One.").Tokens(100, 0, 10, 0, 100)
+            .Reasoning("Unfinished thought")
             .User("Second")
             .Assistant("Two.")
             .Read().Record!;
 
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response User:Prompt Assistant:Response", Kinds(record));
         Assert.Equal("Thinking about first.", record.Messages[1].ReasoningContent);
-        Assert.Null(record.Messages[3].ReasoningContent);
+        // Reasoning no message took is a response of its own, at its own time, never the next response's.
+        Assert.Equal(("Unfinished thought", ""), (record.Messages[2].ReasoningContent, record.Messages[2].Text));
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:17Z"), record.Messages[2].Timestamp);
+        Assert.Null(record.Messages[4].ReasoningContent);
+    }
+
+    [Fact]
+    public void Reasoning_before_an_interruption_is_kept_with_the_request_that_wrote_it()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Fix the rounding")
+            .Assistant("Looking.").Tokens(1000, 200, 100, 50, 1000)
+            .Reasoning("Rounding happens twice.")
+            .Event("{\"type\":\"agent_reasoning\",\"text\":\"Rounding happens twice.\"}")
+            .Tokens(1300, 800, 60, 10, 2300)
+            .Event("{\"type\":\"turn_aborted\",\"reason\":\"interrupted\",\"turn_id\":\"turn_1\"}")
+            .User("<turn_aborted>\nThe user interrupted the previous turn.\n</turn_aborted>")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response User:Interruption", Kinds(record));
+        var interrupted = record.Messages[2];
+        Assert.Equal("Rounding happens twice.", interrupted.ReasoningContent);
+        Assert.Equal(new TokenUsage(500, 60, 800, 0), interrupted.Usage);
+        Assert.Empty(record.UnlistedResponses);
+        Assert.Equal(1L, record.SourceMeta["aborted_turns"]);
+    }
+
+    /// <summary>A worker's rollout (multi-agent v2): its session names the parent thread and the worker's path.</summary>
+    private static Lines Worker() => new Lines()
+        .Add("session_meta", $"{{\"id\":\"{Id}\",\"timestamp\":\"2025-11-20T21:05:09.100Z\",\"cwd\":\"/home/dev/acme-shop\",\"cli_version\":\"0.150.0\",\"source\":{{\"subagent\":{{\"thread_spawn\":{{\"parent_thread_id\":\"0199a0b1-0000-7000-8000-000000000001\",\"depth\":1,\"agent_path\":\"/root/worker\",\"agent_role\":\"worker\"}}}}}}}}")
+        .Context();
+
+    private static string Communication(string author, string recipient, string content) =>
+        $"{{\"author\":\"{author}\",\"recipient\":\"{recipient}\",\"other_recipients\":[],\"content\":{ClaudeLines.Q(content)},\"trigger_turn\":true}}";
+
+    [Fact]
+    public void Messages_between_agents_are_agent_messages_not_the_models_answer()
+    {
+        var task = Communication("/root", "/root/worker", "Count the files under src/");
+        var record = Worker()
+            .Add("inter_agent_communication", task)
+            .Add("response_item", $"{{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{{\"type\":\"output_text\",\"text\":{ClaudeLines.Q(task)}}}],\"phase\":\"commentary\"}}")
+            .Add("response_item", "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"12 files.\"}],\"phase\":\"final_answer\"}")
+            .Tokens(100, 0, 10, 0, 100)
+            // A build that puts only the history item in, as a user message when it starts a task.
+            .Add("response_item", $"{{\"type\":\"message\",\"role\":\"user\",\"content\":[{{\"type\":\"input_text\",\"text\":{ClaudeLines.Q(Communication("/root", "/root/worker", "Now count the tests"))}}}]}}")
+            .Assistant("4 tests.")
+            .Read().Record!;
+
+        Assert.Equal("User:AgentMessage Assistant:Response User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Count the files under src/", "12 files.", "Now count the tests", "4 tests." }, Texts(record));
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[1].Usage);
+        Assert.Equal("Count the files under src/", record.Title);
+        Assert.Equal(1L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["record_types"])["inter_agent_communication"]);
+    }
+
+    [Fact]
+    public void Encrypted_agent_messages_show_that_something_was_said_not_the_ciphertext()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Split the work")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root/worker\",\"recipient\":\"/root\",\"content\":[{\"type\":\"encrypted_content\",\"encrypted_content\":\"gAAAAABENCRYPTED\"}]}")
+            .Add("inter_agent_communication", "{\"author\":\"/root/tester\",\"recipient\":\"/root\",\"other_recipients\":[],\"content\":\"\",\"encrypted_content\":\"gAAAAABOTHER\",\"trigger_turn\":false}")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root/tester\",\"recipient\":\"/root\",\"content\":[{\"type\":\"input_text\",\"text\":\"Message Type: MESSAGE\\nTask name: /root\\nSender: /root/tester\\nPayload:\\n\"},{\"type\":\"encrypted_content\",\"encrypted_content\":\"gAAAAABOTHER\"}]}")
+            .Assistant("Both reported.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt User:AgentMessage User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Split the work", "[encrypted]", "[encrypted]", "Both reported." }, Texts(record));
+        Assert.DoesNotContain(record.Messages, m => m.Text.Contains("gAAAA", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_review_is_the_persons_command_and_the_prompt_codex_forwards_from_its_reviewer_is_not_theirs()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").UserMessageEvent("Add sales tax").Assistant("Added.").Tokens(1000, 0, 100, 0, 1000)
+            .Event("{\"type\":\"entered_review_mode\",\"target\":{\"type\":\"uncommittedChanges\"},\"user_facing_hint\":\"current changes\"}")
+            .UserMessageEvent("Review the current code changes (staged, unstaged, and untracked files) and provide prioritized findings.")
+            .Event("{\"type\":\"agent_reasoning\",\"text\":\"The reviewer reads the diff.\"}")
+            .Tokens(500, 0, 50, 0, 500)
+            .User("<user_action>\n  <context>User initiated a review task.</context>\n  <action>review</action>\n  <results>\n  No issues\n  </results>\n</user_action>\n")
+            .Event("{\"type\":\"exited_review_mode\",\"review_output\":{\"findings\":[],\"overall_correctness\":\"patch is correct\",\"overall_explanation\":\"No issues\",\"overall_confidence_score\":0.9}}")
+            .Assistant("No issues found.")
+            .User("Thanks").UserMessageEvent("Thanks")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Command User:Context Assistant:Response User:Prompt", Kinds(record));
+        Assert.Equal("/review current changes", record.Messages[2].Text);
+        Assert.DoesNotContain(record.Messages, m => m.Text.StartsWith("Review the current", StringComparison.Ordinal) || m.ReasoningContent is not null);
+        Assert.Equal(new[] { "Add sales tax", "Thanks" }, record.Messages.Where(m => m.Kind == MessageKind.Prompt).Select(m => m.Text));
+        // The reviewer's tokens stay in the totals, as ccusage counts them, but in no message of this thread.
+        Assert.Equal(1500L, record.InputTokens);
+        Assert.Equal(500L, Assert.Single(record.UnlistedResponses).Usage.InputTokens);
+    }
+
+    [Fact]
+    public void A_review_recorded_as_turn_items_is_one_command_and_its_forwarded_prompt_is_dropped()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"turn_id\":\"turn_2\",\"item\":{{\"type\":\"EnteredReviewMode\",\"id\":\"review-mode-2\",\"target\":{{\"type\":\"custom\",\"instructions\":\"Check the tax code only\"}},\"user_facing_hint\":\"Check the tax code only\"}}}}")
+            .Event("{\"type\":\"entered_review_mode\",\"target\":{\"type\":\"custom\",\"instructions\":\"Check the tax code only\"},\"user_facing_hint\":\"Check the tax code only\"}")
+            .UserItemCompleted("Check the tax code only")
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"turn_id\":\"turn_2\",\"item\":{{\"type\":\"ExitedReviewMode\",\"id\":\"review-mode-2-exit\",\"review\":\"No issues\"}}}}")
+            .Assistant("No issues found.")
+            .Read().Record!;
+
+        Assert.Equal("User:Command Assistant:Response", Kinds(record));
+        Assert.Equal("/review Check the tax code only", record.Messages[0].Text);
+    }
+
+    [Fact]
+    public void Injected_plugins_subagents_and_review_results_are_context_without_events()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("<plugins>\n- github\n</plugins>")
+            .User("<subagents>\n- worker\n</subagents>")
+            .User("Add sales tax")
+            .Assistant("Added.")
+            .User("<user_action>\n  <context>User initiated a review task, but was interrupted.</context>\n  <action>review</action>\n</user_action>")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Context User:Prompt Assistant:Response User:Context", Kinds(record));
     }
 
     [Fact]

@@ -39,6 +39,10 @@ internal static partial class CodexContent
                 case "refusal":
                     blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("refusal")));
                     break;
+                case "encrypted_content":
+                    // An agent message's words the API alone can read (models.rs AgentMessageInputContent::EncryptedContent).
+                    blocks.Add(ContentBlock.FromText(EncryptedText));
+                    break;
                 case "input_image" or "image_url":
                     var url = item.GetStringOrNull("image_url") ?? item.GetPropertyOrDefault("image_url").GetStringOrNull("url");
                     if (url is not null) blocks.Add(ContentBlock.FromImageUrl(url));
@@ -51,12 +55,17 @@ internal static partial class CodexContent
         return blocks;
     }
 
+    /// <summary>What stands for words Codex wrote encrypted, so a reader sees that something was said.</summary>
+    public const string EncryptedText = "[encrypted]";
+
     public static string Text(JsonElement content) => RolloutMessage.JoinText(ReadBlocks(content));
 
     private static readonly string[] ContextMarkers =
     {
         "<environment_context>", "<user_instructions>", "# AGENTS.md instructions", "<INSTRUCTIONS>", "<permissions instructions>",
-        "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality",
+        "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality", "<plugins>", "<subagents>",
+        // What a /review found, which Codex gives the model when the review ends (review.rs exit_review_mode).
+        "<user_action>",
     };
 
     private static readonly string[] CompactionMarkers =

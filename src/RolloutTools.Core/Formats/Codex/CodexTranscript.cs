@@ -24,6 +24,9 @@ internal sealed class CodexTranscript
     private ConversationBuilder.AssistantTurn? _lastTurn;
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
+    private CodexInterAgent? _lastCommunication;
+    private DateTimeOffset? _reasoningSince;
+    private bool _inReview;
     private readonly List<UnlistedResponse> _unclaimed = new();
 
     // The line and payload types every line repeats, read without a new string each time.
@@ -154,7 +157,7 @@ internal sealed class CodexTranscript
             case "compacted":
                 RecordTypes.Add(kind);
                 Compactions++;
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 if (payload.GetStringOrNull("message") is { Length: > 0 } summary)
                 {
                     var message = _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
@@ -163,9 +166,15 @@ internal sealed class CodexTranscript
                 }
                 Unclaimed();
                 break;
+            case "inter_agent_communication":
+                RecordTypes.Add(kind);
+                var communication = CodexInterAgent.Read(payload);
+                if (communication is not null) AddAgentMessage(communication.Content, timestamp);
+                _lastCommunication = communication;
+                break;
             default:
-                // world_state, inter-agent items, token usage records and whatever comes next: facts about
-                // the session's surroundings, not conversation.
+                // world_state, token usage records and whatever comes next: facts about the session's surroundings,
+                // not conversation.
                 RecordTypes.Add(kind);
                 break;
         }
@@ -248,10 +257,19 @@ internal sealed class CodexTranscript
         var type = _itemType.Read(item, "type");
         if (type is null && item.GetStringOrNull("role") is not null) type = "chat_message";
         RecordTypes.Add("response_item", type ?? "untyped");
+        // An inter_agent_communication line is followed by the history item that carries the same message.
+        var written = _lastCommunication;
+        _lastCommunication = null;
         switch (type)
         {
             case "message":
-                AddMessage(item, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                var blocks = CodexContent.ReadBlocks(item.GetPropertyOrDefault("content"));
+                if (CodexInterAgent.FromMessage(blocks) is { } communication)
+                {
+                    if (communication != written) AddAgentMessage(communication.Content, timestamp);
+                    break;
+                }
+                AddMessage(item, blocks, timestamp);
                 break;
             case "chat_message":
                 AddChatMessage(item, timestamp);
@@ -259,7 +277,7 @@ internal sealed class CodexTranscript
             case "reasoning":
                 var raw = CodexContent.Text(item.GetPropertyOrDefault("content"));
                 var text = raw.Length > 0 ? raw : CodexContent.Text(item.GetPropertyOrDefault("summary"));
-                if (text.Length > 0) _reasoningFromItems.Add(text);
+                if (text.Length > 0) AddReasoning(_reasoningFromItems, text, timestamp);
                 break;
             case "function_call":
                 Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, item.GetStringOrNull("arguments") ?? "{}"));
@@ -296,12 +314,11 @@ internal sealed class CodexTranscript
                 break;
             case "tool_search_output":
                 _conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp });
-                EndTurn(dropReasoning: false);
+                EndTurn();
                 break;
             case "agent_message":
-                // Another agent speaking: the parent's task to a subagent, or a subagent's report.
-                EndTurn(dropReasoning: true);
-                _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                if (written is not null && written.RepeatedBy(item)) break;
+                AddAgentMessage(CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
                 break;
             case "ghost_snapshot":
                 GhostSnapshots++;
@@ -330,7 +347,7 @@ internal sealed class CodexTranscript
                 Turn(timestamp).AddContent(blocks);
                 break;
             case "user":
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 var text = RolloutMessage.JoinText(blocks);
                 // Before session_meta carried a cwd, the environment context was the only place it was written.
                 LastCwd ??= CodexContent.EnvironmentCwd(text);
@@ -338,10 +355,17 @@ internal sealed class CodexTranscript
                 break;
             default:
                 // developer and system: instructions Codex injected, never a person's words.
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
                 break;
         }
+    }
+
+    /// <summary>Another agent speaking: the parent's task to a subagent, or a subagent's report.</summary>
+    private void AddAgentMessage(IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    {
+        EndResponse();
+        _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, blocks, timestamp);
     }
 
     /// <summary>A user text; an IDE extension prompt becomes its editor context, then the request typed.</summary>
@@ -363,7 +387,7 @@ internal sealed class CodexTranscript
     {
         var blocks = CodexPrompts.EventBlocks(prompt);
         if (blocks.Count == 0) return;
-        EndTurn(dropReasoning: true);
+        EndResponse();
         var (said, ideContext) = AddUser(MessageKind.Prompt, blocks, timestamp);
         _prompts.AddEvent(said, ideContext);
     }
@@ -379,7 +403,7 @@ internal sealed class CodexTranscript
             _conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, blocks, timestamp);
             return;
         }
-        EndTurn(dropReasoning: false);
+        EndTurn();
         _conversation.StartAssistant(timestamp, model: null, MessageKind.Synthetic).AddContent(blocks);
     }
 
@@ -398,7 +422,7 @@ internal sealed class CodexTranscript
             AddMessage(item, blocks, timestamp);
             return;
         }
-        if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) _reasoningFromItems.Add(reasoning);
+        if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) AddReasoning(_reasoningFromItems, reasoning, timestamp);
         var turn = Turn(timestamp);
         turn.AddContent(blocks);
         if (item.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } calls)
@@ -416,15 +440,12 @@ internal sealed class CodexTranscript
             case "token_count":
                 AddTokenCount(payload.GetPropertyOrDefault("info"), timestamp);
                 break;
-            case "agent_reasoning":
-                if (payload.GetStringOrNull("text") is { Length: > 0 } summary) _reasoningFromEvents.Add(summary);
-                break;
-            case "agent_reasoning_raw_content":
-                if (payload.GetStringOrNull("text") is { Length: > 0 } raw) _reasoningFromEvents.Add(raw);
+            case "agent_reasoning" or "agent_reasoning_raw_content" when !_inReview:
+                if (payload.GetStringOrNull("text") is { Length: > 0 } reasoning) AddReasoning(_reasoningFromEvents, reasoning, timestamp);
                 break;
             case "turn_aborted":
                 AbortedTurns++;
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 break;
             case "exec_command_end":
                 if (payload.GetIdOrNull("call_id") is { } execId)
@@ -446,15 +467,56 @@ internal sealed class CodexTranscript
             case "web_search_end":
                 _webSearches.AddEnd(payload);
                 break;
-            case "user_message" when payload.GetStringOrNull("kind") is null or "plain":
+            case "user_message" when payload.GetStringOrNull("kind") is null or "plain" && !_inReview:
                 // Builds of 2025 also wrote user_message for the instructions and environment they injected, with kind
                 // "user_instructions" or "environment_context" (InputMessageKind); only "plain" was typed.
                 AddTypedPrompt(payload, timestamp);
                 break;
-            case "item_completed" when payload.GetPropertyOrDefault("item") is var completed && completed.GetStringOrNull("type") == "UserMessage":
-                AddTypedPrompt(completed, timestamp);
+            case "entered_review_mode":
+                EnterReview(payload, timestamp);
+                break;
+            case "exited_review_mode":
+                _inReview = false;
+                break;
+            case "item_completed":
+                AddCompletedItem(payload, timestamp);
                 break;
         }
+    }
+
+    /// <summary>The turn items of item_completed events (0.147+) that matter here; the rest repeat response items.</summary>
+    private void AddCompletedItem(JsonElement payload, DateTimeOffset? timestamp)
+    {
+        var item = payload.GetPropertyOrDefault("item");
+        switch (item.GetStringOrNull("type"))
+        {
+            case "UserMessage" when !_inReview:
+                AddTypedPrompt(item, timestamp);
+                break;
+            case "EnteredReviewMode":
+                EnterReview(item, timestamp);
+                break;
+            case "ExitedReviewMode":
+                _inReview = false;
+                break;
+        }
+    }
+
+    /// <summary>
+    /// /review runs a sub-agent in a thread of its own (SubAgentSource::Review, a rollout of its own), and Codex forwards
+    /// its events into this file until the review ends (core/src/tasks/review.rs process_review_events): its prompt, which
+    /// Codex wrote (review_prompts.rs), its reasoning and its token counts. The person asked for a review, so the record
+    /// has one Command, "/review" and what the review covers (user_facing_hint: "current changes", "commit abc1234", or
+    /// the person's own instructions); the forwarded prompt and reasoning are the sub-agent's, read in its own record.
+    /// The forwarded token counts stay in this record's totals, as ccusage counts every token_count of a file.
+    /// </summary>
+    private void EnterReview(JsonElement review, DateTimeOffset? timestamp)
+    {
+        if (_inReview) return;
+        _inReview = true;
+        EndResponse();
+        var hint = review.GetStringOrNull("user_facing_hint") ?? review.GetStringOrNull("prompt");
+        _conversation.AddMessage(MessageRole.User, MessageKind.Command, new[] { ContentBlock.FromText(string.IsNullOrWhiteSpace(hint) ? "/review" : $"/review {hint.Trim()}") }, timestamp);
     }
 
     /// <summary>
@@ -488,7 +550,9 @@ internal sealed class CodexTranscript
         ReasoningOutputTokens += request.Reasoning;
         var id = FormattableString.Invariant(
             $"{timestamp?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}|{Model}|{request.Input}|{request.Cached}|{request.Output}|{request.Reasoning}");
-        if ((_turn ?? _lastTurn) is { ResponseId: null } turn)
+        // A response of reasoning alone (interrupted before it wrote more) is this request's.
+        if (_turn is null && HasPendingReasoning) Turn(_reasoningSince);
+        if (!_inReview && (_turn ?? _lastTurn) is { ResponseId: null } turn)
         {
             turn.SetUsage(usage);
             turn.ResponseId = id;
@@ -498,13 +562,13 @@ internal sealed class CodexTranscript
             Unclaimed();
             _unanswered = new UnansweredRequest(usage, Model, id, timestamp);
         }
-        EndTurn(dropReasoning: false);
+        EndTurn();
     }
 
     private void AddOutput(string callId, JsonElement output, DateTimeOffset? timestamp)
     {
         if (_conversation.AddToolResult(CodexToolOutput.Read(callId, output, timestamp)) is { } message) _toolMessages[callId] = message;
-        EndTurn(dropReasoning: false);
+        EndTurn();
     }
 
     private void Call(DateTimeOffset? timestamp, ToolCall call) => Turn(timestamp).AddToolCall(call);
@@ -514,7 +578,7 @@ internal sealed class CodexTranscript
     {
         Turn(timestamp).AddToolCall(call);
         _conversation.AddToolResult(new ToolResult(call.Id, new[] { result }) { Timestamp = timestamp });
-        EndTurn(dropReasoning: false);
+        EndTurn();
     }
 
     /// <summary>For a server tool call that neither its item nor an event names: unique within the file.</summary>
@@ -536,13 +600,26 @@ internal sealed class CodexTranscript
         return _turn;
     }
 
-    /// <summary>The response is over; reasoning never crosses a user message.</summary>
-    private void EndTurn(bool dropReasoning)
+    /// <summary>The response is over.</summary>
+    private void EndTurn() => _turn = null;
+
+    /// <summary>
+    /// Input comes (a user or developer message, another agent, a compaction) or the turn was aborted: the response is
+    /// over. Reasoning never crosses into the next response; reasoning no message took yet is a response of its own
+    /// (Codex records each output item as it completes, so an Esc after the reasoning leaves it alone, and it was billed).
+    /// </summary>
+    private void EndResponse()
     {
-        _turn = null;
-        if (!dropReasoning) return;
-        _reasoningFromItems.Clear();
-        _reasoningFromEvents.Clear();
+        if (HasPendingReasoning) Turn(_reasoningSince);
+        EndTurn();
+    }
+
+    private bool HasPendingReasoning => _reasoningFromItems.Count + _reasoningFromEvents.Count > 0;
+
+    private void AddReasoning(List<string> pending, string text, DateTimeOffset? timestamp)
+    {
+        if (!HasPendingReasoning) _reasoningSince = timestamp;
+        pending.Add(text);
     }
 
     private void NoteTime(DateTimeOffset? time)
