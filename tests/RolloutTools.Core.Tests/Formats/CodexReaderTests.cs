@@ -161,6 +161,35 @@ public sealed class CodexReaderTests
         Assert.Equal(1L, record.SourceMeta["aborted_turns"]);
     }
 
+    private static Lines RolledBack() => new Lines()
+        .Meta().Context()
+        .User("Add sales tax").UserMessageEvent("Add sales tax").Assistant("Added.").Tokens(1000, 0, 100, 0, 1000)
+        .User("Now drop the tests").UserMessageEvent("Now drop the tests").Call("call_1", "shell", "{\"command\":[\"rm\",\"-r\",\"tests\"]}")
+        .Tokens(1200, 1000, 20, 0, 2200).Output("call_1", "").Assistant("Dropped.").Tokens(1300, 1200, 10, 0, 3500)
+        .Event("{\"type\":\"thread_rolled_back\",\"num_turns\":1}")
+        .User("Round to cents").UserMessageEvent("Round to cents").Assistant("Rounded.").Tokens(1400, 1000, 30, 0, 4900);
+
+    [Fact]
+    public void Turns_a_rollback_took_back_leave_the_conversation_and_keep_their_tokens()
+    {
+        var record = RolledBack().Read().Record!;
+
+        Assert.Equal(new[] { "Add sales tax", "Added.", "Round to cents", "Rounded." }, Texts(record));
+        Assert.Equal(new[] { 1220L, 1310L }, record.UnlistedResponses.Select(r => r.Usage.Total));
+        Assert.Equal(4900L, record.InputTokens + record.CacheReadTokens);
+        Assert.Equal(1L, record.SourceMeta["rolled_back_turns"]);
+    }
+
+    [Fact]
+    public void With_IncludeAbandoned_the_turns_a_rollback_took_back_are_kept_marked()
+    {
+        var record = RolledBack().Read(options: new ReadOptions { IncludeAbandoned = true }).Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Prompt Assistant:Response Tool:ToolResult Assistant:Response User:Prompt Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { false, false, true, true, true, true, false, false }, record.Messages.Select(m => m.IsAbandoned));
+        Assert.Empty(record.UnlistedResponses);
+    }
+
     /// <summary>A worker's rollout (multi-agent v2): its session names the parent thread and the worker's path.</summary>
     private static Lines Worker() => new Lines()
         .Add("session_meta", $"{{\"id\":\"{Id}\",\"timestamp\":\"2025-11-20T21:05:09.100Z\",\"cwd\":\"/home/dev/acme-shop\",\"cli_version\":\"0.150.0\",\"source\":{{\"subagent\":{{\"thread_spawn\":{{\"parent_thread_id\":\"0199a0b1-0000-7000-8000-000000000001\",\"depth\":1,\"agent_path\":\"/root/worker\",\"agent_role\":\"worker\"}}}}}}}}")

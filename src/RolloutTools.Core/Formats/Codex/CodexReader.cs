@@ -134,7 +134,7 @@ public sealed class CodexReader : IRolloutReader
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
 
-            var messages = transcript.Messages();
+            var messages = transcript.Messages(_options.IncludeAbandoned);
             if (messages.Count == 0 && transcript.Meta is null)
             {
                 // Codex begins every rollout with its session; lines that give neither are not read as Codex meant them.
@@ -186,6 +186,7 @@ public sealed class CodexReader : IRolloutReader
                 .Add("compactions", transcript.Compactions)
                 .Add("ghost_snapshots", transcript.GhostSnapshots)
                 .Add("aborted_turns", transcript.AbortedTurns)
+                .Add("rolled_back_turns", transcript.RolledBackTurns)
                 .Add("replayed_lines", transcript.ReplayedLines)
                 .Add("orphan_tool_results", transcript.OrphanToolResults)
                 .Add("unanswered_tool_calls", transcript.UnansweredToolCalls)

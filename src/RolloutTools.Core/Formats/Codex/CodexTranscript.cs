@@ -27,6 +27,8 @@ internal sealed class CodexTranscript
     private CodexInterAgent? _lastCommunication;
     private DateTimeOffset? _reasoningSince;
     private bool _inReview;
+    private readonly List<Rollback> _rollbacks = new();
+    private IReadOnlyList<UnlistedResponse> _rolledBack = Array.Empty<UnlistedResponse>();
     private readonly List<UnlistedResponse> _unclaimed = new();
 
     // The line and payload types every line repeats, read without a new string each time.
@@ -49,18 +51,30 @@ internal sealed class CodexTranscript
     public int Compactions { get; private set; }
     public int GhostSnapshots { get; private set; }
     public int AbortedTurns { get; private set; }
+    public long RolledBackTurns { get; private set; }
     public int ReplayedLines { get; private set; }
     public int Values { get; private set; }
     public DateTimeOffset? First { get; private set; }
     public DateTimeOffset? Last { get; private set; }
 
-    public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
+    /// <param name="includeAbandoned">Keep the turns a rollback took back, marked IsAbandoned; without it their responses are unlisted.</param>
+    public IReadOnlyList<RolloutMessage> Messages(bool includeAbandoned)
+    {
+        var built = _conversation.Build();
+        if (_rollbacks.Count == 0) return built;
+        var messages = built.ToList();
+        foreach (var rollback in _rollbacks) rollback.Apply(messages);
+        if (includeAbandoned) return messages;
+        _rolledBack = messages.Where(m => m.IsAbandoned && m.Usage is { Total: > 0 }).Select(UnlistedResponse.Of).ToArray();
+        return messages.Where(m => !m.IsAbandoned).ToArray();
+    }
 
     /// <summary>
     /// Requests billed without a message to carry them, each with its time, model and identity: those no response
-    /// or compaction took, and responses left with nothing readable. Valid after <see cref="Messages"/>.
+    /// or compaction took, responses left with nothing readable, and those of turns a rollback took back. Valid after
+    /// <see cref="Messages"/>, read without the turns taken back.
     /// </summary>
-    public IReadOnlyList<UnlistedResponse> UnlistedResponses() => _conversation.Unlisted.Concat(_unclaimed).ToArray();
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses() => _conversation.Unlisted.Concat(_unclaimed).Concat(_rolledBack).ToArray();
 
     public int OrphanToolResults => _conversation.OrphanToolResults;
 
@@ -472,6 +486,13 @@ internal sealed class CodexTranscript
                 // "user_instructions" or "environment_context" (InputMessageKind); only "plain" was typed.
                 AddTypedPrompt(payload, timestamp);
                 break;
+            case "thread_rolled_back" when payload.GetInt64OrZero("num_turns") is > 0 and var turns:
+                // The marker stands where the rollback was written, so the turns before it can be found once the
+                // conversation is built and the prompts are known.
+                EndResponse();
+                RolledBackTurns += turns;
+                _rollbacks.Add(new Rollback(_conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, Array.Empty<ContentBlock>(), null), turns));
+                break;
             case "entered_review_mode":
                 EnterReview(payload, timestamp);
                 break;
@@ -638,6 +659,32 @@ internal sealed class CodexTranscript
     {
         if (_unanswered is { } request) _unclaimed.Add(new UnlistedResponse(request.ResponseId, request.Timestamp, request.Model, request.Usage, null));
         _unanswered = null;
+    }
+
+    /// <summary>
+    /// thread_rolled_back {num_turns}: Codex drops the last turns from the thread (history drop_last_n_user_turns), each
+    /// begun by a message a person or another agent sent; its own injected text begins none. The messages from the
+    /// earliest of those on are abandoned; the rollback's own marker goes.
+    /// </summary>
+    private sealed record Rollback(RolloutMessage Marker, long Turns)
+    {
+        public void Apply(List<RolloutMessage> messages)
+        {
+            var at = messages.FindIndex(m => ReferenceEquals(m, Marker));
+            if (at < 0) return;
+            messages.RemoveAt(at);
+            var from = at;
+            var left = Turns;
+            for (var i = at - 1; i >= 0 && left > 0; i--)
+            {
+                if (messages[i] is { IsAbandoned: false, Role: MessageRole.User, Kind: MessageKind.Prompt or MessageKind.QueuedPrompt or MessageKind.AgentMessage })
+                {
+                    from = i;
+                    left--;
+                }
+            }
+            for (var i = from; i < at; i++) messages[i] = messages[i].IsAbandoned ? messages[i] : new RolloutMessage(messages[i]) { IsAbandoned = true };
+        }
     }
 
     /// <summary>A model request no response took, waiting for the compaction summary it wrote.</summary>
