@@ -190,6 +190,39 @@ public sealed class CodexReaderTests
         Assert.Empty(record.UnlistedResponses);
     }
 
+    [Fact]
+    public void A_forks_copy_of_its_parents_history_ends_where_the_fork_was_next_given_work_not_at_a_second_boundary()
+    {
+        const string parent = "0199a0b1-0000-7000-8000-000000000002";
+        static string Line(string time, string type, string payload) => $"{{\"timestamp\":\"2025-11-20T{time}Z\",\"type\":\"{type}\",\"payload\":{payload}}}";
+        static string Said(string role, string text) =>
+            $"{{\"type\":\"message\",\"role\":\"{role}\",\"content\":[{{\"type\":\"{(role == "user" ? "input_text" : "output_text")}\",\"text\":\"{text}\"}}]}}";
+        const string tokens = "{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":900,\"cached_input_tokens\":0,\"output_tokens\":90,\"total_tokens\":990},\"last_token_usage\":{\"input_tokens\":900,\"cached_input_tokens\":0,\"output_tokens\":90,\"total_tokens\":990}}}";
+        var text = string.Join("\n",
+            Line("02:00:00.900", "session_meta", $"{{\"id\":\"{Id}\",\"forked_from_id\":\"{parent}\",\"timestamp\":\"2025-11-20T02:00:00.800Z\",\"cwd\":\"/w\",\"source\":\"cli\"}}"),
+            Line("02:00:00.950", "session_meta", $"{{\"id\":\"{parent}\",\"timestamp\":\"2025-11-20T01:00:00.000Z\",\"cwd\":\"/w\",\"source\":\"cli\"}}"),
+            Line("02:00:00.960", "response_item", Said("user", "Parent prompt one")),
+            Line("02:00:00.970", "event_msg", "{\"type\":\"user_message\",\"message\":\"Parent prompt one\"}"),
+            Line("02:00:00.990", "response_item", Said("assistant", "Parent answer one")),
+            Line("02:00:01.010", "event_msg", tokens),
+            Line("02:00:01.020", "response_item", Said("user", "Parent prompt two")),
+            Line("02:00:01.030", "event_msg", "{\"type\":\"user_message\",\"message\":\"Parent prompt two\"}"),
+            Line("02:00:01.040", "response_item", Said("assistant", "Parent answer two")),
+            Line("02:00:05.000", "turn_context", "{\"cwd\":\"/w\",\"model\":\"gpt-5.2-codex\"}"),
+            Line("02:00:05.100", "response_item", Said("user", "Fork prompt")),
+            Line("02:00:05.100", "event_msg", "{\"type\":\"user_message\",\"message\":\"Fork prompt\"}"),
+            Line("02:00:06.000", "response_item", Said("assistant", "Fork answer"))) + "\n";
+        var source = TraceSource.FromBytes($"rollout-2025-11-20T02-00-00-{Id}.jsonl", Encoding.UTF8.GetBytes(text));
+
+        var record = new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal(new[] { "Fork prompt", "Fork answer" }, Texts(record));
+        Assert.Equal("Fork prompt", record.Title);
+        Assert.Equal(7L, record.SourceMeta["replayed_lines"]);
+        // The copied token count after the copy's first second still counts, as ccusage counts it.
+        Assert.Equal(990L, record.InputTokens + record.OutputTokens);
+    }
+
     /// <summary>A worker's rollout (multi-agent v2): its session names the parent thread and the worker's path.</summary>
     private static Lines Worker() => new Lines()
         .Add("session_meta", $"{{\"id\":\"{Id}\",\"timestamp\":\"2025-11-20T21:05:09.100Z\",\"cwd\":\"/home/dev/acme-shop\",\"cli_version\":\"0.150.0\",\"source\":{{\"subagent\":{{\"thread_spawn\":{{\"parent_thread_id\":\"0199a0b1-0000-7000-8000-000000000001\",\"depth\":1,\"agent_path\":\"/root/worker\",\"agent_role\":\"worker\"}}}}}}}}")
