@@ -421,10 +421,11 @@ public sealed class CodexReaderTests
             new[]
             {
                 "# AGENTS.md instructions for /home/dev/acme-shop\n\n<INSTRUCTIONS>Run make test.</INSTRUCTIONS>", "Skill loaded: csv-tools",
-                "yes", "Applied.", "yes", "Applied again.", "<image name=[Image #1]>\n\n</image>\n\nWhat is wrong here?",
+                "yes", "Applied.", "yes", "Applied again.", "What is wrong here?",
             },
             Texts(record));
-        Assert.Equal(ContentBlockType.Image, record.Messages[6].Content[1].Type);
+        // The tags Codex puts around an attached image are not the prompt's words; the image is.
+        Assert.Equal(new[] { ContentBlockType.Image, ContentBlockType.Text }, record.Messages[6].Content.Select(b => b.Type));
         // The second "yes" event came before its item; the item stands, at its own time.
         Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:18Z"), record.Messages[4].Timestamp);
     }

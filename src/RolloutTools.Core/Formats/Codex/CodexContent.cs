@@ -34,7 +34,8 @@ internal static partial class CodexContent
             switch (item.GetStringOrNull("type"))
             {
                 case "input_text" or "output_text" or "text" or "summary_text" or "reasoning_text":
-                    blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("text")));
+                    var text = item.GetTextOrEmpty("text");
+                    if (!IsImageTag(text)) blocks.Add(ContentBlock.FromText(text));
                     break;
                 case "refusal":
                     blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("refusal")));
@@ -57,6 +58,13 @@ internal static partial class CodexContent
 
     /// <summary>What stands for words Codex wrote encrypted, so a reader sees that something was said.</summary>
     public const string EncryptedText = "[encrypted]";
+
+    /// <summary>
+    /// The text parts Codex puts around an attached image for the model ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;",
+    /// "&lt;/image&gt;"; instruction_markers.rs), which its interface does not show: the image block stands for them.
+    /// </summary>
+    private static bool IsImageTag(string text) =>
+        text is "<image>" or "</image>" || (text.StartsWith("<image name=", StringComparison.Ordinal) && text.EndsWith('>') && !text.Contains('\n'));
 
     public static string Text(JsonElement content) => RolloutMessage.JoinText(ReadBlocks(content));
 
