@@ -371,6 +371,29 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void Unknown_items_and_outputs_without_their_call_are_told_once_with_their_line()
+    {
+        var result = new Lines()
+            .Meta().Context()
+            .User("Patch it")
+            .Add("response_item", "{\"type\":\"additional_tools\",\"role\":\"developer\",\"tools\":[{\"type\":\"function\",\"name\":\"x\"}]}")
+            .Add("response_item", "{\"type\":\"future_text_item\",\"text\":\"Some new item\"}")
+            .Output("call_gone", "ok")
+            .Add("response_item", "{\"type\":\"future_text_item\",\"text\":\"Another\"}")
+            .Output("call_gone_too", "ok")
+            .Assistant("Done.")
+            .Read();
+
+        Assert.Collection(
+            result.Diagnostics,
+            d => Assert.Equal((5, true), (d.LineNumber!.Value, d.Message.EndsWith("a response item of type 'future_text_item' is not one this reader knows; left out (SourceMeta unknown_item_types).", StringComparison.Ordinal))),
+            d => Assert.Equal((6, true), (d.LineNumber!.Value, d.Message.EndsWith("the output of call 'call_gone' answers no call before it, or one answered already; left out, with any others (SourceMeta orphan_tool_results).", StringComparison.Ordinal))));
+        Assert.All(result.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Equal(new Dictionary<string, long> { ["future_text_item"] = 2 }, (IReadOnlyDictionary<string, long>)result.Record!.SourceMeta["unknown_item_types"]);
+        Assert.Equal(2L, result.Record.SourceMeta["orphan_tool_results"]);
+    }
+
+    [Fact]
     public void User_message_events_decide_which_user_items_are_prompts()
     {
         var record = new Lines()

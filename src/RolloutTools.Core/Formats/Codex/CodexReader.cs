@@ -233,7 +233,7 @@ public sealed class CodexReader : IRolloutReader
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
         {
             using var document = JsonDocumentReader.Read(stream, diagnostics);
-            return document is null ? null : CodexTranscript.ParseDocument(document.Root);
+            return document is null ? null : CodexTranscript.ParseDocument(document.Root, diagnostics);
         }
 
         /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>

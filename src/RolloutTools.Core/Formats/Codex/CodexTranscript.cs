@@ -14,6 +14,8 @@ namespace RolloutTools.Core.Formats.Codex;
 internal sealed class CodexTranscript
 {
     private readonly ConversationBuilder _conversation = new();
+    private readonly DiagnosticList _diagnostics;
+    private readonly HashSet<string> _told = new(StringComparer.Ordinal);
     private readonly List<string> _reasoningFromItems = new();
     private readonly List<string> _reasoningFromEvents = new();
     private readonly Dictionary<string, RunEnd> _endEvents = new(StringComparer.Ordinal);
@@ -35,8 +37,18 @@ internal sealed class CodexTranscript
     private readonly RepeatedString _kind = new(), _itemType = new(), _eventType = new();
     private int _syntheticIds;
 
+    /// <summary>The line being read, for a warning; null in the TypeScript document.</summary>
+    private int? _line;
+
+    private CodexTranscript(DiagnosticList diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
+
     public CodexSessionMeta? Meta { get; private set; }
     public Counter RecordTypes { get; } = new();
+
+    /// <summary>Response items of kinds this reader does not know, each kind told once (see <see cref="Tell"/>).</summary>
     public Counter UnknownTypes { get; } = new();
     public List<string> Models { get; } = new();
     public List<string> ReasoningEfforts { get; } = new();
@@ -90,16 +102,18 @@ internal sealed class CodexTranscript
     /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
     public static CodexTranscript ParseLines(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
-        var transcript = new CodexTranscript();
+        var transcript = new CodexTranscript(diagnostics);
         var replay = new CodexReplay();
-        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root, replay), cancellation, only);
+        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line, replay), cancellation, only);
         transcript.Finish();
         return transcript;
     }
 
-    private void AddLine(JsonElement root, CodexReplay replay)
+    private void AddLine(JsonLine line, CodexReplay replay)
     {
         Values++;
+        _line = line.LineNumber;
+        var root = line.Root;
         if (root.TryGetProperty("payload", out var payload) && _kind.Read(root, "type") is { } kind)
         {
             var timestamp = root.GetTimestamp("timestamp");
@@ -122,9 +136,9 @@ internal sealed class CodexTranscript
     public const string DocumentGeneration = "typescript-json";
 
     /// <summary>Reads the TypeScript CLI's single JSON document, {session, items}.</summary>
-    public static CodexTranscript ParseDocument(JsonElement root)
+    public static CodexTranscript ParseDocument(JsonElement root, DiagnosticList diagnostics)
     {
-        var transcript = new CodexTranscript { Generation = DocumentGeneration };
+        var transcript = new CodexTranscript(diagnostics) { Generation = DocumentGeneration };
         var session = root.GetPropertyOrDefault("session");
         transcript.SetMeta(session);
         if (root.GetPropertyOrDefault("items") is { ValueKind: JsonValueKind.Array } items)
@@ -327,7 +341,7 @@ internal sealed class CodexTranscript
                 Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
                 break;
             case "tool_search_output":
-                _conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp });
+                if (_conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(CallId(item));
                 EndTurn();
                 break;
             case "agent_message":
@@ -340,8 +354,14 @@ internal sealed class CodexTranscript
             case "compaction" or "compaction_summary" or "context_compaction":
                 Compactions++;
                 break;
+            case "additional_tools" or "configuration_update" or "compaction_trigger":
+                // The tools offered and settings changed mid-thread, and the mark where a compaction was asked for:
+                // what the model was given to work with, not conversation.
+                break;
             default:
-                UnknownTypes.Add(type ?? "untyped");
+                var kind = type ?? "untyped";
+                UnknownTypes.Add(kind);
+                Tell(kind, $"a response item of type '{kind}' is not one this reader knows; left out (SourceMeta unknown_item_types).");
                 break;
         }
     }
@@ -589,7 +609,21 @@ internal sealed class CodexTranscript
     private void AddOutput(string callId, JsonElement output, DateTimeOffset? timestamp)
     {
         if (_conversation.AddToolResult(CodexToolOutput.Read(callId, output, timestamp)) is { } message) _toolMessages[callId] = message;
+        else Orphan(callId);
         EndTurn();
+    }
+
+    /// <summary>A tool's output whose call is not earlier in the conversation, or that was answered already: left out, and told once.</summary>
+    private void Orphan(string callId) => Tell(
+        "orphan output", $"the output of call '{callId}' answers no call before it, or one answered already; left out, with any others (SourceMeta orphan_tool_results).");
+
+    /// <summary>
+    /// Warns the first time something of a kind is left out, with the line it is on; counted in SourceMeta either way. The
+    /// TypeScript document (2025, a closed format) has no lines to name, so what it holds is counted only.
+    /// </summary>
+    private void Tell(string kind, string message)
+    {
+        if (_line is { } line && _told.Add(kind)) _diagnostics.Warn(RolloutDiagnostic.ParseError, line, message);
     }
 
     private void Call(DateTimeOffset? timestamp, ToolCall call) => Turn(timestamp).AddToolCall(call);
