@@ -394,6 +394,25 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void Namespaced_tools_keep_their_namespace_as_codex_qualifies_them()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Who am I on GitHub?")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"get_me\",\"namespace\":\"mcp__github\",\"arguments\":\"{}\",\"call_id\":\"call_1\"}")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"list_repos\",\"namespace\":\"mcp__github__\",\"arguments\":\"{}\",\"call_id\":\"call_2\"}")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"spawn_agent\",\"namespace\":\"multi_agent_v1\",\"arguments\":\"{}\",\"call_id\":\"call_3\"}")
+            .Call("call_4", "mcp__github__get_me", "{}")
+            .Output("call_1", "octocat").Output("call_2", "[]").Output("call_3", "ok").Output("call_4", "octocat")
+            .Read().Record!;
+
+        Assert.Equal(
+            new[] { "mcp__github__get_me", "mcp__github__list_repos", "multi_agent_v1__spawn_agent", "mcp__github__get_me" },
+            record.Messages[1].ToolCalls.Select(c => c.Name));
+        Assert.Equal("mcp__github__get_me", record.Messages[2].ToolName);
+    }
+
+    [Fact]
     public void User_message_events_decide_which_user_items_are_prompts()
     {
         var record = new Lines()

@@ -308,10 +308,10 @@ internal sealed class CodexTranscript
                 if (text.Length > 0) AddReasoning(_reasoningFromItems, text, timestamp);
                 break;
             case "function_call":
-                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, item.GetStringOrNull("arguments") ?? "{}"));
+                Call(timestamp, new ToolCall(CallId(item), ToolName(item), item.GetStringOrNull("arguments") ?? "{}"));
                 break;
             case "custom_tool_call":
-                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, ToolCallJson.WrapInput(item.GetStringOrNull("input") ?? string.Empty)));
+                Call(timestamp, new ToolCall(CallId(item), ToolName(item), ToolCallJson.WrapInput(item.GetStringOrNull("input") ?? string.Empty)));
                 break;
             case "local_shell_call":
                 Call(timestamp, new ToolCall(CallId(item), "local_shell", RawOrEmpty(item.GetPropertyOrDefault("action"))));
@@ -682,6 +682,19 @@ internal sealed class CodexTranscript
         if (time is not { } t) return;
         if (First is null || t < First) First = t;
         if (Last is null || t > Last) Last = t;
+    }
+
+    /// <summary>
+    /// A call's tool, with the namespace 2026 builds write beside the name (models.rs FunctionCall.namespace: an MCP
+    /// server's "mcp__github", "multi_agent_v1"), joined as Codex qualifies an MCP tool (mcp__github__get_me), the one name
+    /// earlier builds wrote, so names stay comparable across versions.
+    /// </summary>
+    private static string ToolName(JsonElement item)
+    {
+        var name = item.GetStringOrNull("name") ?? string.Empty;
+        return item.GetStringOrNull("namespace") is not { Length: > 0 } space || name.StartsWith(space, StringComparison.Ordinal) ? name
+            : space.EndsWith("__", StringComparison.Ordinal) ? space + name
+            : $"{space}__{name}";
     }
 
     private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
