@@ -223,6 +223,23 @@ public sealed class CodexReaderTests
         Assert.Equal(990L, record.InputTokens + record.OutputTokens);
     }
 
+    [Fact]
+    public void A_paginated_fork_continues_the_record_of_the_thread_it_was_forked_from()
+    {
+        const string parent = "0199a0b1-0000-7000-8000-000000000002";
+        var record = new Lines()
+            .Meta($",\"forked_from_id\":\"{parent}\",\"history_mode\":\"paginated\",\"history_base\":{{\"thread_id\":\"{parent}\",\"end_ordinal_exclusive\":4,\"end_byte_offset\":2048}}")
+            .Context()
+            .User("Try it the other way")
+            .Assistant("Tried.")
+            .Read().Record!;
+
+        Assert.Equal(Id, record.TraceId);
+        Assert.Equal(parent, record.SourceMeta["continues"]);
+        Assert.Equal(4L, record.SourceMeta["inherited_records"]);
+        Assert.Equal(new[] { "Try it the other way", "Tried." }, Texts(record));
+    }
+
     /// <summary>A worker's rollout (multi-agent v2): its session names the parent thread and the worker's path.</summary>
     private static Lines Worker() => new Lines()
         .Add("session_meta", $"{{\"id\":\"{Id}\",\"timestamp\":\"2025-11-20T21:05:09.100Z\",\"cwd\":\"/home/dev/acme-shop\",\"cli_version\":\"0.150.0\",\"source\":{{\"subagent\":{{\"thread_spawn\":{{\"parent_thread_id\":\"0199a0b1-0000-7000-8000-000000000001\",\"depth\":1,\"agent_path\":\"/root/worker\",\"agent_role\":\"worker\"}}}}}}}}")

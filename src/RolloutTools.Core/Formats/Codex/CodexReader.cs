@@ -153,9 +153,13 @@ public sealed class CodexReader : IRolloutReader
             // A reverted thread's later rollout is a record of its own, "thread:rollout", holding only the
             // records it wrote: the ones it takes from the rollout it continues stay that record's, read once.
             var rolloutId = named?.RolloutId is { } ownRollout && !ownRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? ownRollout : null;
-            var continues = meta.HistoryBaseRollout is { } baseRollout
-                ? CodexFileName.TraceIdOf(id, baseRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? null : baseRollout)
-                : null;
+            var continues = meta.HistoryBaseRollout is { } baseRollout ? CodexFileName.TraceIdOf(ThreadOf(baseRollout), Later(baseRollout)) : null;
+
+            // A paginated fork's first rollout takes its beginning from the thread it was forked from (thread-store
+            // prepare_fork), whose rollout is that thread's record (or, from its snapshot, the later rollout's); a
+            // revert's later rollout takes it from an earlier rollout of its own thread.
+            string ThreadOf(string baseRollout) => meta.ForkedFromId is { } parent && rolloutId is null && !baseRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? parent : id;
+            string? Later(string baseRollout) => baseRollout.Equals(ThreadOf(baseRollout), StringComparison.OrdinalIgnoreCase) ? null : baseRollout;
             var sourceMeta = new SourceMeta.Builder()
                 .Add("session_id", id)
                 .Add("rollout_id", rolloutId)
