@@ -430,6 +430,43 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void A_rollout_read_without_its_thread_index_takes_the_last_name_it_records()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").Assistant("Added.")
+            .Event($"{{\"type\":\"thread_name_updated\",\"thread_id\":\"{Id}\",\"thread_name\":\"Tax\"}}")
+            .Event($"{{\"type\":\"thread_name_updated\",\"thread_id\":\"{Id}\",\"thread_name\":\"Sales tax in the cart\"}}")
+            .Event("{\"type\":\"thread_name_updated\",\"thread_id\":\"0199a0b1-0000-7000-8000-00000000000f\",\"thread_name\":\"Another thread\"}")
+            .Read().Record!;
+
+        Assert.Equal("Sales tax in the cart", record.Title);
+        Assert.Equal("Sales tax in the cart", record.SourceMeta["thread_name"]);
+    }
+
+    [Fact]
+    public void TypeScript_tool_calls_that_are_not_objects_are_counted_not_read_as_calls()
+    {
+        var json = $$"""
+            {
+              "session": { "id": "{{Id}}", "timestamp": "2025-04-20T10:00:00.000Z", "instructions": "" },
+              "items": [
+                { "role": "user", "content": [{ "type": "text", "text": "List the files" }] },
+                { "role": "assistant", "content": "Listing.", "tool_calls": ["bad", { "id": "c1", "type": "function", "function": { "name": "shell", "arguments": "{}" } }] },
+                { "role": "tool", "tool_call_id": "c1", "content": "a.txt" }
+              ]
+            }
+            """;
+        var source = TraceSource.FromBytes($"rollout-2025-04-20-{Id}.json", Encoding.UTF8.GetBytes(json));
+
+        var record = new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal(new[] { "shell" }, record.Messages[1].ToolCalls.Select(c => c.Name));
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal(new Dictionary<string, long> { ["tool_calls entry that is not an object"] = 1 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_item_types"]);
+    }
+
+    [Fact]
     public void User_message_events_decide_which_user_items_are_prompts()
     {
         var record = new Lines()

@@ -149,7 +149,7 @@ public sealed class CodexReader : IRolloutReader
             var meta = transcript.Meta ?? new CodexSessionMeta();
             var named = source.IsFile ? CodexFileName.Parse(source.Path) : null;
             var id = meta.Id ?? named?.ThreadId ?? Path.GetFileNameWithoutExtension(source.Path);
-            var threadName = source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null;
+            var threadName = (source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null) ?? transcript.ThreadName;
             // A reverted thread's later rollout is a record of its own, "thread:rollout", holding only the
             // records it wrote: the ones it takes from the rollout it continues stay that record's, read once.
             var rolloutId = named?.RolloutId is { } ownRollout && !ownRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? ownRollout : null;

@@ -56,6 +56,9 @@ internal sealed class CodexTranscript
     public string? LastCwd { get; private set; }
     public string? ApprovalPolicy { get; private set; }
     public string? SandboxPolicy { get; private set; }
+
+    /// <summary>The name the thread was last given in this file (thread_name_updated), for a rollout read without its session_index.jsonl.</summary>
+    public string? ThreadName { get; private set; }
     public string Generation { get; private set; } = "envelope";
     public TokenUsage Usage { get; private set; }
     public long ReasoningOutputTokens { get; private set; }
@@ -461,7 +464,11 @@ internal sealed class CodexTranscript
         turn.AddContent(blocks);
         if (item.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } calls)
         {
-            foreach (var call in calls.EnumerateArray()) turn.AddToolCall(ToolCallJson.Read(call));
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Object) turn.AddToolCall(ToolCallJson.Read(call));
+                else UnknownTypes.Add("tool_calls entry that is not an object");
+            }
         }
     }
 
@@ -512,6 +519,9 @@ internal sealed class CodexTranscript
                 EndResponse();
                 RolledBackTurns += turns;
                 _rollbacks.Add(new Rollback(_conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, Array.Empty<ContentBlock>(), null), turns));
+                break;
+            case "thread_name_updated" when payload.GetStringOrNull("thread_id") is not { } thread || thread == Meta?.Id:
+                ThreadName = payload.GetStringOrNull("thread_name");
                 break;
             case "entered_review_mode":
                 EnterReview(payload, timestamp);
