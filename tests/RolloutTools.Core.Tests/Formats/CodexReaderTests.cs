@@ -328,6 +328,18 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void A_prompt_event_of_another_thread_is_not_this_sessions_prompt()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").UserItemCompleted("Add sales tax").Assistant("Added.")
+            .Event("{\"type\":\"item_completed\",\"thread_id\":\"0199a0b1-0000-7000-8000-00000000000f\",\"turn_id\":\"turn_9\",\"item\":{\"type\":\"UserMessage\",\"id\":\"item_9\",\"content\":[{\"type\":\"text\",\"text\":\"Review the code changes introduced by commit 3f2a9c1.\"}]}}")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response", Kinds(record));
+    }
+
+    [Fact]
     public void Injected_plugins_subagents_and_review_results_are_context_without_events()
     {
         var record = new Lines()

@@ -520,7 +520,7 @@ internal sealed class CodexTranscript
                 RolledBackTurns += turns;
                 _rollbacks.Add(new Rollback(_conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, Array.Empty<ContentBlock>(), null), turns));
                 break;
-            case "thread_name_updated" when payload.GetStringOrNull("thread_id") is not { } thread || thread == Meta?.Id:
+            case "thread_name_updated" when IsThisThread(payload):
                 ThreadName = payload.GetStringOrNull("thread_name");
                 break;
             case "entered_review_mode":
@@ -541,7 +541,7 @@ internal sealed class CodexTranscript
         var item = payload.GetPropertyOrDefault("item");
         switch (item.GetStringOrNull("type"))
         {
-            case "UserMessage" when !_inReview:
+            case "UserMessage" when !_inReview && IsThisThread(payload):
                 AddTypedPrompt(item, timestamp);
                 break;
             case "EnteredReviewMode":
@@ -552,6 +552,10 @@ internal sealed class CodexTranscript
                 break;
         }
     }
+
+    /// <summary>Whether an event is this file's thread's own, not one Codex forwarded from another thread (a sub-agent's).</summary>
+    private bool IsThisThread(JsonElement payload) =>
+        payload.GetStringOrNull("thread_id") is not { } thread || Meta?.Id is not { } own || thread.Equals(own, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>
     /// /review runs a sub-agent in a thread of its own (SubAgentSource::Review, a rollout of its own), and Codex forwards
