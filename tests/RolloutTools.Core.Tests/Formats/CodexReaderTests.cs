@@ -125,14 +125,233 @@ public sealed class CodexReaderTests
             .User("First")
             .Event("{\"type\":\"agent_reasoning\",\"text\":\"Thinking about first.\"}")
             .Add("response_item", "{\"type\":\"reasoning\",\"summary\":[],\"content\":null,\"encrypted_content\":\"gAAAAB\"}")
-            .Assistant("One.")
-            .Reasoning("Stale thought")
+            .Assistant("One.").Tokens(100, 0, 10, 0, 100)
+            .Reasoning("Unfinished thought")
             .User("Second")
             .Assistant("Two.")
             .Read().Record!;
 
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response User:Prompt Assistant:Response", Kinds(record));
         Assert.Equal("Thinking about first.", record.Messages[1].ReasoningContent);
-        Assert.Null(record.Messages[3].ReasoningContent);
+        // Reasoning no message took is a response of its own, at its own time, never the next response's.
+        Assert.Equal(("Unfinished thought", ""), (record.Messages[2].ReasoningContent, record.Messages[2].Text));
+        Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:17Z"), record.Messages[2].Timestamp);
+        Assert.Null(record.Messages[4].ReasoningContent);
+    }
+
+    [Fact]
+    public void Reasoning_before_an_interruption_is_kept_with_the_request_that_wrote_it()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Fix the rounding")
+            .Assistant("Looking.").Tokens(1000, 200, 100, 50, 1000)
+            .Reasoning("Rounding happens twice.")
+            .Event("{\"type\":\"agent_reasoning\",\"text\":\"Rounding happens twice.\"}")
+            .Tokens(1300, 800, 60, 10, 2300)
+            .Event("{\"type\":\"turn_aborted\",\"reason\":\"interrupted\",\"turn_id\":\"turn_1\"}")
+            .User("<turn_aborted>\nThe user interrupted the previous turn.\n</turn_aborted>")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response User:Interruption", Kinds(record));
+        var interrupted = record.Messages[2];
+        Assert.Equal("Rounding happens twice.", interrupted.ReasoningContent);
+        Assert.Equal(new TokenUsage(500, 60, 800, 0), interrupted.Usage);
+        Assert.Empty(record.UnlistedResponses);
+        Assert.Equal(1L, record.SourceMeta["aborted_turns"]);
+    }
+
+    private static Lines RolledBack() => new Lines()
+        .Meta().Context()
+        .User("Add sales tax").UserMessageEvent("Add sales tax").Assistant("Added.").Tokens(1000, 0, 100, 0, 1000)
+        .User("Now drop the tests").UserMessageEvent("Now drop the tests").Call("call_1", "shell", "{\"command\":[\"rm\",\"-r\",\"tests\"]}")
+        .Tokens(1200, 1000, 20, 0, 2200).Output("call_1", "").Assistant("Dropped.").Tokens(1300, 1200, 10, 0, 3500)
+        .Event("{\"type\":\"thread_rolled_back\",\"num_turns\":1}")
+        .User("Round to cents").UserMessageEvent("Round to cents").Assistant("Rounded.").Tokens(1400, 1000, 30, 0, 4900);
+
+    [Fact]
+    public void Turns_a_rollback_took_back_leave_the_conversation_and_keep_their_tokens()
+    {
+        var record = RolledBack().Read().Record!;
+
+        Assert.Equal(new[] { "Add sales tax", "Added.", "Round to cents", "Rounded." }, Texts(record));
+        Assert.Equal(new[] { 1220L, 1310L }, record.UnlistedResponses.Select(r => r.Usage.Total));
+        Assert.Equal(4900L, record.InputTokens + record.CacheReadTokens);
+        Assert.Equal(1L, record.SourceMeta["rolled_back_turns"]);
+    }
+
+    [Fact]
+    public void With_IncludeAbandoned_the_turns_a_rollback_took_back_are_kept_marked()
+    {
+        var record = RolledBack().Read(options: new ReadOptions { IncludeAbandoned = true }).Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Prompt Assistant:Response Tool:ToolResult Assistant:Response User:Prompt Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { false, false, true, true, true, true, false, false }, record.Messages.Select(m => m.IsAbandoned));
+        Assert.Empty(record.UnlistedResponses);
+    }
+
+    [Fact]
+    public void A_forks_copy_of_its_parents_history_ends_where_the_fork_was_next_given_work_not_at_a_second_boundary()
+    {
+        const string parent = "0199a0b1-0000-7000-8000-000000000002";
+        static string Line(string time, string type, string payload) => $"{{\"timestamp\":\"2025-11-20T{time}Z\",\"type\":\"{type}\",\"payload\":{payload}}}";
+        static string Said(string role, string text) =>
+            $"{{\"type\":\"message\",\"role\":\"{role}\",\"content\":[{{\"type\":\"{(role == "user" ? "input_text" : "output_text")}\",\"text\":\"{text}\"}}]}}";
+        const string tokens = "{\"type\":\"token_count\",\"info\":{\"total_token_usage\":{\"input_tokens\":900,\"cached_input_tokens\":0,\"output_tokens\":90,\"total_tokens\":990},\"last_token_usage\":{\"input_tokens\":900,\"cached_input_tokens\":0,\"output_tokens\":90,\"total_tokens\":990}}}";
+        var text = string.Join("\n",
+            Line("02:00:00.900", "session_meta", $"{{\"id\":\"{Id}\",\"forked_from_id\":\"{parent}\",\"timestamp\":\"2025-11-20T02:00:00.800Z\",\"cwd\":\"/w\",\"source\":\"cli\"}}"),
+            Line("02:00:00.950", "session_meta", $"{{\"id\":\"{parent}\",\"timestamp\":\"2025-11-20T01:00:00.000Z\",\"cwd\":\"/w\",\"source\":\"cli\"}}"),
+            Line("02:00:00.960", "response_item", Said("user", "Parent prompt one")),
+            Line("02:00:00.970", "event_msg", "{\"type\":\"user_message\",\"message\":\"Parent prompt one\"}"),
+            Line("02:00:00.990", "response_item", Said("assistant", "Parent answer one")),
+            Line("02:00:01.010", "event_msg", tokens),
+            Line("02:00:01.020", "response_item", Said("user", "Parent prompt two")),
+            Line("02:00:01.030", "event_msg", "{\"type\":\"user_message\",\"message\":\"Parent prompt two\"}"),
+            Line("02:00:01.040", "response_item", Said("assistant", "Parent answer two")),
+            Line("02:00:05.000", "turn_context", "{\"cwd\":\"/w\",\"model\":\"gpt-5.2-codex\"}"),
+            Line("02:00:05.100", "response_item", Said("user", "Fork prompt")),
+            Line("02:00:05.100", "event_msg", "{\"type\":\"user_message\",\"message\":\"Fork prompt\"}"),
+            Line("02:00:06.000", "response_item", Said("assistant", "Fork answer"))) + "\n";
+        var source = TraceSource.FromBytes($"rollout-2025-11-20T02-00-00-{Id}.jsonl", Encoding.UTF8.GetBytes(text));
+
+        var record = new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal(new[] { "Fork prompt", "Fork answer" }, Texts(record));
+        Assert.Equal("Fork prompt", record.Title);
+        Assert.Equal(7L, record.SourceMeta["replayed_lines"]);
+        // The copied token count after the copy's first second still counts, as ccusage counts it.
+        Assert.Equal(990L, record.InputTokens + record.OutputTokens);
+    }
+
+    [Fact]
+    public void A_paginated_fork_continues_the_record_of_the_thread_it_was_forked_from()
+    {
+        const string parent = "0199a0b1-0000-7000-8000-000000000002";
+        var record = new Lines()
+            .Meta($",\"forked_from_id\":\"{parent}\",\"history_mode\":\"paginated\",\"history_base\":{{\"thread_id\":\"{parent}\",\"end_ordinal_exclusive\":4,\"end_byte_offset\":2048}}")
+            .Context()
+            .User("Try it the other way")
+            .Assistant("Tried.")
+            .Read().Record!;
+
+        Assert.Equal(Id, record.TraceId);
+        Assert.Equal(parent, record.SourceMeta["continues"]);
+        Assert.Equal(4L, record.SourceMeta["inherited_records"]);
+        Assert.Equal(new[] { "Try it the other way", "Tried." }, Texts(record));
+    }
+
+    /// <summary>A worker's rollout (multi-agent v2): its session names the parent thread and the worker's path.</summary>
+    private static Lines Worker() => new Lines()
+        .Add("session_meta", $"{{\"id\":\"{Id}\",\"timestamp\":\"2025-11-20T21:05:09.100Z\",\"cwd\":\"/home/dev/acme-shop\",\"cli_version\":\"0.150.0\",\"source\":{{\"subagent\":{{\"thread_spawn\":{{\"parent_thread_id\":\"0199a0b1-0000-7000-8000-000000000001\",\"depth\":1,\"agent_path\":\"/root/worker\",\"agent_role\":\"worker\"}}}}}}}}")
+        .Context();
+
+    private static string Communication(string author, string recipient, string content) =>
+        $"{{\"author\":\"{author}\",\"recipient\":\"{recipient}\",\"other_recipients\":[],\"content\":{ClaudeLines.Q(content)},\"trigger_turn\":true}}";
+
+    [Fact]
+    public void Messages_between_agents_are_agent_messages_not_the_models_answer()
+    {
+        var task = Communication("/root", "/root/worker", "Count the files under src/");
+        var record = Worker()
+            .Add("inter_agent_communication", task)
+            .Add("response_item", $"{{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{{\"type\":\"output_text\",\"text\":{ClaudeLines.Q(task)}}}],\"phase\":\"commentary\"}}")
+            .Add("response_item", "{\"type\":\"message\",\"role\":\"assistant\",\"content\":[{\"type\":\"output_text\",\"text\":\"12 files.\"}],\"phase\":\"final_answer\"}")
+            .Tokens(100, 0, 10, 0, 100)
+            // A build that puts only the history item in, as a user message when it starts a task.
+            .Add("response_item", $"{{\"type\":\"message\",\"role\":\"user\",\"content\":[{{\"type\":\"input_text\",\"text\":{ClaudeLines.Q(Communication("/root", "/root/worker", "Now count the tests"))}}}]}}")
+            .Assistant("4 tests.")
+            .Read().Record!;
+
+        Assert.Equal("User:AgentMessage Assistant:Response User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Count the files under src/", "12 files.", "Now count the tests", "4 tests." }, Texts(record));
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[1].Usage);
+        Assert.Equal("Count the files under src/", record.Title);
+        Assert.Equal(1L, ((IReadOnlyDictionary<string, long>)record.SourceMeta["record_types"])["inter_agent_communication"]);
+    }
+
+    [Fact]
+    public void Encrypted_agent_messages_show_that_something_was_said_not_the_ciphertext()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Split the work")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root/worker\",\"recipient\":\"/root\",\"content\":[{\"type\":\"encrypted_content\",\"encrypted_content\":\"gAAAAABENCRYPTED\"}]}")
+            .Add("inter_agent_communication", "{\"author\":\"/root/tester\",\"recipient\":\"/root\",\"other_recipients\":[],\"content\":\"\",\"encrypted_content\":\"gAAAAABOTHER\",\"trigger_turn\":false}")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root/tester\",\"recipient\":\"/root\",\"content\":[{\"type\":\"input_text\",\"text\":\"Message Type: MESSAGE\\nTask name: /root\\nSender: /root/tester\\nPayload:\\n\"},{\"type\":\"encrypted_content\",\"encrypted_content\":\"gAAAAABOTHER\"}]}")
+            .Assistant("Both reported.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt User:AgentMessage User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Split the work", "[encrypted]", "[encrypted]", "Both reported." }, Texts(record));
+        Assert.DoesNotContain(record.Messages, m => m.Text.Contains("gAAAA", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_review_is_the_persons_command_and_the_prompt_codex_forwards_from_its_reviewer_is_not_theirs()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").UserMessageEvent("Add sales tax").Assistant("Added.").Tokens(1000, 0, 100, 0, 1000)
+            .Event("{\"type\":\"entered_review_mode\",\"target\":{\"type\":\"uncommittedChanges\"},\"user_facing_hint\":\"current changes\"}")
+            .UserMessageEvent("Review the current code changes (staged, unstaged, and untracked files) and provide prioritized findings.")
+            .Event("{\"type\":\"agent_reasoning\",\"text\":\"The reviewer reads the diff.\"}")
+            .Tokens(500, 0, 50, 0, 500)
+            .User("<user_action>\n  <context>User initiated a review task.</context>\n  <action>review</action>\n  <results>\n  No issues\n  </results>\n</user_action>\n")
+            .Event("{\"type\":\"exited_review_mode\",\"review_output\":{\"findings\":[],\"overall_correctness\":\"patch is correct\",\"overall_explanation\":\"No issues\",\"overall_confidence_score\":0.9}}")
+            .Assistant("No issues found.")
+            .User("Thanks").UserMessageEvent("Thanks")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Command User:Context Assistant:Response User:Prompt", Kinds(record));
+        Assert.Equal("/review current changes", record.Messages[2].Text);
+        Assert.DoesNotContain(record.Messages, m => m.Text.StartsWith("Review the current", StringComparison.Ordinal) || m.ReasoningContent is not null);
+        Assert.Equal(new[] { "Add sales tax", "Thanks" }, record.Messages.Where(m => m.Kind == MessageKind.Prompt).Select(m => m.Text));
+        // The reviewer's tokens stay in the totals, as ccusage counts them, but in no message of this thread.
+        Assert.Equal(1500L, record.InputTokens);
+        Assert.Equal(500L, Assert.Single(record.UnlistedResponses).Usage.InputTokens);
+    }
+
+    [Fact]
+    public void A_review_recorded_as_turn_items_is_one_command_and_its_forwarded_prompt_is_dropped()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"turn_id\":\"turn_2\",\"item\":{{\"type\":\"EnteredReviewMode\",\"id\":\"review-mode-2\",\"target\":{{\"type\":\"custom\",\"instructions\":\"Check the tax code only\"}},\"user_facing_hint\":\"Check the tax code only\"}}}}")
+            .Event("{\"type\":\"entered_review_mode\",\"target\":{\"type\":\"custom\",\"instructions\":\"Check the tax code only\"},\"user_facing_hint\":\"Check the tax code only\"}")
+            .UserItemCompleted("Check the tax code only")
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"turn_id\":\"turn_2\",\"item\":{{\"type\":\"ExitedReviewMode\",\"id\":\"review-mode-2-exit\",\"review\":\"No issues\"}}}}")
+            .Assistant("No issues found.")
+            .Read().Record!;
+
+        Assert.Equal("User:Command Assistant:Response", Kinds(record));
+        Assert.Equal("/review Check the tax code only", record.Messages[0].Text);
+    }
+
+    [Fact]
+    public void A_prompt_event_of_another_thread_is_not_this_sessions_prompt()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").UserItemCompleted("Add sales tax").Assistant("Added.")
+            .Event("{\"type\":\"item_completed\",\"thread_id\":\"0199a0b1-0000-7000-8000-00000000000f\",\"turn_id\":\"turn_9\",\"item\":{\"type\":\"UserMessage\",\"id\":\"item_9\",\"content\":[{\"type\":\"text\",\"text\":\"Review the code changes introduced by commit 3f2a9c1.\"}]}}")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response", Kinds(record));
+    }
+
+    [Fact]
+    public void Injected_plugins_subagents_and_review_results_are_context_without_events()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("<plugins>\n- github\n</plugins>")
+            .User("<subagents>\n- worker\n</subagents>")
+            .User("Add sales tax")
+            .Assistant("Added.")
+            .User("<user_action>\n  <context>User initiated a review task, but was interrupted.</context>\n  <action>review</action>\n</user_action>")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Context User:Prompt Assistant:Response User:Context", Kinds(record));
     }
 
     [Fact]
@@ -178,6 +397,85 @@ public sealed class CodexReaderTests
         Assert.Equal(1L, record.SourceMeta["ghost_snapshots"]);
         Assert.Equal(1L, record.SourceMeta["compactions"]);
         Assert.Equal(new Dictionary<string, long> { ["x_future_item"] = 1 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_item_types"]);
+    }
+
+    [Fact]
+    public void Unknown_items_and_outputs_without_their_call_are_told_once_with_their_line()
+    {
+        var result = new Lines()
+            .Meta().Context()
+            .User("Patch it")
+            .Add("response_item", "{\"type\":\"additional_tools\",\"role\":\"developer\",\"tools\":[{\"type\":\"function\",\"name\":\"x\"}]}")
+            .Add("response_item", "{\"type\":\"future_text_item\",\"text\":\"Some new item\"}")
+            .Output("call_gone", "ok")
+            .Add("response_item", "{\"type\":\"future_text_item\",\"text\":\"Another\"}")
+            .Output("call_gone_too", "ok")
+            .Assistant("Done.")
+            .Read();
+
+        Assert.Collection(
+            result.Diagnostics,
+            d => Assert.Equal((5, true), (d.LineNumber!.Value, d.Message.EndsWith("a response item of type 'future_text_item' is not one this reader knows; left out (SourceMeta unknown_item_types).", StringComparison.Ordinal))),
+            d => Assert.Equal((6, true), (d.LineNumber!.Value, d.Message.EndsWith("the output of call 'call_gone' answers no call before it, or one answered already; left out, with any others (SourceMeta orphan_tool_results).", StringComparison.Ordinal))));
+        Assert.All(result.Diagnostics, d => Assert.Equal(DiagnosticSeverity.Warning, d.Severity));
+        Assert.Equal(new Dictionary<string, long> { ["future_text_item"] = 2 }, (IReadOnlyDictionary<string, long>)result.Record!.SourceMeta["unknown_item_types"]);
+        Assert.Equal(2L, result.Record.SourceMeta["orphan_tool_results"]);
+    }
+
+    [Fact]
+    public void Namespaced_tools_keep_their_namespace_as_codex_qualifies_them()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Who am I on GitHub?")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"get_me\",\"namespace\":\"mcp__github\",\"arguments\":\"{}\",\"call_id\":\"call_1\"}")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"list_repos\",\"namespace\":\"mcp__github__\",\"arguments\":\"{}\",\"call_id\":\"call_2\"}")
+            .Add("response_item", "{\"type\":\"function_call\",\"name\":\"spawn_agent\",\"namespace\":\"multi_agent_v1\",\"arguments\":\"{}\",\"call_id\":\"call_3\"}")
+            .Call("call_4", "mcp__github__get_me", "{}")
+            .Output("call_1", "octocat").Output("call_2", "[]").Output("call_3", "ok").Output("call_4", "octocat")
+            .Read().Record!;
+
+        Assert.Equal(
+            new[] { "mcp__github__get_me", "mcp__github__list_repos", "multi_agent_v1__spawn_agent", "mcp__github__get_me" },
+            record.Messages[1].ToolCalls.Select(c => c.Name));
+        Assert.Equal("mcp__github__get_me", record.Messages[2].ToolName);
+    }
+
+    [Fact]
+    public void A_rollout_read_without_its_thread_index_takes_the_last_name_it_records()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add sales tax").Assistant("Added.")
+            .Event($"{{\"type\":\"thread_name_updated\",\"thread_id\":\"{Id}\",\"thread_name\":\"Tax\"}}")
+            .Event($"{{\"type\":\"thread_name_updated\",\"thread_id\":\"{Id}\",\"thread_name\":\"Sales tax in the cart\"}}")
+            .Event("{\"type\":\"thread_name_updated\",\"thread_id\":\"0199a0b1-0000-7000-8000-00000000000f\",\"thread_name\":\"Another thread\"}")
+            .Read().Record!;
+
+        Assert.Equal("Sales tax in the cart", record.Title);
+        Assert.Equal("Sales tax in the cart", record.SourceMeta["thread_name"]);
+    }
+
+    [Fact]
+    public void TypeScript_tool_calls_that_are_not_objects_are_counted_not_read_as_calls()
+    {
+        var json = $$"""
+            {
+              "session": { "id": "{{Id}}", "timestamp": "2025-04-20T10:00:00.000Z", "instructions": "" },
+              "items": [
+                { "role": "user", "content": [{ "type": "text", "text": "List the files" }] },
+                { "role": "assistant", "content": "Listing.", "tool_calls": ["bad", { "id": "c1", "type": "function", "function": { "name": "shell", "arguments": "{}" } }] },
+                { "role": "tool", "tool_call_id": "c1", "content": "a.txt" }
+              ]
+            }
+            """;
+        var source = TraceSource.FromBytes($"rollout-2025-04-20-{Id}.json", Encoding.UTF8.GetBytes(json));
+
+        var record = new CodexReader().BeginScan(new[] { source }, CancellationToken.None).Read(source, CancellationToken.None).Record!;
+
+        Assert.Equal(new[] { "shell" }, record.Messages[1].ToolCalls.Select(c => c.Name));
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal(new Dictionary<string, long> { ["tool_calls entry that is not an object"] = 1 }, (IReadOnlyDictionary<string, long>)record.SourceMeta["unknown_item_types"]);
     }
 
     [Fact]
@@ -231,10 +529,11 @@ public sealed class CodexReaderTests
             new[]
             {
                 "# AGENTS.md instructions for /home/dev/acme-shop\n\n<INSTRUCTIONS>Run make test.</INSTRUCTIONS>", "Skill loaded: csv-tools",
-                "yes", "Applied.", "yes", "Applied again.", "<image name=[Image #1]>\n\n</image>\n\nWhat is wrong here?",
+                "yes", "Applied.", "yes", "Applied again.", "What is wrong here?",
             },
             Texts(record));
-        Assert.Equal(ContentBlockType.Image, record.Messages[6].Content[1].Type);
+        // The tags Codex puts around an attached image are not the prompt's words; the image is.
+        Assert.Equal(new[] { ContentBlockType.Image, ContentBlockType.Text }, record.Messages[6].Content.Select(b => b.Type));
         // The second "yes" event came before its item; the item stands, at its own time.
         Assert.Equal(DateTimeOffset.Parse("2025-11-20T21:05:18Z"), record.Messages[4].Timestamp);
     }

@@ -34,10 +34,15 @@ internal static partial class CodexContent
             switch (item.GetStringOrNull("type"))
             {
                 case "input_text" or "output_text" or "text" or "summary_text" or "reasoning_text":
-                    blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("text")));
+                    var text = item.GetTextOrEmpty("text");
+                    if (!IsImageTag(text)) blocks.Add(ContentBlock.FromText(text));
                     break;
                 case "refusal":
                     blocks.Add(ContentBlock.FromText(item.GetTextOrEmpty("refusal")));
+                    break;
+                case "encrypted_content":
+                    // An agent message's words the API alone can read (models.rs AgentMessageInputContent::EncryptedContent).
+                    blocks.Add(ContentBlock.FromText(EncryptedText));
                     break;
                 case "input_image" or "image_url":
                     var url = item.GetStringOrNull("image_url") ?? item.GetPropertyOrDefault("image_url").GetStringOrNull("url");
@@ -51,12 +56,24 @@ internal static partial class CodexContent
         return blocks;
     }
 
+    /// <summary>What stands for words Codex wrote encrypted, so a reader sees that something was said.</summary>
+    public const string EncryptedText = "[encrypted]";
+
+    /// <summary>
+    /// The text parts Codex puts around an attached image for the model ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;",
+    /// "&lt;/image&gt;"; instruction_markers.rs), which its interface does not show: the image block stands for them.
+    /// </summary>
+    private static bool IsImageTag(string text) =>
+        text is "<image>" or "</image>" || (text.StartsWith("<image name=", StringComparison.Ordinal) && text.EndsWith('>') && !text.Contains('\n'));
+
     public static string Text(JsonElement content) => RolloutMessage.JoinText(ReadBlocks(content));
 
     private static readonly string[] ContextMarkers =
     {
         "<environment_context>", "<user_instructions>", "# AGENTS.md instructions", "<INSTRUCTIONS>", "<permissions instructions>",
-        "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality",
+        "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality", "<plugins>", "<subagents>",
+        // What a /review found, which Codex gives the model when the review ends (review.rs exit_review_mode).
+        "<user_action>",
     };
 
     private static readonly string[] CompactionMarkers =

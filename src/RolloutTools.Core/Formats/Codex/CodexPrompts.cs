@@ -74,15 +74,8 @@ internal sealed class CodexPrompts
         return kinds.EnumerateArray().Any(k => k.ValueKind == JsonValueKind.String && k.GetString()!.StartsWith("user.", StringComparison.Ordinal));
     }
 
-    /// <summary>
-    /// The prompt's words as both sides write them: the event leaves out the image tags Codex puts around attached
-    /// images in the item ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;", "&lt;/image&gt;").
-    /// </summary>
-    private static string Key(IReadOnlyList<ContentBlock> content) =>
-        RolloutMessage.JoinText(content.Where(b => b.Type != ContentBlockType.Text || !IsImageTag(b.Text!)).ToArray()).Trim();
-
-    private static bool IsImageTag(string text) =>
-        text is "<image>" or "</image>" || (text.StartsWith("<image name=", StringComparison.Ordinal) && text.EndsWith('>'));
+    /// <summary>The prompt's words as both sides write them (the item's image tags are gone once read, see CodexContent).</summary>
+    private static string Key(IReadOnlyList<ContentBlock> content) => RolloutMessage.JoinText(content).Trim();
 
     /// <summary>
     /// The blocks of a typed-prompt event: user_message {message, images[] of data URLs}, or an item_completed

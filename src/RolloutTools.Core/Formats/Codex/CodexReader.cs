@@ -134,7 +134,7 @@ public sealed class CodexReader : IRolloutReader
                 return new ReadResult(source, null, null, diagnostics.Items);
             }
 
-            var messages = transcript.Messages();
+            var messages = transcript.Messages(_options.IncludeAbandoned);
             if (messages.Count == 0 && transcript.Meta is null)
             {
                 // Codex begins every rollout with its session; lines that give neither are not read as Codex meant them.
@@ -149,13 +149,17 @@ public sealed class CodexReader : IRolloutReader
             var meta = transcript.Meta ?? new CodexSessionMeta();
             var named = source.IsFile ? CodexFileName.Parse(source.Path) : null;
             var id = meta.Id ?? named?.ThreadId ?? Path.GetFileNameWithoutExtension(source.Path);
-            var threadName = source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null;
+            var threadName = (source.IsFile ? Names(source.Path)?.Use(diagnostics)?.Find(id) : null) ?? transcript.ThreadName;
             // A reverted thread's later rollout is a record of its own, "thread:rollout", holding only the
             // records it wrote: the ones it takes from the rollout it continues stay that record's, read once.
             var rolloutId = named?.RolloutId is { } ownRollout && !ownRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? ownRollout : null;
-            var continues = meta.HistoryBaseRollout is { } baseRollout
-                ? CodexFileName.TraceIdOf(id, baseRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? null : baseRollout)
-                : null;
+            var continues = meta.HistoryBaseRollout is { } baseRollout ? CodexFileName.TraceIdOf(ThreadOf(baseRollout), Later(baseRollout)) : null;
+
+            // A paginated fork's first rollout takes its beginning from the thread it was forked from (thread-store
+            // prepare_fork), whose rollout is that thread's record (or, from its snapshot, the later rollout's); a
+            // revert's later rollout takes it from an earlier rollout of its own thread.
+            string ThreadOf(string baseRollout) => meta.ForkedFromId is { } parent && rolloutId is null && !baseRollout.Equals(id, StringComparison.OrdinalIgnoreCase) ? parent : id;
+            string? Later(string baseRollout) => baseRollout.Equals(ThreadOf(baseRollout), StringComparison.OrdinalIgnoreCase) ? null : baseRollout;
             var sourceMeta = new SourceMeta.Builder()
                 .Add("session_id", id)
                 .Add("rollout_id", rolloutId)
@@ -186,6 +190,7 @@ public sealed class CodexReader : IRolloutReader
                 .Add("compactions", transcript.Compactions)
                 .Add("ghost_snapshots", transcript.GhostSnapshots)
                 .Add("aborted_turns", transcript.AbortedTurns)
+                .Add("rolled_back_turns", transcript.RolledBackTurns)
                 .Add("replayed_lines", transcript.ReplayedLines)
                 .Add("orphan_tool_results", transcript.OrphanToolResults)
                 .Add("unanswered_tool_calls", transcript.UnansweredToolCalls)
@@ -232,7 +237,7 @@ public sealed class CodexReader : IRolloutReader
         private static CodexTranscript? ParseDocument(Stream stream, DiagnosticList diagnostics)
         {
             using var document = JsonDocumentReader.Read(stream, diagnostics);
-            return document is null ? null : CodexTranscript.ParseDocument(document.Root);
+            return document is null ? null : CodexTranscript.ParseDocument(document.Root, diagnostics);
         }
 
         /// <summary>The session_index.jsonl of the Codex home the file lives in (the parent of sessions/ or archived_sessions/).</summary>

@@ -14,6 +14,8 @@ namespace RolloutTools.Core.Formats.Codex;
 internal sealed class CodexTranscript
 {
     private readonly ConversationBuilder _conversation = new();
+    private readonly DiagnosticList _diagnostics;
+    private readonly HashSet<string> _told = new(StringComparer.Ordinal);
     private readonly List<string> _reasoningFromItems = new();
     private readonly List<string> _reasoningFromEvents = new();
     private readonly Dictionary<string, RunEnd> _endEvents = new(StringComparer.Ordinal);
@@ -24,14 +26,29 @@ internal sealed class CodexTranscript
     private ConversationBuilder.AssistantTurn? _lastTurn;
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
+    private CodexInterAgent? _lastCommunication;
+    private DateTimeOffset? _reasoningSince;
+    private bool _inReview;
+    private readonly List<Rollback> _rollbacks = new();
+    private IReadOnlyList<UnlistedResponse> _rolledBack = Array.Empty<UnlistedResponse>();
     private readonly List<UnlistedResponse> _unclaimed = new();
 
     // The line and payload types every line repeats, read without a new string each time.
     private readonly RepeatedString _kind = new(), _itemType = new(), _eventType = new();
     private int _syntheticIds;
 
+    /// <summary>The line being read, for a warning; null in the TypeScript document.</summary>
+    private int? _line;
+
+    private CodexTranscript(DiagnosticList diagnostics)
+    {
+        _diagnostics = diagnostics;
+    }
+
     public CodexSessionMeta? Meta { get; private set; }
     public Counter RecordTypes { get; } = new();
+
+    /// <summary>Response items of kinds this reader does not know, each kind told once (see <see cref="Tell"/>).</summary>
     public Counter UnknownTypes { get; } = new();
     public List<string> Models { get; } = new();
     public List<string> ReasoningEfforts { get; } = new();
@@ -39,6 +56,9 @@ internal sealed class CodexTranscript
     public string? LastCwd { get; private set; }
     public string? ApprovalPolicy { get; private set; }
     public string? SandboxPolicy { get; private set; }
+
+    /// <summary>The name the thread was last given in this file (thread_name_updated), for a rollout read without its session_index.jsonl.</summary>
+    public string? ThreadName { get; private set; }
     public string Generation { get; private set; } = "envelope";
     public TokenUsage Usage { get; private set; }
     public long ReasoningOutputTokens { get; private set; }
@@ -46,18 +66,30 @@ internal sealed class CodexTranscript
     public int Compactions { get; private set; }
     public int GhostSnapshots { get; private set; }
     public int AbortedTurns { get; private set; }
+    public long RolledBackTurns { get; private set; }
     public int ReplayedLines { get; private set; }
     public int Values { get; private set; }
     public DateTimeOffset? First { get; private set; }
     public DateTimeOffset? Last { get; private set; }
 
-    public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
+    /// <param name="includeAbandoned">Keep the turns a rollback took back, marked IsAbandoned; without it their responses are unlisted.</param>
+    public IReadOnlyList<RolloutMessage> Messages(bool includeAbandoned)
+    {
+        var built = _conversation.Build();
+        if (_rollbacks.Count == 0) return built;
+        var messages = built.ToList();
+        foreach (var rollback in _rollbacks) rollback.Apply(messages);
+        if (includeAbandoned) return messages;
+        _rolledBack = messages.Where(m => m.IsAbandoned && m.Usage is { Total: > 0 }).Select(UnlistedResponse.Of).ToArray();
+        return messages.Where(m => !m.IsAbandoned).ToArray();
+    }
 
     /// <summary>
     /// Requests billed without a message to carry them, each with its time, model and identity: those no response
-    /// or compaction took, and responses left with nothing readable. Valid after <see cref="Messages"/>.
+    /// or compaction took, responses left with nothing readable, and those of turns a rollback took back. Valid after
+    /// <see cref="Messages"/>, read without the turns taken back.
     /// </summary>
-    public IReadOnlyList<UnlistedResponse> UnlistedResponses() => _conversation.Unlisted.Concat(_unclaimed).ToArray();
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses() => _conversation.Unlisted.Concat(_unclaimed).Concat(_rolledBack).ToArray();
 
     public int OrphanToolResults => _conversation.OrphanToolResults;
 
@@ -73,16 +105,18 @@ internal sealed class CodexTranscript
     /// <param name="only">Read only the lines holding one of these (<see cref="UsageLines"/>); null for every line.</param>
     public static CodexTranscript ParseLines(Stream stream, DiagnosticList diagnostics, CancellationToken cancellation, LineMarkers? only = null)
     {
-        var transcript = new CodexTranscript();
+        var transcript = new CodexTranscript(diagnostics);
         var replay = new CodexReplay();
-        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line.Root, replay), cancellation, only);
+        JsonLineReader.ReadEach(stream, diagnostics, line => transcript.AddLine(line, replay), cancellation, only);
         transcript.Finish();
         return transcript;
     }
 
-    private void AddLine(JsonElement root, CodexReplay replay)
+    private void AddLine(JsonLine line, CodexReplay replay)
     {
         Values++;
+        _line = line.LineNumber;
+        var root = line.Root;
         if (root.TryGetProperty("payload", out var payload) && _kind.Read(root, "type") is { } kind)
         {
             var timestamp = root.GetTimestamp("timestamp");
@@ -105,9 +139,9 @@ internal sealed class CodexTranscript
     public const string DocumentGeneration = "typescript-json";
 
     /// <summary>Reads the TypeScript CLI's single JSON document, {session, items}.</summary>
-    public static CodexTranscript ParseDocument(JsonElement root)
+    public static CodexTranscript ParseDocument(JsonElement root, DiagnosticList diagnostics)
     {
-        var transcript = new CodexTranscript { Generation = DocumentGeneration };
+        var transcript = new CodexTranscript(diagnostics) { Generation = DocumentGeneration };
         var session = root.GetPropertyOrDefault("session");
         transcript.SetMeta(session);
         if (root.GetPropertyOrDefault("items") is { ValueKind: JsonValueKind.Array } items)
@@ -154,7 +188,7 @@ internal sealed class CodexTranscript
             case "compacted":
                 RecordTypes.Add(kind);
                 Compactions++;
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 if (payload.GetStringOrNull("message") is { Length: > 0 } summary)
                 {
                     var message = _conversation.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, timestamp);
@@ -163,9 +197,15 @@ internal sealed class CodexTranscript
                 }
                 Unclaimed();
                 break;
+            case "inter_agent_communication":
+                RecordTypes.Add(kind);
+                var communication = CodexInterAgent.Read(payload);
+                if (communication is not null) AddAgentMessage(communication.Content, timestamp);
+                _lastCommunication = communication;
+                break;
             default:
-                // world_state, inter-agent items, token usage records and whatever comes next: facts about
-                // the session's surroundings, not conversation.
+                // world_state, token usage records and whatever comes next: facts about the session's surroundings,
+                // not conversation.
                 RecordTypes.Add(kind);
                 break;
         }
@@ -248,10 +288,19 @@ internal sealed class CodexTranscript
         var type = _itemType.Read(item, "type");
         if (type is null && item.GetStringOrNull("role") is not null) type = "chat_message";
         RecordTypes.Add("response_item", type ?? "untyped");
+        // An inter_agent_communication line is followed by the history item that carries the same message.
+        var written = _lastCommunication;
+        _lastCommunication = null;
         switch (type)
         {
             case "message":
-                AddMessage(item, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                var blocks = CodexContent.ReadBlocks(item.GetPropertyOrDefault("content"));
+                if (CodexInterAgent.FromMessage(blocks) is { } communication)
+                {
+                    if (communication != written) AddAgentMessage(communication.Content, timestamp);
+                    break;
+                }
+                AddMessage(item, blocks, timestamp);
                 break;
             case "chat_message":
                 AddChatMessage(item, timestamp);
@@ -259,13 +308,13 @@ internal sealed class CodexTranscript
             case "reasoning":
                 var raw = CodexContent.Text(item.GetPropertyOrDefault("content"));
                 var text = raw.Length > 0 ? raw : CodexContent.Text(item.GetPropertyOrDefault("summary"));
-                if (text.Length > 0) _reasoningFromItems.Add(text);
+                if (text.Length > 0) AddReasoning(_reasoningFromItems, text, timestamp);
                 break;
             case "function_call":
-                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, item.GetStringOrNull("arguments") ?? "{}"));
+                Call(timestamp, new ToolCall(CallId(item), ToolName(item), item.GetStringOrNull("arguments") ?? "{}"));
                 break;
             case "custom_tool_call":
-                Call(timestamp, new ToolCall(CallId(item), item.GetStringOrNull("name") ?? string.Empty, ToolCallJson.WrapInput(item.GetStringOrNull("input") ?? string.Empty)));
+                Call(timestamp, new ToolCall(CallId(item), ToolName(item), ToolCallJson.WrapInput(item.GetStringOrNull("input") ?? string.Empty)));
                 break;
             case "local_shell_call":
                 Call(timestamp, new ToolCall(CallId(item), "local_shell", RawOrEmpty(item.GetPropertyOrDefault("action"))));
@@ -295,13 +344,12 @@ internal sealed class CodexTranscript
                 Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
                 break;
             case "tool_search_output":
-                _conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp });
-                EndTurn(dropReasoning: false);
+                if (_conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(CallId(item));
+                EndTurn();
                 break;
             case "agent_message":
-                // Another agent speaking: the parent's task to a subagent, or a subagent's report.
-                EndTurn(dropReasoning: true);
-                _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
+                if (written is not null && written.RepeatedBy(item)) break;
+                AddAgentMessage(CodexContent.ReadBlocks(item.GetPropertyOrDefault("content")), timestamp);
                 break;
             case "ghost_snapshot":
                 GhostSnapshots++;
@@ -309,8 +357,14 @@ internal sealed class CodexTranscript
             case "compaction" or "compaction_summary" or "context_compaction":
                 Compactions++;
                 break;
+            case "additional_tools" or "configuration_update" or "compaction_trigger":
+                // The tools offered and settings changed mid-thread, and the mark where a compaction was asked for:
+                // what the model was given to work with, not conversation.
+                break;
             default:
-                UnknownTypes.Add(type ?? "untyped");
+                var kind = type ?? "untyped";
+                UnknownTypes.Add(kind);
+                Tell(kind, $"a response item of type '{kind}' is not one this reader knows; left out (SourceMeta unknown_item_types).");
                 break;
         }
     }
@@ -330,7 +384,7 @@ internal sealed class CodexTranscript
                 Turn(timestamp).AddContent(blocks);
                 break;
             case "user":
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 var text = RolloutMessage.JoinText(blocks);
                 // Before session_meta carried a cwd, the environment context was the only place it was written.
                 LastCwd ??= CodexContent.EnvironmentCwd(text);
@@ -338,10 +392,17 @@ internal sealed class CodexTranscript
                 break;
             default:
                 // developer and system: instructions Codex injected, never a person's words.
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
                 break;
         }
+    }
+
+    /// <summary>Another agent speaking: the parent's task to a subagent, or a subagent's report.</summary>
+    private void AddAgentMessage(IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
+    {
+        EndResponse();
+        _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, blocks, timestamp);
     }
 
     /// <summary>A user text; an IDE extension prompt becomes its editor context, then the request typed.</summary>
@@ -363,7 +424,7 @@ internal sealed class CodexTranscript
     {
         var blocks = CodexPrompts.EventBlocks(prompt);
         if (blocks.Count == 0) return;
-        EndTurn(dropReasoning: true);
+        EndResponse();
         var (said, ideContext) = AddUser(MessageKind.Prompt, blocks, timestamp);
         _prompts.AddEvent(said, ideContext);
     }
@@ -379,7 +440,7 @@ internal sealed class CodexTranscript
             _conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, blocks, timestamp);
             return;
         }
-        EndTurn(dropReasoning: false);
+        EndTurn();
         _conversation.StartAssistant(timestamp, model: null, MessageKind.Synthetic).AddContent(blocks);
     }
 
@@ -398,12 +459,16 @@ internal sealed class CodexTranscript
             AddMessage(item, blocks, timestamp);
             return;
         }
-        if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) _reasoningFromItems.Add(reasoning);
+        if (item.GetStringOrNull("reasoning") is { Length: > 0 } reasoning) AddReasoning(_reasoningFromItems, reasoning, timestamp);
         var turn = Turn(timestamp);
         turn.AddContent(blocks);
         if (item.GetPropertyOrDefault("tool_calls") is { ValueKind: JsonValueKind.Array } calls)
         {
-            foreach (var call in calls.EnumerateArray()) turn.AddToolCall(ToolCallJson.Read(call));
+            foreach (var call in calls.EnumerateArray())
+            {
+                if (call.ValueKind == JsonValueKind.Object) turn.AddToolCall(ToolCallJson.Read(call));
+                else UnknownTypes.Add("tool_calls entry that is not an object");
+            }
         }
     }
 
@@ -416,15 +481,12 @@ internal sealed class CodexTranscript
             case "token_count":
                 AddTokenCount(payload.GetPropertyOrDefault("info"), timestamp);
                 break;
-            case "agent_reasoning":
-                if (payload.GetStringOrNull("text") is { Length: > 0 } summary) _reasoningFromEvents.Add(summary);
-                break;
-            case "agent_reasoning_raw_content":
-                if (payload.GetStringOrNull("text") is { Length: > 0 } raw) _reasoningFromEvents.Add(raw);
+            case "agent_reasoning" or "agent_reasoning_raw_content" when !_inReview:
+                if (payload.GetStringOrNull("text") is { Length: > 0 } reasoning) AddReasoning(_reasoningFromEvents, reasoning, timestamp);
                 break;
             case "turn_aborted":
                 AbortedTurns++;
-                EndTurn(dropReasoning: true);
+                EndResponse();
                 break;
             case "exec_command_end":
                 if (payload.GetIdOrNull("call_id") is { } execId)
@@ -446,15 +508,70 @@ internal sealed class CodexTranscript
             case "web_search_end":
                 _webSearches.AddEnd(payload);
                 break;
-            case "user_message" when payload.GetStringOrNull("kind") is null or "plain":
+            case "user_message" when payload.GetStringOrNull("kind") is null or "plain" && !_inReview:
                 // Builds of 2025 also wrote user_message for the instructions and environment they injected, with kind
                 // "user_instructions" or "environment_context" (InputMessageKind); only "plain" was typed.
                 AddTypedPrompt(payload, timestamp);
                 break;
-            case "item_completed" when payload.GetPropertyOrDefault("item") is var completed && completed.GetStringOrNull("type") == "UserMessage":
-                AddTypedPrompt(completed, timestamp);
+            case "thread_rolled_back" when payload.GetInt64OrZero("num_turns") is > 0 and var turns:
+                // The marker stands where the rollback was written, so the turns before it can be found once the
+                // conversation is built and the prompts are known.
+                EndResponse();
+                RolledBackTurns += turns;
+                _rollbacks.Add(new Rollback(_conversation.AddMessage(MessageRole.System, MessageKind.Synthetic, Array.Empty<ContentBlock>(), null), turns));
+                break;
+            case "thread_name_updated" when IsThisThread(payload):
+                ThreadName = payload.GetStringOrNull("thread_name");
+                break;
+            case "entered_review_mode":
+                EnterReview(payload, timestamp);
+                break;
+            case "exited_review_mode":
+                _inReview = false;
+                break;
+            case "item_completed":
+                AddCompletedItem(payload, timestamp);
                 break;
         }
+    }
+
+    /// <summary>The turn items of item_completed events (0.147+) that matter here; the rest repeat response items.</summary>
+    private void AddCompletedItem(JsonElement payload, DateTimeOffset? timestamp)
+    {
+        var item = payload.GetPropertyOrDefault("item");
+        switch (item.GetStringOrNull("type"))
+        {
+            case "UserMessage" when !_inReview && IsThisThread(payload):
+                AddTypedPrompt(item, timestamp);
+                break;
+            case "EnteredReviewMode":
+                EnterReview(item, timestamp);
+                break;
+            case "ExitedReviewMode":
+                _inReview = false;
+                break;
+        }
+    }
+
+    /// <summary>Whether an event is this file's thread's own, not one Codex forwarded from another thread (a sub-agent's).</summary>
+    private bool IsThisThread(JsonElement payload) =>
+        payload.GetStringOrNull("thread_id") is not { } thread || Meta?.Id is not { } own || thread.Equals(own, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// /review runs a sub-agent in a thread of its own (SubAgentSource::Review, a rollout of its own), and Codex forwards
+    /// its events into this file until the review ends (core/src/tasks/review.rs process_review_events): its prompt, which
+    /// Codex wrote (review_prompts.rs), its reasoning and its token counts. The person asked for a review, so the record
+    /// has one Command, "/review" and what the review covers (user_facing_hint: "current changes", "commit abc1234", or
+    /// the person's own instructions); the forwarded prompt and reasoning are the sub-agent's, read in its own record.
+    /// The forwarded token counts stay in this record's totals, as ccusage counts every token_count of a file.
+    /// </summary>
+    private void EnterReview(JsonElement review, DateTimeOffset? timestamp)
+    {
+        if (_inReview) return;
+        _inReview = true;
+        EndResponse();
+        var hint = review.GetStringOrNull("user_facing_hint") ?? review.GetStringOrNull("prompt");
+        _conversation.AddMessage(MessageRole.User, MessageKind.Command, new[] { ContentBlock.FromText(string.IsNullOrWhiteSpace(hint) ? "/review" : $"/review {hint.Trim()}") }, timestamp);
     }
 
     /// <summary>
@@ -488,7 +605,9 @@ internal sealed class CodexTranscript
         ReasoningOutputTokens += request.Reasoning;
         var id = FormattableString.Invariant(
             $"{timestamp?.UtcDateTime:yyyy-MM-ddTHH:mm:ss.fffZ}|{Model}|{request.Input}|{request.Cached}|{request.Output}|{request.Reasoning}");
-        if ((_turn ?? _lastTurn) is { ResponseId: null } turn)
+        // A response of reasoning alone (interrupted before it wrote more) is this request's.
+        if (_turn is null && HasPendingReasoning) Turn(_reasoningSince);
+        if (!_inReview && (_turn ?? _lastTurn) is { ResponseId: null } turn)
         {
             turn.SetUsage(usage);
             turn.ResponseId = id;
@@ -498,13 +617,27 @@ internal sealed class CodexTranscript
             Unclaimed();
             _unanswered = new UnansweredRequest(usage, Model, id, timestamp);
         }
-        EndTurn(dropReasoning: false);
+        EndTurn();
     }
 
     private void AddOutput(string callId, JsonElement output, DateTimeOffset? timestamp)
     {
         if (_conversation.AddToolResult(CodexToolOutput.Read(callId, output, timestamp)) is { } message) _toolMessages[callId] = message;
-        EndTurn(dropReasoning: false);
+        else Orphan(callId);
+        EndTurn();
+    }
+
+    /// <summary>A tool's output whose call is not earlier in the conversation, or that was answered already: left out, and told once.</summary>
+    private void Orphan(string callId) => Tell(
+        "orphan output", $"the output of call '{callId}' answers no call before it, or one answered already; left out, with any others (SourceMeta orphan_tool_results).");
+
+    /// <summary>
+    /// Warns the first time something of a kind is left out, with the line it is on; counted in SourceMeta either way. The
+    /// TypeScript document (2025, a closed format) has no lines to name, so what it holds is counted only.
+    /// </summary>
+    private void Tell(string kind, string message)
+    {
+        if (_line is { } line && _told.Add(kind)) _diagnostics.Warn(RolloutDiagnostic.ParseError, line, message);
     }
 
     private void Call(DateTimeOffset? timestamp, ToolCall call) => Turn(timestamp).AddToolCall(call);
@@ -514,7 +647,7 @@ internal sealed class CodexTranscript
     {
         Turn(timestamp).AddToolCall(call);
         _conversation.AddToolResult(new ToolResult(call.Id, new[] { result }) { Timestamp = timestamp });
-        EndTurn(dropReasoning: false);
+        EndTurn();
     }
 
     /// <summary>For a server tool call that neither its item nor an event names: unique within the file.</summary>
@@ -536,13 +669,26 @@ internal sealed class CodexTranscript
         return _turn;
     }
 
-    /// <summary>The response is over; reasoning never crosses a user message.</summary>
-    private void EndTurn(bool dropReasoning)
+    /// <summary>The response is over.</summary>
+    private void EndTurn() => _turn = null;
+
+    /// <summary>
+    /// Input comes (a user or developer message, another agent, a compaction) or the turn was aborted: the response is
+    /// over. Reasoning never crosses into the next response; reasoning no message took yet is a response of its own
+    /// (Codex records each output item as it completes, so an Esc after the reasoning leaves it alone, and it was billed).
+    /// </summary>
+    private void EndResponse()
     {
-        _turn = null;
-        if (!dropReasoning) return;
-        _reasoningFromItems.Clear();
-        _reasoningFromEvents.Clear();
+        if (HasPendingReasoning) Turn(_reasoningSince);
+        EndTurn();
+    }
+
+    private bool HasPendingReasoning => _reasoningFromItems.Count + _reasoningFromEvents.Count > 0;
+
+    private void AddReasoning(List<string> pending, string text, DateTimeOffset? timestamp)
+    {
+        if (!HasPendingReasoning) _reasoningSince = timestamp;
+        pending.Add(text);
     }
 
     private void NoteTime(DateTimeOffset? time)
@@ -550,6 +696,19 @@ internal sealed class CodexTranscript
         if (time is not { } t) return;
         if (First is null || t < First) First = t;
         if (Last is null || t > Last) Last = t;
+    }
+
+    /// <summary>
+    /// A call's tool, with the namespace 2026 builds write beside the name (models.rs FunctionCall.namespace: an MCP
+    /// server's "mcp__github", "multi_agent_v1"), joined as Codex qualifies an MCP tool (mcp__github__get_me), the one name
+    /// earlier builds wrote, so names stay comparable across versions.
+    /// </summary>
+    private static string ToolName(JsonElement item)
+    {
+        var name = item.GetStringOrNull("name") ?? string.Empty;
+        return item.GetStringOrNull("namespace") is not { Length: > 0 } space || name.StartsWith(space, StringComparison.Ordinal) ? name
+            : space.EndsWith("__", StringComparison.Ordinal) ? space + name
+            : $"{space}__{name}";
     }
 
     private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
@@ -561,6 +720,32 @@ internal sealed class CodexTranscript
     {
         if (_unanswered is { } request) _unclaimed.Add(new UnlistedResponse(request.ResponseId, request.Timestamp, request.Model, request.Usage, null));
         _unanswered = null;
+    }
+
+    /// <summary>
+    /// thread_rolled_back {num_turns}: Codex drops the last turns from the thread (history drop_last_n_user_turns), each
+    /// begun by a message a person or another agent sent; its own injected text begins none. The messages from the
+    /// earliest of those on are abandoned; the rollback's own marker goes.
+    /// </summary>
+    private sealed record Rollback(RolloutMessage Marker, long Turns)
+    {
+        public void Apply(List<RolloutMessage> messages)
+        {
+            var at = messages.FindIndex(m => ReferenceEquals(m, Marker));
+            if (at < 0) return;
+            messages.RemoveAt(at);
+            var from = at;
+            var left = Turns;
+            for (var i = at - 1; i >= 0 && left > 0; i--)
+            {
+                if (messages[i] is { IsAbandoned: false, Role: MessageRole.User, Kind: MessageKind.Prompt or MessageKind.QueuedPrompt or MessageKind.AgentMessage })
+                {
+                    from = i;
+                    left--;
+                }
+            }
+            for (var i = from; i < at; i++) messages[i] = messages[i].IsAbandoned ? messages[i] : new RolloutMessage(messages[i]) { IsAbandoned = true };
+        }
     }
 
     /// <summary>A model request no response took, waiting for the compaction summary it wrote.</summary>
