@@ -79,16 +79,59 @@ public sealed class DroidReaderTests : IDisposable
         var path = Session(null, Start(), Prompt,
             """{"type":"branch_marker","id":"x1","timestamp":"2026-04-01T10:00:01.000Z"}""",
             """{"type":"message","id":"a0","timestamp":"2026-04-01T10:00:02.000Z","message":{"role":"assistant","content":[{"type":"text","text":"Looking."},{"type":"web_citation","url":"https://example.com"}]}}""",
-            """{"type":"message","id":"s0","timestamp":"2026-04-01T10:00:02.500Z","message":{"role":"system","content":"be brief"}}""",
+            """{"type":"message","id":"s0","timestamp":"2026-04-01T10:00:02.500Z","message":{"role":"developer","content":"be brief"}}""",
             Call, Result, Final);
         var result = ReadOne(path);
         Assert.Equal(new (DiagnosticSeverity, int?)[] { (DiagnosticSeverity.Warning, 3), (DiagnosticSeverity.Warning, 4), (DiagnosticSeverity.Error, 5) },
             result.Diagnostics.Select(d => (d.Severity, d.LineNumber)));
         Assert.Contains("'branch_marker'", result.Diagnostics[0].Message);
         Assert.Contains("'web_citation'", result.Diagnostics[1].Message);
-        Assert.Contains("'system'", result.Diagnostics[2].Message);
+        Assert.Contains("'developer'", result.Diagnostics[2].Message);
         Assert.Equal("Prompt Response Response ToolResult Response", SampleFolder.Kinds(result.Record!));
         Assert.Equal("Looking.", result.Record!.Messages[1].Text);
+    }
+
+    private static string UserLine(string id, string content, string extra = "") =>
+        "{\"type\":\"message\",\"id\":\"" + id + "\",\"timestamp\":\"2026-04-01T10:00:01.000Z\",\"message\":{\"role\":\"user\"" + extra + ",\"content\":" + content + "}}";
+
+    [Fact]
+    public void Reminders_around_the_persons_words_in_one_block_are_context_and_the_words_between_the_prompt()
+    {
+        var text = System.Text.Json.JsonSerializer.Serialize(new[] { new { type = "text", text = "<system-reminder>env</system-reminder>\n\nPlease add tests\n<system-reminder>TodoWrite was not called yet</system-reminder>" } });
+        var record = ReadOne(Session(null, Start(), UserLine("u1", text), Final)).Record!;
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "<system-reminder>env</system-reminder>", "<system-reminder>TodoWrite was not called yet</system-reminder>" },
+            record.Messages[0].Content.Select(b => b.Text));
+        Assert.Equal("Please add tests", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
+    public void A_bash_mode_run_is_a_command_with_its_output_not_a_prompt()
+    {
+        var run = "{\"type\":\"bash_result\",\"command\":\"git status\",\"stdout\":\"clean\\n\",\"stderr\":\"warn\",\"exitCode\":1}";
+        var content = System.Text.Json.JsonSerializer.Serialize(new[] { new { type = "text", text = run } });
+        var record = ReadOne(Session(null, Start(), UserLine("u1", content), Prompt, Final)).Record!;
+        Assert.Equal("Command Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.User, "$ git status\nclean\nwarn\n(exit code 1)"), (record.Messages[0].Role, record.Messages[0].Text));
+        Assert.Equal(1L, record.SourceMeta["shell_commands"]);
+    }
+
+    [Fact]
+    public void Hook_output_and_a_services_messages_are_no_prompts_and_a_tool_message_answers_its_call()
+    {
+        const string words = "[{\"type\":\"text\",\"text\":\"words\"}]";
+        var tool = """{"type":"message","id":"u2","parentId":"a1","timestamp":"2026-04-01T10:00:04.000Z","message":{"role":"tool","content":[{"type":"tool_result","tool_use_id":"t1","content":"a.txt"}]}}""";
+        var system = """{"type":"message","id":"s1","timestamp":"2026-04-01T10:00:05.000Z","message":{"role":"system","content":"be brief"}}""";
+        var record = ReadOne(Session(null, Start(),
+            UserLine("u0", words, ",\"userMessageSource\":\"readiness-evaluation\""), Call, tool,
+            UserLine("h1", words, ",\"hookEventName\":\"UserPromptSubmit\""), system, Prompt, Final)).Record!;
+        Assert.Equal("AgentMessage Response ToolResult Synthetic Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("a.txt", record.Messages[2].Text);
+        Assert.Equal(MessageRole.System, record.Messages[4].Role);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal((1L, 1L), ((long)record.SourceMeta["hook_messages"], (long)record.SourceMeta["service_messages"]));
+        Assert.Equal("List the files", record.Messages.First(m => m.Kind == MessageKind.Prompt).Text);
     }
 
     [Fact]

@@ -23,6 +23,15 @@ internal static class DroidRecords
 
     private const string ContextIdPrefix = "context-";
 
+    /// <summary>
+    /// The userMessageSource of a user message that Factory's own services wrote, not a person (the CLI's
+    /// SessionService, droid 0.229.0; the same names as the session sources of Factory's API).
+    /// </summary>
+    private static readonly HashSet<string> ServiceSources = new(StringComparer.Ordinal)
+    {
+        "automation", "readiness-remediation", "readiness-evaluation", "wiki-generation", "wiki-ci-setup",
+    };
+
     public static RolloutRecord Build(IReadOnlyList<JsonLine> lines, DroidSettings? settings, string path, DiagnosticList diagnostics)
     {
         var builder = new ConversationBuilder();
@@ -67,6 +76,9 @@ internal static class DroidRecords
             .Add("no_settings_file", settings is null)
             .Add("context_messages", state.ContextMessages)
             .Add("notices", state.Notices)
+            .Add("hook_messages", state.HookMessages)
+            .Add("service_messages", state.ServiceMessages)
+            .Add("shell_commands", state.ShellCommands)
             .Add("todo_states", state.TodoStates)
             .Add("compactions", state.Compactions)
             .Add("compacted_messages", state.CompactedMessages)
@@ -153,9 +165,9 @@ internal static class DroidRecords
         var message = root.GetPropertyOrDefault("message");
         var role = message.GetStringOrNull("role");
         var time = root.GetTimestamp("timestamp");
-        if (role is not ("user" or "assistant"))
+        if (role is not ("user" or "assistant" or "tool" or "system"))
         {
-            diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"message role '{role ?? "(none)"}' is neither user nor assistant; skipped.");
+            diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"message role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
             return;
         }
         state.See(time);
@@ -187,7 +199,15 @@ internal static class DroidRecords
             return;
         }
 
+        // A "tool" message holds tool results, as a user message does; its other blocks and a "system" message are
+        // the harness's, never a person's words.
         foreach (var result in content.Results) builder.AddToolResult(result);
+        if (role is "tool" or "system")
+        {
+            if (content.All.Count > 0) state.ContextMessages++;
+            AddIf(builder, MessageKind.Context, content.All, time, role == "system" ? MessageRole.System : MessageRole.User);
+            return;
+        }
         var visibility = message.GetStringOrNull("visibility");
         var harness = visibility == "llm_only" || root.GetStringOrNull("id")?.StartsWith(ContextIdPrefix, StringComparison.Ordinal) == true;
         if (visibility == "user_only")
@@ -202,19 +222,31 @@ internal static class DroidRecords
             AddIf(builder, MessageKind.Context, content.All, time);
             return;
         }
+        // A hook's output (hookEventName, such as UserPromptSubmit) is what a script the person set up said.
+        if (message.GetStringOrNull("hookEventName") is not null)
+        {
+            state.HookMessages++;
+            AddIf(builder, MessageKind.Synthetic, content.All, time);
+            return;
+        }
         if (content.Reminders.Count > 0)
         {
             state.ContextMessages++;
             AddIf(builder, MessageKind.Context, content.Reminders, time);
         }
-        // A delegated session's prompts are the task its parent's agent wrote, not a person's words.
+        state.ShellCommands += content.ShellRuns.Count;
+        AddIf(builder, MessageKind.Command, content.ShellRuns, time);
+        // A delegated session's prompts are the task its parent's agent wrote, and a service's are its own: no
+        // person's words.
         var delegated = state.Start?.GetStringOrNull("callingSessionId") is not null;
-        AddIf(builder, delegated ? MessageKind.AgentMessage : MessageKind.Prompt, content.Text, time);
+        var service = message.GetStringOrNull("userMessageSource") is { } source && ServiceSources.Contains(source);
+        if (service && content.Text.Count > 0) state.ServiceMessages++;
+        AddIf(builder, delegated || service ? MessageKind.AgentMessage : MessageKind.Prompt, content.Text, time);
     }
 
-    private static void AddIf(ConversationBuilder builder, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
+    private static void AddIf(ConversationBuilder builder, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time, MessageRole role = MessageRole.User)
     {
-        if (content.Count > 0) builder.AddMessage(MessageRole.User, kind, content, time);
+        if (content.Count > 0) builder.AddMessage(role, kind, content, time);
     }
 
     private sealed class State
@@ -225,6 +257,9 @@ internal static class DroidRecords
         public List<string> Models { get; } = new();
         public long ContextMessages { get; set; }
         public long Notices { get; set; }
+        public long HookMessages { get; set; }
+        public long ServiceMessages { get; set; }
+        public long ShellCommands { get; set; }
         public long TodoStates { get; set; }
         public long Compactions { get; set; }
         public long CompactedMessages { get; set; }
