@@ -61,6 +61,15 @@ internal sealed class AmpConversation
     /// <summary>Threads whose summary stands in for this thread's earlier history (an info summary of type thread).</summary>
     public List<string> SummaryThreads { get; } = new();
 
+    /// <summary>Threads whose executor sent this thread a message (meta.fromExecutorThreadID), in the order first seen.</summary>
+    public List<string> FromThreads { get; } = new();
+
+    /// <summary>User messages another agent sent (Amp's orchestrator or another thread's executor), not the person.</summary>
+    public int AgentMessages { get; private set; }
+
+    /// <summary>User messages that held text blocks Amp hides from the person (attached files and other context).</summary>
+    public int HiddenContext { get; private set; }
+
     /// <summary>What Amp states it charged, summed over the responses that say (usage.credits).</summary>
     public decimal Credits { get; private set; }
 
@@ -120,11 +129,17 @@ internal sealed class AmpConversation
         }
     }
 
-    /// <summary>The results of the last response's calls first (they answer it), then the person's words.</summary>
+    /// <summary>
+    /// The results of the last response's calls first (they answer it), then the text Amp hides from the person (a
+    /// text block marked hidden, such as the files attached to a prompt) as Context, then the words: the person's,
+    /// or another agent's when Amp marks the message as sent by its orchestrator (meta.fromAggman) or by another
+    /// thread's executor (meta.fromExecutorThreadID), as Amp's own display tells them apart.
+    /// </summary>
     private void ReadUser(JsonElement message, int index)
     {
         var sent = SentAt(message);
         var words = new List<ContentBlock>();
+        var hidden = new List<ContentBlock>();
         var content = message.GetPropertyOrDefault("content");
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -135,7 +150,7 @@ internal sealed class AmpConversation
             switch (block.GetStringOrNull("type"))
             {
                 case "text":
-                    words.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
+                    (block.GetBool("hidden") ? hidden : words).Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                     break;
                 case "image":
                     if (Image(block) is { } image) words.Add(image);
@@ -149,8 +164,21 @@ internal sealed class AmpConversation
                     break;
             }
         }
-        if (words.Any(b => b.Type == ContentBlockType.Image || b.Text!.Trim().Length > 0)) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, words, sent);
+        if (HasAny(hidden))
+        {
+            HiddenContext++;
+            Builder.AddMessage(MessageRole.User, MessageKind.Context, hidden, sent);
+        }
+        if (!HasAny(words)) return;
+        var meta = message.GetPropertyOrDefault("meta");
+        var fromThread = meta.GetStringOrNull("fromExecutorThreadID");
+        var fromAgent = fromThread is not null || meta.GetBool("fromAggman");
+        if (fromThread is not null && !FromThreads.Contains(fromThread)) FromThreads.Add(fromThread);
+        if (fromAgent) AgentMessages++;
+        Builder.AddMessage(MessageRole.User, fromAgent ? MessageKind.AgentMessage : MessageKind.Prompt, words, sent);
     }
+
+    private static bool HasAny(List<ContentBlock> blocks) => blocks.Any(b => b.Type == ContentBlockType.Image || b.Text!.Trim().Length > 0);
 
     /// <summary>One assistant message is one response of the model, with the usage Amp states for it.</summary>
     private void ReadAssistant(JsonElement message, int index)
