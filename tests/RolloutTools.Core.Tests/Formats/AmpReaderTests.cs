@@ -152,6 +152,16 @@ public sealed class AmpReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_call_the_provider_ran_itself_is_counted_without_a_warning()
+    {
+        var result = Read(Thread(Hello + "," + Answer("""{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"x"}},{"type":"text","text":"Found."}""")));
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Found.", result.Record!.Messages[1].Text);
+        Assert.Equal(1L, result.Record.SourceMeta["server_tool_uses"]);
+        Assert.False(result.Record.SourceMeta.ContainsKey("unknown_blocks"));
+    }
+
+    [Fact]
     public void Credits_and_the_usage_ledger_are_counted_in_source_meta()
     {
         var record = Read(Thread(Hello + "," + Answer("""{"type":"text","text":"Hi."}""", ""","usage":{"model":"m","inputTokens":1,"outputTokens":1,"credits":0.25}"""),

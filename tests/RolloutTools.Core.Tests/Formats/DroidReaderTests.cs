@@ -135,6 +135,23 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
+    public void Settings_lines_and_documents_are_counted_a_time_in_milliseconds_is_read_and_a_summary_not_text_is_reported()
+    {
+        var document = UserLine("u1", """[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"AAA"}},{"type":"text","text":"summarise this pdf"}]""");
+        var dated = """{"type":"message","id":"a9","timestamp":1775037609000,"message":{"role":"assistant","content":[{"type":"text","text":"Summary."}]}}""";
+        var path = Session(null, Start(), """{"type":"session_settings","autonomyLevel":"low"}""", document, dated,
+            """{"type":"compaction_state","summaryText":5,"removedCount":3,"timestamp":"2026-04-01T10:00:10.000Z"}""");
+        var result = ReadOne(path);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, (int?)5), (warning.Severity, warning.LineNumber));
+        Assert.Contains("summaryText", warning.Message);
+        var record = result.Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1775037609000), record.Messages[1].Timestamp);
+        Assert.Equal((1L, 1L), ((long)record.SourceMeta["settings_lines"], (long)record.SourceMeta["documents"]));
+    }
+
+    [Fact]
     public void A_damaged_settings_file_is_a_warning_and_the_session_reads_without_model_or_tokens()
     {
         var path = Session("""{"model":"m","tokenUsage":{"inputTokens":"many"}}""", Start(), Prompt, Final);

@@ -53,6 +53,9 @@ internal sealed class AmpConversation
 
     public int ShellCommands { get; private set; }
 
+    /// <summary>Calls the model's provider ran itself (server_tool_use), which Amp does not send back to the model.</summary>
+    public int ServerToolUses { get; private set; }
+
     public int SkippedMessages { get; private set; }
 
     /// <summary>Messages of a sub-agent run inside this thread (they name the call that started it); kept out of its conversation.</summary>
@@ -200,6 +203,10 @@ internal sealed class AmpConversation
                 case "redacted_thinking":
                     // Encrypted reasoning: nothing readable to keep.
                     RedactedThinking++;
+                    break;
+                case "server_tool_use":
+                    // A call the provider ran itself (web search); Amp leaves it out of what it sends the model.
+                    ServerToolUses++;
                     break;
                 case "tool_use":
                     turn.AddToolCall(new ToolCall(

@@ -81,6 +81,7 @@ internal static class AmpThread
             .Add("tool_run_statuses", conversation.RunStatuses)
             .Add("compaction_summaries", conversation.CompactionSummaries)
             .Add("shell_commands", conversation.ShellCommands)
+            .Add("server_tool_uses", conversation.ServerToolUses)
             .Add("subagent_messages", conversation.SubagentMessages)
             .Add("redacted_reasoning", conversation.RedactedThinking)
             .Add("orphan_tool_results", conversation.Builder.OrphanToolResults)

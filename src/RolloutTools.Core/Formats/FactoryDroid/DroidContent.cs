@@ -43,6 +43,9 @@ internal sealed class DroidContent
     public List<ToolResult> Results { get; } = new();
     public long RedactedThinking { get; private set; }
 
+    /// <summary>Document blocks (a PDF the person attached): counted, as their text is not in the file.</summary>
+    public long Documents { get; private set; }
+
     /// <summary>Block types this reader does not know, to be reported with the line.</summary>
     public List<string> UnknownTypes { get; } = new();
 
@@ -76,6 +79,9 @@ internal sealed class DroidContent
                     break;
                 case "redacted_thinking":
                     read.RedactedThinking++;
+                    break;
+                case "document":
+                    read.Documents++;
                     break;
                 case "tool_use":
                     var input = block.GetPropertyOrDefault("input");

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -79,6 +80,8 @@ internal static class DroidRecords
             .Add("hook_messages", state.HookMessages)
             .Add("service_messages", state.ServiceMessages)
             .Add("shell_commands", state.ShellCommands)
+            .Add("settings_lines", state.SettingsLines)
+            .Add("documents", state.Documents)
             .Add("todo_states", state.TodoStates)
             .Add("compactions", state.Compactions)
             .Add("compacted_messages", state.CompactedMessages)
@@ -138,11 +141,19 @@ internal static class DroidRecords
             case "compaction_state":
                 state.Compactions++;
                 state.CompactedMessages += root.GetInt64OrZero("removedCount");
-                state.See(root.GetTimestamp("timestamp"));
+                state.See(Time(root));
                 if (root.GetStringOrNull("summaryText") is { Length: > 0 } summary)
                 {
-                    builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, root.GetTimestamp("timestamp"));
+                    builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, Time(root));
                 }
+                else if (root.GetPropertyOrDefault("summaryText").ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.String))
+                {
+                    diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, "the compaction's summaryText is not text; the summary is left out.");
+                }
+                return;
+            case "session_settings":
+                // The session's settings as a line (autonomy, model); the settings file beside it is what is read.
+                state.SettingsLines++;
                 return;
             case "todo_state":
                 state.TodoStates++;
@@ -164,7 +175,7 @@ internal static class DroidRecords
         var root = line.Root;
         var message = root.GetPropertyOrDefault("message");
         var role = message.GetStringOrNull("role");
-        var time = root.GetTimestamp("timestamp");
+        var time = Time(root);
         if (role is not ("user" or "assistant" or "tool" or "system"))
         {
             diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"message role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
@@ -178,6 +189,7 @@ internal static class DroidRecords
             return;
         }
         state.RedactedThinking += content.RedactedThinking;
+        state.Documents += content.Documents;
         if (content.UnknownTypes.Count > 0)
         {
             diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"content of type {string.Join(", ", content.UnknownTypes.Distinct().Select(t => $"'{t}'"))} is not read.");
@@ -244,6 +256,11 @@ internal static class DroidRecords
         AddIf(builder, delegated || service ? MessageKind.AgentMessage : MessageKind.Prompt, content.Text, time);
     }
 
+    /// <summary>A line's time: ISO 8601 text as Droid writes it, or Unix milliseconds as some lines give it.</summary>
+    private static DateTimeOffset? Time(JsonElement root) =>
+        root.GetTimestamp("timestamp")
+        ?? (root.GetPropertyOrDefault("timestamp") is { ValueKind: JsonValueKind.Number } number && number.TryGetInt64(out var ms) ? UnixTime.FromSecondsOrMilliseconds(ms) : null);
+
     private static void AddIf(ConversationBuilder builder, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time, MessageRole role = MessageRole.User)
     {
         if (content.Count > 0) builder.AddMessage(role, kind, content, time);
@@ -258,6 +275,8 @@ internal static class DroidRecords
         public long ContextMessages { get; set; }
         public long Notices { get; set; }
         public long HookMessages { get; set; }
+        public long SettingsLines { get; set; }
+        public long Documents { get; set; }
         public long ServiceMessages { get; set; }
         public long ShellCommands { get; set; }
         public long TodoStates { get; set; }
