@@ -152,6 +152,16 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_calls_input_is_compact_json_and_an_images_media_type_may_be_spelled_in_camel_case()
+    {
+        var image = UserLine("u1", """[{"type":"image","source":{"type":"base64","mediaType":"image/png","data":"iVBO"}},{"type":"text","text":"what is this?"}]""");
+        var call = """{"type":"message","id":"a1","timestamp":"2026-04-01T10:00:03.000Z","message":{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"LS","input":{ "directory_path" : "/w" }}]}}""";
+        var record = ReadOne(Session(null, Start(), image, call, Result, Final)).Record!;
+        Assert.Equal("image/png", record.Messages[0].Content.Single(b => b.Type == ContentBlockType.Image).MediaType);
+        Assert.Equal("{\"directory_path\":\"/w\"}", record.Messages[1].ToolCalls.Single().Arguments);
+    }
+
+    [Fact]
     public void A_damaged_settings_file_is_a_warning_and_the_session_reads_without_model_or_tokens()
     {
         var path = Session("""{"model":"m","tokenUsage":{"inputTokens":"many"}}""", Start(), Prompt, Final);

@@ -156,7 +156,7 @@ internal sealed class AmpConversation
                     (block.GetBool("hidden") ? hidden : words).Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                     break;
                 case "image":
-                    if (Image(block) is { } image) words.Add(image);
+                    if (AnthropicBlocks.Image(block) is { } image) words.Add(image);
                     else Unknown("image without data", index);
                     break;
                 case "tool_result":
@@ -212,10 +212,10 @@ internal sealed class AmpConversation
                     turn.AddToolCall(new ToolCall(
                         block.GetIdOrNull("id") ?? string.Empty,
                         block.GetStringOrNull("name") ?? string.Empty,
-                        block.TryGetProperty("input", out var input) ? Compact(input) : "{}"));
+                        AnthropicBlocks.ToolInput(block)));
                     break;
                 case "image":
-                    if (Image(block) is { } image) turn.AddContent(new[] { image });
+                    if (AnthropicBlocks.Image(block) is { } image) turn.AddContent(new[] { image });
                     else Unknown("image without data", index);
                     break;
                 case var other:
@@ -319,13 +319,7 @@ internal sealed class AmpConversation
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return Array.Empty<ContentBlock>();
             case JsonValueKind.Array when result.EnumerateArray().All(b => b.GetStringOrNull("type") is "text" or "image"):
-                var blocks = new List<ContentBlock>();
-                foreach (var part in result.EnumerateArray())
-                {
-                    if (part.GetStringOrNull("type") == "text") blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
-                    else if (Image(part) is { } image) blocks.Add(image);
-                }
-                return blocks;
+                return AnthropicBlocks.ToolResultContent(result);
             default:
                 return Text(Compact(result));
         }
@@ -342,19 +336,6 @@ internal sealed class AmpConversation
     };
 
     private static IReadOnlyList<ContentBlock> Text(string text) => new[] { ContentBlock.FromText(text) };
-
-    /// <summary>
-    /// An image block: Anthropic's source {type base64, media_type, data} or {type url, url}, with the camelCase
-    /// mediaType Amp's own types use, or a mediaType beside the source.
-    /// </summary>
-    private static ContentBlock? Image(JsonElement block)
-    {
-        var source = block.GetPropertyOrDefault("source");
-        var mediaType = source.GetStringOrNull("media_type") ?? source.GetStringOrNull("mediaType") ?? block.GetStringOrNull("mediaType");
-        if (source.GetStringOrNull("data") is { Length: > 0 } data) return ContentBlock.FromImageData(mediaType, data);
-        if (source.GetStringOrNull("url") is { Length: > 0 } url) return ContentBlock.FromImageUrl(url, mediaType);
-        return null;
-    }
 
     /// <summary>
     /// Amp's usage (Anthropic's counts, camelCase): inputTokens without the cache, cacheReadInputTokens and

@@ -84,9 +84,7 @@ internal sealed class DroidContent
                     read.Documents++;
                     break;
                 case "tool_use":
-                    var input = block.GetPropertyOrDefault("input");
-                    read.Calls.Add(new ToolCall(block.GetIdOrNull("id") ?? string.Empty, block.GetStringOrNull("name") ?? string.Empty,
-                        input.ValueKind == JsonValueKind.Undefined ? "{}" : input.GetRawText()));
+                    read.Calls.Add(new ToolCall(block.GetIdOrNull("id") ?? string.Empty, block.GetStringOrNull("name") ?? string.Empty, AnthropicBlocks.ToolInput(block)));
                     break;
                 case "tool_result":
                     read.Results.Add(new ToolResult(block.GetIdOrNull("tool_use_id") ?? string.Empty, AnthropicBlocks.ToolResultContent(block.GetPropertyOrDefault("content")))
