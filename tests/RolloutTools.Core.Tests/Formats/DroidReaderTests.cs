@@ -261,19 +261,25 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
-    public void The_default_location_is_under_the_home_unless_DROID_SESSIONS_DIR_names_one()
+    public void The_default_location_is_under_the_home_or_FACTORY_HOME_OVERRIDE_unless_DROID_SESSIONS_DIR_names_one()
     {
         var previous = Environment.GetEnvironmentVariable(DroidReader.SessionsVariable);
+        var previousHome = Environment.GetEnvironmentVariable(DroidReader.HomeVariable);
         try
         {
             Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, null);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, null);
             Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".factory", "sessions"), Assert.Single(new DroidReader().DefaultLocations()));
-            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, Sessions);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, _folder);
             Assert.Equal(Sessions, Assert.Single(new DroidReader().DefaultLocations()));
+            var named = Path.Combine(_folder, "elsewhere");
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, named);
+            Assert.Equal(named, Assert.Single(new DroidReader().DefaultLocations()));
         }
         finally
         {
             Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, previous);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, previousHome);
         }
     }
 
