@@ -24,7 +24,7 @@ Describe 'Aider' {
 
     It 'keeps every kind of line: context, commands, prompts, responses with usage, and aider''s output' {
         $run = Get-AgentRollout -Path $History | Select-Object -First 1
-        @($run.Messages.Kind | ForEach-Object ToString) | Should -Be @('Context', 'Command', 'Synthetic', 'Prompt', 'Response', 'Synthetic', 'Prompt', 'Response', 'Command', 'Synthetic')
+        @($run.Messages.Kind | ForEach-Object ToString) | Should -Be @('Context', 'Command', 'Synthetic', 'Prompt', 'Response', 'Synthetic', 'Command', 'Prompt', 'Response', 'Command', 'Synthetic')
         $run.Messages[3].Text | Should -Be "make count_words ignore punctuation`nand keep the result sorted by word"
         $run.Messages[4].Usage.CacheWriteTokens | Should -Be 2000
         $run.SourceMeta['token_counts'] | Should -BeLike 'rounded*'

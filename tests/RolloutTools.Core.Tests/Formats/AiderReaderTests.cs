@@ -59,12 +59,56 @@ public sealed class AiderReaderTests
     [InlineData("/add src/a.py", MessageKind.Command)]
     [InlineData("/undo", MessageKind.Command)]
     [InlineData("!make test", MessageKind.Command)]
-    [InlineData("/ask why?", MessageKind.Prompt)]
-    [InlineData("/architect split the module", MessageKind.Prompt)]
+    [InlineData("/ask why?", MessageKind.Command)]
+    [InlineData("/architect split the module", MessageKind.Command)]
     [InlineData("/ask", MessageKind.Command)]
-    public void Slash_and_shell_commands_are_commands_unless_they_hand_words_to_the_model(string typed, MessageKind kind)
+    [InlineData("why?", MessageKind.Prompt)]
+    public void Slash_and_shell_commands_are_commands(string typed, MessageKind kind)
     {
         Assert.Equal(kind, Single(Heading + $"#### {typed}  \n").Messages.Single().Kind);
+    }
+
+    [Fact]
+    public void A_command_that_hands_words_to_the_model_is_a_command_and_the_words_aider_echoes_after_it_the_prompt()
+    {
+        var record = Single(Heading + "#### /ask what does foo do?  \n\n#### what does foo do?  \n\nfoo prints bar.\n\n");
+        Assert.Equal(new[] { (MessageKind.Command, "/ask what does foo do?"), (MessageKind.Prompt, "what does foo do?"), (MessageKind.Response, "foo prints bar.") },
+            record.Messages.Select(m => (m.Kind, m.Text)));
+        Assert.Equal("what does foo do?", record.Title);
+    }
+
+    [Theory]
+    [InlineData("> Edit the files? (Y)es/(N)o [Yes]: y  \n")]
+    [InlineData("")]
+    public void The_architects_answer_echoed_to_the_editor_is_an_agent_message_and_the_editor_model_answers_it(string confirm)
+    {
+        var record = Single(Heading + "> Main model: anthropic/claude-sonnet-4 with architect edit format  \n"
+            + "> Editor model: anthropic/claude-3-5-haiku with editor-diff edit format  \n\n#### make foo print baz  \n\n"
+            + "Change foo.py  \nso it prints baz.\n\n> Tokens: 2.1k sent, 150 received.  \n" + confirm
+            + "\n#### Change foo.py    \n#### so it prints baz.  \n\nfoo.py edited\n\n> Tokens: 1.0k sent, 50 received.  \n");
+        Assert.Equal(new[] { MessageKind.Prompt, MessageKind.Response, MessageKind.AgentMessage, MessageKind.Response },
+            record.Messages.Where(m => m.Kind != MessageKind.Synthetic && m.Role != MessageRole.System).Select(m => m.Kind));
+        var responses = record.Messages.Where(m => m.Kind == MessageKind.Response).ToArray();
+        Assert.Equal(new[] { "anthropic/claude-sonnet-4", "anthropic/claude-3-5-haiku" }, responses.Select(m => m.Model));
+        Assert.Equal(new TokenUsage(1000, 50, 0, 0), responses[1].Usage);
+        Assert.Equal(new[] { "anthropic/claude-sonnet-4", "anthropic/claude-3-5-haiku" }, record.Models);
+    }
+
+    [Fact]
+    public void An_input_after_a_declined_edit_is_the_persons_prompt()
+    {
+        var record = Single(Heading + "#### plan it  \n\nThe plan.\n\n> Edit the files? (Y)es/(N)o [Yes]: n  \n\n#### something else  \n");
+        Assert.Equal((MessageRole.User, MessageKind.Prompt), (record.Messages[^1].Role, record.Messages[^1].Kind));
+    }
+
+    [Fact]
+    public void An_answer_aider_gives_a_question_on_its_own_is_synthetic()
+    {
+        var record = Single(Heading + "#### add the files  \n> Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: a  \n\n"
+            + "#### Add file to the chat? (Y)es/(N)o/(A)ll/(S)kip all/(D)on't ask again [Yes]: all  \n");
+        var given = record.Messages[^1];
+        Assert.Equal((MessageRole.Assistant, MessageKind.Synthetic), (given.Role, given.Kind));
+        Assert.Single(record.Messages, m => m.Kind == MessageKind.Prompt);
     }
 
     [Fact]
@@ -99,6 +143,42 @@ public sealed class AiderReaderTests
     }
 
     [Fact]
+    public void Aiders_output_of_several_lines_after_its_own_line_is_one_output_not_an_answer()
+    {
+        var record = Single(Heading + "#### /git log --oneline  \n> abc1234 fix: print baz\ndef5678 init  \n\n"
+            + "#### fix it  \n\nDone.\n\n> Tokens: 100 sent, 10 received.  \n> echo one\necho two  \n> Run shell commands? (Y)es/(N)o [Yes]: n  \n");
+        Assert.Equal(new[] { (MessageKind.Command, "/git log --oneline"), (MessageKind.Synthetic, "abc1234 fix: print baz\ndef5678 init"),
+                (MessageKind.Prompt, "fix it"), (MessageKind.Response, "Done."),
+                (MessageKind.Synthetic, "echo one\necho two\nRun shell commands? (Y)es/(N)o [Yes]: n") },
+            record.Messages.Select(m => (m.Kind, m.Text)));
+    }
+
+    [Fact]
+    public void An_answer_that_opens_with_a_quotation_after_a_blank_line_stays_the_models()
+    {
+        var record = Single(Heading + "#### quote it  \n\n> to be\nor not  \n\n#### next  \n");
+        Assert.Equal((MessageKind.Response, "> to be\nor not  "), (record.Messages[1].Kind, record.Messages[1].Text));
+    }
+
+    [Theory]
+    [InlineData("thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b", "thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b")]
+    [InlineData("thinking-content-7bbeb8e1441453ad999a0bbba8a46d4b", "think")]
+    [InlineData("think", "think")]
+    public void A_reasoning_block_before_the_answer_is_reasoning_not_text(string open, string close)
+    {
+        var record = Single(Heading + $"#### hi  \n\n<{open}>\n\nLet me think about foo.\n\n</{close}>\n\nfoo prints bar.\n\n");
+        var response = record.Messages[1];
+        Assert.Equal(("Let me think about foo.", "foo prints bar."), (response.ReasoningContent, response.Text));
+    }
+
+    [Fact]
+    public void A_reasoning_tag_inside_the_answer_stays_text()
+    {
+        var record = Single(Heading + "#### hi  \n\nUse <think>x</think> tags.\n\n");
+        Assert.Equal(("Use <think>x</think> tags.", (string?)null), (record.Messages[1].Text, record.Messages[1].ReasoningContent));
+    }
+
+    [Fact]
     public void A_model_switch_names_the_new_model_for_the_responses_after_it()
     {
         var record = Single(Heading + "> Model: gpt-4o with diff edit format  \n\n#### a  \n\none\n\n#### /model o3  \n"
@@ -129,6 +209,16 @@ public sealed class AiderReaderTests
         Assert.Equal(new TokenUsage(1500, 1305, 8500, 2000), response.Usage);
         Assert.Equal(0.0042m, response.CostUsd);
         Assert.Equal("after", record.Messages[^1].Text);
+    }
+
+    [Theory]
+    [InlineData("194 sent, 9,474 cache write, 7 received.", 194, 0, 9474)]
+    [InlineData("202 sent, 2,728 cache hit, 7 received.", 202, 2728, 0)]
+    [InlineData("2,930 sent, 2,728 cache write, 7 received.", 202, 0, 2728)]
+    public void A_sent_count_smaller_than_the_cache_is_the_uncached_input_itself(string tokens, long input, long hit, long write)
+    {
+        var record = Single(Heading + $"#### a  \n\nanswer\n\n> Tokens: {tokens}  \n");
+        Assert.Equal(new TokenUsage(input, 7, hit, write), record.Messages[1].Usage);
     }
 
     [Fact]

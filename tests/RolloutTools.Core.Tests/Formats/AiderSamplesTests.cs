@@ -41,15 +41,16 @@ public sealed class AiderSamplesTests
         Assert.Equal(new[]
         {
             MessageKind.Context, MessageKind.Command, MessageKind.Synthetic, MessageKind.Prompt, MessageKind.Response, MessageKind.Synthetic,
-            MessageKind.Prompt, MessageKind.Response, MessageKind.Command, MessageKind.Synthetic,
+            MessageKind.Command, MessageKind.Prompt, MessageKind.Response, MessageKind.Command, MessageKind.Synthetic,
         }, run.Messages.Select(m => m.Kind));
         Assert.Equal(new[] { "anthropic/claude-sonnet-4-20250514" }, run.Models);
         Assert.Contains("> Note: `str.translate`", run.Messages[4].Text, StringComparison.Ordinal);
         Assert.Contains("#### Changes", run.Messages[4].Text, StringComparison.Ordinal);
         Assert.Equal(new TokenUsage(1100, 312, 1100, 2000), run.Messages[4].Usage);
         Assert.Equal(0.02m, run.Messages[4].CostUsd);
-        Assert.Equal(new TokenUsage(5000, 184, 0, 0), run.Messages[7].Usage);
-        Assert.Equal(0.0091m, run.Messages[7].CostUsd);
+        Assert.Equal("does this handle unicode punctuation?", run.Messages[7].Text);
+        Assert.Equal(new TokenUsage(5000, 184, 0, 0), run.Messages[8].Usage);
+        Assert.Equal(0.0091m, run.Messages[8].CostUsd);
         Assert.Equal("Add 0.1k tokens of command output to the chat? (Y)es/(N)o [Yes]: n", run.Messages[^1].Text);
         Assert.Equal(0.03, run.SourceMeta["session_cost_usd"]);
         Assert.Equal(1L, run.SourceMeta["blank_inputs"]);

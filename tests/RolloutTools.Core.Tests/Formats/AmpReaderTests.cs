@@ -57,6 +57,33 @@ public sealed class AmpReaderTests : IDisposable
         Assert.Null(record.Messages[1].Usage);
     }
 
+    [Theory]
+    [InlineData("\"fromExecutorThreadID\":\"T-11111111-2222-3333-4444-555555555555\"")]
+    [InlineData("\"fromAggman\":true")]
+    public void A_user_message_another_agent_sent_is_an_agent_message_naming_its_thread(string from)
+    {
+        var sent = "{\"role\":\"user\",\"messageId\":2,\"content\":[{\"type\":\"text\",\"text\":\"Sub-task finished: all good\"}],\"meta\":{\"sentAt\":1764831602000," + from + "}}";
+        var record = Read(Thread(Hello + "," + Answer("""{"type":"text","text":"Hi."}""") + "," + sent)).Record!;
+        Assert.Equal("Prompt Response AgentMessage", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.User, "Sub-task finished: all good"), (record.Messages[2].Role, record.Messages[2].Text));
+        Assert.Equal(1L, record.SourceMeta["agent_messages"]);
+        if (from.Contains("T-1", StringComparison.Ordinal))
+        {
+            Assert.Equal(new[] { "T-11111111-2222-3333-4444-555555555555" }, (IEnumerable<string>)record.SourceMeta["from_thread_ids"]);
+        }
+    }
+
+    [Fact]
+    public void Text_amp_hides_from_the_person_is_context_apart_from_their_prompt()
+    {
+        var prompt = """{"role":"user","messageId":0,"content":[{"type":"text","text":"Fix the bug"},{"type":"text","text":"<attached_files>big file</attached_files>","hidden":true}],"meta":{"sentAt":1764831601000}}""";
+        var record = Read(Thread(prompt + "," + Answer("""{"type":"text","text":"Done."}"""))).Record!;
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(("<attached_files>big file</attached_files>", "Fix the bug"), (record.Messages[0].Text, record.Messages[1].Text));
+        Assert.Equal("Fix the bug", record.Title);
+        Assert.Equal(1L, record.SourceMeta["hidden_context_messages"]);
+    }
+
     [Fact]
     public void A_thread_without_messages_yet_is_skipped_with_the_reason()
     {
@@ -122,6 +149,16 @@ public sealed class AmpReaderTests : IDisposable
         Assert.Equal(new TokenUsage(input, output, read, write), record.Messages[1].Usage);
         Assert.Equal(new TokenUsage(input, output, read, write), SampleFolder.Tokens(record));
         Assert.Single(record.Models);
+    }
+
+    [Fact]
+    public void A_call_the_provider_ran_itself_is_counted_without_a_warning()
+    {
+        var result = Read(Thread(Hello + "," + Answer("""{"type":"server_tool_use","id":"srvtoolu_1","name":"web_search","input":{"query":"x"}},{"type":"text","text":"Found."}""")));
+        Assert.Empty(result.Diagnostics);
+        Assert.Equal("Found.", result.Record!.Messages[1].Text);
+        Assert.Equal(1L, result.Record.SourceMeta["server_tool_uses"]);
+        Assert.False(result.Record.SourceMeta.ContainsKey("unknown_blocks"));
     }
 
     [Fact]

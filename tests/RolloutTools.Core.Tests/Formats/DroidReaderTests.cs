@@ -79,16 +79,86 @@ public sealed class DroidReaderTests : IDisposable
         var path = Session(null, Start(), Prompt,
             """{"type":"branch_marker","id":"x1","timestamp":"2026-04-01T10:00:01.000Z"}""",
             """{"type":"message","id":"a0","timestamp":"2026-04-01T10:00:02.000Z","message":{"role":"assistant","content":[{"type":"text","text":"Looking."},{"type":"web_citation","url":"https://example.com"}]}}""",
-            """{"type":"message","id":"s0","timestamp":"2026-04-01T10:00:02.500Z","message":{"role":"system","content":"be brief"}}""",
+            """{"type":"message","id":"s0","timestamp":"2026-04-01T10:00:02.500Z","message":{"role":"developer","content":"be brief"}}""",
             Call, Result, Final);
         var result = ReadOne(path);
         Assert.Equal(new (DiagnosticSeverity, int?)[] { (DiagnosticSeverity.Warning, 3), (DiagnosticSeverity.Warning, 4), (DiagnosticSeverity.Error, 5) },
             result.Diagnostics.Select(d => (d.Severity, d.LineNumber)));
         Assert.Contains("'branch_marker'", result.Diagnostics[0].Message);
         Assert.Contains("'web_citation'", result.Diagnostics[1].Message);
-        Assert.Contains("'system'", result.Diagnostics[2].Message);
+        Assert.Contains("'developer'", result.Diagnostics[2].Message);
         Assert.Equal("Prompt Response Response ToolResult Response", SampleFolder.Kinds(result.Record!));
         Assert.Equal("Looking.", result.Record!.Messages[1].Text);
+    }
+
+    private static string UserLine(string id, string content, string extra = "") =>
+        "{\"type\":\"message\",\"id\":\"" + id + "\",\"timestamp\":\"2026-04-01T10:00:01.000Z\",\"message\":{\"role\":\"user\"" + extra + ",\"content\":" + content + "}}";
+
+    [Fact]
+    public void Reminders_around_the_persons_words_in_one_block_are_context_and_the_words_between_the_prompt()
+    {
+        var text = System.Text.Json.JsonSerializer.Serialize(new[] { new { type = "text", text = "<system-reminder>env</system-reminder>\n\nPlease add tests\n<system-reminder>TodoWrite was not called yet</system-reminder>" } });
+        var record = ReadOne(Session(null, Start(), UserLine("u1", text), Final)).Record!;
+        Assert.Equal("Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(new[] { "<system-reminder>env</system-reminder>", "<system-reminder>TodoWrite was not called yet</system-reminder>" },
+            record.Messages[0].Content.Select(b => b.Text));
+        Assert.Equal("Please add tests", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
+    public void A_bash_mode_run_is_a_command_with_its_output_not_a_prompt()
+    {
+        var run = "{\"type\":\"bash_result\",\"command\":\"git status\",\"stdout\":\"clean\\n\",\"stderr\":\"warn\",\"exitCode\":1}";
+        var content = System.Text.Json.JsonSerializer.Serialize(new[] { new { type = "text", text = run } });
+        var record = ReadOne(Session(null, Start(), UserLine("u1", content), Prompt, Final)).Record!;
+        Assert.Equal("Command Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.User, "$ git status\nclean\nwarn\n(exit code 1)"), (record.Messages[0].Role, record.Messages[0].Text));
+        Assert.Equal(1L, record.SourceMeta["shell_commands"]);
+    }
+
+    [Fact]
+    public void Hook_output_and_a_services_messages_are_no_prompts_and_a_tool_message_answers_its_call()
+    {
+        const string words = "[{\"type\":\"text\",\"text\":\"words\"}]";
+        var tool = """{"type":"message","id":"u2","parentId":"a1","timestamp":"2026-04-01T10:00:04.000Z","message":{"role":"tool","content":[{"type":"tool_result","tool_use_id":"t1","content":"a.txt"}]}}""";
+        var system = """{"type":"message","id":"s1","timestamp":"2026-04-01T10:00:05.000Z","message":{"role":"system","content":"be brief"}}""";
+        var record = ReadOne(Session(null, Start(),
+            UserLine("u0", words, ",\"userMessageSource\":\"readiness-evaluation\""), Call, tool,
+            UserLine("h1", words, ",\"hookEventName\":\"UserPromptSubmit\""), system, Prompt, Final)).Record!;
+        Assert.Equal("AgentMessage Response ToolResult Synthetic Context Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("a.txt", record.Messages[2].Text);
+        Assert.Equal(MessageRole.System, record.Messages[4].Role);
+        Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
+        Assert.Equal((1L, 1L), ((long)record.SourceMeta["hook_messages"], (long)record.SourceMeta["service_messages"]));
+        Assert.Equal("List the files", record.Messages.First(m => m.Kind == MessageKind.Prompt).Text);
+    }
+
+    [Fact]
+    public void Settings_lines_and_documents_are_counted_a_time_in_milliseconds_is_read_and_a_summary_not_text_is_reported()
+    {
+        var document = UserLine("u1", """[{"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"AAA"}},{"type":"text","text":"summarise this pdf"}]""");
+        var dated = """{"type":"message","id":"a9","timestamp":1775037609000,"message":{"role":"assistant","content":[{"type":"text","text":"Summary."}]}}""";
+        var path = Session(null, Start(), """{"type":"session_settings","autonomyLevel":"low"}""", document, dated,
+            """{"type":"compaction_state","summaryText":5,"removedCount":3,"timestamp":"2026-04-01T10:00:10.000Z"}""");
+        var result = ReadOne(path);
+        var warning = Assert.Single(result.Diagnostics);
+        Assert.Equal((DiagnosticSeverity.Warning, (int?)5), (warning.Severity, warning.LineNumber));
+        Assert.Contains("summaryText", warning.Message);
+        var record = result.Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(DateTimeOffset.FromUnixTimeMilliseconds(1775037609000), record.Messages[1].Timestamp);
+        Assert.Equal((1L, 1L), ((long)record.SourceMeta["settings_lines"], (long)record.SourceMeta["documents"]));
+    }
+
+    [Fact]
+    public void A_calls_input_is_compact_json_and_an_images_media_type_may_be_spelled_in_camel_case()
+    {
+        var image = UserLine("u1", """[{"type":"image","source":{"type":"base64","mediaType":"image/png","data":"iVBO"}},{"type":"text","text":"what is this?"}]""");
+        var call = """{"type":"message","id":"a1","timestamp":"2026-04-01T10:00:03.000Z","message":{"role":"assistant","content":[{"type":"tool_use","id":"t1","name":"LS","input":{ "directory_path" : "/w" }}]}}""";
+        var record = ReadOne(Session(null, Start(), image, call, Result, Final)).Record!;
+        Assert.Equal("image/png", record.Messages[0].Content.Single(b => b.Type == ContentBlockType.Image).MediaType);
+        Assert.Equal("{\"directory_path\":\"/w\"}", record.Messages[1].ToolCalls.Single().Arguments);
     }
 
     [Fact]
@@ -191,19 +261,25 @@ public sealed class DroidReaderTests : IDisposable
     }
 
     [Fact]
-    public void The_default_location_is_under_the_home_unless_DROID_SESSIONS_DIR_names_one()
+    public void The_default_location_is_under_the_home_or_FACTORY_HOME_OVERRIDE_unless_DROID_SESSIONS_DIR_names_one()
     {
         var previous = Environment.GetEnvironmentVariable(DroidReader.SessionsVariable);
+        var previousHome = Environment.GetEnvironmentVariable(DroidReader.HomeVariable);
         try
         {
             Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, null);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, null);
             Assert.Equal(Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".factory", "sessions"), Assert.Single(new DroidReader().DefaultLocations()));
-            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, Sessions);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, _folder);
             Assert.Equal(Sessions, Assert.Single(new DroidReader().DefaultLocations()));
+            var named = Path.Combine(_folder, "elsewhere");
+            Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, named);
+            Assert.Equal(named, Assert.Single(new DroidReader().DefaultLocations()));
         }
         finally
         {
             Environment.SetEnvironmentVariable(DroidReader.SessionsVariable, previous);
+            Environment.SetEnvironmentVariable(DroidReader.HomeVariable, previousHome);
         }
     }
 

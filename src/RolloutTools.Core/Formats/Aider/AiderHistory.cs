@@ -34,8 +34,9 @@ internal sealed record AiderRun(int Line, DateTime StartedAt, string StartedAtTe
 /// writes for itself ends with a Markdown line break, two spaces (append_chat_history with linebreak): the
 /// person's input as "#### text  ", aider's output as "> text  " (">  " for an empty line). The model's answer
 /// is written as it came (ai_output), so a line of it is one without that ending, even when it starts with
-/// "> " (a quotation) or "#### " (a heading). One exception: a token report with both cache hits and writes puts
-/// its cost on a second line, which aider does not prefix with "> ".
+/// "> " (a quotation) or "#### " (a heading). One exception: aider's output of several lines (tool_output joins
+/// them into one text) gets "> " before its first line and the two spaces after its last only, as do a token
+/// report's cost on a line of its own, a command's output (/git, /settings) and a list the person is asked about.
 /// </summary>
 internal static class AiderHistory
 {
@@ -73,6 +74,10 @@ internal static class AiderHistory
     {
         var entries = new List<AiderEntry>();
         var i = 0;
+        // Whether the line before i is one aider wrote for itself. The model's answer always follows a blank line
+        // (ai_output starts with one), so a "> " line right after aider's own is aider's output even when its
+        // text runs over several lines; after a blank line it may be a quotation opening an answer.
+        var followsAider = false;
         while (i < lines.Count)
         {
             var line = lines[i];
@@ -86,26 +91,30 @@ internal static class AiderHistory
                 }
                 var joined = string.Join("\n", typed);
                 entries.Add(new AiderEntry(AiderEntryKind.Input, line.Number, joined == BlankInput ? string.Empty : joined));
+                followsAider = true;
             }
             else if (ReportAt(lines, i) is { } report)
             {
                 entries.Add(new AiderEntry(AiderEntryKind.Report, line.Number, report.Text) { Report = report.Parsed });
                 i += report.Lines;
+                followsAider = true;
             }
-            else if (OutputText(line.Text) is not null)
+            else if (OutputAt(lines, i, followsAider) is not null)
             {
                 var shown = new List<string>();
-                while (i < lines.Count && OutputText(lines[i].Text) is { } text && ReportAt(lines, i) is null)
+                while (i < lines.Count && ReportAt(lines, i) is null && OutputAt(lines, i, followsAider: true) is { } output)
                 {
-                    shown.Add(text);
-                    i++;
+                    shown.Add(output.Text);
+                    i += output.Lines;
                 }
                 entries.Add(new AiderEntry(AiderEntryKind.Output, line.Number, string.Join("\n", shown).Trim('\n')));
+                followsAider = true;
             }
             else
             {
                 var start = i;
                 while (i < lines.Count && InputText(lines[i].Text) is null && OutputText(lines[i].Text) is null && ReportAt(lines, i) is null) i++;
+                followsAider = false;
                 var block = lines.Skip(start).Take(i - start).ToList();
                 var first = block.FindIndex(l => l.Text.Trim().Length > 0);
                 if (first < 0) continue;
@@ -121,18 +130,30 @@ internal static class AiderHistory
     /// The token report at a line of aider's output, with the lines it takes: one, or two when its cost sentence
     /// follows on a line of its own. Null when the line holds no report, which leaves it to the other kinds.
     /// </summary>
-    private static (string Text, AiderTokenReport Parsed, int Lines)? ReportAt(List<HistoryLine> lines, int i)
+    private static (string Text, AiderTokenReport Parsed, int Lines)? ReportAt(List<HistoryLine> lines, int i) =>
+        lines[i].Text.StartsWith("> ", StringComparison.Ordinal) && AiderTokenReport.Starts(lines[i].Text[2..])
+        && OutputAt(lines, i, followsAider: true) is { } output && AiderTokenReport.Parse(output.Text.TrimEnd()) is { } parsed
+            ? (output.Text.TrimEnd(), parsed, output.Lines)
+            : null;
+
+    /// <summary>
+    /// Aider's output at a line, with the lines it takes: one "> text  " line (">  " when empty) or, where aider's
+    /// output may stand (<paramref name="followsAider"/>), a "> " line without the two spaces and the lines after
+    /// it up to the first that ends with them. Null for any other line.
+    /// </summary>
+    private static (string Text, int Lines)? OutputAt(List<HistoryLine> lines, int i, bool followsAider)
     {
-        var line = lines[i].Text;
-        if (!line.StartsWith("> ", StringComparison.Ordinal) || !AiderTokenReport.Starts(line[2..])) return null;
-        var text = line[2..].TrimEnd();
-        var count = 1;
-        if (!line.EndsWith("  ", StringComparison.Ordinal) && i + 1 < lines.Count && lines[i + 1].Text.StartsWith("Cost: $", StringComparison.Ordinal))
+        if (OutputText(lines[i].Text) is { } single) return (single, 1);
+        if (!followsAider || !lines[i].Text.StartsWith("> ", StringComparison.Ordinal)) return null;
+        for (var end = i + 1; end < lines.Count; end++)
         {
-            text += "\n" + lines[i + 1].Text.TrimEnd();
-            count = 2;
+            var text = lines[end].Text;
+            if (InputText(text) is not null) return null;
+            if (!text.EndsWith("  ", StringComparison.Ordinal)) continue;
+            var middle = lines.Skip(i + 1).Take(end - i - 1).Select(l => l.Text);
+            return (string.Join("\n", middle.Prepend(lines[i].Text[2..]).Append(text[..^2])), end - i + 1);
         }
-        return AiderTokenReport.Parse(text) is { } parsed ? (text, parsed, count) : null;
+        return null;
     }
 
     /// <summary>The text of one line of the person's input ("#### text  "), or null for any other line.</summary>

@@ -9,17 +9,23 @@ namespace RolloutTools.Core.Formats.Aider;
 
 /// <summary>
 /// Turns one run of an aider chat history into a normalized record: "#### " input is the person's prompt (a slash
-/// or "!" command is a Command, except the commands that hand their words to the model), the Markdown between is
-/// the model's response, aider's "> " output is context before the first input (the command line and the
-/// announcements) and synthetic messages after it, and each token report becomes the usage and stated cost of the
-/// response before it.
+/// or "!" command is a Command), the Markdown between is the model's response, aider's "> " output is context
+/// before the first input (the command line and the announcements) and synthetic messages after it, and each token
+/// report becomes the usage and stated cost of the response before it. Aider also writes "#### " lines the person
+/// never typed: the architect's answer handed to the editor model, and the answer it gives a question on its own.
 /// </summary>
 internal static class AiderRecords
 {
     public const string SourceKind = "aider";
 
-    /// <summary>Commands whose words go to the model as a prompt (commands.py cmd_ask, cmd_code, cmd_architect, cmd_context).</summary>
-    private static readonly string[] PromptCommands = { "/ask", "/code", "/architect", "/context" };
+    /// <summary>
+    /// The answer aider gives a question itself once the person chose All or Skip for its group (io.py confirm_ask
+    /// writes "question (Y)es/(N)o/(A)ll/(S)kip all [Yes]: all" as input, since 2024-08).
+    /// </summary>
+    private static readonly Regex GivenAnswer = new(@"^[^\n]*\? \(Y\)es/\(N\)o[^\n]*\]: \w+$", RegexOptions.CultureInvariant);
+
+    /// <summary>The person's yes to the architect's "Edit the files?" (architect_coder.py reply_completed).</summary>
+    private static readonly Regex EditConfirmed = new(@"^Edit the files\? \(Y\)es/\(N\)o.*: y$", RegexOptions.CultureInvariant | RegexOptions.Multiline);
 
     private static readonly Regex MainModel = new(@"^(?:Main model|Model): (?<name>\S+) (?:with|using) ", RegexOptions.CultureInvariant);
 
@@ -46,6 +52,11 @@ internal static class AiderRecords
         string? model = null;
         ConversationBuilder.AssistantTurn? awaitingReport = null;
         var typed = false;
+        // The architect's answer, until the next input: the editor gets it as its prompt (coder.run(with_message)
+        // echoes it as "#### " lines), after a confirmed "Edit the files?" or, as by default, without asking.
+        string? lastAnswer = null;
+        var editConfirmed = false;
+        var editorAnswers = false;
         foreach (var entry in run.Entries)
         {
             switch (entry.Kind)
@@ -56,11 +67,20 @@ internal static class AiderRecords
                         counts.BlankInputs++;
                         break;
                     }
+                    if (GivenAnswer.IsMatch(entry.Text))
+                    {
+                        conversation.AddMessage(MessageRole.Assistant, MessageKind.Synthetic, Text(entry.Text), null);
+                        break;
+                    }
                     typed = true;
-                    conversation.AddMessage(MessageRole.User, InputKind(entry.Text), Text(entry.Text), null);
+                    editorAnswers = editConfirmed || (lastAnswer is not null && Normalized(entry.Text) == lastAnswer);
+                    conversation.AddMessage(MessageRole.User, editorAnswers ? MessageKind.AgentMessage : InputKind(entry.Text), Text(entry.Text), null);
+                    lastAnswer = null;
+                    editConfirmed = false;
                     break;
                 case AiderEntryKind.Output:
                     foreach (var line in entry.Text.Split('\n')) Announcement(line, counts, ref model, models);
+                    editConfirmed |= lastAnswer is not null && EditConfirmed.IsMatch(entry.Text);
                     if (entry.Text.Length == 0) break;
                     conversation.AddMessage(typed ? MessageRole.Assistant : MessageRole.System, typed ? MessageKind.Synthetic : MessageKind.Context, Text(entry.Text), null);
                     break;
@@ -79,8 +99,14 @@ internal static class AiderRecords
                     awaitingReport = null;
                     break;
                 case AiderEntryKind.Response:
-                    awaitingReport = conversation.StartAssistant(null, model);
-                    awaitingReport.AddContent(Text(entry.Text));
+                    var answer = AiderAnswer.Split(entry.Text);
+                    var answeredBy = editorAnswers ? counts.EditorModel ?? model : model;
+                    if (answeredBy is not null && !models.Contains(answeredBy)) models.Add(answeredBy);
+                    awaitingReport = conversation.StartAssistant(null, answeredBy);
+                    if (answer.Reasoning is { } reasoning) awaitingReport.AddReasoning(reasoning);
+                    awaitingReport.AddContent(Text(answer.Text));
+                    lastAnswer = Normalized(answer.Text);
+                    editorAnswers = false;
                     break;
             }
         }
@@ -119,15 +145,15 @@ internal static class AiderRecords
         };
     }
 
-    private static MessageKind InputKind(string text)
-    {
-        if (text.StartsWith('!')) return MessageKind.Command;
-        if (!text.StartsWith('/')) return MessageKind.Prompt;
-        var command = text.Split(' ', 2);
-        return command.Length == 2 && command[1].Trim().Length > 0 && PromptCommands.Contains(command[0], StringComparer.Ordinal)
-            ? MessageKind.Prompt
-            : MessageKind.Command;
-    }
+    /// <summary>
+    /// A slash or shell command is a Command, even /ask, /code, /architect and /context with words: aider runs
+    /// them through coder.run(words), which writes the words again as an input of their own, the prompt.
+    /// </summary>
+    private static MessageKind InputKind(string text) =>
+        text.StartsWith('!') || text.StartsWith('/') ? MessageKind.Command : MessageKind.Prompt;
+
+    /// <summary>Text compared without the trailing spaces aider strips when it writes an answer or an input.</summary>
+    private static string Normalized(string text) => string.Join("\n", text.Trim().Split('\n').Select(l => l.TrimEnd()));
 
     /// <summary>What one line of aider's output says about the run: the model (its announcements, repeated after /model), the version.</summary>
     private static void Announcement(string line, Counts counts, ref string? model, List<string> models)

@@ -42,9 +42,12 @@ internal sealed record AiderTokenReport(TokenUsage Usage, bool IsRounded, decima
         var write = tokens.Groups["write"].Success ? Value(tokens.Groups["write"].Value) : 0;
         var hit = tokens.Groups["hit"].Success ? Value(tokens.Groups["hit"].Value) : 0;
         var received = Value(tokens.Groups["received"].Value);
-        // "sent" counts the prompt with its cache writes added (Anthropic) and its cache hits within it (litellm's
-        // prompt_tokens, DeepSeek's prompt_cache_hit_tokens): what is left is the uncached input.
-        var usage = new TokenUsage(Math.Max(0, sent - write - hit), received, hit, write);
+        // Today "sent" counts the prompt with its cache writes added (Anthropic) and its cache hits within it
+        // (litellm's prompt_tokens, DeepSeek's prompt_cache_hit_tokens): what is left is the uncached input. Older
+        // litellm left the cache out of prompt_tokens ("194 sent, 9,474 cache write"): a "sent" smaller than the
+        // cache is that uncached input itself.
+        var uncached = sent < write + hit ? sent : sent - write - hit;
+        var usage = new TokenUsage(uncached, received, hit, write);
         var rounded = new[] { "sent", "write", "hit", "received" }.Any(g => tokens.Groups[g].Value.EndsWith('k') || tokens.Groups[g].Value.EndsWith('M'));
         return new AiderTokenReport(usage, rounded,
             cost is null ? null : decimal.Parse(cost.Groups["message"].Value, CultureInfo.InvariantCulture),

@@ -53,6 +53,9 @@ internal sealed class AmpConversation
 
     public int ShellCommands { get; private set; }
 
+    /// <summary>Calls the model's provider ran itself (server_tool_use), which Amp does not send back to the model.</summary>
+    public int ServerToolUses { get; private set; }
+
     public int SkippedMessages { get; private set; }
 
     /// <summary>Messages of a sub-agent run inside this thread (they name the call that started it); kept out of its conversation.</summary>
@@ -60,6 +63,15 @@ internal sealed class AmpConversation
 
     /// <summary>Threads whose summary stands in for this thread's earlier history (an info summary of type thread).</summary>
     public List<string> SummaryThreads { get; } = new();
+
+    /// <summary>Threads whose executor sent this thread a message (meta.fromExecutorThreadID), in the order first seen.</summary>
+    public List<string> FromThreads { get; } = new();
+
+    /// <summary>User messages another agent sent (Amp's orchestrator or another thread's executor), not the person.</summary>
+    public int AgentMessages { get; private set; }
+
+    /// <summary>User messages that held text blocks Amp hides from the person (attached files and other context).</summary>
+    public int HiddenContext { get; private set; }
 
     /// <summary>What Amp states it charged, summed over the responses that say (usage.credits).</summary>
     public decimal Credits { get; private set; }
@@ -120,11 +132,17 @@ internal sealed class AmpConversation
         }
     }
 
-    /// <summary>The results of the last response's calls first (they answer it), then the person's words.</summary>
+    /// <summary>
+    /// The results of the last response's calls first (they answer it), then the text Amp hides from the person (a
+    /// text block marked hidden, such as the files attached to a prompt) as Context, then the words: the person's,
+    /// or another agent's when Amp marks the message as sent by its orchestrator (meta.fromAggman) or by another
+    /// thread's executor (meta.fromExecutorThreadID), as Amp's own display tells them apart.
+    /// </summary>
     private void ReadUser(JsonElement message, int index)
     {
         var sent = SentAt(message);
         var words = new List<ContentBlock>();
+        var hidden = new List<ContentBlock>();
         var content = message.GetPropertyOrDefault("content");
         if (content.ValueKind == JsonValueKind.String)
         {
@@ -135,10 +153,10 @@ internal sealed class AmpConversation
             switch (block.GetStringOrNull("type"))
             {
                 case "text":
-                    words.Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
+                    (block.GetBool("hidden") ? hidden : words).Add(ContentBlock.FromText(block.GetTextOrEmpty("text")));
                     break;
                 case "image":
-                    if (Image(block) is { } image) words.Add(image);
+                    if (AnthropicBlocks.Image(block) is { } image) words.Add(image);
                     else Unknown("image without data", index);
                     break;
                 case "tool_result":
@@ -149,8 +167,21 @@ internal sealed class AmpConversation
                     break;
             }
         }
-        if (words.Any(b => b.Type == ContentBlockType.Image || b.Text!.Trim().Length > 0)) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, words, sent);
+        if (HasAny(hidden))
+        {
+            HiddenContext++;
+            Builder.AddMessage(MessageRole.User, MessageKind.Context, hidden, sent);
+        }
+        if (!HasAny(words)) return;
+        var meta = message.GetPropertyOrDefault("meta");
+        var fromThread = meta.GetStringOrNull("fromExecutorThreadID");
+        var fromAgent = fromThread is not null || meta.GetBool("fromAggman");
+        if (fromThread is not null && !FromThreads.Contains(fromThread)) FromThreads.Add(fromThread);
+        if (fromAgent) AgentMessages++;
+        Builder.AddMessage(MessageRole.User, fromAgent ? MessageKind.AgentMessage : MessageKind.Prompt, words, sent);
     }
+
+    private static bool HasAny(List<ContentBlock> blocks) => blocks.Any(b => b.Type == ContentBlockType.Image || b.Text!.Trim().Length > 0);
 
     /// <summary>One assistant message is one response of the model, with the usage Amp states for it.</summary>
     private void ReadAssistant(JsonElement message, int index)
@@ -173,14 +204,18 @@ internal sealed class AmpConversation
                     // Encrypted reasoning: nothing readable to keep.
                     RedactedThinking++;
                     break;
+                case "server_tool_use":
+                    // A call the provider ran itself (web search); Amp leaves it out of what it sends the model.
+                    ServerToolUses++;
+                    break;
                 case "tool_use":
                     turn.AddToolCall(new ToolCall(
                         block.GetIdOrNull("id") ?? string.Empty,
                         block.GetStringOrNull("name") ?? string.Empty,
-                        block.TryGetProperty("input", out var input) ? Compact(input) : "{}"));
+                        AnthropicBlocks.ToolInput(block)));
                     break;
                 case "image":
-                    if (Image(block) is { } image) turn.AddContent(new[] { image });
+                    if (AnthropicBlocks.Image(block) is { } image) turn.AddContent(new[] { image });
                     else Unknown("image without data", index);
                     break;
                 case var other:
@@ -284,13 +319,7 @@ internal sealed class AmpConversation
             case JsonValueKind.Undefined or JsonValueKind.Null:
                 return Array.Empty<ContentBlock>();
             case JsonValueKind.Array when result.EnumerateArray().All(b => b.GetStringOrNull("type") is "text" or "image"):
-                var blocks = new List<ContentBlock>();
-                foreach (var part in result.EnumerateArray())
-                {
-                    if (part.GetStringOrNull("type") == "text") blocks.Add(ContentBlock.FromText(part.GetTextOrEmpty("text")));
-                    else if (Image(part) is { } image) blocks.Add(image);
-                }
-                return blocks;
+                return AnthropicBlocks.ToolResultContent(result);
             default:
                 return Text(Compact(result));
         }
@@ -307,19 +336,6 @@ internal sealed class AmpConversation
     };
 
     private static IReadOnlyList<ContentBlock> Text(string text) => new[] { ContentBlock.FromText(text) };
-
-    /// <summary>
-    /// An image block: Anthropic's source {type base64, media_type, data} or {type url, url}, with the camelCase
-    /// mediaType Amp's own types use, or a mediaType beside the source.
-    /// </summary>
-    private static ContentBlock? Image(JsonElement block)
-    {
-        var source = block.GetPropertyOrDefault("source");
-        var mediaType = source.GetStringOrNull("media_type") ?? source.GetStringOrNull("mediaType") ?? block.GetStringOrNull("mediaType");
-        if (source.GetStringOrNull("data") is { Length: > 0 } data) return ContentBlock.FromImageData(mediaType, data);
-        if (source.GetStringOrNull("url") is { Length: > 0 } url) return ContentBlock.FromImageUrl(url, mediaType);
-        return null;
-    }
 
     /// <summary>
     /// Amp's usage (Anthropic's counts, camelCase): inputTokens without the cache, cacheReadInputTokens and

@@ -7,8 +7,10 @@ namespace RolloutTools.Core.Formats.FactoryDroid;
 /// every separator made a dash (/home/dev/app is -home-dev-app), each holding &lt;session id&gt;.jsonl and the
 /// &lt;session id&gt;.settings.json beside it; sessions of earlier versions lie directly in the sessions folder (peer
 /// readers: jazzyalex/agent-sessions DroidSessionDiscovery.swift, franken_agent_detection connectors/factory.rs).
-/// Droid is closed source and no reader knows a variable of its own that moves the folder; DROID_SESSIONS_DIR is the
-/// one the tools that read these sessions agree on (ccusage, and readers built after it), so it is honoured here too.
+/// Droid is closed source. FACTORY_HOME_OVERRIDE takes the place of the home that .factory is put in (Factory's
+/// desktop app and SDK set it for the droid they start, and the readers built for them honour it); DROID_SESSIONS_DIR,
+/// naming the sessions folder itself, is the one the tools that read these sessions agree on (ccusage, and readers
+/// built after it), so it is honoured too, and first.
 /// The workspace folder's name cannot be turned back into a path (a dash in a folder's name looks like a separator),
 /// so the session's own cwd is what names its workspace.
 /// </summary>
@@ -17,7 +19,11 @@ internal static class DroidHome
     public const string SessionExtension = ".jsonl";
     public const string SettingsExtension = ".settings.json";
 
-    public static string Default() => AgentHome.Resolve(DroidReader.SessionsVariable, Path.Combine(".factory", "sessions"));
+    public static string Default() =>
+        string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(DroidReader.SessionsVariable))
+        && Environment.GetEnvironmentVariable(DroidReader.HomeVariable) is { } home && !string.IsNullOrWhiteSpace(home)
+            ? Path.Combine(home, ".factory", "sessions")
+            : AgentHome.Resolve(DroidReader.SessionsVariable, Path.Combine(".factory", "sessions"));
 
     /// <summary>The settings file Droid keeps beside a session file: the same name with .settings.json for .jsonl.</summary>
     public static string SettingsOf(string sessionPath) =>

@@ -20,6 +20,9 @@ public sealed class DroidReader : IRolloutReader
     /// </summary>
     public const string SessionsVariable = "DROID_SESSIONS_DIR";
 
+    /// <summary>The folder Droid puts its .factory folder in instead of the home (its desktop app and SDK set it).</summary>
+    public const string HomeVariable = "FACTORY_HOME_OVERRIDE";
+
     public RolloutFormat Format => RolloutFormat.FactoryDroid;
 
     public string SourceKind => DroidRecords.SourceKind;

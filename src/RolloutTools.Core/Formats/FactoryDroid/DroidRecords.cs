@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -22,6 +23,15 @@ internal static class DroidRecords
     public const string SourceKind = "factory_droid";
 
     private const string ContextIdPrefix = "context-";
+
+    /// <summary>
+    /// The userMessageSource of a user message that Factory's own services wrote, not a person (the CLI's
+    /// SessionService, droid 0.229.0; the same names as the session sources of Factory's API).
+    /// </summary>
+    private static readonly HashSet<string> ServiceSources = new(StringComparer.Ordinal)
+    {
+        "automation", "readiness-remediation", "readiness-evaluation", "wiki-generation", "wiki-ci-setup",
+    };
 
     public static RolloutRecord Build(IReadOnlyList<JsonLine> lines, DroidSettings? settings, string path, DiagnosticList diagnostics)
     {
@@ -67,6 +77,11 @@ internal static class DroidRecords
             .Add("no_settings_file", settings is null)
             .Add("context_messages", state.ContextMessages)
             .Add("notices", state.Notices)
+            .Add("hook_messages", state.HookMessages)
+            .Add("service_messages", state.ServiceMessages)
+            .Add("shell_commands", state.ShellCommands)
+            .Add("settings_lines", state.SettingsLines)
+            .Add("documents", state.Documents)
             .Add("todo_states", state.TodoStates)
             .Add("compactions", state.Compactions)
             .Add("compacted_messages", state.CompactedMessages)
@@ -126,11 +141,19 @@ internal static class DroidRecords
             case "compaction_state":
                 state.Compactions++;
                 state.CompactedMessages += root.GetInt64OrZero("removedCount");
-                state.See(root.GetTimestamp("timestamp"));
+                state.See(Time(root));
                 if (root.GetStringOrNull("summaryText") is { Length: > 0 } summary)
                 {
-                    builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, root.GetTimestamp("timestamp"));
+                    builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary) }, Time(root));
                 }
+                else if (root.GetPropertyOrDefault("summaryText").ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null or JsonValueKind.String))
+                {
+                    diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, "the compaction's summaryText is not text; the summary is left out.");
+                }
+                return;
+            case "session_settings":
+                // The session's settings as a line (autonomy, model); the settings file beside it is what is read.
+                state.SettingsLines++;
                 return;
             case "todo_state":
                 state.TodoStates++;
@@ -152,10 +175,10 @@ internal static class DroidRecords
         var root = line.Root;
         var message = root.GetPropertyOrDefault("message");
         var role = message.GetStringOrNull("role");
-        var time = root.GetTimestamp("timestamp");
-        if (role is not ("user" or "assistant"))
+        var time = Time(root);
+        if (role is not ("user" or "assistant" or "tool" or "system"))
         {
-            diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"message role '{role ?? "(none)"}' is neither user nor assistant; skipped.");
+            diagnostics.Error(RolloutDiagnostic.ParseError, line.LineNumber, $"message role '{role ?? "(none)"}' is none of user, assistant, tool and system; skipped.");
             return;
         }
         state.See(time);
@@ -166,6 +189,7 @@ internal static class DroidRecords
             return;
         }
         state.RedactedThinking += content.RedactedThinking;
+        state.Documents += content.Documents;
         if (content.UnknownTypes.Count > 0)
         {
             diagnostics.Warn(RolloutDiagnostic.ParseError, line.LineNumber, $"content of type {string.Join(", ", content.UnknownTypes.Distinct().Select(t => $"'{t}'"))} is not read.");
@@ -187,7 +211,15 @@ internal static class DroidRecords
             return;
         }
 
+        // A "tool" message holds tool results, as a user message does; its other blocks and a "system" message are
+        // the harness's, never a person's words.
         foreach (var result in content.Results) builder.AddToolResult(result);
+        if (role is "tool" or "system")
+        {
+            if (content.All.Count > 0) state.ContextMessages++;
+            AddIf(builder, MessageKind.Context, content.All, time, role == "system" ? MessageRole.System : MessageRole.User);
+            return;
+        }
         var visibility = message.GetStringOrNull("visibility");
         var harness = visibility == "llm_only" || root.GetStringOrNull("id")?.StartsWith(ContextIdPrefix, StringComparison.Ordinal) == true;
         if (visibility == "user_only")
@@ -202,19 +234,36 @@ internal static class DroidRecords
             AddIf(builder, MessageKind.Context, content.All, time);
             return;
         }
+        // A hook's output (hookEventName, such as UserPromptSubmit) is what a script the person set up said.
+        if (message.GetStringOrNull("hookEventName") is not null)
+        {
+            state.HookMessages++;
+            AddIf(builder, MessageKind.Synthetic, content.All, time);
+            return;
+        }
         if (content.Reminders.Count > 0)
         {
             state.ContextMessages++;
             AddIf(builder, MessageKind.Context, content.Reminders, time);
         }
-        // A delegated session's prompts are the task its parent's agent wrote, not a person's words.
+        state.ShellCommands += content.ShellRuns.Count;
+        AddIf(builder, MessageKind.Command, content.ShellRuns, time);
+        // A delegated session's prompts are the task its parent's agent wrote, and a service's are its own: no
+        // person's words.
         var delegated = state.Start?.GetStringOrNull("callingSessionId") is not null;
-        AddIf(builder, delegated ? MessageKind.AgentMessage : MessageKind.Prompt, content.Text, time);
+        var service = message.GetStringOrNull("userMessageSource") is { } source && ServiceSources.Contains(source);
+        if (service && content.Text.Count > 0) state.ServiceMessages++;
+        AddIf(builder, delegated || service ? MessageKind.AgentMessage : MessageKind.Prompt, content.Text, time);
     }
 
-    private static void AddIf(ConversationBuilder builder, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
+    /// <summary>A line's time: ISO 8601 text as Droid writes it, or Unix milliseconds as some lines give it.</summary>
+    private static DateTimeOffset? Time(JsonElement root) =>
+        root.GetTimestamp("timestamp")
+        ?? (root.GetPropertyOrDefault("timestamp") is { ValueKind: JsonValueKind.Number } number && number.TryGetInt64(out var ms) ? UnixTime.FromSecondsOrMilliseconds(ms) : null);
+
+    private static void AddIf(ConversationBuilder builder, MessageKind kind, IReadOnlyList<ContentBlock> content, DateTimeOffset? time, MessageRole role = MessageRole.User)
     {
-        if (content.Count > 0) builder.AddMessage(MessageRole.User, kind, content, time);
+        if (content.Count > 0) builder.AddMessage(role, kind, content, time);
     }
 
     private sealed class State
@@ -225,6 +274,11 @@ internal static class DroidRecords
         public List<string> Models { get; } = new();
         public long ContextMessages { get; set; }
         public long Notices { get; set; }
+        public long HookMessages { get; set; }
+        public long SettingsLines { get; set; }
+        public long Documents { get; set; }
+        public long ServiceMessages { get; set; }
+        public long ShellCommands { get; set; }
         public long TodoStates { get; set; }
         public long Compactions { get; set; }
         public long CompactedMessages { get; set; }

@@ -6,7 +6,7 @@ namespace RolloutTools.Core.Formats.Shared;
 
 /// <summary>
 /// Anthropic Messages content blocks as agents that keep the API's shape store them (Cline's task history, Factory
-/// Droid's sessions): a tool result's content and an image block.
+/// Droid's sessions, Amp's threads): a tool result's content, an image block and a tool call's input.
 /// </summary>
 internal static class AnthropicBlocks
 {
@@ -24,12 +24,21 @@ internal static class AnthropicBlocks
         return blocks;
     }
 
-    /// <summary>An image block: {"type": "image", "source": {"type": "base64", "media_type", "data"}} or a source with a url; null for any other block.</summary>
+    /// <summary>
+    /// An image block: {"type": "image", "source": {"type": "base64", "media_type", "data"}} or a source with a url;
+    /// null for any other block. The media type may also be spelled mediaType, in the source or beside it, as Amp's
+    /// own types spell it.
+    /// </summary>
     public static ContentBlock? Image(JsonElement block)
     {
         if (block.GetStringOrNull("type") != "image") return null;
         var source = block.GetPropertyOrDefault("source");
-        if (source.GetStringOrNull("data") is { } data) return ContentBlock.FromImageData(source.GetStringOrNull("media_type"), data);
-        return source.GetStringOrNull("url") is { } url ? ContentBlock.FromImageUrl(url) : null;
+        var mediaType = source.GetStringOrNull("media_type") ?? source.GetStringOrNull("mediaType") ?? block.GetStringOrNull("mediaType");
+        if (source.GetStringOrNull("data") is { } data) return ContentBlock.FromImageData(mediaType, data);
+        return source.GetStringOrNull("url") is { } url ? ContentBlock.FromImageUrl(url, mediaType) : null;
     }
+
+    /// <summary>A tool_use block's input as compact JSON, as the agent sends it (JSON.stringify); "{}" when it has none.</summary>
+    public static string ToolInput(JsonElement block) =>
+        block.GetPropertyOrDefault("input") is { ValueKind: not JsonValueKind.Undefined } input ? JsonText.Write(input.WriteTo) : "{}";
 }
