@@ -364,7 +364,9 @@ internal sealed class CodexTranscript
             default:
                 var kind = type ?? "untyped";
                 UnknownTypes.Add(kind);
-                Tell(kind, $"a response item of type '{kind}' is not one this reader knows; left out (SourceMeta unknown_item_types).");
+                Tell(kind, type is null
+                    ? "a line whose type is missing or not text is not one this reader can place; left out (SourceMeta unknown_item_types)."
+                    : $"a response item of type '{kind}' is not one this reader knows; left out (SourceMeta unknown_item_types).");
                 break;
         }
     }
