@@ -131,6 +131,26 @@ public sealed class ZedReaderTests : IDisposable
     }
 
     [Fact]
+    public void Every_prompt_in_a_sub_agents_thread_is_its_parents_words_the_task_and_each_follow_up()
+    {
+        // spawn_agent sends a follow-up to the same session (its session_id) as a User message of the sub-agent's thread.
+        var thread = """
+            {"title":"Find callers","messages":[
+              {"User":{"id":"p1","content":[{"Text":"Find the callers of round_cents"}]}},
+              {"Agent":{"content":[{"Text":"Two callers."}],"tool_results":{}}},
+              {"User":{"id":"p2","content":[{"Text":"Which of them passes a negative amount?"}]}},
+              {"Agent":{"content":[{"Text":"refund() does."}],"tool_results":{}}}],
+             "subagent_context":{"parent_thread_id":"parent-thread","depth":1},
+             "updated_at":"2026-04-01T10:00:09Z","version":"0.3.0"}
+            """;
+        var path = Database("child/threads.db", "DELETE", ("child-thread", "zstd", Zstd(thread)));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.True(record.IsSidechain);
+        Assert.Equal("AgentMessage Response AgentMessage Response", SampleFolder.Kinds(record));
+        Assert.Equal("Which of them passes a negative amount?", record.Messages[2].Text);
+    }
+
+    [Fact]
     public void Free_text_tool_input_and_every_result_shape_zed_accepts_are_read()
     {
         var thread = """

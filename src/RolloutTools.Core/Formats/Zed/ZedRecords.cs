@@ -144,7 +144,6 @@ internal static class ZedRecords
         private readonly Dictionary<string, long> _mentions = new(StringComparer.Ordinal);
         private string? _userId;
         private ConversationBuilder.AssistantTurn? _lastTurn;
-        private bool _prompted;
 
         /// <param name="usage">request_token_usage: 0.3.0's map from a prompt's id to its turn's usage, or the first agent's list by message index.</param>
         public BuildState(string where, DiagnosticList diagnostics, bool isChild, string? model, JsonElement usage)
@@ -367,12 +366,15 @@ internal static class ZedRecords
             }
         }
 
-        /// <summary>A person's prompt; in a sub-agent's thread the first is the task its parent gave it; one Zed sent unseen is context.</summary>
+        /// <summary>
+        /// A person's prompt; one Zed sent unseen is context. In a sub-agent's thread every prompt is its parent's words:
+        /// the task, each follow-up the parent sends to the same session (spawn_agent's session_id), and the first
+        /// subagent tool's summary_prompt and context_low_prompt (thread.rs request_final_summary, interrupt_for_summary).
+        /// </summary>
         private void AddPrompt(IReadOnlyList<ContentBlock> blocks, bool hidden)
         {
             if (blocks.Count == 0) return;
-            var kind = hidden ? MessageKind.Context : _isChild && !_prompted ? MessageKind.AgentMessage : MessageKind.Prompt;
-            _prompted |= !hidden;
+            var kind = hidden ? MessageKind.Context : _isChild ? MessageKind.AgentMessage : MessageKind.Prompt;
             Builder.AddMessage(MessageRole.User, kind, blocks, null);
         }
 
