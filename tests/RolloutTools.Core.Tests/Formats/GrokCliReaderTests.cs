@@ -90,15 +90,18 @@ public sealed class GrokCliReaderTests : IDisposable
     }
 
     [Fact]
-    public void A_line_without_a_synthetic_reason_or_with_human_is_a_person_s_prompt_unless_it_is_only_a_tagged_block()
+    public void A_person_s_words_are_told_by_their_synthetic_reason_and_an_unmarked_line_that_is_only_a_tagged_block_is_context()
     {
         var path = Session(Id, Summary(), null, SystemPrompt,
             "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>OS: linux</user_info>\"}]}",
             "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Fix the build\"}],\"synthetic_reason\":\"human\",\"prompt_index\":0}", Final,
             "{\"type\":\"user\",\"content\":\"Plain words with no index\"}", Final,
-            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>x</user_info>\\n<user_query>\\nAnd the docs\\n</user_query>\"}]}", Final);
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>x</user_info>\\n<user_query>\\nAnd the docs\\n</user_query>\"}]}", Final,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"also the README\"}],\"synthetic_reason\":\"interjection\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"$ git status\\nclean\"}],\"synthetic_reason\":\"direct_bash\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Passed on\"}],\"synthetic_reason\":\"parent_human_message\"}", Final);
         var record = ReadOne(path).Record!;
-        Assert.Equal("Context Context Prompt Response Prompt Response Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("Context Context Prompt Response Prompt Response Prompt Response QueuedPrompt Command Prompt Response", SampleFolder.Kinds(record));
         Assert.Equal(2L, record.SourceMeta["context_messages"]);
     }
 
@@ -239,6 +242,13 @@ public sealed class GrokCliReaderTests : IDisposable
         var orphan = ReadOne(child).Record!;
         Assert.True(orphan.IsSidechain);
         Assert.Equal((Child, Child), (orphan.AgentId, orphan.RootSessionId));
+
+        // A kind of the subagent family is a subagent too; a person's words its parent passed on stay a prompt.
+        var kinded = Session(Child, Summary(Child, "subagent_explore", ""), null, "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Find ls\"}],\"prompt_index\":0}",
+            "{\"type\":\"user\",\"content\":\"Passed on\",\"synthetic_reason\":\"parent_human_message\"}", Final);
+        var explore = ReadOne(kinded).Record!;
+        Assert.True(explore.IsSidechain);
+        Assert.Equal("AgentMessage Prompt Response", SampleFolder.Kinds(explore));
     }
 
     [Fact]

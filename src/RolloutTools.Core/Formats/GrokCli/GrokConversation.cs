@@ -11,10 +11,11 @@ namespace RolloutTools.Core.Formats.GrokCli;
 /// (the set grows between releases), in order and with no time on any line:
 /// <list type="bullet">
 /// <item>"system": the system prompt, "content" a string.</item>
-/// <item>"user": "content" a string or parts ({"type": "text", "text"}, {"type": "image", "url"}). A line with a
-/// "synthetic_reason" other than "human" (environment_context, project_instructions, system_reminder…) is context the
-/// CLI added; Grok omits the reason on what a person typed, which carries "prompt_index" (older builds: none, the words
-/// framed in &lt;user_query&gt;). Such a line that is only a tagged block (the &lt;user_info&gt; prefix) is context too.
+/// <item>"user": "content" a string or parts ({"type": "text", "text"}, {"type": "image", "url"}). Its
+/// "synthetic_reason" (see <see cref="PersonKind"/>) tells a person's words from context the CLI added
+/// (environment_context, project_instructions, system_reminder…); a prompt carries "prompt_index" (older builds: none,
+/// the words framed in &lt;user_query&gt;). An unmarked line that is only a tagged block (the &lt;user_info&gt; prefix)
+/// is context too.
 /// "prior_turn_interrupt" says the turn before was cut short.</item>
 /// <item>"reasoning": the model's reasoning before its next output, as "content" reasoning_text parts, "summary" parts
 /// ({"type": "summary_text", "text"}, possibly none) and "encrypted_content", which is opaque.</item>
@@ -131,12 +132,22 @@ internal sealed class GrokConversation
         Images += content.Count(b => b.Type == ContentBlockType.Image);
         if (row.GetPropertyOrDefault("prior_turn_interrupt").ValueKind == JsonValueKind.String) InterruptedTurns++;
         var text = RolloutMessage.JoinText(content);
-        var typed = IsHuman(row.GetPropertyOrDefault("synthetic_reason"))
-            && (row.GetPropertyOrDefault("prompt_index").ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null)
-                || text.Contains("<user_query>", StringComparison.Ordinal) || !text.TrimStart().StartsWith('<'));
-        if (!typed) ContextMessages++;
-        else FirstPrompt ??= UserQuery(text);
-        _builder.AddMessage(MessageRole.User, !typed ? MessageKind.Context : _isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt, content, null);
+        var reason = row.GetPropertyOrDefault("synthetic_reason");
+        var kind = PersonKind(reason);
+        // An unmarked line that is only a tagged block is the <user_info> prefix older builds write without a reason.
+        if (kind == MessageKind.Prompt && row.GetPropertyOrDefault("prompt_index").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
+            && !text.Contains("<user_query>", StringComparison.Ordinal) && text.TrimStart().StartsWith('<'))
+        {
+            kind = MessageKind.Context;
+        }
+        if (kind == MessageKind.Context) ContextMessages++;
+        if (kind == MessageKind.Prompt)
+        {
+            FirstPrompt ??= UserQuery(text);
+            // A subagent's own prompt is the task its parent's model wrote; a person's words passed on stay a prompt.
+            if (_isSubagent && !(reason.ValueKind == JsonValueKind.String && reason.GetString() == "parent_human_message")) kind = MessageKind.AgentMessage;
+        }
+        _builder.AddMessage(MessageRole.User, kind, content, null);
     }
 
     /// <summary>A response with the reasoning and server calls that came before its output.</summary>
@@ -162,12 +173,21 @@ internal sealed class GrokConversation
     }
 
     /// <summary>
-    /// Grok omits "synthetic_reason" on what a person typed (its SyntheticReason::Human), and some builds write it as
-    /// "human"; every other reason names what the CLI injected.
+    /// What a user line is by its "synthetic_reason". Grok omits it on what a person typed (its SyntheticReason::Human;
+    /// some builds write "human"), and a person's words also come as "interjection" (typed while the agent worked),
+    /// "parent_human_message" (a prompt the parent session passed on) and "direct_bash" (a !command and its output);
+    /// every other reason names what the CLI injected.
     /// </summary>
-    private static bool IsHuman(JsonElement reason) =>
-        reason.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null
-        || (reason.ValueKind == JsonValueKind.String && reason.GetString() is "" or "human");
+    private static MessageKind PersonKind(JsonElement reason) =>
+        reason.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null ? MessageKind.Prompt
+        : reason.ValueKind != JsonValueKind.String ? MessageKind.Context
+        : reason.GetString() switch
+        {
+            "" or "human" or "parent_human_message" => MessageKind.Prompt,
+            "interjection" => MessageKind.QueuedPrompt,
+            "direct_bash" => MessageKind.Command,
+            _ => MessageKind.Context,
+        };
 
     /// <summary>The text of a reasoning field: a string, or parts with "text" (summary_text, reasoning_text).</summary>
     private static string Texts(JsonElement parts, string field)
