@@ -129,7 +129,7 @@ public sealed class GrokCliReaderTests : IDisposable
             "{\"type\":\"reasoning\",\"content\":[{\"type\":\"reasoning_text\",\"text\":\"Raw thought.\"}],\"summary\":[{\"type\":\"summary_text\",\"text\":\"Short.\"}]}",
             "{\"type\":\"backend_tool_call\",\"kind\":{\"tool_type\":\"code_interpreter\",\"id\":\"ci_1\",\"status\":\"completed\",\"action\":{\"sources\":[{\"url\":\"https://example.com/a\"}]},\"outputs\":[{\"type\":\"logs\",\"logs\":\"42\"}]}}",
             "{\"type\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"c1\",\"name\":\"screenshot\",\"arguments\":\"{}\"}],\"model_id\":\"grok-4.5\"}",
-            "{\"type\":\"tool_result\",\"tool_call_id\":\"c1\",\"content\":\"taken\",\"images\":[\"data:image/png;base64,AAAA\"]}",
+            "{\"type\":\"tool_result\",\"tool_call_id\":\"c1\",\"content\":\"taken\",\"images\":[{\"type\":\"image\",\"url\":\"data:image/png;base64,AAAA\"}]}",
             "{\"type\":\"assistant\",\"content\":\"Done.\",\"reasoning\":{\"text\":\"Old-style thought.\"},\"model_id\":\"grok-4.5\"}");
         var record = ReadOne(path).Record!;
         Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));

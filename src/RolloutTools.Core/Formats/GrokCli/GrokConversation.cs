@@ -215,7 +215,10 @@ internal sealed class GrokConversation
             : row.GetStringOrNull("reasoning_content") ?? string.Empty;
     }
 
-    /// <summary>A client tool's output: its "content" and the pictures it returned in "images" (data URLs) beside it.</summary>
+    /// <summary>
+    /// A client tool's output: its "content" and the pictures it returned beside it in "images", content parts
+    /// ({"type": "image", "url"}, a data: URL; a bare URL string is taken too).
+    /// </summary>
     private List<ContentBlock> ToolOutput(JsonElement row)
     {
         var blocks = OpenAIMessages.ReadContent(row.GetPropertyOrDefault("content")).ToList();
