@@ -127,14 +127,15 @@ public sealed class GrokCliReaderTests : IDisposable
     {
         var path = Session(Id, Summary(), null, Prompt,
             "{\"type\":\"reasoning\",\"content\":[{\"type\":\"reasoning_text\",\"text\":\"Raw thought.\"}],\"summary\":[{\"type\":\"summary_text\",\"text\":\"Short.\"}]}",
-            "{\"type\":\"backend_tool_call\",\"kind\":{\"tool_type\":\"code_interpreter\",\"id\":\"ci_1\",\"status\":\"completed\",\"action\":{\"sources\":[{\"url\":\"https://example.com/a\"}]},\"outputs\":[{\"type\":\"logs\",\"logs\":\"42\"}]}}",
+            "{\"type\":\"backend_tool_call\",\"kind\":{\"tool_type\":\"code_interpreter\",\"id\":\"ci_1\",\"status\":\"completed\",\"code\":\"print(6*7)\",\"outputs\":[{\"type\":\"logs\",\"logs\":\"42\"}]}}",
             "{\"type\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"c1\",\"name\":\"screenshot\",\"arguments\":\"{}\"}],\"model_id\":\"grok-4.5\"}",
             "{\"type\":\"tool_result\",\"tool_call_id\":\"c1\",\"content\":\"taken\",\"images\":[{\"type\":\"image\",\"url\":\"data:image/png;base64,AAAA\"}]}",
             "{\"type\":\"assistant\",\"content\":\"Done.\",\"reasoning\":{\"text\":\"Old-style thought.\"},\"model_id\":\"grok-4.5\"}");
         var record = ReadOne(path).Record!;
         Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));
         Assert.Equal("Raw thought.", record.Messages[1].ReasoningContent);
-        Assert.Equal("code_interpreter completed\nhttps://example.com/a\n42", record.Messages[2].Text);
+        Assert.Equal(("code_interpreter", "{\"code\":\"print(6*7)\"}"), (record.Messages[1].ToolCalls[0].Name, record.Messages[1].ToolCalls[0].Arguments));
+        Assert.Equal("code_interpreter completed\n42", record.Messages[2].Text);
         var picture = Assert.Single(record.Messages[3].Content, b => b.Type == ContentBlockType.Image);
         Assert.Equal(("image/png", "AAAA"), (picture.MediaType, picture.Data));
         Assert.Equal(("Old-style thought.", "Done."), (record.Messages[4].ReasoningContent, record.Messages[4].Text));

@@ -23,8 +23,9 @@ namespace RolloutTools.Core.Formats.GrokCli;
 /// "name", "arguments" as a JSON string}) and "model_id"; older builds kept reasoning on it ("raw_output",
 /// "reasoning").</item>
 /// <item>"tool_result": a client tool's output, "content" and "images" (data URLs), answering "tool_call_id".</item>
-/// <item>"backend_tool_call": a tool xAI's servers ran during the next model call (web search, code execution): "kind"
-/// {"tool_type", "action" (a search's "sources"), "id", "status", "outputs" (a run's "logs")}; no result line follows.</item>
+/// <item>"backend_tool_call": a tool xAI's servers ran during the next model call: "kind" {"tool_type", "id", "status"}
+/// with a web_search's "action" (its "sources"), an x_search's "name" and "input", a code_interpreter's "code" and
+/// "outputs" (a run's "logs"); no result line follows.</item>
 /// </list>
 /// Sessions from before chat_format_version 1 hold chat-completions rows instead, told by "role" (system, user,
 /// assistant with "reasoning_content", tool), which read the same way.
@@ -92,10 +93,12 @@ internal sealed class GrokConversation
             case "backend_tool_call":
                 var kind = row.GetPropertyOrDefault("kind");
                 if (kind.ValueKind != JsonValueKind.Object) throw new FormatException("\"kind\" of a server tool call is not an object.");
-                var name = kind.GetStringOrNull("tool_type") ?? "backend_tool";
+                var toolType = kind.GetStringOrNull("tool_type") ?? "backend_tool";
+                // An x_search call is a custom call: the search it ran is its "name", what it searched its "input".
+                var name = toolType == "x_search" ? kind.GetStringOrNull("name") ?? toolType : toolType;
                 ServerToolCalls++;
                 var id = kind.GetIdOrNull("id") ?? $"{name}_{line.LineNumber}";
-                _pendingServerCalls.Add((new ToolCall(id, name, OpenAIMessages.Arguments(kind.GetPropertyOrDefault("action"))), ServerOutput(kind, name)));
+                _pendingServerCalls.Add((new ToolCall(id, name, ServerArguments(kind)), ServerOutput(kind, name)));
                 break;
             case "assistant":
                 // Read whole before the response starts, so a damaged line leaves nothing half added.
@@ -234,6 +237,16 @@ internal sealed class GrokConversation
             }
         }
         return blocks;
+    }
+
+    /// <summary>A server call's input: a web search's "action", an x_search's "input", a code run's "code".</summary>
+    private static string ServerArguments(JsonElement kind)
+    {
+        foreach (var field in new[] { "action", "input" })
+        {
+            if (kind.GetPropertyOrDefault(field) is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value) return OpenAIMessages.Arguments(value);
+        }
+        return kind.GetStringOrNull("code") is { } code ? JsonSerializer.Serialize(new { code }) : "{}";
     }
 
     /// <summary>
