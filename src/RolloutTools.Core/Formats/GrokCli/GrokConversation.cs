@@ -246,7 +246,14 @@ internal sealed class GrokConversation
         {
             if (kind.GetPropertyOrDefault(field) is { ValueKind: not (JsonValueKind.Undefined or JsonValueKind.Null) } value) return OpenAIMessages.Arguments(value);
         }
-        return kind.GetStringOrNull("code") is { } code ? JsonSerializer.Serialize(new { code }) : "{}";
+        return kind.GetStringOrNull("code") is { } code
+            ? JsonText.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteString("code", code);
+                w.WriteEndObject();
+            })
+            : "{}";
     }
 
     /// <summary>
