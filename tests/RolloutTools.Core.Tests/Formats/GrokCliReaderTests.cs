@@ -90,6 +90,59 @@ public sealed class GrokCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_person_s_words_are_told_by_their_synthetic_reason_and_an_unmarked_line_that_is_only_a_tagged_block_is_context()
+    {
+        var path = Session(Id, Summary(), null, SystemPrompt,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>OS: linux</user_info>\"}]}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Fix the build\"}],\"synthetic_reason\":\"human\",\"prompt_index\":0}", Final,
+            "{\"type\":\"user\",\"content\":\"Plain words with no index\"}", Final,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>x</user_info>\\n<user_query>\\nAnd the docs\\n</user_query>\"}]}", Final,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"also the README\"}],\"synthetic_reason\":\"interjection\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"$ git status\\nclean\"}],\"synthetic_reason\":\"direct_bash\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Passed on\"}],\"synthetic_reason\":\"parent_human_message\"}", Final);
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Context Context Prompt Response Prompt Response Prompt Response QueuedPrompt Command Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(2L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
+    public void Rows_from_before_chat_format_version_1_are_told_by_role_with_their_reasoning_calls_and_results()
+    {
+        var path = Session(Id, Summary(), null,
+            "{\"role\":\"system\",\"content\":\"You are Grok.\"}",
+            "{\"role\":\"user\",\"content\":\"<user_query>\\nList the files\\n</user_query>\"}",
+            "{\"role\":\"assistant\",\"content\":\"\",\"reasoning_content\":\"Use ls.\",\"tool_calls\":[{\"id\":\"c1\",\"type\":\"function\",\"function\":{\"name\":\"run_terminal_command\",\"arguments\":\"{}\"}}]}",
+            "{\"role\":\"tool\",\"tool_call_id\":\"c1\",\"content\":\"a.txt\"}",
+            "{\"role\":\"assistant\",\"content\":\"One file: a.txt\"}");
+        var result = ReadOne(path);
+        Assert.Empty(result.Diagnostics);
+        var record = result.Record!;
+        Assert.Equal("Context Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal(("Use ls.", "run_terminal_command"), (record.Messages[2].ReasoningContent, record.Messages[2].ToolCalls[0].Name));
+        Assert.Equal(("c1", "a.txt"), (record.Messages[3].ToolCallId, record.Messages[3].Text));
+    }
+
+    [Fact]
+    public void Reasoning_text_reasoning_on_the_response_a_tool_s_images_and_a_server_call_s_sources_and_logs_are_kept()
+    {
+        var path = Session(Id, Summary(), null, Prompt,
+            "{\"type\":\"reasoning\",\"content\":[{\"type\":\"reasoning_text\",\"text\":\"Raw thought.\"}],\"summary\":[{\"type\":\"summary_text\",\"text\":\"Short.\"}]}",
+            "{\"type\":\"backend_tool_call\",\"kind\":{\"tool_type\":\"code_interpreter\",\"id\":\"ci_1\",\"status\":\"completed\",\"code\":\"print(6*7)\",\"outputs\":[{\"type\":\"logs\",\"logs\":\"42\"}]}}",
+            "{\"type\":\"assistant\",\"content\":\"\",\"tool_calls\":[{\"id\":\"c1\",\"name\":\"screenshot\",\"arguments\":\"{}\"}],\"model_id\":\"grok-4.5\"}",
+            "{\"type\":\"tool_result\",\"tool_call_id\":\"c1\",\"content\":\"taken\",\"images\":[{\"type\":\"image\",\"url\":\"data:image/png;base64,AAAA\"}]}",
+            "{\"type\":\"assistant\",\"content\":\"Done.\",\"reasoning\":{\"text\":\"Old-style thought.\"},\"model_id\":\"grok-4.5\"}");
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Prompt Response ToolResult ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Equal("Raw thought.", record.Messages[1].ReasoningContent);
+        Assert.Equal(("code_interpreter", "{\"code\":\"print(6*7)\"}"), (record.Messages[1].ToolCalls[0].Name, record.Messages[1].ToolCalls[0].Arguments));
+        Assert.Equal("code_interpreter completed\n42", record.Messages[2].Text);
+        var picture = Assert.Single(record.Messages[3].Content, b => b.Type == ContentBlockType.Image);
+        Assert.Equal(("image/png", "AAAA"), (picture.MediaType, picture.Data));
+        Assert.Equal(("Old-style thought.", "Done."), (record.Messages[4].ReasoningContent, record.Messages[4].Text));
+        Assert.Equal(1L, record.SourceMeta["images"]);
+    }
+
+    [Fact]
     public void Reasoning_and_a_server_call_open_the_response_whose_output_follows_and_without_output_stand_alone()
     {
         var path = Session(Id, Summary(), null, Prompt, Reasoning,
@@ -190,6 +243,13 @@ public sealed class GrokCliReaderTests : IDisposable
         var orphan = ReadOne(child).Record!;
         Assert.True(orphan.IsSidechain);
         Assert.Equal((Child, Child), (orphan.AgentId, orphan.RootSessionId));
+
+        // A kind of the subagent family is a subagent too; a person's words its parent passed on stay a prompt.
+        var kinded = Session(Child, Summary(Child, "subagent_explore", ""), null, "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"Find ls\"}],\"prompt_index\":0}",
+            "{\"type\":\"user\",\"content\":\"Passed on\",\"synthetic_reason\":\"parent_human_message\"}", Final);
+        var explore = ReadOne(kinded).Record!;
+        Assert.True(explore.IsSidechain);
+        Assert.Equal("AgentMessage Prompt Response", SampleFolder.Kinds(explore));
     }
 
     [Fact]

@@ -30,7 +30,8 @@ internal sealed class GrokSummary
     public string? ReasoningEffort { get; private init; }
     public string? SessionKind { get; private init; }
 
-    public bool IsSubagent => SessionKind == SubagentKind;
+    /// <summary>Grok names a subagent's kind "subagent" or "subagent_…" (it hides every such session from its list).</summary>
+    public bool IsSubagent => SessionKind?.StartsWith(SubagentKind, StringComparison.Ordinal) == true;
 
     /// <summary>Reads the document; a value of the wrong type throws <see cref="SidecarShapeException"/>.</summary>
     public static GrokSummary Read(JsonElement summary)
