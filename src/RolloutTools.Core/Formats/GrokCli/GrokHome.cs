@@ -12,8 +12,9 @@ namespace RolloutTools.Core.Formats.GrokCli;
 /// subagents/&lt;child id&gt;/meta.json naming parent and child; the subagent's own session is a session folder beside it.
 /// The sessions folder also holds Grok's search index (session_search.sqlite) and each project folder its
 /// prompt_history.jsonl: neither is a session. Read from the CLI's own item types (grok-build's conversation.rs, in
-/// public copies of its source) and the public readers of the format: jazzyalex/agent-sessions (its grok fixtures), Piebald-AI/splitrail src/analyzers/grok.rs,
-/// Dicklesworthstone/coding_agent_session_search (franken_agent_detection's grok connector) and prosa's format notes.
+/// public copies of its source) and the public readers of the format: jazzyalex/agent-sessions (its grok fixtures),
+/// Piebald-AI/splitrail src/analyzers/grok.rs, Dicklesworthstone/coding_agent_session_search (franken_agent_detection's
+/// grok connector) and prosa's format notes.
 /// </summary>
 internal static class GrokHome
 {
