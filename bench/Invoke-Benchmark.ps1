@@ -21,6 +21,9 @@
                          the corpus's size is not its input), and again in process
       Export-AgentRollout -As OpenAIChat, fed by Get-AgentRollout, in a fresh pwsh
       usage-only floor   only the lines holding "usage" or "token_count" tokenized: what a usage report must read
+      values floor       every line parsed into a JsonDocument and every string value in it made a .NET string: what
+                         making the values costs over finding them, for a reader that keeps them as strings (the
+                         records keep most of a trace's bytes: tool output, the model's text, the person's words)
       DOTNET_TieredPGO=0 the first Get-AgentRollout and Measure-AgentRollout in process again, in a process
                          started without dynamic PGO, which a script or scheduled task can choose (the module cannot,
                          once pwsh runs)
@@ -174,10 +177,12 @@ foreach ($size in $SizeMB) {
         # 0.28 to 0.76 s, against 0.26 to 0.30 s without it).
         $floor = Invoke-Timed $dotnet @($benchDll, 'floor', $corpus) $withoutPgo
         $usageFloor = Invoke-Timed $dotnet @($benchDll, 'usage-floor', $corpus) $withoutPgo
+        $valuesFloor = Invoke-Timed $dotnet @($benchDll, 'values-floor', $corpus) $withoutPgo
         $inProcess = @{ ROLLOUTTOOLS_NATIVE = '0' }
         [pscustomobject]@{
             Floor   = [pscustomobject]@{ Seconds = ($floor.Output | ConvertFrom-Json).Seconds; Wall = $floor.Wall; PeakMB = $floor.PeakMB }
             UsageFloor = [pscustomobject]@{ Seconds = ($usageFloor.Output | ConvertFrom-Json).Seconds; Wall = $usageFloor.Wall; PeakMB = $usageFloor.PeakMB }
+            ValuesFloor = [pscustomobject]@{ Seconds = ($valuesFloor.Output | ConvertFrom-Json).Seconds; Wall = $valuesFloor.Wall; PeakMB = $valuesFloor.PeakMB }
             Ccusage = if ($CcusagePath) { Invoke-Timed $CcusagePath @('session', '--json', '--offline') $ccusageEnv }
             Reading = Invoke-Child $corpus 'Get'
             Measure = Invoke-Child $corpus 'Measure'
@@ -210,6 +215,7 @@ foreach ($size in $SizeMB) {
     $table.Add('|---|---|---|---|---|---|---|---|')
     $table.Add((Row "parse-only floor (Utf8JsonReader, $([Environment]::ProcessorCount) cores)" $floorSeconds (Get-Median $runs.Floor.Wall) (Get-Median $runs.Floor.PeakMB) $null))
     $table.Add((Row 'usage-only floor (lines holding "usage" or "token_count")' (Get-Median $runs.UsageFloor.Seconds) (Get-Median $runs.UsageFloor.Wall) (Get-Median $runs.UsageFloor.PeakMB) $null))
+    $table.Add((Row 'values floor (JsonDocument per line, every string value made)' (Get-Median $runs.ValuesFloor.Seconds) (Get-Median $runs.ValuesFloor.Wall) (Get-Median $runs.ValuesFloor.PeakMB) $null))
     if ($CcusagePath) { $table.Add((Row 'ccusage session --json (whole process)' $ccusageSeconds $ccusageSeconds (Get-Median $runs.Ccusage.PeakMB) $null)) }
     # Not $runs.Get: an array has a Get method, which member access finds before the items' property.
     $gets = $runs.Reading

@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text.RegularExpressions;
+using System.IO.Enumeration;
 using Microsoft.Extensions.FileSystemGlobbing;
 using RolloutTools.Core.Formats;
 
@@ -81,8 +81,9 @@ public static class TraceFileFinder
 
     /// <summary>
     /// Each filter and format pattern made into a matcher once: a search tries every file against every format's
-    /// patterns, tens of thousands of times in a large tree, and building a glob or a regex each time cost more
-    /// than the walk.
+    /// patterns, tens of thousands of times in a large tree, and building a glob each time cost more than the walk.
+    /// A name pattern needs no regex: the file system's own wildcard match takes * and ? as -Filter does, for a
+    /// fraction of a regex's cost, in a step that runs alone before the first file is read.
     /// </summary>
     private static readonly ConcurrentDictionary<string, Func<string, bool>> CompiledFilters = new(StringComparer.Ordinal);
 
@@ -94,8 +95,7 @@ public static class TraceFileFinder
             matcher.AddInclude(filter.Replace('\\', '/'));
             return relativePath => matcher.Match(relativePath.Replace('\\', '/')).HasMatches;
         }
-        var name = new Regex("^" + Regex.Escape(filter).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
-        return relativePath => name.IsMatch(Path.GetFileName(relativePath));
+        return relativePath => FileSystemName.MatchesSimpleExpression(filter, Path.GetFileName(relativePath.AsSpan()), ignoreCase: true);
     }
 
     /// <summary>
