@@ -135,8 +135,13 @@ internal static partial class ClaudeContent
             AdvisorCalls = ReadAdvisorCalls(usage, root),
             BlockIndex = root.GetInt32OrNull("apiBlockIndex"),
             IsSynthetic = model == SyntheticModel,
+            StatedCost = Usd(root, "costUSD"),
         };
     }
+
+    /// <summary>An amount in US dollars Claude Code wrote itself; null when absent, not a number, or negative.</summary>
+    public static decimal? Usd(JsonElement element, string name) =>
+        element.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDecimal(out var usd) && usd >= 0 ? usd : null;
 
     /// <summary>
     /// A slash command a person ran, or its output, as a system/local_command line (2.1.12 on): the same

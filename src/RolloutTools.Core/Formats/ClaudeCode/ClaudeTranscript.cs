@@ -307,7 +307,7 @@ internal sealed partial class ClaudeTranscript
     /// </summary>
     private void NoteCostState(JsonElement root)
     {
-        if (root.GetPropertyOrDefault("totalCostUSD") is not { ValueKind: JsonValueKind.Number } total || !total.TryGetDecimal(out var cost)) return;
+        if (ClaudeContent.Usd(root, "totalCostUSD") is not { } cost) return;
         var session = _sessionId.ReadId(root, "sessionId") ?? string.Empty;
         if (!_statedCosts.TryGetValue(session, out var stated) || cost > stated) _statedCosts[session] = cost;
     }
