@@ -451,4 +451,25 @@ public sealed class ClaudeCodeReaderTests
         Assert.Equal(3100, row.TotalTokens);
         Assert.Equal("Mixed", row.CostSource);
     }
+
+    [Fact]
+    public void The_latest_recap_is_kept_and_session_state_records_are_known_bookkeeping()
+    {
+        var session = ClaudeLines.Session;
+        var lines = new ClaudeLines { Version = "2.1.270" }
+            .User("u1", null, "Fix the flaky test")
+            .System("s1", "u1", "away_summary", ",\"content\":\"Goal: fix the flaky test. Next: rerun CI.\"")
+            .System("s2", "s1", "away_summary", ",\"content\":\"Goal: fix the flaky test. Done: retry added. Next: merge.\"")
+            .Raw($"{{\"type\":\"tag\",\"sessionId\":\"{session}\",\"tag\":\"ci\"}}")
+            .Raw($"{{\"type\":\"content-replacement\",\"sessionId\":\"{session}\",\"replacements\":[]}}")
+            .Raw($"{{\"type\":\"file-history-delta\",\"sessionId\":\"{session}\"}}")
+            .Raw($"{{\"type\":\"artifact-created\",\"sessionId\":\"{session}\"}}")
+            .Text("a1", "s2", "msg_01A", "Merged.");
+
+        var record = Record(lines);
+
+        Assert.Equal("user:Prompt assistant:Response", Roles(record));
+        Assert.Equal("Goal: fix the flaky test. Done: retry added. Next: merge.", record.SourceMeta["away_summary"]);
+        Assert.False(record.SourceMeta.ContainsKey("unknown_record_types"));
+    }
 }
