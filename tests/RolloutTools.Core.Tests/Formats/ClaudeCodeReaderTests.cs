@@ -429,4 +429,47 @@ public sealed class ClaudeCodeReaderTests
         Assert.Equal(0.1547, record.SourceMeta["stated_cost_usd"]);
         Assert.Equal(15, record.TotalTokens);
     }
+
+    [Fact]
+    public void The_cost_a_1_0_line_states_for_its_response_prices_it_as_ccusage_does_and_leaves_the_tokens_alone()
+    {
+        // Claude Code 1.0.x wrote each response's own price beside it (costUSD); ccusage's default mode takes it.
+        var lines = new ClaudeLines { Version = "1.0.30" }
+            .User("u1", null, "Rename the module")
+            .Assistant("a1", "u1", "msg_01A", "{\"type\":\"text\",\"text\":\"Renamed.\"}", "{\"input_tokens\":1200,\"output_tokens\":300}", "claude-sonnet-4-20250514", extra: ",\"costUSD\":0.0123")
+            .User("u2", "a1", "And the tests")
+            .Assistant("a2", "u2", "msg_01B", "{\"type\":\"text\",\"text\":\"Updated.\"}", "{\"input_tokens\":1500,\"output_tokens\":100}", "claude-sonnet-4-20250514", "req_011CUAbd", extra: ",\"costUSD\":\"0.5\"");
+
+        var record = Record(lines);
+
+        Assert.Equal(0.0123m, record.Messages[1].CostUsd);
+        Assert.Null(record.Messages[3].CostUsd);
+        Assert.Equal(3100, record.TotalTokens);
+        var meter = new RolloutTools.Core.Usage.UsageMeter(new RolloutTools.Core.Usage.UsageOptions());
+        meter.Add(record);
+        var row = Assert.Single(meter.Rows());
+        Assert.Equal(3100, row.TotalTokens);
+        Assert.Equal("Mixed", row.CostSource);
+    }
+
+    [Fact]
+    public void The_latest_recap_is_kept_and_session_state_records_are_known_bookkeeping()
+    {
+        var session = ClaudeLines.Session;
+        var lines = new ClaudeLines { Version = "2.1.270" }
+            .User("u1", null, "Fix the flaky test")
+            .System("s1", "u1", "away_summary", ",\"content\":\"Goal: fix the flaky test. Next: rerun CI.\"")
+            .System("s2", "s1", "away_summary", ",\"content\":\"Goal: fix the flaky test. Done: retry added. Next: merge.\"")
+            .Raw($"{{\"type\":\"tag\",\"sessionId\":\"{session}\",\"tag\":\"ci\"}}")
+            .Raw($"{{\"type\":\"content-replacement\",\"sessionId\":\"{session}\",\"replacements\":[]}}")
+            .Raw($"{{\"type\":\"file-history-delta\",\"sessionId\":\"{session}\"}}")
+            .Raw($"{{\"type\":\"artifact-created\",\"sessionId\":\"{session}\"}}")
+            .Text("a1", "s2", "msg_01A", "Merged.");
+
+        var record = Record(lines);
+
+        Assert.Equal("user:Prompt assistant:Response", Roles(record));
+        Assert.Equal("Goal: fix the flaky test. Done: retry added. Next: merge.", record.SourceMeta["away_summary"]);
+        Assert.False(record.SourceMeta.ContainsKey("unknown_record_types"));
+    }
 }

@@ -144,6 +144,23 @@ public sealed class ClaudeConversationTests
     }
 
     [Fact]
+    public void A_shell_command_queued_while_the_agent_was_busy_is_a_command_in_its_place()
+    {
+        // "!" switches the input to shell mode and is not kept: the queued item is the command, in commandMode bash.
+        var record = Record(new ClaudeLines { Version = "2.1.236" }
+            .User("u1", null, "Run the tests")
+            .ToolUse("a1", "u1", "msg_01A", "toolu_01", "Bash", "{\"command\":\"npm test\"}")
+            .ToolResult("u2", "a1", "toolu_01", "\"12 passed\"")
+            .Attachment("q1", "u2", "{\"type\":\"queued_command\",\"prompt\":\"git status\",\"commandMode\":\"bash\"}")
+            .Text("a2", "q1", "msg_01B", "All 12 pass.")
+            .User("u3", "a2", "<bash-input>git diff --stat</bash-input>"));
+
+        Assert.Equal("Prompt Response ToolResult Command Response Command", Kinds(record));
+        Assert.Equal("git status", record.Messages[3].Text);
+        Assert.Equal(MessageRole.User, record.Messages[3].Role);
+    }
+
+    [Fact]
     public void A_task_notification_recovered_from_the_queue_is_context_not_a_queued_prompt()
     {
         // 2.1.39–2.1.42: an item absorbed mid-turn survives only in its enqueue line; the remove line names nothing.

@@ -208,6 +208,7 @@ public sealed class ClaudeCodeReader : IRolloutReader
                 .Add("ai_title", transcript.AiTitle)
                 .Add("first_prompt", isSidechain ? null : indexEntry?.FirstPrompt)
                 .Add("last_prompt", transcript.LastPrompt)
+                .Add("away_summary", transcript.AwaySummary)
                 .Add("agent_type", agent?.AgentType)
                 .Add("agent_description", agent?.Description)
                 .Add("parent_tool_use_id", agent?.ToolUseId)

@@ -135,8 +135,13 @@ internal static partial class ClaudeContent
             AdvisorCalls = ReadAdvisorCalls(usage, root),
             BlockIndex = root.GetInt32OrNull("apiBlockIndex"),
             IsSynthetic = model == SyntheticModel,
+            StatedCost = Usd(root, "costUSD"),
         };
     }
+
+    /// <summary>An amount in US dollars Claude Code wrote itself; null when absent, not a number, or negative.</summary>
+    public static decimal? Usd(JsonElement element, string name) =>
+        element.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } value && value.TryGetDecimal(out var usd) && usd >= 0 ? usd : null;
 
     /// <summary>
     /// A slash command a person ran, or its output, as a system/local_command line (2.1.12 on): the same
@@ -158,12 +163,15 @@ internal static partial class ClaudeContent
     /// The prompt of a queued_command attachment: input that waited while the agent was busy, absorbed mid-turn.
     /// The attachment says who it came from as a user line does (origin, isMeta): a person's words are a queued
     /// prompt, another agent's hand-back (2.1.285) is theirs, and a task notification is the session's own notice.
-    /// Other command modes ("task-notification") are not a person's prompt and are left out.
+    /// A shell command the person queued (commandMode "bash": typed after "!", which switches the input mode and is
+    /// not kept in the text) is a Command, as the same command typed while the agent is idle is. Other command modes
+    /// ("task-notification") are not a person's input and are left out.
     /// </summary>
     public static UserLine? ReadQueuedCommand(JsonElement attachment)
     {
         if (attachment.GetStringOrNull("type") != "queued_command") return null;
-        if (attachment.GetStringOrNull("commandMode") is { } mode && mode != "prompt") return null;
+        var mode = attachment.GetStringOrNull("commandMode");
+        if (mode is not (null or "prompt" or "bash")) return null;
         var prompt = attachment.GetPropertyOrDefault("prompt");
         var blocks = prompt.ValueKind switch
         {
@@ -172,6 +180,7 @@ internal static partial class ClaudeContent
             _ => null,
         };
         if (blocks is not { Count: > 0 }) return null;
+        if (mode == "bash") return Queued(blocks, MessageKind.Command);
         var kind = LineKind(attachment, blocks);
         return Queued(blocks, kind == MessageKind.Prompt ? MessageKind.QueuedPrompt : kind);
     }

@@ -180,7 +180,7 @@ internal sealed class ClaudeConversation
             foreach (var entry in lines)
             {
                 var line = entry.Assistant!;
-                if (line.Usage is { } usage) turn.SetUsage(usage, innerCalls: line.AdvisorCalls);
+                if (line.Usage is { } usage) turn.SetUsage(usage, line.StatedCost, line.AdvisorCalls);
                 if (line.BlockIndex is { } index && !blocks.Add(index)) continue;
                 turn.AddContent(line.Blocks);
                 foreach (var thought in line.Thinking) turn.AddReasoning(thought);

@@ -78,6 +78,13 @@ internal sealed class AssistantLine
     /// <summary>apiBlockIndex (2.1.26x on): the block's place in its response, which other lines can interrupt.</summary>
     public int? BlockIndex { get; init; }
 
+    /// <summary>
+    /// costUSD, what Claude Code itself priced the response at; written on assistant lines up to about 1.0.x (later
+    /// versions state the session's cost in cost-state lines instead). ccusage's default mode takes it over a price
+    /// computed from the tokens, and so does a usage report.
+    /// </summary>
+    public decimal? StatedCost { get; init; }
+
     /// <summary>model "&lt;synthetic&gt;": a notice Claude Code wrote itself, such as an API error.</summary>
     public bool IsSynthetic { get; init; }
 }

@@ -12,14 +12,18 @@ namespace RolloutTools.Core.Formats.ClaudeCode;
 /// </summary>
 internal sealed partial class ClaudeTranscript
 {
-    public static bool IsKnownType(string type) => type is "user" or "assistant" || BookkeepingTypes.Contains(type);
+    public static bool IsKnownType(string type) => type is "user" or "assistant" || IsBookkeeping(type);
 
     private static readonly HashSet<string> BookkeepingTypes = new(StringComparer.Ordinal)
     {
         "file-history-snapshot", "queue-operation", "progress", "mode", "permission-mode", "last-prompt",
         "pr-link", "custom-title", "ai-title", "agent-name", "worktree-state", "frame-link", "bridge-session",
         "relocated", "started", "result", "atis-latch", "summary", "attachment", "system", "cost-state",
+        "tag", "content-replacement", "file-history-delta",
     };
+
+    /// <summary>Uuid-less records of session state (2.1.2xx): a session's tag, replaced tool output, file-history deltas, artifact-*.</summary>
+    private static bool IsBookkeeping(string type) => BookkeepingTypes.Contains(type) || type.StartsWith("artifact-", StringComparison.Ordinal);
 
     private readonly Dictionary<string, int> _sessionVotes = new(StringComparer.Ordinal);
     private readonly List<string> _queue = new();
@@ -53,6 +57,9 @@ internal sealed partial class ClaudeTranscript
     public string? Slug { get; private set; }
     public string? AgentName { get; private set; }
     public string? Entrypoint { get; private set; }
+
+    /// <summary>The latest recap Claude Code showed on the person's return (system/away_summary, 2.1.108 on); made locally, never sent to the model.</summary>
+    public string? AwaySummary { get; private set; }
     public long TurnDurationMs { get; private set; }
     public int Compactions { get; private set; }
     public int Microcompactions { get; private set; }
@@ -189,7 +196,7 @@ internal sealed partial class ClaudeTranscript
                 NoteCostState(root);
                 break;
             default:
-                if (!BookkeepingTypes.Contains(type)) UnknownRecordTypes.Add(type);
+                if (!IsBookkeeping(type)) UnknownRecordTypes.Add(type);
                 break;
         }
     }
@@ -282,6 +289,7 @@ internal sealed partial class ClaudeTranscript
             case "api_error": ApiErrors++; break;
             case "turn_duration": TurnDurationMs += root.GetInt64OrZero("durationMs"); break;
             case "model_refusal_fallback": NoteRefusal(root); break;
+            case "away_summary": AwaySummary = root.GetStringOrNull("content") is { Length: > 0 } recap ? recap : AwaySummary; break;
         }
     }
 
@@ -307,7 +315,7 @@ internal sealed partial class ClaudeTranscript
     /// </summary>
     private void NoteCostState(JsonElement root)
     {
-        if (root.GetPropertyOrDefault("totalCostUSD") is not { ValueKind: JsonValueKind.Number } total || !total.TryGetDecimal(out var cost)) return;
+        if (ClaudeContent.Usd(root, "totalCostUSD") is not { } cost) return;
         var session = _sessionId.ReadId(root, "sessionId") ?? string.Empty;
         if (!_statedCosts.TryGetValue(session, out var stated) || cost > stated) _statedCosts[session] = cost;
     }
