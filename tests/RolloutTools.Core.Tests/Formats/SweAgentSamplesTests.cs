@@ -77,12 +77,15 @@ public sealed class SweAgentSamplesTests
     {
         var record = ByFile("acme__tally-7.traj.json");
         Assert.Equal("mini_swe_agent", record.SourceKind);
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult User/Synthetic Assistant/Response Tool/ToolResult Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response", Kinds(record));
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response", Kinds(record));
         var responses = record.Messages.Where(m => m.Kind == MessageKind.Response).ToArray();
-        Assert.Equal(new[] { 0.000529m, 0.000702m, 0.000402m, 0.000188m }, responses.Select(m => m.CostUsd!.Value));
-        Assert.Equal(new TokenUsage(410, 241, 1280, 0), responses[1].Usage);
-        Assert.Equal(2, responses[1].ToolCalls.Count);
-        Assert.Equal(0.000371m, Assert.Single(record.UnlistedResponses).CostUsd);
+        Assert.Equal(new[] { 0.000529m, 0.000371m, 0.000702m, 0.000402m, 0.000188m }, responses.Select(m => m.CostUsd!.Value));
+        // The response that broke the format is the model's words, listed before the notice; none of it ran.
+        Assert.Equal(("chatcmpl-CjT2xQ2mZ", 0), (responses[1].ResponseId, responses[1].ToolCalls.Count));
+        Assert.Equal("The split keeps punctuation; I will strip it.", responses[1].Text);
+        Assert.Equal(new TokenUsage(410, 241, 1280, 0), responses[2].Usage);
+        Assert.Equal(2, responses[2].ToolCalls.Count);
+        Assert.Empty(record.UnlistedResponses);
         Assert.Equal(new TokenUsage(1412 + 318 + 410 + 322 + 151, 88 + 96 + 241 + 64 + 45, 1280 + 1280 + 1664 + 1920, 0), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "gpt-5-mini-2025-08-07" }, record.Models);
         Assert.Equal(("acme__tally-7", "Submitted", 1L), (record.Title, record.SourceMeta["exit_status"], record.SourceMeta["format_errors"]));

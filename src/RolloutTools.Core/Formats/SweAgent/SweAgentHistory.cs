@@ -134,8 +134,13 @@ internal sealed class SweAgentHistory
         _pendingAction = null;
         var action = entry.GetStringOrNull("action");
         var calls = OpenAIMessages.ReadToolCalls(entry.GetPropertyOrDefault("tool_calls"));
-        var turn = _builder.StartAssistant(null, _model);
         _executionTime = MatchStep(action, entry.GetStringOrNull("content"));
+        if (calls.Count == 0 && IsAgentsNotice(action, entry.GetStringOrNull("thought"), content))
+        {
+            _builder.StartAssistant(null, null, MessageKind.Synthetic).AddContent(content);
+            return;
+        }
+        var turn = _builder.StartAssistant(null, _model);
         if (entry.GetPropertyOrDefault("thinking_blocks") is { ValueKind: JsonValueKind.Array } thinking)
         {
             foreach (var block in thinking.EnumerateArray())
@@ -149,7 +154,7 @@ internal sealed class SweAgentHistory
             foreach (var call in calls) turn.AddToolCall(Unique(call));
             return;
         }
-        if (string.IsNullOrWhiteSpace(action))
+        if (string.IsNullOrWhiteSpace(action) || ExitActions.Contains(action.Trim()))
         {
             turn.AddContent(content);
             return;
@@ -160,6 +165,23 @@ internal sealed class SweAgentHistory
         turn.AddToolCall(ShellAction.Call(id, action.Trim()));
         _pendingAction = id;
     }
+
+    /// <summary>
+    /// The actions 0.x's agent put in place of the model's when it gave up (agents.py forward_with_error_check and
+    /// check_format_and_requery), which its environment (swe_env.py step) answered by submitting what there was.
+    /// </summary>
+    private static readonly HashSet<string> ExitActions = new(StringComparer.Ordinal) { "exit_context", "exit_cost", "exit_error", "exit_format", "exit_api" };
+
+    /// <summary>
+    /// Whether an assistant entry is the agent's own notice of why it stopped ("Exit due to cost limit"), not the
+    /// model's output: 1.x (agents.py handle_error_with_autosubmission) writes it as a step without an action whose
+    /// output and thought are the notice; 0.x as one of <see cref="ExitActions"/> whose output repeats the thought
+    /// (for exit_format the output is the model's last answer, which stays the model's).
+    /// </summary>
+    private static bool IsAgentsNotice(string? action, string? thought, IReadOnlyList<ContentBlock> content) =>
+        (string.IsNullOrWhiteSpace(action) || ExitActions.Contains(action.Trim()))
+        && thought is { } notice && !string.IsNullOrWhiteSpace(notice)
+        && string.Equals(notice.Trim(), RolloutMessage.JoinText(content).Trim(), StringComparison.OrdinalIgnoreCase);
 
     private void AddObservation(string callId, IReadOnlyList<ContentBlock> content)
     {
