@@ -59,7 +59,9 @@ public sealed class SweAgentReaderTests
     public void Swe_agent_function_calls_are_answered_by_their_tool_messages_timed_by_the_trajectory_steps()
     {
         var record = Single(FunctionCalling.Replace("REPLAY", Replay, StringComparison.Ordinal));
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        // The step asked again for is the model's answer, listed without a call; no query names the error it got.
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal(("No call here.", 0, "claude-sonnet-4-20250514"), (record.Messages[4].Text, record.Messages[4].ToolCalls.Count, record.Messages[4].Model));
         Assert.Equal((RolloutFormat.SweAgent, "swe_agent"), (record.Format, record.SourceKind));
         Assert.Equal("<pr_description>\nFix it\n</pr_description>", record.Messages[1].Text);
         var first = record.Messages[2];
@@ -67,7 +69,7 @@ public sealed class SweAgentReaderTests
         Assert.Equal(new ToolCall("toolu_1", "bash", "{\"command\":\"ls\"}"), Assert.Single(first.ToolCalls));
         Assert.Null(first.Usage);
         Assert.Equal(("toolu_1", "bash", TimeSpan.FromSeconds(0.25)), (record.Messages[3].ToolCallId, record.Messages[3].ToolName, record.Messages[3].ToolDuration));
-        Assert.Equal(("submit", TimeSpan.FromSeconds(1.5)), (record.Messages[5].ToolName, record.Messages[5].ToolDuration));
+        Assert.Equal(("submit", TimeSpan.FromSeconds(1.5)), (record.Messages[6].ToolName, record.Messages[6].ToolDuration));
         Assert.Equal(new TokenUsage(18342, 612, 0, 0), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "claude-sonnet-4-20250514" }, record.Models);
         Assert.Equal(("acme__tally-7", "/testbed/src"), (record.Title, record.Cwd));

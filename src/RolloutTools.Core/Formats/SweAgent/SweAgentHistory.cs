@@ -11,7 +11,7 @@ namespace RolloutTools.Core.Formats.SweAgent;
 /// (sweagent/agent/agents.py: the system prompt, the demonstrations, the instance template, then for each step the
 /// model's output and the observation). "trajectory" repeats them step by step with each step's full query, so it
 /// is not read for messages; it gives what history lacks, each action's execution_time, and the responses the agent
-/// asked again for after a format or syntax error (in trajectory, never in history), which are counted.
+/// asked again for after a format or syntax error (in trajectory, never in history), which are listed before the response that replaced them, and counted.
 /// With function calling, the assistant's tool_calls are answered by "tool" messages naming their ids; with the
 /// thought/action parsers, the assistant's "action" is a shell command answered by the next observation, read as a
 /// call of <see cref="ShellAction.ToolName"/> (see <see cref="ShellAction"/>). Demonstrations (is_demo) are kept as
@@ -64,7 +64,7 @@ internal sealed class SweAgentHistory
             foreach (var step in trajectory.EnumerateArray())
             {
                 if (step.ValueKind != JsonValueKind.Object) continue;
-                steps.Add(new Step(step.GetStringOrNull("action"), step.GetStringOrNull("response"), step.GetSecondsOrNull("execution_time")));
+                steps.Add(new Step(step.GetStringOrNull("action"), step.GetStringOrNull("response"), step.GetSecondsOrNull("execution_time"), step.GetPropertyOrDefault("query")));
             }
         }
         var read = new SweAgentHistory(steps, model);
@@ -134,7 +134,7 @@ internal sealed class SweAgentHistory
         _pendingAction = null;
         var action = entry.GetStringOrNull("action");
         var calls = OpenAIMessages.ReadToolCalls(entry.GetPropertyOrDefault("tool_calls"));
-        _executionTime = MatchStep(action, entry.GetStringOrNull("content"));
+        _executionTime = TakeStep(action, entry.GetStringOrNull("content"));
         if (calls.Count == 0 && IsAgentsNotice(action, entry.GetStringOrNull("thought"), content))
         {
             _builder.StartAssistant(null, null, MessageKind.Synthetic).AddContent(content);
@@ -224,18 +224,42 @@ internal sealed class SweAgentHistory
         return new ToolCall(id, call.Name, call.Arguments);
     }
 
-    /// <summary>The execution time of the trajectory step this response is, found in order; steps passed over were asked again for.</summary>
-    private TimeSpan? MatchStep(string? action, string? response)
+    /// <summary>
+    /// The execution time of the trajectory step this response is, found in order. The steps passed over before it
+    /// are responses the agent asked again for after a format, blocklist or syntax error (forward_with_handling),
+    /// which history never holds: each is listed before it, the model's answer and then the agent's error message.
+    /// </summary>
+    private TimeSpan? TakeStep(string? action, string? response)
     {
         for (var i = _nextStep; i < _steps.Count; i++)
         {
             var step = _steps[i];
             if (step.Action != action || (step.Response is not null && response is not null && step.Response != response)) continue;
+            for (var passed = _nextStep; passed < i; passed++) AddRequeried(passed);
             step.Matched = true;
             _nextStep = i + 1;
             return step.ExecutionTime;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A response asked again for, without a call (none of it ran), and the error message it got: the query of the
+    /// next step ends with the two (get_model_requery_history), since the model was sent them once.
+    /// </summary>
+    private void AddRequeried(int index)
+    {
+        var response = _steps[index].Response;
+        if (string.IsNullOrWhiteSpace(response)) return;
+        _builder.StartAssistant(null, _model).AddContent(new[] { ContentBlock.FromText(response) });
+        if (index + 1 >= _steps.Count || _steps[index + 1].Query is not { ValueKind: JsonValueKind.Array } query || query.GetArrayLength() < 2) return;
+        var answer = query[query.GetArrayLength() - 2];
+        var error = query[query.GetArrayLength() - 1];
+        if (answer.GetStringOrNull("role") != "assistant" || answer.GetStringOrNull("content") != response || error.GetStringOrNull("role") != "user") return;
+        if (error.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.String or JsonValueKind.Array } content)
+        {
+            _builder.AddMessage(MessageRole.User, MessageKind.Synthetic, OpenAIMessages.ReadContent(content), null);
+        }
     }
 
     private static string? WorkingDirOf(JsonElement step)
@@ -258,16 +282,20 @@ internal sealed class SweAgentHistory
 
     private sealed class Step
     {
-        public Step(string? action, string? response, TimeSpan? executionTime)
+        public Step(string? action, string? response, TimeSpan? executionTime, JsonElement query)
         {
             Action = action;
             Response = response;
             ExecutionTime = executionTime;
+            Query = query;
         }
 
         public string? Action { get; }
         public string? Response { get; }
         public TimeSpan? ExecutionTime { get; }
+
+        /// <summary>The messages the model was sent for this step (1.0 on).</summary>
+        public JsonElement Query { get; }
         public bool Matched { get; set; }
     }
 }
