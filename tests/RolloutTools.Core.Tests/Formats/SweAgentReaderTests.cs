@@ -495,7 +495,9 @@ public sealed class SweAgentReaderTests
             ]}
             """;
         var record = Single(json, "/cfg/last_mini_run.traj.json");
-        Assert.Equal("System/Context User/Prompt Assistant/Response User/Context Assistant/Response Tool/ToolResult", Kinds(record));
+        // The format error is the agent's notice, as 2.0's interrupt_type names it.
+        Assert.Equal("System/Context User/Prompt Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["format_errors"]);
         Assert.Empty(record.Messages[2].ToolCalls);
         Assert.Equal("THOUGHT: two at once.\n\n```bash\nls\n```\n\n```bash\npwd\n```", record.Messages[2].Text);
         Assert.Equal(("THOUGHT: one.", "action-1"), (record.Messages[4].Text, Assert.Single(record.Messages[4].ToolCalls).Id));

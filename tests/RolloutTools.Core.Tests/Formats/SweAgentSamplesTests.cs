@@ -114,8 +114,9 @@ public sealed class SweAgentSamplesTests
         Assert.Equal(SampleFolder.Root("sweagent", "mini-swe-agent", "last_mini_run.traj.json"), Assert.Single(sessions).Source.Path);
 
         var record = ByFile("last_mini_run.traj.json");
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Context Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
         Assert.Empty(record.Messages[4].ToolCalls);
+        Assert.Equal(1L, record.SourceMeta["format_errors"]);
         Assert.StartsWith("diff --git a/tally/cli.py", record.Messages[^1].Text, StringComparison.Ordinal);
         Assert.Equal(new TokenUsage(16, 424, 4644, 1986), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "claude-sonnet-4-5-20250929" }, record.Models);

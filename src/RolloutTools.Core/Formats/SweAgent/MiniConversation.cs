@@ -26,6 +26,8 @@ internal sealed partial class MiniConversation
     private int _actions;
     private int _commandOutputs;
     private bool _prompted;
+    /// <summary>The last answer held no action to run: before 2.0 the agent kept it and answered with a format error.</summary>
+    private bool _refused;
 
     private MiniConversation(string? model)
     {
@@ -114,6 +116,8 @@ internal sealed partial class MiniConversation
 
     private void AddUser(JsonElement extra, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
     {
+        var refused = _refused;
+        _refused = false;
         if (extra.GetStringOrNull("interrupt_type") is { } interrupt)
         {
             if (interrupt == "FormatError")
@@ -158,7 +162,14 @@ internal sealed partial class MiniConversation
             _builder.AddMessage(MessageRole.User, MessageKind.Command, content, time);
             return;
         }
-        // The instance template carries the task; later user messages are the agent's notices (a format error before 2.0).
+        if (refused)
+        {
+            // Before 2.0 the notice is a plain user message after the answer it refused (agents/default.py parse_action).
+            FormatErrors++;
+            _builder.AddMessage(MessageRole.User, MessageKind.Synthetic, content, time);
+            return;
+        }
+        // The instance template carries the task; later user messages are the agent's notices.
         _builder.AddMessage(MessageRole.User, _prompted ? MessageKind.Context : MessageKind.Prompt, content, time);
         _prompted = true;
     }
@@ -189,6 +200,7 @@ internal sealed partial class MiniConversation
     private void AddChatResponse(JsonElement message, JsonElement extra, IReadOnlyList<ContentBlock> content, DateTimeOffset? time, bool ran = true)
     {
         _pendingActions.Clear();
+        _refused = false;
         var response = extra.GetPropertyOrDefault("response");
         var turn = _builder.StartAssistant(time, response.GetStringOrNull("model") ?? _model);
         var reasoning = OpenAIMessages.Reasoning(message.GetStringOrNull("reasoning"), message.GetStringOrNull("reasoning_content"));
@@ -218,6 +230,7 @@ internal sealed partial class MiniConversation
                 ? actions.EnumerateArray().Select(a => a.GetStringOrNull("command")).OfType<string>().ToArray()
                 : ShellAction.FromText(text) is { } written ? new[] { written } : Array.Empty<string>();
             if (commands.Length > 0) Shapes.Add("text");
+            _refused = commands.Length == 0;
             foreach (var command in commands)
             {
                 text = ShellAction.Without(text, command);
