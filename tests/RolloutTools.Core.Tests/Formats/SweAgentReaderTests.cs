@@ -59,7 +59,9 @@ public sealed class SweAgentReaderTests
     public void Swe_agent_function_calls_are_answered_by_their_tool_messages_timed_by_the_trajectory_steps()
     {
         var record = Single(FunctionCalling.Replace("REPLAY", Replay, StringComparison.Ordinal));
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        // The step asked again for is the model's answer, listed without a call; no query names the error it got.
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal(("No call here.", 0, "claude-sonnet-4-20250514"), (record.Messages[4].Text, record.Messages[4].ToolCalls.Count, record.Messages[4].Model));
         Assert.Equal((RolloutFormat.SweAgent, "swe_agent"), (record.Format, record.SourceKind));
         Assert.Equal("<pr_description>\nFix it\n</pr_description>", record.Messages[1].Text);
         var first = record.Messages[2];
@@ -67,7 +69,7 @@ public sealed class SweAgentReaderTests
         Assert.Equal(new ToolCall("toolu_1", "bash", "{\"command\":\"ls\"}"), Assert.Single(first.ToolCalls));
         Assert.Null(first.Usage);
         Assert.Equal(("toolu_1", "bash", TimeSpan.FromSeconds(0.25)), (record.Messages[3].ToolCallId, record.Messages[3].ToolName, record.Messages[3].ToolDuration));
-        Assert.Equal(("submit", TimeSpan.FromSeconds(1.5)), (record.Messages[5].ToolName, record.Messages[5].ToolDuration));
+        Assert.Equal(("submit", TimeSpan.FromSeconds(1.5)), (record.Messages[6].ToolName, record.Messages[6].ToolDuration));
         Assert.Equal(new TokenUsage(18342, 612, 0, 0), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "claude-sonnet-4-20250514" }, record.Models);
         Assert.Equal(("acme__tally-7", "/testbed/src"), (record.Title, record.Cwd));
@@ -129,6 +131,44 @@ public sealed class SweAgentReaderTests
         Assert.Equal(0.21, record.SourceMeta["cost_usd"]);
         Assert.False(record.SourceMeta.ContainsKey("requeried_steps"));
         SampleFolder.AssertToolMessagesAnswerCalls(new[] { record });
+    }
+
+    [Fact]
+    public void The_agent_s_notice_of_why_it_stopped_is_synthetic_not_the_model_s_answer_or_a_call()
+    {
+        // 1.x (handle_error_with_autosubmission): a step without an action whose output and thought are the notice.
+        var current = """
+            {"trajectory": [],
+             "history": [
+               {"role": "system", "content": "sys", "agent": "main", "message_type": "system_prompt"},
+               {"role": "user", "content": "Fix it", "agent": "main", "message_type": "observation"},
+               {"role": "assistant", "content": "Exit due to cost limit", "thought": "Exit due to cost limit", "action": "", "agent": "main",
+                "tool_calls": null, "message_type": "action", "thinking_blocks": null},
+               {"role": "user", "content": "Exited (autosubmitted)", "agent": "main", "message_type": "observation"}
+             ],
+             "info": {"exit_status": "submitted (exit_cost)", "model_stats": {"instance_cost": 3.0, "tokens_sent": 900, "tokens_received": 90, "api_calls": 9}},
+             REPLAY, "environment": "main"}
+            """.Replace("REPLAY", Replay, StringComparison.Ordinal);
+        var record = Single(current);
+        Assert.Equal("System/Context User/Prompt Assistant/Synthetic User/Context", Kinds(record));
+        Assert.Equal(("Exit due to cost limit", null), (record.Messages[2].Text, record.Messages[2].Model));
+
+        // 0.x (forward_with_error_check): an exit_* action in the model's place; for exit_format the output is the model's.
+        var legacy = """
+            {"environment": "swe_main", "trajectory": [],
+             "history": [
+               {"role": "system", "content": "sys", "agent": "primary"},
+               {"role": "user", "content": "ISSUE: fix it", "agent": "primary"},
+               {"role": "assistant", "content": "exit due to runtime error: boom", "thought": "Exit due to runtime error: boom", "action": "exit_error", "agent": "primary"},
+               {"role": "user", "content": "ISSUE: again", "agent": "primary"},
+               {"role": "assistant", "content": "I think\n```\nls\n```\n```\npwd\n```", "thought": "Exit due to format error", "action": "exit_format", "agent": "primary"}
+             ],
+             "info": {"exit_status": "submitted (exit_format)", "model_stats": {"instance_cost": 0.5, "tokens_sent": 90, "tokens_received": 9, "api_calls": 3}}}
+            """;
+        var old = Single(legacy);
+        Assert.Equal("System/Context User/Prompt Assistant/Synthetic User/Context Assistant/Response", Kinds(old));
+        Assert.All(old.Messages, m => Assert.Empty(m.ToolCalls));
+        Assert.Equal("I think\n```\nls\n```\n```\npwd\n```", old.Messages[4].Text);
     }
 
     [Fact]
@@ -311,6 +351,37 @@ public sealed class SweAgentReaderTests
     }
 
     [Fact]
+    public void Mini_a_response_that_broke_the_format_keeps_the_model_s_words_before_the_notice()
+    {
+        // models/litellm_model.py query: on a FormatError the response and its cost go into the notice's extra;
+        // utils/actions_text.py also keeps the text alone (model_response).
+        var json = """
+            {"info": {"config": {"model": {"model_name": "openai/gpt-5-mini"}}}, "trajectory_format": "mini-swe-agent-1.1", "messages": [
+              {"role": "user", "content": "Fix it"},
+              {"role": "user", "content": "No tool calls found in the response. Every response MUST include at least one tool call.",
+               "extra": {"interrupt_type": "FormatError", "cost": 0.0004,
+                         "response": {"id": "chatcmpl-9", "created": 1763540400, "model": "gpt-5-mini-2025-08-07",
+                                      "choices": [{"finish_reason": "stop", "message": {"role": "assistant", "content": "The fix is in place; tests pass.",
+                                                   "reasoning_content": "I should stop.", "tool_calls": null}}],
+                                      "usage": {"prompt_tokens": 1600, "completion_tokens": 40}}}},
+              {"role": "user", "content": "Expected exactly 1 action, found 0.",
+               "extra": {"interrupt_type": "FormatError", "n_actions": 0, "model_response": "I am not sure what to run.", "response": "ModelResponse(...)"}}
+            ]}
+            """;
+        var record = Single(json, "/out/x.traj.json");
+        Assert.Equal("User/Prompt Assistant/Response User/Synthetic Assistant/Response User/Synthetic", Kinds(record));
+        var refused = record.Messages[1];
+        Assert.Equal(("The fix is in place; tests pass.", "I should stop.", "chatcmpl-9", "gpt-5-mini-2025-08-07"),
+            (refused.Text, refused.ReasoningContent, refused.ResponseId, refused.Model));
+        Assert.Equal((new TokenUsage(1600, 40, 0, 0), 0.0004m), (refused.Usage!.Value, refused.CostUsd!.Value));
+        Assert.Equal(DateTimeOffset.FromUnixTimeSeconds(1763540400), refused.Timestamp);
+        Assert.Empty(refused.ToolCalls);
+        Assert.Equal("I am not sure what to run.", record.Messages[3].Text);
+        Assert.Empty(record.UnlistedResponses);
+        Assert.Equal(2L, record.SourceMeta["format_errors"]);
+    }
+
+    [Fact]
     public void Mini_text_based_actions_are_shell_calls_answered_by_the_user_observations_in_order()
     {
         var json = """
@@ -363,16 +434,47 @@ public sealed class SweAgentReaderTests
               {"role": "user", "content": "User command: \n```bash\nls\n```", "extra": {"actions": [{"command": "ls"}]}},
               {"role": "user", "content": "<returncode>0</returncode>\n<output>\na.py\n</output>", "extra": {"returncode": 0}},
               {"role": "user", "content": "Interrupted by user: try the tests", "extra": {"interrupt_type": "UserInterruption"}},
+              {"role": "user", "content": "Interrupted by user: Temporary interruption caught.", "extra": {"interrupt_type": "UserInterruption"}},
               {"role": "user", "content": "Commands not executed. Switching to human mode", "extra": {"interrupt_type": "UserRejection"}},
+              {"role": "user", "content": "Commands not executed. The user rejected your commands with the following message: not rm", "extra": {"interrupt_type": "UserRejection"}},
               {"role": "user", "content": "The user added a new task: also update the README", "extra": {"interrupt_type": "UserNewTask"}},
               {"role": "user", "content": "LimitsExceeded", "extra": {"interrupt_type": "Unknown"}}
             ]}
             """;
         var record = Single(json, "/cfg/last_mini_run.traj.json");
-        Assert.Equal("User/Prompt User/Command User/Command User/Interruption User/Interruption User/Prompt User/Synthetic", Kinds(record));
+        // What the person typed after an interruption or a rejection is theirs; the fixed markers are not.
+        Assert.Equal("User/Prompt User/Command User/Command User/Prompt User/Interruption User/Interruption User/Prompt User/Prompt User/Synthetic", Kinds(record));
         // No time in these messages: the last run is named by its path alone.
         Assert.Matches("^last_mini_run-[0-9a-f]{12}$", record.TraceId);
         Assert.Equal("Fix it", record.Title);
+    }
+
+    [Fact]
+    public void Mini_1_interactive_notices_and_typed_commands_are_the_person_s_not_observations_or_answers()
+    {
+        // Before 2.0 (agents/interactive.py) a command typed in human mode was an assistant message holding only the
+        // fenced block, and interruptions, rejections and new tasks were plain user messages.
+        var json = """
+            {"info": {}, "trajectory_format": "mini-swe-agent-1", "messages": [
+              {"role": "system", "content": "sys", "timestamp": 1761818100.0},
+              {"role": "user", "content": "Please solve this issue: add --min-count", "timestamp": 1761818100.0},
+              {"role": "assistant", "content": "THOUGHT: look.\n\n```bash\nls\n```", "timestamp": 1761818101.0},
+              {"role": "user", "content": "Interrupted by user: read cli.py first", "timestamp": 1761818102.0},
+              {"role": "assistant", "content": "\n```bash\ncat cli.py\n```", "timestamp": 1761818103.0},
+              {"role": "user", "content": "<returncode>0</returncode>\n<output>\nimport sys\n</output>", "timestamp": 1761818104.0},
+              {"role": "assistant", "content": "THOUGHT: edit.\n\n```bash\nsed -i s/a/b/ cli.py\n```", "timestamp": 1761818105.0},
+              {"role": "user", "content": "Command not executed. The user rejected your command with the following message: use python", "timestamp": 1761818106.0},
+              {"role": "assistant", "content": "THOUGHT: python.\n\n```bash\npython fix.py\n```", "timestamp": 1761818107.0},
+              {"role": "user", "content": "Command not executed. Switching to human mode", "timestamp": 1761818108.0},
+              {"role": "user", "content": "The user added a new task: add a test", "timestamp": 1761818109.0}
+            ]}
+            """;
+        var record = Single(json, "/out/x.traj.json");
+        Assert.Equal("System/Context User/Prompt Assistant/Response User/Prompt User/Command User/Command Assistant/Response User/Prompt Assistant/Response User/Interruption User/Prompt", Kinds(record));
+        Assert.Equal("Interrupted by user: read cli.py first", record.Messages[3].Text);
+        Assert.Equal("\n```bash\ncat cli.py\n```", record.Messages[4].Text);
+        Assert.All(record.Messages, m => Assert.NotEqual(MessageRole.Tool, m.Role));
+        Assert.Equal(3, record.Messages.Count(m => m.Kind == MessageKind.Response && m.ToolCalls.Count == 1));
     }
 
     [Fact]
@@ -393,7 +495,9 @@ public sealed class SweAgentReaderTests
             ]}
             """;
         var record = Single(json, "/cfg/last_mini_run.traj.json");
-        Assert.Equal("System/Context User/Prompt Assistant/Response User/Context Assistant/Response Tool/ToolResult", Kinds(record));
+        // The format error is the agent's notice, as 2.0's interrupt_type names it.
+        Assert.Equal("System/Context User/Prompt Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["format_errors"]);
         Assert.Empty(record.Messages[2].ToolCalls);
         Assert.Equal("THOUGHT: two at once.\n\n```bash\nls\n```\n\n```bash\npwd\n```", record.Messages[2].Text);
         Assert.Equal(("THOUGHT: one.", "action-1"), (record.Messages[4].Text, Assert.Single(record.Messages[4].ToolCalls).Id));

@@ -43,7 +43,10 @@ public sealed class SweAgentSamplesTests
     {
         var record = ByFile("acme__tally-7.traj");
         Assert.Equal("swe_agent", record.SourceKind);
-        Assert.Equal("System/Context User/Prompt" + string.Concat(Enumerable.Repeat(" Assistant/Response Tool/ToolResult", 4)), Kinds(record));
+        // The answer SWE-agent asked again for is listed, without a call, with the format error it got.
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal(("Let me run the tests now.", 0), (record.Messages[6].Text, record.Messages[6].ToolCalls.Count));
+        Assert.StartsWith("Your last output did not use any tool calls!", record.Messages[7].Text, StringComparison.Ordinal);
         Assert.Equal(new[] { "str_replace_editor", "str_replace_editor", "bash", "submit" }, record.Messages.SelectMany(m => m.ToolCalls).Select(c => c.Name));
         Assert.Equal("The PR is about punctuation in word counts; find where words are split.", record.Messages[2].ReasoningContent);
         Assert.Equal(new double?[] { 0.31, 0.12, 1.87, 0.42 }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.ToolDuration?.TotalSeconds));
@@ -60,7 +63,8 @@ public sealed class SweAgentSamplesTests
     public void Swe_agent_0_7_with_thought_action_and_a_demonstration()
     {
         var record = ByFile("acme__tally-12.traj");
-        Assert.Equal("System/Context User/Context User/Prompt" + string.Concat(Enumerable.Repeat(" Assistant/Response Tool/ToolResult", 4)), Kinds(record));
+        Assert.Equal("System/Context User/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Empty(record.Messages[7].ToolCalls);
         Assert.StartsWith("Here is a demonstration", record.Messages[1].Text, StringComparison.Ordinal);
         var calls = record.Messages.SelectMany(m => m.ToolCalls).ToArray();
         Assert.Equal(new[] { "bash" }, calls.Select(c => c.Name).Distinct());
@@ -77,12 +81,15 @@ public sealed class SweAgentSamplesTests
     {
         var record = ByFile("acme__tally-7.traj.json");
         Assert.Equal("mini_swe_agent", record.SourceKind);
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult User/Synthetic Assistant/Response Tool/ToolResult Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response", Kinds(record));
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult Tool/ToolResult Assistant/Response Tool/ToolResult Assistant/Response", Kinds(record));
         var responses = record.Messages.Where(m => m.Kind == MessageKind.Response).ToArray();
-        Assert.Equal(new[] { 0.000529m, 0.000702m, 0.000402m, 0.000188m }, responses.Select(m => m.CostUsd!.Value));
-        Assert.Equal(new TokenUsage(410, 241, 1280, 0), responses[1].Usage);
-        Assert.Equal(2, responses[1].ToolCalls.Count);
-        Assert.Equal(0.000371m, Assert.Single(record.UnlistedResponses).CostUsd);
+        Assert.Equal(new[] { 0.000529m, 0.000371m, 0.000702m, 0.000402m, 0.000188m }, responses.Select(m => m.CostUsd!.Value));
+        // The response that broke the format is the model's words, listed before the notice; none of it ran.
+        Assert.Equal(("chatcmpl-CjT2xQ2mZ", 0), (responses[1].ResponseId, responses[1].ToolCalls.Count));
+        Assert.Equal("The split keeps punctuation; I will strip it.", responses[1].Text);
+        Assert.Equal(new TokenUsage(410, 241, 1280, 0), responses[2].Usage);
+        Assert.Equal(2, responses[2].ToolCalls.Count);
+        Assert.Empty(record.UnlistedResponses);
         Assert.Equal(new TokenUsage(1412 + 318 + 410 + 322 + 151, 88 + 96 + 241 + 64 + 45, 1280 + 1280 + 1664 + 1920, 0), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "gpt-5-mini-2025-08-07" }, record.Models);
         Assert.Equal(("acme__tally-7", "Submitted", 1L), (record.Title, record.SourceMeta["exit_status"], record.SourceMeta["format_errors"]));
@@ -107,8 +114,9 @@ public sealed class SweAgentSamplesTests
         Assert.Equal(SampleFolder.Root("sweagent", "mini-swe-agent", "last_mini_run.traj.json"), Assert.Single(sessions).Source.Path);
 
         var record = ByFile("last_mini_run.traj.json");
-        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Context Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
+        Assert.Equal("System/Context User/Prompt Assistant/Response Tool/ToolResult Assistant/Response User/Synthetic Assistant/Response Tool/ToolResult Assistant/Response Tool/ToolResult", Kinds(record));
         Assert.Empty(record.Messages[4].ToolCalls);
+        Assert.Equal(1L, record.SourceMeta["format_errors"]);
         Assert.StartsWith("diff --git a/tally/cli.py", record.Messages[^1].Text, StringComparison.Ordinal);
         Assert.Equal(new TokenUsage(16, 424, 4644, 1986), SampleFolder.Tokens(record));
         Assert.Equal(new[] { "claude-sonnet-4-5-20250929" }, record.Models);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -17,7 +18,7 @@ namespace RolloutTools.Core.Formats.SweAgent;
 /// answered by function_call_output items). Before 2.0 ("mini-swe-agent-1" and the bare lists before it) messages
 /// held role and content, later a time and the response, and the one ```bash block of a response was its action.
 /// </summary>
-internal sealed class MiniConversation
+internal sealed partial class MiniConversation
 {
     private readonly ConversationBuilder _builder = new();
     private readonly Queue<string> _pendingActions = new();
@@ -25,6 +26,8 @@ internal sealed class MiniConversation
     private int _actions;
     private int _commandOutputs;
     private bool _prompted;
+    /// <summary>The last answer held no action to run: before 2.0 the agent kept it and answered with a format error.</summary>
+    private bool _refused;
 
     private MiniConversation(string? model)
     {
@@ -84,6 +87,14 @@ internal sealed class MiniConversation
             case "system":
                 _builder.AddMessage(MessageRole.System, MessageKind.Context, content, time);
                 break;
+            case "assistant" when extra.ValueKind == JsonValueKind.Undefined && HumanCommand().IsMatch(RolloutMessage.JoinText(content)):
+                // Before 2.0 a command the person typed in human mode was saved as an assistant message, the bare
+                // fenced block (agents/interactive.py and interactive_textual.py query); the model's answers have their
+                // thought before the block. Its output comes back as the next user message.
+                _pendingActions.Clear();
+                _commandOutputs = 1;
+                _builder.AddMessage(MessageRole.User, MessageKind.Command, content, time);
+                break;
             case "assistant":
                 AddChatResponse(message, extra, content, time);
                 break;
@@ -105,25 +116,32 @@ internal sealed class MiniConversation
 
     private void AddUser(JsonElement extra, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
     {
+        var refused = _refused;
+        _refused = false;
         if (extra.GetStringOrNull("interrupt_type") is { } interrupt)
         {
-            // A response that broke the format was billed, and the model never saw it again: counted, not listed.
             if (interrupt == "FormatError")
             {
                 FormatErrors++;
-                var response = extra.GetPropertyOrDefault("response");
-                var unlisted = _builder.StartAssistant(time, response.GetStringOrNull("model") ?? _model);
-                if (LitellmUsage.Read(response.GetPropertyOrDefault("usage")) is { } usage) unlisted.SetUsage(usage, Cost(extra));
-                unlisted.ResponseId = response.GetStringOrNull("id");
+                AddRejectedResponse(extra, time);
             }
             _pendingActions.Clear();
             var kind = interrupt switch
             {
                 "UserNewTask" => MessageKind.Prompt,
-                "UserInterruption" or "UserRejection" => MessageKind.Interruption,
+                "UserInterruption" or "UserRejection" => InteractiveNotice.Of(RolloutMessage.JoinText(content)) ?? MessageKind.Interruption,
                 _ => MessageKind.Synthetic,
             };
             _builder.AddMessage(MessageRole.User, kind, content, time);
+            return;
+        }
+        if (InteractiveNotice.Of(RolloutMessage.JoinText(content)) is { } notice)
+        {
+            // Before 2.0 the interactive agent's notices were user messages like any other, standing in for the
+            // observation of a command it did not run.
+            _pendingActions.Clear();
+            _commandOutputs = 0;
+            _builder.AddMessage(MessageRole.User, notice, content, time);
             return;
         }
         if (extra.GetPropertyOrDefault("actions") is { ValueKind: JsonValueKind.Array } typed)
@@ -144,14 +162,45 @@ internal sealed class MiniConversation
             _builder.AddMessage(MessageRole.User, MessageKind.Command, content, time);
             return;
         }
-        // The instance template carries the task; later user messages are the agent's notices (a format error before 2.0).
+        if (refused)
+        {
+            // Before 2.0 the notice is a plain user message after the answer it refused (agents/default.py parse_action).
+            FormatErrors++;
+            _builder.AddMessage(MessageRole.User, MessageKind.Synthetic, content, time);
+            return;
+        }
+        // The instance template carries the task; later user messages are the agent's notices.
         _builder.AddMessage(MessageRole.User, _prompted ? MessageKind.Context : MessageKind.Prompt, content, time);
         _prompted = true;
     }
 
-    private void AddChatResponse(JsonElement message, JsonElement extra, IReadOnlyList<ContentBlock> content, DateTimeOffset? time)
+    /// <summary>
+    /// The response that broke the format, kept in the notice's extra.response with its cost (2.0 on): billed, and
+    /// never sent to the model again, yet what the model wrote, so it is listed before the notice; a response that
+    /// kept no text or calls is counted without being listed. Its calls stay unanswered: none of them ran.
+    /// </summary>
+    private void AddRejectedResponse(JsonElement extra, DateTimeOffset? time)
+    {
+        var response = extra.GetPropertyOrDefault("response");
+        if (response.GetStringOrNull("object") == "response")
+        {
+            AddResponsesApiResponse(response, extra, time);
+            return;
+        }
+        var message = response.GetPropertyOrDefault("choices") is { ValueKind: JsonValueKind.Array } choices && choices.GetArrayLength() > 0
+            ? choices[0].GetPropertyOrDefault("message")
+            : default;
+        // Text-based models also keep the text alone (model_response), the one place it is when the response could not be kept.
+        var content = OpenAIMessages.ReadContent(message.ValueKind == JsonValueKind.Object ? message.GetPropertyOrDefault("content") : extra.GetPropertyOrDefault("model_response"));
+        var created = response.GetPropertyOrDefault("created") is { ValueKind: JsonValueKind.Number } at ? OpenAIMessages.FromUnixSeconds(at.GetDouble()) : null;
+        AddChatResponse(message, extra, content, time ?? created, ran: false);
+    }
+
+    /// <param name="ran">False for a response that broke the format: no command of its text ran, so none is read from it.</param>
+    private void AddChatResponse(JsonElement message, JsonElement extra, IReadOnlyList<ContentBlock> content, DateTimeOffset? time, bool ran = true)
     {
         _pendingActions.Clear();
+        _refused = false;
         var response = extra.GetPropertyOrDefault("response");
         var turn = _builder.StartAssistant(time, response.GetStringOrNull("model") ?? _model);
         var reasoning = OpenAIMessages.Reasoning(message.GetStringOrNull("reasoning"), message.GetStringOrNull("reasoning_content"));
@@ -170,6 +219,10 @@ internal sealed class MiniConversation
             turn.AddContent(content);
             foreach (var call in calls) turn.AddToolCall(call);
         }
+        else if (!ran)
+        {
+            turn.AddContent(content);
+        }
         else
         {
             var text = RolloutMessage.JoinText(content);
@@ -177,6 +230,7 @@ internal sealed class MiniConversation
                 ? actions.EnumerateArray().Select(a => a.GetStringOrNull("command")).OfType<string>().ToArray()
                 : ShellAction.FromText(text) is { } written ? new[] { written } : Array.Empty<string>();
             if (commands.Length > 0) Shapes.Add("text");
+            _refused = commands.Length == 0;
             foreach (var command in commands)
             {
                 text = ShellAction.Without(text, command);
@@ -233,6 +287,10 @@ internal sealed class MiniConversation
             Timestamp = time,
         });
     }
+
+    /// <summary>A command the person typed in human mode before 2.0: the whole message is one ```bash block after a line break.</summary>
+    [GeneratedRegex(@"\A\n```bash\n.*\n```\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex HumanCommand();
 
     /// <summary>What LiteLLM priced the response at (extra.cost); mini writes 0 when it could not, which states nothing.</summary>
     private static decimal? Cost(JsonElement extra) =>

@@ -11,7 +11,7 @@ namespace RolloutTools.Core.Formats.SweAgent;
 /// (sweagent/agent/agents.py: the system prompt, the demonstrations, the instance template, then for each step the
 /// model's output and the observation). "trajectory" repeats them step by step with each step's full query, so it
 /// is not read for messages; it gives what history lacks, each action's execution_time, and the responses the agent
-/// asked again for after a format or syntax error (in trajectory, never in history), which are counted.
+/// asked again for after a format or syntax error (in trajectory, never in history), which are listed before the response that replaced them, and counted.
 /// With function calling, the assistant's tool_calls are answered by "tool" messages naming their ids; with the
 /// thought/action parsers, the assistant's "action" is a shell command answered by the next observation, read as a
 /// call of <see cref="ShellAction.ToolName"/> (see <see cref="ShellAction"/>). Demonstrations (is_demo) are kept as
@@ -64,7 +64,7 @@ internal sealed class SweAgentHistory
             foreach (var step in trajectory.EnumerateArray())
             {
                 if (step.ValueKind != JsonValueKind.Object) continue;
-                steps.Add(new Step(step.GetStringOrNull("action"), step.GetStringOrNull("response"), step.GetSecondsOrNull("execution_time")));
+                steps.Add(new Step(step.GetStringOrNull("action"), step.GetStringOrNull("response"), step.GetSecondsOrNull("execution_time"), step.GetPropertyOrDefault("query")));
             }
         }
         var read = new SweAgentHistory(steps, model);
@@ -134,8 +134,13 @@ internal sealed class SweAgentHistory
         _pendingAction = null;
         var action = entry.GetStringOrNull("action");
         var calls = OpenAIMessages.ReadToolCalls(entry.GetPropertyOrDefault("tool_calls"));
+        _executionTime = TakeStep(action, entry.GetStringOrNull("content"));
+        if (calls.Count == 0 && IsAgentsNotice(action, entry.GetStringOrNull("thought"), content))
+        {
+            _builder.StartAssistant(null, null, MessageKind.Synthetic).AddContent(content);
+            return;
+        }
         var turn = _builder.StartAssistant(null, _model);
-        _executionTime = MatchStep(action, entry.GetStringOrNull("content"));
         if (entry.GetPropertyOrDefault("thinking_blocks") is { ValueKind: JsonValueKind.Array } thinking)
         {
             foreach (var block in thinking.EnumerateArray())
@@ -149,7 +154,7 @@ internal sealed class SweAgentHistory
             foreach (var call in calls) turn.AddToolCall(Unique(call));
             return;
         }
-        if (string.IsNullOrWhiteSpace(action))
+        if (string.IsNullOrWhiteSpace(action) || ExitActions.Contains(action.Trim()))
         {
             turn.AddContent(content);
             return;
@@ -160,6 +165,23 @@ internal sealed class SweAgentHistory
         turn.AddToolCall(ShellAction.Call(id, action.Trim()));
         _pendingAction = id;
     }
+
+    /// <summary>
+    /// The actions 0.x's agent put in place of the model's when it gave up (agents.py forward_with_error_check and
+    /// check_format_and_requery), which its environment (swe_env.py step) answered by submitting what there was.
+    /// </summary>
+    private static readonly HashSet<string> ExitActions = new(StringComparer.Ordinal) { "exit_context", "exit_cost", "exit_error", "exit_format", "exit_api" };
+
+    /// <summary>
+    /// Whether an assistant entry is the agent's own notice of why it stopped ("Exit due to cost limit"), not the
+    /// model's output: 1.x (agents.py handle_error_with_autosubmission) writes it as a step without an action whose
+    /// output and thought are the notice; 0.x as one of <see cref="ExitActions"/> whose output repeats the thought
+    /// (for exit_format the output is the model's last answer, which stays the model's).
+    /// </summary>
+    private static bool IsAgentsNotice(string? action, string? thought, IReadOnlyList<ContentBlock> content) =>
+        (string.IsNullOrWhiteSpace(action) || ExitActions.Contains(action.Trim()))
+        && thought is { } notice && !string.IsNullOrWhiteSpace(notice)
+        && string.Equals(notice.Trim(), RolloutMessage.JoinText(content).Trim(), StringComparison.OrdinalIgnoreCase);
 
     private void AddObservation(string callId, IReadOnlyList<ContentBlock> content)
     {
@@ -202,18 +224,42 @@ internal sealed class SweAgentHistory
         return new ToolCall(id, call.Name, call.Arguments);
     }
 
-    /// <summary>The execution time of the trajectory step this response is, found in order; steps passed over were asked again for.</summary>
-    private TimeSpan? MatchStep(string? action, string? response)
+    /// <summary>
+    /// The execution time of the trajectory step this response is, found in order. The steps passed over before it
+    /// are responses the agent asked again for after a format, blocklist or syntax error (forward_with_handling),
+    /// which history never holds: each is listed before it, the model's answer and then the agent's error message.
+    /// </summary>
+    private TimeSpan? TakeStep(string? action, string? response)
     {
         for (var i = _nextStep; i < _steps.Count; i++)
         {
             var step = _steps[i];
             if (step.Action != action || (step.Response is not null && response is not null && step.Response != response)) continue;
+            for (var passed = _nextStep; passed < i; passed++) AddRequeried(passed);
             step.Matched = true;
             _nextStep = i + 1;
             return step.ExecutionTime;
         }
         return null;
+    }
+
+    /// <summary>
+    /// A response asked again for, without a call (none of it ran), and the error message it got: the query of the
+    /// next step ends with the two (get_model_requery_history), since the model was sent them once.
+    /// </summary>
+    private void AddRequeried(int index)
+    {
+        var response = _steps[index].Response;
+        if (string.IsNullOrWhiteSpace(response)) return;
+        _builder.StartAssistant(null, _model).AddContent(new[] { ContentBlock.FromText(response) });
+        if (index + 1 >= _steps.Count || _steps[index + 1].Query is not { ValueKind: JsonValueKind.Array } query || query.GetArrayLength() < 2) return;
+        var answer = query[query.GetArrayLength() - 2];
+        var error = query[query.GetArrayLength() - 1];
+        if (answer.GetStringOrNull("role") != "assistant" || answer.GetStringOrNull("content") != response || error.GetStringOrNull("role") != "user") return;
+        if (error.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.String or JsonValueKind.Array } content)
+        {
+            _builder.AddMessage(MessageRole.User, MessageKind.Synthetic, OpenAIMessages.ReadContent(content), null);
+        }
     }
 
     private static string? WorkingDirOf(JsonElement step)
@@ -236,16 +282,20 @@ internal sealed class SweAgentHistory
 
     private sealed class Step
     {
-        public Step(string? action, string? response, TimeSpan? executionTime)
+        public Step(string? action, string? response, TimeSpan? executionTime, JsonElement query)
         {
             Action = action;
             Response = response;
             ExecutionTime = executionTime;
+            Query = query;
         }
 
         public string? Action { get; }
         public string? Response { get; }
         public TimeSpan? ExecutionTime { get; }
+
+        /// <summary>The messages the model was sent for this step (1.0 on).</summary>
+        public JsonElement Query { get; }
         public bool Matched { get; set; }
     }
 }
