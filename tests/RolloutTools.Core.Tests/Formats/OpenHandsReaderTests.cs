@@ -207,6 +207,19 @@ public sealed class OpenHandsReaderTests : IDisposable
             """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "The task appears incomplete (iteration 1, predicted success likelihood: 40.0%).\n\nPlease review what you've done."}]}, "kind": "MessageEvent"}""")).Record!;
         Assert.Equal("Prompt Context Context", SampleFolder.Kinds(record));
 
+        string Sent(string id, string text) =>
+            "{\"id\": \"" + id + "\", \"timestamp\": \"2026-04-02T09:00:00\", \"source\": \"user\", \"llm_message\": {\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"" + text + "\"}]}, \"kind\": \"MessageEvent\"}";
+        var malformed = Read(SdkFolder("malformed", State,
+            Sent("f0", "Parameter 'command' is expected to be one of ['view', 'create']."),
+            Sent("f1", "Missing required parameters for function 'terminal': {'command'}"),
+            Sent("f2", "Function 'bash_tool' not found in available tools: ['terminal', 'file_editor', 'finish']"),
+            Sent("f3", "Parameter 'path' is not allowed for function 'finish'. Allowed parameters: {'message'}"),
+            Sent("f4", "Your last response did not include a function call or a message. Please use a tool to proceed with the task."),
+            Sent("f5", "[Stop hook feedback] The tests still fail."),
+            Sent("f6", "Function 'x' not found in available tools: what does that mean?"))).Record!;
+        // The last is a person quoting an error, not the error whole.
+        Assert.Equal("Context Context Context Context Context Context Prompt", SampleFolder.Kinds(malformed));
+
         var path = Path.Combine(_folder, "eval.json");
         File.WriteAllText(path, "[\n    " + System + ",\n    " + Ask + ",\n    " +
             """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "user", "message": "", "action": "message", "args": {"content": "Please continue working on the task on whatever approach you think is suitable.\nIf you think you have solved the task, please finish the interaction.", "image_urls": null}}""" + "\n]");
