@@ -64,9 +64,10 @@ public sealed class KimiReaderTests : IDisposable
             Metadata, Message("user", "hi"), Message("user", "nightly check", "cron_job"), Message("user", "<bash-input>ls</bash-input>", "shell_command"),
             Message("user", "skill text", "skill_activation"), Message("user", "hook said no", "hook_result"), Message("user", "reminder", "injection"),
             Message("user", "summary", "compaction_summary"),
+            Message("user", "<system>The user has imported context from notes.md. This is a prior conversation history.</system>"),
         }.Concat(Step).ToArray();
         var main = ReadOne(Journal("main", lines)).Record!;
-        Assert.Equal("Prompt QueuedPrompt Command Command Context Context CompactionSummary Response", SampleFolder.Kinds(main));
+        Assert.Equal("Prompt QueuedPrompt Command Command Context Context CompactionSummary Command Response", SampleFolder.Kinds(main));
         Assert.Equal(SessionId, main.TraceId);
         Assert.Equal(new TokenUsage(10, 5, 20, 1), main.Messages[^1].Usage);
 
