@@ -228,6 +228,21 @@ public sealed class OpenHandsReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_legacy_delegates_task_is_its_parents_message_and_a_resumed_runs_opening_is_context()
+    {
+        var path = Path.Combine(_folder, "delegated.json");
+        File.WriteAllText(path, "[\n    " + string.Join(",\n    ", System,
+            """{"id": 1, "timestamp": "2025-10-02T09:00:01", "source": "user", "message": "", "action": "message", "args": {"content": "Let's get back on track. If you experienced errors before, do NOT resume your task. Ask me about it.", "image_urls": null}}""",
+            Ask,
+            """{"id": 3, "timestamp": "2025-10-02T09:00:03", "source": "agent", "message": "", "action": "delegate", "args": {"agent": "BrowsingAgent", "inputs": {"task": "Find the docs page"}, "thought": ""}}""",
+            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "user", "message": "", "action": "message", "args": {"content": "TASK: Find the docs page", "image_urls": null}}""",
+            """{"id": 5, "timestamp": "2025-10-02T09:00:05", "source": "user", "message": "", "action": "message", "args": {"content": "TASK: Find the docs page", "image_urls": null}}""") + "\n]");
+        var record = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path })).Record!;
+        // Only the message the delegation sent is its parent's; the same words sent again are the person's.
+        Assert.Equal("Context Context Prompt Response AgentMessage Prompt", SampleFolder.Kinds(record));
+    }
+
+    [Fact]
     public void A_damaged_base_state_costs_the_usage_not_the_conversation_and_a_missing_events_folder_is_a_warning()
     {
         var path = SdkFolder("broken", "{\"id\": ",

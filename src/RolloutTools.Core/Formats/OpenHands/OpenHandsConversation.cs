@@ -72,9 +72,10 @@ internal sealed partial class OpenHandsConversation
     /// filter blocked a response and its critic's iterative-refinement follow-up (sdk/agent/agent.py,
     /// sdk/critic/base.py get_followup_prompt), its nudge after a response with neither a call nor text (agent.py, sent
     /// as the user's from 2026-03-20 until 2026-08-13, then as the environment's), a Stop hook's feedback
-    /// (conversation/impl/local_conversation.py, as the user's from 2026-01-07 until 2026-02-15), and the
-    /// evaluation runs' stand-in for the person (evaluation/utils/shared.py codeact_user_response, saved in their
-    /// trajectories).
+    /// (conversation/impl/local_conversation.py, as the user's from 2026-01-07 until 2026-02-15), the legacy
+    /// headless run's first message when it resumes a session that ended in an error (core/main.py run_controller),
+    /// and the evaluation runs' stand-in for the person (evaluation/utils/shared.py codeact_user_response, saved in
+    /// their trajectories).
     /// </summary>
     private static readonly string[] InjectedPrefixes =
     {
@@ -82,6 +83,7 @@ internal sealed partial class OpenHandsConversation
         "The task appears incomplete (iteration ",
         "Your last response did not include a function call or a message.",
         "[Stop hook feedback] ",
+        "Let's get back on track. If you experienced errors before, do NOT resume your task.",
         "Please continue working on the task on whatever approach you think is suitable.",
     };
 
