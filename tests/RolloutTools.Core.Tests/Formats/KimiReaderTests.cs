@@ -64,9 +64,10 @@ public sealed class KimiReaderTests : IDisposable
             Metadata, Message("user", "hi"), Message("user", "nightly check", "cron_job"), Message("user", "<bash-input>ls</bash-input>", "shell_command"),
             Message("user", "skill text", "skill_activation"), Message("user", "hook said no", "hook_result"), Message("user", "reminder", "injection"),
             Message("user", "summary", "compaction_summary"),
+            Message("user", "<system>The user has imported context from notes.md. This is a prior conversation history.</system>"),
         }.Concat(Step).ToArray();
         var main = ReadOne(Journal("main", lines)).Record!;
-        Assert.Equal("Prompt QueuedPrompt Command Command Context Context CompactionSummary Response", SampleFolder.Kinds(main));
+        Assert.Equal("Prompt QueuedPrompt Command Command Context Context CompactionSummary Command Response", SampleFolder.Kinds(main));
         Assert.Equal(SessionId, main.TraceId);
         Assert.Equal(new TokenUsage(10, 5, 20, 1), main.Messages[^1].Usage);
 
@@ -257,21 +258,81 @@ public sealed class KimiReaderTests : IDisposable
         Assert.Equal(812L, record.SourceMeta["context_tokens"]);
     }
 
+    /// <summary>kimi-cli's wire beside a context file: its metadata, then one event a line.</summary>
+    private static string[] Wire(params string[] events) =>
+        new[] { "{\"type\":\"metadata\",\"protocol_version\":\"1.9\"}" }
+            .Concat(events.Select((e, i) => "{\"timestamp\":" + (1782381600 + i) + ",\"message\":" + e + "}")).ToArray();
+
+    private static string TurnBegin(string input) => "{\"type\":\"TurnBegin\",\"payload\":{\"user_input\":\"" + input + "\"}}";
+
+    private static string User(string text) => "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"" + text + "\"}]}";
+
+    private static string Answer(string text) => "{\"role\":\"assistant\",\"content\":\"" + text + "\"}";
+
+    private const string Notification = "<notification id=\\\"n1\\\" category=\\\"task\\\" type=\\\"task.completed\\\" source_kind=\\\"background_task\\\" source_id=\\\"t1\\\">\\nTitle: Task done\\n</notification>";
+
     [Fact]
-    public void A_kimi_cli_notification_is_context_and_a_stop_hooks_reason_reads_as_a_prompt()
+    public void A_kimi_cli_notification_and_a_stop_hooks_reason_are_context_as_the_wire_names_only_the_persons_words()
     {
-        var path = Context(new[]
-        {
-            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"fix the bug\"}]}",
-            "{\"role\":\"assistant\",\"content\":\"Starting it.\"}",
-            "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<notification id=\\\"n1\\\" category=\\\"task\\\" type=\\\"task.completed\\\" source_kind=\\\"background_task\\\" source_id=\\\"t1\\\">\\nTitle: Task done\\n</notification>\"}]}",
-            "{\"role\":\"user\",\"content\":\"The stop hook blocked: tests are failing\"}",
-            "{\"role\":\"assistant\",\"content\":\"Done.\"}",
-        });
+        var path = Context(
+            new[]
+            {
+                User("fix the bug"), Answer("Starting it."), User(Notification),
+                User("The stop hook blocked: tests are failing"), Answer("Fixed."),
+                User("and the docs"), User("also the changelog"), Answer("Done."),
+            },
+            Wire(
+                TurnBegin("fix the bug"), "{\"type\":\"TurnEnd\",\"payload\":{}}", TurnBegin("and the docs"),
+                "{\"type\":\"SteerInput\",\"payload\":{\"user_input\":[{\"type\":\"text\",\"text\":\"also the changelog\"}]}}"));
         var record = ReadOne(path).Record!;
-        // A hook's reason is plain text, like a prompt (kimisoul.py): nothing tells it apart.
-        Assert.Equal("Prompt Response Context Prompt Response", SampleFolder.Kinds(record));
-        Assert.Equal(1L, record.SourceMeta["context_messages"]);
+        // The hook's reason is plain text (kimisoul.py run), sent in the turn the person began, with no TurnBegin of its own.
+        Assert.Equal("Prompt Response Context Context Response Prompt Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal(2L, record.SourceMeta["context_messages"]);
+    }
+
+    [Fact]
+    public void Without_a_usable_wire_a_stop_hooks_reason_reads_as_a_prompt_and_a_prompt_from_before_the_wire_stays_one()
+    {
+        string[] lines = { User("fix the bug"), Answer("Done."), User("The stop hook blocked: tests are failing"), Answer("Fixed.") };
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(ReadOne(Context(lines)).Record!));
+        // A damaged wire may have lost the person's turn: nothing is taken from it.
+        var damaged = Wire(TurnBegin("fix the bug")).Append("{\"timestamp\":17").ToArray();
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(ReadOne(Context(lines, damaged)).Record!));
+        // kimi-cli kept no wire before 0.59: a session begun then has its first prompts on no TurnBegin.
+        string[] resumed = { User("old words"), Answer("Ok."), User("new words"), Answer("Ok."), User("The stop hook blocked: lint"), Answer("Ok.") };
+        Assert.Equal("Prompt Response Prompt Response Context Response", SampleFolder.Kinds(ReadOne(Context(resumed, Wire(TurnBegin("new words")))).Record!));
+    }
+
+    [Fact]
+    public void A_skill_the_person_ran_is_a_command_and_a_flows_question_and_the_tasks_left_after_a_compaction_are_context()
+    {
+        var path = Context(
+            new[]
+            {
+                User("<system>Previous context has been compacted. Here is the compaction output:</system>"),
+                "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<system>The following background tasks are still active after compaction.</system>\"},{\"type\":\"text\",\"text\":\"<active-background-tasks>\\nActive: 1\\n</active-background-tasks>\"}]}",
+                User("# Review\\nRead the diff.\\n\\nUser request:\\nsrc/a.py"), Answer("Reviewed."),
+                User("Is it done?\\n\\nAvailable branches:\\n- CONTINUE\\n- STOP\\n\\nReply with a choice using <choice>...</choice>."), Answer("<choice>STOP</choice>"),
+            },
+            Wire(TurnBegin("/compact"), TurnBegin("/skill:review src/a.py"), TurnBegin("Is it done?")));
+        var record = ReadOne(path).Record!;
+        Assert.Equal("CompactionSummary Context Command Response Context Response", SampleFolder.Kinds(record));
+    }
+
+    [Fact]
+    public void Every_task_of_a_kimi_cli_subagent_is_its_parents_and_the_request_for_a_longer_summary_is_kimis()
+    {
+        var session = Path.GetDirectoryName(Context(new[] { User("hi") }))!;
+        var folder = Path.Combine(session, "subagents", "b7d2");
+        Directory.CreateDirectory(folder);
+        var path = Path.Combine(folder, "context.jsonl");
+        File.WriteAllLines(path, new[]
+        {
+            User("check the dates"), Answer("ISO."),
+            User("Your previous response was too brief. Please provide a more comprehensive summary that includes:"), Answer("ISO 8601, column one."),
+            User("now the amounts"), Answer("Cents."),
+        });
+        Assert.Equal("AgentMessage Response Context Response AgentMessage Response", SampleFolder.Kinds(ReadOne(path).Record!));
     }
 
     [Fact]

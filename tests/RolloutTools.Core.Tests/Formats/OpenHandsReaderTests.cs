@@ -207,11 +207,39 @@ public sealed class OpenHandsReaderTests : IDisposable
             """{"id": "e2", "timestamp": "2025-10-02T09:00:02", "source": "user", "llm_message": {"role": "user", "content": [{"type": "text", "text": "The task appears incomplete (iteration 1, predicted success likelihood: 40.0%).\n\nPlease review what you've done."}]}, "kind": "MessageEvent"}""")).Record!;
         Assert.Equal("Prompt Context Context", SampleFolder.Kinds(record));
 
+        string Sent(string id, string text) =>
+            "{\"id\": \"" + id + "\", \"timestamp\": \"2026-04-02T09:00:00\", \"source\": \"user\", \"llm_message\": {\"role\": \"user\", \"content\": [{\"type\": \"text\", \"text\": \"" + text + "\"}]}, \"kind\": \"MessageEvent\"}";
+        var malformed = Read(SdkFolder("malformed", State,
+            Sent("f0", "Parameter 'command' is expected to be one of ['view', 'create']."),
+            Sent("f1", "Missing required parameters for function 'terminal': {'command'}"),
+            Sent("f2", "Function 'bash_tool' not found in available tools: ['terminal', 'file_editor', 'finish']"),
+            Sent("f3", "Parameter 'path' is not allowed for function 'finish'. Allowed parameters: {'message'}"),
+            Sent("f4", "Your last response did not include a function call or a message. Please use a tool to proceed with the task."),
+            Sent("f5", "[Stop hook feedback] The tests still fail."),
+            Sent("f6", "Function 'x' not found in available tools: what does that mean?"))).Record!;
+        // The last is a person quoting an error, not the error whole.
+        Assert.Equal("Context Context Context Context Context Context Prompt", SampleFolder.Kinds(malformed));
+
         var path = Path.Combine(_folder, "eval.json");
         File.WriteAllText(path, "[\n    " + System + ",\n    " + Ask + ",\n    " +
             """{"id": 2, "timestamp": "2025-10-02T09:00:02", "source": "user", "message": "", "action": "message", "args": {"content": "Please continue working on the task on whatever approach you think is suitable.\nIf you think you have solved the task, please finish the interaction.", "image_urls": null}}""" + "\n]");
         var trajectory = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path })).Record!;
         Assert.Equal("Context Prompt Context", SampleFolder.Kinds(trajectory));
+    }
+
+    [Fact]
+    public void A_legacy_delegates_task_is_its_parents_message_and_a_resumed_runs_opening_is_context()
+    {
+        var path = Path.Combine(_folder, "delegated.json");
+        File.WriteAllText(path, "[\n    " + string.Join(",\n    ", System,
+            """{"id": 1, "timestamp": "2025-10-02T09:00:01", "source": "user", "message": "", "action": "message", "args": {"content": "Let's get back on track. If you experienced errors before, do NOT resume your task. Ask me about it.", "image_urls": null}}""",
+            Ask,
+            """{"id": 3, "timestamp": "2025-10-02T09:00:03", "source": "agent", "message": "", "action": "delegate", "args": {"agent": "BrowsingAgent", "inputs": {"task": "Find the docs page"}, "thought": ""}}""",
+            """{"id": 4, "timestamp": "2025-10-02T09:00:04", "source": "user", "message": "", "action": "message", "args": {"content": "TASK: Find the docs page", "image_urls": null}}""",
+            """{"id": 5, "timestamp": "2025-10-02T09:00:05", "source": "user", "message": "", "action": "message", "args": {"content": "TASK: Find the docs page", "image_urls": null}}""") + "\n]");
+        var record = Assert.Single(SampleFolder.Read(new OpenHandsReader(), new[] { path })).Record!;
+        // Only the message the delegation sent is its parent's; the same words sent again are the person's.
+        Assert.Equal("Context Context Prompt Response AgentMessage Prompt", SampleFolder.Kinds(record));
     }
 
     [Fact]

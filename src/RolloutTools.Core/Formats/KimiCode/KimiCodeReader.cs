@@ -113,9 +113,10 @@ public sealed class KimiCodeReader : IRolloutReader
                 {
                     workDir = _workDirs.GetOrAdd(Path.Combine(share, "kimi.json"), path => SidecarFile.LoadDocument(path, KimiWorkDirs.Read)).Use(diagnostics)?.PathOf(Path.GetFileName(bucket));
                 }
-                session = KimiContext.Read(source, diagnostics, place.IsSubagent, subagent?.Model, cancellation);
+                var wire = own is not null ? KimiWire.Read(Path.Combine(own, KimiHome.JournalFile), cancellation) : null;
+                session = KimiContext.Read(source, diagnostics, place.IsSubagent, subagent?.Model, new KimiInputs(wire?.Inputs), cancellation);
                 // The wire goes on across the context files set aside: its times and tokens are the live file's.
-                if (own is not null && place.Rotation is null) KimiContext.ReadWire(Path.Combine(own, KimiHome.JournalFile), session, diagnostics, cancellation);
+                if (place.Rotation is null) wire?.ApplyTo(session, diagnostics);
             }
 
             string? spawningCall = null;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using RolloutTools.Core.Discovery;
 using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -12,7 +11,8 @@ namespace RolloutTools.Core.Formats.KimiCode;
 /// ({role, content, tool_calls [{id, function {name, arguments}}], tool_call_id}), with lines of Kimi's own whose role
 /// begins with "_": _system_prompt (the system prompt, first), _checkpoint {id} (where a rewind can return to) and
 /// _usage {token_count} (the context's size after a step). Lines carry no time and no per-step tokens: those are in
-/// the wire.jsonl beside it (<see cref="ReadWire"/>). /clear, a compaction and a rewind set the file aside as
+/// the wire.jsonl beside it (<see cref="KimiWire"/>), as is what the person sent (<see cref="KimiInputs"/>), for a
+/// user message states no origin. /clear, a compaction and a rewind set the file aside as
 /// context_&lt;n&gt;.jsonl and go on in a new one; a compaction's new file opens with its summary.
 /// </summary>
 internal static class KimiContext
@@ -20,10 +20,9 @@ internal static class KimiContext
     /// <summary>What Kimi puts before a compaction's summary (soul/compaction.py COMPACTION_OUTPUT_PREFIX).</summary>
     private const string CompactionPrefix = "<system>Previous context has been compacted.";
 
-    public static KimiSession Read(TraceSource source, DiagnosticList diagnostics, bool isSubagent, string? model, CancellationToken cancellation)
+    public static KimiSession Read(TraceSource source, DiagnosticList diagnostics, bool isSubagent, string? model, KimiInputs inputs, CancellationToken cancellation)
     {
         var session = new KimiSession { Store = KimiStore.LegacyContext };
-        var prompts = 0;
         using var stream = source.Open();
         JsonLineReader.ReadEach(stream, diagnostics, line =>
         {
@@ -54,9 +53,8 @@ internal static class KimiContext
                         }
                         foreach (var (blocks, isKimis) in Runs(content.Blocks))
                         {
-                            var kind = isKimis ? MessageKind.Context : isSubagent && prompts == 0 ? MessageKind.AgentMessage : MessageKind.Prompt;
-                            if (isKimis) session.ContextMessages++;
-                            else prompts++;
+                            var kind = isKimis ? MessageKind.Context : inputs.KindOf(new KimiContent(blocks, Array.Empty<string>()).Text, isSubagent);
+                            if (kind == MessageKind.Context) session.ContextMessages++;
                             session.Builder.AddMessage(MessageRole.User, kind, blocks, null);
                         }
                         break;
@@ -95,8 +93,9 @@ internal static class KimiContext
     /// A user message's parts in runs of the person's and of Kimi's: Kimi wraps what it adds in &lt;system&gt; or
     /// &lt;system-reminder&gt; (soul/message.py system, system_reminder: a checkpoint's marker, a reminder), and appends
     /// such parts to the person's own prompt too; a notification (a background task's end and the like) comes as a
-    /// user message of its own opening &lt;notification id=… (notifications/llm.py). Each run becomes a message, in
-    /// the order the model read them.
+    /// user message of its own opening &lt;notification id=… (notifications/llm.py), and the tasks still running after
+    /// a compaction as a part opening &lt;active-background-tasks&gt; (background/summary.py) after Kimi's &lt;system&gt;
+    /// part (kimisoul.py compact_context). Each run becomes a message, in the order the model read them.
     /// </summary>
     private static IEnumerable<(IReadOnlyList<ContentBlock> Blocks, bool IsKimis)> Runs(IReadOnlyList<ContentBlock> blocks)
     {
@@ -118,49 +117,9 @@ internal static class KimiContext
 
     private static bool IsKimis(string text) =>
         text.StartsWith("<system>", StringComparison.Ordinal) || text.StartsWith("<system-reminder>", StringComparison.Ordinal)
-        || text.StartsWith("<notification ", StringComparison.Ordinal);
+        || text.StartsWith("<notification ", StringComparison.Ordinal) || text.StartsWith("<active-background-tasks>", StringComparison.Ordinal);
 
     /// <summary>The message a compaction leaves: its first part is Kimi's prefix, the summary the parts after it.</summary>
     private static bool IsCompactionSummary(IReadOnlyList<ContentBlock> blocks) =>
         blocks.Count > 0 && blocks[0] is { Type: ContentBlockType.Text, Text: { } text } && text.TrimStart().StartsWith(CompactionPrefix, StringComparison.Ordinal);
-
-    /// <summary>
-    /// The wire.jsonl beside a context file (src/kimi_cli/wire/file.py): a metadata line, then {timestamp (Unix seconds),
-    /// message {type, payload}} per UI event. Read for the session's first and last times and for the tokens each step
-    /// states (StatusUpdate's token_usage, "of the current step"); a subagent's events, wrapped in SubagentEvent, are its
-    /// own file's. Damage here is a warning: the conversation is the context file's.
-    /// </summary>
-    public static void ReadWire(string path, KimiSession session, DiagnosticList diagnostics, CancellationToken cancellation)
-    {
-        if (!File.Exists(path)) return;
-        var wire = new DiagnosticList(path);
-        var usage = default(TokenUsage);
-        var stated = false;
-        try
-        {
-            using var stream = FileKinds.OpenRead(path);
-            JsonLineReader.ReadEach(stream, wire, line =>
-            {
-                session.Saw(KimiParts.Time(line.Root.GetPropertyOrDefault("timestamp")));
-                if (line.Root.GetStringOrNull("type") == "metadata") session.ProtocolVersion = line.Root.GetStringOrNull("protocol_version");
-                var message = line.Root.GetPropertyOrDefault("message");
-                if (message.GetStringOrNull("type") != "StatusUpdate") return;
-                if (KimiParts.Usage(message.GetPropertyOrDefault("payload").GetPropertyOrDefault("token_usage")) is { } step)
-                {
-                    usage += step;
-                    stated = true;
-                }
-            }, cancellation);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            diagnostics.Warn(RolloutDiagnostic.SidecarDamaged, null, $"{path}: cannot be read ({e.Message}); the session's times and tokens are unknown.");
-            return;
-        }
-        foreach (var problem in wire.Items)
-        {
-            diagnostics.Warn(RolloutDiagnostic.SidecarDamaged, null, $"{path}{(problem.LineNumber is { } n ? $", line {n}" : string.Empty)}: {problem.Message} (the tokens of that event are not counted)");
-        }
-        if (stated) session.StatedUsage = usage;
-    }
 }

@@ -209,7 +209,7 @@ internal static class KimiJournal
                 var origin = origins.GetStringOrNull("kind") ?? "user";
                 KimiSession.Count(session.Origins, origin);
                 var trigger = origins.GetStringOrNull("trigger");
-                var kind = KindOf(origin, trigger, isSubagent);
+                var kind = origin == "user" && IsImport(content.Blocks) ? MessageKind.Command : KindOf(origin, trigger, isSubagent);
                 if (kind == MessageKind.Context) session.ContextMessages++;
                 session.Live(session.Builder.AddMessage(MessageRole.User, kind, content.Blocks, time), UndoRoleOf(origin, trigger));
                 break;
@@ -284,6 +284,14 @@ internal static class KimiJournal
         "compaction_summary" => MessageKind.CompactionSummary,
         _ => MessageKind.Context,
     };
+
+    /// <summary>
+    /// What /import puts in (VS Code's slash command, since 2026-07-16): a file's or another session's text, under the
+    /// person's own origin after Kimi's note (agent/context/index.ts importContext). The person's command and its
+    /// output, not words they typed.
+    /// </summary>
+    private static bool IsImport(IReadOnlyList<ContentBlock> blocks) =>
+        blocks.Count > 0 && blocks[0] is { Type: ContentBlockType.Text, Text: { } text } && text.StartsWith("<system>The user has imported context from ", StringComparison.Ordinal);
 
     /// <summary>
     /// How undo treats a user message (compaction/handoff.ts isRealUserInput): the person's prompt and the slash

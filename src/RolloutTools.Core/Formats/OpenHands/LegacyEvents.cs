@@ -28,6 +28,13 @@ internal sealed class LegacyEvents
     private readonly DiagnosticList _diagnostics;
     private readonly Dictionary<long, string> _calls = new();
     private readonly Dictionary<string, TokenUsage> _callUsage = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The messages delegations are still to send: OpenHands hands a delegate its task as "TASK: " and the task, sent
+    /// as the user's into the same event stream (controller/agent_controller.py _handle_action), so the parent's model
+    /// wrote it, not the person.
+    /// </summary>
+    private readonly List<string> _delegatedTasks = new();
     private JsonElement _lastMetrics;
     private string? _lastModel;
 
@@ -100,7 +107,10 @@ internal sealed class LegacyEvents
                 return;
             case "message":
                 var content = UserContent(args);
-                _conversation.Builder.AddMessage(MessageRole.User, source == "user" ? OpenHandsConversation.UserKind(content) : MessageKind.Context, content, time);
+                var kind = source != "user" ? MessageKind.Context
+                    : _delegatedTasks.Remove(args.GetStringOrNull("content") ?? string.Empty) ? MessageKind.AgentMessage
+                    : OpenHandsConversation.UserKind(content);
+                _conversation.Builder.AddMessage(MessageRole.User, kind, content, time);
                 return;
             case "condensation":
                 // The condenser's summary takes the place of the events it forgot (forgotten_event_ids); without one, nothing is said.
@@ -117,6 +127,7 @@ internal sealed class LegacyEvents
                 Respond(e, time, fallbackModel).AddContent(OpenHandsConversation.Text(args.GetStringOrNull("final_thought") is { Length: > 0 } final ? final : args.GetStringOrNull("thought")));
                 return;
         }
+        if (action == "delegate" && args.GetPropertyOrDefault("inputs").GetStringOrNull("task") is { } task) _delegatedTasks.Add("TASK: " + task);
         Call(e, action, args, time, fallbackModel);
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
@@ -10,7 +11,7 @@ namespace RolloutTools.Core.Formats.OpenHands;
 /// was stored as, the times and working folder seen, and a count of every kind of event met, so that those
 /// without a message of their own (state changes, pauses, stats updates) are accounted for, not dropped unseen.
 /// </summary>
-internal sealed class OpenHandsConversation
+internal sealed partial class OpenHandsConversation
 {
     private readonly Dictionary<string, ConversationBuilder.AssistantTurn> _responses = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _kinds = new(StringComparer.Ordinal);
@@ -69,19 +70,34 @@ internal sealed class OpenHandsConversation
     /// <summary>
     /// Texts OpenHands itself sends as the user's, each opening with fixed words: the SDK's nudge after a content
     /// filter blocked a response and its critic's iterative-refinement follow-up (sdk/agent/agent.py,
-    /// sdk/critic/base.py get_followup_prompt), and the evaluation runs' stand-in for the person
-    /// (evaluation/utils/shared.py codeact_user_response, saved in their trajectories).
+    /// sdk/critic/base.py get_followup_prompt), its nudge after a response with neither a call nor text (agent.py, sent
+    /// as the user's from 2026-03-20 until 2026-08-13, then as the environment's), a Stop hook's feedback
+    /// (conversation/impl/local_conversation.py, as the user's from 2026-01-07 until 2026-02-15), the legacy
+    /// headless run's first message when it resumes a session that ended in an error (core/main.py run_controller),
+    /// and the evaluation runs' stand-in for the person (evaluation/utils/shared.py codeact_user_response, saved in
+    /// their trajectories).
     /// </summary>
     private static readonly string[] InjectedPrefixes =
     {
         "Your previous response was blocked by the model's content filter.",
         "The task appears incomplete (iteration ",
+        "Your last response did not include a function call or a message.",
+        "[Stop hook feedback] ",
+        "Let's get back on track. If you experienced errors before, do NOT resume your task.",
         "Please continue working on the task on whatever approach you think is suitable.",
     };
 
+    /// <summary>
+    /// The SDK's FunctionCallValidationError, sent as the user's message whole when a model's call is malformed
+    /// (agent.py step, since 2025-10-21; its texts are llm/mixins/fn_call_converter.py's, unchanged since the SDK began).
+    /// </summary>
+    [GeneratedRegex(@"\A(?:Parameter '[^']*' is (?:not allowed for function '[^']*'\. Allowed parameters: .*|expected to be (?:an integer|an array|one of .*)\.)|Missing required parameters for function '[^']*': .*|Function '[^']*' not found in available tools: \[.*\])\z", RegexOptions.Singleline | RegexOptions.CultureInvariant)]
+    private static partial Regex MalformedCallError();
+
     /// <summary>A message with the user's source: the person's <see cref="MessageKind.Prompt"/>, or Context when OpenHands wrote it.</summary>
     public static MessageKind UserKind(IReadOnlyList<ContentBlock> content) =>
-        content.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } text } && InjectedPrefixes.Any(p => text.StartsWith(p, StringComparison.Ordinal))
+        content is [{ Type: ContentBlockType.Text, Text: { } text }] && MalformedCallError().IsMatch(text)
+        || content.FirstOrDefault() is { Type: ContentBlockType.Text, Text: { } first } && InjectedPrefixes.Any(p => first.StartsWith(p, StringComparison.Ordinal))
             ? MessageKind.Context
             : MessageKind.Prompt;
 
