@@ -123,6 +123,24 @@ public sealed class GrokCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_session_of_rows_from_before_chat_format_version_1_is_told_by_its_place_in_grok_s_home_not_by_its_lines()
+    {
+        string[] rows = { "{\"role\":\"system\",\"content\":\"You are Grok.\"}", "{\"role\":\"user\",\"content\":\"List the files\"}", "{\"role\":\"assistant\",\"content\":\"One file: a.txt\"}" };
+        var path = Session(Id, Summary(), null, rows);
+        var elsewhere = Path.Combine(_home, "copy", "chat_history.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(elsewhere)!);
+        File.Copy(path, elsewhere);
+
+        // The generic chat-completions shape (kimi-cli's context lines have it too): no format is sure of such a row.
+        Assert.All(rows, row => Assert.Null(FormatDetector.MostConfident(JsonHead.Read(System.Text.Encoding.UTF8.GetBytes(row))!, FormatRegistry.Default.All)));
+        var results = RolloutLoader.ReadAll(new[] { path, elsewhere }.Select(p => new SessionReference(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None).ToArray();
+
+        Assert.Equal((RolloutFormat.GrokCli, Id, "Context Prompt Response"), (results[0].Record!.Format, results[0].Record!.TraceId, SampleFolder.Kinds(results[0].Record!)));
+        Assert.Null(results[1].Record);
+        Assert.Contains("no format recognises", results[1].SkipReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Reasoning_text_reasoning_on_the_response_a_tool_s_images_and_a_server_call_s_sources_and_logs_are_kept()
     {
         var path = Session(Id, Summary(), null, Prompt,
