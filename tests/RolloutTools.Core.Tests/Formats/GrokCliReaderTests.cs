@@ -106,6 +106,22 @@ public sealed class GrokCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_compacted_history_s_summary_is_a_compaction_summary_and_its_other_compaction_meta_items_context()
+    {
+        // build_compacted_history: system prompt, the <user_info> prefix and the summary (both compaction_meta), the
+        // last query and what followed it, a reminder.
+        var path = Session(Id, Summary(), null, SystemPrompt,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>OS: linux</user_info>\"}],\"synthetic_reason\":\"compaction_meta\"}",
+            Prompt, Final,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"This session is being continued from a previous conversation.\\n\\nSummary: listed the files.\"}],\"synthetic_reason\":\"compaction_meta\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<system-reminder>edited: a.txt</system-reminder>\"}],\"synthetic_reason\":\"system_reminder\"}");
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Context Context Prompt Response CompactionSummary Context", SampleFolder.Kinds(record));
+        Assert.StartsWith("This session is being continued", record.Messages[4].Text, StringComparison.Ordinal);
+        Assert.Equal((1L, 3L), (record.SourceMeta["compactions"], record.SourceMeta["context_messages"]));
+    }
+
+    [Fact]
     public void Rows_from_before_chat_format_version_1_are_told_by_role_with_their_reasoning_calls_and_results()
     {
         var path = Session(Id, Summary(), null,
