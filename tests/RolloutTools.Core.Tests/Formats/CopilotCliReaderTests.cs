@@ -126,6 +126,28 @@ public sealed class CopilotCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_run_marked_the_person_s_only_on_its_result_is_a_command_though_its_start_came_first()
+    {
+        var record = Read(new[]
+        {
+            Start(),
+            Event("user.message", "{\"content\":\"hi\"}", 1, "e1", "e0"),
+            Event("tool.execution_start", "{\"toolCallId\":\"u1\",\"toolName\":\"bash\",\"arguments\":{\"command\":\"ls\"}}", 2, "e2", "e1"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"u1\",\"success\":true,\"isUserRequested\":true,\"result\":{\"content\":\"a b c\"}}", 3, "e3", "e2"),
+            Event("tool.execution_start", "{\"toolCallId\":\"t2\",\"toolName\":\"view\",\"arguments\":{\"path\":\"a\"}}", 4, "e4", "e3"),
+            Event("tool.execution_complete", "{\"toolCallId\":\"t2\",\"success\":true,\"result\":{\"content\":\"A\"}}", 5, "e5", "e4"),
+        }).Record!;
+
+        Assert.Equal("Prompt Command ToolResult Response ToolResult", SampleFolder.Kinds(record));
+        Assert.Equal((MessageRole.Assistant, (string?)null), (record.Messages[1].Role, record.Messages[1].Model));
+        Assert.Equal(new ToolCall("u1", "bash", "{\"command\":\"ls\"}"), record.Messages[1].ToolCalls.Single());
+        Assert.Equal(TimeSpan.FromSeconds(1), record.Messages[2].ToolDuration);
+        Assert.Equal(("gpt-5", "t2"), (record.Messages[3].Model, record.Messages[3].ToolCalls.Single().Id));
+        Assert.Equal(1L, record.SourceMeta["user_requested_calls"]);
+        Assert.Equal(1L, record.SourceMeta["calls_without_request"]);
+    }
+
+    [Fact]
     public void A_resumed_run_on_another_model_is_priced_as_that_model_and_no_output_is_counted_twice()
     {
         var record = Read(new[]

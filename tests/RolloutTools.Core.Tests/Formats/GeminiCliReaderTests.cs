@@ -147,6 +147,26 @@ public sealed class GeminiCliReaderTests
     }
 
     [Fact]
+    public void A_sync_copy_that_joins_turns_of_one_role_in_a_row_stands_for_them_and_is_not_read_again()
+    {
+        // Gemini CLI hands on its history with a shell command's output and the prompt after it joined into one
+        // user turn (coalesceConsecutiveRoles); masking records that history again under new ids, then syncs it.
+        string[] copies =
+        {
+            Bare("m1", "user", """[{"text":"list"}]"""), Bare("m2", "gemini", """[{"text":"ok"}]"""),
+            Bare("m3", "user", """[{"text":"I ran the following shell command: ls"},{"text":"why?"}]"""), Bare("m4", "gemini", """[{"text":"because"}]"""),
+        };
+        var lines = string.Join("\n", new[] { Meta, User("u1", "list"), Answer("g1", "ok", 1000, 10), User("s1", "I ran the following shell command: ls"), User("u2", "why?"), Answer("g2", "because", 2000, 20) }
+            .Concat(copies).Append(SyncOf(copies)).Append(User("u3", "thanks")));
+
+        var record = Read(lines).Record!;
+
+        Assert.Equal(new[] { "list", "ok", "I ran the following shell command: ls", "why?", "because", "thanks" }, record.Messages.Select(m => m.Text));
+        Assert.Equal(new TokenUsage(3000, 30, 0, 0), record.Usage);
+        Assert.Equal((1L, 4L), (record.SourceMeta["left_by_history_sync"], record.SourceMeta["copied_by_history_sync"]));
+    }
+
+    [Fact]
     public void A_masking_sync_that_writes_the_history_again_under_new_ids_keeps_the_original_calls_results_and_tokens()
     {
         // setHistory records each bare Content as a new message, then syncs the list of them.

@@ -106,6 +106,22 @@ public sealed class GrokCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_compacted_history_s_summary_is_a_compaction_summary_and_its_other_compaction_meta_items_context()
+    {
+        // build_compacted_history: system prompt, the <user_info> prefix and the summary (both compaction_meta), the
+        // last query and what followed it, a reminder.
+        var path = Session(Id, Summary(), null, SystemPrompt,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<user_info>OS: linux</user_info>\"}],\"synthetic_reason\":\"compaction_meta\"}",
+            Prompt, Final,
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"This session is being continued from a previous conversation.\\n\\nSummary: listed the files.\"}],\"synthetic_reason\":\"compaction_meta\"}",
+            "{\"type\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"<system-reminder>edited: a.txt</system-reminder>\"}],\"synthetic_reason\":\"system_reminder\"}");
+        var record = ReadOne(path).Record!;
+        Assert.Equal("Context Context Prompt Response CompactionSummary Context", SampleFolder.Kinds(record));
+        Assert.StartsWith("This session is being continued", record.Messages[4].Text, StringComparison.Ordinal);
+        Assert.Equal((1L, 3L), (record.SourceMeta["compactions"], record.SourceMeta["context_messages"]));
+    }
+
+    [Fact]
     public void Rows_from_before_chat_format_version_1_are_told_by_role_with_their_reasoning_calls_and_results()
     {
         var path = Session(Id, Summary(), null,
@@ -120,6 +136,24 @@ public sealed class GrokCliReaderTests : IDisposable
         Assert.Equal("Context Prompt Response ToolResult Response", SampleFolder.Kinds(record));
         Assert.Equal(("Use ls.", "run_terminal_command"), (record.Messages[2].ReasoningContent, record.Messages[2].ToolCalls[0].Name));
         Assert.Equal(("c1", "a.txt"), (record.Messages[3].ToolCallId, record.Messages[3].Text));
+    }
+
+    [Fact]
+    public void A_session_of_rows_from_before_chat_format_version_1_is_told_by_its_place_in_grok_s_home_not_by_its_lines()
+    {
+        string[] rows = { "{\"role\":\"system\",\"content\":\"You are Grok.\"}", "{\"role\":\"user\",\"content\":\"List the files\"}", "{\"role\":\"assistant\",\"content\":\"One file: a.txt\"}" };
+        var path = Session(Id, Summary(), null, rows);
+        var elsewhere = Path.Combine(_home, "copy", "chat_history.jsonl");
+        Directory.CreateDirectory(Path.GetDirectoryName(elsewhere)!);
+        File.Copy(path, elsewhere);
+
+        // The generic chat-completions shape (kimi-cli's context lines have it too): no format is sure of such a row.
+        Assert.All(rows, row => Assert.Null(FormatDetector.MostConfident(JsonHead.Read(System.Text.Encoding.UTF8.GetBytes(row))!, FormatRegistry.Default.All)));
+        var results = RolloutLoader.ReadAll(new[] { path, elsewhere }.Select(p => new SessionReference(TraceSource.FromFile(p))).ToArray(), new ReadOptions(), CancellationToken.None).ToArray();
+
+        Assert.Equal((RolloutFormat.GrokCli, Id, "Context Prompt Response"), (results[0].Record!.Format, results[0].Record!.TraceId, SampleFolder.Kinds(results[0].Record!)));
+        Assert.Null(results[1].Record);
+        Assert.Contains("no format recognises", results[1].SkipReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -117,6 +117,7 @@ internal sealed class CopilotConversation
     private static CopilotConversation Of(IReadOnlyList<CopilotEvent> read, HashSet<CopilotEvent> onPath, UsagePlacement placement, Dictionary<string, CopilotImage> assets, BuildState state)
     {
         var builder = new ConversationBuilder();
+        foreach (var e in read.Where(e => e.Type == "tool.execution_complete" && e.IsUserRequested && e.ToolCallId is not null)) state.ResultSaysUserRequested.Add(e.ToolCallId!);
         foreach (var e in read)
         {
             builder.MarkAbandoned = !onPath.Contains(e);
@@ -227,6 +228,12 @@ internal sealed class CopilotConversation
         /// <summary>Calls the person asked for (tool.user_requested, or a result saying isUserRequested).</summary>
         public HashSet<string> UserRequested { get; } = new(StringComparer.Ordinal);
 
+        /// <summary>
+        /// Calls whose result says isUserRequested, known before their tool.execution_start is met: a log without the
+        /// tool.user_requested line (lost, or never written) marks the person's run only there.
+        /// </summary>
+        public HashSet<string> ResultSaysUserRequested { get; } = new(StringComparer.Ordinal);
+
         public Dictionary<string, DateTimeOffset?> Started { get; } = new(StringComparer.Ordinal);
 
         public int CallsWithoutRequest { get; set; }
@@ -292,7 +299,11 @@ internal sealed class CopilotConversation
                 break;
             case "tool.execution_start" when e.ToolCallId is { } id:
                 state.Started[id] = e.Timestamp;
-                if (!state.Requested.Contains(id))
+                if (!state.Requested.Contains(id) && state.ResultSaysUserRequested.Contains(id))
+                {
+                    AddUserCall(builder, e, id, state);
+                }
+                else if (!state.Requested.Contains(id))
                 {
                     // Logs before toolRequests (or a request line lost) still name the call when it starts.
                     state.CallsWithoutRequest++;

@@ -45,25 +45,36 @@ internal static class GeminiMessageKinds
         && content.EnumerateArray().Any(p => p.ValueKind == JsonValueKind.Object && (p.TryGetProperty("inlineData", out _) || p.TryGetProperty("fileData", out _)));
 
     /// <summary>
-    /// What a history sync's copy of a message keeps of it: the role, the visible text, the names of the calls or
+    /// What a history sync's copy of messages keeps of them: the role, the visible text, the names of the calls or
     /// responses and the number of images. A response's copy has its calls as functionCall parts, the original
-    /// perhaps only in toolCalls[]; its thoughts and a tool output masked since are left out. Null when unreadable.
+    /// perhaps only in toolCalls[]; its thoughts and a tool output masked since are left out. Several messages of one
+    /// role in a row are copied as one turn holding all their parts (geminiChat.ts coalesceConsecutiveRoles), so the
+    /// key of such a run is that of their parts joined. Null when unreadable.
     /// </summary>
-    public static string? CopyKey(JsonElement record)
+    public static string? CopyKey(IReadOnlyList<JsonElement> records)
     {
         try
         {
-            var parts = GeminiParts.Read(record.GetPropertyOrDefault("content"));
-            var isModel = record.GetStringOrNull("type") == "gemini";
-            var names = parts.Where(p => p.Kind is GeminiPartKind.FunctionCall or GeminiPartKind.FunctionResponse).Select(p => p.Name).ToList();
-            if (isModel && names.Count == 0 && record.GetPropertyOrDefault("toolCalls") is { ValueKind: JsonValueKind.Array } calls)
+            var isModel = records[0].GetStringOrNull("type") == "gemini";
+            var text = new StringBuilder();
+            var names = new List<string?>();
+            var images = 0;
+            foreach (var record in records)
             {
-                names.AddRange(calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => c.GetStringOrNull("name")));
+                var parts = GeminiParts.Read(record.GetPropertyOrDefault("content"));
+                var own = parts.Where(p => p.Kind is GeminiPartKind.FunctionCall or GeminiPartKind.FunctionResponse).Select(p => (string?)p.Name).ToList();
+                if (isModel && own.Count == 0 && record.GetPropertyOrDefault("toolCalls") is { ValueKind: JsonValueKind.Array } calls)
+                {
+                    own.AddRange(calls.EnumerateArray().Where(c => c.ValueKind == JsonValueKind.Object).Select(c => c.GetStringOrNull("name")));
+                }
+                text.Append(GeminiParts.JoinText(parts));
+                names.AddRange(own);
+                images += parts.Count(p => p.Kind == GeminiPartKind.Image);
             }
             return new StringBuilder(isModel ? "model" : "user").Append('\n')
-                .Append(GeminiParts.JoinText(parts).Trim()).Append('\n')
+                .Append(text.ToString().Trim()).Append('\n')
                 .AppendJoin(',', names).Append('\n')
-                .Append(parts.Count(p => p.Kind == GeminiPartKind.Image))
+                .Append(images)
                 .ToString();
         }
         catch (Exception e) when (JsonLineReader.IsUnreadableValue(e))

@@ -314,7 +314,7 @@ internal sealed class GeminiSession
         }
         var kept = new HashSet<string>(history, StringComparer.Ordinal);
         var left = _live.Where(id => !kept.Contains(id)).ToList();
-        if (left.Count > 0 && !rolledBack) MatchCopies(left, history);
+        if (left.Count > 0 && !rolledBack) MatchCopies(left, history, _live);
         foreach (var id in left.Where(id => !_copyOf.ContainsValue(id)))
         {
             _taken[id] = rolledBack && GeminiMessageKinds.IsSentToModel(_met[id].Record) ? Taken.RolledBack : Taken.LeftBySync;
@@ -326,30 +326,59 @@ internal sealed class GeminiSession
     /// <summary>
     /// Pairs messages the sync left out with the sync's copies of them, in order: a copy is a listed message first
     /// written after every message left out and after every listed response of the model (a copy has no model),
-    /// with the same role, text and call names. The copy's place in the history becomes the original's.
+    /// with the same role, text and call names. Since 0.54, Gemini CLI hands on the history with turns of one role
+    /// in a row joined into one (geminiChat.ts getHistory, coalesceConsecutiveRoles: a shell command's output and
+    /// the prompt after it, cancelled tools' results and the next prompt), so a copy may stand for a run of such
+    /// messages: the first of the run is its original, the others stay as they were written. The copy's place in
+    /// the history becomes the original's.
     /// </summary>
-    private void MatchCopies(List<string> left, List<string> history)
+    private void MatchCopies(List<string> left, List<string> history, List<string> before)
     {
         var after = left.Max(id => _met[id].Order);
         foreach (var id in history)
         {
             if (_met[id].Record.GetStringOrNull("model") is { Length: > 0 }) after = Math.Max(after, _met[id].Order);
         }
+        // Each listed message that can be a copy, by its key; null once paired (or when it cannot be one).
+        var copies = history.Select(id => _met[id].Order > after ? GeminiMessageKinds.CopyKey(new[] { _met[id].Record }) : null).ToArray();
+        var isLeft = new HashSet<string>(left, StringComparer.Ordinal);
+        var joined = new HashSet<string>(StringComparer.Ordinal);
         var from = 0;
-        foreach (var original in left)
+        foreach (var original in left.Where(id => !joined.Contains(id)))
         {
-            var key = GeminiMessageKinds.CopyKey(_met[original].Record);
-            if (key is null) continue;
-            for (var i = from; i < history.Count; i++)
+            var run = RunFrom(original, isLeft, before);
+            for (var length = 1; length <= run.Count; length++)
             {
-                var candidate = history[i];
-                if (_met[candidate].Order <= after || _copyOf.ContainsKey(candidate) || GeminiMessageKinds.CopyKey(_met[candidate].Record) != key) continue;
-                _copyOf[candidate] = original;
-                history[i] = original;
-                from = i + 1;
+                var key = GeminiMessageKinds.CopyKey(run.Take(length).Select(id => _met[id].Record).ToArray());
+                if (key is null) break;
+                var at = Array.FindIndex(copies, from, candidate => candidate == key);
+                if (at < 0) continue;
+                _copyOf[history[at]] = original;
+                history[at] = original;
+                copies[at] = null;
+                joined.UnionWith(run.Skip(1).Take(length - 1));
+                from = at + 1;
                 break;
             }
         }
+    }
+
+    /// <summary>
+    /// The messages left out that the model's history held in a row from <paramref name="first"/> on, all of its
+    /// role (notices between them were never in that history).
+    /// </summary>
+    private List<string> RunFrom(string first, HashSet<string> left, List<string> before)
+    {
+        var run = new List<string> { first };
+        var isModel = _met[first].Record.GetStringOrNull("type") == "gemini";
+        for (var i = before.IndexOf(first) + 1; i < before.Count; i++)
+        {
+            var record = _met[before[i]].Record;
+            if (!GeminiMessageKinds.IsSentToModel(record)) continue;
+            if ((record.GetStringOrNull("type") == "gemini") != isModel || !left.Contains(before[i])) break;
+            run.Add(before[i]);
+        }
+        return run;
     }
 
     private IReadOnlyList<GeminiStoredMessage> InOrder(Func<string, bool> included) =>

@@ -50,6 +50,11 @@ internal sealed class GrokConversation
     }
 
     public int ContextMessages { get; private set; }
+
+    /// <summary>Compaction summaries: the history was rewritten from here on.</summary>
+    public int Compactions { get; private set; }
+
+    private const string SummaryPreamble = "This session is being continued";
     public int InterruptedTurns { get; private set; }
     public int EncryptedOnlyReasoning { get; private set; }
     public int ServerToolCalls { get; private set; }
@@ -142,6 +147,14 @@ internal sealed class GrokConversation
             && !text.Contains("<user_query>", StringComparison.Ordinal) && text.TrimStart().StartsWith('<'))
         {
             kind = MessageKind.Context;
+        }
+        // A compaction writes several compaction_meta items (the <user_info> prefix again, the summary); the summary
+        // is the one that opens with the preamble grok-build's build_compacted_history puts before it.
+        if (kind == MessageKind.Context && reason.ValueKind == JsonValueKind.String && reason.GetString() == "compaction_meta"
+            && text.TrimStart().StartsWith(SummaryPreamble, StringComparison.Ordinal))
+        {
+            kind = MessageKind.CompactionSummary;
+            Compactions++;
         }
         if (kind == MessageKind.Context) ContextMessages++;
         if (kind == MessageKind.Prompt)

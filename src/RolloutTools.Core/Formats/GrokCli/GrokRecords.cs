@@ -76,6 +76,7 @@ internal static class GrokRecords
             .Add("reasoning_tokens", updates.ReasoningTokens)
             .Add("subagent_usage_left_out", updates.SubagentAggregatesLeftOut)
             .Add("context_messages", conversation.ContextMessages)
+            .Add("compactions", conversation.Compactions)
             .Add("interrupted_turns", conversation.InterruptedTurns)
             .Add("encrypted_reasoning_only", conversation.EncryptedOnlyReasoning)
             .Add("server_tool_calls", conversation.ServerToolCalls)
