@@ -430,4 +430,28 @@ public sealed class AtifReaderTests : IDisposable
         Assert.Equal(new TokenUsage(40, 20, 60, 5), codex.Usage);
         Assert.Equal(12L, codex.SourceMeta["reasoning_output_tokens"]);
     }
+
+    [Fact]
+    public void Terminus_2s_hand_off_after_a_summarization_is_the_summary_not_a_prompt()
+    {
+        // Without linear history Terminus-2 writes the summarization as a system step that only points to the
+        // subagents that wrote the summary, then the hand-off it prompts the model with as a user step.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Create hello.txt"},
+                {"step_id": 2, "source": "agent", "message": "Working."},
+                {"step_id": 3, "source": "system", "message": "Performed context summarization and handoff to continue task.",
+                 "observation": {"results": [{"subagent_trajectory_ref": [{"session_id": "s-1-summary", "trajectory_path": "trajectory.summarization-1-summary.json"}]}]},
+                 "extra": {"context_management": {"type": "compaction", "boundary": "replace"}}},
+                {"step_id": 4, "source": "user", "message": "Here are the answers the other agent provided. Continue working on this task."},
+                {"step_id": 5, "source": "agent", "message": "Done."},
+                {"step_id": 6, "source": "system", "message": "Compacted.",
+                 "extra": {"context_management": {"type": "compaction", "boundary": "replace"}},
+                 "observation": {"results": [{"content": "Summary so far"}]}},
+                {"step_id": 7, "source": "user", "message": "Now add a test"}
+            """, version: "ATIF-v1.7"))).Record!;
+
+        Assert.Equal("Prompt Response Context CompactionSummary Response Context CompactionSummary Prompt", SampleFolder.Kinds(r));
+        Assert.Equal(MessageRole.User, r.Messages[3].Role);
+        Assert.Equal(1L, r.SourceMeta["handoff_steps"]);
+    }
 }

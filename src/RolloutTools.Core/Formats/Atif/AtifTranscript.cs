@@ -19,6 +19,7 @@ public sealed class AtifTranscript
     private readonly HashSet<string> _stepsSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _contextManagement = new(StringComparer.Ordinal);
     private string? _lastReasoning;
+    private bool _handoffPending;
 
     public List<string> Models { get; } = new();
     public List<string> ReasoningEfforts { get; } = new();
@@ -37,6 +38,7 @@ public sealed class AtifTranscript
     public int UnmatchedCallIds { get; private set; }
     public int UnknownContentParts { get; private set; }
     public int PlaceholderMessages { get; private set; }
+    public int HandoffSteps { get; private set; }
     public int RepeatedReasoning { get; private set; }
     public long LlmCalls { get; private set; }
     public int DeterministicSteps { get; private set; }
@@ -245,6 +247,12 @@ public sealed class AtifTranscript
         // Harbor's models allow metrics on agent steps only; a writer that bills another step still spent them.
         if (step.Source != "agent" && step.Metrics is { } spent && StepUsage(spent) is { } usage) Usage += usage;
 
+        // Terminus-2 records a summarization as a system step pointing to the subagents that wrote the summary,
+        // with no text of its own, then (without linear history) the prompt it hands the model as a user step.
+        var afterHandoff = _handoffPending;
+        _handoffPending = step.Source == "system" && step.Results.Count > 0
+            && step.Results.Any(r => r.Refs.Count > 0) && step.Results.All(r => r.Content.Count == 0);
+
         switch (step.Source)
         {
             case "agent":
@@ -254,8 +262,12 @@ public sealed class AtifTranscript
                 if (step.Content.Count > 0)
                 {
                     // A sidechain's user step is the task the main agent gave its subagent (Claude Code's Task
-                    // prompt), not the person's words.
-                    var kind = step.IsCopied ? MessageKind.Context : step.IsSidechain ? MessageKind.AgentMessage : MessageKind.Prompt;
+                    // prompt), not the person's words; a hand-off is the summary that stands for what came before.
+                    var kind = step.IsCopied ? MessageKind.Context
+                        : step.IsSidechain ? MessageKind.AgentMessage
+                        : afterHandoff ? MessageKind.CompactionSummary
+                        : MessageKind.Prompt;
+                    if (kind == MessageKind.CompactionSummary) HandoffSteps++;
                     _conversation.AddMessage(MessageRole.User, kind, step.Content, step.Timestamp);
                     _lastReasoning = null;
                     var text = RolloutMessage.JoinText(step.Content);
