@@ -454,4 +454,28 @@ public sealed class AtifReaderTests : IDisposable
         Assert.Equal(MessageRole.User, r.Messages[3].Role);
         Assert.Equal(1L, r.SourceMeta["handoff_steps"]);
     }
+
+    [Fact]
+    public void Content_blocks_harbors_claude_code_converter_wrote_as_json_are_read_as_blocks()
+    {
+        // The converter json.dumps the blocks it does not take apart, one per paragraph: a user turn's text and
+        // image blocks (until early 2026) and a tool result's list content (a Task's report), before its own notes.
+        const string steps = """
+                {"step_id": 1, "source": "user", "message": "{\"type\": \"text\", \"text\": \"Fix the bug in this screenshot\"}\n\n{\"type\": \"image\", \"source\": {\"type\": \"base64\", \"media_type\": \"image/png\", \"data\": \"iVBORw0K\"}}"},
+                {"step_id": 2, "source": "agent", "message": "",
+                 "tool_calls": [{"tool_call_id": "toolu_1", "function_name": "Task", "arguments": {"prompt": "Find it"}}],
+                 "observation": {"results": [{"source_call_id": "toolu_1", "content": "{\"type\": \"text\", \"text\": \"Found in a.py\"}\n\n[metadata] {\"status\": \"completed\"}"}]}}
+            """;
+        var claude = Assert.Single(ReadText(Trajectory(steps).Replace("\"terminus-2\"", "\"claude-code\"", StringComparison.Ordinal))).Record!;
+
+        var prompt = claude.Messages[0];
+        Assert.Equal((MessageKind.Prompt, "Fix the bug in this screenshot"), (prompt.Kind, prompt.Text));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, prompt.Content.Select(b => b.Type));
+        Assert.Equal(("image/png", "iVBORw0K"), (prompt.Content[1].MediaType, prompt.Content[1].Data));
+        Assert.Equal(new[] { "Found in a.py", "[metadata] {\"status\": \"completed\"}" }, claude.Messages[2].Content.Select(b => b.Text));
+
+        // Another agent's text is never reinterpreted.
+        var other = Assert.Single(ReadText(Trajectory(steps))).Record!;
+        Assert.StartsWith("{\"type\": \"text\"", other.Messages[0].Text, StringComparison.Ordinal);
+    }
 }

@@ -77,13 +77,14 @@ public sealed class AtifTranscript
     public void AddSteps(JsonElement trajectory, Func<int, int?> lineOf, string? defaultModel, string? folder, bool isContinuation, DiagnosticList diagnostics)
     {
         if (trajectory.GetPropertyOrDefault("steps") is not { ValueKind: JsonValueKind.Array } steps) return;
+        var dumpsBlocks = trajectory.GetPropertyOrDefault("agent").GetStringOrNull("name") == "claude-code";
         var index = 0;
         foreach (var step in steps.EnumerateArray())
         {
             var line = lineOf(index);
             try
             {
-                var parsed = Parse(step, index, defaultModel, folder);
+                var parsed = Parse(step, index, defaultModel, folder, dumpsBlocks);
                 Add(parsed, isContinuation);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException)
@@ -95,7 +96,8 @@ public sealed class AtifTranscript
         }
     }
 
-    private ParsedStep Parse(JsonElement step, int index, string? defaultModel, string? folder)
+    /// <param name="dumpsBlocks">Harbor's Claude Code converter wrote the trajectory: see <see cref="AtifContent.ReadDumpedBlocks"/>.</param>
+    private ParsedStep Parse(JsonElement step, int index, string? defaultModel, string? folder, bool dumpsBlocks)
     {
         if (step.ValueKind != JsonValueKind.Object) throw new FormatException($"it is a JSON {step.ValueKind}, not a step object.");
         var stepId = step.GetIdOrNull("step_id") ?? (index + 1).ToString(CultureInfo.InvariantCulture);
@@ -109,6 +111,7 @@ public sealed class AtifTranscript
 
         var message = step.GetPropertyOrDefault("message");
         var (content, unknown) = AtifContent.Read(message, "message", folder);
+        if (dumpsBlocks && source == "user") content = AtifContent.ReadDumpedBlocks(content);
         var reasoning = step.GetPropertyOrDefault("reasoning_content") switch
         {
             { ValueKind: JsonValueKind.String } r => r.GetString(),
@@ -146,6 +149,7 @@ public sealed class AtifTranscript
             {
                 if (result.ValueKind != JsonValueKind.Object) throw new FormatException($"observation.results[{n}] is a JSON {result.ValueKind}, not a result.");
                 var (resultContent, resultUnknown) = AtifContent.Read(result.GetPropertyOrDefault("content"), "content", folder);
+                if (dumpsBlocks) resultContent = AtifContent.ReadDumpedBlocks(resultContent);
                 unknown += resultUnknown;
                 var extra = result.GetPropertyOrDefault("extra");
                 var refs = new List<AtifSubagentRef>();
