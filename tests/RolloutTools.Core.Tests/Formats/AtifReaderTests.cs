@@ -478,4 +478,23 @@ public sealed class AtifReaderTests : IDisposable
         var other = Assert.Single(ReadText(Trajectory(steps))).Record!;
         Assert.StartsWith("{\"type\": \"text\"", other.Messages[0].Text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Calls_written_with_an_empty_id_each_get_their_own_and_their_output()
+    {
+        // Harbor's Gemini CLI, Codex and OpenHands converters write tool_call_id "" when the agent's log had none.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "go"},
+                {"step_id": 2, "source": "agent", "message": "", "tool_calls": [{"tool_call_id": "", "function_name": "ls", "arguments": {}}],
+                 "observation": {"results": [{"source_call_id": "", "content": "a.txt"}]}},
+                {"step_id": 3, "source": "agent", "message": "", "tool_calls": [{"tool_call_id": "", "function_name": "cat", "arguments": {"f": "a.txt"}}],
+                 "observation": {"results": [{"content": "hello"}]}}
+            """))).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(new[] { "step2_call1", "step3_call1" }, r.Messages.SelectMany(m => m.ToolCalls).Select(c => c.Id));
+        Assert.Equal(new (string?, string)[] { ("step2_call1", "a.txt"), ("step3_call1", "hello") },
+            r.Messages.Where(m => m.Kind == MessageKind.ToolResult).Select(m => (m.ToolCallId, m.Text)));
+        Assert.False(r.SourceMeta.ContainsKey("unanswered_tool_calls"));
+    }
 }

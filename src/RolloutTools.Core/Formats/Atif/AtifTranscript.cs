@@ -127,7 +127,8 @@ public sealed class AtifTranscript
             {
                 n++;
                 if (call.ValueKind != JsonValueKind.Object) throw new FormatException($"tool_calls[{n - 1}] is a JSON {call.ValueKind}, not a call.");
-                var id = call.GetIdOrNull("tool_call_id") ?? $"step{stepId}_call{n}";
+                // Harbor's Gemini CLI, Codex and OpenHands converters write "" when the agent's log had no id.
+                var id = call.GetIdOrNull("tool_call_id") is { Length: > 0 } written ? written : $"step{stepId}_call{n}";
                 var name = call.GetStringOrNull("function_name") ?? call.GetStringOrNull("name") ?? "unknown";
                 calls.Add(new ToolCall(id, name, AtifContent.Arguments(call.GetPropertyOrDefault("arguments"))));
             }
@@ -162,7 +163,7 @@ public sealed class AtifTranscript
                         refs.Add(new AtifSubagentRef(stepId, item.GetIdOrNull("trajectory_id"), item.GetIdOrNull("session_id"), item.GetStringOrNull("trajectory_path")));
                     }
                 }
-                results.Add(new ParsedResult(result.GetIdOrNull("source_call_id"), resultContent, refs)
+                results.Add(new ParsedResult(result.GetIdOrNull("source_call_id") is { Length: > 0 } callId ? callId : null, resultContent, refs)
                 {
                     StructuredResult = extra.ValueKind == JsonValueKind.Object ? AtifContent.Compact(extra) : null,
                     ExitCode = extra.GetInt32OrNull("exit_code") ?? extra.GetInt32OrNull("return_code"),
