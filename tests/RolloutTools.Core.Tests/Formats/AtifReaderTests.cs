@@ -323,4 +323,178 @@ public sealed class AtifReaderTests : IDisposable
         // The record's totals are the steps' metrics, as before: the unlisted step is in them once.
         Assert.Equal(new TokenUsage(2000, 340, 9000, 200), SampleFolder.Tokens(r));
     }
+
+    [Fact]
+    public void A_sidechain_user_step_is_the_subagents_task_not_the_persons_prompt()
+    {
+        // Harbor's Claude Code converter marks each step with Claude Code's isSidechain: the subagent's task (the
+        // main agent's Task prompt) is a user step, and older converters put the sidechain first.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Find the test", "extra": {"is_sidechain": true}},
+                {"step_id": 2, "source": "agent", "message": "It is tests/test_a.py", "extra": {"is_sidechain": true}},
+                {"step_id": 3, "source": "user", "message": "Fix the failing test", "extra": {"is_sidechain": false}},
+                {"step_id": 4, "source": "agent", "message": "Fixed."}
+            """, version: "ATIF-v1.6"))).Record!;
+
+        Assert.Equal("AgentMessage Response Prompt Response", SampleFolder.Kinds(r));
+        Assert.Equal(MessageRole.User, r.Messages[0].Role);
+        Assert.Equal("Fix the failing test", r.Title);
+        Assert.Equal(2L, r.SourceMeta["sidechain_steps"]);
+    }
+
+    [Fact]
+    public void A_converters_placeholder_for_a_tool_call_is_not_the_models_text()
+    {
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Look around"},
+                {"step_id": 2, "source": "agent", "message": "Executed Bash toolu_01",
+                 "tool_calls": [{"tool_call_id": "toolu_01", "function_name": "Bash", "arguments": {"command": "ls"}}]},
+                {"step_id": 3, "source": "agent", "message": "Executed bash",
+                 "tool_calls": [{"tool_call_id": "c2", "function_name": "bash", "arguments": {"command": "pwd"}}]},
+                {"step_id": 4, "source": "agent", "message": "[tool call: shell]",
+                 "tool_calls": [{"tool_call_id": "c3", "function_name": "developer.shell", "arguments": {"command": "id"}}]},
+                {"step_id": 5, "source": "agent", "message": "Executed ls",
+                 "tool_calls": [{"tool_call_id": "c4", "function_name": "bash", "arguments": {"command": "ls"}}]}
+            """))).Record!;
+
+        var responses = r.Messages.Where(m => m.Kind == MessageKind.Response).ToArray();
+        Assert.Equal(new[] { "", "", "", "Executed ls" }, responses.Select(m => m.Text));
+        Assert.Equal(new[] { "Bash", "bash", "developer.shell", "bash" }, responses.Select(m => Assert.Single(m.ToolCalls).Name));
+        Assert.Equal(3L, r.SourceMeta["placeholder_messages"]);
+    }
+
+    [Fact]
+    public void Reasoning_copied_onto_each_tool_call_step_is_read_once()
+    {
+        // Harbor's Claude Code converter (until early 2026) wrote a response as a step for its text and one per
+        // tool call, each with the response's reasoning.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Check"},
+                {"step_id": 2, "source": "agent", "message": "Checking.", "reasoning_content": "Run both."},
+                {"step_id": 3, "source": "agent", "message": "", "reasoning_content": "Run both.",
+                 "tool_calls": [{"tool_call_id": "t1", "function_name": "Bash", "arguments": {"command": "a"}}]},
+                {"step_id": 4, "source": "agent", "message": "", "reasoning_content": "Run both.",
+                 "tool_calls": [{"tool_call_id": "t2", "function_name": "Bash", "arguments": {"command": "b"}}]},
+                {"step_id": 5, "source": "user", "message": "Again"},
+                {"step_id": 6, "source": "agent", "message": "Again.", "reasoning_content": "Run both."}
+            """))).Record!;
+
+        var responses = r.Messages.Where(m => m.Kind == MessageKind.Response).ToArray();
+        Assert.Equal(new[] { "Run both.", null, null, "Run both." }, responses.Select(m => m.ReasoningContent));
+        Assert.Equal(2L, r.SourceMeta["repeated_reasoning"]);
+    }
+
+    [Fact]
+    public void Injected_or_pruned_context_is_context_and_only_a_compaction_gives_a_summary()
+    {
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Q"},
+                {"step_id": 2, "source": "system", "message": "Knowledge injected",
+                 "extra": {"context_management": {"type": "injection", "boundary": "append"}},
+                 "observation": {"results": [{"content": "Retrieved: X is 5"}]}},
+                {"step_id": 3, "source": "system", "message": "Context compaction performed",
+                 "extra": {"context_management": {"type": "compaction", "boundary": "replace"}},
+                 "observation": {"results": [{"content": "Summary so far"}]}},
+                {"step_id": 4, "source": "agent", "message": "A"}
+            """, version: "ATIF-v1.7"))).Record!;
+
+        Assert.Equal("Prompt Context Context Context CompactionSummary Response", SampleFolder.Kinds(r));
+        Assert.Equal("Retrieved: X is 5", r.Messages[2].Text);
+    }
+
+    [Fact]
+    public void Harbors_claude_code_and_codex_conversions_give_folder_branch_and_token_details()
+    {
+        var claude = Assert.Single(ReadText("""
+            {"schema_version": "ATIF-v1.6", "session_id": "c-1",
+             "agent": {"name": "claude-code", "version": "2.1.3", "extra": {"cwds": ["/app"], "git_branches": ["main"]}},
+             "steps": [{"step_id": 1, "source": "user", "message": "hi"}]}
+            """)).Record!;
+        Assert.Equal(("/app", "main"), (claude.Cwd, claude.GitBranch));
+
+        var twoFolders = Assert.Single(ReadText("""
+            {"schema_version": "ATIF-v1.6", "session_id": "c-2",
+             "agent": {"name": "claude-code", "version": "2.1.3", "extra": {"cwds": ["/app", "/app/sub"]}},
+             "steps": [{"step_id": 1, "source": "user", "message": "hi"}]}
+            """)).Record!;
+        Assert.Null(twoFolders.Cwd);
+
+        var codex = Assert.Single(ReadText("""
+            {"schema_version": "ATIF-v1.7", "session_id": "x-1",
+             "agent": {"name": "codex", "version": "0.98.0", "extra": {"cwd": "/app", "git": {"branch": "dev", "commit_hash": "abc"}}},
+             "steps": [{"step_id": 1, "source": "user", "message": "hi"},
+                       {"step_id": 2, "source": "agent", "message": "ok", "metrics": {"prompt_tokens": 100, "completion_tokens": 20, "cached_tokens": 60,
+                        "extra": {"reasoning_output_tokens": 12, "cache_write_input_tokens": 5}}}]}
+            """)).Record!;
+        Assert.Equal(("/app", "dev"), (codex.Cwd, codex.GitBranch));
+        Assert.Equal(new TokenUsage(40, 20, 60, 5), codex.Usage);
+        Assert.Equal(12L, codex.SourceMeta["reasoning_output_tokens"]);
+    }
+
+    [Fact]
+    public void Terminus_2s_hand_off_after_a_summarization_is_the_summary_not_a_prompt()
+    {
+        // Without linear history Terminus-2 writes the summarization as a system step that only points to the
+        // subagents that wrote the summary, then the hand-off it prompts the model with as a user step.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "Create hello.txt"},
+                {"step_id": 2, "source": "agent", "message": "Working."},
+                {"step_id": 3, "source": "system", "message": "Performed context summarization and handoff to continue task.",
+                 "observation": {"results": [{"subagent_trajectory_ref": [{"session_id": "s-1-summary", "trajectory_path": "trajectory.summarization-1-summary.json"}]}]},
+                 "extra": {"context_management": {"type": "compaction", "boundary": "replace"}}},
+                {"step_id": 4, "source": "user", "message": "Here are the answers the other agent provided. Continue working on this task."},
+                {"step_id": 5, "source": "agent", "message": "Done."},
+                {"step_id": 6, "source": "system", "message": "Compacted.",
+                 "extra": {"context_management": {"type": "compaction", "boundary": "replace"}},
+                 "observation": {"results": [{"content": "Summary so far"}]}},
+                {"step_id": 7, "source": "user", "message": "Now add a test"}
+            """, version: "ATIF-v1.7"))).Record!;
+
+        Assert.Equal("Prompt Response Context CompactionSummary Response Context CompactionSummary Prompt", SampleFolder.Kinds(r));
+        Assert.Equal(MessageRole.User, r.Messages[3].Role);
+        Assert.Equal(1L, r.SourceMeta["handoff_steps"]);
+    }
+
+    [Fact]
+    public void Content_blocks_harbors_claude_code_converter_wrote_as_json_are_read_as_blocks()
+    {
+        // The converter json.dumps the blocks it does not take apart, one per paragraph: a user turn's text and
+        // image blocks (until early 2026) and a tool result's list content (a Task's report), before its own notes.
+        const string steps = """
+                {"step_id": 1, "source": "user", "message": "{\"type\": \"text\", \"text\": \"Fix the bug in this screenshot\"}\n\n{\"type\": \"image\", \"source\": {\"type\": \"base64\", \"media_type\": \"image/png\", \"data\": \"iVBORw0K\"}}"},
+                {"step_id": 2, "source": "agent", "message": "",
+                 "tool_calls": [{"tool_call_id": "toolu_1", "function_name": "Task", "arguments": {"prompt": "Find it"}}],
+                 "observation": {"results": [{"source_call_id": "toolu_1", "content": "{\"type\": \"text\", \"text\": \"Found in a.py\"}\n\n[metadata] {\"status\": \"completed\"}"}]}}
+            """;
+        var claude = Assert.Single(ReadText(Trajectory(steps).Replace("\"terminus-2\"", "\"claude-code\"", StringComparison.Ordinal))).Record!;
+
+        var prompt = claude.Messages[0];
+        Assert.Equal((MessageKind.Prompt, "Fix the bug in this screenshot"), (prompt.Kind, prompt.Text));
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, prompt.Content.Select(b => b.Type));
+        Assert.Equal(("image/png", "iVBORw0K"), (prompt.Content[1].MediaType, prompt.Content[1].Data));
+        Assert.Equal(new[] { "Found in a.py", "[metadata] {\"status\": \"completed\"}" }, claude.Messages[2].Content.Select(b => b.Text));
+
+        // Another agent's text is never reinterpreted.
+        var other = Assert.Single(ReadText(Trajectory(steps))).Record!;
+        Assert.StartsWith("{\"type\": \"text\"", other.Messages[0].Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Calls_written_with_an_empty_id_each_get_their_own_and_their_output()
+    {
+        // Harbor's Gemini CLI, Codex and OpenHands converters write tool_call_id "" when the agent's log had none.
+        var r = Assert.Single(ReadText(Trajectory("""
+                {"step_id": 1, "source": "user", "message": "go"},
+                {"step_id": 2, "source": "agent", "message": "", "tool_calls": [{"tool_call_id": "", "function_name": "ls", "arguments": {}}],
+                 "observation": {"results": [{"source_call_id": "", "content": "a.txt"}]}},
+                {"step_id": 3, "source": "agent", "message": "", "tool_calls": [{"tool_call_id": "", "function_name": "cat", "arguments": {"f": "a.txt"}}],
+                 "observation": {"results": [{"content": "hello"}]}}
+            """))).Record!;
+
+        Assert.Equal("Prompt Response ToolResult Response ToolResult", SampleFolder.Kinds(r));
+        Assert.Equal(new[] { "step2_call1", "step3_call1" }, r.Messages.SelectMany(m => m.ToolCalls).Select(c => c.Id));
+        Assert.Equal(new (string?, string)[] { ("step2_call1", "a.txt"), ("step3_call1", "hello") },
+            r.Messages.Where(m => m.Kind == MessageKind.ToolResult).Select(m => (m.ToolCallId, m.Text)));
+        Assert.False(r.SourceMeta.ContainsKey("unanswered_tool_calls"));
+    }
 }

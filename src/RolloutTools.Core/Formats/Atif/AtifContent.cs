@@ -1,4 +1,5 @@
 using System.Text.Json;
+using RolloutTools.Core.Formats.Shared;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
@@ -73,6 +74,64 @@ internal static class AtifContent
         catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
         {
             return path;
+        }
+    }
+
+    /// <summary>
+    /// Harbor's Claude Code converter writes the Anthropic content blocks it does not take apart as their JSON
+    /// (json.dumps), one per paragraph: a tool result's list content (a Task's report, an MCP tool's text), and
+    /// until early 2026 the text blocks of a user turn. Such paragraphs are read as the text or image they hold;
+    /// every other paragraph stays as written.
+    /// </summary>
+    public static IReadOnlyList<ContentBlock> ReadDumpedBlocks(IReadOnlyList<ContentBlock> blocks)
+    {
+        if (!blocks.Any(b => b.Type == ContentBlockType.Text && b.Text!.Contains("{\"type\": ", StringComparison.Ordinal))) return blocks;
+        var read = new List<ContentBlock>();
+        var kept = new List<string>();
+        void KeepWritten()
+        {
+            if (kept.Count > 0) read.Add(ContentBlock.FromText(string.Join("\n\n", kept)));
+            kept.Clear();
+        }
+        foreach (var block in blocks)
+        {
+            if (block.Type != ContentBlockType.Text)
+            {
+                read.Add(block);
+                continue;
+            }
+            foreach (var paragraph in block.Text!.Split("\n\n"))
+            {
+                if (DumpedBlock(paragraph) is not { } dumped)
+                {
+                    kept.Add(paragraph);
+                    continue;
+                }
+                KeepWritten();
+                if (dumped.Type != ContentBlockType.Text || dumped.Text!.Length > 0) read.Add(dumped);
+            }
+            KeepWritten();
+        }
+        return read;
+    }
+
+    private static ContentBlock? DumpedBlock(string paragraph)
+    {
+        if (!paragraph.StartsWith('{') || !paragraph.EndsWith('}')) return null;
+        try
+        {
+            using var document = JsonDocument.Parse(paragraph);
+            var block = document.RootElement;
+            return block.GetStringOrNull("type") switch
+            {
+                "text" when block.GetStringOrNull("text") is { } text => ContentBlock.FromText(text),
+                "image" => AnthropicBlocks.Image(block),
+                _ => null,
+            };
+        }
+        catch (JsonException)
+        {
+            return null;
         }
     }
 

@@ -225,6 +225,8 @@ public static partial class AtifSession
         .Add("reasoning_efforts", transcript.ReasoningEfforts)
         .Add("step_count", transcript.Steps)
         .Add("copied_context_steps", transcript.CopiedContextSteps)
+        .Add("sidechain_steps", transcript.SidechainSteps)
+        .Add("handoff_steps", transcript.HandoffSteps)
         .Add("stitched_copies_skipped", transcript.StitchedCopiesSkipped)
         .Add("context_management", transcript.ContextManagement)
         .Add("llm_calls", transcript.LlmCalls)
@@ -242,6 +244,8 @@ public static partial class AtifSession
         .Add("unmatched_source_call_ids", transcript.UnmatchedCallIds)
         .Add("unanswered_tool_calls", transcript.UnansweredToolCalls)
         .Add("unknown_content_parts", transcript.UnknownContentParts)
+        .Add("placeholder_messages", transcript.PlaceholderMessages)
+        .Add("repeated_reasoning", transcript.RepeatedReasoning)
         .Add("skipped_steps", diagnostics.ErrorCount)
         .Add("extra_keys", meta.ExtraKeys);
 
@@ -262,7 +266,7 @@ public static partial class AtifSession
         var cost = final.GetPropertyOrDefault("total_cost_usd") is { ValueKind: JsonValueKind.Number } c && c.TryGetDecimal(out var usd) ? usd : (decimal?)null;
         var prompt = counts.GetValueOrDefault("total_prompt_tokens");
         var cached = counts.GetValueOrDefault("total_cached_tokens");
-        var written = final.GetPropertyOrDefault("extra").GetInt64OrZero("total_cache_creation_input_tokens");
+        var written = AtifTranscript.FirstCount(final.GetPropertyOrDefault("extra"), "total_cache_creation_input_tokens", "total_cache_write_input_tokens");
         return (counts, cost, new TokenUsage(Math.Max(0, prompt - cached), counts.GetValueOrDefault("total_completion_tokens"), cached, written));
     }
 
@@ -351,10 +355,13 @@ public static partial class AtifSession
                 AgentName = agent.GetStringOrNull("name"),
                 AgentVersion = agent.GetIdOrNull("version"),
                 AgentModel = NonEmpty(agent.GetStringOrNull("model_name")),
-                // Not in the schema: the convention DataDesigner reads (agent.extra), so exporters that know them can say.
-                Cwd = NonEmpty(extra.GetStringOrNull("cwd")),
+                // Not in the schema: the convention DataDesigner reads (agent.extra), so exporters that know them can say;
+                // Harbor's converters write Codex's session_meta (cwd, git.branch) and the set of Claude Code's
+                // (cwds, git_branches), which names the session's folder only when it holds one.
+                Cwd = NonEmpty(extra.GetStringOrNull("cwd")) ?? OnlyOne(extra.GetPropertyOrDefault("cwds")),
                 ProjectPath = NonEmpty(extra.GetStringOrNull("project_path")),
-                GitBranch = NonEmpty(extra.GetStringOrNull("git_branch")),
+                GitBranch = NonEmpty(extra.GetStringOrNull("git_branch")) ?? OnlyOne(extra.GetPropertyOrDefault("git_branches"))
+                    ?? NonEmpty(extra.GetPropertyOrDefault("git").GetStringOrNull("branch")),
                 Notes = root.GetStringOrNull("notes"),
                 ContinuedRef = NonEmpty(root.GetStringOrNull("continued_trajectory_ref")),
                 ContinuationIndex = extra.GetPropertyOrDefault("continuation_index") is { ValueKind: JsonValueKind.Number } index && index.TryGetInt64(out var n) ? n : null,
@@ -373,6 +380,9 @@ public static partial class AtifSession
         }
 
         private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+
+        private static string? OnlyOne(JsonElement list) =>
+            list.ValueKind == JsonValueKind.Array && list.GetArrayLength() == 1 && list[0].ValueKind == JsonValueKind.String ? NonEmpty(list[0].GetString()) : null;
 
         /// <summary>Harbor names continuations trajectory.cont-1.json, trajectory.cont-2.json, ….</summary>
         [GeneratedRegex(@"\.cont-(\d{1,9})\.json$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]

@@ -18,6 +18,8 @@ public sealed class AtifTranscript
     private readonly HashSet<string> _answered = new(StringComparer.Ordinal);
     private readonly HashSet<string> _stepsSeen = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _contextManagement = new(StringComparer.Ordinal);
+    private string? _lastReasoning;
+    private bool _handoffPending;
 
     public List<string> Models { get; } = new();
     public List<string> ReasoningEfforts { get; } = new();
@@ -35,6 +37,9 @@ public sealed class AtifTranscript
     public int StepWideResults { get; private set; }
     public int UnmatchedCallIds { get; private set; }
     public int UnknownContentParts { get; private set; }
+    public int PlaceholderMessages { get; private set; }
+    public int HandoffSteps { get; private set; }
+    public int RepeatedReasoning { get; private set; }
     public long LlmCalls { get; private set; }
     public int DeterministicSteps { get; private set; }
     public int StepsWithTokenIds { get; private set; }
@@ -44,12 +49,18 @@ public sealed class AtifTranscript
     /// <summary>Subagent trajectories the observations point to: "step N" with the ref's ids and path.</summary>
     public List<AtifSubagentRef> SubagentRefs { get; } = new();
 
-    /// <summary>The text of the first step a person typed, else of the first copied user step (a continuation read alone).</summary>
+    /// <summary>
+    /// The text of the first step a person typed, else of the first user step that is not theirs (a copied one,
+    /// in a continuation read alone; a subagent's task).
+    /// </summary>
     public string? FirstPrompt { get; private set; }
 
-    private string? _firstCopiedPrompt;
+    private string? _firstOtherUserText;
 
-    public string? TitleText => FirstPrompt ?? _firstCopiedPrompt;
+    public string? TitleText => FirstPrompt ?? _firstOtherUserText;
+
+    /// <summary>Steps marked extra.is_sidechain: a subagent's turns, which Harbor's Claude Code converter interleaves.</summary>
+    public int SidechainSteps { get; private set; }
 
     public int UnansweredToolCalls => _conversation.UnansweredToolCalls;
 
@@ -66,13 +77,14 @@ public sealed class AtifTranscript
     public void AddSteps(JsonElement trajectory, Func<int, int?> lineOf, string? defaultModel, string? folder, bool isContinuation, DiagnosticList diagnostics)
     {
         if (trajectory.GetPropertyOrDefault("steps") is not { ValueKind: JsonValueKind.Array } steps) return;
+        var dumpsBlocks = trajectory.GetPropertyOrDefault("agent").GetStringOrNull("name") == "claude-code";
         var index = 0;
         foreach (var step in steps.EnumerateArray())
         {
             var line = lineOf(index);
             try
             {
-                var parsed = Parse(step, index, defaultModel, folder);
+                var parsed = Parse(step, index, defaultModel, folder, dumpsBlocks);
                 Add(parsed, isContinuation);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or JsonException)
@@ -84,7 +96,8 @@ public sealed class AtifTranscript
         }
     }
 
-    private ParsedStep Parse(JsonElement step, int index, string? defaultModel, string? folder)
+    /// <param name="dumpsBlocks">Harbor's Claude Code converter wrote the trajectory: see <see cref="AtifContent.ReadDumpedBlocks"/>.</param>
+    private ParsedStep Parse(JsonElement step, int index, string? defaultModel, string? folder, bool dumpsBlocks)
     {
         if (step.ValueKind != JsonValueKind.Object) throw new FormatException($"it is a JSON {step.ValueKind}, not a step object.");
         var stepId = step.GetIdOrNull("step_id") ?? (index + 1).ToString(CultureInfo.InvariantCulture);
@@ -98,6 +111,7 @@ public sealed class AtifTranscript
 
         var message = step.GetPropertyOrDefault("message");
         var (content, unknown) = AtifContent.Read(message, "message", folder);
+        if (dumpsBlocks && source == "user") content = AtifContent.ReadDumpedBlocks(content);
         var reasoning = step.GetPropertyOrDefault("reasoning_content") switch
         {
             { ValueKind: JsonValueKind.String } r => r.GetString(),
@@ -113,11 +127,15 @@ public sealed class AtifTranscript
             {
                 n++;
                 if (call.ValueKind != JsonValueKind.Object) throw new FormatException($"tool_calls[{n - 1}] is a JSON {call.ValueKind}, not a call.");
-                var id = call.GetIdOrNull("tool_call_id") ?? $"step{stepId}_call{n}";
+                // Harbor's Gemini CLI, Codex and OpenHands converters write "" when the agent's log had no id.
+                var id = call.GetIdOrNull("tool_call_id") is { Length: > 0 } written ? written : $"step{stepId}_call{n}";
                 var name = call.GetStringOrNull("function_name") ?? call.GetStringOrNull("name") ?? "unknown";
                 calls.Add(new ToolCall(id, name, AtifContent.Arguments(call.GetPropertyOrDefault("arguments"))));
             }
         }
+
+        var placeholder = source == "agent" && calls.Count == 1 && message.ValueKind == JsonValueKind.String && IsPlaceholder(message.GetString()!, calls[0]);
+        if (placeholder) content = Array.Empty<ContentBlock>();
 
         var results = new List<ParsedResult>();
         var observation = step.GetPropertyOrDefault("observation");
@@ -132,6 +150,7 @@ public sealed class AtifTranscript
             {
                 if (result.ValueKind != JsonValueKind.Object) throw new FormatException($"observation.results[{n}] is a JSON {result.ValueKind}, not a result.");
                 var (resultContent, resultUnknown) = AtifContent.Read(result.GetPropertyOrDefault("content"), "content", folder);
+                if (dumpsBlocks) resultContent = AtifContent.ReadDumpedBlocks(resultContent);
                 unknown += resultUnknown;
                 var extra = result.GetPropertyOrDefault("extra");
                 var refs = new List<AtifSubagentRef>();
@@ -144,7 +163,7 @@ public sealed class AtifTranscript
                         refs.Add(new AtifSubagentRef(stepId, item.GetIdOrNull("trajectory_id"), item.GetIdOrNull("session_id"), item.GetStringOrNull("trajectory_path")));
                     }
                 }
-                results.Add(new ParsedResult(result.GetIdOrNull("source_call_id"), resultContent, refs)
+                results.Add(new ParsedResult(result.GetIdOrNull("source_call_id") is { Length: > 0 } callId ? callId : null, resultContent, refs)
                 {
                     StructuredResult = extra.ValueKind == JsonValueKind.Object ? AtifContent.Compact(extra) : null,
                     ExitCode = extra.GetInt32OrNull("exit_code") ?? extra.GetInt32OrNull("return_code"),
@@ -173,12 +192,29 @@ public sealed class AtifTranscript
             Model = llmCalls == 0 ? null : step.GetStringOrNull("model_name") ?? defaultModel,
             Effort = effort,
             IsCopied = step.GetBool("is_copied_context"),
+            // Not in the schema: Harbor's Claude Code converter marks each step with Claude Code's isSidechain.
+            IsSidechain = extraStep.GetBool("is_sidechain"),
             Metrics = metrics.ValueKind == JsonValueKind.Object ? metrics : null,
             LlmCalls = llmCalls,
             ContextManagement = contextManagement.ValueKind == JsonValueKind.Object ? contextManagement.GetStringOrNull("type") ?? "unspecified"
                 : contextManagement.ValueKind == JsonValueKind.String ? contextManagement.GetString() : null,
             UnknownParts = unknown,
+            IsPlaceholder = placeholder,
         };
+    }
+
+    /// <summary>
+    /// Harbor's converters of some agents give a step that only calls a tool a message of their own making:
+    /// "Executed Bash toolu_…" (Claude Code, until early 2026), "Executed bash" (Copilot CLI),
+    /// "Executed shell (no result)" (Cortex Code), "[tool call: shell]" (Goose, whose calls are named
+    /// extension.tool). It is not the model's text.
+    /// </summary>
+    private static bool IsPlaceholder(string message, ToolCall call)
+    {
+        var name = call.Name;
+        if (message == $"Executed {name}" || message == $"Executed {name} {call.Id}" || message == $"Executed {name} (no result)") return true;
+        var shortName = name[(name.LastIndexOf('.') + 1)..];
+        return message == $"[tool call: {shortName}]";
     }
 
     /// <summary>
@@ -205,15 +241,22 @@ public sealed class AtifTranscript
         _stepsSeen.Add(step.Key);
         Steps++;
         if (step.IsCopied) CopiedContextSteps++;
+        if (step.IsSidechain) SidechainSteps++;
         UnknownContentParts += step.UnknownParts;
         if (step.Timestamp is { } time)
         {
             if (First is null || time < First) First = time;
             if (Last is null || time > Last) Last = time;
         }
-        if (step.ContextManagement is { } kind) _contextManagement[kind] = _contextManagement.GetValueOrDefault(kind) + 1;
+        if (step.ContextManagement is { } management) _contextManagement[management] = _contextManagement.GetValueOrDefault(management) + 1;
         // Harbor's models allow metrics on agent steps only; a writer that bills another step still spent them.
         if (step.Source != "agent" && step.Metrics is { } spent && StepUsage(spent) is { } usage) Usage += usage;
+
+        // Terminus-2 records a summarization as a system step pointing to the subagents that wrote the summary,
+        // with no text of its own, then (without linear history) the prompt it hands the model as a user step.
+        var afterHandoff = _handoffPending;
+        _handoffPending = step.Source == "system" && step.Results.Count > 0
+            && step.Results.Any(r => r.Refs.Count > 0) && step.Results.All(r => r.Content.Count == 0);
 
         switch (step.Source)
         {
@@ -223,10 +266,18 @@ public sealed class AtifTranscript
             case "user":
                 if (step.Content.Count > 0)
                 {
-                    _conversation.AddMessage(MessageRole.User, step.IsCopied ? MessageKind.Context : MessageKind.Prompt, step.Content, step.Timestamp);
+                    // A sidechain's user step is the task the main agent gave its subagent (Claude Code's Task
+                    // prompt), not the person's words; a hand-off is the summary that stands for what came before.
+                    var kind = step.IsCopied ? MessageKind.Context
+                        : step.IsSidechain ? MessageKind.AgentMessage
+                        : afterHandoff ? MessageKind.CompactionSummary
+                        : MessageKind.Prompt;
+                    if (kind == MessageKind.CompactionSummary) HandoffSteps++;
+                    _conversation.AddMessage(MessageRole.User, kind, step.Content, step.Timestamp);
+                    _lastReasoning = null;
                     var text = RolloutMessage.JoinText(step.Content);
-                    if (step.IsCopied) _firstCopiedPrompt ??= text.Length > 0 ? text : null;
-                    else FirstPrompt ??= text.Length > 0 ? text : null;
+                    if (kind == MessageKind.Prompt) FirstPrompt ??= text.Length > 0 ? text : null;
+                    else _firstOtherUserText ??= text.Length > 0 ? text : null;
                 }
                 AddObservations(step, MessageRole.User);
                 break;
@@ -247,9 +298,17 @@ public sealed class AtifTranscript
         if (step.Model is { } model && !Models.Contains(model)) Models.Add(model);
         if (step.Effort is { } effort && !ReasoningEfforts.Contains(effort)) ReasoningEfforts.Add(effort);
 
+        if (step.IsPlaceholder) PlaceholderMessages++;
         var turn = _conversation.StartAssistant(step.Timestamp, step.Model);
         turn.AddContent(step.Content);
-        if (step.Reasoning is { } reasoning) turn.AddReasoning(reasoning);
+        // Converters that split one response into a step per tool call (Harbor's Claude Code until early 2026,
+        // Cortex Code) copy the response's reasoning onto each: it is read once.
+        if (step.Reasoning is { } reasoning)
+        {
+            if (reasoning == _lastReasoning) RepeatedReasoning++;
+            else turn.AddReasoning(reasoning);
+            _lastReasoning = reasoning;
+        }
         foreach (var call in step.Calls)
         {
             turn.AddToolCall(call);
@@ -285,15 +344,26 @@ public sealed class AtifTranscript
             StepCostUsd += usd;
             HasStepCost = true;
         }
+        // Harbor's Claude Code converter keeps Anthropic's names in metrics.extra, its Codex converter Codex's.
         var extra = metrics.GetPropertyOrDefault("extra");
-        ReasoningTokens += extra.GetInt64OrZero("reasoning_tokens");
+        ReasoningTokens += FirstCount(extra, "reasoning_tokens", "reasoning_output_tokens");
         var prompt = metrics.GetInt64OrZero("prompt_tokens");
         var completion = metrics.GetInt64OrZero("completion_tokens");
         var cached = metrics.GetInt64OrZero("cached_tokens");
-        var written = extra.GetInt64OrZero("cache_creation_input_tokens");
+        var written = FirstCount(extra, "cache_creation_input_tokens", "cache_write_input_tokens");
         if (prompt == 0 && completion == 0 && cached == 0 && written == 0) return null;
         HasStepMetrics = true;
         return new TokenUsage(Math.Max(0, prompt - cached), completion, cached, written);
+    }
+
+    /// <summary>The first of the named counts the object has (0 if none): one count written under several names.</summary>
+    internal static long FirstCount(JsonElement value, params string[] names)
+    {
+        foreach (var name in names)
+        {
+            if (value.GetPropertyOrDefault(name) is { ValueKind: JsonValueKind.Number } n && n.TryGetInt64(out var count)) return count;
+        }
+        return 0;
     }
 
     /// <summary>
@@ -331,12 +401,19 @@ public sealed class AtifTranscript
             if (result.CallId is not null) UnmatchedCallIds++;
             if (result.Content.Count == 0) continue;
             UntetheredResults++;
-            var kind = step.ContextManagement is not null ? MessageKind.CompactionSummary
+            var kind = IsCompaction(step.ContextManagement) ? MessageKind.CompactionSummary
                 : untetheredRole == MessageRole.System ? MessageKind.Context
                 : MessageKind.ToolResult;
             _conversation.AddMessage(untetheredRole, kind, result.Content, step.Timestamp);
         }
     }
+
+    /// <summary>
+    /// Whether a context_management step's output is the summary that stands for what came before (v1.7 §VII
+    /// "compaction", and types it does not define). Its "injection" adds outside knowledge and "pruning" only
+    /// removes turns, so their output is context like any other system step's.
+    /// </summary>
+    private static bool IsCompaction(string? contextManagement) => contextManagement is not (null or "injection" or "pruning");
 
     /// <summary>For each result of a step whose results name no call, the step's call it answers (null: none).</summary>
     private static string?[]? StepWideAnswers(ParsedStep step)
@@ -366,10 +443,12 @@ public sealed class AtifTranscript
         public string? Model { get; init; }
         public string? Effort { get; init; }
         public bool IsCopied { get; init; }
+        public bool IsSidechain { get; init; }
         public JsonElement? Metrics { get; init; }
         public long? LlmCalls { get; init; }
         public string? ContextManagement { get; init; }
         public int UnknownParts { get; init; }
+        public bool IsPlaceholder { get; init; }
     }
 
     private sealed record ParsedResult(string? CallId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<AtifSubagentRef> Refs)
