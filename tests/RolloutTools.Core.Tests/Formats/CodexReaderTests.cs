@@ -681,6 +681,82 @@ public sealed class CodexReaderTests
         Assert.Equal(new[] { "web search completed", "web search completed", "web search completed" }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.Text));
     }
 
+    [Fact]
+    public void A_prompt_of_a_pasted_image_alone_is_the_persons_prompt()
+    {
+        const string image = "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"<image name=[Image #1]>\"},{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,iVBORw0KGgo=\"},{\"type\":\"input_text\",\"text\":\"</image>\"}]}";
+        var record = new Lines()
+            .Meta().Context()
+            .User("Fix the layout")
+            .UserMessageEvent("Fix the layout")
+            .Assistant("Which page?")
+            .Add("response_item", image)
+            .Event("{\"type\":\"user_message\",\"message\":\"\",\"images\":[],\"local_images\":[\"/home/dev/shot.png\"],\"text_elements\":[]}")
+            .Assistant("The cart page; the total overflows.")
+            .Add("response_item", image)
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"item\":{{\"type\":\"UserMessage\",\"id\":\"u2\",\"content\":[{{\"type\":\"local_image\",\"path\":\"/home/dev/shot2.png\"}}]}}}}")
+            .Assistant("Still overflowing on mobile.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Prompt Assistant:Response User:Prompt Assistant:Response", Kinds(record));
+        Assert.All(new[] { record.Messages[2], record.Messages[4] }, m => Assert.Equal("iVBORw0KGgo=", Assert.Single(m.Content).Data));
+    }
+
+    [Fact]
+    public void A_prompt_given_by_voice_names_its_audio_and_is_read_once()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Add("response_item", "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What does this say?\"},{\"type\":\"input_audio\",\"audio_url\":\"data:audio/wav;base64,UklGRiQAAABXQVZF\"}]}")
+            .UserMessageEvent("What does this say?")
+            .Call("call_1", "transcribe", "{}")
+            .Add("response_item", "{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":[{\"type\":\"input_text\",\"text\":\"clip:\"},{\"type\":\"input_audio\",\"audio_url\":\"https://cdn.example.test/a.mp3\"}]}")
+            .Assistant("It says hello.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal("What does this say?\n\n[audio: audio/wav, 0.0 KB]", record.Messages[0].Text);
+        Assert.Equal("clip:\n\n[audio: https://cdn.example.test/a.mp3]", record.Messages[2].Text);
+    }
+
+    [Fact]
+    public void A_hooks_prompt_is_context_and_an_interruption_written_as_a_developer_message_is_one()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add a test for rounding")
+            .Assistant("Added.")
+            .User("<hook_prompt hook_run_id=\"hook-run-1\">Run the whole suite before you stop.</hook_prompt>")
+            .Assistant("Suite passes.")
+            .Developer("<turn_aborted>\nThe user interrupted the previous turn on purpose.\n</turn_aborted>")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Context Assistant:Response System:Interruption", Kinds(record));
+    }
+
+    [Fact]
+    public void Image_generation_keeps_the_prompt_it_drew_from_and_a_server_tool_search_its_output()
+    {
+        var read = new Lines()
+            .Meta().Context()
+            .User("Draw the logo, then find a tool for GitHub")
+            .Add("response_item", "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"status\":\"completed\",\"revised_prompt\":\"A flat green shopping cart logo\",\"result\":\"iVBORw0KGgo=\"}")
+            .Add("response_item", "{\"type\":\"tool_search_call\",\"id\":\"tsc_1\",\"execution\":\"server\",\"status\":\"completed\",\"arguments\":{\"query\":\"github\"}}")
+            .Add("response_item", "{\"type\":\"tool_search_output\",\"id\":\"tso_1\",\"execution\":\"server\",\"status\":\"completed\",\"tools\":[{\"type\":\"namespace\",\"name\":\"mcp__github\"}]}")
+            .Add("response_item", "{\"type\":\"tool_search_call\",\"id\":\"tsc_2\",\"call_id\":\"call_s\",\"execution\":\"client\",\"arguments\":{\"query\":\"jira\"}}")
+            .Add("response_item", "{\"type\":\"tool_search_output\",\"call_id\":\"call_s\",\"execution\":\"client\",\"status\":\"completed\",\"tools\":[]}")
+            .Assistant("Done.")
+            .Read();
+
+        var record = read.Record!;
+        var calls = record.Messages.SelectMany(m => m.ToolCalls).ToArray();
+        Assert.Equal(new ToolCall("ig_1", "image_generation", "{\"revised_prompt\":\"A flat green shopping cart logo\"}"), calls[0]);
+        Assert.Equal(new[] { "ig_1", "tsc_1", "call_s" }, calls.Select(c => c.Id));
+        Assert.Equal(new[] { "ig_1", "tsc_1", "call_s" }, Outputs(record).Select(o => o.CallId));
+        Assert.Contains("mcp__github", record.Messages.Single(m => m.ToolCallId == "tsc_1").Text);
+        Assert.Empty(read.Diagnostics);
+    }
+
     /// <summary>A turn of two requests where only the first wrote a message, a model change, then a /compact.</summary>
     private static Lines TwoRequestsAndACompaction() => new Lines()
         .Meta().Context()

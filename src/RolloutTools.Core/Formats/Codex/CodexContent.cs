@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
@@ -44,6 +45,10 @@ internal static partial class CodexContent
                     // An agent message's words the API alone can read (models.rs AgentMessageInputContent::EncryptedContent).
                     blocks.Add(ContentBlock.FromText(EncryptedText));
                     break;
+                case "input_audio":
+                    // Voice input (models.rs ContentItem::InputAudio, also a tool output's content item): named, not pasted as base64.
+                    blocks.Add(ContentBlock.FromText(AudioText(item.GetStringOrNull("audio_url"))));
+                    break;
                 case "input_image" or "image_url":
                     var url = item.GetStringOrNull("image_url") ?? item.GetPropertyOrDefault("image_url").GetStringOrNull("url");
                     if (url is not null) blocks.Add(ContentBlock.FromImageUrl(url));
@@ -59,6 +64,22 @@ internal static partial class CodexContent
     /// <summary>What stands for words Codex wrote encrypted, so a reader sees that something was said.</summary>
     public const string EncryptedText = "[encrypted]";
 
+    /// <summary>What stands for an audio part: "[audio: audio/wav, 12.3 KB]" for data, "[audio: url]" for an address.</summary>
+    private static string AudioText(string? url)
+    {
+        const string base64 = ";base64,";
+        var marker = url?.IndexOf(base64, StringComparison.OrdinalIgnoreCase) ?? -1;
+        if (url is null || !url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || marker < 0) return $"{AudioPrefix}{url ?? "no address"}]";
+        var kilobytes = (url.Length - marker - base64.Length) * 3 / 4.0 / 1024;
+        return string.Create(CultureInfo.InvariantCulture, $"{AudioPrefix}{url[5..marker]}, {kilobytes:0.0} KB]");
+    }
+
+    private const string AudioPrefix = "[audio: ";
+
+    /// <summary>Whether a text block stands for an audio part: no words of the prompt, as an image is none.</summary>
+    public static bool IsAudio(ContentBlock block) =>
+        block.Type == ContentBlockType.Text && block.Text!.StartsWith(AudioPrefix, StringComparison.Ordinal) && block.Text.EndsWith(']') && !block.Text.Contains('\n');
+
     /// <summary>
     /// The text parts Codex puts around an attached image for the model ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;",
     /// "&lt;/image&gt;"; instruction_markers.rs), which its interface does not show: the image block stands for them.
@@ -72,6 +93,8 @@ internal static partial class CodexContent
     {
         "<environment_context>", "<user_instructions>", "# AGENTS.md instructions", "<INSTRUCTIONS>", "<permissions instructions>",
         "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality", "<plugins>", "<subagents>",
+        // What a hook asked the model to do (items.rs build_hook_prompt_message), a user message no event repeats.
+        "<hook_prompt",
         // What a /review found, which Codex gives the model when the review ends (review.rs exit_review_mode).
         "<user_action>",
     };

@@ -27,6 +27,9 @@ internal sealed class CodexTranscript
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
     private CodexInterAgent? _lastCommunication;
+
+    /// <summary>The server-run tool search waiting for its output, which names no call.</summary>
+    private string? _serverSearch;
     private DateTimeOffset? _reasoningSince;
     private bool _inReview;
     private readonly List<Rollback> _rollbacks = new();
@@ -334,17 +337,24 @@ internal sealed class CodexTranscript
                 var image = item.GetStringOrNull("result") is { Length: > 0 } data
                     ? ContentBlock.FromImageData("image/png", data)
                     : ContentBlock.FromText($"image generation {item.GetStringOrNull("status") ?? "done"}");
+                // The item has no arguments; the prompt the image was drawn from is revised_prompt (models.rs ImageGenerationCall).
                 var imageCall = new ToolCall(
                     item.GetIdOrNull("id") ?? item.GetIdOrNull("call_id") ?? InventedId("image_generation"),
                     "image_generation",
-                    RawOrEmpty(item.GetPropertyOrDefault("action")));
+                    item.GetStringOrNull("revised_prompt") is { } revised ? RevisedPrompt(revised) : "{}");
                 ServerCall(timestamp, imageCall, image);
                 break;
             case "tool_search_call":
-                Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
+                // A search the API ran itself (execution "server") has no call_id, nor has its output (models.rs
+                // ToolSearchCall/ToolSearchOutput call_id: Option; Codex pairs only client searches): the output answers it.
+                var searchId = item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? InventedId("tool_search");
+                _serverSearch = item.GetIdOrNull("call_id") is null ? searchId : null;
+                Call(timestamp, new ToolCall(searchId, "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
                 break;
             case "tool_search_output":
-                if (_conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(CallId(item));
+                var searchAnswers = item.GetIdOrNull("call_id") ?? _serverSearch ?? CallId(item);
+                _serverSearch = null;
+                if (_conversation.AddToolResult(new ToolResult(searchAnswers, new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(searchAnswers);
                 EndTurn();
                 break;
             case "agent_message":
@@ -393,9 +403,11 @@ internal sealed class CodexTranscript
                 _prompts.AddItem(AddUser(CodexContent.ClassifyUser(text), blocks, timestamp).Said, CodexPrompts.TypedByPerson(item));
                 break;
             default:
-                // developer and system: instructions Codex injected, never a person's words.
+                // developer and system: instructions Codex injected, never a person's words. Under multi-agent v2 the marker
+                // of an interrupted turn is a developer message too (tasks/mod.rs InterruptedTurnHistoryMarker::Developer).
                 EndResponse();
-                _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
+                var injected = CodexContent.ClassifyUser(RolloutMessage.JoinText(blocks)) == MessageKind.Interruption ? MessageKind.Interruption : MessageKind.Context;
+                _conversation.AddMessage(MessageRole.System, injected, blocks, timestamp);
                 break;
         }
     }
@@ -712,6 +724,13 @@ internal sealed class CodexTranscript
             : space.EndsWith("__", StringComparison.Ordinal) ? space + name
             : $"{space}__{name}";
     }
+
+    private static string RevisedPrompt(string prompt) => JsonText.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("revised_prompt", prompt);
+        w.WriteEndObject();
+    });
 
     private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
 
