@@ -579,6 +579,35 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void Desktop_app_prompts_become_what_the_app_attached_then_the_request()
+    {
+        const string apps = "\n# Applications mentioned by the user:\n\n[@Google Drive](plugin://google-drive@openai-curated)\n\n## My request:\nFind the tax report\n";
+        const string files = "# Files mentioned by the user:\n\n## screenshot.png: /home/dev/screenshot.png\n\n## My request for Codex:\nWhy does the total overflow?";
+        var record = new Lines()
+            .Meta().Context()
+            .LabelledUser(apps, "user.text")
+            .UserItemCompleted(apps)
+            .Assistant("Found it in Drive.")
+            .User(files)
+            .UserMessageEvent(files)
+            .Assistant("The column is too narrow.")
+            .User("## My request: is a heading I like\n\nKeep it as typed")
+            .UserMessageEvent("## My request: is a heading I like\n\nKeep it as typed")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Prompt Assistant:Response User:Context User:Prompt Assistant:Response User:Prompt", Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                "\n# Applications mentioned by the user:\n\n[@Google Drive](plugin://google-drive@openai-curated)", "Find the tax report",
+                "Found it in Drive.", "# Files mentioned by the user:\n\n## screenshot.png: /home/dev/screenshot.png",
+                "Why does the total overflow?", "The column is too narrow.", "## My request: is a heading I like\n\nKeep it as typed",
+            },
+            Texts(record));
+        Assert.Equal("Find the tax report", record.Title);
+    }
+
+    [Fact]
     public void TypeScript_notices_are_synthetic_not_model_output()
     {
         var json = $$"""

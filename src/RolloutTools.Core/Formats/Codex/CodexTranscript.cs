@@ -419,14 +419,14 @@ internal sealed class CodexTranscript
         _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, blocks, timestamp);
     }
 
-    /// <summary>A user text; an IDE extension prompt becomes its editor context, then the request typed.</summary>
+    /// <summary>A user text; a prompt the IDE extension or the desktop app composed becomes what they attached, then the request typed.</summary>
     private (RolloutMessage Said, RolloutMessage? IdeContext) AddUser(MessageKind kind, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
     {
         if (kind != MessageKind.Prompt || CodexContent.SplitIdeRequest(blocks) is not { } ide)
         {
             return (_conversation.AddMessage(MessageRole.User, kind, blocks, timestamp), null);
         }
-        var context = _conversation.AddMessage(MessageRole.User, MessageKind.Context, ide.Context, timestamp);
+        var context = ide.Context.Count == 0 ? null : _conversation.AddMessage(MessageRole.User, MessageKind.Context, ide.Context, timestamp);
         return (_conversation.AddMessage(MessageRole.User, kind, ide.Request, timestamp), context);
     }
 
