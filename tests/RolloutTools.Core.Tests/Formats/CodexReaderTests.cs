@@ -270,6 +270,23 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void A_spawned_agents_prompts_are_its_parents_words()
+    {
+        var record = Worker()
+            .User("Count the files under src/")
+            .UserMessageEvent("Count the files under src/")
+            .Assistant("12 files.")
+            .User("Now count the tests")
+            .UserMessageEvent("Now count the tests")
+            .Assistant("4 tests.")
+            .Read().Record!;
+
+        Assert.Equal("User:AgentMessage Assistant:Response User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal("Count the files under src/", record.Title);
+        Assert.True(record.IsSidechain);
+    }
+
+    [Fact]
     public void Encrypted_agent_messages_show_that_something_was_said_not_the_ciphertext()
     {
         var record = new Lines()

@@ -78,7 +78,7 @@ internal sealed class CodexTranscript
     /// <param name="includeAbandoned">Keep the turns a rollback took back, marked IsAbandoned; without it their responses are unlisted.</param>
     public IReadOnlyList<RolloutMessage> Messages(bool includeAbandoned)
     {
-        var built = _conversation.Build();
+        var built = AsSubagent(_conversation.Build());
         if (_rollbacks.Count == 0) return built;
         var messages = built.ToList();
         foreach (var rollback in _rollbacks) rollback.Apply(messages);
@@ -86,6 +86,15 @@ internal sealed class CodexTranscript
         _rolledBack = messages.Where(m => m.IsAbandoned && m.Usage is { Total: > 0 }).Select(UnlistedResponse.Of).ToArray();
         return messages.Where(m => !m.IsAbandoned).ToArray();
     }
+
+    /// <summary>
+    /// A subagent's thread (a spawned worker, a reviewer, a guardian) is started and driven by another agent: Codex submits
+    /// the parent's task, and each later message it sends, as user input (core agent/control.rs AgentControl::send_prompt,
+    /// Op::UserInput), so the thread's prompts are that agent's words, not a person's.
+    /// </summary>
+    private IReadOnlyList<RolloutMessage> AsSubagent(IReadOnlyList<RolloutMessage> messages) => Meta?.IsSubagent == true
+        ? messages.Select(m => m.Kind == MessageKind.Prompt ? new RolloutMessage(m) { Kind = MessageKind.AgentMessage } : m).ToArray()
+        : messages;
 
     /// <summary>
     /// Requests billed without a message to carry them, each with its time, model and identity: those no response
