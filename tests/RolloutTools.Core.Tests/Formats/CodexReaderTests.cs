@@ -284,6 +284,17 @@ public sealed class CodexReaderTests
         Assert.Equal("User:AgentMessage Assistant:Response User:AgentMessage Assistant:Response", Kinds(record));
         Assert.Equal("Count the files under src/", record.Title);
         Assert.True(record.IsSidechain);
+
+        // Under multi-agent v2 the parent speaks in agent messages; user input in the worker's thread is a person's.
+        var v2 = Worker()
+            .Add("turn_context", "{\"cwd\":\"/home/dev/acme-shop\",\"model\":\"gpt-5-codex\",\"multi_agent_version\":\"v2\"}")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root\",\"recipient\":\"/root/worker\",\"content\":[{\"type\":\"input_text\",\"text\":\"Message Type: NEW_TASK\\nPayload:\\nCount the files\"}]}")
+            .Assistant("12 files.")
+            .User("Skip the vendor folder")
+            .UserMessageEvent("Skip the vendor folder")
+            .Assistant("9 files.")
+            .Read().Record!;
+        Assert.Equal("User:AgentMessage Assistant:Response User:Prompt Assistant:Response", Kinds(v2));
     }
 
     [Fact]

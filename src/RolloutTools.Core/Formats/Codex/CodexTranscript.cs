@@ -30,6 +30,9 @@ internal sealed class CodexTranscript
 
     /// <summary>The server-run tool search waiting for its output, which names no call.</summary>
     private string? _serverSearch;
+
+    /// <summary>The multi-agent protocol the turns ran under (turn_context multi_agent_version), when the session meta does not say.</summary>
+    private string? _multiAgentVersion;
     private DateTimeOffset? _reasoningSince;
     private bool _inReview;
     private readonly List<Rollback> _rollbacks = new();
@@ -90,11 +93,14 @@ internal sealed class CodexTranscript
     /// <summary>
     /// A subagent's thread (a spawned worker, a reviewer, a guardian) is started and driven by another agent: Codex submits
     /// the parent's task, and each later message it sends, as user input (core agent/control.rs AgentControl::send_prompt,
-    /// Op::UserInput), so the thread's prompts are that agent's words, not a person's.
+    /// Op::UserInput), so the thread's prompts are that agent's words, not a person's. Under multi-agent v2 a worker is
+    /// given its tasks as agent messages instead (read as such), so user input there is a person's, typed after /agent
+    /// switched to the worker's thread.
     /// </summary>
-    private IReadOnlyList<RolloutMessage> AsSubagent(IReadOnlyList<RolloutMessage> messages) => Meta?.IsSubagent == true
-        ? messages.Select(m => m.Kind == MessageKind.Prompt ? new RolloutMessage(m) { Kind = MessageKind.AgentMessage } : m).ToArray()
-        : messages;
+    private IReadOnlyList<RolloutMessage> AsSubagent(IReadOnlyList<RolloutMessage> messages) =>
+        Meta is { IsSubagent: true } meta && !(meta.SubagentKind == "thread_spawn" && (meta.MultiAgentVersion ?? _multiAgentVersion) == "v2")
+            ? messages.Select(m => m.Kind == MessageKind.Prompt ? new RolloutMessage(m) { Kind = MessageKind.AgentMessage } : m).ToArray()
+            : messages;
 
     /// <summary>
     /// Requests billed without a message to carry them, each with its time, model and identity: those no response
@@ -289,6 +295,7 @@ internal sealed class CodexTranscript
             ReasoningEfforts.Add(effort);
         }
         LastCwd = context.GetStringOrNull("cwd") ?? LastCwd;
+        _multiAgentVersion = context.GetStringOrNull("multi_agent_version") ?? _multiAgentVersion;
         ApprovalPolicy = context.GetStringOrNull("approval_policy") ?? ApprovalPolicy;
         var sandbox = context.GetPropertyOrDefault("sandbox_policy");
         SandboxPolicy = sandbox.GetStringOrNull("type") ?? sandbox.GetStringOrNull("mode") ?? (sandbox.ValueKind == JsonValueKind.String ? sandbox.GetString() : SandboxPolicy);
