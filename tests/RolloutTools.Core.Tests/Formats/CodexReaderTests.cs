@@ -777,6 +777,28 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void A_voice_conversation_keeps_what_the_person_said_and_what_was_said_back()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Add("realtime_item", "{\"id\":\"rt_1\",\"realtime_session_id\":\"voice-1\",\"type\":\"realtime_session_started\"}")
+            .Add("realtime_item", "{\"id\":\"rt_2\",\"realtime_session_id\":\"voice-1\",\"type\":\"transcript_segment\",\"role\":\"user\",\"text\":\"Check why the build fails\"}")
+            .Add("realtime_item", "{\"id\":\"rt_3\",\"realtime_session_id\":\"voice-1\",\"type\":\"transcript_segment\",\"role\":\"assistant\",\"text\":\"Looking at it now.\"}")
+            .Call("call_1", "exec_command", "{\"cmd\":\"make\"}")
+            .Output("call_1", "Exit code: 2")
+            .Assistant("The linker cannot find libtax.")
+            .Tokens(100, 0, 10, 0, 100)
+            .Add("realtime_item", "{\"id\":\"rt_4\",\"realtime_session_id\":\"voice-1\",\"type\":\"realtime_session_closed\"}")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Check why the build fails", "Looking at it now." }, Texts(record).Take(2));
+        Assert.Null(record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[4].Usage);
+        Assert.Equal("Check why the build fails", record.Title);
+    }
+
+    [Fact]
     public void A_hooks_prompt_is_context_and_an_interruption_written_as_a_developer_message_is_one()
     {
         var record = new Lines()

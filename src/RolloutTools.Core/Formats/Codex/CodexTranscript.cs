@@ -221,6 +221,10 @@ internal sealed class CodexTranscript
                 if (communication is not null) AddAgentMessage(communication.Content, timestamp);
                 _lastCommunication = communication;
                 break;
+            case "realtime_item":
+                RecordTypes.Add(kind, payload.GetStringOrNull("type") ?? "untyped");
+                AddVoice(payload, timestamp);
+                break;
             default:
                 // world_state, token usage records and whatever comes next: facts about the session's surroundings,
                 // not conversation.
@@ -424,6 +428,29 @@ internal sealed class CodexTranscript
                 EndResponse();
                 var injected = CodexContent.ClassifyUser(RolloutMessage.JoinText(blocks)) == MessageKind.Interruption ? MessageKind.Interruption : MessageKind.Context;
                 _conversation.AddMessage(MessageRole.System, injected, blocks, timestamp);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A voice conversation (realtime mode, 2026) writes what was said as realtime_item lines, {type: "transcript_segment",
+    /// role: "user" | "assistant", text, realtime_session_id}, and nothing else holds those words: the person's speech is a
+    /// prompt, the voice model's reply an answer of its own (no request of this file's token counts is its). What the voice
+    /// model hands the agent comes as a user message of its own. Session starts, ends and promotions carry no words.
+    /// </summary>
+    private void AddVoice(JsonElement item, DateTimeOffset? timestamp)
+    {
+        if (item.GetStringOrNull("type") != "transcript_segment" || item.GetStringOrNull("text") is not { Length: > 0 } text) return;
+        var said = new[] { ContentBlock.FromText(text) };
+        switch (item.GetStringOrNull("role"))
+        {
+            case "user":
+                EndResponse();
+                _conversation.AddMessage(MessageRole.User, MessageKind.Prompt, said, timestamp);
+                break;
+            case "assistant":
+                EndResponse();
+                _conversation.StartAssistant(timestamp, model: null).AddContent(said);
                 break;
         }
     }
