@@ -270,6 +270,34 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void A_spawned_agents_prompts_are_its_parents_words()
+    {
+        var record = Worker()
+            .User("Count the files under src/")
+            .UserMessageEvent("Count the files under src/")
+            .Assistant("12 files.")
+            .User("Now count the tests")
+            .UserMessageEvent("Now count the tests")
+            .Assistant("4 tests.")
+            .Read().Record!;
+
+        Assert.Equal("User:AgentMessage Assistant:Response User:AgentMessage Assistant:Response", Kinds(record));
+        Assert.Equal("Count the files under src/", record.Title);
+        Assert.True(record.IsSidechain);
+
+        // Under multi-agent v2 the parent speaks in agent messages; user input in the worker's thread is a person's.
+        var v2 = Worker()
+            .Add("turn_context", "{\"cwd\":\"/home/dev/acme-shop\",\"model\":\"gpt-5-codex\",\"multi_agent_version\":\"v2\"}")
+            .Add("response_item", "{\"type\":\"agent_message\",\"author\":\"/root\",\"recipient\":\"/root/worker\",\"content\":[{\"type\":\"input_text\",\"text\":\"Message Type: NEW_TASK\\nPayload:\\nCount the files\"}]}")
+            .Assistant("12 files.")
+            .User("Skip the vendor folder")
+            .UserMessageEvent("Skip the vendor folder")
+            .Assistant("9 files.")
+            .Read().Record!;
+        Assert.Equal("User:AgentMessage Assistant:Response User:Prompt Assistant:Response", Kinds(v2));
+    }
+
+    [Fact]
     public void Encrypted_agent_messages_show_that_something_was_said_not_the_ciphertext()
     {
         var record = new Lines()
@@ -579,6 +607,35 @@ public sealed class CodexReaderTests
     }
 
     [Fact]
+    public void Desktop_app_prompts_become_what_the_app_attached_then_the_request()
+    {
+        const string apps = "\n# Applications mentioned by the user:\n\n[@Google Drive](plugin://google-drive@openai-curated)\n\n## My request:\nFind the tax report\n";
+        const string files = "# Files mentioned by the user:\n\n## screenshot.png: /home/dev/screenshot.png\n\n## My request for Codex:\nWhy does the total overflow?";
+        var record = new Lines()
+            .Meta().Context()
+            .LabelledUser(apps, "user.text")
+            .UserItemCompleted(apps)
+            .Assistant("Found it in Drive.")
+            .User(files)
+            .UserMessageEvent(files)
+            .Assistant("The column is too narrow.")
+            .User("## My request: is a heading I like\n\nKeep it as typed")
+            .UserMessageEvent("## My request: is a heading I like\n\nKeep it as typed")
+            .Read().Record!;
+
+        Assert.Equal("User:Context User:Prompt Assistant:Response User:Context User:Prompt Assistant:Response User:Prompt", Kinds(record));
+        Assert.Equal(
+            new[]
+            {
+                "\n# Applications mentioned by the user:\n\n[@Google Drive](plugin://google-drive@openai-curated)", "Find the tax report",
+                "Found it in Drive.", "# Files mentioned by the user:\n\n## screenshot.png: /home/dev/screenshot.png",
+                "Why does the total overflow?", "The column is too narrow.", "## My request: is a heading I like\n\nKeep it as typed",
+            },
+            Texts(record));
+        Assert.Equal("Find the tax report", record.Title);
+    }
+
+    [Fact]
     public void TypeScript_notices_are_synthetic_not_model_output()
     {
         var json = $$"""
@@ -679,6 +736,104 @@ public sealed class CodexReaderTests
             record.Messages.SelectMany(m => m.ToolCalls));
         Assert.Equal(new[] { "ws_0a1b2c", "ws_3d4e5f", "web_search_1" }, Outputs(record).Select(o => o.CallId));
         Assert.Equal(new[] { "web search completed", "web search completed", "web search completed" }, record.Messages.Where(m => m.Role == MessageRole.Tool).Select(m => m.Text));
+    }
+
+    [Fact]
+    public void A_prompt_of_a_pasted_image_alone_is_the_persons_prompt()
+    {
+        const string image = "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"<image name=[Image #1]>\"},{\"type\":\"input_image\",\"image_url\":\"data:image/png;base64,iVBORw0KGgo=\"},{\"type\":\"input_text\",\"text\":\"</image>\"}]}";
+        var record = new Lines()
+            .Meta().Context()
+            .User("Fix the layout")
+            .UserMessageEvent("Fix the layout")
+            .Assistant("Which page?")
+            .Add("response_item", image)
+            .Event("{\"type\":\"user_message\",\"message\":\"\",\"images\":[],\"local_images\":[\"/home/dev/shot.png\"],\"text_elements\":[]}")
+            .Assistant("The cart page; the total overflows.")
+            .Add("response_item", image)
+            .Event($"{{\"type\":\"item_completed\",\"thread_id\":\"{Id}\",\"item\":{{\"type\":\"UserMessage\",\"id\":\"u2\",\"content\":[{{\"type\":\"local_image\",\"path\":\"/home/dev/shot2.png\"}}]}}}}")
+            .Assistant("Still overflowing on mobile.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Prompt Assistant:Response User:Prompt Assistant:Response", Kinds(record));
+        Assert.All(new[] { record.Messages[2], record.Messages[4] }, m => Assert.Equal("iVBORw0KGgo=", Assert.Single(m.Content).Data));
+    }
+
+    [Fact]
+    public void A_prompt_given_by_voice_names_its_audio_and_is_read_once()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Add("response_item", "{\"type\":\"message\",\"role\":\"user\",\"content\":[{\"type\":\"input_text\",\"text\":\"What does this say?\"},{\"type\":\"input_audio\",\"audio_url\":\"data:audio/wav;base64,UklGRiQAAABXQVZF\"}]}")
+            .UserMessageEvent("What does this say?")
+            .Call("call_1", "transcribe", "{}")
+            .Add("response_item", "{\"type\":\"function_call_output\",\"call_id\":\"call_1\",\"output\":[{\"type\":\"input_text\",\"text\":\"clip:\"},{\"type\":\"input_audio\",\"audio_url\":\"https://cdn.example.test/a.mp3\"}]}")
+            .Assistant("It says hello.")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal("What does this say?\n\n[audio: audio/wav, 0.0 KB]", record.Messages[0].Text);
+        Assert.Equal("clip:\n\n[audio: https://cdn.example.test/a.mp3]", record.Messages[2].Text);
+    }
+
+    [Fact]
+    public void A_voice_conversation_keeps_what_the_person_said_and_what_was_said_back()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .Add("realtime_item", "{\"id\":\"rt_1\",\"realtime_session_id\":\"voice-1\",\"type\":\"realtime_session_started\"}")
+            .Add("realtime_item", "{\"id\":\"rt_2\",\"realtime_session_id\":\"voice-1\",\"type\":\"transcript_segment\",\"role\":\"user\",\"text\":\"Check why the build fails\"}")
+            .Add("realtime_item", "{\"id\":\"rt_3\",\"realtime_session_id\":\"voice-1\",\"type\":\"transcript_segment\",\"role\":\"assistant\",\"text\":\"Looking at it now.\"}")
+            .Call("call_1", "exec_command", "{\"cmd\":\"make\"}")
+            .Output("call_1", "Exit code: 2")
+            .Assistant("The linker cannot find libtax.")
+            .Tokens(100, 0, 10, 0, 100)
+            .Add("realtime_item", "{\"id\":\"rt_4\",\"realtime_session_id\":\"voice-1\",\"type\":\"realtime_session_closed\"}")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response Assistant:Response Tool:ToolResult Assistant:Response", Kinds(record));
+        Assert.Equal(new[] { "Check why the build fails", "Looking at it now." }, Texts(record).Take(2));
+        Assert.Null(record.Messages[1].Usage);
+        Assert.Equal(new TokenUsage(100, 10, 0, 0), record.Messages[4].Usage);
+        Assert.Equal("Check why the build fails", record.Title);
+    }
+
+    [Fact]
+    public void A_hooks_prompt_is_context_and_an_interruption_written_as_a_developer_message_is_one()
+    {
+        var record = new Lines()
+            .Meta().Context()
+            .User("Add a test for rounding")
+            .Assistant("Added.")
+            .User("<hook_prompt hook_run_id=\"hook-run-1\">Run the whole suite before you stop.</hook_prompt>")
+            .Assistant("Suite passes.")
+            .Developer("<turn_aborted>\nThe user interrupted the previous turn on purpose.\n</turn_aborted>")
+            .Read().Record!;
+
+        Assert.Equal("User:Prompt Assistant:Response User:Context Assistant:Response System:Interruption", Kinds(record));
+    }
+
+    [Fact]
+    public void Image_generation_keeps_the_prompt_it_drew_from_and_a_server_tool_search_its_output()
+    {
+        var read = new Lines()
+            .Meta().Context()
+            .User("Draw the logo, then find a tool for GitHub")
+            .Add("response_item", "{\"type\":\"image_generation_call\",\"id\":\"ig_1\",\"status\":\"completed\",\"revised_prompt\":\"A flat green shopping cart logo\",\"result\":\"iVBORw0KGgo=\"}")
+            .Add("response_item", "{\"type\":\"tool_search_call\",\"id\":\"tsc_1\",\"execution\":\"server\",\"status\":\"completed\",\"arguments\":{\"query\":\"github\"}}")
+            .Add("response_item", "{\"type\":\"tool_search_output\",\"id\":\"tso_1\",\"execution\":\"server\",\"status\":\"completed\",\"tools\":[{\"type\":\"namespace\",\"name\":\"mcp__github\"}]}")
+            .Add("response_item", "{\"type\":\"tool_search_call\",\"id\":\"tsc_2\",\"call_id\":\"call_s\",\"execution\":\"client\",\"arguments\":{\"query\":\"jira\"}}")
+            .Add("response_item", "{\"type\":\"tool_search_output\",\"call_id\":\"call_s\",\"execution\":\"client\",\"status\":\"completed\",\"tools\":[]}")
+            .Assistant("Done.")
+            .Read();
+
+        var record = read.Record!;
+        var calls = record.Messages.SelectMany(m => m.ToolCalls).ToArray();
+        Assert.Equal(new ToolCall("ig_1", "image_generation", "{\"revised_prompt\":\"A flat green shopping cart logo\"}"), calls[0]);
+        Assert.Equal(new[] { "ig_1", "tsc_1", "call_s" }, calls.Select(c => c.Id));
+        Assert.Equal(new[] { "ig_1", "tsc_1", "call_s" }, Outputs(record).Select(o => o.CallId));
+        Assert.Contains("mcp__github", record.Messages.Single(m => m.ToolCallId == "tsc_1").Text);
+        Assert.Empty(read.Diagnostics);
     }
 
     /// <summary>A turn of two requests where only the first wrote a message, a model change, then a /compact.</summary>

@@ -1,4 +1,6 @@
+using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 
@@ -16,8 +18,8 @@ internal static partial class CodexContent
             ? m.Groups[1].Value.Trim()
             : null;
 
-    [System.Text.RegularExpressions.GeneratedRegex("<cwd>([^<]*)</cwd>")]
-    private static partial System.Text.RegularExpressions.Regex CwdElement();
+    [GeneratedRegex("<cwd>([^<]*)</cwd>")]
+    private static partial Regex CwdElement();
 
     public static IReadOnlyList<ContentBlock> ReadBlocks(JsonElement content)
     {
@@ -44,6 +46,10 @@ internal static partial class CodexContent
                     // An agent message's words the API alone can read (models.rs AgentMessageInputContent::EncryptedContent).
                     blocks.Add(ContentBlock.FromText(EncryptedText));
                     break;
+                case "input_audio":
+                    // Voice input (models.rs ContentItem::InputAudio, also a tool output's content item): named, not pasted as base64.
+                    blocks.Add(ContentBlock.FromText(AudioText(item.GetStringOrNull("audio_url"))));
+                    break;
                 case "input_image" or "image_url":
                     var url = item.GetStringOrNull("image_url") ?? item.GetPropertyOrDefault("image_url").GetStringOrNull("url");
                     if (url is not null) blocks.Add(ContentBlock.FromImageUrl(url));
@@ -59,6 +65,22 @@ internal static partial class CodexContent
     /// <summary>What stands for words Codex wrote encrypted, so a reader sees that something was said.</summary>
     public const string EncryptedText = "[encrypted]";
 
+    /// <summary>What stands for an audio part: "[audio: audio/wav, 12.3 KB]" for data, "[audio: url]" for an address.</summary>
+    private static string AudioText(string? url)
+    {
+        const string base64 = ";base64,";
+        var marker = url?.IndexOf(base64, StringComparison.OrdinalIgnoreCase) ?? -1;
+        if (url is null || !url.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || marker < 0) return $"{AudioPrefix}{url ?? "no address"}]";
+        var kilobytes = (url.Length - marker - base64.Length) * 3 / 4.0 / 1024;
+        return string.Create(CultureInfo.InvariantCulture, $"{AudioPrefix}{url[5..marker]}, {kilobytes:0.0} KB]");
+    }
+
+    private const string AudioPrefix = "[audio: ";
+
+    /// <summary>Whether a text block stands for an audio part: no words of the prompt, as an image is none.</summary>
+    public static bool IsAudio(ContentBlock block) =>
+        block.Type == ContentBlockType.Text && block.Text!.StartsWith(AudioPrefix, StringComparison.Ordinal) && block.Text.EndsWith(']') && !block.Text.Contains('\n');
+
     /// <summary>
     /// The text parts Codex puts around an attached image for the model ("&lt;image&gt;", "&lt;image name=[Image #1]&gt;",
     /// "&lt;/image&gt;"; instruction_markers.rs), which its interface does not show: the image block stands for them.
@@ -72,6 +94,8 @@ internal static partial class CodexContent
     {
         "<environment_context>", "<user_instructions>", "# AGENTS.md instructions", "<INSTRUCTIONS>", "<permissions instructions>",
         "<collaboration_mode>", "<skills_instructions>", "<skill>", "<subagent_notification>", "<personality", "<plugins>", "<subagents>",
+        // What a hook asked the model to do (items.rs build_hook_prompt_message), a user message no event repeats.
+        "<hook_prompt",
         // What a /review found, which Codex gives the model when the review ends (review.rs exit_review_mode).
         "<user_action>",
     };
@@ -81,26 +105,40 @@ internal static partial class CodexContent
         "Another language model started to solve this problem and produced a summary of its thinking process.",
     };
 
-    private const string IdeContextMarker = "# Context from my IDE setup:";
-
     /// <summary>codex-rs calls it USER_MESSAGE_BEGIN (protocol.rs) and shows only what follows it as the prompt.</summary>
-    private const string IdeRequestMarker = "## My request for Codex:";
+    private const string RequestMarker = "## My request for Codex:";
 
     /// <summary>
-    /// The IDE extension sends one text: "# Context from my IDE setup:", "## Active file: …", "## Open tabs: …",
-    /// then "## My request for Codex:" and what the person typed. Null for any other text.
+    /// The IDE extension and the desktop app send one text: what they attach as sections ("# Context from my IDE setup:"
+    /// with "## Active file: …", "## Open tabs: …"; "# Files mentioned by the user:", "# Applications mentioned by the
+    /// user:", "# Selected text:", …), then "## My request for Codex:" and what the person typed. Codex itself takes only
+    /// what follows the marker, wherever it is, as the prompt (codex-rs state extract.rs strip_user_message_prefix).
+    /// The desktop app also writes "## My request:" after such sections (seen in 0.159 rollouts); that shorter marker counts
+    /// only on a line of its own in a text that opens with a section heading. Null for any other text.
     /// </summary>
     public static IdeRequest? SplitIdeRequest(IReadOnlyList<ContentBlock> blocks)
     {
-        if (!RolloutMessage.JoinText(blocks).TrimStart().StartsWith(IdeContextMarker, StringComparison.Ordinal)) return null;
-        var at = blocks.ToList().FindIndex(b => b.Type == ContentBlockType.Text && b.Text!.Contains(IdeRequestMarker, StringComparison.Ordinal));
-        if (at < 0) return null;
-        var text = blocks[at].Text!;
-        var cut = text.IndexOf(IdeRequestMarker, StringComparison.Ordinal);
-        var context = blocks.Take(at).Append(ContentBlock.FromText(text[..cut].TrimEnd())).ToArray();
-        var request = blocks.Skip(at + 1).Prepend(ContentBlock.FromText(text[(cut + IdeRequestMarker.Length)..].Trim())).ToArray();
-        return new IdeRequest(context, request);
+        var sections = RolloutMessage.JoinText(blocks).TrimStart().StartsWith('#');
+        for (var at = 0; at < blocks.Count; at++)
+        {
+            if (blocks[at] is not { Type: ContentBlockType.Text, Text: { } text } || FindRequest(text, sections) is not { } marker) continue;
+            var before = text[..marker.Index].TrimEnd();
+            var context = at == 0 && before.Length == 0 ? Array.Empty<ContentBlock>() : blocks.Take(at).Append(ContentBlock.FromText(before)).ToArray();
+            var request = blocks.Skip(at + 1).Prepend(ContentBlock.FromText(text[(marker.Index + marker.Length)..].Trim())).ToArray();
+            return new IdeRequest(context, request);
+        }
+        return null;
     }
+
+    private static (int Index, int Length)? FindRequest(string text, bool sections)
+    {
+        var at = text.IndexOf(RequestMarker, StringComparison.Ordinal);
+        if (at >= 0) return (at, RequestMarker.Length);
+        return sections && ShortRequestLine().Match(text) is { Success: true } line ? (line.Index, line.Length) : null;
+    }
+
+    [GeneratedRegex("^## My request:[ \t]*\r?$", RegexOptions.Multiline)]
+    private static partial Regex ShortRequestLine();
 
     /// <summary>
     /// Notices the TypeScript CLI (2025) put into its item list, which it saved whole as the rollout; none reached the

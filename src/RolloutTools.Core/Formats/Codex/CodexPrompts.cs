@@ -74,31 +74,42 @@ internal sealed class CodexPrompts
         return kinds.EnumerateArray().Any(k => k.ValueKind == JsonValueKind.String && k.GetString()!.StartsWith("user.", StringComparison.Ordinal));
     }
 
-    /// <summary>The prompt's words as both sides write them (the item's image tags are gone once read, see CodexContent).</summary>
-    private static string Key(IReadOnlyList<ContentBlock> content) => RolloutMessage.JoinText(content).Trim();
+    /// <summary>
+    /// The prompt's words as both sides write them: the item's image tags are gone once read (see CodexContent), and its
+    /// audio, which the event's message leaves out as it leaves out images, is no words.
+    /// </summary>
+    private static string Key(IReadOnlyList<ContentBlock> content) => RolloutMessage.JoinText(content.Where(b => !CodexContent.IsAudio(b)).ToArray()).Trim();
 
     /// <summary>
-    /// The blocks of a typed-prompt event: user_message {message, images[] of data URLs}, or an item_completed
-    /// UserMessage item {content: [{type: "text", text} | {type: "image", image_url}]}.
+    /// The blocks of a typed-prompt event: user_message {message, images[] of data URLs, local_images[] of paths}, or an
+    /// item_completed UserMessage item {content: [{type: "text", text} | {type: "image", image_url} | {type: "local_image",
+    /// path}]}. A local image counts: a prompt of a pasted screenshot alone has no text and no URL (items.rs
+    /// UserMessageItem::as_legacy_event puts only text in message and only remote images in images), and without it the
+    /// event would claim nothing and the person's prompt would read as injected context.
     /// </summary>
     public static IReadOnlyList<ContentBlock> EventBlocks(JsonElement payload)
     {
         var blocks = new List<ContentBlock>();
         if (payload.GetStringOrNull("message") is { Length: > 0 } message) blocks.Add(ContentBlock.FromText(message));
-        if (payload.GetPropertyOrDefault("images") is { ValueKind: JsonValueKind.Array } images)
-        {
-            blocks.AddRange(images.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => ContentBlock.FromImageUrl(i.GetString()!)));
-        }
+        blocks.AddRange(Strings(payload.GetPropertyOrDefault("images")).Select(url => ContentBlock.FromImageUrl(url)));
+        blocks.AddRange(Strings(payload.GetPropertyOrDefault("local_images")).Select(path => ContentBlock.FromImageUrl(path)));
         if (payload.GetPropertyOrDefault("content") is { ValueKind: JsonValueKind.Array } content)
         {
             foreach (var part in content.EnumerateArray())
             {
                 if (part.GetStringOrNull("text") is { Length: > 0 } text) blocks.Add(ContentBlock.FromText(text));
-                else if (part.GetStringOrNull("image_url") is { } url) blocks.Add(ContentBlock.FromImageUrl(url));
+                else if ((part.GetStringOrNull("image_url") ?? LocalImagePath(part)) is { Length: > 0 } url) blocks.Add(ContentBlock.FromImageUrl(url));
             }
         }
         return blocks;
     }
+
+    /// <summary>A local image's path; skills and mentions carry a path too, to a file that is not an image.</summary>
+    private static string? LocalImagePath(JsonElement part) => part.GetStringOrNull("type") == "local_image" ? part.GetStringOrNull("path") : null;
+
+    private static IEnumerable<string> Strings(JsonElement array) => array.ValueKind == JsonValueKind.Array
+        ? array.EnumerateArray().Where(i => i.ValueKind == JsonValueKind.String).Select(i => i.GetString()!)
+        : Enumerable.Empty<string>();
 
     private sealed record UserItem(RolloutMessage Message, string Key, int Position, bool? TypedByPerson);
 

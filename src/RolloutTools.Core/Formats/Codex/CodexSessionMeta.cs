@@ -36,6 +36,9 @@ internal sealed record CodexSessionMeta
     /// <summary>"paginated" for threads whose history Codex pages through (the default for new threads from 0.158).</summary>
     public string? HistoryMode { get; init; }
 
+    /// <summary>"v2" when agents speak to each other as agent messages rather than as user input (2026).</summary>
+    public string? MultiAgentVersion { get; init; }
+
     /// <summary>
     /// For a rollout that continues another (history_base, written by thread/revert): the rollout id whose first
     /// <see cref="HistoryBaseEnd"/> records this one takes as its own beginning without copying them; its own lines
@@ -79,6 +82,7 @@ internal sealed record CodexSessionMeta
             GitCommit = git.GetStringOrNull("commit_hash"),
             GitRepository = git.GetStringOrNull("repository_url"),
             HistoryMode = meta.GetStringOrNull("history_mode"),
+            MultiAgentVersion = meta.GetStringOrNull("multi_agent_version"),
             HistoryBaseRollout = historyBase.GetIdOrNull("thread_id"),
             HistoryBaseEnd = historyBase.GetInt64OrZero("end_ordinal_exclusive"),
         };

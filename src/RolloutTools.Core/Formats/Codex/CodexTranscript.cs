@@ -27,6 +27,12 @@ internal sealed class CodexTranscript
     private CodexUsage? _previousTotals;
     private UnansweredRequest? _unanswered;
     private CodexInterAgent? _lastCommunication;
+
+    /// <summary>The server-run tool search waiting for its output, which names no call.</summary>
+    private string? _serverSearch;
+
+    /// <summary>The multi-agent protocol the turns ran under (turn_context multi_agent_version), when the session meta does not say.</summary>
+    private string? _multiAgentVersion;
     private DateTimeOffset? _reasoningSince;
     private bool _inReview;
     private readonly List<Rollback> _rollbacks = new();
@@ -75,7 +81,7 @@ internal sealed class CodexTranscript
     /// <param name="includeAbandoned">Keep the turns a rollback took back, marked IsAbandoned; without it their responses are unlisted.</param>
     public IReadOnlyList<RolloutMessage> Messages(bool includeAbandoned)
     {
-        var built = _conversation.Build();
+        var built = AsSubagent(_conversation.Build());
         if (_rollbacks.Count == 0) return built;
         var messages = built.ToList();
         foreach (var rollback in _rollbacks) rollback.Apply(messages);
@@ -83,6 +89,18 @@ internal sealed class CodexTranscript
         _rolledBack = messages.Where(m => m.IsAbandoned && m.Usage is { Total: > 0 }).Select(UnlistedResponse.Of).ToArray();
         return messages.Where(m => !m.IsAbandoned).ToArray();
     }
+
+    /// <summary>
+    /// A subagent's thread (a spawned worker, a reviewer, a guardian) is started and driven by another agent: Codex submits
+    /// the parent's task, and each later message it sends, as user input (core agent/control.rs AgentControl::send_prompt,
+    /// Op::UserInput), so the thread's prompts are that agent's words, not a person's. Under multi-agent v2 a worker is
+    /// given its tasks as agent messages instead (read as such), so user input there is a person's, typed after /agent
+    /// switched to the worker's thread.
+    /// </summary>
+    private IReadOnlyList<RolloutMessage> AsSubagent(IReadOnlyList<RolloutMessage> messages) =>
+        Meta is { IsSubagent: true } meta && !(meta.SubagentKind == "thread_spawn" && (meta.MultiAgentVersion ?? _multiAgentVersion) == "v2")
+            ? messages.Select(m => m.Kind == MessageKind.Prompt ? new RolloutMessage(m) { Kind = MessageKind.AgentMessage } : m).ToArray()
+            : messages;
 
     /// <summary>
     /// Requests billed without a message to carry them, each with its time, model and identity: those no response
@@ -203,6 +221,10 @@ internal sealed class CodexTranscript
                 if (communication is not null) AddAgentMessage(communication.Content, timestamp);
                 _lastCommunication = communication;
                 break;
+            case "realtime_item":
+                RecordTypes.Add(kind, payload.GetStringOrNull("type") ?? "untyped");
+                AddVoice(payload, timestamp);
+                break;
             default:
                 // world_state, token usage records and whatever comes next: facts about the session's surroundings,
                 // not conversation.
@@ -277,6 +299,7 @@ internal sealed class CodexTranscript
             ReasoningEfforts.Add(effort);
         }
         LastCwd = context.GetStringOrNull("cwd") ?? LastCwd;
+        _multiAgentVersion = context.GetStringOrNull("multi_agent_version") ?? _multiAgentVersion;
         ApprovalPolicy = context.GetStringOrNull("approval_policy") ?? ApprovalPolicy;
         var sandbox = context.GetPropertyOrDefault("sandbox_policy");
         SandboxPolicy = sandbox.GetStringOrNull("type") ?? sandbox.GetStringOrNull("mode") ?? (sandbox.ValueKind == JsonValueKind.String ? sandbox.GetString() : SandboxPolicy);
@@ -334,17 +357,24 @@ internal sealed class CodexTranscript
                 var image = item.GetStringOrNull("result") is { Length: > 0 } data
                     ? ContentBlock.FromImageData("image/png", data)
                     : ContentBlock.FromText($"image generation {item.GetStringOrNull("status") ?? "done"}");
+                // The item has no arguments; the prompt the image was drawn from is revised_prompt (models.rs ImageGenerationCall).
                 var imageCall = new ToolCall(
                     item.GetIdOrNull("id") ?? item.GetIdOrNull("call_id") ?? InventedId("image_generation"),
                     "image_generation",
-                    RawOrEmpty(item.GetPropertyOrDefault("action")));
+                    item.GetStringOrNull("revised_prompt") is { } revised ? RevisedPrompt(revised) : "{}");
                 ServerCall(timestamp, imageCall, image);
                 break;
             case "tool_search_call":
-                Call(timestamp, new ToolCall(CallId(item), "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
+                // A search the API ran itself (execution "server") has no call_id, nor has its output (models.rs
+                // ToolSearchCall/ToolSearchOutput call_id: Option; Codex pairs only client searches): the output answers it.
+                var searchId = item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? InventedId("tool_search");
+                _serverSearch = item.GetIdOrNull("call_id") is null ? searchId : null;
+                Call(timestamp, new ToolCall(searchId, "tool_search", RawOrEmpty(item.GetPropertyOrDefault("arguments"))));
                 break;
             case "tool_search_output":
-                if (_conversation.AddToolResult(new ToolResult(CallId(item), new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(CallId(item));
+                var searchAnswers = item.GetIdOrNull("call_id") ?? _serverSearch ?? CallId(item);
+                _serverSearch = null;
+                if (_conversation.AddToolResult(new ToolResult(searchAnswers, new[] { ContentBlock.FromText(RawOrEmpty(item.GetPropertyOrDefault("tools"))) }) { Timestamp = timestamp }) is null) Orphan(searchAnswers);
                 EndTurn();
                 break;
             case "agent_message":
@@ -393,9 +423,34 @@ internal sealed class CodexTranscript
                 _prompts.AddItem(AddUser(CodexContent.ClassifyUser(text), blocks, timestamp).Said, CodexPrompts.TypedByPerson(item));
                 break;
             default:
-                // developer and system: instructions Codex injected, never a person's words.
+                // developer and system: instructions Codex injected, never a person's words. Under multi-agent v2 the marker
+                // of an interrupted turn is a developer message too (tasks/mod.rs InterruptedTurnHistoryMarker::Developer).
                 EndResponse();
-                _conversation.AddMessage(MessageRole.System, MessageKind.Context, blocks, timestamp);
+                var injected = CodexContent.ClassifyUser(RolloutMessage.JoinText(blocks)) == MessageKind.Interruption ? MessageKind.Interruption : MessageKind.Context;
+                _conversation.AddMessage(MessageRole.System, injected, blocks, timestamp);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// A voice conversation (realtime mode, 2026) writes what was said as realtime_item lines, {type: "transcript_segment",
+    /// role: "user" | "assistant", text, realtime_session_id}, and nothing else holds those words: the person's speech is a
+    /// prompt, the voice model's reply an answer of its own (no request of this file's token counts is its). What the voice
+    /// model hands the agent comes as a user message of its own. Session starts, ends and promotions carry no words.
+    /// </summary>
+    private void AddVoice(JsonElement item, DateTimeOffset? timestamp)
+    {
+        if (item.GetStringOrNull("type") != "transcript_segment" || item.GetStringOrNull("text") is not { Length: > 0 } text) return;
+        var said = new[] { ContentBlock.FromText(text) };
+        switch (item.GetStringOrNull("role"))
+        {
+            case "user":
+                EndResponse();
+                _conversation.AddMessage(MessageRole.User, MessageKind.Prompt, said, timestamp);
+                break;
+            case "assistant":
+                EndResponse();
+                _conversation.StartAssistant(timestamp, model: null).AddContent(said);
                 break;
         }
     }
@@ -407,14 +462,14 @@ internal sealed class CodexTranscript
         _conversation.AddMessage(MessageRole.User, MessageKind.AgentMessage, blocks, timestamp);
     }
 
-    /// <summary>A user text; an IDE extension prompt becomes its editor context, then the request typed.</summary>
+    /// <summary>A user text; a prompt the IDE extension or the desktop app composed becomes what they attached, then the request typed.</summary>
     private (RolloutMessage Said, RolloutMessage? IdeContext) AddUser(MessageKind kind, IReadOnlyList<ContentBlock> blocks, DateTimeOffset? timestamp)
     {
         if (kind != MessageKind.Prompt || CodexContent.SplitIdeRequest(blocks) is not { } ide)
         {
             return (_conversation.AddMessage(MessageRole.User, kind, blocks, timestamp), null);
         }
-        var context = _conversation.AddMessage(MessageRole.User, MessageKind.Context, ide.Context, timestamp);
+        var context = ide.Context.Count == 0 ? null : _conversation.AddMessage(MessageRole.User, MessageKind.Context, ide.Context, timestamp);
         return (_conversation.AddMessage(MessageRole.User, kind, ide.Request, timestamp), context);
     }
 
@@ -712,6 +767,13 @@ internal sealed class CodexTranscript
             : space.EndsWith("__", StringComparison.Ordinal) ? space + name
             : $"{space}__{name}";
     }
+
+    private static string RevisedPrompt(string prompt) => JsonText.Write(w =>
+    {
+        w.WriteStartObject();
+        w.WriteString("revised_prompt", prompt);
+        w.WriteEndObject();
+    });
 
     private static string CallId(JsonElement item) => item.GetIdOrNull("call_id") ?? item.GetIdOrNull("id") ?? string.Empty;
 
