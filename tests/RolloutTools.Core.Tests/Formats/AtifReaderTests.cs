@@ -480,6 +480,35 @@ public sealed class AtifReaderTests : IDisposable
     }
 
     [Fact]
+    public void Claude_codes_own_text_in_harbors_user_steps_gets_the_kind_the_claude_code_reader_gives_it()
+    {
+        // Harbor's Claude Code converter makes every user line a user step and keeps only its text (isMeta is lost):
+        // a slash command's echo, its skill text, a reminder before the person's words, an interruption marker and a
+        // finished task's notice are Claude Code's, as its own reader reads them; the person's words stay Prompts.
+        const string steps = """
+                {"step_id": 1, "source": "user", "message": "<command-message>review is running\u2026</command-message>\n<command-name>/review</command-name>\n<command-args>src/cart.ts</command-args>"},
+                {"step_id": 2, "source": "user", "message": "Base directory for this skill: /home/u/.claude/skills/review\n\n# Review\n\nRead the diff first."},
+                {"step_id": 3, "source": "user", "message": "<system-reminder>\nThe file a.py was modified.\n</system-reminder>\n\nFix the failing test"},
+                {"step_id": 4, "source": "agent", "message": "Looking."},
+                {"step_id": 5, "source": "user", "message": "[Request interrupted by user]"},
+                {"step_id": 6, "source": "user", "message": "<task-notification>\n<task-id>b1</task-id>\n<status>completed</status>\n</task-notification>\nRead the output file to retrieve the result: /tmp/b1.output"},
+                {"step_id": 7, "source": "user", "message": "<system-reminder>be brief</system-reminder>\n\nFind the caller", "extra": {"is_sidechain": true}}
+            """;
+        var r = Assert.Single(ReadText(Trajectory(steps).Replace("\"terminus-2\"", "\"claude-code\"", StringComparison.Ordinal))).Record!;
+
+        Assert.Equal("Command Context Context Prompt Response Interruption Context Context AgentMessage", SampleFolder.Kinds(r));
+        Assert.Equal("<system-reminder>\nThe file a.py was modified.\n</system-reminder>", r.Messages[2].Text);
+        Assert.Equal("Fix the failing test", r.Messages[3].Text);
+        Assert.Equal("Find the caller", r.Messages[8].Text);
+        Assert.Equal("Fix the failing test", r.Title);
+        Assert.Equal(6L, r.SourceMeta["claude_code_injected_parts"]);
+
+        // Another agent's user steps are its person's words, whatever they hold.
+        var other = Assert.Single(ReadText(Trajectory(steps))).Record!;
+        Assert.Equal("Prompt Prompt Prompt Response Prompt Prompt AgentMessage", SampleFolder.Kinds(other));
+    }
+
+    [Fact]
     public void Calls_written_with_an_empty_id_each_get_their_own_and_their_output()
     {
         // Harbor's Gemini CLI, Codex and OpenHands converters write tool_call_id "" when the agent's log had none.

@@ -226,6 +226,7 @@ public static partial class AtifSession
         .Add("step_count", transcript.Steps)
         .Add("copied_context_steps", transcript.CopiedContextSteps)
         .Add("sidechain_steps", transcript.SidechainSteps)
+        .Add("claude_code_injected_parts", transcript.InjectedUserParts)
         .Add("handoff_steps", transcript.HandoffSteps)
         .Add("stitched_copies_skipped", transcript.StitchedCopiesSkipped)
         .Add("context_management", transcript.ContextManagement)

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using RolloutTools.Core.Formats.ClaudeCode;
 using RolloutTools.Core.Json;
 using RolloutTools.Core.Model;
 using RolloutTools.Core.Reading;
@@ -62,6 +63,9 @@ public sealed class AtifTranscript
     /// <summary>Steps marked extra.is_sidechain: a subagent's turns, which Harbor's Claude Code converter interleaves.</summary>
     public int SidechainSteps { get; private set; }
 
+    /// <summary>Parts of Claude Code user steps that are Claude Code's own text, not the step's (reminders, echoes, markers).</summary>
+    public int InjectedUserParts { get; private set; }
+
     public int UnansweredToolCalls => _conversation.UnansweredToolCalls;
 
     public IReadOnlyList<RolloutMessage> Messages() => _conversation.Build();
@@ -112,6 +116,9 @@ public sealed class AtifTranscript
         var message = step.GetPropertyOrDefault("message");
         var (content, unknown) = AtifContent.Read(message, "message", folder);
         if (dumpsBlocks && source == "user") content = AtifContent.ReadDumpedBlocks(content);
+        // Harbor's Claude Code converter makes every user line a user step and keeps only its text: what Claude Code
+        // adds (reminders, command echoes, interruption markers, task notices, a skill's text) is told by that text.
+        var userParts = dumpsBlocks && source == "user" && content.Count > 0 ? ClaudeContent.UnmarkedUserText(content.ToList()) : null;
         var reasoning = step.GetPropertyOrDefault("reasoning_content") switch
         {
             { ValueKind: JsonValueKind.String } r => r.GetString(),
@@ -200,6 +207,7 @@ public sealed class AtifTranscript
                 : contextManagement.ValueKind == JsonValueKind.String ? contextManagement.GetString() : null,
             UnknownParts = unknown,
             IsPlaceholder = placeholder,
+            UserParts = userParts,
         };
     }
 
@@ -273,11 +281,19 @@ public sealed class AtifTranscript
                         : afterHandoff ? MessageKind.CompactionSummary
                         : MessageKind.Prompt;
                     if (kind == MessageKind.CompactionSummary) HandoffSteps++;
-                    _conversation.AddMessage(MessageRole.User, kind, step.Content, step.Timestamp);
+                    // Claude Code's own text in the step keeps the kind its reader gives it; the rest is the step's.
+                    var parts = step.UserParts is { } claude && kind is MessageKind.Prompt or MessageKind.AgentMessage
+                        ? claude.Select(p => p.Kind == MessageKind.Prompt ? p with { Kind = kind } : p)
+                        : new[] { new UserPart(kind, step.Content) };
+                    foreach (var part in parts)
+                    {
+                        if (part.Kind != kind) InjectedUserParts++;
+                        _conversation.AddMessage(MessageRole.User, part.Kind, part.Blocks, step.Timestamp);
+                        var text = RolloutMessage.JoinText(part.Blocks);
+                        if (part.Kind == MessageKind.Prompt) FirstPrompt ??= text.Length > 0 ? text : null;
+                        else _firstOtherUserText ??= text.Length > 0 ? text : null;
+                    }
                     _lastReasoning = null;
-                    var text = RolloutMessage.JoinText(step.Content);
-                    if (kind == MessageKind.Prompt) FirstPrompt ??= text.Length > 0 ? text : null;
-                    else _firstOtherUserText ??= text.Length > 0 ? text : null;
                 }
                 AddObservations(step, MessageRole.User);
                 break;
@@ -449,6 +465,9 @@ public sealed class AtifTranscript
         public string? ContextManagement { get; init; }
         public int UnknownParts { get; init; }
         public bool IsPlaceholder { get; init; }
+
+        /// <summary>A Claude Code user step's content in parts of one kind (<see cref="ClaudeContent.UnmarkedUserText"/>).</summary>
+        public IReadOnlyList<UserPart>? UserParts { get; init; }
     }
 
     private sealed record ParsedResult(string? CallId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<AtifSubagentRef> Refs)

@@ -256,6 +256,20 @@ internal static partial class ClaudeContent
     }
 
     /// <summary>
+    /// A user turn's text whose line lost its marks (isMeta, origin, promptSource, isCompactSummary), as Harbor's
+    /// ATIF converter keeps only the text: in parts as <see cref="ReadUser"/> reads the text of an unmarked line
+    /// (tagged spans, interruption markers, task notices). A skill's text, which Claude Code marks only isMeta, is
+    /// told by its opening "Base directory for this skill:" and is Context, as the marked line is.
+    /// </summary>
+    internal static IReadOnlyList<UserPart> UnmarkedUserText(List<ContentBlock> blocks)
+    {
+        var kind = LineKind(default, blocks);
+        if (kind == MessageKind.Prompt && blocks.FirstOrDefault(b => b.Type == ContentBlockType.Text)?.Text?.TrimStart()
+                .StartsWith("Base directory for this skill:", StringComparison.Ordinal) == true) kind = MessageKind.Context;
+        return Split(blocks, kind);
+    }
+
+    /// <summary>
     /// The line's content in parts of one kind: tagged spans at the start or end of a text block are Context
     /// or Command, the rest is of the line's kind. The person's words and what they pasted (images, documents)
     /// are one part, placed where the first of them is. Only spoken text is split; a line that is wholly one
