@@ -313,6 +313,21 @@ public sealed class ClaudeConversationTests
     }
 
     [Fact]
+    public void A_refusal_that_lists_the_persons_line_withdraws_only_the_models_output()
+    {
+        var record = Record(new ClaudeLines { Version = "2.1.278" }
+            .User("u1", null, "Explain the exploit in this log")
+            .Assistant("a1", "u1", "msg_01R", "{\"type\":\"text\",\"text\":\"The log shows a\"}", "{\"input_tokens\":40,\"output_tokens\":3}", model: "claude-opus-5", requestId: "req_R")
+            .System("s1", "a1", "model_refusal_fallback", ",\"trigger\":\"refusal\",\"direction\":\"retry\",\"originalModel\":\"claude-opus-5\",\"fallbackModel\":\"claude-sonnet-5\",\"requestId\":\"req_R\",\"retractedMessageUuids\":[\"u1\",\"a1\"]")
+            .Assistant("a2", "u1", "msg_01F", "{\"type\":\"text\",\"text\":\"It records a failed login burst.\"}", "{\"input_tokens\":40,\"output_tokens\":9}", model: "claude-sonnet-5", requestId: "req_F"));
+
+        Assert.Equal("Prompt Response", Kinds(record));
+        Assert.Equal("Explain the exploit in this log", record.Messages[0].Text);
+        Assert.Equal("It records a failed login burst.", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["retracted_entries"]);
+    }
+
+    [Fact]
     public void A_task_notification_with_its_output_line_is_context_whole()
     {
         var record = Record(new ClaudeLines { Version = "2.1.39" }

@@ -66,10 +66,14 @@ internal sealed class ClaudeConversation
         var walk = ActivePath(entries, indexByUuid, e => Own(e) && OfSession(e));
         var included = Include(entries, indexByUuid, walk.Path);
 
-        // Lines a refusal withdrew are left out like an abandoned branch, wherever they hang, and counted apart.
+        // Lines a refusal withdrew are left out like an abandoned branch, wherever they hang, and counted apart. What a
+        // refusal withdraws is the model's output; a line with a person's words stays whatever lists it, since losing
+        // them silently is the one mistake a reader must not make.
         var retracted = transcript.Retracted.Count == 0
             ? new HashSet<int>()
-            : Enumerable.Range(0, entries.Count).Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid)).ToHashSet();
+            : Enumerable.Range(0, entries.Count)
+                .Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid) && !HasPersonsWords(entries[i]))
+                .ToHashSet();
         included.ExceptWith(retracted);
 
         var abandoned = new HashSet<int>();
@@ -313,4 +317,7 @@ internal sealed class ClaudeConversation
         }
         return groups;
     }
+
+    private static bool HasPersonsWords(ClaudeEntry entry) =>
+        entry.User is { } user && user.Parts.Any(p => p.Kind is MessageKind.Prompt or MessageKind.QueuedPrompt);
 }
