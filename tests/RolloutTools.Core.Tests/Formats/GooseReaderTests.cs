@@ -192,6 +192,19 @@ public sealed class GooseReaderTests : IDisposable
     }
 
     [Fact]
+    public void The_final_output_nudge_goose_sends_as_the_user_is_context_not_a_prompt()
+    {
+        var result = ReadLegacy("20250101_180000.jsonl",
+            "{\"id\":\"u1\",\"role\":\"user\",\"created\":1750000001,\"content\":[{\"type\":\"text\",\"text\":\"Summarise the repo\"}]}",
+            "{\"id\":\"a1\",\"role\":\"assistant\",\"created\":1750000002,\"content\":[{\"type\":\"text\",\"text\":\"It holds a.txt\"}]}",
+            "{\"id\":\"u2\",\"role\":\"user\",\"created\":1750000003,\"content\":[{\"type\":\"text\",\"text\":\"You MUST call the `final_output` tool NOW with the final output for the user.\"}]}",
+            "{\"id\":\"a2\",\"role\":\"assistant\",\"created\":1750000004,\"content\":[{\"type\":\"text\",\"text\":\"done\"}]}");
+        var record = result.Record!;
+        Assert.Equal("Prompt Response Context Response", SampleFolder.Kinds(record));
+        Assert.Equal(1L, record.SourceMeta["final_output_nudges"]);
+    }
+
+    [Fact]
     public void An_unknown_content_type_is_told_once_and_its_text_kept_as_context()
     {
         var result = ReadLegacy("20250101_150000.jsonl",

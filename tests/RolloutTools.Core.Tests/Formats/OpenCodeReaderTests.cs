@@ -394,4 +394,31 @@ public sealed class OpenCodeReaderTests : IDisposable
         Assert.Equal("{\"interrupted\":true,\"output\":\"12 passing\"}", result.StructuredResult);
         Assert.Equal(1L, record.SourceMeta["interrupted_tools"]);
     }
+    [Fact]
+    public void The_prompt_compaction_replays_after_its_summary_is_context_not_a_second_prompt()
+    {
+        const string summary = "{\"role\":\"assistant\",\"mode\":\"compaction\",\"agent\":\"compaction\",\"summary\":true,\"time\":{\"created\":1775116801000},\"modelID\":\"claude-sonnet-4-5\",\"providerID\":\"anthropic\",\"path\":{\"cwd\":\"/w\",\"root\":\"/w\"}}";
+        var path = DatabaseWith("replay/opencode.db",
+            new[]
+            {
+                ("msg_3", "{\"role\":\"user\",\"time\":{\"created\":1775116800000},\"agent\":\"build\"}"),
+                ("msg_4", summary),
+                ("msg_5", "{\"role\":\"user\",\"time\":{\"created\":1775116802000},\"agent\":\"build\"}"),
+                ("msg_6", "{\"role\":\"user\",\"time\":{\"created\":1775116803000},\"agent\":\"build\"}"),
+            },
+            new[]
+            {
+                ("prt_90", "msg_3", "{\"type\":\"compaction\",\"auto\":true,\"overflow\":true}"),
+                ("prt_91", "msg_4", "{\"type\":\"text\",\"text\":\"## Goal\\nList the files\"}"),
+                ("prt_92", "msg_5", "{\"type\":\"text\",\"text\":\"List the files\"}"),
+                ("prt_93", "msg_5", "{\"type\":\"text\",\"text\":\"[Attached image/png: shot.png]\"}"),
+                ("prt_94", "msg_6", "{\"type\":\"text\",\"text\":\"List the files\"}"),
+            });
+        var record = Assert.Single(ReadLocated(path)).Record!;
+
+        // The person's second "List the files", typed after the replay, is a prompt again.
+        Assert.Equal("Prompt Response ToolResult Response CompactionSummary Context Prompt", SampleFolder.Kinds(record));
+        Assert.Equal("List the files", record.Messages[5].Content[0].Text);
+        Assert.Equal(1L, record.SourceMeta["resent_prompts"]);
+    }
 }

@@ -19,6 +19,17 @@ internal static class GooseRecords
 {
     public const string SourceKind = "goose";
 
+    /// <summary>
+    /// The user message goose saves, visible to both, when a recipe that asks for structured output ends a turn without
+    /// its final-output tool (agents/final_output_tool.rs FINAL_OUTPUT_CONTINUATION_MESSAGE; the tool was named
+    /// StructuredOutput in earlier versions): goose's words, not the person's.
+    /// </summary>
+    private static readonly HashSet<string> FinalOutputNudges = new(StringComparer.Ordinal)
+    {
+        "You MUST call the `final_output` tool NOW with the final output for the user.",
+        "You MUST call the `StructuredOutput` tool NOW with the structured final output for the user.",
+    };
+
     public static RolloutRecord Build(GooseSession session, string path, DiagnosticList diagnostics)
     {
         var conversation = new ConversationBuilder();
@@ -50,9 +61,11 @@ internal static class GooseRecords
                 {
                     var text = UserText(message);
                     var resent = afterContinuation && message.UserVisible && message.AgentVisible && text is not null && text == lastPrompt;
+                    var nudge = text is not null && FinalOutputNudges.Contains(text);
                     if (resent) counts.ResentPrompts++;
+                    else if (nudge) counts.FinalOutputNudges++;
                     else if (message.UserVisible && text is not null) lastPrompt = text;
-                    AddUser(conversation, message, IsSubagent(session), counts, resent);
+                    AddUser(conversation, message, IsSubagent(session), counts, resent || nudge);
                     turnId = null;
                     afterContinuation = false;
                 }
@@ -96,6 +109,7 @@ internal static class GooseRecords
             .Add("invalid_tool_calls", counts.InvalidCalls)
             .Add("interface_items", counts.Interface)
             .Add("resent_prompts", counts.ResentPrompts)
+            .Add("final_output_nudges", counts.FinalOutputNudges)
             .Add("unknown_content", counts.Unknown)
             .Add("orphan_tool_results", conversation.OrphanToolResults)
             .Add("unanswered_tool_calls", conversation.UnansweredToolCalls)
@@ -169,9 +183,10 @@ internal static class GooseRecords
     /// <summary>
     /// Tool responses first (they answer the calls of the response before), then the words: the summary compaction
     /// adds (hidden from the person, seen by the agent) is a compaction summary, a message hidden from both is context,
-    /// the rest is what the person typed.
+    /// and so are the words goose itself sends as the user (a prompt resent after compaction, a nudge); the rest is what
+    /// the person typed.
     /// </summary>
-    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts, bool resent)
+    private static void AddUser(ConversationBuilder conversation, GooseMessage message, bool isSubagent, Counts counts, bool sentByGoose)
     {
         var blocks = new List<ContentBlock>();
         foreach (var item in message.Content.EnumerateArray())
@@ -195,7 +210,7 @@ internal static class GooseRecords
         }
         if (blocks.Count == 0) return;
         // A subagent's "user" is the agent that delegated to it: its task is an agent's message, not a person's words.
-        var kind = resent ? MessageKind.Context
+        var kind = sentByGoose ? MessageKind.Context
             : !message.UserVisible ? (message.AgentVisible ? MessageKind.CompactionSummary : MessageKind.Context)
             : isSubagent ? MessageKind.AgentMessage : MessageKind.Prompt;
         conversation.AddMessage(MessageRole.User, kind, blocks, message.Created);
@@ -295,6 +310,7 @@ internal static class GooseRecords
         public long RedactedThinking { get; set; }
         public long InvalidCalls { get; set; }
         public long ResentPrompts { get; set; }
+        public long FinalOutputNudges { get; set; }
         public long Interface { get; private set; }
         public IReadOnlyDictionary<string, long> Unknown => _unknown.Counts;
 

@@ -66,6 +66,7 @@ internal static class OpenCodeRecords
             .Add("patched_files", state.PatchedFiles)
             .Add("ignored_text_parts", state.IgnoredTexts)
             .Add("shell_commands", state.ShellCommands)
+            .Add("resent_prompts", state.ResentPrompts)
             .Add("interrupted_tools", state.InterruptedTools)
             .Add("pruned_tool_outputs", state.PrunedOutputs)
             .Add("summary_additions", info.SummaryAdditions)
@@ -115,6 +116,10 @@ internal static class OpenCodeRecords
         private readonly Action<string, string> _unknownPart;
         // The user message shell() saves before a command the person ran (the "!" prompt): its assistant message follows.
         private bool _shellNotice;
+        // The last message was a compaction summary: the user message after it may be the replay of an earlier prompt.
+        private bool _afterSummary;
+        // The words of the last user message that held any, to know them when compaction sends them again.
+        private IReadOnlyList<string> _lastWords = Array.Empty<string>();
 
         public BuildState(bool isChild, Action<string, string> skipped, Action<string, string> unknownPart)
         {
@@ -161,6 +166,7 @@ internal static class OpenCodeRecords
         public long IgnoredTexts { get; private set; }
         public long PrunedOutputs { get; private set; }
         public long ShellCommands { get; private set; }
+        public long ResentPrompts { get; private set; }
         public long InterruptedTools { get; private set; }
         public string? Cwd { get; private set; }
         public string? Root { get; private set; }
@@ -192,9 +198,23 @@ internal static class OpenCodeRecords
             Note(time);
             Distinct(_agents, OpenCodeJson.String(message.Info, "agent"));
             _shellNotice = IsShellNotice(message);
+            var afterSummary = _afterSummary;
+            _afterSummary = false;
             if (_shellNotice) return;
             // A child session's user turns are what the calling agent asked of it, not a person's words.
             var promptKind = _isChild ? MessageKind.AgentMessage : MessageKind.Prompt;
+            // After a compaction for overflow, OpenCode saves a new user message copying the parts of the prompt it
+            // compacted away (compaction.ts, replay) and answers that: the same words again, sent by OpenCode, not the person.
+            var words = Words(message);
+            if (afterSummary && words.Count > 0 && words.SequenceEqual(_lastWords, StringComparer.Ordinal))
+            {
+                ResentPrompts++;
+                promptKind = MessageKind.Context;
+            }
+            else if (words.Count > 0)
+            {
+                _lastWords = words;
+            }
             var blocks = new List<ContentBlock>();
             var kind = promptKind;
             void Emit()
@@ -243,6 +263,17 @@ internal static class OpenCodeRecords
             }
             Emit();
         }
+
+        /// <summary>
+        /// The text parts a person wrote: neither synthetic nor ignored, and not the note a replay puts in place of an
+        /// image or PDF ("[Attached image/png: a.png]"), since the prompt it copies held the file itself.
+        /// </summary>
+        private static IReadOnlyList<string> Words(OpenCodeMessage message) =>
+            message.Parts
+                .Where(p => OpenCodeJson.String(p.Data, "type") == "text" && !OpenCodeJson.True(p.Data, "synthetic") && !OpenCodeJson.True(p.Data, "ignored"))
+                .Select(p => OpenCodeJson.String(p.Data, "text") ?? string.Empty)
+                .Where(t => t.Length > 0 && !(t.StartsWith("[Attached ", StringComparison.Ordinal) && t.EndsWith(']')))
+                .ToList();
 
         /// <summary>Whether the message's text is shell()'s notice alone: a synthetic text part and no other text or file.</summary>
         private static bool IsShellNotice(OpenCodeMessage message)
@@ -295,6 +326,7 @@ internal static class OpenCodeRecords
             Distinct(_providers, OpenCodeJson.String(info, "providerID"));
             Distinct(_agents, OpenCodeJson.String(info, "agent") ?? OpenCodeJson.String(info, "mode"));
             var kind = OpenCodeJson.True(info, "summary") ? MessageKind.CompactionSummary : MessageKind.Response;
+            _afterSummary = kind == MessageKind.CompactionSummary;
             if (OpenCodeJson.String(info, "finish") is { Length: > 0 } finish) Count(FinishReasons, finish);
 
             ConversationBuilder.AssistantTurn? turn = null;
