@@ -437,4 +437,18 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
         Assert.Equal(1L, record.SourceMeta["unused_tool_results"]);
     }
+
+    [Fact]
+    public void A_compaction_summary_follows_the_round_it_summarized_and_one_of_an_earlier_request_comes_before_the_first_round()
+    {
+        var first = Request("""{"value":"x"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]},{"id":"b","response":"Read.","toolCalls":[]}],"toolCallResults":{"c1":{"content":[{"value":"file text"}]}},"summary":{"toolCallRoundId":"a","text":"The file was read."}}}""");
+        var second = Request("""{"value":"y"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"c","response":"Next.","toolCalls":[]}],"summaries":[{"toolCallRoundId":"b","text":"All so far, summarized."}]}}""");
+        var record = Read(Session(first + "," + second)).Record!;
+        Assert.Equal("Prompt Response ToolResult CompactionSummary Response Prompt CompactionSummary Response", SampleFolder.Kinds(record));
+        Assert.Equal("The file was read.", record.Messages[3].Text);
+        Assert.Equal(MessageRole.User, record.Messages[3].Role);
+        Assert.Equal("All so far, summarized.", record.Messages[6].Text);
+        Assert.Equal("Next.", record.Messages[7].Text);
+        Assert.Equal(2L, record.SourceMeta["compaction_summaries"]);
+    }
 }

@@ -58,6 +58,7 @@ internal sealed class CopilotChatConversation
     public int QuotaExceededRequests { get; private set; }
     public int RateLimitedRequests { get; private set; }
     public int FilteredRequests { get; private set; }
+    public int CompactionSummaries { get; private set; }
     public IReadOnlyDictionary<string, long> ShownParts => _shownParts;
     public IReadOnlyCollection<string> Agents => _agents;
     public IReadOnlyCollection<string> EditedFiles => _editedFiles;
@@ -123,6 +124,7 @@ internal sealed class CopilotChatConversation
         var completed = Time(state.GetPropertyOrDefault("completedAt"));
         var shown = ShownTurn(parts, index, lineOf, diagnostics);
 
+        var summaries = Summaries(metadata);
         ConversationBuilder.AssistantTurn? last = null;
         if (metadata.GetPropertyOrDefault("toolCallRounds") is { ValueKind: JsonValueKind.Array } rounds && rounds.GetArrayLength() > 0)
         {
@@ -130,10 +132,11 @@ internal sealed class CopilotChatConversation
             var nextResults = next.ValueKind == JsonValueKind.Object
                 ? next.GetPropertyOrDefault("result").GetPropertyOrDefault("metadata").GetPropertyOrDefault("toolCallResults")
                 : default;
-            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), nextResults, asked, model);
+            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), nextResults, summaries, asked, model);
         }
-        else if (shown.HasContent)
+        else if (shown.HasContent || summaries.Count > 0)
         {
+            AddSummaries(summaries, round: null, asked);
             shown.WriteTo(Builder, () => last = Builder.StartAssistant(completed ?? asked, model), completed ?? asked);
         }
         if (last is not null && Usage(request, model) is { } usage) last.SetUsage(usage.Own, null, usage.Others);
@@ -198,13 +201,17 @@ internal sealed class CopilotChatConversation
     /// The next request's toolCallResults: when a request stops at the tool-call limit (maxToolCallsExceeded) and the
     /// person continues, the last round's results are kept with the request that continued it.
     /// </param>
-    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, JsonElement nextResults, DateTimeOffset? asked, string? model)
+    /// <param name="summaries">The request's compaction summaries; one made of an earlier request's rounds comes before the first round.</param>
+    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, JsonElement nextResults, List<Summary> summaries, DateTimeOffset? asked, string? model)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
+        var roundIds = rounds.EnumerateArray().Select(r => r.GetStringOrNull("id")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        AddSummaries(summaries.Where(s => !roundIds.Contains(s.RoundId)), round: null, asked);
         ConversationBuilder.AssistantTurn? turn = null;
         foreach (var round in rounds.EnumerateArray())
         {
-            turn = Builder.StartAssistant(Time(round.GetPropertyOrDefault("timestamp")) ?? asked, model);
+            var at = Time(round.GetPropertyOrDefault("timestamp")) ?? asked;
+            turn = Builder.StartAssistant(at, model);
             turn.ResponseId = round.GetStringOrNull("id");
             var thinking = round.GetPropertyOrDefault("thinking");
             turn.AddReasoning(Joined(thinking.GetPropertyOrDefault("text")));
@@ -224,6 +231,7 @@ internal sealed class CopilotChatConversation
                 if (answer.ValueKind != JsonValueKind.Object) continue;
                 Builder.AddToolResult(new ToolResult(id, new[] { ContentBlock.FromText(ResultText(answer.GetPropertyOrDefault("content"))) }));
             }
+            if (round.GetStringOrNull("id") is { Length: > 0 } roundId) AddSummaries(summaries, roundId, at);
         }
         if (results.ValueKind == JsonValueKind.Object)
         {
@@ -231,6 +239,33 @@ internal sealed class CopilotChatConversation
         }
         return turn;
     }
+
+    /// <summary>
+    /// The summaries Copilot made when the conversation outgrew the model's context (IResultMetadata.summaries, or the
+    /// older single summary; vscode-copilot-chat conversation.ts): each replaces, for every later model call, the
+    /// history up to and including the round it names (normalizeSummariesOnRounds).
+    /// </summary>
+    private static List<Summary> Summaries(JsonElement metadata)
+    {
+        var list = metadata.GetPropertyOrDefault("summaries") is { ValueKind: JsonValueKind.Array } many
+            ? many.EnumerateArray().ToArray()
+            : metadata.GetPropertyOrDefault("summary") is { ValueKind: JsonValueKind.Object } one ? new[] { one } : Array.Empty<JsonElement>();
+        return list.Where(s => s.GetStringOrNull("text") is { Length: > 0 })
+            .Select(s => new Summary(s.GetStringOrNull("toolCallRoundId") ?? string.Empty, s.GetStringOrNull("text")!))
+            .ToList();
+    }
+
+    /// <summary>The summaries made after the round named (null: all given), each a compaction summary the next call read.</summary>
+    private void AddSummaries(IEnumerable<Summary> summaries, string? round, DateTimeOffset? time)
+    {
+        foreach (var summary in summaries.Where(s => round is null || s.RoundId == round))
+        {
+            CompactionSummaries++;
+            Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary.Text) }, time);
+        }
+    }
+
+    private sealed record Summary(string RoundId, string Text);
 
     /// <summary>
     /// A LanguageModelToolResult's content as text, one part a line: its text parts' values, and for a prompt-tsx part

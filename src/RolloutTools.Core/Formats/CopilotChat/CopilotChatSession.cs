@@ -95,6 +95,7 @@ internal static class CopilotChatSession
             .Add("rate_limited_requests", conversation.RateLimitedRequests)
             .Add("filtered_requests", conversation.FilteredRequests)
             .Add("person_answers", conversation.PersonAnswers)
+            .Add("compaction_summaries", conversation.CompactionSummaries)
             .Add("denied_tool_calls", conversation.DeniedToolCalls)
             .Add("unused_tool_results", conversation.UnusedToolResults)
             .Add("attachments", conversation.Attachments)
