@@ -41,7 +41,16 @@ internal sealed class CopilotChatConversation
     private double _turnCredits;
     private double _sessionCredits;
 
-    public ConversationBuilder Builder { get; } = new();
+    /// <summary>Where the request being read goes: the conversation, or the undone requests left out of it.</summary>
+    public ConversationBuilder Builder { get; private set; } = new();
+
+    private readonly ConversationBuilder _undone = new() { MarkAbandoned = true };
+
+    /// <summary>The responses the record does not list: the conversation's, and those of the undone requests left out.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses { get; private set; } = Array.Empty<UnlistedResponse>();
+
+    /// <summary>The tokens of every response, listed or not: an undone request's were billed all the same.</summary>
+    public TokenUsage TotalUsage { get; private set; }
 
     public IReadOnlyList<RolloutMessage> Messages { get; private set; } = Array.Empty<RolloutMessage>();
 
@@ -59,6 +68,7 @@ internal sealed class CopilotChatConversation
     public int RateLimitedRequests { get; private set; }
     public int FilteredRequests { get; private set; }
     public int CompactionSummaries { get; private set; }
+    public int UndoneRequests { get; private set; }
     public IReadOnlyDictionary<string, long> ShownParts => _shownParts;
     public IReadOnlyCollection<string> Agents => _agents;
     public IReadOnlyCollection<string> EditedFiles => _editedFiles;
@@ -67,12 +77,18 @@ internal sealed class CopilotChatConversation
     /// <summary>Copilot credits as ChatModel.sessionCost takes them: the turns' summed, or the session's reported total when larger.</summary>
     public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
 
-    public static CopilotChatConversation Read(JsonElement[] requests, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <param name="includeAbandoned">Whether the requests the person undid are listed, marked abandoned, rather than left out.</param>
+    public static CopilotChatConversation Read(JsonElement[] requests, bool includeAbandoned, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var conversation = new CopilotChatConversation();
+        var main = conversation.Builder;
         for (var i = 0; i < requests.Length; i++)
         {
             cancellation.ThrowIfCancellationRequested();
+            var undone = Undone(requests[i]);
+            if (undone) conversation.UndoneRequests++;
+            conversation.Builder = undone && !includeAbandoned ? conversation._undone : main;
+            main.MarkAbandoned = undone;
             try
             {
                 conversation.ReadRequest(requests[i], i + 1 < requests.Length ? requests[i + 1] : default, i, lineOf, diagnostics);
@@ -83,9 +99,24 @@ internal sealed class CopilotChatConversation
                 diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(i), $"request {i + 1} cannot be read: {e.Message}; skipped.");
             }
         }
-        conversation.Messages = conversation.Builder.Build();
+        conversation.Builder = main;
+        main.MarkAbandoned = false;
+        conversation.Messages = main.Build();
+        var undoneResponses = conversation._undone.BuildUnlisted();
+        conversation.UnlistedResponses = main.Unlisted.Concat(undoneResponses).ToArray();
+        conversation.TotalUsage = undoneResponses.Aggregate(main.Usage, (sum, r) => sum + r.Usage);
         return conversation;
     }
+
+    /// <summary>
+    /// A request the person undid by restoring an earlier checkpoint: VS Code greys it out and removes it when the
+    /// next request is sent (shouldBeRemovedOnSend, isHidden before it; chatModel.ts). One that names an undo stop
+    /// (afterUndoStop) keeps the request and cuts only its response's later parts, and is read whole.
+    /// </summary>
+    private static bool Undone(JsonElement request) =>
+        request.ValueKind == JsonValueKind.Object
+        && (request.GetBool("isHidden")
+            || request.GetPropertyOrDefault("shouldBeRemovedOnSend") is { ValueKind: JsonValueKind.Object } disabled && disabled.GetPropertyOrDefault("afterUndoStop").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null);
 
     private void ReadRequest(JsonElement request, JsonElement next, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
     {
