@@ -22,12 +22,12 @@ public sealed class CopilotChatReaderTests : IDisposable
     private string Sessions => Directory.CreateDirectory(Path.Combine(_folder.FullName, "User", "workspaceStorage", "0123abcd", "chatSessions")).FullName;
 
     /// <summary>Writes chatSessions/&lt;id&gt;.json or .jsonl and reads it as Get-AgentRollout would.</summary>
-    private ReadResult Read(string content, string extension = ".json")
+    private ReadResult Read(string content, string extension = ".json", ReadOptions? options = null)
     {
         var path = Path.Combine(Sessions, Id + extension);
         File.WriteAllText(path, content);
         var reference = Assert.Single(new CopilotChatReader().SessionsIn(path));
-        return Assert.Single(RolloutLoader.ReadAll(new[] { reference }, new ReadOptions(), CancellationToken.None));
+        return Assert.Single(RolloutLoader.ReadAll(new[] { reference }, options ?? new ReadOptions(), CancellationToken.None));
     }
 
     private static string Session(string requests) =>
@@ -436,5 +436,49 @@ public sealed class CopilotChatReaderTests : IDisposable
         Assert.Equal("file text", record.Messages[2].Text);
         Assert.False(record.SourceMeta.ContainsKey("unanswered_tool_calls"));
         Assert.Equal(1L, record.SourceMeta["unused_tool_results"]);
+    }
+
+    [Fact]
+    public void A_compaction_summary_follows_the_round_it_summarized_and_one_of_an_earlier_request_comes_before_the_first_round()
+    {
+        var first = Request("""{"value":"x"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"a","response":"Reading.","toolCalls":[{"id":"c1","name":"read_file","arguments":"{}"}]},{"id":"b","response":"Read.","toolCalls":[]}],"toolCallResults":{"c1":{"content":[{"value":"file text"}]}},"summary":{"toolCallRoundId":"a","text":"The file was read."}}}""");
+        var second = Request("""{"value":"y"}""", ""","result":{"metadata":{"toolCallRounds":[{"id":"c","response":"Next.","toolCalls":[]}],"summaries":[{"toolCallRoundId":"b","text":"All so far, summarized."}]}}""");
+        var record = Read(Session(first + "," + second)).Record!;
+        Assert.Equal("Prompt Response ToolResult CompactionSummary Response Prompt CompactionSummary Response", SampleFolder.Kinds(record));
+        Assert.Equal("The file was read.", record.Messages[3].Text);
+        Assert.Equal(MessageRole.User, record.Messages[3].Role);
+        Assert.Equal("All so far, summarized.", record.Messages[6].Text);
+        Assert.Equal("Next.", record.Messages[7].Text);
+        Assert.Equal(2L, record.SourceMeta["compaction_summaries"]);
+    }
+
+    [Theory]
+    [InlineData(""","shouldBeRemovedOnSend":{"requestId":"r1"}""")]
+    [InlineData(""","isHidden":true""")]
+    public void A_request_the_person_undid_is_left_out_with_its_usage_kept_and_listed_as_abandoned_when_asked(string undone)
+    {
+        var kept = Request("""{"value":"kept answer"}""");
+        var left = Request("""{"value":"undone answer"}""", ""","completionTokens":50""" + undone);
+        var session = Session(kept + "," + left);
+        var record = Read(session).Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.Equal("kept answer", record.Messages[1].Text);
+        Assert.Equal(1L, record.SourceMeta["undone_requests"]);
+        Assert.Equal(50L, Assert.Single(record.UnlistedResponses).Usage.OutputTokens);
+        Assert.Equal(50L, record.Usage.OutputTokens);
+
+        var all = Read(session, options: new ReadOptions { IncludeAbandoned = true }).Record!;
+        Assert.Equal("Prompt Response Prompt Response", SampleFolder.Kinds(all));
+        Assert.Equal(new[] { false, false, true, true }, all.Messages.Select(m => m.IsAbandoned));
+        Assert.Equal("undone answer", all.Messages[3].Text);
+    }
+
+    [Fact]
+    public void A_request_cut_after_an_undo_stop_is_read_whole()
+    {
+        var record = Read(Session(Request("""{"value":"answer"}""", ""","shouldBeRemovedOnSend":{"requestId":"r1","afterUndoStop":"u1"}"""))).Record!;
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(record));
+        Assert.DoesNotContain(record.Messages, m => m.IsAbandoned);
+        Assert.False(record.SourceMeta.ContainsKey("undone_requests"));
     }
 }

@@ -41,7 +41,16 @@ internal sealed class CopilotChatConversation
     private double _turnCredits;
     private double _sessionCredits;
 
-    public ConversationBuilder Builder { get; } = new();
+    /// <summary>Where the request being read goes: the conversation, or the undone requests left out of it.</summary>
+    public ConversationBuilder Builder { get; private set; } = new();
+
+    private readonly ConversationBuilder _undone = new() { MarkAbandoned = true };
+
+    /// <summary>The responses the record does not list: the conversation's, and those of the undone requests left out.</summary>
+    public IReadOnlyList<UnlistedResponse> UnlistedResponses { get; private set; } = Array.Empty<UnlistedResponse>();
+
+    /// <summary>The tokens of every response, listed or not: an undone request's were billed all the same.</summary>
+    public TokenUsage TotalUsage { get; private set; }
 
     public IReadOnlyList<RolloutMessage> Messages { get; private set; } = Array.Empty<RolloutMessage>();
 
@@ -58,6 +67,8 @@ internal sealed class CopilotChatConversation
     public int QuotaExceededRequests { get; private set; }
     public int RateLimitedRequests { get; private set; }
     public int FilteredRequests { get; private set; }
+    public int CompactionSummaries { get; private set; }
+    public int UndoneRequests { get; private set; }
     public IReadOnlyDictionary<string, long> ShownParts => _shownParts;
     public IReadOnlyCollection<string> Agents => _agents;
     public IReadOnlyCollection<string> EditedFiles => _editedFiles;
@@ -66,12 +77,18 @@ internal sealed class CopilotChatConversation
     /// <summary>Copilot credits as ChatModel.sessionCost takes them: the turns' summed, or the session's reported total when larger.</summary>
     public double CopilotCredits => Math.Max(_turnCredits, _sessionCredits);
 
-    public static CopilotChatConversation Read(JsonElement[] requests, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    /// <param name="includeAbandoned">Whether the requests the person undid are listed, marked abandoned, rather than left out.</param>
+    public static CopilotChatConversation Read(JsonElement[] requests, bool includeAbandoned, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var conversation = new CopilotChatConversation();
+        var main = conversation.Builder;
         for (var i = 0; i < requests.Length; i++)
         {
             cancellation.ThrowIfCancellationRequested();
+            var undone = Undone(requests[i]);
+            if (undone) conversation.UndoneRequests++;
+            conversation.Builder = undone && !includeAbandoned ? conversation._undone : main;
+            main.MarkAbandoned = undone;
             try
             {
                 conversation.ReadRequest(requests[i], i + 1 < requests.Length ? requests[i + 1] : default, i, lineOf, diagnostics);
@@ -82,9 +99,24 @@ internal sealed class CopilotChatConversation
                 diagnostics.Warn(RolloutDiagnostic.ParseError, lineOf(i), $"request {i + 1} cannot be read: {e.Message}; skipped.");
             }
         }
-        conversation.Messages = conversation.Builder.Build();
+        conversation.Builder = main;
+        main.MarkAbandoned = false;
+        conversation.Messages = main.Build();
+        var undoneResponses = conversation._undone.BuildUnlisted();
+        conversation.UnlistedResponses = main.Unlisted.Concat(undoneResponses).ToArray();
+        conversation.TotalUsage = undoneResponses.Aggregate(main.Usage, (sum, r) => sum + r.Usage);
         return conversation;
     }
+
+    /// <summary>
+    /// A request the person undid by restoring an earlier checkpoint: VS Code greys it out and removes it when the
+    /// next request is sent (shouldBeRemovedOnSend, isHidden before it; chatModel.ts). One that names an undo stop
+    /// (afterUndoStop) keeps the request and cuts only its response's later parts, and is read whole.
+    /// </summary>
+    private static bool Undone(JsonElement request) =>
+        request.ValueKind == JsonValueKind.Object
+        && (request.GetBool("isHidden")
+            || request.GetPropertyOrDefault("shouldBeRemovedOnSend") is { ValueKind: JsonValueKind.Object } disabled && disabled.GetPropertyOrDefault("afterUndoStop").ValueKind is JsonValueKind.Undefined or JsonValueKind.Null);
 
     private void ReadRequest(JsonElement request, JsonElement next, int index, Func<int, int?> lineOf, DiagnosticList diagnostics)
     {
@@ -123,6 +155,7 @@ internal sealed class CopilotChatConversation
         var completed = Time(state.GetPropertyOrDefault("completedAt"));
         var shown = ShownTurn(parts, index, lineOf, diagnostics);
 
+        var summaries = Summaries(metadata);
         ConversationBuilder.AssistantTurn? last = null;
         if (metadata.GetPropertyOrDefault("toolCallRounds") is { ValueKind: JsonValueKind.Array } rounds && rounds.GetArrayLength() > 0)
         {
@@ -130,10 +163,11 @@ internal sealed class CopilotChatConversation
             var nextResults = next.ValueKind == JsonValueKind.Object
                 ? next.GetPropertyOrDefault("result").GetPropertyOrDefault("metadata").GetPropertyOrDefault("toolCallResults")
                 : default;
-            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), nextResults, asked, model);
+            last = ReadRounds(rounds, metadata.GetPropertyOrDefault("toolCallResults"), nextResults, summaries, asked, model);
         }
-        else if (shown.HasContent)
+        else if (shown.HasContent || summaries.Count > 0)
         {
+            AddSummaries(summaries, round: null, asked);
             shown.WriteTo(Builder, () => last = Builder.StartAssistant(completed ?? asked, model), completed ?? asked);
         }
         if (last is not null && Usage(request, model) is { } usage) last.SetUsage(usage.Own, null, usage.Others);
@@ -198,13 +232,17 @@ internal sealed class CopilotChatConversation
     /// The next request's toolCallResults: when a request stops at the tool-call limit (maxToolCallsExceeded) and the
     /// person continues, the last round's results are kept with the request that continued it.
     /// </param>
-    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, JsonElement nextResults, DateTimeOffset? asked, string? model)
+    /// <param name="summaries">The request's compaction summaries; one made of an earlier request's rounds comes before the first round.</param>
+    private ConversationBuilder.AssistantTurn? ReadRounds(JsonElement rounds, JsonElement results, JsonElement nextResults, List<Summary> summaries, DateTimeOffset? asked, string? model)
     {
         var named = new HashSet<string>(StringComparer.Ordinal);
+        var roundIds = rounds.EnumerateArray().Select(r => r.GetStringOrNull("id")).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        AddSummaries(summaries.Where(s => !roundIds.Contains(s.RoundId)), round: null, asked);
         ConversationBuilder.AssistantTurn? turn = null;
         foreach (var round in rounds.EnumerateArray())
         {
-            turn = Builder.StartAssistant(Time(round.GetPropertyOrDefault("timestamp")) ?? asked, model);
+            var at = Time(round.GetPropertyOrDefault("timestamp")) ?? asked;
+            turn = Builder.StartAssistant(at, model);
             turn.ResponseId = round.GetStringOrNull("id");
             var thinking = round.GetPropertyOrDefault("thinking");
             turn.AddReasoning(Joined(thinking.GetPropertyOrDefault("text")));
@@ -224,6 +262,7 @@ internal sealed class CopilotChatConversation
                 if (answer.ValueKind != JsonValueKind.Object) continue;
                 Builder.AddToolResult(new ToolResult(id, new[] { ContentBlock.FromText(ResultText(answer.GetPropertyOrDefault("content"))) }));
             }
+            if (round.GetStringOrNull("id") is { Length: > 0 } roundId) AddSummaries(summaries, roundId, at);
         }
         if (results.ValueKind == JsonValueKind.Object)
         {
@@ -231,6 +270,33 @@ internal sealed class CopilotChatConversation
         }
         return turn;
     }
+
+    /// <summary>
+    /// The summaries Copilot made when the conversation outgrew the model's context (IResultMetadata.summaries, or the
+    /// older single summary; vscode-copilot-chat conversation.ts): each replaces, for every later model call, the
+    /// history up to and including the round it names (normalizeSummariesOnRounds).
+    /// </summary>
+    private static List<Summary> Summaries(JsonElement metadata)
+    {
+        var list = metadata.GetPropertyOrDefault("summaries") is { ValueKind: JsonValueKind.Array } many
+            ? many.EnumerateArray().ToArray()
+            : metadata.GetPropertyOrDefault("summary") is { ValueKind: JsonValueKind.Object } one ? new[] { one } : Array.Empty<JsonElement>();
+        return list.Where(s => s.GetStringOrNull("text") is { Length: > 0 })
+            .Select(s => new Summary(s.GetStringOrNull("toolCallRoundId") ?? string.Empty, s.GetStringOrNull("text")!))
+            .ToList();
+    }
+
+    /// <summary>The summaries made after the round named (null: all given), each a compaction summary the next call read.</summary>
+    private void AddSummaries(IEnumerable<Summary> summaries, string? round, DateTimeOffset? time)
+    {
+        foreach (var summary in summaries.Where(s => round is null || s.RoundId == round))
+        {
+            CompactionSummaries++;
+            Builder.AddMessage(MessageRole.User, MessageKind.CompactionSummary, new[] { ContentBlock.FromText(summary.Text) }, time);
+        }
+    }
+
+    private sealed record Summary(string RoundId, string Text);
 
     /// <summary>
     /// A LanguageModelToolResult's content as text, one part a line: its text parts' values, and for a prompt-tsx part

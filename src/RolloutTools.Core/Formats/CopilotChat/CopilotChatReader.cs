@@ -55,7 +55,7 @@ public sealed class CopilotChatReader : IRolloutReader
         return head.Has("kind") && head.Has("v") && head.Properties.Count == 2 && head.String("kind") is null ? DetectionScore.Likely : DetectionScore.None;
     }
 
-    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(sources);
+    public IRolloutScan BeginScan(IReadOnlyList<TraceSource> sources, CancellationToken cancellation, ReadOptions? options = null) => new Scan(sources, options?.IncludeAbandoned ?? false);
 
     /// <summary>
     /// When a window moves from one workspace to another (or from none to one), VS Code copies its sessions to the new
@@ -65,16 +65,20 @@ public sealed class CopilotChatReader : IRolloutReader
     private sealed class Scan : IRolloutScan
     {
         private readonly ILookup<string, string> _filesById;
+        private readonly bool _includeAbandoned;
 
-        public Scan(IReadOnlyList<TraceSource> sources) =>
+        public Scan(IReadOnlyList<TraceSource> sources, bool includeAbandoned)
+        {
+            _includeAbandoned = includeAbandoned;
             _filesById = sources.Where(s => s.IsFile).ToLookup(s => Path.GetFileNameWithoutExtension(s.Path), s => Path.GetFullPath(s.Path), StringComparer.Ordinal);
+        }
 
         public ReadResult Read(TraceSource source, CancellationToken cancellation)
         {
-            if (!source.IsFile) return CopilotChatSession.Read(source, Array.Empty<string>(), cancellation);
+            if (!source.IsFile) return CopilotChatSession.Read(source, Array.Empty<string>(), _includeAbandoned, cancellation);
             var folder = Path.GetDirectoryName(Path.GetFullPath(source.Path));
             var copies = _filesById[Path.GetFileNameWithoutExtension(source.Path)].Where(other => Path.GetDirectoryName(other) != folder && !CopilotChatSession.IsStaleCopy(other)).Order(StringComparer.Ordinal).ToArray();
-            return CopilotChatSession.Read(source, copies, cancellation);
+            return CopilotChatSession.Read(source, copies, _includeAbandoned, cancellation);
         }
     }
 }

@@ -16,7 +16,8 @@ internal static class CopilotChatSession
     public const string SourceKind = "copilot_chat";
 
     /// <param name="copies">The session's files in other stores, which VS Code copied it to or from.</param>
-    public static ReadResult Read(TraceSource source, IReadOnlyList<string> copies, CancellationToken cancellation)
+    /// <param name="includeAbandoned">Whether the requests the person undid are listed (marked abandoned) rather than left out.</param>
+    public static ReadResult Read(TraceSource source, IReadOnlyList<string> copies, bool includeAbandoned, CancellationToken cancellation)
     {
         cancellation.ThrowIfCancellationRequested();
         var diagnostics = new DiagnosticList(source.Path);
@@ -37,23 +38,23 @@ internal static class CopilotChatSession
             using (replayed)
             {
                 // A log has no text lines of its own for a request: its warnings name the request instead.
-                return FromSession(source, replayed.RootElement, copies, _ => null, diagnostics, cancellation);
+                return FromSession(source, replayed.RootElement, copies, includeAbandoned, _ => null, diagnostics, cancellation);
             }
         }
         return ConversationDocument.Read(source, diagnostics, "requests",
             "the session file has no requests array (another file, or a chat export); no record.",
-            (root, _, lineOf) => FromSession(source, root, copies, lineOf, diagnostics, cancellation));
+            (root, _, lineOf) => FromSession(source, root, copies, includeAbandoned, lineOf, diagnostics, cancellation));
     }
 
     /// <summary>A .json with the .jsonl of the same session beside it: VS Code reads the log.</summary>
     public static bool IsStaleCopy(string path) =>
         path.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && File.Exists(Path.ChangeExtension(path, ".jsonl"));
 
-    private static ReadResult FromSession(TraceSource source, JsonElement root, IReadOnlyList<string> copies, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
+    private static ReadResult FromSession(TraceSource source, JsonElement root, IReadOnlyList<string> copies, bool includeAbandoned, Func<int, int?> lineOf, DiagnosticList diagnostics, CancellationToken cancellation)
     {
         var requests = root.GetPropertyOrDefault("requests") is { ValueKind: JsonValueKind.Array } list ? list.EnumerateArray().ToArray() : Array.Empty<JsonElement>();
         if (requests.Length == 0) return new ReadResult(source, null, "the session has no requests yet", diagnostics.Items);
-        var conversation = CopilotChatConversation.Read(requests, lineOf, diagnostics, cancellation);
+        var conversation = CopilotChatConversation.Read(requests, includeAbandoned, lineOf, diagnostics, cancellation);
         if (conversation.Messages.Count == 0)
         {
             diagnostics.NoRecord("no request of the session could be read; no record.");
@@ -95,6 +96,8 @@ internal static class CopilotChatSession
             .Add("rate_limited_requests", conversation.RateLimitedRequests)
             .Add("filtered_requests", conversation.FilteredRequests)
             .Add("person_answers", conversation.PersonAnswers)
+            .Add("compaction_summaries", conversation.CompactionSummaries)
+            .Add("undone_requests", conversation.UndoneRequests)
             .Add("denied_tool_calls", conversation.DeniedToolCalls)
             .Add("unused_tool_results", conversation.UnusedToolResults)
             .Add("attachments", conversation.Attachments)
@@ -120,8 +123,8 @@ internal static class CopilotChatSession
             Models = conversation.Builder.Models,
             Messages = messages,
             SourceMeta = meta,
-            Usage = conversation.Builder.Usage,
-            UnlistedResponses = conversation.Builder.Unlisted,
+            Usage = conversation.TotalUsage,
+            UnlistedResponses = conversation.UnlistedResponses,
         };
     }
 
