@@ -7,7 +7,8 @@ namespace RolloutTools.Core.Formats.CursorIde;
 /// <summary>One composer (a chat) as listing the database shows it: its id and the times its row states.</summary>
 /// <param name="WorkspaceId">The composerHeaders row's workspaceId: the name of the workspace's folder under workspaceStorage.</param>
 /// <param name="HeaderOnly">Listed by composerHeaders alone, with no composerData row: its header's value stands for it.</param>
-internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity, string? WorkspaceId = null, bool HeaderOnly = false) : IDatedSessionRow
+/// <param name="Subagent">The composerHeaders row's isSubagent is set: a chat a parent composer's agent spawned, not one the person typed in.</param>
+internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity, string? WorkspaceId = null, bool HeaderOnly = false, bool Subagent = false) : IDatedSessionRow
 {
     public string? ParentId => null;
 
@@ -83,7 +84,7 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         }
         foreach (var header in Headers())
         {
-            rows[header.Id] = rows.TryGetValue(header.Id, out var listed) ? listed with { WorkspaceId = header.WorkspaceId } : header;
+            rows[header.Id] = rows.TryGetValue(header.Id, out var listed) ? listed with { WorkspaceId = header.WorkspaceId, Subagent = header.Subagent } : header;
         }
         return rows.Values.OrderBy(r => r.Created ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToArray();
     }
@@ -95,17 +96,21 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         var columns = ReadOnlySqlite.Columns(_connection, HeaderTable);
         string Column(string name) => columns.Contains(name) ? name : "NULL";
         using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT composerId, {Column("workspaceId")}, {Column("createdAt")}, {Column("lastUpdatedAt")} FROM {HeaderTable}";
+        command.CommandText = $"SELECT composerId, {Column("workspaceId")}, {Column("createdAt")}, {Column("lastUpdatedAt")}, {Column("isSubagent")} FROM {HeaderTable}";
         using var reader = command.ExecuteReader();
         var rows = new List<CursorComposerRow>();
         while (reader.Read())
         {
             if (Text(reader.GetValue(0)) is not { Length: > 0 } id) continue;
             var created = UnixTimeOf(reader.GetValue(2));
-            rows.Add(new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true));
+            rows.Add(new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true,
+                Subagent: IsSet(reader.GetValue(4))));
         }
         return rows;
     }
+
+    /// <summary>isSubagent as public readers find it: 1 (an integer) in most stores, the subagent's kind (a name) in some; 0, empty or none for a chat of the person's.</summary>
+    private static bool IsSet(object? value) => Text(value) is { Length: > 0 } text && text is not ("0" or "false");
 
     /// <summary>A composer's header value (JSON: name, unifiedMode and the like), for one with no composerData row; null when there is none.</summary>
     public string? Header(string id)
