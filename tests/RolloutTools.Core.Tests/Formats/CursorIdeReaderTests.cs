@@ -214,9 +214,12 @@ public sealed class CursorIdeReaderTests : IDisposable
         const string flagged = "0a1b2c3d-0000-4000-8000-000000000004";
         const string spawned = "0a1b2c3d-0000-4000-8000-000000000005";
         const string sibling = "0a1b2c3d-0000-4000-8000-000000000006";
+        const string listed = "0a1b2c3d-0000-4000-8000-000000000007";
         static string Inline(string extra, string task) =>
             "{" + extra + "\"createdAt\":1775037700000,\"conversation\":[{\"type\":1,\"bubbleId\":\"t1\",\"text\":\"" + task + "\"},{\"type\":2,\"bubbleId\":\"t2\",\"text\":\"Done.\"}]}";
-        var path = Database("subagents", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer),
+        var parentValue = $"{{\"subagentComposerIds\":[\"{listed}\"]," + ComposerValue("u1", "a2")[1..];
+        var path = Database("subagents", "DELETE", ($"composerData:{Composer}", parentValue), Row(Prompt), Row(Answer),
+            ($"composerData:{listed}", Inline(string.Empty, "Explore the repository")),
             ($"composerData:{flagged}", Inline(string.Empty, "Find every caller of Parse")),
             ($"composerData:{spawned}", Inline($"\"subagentInfo\":{{\"parentComposerId\":\"{Composer}\",\"conversationLengthAtSpawn\":2}},", "Run the tests")),
             ($"composerData:{sibling}", Inline($"\"isBestOfNSubcomposer\":true,\"subagentInfo\":{{\"parentComposerId\":\"{Composer}\"}},", "List the files")));
@@ -244,6 +247,9 @@ public sealed class CursorIdeReaderTests : IDisposable
         Assert.True(byInfo.IsSidechain);
         Assert.Equal(Composer, byInfo.RootSessionId);
         Assert.Equal(Composer, byInfo.SourceMeta["parent_composer_id"]);
+        var byList = records[listed];
+        Assert.Equal("AgentMessage Response", SampleFolder.Kinds(byList));
+        Assert.Equal(Composer, byList.RootSessionId);
         var bestOfN = records[sibling];
         Assert.Equal("Prompt Response", SampleFolder.Kinds(bestOfN));
         Assert.False(bestOfN.IsSidechain);

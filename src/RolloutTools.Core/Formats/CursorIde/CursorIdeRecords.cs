@@ -47,11 +47,11 @@ internal static class CursorIdeRecords
         var configured = modelConfig.GetStringOrNull("modelName");
         // "default" is Cursor's automatic choice, not a model.
         var model = configured is { Length: > 0 } and not "default" ? configured : null;
-        // A subagent's chat (its header's isSubagent, or subagentInfo naming the parent composer) opens with the task
-        // the parent's agent gave it, written as a user bubble. A best-of-N sibling's subagentInfo names its parent too,
-        // but what it answers is the person's own prompt, copied to each sibling.
+        // A subagent's chat (its header's isSubagent, its parent's subagentComposerIds, or subagentInfo naming the
+        // parent composer) opens with the task the parent's agent gave it, written as a user bubble. A best-of-N
+        // sibling's subagentInfo names its parent too, but what it answers is the person's own prompt, copied to each.
         var spawn = composer.GetPropertyOrDefault("subagentInfo");
-        var parent = spawn.GetIdOrNull("parentComposerId") is { Length: > 0 } named && named != row.Id ? named : null;
+        var parent = spawn.GetIdOrNull("parentComposerId") is { Length: > 0 } named && named != row.Id ? named : row.ParentId;
         var bestOfN = composer.GetBool("isBestOfNSubcomposer");
         var subagent = !bestOfN && (row.Subagent || spawn.ValueKind == JsonValueKind.Object);
         var build = new BuildState(row, diagnostics, model, counts, subagent);
