@@ -209,6 +209,55 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_subagent_s_chat_is_a_sidechain_of_its_parent_whose_task_is_an_agent_message_and_a_best_of_n_sibling_keeps_the_person_s_prompt()
+    {
+        const string flagged = "0a1b2c3d-0000-4000-8000-000000000004";
+        const string spawned = "0a1b2c3d-0000-4000-8000-000000000005";
+        const string sibling = "0a1b2c3d-0000-4000-8000-000000000006";
+        const string listed = "0a1b2c3d-0000-4000-8000-000000000007";
+        static string Inline(string extra, string task) =>
+            "{" + extra + "\"createdAt\":1775037700000,\"conversation\":[{\"type\":1,\"bubbleId\":\"t1\",\"text\":\"" + task + "\"},{\"type\":2,\"bubbleId\":\"t2\",\"text\":\"Done.\"}]}";
+        var parentValue = $"{{\"subagentComposerIds\":[\"{listed}\"]," + ComposerValue("u1", "a2")[1..];
+        var path = Database("subagents", "DELETE", ($"composerData:{Composer}", parentValue), Row(Prompt), Row(Answer),
+            ($"composerData:{listed}", Inline(string.Empty, "Explore the repository")),
+            ($"composerData:{flagged}", Inline(string.Empty, "Find every caller of Parse")),
+            ($"composerData:{spawned}", Inline($"\"subagentInfo\":{{\"parentComposerId\":\"{Composer}\",\"conversationLengthAtSpawn\":2}},", "Run the tests")),
+            ($"composerData:{sibling}", Inline($"\"isBestOfNSubcomposer\":true,\"subagentInfo\":{{\"parentComposerId\":\"{Composer}\"}},", "List the files")));
+        using (var db = Writer(path))
+        {
+            db.Open();
+            Execute(db, $$"""
+                CREATE TABLE composerHeaders (composerId TEXT PRIMARY KEY, workspaceId TEXT, createdAt INTEGER, lastUpdatedAt INTEGER, isSubagent INTEGER, value TEXT);
+                INSERT INTO composerHeaders VALUES ('{{Composer}}', NULL, 1775037600000, 1775037660000, 0, '{}');
+                INSERT INTO composerHeaders VALUES ('{{flagged}}', NULL, 1775037700000, 1775037760000, 1, '{}');
+                """);
+        }
+
+        var records = Read(path).Select(r => r.Record!).ToDictionary(r => r.TraceId);
+        var parent = records[Composer];
+        Assert.False(parent.IsSidechain);
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(parent));
+        var byHeader = records[flagged];
+        Assert.Equal("AgentMessage Response", SampleFolder.Kinds(byHeader));
+        Assert.True(byHeader.IsSidechain);
+        Assert.Equal(flagged, byHeader.AgentId);
+        Assert.Equal("Find every caller of Parse", byHeader.Title);
+        var byInfo = records[spawned];
+        Assert.Equal("AgentMessage Response", SampleFolder.Kinds(byInfo));
+        Assert.True(byInfo.IsSidechain);
+        Assert.Equal(Composer, byInfo.RootSessionId);
+        Assert.Equal(Composer, byInfo.SourceMeta["parent_composer_id"]);
+        var byList = records[listed];
+        Assert.Equal("AgentMessage Response", SampleFolder.Kinds(byList));
+        Assert.Equal(Composer, byList.RootSessionId);
+        var bestOfN = records[sibling];
+        Assert.Equal("Prompt Response", SampleFolder.Kinds(bestOfN));
+        Assert.False(bestOfN.IsSidechain);
+        Assert.Equal(true, bestOfN.SourceMeta["best_of_n_subcomposer"]);
+        Assert.Equal(Composer, bestOfN.SourceMeta["parent_composer_id"]);
+    }
+
+    [Fact]
     public void Composers_only_the_composer_headers_table_lists_read_their_bubble_rows_in_time_order_and_its_workspace_id_gives_the_folder()
     {
         const string headerOnly = "0a1b2c3d-0000-4000-8000-000000000003";

@@ -7,10 +7,11 @@ namespace RolloutTools.Core.Formats.CursorIde;
 /// <summary>One composer (a chat) as listing the database shows it: its id and the times its row states.</summary>
 /// <param name="WorkspaceId">The composerHeaders row's workspaceId: the name of the workspace's folder under workspaceStorage.</param>
 /// <param name="HeaderOnly">Listed by composerHeaders alone, with no composerData row: its header's value stands for it.</param>
-internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity, string? WorkspaceId = null, bool HeaderOnly = false) : IDatedSessionRow
+/// <param name="Subagent">The composerHeaders row's isSubagent is set: a chat a parent composer's agent spawned, not one the person typed in.</param>
+/// <param name="ParentId">The composer whose subagentComposerIds lists this one.</param>
+internal sealed record CursorComposerRow(string Id, DateTimeOffset? Created, DateTimeOffset? LastActivity, string? WorkspaceId = null, bool HeaderOnly = false, bool Subagent = false,
+    string? ParentId = null) : IDatedSessionRow
 {
-    public string? ParentId => null;
-
     /// <summary>The composer's row, as a message names it.</summary>
     public string Key => CursorIdeDatabase.ComposerPrefix + Id;
 }
@@ -66,11 +67,13 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         command.CommandText = $"""
             SELECT key,
                    CASE WHEN json_valid(CAST(value AS TEXT)) THEN json_extract(CAST(value AS TEXT), '$.createdAt') END,
-                   CASE WHEN json_valid(CAST(value AS TEXT)) THEN json_extract(CAST(value AS TEXT), '$.lastUpdatedAt') END
+                   CASE WHEN json_valid(CAST(value AS TEXT)) THEN json_extract(CAST(value AS TEXT), '$.lastUpdatedAt') END,
+                   CASE WHEN json_valid(CAST(value AS TEXT)) THEN json_extract(CAST(value AS TEXT), '$.subagentComposerIds') END
             FROM {Table} WHERE key >= $low AND key < $high
             """;
         AddRange(command, ComposerPrefix);
         var rows = new Dictionary<string, CursorComposerRow>(StringComparer.Ordinal);
+        var spawned = new List<(string Parent, string Child)>();
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
@@ -79,13 +82,38 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
                 if (id.Length == 0) continue;
                 var created = UnixTimeOf(reader.GetValue(1));
                 rows[id] = new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(2)) ?? created);
+                spawned.AddRange(Spawned(Text(reader.GetValue(3))).Where(child => child != id).Select(child => (id, child)));
             }
         }
         foreach (var header in Headers())
         {
-            rows[header.Id] = rows.TryGetValue(header.Id, out var listed) ? listed with { WorkspaceId = header.WorkspaceId } : header;
+            rows[header.Id] = rows.TryGetValue(header.Id, out var listed) ? listed with { WorkspaceId = header.WorkspaceId, Subagent = header.Subagent } : header;
+        }
+        foreach (var (parent, child) in spawned)
+        {
+            if (rows.TryGetValue(child, out var listed)) rows[child] = listed with { Subagent = true, ParentId = listed.ParentId ?? parent };
         }
         return rows.Values.OrderBy(r => r.Created ?? DateTimeOffset.MaxValue).ThenBy(r => r.Id, StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>
+    /// The ids a composer's subagentComposerIds lists (as public readers read it to tell a subagent's chat from the
+    /// person's); subComposerIds is not read, since it lists best-of-N siblings too.
+    /// </summary>
+    private static IEnumerable<string> Spawned(string? ids)
+    {
+        if (ids is not { Length: > 0 }) return Array.Empty<string>();
+        try
+        {
+            using var document = System.Text.Json.JsonDocument.Parse(ids);
+            return document.RootElement.ValueKind == System.Text.Json.JsonValueKind.Array
+                ? document.RootElement.EnumerateArray().Where(e => e.ValueKind == System.Text.Json.JsonValueKind.String).Select(e => e.GetString()!).Where(e => e.Length > 0).ToArray()
+                : Array.Empty<string>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return Array.Empty<string>();
+        }
     }
 
     /// <summary>The rows of composerHeaders, where the store has the table; each stands for its composer until a composerData row is found.</summary>
@@ -95,17 +123,21 @@ internal sealed class CursorIdeDatabase : IAgentDatabase
         var columns = ReadOnlySqlite.Columns(_connection, HeaderTable);
         string Column(string name) => columns.Contains(name) ? name : "NULL";
         using var command = _connection.CreateCommand();
-        command.CommandText = $"SELECT composerId, {Column("workspaceId")}, {Column("createdAt")}, {Column("lastUpdatedAt")} FROM {HeaderTable}";
+        command.CommandText = $"SELECT composerId, {Column("workspaceId")}, {Column("createdAt")}, {Column("lastUpdatedAt")}, {Column("isSubagent")} FROM {HeaderTable}";
         using var reader = command.ExecuteReader();
         var rows = new List<CursorComposerRow>();
         while (reader.Read())
         {
             if (Text(reader.GetValue(0)) is not { Length: > 0 } id) continue;
             var created = UnixTimeOf(reader.GetValue(2));
-            rows.Add(new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true));
+            rows.Add(new CursorComposerRow(id, created, UnixTimeOf(reader.GetValue(3)) ?? created, Text(reader.GetValue(1)) is { Length: > 0 } workspace ? workspace : null, HeaderOnly: true,
+                Subagent: IsSet(reader.GetValue(4))));
         }
         return rows;
     }
+
+    /// <summary>isSubagent as public readers find it: 1 (an integer) in most stores, the subagent's kind (a name) in some; 0, empty or none for a chat of the person's.</summary>
+    private static bool IsSet(object? value) => Text(value) is { Length: > 0 } text && text is not ("0" or "false");
 
     /// <summary>A composer's header value (JSON: name, unifiedMode and the like), for one with no composerData row; null when there is none.</summary>
     public string? Header(string id)

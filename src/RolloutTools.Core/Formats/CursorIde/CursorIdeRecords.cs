@@ -47,13 +47,20 @@ internal static class CursorIdeRecords
         var configured = modelConfig.GetStringOrNull("modelName");
         // "default" is Cursor's automatic choice, not a model.
         var model = configured is { Length: > 0 } and not "default" ? configured : null;
-        var build = new BuildState(row, diagnostics, model, counts);
+        // A subagent's chat (its header's isSubagent, its parent's subagentComposerIds, or subagentInfo naming the
+        // parent composer) opens with the task the parent's agent gave it, written as a user bubble. A best-of-N
+        // sibling's subagentInfo names its parent too, but what it answers is the person's own prompt, copied to each.
+        var spawn = composer.GetPropertyOrDefault("subagentInfo");
+        var parent = spawn.GetIdOrNull("parentComposerId") is { Length: > 0 } named && named != row.Id ? named : row.ParentId;
+        var bestOfN = composer.GetBool("isBestOfNSubcomposer");
+        var subagent = !bestOfN && (row.Subagent || spawn.ValueKind == JsonValueKind.Object);
+        var build = new BuildState(row, diagnostics, model, counts, subagent);
         foreach (var (bubbleId, key, bubble) in bubbles) build.Add(bubbleId, key, bubble);
         build.FlushResults();
         var messages = build.Builder.Build();
 
         var name = Titles.Clean(composer.GetStringOrNull("name"));
-        var firstPrompt = messages.FirstOrDefault(m => m.Kind == MessageKind.Prompt)?.Text;
+        var firstPrompt = messages.FirstOrDefault(m => m.Kind is MessageKind.Prompt or MessageKind.AgentMessage)?.Text;
         var (cwd, cwdSource) = workspace?.Path is { } folder ? (folder, "workspace_storage")
             : Identified(composer.GetPropertyOrDefault("workspaceIdentifier")) is { } identified ? (identified, "workspace_identifier")
             : build.WorkspaceUri is { } uri && FileUris.ToPath(uri) is { } fromBubble ? (fromBubble, "bubble_workspace_uris")
@@ -61,6 +68,9 @@ internal static class CursorIdeRecords
         var times = messages.Select(m => m.Timestamp).OfType<DateTimeOffset>().ToArray();
         var sourceMeta = new SourceMeta.Builder()
             .Add("composer_id", row.Id)
+            .Add("parent_composer_id", parent)
+            .Add("subagent", subagent)
+            .Add("best_of_n_subcomposer", bestOfN)
             .Add("storage", storage)
             .Add("unified_mode", composer.GetStringOrNull("unifiedMode") ?? composer.GetStringOrNull("forceMode"))
             .Add("status", composer.GetStringOrNull("status"))
@@ -87,7 +97,9 @@ internal static class CursorIdeRecords
             Format = RolloutFormat.CursorIde,
             SourceKind = SourceKind,
             SourcePath = path,
-            RootSessionId = row.Id,
+            RootSessionId = subagent ? parent ?? row.Id : row.Id,
+            AgentId = subagent ? row.Id : null,
+            IsSidechain = subagent,
             Cwd = cwd,
             ProjectPath = cwd,
             StartedAt = row.Created ?? (times.Length > 0 ? times.Min() : null),
@@ -129,6 +141,7 @@ internal static class CursorIdeRecords
         private readonly DiagnosticList _diagnostics;
         private readonly string? _model;
         private readonly BubbleCounts _counts;
+        private readonly bool _subagent;
         private readonly UnplacedKinds _unknown;
         private readonly Dictionary<string, long> _statuses = new(StringComparer.Ordinal);
         private readonly List<ToolResult> _pending = new();
@@ -137,8 +150,9 @@ internal static class CursorIdeRecords
         private bool _settled;
         private TokenUsage _turnUsage;
 
-        public BuildState(CursorComposerRow row, DiagnosticList diagnostics, string? model, BubbleCounts counts)
+        public BuildState(CursorComposerRow row, DiagnosticList diagnostics, string? model, BubbleCounts counts, bool subagent)
         {
+            _subagent = subagent;
             _row = row;
             _diagnostics = diagnostics;
             _unknown = new UnplacedKinds(diagnostics);
@@ -184,7 +198,10 @@ internal static class CursorIdeRecords
             }
         }
 
-        /// <summary>A prompt, which ends the response before it; the results of that response's calls come first.</summary>
+        /// <summary>
+        /// A prompt (in a subagent's chat, the parent agent's task: an AgentMessage), which ends the response before it;
+        /// the results of that response's calls come first.
+        /// </summary>
         private void AddUser(JsonElement bubble, DateTimeOffset? time, string where)
         {
             FlushResults();
@@ -206,7 +223,7 @@ internal static class CursorIdeRecords
                 Empty++;
                 _diagnostics.Warn(RolloutDiagnostic.ParseError, null, $"{where}: a prompt with no text or image this reader can read; kept as an empty prompt.");
             }
-            Builder.AddMessage(MessageRole.User, MessageKind.Prompt, content, time);
+            Builder.AddMessage(MessageRole.User, _subagent ? MessageKind.AgentMessage : MessageKind.Prompt, content, time);
         }
 
         /// <summary>
