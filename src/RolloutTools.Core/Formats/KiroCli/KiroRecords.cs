@@ -230,12 +230,26 @@ internal static class KiroRecords
             {
                 Builder.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText(context) }, time);
             }
+            // Images beside tool results are what the tools gave back (fs_read of an image:
+            // add_tool_results_with_images), not the person's: they go with the last result, since the message does
+            // not say which tool gave which. Beside a prompt they are the person's.
+            if (name == "ToolUseResults" && results.Count > 0 && images.Count > 0)
+            {
+                results = results.SkipLast(1).Append(results[^1] with { Content = results[^1].Content.Concat(images).ToArray() }).ToArray();
+                images = Array.Empty<ContentBlock>();
+            }
             foreach (var result in results) Builder.AddToolResult(result);
             var blocks = new List<ContentBlock>();
             if (!string.IsNullOrEmpty(prompt)) blocks.Add(ContentBlock.FromText(prompt));
             blocks.AddRange(images);
-            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, blocks, time);
+            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, prompt == OverflowNotice ? MessageKind.Synthetic : MessageKind.Prompt, blocks, time);
         }
+
+        /// <summary>
+        /// The prompt Amazon Q writes in the person's place when the history overflows while tool results wait
+        /// (conversation.rs enforce_conversation_invariants): the results are dropped and this stands in for them.
+        /// </summary>
+        private const string OverflowNotice = "The conversation history has overflowed, clearing state";
 
         private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls)? Response(JsonElement assistant)
         {
