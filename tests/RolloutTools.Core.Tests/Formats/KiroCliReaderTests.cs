@@ -108,6 +108,20 @@ public sealed class KiroCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void A_stream_timeouts_stored_answer_and_the_split_request_after_it_are_amazon_qs_not_the_models_or_the_persons()
+    {
+        var state = State(answer: """{"Response":{"message_id":"m2","content":"Response timed out - message took too long to generate"}}""")
+            .Replace("\"valid_history_range\"", "\"next_message\":{\"additional_context\":\"\",\"env_context\":{\"env_state\":null},\"content\":{\"Prompt\":{\"prompt\":\"You took too long to respond - try to split up the work into smaller steps.\"}},\"timestamp\":null,\"images\":null},\"valid_history_range\"", StringComparison.Ordinal)
+            .Replace("\"next_message\":null,", "", StringComparison.Ordinal);
+        var path = Database("timeout/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response ToolResult Synthetic Synthetic", SampleFolder.Kinds(record));
+        Assert.Equal(MessageRole.Assistant, record.Messages[3].Role);
+        Assert.Null(record.Messages[3].Model);
+        Assert.Equal(MessageRole.User, record.Messages[4].Role);
+    }
+
+    [Fact]
     public void An_entry_or_answer_it_cannot_place_is_told_by_row_and_the_rest_of_the_conversation_reads()
     {
         var state = State(answer: """{"Hologram":{"content":"?"}}""").Replace("\"history\":[", "\"history\":[42,", StringComparison.Ordinal);

@@ -187,7 +187,10 @@ internal static class KiroRecords
             AddUser(user);
             if (Response(assistant) is not { } response) return;
             if (metadata.GetStringOrNull("request_id") is { Length: > 0 } requestId) _requestIds.Add(requestId);
-            var turn = Builder.StartAssistant(ResponseTime(metadata), metadata.GetStringOrNull("model_id") ?? _model);
+            var local = response.Calls.Count == 0 && response.Content is [{ Text: TimeoutNotice }];
+            var turn = local
+                ? Builder.StartAssistant(ResponseTime(metadata), null, MessageKind.Synthetic)
+                : Builder.StartAssistant(ResponseTime(metadata), metadata.GetStringOrNull("model_id") ?? _model);
             turn.ResponseId = response.MessageId ?? metadata.GetStringOrNull("message_id");
             turn.AddContent(response.Content);
             foreach (var call in response.Calls) turn.AddToolCall(call);
@@ -242,7 +245,8 @@ internal static class KiroRecords
             var blocks = new List<ContentBlock>();
             if (!string.IsNullOrEmpty(prompt)) blocks.Add(ContentBlock.FromText(prompt));
             blocks.AddRange(images);
-            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, prompt == OverflowNotice ? MessageKind.Synthetic : MessageKind.Prompt, blocks, time);
+            var kind = prompt is OverflowNotice or SplitRequest ? MessageKind.Synthetic : MessageKind.Prompt;
+            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, kind, blocks, time);
         }
 
         /// <summary>
@@ -250,6 +254,15 @@ internal static class KiroRecords
         /// (conversation.rs enforce_conversation_invariants): the results are dropped and this stands in for them.
         /// </summary>
         private const string OverflowNotice = "The conversation history has overflowed, clearing state";
+
+        /// <summary>
+        /// After a response stream times out, Amazon Q stores TimeoutNotice as the answer and asks the model to split
+        /// its work with SplitRequest as the next prompt (chat/mod.rs, RESPONSE_TIMEOUT_CONTENT): neither is the
+        /// model's or the person's.
+        /// </summary>
+        private const string TimeoutNotice = "Response timed out - message took too long to generate";
+
+        private const string SplitRequest = "You took too long to respond - try to split up the work into smaller steps.";
 
         private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls)? Response(JsonElement assistant)
         {
