@@ -97,10 +97,12 @@ public sealed class KiroCliReaderTests : IDisposable
         Assert.Equal(1L, record.SourceMeta["images"]);
     }
 
-    [Fact]
-    public void The_prompt_amazon_q_writes_when_the_history_overflows_is_synthetic_not_the_persons()
+    [Theory]
+    [InlineData("The conversation history has overflowed, clearing state")]
+    [InlineData("<tool result redacted>")]
+    public void A_prompt_amazon_q_writes_in_the_persons_place_is_synthetic(string text)
     {
-        var state = State().Replace("\"List the files\"", "\"The conversation history has overflowed, clearing state\"", StringComparison.Ordinal);
+        var state = State().Replace("\"List the files\"", $"\"{text}\"", StringComparison.Ordinal);
         var path = Database("overflow/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
         var record = Assert.Single(Read(path)).Record!;
         Assert.Equal("Synthetic Response ToolResult Response", SampleFolder.Kinds(record));

@@ -245,7 +245,7 @@ internal static class KiroRecords
             var blocks = new List<ContentBlock>();
             if (!string.IsNullOrEmpty(prompt)) blocks.Add(ContentBlock.FromText(prompt));
             blocks.AddRange(images);
-            var kind = prompt is OverflowNotice or SplitRequest ? MessageKind.Synthetic : MessageKind.Prompt;
+            var kind = prompt is OverflowNotice or SplitRequest or RedactedResults ? MessageKind.Synthetic : MessageKind.Prompt;
             if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, kind, blocks, time);
         }
 
@@ -263,6 +263,12 @@ internal static class KiroRecords
         private const string TimeoutNotice = "Response timed out - message took too long to generate";
 
         private const string SplitRequest = "You took too long to respond - try to split up the work into smaller steps.";
+
+        /// <summary>
+        /// What replace_content_with_tool_use_results (message.rs) stores as the prompt when it turns results without
+        /// text into one, to keep the history valid: no one typed it.
+        /// </summary>
+        private const string RedactedResults = "<tool result redacted>";
 
         private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls)? Response(JsonElement assistant)
         {
