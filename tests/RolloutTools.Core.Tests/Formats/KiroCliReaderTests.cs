@@ -79,6 +79,51 @@ public sealed class KiroCliReaderTests : IDisposable
     }
 
     [Fact]
+    public void Images_beside_tool_results_are_the_tools_output_and_go_with_the_last_result_not_a_prompt()
+    {
+        // fs_read of an image: Amazon Q sends the image beside the results (add_tool_results_with_images).
+        var state = State().Replace(
+            "\"status\":\"Success\"}]}},\"timestamp\":null,\"images\":null}",
+            "\"status\":\"Success\"}]}},\"timestamp\":null,\"images\":[{\"format\":\"Png\",\"source\":{\"Bytes\":[137,80]}}]}",
+            StringComparison.Ordinal);
+        Assert.NotEqual(State(), state);
+        var path = Database("toolimage/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response ToolResult Response", SampleFolder.Kinds(record));
+        var result = record.Messages[2];
+        Assert.Equal("t1", result.ToolCallId);
+        Assert.Equal(new[] { ContentBlockType.Text, ContentBlockType.Image }, result.Content.Select(c => c.Type));
+        Assert.Equal("iVA=", result.Content[1].Data);
+        Assert.Equal(1L, record.SourceMeta["images"]);
+    }
+
+    [Theory]
+    [InlineData("The conversation history has overflowed, clearing state")]
+    [InlineData("<tool result redacted>")]
+    public void A_prompt_amazon_q_writes_in_the_persons_place_is_synthetic(string text)
+    {
+        var state = State().Replace("\"List the files\"", $"\"{text}\"", StringComparison.Ordinal);
+        var path = Database("overflow/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Synthetic Response ToolResult Response", SampleFolder.Kinds(record));
+        Assert.Null(record.Title);
+    }
+
+    [Fact]
+    public void A_stream_timeouts_stored_answer_and_the_split_request_after_it_are_amazon_qs_not_the_models_or_the_persons()
+    {
+        var state = State(answer: """{"Response":{"message_id":"m2","content":"Response timed out - message took too long to generate"}}""")
+            .Replace("\"valid_history_range\"", "\"next_message\":{\"additional_context\":\"\",\"env_context\":{\"env_state\":null},\"content\":{\"Prompt\":{\"prompt\":\"You took too long to respond - try to split up the work into smaller steps.\"}},\"timestamp\":null,\"images\":null},\"valid_history_range\"", StringComparison.Ordinal)
+            .Replace("\"next_message\":null,", "", StringComparison.Ordinal);
+        var path = Database("timeout/amazon-q/data.sqlite3", "DELETE", ("/home/dev/a", state));
+        var record = Assert.Single(Read(path)).Record!;
+        Assert.Equal("Prompt Response ToolResult Synthetic Synthetic", SampleFolder.Kinds(record));
+        Assert.Equal(MessageRole.Assistant, record.Messages[3].Role);
+        Assert.Null(record.Messages[3].Model);
+        Assert.Equal(MessageRole.User, record.Messages[4].Role);
+    }
+
+    [Fact]
     public void An_entry_or_answer_it_cannot_place_is_told_by_row_and_the_rest_of_the_conversation_reads()
     {
         var state = State(answer: """{"Hologram":{"content":"?"}}""").Replace("\"history\":[", "\"history\":[42,", StringComparison.Ordinal);

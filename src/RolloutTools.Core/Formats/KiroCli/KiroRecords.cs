@@ -187,7 +187,10 @@ internal static class KiroRecords
             AddUser(user);
             if (Response(assistant) is not { } response) return;
             if (metadata.GetStringOrNull("request_id") is { Length: > 0 } requestId) _requestIds.Add(requestId);
-            var turn = Builder.StartAssistant(ResponseTime(metadata), metadata.GetStringOrNull("model_id") ?? _model);
+            var local = response.Calls.Count == 0 && response.Content is [{ Text: TimeoutNotice }];
+            var turn = local
+                ? Builder.StartAssistant(ResponseTime(metadata), null, MessageKind.Synthetic)
+                : Builder.StartAssistant(ResponseTime(metadata), metadata.GetStringOrNull("model_id") ?? _model);
             turn.ResponseId = response.MessageId ?? metadata.GetStringOrNull("message_id");
             turn.AddContent(response.Content);
             foreach (var call in response.Calls) turn.AddToolCall(call);
@@ -230,12 +233,42 @@ internal static class KiroRecords
             {
                 Builder.AddMessage(MessageRole.User, MessageKind.Context, new[] { ContentBlock.FromText(context) }, time);
             }
+            // Images beside tool results are what the tools gave back (fs_read of an image:
+            // add_tool_results_with_images), not the person's: they go with the last result, since the message does
+            // not say which tool gave which. Beside a prompt they are the person's.
+            if (name == "ToolUseResults" && results.Count > 0 && images.Count > 0)
+            {
+                results = results.SkipLast(1).Append(results[^1] with { Content = results[^1].Content.Concat(images).ToArray() }).ToArray();
+                images = Array.Empty<ContentBlock>();
+            }
             foreach (var result in results) Builder.AddToolResult(result);
             var blocks = new List<ContentBlock>();
             if (!string.IsNullOrEmpty(prompt)) blocks.Add(ContentBlock.FromText(prompt));
             blocks.AddRange(images);
-            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, MessageKind.Prompt, blocks, time);
+            var kind = prompt is OverflowNotice or SplitRequest or RedactedResults ? MessageKind.Synthetic : MessageKind.Prompt;
+            if (blocks.Count > 0) Builder.AddMessage(MessageRole.User, kind, blocks, time);
         }
+
+        /// <summary>
+        /// The prompt Amazon Q writes in the person's place when the history overflows while tool results wait
+        /// (conversation.rs enforce_conversation_invariants): the results are dropped and this stands in for them.
+        /// </summary>
+        private const string OverflowNotice = "The conversation history has overflowed, clearing state";
+
+        /// <summary>
+        /// After a response stream times out, Amazon Q stores TimeoutNotice as the answer and asks the model to split
+        /// its work with SplitRequest as the next prompt (chat/mod.rs, RESPONSE_TIMEOUT_CONTENT): neither is the
+        /// model's or the person's.
+        /// </summary>
+        private const string TimeoutNotice = "Response timed out - message took too long to generate";
+
+        private const string SplitRequest = "You took too long to respond - try to split up the work into smaller steps.";
+
+        /// <summary>
+        /// What replace_content_with_tool_use_results (message.rs) stores as the prompt when it turns results without
+        /// text into one, to keep the history valid: no one typed it.
+        /// </summary>
+        private const string RedactedResults = "<tool result redacted>";
 
         private (string? MessageId, IReadOnlyList<ContentBlock> Content, IReadOnlyList<ToolCall> Calls)? Response(JsonElement assistant)
         {
