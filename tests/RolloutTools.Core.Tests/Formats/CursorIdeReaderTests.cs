@@ -93,6 +93,34 @@ public sealed class CursorIdeReaderTests : IDisposable
     }
 
     [Fact]
+    public void Chats_of_the_chat_panel_before_composer_are_told_not_lost_silently()
+    {
+        var path = Database("panel", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer));
+        var storage = Path.Combine(_folder, "panel", "User", "workspaceStorage");
+        void Workspace(string hash, string value)
+        {
+            var store = Create(Path.Combine(storage, hash, "state.vscdb"), "CREATE TABLE ItemTable (key TEXT UNIQUE ON CONFLICT REPLACE, value BLOB);");
+            using var db = Writer(store);
+            db.Open();
+            using var insert = db.CreateCommand();
+            insert.CommandText = "INSERT INTO ItemTable VALUES ('workbench.panel.aichat.view.aichat.chatdata', $value)";
+            insert.Parameters.AddWithValue("$value", value);
+            insert.ExecuteNonQuery();
+        }
+        Assert.Empty(Read(path).SelectMany(r => r.Diagnostics));
+
+        Workspace("1a2b", """{"tabs":[{"tabId":"t1","bubbles":[{"type":"user","text":"Why does the build fail?"},{"type":"ai","text":"A missing import."}]},{"tabId":"t2","bubbles":[]}]}""");
+        Workspace("3c4d", """{"tabs":[{"tabId":"t3","bubbles":[{"type":"user","text":"Rename the module"}]}]}""");
+        Workspace("5e6f", "not json");
+
+        var results = Read(path);
+        Assert.Equal("List the files", Assert.Single(results, r => r.Record is not null).Record!.Messages[0].Text);
+        var warning = Assert.Single(results.SelectMany(r => r.Diagnostics));
+        Assert.Equal($"{path}: 2 chat(s) of Cursor's chat panel from before Composer, in 2 workspace store(s) beside this one, are not read.", warning.Message);
+        Assert.Equal(RolloutDiagnostic.ParseError, warning.ErrorId);
+    }
+
+    [Fact]
     public void The_folder_comes_from_the_workspace_that_lists_the_composer_else_from_the_composer_or_its_prompt()
     {
         var path = Database("folders", "DELETE", ($"composerData:{Composer}", ComposerValue("u1", "a2")), Row(Prompt), Row(Answer));

@@ -51,6 +51,11 @@ public sealed class CursorIdeReader : SessionDatabaseReader
             {
                 problems.Error(RolloutDiagnostic.ReadError, null, $"no composer could be listed: the database is damaged ({finding}).");
             }
+            if (CursorWorkspaces.PanelChats(problems.Path) is { Chats: > 0 } panel)
+            {
+                problems.Warn(RolloutDiagnostic.ParseError, null,
+                    $"{panel.Chats} chat(s) of Cursor's chat panel from before Composer, in {panel.Stores} workspace store(s) beside this one, are not read.");
+            }
             return composers;
         }
 

@@ -28,24 +28,27 @@ internal static class CursorWorkspaces
     public static IReadOnlyDictionary<string, CursorWorkspace> Beside(string database)
     {
         var map = new Dictionary<string, CursorWorkspace>(StringComparer.Ordinal);
-        var root = CursorIdeHome.WorkspacesBeside(database);
-        string[] folders;
-        try
-        {
-            folders = Directory.Exists(root) ? Directory.GetDirectories(root) : Array.Empty<string>();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            return map;
-        }
         // In name order, so a composer listed by two workspaces maps to the same one on every run.
-        foreach (var folder in folders.Order(StringComparer.Ordinal))
+        foreach (var folder in Folders(CursorIdeHome.WorkspacesBeside(database)))
         {
             if (VsCodeWorkspace.Of(folder) is not { } opened) continue;
             var workspace = new CursorWorkspace(opened, Path.GetFileName(folder));
             foreach (var id in ComposerIds(Path.Combine(folder, CursorIdeHome.DatabaseName))) map.TryAdd(id, workspace);
         }
         return map;
+    }
+
+    /// <summary>The workspace folders under workspaceStorage, in name order; none when it cannot be listed.</summary>
+    private static IEnumerable<string> Folders(string root)
+    {
+        try
+        {
+            return Directory.Exists(root) ? Directory.GetDirectories(root).Order(StringComparer.Ordinal).ToArray() : Array.Empty<string>();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Array.Empty<string>();
+        }
     }
 
     /// <summary>
@@ -58,26 +61,55 @@ internal static class CursorWorkspaces
         return VsCodeWorkspace.Of(Path.Combine(CursorIdeHome.WorkspacesBeside(database), hash)) is { } opened ? new CursorWorkspace(opened, hash) : null;
     }
 
-    private static IReadOnlyList<string> ComposerIds(string database)
+    /// <summary>
+    /// The chats of Cursor's chat panel from before Composer (2023-2024), which each workspace kept in its own store under
+    /// this key ({"tabs": [{"bubbles": [...]}]}, as public notes on those stores describe it). They are not read: no
+    /// real store of that era was at hand to read them exactly, so they are counted, and a read says so rather than
+    /// losing a person's words there without a word.
+    /// </summary>
+    private const string PanelChatsKey = "workbench.panel.aichat.view.aichat.chatdata";
+
+    /// <summary>How many workspace stores beside a global store hold chats of the old chat panel, and how many chats in all.</summary>
+    public static (int Stores, int Chats) PanelChats(string database)
     {
-        if (!File.Exists(database)) return Array.Empty<string>();
+        int stores = 0, chats = 0;
+        foreach (var folder in Folders(CursorIdeHome.WorkspacesBeside(database)))
+        {
+            var count = ReadItem(Path.Combine(folder, CursorIdeHome.DatabaseName), PanelChatsKey, 0, root =>
+                root.GetPropertyOrDefault("tabs") is { ValueKind: JsonValueKind.Array } tabs
+                    ? tabs.EnumerateArray().Count(t => t.GetPropertyOrDefault("bubbles") is { ValueKind: JsonValueKind.Array } b && b.GetArrayLength() > 0)
+                    : 0);
+            if (count == 0) continue;
+            stores++;
+            chats += count;
+        }
+        return (stores, chats);
+    }
+
+    private static IReadOnlyList<string> ComposerIds(string database) =>
+        ReadItem<IReadOnlyList<string>>(database, ComposerListKey, Array.Empty<string>(), root =>
+            root.GetPropertyOrDefault("allComposers") is { ValueKind: JsonValueKind.Array } all
+                ? all.EnumerateArray().Select(c => c.GetIdOrNull("composerId")).OfType<string>().ToArray()
+                : Array.Empty<string>());
+
+    /// <summary>One ItemTable value of a workspace's store, read-only; <paramref name="none"/> when it is absent or cannot be read.</summary>
+    private static T ReadItem<T>(string database, string key, T none, Func<JsonElement, T> read)
+    {
+        if (!File.Exists(database)) return none;
         try
         {
             using var connection = ReadOnlySqlite.OpenStore(database, (connection, _) => connection);
             using var command = connection.CreateCommand();
             command.CommandText = "SELECT value FROM ItemTable WHERE key = $key";
-            command.Parameters.AddWithValue("$key", ComposerListKey);
+            command.Parameters.AddWithValue("$key", key);
             var value = ReadOnlySqlite.Text(command.ExecuteScalar());
-            if (value is null) return Array.Empty<string>();
+            if (value is null) return none;
             using var document = JsonDocument.Parse(value);
-            var all = document.RootElement.GetPropertyOrDefault("allComposers");
-            return all.ValueKind == JsonValueKind.Array
-                ? all.EnumerateArray().Select(c => c.GetIdOrNull("composerId")).OfType<string>().ToArray()
-                : Array.Empty<string>();
+            return read(document.RootElement);
         }
-        catch (Exception e) when (e is SqliteException or JsonException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is SqliteException or JsonException or IOException or UnauthorizedAccessException || JsonLineReader.IsUnreadableValue(e))
         {
-            return Array.Empty<string>();
+            return none;
         }
     }
 }
