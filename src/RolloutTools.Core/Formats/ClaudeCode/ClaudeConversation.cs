@@ -72,7 +72,7 @@ internal sealed class ClaudeConversation
         var retracted = transcript.Retracted.Count == 0
             ? new HashSet<int>()
             : Enumerable.Range(0, entries.Count)
-                .Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid) && !HasPersonsWords(entries[i]))
+                .Where(i => entries[i].Uuid is { } uuid && transcript.Retracted.Contains(uuid) && entries[i].User is not { HoldsPersonsWords: true })
                 .ToHashSet();
         included.ExceptWith(retracted);
 
@@ -317,7 +317,4 @@ internal sealed class ClaudeConversation
         }
         return groups;
     }
-
-    private static bool HasPersonsWords(ClaudeEntry entry) =>
-        entry.User is { } user && user.Parts.Any(p => p.Kind is MessageKind.Prompt or MessageKind.QueuedPrompt);
 }

@@ -36,6 +36,9 @@ internal sealed record UserLine
     /// <summary>Whether a person typed part of it now (not queued earlier): such a line ends any response in progress.</summary>
     public bool IsTypedPrompt => Parts.Any(p => p.Kind == MessageKind.Prompt);
 
+    /// <summary>Whether a person's words are part of it, typed now or queued earlier.</summary>
+    public bool HoldsPersonsWords => Parts.Any(p => p.Kind is MessageKind.Prompt or MessageKind.QueuedPrompt);
+
     /// <summary>The same line with its typed words marked as queued: they were typed while the agent was busy.</summary>
     public UserLine AsQueued() => this with
     {

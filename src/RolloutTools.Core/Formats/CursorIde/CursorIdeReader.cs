@@ -33,28 +33,38 @@ public sealed class CursorIdeReader : SessionDatabaseReader
 
     private sealed class Scan : SessionDatabaseScan<CursorIdeDatabase, CursorComposerRow>
     {
-        private readonly ConcurrentDictionary<string, Lazy<IReadOnlyDictionary<string, CursorWorkspace>>> _workspaces = new(StringComparer.Ordinal);
+        /// <summary>The workspace stores beside each global store, read once: by its listing, then for each composer's folder.</summary>
+        private readonly ConcurrentDictionary<string, Lazy<CursorWorkspaceStores>> _workspaces;
 
         public Scan()
-            : base("Cursor", "chat", CursorIdeDatabase.Open, Composers)
+            : this(new ConcurrentDictionary<string, Lazy<CursorWorkspaceStores>>(StringComparer.Ordinal))
         {
         }
+
+        private Scan(ConcurrentDictionary<string, Lazy<CursorWorkspaceStores>> workspaces)
+            : base("Cursor", "chat", CursorIdeDatabase.Open, (db, problems) => Composers(db, problems, workspaces))
+        {
+            _workspaces = workspaces;
+        }
+
+        private static CursorWorkspaceStores WorkspacesBeside(ConcurrentDictionary<string, Lazy<CursorWorkspaceStores>> workspaces, string database) =>
+            workspaces.GetOrAdd(database, path => new Lazy<CursorWorkspaceStores>(() => CursorWorkspaces.Beside(path))).Value;
 
         /// <summary>
         /// The composers; a store that lists none is checked for damage first (a damaged page of the key index reads as
         /// no rows), so a damaged file is an error rather than a store with no chat yet.
         /// </summary>
-        private static IReadOnlyList<CursorComposerRow> Composers(CursorIdeDatabase db, DiagnosticList problems)
+        private static IReadOnlyList<CursorComposerRow> Composers(CursorIdeDatabase db, DiagnosticList problems, ConcurrentDictionary<string, Lazy<CursorWorkspaceStores>> workspaces)
         {
             var composers = db.Composers();
             if (composers.Count == 0 && db.Damage() is { } finding)
             {
                 problems.Error(RolloutDiagnostic.ReadError, null, $"no composer could be listed: the database is damaged ({finding}).");
             }
-            if (CursorWorkspaces.PanelChats(problems.Path) is { Chats: > 0 } panel)
+            if (WorkspacesBeside(workspaces, problems.Path) is { PanelChats: > 0 } stores)
             {
                 problems.Warn(RolloutDiagnostic.ParseError, null,
-                    $"{panel.Chats} chat(s) of Cursor's chat panel from before Composer, in {panel.Stores} workspace store(s) beside this one, are not read.");
+                    $"{stores.PanelChats} chat(s) of Cursor's chat panel from before Composer, in {stores.PanelStores} workspace store(s) beside this one, are not read.");
             }
             return composers;
         }
@@ -81,7 +91,7 @@ public sealed class CursorIdeReader : SessionDatabaseReader
                 var (storage, bubbles) = Bubbles(db, row, composer, counts, documents, diagnostics);
                 if (bubbles is null) return new ReadResult(source, null, null, diagnostics.Items);
                 if (counts.Total == 0 && diagnostics.ErrorCount == 0) Database.CheckDamage(source.Path, row.Id, db.Damage, diagnostics);
-                var workspace = _workspaces.GetOrAdd(source.Path, path => new Lazy<IReadOnlyDictionary<string, CursorWorkspace>>(() => CursorWorkspaces.Beside(path))).Value.GetValueOrDefault(row.Id)
+                var workspace = WorkspacesBeside(_workspaces, source.Path).ByComposer.GetValueOrDefault(row.Id)
                     ?? (row.WorkspaceId is { } hash ? CursorWorkspaces.Named(source.Path, hash) : null);
                 return SessionRows.Outcome(source, row.Id, (int)Math.Min(counts.Total, int.MaxValue),
                     () => CursorIdeRecords.Build(row, composer, bubbles, storage, workspace, source.Path, counts, diagnostics), diagnostics);

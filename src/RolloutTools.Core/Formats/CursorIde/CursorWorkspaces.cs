@@ -15,6 +15,12 @@ internal sealed record CursorWorkspace(VsCodeWorkspace Workspace, string Hash)
     public string? Uri => Workspace.Uri;
 }
 
+/// <summary>What the workspace stores beside one global store say, read in one pass over them.</summary>
+/// <param name="ByComposer">Each composer's workspace, by composer id.</param>
+/// <param name="PanelStores">How many stores hold chats of the chat panel from before Composer.</param>
+/// <param name="PanelChats">How many such chats they hold in all.</param>
+internal sealed record CursorWorkspaceStores(IReadOnlyDictionary<string, CursorWorkspace> ByComposer, int PanelStores, int PanelChats);
+
 /// <summary>
 /// Which folder each composer belongs to. The global store does not say: each workspaceStorage/&lt;hash&gt;/ folder
 /// has workspace.json ({"folder": "file:///…"}, or {"workspace": "file:///….code-workspace"}) and its own state.vscdb,
@@ -25,17 +31,32 @@ internal static class CursorWorkspaces
 {
     private const string ComposerListKey = "composer.composerData";
 
-    public static IReadOnlyDictionary<string, CursorWorkspace> Beside(string database)
+    /// <summary>
+    /// The chats of Cursor's chat panel from before Composer (2023-2024), which each workspace kept in its own store under
+    /// this key ({"tabs": [{"bubbles": [...]}]}, as public notes on those stores describe it). They are not read: no
+    /// real store of that era was at hand to read them exactly, so they are counted, and a read says so rather than
+    /// losing a person's words there without a word.
+    /// </summary>
+    private const string PanelChatsKey = "workbench.panel.aichat.view.aichat.chatdata";
+
+    public static CursorWorkspaceStores Beside(string database)
     {
         var map = new Dictionary<string, CursorWorkspace>(StringComparer.Ordinal);
+        int panelStores = 0, panelChats = 0;
         // In name order, so a composer listed by two workspaces maps to the same one on every run.
         foreach (var folder in Folders(CursorIdeHome.WorkspacesBeside(database)))
         {
-            if (VsCodeWorkspace.Of(folder) is not { } opened) continue;
+            var (composerIds, chats) = ReadStore(Path.Combine(folder, CursorIdeHome.DatabaseName));
+            if (chats > 0)
+            {
+                panelStores++;
+                panelChats += chats;
+            }
+            if (composerIds.Count == 0 || VsCodeWorkspace.Of(folder) is not { } opened) continue;
             var workspace = new CursorWorkspace(opened, Path.GetFileName(folder));
-            foreach (var id in ComposerIds(Path.Combine(folder, CursorIdeHome.DatabaseName))) map.TryAdd(id, workspace);
+            foreach (var id in composerIds) map.TryAdd(id, workspace);
         }
-        return map;
+        return new CursorWorkspaceStores(map, panelStores, panelChats);
     }
 
     /// <summary>The workspace folders under workspaceStorage, in name order; none when it cannot be listed.</summary>
@@ -62,54 +83,53 @@ internal static class CursorWorkspaces
     }
 
     /// <summary>
-    /// The chats of Cursor's chat panel from before Composer (2023-2024), which each workspace kept in its own store under
-    /// this key ({"tabs": [{"bubbles": [...]}]}, as public notes on those stores describe it). They are not read: no
-    /// real store of that era was at hand to read them exactly, so they are counted, and a read says so rather than
-    /// losing a person's words there without a word.
+    /// The composers a workspace's store lists and the old chat panel's chats it holds, both read with one query;
+    /// none of either when the store or a value cannot be read.
     /// </summary>
-    private const string PanelChatsKey = "workbench.panel.aichat.view.aichat.chatdata";
-
-    /// <summary>How many workspace stores beside a global store hold chats of the old chat panel, and how many chats in all.</summary>
-    public static (int Stores, int Chats) PanelChats(string database)
+    private static (IReadOnlyList<string> ComposerIds, int PanelChats) ReadStore(string database)
     {
-        int stores = 0, chats = 0;
-        foreach (var folder in Folders(CursorIdeHome.WorkspacesBeside(database)))
-        {
-            var count = ReadItem(Path.Combine(folder, CursorIdeHome.DatabaseName), PanelChatsKey, 0, root =>
-                root.GetPropertyOrDefault("tabs") is { ValueKind: JsonValueKind.Array } tabs
-                    ? tabs.EnumerateArray().Count(t => t.GetPropertyOrDefault("bubbles") is { ValueKind: JsonValueKind.Array } b && b.GetArrayLength() > 0)
-                    : 0);
-            if (count == 0) continue;
-            stores++;
-            chats += count;
-        }
-        return (stores, chats);
-    }
-
-    private static IReadOnlyList<string> ComposerIds(string database) =>
-        ReadItem<IReadOnlyList<string>>(database, ComposerListKey, Array.Empty<string>(), root =>
-            root.GetPropertyOrDefault("allComposers") is { ValueKind: JsonValueKind.Array } all
-                ? all.EnumerateArray().Select(c => c.GetIdOrNull("composerId")).OfType<string>().ToArray()
-                : Array.Empty<string>());
-
-    /// <summary>One ItemTable value of a workspace's store, read-only; <paramref name="none"/> when it is absent or cannot be read.</summary>
-    private static T ReadItem<T>(string database, string key, T none, Func<JsonElement, T> read)
-    {
-        if (!File.Exists(database)) return none;
+        IReadOnlyList<string> composerIds = Array.Empty<string>();
+        var panelChats = 0;
+        if (!File.Exists(database)) return (composerIds, panelChats);
         try
         {
             using var connection = ReadOnlySqlite.OpenStore(database, (connection, _) => connection);
             using var command = connection.CreateCommand();
-            command.CommandText = "SELECT value FROM ItemTable WHERE key = $key";
-            command.Parameters.AddWithValue("$key", key);
-            var value = ReadOnlySqlite.Text(command.ExecuteScalar());
-            if (value is null) return none;
-            using var document = JsonDocument.Parse(value);
-            return read(document.RootElement);
+            command.CommandText = "SELECT key, value FROM ItemTable WHERE key IN ($composers, $panel)";
+            command.Parameters.AddWithValue("$composers", ComposerListKey);
+            command.Parameters.AddWithValue("$panel", PanelChatsKey);
+            using var rows = command.ExecuteReader();
+            while (rows.Read())
+            {
+                var key = rows.GetString(0);
+                if (ReadOnlySqlite.Text(rows.GetValue(1)) is not { } value) continue;
+                try
+                {
+                    using var document = JsonDocument.Parse(value);
+                    var root = document.RootElement;
+                    if (key == ComposerListKey)
+                    {
+                        composerIds = root.GetPropertyOrDefault("allComposers") is { ValueKind: JsonValueKind.Array } all
+                            ? all.EnumerateArray().Select(c => c.GetIdOrNull("composerId")).OfType<string>().ToArray()
+                            : Array.Empty<string>();
+                    }
+                    else
+                    {
+                        panelChats = root.GetPropertyOrDefault("tabs") is { ValueKind: JsonValueKind.Array } tabs
+                            ? tabs.EnumerateArray().Count(t => t.GetPropertyOrDefault("bubbles") is { ValueKind: JsonValueKind.Array } b && b.GetArrayLength() > 0)
+                            : 0;
+                    }
+                }
+                catch (Exception e) when (e is JsonException || JsonLineReader.IsUnreadableValue(e))
+                {
+                    // This value is unreadable; the other one still counts.
+                }
+            }
         }
-        catch (Exception e) when (e is SqliteException or JsonException or IOException or UnauthorizedAccessException || JsonLineReader.IsUnreadableValue(e))
+        catch (Exception e) when (e is SqliteException or IOException or UnauthorizedAccessException)
         {
-            return none;
+            return (Array.Empty<string>(), 0);
         }
+        return (composerIds, panelChats);
     }
 }
